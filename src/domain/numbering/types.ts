@@ -7,7 +7,7 @@ export interface Country {
   readonly iso: string;
   /** English short name ("Latvia"). */
   readonly name: string;
-  /** Country calling code digits without "+" ("371", "1", "1684"? no: the E.164 code, e.g. "1" for every NANP member). */
+  /** E.164 country calling code without "+" ("371"; "1" for every NANP member). */
   readonly dialCode: string;
   /** Primary mobile country code, or null where the territory has none. */
   readonly mcc: string | null;
