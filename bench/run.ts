@@ -1,0 +1,73 @@
+// `npm run bench [suite…]`: runs the benchmark suites and rewrites their sections of BENCHMARKS.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import type { BenchRow } from './harness.js';
+
+interface Suite {
+  readonly title: string;
+  readonly load: () => Promise<{ run(): Promise<BenchRow[]> }>;
+}
+
+const SUITES: Readonly<Record<string, Suite>> = {
+  gsm: { title: 'GSM 03.38 parts', load: () => import('./gsm.bench.js') },
+  numbering: { title: 'Numbering: number → country and operator', load: () => import('./numbering.bench.js') },
+  operators: { title: 'Operator prefix lookup', load: () => import('./operators.bench.js') },
+  pricing: { title: 'Pricing (quote of a sending)', load: () => import('./pricing.bench.js') },
+};
+
+const FILE = new URL('../BENCHMARKS.md', import.meta.url);
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+function section(name: string, suite: Suite, rows: BenchRow[], command: string): string {
+  const lines = [
+    `<!-- bench:${name} -->`,
+    `## ${suite.title}`,
+    '',
+    `Command: \`${command}\` · Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `Machine: ${machine()}`,
+    '',
+    '| Measure | Result | Target | Notes |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.result} | ${r.target || '—'} | ${r.notes ?? ''} |`),
+    `<!-- /bench:${name} -->`,
+  ];
+  return lines.join('\n');
+}
+
+function replaceSection(doc: string, name: string, body: string): string {
+  const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
+  return re.test(doc) ? doc.replace(re, body) : `${doc.trimEnd()}\n\n${body}\n`;
+}
+
+const HEADER = `# Benchmarks
+
+Figures from \`npm run bench\` (all suites) or \`npm run bench -- NAME…\` (some), each section with the command, the
+machine and the date it was measured. Throughput figures are after warm-up; peak memory is the resident set size of a
+fresh process doing only that work.
+`;
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const names = requested.length > 0 ? requested : Object.keys(SUITES);
+  let doc: string;
+  try {
+    doc = readFileSync(FILE, 'utf8');
+  } catch {
+    doc = HEADER;
+  }
+  for (const name of names) {
+    const suite = SUITES[name];
+    if (!suite) throw new Error(`unknown bench suite "${name}" (known: ${Object.keys(SUITES).join(', ')})`);
+    process.stdout.write(`bench ${name}…\n`);
+    const rows = await (await suite.load()).run();
+    for (const r of rows) process.stdout.write(`  ${r.name}: ${r.result}${r.notes ? ` (${r.notes})` : ''}\n`);
+    doc = replaceSection(doc, name, section(name, suite, rows, `npm run bench -- ${name}`));
+    writeFileSync(FILE, doc);
+  }
+}
+
+await main();

@@ -1,0 +1,79 @@
+// The catalogue of every text a client can see: the published page's word-for-word texts and Laravel-style rule texts.
+
+export const TEXTS = Object.freeze({
+  messageRequired: 'Please send `message` post parameter with text for SMS',
+  recipientsRequired: 'Please send `recipients` post parameter with recipient`s number',
+  senderRequired: 'Please send `sender` post parameter with name of SMS sender',
+  givenDataInvalid: 'The given data was invalid.',
+  insufficientBalance: 'Insufficient balance.',
+  unauthenticated: 'Unauthenticated.',
+  notFound: 'Not found.',
+  tooManyAttempts: 'Too Many Attempts.',
+  serverError: 'Server Error',
+  malformedJson: 'Malformed JSON in request body.',
+  malformedBody: 'Malformed request body.',
+  payloadTooLarge: 'The request body is too large.',
+  sendingCreated: 'SMS champing created',
+});
+
+/** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */
+export function attributeName(field: string): string {
+  return field.replaceAll('_', ' ');
+}
+
+export const ruleText = Object.freeze({
+  required: (field: string) => `The ${attributeName(field)} field is required.`,
+  requiredWith: (field: string, other: string) =>
+    `The ${attributeName(field)} field is required when ${attributeName(other)} is present.`,
+  formatInvalid: (field: string) => `The ${attributeName(field)} field format is invalid.`,
+  selectedInvalid: (field: string) => `The selected ${attributeName(field)} is invalid.`,
+  dateFormat: (field: string, format: string) => `The ${attributeName(field)} field must match the format ${format}.`,
+  string: (field: string) => `The ${attributeName(field)} field must be a string.`,
+  array: (field: string) => `The ${attributeName(field)} field must be an array.`,
+  integer: (field: string) => `The ${attributeName(field)} field must be an integer.`,
+  minNumber: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min}.`,
+  maxNumber: (field: string, max: number) => `The ${attributeName(field)} field must not be greater than ${max}.`,
+  maxChars: (field: string, max: number) =>
+    `The ${attributeName(field)} field must not be greater than ${max} characters.`,
+  maxParts: (field: string, max: number) =>
+    `The ${attributeName(field)} field must not be longer than ${max} SMS parts.`,
+  wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
+  noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+  notFoundModel: (id: string | number) => `No query results for model ${id}`,
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
+});
+
+/** Errors of one request, keyed by field, in the order they were found; the 422 body of the contract. */
+export class ValidationErrors {
+  readonly #byField = new Map<string, string[]>();
+  #count = 0;
+
+  add(field: string, text: string): this {
+    const texts = this.#byField.get(field);
+    if (texts) texts.push(text);
+    else this.#byField.set(field, [text]);
+    this.#count++;
+    return this;
+  }
+
+  has(field: string): boolean {
+    return this.#byField.has(field);
+  }
+
+  get empty(): boolean {
+    return this.#count === 0;
+  }
+
+  /** With exactly one failing rule the message is that rule's text; with more, the generic one. */
+  get message(): string {
+    if (this.#count === 1) {
+      for (const texts of this.#byField.values()) return texts[0] as string;
+    }
+    return TEXTS.givenDataInvalid;
+  }
+
+  toJSON(): { message: string; errors: Record<string, string[]> } {
+    return { message: this.message, errors: Object.fromEntries(this.#byField) };
+  }
+}
