@@ -1,0 +1,269 @@
+// Prices a sending: recipients + text + an account's rates + its tax rate → a Quote shaped like `calculate`, or errors.
+import { countParts, type Encoding, ucs2Characters } from './gsm.js';
+import { MESSAGE_CHARS_MAX, MESSAGE_PARTS_MAX, RECIPIENT_ERRORS_MAX } from './limits.js';
+import { addMoney, multiplyMoney, taxOf } from './money.js';
+import type { Country, NumberingPlan, Resolution } from './numbering/types.js';
+import { ruleText, TEXTS, ValidationErrors } from './texts.js';
+
+/** An account's price list: the price of one SMS part to a network (mnc) or to a whole country (mnc null). */
+export interface RateCard {
+  rateFor(mcc: string, mnc: string | null): number | undefined;
+}
+
+export interface RateRow {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly rateMinor: number;
+}
+
+export function createRateCard(rows: Iterable<RateRow>): RateCard {
+  const byKey = new Map<string, number>();
+  for (const row of rows) byKey.set(`${row.mcc}:${row.mnc ?? ''}`, row.rateMinor);
+  return { rateFor: (mcc, mnc) => byKey.get(`${mcc}:${mnc ?? ''}`) };
+}
+
+/** One destination of a quote: a country and, when known, its operator; all its numbers share one rate. */
+export interface QuoteDestination {
+  /** "Denmark Telenor", or the country alone when the operator is unknown. */
+  readonly name: string;
+  readonly country: Country;
+  readonly operator: string | null;
+  /** The network the numbers belong to (operator MCC/MNC when known, else the country's MCC and null). */
+  readonly mcc: string | null;
+  readonly mnc: string | null;
+  /** Price of one part, in minor units: the operator's own rate, else the country-wide one. */
+  readonly rateMinor: number;
+  /** Distinct numbers priced to this destination. */
+  readonly numbers: number;
+  readonly smsCount: number;
+  readonly totalMinor: number;
+}
+
+export interface Quote {
+  readonly encoding: Encoding;
+  /** Characters that forced UCS-2, in order of first appearance (empty for GSM-7 texts). */
+  readonly ucs2Characters: readonly string[];
+  /** Parts of one message; every recipient receives the same text. */
+  readonly partsPerMessage: number;
+  /** Distinct recipients in order of first appearance. */
+  readonly recipients: readonly string[];
+  /** For each recipient, the index of its destination. */
+  readonly destinationOf: Int32Array;
+  /** For each recipient, what its number resolved to (country, operator, validity). */
+  readonly resolutions: readonly Resolution[];
+  readonly destinations: readonly QuoteDestination[];
+  readonly smsCount: number;
+  readonly subtotalMinor: number;
+  readonly taxMinor: number;
+  readonly totalMinor: number;
+}
+
+export type QuoteResult =
+  | { readonly ok: true; readonly quote: Quote }
+  | { readonly ok: false; readonly errors: ValidationErrors };
+
+export interface PricingContext {
+  readonly plan: NumberingPlan;
+  readonly rates: RateCard;
+  /** The account's tax rate in millionths (20% = 200000). */
+  readonly taxRatePpm: number;
+}
+
+const RECIPIENT_RE = /^\d{8,20}$/;
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * The recipients field as a list: an array as is, or a string holding a JSON array (the published example sends
+ * that), or a comma-separated string of numbers (what a plain form field carries). Null when it is none of these.
+ */
+export function recipientList(value: unknown): readonly unknown[] | null {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'number') return [value];
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return Array.isArray(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  return text.split(',').map((part) => part.trim());
+}
+
+/** A recipient as its digits, or null when it is not 8 to 20 digits (numbers are accepted while they are exact). */
+export function recipientDigits(value: unknown): string | null {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) text = String(value);
+  else return null;
+  return RECIPIENT_RE.test(text) ? text : null;
+}
+
+/** Checks the `message` field; returns the text when it can be priced. Errors go into `errors`. */
+export function checkMessage(value: unknown, errors: ValidationErrors): string | null {
+  if (isBlank(value)) {
+    errors.add('message', TEXTS.messageRequired);
+    return null;
+  }
+  if (typeof value !== 'string') {
+    errors.add('message', ruleText.string('message'));
+    return null;
+  }
+  if (!value.isWellFormed()) {
+    errors.add('message', ruleText.wellFormed('message'));
+    return null;
+  }
+  if (value.length > MESSAGE_CHARS_MAX) {
+    errors.add('message', ruleText.maxChars('message', MESSAGE_CHARS_MAX));
+    return null;
+  }
+  if (countParts(value).parts > MESSAGE_PARTS_MAX) {
+    errors.add('message', ruleText.maxParts('message', MESSAGE_PARTS_MAX));
+    return null;
+  }
+  return value;
+}
+
+interface DestinationDraft {
+  name: string;
+  country: Country;
+  operator: string | null;
+  mcc: string | null;
+  mnc: string | null;
+  rateMinor: number;
+  numbers: number;
+}
+
+function rateOf(resolution: Resolution, rates: RateCard): number | undefined {
+  if (resolution.mcc !== null && resolution.mnc !== null) {
+    const own = rates.rateFor(resolution.mcc, resolution.mnc);
+    if (own !== undefined) return own;
+  }
+  if (resolution.mcc !== null) {
+    const countryWide = rates.rateFor(resolution.mcc, null);
+    if (countryWide !== undefined) return countryWide;
+  }
+  // A country with several MCCs (India, the US) has its country-wide rate under any of them.
+  for (const mcc of resolution.country.mccs) {
+    const countryWide = rates.rateFor(mcc, null);
+    if (countryWide !== undefined) return countryWide;
+  }
+  return undefined;
+}
+
+const NO_RATE = -1;
+
+/**
+ * Validates and prices `message` and `recipients` (fields as received). Duplicate recipients are priced once;
+ * per-recipient errors are keyed `recipients.N` by their index in the request, at most RECIPIENT_ERRORS_MAX listed.
+ * Errors found earlier by the caller (other fields) may be passed in so that all of them come back together.
+ */
+export function priceSending(
+  fields: { readonly message: unknown; readonly recipients: unknown },
+  context: PricingContext,
+  errors: ValidationErrors = new ValidationErrors(),
+): QuoteResult {
+  const text = checkMessage(fields.message, errors);
+
+  let list: readonly unknown[] | null = null;
+  if (isBlank(fields.recipients) || (Array.isArray(fields.recipients) && fields.recipients.length === 0)) {
+    errors.add('recipients', TEXTS.recipientsRequired);
+  } else {
+    list = recipientList(fields.recipients);
+    if (list === null) errors.add('recipients', ruleText.array('recipients'));
+    else if (list.length === 0) errors.add('recipients', TEXTS.recipientsRequired);
+  }
+  if (list === null || list.length === 0) return { ok: false, errors };
+
+  const { plan, rates } = context;
+  const seen = new Set<string>();
+  const recipients: string[] = [];
+  const resolutions: Resolution[] = [];
+  const destinationOf = new Int32Array(list.length);
+  const destinations: DestinationDraft[] = [];
+  const destinationByKey = new Map<string, number>();
+  // Resolutions are shared objects, so each is priced once however many numbers lead to it.
+  const destinationByResolution = new Map<Resolution, number>();
+  let recipientErrors = 0;
+
+  for (let i = 0; i < list.length; i++) {
+    const digits = recipientDigits(list[i]);
+    if (digits === null) {
+      errors.add(`recipients.${i}`, ruleText.formatInvalid(`recipients.${i}`));
+      if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
+      continue;
+    }
+    if (seen.has(digits)) continue;
+    seen.add(digits);
+    const resolution = plan.resolve(digits);
+    let destination = resolution === null ? NO_RATE : destinationByResolution.get(resolution);
+    if (destination === undefined && resolution !== null) {
+      const rateMinor = rateOf(resolution, rates);
+      if (rateMinor === undefined) {
+        destination = NO_RATE;
+      } else {
+        const { country, operator } = resolution;
+        const key = `${country.id}|${operator ?? ''}|${rateMinor}`;
+        destination = destinationByKey.get(key);
+        if (destination === undefined) {
+          destination = destinations.length;
+          destinationByKey.set(key, destination);
+          destinations.push({
+            name: operator ? `${country.name} ${operator}` : country.name,
+            country,
+            operator,
+            mcc: resolution.mcc,
+            mnc: resolution.mnc,
+            rateMinor,
+            numbers: 0,
+          });
+        }
+      }
+      destinationByResolution.set(resolution, destination);
+    }
+    if (destination === NO_RATE || destination === undefined || resolution === null) {
+      errors.add(`recipients.${i}`, ruleText.noAvailableRate(`recipients.${i}`));
+      if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
+      continue;
+    }
+    destinationOf[recipients.length] = destination;
+    recipients.push(digits);
+    resolutions.push(resolution);
+    (destinations[destination] as DestinationDraft).numbers++;
+  }
+
+  if (text === null || !errors.empty) return { ok: false, errors };
+
+  const parts = countParts(text);
+  let smsCount = 0;
+  let subtotalMinor = 0;
+  const priced: QuoteDestination[] = destinations.map((d) => {
+    const destinationSms = multiplyMoney(d.numbers, parts.parts);
+    const totalMinor = multiplyMoney(d.rateMinor, destinationSms);
+    smsCount += destinationSms;
+    subtotalMinor = addMoney(subtotalMinor, totalMinor);
+    return Object.freeze({ ...d, smsCount: destinationSms, totalMinor });
+  });
+  const taxMinor = taxOf(subtotalMinor, context.taxRatePpm);
+  return {
+    ok: true,
+    quote: {
+      encoding: parts.encoding,
+      ucs2Characters: parts.encoding === 'UCS-2' ? ucs2Characters(text) : [],
+      partsPerMessage: parts.parts,
+      recipients,
+      destinationOf: destinationOf.subarray(0, recipients.length),
+      resolutions,
+      destinations: priced,
+      smsCount,
+      subtotalMinor,
+      taxMinor,
+      totalMinor: addMoney(subtotalMinor, taxMinor),
+    },
+  };
+}
