@@ -131,7 +131,7 @@ describe('recipients', () => {
     expect(quoteJson(quoteOf('Hi', [digits]))).toContain(`"phone_number":${digits},`);
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     ['1234567', 'too short'],
     ['123456789012345678901', 'too long'],
     ['+37126123456', 'with a plus'],
