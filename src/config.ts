@@ -1,0 +1,89 @@
+// The environment, parsed once into a frozen configuration with an explicit default for every setting.
+
+export interface ProviderConfig {
+  readonly infobip?: { readonly baseUrl: string; readonly apiKey: string };
+  readonly twilio?: { readonly baseUrl: string; readonly accountSid: string; readonly authToken: string };
+  readonly messente?: { readonly baseUrl: string; readonly username: string; readonly password: string };
+  readonly trumpia?: { readonly baseUrl: string; readonly username: string; readonly apiKey: string };
+  readonly smppUrl?: string;
+}
+
+export interface Config {
+  /** Unset: SQLite at ./data/smsgic.db; `sqlite:PATH`; or `postgres://…`. */
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly redisUrl: string | undefined;
+  /** Per-account requests a minute on every endpoint but calculate. */
+  readonly rateLimitPerMinute: number;
+  /** Per-account requests a minute on `POST /sendings/calculate`, as the published page promises. */
+  readonly calculateRateLimitPerMinute: number;
+  /** Largest accepted request body; must carry at least 1,000,000 recipients. */
+  readonly bodyLimitBytes: number;
+  readonly publicUrl: string;
+  readonly logLevel: string;
+  readonly providers: ProviderConfig;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function all<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]: string } | undefined {
+  return Object.values(values).every((v) => v !== undefined) ? (values as { [K in keyof T]: string }) : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = positiveInt(env, 'PORT', 3000);
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  const infobip = all({ baseUrl: text(env, 'INFOBIP_BASE_URL'), apiKey: text(env, 'INFOBIP_API_KEY') });
+  const twilio = all({
+    baseUrl: text(env, 'TWILIO_BASE_URL'),
+    accountSid: text(env, 'TWILIO_ACCOUNT_SID'),
+    authToken: text(env, 'TWILIO_AUTH_TOKEN'),
+  });
+  const messente = all({
+    baseUrl: text(env, 'MESSENTE_BASE_URL'),
+    username: text(env, 'MESSENTE_USERNAME'),
+    password: text(env, 'MESSENTE_PASSWORD'),
+  });
+  const trumpia = all({
+    baseUrl: text(env, 'TRUMPIA_BASE_URL'),
+    username: text(env, 'TRUMPIA_USERNAME'),
+    apiKey: text(env, 'TRUMPIA_API_KEY'),
+  });
+  const smppUrl = text(env, 'SMPP_URL');
+  return Object.freeze({
+    databaseUrl: text(env, 'DATABASE_URL'),
+    host,
+    port,
+    redisUrl: text(env, 'REDIS_URL'),
+    rateLimitPerMinute: positiveInt(env, 'RATE_LIMIT_PER_MINUTE', 3000),
+    calculateRateLimitPerMinute: 3000,
+    bodyLimitBytes: positiveInt(env, 'BODY_LIMIT_BYTES', 64 * 1024 * 1024),
+    publicUrl: text(env, 'PUBLIC_URL') ?? `http://${host}:${port}`,
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    providers: Object.freeze({
+      ...(infobip && { infobip }),
+      ...(twilio && { twilio }),
+      ...(messente && { messente }),
+      ...(trumpia && { trumpia }),
+      ...(smppUrl && { smppUrl }),
+    }),
+  });
+}
