@@ -1,8 +1,4 @@
-// Entry point of `npm start`: wires the platform together and runs it.
-import { loadNumberingPlan } from './data/numbering.js';
+// `npm start`: the API, the dashboard and the dispatch worker in one process, on SQLite unless DATABASE_URL says otherwise.
+import { runServer } from './server.js';
 
-const plan = loadNumberingPlan();
-console.log(
-  `SMSgic: pricing core ready (${plan.countries.length} countries and territories). ` +
-    'The HTTP API, dashboard and dispatch worker are not part of this version yet; nothing to serve.',
-);
+await runServer({ api: true, worker: true });

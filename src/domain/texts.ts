@@ -37,6 +37,9 @@ export const ruleText = Object.freeze({
     `The ${attributeName(field)} field must not be greater than ${max} characters.`,
   maxParts: (field: string, max: number) =>
     `The ${attributeName(field)} field must not be longer than ${max} SMS parts.`,
+  url: (field: string) => `The ${attributeName(field)} field must be a valid URL.`,
+  notConfigured: (field: string) => `The selected ${attributeName(field)} is not available on this platform.`,
+  idempotencyReused: () => 'The Idempotency-Key was already used with a different request.',
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,

@@ -1,0 +1,262 @@
+// `smsgic`: the operator's command line over the same store and services as the API.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { loadNumberingPlan } from '../data/numbering.js';
+import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
+import { parseRatesCsv } from '../domain/rates-csv.js';
+import { senderNameProblem } from '../domain/sender-name.js';
+import { runServer } from '../server.js';
+import { bootstrap } from '../services/bootstrap.js';
+import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
+import { createDb, type Db } from '../store/db.js';
+import { credit, debit } from '../store/ledger.js';
+import { replaceRates } from '../store/rates.js';
+import { addSender } from '../store/senders.js';
+import { cancelSending } from '../store/sending-cancel.js';
+import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
+
+const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (one JSON object on stdout).
+
+  smsgic account create --name NAME [--currency GBP|EUR|USD] [--email E] [--tax-rate PCT]
+  smsgic account list
+  smsgic credit ACCOUNT AMOUNT [--note TEXT]        (negative AMOUNT debits; never below zero)
+  smsgic token create ACCOUNT [--name NAME]         (the token is shown only this once)
+  smsgic token revoke TOKEN_ID
+  smsgic sender add ACCOUNT NAME
+  smsgic sender default NAME                        (a platform-wide default sender)
+  smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate; replaces the account's list)
+  smsgic rates import --default FILE                (the platform default list)
+  smsgic sending cancel ID
+  smsgic serve [--api] [--worker]                   (both roles when neither is given)
+
+The database is DATABASE_URL (default: SQLite at ./data/smsgic.db).`;
+
+/** A mistake of the operator's: printed without a stack, exit code 2. */
+class UsageError extends Error {}
+/** The command was understood but could not be done (unknown account, balance too low): exit code 1. */
+class CommandError extends Error {}
+
+type Output = Record<string, unknown>;
+
+function accountJson(account: Account): Output {
+  return {
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    currency: account.currency,
+    tax_rate: formatMinor(account.taxRatePpm).replace(/\.?0+$/, ''),
+    balance: formatBalance(account.balanceMinor),
+  };
+}
+
+function positiveId(text: string | undefined, what: string): number {
+  if (text === undefined) throw new UsageError(`${what} is required`);
+  if (!/^\d{1,15}$/.test(text) || Number(text) === 0)
+    throw new UsageError(`${what} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+async function existingAccount(db: Db, text: string | undefined): Promise<Account> {
+  const id = positiveId(text, 'ACCOUNT');
+  const account = await getAccount(db, id);
+  if (!account) throw new CommandError(`account ${id} does not exist`);
+  return account;
+}
+
+function human(result: Output): string {
+  return Object.entries(result)
+    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('\n');
+}
+
+async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
+  // A negative amount ("-12.5") is a value, not an option: hide it from the option parser, then put it back.
+  const NEGATIVE = '\u0000';
+  const parsed = parseArgs({
+    args: argv.map((arg) => (/^-\d/.test(arg) ? NEGATIVE + arg : arg)),
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      name: { type: 'string' },
+      currency: { type: 'string' },
+      email: { type: 'string' },
+      'tax-rate': { type: 'string' },
+      note: { type: 'string' },
+      default: { type: 'boolean' },
+      api: { type: 'boolean' },
+      worker: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const values = parsed.values;
+  const positionals = parsed.positionals.map((arg) => (arg.startsWith(NEGATIVE) ? arg.slice(1) : arg));
+  const [command, sub, ...rest] = positionals;
+  const key = ['account', 'token', 'sender', 'rates', 'sending'].includes(command ?? '')
+    ? `${command} ${sub ?? ''}`
+    : command;
+  const args = ['account', 'token', 'sender', 'rates', 'sending'].includes(command ?? '') ? rest : positionals.slice(1);
+
+  switch (key) {
+    case 'account create': {
+      if (!values.name?.trim()) throw new UsageError('--name is required');
+      const currency = (values.currency ?? 'GBP').toUpperCase();
+      if (!Object.hasOwn(CURRENCIES, currency)) {
+        throw new UsageError(
+          `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
+        );
+      }
+      if (values.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email)) {
+        throw new UsageError(`--email "${values.email}" is not an email address`);
+      }
+      let taxRatePpm = 0;
+      if (values['tax-rate'] !== undefined) {
+        try {
+          taxRatePpm = parsePercentPpm(values['tax-rate']);
+        } catch (error) {
+          if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
+          throw error;
+        }
+      }
+      const account = await createAccount(await db(), {
+        name: values.name.trim(),
+        email: values.email ?? null,
+        currency,
+        taxRatePpm,
+      });
+      return accountJson(account);
+    }
+    case 'account list':
+      return { accounts: (await listAccounts(await db())).map(accountJson) };
+    case 'credit': {
+      const [accountText, amountText] = args;
+      const database = await db();
+      const account = await existingAccount(database, accountText);
+      if (amountText === undefined) throw new UsageError('AMOUNT is required');
+      let amountMinor: number;
+      try {
+        amountMinor = parseMoney(amountText);
+      } catch (error) {
+        if (error instanceof MoneyError) throw new UsageError(`AMOUNT: ${error.message}`);
+        throw error;
+      }
+      if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
+      const result =
+        amountMinor > 0
+          ? await credit(database, account.id, amountMinor, values.note)
+          : await debit(database, account.id, -amountMinor, values.note);
+      if (!result.ok) {
+        if (result.reason === 'insufficient_balance') {
+          throw new CommandError(
+            `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
+          );
+        }
+        throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
+      }
+      return {
+        account_id: account.id,
+        amount: formatMinor(amountMinor),
+        balance: formatBalance(result.balanceMinor),
+        entry_id: result.entry.id,
+      };
+    }
+    case 'token create': {
+      const database = await db();
+      const account = await existingAccount(database, args[0]);
+      const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
+      return { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
+    }
+    case 'token revoke': {
+      const id = positiveId(args[0], 'TOKEN_ID');
+      const result = await revokeTokenAsOperator(await db(), id);
+      if (!result.ok) throw new CommandError(`token ${id} does not exist`);
+      return { revoked: id };
+    }
+    case 'sender add':
+    case 'sender default': {
+      const isDefault = sub === 'default';
+      const database = await db();
+      const account = isDefault ? null : await existingAccount(database, args[0]);
+      const name = isDefault ? args[0] : args[1];
+      if (name === undefined) throw new UsageError('NAME is required');
+      const problem = senderNameProblem(name);
+      if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
+      const sender = await addSender(database, account?.id ?? null, name, 'approved');
+      return { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) };
+    }
+    case 'rates import': {
+      const isDefault = values.default === true;
+      const [first, second] = args;
+      const file = isDefault ? first : second;
+      if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
+      const database = await db();
+      const account = isDefault ? null : await existingAccount(database, first);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      const parsed = parseRatesCsv(text);
+      if (!parsed.ok) throw new CommandError(`${file} line ${parsed.line}: ${parsed.message}; nothing imported`);
+      const result = await replaceRates(database, account?.id ?? null, parsed.rows);
+      if (!result.ok) throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
+      return { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) };
+    }
+    case 'sending cancel': {
+      const id = positiveId(args[0], 'ID');
+      const result = await cancelSending(await db(), id);
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
+        throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
+      }
+      return { id, status: 'Cancelled', refunded: formatMinor(result.refundedMinor) };
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${positionals.join(' ')}"` : 'a command is required');
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
+    console.log(USAGE);
+    return;
+  }
+  if (argv[0] === 'serve') {
+    const api = argv.includes('--api');
+    const worker = argv.includes('--worker');
+    await runServer(api || worker ? { api, worker } : { api: true, worker: true });
+    return;
+  }
+  let database: Db | undefined;
+  const open = async () => {
+    if (!database) {
+      database = await createDb(loadConfig().databaseUrl);
+      await bootstrap(database, loadNumberingPlan());
+    }
+    return database;
+  };
+  try {
+    const result = await run(argv, open);
+    console.log(json ? JSON.stringify(result) : human(result));
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof CommandError;
+    const message =
+      known || (error instanceof Error && error.name === 'TypeError' && 'code' in error)
+        ? (error as Error).message
+        : `unexpected error: ${(error as Error).stack ?? String(error)}`;
+    console.error(
+      json
+        ? JSON.stringify({ error: message })
+        : `smsgic: ${message}${error instanceof UsageError ? '\n\n' + USAGE : ''}`,
+    );
+    process.exitCode = error instanceof CommandError ? 1 : 2;
+  } finally {
+    await database?.close();
+  }
+}
+
+await main();

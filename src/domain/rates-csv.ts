@@ -1,0 +1,45 @@
+// Reads a price list in CSV (header `mcc,mnc,rate`; empty mnc = country-wide) into rate rows, or says which line is wrong.
+import { MoneyError, parseMoney } from './money.js';
+import type { RateRow } from './pricing.js';
+
+export type RatesCsvResult =
+  | { readonly ok: true; readonly rows: readonly RateRow[] }
+  | { readonly ok: false; readonly line: number; readonly message: string };
+
+const MCC_RE = /^\d{3}$/;
+const MNC_RE = /^\d{1,3}$/;
+
+export function parseRatesCsv(text: string): RatesCsvResult {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = lines[0]?.trim().toLowerCase().replaceAll(' ', '');
+  if (header !== 'mcc,mnc,rate') return { ok: false, line: 1, message: 'the header must be "mcc,mnc,rate"' };
+  const rows: RateRow[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 1; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (line === '') continue;
+    const lineNo = i + 1;
+    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    if (cells.length !== 3) return { ok: false, line: lineNo, message: `expected 3 fields, found ${cells.length}` };
+    const [mcc, mnc, rate] = cells as [string, string, string];
+    if (!MCC_RE.test(mcc)) return { ok: false, line: lineNo, message: `mcc "${mcc}" is not 3 digits` };
+    if (mnc !== '' && !MNC_RE.test(mnc))
+      return { ok: false, line: lineNo, message: `mnc "${mnc}" is not 1 to 3 digits` };
+    let rateMinor: number;
+    try {
+      rateMinor = parseMoney(rate);
+    } catch (error) {
+      if (error instanceof MoneyError) return { ok: false, line: lineNo, message: `rate "${rate}": ${error.message}` };
+      throw error;
+    }
+    if (rateMinor < 0) return { ok: false, line: lineNo, message: `rate "${rate}" is negative` };
+    const key = `${mcc}:${mnc}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return { ok: false, line: lineNo, message: `${mcc}/${mnc || '(country)'} is already priced on line ${earlier}` };
+    }
+    seen.set(key, lineNo);
+    rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });
+  }
+  return { ok: true, rows };
+}

@@ -1,0 +1,119 @@
+// Request bodies: JSON, form-urlencoded and multipart alike become one plain object of fields.
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+class BodyError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+function parseJson(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new BodyError('request body is not UTF-8', 'FST_ERR_CTP_INVALID_JSON_BODY');
+  }
+  // An empty body is no fields at all, as a client that sends none expects: the field rules then answer.
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BodyError('request body is not JSON', 'FST_ERR_CTP_INVALID_JSON_BODY');
+  }
+}
+
+/** `a[]=1&a[]=2` and `a[0]=1` become arrays under `a`, as PHP-style clients send them. */
+export function foldBracketKeys(entries: Iterable<[string, unknown]>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const bracket = /^([^[\]]+)\[(\d*)\]$/.exec(key);
+    const name = bracket ? (bracket[1] as string) : key;
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype') continue;
+    const previous = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (bracket) {
+      fields[name] = Array.isArray(previous)
+        ? [...previous, value]
+        : previous === undefined
+          ? [value]
+          : [previous, value];
+    } else {
+      fields[name] = value;
+    }
+  }
+  return fields;
+}
+
+function parseForm(raw: Buffer): Record<string, unknown> {
+  return foldBracketKeys(new URLSearchParams(raw.toString('utf8')));
+}
+
+export async function installBodyParsers(app: FastifyInstance, bodyLimitBytes: number): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (_req, body, done) => {
+    try {
+      done(null, parseJson(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: bodyLimitBytes },
+    (_req, body, done) => done(null, parseForm(body as Buffer)),
+  );
+  // Anything else: JSON when it looks like JSON (clients that forget the header), else a form.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (_req, body, done) => {
+    const buffer = body as Buffer;
+    const first = buffer.toString('utf8', 0, Math.min(buffer.length, 64)).trimStart()[0];
+    try {
+      done(null, first === '{' || first === '[' ? parseJson(buffer) : parseForm(buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fieldSize: bodyLimitBytes, fields: 10_000, files: 0, parts: 10_000 },
+  });
+}
+
+/**
+ * The request's fields: the body's, and on GET (or a body-less request) the query string's. A query string that is a
+ * JSON object (what `curl -G -d '{…}'` sends, as the published examples do) is read as that object.
+ */
+export function requestFields(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  const fromBody =
+    body && typeof body === 'object' && !Array.isArray(body)
+      ? request.isMultipart()
+        ? foldBracketKeys(Object.entries(body as Record<string, unknown>))
+        : (body as Record<string, unknown>)
+      : {};
+  const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+  if (rawQuery === '') return fromBody;
+  let decoded = rawQuery;
+  try {
+    decoded = decodeURIComponent(rawQuery);
+  } catch {
+    // Not percent-decodable: read it as an ordinary query string below.
+  }
+  if (decoded.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(decoded);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        return { ...(parsed as Record<string, unknown>), ...fromBody };
+      }
+    } catch {
+      // Fall through to the ordinary query string.
+    }
+  }
+  return { ...foldBracketKeys(new URLSearchParams(rawQuery)), ...fromBody };
+}

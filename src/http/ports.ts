@@ -1,0 +1,57 @@
+// What the HTTP layer needs from the rest of the platform: the services behind the public API, as one interface.
+import type { Currency } from '../domain/money.js';
+import type { QuoteResult } from '../domain/pricing.js';
+import type { ValidationErrors } from '../domain/texts.js';
+
+export interface AuthenticatedAccount {
+  readonly id: number;
+  readonly currency: Currency;
+  readonly taxRatePpm: number;
+}
+
+export interface RateFilters {
+  readonly mcc?: string;
+  /** A string of 0–3 digits, or null for the country-wide rows only. */
+  readonly mnc?: string | null;
+  readonly country?: string;
+  readonly countryId?: number;
+}
+
+export interface RateView {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly country: string;
+  readonly rateMinor: number;
+}
+
+export interface SendingSummary {
+  readonly id: number;
+  readonly text: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly scheduledAt: Date;
+  readonly status: string;
+  readonly totalSms: number;
+}
+
+export type CreateSendingResult =
+  | { readonly ok: true; readonly sendingId: number }
+  | { readonly ok: false; readonly errors: ValidationErrors };
+
+export interface ApiServices {
+  authenticate(token: string): Promise<AuthenticatedAccount | null>;
+  /** Whether the database answers; for GET /status. */
+  databaseReachable(): Promise<boolean>;
+  balanceMinor(accountId: number): Promise<number>;
+  listSenders(accountId: number): Promise<readonly { id: number; sender: string }[]>;
+  countryExists(countryId: number): Promise<boolean>;
+  listRates(accountId: number, filters: RateFilters): Promise<readonly RateView[]>;
+  calculate(account: AuthenticatedAccount, fields: Readonly<Record<string, unknown>>): Promise<QuoteResult>;
+  createSending(
+    account: AuthenticatedAccount,
+    fields: Readonly<Record<string, unknown>>,
+    idempotencyKey: string | undefined,
+  ): Promise<CreateSendingResult>;
+  listSendings(accountId: number, page: number, perPage: number): Promise<readonly SendingSummary[]>;
+  getSending(accountId: number, sendingId: number): Promise<SendingSummary | null>;
+}

@@ -1,0 +1,206 @@
+// The public API's documented endpoints: thin handlers from request fields to services and back to the contract's JSON.
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../../domain/limits.js';
+import { formatBalance, toNumber } from '../../domain/money.js';
+import type { Quote } from '../../domain/pricing.js';
+import { quoteJsonChunks } from '../../domain/quote-json.js';
+import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import { requestFields } from '../body.js';
+import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
+import { isoMicros, ymdHis } from '../format.js';
+import type { ApiServices, AuthenticatedAccount, RateFilters } from '../ports.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: AuthenticatedAccount | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes that need a bearer token. */
+    auth?: boolean;
+  }
+}
+
+function account(request: FastifyRequest): AuthenticatedAccount {
+  if (!request.account) throw unauthenticated();
+  return request.account;
+}
+
+const BEARER_RE = /^Bearer\s+(\S+)\s*$/i;
+
+/** Reads an optional text filter: absent or empty means no filter; anything but a string is an error. */
+function optionalText(fields: Record<string, unknown>, name: string, errors: ValidationErrors): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') {
+    errors.add(name, ruleText.string(name));
+    return undefined;
+  }
+  return value;
+}
+
+/** Reads an optional positive integer (numbers or digit strings); errors keyed by the field. */
+function optionalInt(fields: Record<string, unknown>, name: string, errors: ValidationErrors): number | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
+    errors.add(name, ruleText.integer(name));
+    return undefined;
+  }
+  return n;
+}
+
+async function rateFilters(services: ApiServices, fields: Record<string, unknown>): Promise<RateFilters> {
+  const errors = new ValidationErrors();
+  const filters: { -readonly [K in keyof RateFilters]: RateFilters[K] } = {};
+  const mcc = optionalText(fields, 'mcc', errors);
+  const mnc = optionalText(fields, 'mnc', errors);
+  if (mcc !== undefined) {
+    if (/^\d{3}$/.test(mcc)) filters.mcc = mcc;
+    else errors.add('mcc', ruleText.formatInvalid('mcc'));
+  } else if (mnc !== undefined && !errors.has('mcc')) {
+    errors.add('mcc', ruleText.requiredWith('mcc', 'mnc'));
+  }
+  if (mnc !== undefined) {
+    if (mnc === 'null') filters.mnc = null;
+    else if (/^\d{1,3}$/.test(mnc)) filters.mnc = mnc;
+    else errors.add('mnc', ruleText.formatInvalid('mnc'));
+  }
+  const country = optionalText(fields, 'country', errors);
+  if (country !== undefined) filters.country = country;
+  const countryId = optionalInt(fields, 'country_id', errors);
+  if (countryId !== undefined) {
+    if (await services.countryExists(countryId)) filters.countryId = countryId;
+    else errors.add('country_id', ruleText.selectedInvalid('country_id'));
+  }
+  if (!errors.empty) throw unprocessable(errors);
+  return filters;
+}
+
+function pageOf(fields: Record<string, unknown>): { page: number; perPage: number } {
+  const errors = new ValidationErrors();
+  const page = optionalInt(fields, 'page', errors) ?? 1;
+  const perPage = optionalInt(fields, 'per_page', errors) ?? PER_PAGE_DEFAULT;
+  if (!errors.has('page') && page < 1) errors.add('page', ruleText.minNumber('page', 1));
+  if (!errors.has('per_page') && perPage < 1) errors.add('per_page', ruleText.minNumber('per_page', 1));
+  if (!errors.has('per_page') && perPage > PER_PAGE_MAX)
+    errors.add('per_page', ruleText.maxNumber('per_page', PER_PAGE_MAX));
+  if (!errors.empty) throw unprocessable(errors);
+  return { page, perPage };
+}
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || key === '') return undefined;
+  if (key.length > 255) {
+    throw unprocessable(
+      new ValidationErrors().add(
+        'Idempotency-Key',
+        'The Idempotency-Key header must not be greater than 255 characters.',
+      ),
+    );
+  }
+  return key;
+}
+
+export interface ApiLimits {
+  /** Requests a minute per account on every endpoint but calculate. */
+  readonly perMinute: number;
+  readonly calculatePerMinute: number;
+}
+
+export async function apiRoutes(app: FastifyInstance, services: ApiServices, limits: ApiLimits): Promise<void> {
+  app.decorateRequest('account', null);
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.config.auth) return;
+    const header = request.headers.authorization;
+    const token = header ? BEARER_RE.exec(header)?.[1] : undefined;
+    const found = token ? await services.authenticate(token) : null;
+    if (!found) throw unauthenticated();
+    request.account = found;
+  });
+
+  app.get('/status', async (_request, reply: FastifyReply) => {
+    const up = await services.databaseReachable().catch(() => false);
+    return reply.code(up ? 200 : 503).send(up ? ['OK'] : ['DOWN']);
+  });
+
+  app.get('/balance', { config: { auth: true } }, async (request) => {
+    const acct = account(request);
+    const balance = await services.balanceMinor(acct.id);
+    return { balance: formatBalance(balance), sign: acct.currency.sign, code: acct.currency.code };
+  });
+
+  app.get('/senders', { config: { auth: true } }, async (request) => {
+    const senders = await services.listSenders(account(request).id);
+    return { senders: senders.map((s) => ({ id: s.id, sender: s.sender })) };
+  });
+
+  app.get('/rates', { config: { auth: true } }, async (request) => {
+    const acct = account(request);
+    const filters = await rateFilters(services, requestFields(request));
+    const rates = await services.listRates(acct.id, filters);
+    return { rates: rates.map((r) => ({ mcc: r.mcc, mnc: r.mnc, country: r.country, rate: toNumber(r.rateMinor) })) };
+  });
+
+  app.post(
+    '/sendings/calculate',
+    { config: { auth: true, rateLimit: { max: limits.calculatePerMinute, timeWindow: 60_000, groupId: 'calculate' } } },
+    async (request, reply) => {
+      const result = await services.calculate(account(request), requestFields(request));
+      if (!result.ok) throw unprocessable(result.errors);
+      reply.type('application/json; charset=utf-8');
+      return reply.send(quoteStream(result.quote));
+    },
+  );
+
+  app.get('/sendings', { config: { auth: true } }, async (request) => {
+    const { page, perPage } = pageOf(requestFields(request));
+    const sendings = await services.listSendings(account(request).id, page, perPage);
+    return {
+      sendings: sendings.map((s) => ({
+        id: s.id,
+        text: s.text,
+        created_at: isoMicros(s.createdAt),
+        scheduled_at: ymdHis(s.scheduledAt),
+        status: s.status,
+        total_sms: s.totalSms,
+      })),
+    };
+  });
+
+  app.post('/sendings', { config: { auth: true } }, async (request) => {
+    const result = await services.createSending(account(request), requestFields(request), idempotencyKeyOf(request));
+    if (!result.ok) throw unprocessable(result.errors);
+    return { message: TEXTS.sendingCreated, sending_id: result.sendingId };
+  });
+
+  app.get<{ Params: { id: string } }>('/sendings/:id(^\\d+$)', { config: { auth: true } }, async (request) => {
+    const { id } = request.params;
+    const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+    const sending = numeric === null ? null : await services.getSending(account(request).id, numeric);
+    if (!sending) throw notFoundModel(id);
+    return {
+      sending: {
+        id: sending.id,
+        status: sending.status,
+        updated_at: isoMicros(sending.updatedAt),
+        scheduled_at: ymdHis(sending.scheduledAt),
+      },
+    };
+  });
+}
+
+/** The quote body as a stream, so that a million-recipient answer is never one giant string. */
+function quoteStream(quote: Quote): Readable {
+  return Readable.from(quoteJsonChunks(quote), { objectMode: false });
+}

@@ -1,0 +1,66 @@
+// Composition root: configuration, database, numbering, services and the HTTP server wired together and started.
+import { Redis } from 'ioredis';
+import { type Config, loadConfig } from './config.js';
+import { loadNumberingPlan } from './data/numbering.js';
+import { buildApp } from './http/app.js';
+import { createApiServices } from './services/api-services.js';
+import { bootstrap } from './services/bootstrap.js';
+import { createDb } from './store/db.js';
+import type { SendingType } from './store/sendings.js';
+
+export interface Roles {
+  readonly api: boolean;
+  readonly worker: boolean;
+}
+
+/** Sending types with a provider behind them: `default` always (the platform routes it), others when configured. */
+export function availableTypes(config: Config): ReadonlySet<SendingType> {
+  const types = new Set<SendingType>(['default']);
+  if (config.providers.infobip) types.add('infobip');
+  if (config.providers.twilio) types.add('twilio');
+  if (config.providers.messente) types.add('messente');
+  if (config.providers.trumpia) types.add('trumpia');
+  return types;
+}
+
+export async function runServer(roles: Roles, config: Config = loadConfig()): Promise<void> {
+  const plan = loadNumberingPlan();
+  const db = await createDb(config.databaseUrl);
+  const report = await bootstrap(db, plan);
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+
+  const app = await buildApp({
+    services: createApiServices({ db, plan, availableTypes: availableTypes(config) }),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(redis && { redis }),
+    logger: { level: config.logLevel },
+  });
+  if (report.migrations.length > 0) app.log.info({ migrations: report.migrations }, 'database schema upgraded');
+  if (report.seededRates > 0) app.log.info({ rates: report.seededRates }, 'sample default price list imported');
+  if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    redis?.disconnect();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  if (roles.api) {
+    await app.listen({ host: config.host, port: config.port });
+    app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
+  }
+  if (roles.worker) {
+    app.log.info('dispatch worker: not available in this version; sendings stay Pending');
+  }
+}

@@ -1,0 +1,197 @@
+// The public API's services over the store and the pricing core: what HTTP (and the dashboard) call.
+import { createHash } from 'node:crypto';
+import { currencyOf } from '../domain/money.js';
+import type { NumberingPlan } from '../domain/numbering/types.js';
+import { createRateCard, priceSending, type Quote, recipientList } from '../domain/pricing.js';
+import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import type { ApiServices, AuthenticatedAccount, SendingSummary } from '../http/ports.js';
+import { getAccount } from '../store/accounts.js';
+import { countryExists } from '../store/countries.js';
+import type { Db } from '../store/db.js';
+import { databaseReachable } from '../store/health.js';
+import { getBalance } from '../store/ledger.js';
+import { listRates, rateRows } from '../store/rates.js';
+import { findUsableSender, listApprovedSenders } from '../store/senders.js';
+import {
+  createSending,
+  findByIdempotencyKey,
+  getSending,
+  IDEMPOTENCY_KEY_TTL_MS,
+  listSendings,
+  type MessageRow,
+  type Sending,
+  type SendingType,
+} from '../store/sendings.js';
+import { US_PER_MS } from '../store/time.js';
+import { authenticate } from '../store/tokens.js';
+import { readSendingOptions } from './sending-fields.js';
+
+export interface ApiServicesDeps {
+  readonly db: Db;
+  readonly plan: NumberingPlan;
+  /** Sending types that have a provider behind them; `default` always has one (platform routing). */
+  readonly availableTypes: ReadonlySet<SendingType>;
+  readonly nowMs?: () => number;
+}
+
+function summary(sending: Sending): SendingSummary {
+  return {
+    id: sending.id,
+    text: sending.text,
+    createdAt: new Date(Math.floor(sending.createdAtUs / US_PER_MS)),
+    updatedAt: new Date(Math.floor(sending.updatedAtUs / US_PER_MS)),
+    scheduledAt: new Date(Math.floor(sending.scheduledAtUs / US_PER_MS)),
+    status: sending.status,
+    totalSms: sending.smsCount,
+  };
+}
+
+/** The per-recipient rows of a quote, one at a time, so a million recipients never exist as a million objects. */
+function* messageRows(quote: Quote): Generator<MessageRow> {
+  const parts = quote.partsPerMessage;
+  for (let i = 0; i < quote.recipients.length; i++) {
+    const destination = quote.destinations[quote.destinationOf[i] as number];
+    const resolution = quote.resolutions[i];
+    if (destination === undefined || resolution === undefined) throw new Error('quote rows out of step');
+    yield {
+      recipient: quote.recipients[i] as string,
+      countryId: resolution.country.id,
+      mcc: destination.mcc,
+      mnc: destination.mnc,
+      destination: destination.name,
+      parts,
+      rateMinor: destination.rateMinor,
+      costMinor: parts * destination.rateMinor,
+    };
+  }
+}
+
+/** What identifies a request under an Idempotency-Key: the fields that shape the sending, normalised. */
+function requestSha256(fields: Readonly<Record<string, unknown>>): string {
+  const canonical = JSON.stringify([
+    fields.message ?? null,
+    recipientList(fields.recipients) ?? fields.recipients ?? null,
+    fields.sender ?? null,
+    fields.scheduled_at ?? null,
+    fields.type ?? null,
+    fields.callback_url ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export function createApiServices(deps: ApiServicesDeps): ApiServices {
+  const { db, plan } = deps;
+  const nowMs = deps.nowMs ?? Date.now;
+
+  async function quote(
+    account: AuthenticatedAccount,
+    fields: Readonly<Record<string, unknown>>,
+    errors: ValidationErrors,
+  ) {
+    const rates = createRateCard(await rateRows(db, account.id));
+    return priceSending(
+      { message: fields.message, recipients: fields.recipients },
+      { plan, rates, taxRatePpm: account.taxRatePpm },
+      errors,
+    );
+  }
+
+  return {
+    async authenticate(token) {
+      const found = await authenticate(db, token);
+      if (!found) return null;
+      const account = await getAccount(db, found.accountId);
+      const currency = account && currencyOf(account.currency);
+      if (!account || !currency) return null;
+      return { id: account.id, currency, taxRatePpm: account.taxRatePpm };
+    },
+
+    databaseReachable: () => databaseReachable(db),
+
+    async balanceMinor(accountId) {
+      return (await getBalance(db, accountId)) ?? 0;
+    },
+
+    async listSenders(accountId) {
+      return (await listApprovedSenders(db, accountId)).map((s) => ({ id: s.id, sender: s.name }));
+    },
+
+    countryExists: (countryId) => countryExists(db, countryId),
+
+    async listRates(accountId, filters) {
+      const rows = await listRates(db, accountId, {
+        ...(filters.mcc !== undefined && { mcc: filters.mcc }),
+        ...(filters.mnc !== undefined && { mnc: filters.mnc }),
+        ...(filters.country !== undefined && { countryContains: filters.country }),
+        ...(filters.countryId !== undefined && { countryId: filters.countryId }),
+      });
+      return rows.map((r) => ({ mcc: r.mcc, mnc: r.mnc, country: r.country ?? '', rateMinor: r.rateMinor }));
+    },
+
+    async calculate(account, fields) {
+      return quote(account, fields, new ValidationErrors());
+    },
+
+    async createSending(account, fields, idempotencyKey) {
+      const hash = idempotencyKey === undefined ? null : requestSha256(fields);
+      if (idempotencyKey !== undefined) {
+        const earlier = await findByIdempotencyKey(db, account.id, idempotencyKey);
+        if (earlier && earlier.createdAtUs >= (nowMs() - IDEMPOTENCY_KEY_TTL_MS) * US_PER_MS) {
+          if (earlier.requestSha256 === hash) return { ok: true, sendingId: earlier.id };
+          return { ok: false, errors: new ValidationErrors().add('Idempotency-Key', ruleText.idempotencyReused()) };
+        }
+      }
+
+      const errors = new ValidationErrors();
+      const priced = await quote(account, fields, errors);
+      const options = readSendingOptions(fields, errors);
+      if (options.sender !== null && !(await findUsableSender(db, account.id, options.sender))) {
+        errors.add('sender', ruleText.selectedInvalid('sender'));
+      }
+      if (!errors.has('type') && !deps.availableTypes.has(options.type)) {
+        errors.add('type', ruleText.notConfigured('type'));
+      }
+      if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
+
+      const q = priced.quote;
+      const created = await createSending(db, {
+        accountId: account.id,
+        text: fields.message as string,
+        sender: options.sender,
+        type: options.type,
+        scheduledAtUs: options.scheduledAtMs === null ? null : options.scheduledAtMs * US_PER_MS,
+        encoding: q.encoding,
+        partsPerMessage: q.partsPerMessage,
+        recipients: q.recipients.length,
+        smsCount: q.smsCount,
+        subtotalMinor: q.subtotalMinor,
+        taxMinor: q.taxMinor,
+        totalMinor: q.totalMinor,
+        idempotency:
+          idempotencyKey === undefined || hash === null ? null : { key: idempotencyKey, requestSha256: hash },
+        callbackUrl: options.callbackUrl,
+        messages: messageRows(q),
+      });
+      if (created.ok) return { ok: true, sendingId: created.sending.id };
+      switch (created.reason) {
+        case 'insufficient_balance':
+          return { ok: false, errors: new ValidationErrors().add('balance', TEXTS.insufficientBalance) };
+        case 'idempotency_key_used':
+          // Another request with the same key won the race; it is the same sending only if it is the same request.
+          if (created.sending.requestSha256 === hash) return { ok: true, sendingId: created.sending.id };
+          return { ok: false, errors: new ValidationErrors().add('Idempotency-Key', ruleText.idempotencyReused()) };
+        case 'account_not_found':
+          throw new Error(`authenticated account ${account.id} vanished`);
+      }
+    },
+
+    async listSendings(accountId, page, perPage) {
+      return (await listSendings(db, accountId, { page, perPage })).map(summary);
+    },
+
+    async getSending(accountId, sendingId) {
+      const sending = await getSending(db, accountId, sendingId);
+      return sending ? summary(sending) : null;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Customer accounts: currency, tax rate and the balance the ledger keeps.
+import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { currencyOf, minorFrom } from '../domain/money.js';
+import type { Db } from './db.js';
+import type { AccountsTable } from './schema.js';
+import { assertInt, intFrom } from './values.js';
+
+export interface Account {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string | null;
+  /** ISO 4217 code, one of domain/money's CURRENCIES. */
+  readonly currency: string;
+  /** Tax rate in millionths: 20% is 200000. */
+  readonly taxRatePpm: number;
+  readonly balanceMinor: number;
+  /** Key of the HMAC-SHA256 signature on status callbacks. */
+  readonly webhookSecret: string;
+  readonly createdAtUs: number;
+}
+
+export interface NewAccount {
+  readonly name: string;
+  readonly email?: string | null;
+  readonly currency: string;
+  readonly taxRatePpm?: number;
+}
+
+export const TAX_RATE_PPM_MAX = 1_000_000;
+
+export function accountFromRow(row: Selectable<AccountsTable>): Account {
+  return {
+    id: intFrom(row.id),
+    name: row.name,
+    email: row.email,
+    currency: row.currency,
+    taxRatePpm: row.tax_rate_ppm,
+    balanceMinor: minorFrom(row.balance_minor),
+    webhookSecret: row.webhook_secret,
+    createdAtUs: intFrom(row.created_at_us),
+  };
+}
+
+/** Opens an account with a zero balance. The caller has validated the input (CLI and dashboard parse it first). */
+export async function createAccount(db: Db, input: NewAccount): Promise<Account> {
+  if (input.name.trim() === '') throw new RangeError('account name is empty');
+  if (currencyOf(input.currency) === undefined) throw new RangeError(`unknown currency ${input.currency}`);
+  const taxRatePpm = input.taxRatePpm ?? 0;
+  assertInt(taxRatePpm, 'taxRatePpm', 0);
+  if (taxRatePpm > TAX_RATE_PPM_MAX) throw new RangeError(`taxRatePpm must be at most ${TAX_RATE_PPM_MAX}`);
+  const nowUs = db.nowUs();
+  // Every write goes through a transaction: on SQLite that is what waits for the write lock without blocking.
+  const row = await db.transaction((trx) =>
+    trx
+      .insertInto('accounts')
+      .values({
+        name: input.name,
+        email: input.email ?? null,
+        currency: input.currency,
+        tax_rate_ppm: taxRatePpm,
+        balance_minor: 0,
+        webhook_secret: randomBytes(32).toString('base64url'),
+        created_at_us: nowUs,
+        updated_at_us: nowUs,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+  );
+  return accountFromRow(row);
+}
+
+export async function getAccount(db: Db, accountId: number): Promise<Account | undefined> {
+  const row = await db.kysely.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  return row && accountFromRow(row);
+}
+
+/** Every account, oldest first: an operator listing. */
+export async function listAccounts(db: Db): Promise<Account[]> {
+  const rows = await db.kysely.selectFrom('accounts').selectAll().orderBy('id').execute();
+  return rows.map(accountFromRow);
+}

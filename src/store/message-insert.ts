@@ -1,0 +1,65 @@
+// Bulk insert of a sending's message rows: unnest() arrays on PostgreSQL, multi-row VALUES on SQLite.
+import { CompiledQuery, sql, type Transaction } from 'kysely';
+import type { DialectName } from './db.js';
+import type { MessageChunk } from './message-rows.js';
+import type { Schema } from './schema.js';
+import { assertInt } from './values.js';
+
+/**
+ * Rows per statement. PostgreSQL binds one array per column whatever the row count, so a statement carries many rows;
+ * SQLite binds each value (8 a row, at most 32766 a statement) and prepares each statement afresh.
+ */
+export const MESSAGE_ROWS_PER_INSERT: Readonly<Record<DialectName, number>> = { postgres: 10_000, sqlite: 2_000 };
+
+const COLUMNS =
+  'sending_id, created_at_us, updated_at_us, recipient, country_id, mcc, mnc, destination, parts, rate_minor, cost_minor';
+
+const sqliteStatements = new Map<string, string>();
+
+function sqliteInsert(sendingId: number, nowUs: number, rows: number): string {
+  // The ids and the time are integers checked by the caller, so they are written into the text, which saves three
+  // bound values a row; the statement text is reused for every full chunk of the same sending.
+  const key = `${sendingId}:${nowUs}:${rows}`;
+  let text = sqliteStatements.get(key);
+  if (text === undefined) {
+    const row = `(${sendingId}, ${nowUs}, ${nowUs}, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    text = `insert into messages (${COLUMNS}) values ${new Array(rows).fill(row).join(', ')}`;
+    sqliteStatements.clear();
+    sqliteStatements.set(key, text);
+  }
+  return text;
+}
+
+export async function insertMessageChunk(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  sendingId: number,
+  nowUs: number,
+  chunk: MessageChunk,
+): Promise<void> {
+  assertInt(sendingId, 'sendingId', 1);
+  assertInt(nowUs, 'nowUs', 0);
+  const rows = chunk.recipient.length;
+  if (rows === 0) return;
+  if (dialect === 'postgres') {
+    await sql`
+      insert into messages (${sql.raw(COLUMNS)})
+      select ${sendingId}::int8, ${nowUs}::int8, ${nowUs}::int8, u.*
+      from unnest(${chunk.recipient}::text[], ${chunk.countryId}::int4[], ${chunk.mcc}::text[], ${chunk.mnc}::text[],
+                  ${chunk.destination}::text[], ${chunk.parts}::int4[], ${chunk.rateMinor}::int8[],
+                  ${chunk.costMinor}::int8[]) as u`.execute(trx);
+    return;
+  }
+  const values = new Array<unknown>(rows * 8);
+  for (let i = 0, v = 0; i < rows; i++) {
+    values[v++] = chunk.recipient[i];
+    values[v++] = chunk.countryId[i];
+    values[v++] = chunk.mcc[i];
+    values[v++] = chunk.mnc[i];
+    values[v++] = chunk.destination[i];
+    values[v++] = chunk.parts[i];
+    values[v++] = chunk.rateMinor[i];
+    values[v++] = chunk.costMinor[i];
+  }
+  await trx.executeQuery(CompiledQuery.raw(sqliteInsert(sendingId, nowUs, rows), values));
+}

@@ -1,0 +1,29 @@
+// Applies the schema migrations at start: a static list (no directory scan, so it runs from dist/ too), both engines.
+import { type Migration, Migrator } from 'kysely';
+import type { Db, DialectName } from '../db.js';
+import { initialSchema } from './0001-initial.js';
+
+/** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-initial': initialSchema(dialect),
+  };
+}
+
+/**
+ * Brings the schema up to date. Safe when several processes start at once: on PostgreSQL Kysely's migrator holds an
+ * advisory lock around one transaction; on SQLite the whole run is one BEGIN IMMEDIATE transaction (sqlite-dialect.ts).
+ * Returns the names of the migrations this call applied.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: async () => migrationsFor(db.dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'bookkeeping';
+    throw new Error(`database migration ${failed} failed`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

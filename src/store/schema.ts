@@ -1,0 +1,140 @@
+// The tables as Kysely sees them; rows stay inside src/store and leave it only as domain objects.
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * A BIGINT column. pg returns int8 as a decimal string (it may exceed 2^53) and better-sqlite3 as a number; the store
+ * reads it through `minorFrom` (money) or `intFrom` (ids, counts, microseconds), never through parseFloat.
+ */
+export type Int8 = ColumnType<number | string, number, number>;
+export type NullableInt8 = ColumnType<number | string | null, number | null, number | null>;
+/** A BIGINT primary key the database assigns. */
+export type Id = ColumnType<number | string, never, never>;
+
+export interface AccountsTable {
+  id: Id;
+  name: string;
+  email: string | null;
+  currency: string;
+  tax_rate_ppm: number;
+  balance_minor: Int8;
+  webhook_secret: string;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  account_id: Int8;
+  name: string;
+  prefix: string;
+  token_sha256: string;
+  created_at_us: Int8;
+  last_used_at_us: NullableInt8;
+  revoked_at_us: NullableInt8;
+  expires_at_us: NullableInt8;
+}
+
+export interface LedgerEntriesTable {
+  id: Id;
+  account_id: Int8;
+  kind: string;
+  amount_minor: Int8;
+  balance_after_minor: Int8;
+  sending_id: NullableInt8;
+  settlement_key: string | null;
+  reference: string | null;
+  note: string | null;
+  created_at_us: Int8;
+}
+
+export interface SendersTable {
+  id: Id;
+  account_id: NullableInt8;
+  name: string;
+  status: string;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface RatesTable {
+  id: Id;
+  account_id: NullableInt8;
+  mcc: string;
+  mnc: string | null;
+  rate_minor: Int8;
+  created_at_us: Int8;
+}
+
+export interface CountriesTable {
+  id: number;
+  iso: string;
+  name: string;
+  name_folded: string;
+  dial_code: string;
+  mcc: string | null;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface CountryMccsTable {
+  mcc: string;
+  country_id: number;
+  rank: number;
+  created_at_us: Int8;
+}
+
+export interface SendingsTable {
+  id: Id;
+  account_id: Int8;
+  text: string;
+  sender: string;
+  type: string;
+  status: string;
+  scheduled_at_us: Int8;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+  recipients_count: Int8;
+  sms_parts_total: Int8;
+  encoding: string;
+  parts_per_message: number;
+  subtotal_minor: Int8;
+  tax_minor: Int8;
+  total_minor: Int8;
+  idempotency_key: string | null;
+  request_sha256: string | null;
+  callback_url: string | null;
+}
+
+export interface MessagesTable {
+  id: Id;
+  sending_id: Int8;
+  recipient: string;
+  country_id: number | null;
+  mcc: string | null;
+  mnc: string | null;
+  destination: string;
+  parts: number;
+  rate_minor: Int8;
+  cost_minor: Int8;
+  status: Generated<string>;
+  provider: string | null;
+  provider_message_id: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  submitted_at_us: NullableInt8;
+  final_at_us: NullableInt8;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  api_tokens: ApiTokensTable;
+  ledger_entries: LedgerEntriesTable;
+  senders: SendersTable;
+  rates: RatesTable;
+  countries: CountriesTable;
+  country_mccs: CountryMccsTable;
+  sendings: SendingsTable;
+  messages: MessagesTable;
+}

@@ -1,0 +1,290 @@
+// Sendings: stored with all their messages and the reservation of their cost in one transaction, read back per account.
+import type { Selectable } from 'kysely';
+import type { Encoding } from '../domain/gsm.js';
+import { PER_PAGE_MAX } from '../domain/limits.js';
+import { addMoney, minorFrom } from '../domain/money.js';
+import type { Db } from './db.js';
+import { isUniqueViolation } from './dialect-sql.js';
+import {
+  type AccountNotFound,
+  appendEntry,
+  type InsufficientBalance,
+  moveBalance,
+  sendingReference,
+} from './ledger.js';
+import { insertMessageChunk, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
+import { type MessageRows, messageChunks } from './message-rows.js';
+import type { SendingsTable } from './schema.js';
+import { US_PER_MS } from './time.js';
+import { assertInt, intFrom, pageWindow } from './values.js';
+
+export type { InsufficientBalance } from './ledger.js';
+export type { MessageColumns, MessageRow, MessageRows } from './message-rows.js';
+
+export type SendingStatus = 'Draft' | 'Pending' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
+export type SendingType = 'default' | 'infobip' | 'twilio' | 'messente' | 'trumpia';
+
+/** How long an Idempotency-Key is remembered: after that the same key starts a new sending. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface Sending {
+  readonly id: number;
+  readonly accountId: number;
+  readonly text: string;
+  readonly sender: string;
+  readonly type: SendingType;
+  readonly status: SendingStatus;
+  readonly scheduledAtUs: number;
+  readonly createdAtUs: number;
+  readonly updatedAtUs: number;
+  readonly recipients: number;
+  /** SMS parts over all recipients (`total_sms`). */
+  readonly smsCount: number;
+  readonly encoding: Encoding;
+  readonly partsPerMessage: number;
+  readonly subtotalMinor: number;
+  readonly taxMinor: number;
+  readonly totalMinor: number;
+  readonly idempotencyKey: string | null;
+  /** Hash of the request that used the key, to tell a replay from a different body under the same key. */
+  readonly requestSha256: string | null;
+  readonly callbackUrl: string | null;
+}
+
+export interface NewSending {
+  readonly accountId: number;
+  readonly text: string;
+  readonly sender: string;
+  readonly type: SendingType;
+  /** When to send; null or absent means now. */
+  readonly scheduledAtUs?: number | null;
+  readonly encoding: Encoding;
+  readonly partsPerMessage: number;
+  /** Distinct recipients: the number of message rows. */
+  readonly recipients: number;
+  /** Parts over all recipients: the sum of the rows' parts. */
+  readonly smsCount: number;
+  /** The sum of the rows' costs. */
+  readonly subtotalMinor: number;
+  readonly taxMinor: number;
+  /** subtotal + tax: what is reserved. */
+  readonly totalMinor: number;
+  readonly idempotency?: { readonly key: string; readonly requestSha256: string } | null;
+  readonly callbackUrl?: string | null;
+  readonly messages: MessageRows;
+}
+
+export type CreateSendingResult =
+  | { readonly ok: true; readonly sending: Sending; readonly balanceMinor: number }
+  | InsufficientBalance
+  | AccountNotFound
+  /** The key was used within IDEMPOTENCY_KEY_TTL_MS: nothing was created; `sending` is the first one. */
+  | { readonly ok: false; readonly reason: 'idempotency_key_used'; readonly sending: Sending };
+
+const STATUSES: readonly SendingStatus[] = ['Draft', 'Pending', 'Processing', 'Completed', 'Cancelled', 'Failed'];
+const TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
+const ENCODINGS: readonly Encoding[] = ['GSM-7', 'UCS-2'];
+
+function oneOf<T extends string>(values: readonly T[], value: string, what: string): T {
+  const found = values.find((v) => v === value);
+  if (found === undefined) throw new Error(`unknown ${what} ${value}`);
+  return found;
+}
+
+function sendingFromRow(row: Selectable<SendingsTable>): Sending {
+  return {
+    id: intFrom(row.id),
+    accountId: intFrom(row.account_id),
+    text: row.text,
+    sender: row.sender,
+    type: oneOf(TYPES, row.type, 'sending type'),
+    status: oneOf(STATUSES, row.status, 'sending status'),
+    scheduledAtUs: intFrom(row.scheduled_at_us),
+    createdAtUs: intFrom(row.created_at_us),
+    updatedAtUs: intFrom(row.updated_at_us),
+    recipients: intFrom(row.recipients_count),
+    smsCount: intFrom(row.sms_parts_total),
+    encoding: oneOf(ENCODINGS, row.encoding, 'encoding'),
+    partsPerMessage: row.parts_per_message,
+    subtotalMinor: minorFrom(row.subtotal_minor),
+    taxMinor: minorFrom(row.tax_minor),
+    totalMinor: minorFrom(row.total_minor),
+    idempotencyKey: row.idempotency_key,
+    requestSha256: row.request_sha256,
+    callbackUrl: row.callback_url,
+  };
+}
+
+function checkNewSending(input: NewSending): void {
+  assertInt(input.recipients, 'recipients', 1);
+  assertInt(input.smsCount, 'smsCount', input.recipients);
+  assertInt(input.partsPerMessage, 'partsPerMessage', 1);
+  assertInt(input.subtotalMinor, 'subtotalMinor', 0);
+  assertInt(input.taxMinor, 'taxMinor', 0);
+  assertInt(input.totalMinor, 'totalMinor', 0);
+  if (addMoney(input.subtotalMinor, input.taxMinor) !== input.totalMinor) {
+    throw new Error(`total ${input.totalMinor} is not subtotal ${input.subtotalMinor} + tax ${input.taxMinor}`);
+  }
+  if (input.scheduledAtUs !== undefined && input.scheduledAtUs !== null)
+    assertInt(input.scheduledAtUs, 'scheduledAtUs', 0);
+}
+
+/**
+ * Stores a sending, Pending, with one message row per recipient, and reserves its total from the balance: one
+ * transaction, so either all of it is written or nothing is. Not enough balance → `insufficient_balance`, nothing
+ * written. The rows are consumed in chunks, so a million recipients never exist as a million objects here; that they
+ * add up to the declared counts and subtotal is checked before commit (a mismatch is a bug and rolls back).
+ */
+export async function createSending(db: Db, input: NewSending): Promise<CreateSendingResult> {
+  checkNewSending(input);
+  const key = input.idempotency?.key ?? null;
+  try {
+    return await db.transaction(async (trx): Promise<CreateSendingResult> => {
+      const nowUs = db.nowUs();
+      if (key !== null) {
+        // A key older than the window is forgotten, so that it may name a new sending.
+        await trx
+          .updateTable('sendings')
+          .set({ idempotency_key: null })
+          .where('account_id', '=', input.accountId)
+          .where('idempotency_key', '=', key)
+          .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
+          .execute();
+        const first = await trx
+          .selectFrom('sendings')
+          .selectAll()
+          .where('account_id', '=', input.accountId)
+          .where('idempotency_key', '=', key)
+          .executeTakeFirst();
+        if (first) return { ok: false, reason: 'idempotency_key_used', sending: sendingFromRow(first) };
+      }
+
+      const balanceMinor = await moveBalance(trx, nowUs, input.accountId, -input.totalMinor);
+      if (balanceMinor === null) {
+        const account = await trx
+          .selectFrom('accounts')
+          .select('balance_minor')
+          .where('id', '=', input.accountId)
+          .executeTakeFirst();
+        if (!account) return { ok: false, reason: 'account_not_found' };
+        return {
+          ok: false,
+          reason: 'insufficient_balance',
+          balanceMinor: minorFrom(account.balance_minor),
+          requiredMinor: input.totalMinor,
+        };
+      }
+
+      const row = await trx
+        .insertInto('sendings')
+        .values({
+          account_id: input.accountId,
+          text: input.text,
+          sender: input.sender,
+          type: input.type,
+          status: 'Pending',
+          scheduled_at_us: input.scheduledAtUs ?? nowUs,
+          created_at_us: nowUs,
+          updated_at_us: nowUs,
+          recipients_count: input.recipients,
+          sms_parts_total: input.smsCount,
+          encoding: input.encoding,
+          parts_per_message: input.partsPerMessage,
+          subtotal_minor: input.subtotalMinor,
+          tax_minor: input.taxMinor,
+          total_minor: input.totalMinor,
+          idempotency_key: key,
+          request_sha256: input.idempotency?.requestSha256 ?? null,
+          callback_url: input.callbackUrl ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const sending = sendingFromRow(row);
+      await appendEntry(
+        trx,
+        nowUs,
+        {
+          accountId: input.accountId,
+          kind: 'reservation',
+          amountMinor: -input.totalMinor,
+          sendingId: sending.id,
+          reference: sendingReference(sending.id),
+        },
+        balanceMinor,
+      );
+
+      let rows = 0;
+      let parts = 0;
+      let costMinor = 0;
+      for (const chunk of messageChunks(input.messages, MESSAGE_ROWS_PER_INSERT[db.dialect])) {
+        for (let i = 0; i < chunk.recipient.length; i++) {
+          // Ranges are the schema's CHECKs; here only that the values are exact integers, which SQLite would let by.
+          const rowParts = chunk.parts[i] ?? Number.NaN;
+          const rowCost = chunk.costMinor[i] ?? Number.NaN;
+          assertInt(rowParts, 'message parts');
+          assertInt(rowCost, 'message costMinor');
+          assertInt(chunk.rateMinor[i] ?? Number.NaN, 'message rateMinor');
+          parts += rowParts;
+          costMinor = addMoney(costMinor, rowCost);
+        }
+        rows += chunk.recipient.length;
+        await insertMessageChunk(trx, db.dialect, sending.id, nowUs, chunk);
+      }
+      if (rows !== input.recipients || parts !== input.smsCount || costMinor !== input.subtotalMinor) {
+        throw new Error(
+          `sending rows do not match its totals: ${rows} rows, ${parts} parts, cost ${costMinor}; declared ` +
+            `${input.recipients} recipients, ${input.smsCount} parts, subtotal ${input.subtotalMinor}`,
+        );
+      }
+      return { ok: true, sending, balanceMinor };
+    });
+  } catch (error) {
+    // Two requests with one new key raced (PostgreSQL): the loser rolled back and answers with the winner's sending.
+    if (key !== null && isUniqueViolation(error)) {
+      const first = await findByIdempotencyKey(db, input.accountId, key);
+      if (first) return { ok: false, reason: 'idempotency_key_used', sending: first };
+    }
+    throw error;
+  }
+}
+
+/** One of the account's sendings; another account's is not found. */
+export async function getSending(db: Db, accountId: number, sendingId: number): Promise<Sending | undefined> {
+  const row = await db.kysely
+    .selectFrom('sendings')
+    .selectAll()
+    .where('id', '=', sendingId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row && sendingFromRow(row);
+}
+
+/** The account's sendings, newest first; `page` counts from 1. */
+export async function listSendings(
+  db: Db,
+  accountId: number,
+  page: { readonly page: number; readonly perPage: number },
+): Promise<Sending[]> {
+  const { limit, offset } = pageWindow(page, PER_PAGE_MAX);
+  const rows = await db.kysely
+    .selectFrom('sendings')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(sendingFromRow);
+}
+
+/** The sending created under this Idempotency-Key within IDEMPOTENCY_KEY_TTL_MS, if any. */
+export async function findByIdempotencyKey(db: Db, accountId: number, key: string): Promise<Sending | undefined> {
+  const row = await db.kysely
+    .selectFrom('sendings')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('idempotency_key', '=', key)
+    .where('created_at_us', '>', db.nowUs() - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
+    .executeTakeFirst();
+  return row && sendingFromRow(row);
+}

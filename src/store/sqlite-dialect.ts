@@ -1,0 +1,89 @@
+// Kysely's SQLite dialect with write transactions that take the write lock up front and migrations in one transaction.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type TransactionSettings,
+} from 'kysely';
+
+const BUSY_RETRY_FIRST_MS = 1;
+const BUSY_RETRY_MAX_MS = 25;
+
+function isBusy(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/**
+ * A deferred BEGIN takes a read lock and upgrades it at the first write; two connections doing that at once can each
+ * wait on the other until one gets SQLITE_BUSY. BEGIN IMMEDIATE takes the write lock first. better-sqlite3 waits for a
+ * lock synchronously (busy_timeout), which would freeze the event loop, and, should the holder be another connection in
+ * this same process, stop it from ever finishing; so BEGIN IMMEDIATE is tried without waiting and retried
+ * asynchronously until `busyTimeoutMs`. Read-only transactions keep the deferred BEGIN: under WAL they never wait.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #busyTimeoutMs: number;
+
+  constructor(config: SqliteDialectConfig, busyTimeoutMs: number) {
+    super(config);
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+    if (settings?.accessMode === 'read only') {
+      await connection.executeQuery(CompiledQuery.raw('begin deferred'));
+      return;
+    }
+    const deadline = Date.now() + this.#busyTimeoutMs;
+    let delayMs = BUSY_RETRY_FIRST_MS;
+    for (;;) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 0'));
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        await connection.executeQuery(CompiledQuery.raw(`pragma busy_timeout = ${this.#busyTimeoutMs}`));
+      }
+      await sleep(delayMs);
+      delayMs = Math.min(delayMs * 2, BUSY_RETRY_MAX_MS);
+    }
+  }
+}
+
+/**
+ * Kysely's SQLite adapter runs migrations outside a transaction and takes no lock, so two processes starting on one
+ * file could both apply a migration. SQLite's DDL is transactional: declaring it makes the migrator run everything in
+ * one transaction, which our driver opens with BEGIN IMMEDIATE, so the second process waits, then finds it all done.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+export class StoreSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  readonly #busyTimeoutMs: number;
+
+  constructor(config: SqliteDialectConfig & { readonly busyTimeoutMs: number }) {
+    super(config);
+    this.#config = config;
+    this.#busyTimeoutMs = config.busyTimeoutMs;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}

@@ -1,0 +1,151 @@
+// API tokens: created once in plain text, stored as a SHA-256 hash, checked on every request.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Db } from './db.js';
+import type { ApiTokensTable } from './schema.js';
+import { US_PER_MS } from './time.js';
+import { intFrom, intOrNull } from './values.js';
+
+export const TOKEN_PREFIX = 'smsgic_';
+const TOKEN_BYTES = 32;
+const TOKEN_RE = /^smsgic_[A-Za-z0-9_-]{43}$/;
+/** Characters of the token kept in clear to tell tokens apart in listings: the prefix and 7 random ones (42 bits). */
+const DISPLAY_PREFIX_CHARS = TOKEN_PREFIX.length + 7;
+/** `last_used_at` is only written when older than this, so a busy token does not turn every request into a write. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface TokenInfo {
+  readonly id: number;
+  readonly accountId: number;
+  readonly name: string;
+  /** The first characters of the token, for display ("smsgic_AbC12xY"). */
+  readonly prefix: string;
+  readonly createdAtUs: number;
+  readonly lastUsedAtUs: number | null;
+  readonly revokedAtUs: number | null;
+  readonly expiresAtUs: number | null;
+}
+
+export interface CreatedToken {
+  readonly id: number;
+  /** The token itself: shown once, never stored. */
+  readonly token: string;
+  readonly prefix: string;
+}
+
+export interface Authenticated {
+  readonly accountId: number;
+  readonly tokenId: number;
+}
+
+export type RevokeResult =
+  | { readonly ok: true; readonly token: TokenInfo }
+  | { readonly ok: false; readonly reason: 'not_found' };
+
+/** A token is 256 random bits, so one fast hash is enough: there is nothing to brute-force. */
+export function tokenSha256(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function tokenFromRow(row: Selectable<ApiTokensTable>): TokenInfo {
+  return {
+    id: intFrom(row.id),
+    accountId: intFrom(row.account_id),
+    name: row.name,
+    prefix: row.prefix,
+    createdAtUs: intFrom(row.created_at_us),
+    lastUsedAtUs: intOrNull(row.last_used_at_us),
+    revokedAtUs: intOrNull(row.revoked_at_us),
+    expiresAtUs: intOrNull(row.expires_at_us),
+  };
+}
+
+export async function createToken(
+  db: Db,
+  accountId: number,
+  options: { readonly name?: string; readonly expiresAtUs?: number | null } = {},
+): Promise<CreatedToken> {
+  const token = `${TOKEN_PREFIX}${randomBytes(TOKEN_BYTES).toString('base64url')}`;
+  const prefix = token.slice(0, DISPLAY_PREFIX_CHARS);
+  const row = await db.transaction((trx) =>
+    trx
+      .insertInto('api_tokens')
+      .values({
+        account_id: accountId,
+        name: options.name ?? 'default',
+        prefix,
+        token_sha256: tokenSha256(token),
+        created_at_us: db.nowUs(),
+        expires_at_us: options.expiresAtUs ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
+  return { id: intFrom(row.id), token, prefix };
+}
+
+/** The account a bearer token acts for; null when the token is malformed, unknown, revoked or expired. */
+export async function authenticate(db: Db, token: string): Promise<Authenticated | null> {
+  if (!TOKEN_RE.test(token)) return null;
+  const row = await db.kysely
+    .selectFrom('api_tokens')
+    .select(['id', 'account_id', 'revoked_at_us', 'expires_at_us', 'last_used_at_us'])
+    .where('token_sha256', '=', tokenSha256(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at_us !== null) return null;
+  const nowUs = db.nowUs();
+  if (row.expires_at_us !== null && intFrom(row.expires_at_us) <= nowUs) return null;
+  const tokenId = intFrom(row.id);
+  const staleBeforeUs = nowUs - LAST_USED_RESOLUTION_MS * US_PER_MS;
+  const lastUsedAtUs = intOrNull(row.last_used_at_us);
+  if (lastUsedAtUs === null || lastUsedAtUs < staleBeforeUs) {
+    // Conditional, so that concurrent requests of one token write it once.
+    await db.transaction((trx) =>
+      trx
+        .updateTable('api_tokens')
+        .set({ last_used_at_us: nowUs })
+        .where('id', '=', tokenId)
+        .where((eb) => eb.or([eb('last_used_at_us', 'is', null), eb('last_used_at_us', '<', staleBeforeUs)]))
+        .execute(),
+    );
+  }
+  return { accountId: intFrom(row.account_id), tokenId };
+}
+
+/** The account's tokens, newest first; revoked and expired ones included (with their dates). */
+export async function listTokens(db: Db, accountId: number): Promise<TokenInfo[]> {
+  const rows = await db.kysely
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(tokenFromRow);
+}
+
+async function revoke(db: Db, tokenId: number, accountId: number | null): Promise<RevokeResult> {
+  return db.transaction(async (trx) => {
+    let update = trx
+      .updateTable('api_tokens')
+      .set({ revoked_at_us: db.nowUs() })
+      .where('id', '=', tokenId)
+      .where('revoked_at_us', 'is', null);
+    if (accountId !== null) update = update.where('account_id', '=', accountId);
+    await update.execute();
+    // Revoking twice is not an error: the first revocation date stays.
+    let select = trx.selectFrom('api_tokens').selectAll().where('id', '=', tokenId);
+    if (accountId !== null) select = select.where('account_id', '=', accountId);
+    const row = await select.executeTakeFirst();
+    return row ? { ok: true, token: tokenFromRow(row) } : { ok: false, reason: 'not_found' };
+  });
+}
+
+/** Revokes one of the account's tokens; another account's token is not found. */
+export function revokeToken(db: Db, accountId: number, tokenId: number): Promise<RevokeResult> {
+  return revoke(db, tokenId, accountId);
+}
+
+/** Revokes any token by id: for the operator (`smsgic token revoke`), who acts across accounts. */
+export function revokeTokenAsOperator(db: Db, tokenId: number): Promise<RevokeResult> {
+  return revoke(db, tokenId, null);
+}
