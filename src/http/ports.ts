@@ -27,9 +27,10 @@ export interface RateView {
 export interface SendingSummary {
   readonly id: number;
   readonly text: string;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly scheduledAt: Date;
+  /** Microseconds since the epoch, UTC. */
+  readonly createdAtUs: number;
+  readonly updatedAtUs: number;
+  readonly scheduledAtUs: number;
   readonly status: string;
   readonly totalSms: number;
 }

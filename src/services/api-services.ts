@@ -38,9 +38,9 @@ function summary(sending: Sending): SendingSummary {
   return {
     id: sending.id,
     text: sending.text,
-    createdAt: new Date(Math.floor(sending.createdAtUs / US_PER_MS)),
-    updatedAt: new Date(Math.floor(sending.updatedAtUs / US_PER_MS)),
-    scheduledAt: new Date(Math.floor(sending.scheduledAtUs / US_PER_MS)),
+    createdAtUs: sending.createdAtUs,
+    updatedAtUs: sending.updatedAtUs,
+    scheduledAtUs: sending.scheduledAtUs,
     status: sending.status,
     totalSms: sending.smsCount,
   };
@@ -159,7 +159,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         text: fields.message as string,
         sender: options.sender,
         type: options.type,
-        scheduledAtUs: options.scheduledAtMs === null ? null : options.scheduledAtMs * US_PER_MS,
+        scheduledAtUs: options.scheduledAtUs,
         encoding: q.encoding,
         partsPerMessage: q.partsPerMessage,
         recipients: q.recipients.length,

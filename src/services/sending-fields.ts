@@ -1,28 +1,19 @@
 // Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url.
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
+import { usFromYmdHis } from '../domain/time.js';
 import type { SendingType } from '../store/sendings.js';
 
 export const SENDING_TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
 
 export interface SendingOptions {
   readonly sender: string | null;
-  /** Epoch milliseconds; null means now. */
-  readonly scheduledAtMs: number | null;
+  /** Microseconds since the epoch (UTC); null means now. */
+  readonly scheduledAtUs: number | null;
   readonly type: SendingType;
   readonly callbackUrl: string | null;
 }
 
-const YMD_HIS_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const CALLBACK_URL_CHARS_MAX = 2048;
-
-/** `Y-m-d H:i:s` read as UTC; null when it is not that format or not a real time (2023-02-30). */
-export function parseYmdHisUtc(text: string): number | null {
-  const m = YMD_HIS_RE.exec(text);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') === text ? ms : null;
-}
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -42,12 +33,12 @@ export function readSendingOptions(
   else if (typeof rawSender !== 'string') errors.add('sender', ruleText.string('sender'));
   else sender = rawSender.trim();
 
-  let scheduledAtMs: number | null = null;
+  let scheduledAtUs: number | null = null;
   const rawScheduled = fields.scheduled_at;
   if (!isBlank(rawScheduled)) {
-    const parsed = typeof rawScheduled === 'string' ? parseYmdHisUtc(rawScheduled.trim()) : null;
+    const parsed = typeof rawScheduled === 'string' ? usFromYmdHis(rawScheduled.trim()) : null;
     if (parsed === null) errors.add('scheduled_at', ruleText.dateFormat('scheduled_at', 'Y-m-d H:i:s'));
-    else scheduledAtMs = parsed;
+    else scheduledAtUs = parsed;
   }
 
   let type: SendingType = 'default';
@@ -73,5 +64,5 @@ export function readSendingOptions(
     if (ok) callbackUrl = rawCallback as string;
     else errors.add('callback_url', ruleText.url('callback_url'));
   }
-  return { sender, scheduledAtMs, type, callbackUrl };
+  return { sender, scheduledAtUs, type, callbackUrl };
 }

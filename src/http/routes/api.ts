@@ -6,9 +6,9 @@ import { formatBalance, toNumber } from '../../domain/money.js';
 import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
 import { requestFields } from '../body.js';
 import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
-import { isoMicros, ymdHis } from '../format.js';
 import type { ApiServices, AuthenticatedAccount, RateFilters } from '../ports.js';
 
 declare module 'fastify' {
@@ -170,8 +170,8 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       sendings: sendings.map((s) => ({
         id: s.id,
         text: s.text,
-        created_at: isoMicros(s.createdAt),
-        scheduled_at: ymdHis(s.scheduledAt),
+        created_at: isoFromUs(s.createdAtUs),
+        scheduled_at: ymdHisFromUs(s.scheduledAtUs),
         status: s.status,
         total_sms: s.totalSms,
       })),
@@ -193,8 +193,8 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       sending: {
         id: sending.id,
         status: sending.status,
-        updated_at: isoMicros(sending.updatedAt),
-        scheduled_at: ymdHis(sending.scheduledAt),
+        updated_at: isoFromUs(sending.updatedAtUs),
+        scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
       },
     };
   });
