@@ -57,6 +57,32 @@ function territoriesOf(md: PhoneMetadata): Territory[] {
   );
 }
 
+/**
+ * Names customers read on quotes and invoices: CLDR's standard English forms abbreviate ("St.", "&") or add
+ * qualifiers ("SAR China", "Congo - Kinshasa"); these territories get their usual full English names instead.
+ */
+const NAME_OVERRIDES: Readonly<Record<string, string>> = {
+  AG: 'Antigua and Barbuda',
+  BA: 'Bosnia and Herzegovina',
+  BL: 'Saint Barthélemy',
+  CD: 'DR Congo',
+  CG: 'Congo',
+  HK: 'Hong Kong',
+  KN: 'Saint Kitts and Nevis',
+  LC: 'Saint Lucia',
+  MF: 'Saint Martin',
+  MM: 'Myanmar',
+  MO: 'Macao',
+  PM: 'Saint Pierre and Miquelon',
+  SH: 'Saint Helena',
+  SJ: 'Svalbard and Jan Mayen',
+  ST: 'São Tomé and Príncipe',
+  TC: 'Turks and Caicos Islands',
+  TT: 'Trinidad and Tobago',
+  VC: 'Saint Vincent and the Grenadines',
+  WF: 'Wallis and Futuna',
+};
+
 function buildCatalog(territories: readonly Territory[], previous: readonly Country[]): Country[] {
   const countryMcc: Record<string, string[]> = existsSync(COUNTRY_MCC) ? readJson(COUNTRY_MCC) : {};
   if (!existsSync(COUNTRY_MCC)) process.stdout.write(`warning: ${COUNTRY_MCC} missing, every MCC is null\n`);
@@ -69,7 +95,7 @@ function buildCatalog(territories: readonly Territory[], previous: readonly Coun
       const mccs = known.mobileNetworks ? (countryMcc[NON_GEOGRAPHIC_MCC_KEY] ?? []) : [];
       return { iso: t.iso, name: known.name, dialCode: t.dialCode, mcc: mccs[0] ?? null, mccs };
     }
-    const name = names.of(t.iso);
+    const name = NAME_OVERRIDES[t.iso] ?? names.of(t.iso);
     if (!name) throw new Error(`no English name for region ${t.iso} in this Node's ICU`);
     const mccs = countryMcc[t.iso] ?? [];
     return { iso: t.iso, name, dialCode: t.dialCode, mcc: mccs[0] ?? null, mccs };
