@@ -39,6 +39,15 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     ...(redis && { redis }),
     logger: { level: config.logLevel },
   });
+  let redisDown = false;
+  redis?.on('error', (error) => {
+    if (!redisDown) app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back');
+    redisDown = true;
+  });
+  redis?.on('ready', () => {
+    if (redisDown) app.log.info('Redis reachable again: shared rate limits restored');
+    redisDown = false;
+  });
   if (report.migrations.length > 0) app.log.info({ migrations: report.migrations }, 'database schema upgraded');
   if (report.seededRates > 0) app.log.info({ rates: report.seededRates }, 'sample default price list imported');
   if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');

@@ -17,6 +17,44 @@ export const MESSAGE_PARTS_MAX = 255;
 export const SENDER_ALPHA_CHARS_MAX = 11;
 export const SENDER_NUMERIC_DIGITS_MAX = 16;
 
+/** A sending is scheduled before this time (UTC): later ones would not fit the store's microsecond timestamps. */
+export const SCHEDULED_AT_BEFORE = '2200-01-01 00:00:00';
+
 /** Page sizes of listings. */
 export const PER_PAGE_DEFAULT = 100;
 export const PER_PAGE_MAX = 1000;
+
+/** Dispatch: messages leased in one statement, and the most a worker asks for however it is configured. */
+export const DISPATCH_BATCH_DEFAULT = 1000;
+export const DISPATCH_BATCH_MAX = 10_000;
+
+/** Batches one worker has leased and not yet recorded, at most. */
+export const DISPATCH_CONCURRENCY_DEFAULT = 4;
+export const DISPATCH_CONCURRENCY_MAX = 64;
+
+/** Hand-over attempts of one message (over all routes) before it fails for good and is refunded. */
+export const DISPATCH_ATTEMPTS_MAX = 5;
+
+/**
+ * How long a leased message belongs to its worker. A provider call is cut off well before (see the worker), so that a
+ * lease never expires while its call may still succeed: after expiry another worker re-checks and may hand it over.
+ */
+export const DISPATCH_LEASE_MS = 30_000;
+
+/** Retry delay after a retryable refusal: base × 2^(attempt−1), never more than the cap. */
+export const DISPATCH_BACKOFF_BASE_MS = 1_000;
+export const DISPATCH_BACKOFF_CAP_MS = 5 * 60 * 1000;
+
+/** A message a provider took but never reported on within this time is marked expired (still charged). */
+export const DELIVERY_REPORT_WAIT_MAX_MS = 72 * 60 * 60 * 1000;
+
+/** Delivery reports asked of a polling provider in one call, and kept aside for an unknown id at most this long. */
+export const REPORT_POLL_BATCH_MAX = 5_000;
+export const PENDING_REPORT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Customer status callbacks: POST attempts, their backoff, the timeout of one POST, and rows claimed at once. */
+export const CALLBACK_ATTEMPTS_MAX = 10;
+export const CALLBACK_BACKOFF_BASE_MS = 1_000;
+export const CALLBACK_BACKOFF_CAP_MS = 60 * 60 * 1000;
+export const CALLBACK_TIMEOUT_MS = 10_000;
+export const CALLBACK_BATCH_MAX = 100;

@@ -28,6 +28,7 @@ export const ruleText = Object.freeze({
   formatInvalid: (field: string) => `The ${attributeName(field)} field format is invalid.`,
   selectedInvalid: (field: string) => `The selected ${attributeName(field)} is invalid.`,
   dateFormat: (field: string, format: string) => `The ${attributeName(field)} field must match the format ${format}.`,
+  dateBefore: (field: string, date: string) => `The ${attributeName(field)} field must be a date before ${date}.`,
   string: (field: string) => `The ${attributeName(field)} field must be a string.`,
   array: (field: string) => `The ${attributeName(field)} field must be an array.`,
   integer: (field: string) => `The ${attributeName(field)} field must be an integer.`,

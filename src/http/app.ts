@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { installBodyParsers } from './body.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, renderFrameworkError } from './errors.js';
 import type { ApiServices } from './ports.js';
 import { apiRoutes } from './routes/api.js';
 
@@ -30,8 +30,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'request_id',
-    disableRequestLogging: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: false }),
+    // URLs the router cannot even decode (`/%ZZ`) or whose parameter is absurdly long: answered in the API's shapes.
+    frameworkErrors: renderFrameworkError,
     return503OnClosing: true,
     exposeHeadRoutes: true,
   });
@@ -57,6 +58,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
     ...(options.redis && { redis: options.redis, nameSpace: 'smsgic-rl:' }),
+    // Shared counters are a safeguard, not a dependency: while Redis is unreachable requests pass (and it is logged).
+    skipOnError: true,
     // Limits are per account; requests without an account (status, bad tokens) count per client address.
     keyGenerator: (request) => (request.account ? `account:${request.account.id}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: 'Too Many Attempts.', ttl: context.ttl }),

@@ -30,6 +30,14 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
+class BodyTooLarge extends Error {
+  readonly statusCode = 413;
+  readonly code = 'FST_ERR_CTP_BODY_TOO_LARGE';
+  constructor() {
+    super('request body is too large');
+  }
+}
+
 /** `a[]=1&a[]=2` and `a[0]=1` become arrays under `a`, as PHP-style clients send them. */
 export function foldBracketKeys(entries: Iterable<[string, unknown]>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
@@ -80,8 +88,42 @@ export async function installBodyParsers(app: FastifyInstance, bodyLimitBytes: n
     }
   });
   await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fieldSize: bodyLimitBytes, fields: 10_000, files: 0, parts: 10_000 },
+    // busboy cuts a longer field or file short; the hook below refuses it, and counts all parts against the limit.
+    limits: {
+      fieldSize: bodyLimitBytes,
+      fileSize: bodyLimitBytes,
+      fields: Number.POSITIVE_INFINITY,
+      files: Number.POSITIVE_INFINITY,
+      parts: Number.POSITIVE_INFINITY,
+    },
+  });
+  // Multipart bodies are streamed past Fastify's own body limit, so the limit is enforced here as they are read.
+  app.addHook('preValidation', async (request) => {
+    if (!request.isMultipart()) return;
+    if (Number(request.headers['content-length']) > bodyLimitBytes) throw new BodyTooLarge();
+    const entries: [string, unknown][] = [];
+    let bytes = 0;
+    try {
+      for await (const part of request.parts()) {
+        bytes += Buffer.byteLength(part.fieldname);
+        if (part.type === 'file') {
+          // An uploaded file is no field (as Laravel's input() leaves files out): read past it, counting its bytes.
+          for await (const chunk of part.file) bytes += (chunk as Buffer).length;
+          if (part.file.truncated || bytes > bodyLimitBytes) throw new BodyTooLarge();
+          continue;
+        }
+        bytes += Buffer.byteLength(String(part.value));
+        if (part.valueTruncated || bytes > bodyLimitBytes) throw new BodyTooLarge();
+        // A name busboy cut short (over 100 bytes) is no field of ours.
+        if (!part.fieldnameTruncated) entries.push([part.fieldname, part.value]);
+      }
+    } catch (error) {
+      // busboy's own complaints (no boundary, a body cut short) are the client's doing, not a fault of ours.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) throw error;
+      throw new BodyError('multipart body is malformed', 'FST_ERR_MULTIPART_MALFORMED');
+    }
+    request.body = foldBracketKeys(entries);
   });
 }
 
@@ -91,12 +133,7 @@ export async function installBodyParsers(app: FastifyInstance, bodyLimitBytes: n
  */
 export function requestFields(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
-  const fromBody =
-    body && typeof body === 'object' && !Array.isArray(body)
-      ? request.isMultipart()
-        ? foldBracketKeys(Object.entries(body as Record<string, unknown>))
-        : (body as Record<string, unknown>)
-      : {};
+  const fromBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
   if (rawQuery === '') return fromBody;
   let decoded = rawQuery;

@@ -37,6 +37,17 @@ function routePattern(url: string): RegExp {
   return new RegExp(`^${escaped}/?$`);
 }
 
+/** Errors the router raises before any route or hook runs; the request id header is set here, as no hook ran. */
+export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(404).send({ message: TEXTS.notFound });
+    return;
+  }
+  request.log.error({ err: error }, 'request failed');
+  reply.code(500).send({ message: TEXTS.serverError });
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   const known = new Map<string, KnownRoute>();
   app.addHook('onRoute', (route) => {

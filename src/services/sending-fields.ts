@@ -1,4 +1,5 @@
 // Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url.
+import { SCHEDULED_AT_BEFORE } from '../domain/limits.js';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';
 import type { SendingType } from '../store/sendings.js';
@@ -14,6 +15,7 @@ export interface SendingOptions {
 }
 
 const CALLBACK_URL_CHARS_MAX = 2048;
+const SCHEDULED_BEFORE_US = usFromYmdHis(SCHEDULED_AT_BEFORE) as number;
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -38,7 +40,10 @@ export function readSendingOptions(
   if (!isBlank(rawScheduled)) {
     const parsed = typeof rawScheduled === 'string' ? usFromYmdHis(rawScheduled.trim()) : null;
     if (parsed === null) errors.add('scheduled_at', ruleText.dateFormat('scheduled_at', 'Y-m-d H:i:s'));
-    else scheduledAtUs = parsed;
+    else if (parsed >= SCHEDULED_BEFORE_US)
+      errors.add('scheduled_at', ruleText.dateBefore('scheduled_at', SCHEDULED_AT_BEFORE));
+    // A time before 1970 is in the past, and the past means now.
+    else scheduledAtUs = parsed < 0 ? null : parsed;
   }
 
   let type: SendingType = 'default';

@@ -129,7 +129,8 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     request.account = found;
   });
 
-  app.get('/status', async (_request, reply: FastifyReply) => {
+  // The one endpoint without a token: its OpenAPI entry lifts the document-wide bearer requirement.
+  app.get('/status', { schema: { security: [] } }, async (_request, reply: FastifyReply) => {
     const up = await services.databaseReachable().catch(() => false);
     return reply.code(up ? 200 : 503).send(up ? ['OK'] : ['DOWN']);
   });
