@@ -10,6 +10,7 @@ import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
 import { requestFields } from '../body.js';
 import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
 import type { ApiServices, AuthenticatedAccount, RateFilters } from '../ports.js';
+import { schemas } from '../schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -130,23 +131,23 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
   });
 
   // The one endpoint without a token: its OpenAPI entry lifts the document-wide bearer requirement.
-  app.get('/status', { schema: { security: [] } }, async (_request, reply: FastifyReply) => {
+  app.get('/status', { schema: schemas.status }, async (_request, reply: FastifyReply) => {
     const up = await services.databaseReachable().catch(() => false);
     return reply.code(up ? 200 : 503).send(up ? ['OK'] : ['DOWN']);
   });
 
-  app.get('/balance', { config: { auth: true } }, async (request) => {
+  app.get('/balance', { schema: schemas.balance, config: { auth: true } }, async (request) => {
     const acct = account(request);
     const balance = await services.balanceMinor(acct.id);
     return { balance: formatBalance(balance), sign: acct.currency.sign, code: acct.currency.code };
   });
 
-  app.get('/senders', { config: { auth: true } }, async (request) => {
+  app.get('/senders', { schema: schemas.senders, config: { auth: true } }, async (request) => {
     const senders = await services.listSenders(account(request).id);
     return { senders: senders.map((s) => ({ id: s.id, sender: s.sender })) };
   });
 
-  app.get('/rates', { config: { auth: true } }, async (request) => {
+  app.get('/rates', { schema: schemas.rates, config: { auth: true } }, async (request) => {
     const acct = account(request);
     const filters = await rateFilters(services, requestFields(request));
     const rates = await services.listRates(acct.id, filters);
@@ -155,7 +156,10 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
 
   app.post(
     '/sendings/calculate',
-    { config: { auth: true, rateLimit: { max: limits.calculatePerMinute, timeWindow: 60_000, groupId: 'calculate' } } },
+    {
+      schema: schemas.calculate,
+      config: { auth: true, rateLimit: { max: limits.calculatePerMinute, timeWindow: 60_000, groupId: 'calculate' } },
+    },
     async (request, reply) => {
       const result = await services.calculate(account(request), requestFields(request));
       if (!result.ok) throw unprocessable(result.errors);
@@ -164,7 +168,7 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     },
   );
 
-  app.get('/sendings', { config: { auth: true } }, async (request) => {
+  app.get('/sendings', { schema: schemas.listSendings, config: { auth: true } }, async (request) => {
     const { page, perPage } = pageOf(requestFields(request));
     const sendings = await services.listSendings(account(request).id, page, perPage);
     return {
@@ -179,26 +183,30 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     };
   });
 
-  app.post('/sendings', { config: { auth: true } }, async (request) => {
+  app.post('/sendings', { schema: schemas.createSending, config: { auth: true } }, async (request) => {
     const result = await services.createSending(account(request), requestFields(request), idempotencyKeyOf(request));
     if (!result.ok) throw unprocessable(result.errors);
     return { message: TEXTS.sendingCreated, sending_id: result.sendingId };
   });
 
-  app.get<{ Params: { id: string } }>('/sendings/:id(^\\d+$)', { config: { auth: true } }, async (request) => {
-    const { id } = request.params;
-    const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
-    const sending = numeric === null ? null : await services.getSending(account(request).id, numeric);
-    if (!sending) throw notFoundModel(id);
-    return {
-      sending: {
-        id: sending.id,
-        status: sending.status,
-        updated_at: isoFromUs(sending.updatedAtUs),
-        scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
-      },
-    };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/sendings/:id(^\\d+$)',
+    { schema: schemas.getSending, config: { auth: true } },
+    async (request) => {
+      const { id } = request.params;
+      const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+      const sending = numeric === null ? null : await services.getSending(account(request).id, numeric);
+      if (!sending) throw notFoundModel(id);
+      return {
+        sending: {
+          id: sending.id,
+          status: sending.status,
+          updated_at: isoFromUs(sending.updatedAtUs),
+          scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
+        },
+      };
+    },
+  );
 }
 
 /** The quote body as a stream, so that a million-recipient answer is never one giant string. */
