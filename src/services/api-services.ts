@@ -16,13 +16,11 @@ import {
   createSending,
   findByIdempotencyKey,
   getSending,
-  IDEMPOTENCY_KEY_TTL_MS,
   listSendings,
   type MessageRow,
   type Sending,
   type SendingType,
 } from '../store/sendings.js';
-import { US_PER_MS } from '../store/time.js';
 import { authenticate } from '../store/tokens.js';
 import { readSendingOptions } from './sending-fields.js';
 
@@ -31,7 +29,6 @@ export interface ApiServicesDeps {
   readonly plan: NumberingPlan;
   /** Sending types that have a provider behind them; `default` always has one (platform routing). */
   readonly availableTypes: ReadonlySet<SendingType>;
-  readonly nowMs?: () => number;
 }
 
 function summary(sending: Sending): SendingSummary {
@@ -81,7 +78,6 @@ function requestSha256(fields: Readonly<Record<string, unknown>>): string {
 
 export function createApiServices(deps: ApiServicesDeps): ApiServices {
   const { db, plan } = deps;
-  const nowMs = deps.nowMs ?? Date.now;
 
   async function quote(
     account: AuthenticatedAccount,
@@ -136,7 +132,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       const hash = idempotencyKey === undefined ? null : requestSha256(fields);
       if (idempotencyKey !== undefined) {
         const earlier = await findByIdempotencyKey(db, account.id, idempotencyKey);
-        if (earlier && earlier.createdAtUs >= (nowMs() - IDEMPOTENCY_KEY_TTL_MS) * US_PER_MS) {
+        // The store only finds keys used within their time to live.
+        if (earlier) {
           if (earlier.requestSha256 === hash) return { ok: true, sendingId: earlier.id };
           return { ok: false, errors: new ValidationErrors().add('Idempotency-Key', ruleText.idempotencyReused()) };
         }
