@@ -23,6 +23,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly logLevel: string;
   readonly providers: ProviderConfig;
+  /** How long the built-in sandbox provider takes to report a delivery. */
+  readonly sandboxReportDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +36,15 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
     throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
   }
   return Number(raw);
 }
@@ -78,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: positiveInt(env, 'BODY_LIMIT_BYTES', 64 * 1024 * 1024),
     publicUrl: text(env, 'PUBLIC_URL') ?? `http://${host}:${port}`,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    sandboxReportDelayMs: nonNegativeInt(env, 'SANDBOX_REPORT_DELAY_MS', 1000),
     providers: Object.freeze({
       ...(infobip && { infobip }),
       ...(twilio && { twilio }),

@@ -2,10 +2,15 @@
 import { Redis } from 'ioredis';
 import { type Config, loadConfig } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
+import { createRegistry, type ProviderRegistry } from './dispatch/registry.js';
+import { createRouter } from './dispatch/router.js';
+import { startWorker, type Worker } from './dispatch/worker.js';
 import { buildApp } from './http/app.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
-import { createDb } from './store/db.js';
+import { createDb, type Db } from './store/db.js';
+import { applyReports } from './store/reports.js';
+import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
 import type { SendingType } from './store/sendings.js';
 
 export interface Roles {
@@ -21,6 +26,19 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
   if (config.providers.messente) types.add('messente');
   if (config.providers.trumpia) types.add('trumpia');
   return types;
+}
+
+function registryFor(config: Config, db: Db): ProviderRegistry {
+  return createRegistry({
+    clockUs: () => db.nowUs(),
+    providers: config.providers,
+    // Table-backed, so that what the sandbox accepted survives restarts and is shared by every worker process.
+    sandbox: { upstream: createTableSandboxUpstream(db), reportDelayMs: config.sandboxReportDelayMs },
+    // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
+    reportSink: async (provider, report) => {
+      await applyReports(db, db.nowUs(), [{ provider, ...report }]);
+    },
+  });
 }
 
 export async function runServer(roles: Roles, config: Config = loadConfig()): Promise<void> {
@@ -52,12 +70,16 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   if (report.seededRates > 0) app.log.info({ rates: report.seededRates }, 'sample default price list imported');
   if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');
 
+  let worker: Worker | undefined;
+  let registry: ProviderRegistry | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await worker?.stop();
+    await registry?.close();
     redis?.disconnect();
     await db.close();
     process.exit(0);
@@ -70,6 +92,17 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
   }
   if (roles.worker) {
-    app.log.info('dispatch worker: not available in this version; sendings stay Pending');
+    registry = registryFor(config, db);
+    for (const name of registry.unavailable) {
+      app.log.warn(
+        { provider: name },
+        'provider configured but not supported by this build: its messages are refunded',
+      );
+    }
+    worker = startWorker({ db, router: createRouter(registry), logger: app.log });
+    app.log.info(
+      { worker: worker.workerId, providers: registry.names() },
+      registry.realProviders().length > 0 ? 'dispatch worker started' : 'dispatch worker started (sandbox provider)',
+    );
   }
 }

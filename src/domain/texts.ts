@@ -41,6 +41,7 @@ export const ruleText = Object.freeze({
   url: (field: string) => `The ${attributeName(field)} field must be a valid URL.`,
   notConfigured: (field: string) => `The selected ${attributeName(field)} is not available on this platform.`,
   idempotencyReused: () => 'The Idempotency-Key was already used with a different request.',
+  notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,

@@ -39,6 +39,29 @@ export type CreateSendingResult =
   | { readonly ok: true; readonly sendingId: number }
   | { readonly ok: false; readonly errors: ValidationErrors };
 
+export interface MessageView {
+  readonly id: number;
+  readonly recipient: string;
+  readonly destination: string;
+  readonly mcc: string | null;
+  readonly mnc: string | null;
+  readonly parts: number;
+  readonly rateMinor: number;
+  readonly costMinor: number;
+  readonly status: string;
+  readonly provider: string | null;
+  readonly error: string | null;
+  readonly attempts: number;
+  readonly submittedAtUs: number | null;
+  readonly finalAtUs: number | null;
+  readonly updatedAtUs: number;
+}
+
+export type CancelResult =
+  | { readonly ok: true; readonly sending: SendingSummary; readonly refundedMinor: number }
+  | { readonly ok: false; readonly reason: 'not_found' }
+  | { readonly ok: false; readonly reason: 'not_pending'; readonly status: string };
+
 export interface ApiServices {
   authenticate(token: string): Promise<AuthenticatedAccount | null>;
   /** Whether the database answers; for GET /status. */
@@ -55,4 +78,12 @@ export interface ApiServices {
   ): Promise<CreateSendingResult>;
   listSendings(accountId: number, page: number, perPage: number): Promise<readonly SendingSummary[]>;
   getSending(accountId: number, sendingId: number): Promise<SendingSummary | null>;
+  /** Null when the account has no such sending. */
+  listMessages(
+    accountId: number,
+    sendingId: number,
+    page: number,
+    perPage: number,
+  ): Promise<readonly MessageView[] | null>;
+  cancelSending(accountId: number, sendingId: number): Promise<CancelResult>;
 }

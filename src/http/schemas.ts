@@ -184,4 +184,84 @@ export const schemas = {
       ...common,
     },
   },
+  listMessages: {
+    summary: "Per-recipient statuses of one of the account's sendings",
+    params: { type: 'object', properties: { id: { type: 'integer' } } },
+    querystring: {
+      type: 'object',
+      properties: {
+        page: { type: 'integer', minimum: 1, default: 1 },
+        per_page: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          messages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                recipient: { type: 'string' },
+                destination: { type: 'string' },
+                mcc: { type: ['string', 'null'] },
+                mnc: { type: ['string', 'null'] },
+                sms: { type: 'integer' },
+                rate: { type: 'number' },
+                cost: { type: 'number' },
+                status: {
+                  type: 'string',
+                  enum: [
+                    'queued',
+                    'submitting',
+                    'submitted',
+                    'delivered',
+                    'undelivered',
+                    'expired',
+                    'rejected',
+                    'failed',
+                  ],
+                },
+                provider: { type: ['string', 'null'] },
+                error: { type: ['string', 'null'] },
+                attempts: { type: 'integer' },
+                submitted_at: { type: ['string', 'null'] },
+                final_at: { type: ['string', 'null'] },
+                updated_at: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      404: { description: 'No query results for model {id}', ...errorBody },
+      422: validationBody,
+      ...common,
+    },
+  },
+  cancelSending: {
+    summary: 'Cancel a Pending sending; what it reserved is refunded in full',
+    params: { type: 'object', properties: { id: { type: 'integer' } } },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          sending: {
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              status: { type: 'string' },
+              updated_at: { type: 'string' },
+              scheduled_at: { type: 'string' },
+            },
+          },
+          refunded: { type: 'number' },
+        },
+      },
+      404: { description: 'No query results for model {id}', ...errorBody },
+      422: validationBody,
+      ...common,
+    },
+  },
 } as const;

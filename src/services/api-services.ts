@@ -10,8 +10,10 @@ import { countryExists } from '../store/countries.js';
 import type { Db } from '../store/db.js';
 import { databaseReachable } from '../store/health.js';
 import { getBalance } from '../store/ledger.js';
+import { listMessages } from '../store/messages.js';
 import { listRates, rateRows } from '../store/rates.js';
 import { findUsableSender, listApprovedSenders } from '../store/senders.js';
+import { cancelSending } from '../store/sending-cancel.js';
 import {
   createSending,
   findByIdempotencyKey,
@@ -189,6 +191,19 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     async getSending(accountId, sendingId) {
       const sending = await getSending(db, accountId, sendingId);
       return sending ? summary(sending) : null;
+    },
+
+    async listMessages(accountId, sendingId, page, perPage) {
+      if (!(await getSending(db, accountId, sendingId))) return null;
+      return listMessages(db, accountId, sendingId, { page, perPage });
+    },
+
+    async cancelSending(accountId, sendingId) {
+      const result = await cancelSending(db, sendingId, accountId);
+      if (!result.ok) return result;
+      const sending = await getSending(db, accountId, sendingId);
+      if (!sending) throw new Error(`cancelled sending ${sendingId} vanished`);
+      return { ok: true, sending: summary(sending), refundedMinor: result.refundedMinor };
     },
   };
 }

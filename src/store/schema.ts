@@ -103,6 +103,7 @@ export interface SendingsTable {
   idempotency_key: string | null;
   request_sha256: string | null;
   callback_url: string | null;
+  dispatch_settled_at_us: NullableInt8;
 }
 
 export interface MessagesTable {
@@ -125,6 +126,43 @@ export interface MessagesTable {
   final_at_us: NullableInt8;
   created_at_us: Int8;
   updated_at_us: Int8;
+  lease_owner: string | null;
+  lease_expires_at_us: NullableInt8;
+  next_attempt_at_us: ColumnType<number | string, number | undefined, number>;
+  next_poll_at_us: NullableInt8;
+}
+
+export interface PendingReportsTable {
+  id: Id;
+  provider: string;
+  provider_message_id: string;
+  status: string;
+  error: string | null;
+  reported_at_us: Int8;
+  received_at_us: Int8;
+}
+
+export interface CallbackOutboxTable {
+  id: Id;
+  message_id: Int8;
+  sending_id: Int8;
+  status: string;
+  error: string | null;
+  event_at_us: Int8;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at_us: Int8;
+  last_error: string | null;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface SandboxSubmissionsTable {
+  reference: string;
+  provider_message_id: string;
+  recipient: string;
+  accepted_at_us: Int8;
+  submit_calls: Generated<number>;
 }
 
 export interface Schema {
@@ -137,4 +175,7 @@ export interface Schema {
   country_mccs: CountryMccsTable;
   sendings: SendingsTable;
   messages: MessagesTable;
+  pending_reports: PendingReportsTable;
+  callback_outbox: CallbackOutboxTable;
+  sandbox_submissions: SandboxSubmissionsTable;
 }

@@ -27,7 +27,7 @@ describeEachEngine('GET /openapi.json', (engine) => {
     expect(document.info).toMatchObject({ title: 'SMSgic API', version: expect.any(String) });
   });
 
-  it('lists every documented path with its methods, and nothing else', () => {
+  it('lists every documented path and the extensions, with their methods, and nothing else', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
@@ -41,6 +41,8 @@ describeEachEngine('GET /openapi.json', (engine) => {
         'GET /sendings',
         'POST /sendings',
         'GET /sendings/{id}',
+        'GET /sendings/{id}/messages',
+        'POST /sendings/{id}/cancel',
       ].sort(),
     );
   });

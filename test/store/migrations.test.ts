@@ -10,11 +10,14 @@ import { scratchDatabase } from '../support/scratch-db.js';
 const TABLES = [
   'accounts',
   'api_tokens',
+  'callback_outbox',
   'countries',
   'country_mccs',
   'ledger_entries',
   'messages',
+  'pending_reports',
   'rates',
+  'sandbox_submissions',
   'senders',
   'sendings',
 ];

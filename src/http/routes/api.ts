@@ -207,6 +207,66 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       };
     },
   );
+
+  app.get<{ Params: { id: string } }>(
+    '/sendings/:id(^\\d+$)/messages',
+    { schema: schemas.listMessages, config: { auth: true } },
+    async (request) => {
+      const { id } = request.params;
+      const { page, perPage } = pageOf(requestFields(request));
+      const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+      const messages =
+        numeric === null ? null : await services.listMessages(account(request).id, numeric, page, perPage);
+      if (!messages) throw notFoundModel(id);
+      return {
+        messages: messages.map((m) => ({
+          id: m.id,
+          recipient: m.recipient,
+          destination: m.destination,
+          mcc: m.mcc,
+          mnc: m.mnc,
+          sms: m.parts,
+          rate: toNumber(m.rateMinor),
+          cost: toNumber(m.costMinor),
+          status: m.status,
+          provider: m.provider,
+          error: m.error,
+          attempts: m.attempts,
+          submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),
+          final_at: m.finalAtUs === null ? null : isoFromUs(m.finalAtUs),
+          updated_at: isoFromUs(m.updatedAtUs),
+        })),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/sendings/:id(^\\d+$)/cancel',
+    { schema: schemas.cancelSending, config: { auth: true } },
+    async (request) => {
+      const { id } = request.params;
+      const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+      const result = numeric === null ? null : await services.cancelSending(account(request).id, numeric);
+      if (!result || (!result.ok && result.reason === 'not_found')) throw notFoundModel(id);
+      if (!result.ok) {
+        throw unprocessable(
+          new ValidationErrors().add(
+            'status',
+            ruleText.notCancellable(result.reason === 'not_pending' ? result.status : ''),
+          ),
+        );
+      }
+      return {
+        sending: {
+          id: result.sending.id,
+          status: result.sending.status,
+          updated_at: isoFromUs(result.sending.updatedAtUs),
+          scheduled_at: ymdHisFromUs(result.sending.scheduledAtUs),
+        },
+        refunded: toNumber(result.refundedMinor),
+      };
+    },
+  );
 }
 
 /** The quote body as a stream, so that a million-recipient answer is never one giant string. */

@@ -2,11 +2,13 @@
 import { type Migration, Migrator } from 'kysely';
 import type { Db, DialectName } from '../db.js';
 import { initialSchema } from './0001-initial.js';
+import { dispatchSchema } from './0002-dispatch.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
+    '0002-dispatch': dispatchSchema(dialect),
   };
 }
 

@@ -1,0 +1,76 @@
+// The one interface every upstream SMS provider adapter implements: submit, and optionally recheck and poll.
+import type { Encoding } from '../domain/gsm.js';
+import type { ReportStatus } from '../domain/status.js';
+
+/** One message as an adapter hands it over. */
+export interface OutgoingMessage {
+  /** Our message id as text: the key a provider can be asked about again (recheck) and idempotency keys derive from. */
+  readonly reference: string;
+  /** International digits without "+". */
+  readonly recipient: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly encoding: Encoding;
+  /** The text cut as GSM 03.38 parts (`splitParts`), for protocols that send each part themselves (SMPP). */
+  readonly parts: readonly string[];
+  /** This hand-over attempt's number, counted from 1 over all routes. */
+  readonly attempt: number;
+}
+
+/**
+ * What became of one message of a submit. `accepted`: the provider took it, with its id. `failed`: it did not, and
+ * certainly did not: `retryable` when trying again later (or elsewhere) may help (throttled, temporarily down), not
+ * when the message itself was refused (bad number, blocked); `retryAfterMs` when the provider said when.
+ */
+export type SubmitResult =
+  | { readonly accepted: string }
+  | { readonly failed: true; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
+
+/** What a provider knows of a reference after a hand-over whose answer was lost. */
+export type RecheckResult =
+  | { readonly found: string }
+  | { readonly absent: true }
+  /** The provider cannot tell (no lookup by our reference, or it has forgotten). */
+  | { readonly unknown: true };
+
+/** A message accepted by a polling provider, as `poll` is asked about it. */
+export interface SubmittedMessage {
+  readonly reference: string;
+  readonly providerMessageId: string;
+  readonly recipient: string;
+  readonly submittedAtUs: number;
+}
+
+/** A delivery report, normalised by the adapter to our statuses. */
+export interface DeliveryReport {
+  readonly providerMessageId: string;
+  readonly status: ReportStatus;
+  readonly error?: string | null;
+  /** When the provider says it happened, if it says. */
+  readonly reportedAtUs?: number | null;
+}
+
+export interface ProviderAdapter {
+  /** The name routes and messages use (`sandbox`, `infobip`, `smpp`…). */
+  readonly name: string;
+  /** Messages one `submit` call takes at most. */
+  readonly submitBatchMax: number;
+  /**
+   * Hands the batch over. Returns one result per message, in the batch's order. Throws when the outcome is not known
+   * (a timeout after the request left, a dropped connection): the worker then rechecks, and never sends blindly again.
+   * `signal` aborts the call when the worker's lease on the messages runs short.
+   */
+  submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]>;
+  /** Whether the provider holds these references (after a crash or an unknown outcome); one result per reference. */
+  recheck?(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
+  /** For providers that report only when asked: the reports available now for these messages (none yet is fine). */
+  poll?(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]>;
+  /** How long after acceptance, and then how often, a polling provider is asked about a message. */
+  readonly pollIntervalMs?: number;
+  /** Ends connections the adapter keeps open (SMPP binds) when the worker shuts down. */
+  close?(): Promise<void>;
+}
+
+export function isAccepted(result: SubmitResult): result is { readonly accepted: string } {
+  return 'accepted' in result;
+}

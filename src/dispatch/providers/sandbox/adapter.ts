@@ -1,0 +1,144 @@
+// The built-in sandbox provider: always configured, the default route without a real provider; scripted by number.
+//
+// What the sandbox does with a message, by the last four digits of the recipient:
+//
+// | Recipient ends with | At submission                                   | Delivery report (by poll) | Money    |
+// | ------------------- | ----------------------------------------------- | ------------------------- | -------- |
+// | 0001                | accepted                                        | undelivered               | charged  |
+// | 0002                | accepted                                        | expired                   | charged  |
+// | 0003                | accepted                                        | rejected (by the network) | charged  |
+// | 0004                | refused (not retryable): message `rejected`     | none                      | refunded |
+// | 0005                | first attempt refused as retryable, then accepted | delivered               | charged  |
+// | anything else       | accepted                                        | delivered                 | charged  |
+//
+// A report becomes available `reportDelayMs` after acceptance (default 1 s; 0 in tests and benchmarks), and is a pure
+// function of the number and the acceptance time (which the sandbox's message id carries), so every worker process
+// answers the same. Submission is idempotent on our reference through the upstream port.
+import type { ClockUs } from '../../../domain/time.js';
+import { US_PER_MS } from '../../../domain/time.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
+import type { SandboxUpstream } from './upstream.js';
+
+export const SANDBOX_PROVIDER = 'sandbox';
+export const SANDBOX_REPORT_DELAY_MS = 1_000;
+/** Messages one submit takes: the sandbox is a function call, so as many as a lease holds. */
+export const SANDBOX_SUBMIT_BATCH_MAX = 10_000;
+
+export const SANDBOX_ERRORS = {
+  refused: 'sandbox: number refused at submission (0004)',
+  unavailable: 'sandbox: temporarily unavailable (0005, first attempt)',
+  undelivered: 'sandbox: handset unreachable (0001)',
+  expired: 'sandbox: validity period expired (0002)',
+  rejected: 'sandbox: rejected by the network (0003)',
+} as const;
+
+export interface SandboxOptions {
+  readonly upstream: SandboxUpstream;
+  readonly clockUs: ClockUs;
+  readonly reportDelayMs?: number;
+}
+
+/** The sandbox's id: its acceptance time and our reference, so a report is derived from the id alone. */
+function sandboxId(acceptedAtUs: number, reference: string): string {
+  return `sbx-${acceptedAtUs}-${reference}`;
+}
+
+function acceptedAtOf(providerMessageId: string): number | null {
+  const match = /^sbx-(\d+)-/.exec(providerMessageId);
+  return match ? Number(match[1]) : null;
+}
+
+function suffixOf(recipient: string): string {
+  return recipient.slice(-4);
+}
+
+/** The report the network gives a number the sandbox accepted. */
+export function sandboxReportFor(recipient: string): Pick<DeliveryReport, 'status' | 'error'> {
+  switch (suffixOf(recipient)) {
+    case '0001':
+      return { status: 'undelivered', error: SANDBOX_ERRORS.undelivered };
+    case '0002':
+      return { status: 'expired', error: SANDBOX_ERRORS.expired };
+    case '0003':
+      return { status: 'rejected', error: SANDBOX_ERRORS.rejected };
+    default:
+      return { status: 'delivered', error: null };
+  }
+}
+
+export function createSandboxProvider(options: SandboxOptions): ProviderAdapter {
+  const reportDelayUs = (options.reportDelayMs ?? SANDBOX_REPORT_DELAY_MS) * US_PER_MS;
+  const { upstream, clockUs } = options;
+  return {
+    name: SANDBOX_PROVIDER,
+    submitBatchMax: SANDBOX_SUBMIT_BATCH_MAX,
+    pollIntervalMs: Math.max(options.reportDelayMs ?? SANDBOX_REPORT_DELAY_MS, 0),
+
+    async submit(batch: readonly OutgoingMessage[]): Promise<readonly SubmitResult[]> {
+      const results = new Array<SubmitResult | undefined>(batch.length);
+      const acceptedAtUs = clockUs();
+      const taken: { index: number; reference: string }[] = [];
+      const handOvers = [];
+      for (let i = 0; i < batch.length; i++) {
+        const message = batch[i] as OutgoingMessage;
+        const suffix = suffixOf(message.recipient);
+        if (suffix === '0004') {
+          results[i] = { failed: true, retryable: false, error: SANDBOX_ERRORS.refused };
+        } else if (suffix === '0005' && message.attempt === 1) {
+          results[i] = { failed: true, retryable: true, error: SANDBOX_ERRORS.unavailable };
+        } else {
+          taken.push({ index: i, reference: message.reference });
+          handOvers.push({
+            reference: message.reference,
+            providerMessageId: sandboxId(acceptedAtUs, message.reference),
+            recipient: message.recipient,
+            acceptedAtUs,
+          });
+        }
+      }
+      const records = await upstream.accept(handOvers);
+      for (const { index, reference } of taken) {
+        const record = records.get(reference);
+        if (!record) throw new Error(`sandbox upstream lost reference ${reference}`);
+        results[index] = { accepted: record.providerMessageId };
+      }
+      return results.map((r) => {
+        if (!r) throw new Error('sandbox left a message without a result');
+        return r;
+      });
+    },
+
+    async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
+      const records = await upstream.find(references);
+      return references.map((reference): RecheckResult => {
+        const record = records.get(reference);
+        if (record) return { found: record.providerMessageId };
+        return upstream.knowsEveryHandOver ? { absent: true } : { unknown: true };
+      });
+    },
+
+    async poll(submitted: readonly SubmittedMessage[]): Promise<readonly DeliveryReport[]> {
+      const nowUs = clockUs();
+      const reports: DeliveryReport[] = [];
+      for (const message of submitted) {
+        const acceptedAtUs = acceptedAtOf(message.providerMessageId);
+        if (acceptedAtUs === null) continue;
+        const reportedAtUs = acceptedAtUs + reportDelayUs;
+        if (reportedAtUs > nowUs) continue;
+        reports.push({
+          providerMessageId: message.providerMessageId,
+          reportedAtUs,
+          ...sandboxReportFor(message.recipient),
+        });
+      }
+      return reports;
+    },
+  };
+}

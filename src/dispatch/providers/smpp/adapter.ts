@@ -1,0 +1,252 @@
+// The SMPP provider adapter: SMPP_URL to binds, a batch of messages to submit_sm, receipts to our delivery reports.
+import type { ClockUs } from '../../../domain/time.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
+import { type ClientOptions, type ClientStats, type MessageOutcome, type MessageReport, SmppClient } from './client.js';
+import { FIELD_CHARS_MAX } from './pdu.js';
+import { type BindOutcome, parseSmppUrl, type SmppUrl } from './session.js';
+
+export const SMPP_PROVIDER = 'smpp';
+/** Messages one `submit` takes: each is up to 255 submit_sm, answered as fast as the binds' windows allow. */
+export const SMPP_SUBMIT_BATCH_MAX = 1_000;
+/** How often the worker collects the receipts the SMSC pushed (kept here until asked for). */
+export const SMPP_POLL_INTERVAL_MS = 2_000;
+/** Reports kept for `poll`, and submit outcomes kept for `recheck`; the oldest are forgotten beyond these. */
+export const SMPP_REPORTS_KEPT_MAX = 100_000;
+export const SMPP_OUTCOMES_KEPT_MAX = 100_000;
+
+/** Settings read from SMPP_URL's query string, each with its limits. */
+const URL_SETTINGS = {
+  binds: { min: 1, max: 64 },
+  window: { min: 1, max: 10_000 },
+  timeout_ms: { min: 100, max: 300_000 },
+  enquire_link_ms: { min: 1_000, max: 3_600_000 },
+} as const;
+
+export interface SmppConfig {
+  readonly url: SmppUrl;
+  readonly client: Pick<
+    ClientOptions,
+    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType'
+  >;
+}
+
+/**
+ * SMPP_URL: `smpp://system_id:password@host:port` (`smpps://` for TLS), optionally with
+ * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X`.
+ */
+export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } | { ok: false; error: string } {
+  const parsed = parseSmppUrl(text);
+  if (!parsed.ok) return parsed;
+  const { params } = parsed.url;
+  const numbers: Partial<Record<keyof typeof URL_SETTINGS, number>> = {};
+  for (const [name, { min, max }] of Object.entries(URL_SETTINGS) as [
+    keyof typeof URL_SETTINGS,
+    typeof URL_SETTINGS.binds,
+  ][]) {
+    const raw = params.get(name);
+    if (raw === null) continue;
+    const value = Number(raw);
+    if (!(Number.isSafeInteger(value) && value >= min && value <= max)) {
+      return { ok: false, error: `SMPP_URL ${name} must be a whole number in ${min}..${max}, got "${raw}"` };
+    }
+    numbers[name] = value;
+  }
+  const systemType = params.get('system_type') ?? undefined;
+  if (systemType !== undefined && systemType.length > FIELD_CHARS_MAX.system_type) {
+    return { ok: false, error: `SMPP_URL system_type is at most ${FIELD_CHARS_MAX.system_type} characters` };
+  }
+  return {
+    ok: true,
+    config: {
+      url: parsed.url,
+      client: {
+        ...(numbers.binds !== undefined && { binds: numbers.binds }),
+        ...(numbers.window !== undefined && { windowSize: numbers.window }),
+        ...(numbers.timeout_ms !== undefined && { responseTimeoutMs: numbers.timeout_ms }),
+        ...(numbers.enquire_link_ms !== undefined && { enquireLinkIntervalMs: numbers.enquire_link_ms }),
+        ...(systemType !== undefined && { systemType }),
+      },
+    },
+  };
+}
+
+/** Thrown by `submit` when some message left without an answer; `results` has null for those. The worker rechecks. */
+export class SmppOutcomeUnknownError extends Error {
+  override name = 'SmppOutcomeUnknownError';
+  constructor(
+    readonly results: readonly (SubmitResult | null)[],
+    readonly unknownReferences: readonly string[],
+    firstError: string,
+  ) {
+    super(`smpp: ${unknownReferences.length} message(s) sent without an answer (${firstError})`);
+  }
+}
+
+export interface SmppProviderOptions {
+  /** SMPP_URL. */
+  readonly url: string;
+  readonly clockUs: ClockUs;
+  readonly name?: string;
+  /** Reports as they arrive (the push path); they are also kept for `poll`. */
+  readonly onReport?: (report: DeliveryReport) => void | Promise<void>;
+  /** Overrides of the client's settings (tests: short timeouts). */
+  readonly client?: Partial<Omit<ClientOptions, 'url' | 'onReport' | 'onLateAcceptance'>>;
+}
+
+export interface SmppProvider extends ProviderAdapter {
+  /** Binds now rather than on first use, so receipts queued at the SMSC start flowing. */
+  open(): Promise<BindOutcome[]>;
+  close(): Promise<void>;
+  stats(): ClientStats;
+}
+
+/** What this process knows of a reference it handed over, for `recheck`. */
+type Known = { readonly found: string } | { readonly absent: true } | { readonly unknown: true };
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+}
+
+/**
+ * Builds the adapter; throws on an invalid SMPP_URL (a configuration error, found at start-up). Binds lazily on the
+ * first submit, poll or recheck, or at once with `open()`.
+ */
+export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
+  const parsed = parseSmppConfig(options.url);
+  if (!parsed.ok) throw new RangeError(parsed.error);
+  const { clockUs } = options;
+  const reports = new Map<string, DeliveryReport>();
+  const known = new Map<string, Known>();
+
+  function toReport(report: MessageReport): DeliveryReport {
+    return {
+      providerMessageId: report.messageId,
+      status: report.status,
+      error: report.error,
+      reportedAtUs: report.doneAtUs ?? clockUs(),
+    };
+  }
+
+  const client = new SmppClient({
+    ...parsed.config.client,
+    ...options.client,
+    url: parsed.config.url,
+    onReport: async (report) => {
+      const delivery = toReport(report);
+      remember(reports, delivery.providerMessageId, delivery, SMPP_REPORTS_KEPT_MAX);
+      await options.onReport?.(delivery);
+    },
+    onLateAcceptance: (context, partIndex, partId) => {
+      if (partIndex === 0 && typeof context === 'string') {
+        remember(known, context, { found: partId }, SMPP_OUTCOMES_KEPT_MAX);
+      }
+    },
+  });
+  let opened: Promise<BindOutcome[]> | null = null;
+  const open = () => {
+    opened ??= client.open();
+    return opened;
+  };
+
+  function resultOf(reference: string, outcome: MessageOutcome): SubmitResult | null {
+    switch (outcome.kind) {
+      case 'accepted':
+        remember(known, reference, { found: outcome.messageId }, SMPP_OUTCOMES_KEPT_MAX);
+        return { accepted: outcome.messageId };
+      case 'refused':
+        if (outcome.acceptedPartIds.length > 0) {
+          // Part of it is at the SMSC: charged as handed over, never sent again (the recipient would get parts twice).
+          const messageId = outcome.acceptedPartIds[0] as string;
+          remember(known, reference, { found: messageId }, SMPP_OUTCOMES_KEPT_MAX);
+          return { accepted: messageId };
+        }
+        remember(known, reference, { absent: true }, SMPP_OUTCOMES_KEPT_MAX);
+        return { failed: true, retryable: outcome.retryable, error: outcome.error };
+      case 'unsent':
+        remember(known, reference, { absent: true }, SMPP_OUTCOMES_KEPT_MAX);
+        return { failed: true, retryable: true, error: outcome.error };
+      case 'unknown':
+        if (outcome.acceptedPartIds.length > 0) {
+          const messageId = outcome.acceptedPartIds[0] as string;
+          remember(known, reference, { found: messageId }, SMPP_OUTCOMES_KEPT_MAX);
+          return { accepted: messageId };
+        }
+        remember(known, reference, { unknown: true }, SMPP_OUTCOMES_KEPT_MAX);
+        return null;
+    }
+  }
+
+  return {
+    name: options.name ?? SMPP_PROVIDER,
+    submitBatchMax: SMPP_SUBMIT_BATCH_MAX,
+    pollIntervalMs: SMPP_POLL_INTERVAL_MS,
+    open,
+    stats: () => client.stats(),
+    close: () => client.close(),
+
+    async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
+      void open();
+      const outcomes = await Promise.all(
+        batch.map((message) =>
+          client.submit(
+            {
+              source: message.sender,
+              destination: message.recipient,
+              encoding: message.encoding,
+              parts: message.parts,
+            },
+            { signal, context: message.reference },
+          ),
+        ),
+      );
+      const results = outcomes.map((outcome, i) => resultOf((batch[i] as OutgoingMessage).reference, outcome));
+      const unknown: string[] = [];
+      let firstError = '';
+      results.forEach((result, i) => {
+        if (result !== null) return;
+        unknown.push((batch[i] as OutgoingMessage).reference);
+        firstError ||= (outcomes[i] as { error: string }).error;
+      });
+      if (unknown.length > 0) throw new SmppOutcomeUnknownError(results, unknown, firstError);
+      return results as SubmitResult[];
+    },
+
+    async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
+      void open();
+      // SMPP has no lookup by our reference (query_sm needs the SMSC's id): only what this process saw counts.
+      return references.map((reference): RecheckResult => known.get(reference) ?? { unknown: true });
+    },
+
+    async poll(submitted: readonly SubmittedMessage[]): Promise<readonly DeliveryReport[]> {
+      void open();
+      const found: DeliveryReport[] = [];
+      for (const message of submitted) {
+        const report = reports.get(message.providerMessageId);
+        if (report) found.push(report);
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * For the registry: the adapter configured by SMPP_URL. Without `onReport`, receipts reach the store only through
+ * `poll`, which finds a report only in the process whose bind received it; with it (the store's report sink), every
+ * receipt is recorded as it arrives, whichever worker process holds the bind.
+ */
+export function smppProviderFromEnv(
+  smppUrl: string,
+  clockUs: ClockUs,
+  onReport?: (report: DeliveryReport) => void | Promise<void>,
+): SmppProvider {
+  return createSmppProvider({ url: smppUrl, clockUs, ...(onReport && { onReport }) });
+}

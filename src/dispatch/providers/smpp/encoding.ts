@@ -1,0 +1,156 @@
+// Message text to SMPP short_message octets and back: GSM-7 unpacked septets or UCS-2, with concatenation UDH.
+import { type Encoding, fromGsm7Septets, splitParts, toGsm7Septets } from '../../../domain/gsm.js';
+import { MESSAGE_PARTS_MAX } from '../../../domain/limits.js';
+
+/** data_coding values (spec §5.2.19): 0 the SMSC default alphabet (GSM 03.38 here), 8 UCS-2 big-endian. */
+export const DataCoding = { default: 0x00, ia5: 0x01, latin1: 0x03, binary: 0x04, ucs2: 0x08 } as const;
+
+/** esm_class bits (spec §5.2.12). */
+export const EsmClass = {
+  /** The short_message starts with a User Data Header. */
+  udhi: 0x40,
+  /** Message type bits 2..5 of a deliver_sm: an SMSC delivery receipt. */
+  deliveryReceipt: 0x04,
+  /** Message type bits of an intermediate delivery notification. */
+  intermediateNotification: 0x20,
+  messageTypeMask: 0x3c,
+} as const;
+
+/** registered_delivery 1: a receipt on the final outcome, delivered or not. */
+export const REGISTERED_DELIVERY_FINAL = 0x01;
+
+/** The concatenation UDH with an 8-bit reference (TS 23.040 §9.2.3.24.1): UDHL 5, IEI 0, IEDL 3, ref, total, seq. */
+export const CONCAT_UDH_OCTETS = 6;
+const IEI_CONCAT_8BIT = 0x00;
+const IEI_CONCAT_16BIT = 0x08;
+
+export interface EncodedMessage {
+  readonly dataCoding: number;
+  /** esm_class of every part: UDHI when there is more than one. */
+  readonly esmClass: number;
+  /** short_message of each part, UDH included. */
+  readonly parts: readonly Buffer[];
+}
+
+function ucs2Octets(text: string): Buffer {
+  const octets = Buffer.from(text, 'utf16le');
+  octets.swap16();
+  return octets;
+}
+
+function partOctets(encoding: Encoding, text: string): Uint8Array {
+  return encoding === 'GSM-7' ? toGsm7Septets(text) : ucs2Octets(text);
+}
+
+/**
+ * The short_message octets of parts already cut per GSM 03.38 (`splitParts`): GSM-7 as one septet per octet with
+ * data_coding 0, extension characters as ESC then their code; UCS-2 big-endian with data_coding 8. More than one part
+ * gets the concatenation UDH `05 00 03 ref total seq`, the same 8-bit `reference` in every part. Throws a RangeError
+ * on a character outside GSM 03.38 in a GSM-7 part, or on more parts than an 8-bit sequence can number (bugs: the
+ * parts come from `splitParts`, and the API caps the parts of a message).
+ */
+export function encodeParts(encoding: Encoding, parts: readonly string[], reference: number): EncodedMessage {
+  if (!(Number.isInteger(reference) && reference >= 0 && reference <= 0xff)) {
+    throw new RangeError(`concatenation reference must be an octet, got ${reference}`);
+  }
+  if (parts.length === 0 || parts.length > MESSAGE_PARTS_MAX) {
+    throw new RangeError(`a message has 1..${MESSAGE_PARTS_MAX} parts, got ${parts.length}`);
+  }
+  const dataCoding = encoding === 'GSM-7' ? DataCoding.default : DataCoding.ucs2;
+  if (parts.length === 1) {
+    return { dataCoding, esmClass: 0, parts: [Buffer.from(partOctets(encoding, parts[0] as string))] };
+  }
+  const total = parts.length;
+  const encoded = parts.map((text, index) => {
+    const body = partOctets(encoding, text);
+    const octets = Buffer.allocUnsafe(CONCAT_UDH_OCTETS + body.length);
+    octets[0] = 0x05;
+    octets[1] = IEI_CONCAT_8BIT;
+    octets[2] = 0x03;
+    octets[3] = reference;
+    octets[4] = total;
+    octets[5] = index + 1;
+    octets.set(body, CONCAT_UDH_OCTETS);
+    return octets;
+  });
+  return { dataCoding, esmClass: EsmClass.udhi, parts: encoded };
+}
+
+/** `encodeParts` of a whole text, cut by the domain's `splitParts`. */
+export function encodeText(text: string, reference: number): EncodedMessage & { readonly encoding: Encoding } {
+  const { encoding, parts } = splitParts(text);
+  return { encoding, ...encodeParts(encoding, parts, reference) };
+}
+
+export interface ConcatInfo {
+  readonly reference: number;
+  readonly total: number;
+  readonly sequence: number;
+}
+
+export type DecodedShortMessage =
+  | { readonly ok: true; readonly text: string; readonly concat: ConcatInfo | null }
+  | { readonly ok: false; readonly reason: string };
+
+/** The concatenation element of a UDH, if it has one; null when the UDH carries none; a reason when malformed. */
+function readUdh(octets: Uint8Array): { headerOctets: number; concat: ConcatInfo | null } | string {
+  if (octets.length < 1) return 'UDHI is set but short_message is empty';
+  const udhl = octets[0] as number;
+  if (1 + udhl > octets.length) return `UDH length ${udhl} runs past short_message`;
+  let concat: ConcatInfo | null = null;
+  for (let at = 1; at < 1 + udhl; ) {
+    if (at + 2 > 1 + udhl) return 'UDH element header is cut short';
+    const iei = octets[at] as number;
+    const iedl = octets[at + 1] as number;
+    if (at + 2 + iedl > 1 + udhl) return `UDH element 0x${iei.toString(16)} runs past the UDH`;
+    const data = octets.subarray(at + 2, at + 2 + iedl);
+    if (iei === IEI_CONCAT_8BIT && iedl === 3) {
+      concat = { reference: data[0] as number, total: data[1] as number, sequence: data[2] as number };
+    } else if (iei === IEI_CONCAT_16BIT && iedl === 4) {
+      concat = {
+        reference: ((data[0] as number) << 8) | (data[1] as number),
+        total: data[2] as number,
+        sequence: data[3] as number,
+      };
+    }
+    at += 2 + iedl;
+  }
+  if (concat && (concat.total === 0 || concat.sequence === 0 || concat.sequence > concat.total)) {
+    return `concatenation part ${concat.sequence} of ${concat.total} is out of range`;
+  }
+  return { headerOctets: 1 + udhl, concat };
+}
+
+/**
+ * The text of a short_message (as the simulated SMSC reads what it receives): the UDH (when esm_class has UDHI) is
+ * read for its concatenation element, the rest decoded by data_coding. A malformed message is a value, not a throw.
+ */
+export function decodeShortMessage(dataCoding: number, esmClass: number, octets: Uint8Array): DecodedShortMessage {
+  let body = octets;
+  let concat: ConcatInfo | null = null;
+  if ((esmClass & EsmClass.udhi) !== 0) {
+    const udh = readUdh(octets);
+    if (typeof udh === 'string') return { ok: false, reason: udh };
+    body = octets.subarray(udh.headerOctets);
+    concat = udh.concat;
+  }
+  switch (dataCoding) {
+    case DataCoding.default:
+      try {
+        return { ok: true, text: fromGsm7Septets(body), concat };
+      } catch (error) {
+        return { ok: false, reason: (error as Error).message };
+      }
+    case DataCoding.ucs2: {
+      if (body.length % 2 !== 0) return { ok: false, reason: `UCS-2 text of odd length ${body.length}` };
+      const swapped = Buffer.from(body);
+      swapped.swap16();
+      return { ok: true, text: swapped.toString('utf16le'), concat };
+    }
+    case DataCoding.ia5:
+    case DataCoding.latin1:
+      return { ok: true, text: Buffer.from(body).toString('latin1'), concat };
+    default:
+      return { ok: false, reason: `data_coding 0x${dataCoding.toString(16)} is not text` };
+  }
+}

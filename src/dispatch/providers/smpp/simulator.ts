@@ -1,0 +1,659 @@
+// A scriptable SMSC on loopback for tests, benchmarks and development: binds, windows, message ids, receipts, faults.
+import { createServer, type Server, type Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type ConcatInfo, DataCoding, decodeShortMessage, EsmClass } from './encoding.js';
+import {
+  answerFor,
+  CommandStatus,
+  decodePdu,
+  encodePdu,
+  type Pdu,
+  PduFrameSplitter,
+  SEQUENCE_MAX,
+  type SubmitSmPdu,
+} from './pdu.js';
+import type { ReceiptStat } from './receipt.js';
+
+export interface SmscSimulatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (the default) lets the system choose; see `port` of the result. */
+  readonly port?: number;
+  readonly systemId?: string;
+  readonly password?: string;
+  /** Unanswered submit_sm per connection beyond which the SMSC refuses with `windowExceededStatus`. */
+  readonly windowMax?: number;
+  readonly windowExceededStatus?: number;
+  /** Delay before each submit_sm_resp; 0 answers everything read in one go together, right after. */
+  readonly responseDelayMs?: number;
+  /** Delay from acceptance to the receipt; null sends none. */
+  readonly receiptDelayMs?: number | null;
+  /** Receipts as TLVs (receipted_message_id, message_state), Appendix B text, or both. */
+  readonly receiptFormat?: 'tlv' | 'text' | 'both';
+  /** message_id notation in submit_sm_resp. */
+  readonly messageIdStyle?: 'hex' | 'decimal';
+  /** The id's notation inside receipts: as in submit_sm_resp, or converted (padded with zeros, as some SMSCs do). */
+  readonly receiptIdStyle?: 'same' | 'hex' | 'decimal';
+  /** Keep every submit_sm read (decoded) in `received`, for tests that inspect them. */
+  readonly record?: boolean;
+}
+
+/** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
+export interface SmscScript {
+  /** Refuse the next `submits` submit_sm with `status` (default ESME_RTHROTTLED). */
+  readonly throttle?: { readonly submits: number; readonly status?: number };
+  /** Refuse destinations matching `destination` with `status` (default ESME_RINVDSTADR); null clears it. */
+  readonly reject?: { readonly destination: RegExp; readonly status?: number } | null;
+  /**
+   * Cut the connection on the `afterSubmits`-th submit_sm from now: 'after' answering it (and everything before it),
+   * or 'before' answering it (it and every other unanswered one stay unanswered). Later bytes on it are ignored.
+   */
+  readonly drop?: { readonly afterSubmits: number; readonly answer: 'before' | 'after' } | null;
+  /** Never answer the next `submits` submit_sm. */
+  readonly silence?: { readonly submits: number };
+  /** Send each receipt before the submit_sm_resp it belongs to. */
+  readonly receiptBeforeResponse?: boolean;
+  /** Send each receipt this many extra times. */
+  readonly duplicateReceipts?: number;
+  /** Receipt words by destination (first match wins); DELIVRD otherwise. */
+  readonly receiptStat?: readonly { readonly destination: RegExp; readonly stat: ReceiptStat }[];
+  readonly receiptDelayMs?: number | null;
+}
+
+export interface ReceivedSubmit {
+  readonly sourceAddr: string;
+  readonly destinationAddr: string;
+  readonly dataCoding: number;
+  readonly esmClass: number;
+  readonly registeredDelivery: number;
+  readonly shortMessageOctets: number;
+  readonly text: string | null;
+  readonly concat: ConcatInfo | null;
+  readonly status: number | null;
+  readonly messageId: string | null;
+}
+
+export interface SmscStats {
+  connections: number;
+  bindsAccepted: number;
+  bindsRefused: number;
+  submitSm: number;
+  accepted: number;
+  /** Refused by a scripted rejection. */
+  rejected: number;
+  /** Refused by the window or a scripted throttle. */
+  throttled: number;
+  /** Read but never answered (silenced, or cut off by a drop). */
+  unanswered: number;
+  /** Arrived on a connection already being dropped: never read as submits. */
+  ignoredAfterDrop: number;
+  receiptsSent: number;
+  deliverSmResp: number;
+  enquireLinks: number;
+  unbinds: number;
+  malformed: number;
+  /** Highest number of unanswered submit_sm on one connection. */
+  maxOutstanding: number;
+  /**
+   * submit_sm the SMSC may hold (accepted, or read and never answered) per message part: recipient, part
+   * number/total and part text. The concatenation reference is left out, so a message sent again under a new
+   * reference still counts as the same part; refused submits are not counted, as sending those again is fine.
+   */
+  readonly partCounts: Map<string, number>;
+}
+
+export interface SmscSimulator {
+  readonly port: number;
+  /** smpp://system_id:password@127.0.0.1:port */
+  readonly url: string;
+  readonly stats: SmscStats;
+  readonly received: readonly ReceivedSubmit[];
+  script(script: SmscScript): void;
+  /** Parts read more than once. */
+  duplicateParts(): string[];
+  /** Closes every connection and the listener. */
+  close(): Promise<void>;
+}
+
+export const SIMULATOR_DEFAULTS = {
+  systemId: 'smsgic',
+  password: 'secret',
+  windowMax: 1_000,
+  receiptDelayMs: 0,
+} as const;
+
+/** The system_id the simulated SMSC answers binds with. */
+const SMSC_SYSTEM_ID = 'smsc-sim';
+/** Message ids start here, so they have several digits in either notation. */
+const FIRST_MESSAGE_ID = 0x10000;
+const RECEIPT_TEXT_CHARS = 20;
+/** message_state TLV values (spec §5.2.28). */
+const MESSAGE_STATE: Readonly<Record<ReceiptStat, number>> = {
+  ENROUTE: 1,
+  DELIVRD: 2,
+  EXPIRED: 3,
+  DELETED: 4,
+  UNDELIV: 5,
+  ACCEPTD: 6,
+  UNKNOWN: 7,
+  REJECTD: 8,
+};
+
+interface Accepted {
+  readonly messageId: string;
+  readonly number: number;
+  readonly source: string;
+  readonly destination: string;
+  readonly text: string;
+  readonly submittedAtMs: number;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  readonly splitter: PduFrameSplitter;
+  bound: boolean;
+  dropping: boolean;
+  outstanding: number;
+  sequence: number;
+  /** Answers (and receipts sent before them) waiting for the end of this read. */
+  batch: (() => void)[];
+  batchScheduled: boolean;
+}
+
+function yymmddhhmm(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-T:]/g, '').slice(2, 12);
+}
+
+/** Starts an SMSC on loopback. */
+export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const systemId = options.systemId ?? SIMULATOR_DEFAULTS.systemId;
+  const password = options.password ?? SIMULATOR_DEFAULTS.password;
+  const windowMax = options.windowMax ?? SIMULATOR_DEFAULTS.windowMax;
+  const windowExceededStatus = options.windowExceededStatus ?? CommandStatus.ESME_RTHROTTLED;
+  const responseDelayMs = options.responseDelayMs ?? 0;
+  const receiptFormat = options.receiptFormat ?? 'both';
+  const messageIdStyle = options.messageIdStyle ?? 'hex';
+  const receiptIdStyle = options.receiptIdStyle ?? 'same';
+  const record = options.record ?? false;
+
+  const stats: SmscStats = {
+    connections: 0,
+    bindsAccepted: 0,
+    bindsRefused: 0,
+    submitSm: 0,
+    accepted: 0,
+    rejected: 0,
+    throttled: 0,
+    unanswered: 0,
+    ignoredAfterDrop: 0,
+    receiptsSent: 0,
+    deliverSmResp: 0,
+    enquireLinks: 0,
+    unbinds: 0,
+    malformed: 0,
+    maxOutstanding: 0,
+    partCounts: new Map(),
+  };
+  const received: ReceivedSubmit[] = [];
+  const connections = new Set<Connection>();
+  const timers = new Set<NodeJS.Timeout>();
+  /** Receipts with no bound connection to go to, sent on the next bind. */
+  const undeliveredReceipts: Accepted[] = [];
+  let nextMessageNumber = FIRST_MESSAGE_ID;
+
+  let throttleLeft = 0;
+  let throttleStatus: number = CommandStatus.ESME_RTHROTTLED;
+  let reject: { destination: RegExp; status: number } | null = null;
+  let drop: { left: number; answer: 'before' | 'after' } | null = null;
+  let silenceLeft = 0;
+  let receiptBeforeResponse = false;
+  let duplicateReceipts = 0;
+  let receiptStat: readonly { readonly destination: RegExp; readonly stat: ReceiptStat }[] = [];
+  let receiptDelayMs: number | null =
+    options.receiptDelayMs === undefined ? SIMULATOR_DEFAULTS.receiptDelayMs : options.receiptDelayMs;
+
+  function later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  function write(connection: Connection, pdu: Pdu): void {
+    if (!connection.socket.destroyed && connection.socket.writable) connection.socket.write(encodePdu(pdu));
+  }
+
+  function nextSequence(connection: Connection): number {
+    connection.sequence = connection.sequence >= SEQUENCE_MAX ? 1 : connection.sequence + 1;
+    return connection.sequence;
+  }
+
+  function schedule(connection: Connection, action: () => void): void {
+    if (responseDelayMs > 0) {
+      later(action, responseDelayMs);
+      return;
+    }
+    connection.batch.push(action);
+    if (connection.batchScheduled) return;
+    connection.batchScheduled = true;
+    setImmediate(() => flush(connection));
+  }
+
+  function flush(connection: Connection): void {
+    connection.batchScheduled = false;
+    const batch = connection.batch;
+    connection.batch = [];
+    if (batch.length === 0 || connection.socket.destroyed) return;
+    connection.socket.cork();
+    for (const action of batch) action();
+    connection.socket.uncork();
+  }
+
+  function messageId(number: number): string {
+    return messageIdStyle === 'hex' ? number.toString(16).toUpperCase() : String(number);
+  }
+
+  function receiptId(accepted: Accepted): string {
+    if (receiptIdStyle === 'same') return accepted.messageId;
+    if (receiptIdStyle === 'hex') return accepted.number.toString(16).padStart(10, '0');
+    return String(accepted.number).padStart(12, '0');
+  }
+
+  function statFor(destination: string): ReceiptStat {
+    return receiptStat.find((rule) => rule.destination.test(destination))?.stat ?? 'DELIVRD';
+  }
+
+  function receiptPdu(connection: Connection, accepted: Accepted): Pdu {
+    const stat = statFor(accepted.destination);
+    const id = receiptId(accepted);
+    const delivered = stat === 'DELIVRD';
+    const doneDate = yymmddhhmm(Date.now());
+    const text =
+      `id:${id} sub:001 dlvrd:${delivered ? '001' : '000'} submit date:${yymmddhhmm(accepted.submittedAtMs)} ` +
+      `done date:${doneDate} stat:${stat} err:${delivered ? '000' : '001'} ` +
+      `text:${accepted.text.slice(0, RECEIPT_TEXT_CHARS).replace(/[^\x20-\x7e]/g, '?')}`;
+    const withText = receiptFormat !== 'tlv';
+    const withTlvs = receiptFormat !== 'text';
+    return {
+      command: 'deliver_sm',
+      status: 0,
+      sequence: nextSequence(connection),
+      serviceType: '',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      sourceAddr: accepted.destination,
+      destAddrTon: 0,
+      destAddrNpi: 0,
+      destinationAddr: accepted.source,
+      esmClass: EsmClass.deliveryReceipt,
+      protocolId: 0,
+      priorityFlag: 0,
+      scheduleDeliveryTime: '',
+      validityPeriod: '',
+      registeredDelivery: 0,
+      replaceIfPresentFlag: 0,
+      dataCoding: DataCoding.default,
+      smDefaultMsgId: 0,
+      shortMessage: withText ? Buffer.from(text, 'latin1') : Buffer.alloc(0),
+      tlvs: withTlvs ? { receiptedMessageId: id, messageState: MESSAGE_STATE[stat] } : {},
+    };
+  }
+
+  /** Sends the receipt(s) of an accepted part on `preferred` if bound, else on any bound connection, else later. */
+  function sendReceipt(accepted: Accepted, preferred: Connection | null): void {
+    let connection = preferred?.bound && !preferred.dropping ? preferred : null;
+    if (!connection) {
+      for (const other of connections) {
+        if (other.bound && !other.dropping) {
+          connection = other;
+          break;
+        }
+      }
+    }
+    if (!connection) {
+      undeliveredReceipts.push(accepted);
+      return;
+    }
+    for (let copy = 0; copy <= duplicateReceipts; copy++) {
+      write(connection, receiptPdu(connection, accepted));
+      stats.receiptsSent++;
+    }
+  }
+
+  function scheduleReceipt(accepted: Accepted, connection: Connection): void {
+    if (receiptDelayMs === null) return;
+    if (receiptDelayMs === 0) setImmediate(() => sendReceipt(accepted, connection));
+    else later(() => sendReceipt(accepted, connection), receiptDelayMs);
+  }
+
+  /** The part's identity: recipient, part number/total and text (not the reference, which a resend changes). */
+  function partOf(pdu: SubmitSmPdu): { key: string; text: string | null; concat: ConcatInfo | null } {
+    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, pdu.shortMessage);
+    const text = decoded.ok ? decoded.text : null;
+    const concat = decoded.ok ? decoded.concat : null;
+    const part = concat ? `${concat.sequence}/${concat.total}` : '1/1';
+    const key = `${pdu.destinationAddr}|${part}|${text ?? Buffer.from(pdu.shortMessage).toString('hex')}`;
+    return { key, text, concat };
+  }
+
+  function countPart(key: string): void {
+    stats.partCounts.set(key, (stats.partCounts.get(key) ?? 0) + 1);
+  }
+
+  function onSubmit(connection: Connection, pdu: SubmitSmPdu): void {
+    stats.submitSm++;
+    const { key, text, concat } = partOf(pdu);
+    /** What the SMSC did with it: a status, or null when it never answered. */
+    const recordAs = (status: number | null, id: string | null) => {
+      if (!record) return;
+      received.push({
+        sourceAddr: pdu.sourceAddr,
+        destinationAddr: pdu.destinationAddr,
+        dataCoding: pdu.dataCoding,
+        esmClass: pdu.esmClass,
+        registeredDelivery: pdu.registeredDelivery,
+        shortMessageOctets: pdu.shortMessage.length,
+        text,
+        concat,
+        status,
+        messageId: id,
+      });
+    };
+    if (!connection.bound) {
+      recordAs(CommandStatus.ESME_RINVBNDSTS, null);
+      write(connection, {
+        command: 'submit_sm_resp',
+        status: CommandStatus.ESME_RINVBNDSTS,
+        sequence: pdu.sequence,
+        messageId: '',
+      });
+      return;
+    }
+    let dropNow: 'before' | 'after' | null = null;
+    if (drop) {
+      drop.left--;
+      if (drop.left <= 0) {
+        dropNow = drop.answer;
+        drop = null;
+      }
+    }
+    if (dropNow === 'before') {
+      countPart(key);
+      recordAs(null, null);
+      stats.unanswered += connection.outstanding + 1;
+      dropConnection(connection, false);
+      return;
+    }
+    if (silenceLeft > 0) {
+      silenceLeft--;
+      countPart(key);
+      stats.unanswered++;
+      recordAs(null, null);
+      return;
+    }
+    let status: number = CommandStatus.ESME_ROK;
+    let refusal: 'throttled' | 'rejected' | null = null;
+    if (connection.outstanding >= windowMax) {
+      status = windowExceededStatus;
+      refusal = 'throttled';
+    } else if (throttleLeft > 0) {
+      throttleLeft--;
+      status = throttleStatus;
+      refusal = 'throttled';
+    } else if (reject?.destination.test(pdu.destinationAddr)) {
+      status = reject.status;
+      refusal = 'rejected';
+    }
+    if (refusal !== null) {
+      stats[refusal]++;
+      recordAs(status, null);
+      write(connection, { command: 'submit_sm_resp', status, sequence: pdu.sequence, messageId: '' });
+      if (dropNow === 'after') {
+        flush(connection);
+        dropConnection(connection, true);
+      }
+      return;
+    }
+    const number = nextMessageNumber++;
+    const accepted: Accepted = {
+      messageId: messageId(number),
+      number,
+      source: pdu.sourceAddr,
+      destination: pdu.destinationAddr,
+      text: text ?? '',
+      submittedAtMs: Date.now(),
+    };
+    countPart(key);
+    recordAs(CommandStatus.ESME_ROK, accepted.messageId);
+    connection.outstanding++;
+    stats.maxOutstanding = Math.max(stats.maxOutstanding, connection.outstanding);
+    const respond = () => {
+      connection.outstanding--;
+      if (connection.dropping) return;
+      stats.accepted++;
+      if (receiptBeforeResponse) sendReceipt(accepted, connection);
+      write(connection, {
+        command: 'submit_sm_resp',
+        status: CommandStatus.ESME_ROK,
+        sequence: pdu.sequence,
+        messageId: accepted.messageId,
+      });
+      if (!receiptBeforeResponse) scheduleReceipt(accepted, connection);
+    };
+    if (dropNow === 'after') {
+      // Answer everything read so far, this one included, then cut.
+      flush(connection);
+      respond();
+      dropConnection(connection, true);
+      return;
+    }
+    schedule(connection, respond);
+  }
+
+  /** Cuts a connection; `flushFirst`: after writing what is already answered. */
+  function dropConnection(connection: Connection, flushFirst: boolean): void {
+    connection.dropping = true;
+    connection.bound = false;
+    if (!flushFirst) {
+      // Unanswered submits die with the connection.
+      connection.batch = [];
+      connection.socket.destroy();
+      return;
+    }
+    connection.socket.end();
+    const timer = setTimeout(() => connection.socket.destroy(), 200);
+    connection.socket.once('close', () => clearTimeout(timer));
+  }
+
+  function onPdu(connection: Connection, frame: Buffer): void {
+    const decoded = decodePdu(frame);
+    if (!decoded.ok) {
+      stats.malformed++;
+      const answer = answerFor(decoded.error);
+      if (answer) write(connection, answer);
+      return;
+    }
+    const pdu = decoded.pdu;
+    switch (pdu.command) {
+      case 'bind_transceiver':
+      case 'bind_transmitter':
+      case 'bind_receiver': {
+        let status: number = CommandStatus.ESME_ROK;
+        if (connection.bound) status = CommandStatus.ESME_RALYBND;
+        else if (pdu.systemId !== systemId) status = CommandStatus.ESME_RINVSYSID;
+        else if (pdu.password !== password) status = CommandStatus.ESME_RINVPASWD;
+        const ok = status === CommandStatus.ESME_ROK;
+        if (ok) stats.bindsAccepted++;
+        else if (status !== CommandStatus.ESME_RALYBND) stats.bindsRefused++;
+        write(connection, {
+          command: `${pdu.command}_resp`,
+          status,
+          sequence: pdu.sequence,
+          systemId: ok ? SMSC_SYSTEM_ID : '',
+          tlvs: {},
+        });
+        if (ok) {
+          connection.bound = true;
+          const waiting = undeliveredReceipts.splice(0);
+          for (const accepted of waiting) sendReceipt(accepted, connection);
+        }
+        return;
+      }
+      case 'submit_sm':
+        onSubmit(connection, pdu);
+        return;
+      case 'deliver_sm_resp':
+        stats.deliverSmResp++;
+        return;
+      case 'enquire_link':
+        stats.enquireLinks++;
+        write(connection, { command: 'enquire_link_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
+        return;
+      case 'unbind':
+        stats.unbinds++;
+        connection.bound = false;
+        write(connection, { command: 'unbind_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
+        connection.socket.end();
+        return;
+      case 'enquire_link_resp':
+      case 'unbind_resp':
+      case 'generic_nack':
+        return;
+      case 'deliver_sm':
+        write(connection, {
+          command: 'deliver_sm_resp',
+          status: CommandStatus.ESME_RINVCMDID,
+          sequence: pdu.sequence,
+          messageId: '',
+        });
+        return;
+      default:
+        write(connection, { command: 'generic_nack', status: CommandStatus.ESME_RINVCMDID, sequence: pdu.sequence });
+    }
+  }
+
+  const server: Server = createServer((socket) => {
+    socket.setNoDelay(true);
+    const connection: Connection = {
+      socket,
+      splitter: new PduFrameSplitter(),
+      bound: false,
+      dropping: false,
+      outstanding: 0,
+      sequence: 0,
+      batch: [],
+      batchScheduled: false,
+    };
+    connections.add(connection);
+    stats.connections++;
+    socket.on('data', (chunk: Buffer) => {
+      if (connection.dropping) {
+        stats.ignoredAfterDrop += chunk.length > 0 ? 1 : 0;
+        return;
+      }
+      const error = connection.splitter.push(chunk, (frame) => {
+        if (connection.dropping) stats.ignoredAfterDrop++;
+        else onPdu(connection, frame);
+      });
+      if (error) {
+        stats.malformed++;
+        write(connection, { command: 'generic_nack', status: error.status, sequence: error.sequence });
+        dropConnection(connection, true);
+      }
+    });
+    socket.on('error', () => {
+      // A client going away mid-write is normal for an SMSC; the close handler tidies up.
+    });
+    socket.on('close', () => {
+      connections.delete(connection);
+      stats.connections--;
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('simulator has no TCP address');
+  const port = address.port;
+  const url = `smpp://${encodeURIComponent(systemId)}:${encodeURIComponent(password)}@${host}:${port}`;
+
+  return {
+    port,
+    url,
+    stats,
+    received,
+    script(script: SmscScript): void {
+      if (script.throttle) {
+        throttleLeft = script.throttle.submits;
+        throttleStatus = script.throttle.status ?? CommandStatus.ESME_RTHROTTLED;
+      }
+      if (script.reject !== undefined) {
+        reject = script.reject && {
+          destination: script.reject.destination,
+          status: script.reject.status ?? CommandStatus.ESME_RINVDSTADR,
+        };
+      }
+      if (script.drop !== undefined)
+        drop = script.drop && { left: script.drop.afterSubmits, answer: script.drop.answer };
+      if (script.silence) silenceLeft = script.silence.submits;
+      if (script.receiptBeforeResponse !== undefined) receiptBeforeResponse = script.receiptBeforeResponse;
+      if (script.duplicateReceipts !== undefined) duplicateReceipts = script.duplicateReceipts;
+      if (script.receiptStat !== undefined) receiptStat = script.receiptStat;
+      if (script.receiptDelayMs !== undefined) receiptDelayMs = script.receiptDelayMs;
+    },
+    duplicateParts(): string[] {
+      return [...stats.partCounts].filter(([, count]) => count > 1).map(([key]) => key);
+    },
+    async close(): Promise<void> {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const connection of connections) connection.socket.destroy();
+      await closed;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '2775' },
+      'system-id': { type: 'string', default: SIMULATOR_DEFAULTS.systemId },
+      password: { type: 'string', default: SIMULATOR_DEFAULTS.password },
+      window: { type: 'string', default: String(SIMULATOR_DEFAULTS.windowMax) },
+      'receipt-delay-ms': { type: 'string', default: String(SIMULATOR_DEFAULTS.receiptDelayMs) },
+      'no-receipts': { type: 'boolean', default: false },
+      'message-id-style': { type: 'string', default: 'hex' },
+    },
+  });
+  const style = values['message-id-style'];
+  if (style !== 'hex' && style !== 'decimal') throw new Error('--message-id-style is hex or decimal');
+  const simulator = await startSmscSimulator({
+    host: values.host,
+    port: Number(values.port),
+    systemId: values['system-id'],
+    password: values.password,
+    windowMax: Number(values.window),
+    receiptDelayMs: values['no-receipts'] ? null : Number(values['receipt-delay-ms']),
+    messageIdStyle: style,
+  });
+  process.stdout.write(`${simulator.url}\n`);
+  const stop = () => {
+    void simulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,85 @@
+// The one place that maps provider names to configured adapters: the sandbox always, real providers as configured.
+import type { ProviderConfig } from '../config.js';
+import type { ClockUs } from '../domain/time.js';
+import type { DeliveryReport, ProviderAdapter } from './provider.js';
+import { createSandboxProvider, SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
+import { createMemorySandboxUpstream, type SandboxUpstream } from './providers/sandbox/upstream.js';
+import { smppProviderFromEnv } from './providers/smpp/adapter.js';
+
+/** Real providers in the order the platform's default route tries them when several are configured. */
+export const REAL_PROVIDERS = ['infobip', 'twilio', 'messente', 'trumpia', 'smpp'] as const;
+export type RealProvider = (typeof REAL_PROVIDERS)[number];
+
+export interface ProviderRegistry {
+  get(name: string): ProviderAdapter | undefined;
+  /** Every registered provider, the sandbox included. */
+  names(): readonly string[];
+  /** Configured real providers, in REAL_PROVIDERS order: the default route; empty means the sandbox. */
+  realProviders(): readonly string[];
+  /** Providers named in the configuration that this build has no adapter for (their messages fail and are refunded). */
+  readonly unavailable: readonly string[];
+  /** Closes every adapter's connections. */
+  close(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  readonly clockUs: ClockUs;
+  /** The environment's providers (src/config.ts); absent in tests. */
+  readonly providers?: ProviderConfig;
+  readonly sandbox?: {
+    /** Where the sandbox records what it accepted: shared by every process when table-backed. Default: memory. */
+    readonly upstream?: SandboxUpstream;
+    readonly reportDelayMs?: number;
+  };
+  /** Adapters built elsewhere (tests, simulators); a name given here replaces the configured one. */
+  readonly adapters?: readonly ProviderAdapter[];
+  /** Where reports that providers push (SMPP receipts) go: the store, in production. */
+  readonly reportSink?: ReportSink;
+}
+
+export type ReportSink = (provider: string, report: DeliveryReport) => Promise<void>;
+
+/**
+ * Adapter factories of real providers by name, each given the configuration. None is built yet: a configured
+ * provider without a factory is reported in `unavailable`. SMPP and the HTTP providers add theirs here.
+ */
+const FACTORIES: Partial<
+  Record<RealProvider, (config: ProviderConfig, clockUs: ClockUs, sink: ReportSink | undefined) => ProviderAdapter>
+> = {
+  smpp: (config, clockUs, sink) =>
+    smppProviderFromEnv(config.smppUrl as string, clockUs, sink && ((report) => sink('smpp', report))),
+};
+
+function configured(config: ProviderConfig): RealProvider[] {
+  return REAL_PROVIDERS.filter((name) => (name === 'smpp' ? config.smppUrl !== undefined : config[name] !== undefined));
+}
+
+export function createRegistry(options: RegistryOptions): ProviderRegistry {
+  const adapters = new Map<string, ProviderAdapter>();
+  adapters.set(
+    SANDBOX_PROVIDER,
+    createSandboxProvider({
+      upstream: options.sandbox?.upstream ?? createMemorySandboxUpstream(),
+      clockUs: options.clockUs,
+      ...(options.sandbox?.reportDelayMs !== undefined && { reportDelayMs: options.sandbox.reportDelayMs }),
+    }),
+  );
+  const unavailable: string[] = [];
+  const config = options.providers ?? {};
+  for (const name of configured(config)) {
+    const factory = FACTORIES[name];
+    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink));
+    else unavailable.push(name);
+  }
+  for (const adapter of options.adapters ?? []) adapters.set(adapter.name, adapter);
+  const real = REAL_PROVIDERS.filter((name) => adapters.has(name));
+  return {
+    get: (name) => adapters.get(name),
+    names: () => [...adapters.keys()],
+    realProviders: () => real,
+    unavailable,
+    close: async () => {
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close?.()));
+    },
+  };
+}

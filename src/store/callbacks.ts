@@ -1,0 +1,178 @@
+// The customer callback outbox: status changes written with the change itself, claimed and settled by the workers.
+import { sql, type Transaction } from 'kysely';
+import type { MessageStatus } from '../domain/status.js';
+import { messageStatusFrom } from '../domain/status.js';
+import type { Db, DialectName } from './db.js';
+import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import type { Schema } from './schema.js';
+import { assertInt, intFrom, intOrNull } from './values.js';
+
+/** One message status change a customer asked to hear about (the sending has a callback_url). */
+export interface StatusEvent {
+  readonly messageId: number;
+  readonly sendingId: number;
+  readonly status: MessageStatus;
+  readonly error: string | null;
+}
+
+/** Queues the events inside the caller's transaction, so a change and its callback are written together or not at all. */
+export async function enqueueCallbacks(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  events: readonly StatusEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = listRelation(dialect, 'e', [
+    { name: 'message_id', kind: 'int8', values: events.map((e) => e.messageId) },
+    { name: 'sending_id', kind: 'int8', values: events.map((e) => e.sendingId) },
+    { name: 'status', kind: 'text', values: events.map((e) => e.status) },
+    { name: 'error', kind: 'text', values: events.map((e) => e.error) },
+  ]);
+  await sql`
+    insert into callback_outbox
+      (message_id, sending_id, status, error, event_at_us, next_attempt_at_us, created_at_us, updated_at_us)
+    select e.message_id, e.sending_id, e.status, e.error, ${nowUs}, ${nowUs}, ${nowUs}, ${nowUs} from ${rows}`.execute(
+    trx,
+  );
+}
+
+/** A callback to POST now, with what its body and signature are made of. */
+export interface CallbackDelivery {
+  readonly id: number;
+  /** POST attempts so far, this one included. */
+  readonly attempt: number;
+  readonly url: string;
+  /** Key of the X-Smsgic-Signature HMAC. */
+  readonly secret: string;
+  readonly sendingId: number;
+  readonly messageId: number;
+  readonly recipient: string;
+  readonly status: MessageStatus;
+  readonly error: string | null;
+  readonly eventAtUs: number;
+  readonly submittedAtUs: number | null;
+  readonly finalAtUs: number | null;
+}
+
+export interface CallbackClaim {
+  readonly nowUs: number;
+  readonly limit: number;
+  /** The claim hides the rows from other workers this long; a worker that dies leaves them to be POSTed again. */
+  readonly claimUs: number;
+}
+
+/** Takes due callbacks for this worker: at-least-once delivery, so a crash means a repeat, never a loss. */
+export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<CallbackDelivery[]> {
+  assertInt(claim.limit, 'limit', 1);
+  const lock = db.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  const claimed = await retryingConflicts(() =>
+    db.transaction(async (trx) => {
+      const { rows } = await sql<{ id: number | string; attempts: number }>`
+        update callback_outbox
+        set attempts = attempts + 1, next_attempt_at_us = ${claim.nowUs + claim.claimUs}, updated_at_us = ${claim.nowUs}
+        where id in (
+          select id from callback_outbox
+          where state = 'pending' and next_attempt_at_us <= ${claim.nowUs}
+          order by next_attempt_at_us, id
+          limit ${claim.limit}
+          ${lock})
+        returning id, attempts`.execute(trx);
+      return rows;
+    }),
+  );
+  if (claimed.length === 0) return [];
+  const attempts = new Map(claimed.map((r) => [intFrom(r.id), r.attempts]));
+  const rows = await db.kysely
+    .selectFrom('callback_outbox as c')
+    .innerJoin('messages as m', 'm.id', 'c.message_id')
+    .innerJoin('sendings as s', 's.id', 'c.sending_id')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select([
+      'c.id',
+      'c.sending_id',
+      'c.message_id',
+      'c.status',
+      'c.error',
+      'c.event_at_us',
+      'm.recipient',
+      'm.submitted_at_us',
+      'm.final_at_us',
+      's.callback_url',
+      'a.webhook_secret',
+    ])
+    .where(sql<boolean>`c.id in ${idList(db.dialect, [...attempts.keys()])}`)
+    .orderBy('c.id')
+    .execute();
+  return rows.flatMap((row): CallbackDelivery[] => {
+    const id = intFrom(row.id);
+    // A sending's callback_url never changes once stored; a row without one cannot have been queued.
+    if (row.callback_url === null) throw new Error(`callback ${id} has a sending without callback_url`);
+    return [
+      {
+        id,
+        attempt: attempts.get(id) ?? 1,
+        url: row.callback_url,
+        secret: row.webhook_secret,
+        sendingId: intFrom(row.sending_id),
+        messageId: intFrom(row.message_id),
+        recipient: row.recipient,
+        status: messageStatusFrom(row.status),
+        error: row.error,
+        eventAtUs: intFrom(row.event_at_us),
+        submittedAtUs: intOrNull(row.submitted_at_us),
+        finalAtUs: intOrNull(row.final_at_us),
+      },
+    ];
+  });
+}
+
+export type CallbackResult =
+  | { readonly id: number; readonly delivered: true }
+  /** `retryAtUs` null: no attempt left, the callback is abandoned. */
+  | { readonly id: number; readonly delivered: false; readonly error: string; readonly retryAtUs: number | null };
+
+/** Records how the POSTs went: delivered, to be tried again at a time, or abandoned. */
+export async function recordCallbackResults(db: Db, nowUs: number, results: readonly CallbackResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const rows = listRelation(db.dialect, 'r', [
+    { name: 'id', kind: 'int8', values: results.map((r) => r.id) },
+    { name: 'state', kind: 'text', values: results.map((r) => stateOf(r)) },
+    { name: 'next_at', kind: 'int8', values: results.map((r) => (r.delivered ? nowUs : (r.retryAtUs ?? nowUs))) },
+    { name: 'error', kind: 'text', values: results.map((r) => (r.delivered ? null : r.error)) },
+  ]);
+  const update =
+    db.dialect === 'postgres'
+      ? sql`
+        update callback_outbox as c
+        set state = r.state, next_attempt_at_us = r.next_at, last_error = r.error, updated_at_us = ${nowUs}
+        from ${rows} where c.id = r.id and c.state = 'pending'`
+      : sql`
+        update callback_outbox
+        set state = r.state, next_attempt_at_us = r.next_at, last_error = r.error, updated_at_us = ${nowUs}
+        from ${rows} where callback_outbox.id = r.id and +callback_outbox.state = 'pending'`;
+  await retryingConflicts(() => db.transaction((trx) => update.execute(trx)));
+}
+
+function stateOf(result: CallbackResult): 'delivered' | 'pending' | 'abandoned' {
+  if (result.delivered) return 'delivered';
+  return result.retryAtUs === null ? 'abandoned' : 'pending';
+}
+
+export interface CallbackCounts {
+  readonly pending: number;
+  readonly delivered: number;
+  readonly abandoned: number;
+}
+
+/** How the callbacks of one sending stand (for the operator and the tests). */
+export async function callbackCounts(db: Db, sendingId: number): Promise<CallbackCounts> {
+  const rows = await db.kysely
+    .selectFrom('callback_outbox')
+    .select((eb) => ['state', eb.fn.countAll<number | string>().as('n')])
+    .where('sending_id', '=', sendingId)
+    .groupBy('state')
+    .execute();
+  const count = (state: string) => intFrom(rows.find((r) => r.state === state)?.n ?? 0);
+  return { pending: count('pending'), delivered: count('delivered'), abandoned: count('abandoned') };
+}

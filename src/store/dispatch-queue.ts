@@ -1,0 +1,533 @@
+// The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
+import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { minorFrom } from '../domain/money.js';
+import { messageStatusFrom } from '../domain/status.js';
+import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
+import type { Db, DialectName } from './db.js';
+import { settleSendings } from './dispatch-settlement.js';
+import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
+import type { Schema } from './schema.js';
+import type { SendingType } from './sendings.js';
+import { assertInt, intFrom, intOrNull } from './values.js';
+
+const SENDING_TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
+
+/** What a hand-over needs of a sending, read once per lease. */
+export interface DispatchSending {
+  readonly id: number;
+  readonly accountId: number;
+  readonly text: string;
+  readonly sender: string;
+  readonly type: SendingType;
+}
+
+export interface LeasedMessage {
+  readonly id: number;
+  readonly sendingId: number;
+  readonly recipient: string;
+  readonly mcc: string | null;
+  readonly mnc: string | null;
+  readonly parts: number;
+  readonly costMinor: number;
+  /** This attempt's number, counted from 1. */
+  readonly attempt: number;
+  /** The provider this attempt goes to (recorded before the call), null when no route has one. */
+  readonly provider: string | null;
+}
+
+export interface Lease {
+  readonly workerId: string;
+  readonly expiresAtUs: number;
+  readonly messages: readonly LeasedMessage[];
+  readonly sendings: ReadonlyMap<number, DispatchSending>;
+}
+
+/** Providers tried in order, one per attempt, round again after the last; empty: none serves the message. */
+export type ProviderList = readonly string[];
+
+/**
+ * The router's table as data, so that the lease statement itself records each message's provider: the sending's
+ * type when it names one, else the first route matching the network (MCC + MNC), then the country (MCC), then the
+ * default. The attempt picks within the list.
+ */
+export interface RoutePlan {
+  /** Providers of each sending type other than `default` (a type without providers gets none). */
+  readonly byType: ReadonlyMap<SendingType, ProviderList>;
+  readonly byNetwork: readonly { readonly mcc: string; readonly mnc: string; readonly providers: ProviderList }[];
+  readonly byCountry: readonly { readonly mcc: string; readonly providers: ProviderList }[];
+  readonly defaults: ProviderList;
+}
+
+/** The provider of the next attempt, as SQL over `q` (the message, attempts not yet counted) and `s` (its sending). */
+function providerCase(plan: RoutePlan): RawBuilder<string | null> {
+  const pick = (providers: ProviderList) => {
+    if (providers.length === 0) return sql`null`;
+    if (providers.length === 1) return sql`${providers[0]}`;
+    const arms = providers.map((p, i) => sql`when ${sql.lit(i)} then ${p}`);
+    return sql`case q.attempts % ${sql.lit(providers.length)} ${sql.join(arms, sql` `)} end`;
+  };
+  const arms: RawBuilder<unknown>[] = [];
+  for (const [type, providers] of plan.byType) {
+    if (type !== 'default') arms.push(sql`when s.type = ${type} then ${pick(providers)}`);
+  }
+  arms.push(sql`when s.type <> 'default' then null`);
+  for (const route of plan.byNetwork) {
+    arms.push(sql`when q.mcc = ${route.mcc} and q.mnc = ${route.mnc} then ${pick(route.providers)}`);
+  }
+  for (const route of plan.byCountry) arms.push(sql`when q.mcc = ${route.mcc} then ${pick(route.providers)}`);
+  return sql<string | null>`case ${sql.join(arms, sql` `)} else ${pick(plan.defaults)} end`;
+}
+
+export interface LeaseRequest {
+  readonly workerId: string;
+  readonly nowUs: number;
+  readonly leaseUs: number;
+  readonly limit: number;
+}
+
+interface MessageRow {
+  id: number | string;
+  sending_id: number | string;
+  recipient: string;
+  mcc: string | null;
+  mnc: string | null;
+  parts: number;
+  cost_minor: number | string;
+  attempts: number;
+  provider: string | null;
+}
+
+const RETURNED_COLUMNS = ['id', 'sending_id', 'recipient', 'mcc', 'mnc', 'parts', 'cost_minor', 'attempts', 'provider'];
+const RETURNED = sql.raw(RETURNED_COLUMNS.join(', '));
+
+function leasedFrom(row: MessageRow): LeasedMessage {
+  return {
+    id: intFrom(row.id),
+    sendingId: intFrom(row.sending_id),
+    recipient: row.recipient,
+    mcc: row.mcc,
+    mnc: row.mnc,
+    parts: row.parts,
+    costMinor: minorFrom(row.cost_minor),
+    attempt: row.attempts,
+    provider: row.provider,
+  };
+}
+
+/** Thrown inside a lease transaction to roll it back: a sending was cancelled while its messages were being leased. */
+class LeaseRaceWithCancel extends Error {}
+
+async function readSendings(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  ids: readonly number[],
+): Promise<Map<number, DispatchSending & { status: string }>> {
+  const rows = await trx
+    .selectFrom('sendings')
+    .select(['id', 'account_id', 'text', 'sender', 'type', 'status'])
+    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .execute();
+  const sendings = new Map<number, DispatchSending & { status: string }>();
+  for (const row of rows) {
+    const type = SENDING_TYPES.find((t) => t === row.type);
+    if (type === undefined) throw new Error(`sending ${row.id} has unknown type ${row.type}`);
+    const id = intFrom(row.id);
+    sendings.set(id, {
+      id,
+      accountId: intFrom(row.account_id),
+      text: row.text,
+      sender: row.sender,
+      type,
+      status: row.status,
+    });
+  }
+  return sendings;
+}
+
+function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`for update of ${sql.raw(alias)} skip locked` : sql``;
+}
+
+/**
+ * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
+ * whose time has come (never a Cancelled one). The lease itself records the hand-over intent: `submitting`, lease
+ * owner and expiry, attempts + 1, and the provider `plan` gives this attempt. A Pending sending becomes
+ * Processing in the same transaction, which is what makes a later cancel refuse. PostgreSQL takes the rows with
+ * FOR UPDATE SKIP LOCKED, so several workers lease disjoint batches without waiting for each other; SQLite's
+ * transaction holds the write lock throughout.
+ */
+export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: RoutePlan): Promise<Lease> {
+  assertInt(request.limit, 'limit', 1);
+  assertInt(request.leaseUs, 'leaseUs', 1);
+  const { workerId, nowUs } = request;
+  const expiresAtUs = nowUs + request.leaseUs;
+  const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
+  const m = db.dialect === 'postgres' ? sql`m` : sql`messages`;
+  const lease = sql<MessageRow>`
+    update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
+    set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
+        attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
+    from (
+      select q.id, ${providerCase(plan)} as provider from messages q
+      join sendings s on s.id = q.sending_id
+      where s.status in ('Pending', 'Processing') and s.dispatch_settled_at_us is null
+        and s.scheduled_at_us <= ${nowUs}
+        and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+      limit ${request.limit}
+      ${skipLocked(db.dialect, 'q')}) as c
+    where ${m}.id = c.id
+    returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
+  for (;;) {
+    try {
+      return await retryingConflicts(() =>
+        db.transaction(async (trx): Promise<Lease> => {
+          const { rows } = await lease.execute(trx);
+          if (rows.length === 0) return empty;
+          const messages = rows.map(leasedFrom);
+          const sendingIds = [...new Set(messages.map((message) => message.sendingId))];
+          // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
+          // rolls back) or waits for this transaction and then finds the sending Processing.
+          await trx
+            .updateTable('sendings')
+            .set({ status: 'Processing', updated_at_us: nowUs })
+            .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
+            .where('status', '=', 'Pending')
+            .execute();
+          const sendings = await readSendings(trx, db.dialect, sendingIds);
+          for (const sending of sendings.values()) {
+            if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
+          }
+          return { workerId, expiresAtUs, messages, sendings };
+        }),
+      );
+    } catch (error) {
+      // Rolled back: the cancelled sending is no longer due, so the next try leases around it.
+      if (error instanceof LeaseRaceWithCancel) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Leases, for `workerId`, messages another worker left `submitting` with an expired lease (it died or lost its
+ * database mid-batch). Nothing about them changes but the lease: the provider and the attempt stay those of the
+ * hand-over that may or may not have happened, which the caller now asks the provider about (recheck).
+ */
+export async function takeOverExpiredLeases(db: Db, request: LeaseRequest): Promise<Lease> {
+  assertInt(request.limit, 'limit', 1);
+  const { workerId, nowUs } = request;
+  const expiresAtUs = nowUs + request.leaseUs;
+  return retryingConflicts(() =>
+    db.transaction(async (trx): Promise<Lease> => {
+      const { rows } = await sql<MessageRow>`
+        update messages
+        set lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs}, updated_at_us = ${nowUs}
+        where id in (
+          select q.id from messages q
+          where q.status = 'submitting' and q.lease_expires_at_us <= ${nowUs}
+          order by q.lease_expires_at_us
+          limit ${request.limit}
+          ${skipLocked(db.dialect, 'q')})
+        returning ${RETURNED}`.execute(trx);
+      const messages = rows.map(leasedFrom);
+      if (messages.length === 0) return { workerId, expiresAtUs, messages, sendings: new Map() };
+      const sendings = await readSendings(trx, db.dialect, [...new Set(messages.map((m) => m.sendingId))]);
+      return { workerId, expiresAtUs, messages, sendings };
+    }),
+  );
+}
+
+/** A provider accepted the message: its id (null when the hand-over happened but its id is unknown). */
+export interface AcceptedOutcome {
+  readonly id: number;
+  readonly providerMessageId: string | null;
+  /** When to look at it next: ask a polling provider for its report, or (others) stop waiting for one. */
+  readonly nextPollAtUs: number;
+  /** Kept as the message's error text, e.g. why the hand-over could not be confirmed. */
+  readonly note?: string | null;
+}
+
+export interface RetryOutcome {
+  readonly id: number;
+  readonly nextAttemptAtUs: number;
+  readonly error: string;
+}
+
+export interface FinalOutcome {
+  readonly id: number;
+  /** `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted. */
+  readonly status: 'failed' | 'rejected';
+  readonly error: string;
+}
+
+export interface DispatchOutcomes {
+  readonly accepted?: readonly AcceptedOutcome[];
+  readonly retry?: readonly RetryOutcome[];
+  readonly final?: readonly FinalOutcome[];
+  /** Never handed over (the worker stops, or its lease ran short before the call): queued again, attempt not counted. */
+  readonly released?: readonly number[];
+}
+
+export interface OutcomesRecorded {
+  readonly recorded: number;
+  /** Outcomes for messages this worker no longer holds (its lease expired and another worker took them over). */
+  readonly notHeld: number;
+}
+
+interface UpdatedRow {
+  id: number | string;
+  sending_id: number | string;
+  status: string;
+  error: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+}
+
+/** `update messages … from <rows> where id matches and the lease is still ours`, in each dialect's spelling. */
+function updateHeld(
+  dialect: DialectName,
+  workerId: string,
+  rows: RawBuilder<unknown>,
+  set: (m: RawBuilder<unknown>) => RawBuilder<unknown>,
+): RawBuilder<UpdatedRow> {
+  const m = dialect === 'postgres' ? sql`m` : sql`messages`;
+  // SQLite's planner would otherwise walk the status index and scan the whole list for each row it finds; the unary
+  // `+` keeps the status test off the index, so it reads the list once and finds each row by its id.
+  const unindexed = dialect === 'sqlite' ? sql`+` : sql``;
+  return sql<UpdatedRow>`
+    update messages ${dialect === 'postgres' ? sql`as m` : sql``}
+    set ${set(m)}
+    from ${rows}
+    where ${m}.id = u.id and ${unindexed}${m}.status = 'submitting' and ${m}.lease_owner = ${workerId}
+    returning ${m}.id, ${m}.sending_id, ${m}.status, ${m}.error, ${m}.provider, ${m}.provider_message_id`;
+}
+
+/**
+ * Records what became of leased messages, in one transaction: accepted → `submitted` with the provider's id;
+ * retryable refusal → `queued` again at a later time; final refusal → `rejected`/`failed`; released → `queued` with the
+ * attempt not counted. Only rows this worker still holds change. Then kept reports for the new ids are applied, the
+ * sendings concerned settled (the dispatch refund once none of their messages is in flight) and callbacks queued.
+ */
+export async function recordOutcomes(
+  db: Db,
+  lease: { readonly workerId: string; readonly nowUs: number },
+  outcomes: DispatchOutcomes,
+): Promise<OutcomesRecorded> {
+  const { workerId, nowUs } = lease;
+  const dialect = db.dialect;
+  const accepted = outcomes.accepted ?? [];
+  const retry = outcomes.retry ?? [];
+  const final = outcomes.final ?? [];
+  const released = outcomes.released ?? [];
+  const expected = accepted.length + retry.length + final.length + released.length;
+  if (expected === 0) return { recorded: 0, notHeld: 0 };
+  return retryingConflicts(() =>
+    db.transaction(async (trx): Promise<OutcomesRecorded> => {
+      const changed: UpdatedRow[] = [];
+      if (accepted.length > 0) {
+        const rows = listRelation(dialect, 'u', [
+          { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
+          { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
+          { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
+          { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
+        ]);
+        const { rows: updated } = await updateHeld(
+          dialect,
+          workerId,
+          rows,
+          () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
+            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+        ).execute(trx);
+        changed.push(...updated);
+      }
+      if (final.length > 0) {
+        const rows = listRelation(dialect, 'u', [
+          { name: 'id', kind: 'int8', values: final.map((f) => f.id) },
+          { name: 'status', kind: 'text', values: final.map((f) => f.status) },
+          { name: 'error', kind: 'text', values: final.map((f) => f.error) },
+        ]);
+        const { rows: updated } = await updateHeld(
+          dialect,
+          workerId,
+          rows,
+          () => sql`status = u.status, error = u.error, final_at_us = ${nowUs}, lease_owner = null,
+            lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+        ).execute(trx);
+        changed.push(...updated);
+      }
+      let requeued = 0;
+      if (retry.length > 0) {
+        const rows = listRelation(dialect, 'u', [
+          { name: 'id', kind: 'int8', values: retry.map((r) => r.id) },
+          { name: 'next_at', kind: 'int8', values: retry.map((r) => r.nextAttemptAtUs) },
+          { name: 'error', kind: 'text', values: retry.map((r) => r.error) },
+        ]);
+        const { rows: updated } = await updateHeld(
+          dialect,
+          workerId,
+          rows,
+          () => sql`status = 'queued', next_attempt_at_us = u.next_at, error = u.error, lease_owner = null,
+            lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+        ).execute(trx);
+        requeued += updated.length;
+      }
+      if (released.length > 0) {
+        const rows = listRelation(dialect, 'u', [{ name: 'id', kind: 'int8', values: released }]);
+        const { rows: updated } = await updateHeld(
+          dialect,
+          workerId,
+          rows,
+          (m) => sql`status = 'queued', attempts = ${m}.attempts - 1, lease_owner = null, lease_expires_at_us = null,
+            updated_at_us = ${nowUs}`,
+        ).execute(trx);
+        requeued += updated.length;
+      }
+      if (changed.length > 0) {
+        await applyKeptReportsFor(
+          trx,
+          dialect,
+          nowUs,
+          changed.flatMap((row) =>
+            row.provider !== null && row.provider_message_id !== null
+              ? [{ provider: row.provider, providerMessageId: row.provider_message_id }]
+              : [],
+          ),
+        );
+        const sendings = await settleSendings(
+          trx,
+          dialect,
+          nowUs,
+          changed.map((row) => intFrom(row.sending_id)),
+        );
+        const events: StatusEvent[] = [];
+        for (const row of changed) {
+          const sendingId = intFrom(row.sending_id);
+          if (!sendings.get(sendingId)?.hasCallback) continue;
+          events.push({
+            messageId: intFrom(row.id),
+            sendingId,
+            status: messageStatusFrom(row.status),
+            error: row.error,
+          });
+        }
+        await enqueueCallbacks(trx, dialect, nowUs, events);
+      }
+      const recorded = changed.length + requeued;
+      return { recorded, notHeld: expected - recorded };
+    }),
+  );
+}
+
+/** An accepted message whose report is due to be asked for, or whose wait for a report may be over. */
+export interface AwaitingReport {
+  readonly id: number;
+  /** Null when the hand-over could not be confirmed: there is nothing to ask the provider about. */
+  readonly providerMessageId: string | null;
+  readonly recipient: string;
+  readonly submittedAtUs: number;
+}
+
+/** What the caller made of the due messages: status changes, by our id; the others are looked at again later. */
+export type AwaitingVerdict = readonly StatusChange[];
+
+/**
+ * Looks at up to `limit` accepted messages of `provider` that are due (next_poll_at_us): `judge` (the worker asking
+ * a polling provider, or finding that the wait for a report is over) returns status changes, which are applied;
+ * the messages it said nothing about are looked at again `repollUs` later. On PostgreSQL the rows stay locked (SKIP
+ * LOCKED) from the read to the end, so workers never ask about one message at once, and no row is written just to
+ * claim it; SQLite runs one worker, which reads, asks, then writes (its write lock is not held while asking).
+ */
+export async function lookAtAwaitingReports(
+  db: Db,
+  request: { readonly provider: string; readonly nowUs: number; readonly repollUs: number; readonly limit: number },
+  judge: (due: readonly AwaitingReport[]) => Promise<AwaitingVerdict>,
+): Promise<number> {
+  assertInt(request.limit, 'limit', 1);
+  const read = (trx: Transaction<Schema>) =>
+    sql<{
+      id: number | string;
+      provider_message_id: string | null;
+      recipient: string;
+      submitted_at_us: number | string | null;
+    }>`
+      select id, provider_message_id, recipient, submitted_at_us from messages
+      where status = 'submitted' and provider = ${request.provider} and next_poll_at_us <= ${request.nowUs}
+      order by next_poll_at_us
+      limit ${request.limit}
+      ${db.dialect === 'postgres' ? sql`for update skip locked` : sql``}`
+      .execute(trx)
+      .then(({ rows }) =>
+        rows.map(
+          (row): AwaitingReport => ({
+            id: intFrom(row.id),
+            providerMessageId: row.provider_message_id,
+            recipient: row.recipient,
+            submittedAtUs: intOrNull(row.submitted_at_us) ?? request.nowUs,
+          }),
+        ),
+      );
+  const write = async (trx: Transaction<Schema>, due: readonly AwaitingReport[], verdict: AwaitingVerdict) => {
+    const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict);
+    const judged = new Set(verdict.map((c) => c.messageId));
+    const later = due.filter((m) => !judged.has(m.id)).map((m) => m.id);
+    if (later.length > 0) {
+      await trx
+        .updateTable('messages')
+        .set({ next_poll_at_us: request.nowUs + request.repollUs })
+        .where(sql<boolean>`id in ${idList(db.dialect, later)}`)
+        .where('status', '=', 'submitted')
+        .execute();
+    }
+    return applied;
+  };
+  if (db.dialect === 'postgres') {
+    return retryingConflicts(() =>
+      db.transaction(async (trx) => {
+        const due = await read(trx);
+        if (due.length === 0) return 0;
+        return write(trx, due, await judge(due));
+      }),
+    );
+  }
+  const due = await db.transaction((trx) => read(trx), { readOnly: true });
+  if (due.length === 0) return 0;
+  const verdict = await judge(due);
+  return db.transaction((trx) => write(trx, due, verdict));
+}
+
+export interface QueueCounts {
+  readonly byStatus: Readonly<Record<string, number>>;
+  /** Messages of the sending a provider accepted, and their cost. */
+  readonly accepted: number;
+  readonly acceptedCostMinor: number;
+}
+
+/** How the messages of one sending stand (for the operator, the tests and the benchmark). */
+export async function dispatchCounts(db: Db, sendingId: number): Promise<QueueCounts> {
+  const rows = await db.kysely
+    .selectFrom('messages')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.count<number | string>('submitted_at_us').as('accepted'),
+      eb.fn
+        .coalesce(
+          eb.fn.sum<number | string>(sql`case when submitted_at_us is not null then cost_minor else 0 end`),
+          sql<number>`0`,
+        )
+        .as('accepted_cost'),
+    ])
+    .where('sending_id', '=', sendingId)
+    .groupBy('status')
+    .execute();
+  const byStatus: Record<string, number> = {};
+  let accepted = 0;
+  let acceptedCostMinor = 0;
+  for (const row of rows) {
+    byStatus[row.status] = intFrom(row.n);
+    accepted += intFrom(row.accepted);
+    acceptedCostMinor += minorFrom(row.accepted_cost);
+  }
+  return { byStatus, accepted, acceptedCostMinor };
+}

@@ -1,0 +1,58 @@
+// Lists bound as one parameter per column (PostgreSQL arrays through unnest, SQLite JSON through json_each) and retries.
+import { type RawBuilder, sql } from 'kysely';
+import type { DialectName } from './db.js';
+
+export type ColumnKind = 'int8' | 'text';
+
+export interface ListColumn {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly values: readonly (number | string | null)[];
+}
+
+/**
+ * A relation `alias(col, …)` with one row per index of the columns' values: the way a statement takes a thousand rows
+ * with a fixed number of bound parameters. PostgreSQL: unnest of typed arrays. SQLite: json_each over a JSON array of
+ * rows (better-sqlite3 would otherwise bind each value, and a statement text per row count would be prepared afresh).
+ */
+export function listRelation(dialect: DialectName, alias: string, columns: readonly ListColumn[]): RawBuilder<unknown> {
+  const count = columns[0]?.values.length ?? 0;
+  for (const column of columns) {
+    if (column.values.length !== count) throw new Error(`list column ${column.name} differs in length`);
+  }
+  if (dialect === 'postgres') {
+    const arrays = columns.map((c) => sql`${c.values}::${sql.raw(c.kind)}[]`);
+    return sql`unnest(${sql.join(arrays)}) as ${sql.raw(alias)}(${sql.raw(columns.map((c) => c.name).join(', '))})`;
+  }
+  const rows = new Array<unknown[]>(count);
+  for (let i = 0; i < count; i++) rows[i] = columns.map((c) => c.values[i]);
+  const picks = columns.map((c, i) => sql`json_extract(value, ${sql.lit(`$[${i}]`)}) as ${sql.raw(c.name)}`);
+  return sql`(select ${sql.join(picks)} from json_each(${JSON.stringify(rows)})) as ${sql.raw(alias)}`;
+}
+
+/** `(select …)`: the ids as a subquery for `column in …`. */
+export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
+  return dialect === 'postgres'
+    ? sql`(select unnest(${ids}::int8[]))`
+    : sql`(select value from json_each(${JSON.stringify(ids)}))`;
+}
+
+/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back whole and may simply run again. */
+export function isTransientConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+}
+
+const CONFLICT_RETRIES_MAX = 5;
+
+/** Runs a whole transaction again after a deadlock or serialization failure (each run starts from scratch). */
+export async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isTransientConflict(error) || attempt >= CONFLICT_RETRIES_MAX) throw error;
+    }
+  }
+}

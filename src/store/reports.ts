@@ -1,0 +1,283 @@
+// Delivery reports: forward-only status changes matched by (provider, provider's id); unknown ids kept until known.
+import { sql, type Transaction } from 'kysely';
+import {
+  isFinalMessageStatus,
+  type MessageStatus,
+  messageStatusFrom,
+  type ReportStatus,
+  reportMoves,
+} from '../domain/status.js';
+import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
+import type { Db, DialectName } from './db.js';
+import { settleSendings } from './dispatch-settlement.js';
+import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import type { Schema } from './schema.js';
+import { assertInt, intFrom } from './values.js';
+
+/** What a provider said about a message it accepted, already in our vocabulary. */
+export interface ProviderReport {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly status: ReportStatus;
+  readonly error?: string | null;
+  /** When the provider says it happened; absent means when it reached us. */
+  readonly reportedAtUs?: number | null;
+}
+
+export interface ReportsApplied {
+  /** Reports that moved a message forward. */
+  readonly applied: number;
+  /** Reports for known messages that changed nothing (a duplicate, or older than what is stored). */
+  readonly ignored: number;
+  /** Reports whose id is not stored yet, kept in pending_reports. */
+  readonly kept: number;
+}
+
+/** A status change for one message, by our id. */
+export interface StatusChange {
+  readonly messageId: number;
+  readonly status: ReportStatus;
+  readonly error: string | null;
+  readonly atUs: number;
+}
+
+/**
+ * Applies changes inside the caller's transaction: each message is locked (in id order, so concurrent appliers never
+ * deadlock on each other), moved only forward (`reportMoves`), the first final status standing. Settles the sendings
+ * concerned and queues their callbacks. Returns how many moved.
+ */
+export async function applyStatusChanges(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  changes: readonly StatusChange[],
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  const ids = [...new Set(changes.map((c) => c.messageId))].sort((a, b) => a - b);
+  let select = trx
+    .selectFrom('messages')
+    .select(['id', 'sending_id', 'status'])
+    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .orderBy('id');
+  if (dialect === 'postgres') select = select.forUpdate();
+  const current = new Map<number, { sendingId: number; status: MessageStatus }>();
+  for (const row of await select.execute()) {
+    current.set(intFrom(row.id), { sendingId: intFrom(row.sending_id), status: messageStatusFrom(row.status) });
+  }
+  // Changes in the order given: a later change in the same batch only applies if it moves further forward.
+  const moved = new Map<number, StatusChange>();
+  for (const change of changes) {
+    const message = current.get(change.messageId);
+    if (!message || !reportMoves(message.status, change.status)) continue;
+    message.status = change.status;
+    moved.set(change.messageId, change);
+  }
+  if (moved.size === 0) return 0;
+  const list = [...moved.values()];
+  const rows = listRelation(dialect, 'u', [
+    { name: 'id', kind: 'int8', values: list.map((c) => c.messageId) },
+    { name: 'status', kind: 'text', values: list.map((c) => c.status) },
+    { name: 'error', kind: 'text', values: list.map((c) => c.error) },
+    { name: 'final_at', kind: 'int8', values: list.map((c) => (isFinalMessageStatus(c.status) ? c.atUs : null)) },
+  ]);
+  const target = dialect === 'postgres' ? sql`m` : sql`messages`;
+  await sql`
+    update messages ${dialect === 'postgres' ? sql`as m` : sql``}
+    set status = u.status, error = coalesce(u.error, ${target}.error), final_at_us = u.final_at,
+        next_poll_at_us = null, updated_at_us = ${nowUs}
+    from ${rows} where ${target}.id = u.id`.execute(trx);
+
+  const sendingIds = new Set(list.map((c) => current.get(c.messageId)?.sendingId ?? 0));
+  const sendings = await settleSendings(trx, dialect, nowUs, sendingIds);
+  const events: StatusEvent[] = [];
+  for (const change of list) {
+    const sendingId = current.get(change.messageId)?.sendingId ?? 0;
+    if (!sendings.get(sendingId)?.hasCallback) continue;
+    events.push({ messageId: change.messageId, sendingId, status: change.status, error: change.error });
+  }
+  await enqueueCallbacks(trx, dialect, nowUs, events);
+  return moved.size;
+}
+
+interface MatchedReport {
+  readonly index: number;
+  readonly messageId: number;
+}
+
+/** Finds the messages the reports name; the reports of ids not stored are left out. */
+async function matchReports(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  reports: readonly ProviderReport[],
+): Promise<MatchedReport[]> {
+  const keys = listRelation(dialect, 'k', [
+    { name: 'idx', kind: 'int8', values: reports.map((_, i) => i) },
+    { name: 'provider', kind: 'text', values: reports.map((r) => r.provider) },
+    { name: 'pid', kind: 'text', values: reports.map((r) => r.providerMessageId) },
+  ]);
+  const { rows } = await sql<{ idx: number | string; id: number | string }>`
+    select k.idx, m.id from ${keys}
+    join messages m on m.provider = k.provider and m.provider_message_id = k.pid`.execute(trx);
+  return rows.map((r) => ({ index: intFrom(r.idx), messageId: intFrom(r.id) }));
+}
+
+function changesOf(reports: readonly ProviderReport[], matched: readonly MatchedReport[], nowUs: number) {
+  return [...matched]
+    .sort((a, b) => a.index - b.index)
+    .map((m): StatusChange => {
+      const report = reports[m.index] as ProviderReport;
+      return {
+        messageId: m.messageId,
+        status: report.status,
+        error: report.error ?? null,
+        atUs: report.reportedAtUs ?? nowUs,
+      };
+    });
+}
+
+/**
+ * Applies delivery reports from one or several providers: idempotent (a duplicate or out-of-order report changes
+ * nothing), one transaction. A report whose id is not stored yet (the provider answered the webhook before we stored
+ * its submit response) is kept aside and applied when the id arrives.
+ */
+export async function applyReports(db: Db, nowUs: number, reports: readonly ProviderReport[]): Promise<ReportsApplied> {
+  if (reports.length === 0) return { applied: 0, ignored: 0, kept: 0 };
+  return retryingConflicts(() =>
+    db.transaction(async (trx) => {
+      const matched = await matchReports(trx, db.dialect, reports);
+      const known = new Set(matched.map((m) => m.index));
+      const unknown = reports.filter((_, i) => !known.has(i));
+      if (unknown.length > 0) {
+        await trx
+          .insertInto('pending_reports')
+          .values(
+            unknown.map((r) => ({
+              provider: r.provider,
+              provider_message_id: r.providerMessageId,
+              status: r.status,
+              error: r.error ?? null,
+              reported_at_us: r.reportedAtUs ?? nowUs,
+              received_at_us: nowUs,
+            })),
+          )
+          .execute();
+      }
+      const applied = await applyStatusChanges(trx, db.dialect, nowUs, changesOf(reports, matched, nowUs));
+      return { applied, ignored: matched.length - applied, kept: unknown.length };
+    }),
+  );
+}
+
+/**
+ * Applies, inside the caller's transaction, the kept reports of the ids just stored. Called by the transaction that
+ * stores providers' ids, so a report that came first is never lost; the periodic sweep catches the rare report that
+ * was kept by a transaction running at the same moment.
+ */
+export async function applyKeptReportsFor(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  stored: readonly { readonly provider: string; readonly providerMessageId: string }[],
+): Promise<number> {
+  if (stored.length === 0) return 0;
+  // Usually there is none: a probe of the empty table is much cheaper than the join below.
+  if (!(await trx.selectFrom('pending_reports').select('id').limit(1).executeTakeFirst())) return 0;
+  const keys = listRelation(dialect, 'k', [
+    { name: 'provider', kind: 'text', values: stored.map((s) => s.provider) },
+    { name: 'pid', kind: 'text', values: stored.map((s) => s.providerMessageId) },
+  ]);
+  const { rows } = await sql<{ id: number | string }>`
+    select p.id from ${keys}
+    join pending_reports p on p.provider = k.provider and p.provider_message_id = k.pid`.execute(trx);
+  if (rows.length === 0) return 0;
+  return applyKeptReports(
+    trx,
+    dialect,
+    nowUs,
+    rows.map((r) => intFrom(r.id)),
+  );
+}
+
+async function applyKeptReports(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  pendingIds: readonly number[],
+): Promise<number> {
+  const kept = await trx
+    .selectFrom('pending_reports')
+    .selectAll()
+    .where(sql<boolean>`id in ${idList(dialect, pendingIds)}`)
+    .orderBy('id')
+    .execute();
+  const reports = kept.map(
+    (row): ProviderReport => ({
+      provider: row.provider,
+      providerMessageId: row.provider_message_id,
+      status: reportStatusFrom(row.status),
+      error: row.error,
+      reportedAtUs: intFrom(row.reported_at_us),
+    }),
+  );
+  const matched = await matchReports(trx, dialect, reports);
+  const known = new Set(matched.map((m) => m.index));
+  const done = kept.filter((_, i) => known.has(i)).map((row) => intFrom(row.id));
+  if (done.length > 0) {
+    await trx
+      .deleteFrom('pending_reports')
+      .where(sql<boolean>`id in ${idList(dialect, done)}`)
+      .execute();
+  }
+  return applyStatusChanges(trx, dialect, nowUs, changesOf(reports, matched, nowUs));
+}
+
+function reportStatusFrom(text: string): ReportStatus {
+  const status = messageStatusFrom(text);
+  if (status === 'queued' || status === 'submitting' || status === 'failed') {
+    throw new Error(`a kept report has status ${text}`);
+  }
+  return status;
+}
+
+/**
+ * The sweep: applies kept reports whose id is stored by now, and forgets those older than `keepUs` (an id that never
+ * arrived: a report for another platform, or for a message whose hand-over was never confirmed).
+ */
+export async function sweepKeptReports(
+  db: Db,
+  nowUs: number,
+  options: { readonly keepUs: number; readonly limit: number },
+): Promise<{ readonly applied: number; readonly dropped: number }> {
+  assertInt(options.limit, 'limit', 1);
+  return retryingConflicts(() =>
+    db.transaction(async (trx) => {
+      const { rows } = await sql<{ id: number | string }>`
+        select p.id from pending_reports p
+        join messages m on m.provider = p.provider and m.provider_message_id = p.provider_message_id
+        order by p.id limit ${options.limit}`.execute(trx);
+      const applied =
+        rows.length === 0
+          ? 0
+          : await applyKeptReports(
+              trx,
+              db.dialect,
+              nowUs,
+              rows.map((r) => intFrom(r.id)),
+            );
+      const dropped = await trx
+        .deleteFrom('pending_reports')
+        .where('received_at_us', '<', nowUs - options.keepUs)
+        .executeTakeFirst();
+      return { applied, dropped: Number(dropped.numDeletedRows) };
+    }),
+  );
+}
+
+/** Reports kept aside for ids not stored yet (for the operator and the tests). */
+export async function countKeptReports(db: Db): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('pending_reports')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return intFrom(row.n);
+}

@@ -1,0 +1,161 @@
+// Delivery reports: forward only, idempotent, kept until their id is stored; no report at all ends as expired.
+import { expect, it } from 'vitest';
+import type { ProviderAdapter } from '../../src/dispatch/provider.js';
+import { createDispatcher, NO_REPORT } from '../../src/dispatch/worker.js';
+import { dispatchCounts, leaseDueMessages, type RoutePlan, recordOutcomes } from '../../src/store/dispatch-queue.js';
+import { auditLedger, getBalance } from '../../src/store/ledger.js';
+import { listMessages } from '../../src/store/messages.js';
+import { applyReports, countKeptReports, sweepKeptReports } from '../../src/store/reports.js';
+import { US_PER_MS } from '../../src/store/time.js';
+import { describeEachEngine } from '../support/databases.js';
+import { fakeClock, numberEndingWith, RATE_MINOR, routerWith, statusOf, storedSending } from './support.js';
+
+const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+const HOUR_MS = 60 * 60 * 1000;
+
+describeEachEngine('delivery reports', (engine) => {
+  it('never moves a status back: duplicates, older and later-final reports change nothing', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0009', 1), numberEndingWith('0009', 2)]);
+    // The sandbox would report an hour later: these reports come first, as a webhook provider's would.
+    const router = routerWith(clock.clockUs, { reportDelayMs: HOUR_MS });
+    await createDispatcher({ db, router, clockUs: clock.clockUs }).runUntilIdle();
+    const [first, second] = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+    const firstId = first?.providerMessageId ?? '';
+    const secondId = second?.providerMessageId ?? '';
+    expect(first?.status).toBe('submitted');
+
+    const report = (providerMessageId: string, status: 'submitted' | 'delivered' | 'undelivered', atMs: number) => ({
+      provider: 'sandbox',
+      providerMessageId,
+      status,
+      reportedAtUs: clock.clockUs() + atMs * US_PER_MS,
+    });
+    expect(await applyReports(db, clock.clockUs(), [report(firstId, 'delivered', 5)])).toEqual({
+      applied: 1,
+      ignored: 0,
+      kept: 0,
+    });
+    // In one batch the first final report of a message stands; the rest are ignored.
+    expect(
+      await applyReports(db, clock.clockUs(), [
+        report(firstId, 'delivered', 5),
+        report(firstId, 'submitted', 1),
+        report(firstId, 'undelivered', 9),
+        report(secondId, 'undelivered', 7),
+        report(secondId, 'delivered', 8),
+      ]),
+    ).toEqual({ applied: 1, ignored: 4, kept: 0 });
+
+    const after = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+    expect(after.map((m) => [m.status, m.finalAtUs])).toEqual([
+      ['delivered', clock.clockUs() + 5 * US_PER_MS],
+      ['undelivered', clock.clockUs() + 7 * US_PER_MS],
+    ]);
+    expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
+    // Reports change statuses, never money: both were accepted, both stay charged.
+    expect(await getBalance(db, accountId)).toBe(0);
+  });
+
+  it('keeps a report that comes before its id is stored, and applies it when the id arrives', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0009')]);
+    const nowUs = clock.clockUs();
+    const lease = await leaseDueMessages(
+      db,
+      { workerId: 'w1', nowUs, leaseUs: 30_000 * US_PER_MS, limit: 10 },
+      SANDBOX_ONLY,
+    );
+    const messageId = lease.messages[0]?.id ?? 0;
+
+    expect(
+      await applyReports(db, nowUs, [{ provider: 'sandbox', providerMessageId: 'early-1', status: 'delivered' }]),
+    ).toEqual({ applied: 0, ignored: 0, kept: 1 });
+    expect(await countKeptReports(db)).toBe(1);
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ submitting: 1 });
+
+    await recordOutcomes(
+      db,
+      { workerId: 'w1', nowUs },
+      { accepted: [{ id: messageId, providerMessageId: 'early-1', nextPollAtUs: nowUs + HOUR_MS * US_PER_MS }] },
+    );
+    expect(await countKeptReports(db)).toBe(0);
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ delivered: 1 });
+    expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
+  });
+
+  it('sweeps up a kept report its id missed, and forgets reports for ids that never come', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0009')]);
+    const nowUs = clock.clockUs();
+    const lease = await leaseDueMessages(db, { workerId: 'w2', nowUs, leaseUs: 1_000_000, limit: 10 }, SANDBOX_ONLY);
+    await recordOutcomes(
+      db,
+      { workerId: 'w2', nowUs },
+      { accepted: [{ id: lease.messages[0]?.id ?? 0, providerMessageId: 'late-1', nextPollAtUs: nowUs + 1e12 }] },
+    );
+    // As if kept by a transaction that ran alongside the one that stored the id, so neither saw the other.
+    await db.transaction((trx) =>
+      trx
+        .insertInto('pending_reports')
+        .values([
+          {
+            provider: 'sandbox',
+            provider_message_id: 'late-1',
+            status: 'expired',
+            error: 'x',
+            reported_at_us: nowUs,
+            received_at_us: nowUs,
+          },
+          {
+            provider: 'sandbox',
+            provider_message_id: 'never',
+            status: 'delivered',
+            error: null,
+            reported_at_us: 0,
+            received_at_us: 0,
+          },
+        ])
+        .execute(),
+    );
+    expect(await sweepKeptReports(db, nowUs, { keepUs: HOUR_MS * US_PER_MS, limit: 100 })).toEqual({
+      applied: 1,
+      dropped: 1,
+    });
+    expect(await countKeptReports(db)).toBe(0);
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ expired: 1 });
+    expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
+  });
+
+  it('marks expired, still charged, a message no report finishes within the wait', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    // A provider that accepts and never reports (one that calls back, whose callback never comes).
+    const silent: ProviderAdapter = {
+      name: 'silent',
+      submitBatchMax: 100,
+      submit: async (batch) => batch.map((m) => ({ accepted: `s-${m.reference}` })),
+    };
+    const router = routerWith(clock.clockUs, {
+      adapters: [silent],
+      table: { routes: [], defaultProviders: ['silent'] },
+    });
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0009')]);
+    const dispatcher = createDispatcher({ db, router, clockUs: clock.clockUs, reportWaitMaxMs: 10 * 60 * 1000 });
+    await dispatcher.runUntilIdle();
+    clock.advanceMs(10 * 60 * 1000 - 1);
+    await dispatcher.runUntilIdle();
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ submitted: 1 });
+    clock.advanceMs(1);
+    await dispatcher.runUntilIdle();
+    const [message] = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1 });
+    expect([message?.status, message?.error]).toEqual(['expired', NO_REPORT]);
+    expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
+    expect(await getBalance(db, accountId)).toBe(0);
+    expect(RATE_MINOR).toBeGreaterThan(0);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+// A sending seen through the API from creation to its per-recipient delivery statuses, and the cancel extension.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDispatcher } from '../../src/dispatch/worker.js';
+import { formatBalance, parseMoney } from '../../src/domain/money.js';
+import { fakeClock, routerWith } from '../dispatch/support.js';
+import { describeEachEngine } from '../support/databases.js';
+import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+
+describeEachEngine('sending lifecycle over HTTP', (engine) => {
+  let api: ApiApp;
+  let acme: ApiAccount;
+  let other: ApiAccount;
+
+  beforeAll(async () => {
+    api = await startApiApp(engine.db);
+    acme = await api.account({ balance: '10' });
+    other = await api.account({ balance: '10' });
+  });
+  afterAll(() => api.close());
+
+  const post = (account: ApiAccount, url: string, payload?: object) =>
+    api.app.inject({ method: 'POST', url, headers: account.headers, ...(payload && { payload }) });
+  const get = (account: ApiAccount, url: string) => api.app.inject({ method: 'GET', url, headers: account.headers });
+  const balance = async (account: ApiAccount) => (await get(account, '/balance')).json().balance as string;
+
+  it('shows each recipient delivered, undelivered or refused, and refunds the refused one', async () => {
+    const created = await post(acme, '/sendings', {
+      message: 'Your code is 1234',
+      recipients: ['37126120000', '37126120001', '37126120004'],
+      sender: acme.sender,
+    });
+    expect(created.statusCode).toBe(200);
+    const id = created.json().sending_id as number;
+    const before = await balance(acme);
+
+    const clock = fakeClock(Date.now() * 1000);
+    const dispatcher = createDispatcher({ db: engine.db, router: routerWith(clock.clockUs), clockUs: clock.clockUs });
+    await dispatcher.runUntilIdle();
+    clock.advanceMs(5_000);
+    await dispatcher.runUntilIdle();
+
+    expect((await get(acme, `/sendings/${id}`)).json().sending.status).toBe('Completed');
+    const listed = await get(acme, `/sendings/${id}/messages`);
+    expect(listed.statusCode).toBe(200);
+    const statuses = listed
+      .json()
+      .messages.map((m: { recipient: string; status: string; provider: string }) => [
+        m.recipient,
+        m.status,
+        m.provider,
+      ]);
+    expect(statuses).toEqual([
+      ['37126120000', 'delivered', 'sandbox'],
+      ['37126120001', 'undelivered', 'sandbox'],
+      ['37126120004', 'rejected', 'sandbox'],
+    ]);
+    const refused = listed.json().messages[2];
+    expect(refused).toMatchObject({ submitted_at: null, error: expect.stringContaining('refused') });
+    // The refused message's cost came back; the two a provider took stay charged.
+    const refundMinor = parseMoney(String(refused.cost));
+    expect(await balance(acme)).toBe(formatBalance(parseMoney(before) + refundMinor));
+  });
+
+  it('paginates messages and hides another account’s sending behind the model 404', async () => {
+    const created = await post(acme, '/sendings', {
+      message: 'Hi',
+      recipients: ['37126120010', '37126120011', '37126120012'],
+      sender: acme.sender,
+    });
+    const id = created.json().sending_id as number;
+    const page2 = await get(acme, `/sendings/${id}/messages?page=2&per_page=2`);
+    expect(page2.json().messages.map((m: { recipient: string }) => m.recipient)).toEqual(['37126120012']);
+    expect((await get(other, `/sendings/${id}/messages`)).json()).toEqual({
+      message: `No query results for model ${id}`,
+    });
+    expect((await post(other, `/sendings/${id}/cancel`)).statusCode).toBe(404);
+  });
+
+  it('cancels a Pending sending with a full refund, and refuses to cancel it twice', async () => {
+    const before = await balance(acme);
+    const created = await post(acme, '/sendings', {
+      message: 'Tomorrow',
+      recipients: ['37126120020', '37126120021'],
+      sender: acme.sender,
+      scheduled_at: '2099-01-01 09:00:00',
+    });
+    const id = created.json().sending_id as number;
+    expect(await balance(acme)).not.toBe(before);
+
+    const cancelled = await post(acme, `/sendings/${id}/cancel`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({
+      sending: { id, status: 'Cancelled', scheduled_at: '2099-01-01 09:00:00' },
+    });
+    expect(await balance(acme)).toBe(before);
+
+    const again = await post(acme, `/sendings/${id}/cancel`);
+    expect(again.statusCode).toBe(422);
+    expect(again.json()).toEqual({
+      message: 'Only a Pending sending can be cancelled; this sending is Cancelled.',
+      errors: { status: ['Only a Pending sending can be cancelled; this sending is Cancelled.'] },
+    });
+    expect((await post(acme, '/sendings/999999/cancel')).json()).toEqual({
+      message: 'No query results for model 999999',
+    });
+  });
+});

@@ -1,0 +1,110 @@
+// Text to short_message octets: GSM-7 septets and UCS-2 bytes, the concatenation UDH, and reading them back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SmppClient } from '../../src/dispatch/providers/smpp/client.js';
+import {
+  DataCoding,
+  decodeShortMessage,
+  EsmClass,
+  encodeParts,
+  encodeText,
+} from '../../src/dispatch/providers/smpp/encoding.js';
+import { parseSmppUrl } from '../../src/dispatch/providers/smpp/session.js';
+import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
+import { splitParts } from '../../src/domain/gsm.js';
+import { hex } from './fixtures.js';
+
+describe('GSM-7 and UCS-2 octets', () => {
+  it('writes GSM-7 as one unpacked septet per octet, data_coding 0, extension characters as ESC + code', () => {
+    const encoded = encodeText('@£$ Hi {€}', 7);
+    expect(encoded.encoding).toBe('GSM-7');
+    expect(encoded.dataCoding).toBe(DataCoding.default);
+    expect(encoded.esmClass).toBe(0);
+    expect(hex(encoded.parts[0] as Buffer)).toBe('000102' + '20' + '4869' + '20' + '1b28' + '1b65' + '1b29');
+  });
+
+  it('writes UCS-2 big-endian with data_coding 8, a surrogate pair as two code units', () => {
+    const encoded = encodeText('Жа😀', 7);
+    expect(encoded.encoding).toBe('UCS-2');
+    expect(encoded.dataCoding).toBe(DataCoding.ucs2);
+    expect(hex(encoded.parts[0] as Buffer)).toBe('0416' + '0430' + 'd83dde00');
+  });
+
+  it('gives a 3-part UCS-2 text three parts with one reference, total 3, seq 1..3, UDHI, ≤ 140 octets each', () => {
+    const text = 'Ж'.repeat(67 * 2 + 10);
+    const encoded = encodeText(text, 0xa7);
+    expect(encoded.parts).toHaveLength(3);
+    expect(encoded.esmClass & EsmClass.udhi).toBe(EsmClass.udhi);
+    encoded.parts.forEach((part, index) => {
+      expect(hex(part.subarray(0, 6))).toBe(`050003a703${(index + 1).toString(16).padStart(2, '0')}`);
+      expect(part.length).toBeLessThanOrEqual(140);
+    });
+    expect(encoded.parts.map((p) => p.length)).toEqual([140, 140, 6 + 20]);
+    const back = encoded.parts.map((part) => decodeShortMessage(encoded.dataCoding, encoded.esmClass, part));
+    expect(back.map((b) => (b.ok ? b.text : '')).join('')).toBe(text);
+    expect(back.map((b) => (b.ok ? b.concat : null))).toEqual(
+      [1, 2, 3].map((sequence) => ({ reference: 0xa7, total: 3, sequence })),
+    );
+  });
+
+  it('cuts long GSM-7 texts at 153 septets without splitting an escape', () => {
+    const text = `${'a'.repeat(152)}€${'b'.repeat(10)}`;
+    const encoded = encodeText(text, 1);
+    expect(encoded.parts).toHaveLength(2);
+    expect((encoded.parts[0] as Buffer).length).toBe(6 + 152);
+    expect(hex((encoded.parts[1] as Buffer).subarray(6, 8))).toBe('1b65');
+    const back = encoded.parts.map((part) => decodeShortMessage(0, encoded.esmClass, part));
+    expect(back.map((b) => (b.ok ? b.text : '')).join('')).toBe(text);
+  });
+
+  it('reads malformed short messages as values, not exceptions', () => {
+    expect(decodeShortMessage(0, EsmClass.udhi, Buffer.from([9, 0, 3]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(0, 0, Buffer.from([0x80]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(0, 0, Buffer.from([0x1b]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(8, 0, Buffer.from([0x04]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(4, 0, Buffer.from([0x04]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(0, EsmClass.udhi, Buffer.from([5, 0, 3, 1, 2, 3]))).toMatchObject({ ok: false });
+    expect(decodeShortMessage(8, EsmClass.udhi, Buffer.from([6, 8, 4, 1, 2, 2, 1, 0, 0x41]))).toEqual({
+      ok: true,
+      text: 'A',
+      concat: { reference: 0x0102, total: 2, sequence: 1 },
+    });
+  });
+
+  it('refuses parts that cannot be numbered or encoded (bugs of the caller)', () => {
+    expect(() => encodeParts('GSM-7', ['ж'], 1)).toThrow(RangeError);
+    expect(() => encodeParts('GSM-7', [], 1)).toThrow(RangeError);
+    expect(() => encodeParts('GSM-7', ['a'], 256)).toThrow(RangeError);
+  });
+});
+
+describe('parts on the wire', () => {
+  let simulator: SmscSimulator | null = null;
+  let client: SmppClient | null = null;
+  afterEach(async () => {
+    await client?.close();
+    await simulator?.close();
+  });
+
+  it('sends a 3-part UCS-2 message as 3 submit_sm sharing one reference, with registered_delivery 1', async () => {
+    simulator = await startSmscSimulator({ record: true });
+    const url = parseSmppUrl(simulator.url);
+    if (!url.ok) throw new Error(url.error);
+    client = new SmppClient({ url: url.url });
+    const text = 'Привет, мир! '.repeat(12);
+    const { encoding, parts } = splitParts(text);
+    expect(parts).toHaveLength(3);
+    const outcome = await client.submit({ source: 'Acme', destination: '37250000001', encoding, parts });
+    expect(outcome).toMatchObject({ kind: 'accepted' });
+    const received = simulator.received;
+    expect(received).toHaveLength(3);
+    const reference = received[0]?.concat?.reference;
+    received.forEach((submit, index) => {
+      expect(submit.concat).toEqual({ reference, total: 3, sequence: index + 1 });
+      expect(submit.esmClass & EsmClass.udhi).toBe(EsmClass.udhi);
+      expect(submit.dataCoding).toBe(DataCoding.ucs2);
+      expect(submit.registeredDelivery).toBe(1);
+      expect(submit.shortMessageOctets).toBeLessThanOrEqual(140);
+    });
+    expect(received.map((r) => r.text).join('')).toBe(text);
+  });
+});
