@@ -13,6 +13,9 @@ const SUITES: Readonly<Record<string, Suite>> = {
   numbering: { title: 'Numbering: number → country and operator', load: () => import('./numbering.bench.js') },
   operators: { title: 'Operator prefix lookup', load: () => import('./operators.bench.js') },
   pricing: { title: 'Pricing (quote of a sending)', load: () => import('./pricing.bench.js') },
+  dispatch: { title: 'Dispatch (stored sending → every message final)', load: () => import('./dispatch.bench.js') },
+  http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
+  smpp: { title: 'SMPP submit_sm throughput (SMSC simulator on loopback)', load: () => import('./smpp.bench.js') },
 };
 
 const FILE = new URL('../BENCHMARKS.md', import.meta.url);

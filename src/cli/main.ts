@@ -1,12 +1,11 @@
 // `smsgic`: the operator's command line over the same store and services as the API.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
-import { runServer } from '../server.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
@@ -70,33 +69,107 @@ function human(result: Output): string {
     .join('\n');
 }
 
-async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
-  // A negative amount ("-12.5") is a value, not an option: hide it from the option parser, then put it back.
+/** The options each command accepts besides --json (a misplaced option is a mistake, not something to ignore). */
+const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  'account create': ['name', 'currency', 'email', 'tax-rate'],
+  'account list': [],
+  credit: ['note'],
+  'token create': ['name'],
+  'token revoke': [],
+  'sender add': [],
+  'sender default': [],
+  'rates import': ['default'],
+  'sending cancel': [],
+};
+
+/** How many positional arguments each command takes at most. */
+const COMMAND_ARGS: Readonly<Record<string, number>> = {
+  'account create': 0,
+  'account list': 0,
+  credit: 2,
+  'token create': 1,
+  'token revoke': 1,
+  'sender add': 2,
+  'sender default': 1,
+  'rates import': 2,
+  'sending cancel': 1,
+};
+
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending'];
+
+interface CommandLine {
+  readonly values: {
+    readonly json?: boolean;
+    readonly name?: string;
+    readonly currency?: string;
+    readonly email?: string;
+    readonly 'tax-rate'?: string;
+    readonly note?: string;
+    readonly default?: boolean;
+  };
+  /** "account create", "credit", …; undefined when none was given. */
+  readonly key: string | undefined;
+  readonly sub: string | undefined;
+  readonly args: readonly string[];
+  /** Every positional word, for messages. */
+  readonly words: readonly string[];
+}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  currency: { type: 'string' },
+  email: { type: 'string' },
+  'tax-rate': { type: 'string' },
+  note: { type: 'string' },
+  default: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCommandLine(argv: readonly string[]): CommandLine {
+  // A negative amount ("-12.5") is a value, not an option: hide it from the option parser, then put it back, in
+  // positionals and option values alike (`--note -5`, `--tax-rate -1`).
   const NEGATIVE = '\u0000';
-  const parsed = parseArgs({
-    args: argv.map((arg) => (/^-\d/.test(arg) ? NEGATIVE + arg : arg)),
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean' },
-      name: { type: 'string' },
-      currency: { type: 'string' },
-      email: { type: 'string' },
-      'tax-rate': { type: 'string' },
-      note: { type: 'string' },
-      default: { type: 'boolean' },
-      api: { type: 'boolean' },
-      worker: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const values = parsed.values;
-  const positionals = parsed.positionals.map((arg) => (arg.startsWith(NEGATIVE) ? arg.slice(1) : arg));
+  const restore = (arg: string) => (arg.startsWith(NEGATIVE) ? arg.slice(1) : arg);
+  const parse = () =>
+    parseArgs({
+      args: argv.map((arg) => (/^-\d/.test(arg) ? NEGATIVE + arg : arg)),
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: OPTIONS,
+    });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
+  } catch (error) {
+    // node:util's messages name the option at fault: the operator's mistake.
+    throw new UsageError((error as Error).message.replaceAll(NEGATIVE, ''));
+  }
+  const values = Object.fromEntries(
+    Object.entries(parsed.values).map(([name, value]) => [name, typeof value === 'string' ? restore(value) : value]),
+  ) as CommandLine['values'];
+  const positionals = parsed.positionals.map(restore);
   const [command, sub, ...rest] = positionals;
-  const key = ['account', 'token', 'sender', 'rates', 'sending'].includes(command ?? '')
-    ? `${command} ${sub ?? ''}`
-    : command;
-  const args = ['account', 'token', 'sender', 'rates', 'sending'].includes(command ?? '') ? rest : positionals.slice(1);
+  const grouped = GROUPS.includes(command ?? '');
+  const key = grouped ? `${command} ${sub ?? ''}` : command;
+  const args = grouped ? rest : positionals.slice(1);
+  const allowed = key === undefined ? undefined : COMMAND_OPTIONS[key];
+  if (key !== undefined && allowed !== undefined) {
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option' && token.name !== 'json' && !allowed.includes(token.name)) {
+        throw new UsageError(`${token.rawName} is not an option of "${key}"`);
+      }
+    }
+    const most = COMMAND_ARGS[key] ?? 0;
+    if (args.length > most)
+      throw new UsageError(`"${key}" takes at most ${most} arguments, got ${args.length}: ${args.join(' ')}`);
+  }
+  return { values, key, sub, args, words: positionals };
+}
+
+async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
+  const { values, key, sub, args, words } = parseCommandLine(argv);
 
   switch (key) {
     case 'account create': {
@@ -131,8 +204,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       return { accounts: (await listAccounts(await db())).map(accountJson) };
     case 'credit': {
       const [accountText, amountText] = args;
-      const database = await db();
-      const account = await existingAccount(database, accountText);
+      // Mistakes in the command line are reported before the database is opened.
+      positiveId(accountText, 'ACCOUNT');
       if (amountText === undefined) throw new UsageError('AMOUNT is required');
       let amountMinor: number;
       try {
@@ -142,6 +215,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
         throw error;
       }
       if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
+      const database = await db();
+      const account = await existingAccount(database, accountText);
       const result =
         amountMinor > 0
           ? await credit(database, account.id, amountMinor, values.note)
@@ -188,6 +263,11 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
     case 'rates import': {
       const isDefault = values.default === true;
       const [first, second] = args;
+      if (isDefault && second !== undefined) {
+        throw new UsageError(
+          `"rates import --default" takes at most 1 argument (FILE), got ${args.length}: ${args.join(' ')}`,
+        );
+      }
       const file = isDefault ? first : second;
       if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
       const database = await db();
@@ -200,6 +280,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       }
       const parsed = parseRatesCsv(text);
       if (!parsed.ok) throw new CommandError(`${file} line ${parsed.line}: ${parsed.message}; nothing imported`);
+      // Without a default list every start would put the sample list back: an empty one is refused, not half-done.
+      if (isDefault && parsed.rows.length === 0) {
+        throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
+      }
       const result = await replaceRates(database, account?.id ?? null, parsed.rows);
       if (!result.ok) throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
       return { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) };
@@ -214,28 +298,56 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       return { id, status: 'Cancelled', refunded: formatMinor(result.refundedMinor) };
     }
     default:
-      throw new UsageError(command ? `unknown command "${positionals.join(' ')}"` : 'a command is required');
+      throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }
+}
+
+/** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof AggregateError && current.message === '') {
+      parts.push(current.errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; '));
+    } else {
+      parts.push(current instanceof Error ? current.message : String(current));
+    }
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.filter((p) => p !== '').join(': ');
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
   if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-    console.log(USAGE);
+    console.log(json ? JSON.stringify({ usage: USAGE }) : USAGE);
     return;
   }
   if (argv[0] === 'serve') {
     const api = argv.includes('--api');
     const worker = argv.includes('--worker');
+    // Imported here: the HTTP stack is a third of a short command's start-up.
+    const { runServer } = await import('../server.js');
     await runServer(api || worker ? { api, worker } : { api: true, worker: true });
     return;
   }
   let database: Db | undefined;
   const open = async () => {
     if (!database) {
-      database = await createDb(loadConfig().databaseUrl);
-      await bootstrap(database, loadNumberingPlan());
+      let url: string | undefined;
+      try {
+        url = loadConfig().databaseUrl;
+      } catch (error) {
+        if (error instanceof ConfigError) throw new CommandError(`configuration: ${error.message}`);
+        throw error;
+      }
+      try {
+        database = await createDb(url);
+        await bootstrap(database, loadNumberingPlan());
+      } catch (error) {
+        throw new CommandError(`cannot open the database: ${describeError(error)}`);
+      }
     }
     return database;
   };
@@ -244,16 +356,14 @@ async function main(): Promise<void> {
     console.log(json ? JSON.stringify(result) : human(result));
   } catch (error) {
     const known = error instanceof UsageError || error instanceof CommandError;
-    const message =
-      known || (error instanceof Error && error.name === 'TypeError' && 'code' in error)
-        ? (error as Error).message
-        : `unexpected error: ${(error as Error).stack ?? String(error)}`;
+    const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;
     console.error(
       json
         ? JSON.stringify({ error: message })
-        : `smsgic: ${message}${error instanceof UsageError ? '\n\n' + USAGE : ''}`,
+        : `smsgic: ${message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}`,
     );
-    process.exitCode = error instanceof CommandError ? 1 : 2;
+    // 2: the command line is wrong; 1: it was understood but could not be done (or failed unexpectedly).
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   } finally {
     await database?.close();
   }

@@ -9,9 +9,17 @@ export type RatesCsvResult =
 const MCC_RE = /^\d{3}$/;
 const MNC_RE = /^\d{1,3}$/;
 
+/** A cell as spreadsheets quote it ("0.45") without its quotes. */
+function unquote(cell: string): string {
+  return cell.replace(/^"(.*)"$/, '$1');
+}
+
 export function parseRatesCsv(text: string): RatesCsvResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines[0]?.trim().toLowerCase().replaceAll(' ', '');
+  const header = (lines[0] ?? '')
+    .split(',')
+    .map((cell) => unquote(cell.trim()).trim().toLowerCase())
+    .join(',');
   if (header !== 'mcc,mnc,rate') return { ok: false, line: 1, message: 'the header must be "mcc,mnc,rate"' };
   const rows: RateRow[] = [];
   const seen = new Map<string, number>();
@@ -19,7 +27,7 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     const line = (lines[i] as string).trim();
     if (line === '') continue;
     const lineNo = i + 1;
-    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    const cells = line.split(',').map((c) => unquote(c.trim()));
     if (cells.length !== 3) return { ok: false, line: lineNo, message: `expected 3 fields, found ${cells.length}` };
     const [mcc, mnc, rate] = cells as [string, string, string];
     if (!MCC_RE.test(mcc)) return { ok: false, line: lineNo, message: `mcc "${mcc}" is not 3 digits` };

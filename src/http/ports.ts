@@ -7,6 +7,8 @@ export interface AuthenticatedAccount {
   readonly id: number;
   readonly currency: Currency;
   readonly taxRatePpm: number;
+  /** The balance read with the token, at the start of this request. */
+  readonly balanceMinor: number;
 }
 
 export interface RateFilters {

@@ -5,7 +5,6 @@ import type { NumberingPlan } from '../domain/numbering/types.js';
 import { createRateCard, priceSending, type Quote, recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { ApiServices, AuthenticatedAccount, SendingSummary } from '../http/ports.js';
-import { getAccount } from '../store/accounts.js';
 import { countryExists } from '../store/countries.js';
 import type { Db } from '../store/db.js';
 import { databaseReachable } from '../store/health.js';
@@ -23,7 +22,7 @@ import {
   type Sending,
   type SendingType,
 } from '../store/sendings.js';
-import { authenticate } from '../store/tokens.js';
+import { authenticateAccount } from '../store/tokens.js';
 import { readSendingOptions } from './sending-fields.js';
 
 export interface ApiServicesDeps {
@@ -96,12 +95,11 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
 
   return {
     async authenticate(token) {
-      const found = await authenticate(db, token);
-      if (!found) return null;
-      const account = await getAccount(db, found.accountId);
-      const currency = account && currencyOf(account.currency);
-      if (!account || !currency) return null;
-      return { id: account.id, currency, taxRatePpm: account.taxRatePpm };
+      const found = await authenticateAccount(db, token);
+      const currency = found && currencyOf(found.account.currency);
+      if (!found || !currency) return null;
+      const { account } = found;
+      return { id: account.id, currency, taxRatePpm: account.taxRatePpm, balanceMinor: account.balanceMinor };
     },
 
     databaseReachable: () => databaseReachable(db),

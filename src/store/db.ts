@@ -5,7 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
-import { StoreSqliteDialect } from './sqlite-dialect.js';
+import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
 import { type ClockUs, systemClockUs } from './time.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -86,7 +86,10 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
     kysely = new Kysely<Schema>({
-      dialect: new StoreSqliteDialect({ database, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }),
+      dialect: new StoreSqliteDialect({
+        database: withStatementCache(database),
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      }),
     });
   } else {
     const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolMax ?? POSTGRES_POOL_MAX });

@@ -1,5 +1,6 @@
 // Kysely's SQLite dialect with write transactions that take the write lock up front and migrations in one transaction.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -67,6 +68,39 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true;
   }
+}
+
+/** Distinct SQL texts whose prepared statements are kept: the store issues a few hundred shapes at most. */
+const STATEMENTS_CACHED_MAX = 512;
+
+/**
+ * The database as Kysely's driver sees it, with prepared statements reused: Kysely prepares every query anew, and
+ * preparing costs more than running the small queries of an API request. The driver runs one query at a time per
+ * connection, so a cached statement is never in use twice at once.
+ */
+export function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare: (sql: string) => {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Map order is insertion order: re-inserting keeps the most recently used at the end.
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENTS_CACHED_MAX) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  } as unknown as SqliteDialectConfig['database'];
 }
 
 export class StoreSqliteDialect extends SqliteDialect {

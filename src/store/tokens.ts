@@ -1,6 +1,7 @@
 // API tokens: created once in plain text, stored as a SHA-256 hash, checked on every request.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import type { ApiTokensTable } from './schema.js';
 import { US_PER_MS } from './time.js';
@@ -84,20 +85,34 @@ export async function createToken(
   return { id: intFrom(row.id), token, prefix };
 }
 
-/** The account a bearer token acts for; null when the token is malformed, unknown, revoked or expired. */
-export async function authenticate(db: Db, token: string): Promise<Authenticated | null> {
+export interface AuthenticatedAccount extends Authenticated {
+  readonly account: Account;
+}
+
+/**
+ * The account a bearer token acts for, read with the token in one query (the hot path of every API request); null
+ * when the token is malformed, unknown, revoked or expired. The account's balance is as of this request.
+ */
+export async function authenticateAccount(db: Db, token: string): Promise<AuthenticatedAccount | null> {
   if (!TOKEN_RE.test(token)) return null;
   const row = await db.kysely
-    .selectFrom('api_tokens')
-    .select(['id', 'account_id', 'revoked_at_us', 'expires_at_us', 'last_used_at_us'])
-    .where('token_sha256', '=', tokenSha256(token))
+    .selectFrom('api_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .selectAll('a')
+    .select([
+      't.id as token_id',
+      't.revoked_at_us as token_revoked_at_us',
+      't.expires_at_us as token_expires_at_us',
+      't.last_used_at_us as token_last_used_at_us',
+    ])
+    .where('t.token_sha256', '=', tokenSha256(token))
     .executeTakeFirst();
-  if (!row || row.revoked_at_us !== null) return null;
+  if (!row || row.token_revoked_at_us !== null) return null;
   const nowUs = db.nowUs();
-  if (row.expires_at_us !== null && intFrom(row.expires_at_us) <= nowUs) return null;
-  const tokenId = intFrom(row.id);
+  if (row.token_expires_at_us !== null && intFrom(row.token_expires_at_us) <= nowUs) return null;
+  const tokenId = intFrom(row.token_id);
   const staleBeforeUs = nowUs - LAST_USED_RESOLUTION_MS * US_PER_MS;
-  const lastUsedAtUs = intOrNull(row.last_used_at_us);
+  const lastUsedAtUs = intOrNull(row.token_last_used_at_us);
   if (lastUsedAtUs === null || lastUsedAtUs < staleBeforeUs) {
     // Conditional, so that concurrent requests of one token write it once.
     await db.transaction((trx) =>
@@ -109,7 +124,14 @@ export async function authenticate(db: Db, token: string): Promise<Authenticated
         .execute(),
     );
   }
-  return { accountId: intFrom(row.account_id), tokenId };
+  const account = accountFromRow(row);
+  return { accountId: account.id, tokenId, account };
+}
+
+/** The account a bearer token acts for; null when the token is malformed, unknown, revoked or expired. */
+export async function authenticate(db: Db, token: string): Promise<Authenticated | null> {
+  const found = await authenticateAccount(db, token);
+  return found && { accountId: found.accountId, tokenId: found.tokenId };
 }
 
 /** The account's tokens, newest first; revoked and expired ones included (with their dates). */

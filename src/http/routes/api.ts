@@ -137,9 +137,9 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
   });
 
   app.get('/balance', { schema: schemas.balance, config: { auth: true } }, async (request) => {
+    // The balance came with the account in the one query that checked the token.
     const acct = account(request);
-    const balance = await services.balanceMinor(acct.id);
-    return { balance: formatBalance(balance), sign: acct.currency.sign, code: acct.currency.code };
+    return { balance: formatBalance(acct.balanceMinor), sign: acct.currency.sign, code: acct.currency.code };
   });
 
   app.get('/senders', { schema: schemas.senders, config: { auth: true } }, async (request) => {

@@ -1,0 +1,132 @@
+// `smsgic rates import`: an account's price list and the platform default, replaced whole or not at all.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRatesCsv } from '../../src/domain/rates-csv.js';
+import { listRates } from '../../src/store/rates.js';
+import { describeEachEngine } from '../support/databases.js';
+import { ensureBuilt, fails, ok, scratchFolder } from './smsgic.js';
+
+beforeAll(ensureBuilt, 180_000);
+
+const SAMPLE_CSV = readFileSync(new URL('../../data/rates/sample-default-rates.csv', import.meta.url), 'utf8');
+const sample = parseRatesCsv(SAMPLE_CSV);
+if (!sample.ok) throw new Error(`the sample price list does not parse: line ${sample.line}`);
+const SAMPLE_ROWS = sample.rows.length;
+
+/** What `listRates` returns, reduced to what the CSV said. */
+const priced = async (...args: Parameters<typeof listRates>) =>
+  (await listRates(...args)).map((r) => [r.mcc, r.mnc, r.rateMinor] as const);
+
+describeEachEngine('smsgic rates import', (engine) => {
+  const files = scratchFolder();
+  let accountId: string;
+  let bystander: number;
+
+  beforeAll(async () => {
+    accountId = String((await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'acme')).id);
+    bystander = (await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'bystander')).id;
+  });
+  afterAll(() => files.remove());
+
+  describe('ACCOUNT FILE', () => {
+    it("replaces the account's price list; an empty mnc is the country-wide rate", async () => {
+      const csv = 'mcc,mnc,rate\n247,,0.0500\n247,01,0.0390\n234,,0.045\n234,30,0.035\n';
+      const result = await ok(engine.url, 'rates', 'import', accountId, files.path('acme.csv', csv));
+      expect(result).toEqual({ imported: 4, account_id: Number(accountId) });
+      expect(await priced(engine.db, Number(accountId))).toEqual([
+        ['234', null, 450],
+        ['234', '30', 350],
+        ['247', null, 500],
+        ['247', '01', 390],
+      ]);
+      // Other accounts keep the default list.
+      expect(await listRates(engine.db, bystander)).toHaveLength(SAMPLE_ROWS);
+    });
+
+    it('reads what spreadsheets write: a BOM, CRLF line ends, quoted cells, blank lines', async () => {
+      const csv = '\uFEFF"mcc","mnc","rate"\r\n"262","","0.0612"\r\n\r\n262,01,0.0555\r\n';
+      const result = await ok(engine.url, 'rates', 'import', accountId, files.path('excel.csv', csv));
+      expect(result).toEqual({ imported: 2, account_id: Number(accountId) });
+      expect(await priced(engine.db, Number(accountId))).toEqual([
+        ['262', null, 612],
+        ['262', '01', 555],
+      ]);
+    });
+
+    it.each([
+      ['a wrong header', 'mcc,rate\n247,0.05\n', 1, /the header must be "mcc,mnc,rate"/],
+      ['a missing field', 'mcc,mnc,rate\n247,,0.05\n247,0.05\n', 3, /expected 3 fields, found 2/],
+      ['an mcc of two digits', 'mcc,mnc,rate\n247,,0.05\n\n24,01,0.05\n', 4, /mcc "24" is not 3 digits/],
+      ['an mnc of letters', 'mcc,mnc,rate\n247,ab,0.05\n', 2, /mnc "ab" is not 1 to 3 digits/],
+      ['a rate with five decimals', 'mcc,mnc,rate\n247,,0.04567\n', 2, /rate "0.04567": .*more than 4 decimals/],
+      ['a negative rate', 'mcc,mnc,rate\n247,,0.05\n234,,-0.01\n', 3, /rate "-0.01" is negative/],
+      ['a rate that is not a number', 'mcc,mnc,rate\n247,,free\n', 2, /rate "free"/],
+      ['a network priced twice', 'mcc,mnc,rate\n247,01,0.05\n247,,0.05\n247,01,0.06\n', 4, /already priced on line 2/],
+    ])('refuses a file with %s, naming the line, and imports nothing', async (_what, csv, line, message) => {
+      const before = await priced(engine.db, Number(accountId));
+      expect(before.length).toBeGreaterThan(0);
+      const file = files.path('bad.csv', csv);
+      const error = await fails(engine.url, 1, 'rates', 'import', accountId, file);
+      expect(error).toMatch(new RegExp(`^${file} line ${line}: `));
+      expect(error).toMatch(message);
+      expect(error).toMatch(/; nothing imported$/);
+      expect(await priced(engine.db, Number(accountId))).toEqual(before);
+    });
+
+    it('refuses a file that cannot be read, an unknown account, and a missing argument', async () => {
+      const before = await priced(engine.db, Number(accountId));
+      const missing = `${files.path('x', '')}-missing.csv`;
+      expect(await fails(engine.url, 1, 'rates', 'import', accountId, missing)).toMatch(`cannot read ${missing}`);
+      const good = files.path('good.csv', 'mcc,mnc,rate\n247,,0.05\n');
+      expect(await fails(engine.url, 1, 'rates', 'import', '999999', good)).toBe('account 999999 does not exist');
+      expect(await fails(engine.url, 2, 'rates', 'import', accountId)).toBe('ACCOUNT and FILE are required');
+      expect(await priced(engine.db, Number(accountId))).toEqual(before);
+    });
+
+    it('with a header alone removes the own list, so the account falls back to the default', async () => {
+      const result = await ok(engine.url, 'rates', 'import', accountId, files.path('empty.csv', 'mcc,mnc,rate\n'));
+      expect(result).toEqual({ imported: 0, account_id: Number(accountId) });
+      expect(await listRates(engine.db, Number(accountId))).toHaveLength(SAMPLE_ROWS);
+    });
+  });
+
+  describe('--default FILE', () => {
+    it('replaces the platform default list, used by every account without its own', async () => {
+      await ok(engine.url, 'rates', 'import', accountId, files.path('own.csv', 'mcc,mnc,rate\n247,,0.0700\n'));
+      const csv = 'mcc,mnc,rate\n247,,0.0400\n234,,0.0300\n234,10,0.0250\n';
+      const result = await ok(engine.url, 'rates', 'import', '--default', files.path('default.csv', csv));
+      expect(result).toEqual({ imported: 3, default: true });
+      expect(await priced(engine.db, bystander)).toEqual([
+        ['234', null, 300],
+        ['234', '10', 250],
+        ['247', null, 400],
+      ]);
+      expect(await priced(engine.db, Number(accountId))).toEqual([['247', null, 700]]);
+    });
+
+    it('refuses a malformed line, naming it, and keeps the previous default list', async () => {
+      const before = await priced(engine.db, bystander);
+      const file = files.path('bad-default.csv', 'mcc,mnc,rate\n247,,0.04\n234,,0,03\n');
+      const error = await fails(engine.url, 1, 'rates', 'import', '--default', file);
+      expect(error).toBe(`${file} line 3: expected 3 fields, found 4; nothing imported`);
+      expect(await priced(engine.db, bystander)).toEqual(before);
+    });
+
+    it('refuses an empty default list, which would leave accounts without prices', async () => {
+      const before = await priced(engine.db, bystander);
+      const file = files.path('no-default.csv', 'mcc,mnc,rate\n');
+      expect(await fails(engine.url, 1, 'rates', 'import', '--default', file)).toMatch(
+        /the default price list cannot be empty; nothing imported$/,
+      );
+      expect(await priced(engine.db, bystander)).toEqual(before);
+    });
+
+    it('requires the file, and takes no account', async () => {
+      expect(await fails(engine.url, 2, 'rates', 'import', '--default')).toBe('FILE is required');
+      const file = files.path('d.csv', 'mcc,mnc,rate\n247,,0.04\n');
+      expect(await fails(engine.url, 2, 'rates', 'import', '--default', accountId, file)).toMatch(
+        /takes at most 1 argument/,
+      );
+    });
+  });
+});
