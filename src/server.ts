@@ -102,7 +102,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     worker = startWorker({ db, router: createRouter(registry), logger: app.log });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },
-      registry.realProviders().length > 0 ? 'dispatch worker started' : 'dispatch worker started (sandbox provider)',
+      registry.realProviders().length > 0
+        ? 'providers ready'
+        : 'no provider configured: the sandbox delivers everything',
     );
   }
 }
