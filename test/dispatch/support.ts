@@ -36,6 +36,9 @@ export interface SendingOptions {
   readonly type?: NewSending['type'];
   readonly mcc?: string;
   readonly mnc?: string | null;
+  /** The text (default a short GSM-7 code); give `parts` and `encoding` to match it. */
+  readonly text?: string;
+  readonly encoding?: NewSending['encoding'];
 }
 
 /** Numbers that end with the given four digits (the sandbox's script), distinct for distinct i. */
@@ -66,10 +69,10 @@ export function sendingTo(accountId: number, recipients: readonly string[], opti
   const taxMinor = options.taxMinor ?? 0;
   return {
     accountId,
-    text: 'Your code is 1234',
+    text: options.text ?? 'Your code is 1234',
     sender: 'SMSgic',
     type: options.type ?? 'default',
-    encoding: 'GSM-7',
+    encoding: options.encoding ?? 'GSM-7',
     partsPerMessage: parts,
     recipients: recipients.length,
     smsCount: recipients.length * parts,

@@ -4,6 +4,7 @@ import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/provi
 import { createRegistry, type ProviderRegistry } from '../../src/dispatch/registry.js';
 import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
+import { splitParts } from '../../src/domain/gsm.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
@@ -15,7 +16,7 @@ describeEachEngine('default sendings over SMPP', (engine) => {
   let registry: ProviderRegistry;
 
   beforeAll(async () => {
-    sim = await startSmscSimulator({ receiptDelayMs: 0 });
+    sim = await startSmscSimulator({ receiptDelayMs: 0, record: true });
     registry = createRegistry({
       clockUs: () => engine.db.nowUs(),
       providers: { smppUrl: sim.url },
@@ -29,10 +30,13 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     await sim.close();
   });
 
-  it('hands every message to the SMSC once and completes on its receipts', async () => {
+  it('sends a 3-part UCS-2 text to 1,000 recipients as 3,000 concatenated parts and completes on the receipts', async () => {
     const db = engine.db;
-    const recipients = Array.from({ length: 200 }, (_, i) => numberEndingWith('7000', i));
-    const { accountId, sending } = await storedSending(db, recipients);
+    const recipients = Array.from({ length: 1000 }, (_, i) => numberEndingWith('7000', i));
+    const text = 'Ваш код подтверждения 123456. '.repeat(6); // 180 UTF-16 units: 3 parts of UCS-2
+    const { encoding, parts } = splitParts(text);
+    expect([encoding, parts.length]).toEqual(['UCS-2', 3]);
+    const { accountId, sending } = await storedSending(db, recipients, { text, encoding, parts: 3 });
     const dispatcher = createDispatcher({ db, router: createRouter(registry) });
 
     await eventually(
@@ -44,10 +48,19 @@ describeEachEngine('default sendings over SMPP', (engine) => {
       'the sending to complete over SMPP',
     );
     const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1000 });
-    expect(messages).toHaveLength(200);
+    expect(messages).toHaveLength(1000);
     expect(new Set(messages.map((m) => m.status))).toEqual(new Set(['delivered']));
     expect(new Set(messages.map((m) => m.provider))).toEqual(new Set(['smpp']));
-    expect(sim.stats.submitSm).toBe(200);
+    expect(sim.stats.submitSm).toBe(3000);
+    // Every part reached the SMSC once, with UDH concatenation: one reference per message, parts 1..3 of 3.
+    const byReference = new Map<string, number[]>();
+    for (const part of sim.received) {
+      expect(part.concat).toMatchObject({ total: 3 });
+      const key = `${part.destinationAddr}:${part.concat?.reference}`;
+      byReference.set(key, [...(byReference.get(key) ?? []), part.concat?.sequence ?? 0]);
+    }
+    expect(byReference.size).toBe(1000);
+    for (const seqs of byReference.values()) expect(seqs.sort()).toEqual([1, 2, 3]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
 });
