@@ -15,6 +15,16 @@ const SUITES: Readonly<Record<string, Suite>> = {
   pricing: { title: 'Pricing (quote of a sending)', load: () => import('./pricing.bench.js') },
   dispatch: { title: 'Dispatch (stored sending → every message final)', load: () => import('./dispatch.bench.js') },
   http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
+  providers: {
+    title: 'Provider adapters against their simulators',
+    load: async () => {
+      const suites = [
+        await import('./providers-infobip-twilio.bench.js'),
+        await import('./providers-messente-trumpia.bench.js'),
+      ];
+      return { run: async () => (await Promise.all(suites.map((s) => s.run()))).flat() };
+    },
+  },
   smpp: { title: 'SMPP submit_sm throughput (SMSC simulator on loopback)', load: () => import('./smpp.bench.js') },
 };
 

@@ -34,6 +34,7 @@ function registryFor(config: Config, db: Db): ProviderRegistry {
     providers: config.providers,
     // Table-backed, so that what the sandbox accepted survives restarts and is shared by every worker process.
     sandbox: { upstream: createTableSandboxUpstream(db), reportDelayMs: config.sandboxReportDelayMs },
+    publicUrl: config.publicUrl,
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
     reportSink: async (provider, report) => {
       await applyReports(db, db.nowUs(), [{ provider, ...report }]);
@@ -56,6 +57,17 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     bodyLimitBytes: config.bodyLimitBytes,
     ...(redis && { redis }),
     logger: { level: config.logLevel },
+    webhooks: {
+      ingest: async (provider, reports) => {
+        await applyReports(
+          db,
+          db.nowUs(),
+          reports.map((report) => ({ provider, ...report })),
+        );
+      },
+      providers: config.providers,
+      publicUrl: config.publicUrl,
+    },
   });
   let redisDown = false;
   redis?.on('error', (error) => {

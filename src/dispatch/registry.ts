@@ -2,9 +2,13 @@
 import type { ProviderConfig } from '../config.js';
 import type { ClockUs } from '../domain/time.js';
 import type { DeliveryReport, ProviderAdapter } from './provider.js';
+import { infobipProviderFromConfig } from './providers/infobip/adapter.js';
+import { messenteProviderFromConfig } from './providers/messente/adapter.js';
 import { createSandboxProvider, SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
 import { createMemorySandboxUpstream, type SandboxUpstream } from './providers/sandbox/upstream.js';
 import { smppProviderFromEnv } from './providers/smpp/adapter.js';
+import { trumpiaProviderFromConfig } from './providers/trumpia/adapter.js';
+import { twilioProviderFromConfig } from './providers/twilio/adapter.js';
 
 /** Real providers in the order the platform's default route tries them when several are configured. */
 export const REAL_PROVIDERS = ['infobip', 'twilio', 'messente', 'trumpia', 'smpp'] as const;
@@ -35,6 +39,8 @@ export interface RegistryOptions {
   readonly adapters?: readonly ProviderAdapter[];
   /** Where reports that providers push (SMPP receipts) go: the store, in production. */
   readonly reportSink?: ReportSink;
+  /** PUBLIC_URL: where HTTP providers are told to send delivery reports. */
+  readonly publicUrl?: string;
 }
 
 export type ReportSink = (provider: string, report: DeliveryReport) => Promise<void>;
@@ -43,9 +49,18 @@ export type ReportSink = (provider: string, report: DeliveryReport) => Promise<v
  * Adapter factories of real providers by name, each given the configuration. None is built yet: a configured
  * provider without a factory is reported in `unavailable`. SMPP and the HTTP providers add theirs here.
  */
-const FACTORIES: Partial<
-  Record<RealProvider, (config: ProviderConfig, clockUs: ClockUs, sink: ReportSink | undefined) => ProviderAdapter>
-> = {
+type Factory = (
+  config: ProviderConfig,
+  clockUs: ClockUs,
+  sink: ReportSink | undefined,
+  publicUrl: string | undefined,
+) => ProviderAdapter;
+
+const FACTORIES: Partial<Record<RealProvider, Factory>> = {
+  infobip: (config, clockUs, _sink, publicUrl) => infobipProviderFromConfig(config, clockUs, publicUrl),
+  twilio: (config, clockUs, _sink, publicUrl) => twilioProviderFromConfig(config, clockUs, publicUrl),
+  messente: (config, clockUs, _sink, publicUrl) => messenteProviderFromConfig(config, clockUs, publicUrl),
+  trumpia: (config, clockUs) => trumpiaProviderFromConfig(config, clockUs),
   smpp: (config, clockUs, sink) =>
     smppProviderFromEnv(config.smppUrl as string, clockUs, sink && ((report) => sink('smpp', report))),
 };
@@ -68,7 +83,7 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
   const config = options.providers ?? {};
   for (const name of configured(config)) {
     const factory = FACTORIES[name];
-    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink));
+    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink, options.publicUrl));
     else unavailable.push(name);
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.name, adapter);

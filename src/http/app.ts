@@ -8,6 +8,10 @@ import { installBodyParsers } from './body.js';
 import { installErrorHandling, renderFrameworkError } from './errors.js';
 import type { ApiServices } from './ports.js';
 import { apiRoutes } from './routes/api.js';
+import type { WebhookDeps } from './routes/webhooks/deps.js';
+import { infobipWebhook } from './routes/webhooks/infobip.js';
+import { messenteWebhook } from './routes/webhooks/messente.js';
+import { twilioWebhook } from './routes/webhooks/twilio.js';
 
 export interface AppOptions {
   readonly services: ApiServices;
@@ -17,6 +21,8 @@ export interface AppOptions {
   /** Shared rate-limit counters; in-process counters when absent. */
   readonly redis?: Redis;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where providers' delivery reports go; without it the webhooks are not served. */
+  readonly webhooks?: WebhookDeps;
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
@@ -78,6 +84,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     perMinute: options.rateLimitPerMinute,
     calculatePerMinute: options.calculateRateLimitPerMinute,
   });
+  if (options.webhooks) {
+    await infobipWebhook(app, options.webhooks);
+    await twilioWebhook(app, options.webhooks);
+    await messenteWebhook(app, options.webhooks);
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -83,13 +83,13 @@ describe('router', () => {
   it('routes to the sandbox only when no real provider is configured', () => {
     const plain = createRegistry({ clockUs: () => 0 });
     expect(createRouter(plain).providersFor({ type: 'default', mcc: '247', mnc: '01' })).toEqual(['sandbox']);
-    // A provider configured without an adapter in this build: reported, and never replaced by the sandbox.
-    const unbuilt = createRegistry({
+    // A configured provider takes the platform route; the sandbox is never mixed in with real providers.
+    const configured = createRegistry({
       clockUs: () => 0,
       providers: { infobip: { baseUrl: 'http://127.0.0.1:1', apiKey: 'k' } },
     });
-    expect(unbuilt.unavailable).toEqual(['infobip']);
-    expect(createRouter(unbuilt).providerFor({ type: 'default', mcc: '247', mnc: '01' }, 1)).toBeNull();
+    expect(configured.unavailable).toEqual([]);
+    expect(createRouter(configured).providersFor({ type: 'default', mcc: '247', mnc: '01' })).toEqual(['infobip']);
     // SMPP_URL configures the platform route over SMPP (the binds open on first use).
     const smpp = createRegistry({ clockUs: () => 0, providers: { smppUrl: 'smpp://a:b@127.0.0.1:2775' } });
     expect(smpp.unavailable).toEqual([]);

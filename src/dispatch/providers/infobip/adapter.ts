@@ -1,0 +1,401 @@
+// The Infobip provider adapter: a batch to one POST /sms/3/messages, an id per destination, recheck through the logs.
+import type { ProviderConfig } from '../../../config.js';
+import type { ClockUs } from '../../../domain/time.js';
+import { US_PER_MS } from '../../../domain/time.js';
+import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
+import { describeFailure, failedBeforeSending, retryAfterMs } from './transport.js';
+import { infobipNotifyUrl } from './webhook.js';
+import {
+  INFOBIP_LOGS_LIMIT_MAX,
+  INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX,
+  INFOBIP_LOGS_PATH,
+  INFOBIP_SEND_PATH,
+  type InfobipApiError,
+  type InfobipLog,
+  type InfobipMessage,
+  type InfobipSendRequest,
+  type InfobipSendResponse,
+  type InfobipStatus,
+  infobipGroupOf,
+} from './wire.js';
+
+export const INFOBIP_PROVIDER = 'infobip';
+/**
+ * Messages one request carries. Infobip documents no maximum (UNCONFIRMED); a thousand 160-character texts make a
+ * body of about 250 KB, and one lost answer then leaves at most a thousand messages to look up in the logs.
+ */
+export const INFOBIP_SUBMIT_BATCH_MAX = 1_000;
+/** How long one call may take before its outcome is declared unknown (the worker's own deadline may be shorter). */
+export const INFOBIP_TIMEOUT_MS = 15_000;
+
+export type Fetch = typeof fetch;
+
+export interface InfobipCredentials {
+  /** INFOBIP_BASE_URL: the account's own host (`xxxxx.api.infobip.com`), with or without `https://`. */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
+export interface InfobipProviderOptions {
+  readonly clockUs: ClockUs;
+  readonly fetch?: Fetch;
+  readonly timeoutMs?: number;
+  /** PUBLIC_URL: where Infobip sends reports. Without it no notify URL is given and no report reaches us. */
+  readonly publicUrl?: string;
+  /** Another name under which to register (tests). */
+  readonly name?: string;
+}
+
+/** Thrown by `submit` when the request may have reached Infobip but its answer is missing or unreadable. */
+export class InfobipOutcomeUnknownError extends Error {
+  override name = 'InfobipOutcomeUnknownError';
+  constructor(
+    readonly references: readonly string[],
+    detail: string,
+  ) {
+    super(`infobip: ${references.length} message(s) sent without a usable answer (${detail})`);
+  }
+}
+
+/** INFOBIP_BASE_URL as an origin (and optional path prefix) without a trailing slash; https when no scheme is given. */
+export function infobipBaseUrl(text: string): string {
+  const url = new URL(/^https?:\/\//i.test(text) ? text : `https://${text}`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+type Group = { readonly message: InfobipMessage; readonly indexes: readonly number[] };
+
+/** Messages with the same sender and text travel as one message object with several destinations. */
+function groupBatch(batch: readonly OutgoingMessage[], notifyUrl: string | undefined): Group[] {
+  const byKey = new Map<string, { sender: string; text: string; indexes: number[] }>();
+  batch.forEach((message, index) => {
+    const key = `${message.sender}\u0000${message.text}`;
+    const group = byKey.get(key) ?? { sender: message.sender, text: message.text, indexes: [] };
+    group.indexes.push(index);
+    byKey.set(key, group);
+  });
+  return [...byKey.values()].map(({ sender, text, indexes }) => ({
+    indexes,
+    message: {
+      sender,
+      // Our message id as Infobip's: reports then name it, and the logs find it after a lost answer.
+      destinations: indexes.map((i) => ({
+        to: (batch[i] as OutgoingMessage).recipient,
+        messageId: batch[i]?.reference,
+      })),
+      content: { text },
+      ...(notifyUrl !== undefined && {
+        webhooks: { delivery: { url: notifyUrl }, contentType: 'application/json' },
+      }),
+    },
+  }));
+}
+
+function statusText(status: InfobipStatus): string {
+  return `${status.name} (${status.groupName} ${status.id})${status.description ? `: ${status.description}` : ''}`;
+}
+
+/** A destination's status in the send response: accepted unless Infobip already refused it. */
+function resultOfStatus(messageId: string, status: InfobipStatus): SubmitResult {
+  const group = infobipGroupOf(status);
+  if (group === 'REJECTED' || group === 'UNDELIVERABLE' || group === 'EXPIRED') {
+    // Out of credit is the account's state, not the message's: later, or another provider, may take it.
+    const retryable = status.name === 'REJECTED_NOT_ENOUGH_CREDITS';
+    return { failed: true, retryable, error: `infobip: refused, ${statusText(status)}` };
+  }
+  return { accepted: messageId };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+interface ErrorBody {
+  readonly summary: string;
+  /** Property paths with their complaints (v3 `violations`, v2 `validationErrors`). */
+  readonly violations: readonly { readonly property: string; readonly violation: string }[];
+}
+
+/** Reads an error body in the v3 shape (`errorCode`, `description`, `violations`) or the legacy v2 `requestError`. */
+export function infobipErrorBody(text: string): ErrorBody {
+  const body = parseJson(text) as Partial<InfobipApiError> & {
+    requestError?: {
+      serviceException?: { messageId?: string; text?: string; validationErrors?: Record<string, string[]> };
+    };
+  };
+  if (body && typeof body === 'object') {
+    if (typeof body.errorCode === 'string' || typeof body.description === 'string') {
+      const violations = Array.isArray(body.violations)
+        ? body.violations.filter((v) => typeof v?.property === 'string')
+        : [];
+      return { summary: `${body.errorCode ?? ''} ${body.description ?? ''}`.trim(), violations };
+    }
+    const service = body.requestError?.serviceException;
+    if (service) {
+      const violations = Object.entries(service.validationErrors ?? {}).flatMap(([property, list]) =>
+        (Array.isArray(list) ? list : [String(list)]).map((violation) => ({ property, violation: String(violation) })),
+      );
+      return { summary: `${service.messageId ?? ''} ${service.text ?? ''}`.trim(), violations };
+    }
+  }
+  return { summary: text.slice(0, 200).trim(), violations: [] };
+}
+
+function describeError(status: number, error: ErrorBody): string {
+  const violations = error.violations.map((v) => `${v.property} ${v.violation}`).join('; ');
+  return `HTTP ${status}${error.summary ? ` ${error.summary}` : ''}${violations ? ` [${violations}]` : ''}`;
+}
+
+/**
+ * The batch's messages named by a 400's violations (`messages[1].destinations[0].to`, `messages[1].content.text`):
+ * null when none can be placed, so the whole request is at fault.
+ */
+function blamedIndexes(groups: readonly Group[], error: ErrorBody): Set<number> | null {
+  const blamed = new Set<number>();
+  for (const { property } of error.violations) {
+    const match = /^messages\[(\d+)\](?:\.destinations\[(\d+)\])?/.exec(property);
+    const group = match ? groups[Number(match[1])] : undefined;
+    if (!match || !group) return null;
+    if (match[2] === undefined) {
+      for (const index of group.indexes) blamed.add(index);
+    } else {
+      const index = group.indexes[Number(match[2])];
+      if (index === undefined) return null;
+      blamed.add(index);
+    }
+  }
+  return blamed.size > 0 ? blamed : null;
+}
+
+type Answer = InfobipSendResponse['messages'][number];
+
+function isAnswer(entry: unknown): entry is Answer {
+  const e = entry as Partial<Answer> | null;
+  return typeof e?.messageId === 'string' && e.messageId !== '' && typeof e.status?.name === 'string';
+}
+
+/**
+ * Each message's entry of the send answer: the one carrying our reference as its id; failing that (an id Infobip
+ * chose itself), the entry at the message's place among the destinations sent, if it names the same number.
+ */
+function answersOf(
+  batch: readonly OutgoingMessage[],
+  groups: readonly Group[],
+  answers: readonly unknown[],
+): (Answer | undefined)[] {
+  const byId = new Map<string, Answer>();
+  for (const entry of answers) if (isAnswer(entry)) byId.set(entry.messageId, entry);
+  const sentOrder = groups.flatMap((g) => g.indexes);
+  const placeOf = new Map(sentOrder.map((index, place) => [index, place]));
+  const digits = (text: unknown) => (typeof text === 'string' ? text.replace(/^\+/, '') : '');
+  return batch.map((message, index) => {
+    const own = byId.get(message.reference);
+    if (own) return own;
+    const atPlace = answers[placeOf.get(index) ?? -1];
+    return isAnswer(atPlace) && digits(atPlace.destination) === message.recipient ? atPlace : undefined;
+  });
+}
+
+export interface InfobipProvider extends ProviderAdapter {
+  recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
+}
+
+export function createInfobipProvider(
+  credentials: InfobipCredentials,
+  options: InfobipProviderOptions,
+): InfobipProvider {
+  const base = infobipBaseUrl(credentials.baseUrl);
+  const fetchImpl = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? INFOBIP_TIMEOUT_MS;
+  const notifyUrl = options.publicUrl ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
+  const headers = {
+    authorization: `App ${credentials.apiKey}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  const nowMs = () => options.clockUs() / US_PER_MS;
+
+  /** The results of an answered request; throws when the answer cannot say what became of every message. */
+  function resultsOf(
+    batch: readonly OutgoingMessage[],
+    groups: readonly Group[],
+    response: Response,
+    text: string,
+  ): SubmitResult[] {
+    const { status } = response;
+    const all = (result: SubmitResult) => batch.map(() => result);
+    if (status >= 200 && status < 300) {
+      const body = parseJson(text) as Partial<InfobipSendResponse> | undefined;
+      if (!body || !Array.isArray(body.messages)) {
+        throw new InfobipOutcomeUnknownError(
+          batch.map((m) => m.reference),
+          `HTTP ${status} without a messages list`,
+        );
+      }
+      const entries = answersOf(batch, groups, body.messages);
+      const missing = batch.filter((_, i) => !entries[i]);
+      if (missing.length > 0) {
+        throw new InfobipOutcomeUnknownError(
+          missing.map((m) => m.reference),
+          `HTTP ${status} answered ${batch.length - missing.length} of ${batch.length} messages`,
+        );
+      }
+      return entries.map((entry) => {
+        const answered = entry as InfobipSendResponse['messages'][number];
+        return resultOfStatus(answered.messageId, answered.status);
+      });
+    }
+    const error = infobipErrorBody(text);
+    const described = describeError(status, error);
+    if (status === 401 || status === 403) {
+      return all({
+        failed: true,
+        retryable: false,
+        error: `infobip: the API key was refused (${described}); check INFOBIP_API_KEY`,
+      });
+    }
+    if (status === 429 || status === 500 || status === 503) {
+      // Refused before processing (throttled, failing, down): sending again later is safe and may work.
+      const afterMs = retryAfterMs(response.headers.get('retry-after'), nowMs());
+      return all({
+        failed: true,
+        retryable: true,
+        error: `infobip: ${described}`,
+        ...(afterMs !== undefined && { retryAfterMs: afterMs }),
+      });
+    }
+    if (status >= 500) {
+      // A gateway's 502/504 says nothing of whether Infobip behind it took the request.
+      throw new InfobipOutcomeUnknownError(
+        batch.map((m) => m.reference),
+        described,
+      );
+    }
+    if (status === 404) {
+      return all({ failed: true, retryable: false, error: `infobip: ${described}; check INFOBIP_BASE_URL` });
+    }
+    if (status === 400) {
+      const blamed = blamedIndexes(groups, error);
+      if (blamed !== null) {
+        // Only some messages are at fault: the others were not sent and can go again without them.
+        return batch.map((_, i) =>
+          blamed.has(i)
+            ? { failed: true, retryable: false, error: `infobip: refused, ${described}` }
+            : { failed: true, retryable: true, error: 'infobip: not sent, another message of the request was refused' },
+        );
+      }
+    }
+    return all({ failed: true, retryable: false, error: `infobip: refused, ${described}` });
+  }
+
+  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<Set<string>> {
+    const url = new URL(`${base}${INFOBIP_LOGS_PATH}`);
+    for (const reference of references) url.searchParams.append('messageId', reference);
+    url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
+    const response = await fetchImpl(url, {
+      method: 'GET',
+      headers: { authorization: headers.authorization, accept: 'application/json' },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`infobip: logs answered ${describeError(response.status, infobipErrorBody(text))}`);
+    }
+    const body = parseJson(text) as { results?: InfobipLog[] } | undefined;
+    if (!body || !Array.isArray(body.results)) throw new Error('infobip: logs answered without a results list');
+    return new Set(body.results.map((log) => log?.messageId).filter((id): id is string => typeof id === 'string'));
+  }
+
+  return {
+    name: options.name ?? INFOBIP_PROVIDER,
+    submitBatchMax: INFOBIP_SUBMIT_BATCH_MAX,
+
+    async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
+      if (batch.length === 0) return [];
+      if (batch.length > INFOBIP_SUBMIT_BATCH_MAX) {
+        throw new RangeError(`infobip takes at most ${INFOBIP_SUBMIT_BATCH_MAX} messages per submit`);
+      }
+      if (new Set(batch.map((m) => m.reference)).size !== batch.length) {
+        throw new Error('infobip: a batch names a reference twice');
+      }
+      if (signal.aborted) {
+        return batch.map(() => ({ failed: true, retryable: true, error: 'infobip: not sent, no time left' }));
+      }
+      const groups = groupBatch(batch, notifyUrl);
+      const request: InfobipSendRequest = { messages: groups.map((g) => g.message) };
+      let response: Response;
+      try {
+        response = await fetchImpl(`${base}${INFOBIP_SEND_PATH}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(request),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+        });
+      } catch (error) {
+        if (failedBeforeSending(error)) {
+          return batch.map(() => ({
+            failed: true,
+            retryable: true,
+            error: `infobip: not sent, ${describeFailure(error)}`,
+          }));
+        }
+        throw new InfobipOutcomeUnknownError(
+          batch.map((m) => m.reference),
+          describeFailure(error),
+        );
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw new InfobipOutcomeUnknownError(
+          batch.map((m) => m.reference),
+          `HTTP ${response.status}, answer cut short: ${describeFailure(error)}`,
+        );
+      }
+      return resultsOf(batch, groups, response, text);
+    },
+
+    /**
+     * Looks our references up in Infobip's logs (our reference is the message id Infobip keeps): found or absent.
+     * Logs cover 48 hours, far longer than a lease, and a failed look-up throws, which the worker reads as "cannot tell".
+     * How soon a message Infobip is still taking in shows in the logs is UNCONFIRMED; absent means "not there when
+     * asked", and the worker then tries it again under the same message id.
+     */
+    async recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]> {
+      const found = new Set<string>();
+      let chunk: string[] = [];
+      let chars = 0;
+      const flush = async () => {
+        if (chunk.length === 0) return;
+        for (const id of await lookUp(chunk, signal)) found.add(id);
+        chunk = [];
+        chars = 0;
+      };
+      for (const reference of references) {
+        const extra = reference.length + (chunk.length > 0 ? 1 : 0);
+        if (chars + extra > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX || chunk.length >= INFOBIP_LOGS_LIMIT_MAX) await flush();
+        chunk.push(reference);
+        chars += reference.length + (chunk.length > 1 ? 1 : 0);
+      }
+      await flush();
+      return references.map(
+        (reference): RecheckResult => (found.has(reference) ? { found: reference } : { absent: true }),
+      );
+    },
+  };
+}
+
+/** For the registry: the adapter configured by INFOBIP_BASE_URL and INFOBIP_API_KEY, reporting to PUBLIC_URL. */
+export function infobipProviderFromConfig(
+  config: ProviderConfig,
+  clockUs: ClockUs,
+  publicUrl?: string,
+): InfobipProvider {
+  if (!config.infobip) throw new Error('infobip is not configured (INFOBIP_BASE_URL, INFOBIP_API_KEY)');
+  return createInfobipProvider(config.infobip, { clockUs, ...(publicUrl !== undefined && { publicUrl }) });
+}

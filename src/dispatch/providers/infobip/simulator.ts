@@ -1,0 +1,649 @@
+// A scriptable Infobip SMS API v3 on loopback for tests, benchmarks and development: send, logs, reports, faults.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { countParts } from '../../../domain/gsm.js';
+import {
+  INFOBIP_LOGS_LIMIT_MAX,
+  INFOBIP_LOGS_PATH,
+  INFOBIP_REPORTS_PER_REQUEST_MAX,
+  INFOBIP_SEND_PATH,
+  INFOBIP_STATUSES,
+  type InfobipApiError,
+  type InfobipError,
+  type InfobipLog,
+  type InfobipReport,
+  type InfobipStatus,
+  type InfobipStatusName,
+  infobipTime,
+} from './wire.js';
+
+export interface InfobipSimulatorOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (the default) lets the system choose. */
+  readonly port?: number;
+  /** The API key the simulated account accepts (`Authorization: App <key>`). */
+  readonly apiKey?: string;
+  /** From acceptance to the report POST; null sends none. Default 0. */
+  readonly reportDelayMs?: number | null;
+  /** A report POST that fails (not 2xx, no answer) is tried again this much later, up to `reportAttemptsMax`. */
+  readonly reportRetryDelayMs?: number;
+  readonly reportAttemptsMax?: number;
+  /** Delay before each answer, as a network and service would add. Default 0. */
+  readonly responseDelayMs?: number;
+  /** Keep every request read in `received`, for tests that pin them. */
+  readonly record?: boolean;
+}
+
+/** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
+export interface InfobipScript {
+  /** Answer the next `requests` send requests with this 5xx (default 500), without taking their messages. */
+  readonly fail?: { readonly requests: number; readonly status?: number; readonly retryAfterS?: number } | null;
+  /** Answer the next `requests` send requests with 429 and, when given, `Retry-After`. */
+  readonly throttle?: { readonly requests: number; readonly retryAfterS?: number } | null;
+  /**
+   * Never answer the next `requests` send requests (the socket stays open until the client gives up). With `process`
+   * (the default) their messages are taken first, as when only the answer is lost.
+   */
+  readonly silence?: { readonly requests: number; readonly process?: boolean } | null;
+  /** Refuse recipients matching `recipient` in the send response (default status REJECTED_DESTINATION). */
+  readonly reject?: { readonly recipient: RegExp; readonly status?: InfobipStatusName } | null;
+  /** Final report statuses by recipient (first match wins); DELIVERED_TO_HANDSET otherwise. */
+  readonly reportStatus?: readonly { readonly recipient: RegExp; readonly status: InfobipStatusName }[];
+  /** Send every final report this many extra times. */
+  readonly duplicateReports?: number;
+  /** Send a PENDING_ENROUTE report after the final one, as a late, out-of-order report. */
+  readonly outOfOrder?: boolean;
+  readonly reportDelayMs?: number | null;
+}
+
+export interface InfobipReceived {
+  readonly method: string;
+  /** Path and query string as sent. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+export interface InfobipSimulatorStats {
+  requests: number;
+  unauthorized: number;
+  invalid: number;
+  failed: number;
+  throttled: number;
+  silenced: number;
+  /** Destinations taken, and refused in the send response. */
+  accepted: number;
+  rejected: number;
+  /** Destinations taken per messageId we gave (our reference) and per recipient: "sent once" is 1 everywhere. */
+  readonly acceptedByMessageId: Map<string, number>;
+  readonly acceptedByRecipient: Map<string, number>;
+  logQueries: number;
+  /** Report items delivered (2xx), report requests made, and requests that failed for good. */
+  reportsDelivered: number;
+  reportRequests: number;
+  reportRequestsAbandoned: number;
+}
+
+export interface InfobipSimulator {
+  readonly port: number;
+  /** Base URL to give as INFOBIP_BASE_URL, e.g. http://127.0.0.1:41234. */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly stats: InfobipSimulatorStats;
+  readonly received: readonly InfobipReceived[];
+  script(script: InfobipScript): void;
+  /** Message ids (our references) taken more than once. */
+  duplicates(): string[];
+  /** Resolves once every report due so far has been posted (or abandoned). */
+  reportsSettled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const INFOBIP_SIMULATOR_DEFAULTS = { apiKey: 'infobip-sim-key', reportRetryDelayMs: 200, reportAttemptsMax: 3 };
+
+interface Taken {
+  readonly messageId: string;
+  readonly bulkId: string;
+  readonly to: string;
+  readonly sender: string;
+  readonly text: string;
+  readonly messageCount: number;
+  readonly sentAtMs: number;
+  readonly notifyUrl: string | null;
+  readonly intermediateReport: boolean;
+  status: InfobipStatus;
+  error: InfobipError;
+  doneAtMs: number | null;
+}
+
+/** Error details Infobip pairs with final statuses (illustrative, in the documented shape). */
+const ERRORS: Readonly<Record<string, InfobipError>> = {
+  OK: { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', description: 'No Error', permanent: false },
+  UNDELIVERABLE: {
+    groupId: 1,
+    groupName: 'HANDSET_ERRORS',
+    id: 27,
+    name: 'EC_ABSENT_SUBSCRIBER',
+    description: 'Absent Subscriber',
+    permanent: false,
+  },
+  EXPIRED: {
+    groupId: 1,
+    groupName: 'HANDSET_ERRORS',
+    id: 1,
+    name: 'EC_UNKNOWN_SUBSCRIBER',
+    description: 'Unknown Subscriber',
+    permanent: true,
+  },
+  REJECTED: {
+    groupId: 3,
+    groupName: 'OPERATOR_ERRORS',
+    id: 4000,
+    name: 'EC_REJECTED_BY_NETWORK',
+    description: 'Rejected by the network',
+    permanent: true,
+  },
+};
+
+const DESCRIPTIONS: Readonly<Partial<Record<InfobipStatusName, string>>> = {
+  PENDING_ACCEPTED: 'Message sent to next instance',
+  PENDING_ENROUTE: 'Message sent to next instance',
+  DELIVERED_TO_HANDSET: 'Message delivered to handset',
+  UNDELIVERABLE_NOT_DELIVERED: 'Message sent not delivered',
+  EXPIRED_EXPIRED: 'Message expired',
+  REJECTED_DESTINATION: 'Invalid destination address',
+  REJECTED_NETWORK: 'Network is forbidden',
+  REJECTED_NOT_ENOUGH_CREDITS: 'Not enough credits',
+};
+
+function statusOf(name: InfobipStatusName): InfobipStatus {
+  const description = DESCRIPTIONS[name];
+  return { ...INFOBIP_STATUSES[name], ...(description !== undefined && { description }) };
+}
+
+/** The v3 error body. Texts other than the documented 429 one are UNCONFIRMED, in the documented shape. */
+function apiError(
+  errorCode: string,
+  description: string,
+  action: string,
+  violations: InfobipApiError['violations'] = [],
+): InfobipApiError {
+  return { errorCode, description, action, violations, resources: [] };
+}
+
+const UNAUTHORIZED = apiError('E401', 'Invalid login details', 'Check the API key and the Authorization header.');
+const TOO_MANY = apiError('E429', 'Too many requests sent.', 'Slow down the rate of requests.');
+const SERVER_ERROR = apiError('E500', 'Something went wrong. Please contact support.', 'Try again later.');
+const NOT_FOUND = apiError('E404', 'Resource not found.', 'Check the request URL.');
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface Destination {
+  readonly to: string;
+  readonly messageId: string | undefined;
+}
+
+interface ParsedMessage {
+  readonly sender: string;
+  readonly text: string;
+  readonly destinations: readonly Destination[];
+  readonly notifyUrl: string | null;
+  readonly intermediateReport: boolean;
+}
+
+/** Checks a send body as the service does; violations name the documented property paths. */
+function parseSendBody(text: string): { messages: ParsedMessage[] } | { violations: InfobipApiError['violations'] } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { violations: [{ property: '', violation: 'malformed JSON' }] };
+  }
+  if (!isObject(body) || !Array.isArray(body.messages) || body.messages.length === 0) {
+    return { violations: [{ property: 'messages', violation: 'must not be empty' }] };
+  }
+  const violations: { property: string; violation: string }[] = [];
+  const messages: ParsedMessage[] = [];
+  body.messages.forEach((raw: unknown, i: number) => {
+    const at = `messages[${i}]`;
+    if (!isObject(raw)) {
+      violations.push({ property: at, violation: 'must be an object' });
+      return;
+    }
+    const content = raw.content;
+    if (!isObject(content) || typeof content.text !== 'string' || content.text.trim() === '') {
+      violations.push({ property: `${at}.content.text`, violation: 'must not be blank' });
+    }
+    if (raw.sender !== undefined && (typeof raw.sender !== 'string' || raw.sender === '')) {
+      violations.push({ property: `${at}.sender`, violation: 'must not be blank' });
+    }
+    if (!Array.isArray(raw.destinations) || raw.destinations.length === 0) {
+      violations.push({ property: `${at}.destinations`, violation: 'must not be empty' });
+      return;
+    }
+    const destinations: Destination[] = [];
+    raw.destinations.forEach((d: unknown, j: number) => {
+      if (!isObject(d) || typeof d.to !== 'string' || d.to.trim() === '') {
+        violations.push({ property: `${at}.destinations[${j}].to`, violation: 'must not be blank' });
+        return;
+      }
+      if (d.messageId !== undefined && (typeof d.messageId !== 'string' || d.messageId === '')) {
+        violations.push({ property: `${at}.destinations[${j}].messageId`, violation: 'must not be blank' });
+        return;
+      }
+      destinations.push({ to: d.to, messageId: d.messageId as string | undefined });
+    });
+    const webhooks = isObject(raw.webhooks) ? raw.webhooks : {};
+    const delivery = isObject(webhooks.delivery) ? webhooks.delivery : {};
+    let notifyUrl: string | null = null;
+    if (delivery.url !== undefined) {
+      if (typeof delivery.url !== 'string' || !URL.canParse(delivery.url)) {
+        violations.push({ property: `${at}.webhooks.delivery.url`, violation: 'must be a valid URL' });
+      } else {
+        notifyUrl = delivery.url;
+      }
+    }
+    messages.push({
+      sender: typeof raw.sender === 'string' ? raw.sender : 'InfoSMS',
+      text: isObject(content) && typeof content.text === 'string' ? content.text : '',
+      destinations,
+      notifyUrl,
+      intermediateReport: delivery.intermediateReport === true,
+    });
+  });
+  return violations.length > 0 ? { violations } : { messages };
+}
+
+/** Starts a simulated Infobip on loopback. */
+export async function startInfobipSimulator(options: InfobipSimulatorOptions = {}): Promise<InfobipSimulator> {
+  const apiKey = options.apiKey ?? INFOBIP_SIMULATOR_DEFAULTS.apiKey;
+  const retryDelayMs = options.reportRetryDelayMs ?? INFOBIP_SIMULATOR_DEFAULTS.reportRetryDelayMs;
+  const attemptsMax = options.reportAttemptsMax ?? INFOBIP_SIMULATOR_DEFAULTS.reportAttemptsMax;
+  const record = options.record ?? false;
+  const responseDelayMs = options.responseDelayMs ?? 0;
+  const stats: InfobipSimulatorStats = {
+    requests: 0,
+    unauthorized: 0,
+    invalid: 0,
+    failed: 0,
+    throttled: 0,
+    silenced: 0,
+    accepted: 0,
+    rejected: 0,
+    acceptedByMessageId: new Map(),
+    acceptedByRecipient: new Map(),
+    logQueries: 0,
+    reportsDelivered: 0,
+    reportRequests: 0,
+    reportRequestsAbandoned: 0,
+  };
+  const received: InfobipReceived[] = [];
+  /** Every destination taken, by message id, for the logs (the latest when an id is taken again). */
+  const taken = new Map<string, Taken>();
+  const timers = new Set<NodeJS.Timeout>();
+  const posts = new Set<Promise<void>>();
+  const closing = new AbortController();
+  /** Report items waiting to go, per notify URL. */
+  const outbox = new Map<string, InfobipReport[]>();
+  /** Report items handed to `post` and not yet delivered or abandoned. */
+  let outstanding = 0;
+
+  let fail: { left: number; status: number; retryAfterS?: number } | null = null;
+  let throttle: { left: number; retryAfterS?: number } | null = null;
+  let silence: { left: number; process: boolean } | null = null;
+  let reject: { recipient: RegExp; status: InfobipStatusName } | null = null;
+  let reportStatus: readonly { readonly recipient: RegExp; readonly status: InfobipStatusName }[] = [];
+  let duplicateReports = 0;
+  let outOfOrder = false;
+  let reportDelayMs: number | null = options.reportDelayMs === undefined ? 0 : options.reportDelayMs;
+
+  function later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, doneAtMs: number): InfobipReport {
+    return {
+      bulkId: message.bulkId,
+      messageId: message.messageId,
+      to: message.to,
+      sender: message.sender,
+      sentAt: infobipTime(message.sentAtMs),
+      doneAt: infobipTime(doneAtMs),
+      messageCount: message.messageCount,
+      mccMnc: null,
+      price: { pricePerMessage: 0.01, currency: 'EUR' },
+      status,
+      error,
+      platform: { entityId: null, applicationId: null },
+      campaignReferenceId: null,
+    };
+  }
+
+  async function post(url: string, items: InfobipReport[], attempt: number): Promise<void> {
+    stats.reportRequests++;
+    let ok = false;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ results: items }),
+        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
+      });
+      await response.body?.cancel().catch(() => {});
+      ok = response.status >= 200 && response.status < 300;
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      stats.reportsDelivered += items.length;
+      outstanding -= items.length;
+    } else if (attempt < attemptsMax && !closing.signal.aborted) {
+      later(() => track(post(url, items, attempt + 1)), retryDelayMs);
+    } else {
+      stats.reportRequestsAbandoned++;
+      outstanding -= items.length;
+    }
+  }
+
+  function track(promise: Promise<void>): void {
+    posts.add(promise);
+    void promise.finally(() => posts.delete(promise));
+  }
+
+  function flush(url: string): void {
+    const queue = outbox.get(url);
+    if (!queue) return;
+    outbox.delete(url);
+    for (let i = 0; i < queue.length; i += INFOBIP_REPORTS_PER_REQUEST_MAX) {
+      track(post(url, queue.slice(i, i + INFOBIP_REPORTS_PER_REQUEST_MAX), 1));
+    }
+  }
+
+  function enqueue(url: string, items: InfobipReport[]): void {
+    if (items.length === 0) return;
+    outstanding += items.length;
+    const queue = outbox.get(url);
+    if (queue) {
+      queue.push(...items);
+      return;
+    }
+    outbox.set(url, [...items]);
+    // Reports falling due together travel together, up to the documented hundred per request.
+    setImmediate(() => flush(url));
+  }
+
+  function finish(message: Taken): void {
+    const finalName = reportStatus.find((r) => r.recipient.test(message.to))?.status ?? 'DELIVERED_TO_HANDSET';
+    const status = statusOf(finalName);
+    const error = ERRORS[status.groupName] ?? (ERRORS.OK as InfobipError);
+    const doneAtMs = Date.now();
+    message.status = status;
+    message.error = error;
+    message.doneAtMs = doneAtMs;
+    if (message.notifyUrl === null) return;
+    const final = reportItem(message, status, error, doneAtMs);
+    const pending = reportItem(message, statusOf('PENDING_ENROUTE'), ERRORS.OK as InfobipError, doneAtMs);
+    const items: InfobipReport[] = [];
+    if (message.intermediateReport && !outOfOrder) items.push(pending);
+    items.push(final);
+    for (let i = 0; i < duplicateReports; i++) items.push(final);
+    if (outOfOrder) items.push(pending);
+    enqueue(message.notifyUrl, items);
+  }
+
+  function take(messages: readonly ParsedMessage[]): { bulkId: string; answer: unknown[] } {
+    const bulkId = randomUUID();
+    const answer: unknown[] = [];
+    const nowMs = Date.now();
+    const toReport: Taken[] = [];
+    for (const message of messages) {
+      const messageCount = countParts(message.text).parts;
+      for (const destination of message.destinations) {
+        const messageId = destination.messageId ?? randomUUID();
+        const refusedAs = !/^\+?\d{6,20}$/.test(destination.to)
+          ? 'REJECTED_DESTINATION'
+          : reject?.recipient.test(destination.to)
+            ? reject.status
+            : null;
+        if (refusedAs !== null) {
+          stats.rejected++;
+          answer.push({
+            messageId,
+            status: statusOf(refusedAs),
+            destination: destination.to,
+            details: { messageCount },
+          });
+          continue;
+        }
+        const entry: Taken = {
+          messageId,
+          bulkId,
+          to: destination.to,
+          sender: message.sender,
+          text: message.text,
+          messageCount,
+          sentAtMs: nowMs,
+          notifyUrl: message.notifyUrl,
+          intermediateReport: message.intermediateReport,
+          status: statusOf('PENDING_ACCEPTED'),
+          error: ERRORS.OK as InfobipError,
+          doneAtMs: null,
+        };
+        taken.set(messageId, entry);
+        stats.accepted++;
+        stats.acceptedByMessageId.set(messageId, (stats.acceptedByMessageId.get(messageId) ?? 0) + 1);
+        stats.acceptedByRecipient.set(destination.to, (stats.acceptedByRecipient.get(destination.to) ?? 0) + 1);
+        toReport.push(entry);
+        answer.push({
+          messageId,
+          status: statusOf('PENDING_ACCEPTED'),
+          destination: destination.to,
+          details: { messageCount },
+        });
+      }
+    }
+    if (reportDelayMs !== null && toReport.length > 0) {
+      later(() => {
+        for (const entry of toReport) finish(entry);
+      }, reportDelayMs);
+    }
+    return { bulkId, answer };
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function logEntry(message: Taken): InfobipLog & Record<string, unknown> {
+    return {
+      sender: message.sender,
+      destination: message.to,
+      bulkId: message.bulkId,
+      messageId: message.messageId,
+      sentAt: infobipTime(message.sentAtMs),
+      ...(message.doneAtMs !== null && { doneAt: infobipTime(message.doneAtMs) }),
+      messageCount: message.messageCount,
+      price: { pricePerMessage: 0.01, currency: 'EUR' },
+      status: message.status,
+      error: message.error,
+      platform: { entityId: null, applicationId: null },
+      content: { text: message.text },
+    };
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    stats.requests++;
+    if (record) received.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (req.headers.authorization !== `App ${apiKey}`) {
+      stats.unauthorized++;
+      send(res, 401, UNAUTHORIZED);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === INFOBIP_SEND_PATH) {
+      if (silence && silence.left > 0) {
+        silence.left--;
+        stats.silenced++;
+        if (silence.process) {
+          const parsed = parseSendBody(body);
+          if ('messages' in parsed) take(parsed.messages);
+        }
+        return;
+      }
+      if (fail && fail.left > 0) {
+        fail.left--;
+        stats.failed++;
+        const headers: Record<string, string> =
+          fail.retryAfterS !== undefined ? { 'retry-after': String(fail.retryAfterS) } : {};
+        send(res, fail.status, SERVER_ERROR, headers);
+        return;
+      }
+      if (throttle && throttle.left > 0) {
+        throttle.left--;
+        stats.throttled++;
+        const headers: Record<string, string> =
+          throttle.retryAfterS !== undefined ? { 'retry-after': String(throttle.retryAfterS) } : {};
+        send(res, 429, TOO_MANY, headers);
+        return;
+      }
+      const parsed = parseSendBody(body);
+      if ('violations' in parsed) {
+        stats.invalid++;
+        send(
+          res,
+          400,
+          apiError(
+            'E400',
+            'Request cannot be processed.',
+            'Check the syntax, violations and adjust the request.',
+            parsed.violations,
+          ),
+        );
+        return;
+      }
+      const { bulkId, answer } = take(parsed.messages);
+      send(res, 200, { bulkId, messages: answer });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === INFOBIP_LOGS_PATH) {
+      stats.logQueries++;
+      // Repeated parameters (as the official clients send them) and comma-separated values alike.
+      const ids = url.searchParams.getAll('messageId').flatMap((v) => v.split(','));
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, INFOBIP_LOGS_LIMIT_MAX);
+      const found =
+        ids.length > 0 ? ids.map((id) => taken.get(id)).filter((m) => m !== undefined) : [...taken.values()];
+      send(res, 200, { results: found.slice(0, limit).map(logEntry) });
+      return;
+    }
+    send(res, 404, NOT_FOUND);
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (responseDelayMs > 0) later(() => handle(req, res, body), responseDelayMs);
+      else handle(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+
+  return {
+    port,
+    url: `http://${address}:${port}`,
+    apiKey,
+    stats,
+    received,
+    script(script) {
+      if (script.fail !== undefined) {
+        fail = script.fail && {
+          left: script.fail.requests,
+          status: script.fail.status ?? 500,
+          ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
+        };
+      }
+      if (script.throttle !== undefined) {
+        throttle = script.throttle && {
+          left: script.throttle.requests,
+          ...(script.throttle.retryAfterS !== undefined && { retryAfterS: script.throttle.retryAfterS }),
+        };
+      }
+      if (script.silence !== undefined) {
+        silence = script.silence && { left: script.silence.requests, process: script.silence.process ?? true };
+      }
+      if (script.reject !== undefined) {
+        reject = script.reject && {
+          recipient: script.reject.recipient,
+          status: script.reject.status ?? 'REJECTED_DESTINATION',
+        };
+      }
+      if (script.reportStatus !== undefined) reportStatus = script.reportStatus;
+      if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
+      if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
+      if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
+    },
+    duplicates() {
+      return [...stats.acceptedByMessageId].filter(([, n]) => n > 1).map(([id]) => id);
+    },
+    async reportsSettled() {
+      while (outstanding > 0 || timers.size > 0 || outbox.size > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    async close() {
+      closing.abort();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...posts]);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8101' },
+      'api-key': { type: 'string', default: INFOBIP_SIMULATOR_DEFAULTS.apiKey },
+      'report-delay-ms': { type: 'string', default: '1000' },
+      'no-reports': { type: 'boolean', default: false },
+    },
+  });
+  const simulator = await startInfobipSimulator({
+    host: values.host,
+    port: Number(values.port),
+    apiKey: values['api-key'],
+    reportDelayMs: values['no-reports'] ? null : Number(values['report-delay-ms']),
+  });
+  process.stdout.write(`INFOBIP_BASE_URL=${simulator.url} INFOBIP_API_KEY=${simulator.apiKey}\n`);
+  const stop = () => {
+    void simulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

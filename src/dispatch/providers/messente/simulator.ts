@@ -1,0 +1,484 @@
+// A scriptable Messente Omnichannel API on loopback for tests, benchmarks and development: sends, statuses, signed DLRs.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { MessenteStatus } from './status.js';
+import { MESSENTE_SIGNATURE_HEADER, messenteSignature } from './webhook.js';
+
+export interface MessenteOutcomeRule {
+  /** Matched against the recipient's digits (`to` without its "+"). */
+  readonly to: RegExp;
+  readonly status: MessenteStatus;
+  readonly err?: number;
+  readonly error?: string;
+}
+
+/** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
+export interface MessenteScript {
+  /** Answer the next `requests` sends with `status` (a 5xx, or 429 with `retryAfterS`) and take nothing. */
+  readonly fail?: { readonly requests: number; readonly status: number; readonly retryAfterS?: number };
+  /**
+   * Never answer the next `requests` sends (the client times out). `accept` (default true): the message is taken
+   * and reported anyway, as when only the answer is lost.
+   */
+  readonly hang?: { readonly requests: number; readonly accept?: boolean };
+  /** Refuse sends to matching recipients with 400 and code 105 (Invalid data at payload[to]); null clears it. */
+  readonly rejectNumbers?: RegExp | null;
+  /** Report outcomes by recipient, first match wins; DELIVRD with err 0 otherwise. */
+  readonly outcomes?: readonly MessenteOutcomeRule[];
+  /** POST each final report this many extra times. */
+  readonly duplicateReports?: number;
+  /** Report the final status first, then an intermediate ACK (out of order). */
+  readonly outOfOrder?: boolean;
+  /** Delay from acceptance to the report; null sends none (statuses are still answered by polling). */
+  readonly dlrDelayMs?: number | null;
+}
+
+export interface MessenteSimulatorOptions extends MessenteScript {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (the default) lets the system choose. */
+  readonly port?: number;
+  readonly username?: string;
+  readonly password?: string;
+  /** Keep the requests read (up to RECEIVED_KEPT_MAX) in `received`; default true. */
+  readonly record?: boolean;
+}
+
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface MessenteStats {
+  /** POST /v1/omnimessage requests read. */
+  sends: number;
+  accepted: number;
+  /** Refused by validation or a scripted rejection (400). */
+  rejected: number;
+  unauthorized: number;
+  /** Answered with a scripted failure status. */
+  failed: number;
+  unanswered: number;
+  statusQueries: number;
+  reportsPosted: number;
+  /** Report POSTs the webhook did not take (after the retries). */
+  reportsFailed: number;
+  /** Messages taken, by recipient digits: a test asserts "sent once" with it. */
+  readonly acceptedByRecipient: Map<string, number>;
+}
+
+export interface MessenteSimulator {
+  /** Base URL, for MESSENTE_BASE_URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly stats: MessenteStats;
+  readonly received: readonly ReceivedRequest[];
+  script(script: MessenteScript): void;
+  /** The messages taken, in order, with the ids the simulator gave them. */
+  acceptedMessages(): { readonly messageId: string; readonly omnimessageId: string; readonly to: string }[];
+  /** Resolves once every report scheduled so far has been POSTed (or given up on). */
+  reportsSettled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MESSENTE_SIMULATOR_DEFAULTS = {
+  username: 'smsgic',
+  password: 'messente-secret',
+  dlrDelayMs: 0,
+  port: 9301,
+} as const;
+
+const RECEIVED_KEPT_MAX = 10_000;
+const BODY_BYTES_MAX = 1024 * 1024;
+/** Messente documents no retry policy for DLRs; the simulator tries a few times, as webhook senders do. */
+const REPORT_TRIES_MAX = 3;
+const REPORT_RETRY_MS = 100;
+const E164_RE = /^\+?[1-9]\d{4,14}$/;
+
+/** One error of Messente's error body (messente-api `ErrorItemOmnichannel`: title, detail, code, source). */
+interface ErrorItem {
+  readonly title: string;
+  readonly detail: string;
+  readonly code: string;
+  readonly source: string | null;
+}
+
+const invalid = (source: string, detail: string): ErrorItem => ({ title: 'Invalid data', detail, code: '105', source });
+const missing = (source: string, detail: string): ErrorItem => ({ title: 'Missing data', detail, code: '106', source });
+
+interface Held {
+  readonly messageId: string;
+  readonly omnimessageId: string;
+  readonly to: string;
+  readonly sender: string;
+  /** The latest delivery result: what the status endpoint answers. */
+  current: Record<string, unknown>;
+}
+
+/** Messente's timestamp notation: UTC with microseconds and no zone ("2025-03-01T10:00:04.123456"). */
+function timestampOf(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}000`;
+}
+
+function readBody(request: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= BODY_BYTES_MAX) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(bytes > BODY_BYTES_MAX ? null : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** What is wrong with one item of `messages`, if anything. */
+function messageProblem(value: unknown, at: string): ErrorItem | null {
+  if (typeof value !== 'object' || value === null) return invalid(at, 'A message must be an object');
+  const message = value as Record<string, unknown>;
+  if (message.channel !== 'sms') return invalid(`${at}[channel]`, 'Only the sms channel is simulated');
+  if (typeof message.text !== 'string' || message.text === '') return missing(`${at}[text]`, 'SMS text is missing');
+  if (message.sender !== undefined && typeof message.sender !== 'string') {
+    return invalid(`${at}[sender]`, 'Sender must be a string');
+  }
+  return null;
+}
+
+/** Validates an omnimessage body as Messente would; the errors, or the fields the simulator uses. */
+function validate(body: string): { errors: ErrorItem[] } | { to: string; sender: string; dlrUrl: string | null } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    return { errors: [invalid('payload', 'The request body is not valid JSON')] };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { errors: [invalid('payload', 'The request body must be a JSON object')] };
+  }
+  const p = payload as Record<string, unknown>;
+  const errors: ErrorItem[] = [];
+  if (p.to === undefined || p.to === '') errors.push(missing('payload[to]', 'Recipient phone number is missing'));
+  else if (typeof p.to !== 'string' || !E164_RE.test(p.to)) errors.push(invalid('payload[to]', 'Invalid phone number'));
+  let sender = '';
+  if (!Array.isArray(p.messages) || p.messages.length === 0) {
+    errors.push(missing('payload[messages]', 'At least one message is required'));
+  } else {
+    p.messages.forEach((m: unknown, i) => {
+      const problem = messageProblem(m, `payload[messages][${i}]`);
+      if (problem) errors.push(problem);
+      else if (i === 0) sender = String((m as { sender?: unknown }).sender ?? '');
+    });
+  }
+  let dlrUrl: string | null = null;
+  if (p.dlr_url !== undefined && p.dlr_url !== null) {
+    if (typeof p.dlr_url !== 'string' || !/^https?:\/\/\S+$/.test(p.dlr_url)) {
+      errors.push(invalid('payload[dlr_url]', 'dlr_url must be an http(s) URL'));
+    } else dlrUrl = p.dlr_url;
+  }
+  if (errors.length > 0) return { errors };
+  return { to: p.to as string, sender, dlrUrl };
+}
+
+/** Starts a Messente API on loopback. */
+export async function startMessenteSimulator(options: MessenteSimulatorOptions = {}): Promise<MessenteSimulator> {
+  const username = options.username ?? MESSENTE_SIMULATOR_DEFAULTS.username;
+  const password = options.password ?? MESSENTE_SIMULATOR_DEFAULTS.password;
+  const expectedAuth = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const record = options.record ?? true;
+  const stats: MessenteStats = {
+    sends: 0,
+    accepted: 0,
+    rejected: 0,
+    unauthorized: 0,
+    failed: 0,
+    unanswered: 0,
+    statusQueries: 0,
+    reportsPosted: 0,
+    reportsFailed: 0,
+    acceptedByRecipient: new Map(),
+  };
+  const received: ReceivedRequest[] = [];
+  const held = new Map<string, Held[]>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+  let closing = false;
+
+  let fail: { left: number; status: number; retryAfterS?: number } | null = null;
+  let hang: { left: number; accept: boolean } | null = null;
+  let rejectNumbers: RegExp | null = null;
+  let outcomes: readonly MessenteOutcomeRule[] = [];
+  let duplicateReports = 0;
+  let outOfOrder = false;
+  let dlrDelayMs: number | null = MESSENTE_SIMULATOR_DEFAULTS.dlrDelayMs;
+
+  function apply(script: MessenteScript): void {
+    if (script.fail) {
+      fail = {
+        left: script.fail.requests,
+        status: script.fail.status,
+        ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
+      };
+    }
+    if (script.hang) hang = { left: script.hang.requests, accept: script.hang.accept ?? true };
+    if (script.rejectNumbers !== undefined) rejectNumbers = script.rejectNumbers;
+    if (script.outcomes !== undefined) outcomes = script.outcomes;
+    if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
+    if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
+    if (script.dlrDelayMs !== undefined) dlrDelayMs = script.dlrDelayMs;
+  }
+  apply(options);
+
+  function resultOf(message: Held, status: MessenteStatus | null, err: number | null, error: string | null) {
+    return {
+      status,
+      sender: message.sender,
+      err,
+      message_id: message.messageId,
+      to: message.to,
+      channel: 'sms',
+      error,
+      omnimessage_id: message.omnimessageId,
+      timestamp: timestampOf(Date.now()),
+    };
+  }
+
+  async function postReport(url: string, result: Record<string, unknown>): Promise<void> {
+    const body = JSON.stringify(result);
+    const headers = {
+      'content-type': 'application/json',
+      [MESSENTE_SIGNATURE_HEADER]: messenteSignature(body, password),
+    };
+    for (let attempt = 1; attempt <= REPORT_TRIES_MAX && !closing; attempt++) {
+      try {
+        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
+        await response.arrayBuffer();
+        // Messente takes any 200–399 answer as received.
+        if (response.status >= 200 && response.status < 400) {
+          stats.reportsPosted++;
+          return;
+        }
+      } catch {
+        // Unreachable for now: tried again below.
+      }
+      if (attempt < REPORT_TRIES_MAX) await new Promise((resolve) => setTimeout(resolve, REPORT_RETRY_MS));
+    }
+    stats.reportsFailed++;
+  }
+
+  function report(message: Held, dlrUrl: string | null): void {
+    const rule = outcomes.find((r) => r.to.test(message.to.replace(/^\+/, '')));
+    const status = rule?.status ?? 'DELIVRD';
+    const err = rule?.err ?? (status === 'DELIVRD' ? 0 : 1);
+    const final = resultOf(message, status, err, rule?.error ?? (err === 0 ? null : 'Delivery failure'));
+    message.current = final;
+    if (dlrUrl === null) return;
+    const sequence = [final, ...Array.from({ length: duplicateReports }, () => final)];
+    if (outOfOrder) sequence.push(resultOf(message, 'ACK', null, null));
+    const posting = (async () => {
+      for (const result of sequence) await postReport(dlrUrl, result);
+    })();
+    inFlight.add(posting);
+    void posting.finally(() => inFlight.delete(posting));
+  }
+
+  function accept(to: string, sender: string, dlrUrl: string | null) {
+    const message: Held = { messageId: randomUUID(), omnimessageId: randomUUID(), to, sender, current: {} };
+    message.current = resultOf(message, null, null, null);
+    held.set(message.omnimessageId, [message]);
+    const digits = to.replace(/^\+/, '');
+    stats.accepted++;
+    stats.acceptedByRecipient.set(digits, (stats.acceptedByRecipient.get(digits) ?? 0) + 1);
+    if (dlrDelayMs !== null) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        report(message, dlrUrl);
+      }, dlrDelayMs);
+      timers.add(timer);
+    }
+    return message;
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (record && received.length < RECEIVED_KEPT_MAX) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      received.push({ method: request.method ?? '', path, headers, body: body ?? '' });
+    }
+    const isSend = path === '/v1/omnimessage';
+    const statusMatch = /^\/v1\/omnimessage\/([^/]+)\/status$/.exec(path);
+    if (!isSend && !statusMatch) {
+      return sendJson(response, 404, {
+        errors: [{ title: 'Not found', detail: 'Not found', code: '101', source: null }],
+      });
+    }
+    if (isSend) stats.sends++;
+    if (request.headers.authorization !== expectedAuth) {
+      stats.unauthorized++;
+      return sendJson(response, 401, {
+        errors: [{ title: 'Unauthorized', detail: 'Invalid username or password', code: '103', source: null }],
+      });
+    }
+    if (statusMatch) {
+      if (request.method !== 'GET') return methodNotAllowed(response);
+      stats.statusQueries++;
+      const messages = held.get(decodeURIComponent(statusMatch[1] as string));
+      if (!messages) {
+        return sendJson(response, 404, {
+          errors: [{ title: 'Not found', detail: 'Omnimessage not found', code: '101', source: null }],
+        });
+      }
+      const first = messages[0] as Held;
+      return sendJson(response, 200, {
+        statuses: messages.map((m) => m.current),
+        to: first.to,
+        omnimessage_id: first.omnimessageId,
+      });
+    }
+    if (request.method !== 'POST') return methodNotAllowed(response);
+    if (body === null)
+      return sendJson(response, 413, { errors: [invalid('payload', 'The request body is too large')] });
+    if (fail && fail.left > 0) {
+      fail.left--;
+      stats.failed++;
+      const headers: Record<string, string> =
+        fail.retryAfterS !== undefined ? { 'retry-after': `${fail.retryAfterS}` } : {};
+      const title = fail.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
+      const code = fail.status === 429 ? '429' : '104';
+      return sendJson(response, fail.status, { errors: [{ title, detail: title, code, source: null }] }, headers);
+    }
+    const checked = validate(body);
+    if ('errors' in checked) {
+      stats.rejected++;
+      return sendJson(response, 400, { errors: checked.errors });
+    }
+    if (rejectNumbers?.test(checked.to.replace(/^\+/, ''))) {
+      stats.rejected++;
+      return sendJson(response, 400, { errors: [invalid('payload[to]', 'Invalid phone number')] });
+    }
+    if (hang && hang.left > 0) {
+      hang.left--;
+      stats.unanswered++;
+      if (hang.accept) accept(checked.to, checked.sender, checked.dlrUrl);
+      return; // Never answered: the socket is destroyed at close.
+    }
+    const message = accept(checked.to, checked.sender, checked.dlrUrl);
+    return sendJson(response, 201, {
+      messages: [{ channel: 'sms', message_id: message.messageId, sender: message.sender }],
+      to: message.to,
+      omnimessage_id: message.omnimessageId,
+    });
+  }
+
+  function methodNotAllowed(response: ServerResponse): void {
+    sendJson(response, 405, {
+      errors: [{ title: 'Method not allowed', detail: 'Method not allowed', code: '107', source: null }],
+    });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) {
+        sendJson(response, 500, {
+          errors: [{ title: 'Internal Server Error', detail: String(error), code: '104', source: null }],
+        });
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    username,
+    password,
+    stats,
+    received,
+    script: apply,
+    acceptedMessages: () =>
+      [...held.values()].flat().map(({ messageId, omnimessageId, to }) => ({ messageId, omnimessageId, to })),
+    async reportsSettled() {
+      while (timers.size > 0 || inFlight.size > 0) {
+        if (inFlight.size > 0) await Promise.all([...inFlight]);
+        else await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
+    async close() {
+      closing = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([...inFlight]);
+      await closed;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(MESSENTE_SIMULATOR_DEFAULTS.port) },
+      username: { type: 'string', default: MESSENTE_SIMULATOR_DEFAULTS.username },
+      password: { type: 'string', default: MESSENTE_SIMULATOR_DEFAULTS.password },
+      'dlr-delay-ms': { type: 'string', default: '1000' },
+      'no-reports': { type: 'boolean', default: false },
+    },
+  });
+  const simulator = await startMessenteSimulator({
+    host: values.host,
+    port: Number(values.port),
+    username: values.username,
+    password: values.password,
+    dlrDelayMs: values['no-reports'] ? null : Number(values['dlr-delay-ms']),
+    record: false,
+  });
+  process.stdout.write(
+    `Messente simulator: MESSENTE_BASE_URL=${simulator.url} MESSENTE_USERNAME=${simulator.username} ` +
+      `MESSENTE_PASSWORD=${simulator.password}\n`,
+  );
+  const stop = () => {
+    void simulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

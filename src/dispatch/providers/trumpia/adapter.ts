@@ -1,0 +1,305 @@
+// The Trumpia provider adapter: one REST direct-SMS PUT per recipient; outcomes found by polling the request's report.
+import type { ProviderConfig } from '../../../config.js';
+import type { ClockUs } from '../../../domain/time.js';
+import { US_PER_MS } from '../../../domain/time.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
+import { TRUMPIA_MESSAGE_CODES, TRUMPIA_SEND_CODES, trumpiaReportOutcome } from './status.js';
+
+export const TRUMPIA_PROVIDER = 'trumpia';
+/** Messages one `submit` takes: each is its own HTTP request, so a batch is sized to finish well inside a lease. */
+export const TRUMPIA_SUBMIT_BATCH_MAX = 200;
+/** Requests in flight at once per submit (and per poll): Trumpia's rate limits are not documented, so few. */
+export const TRUMPIA_CONCURRENCY_DEFAULT = 16;
+export const TRUMPIA_TIMEOUT_MS = 10_000;
+/** Trumpia only reports when asked; its own sample asks again every second while a request is in progress. */
+export const TRUMPIA_POLL_INTERVAL_MS = 10_000;
+/** Submit outcomes kept for `recheck`; the oldest are forgotten beyond this. */
+export const TRUMPIA_KEPT_MAX = 100_000;
+
+export type TrumpiaConfig = NonNullable<ProviderConfig['trumpia']>;
+
+export interface TrumpiaProviderOptions {
+  readonly clockUs: ClockUs;
+  /** Default: the global fetch. */
+  readonly fetch?: typeof fetch;
+  /** Per request, from sending it to reading the whole answer. */
+  readonly timeoutMs?: number;
+  readonly concurrency?: number;
+  readonly submitBatchMax?: number;
+  readonly pollIntervalMs?: number;
+  readonly name?: string;
+}
+
+/** Thrown by `submit` when some message left without a readable answer; `results` has null for those. */
+export class TrumpiaOutcomeUnknownError extends Error {
+  override name = 'TrumpiaOutcomeUnknownError';
+  constructor(
+    readonly results: readonly (SubmitResult | null)[],
+    readonly unknownReferences: readonly string[],
+    firstError: string,
+  ) {
+    super(`trumpia: ${unknownReferences.length} message(s) sent without a readable answer (${firstError})`);
+  }
+}
+
+type Attempt = SubmitResult | { readonly unknown: string };
+
+/** Connection errors raised before a byte of the request can have reached Trumpia: sending again is safe. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    if (Array.isArray(errors)) codes.push(...errors.flatMap(errorCodes));
+    current = cause;
+  }
+  return codes;
+}
+
+function errorText(error: unknown): string {
+  const codes = errorCodes(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return codes.length > 0 ? `${message} (${codes[0]})` : message;
+}
+
+function neverSent(error: unknown): boolean {
+  const codes = errorCodes(error);
+  return codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code));
+}
+
+/** Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMsOf(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  const atMs = Date.parse(text);
+  return Number.isFinite(atMs) ? Math.max(0, atMs - nowMs) : undefined;
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await fn(items[index] as T, index);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/** What a later recheck says of a message after this attempt: a refusal means Trumpia does not hold it. */
+function knownAfter(attempt: Attempt): RecheckResult {
+  if ('accepted' in attempt) return { found: attempt.accepted };
+  return 'unknown' in attempt ? { unknown: true } : { absent: true };
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+}
+
+function parsed(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Trumpia's number fields for our international digits: a North American number (country code 1, then 10 digits) as
+ * its 10 digits with `country_code: 1`; any other as E.164 with "+" and `country_code: 0`, which tells Trumpia to read
+ * the country from the number (direct-sms.php).
+ */
+export function trumpiaNumber(recipient: string): { mobile_number: string; country_code: 0 | 1 } {
+  if (/^1\d{10}$/.test(recipient)) return { mobile_number: recipient.slice(1), country_code: 1 };
+  return { mobile_number: `+${recipient}`, country_code: 0 };
+}
+
+/**
+ * Trumpia's `sender` is a short code or a landline number of the account: an alphanumeric sender would be refused
+ * (MRME2552), so only a numeric one is passed, and otherwise Trumpia's default for the account is used.
+ */
+export function trumpiaSender(sender: string): string | undefined {
+  const digits = sender.replace(/^\+/, '');
+  return /^\d{3,15}$/.test(digits) ? digits : undefined;
+}
+
+/** Builds the adapter. */
+export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaProviderOptions): ProviderAdapter {
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? TRUMPIA_TIMEOUT_MS;
+  const concurrency = options.concurrency ?? TRUMPIA_CONCURRENCY_DEFAULT;
+  const root = `${config.baseUrl.replace(/\/+$/, '')}/rest/v1/${encodeURIComponent(config.username)}`;
+  const nowMs = () => options.clockUs() / US_PER_MS;
+  const known = new Map<string, RecheckResult>();
+
+  function answerOutcome(status: number, headers: Headers, text: string): Attempt {
+    const body = parsed(text);
+    const requestId = body?.request_id;
+    if (typeof requestId === 'string' && requestId !== '') return { accepted: requestId };
+    if (typeof requestId === 'number') return { accepted: String(requestId) };
+    const code = typeof body?.status_code === 'string' ? body.status_code : null;
+    const retryAfterMs = retryAfterMsOf(headers.get('retry-after'), nowMs());
+    const retryAfter = retryAfterMs !== undefined ? { retryAfterMs } : {};
+    if (code !== null) {
+      const account = TRUMPIA_SEND_CODES[code];
+      if (account?.verdict === 'config') {
+        const hint = code.endsWith('0101') || code === 'MRCE0401' ? ': check TRUMPIA_USERNAME and TRUMPIA_API_KEY' : '';
+        return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}${hint}` };
+      }
+      if (account?.verdict === 'retry') {
+        return { failed: true, retryable: true, error: `trumpia: ${code} ${account.text}`, ...retryAfter };
+      }
+      if (account) return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}` };
+      const message = TRUMPIA_MESSAGE_CODES[code];
+      if (message) return { failed: true, retryable: false, error: `trumpia: ${code} ${message}` };
+    }
+    const detail = code ?? (text.slice(0, 200).replace(/\s+/g, ' ').trim() || 'no body');
+    if (status === 429) {
+      return { failed: true, retryable: true, error: `trumpia: too many requests (429): ${detail}`, ...retryAfter };
+    }
+    if (status >= 500 || status === 408) {
+      return { failed: true, retryable: true, error: `trumpia: server error (${status}): ${detail}`, ...retryAfter };
+    }
+    if (status === 401 || status === 403) {
+      return {
+        failed: true,
+        retryable: false,
+        error: `trumpia: authentication refused (${status}): check TRUMPIA_USERNAME and TRUMPIA_API_KEY (${detail})`,
+      };
+    }
+    if (status >= 200 && status < 300) {
+      // A success without a request_id: taken, perhaps, but with nothing to ask the report about.
+      return { unknown: `trumpia: answered ${status} without a request_id: ${detail}` };
+    }
+    return { failed: true, retryable: false, error: `trumpia: refused (${status}): ${detail}` };
+  }
+
+  async function send(message: OutgoingMessage, signal: AbortSignal): Promise<Attempt> {
+    if (signal.aborted) {
+      return { failed: true, retryable: true, error: 'trumpia: not sent, the time for this batch ran out' };
+    }
+    const sender = trumpiaSender(message.sender);
+    const body = JSON.stringify({
+      ...trumpiaNumber(message.recipient),
+      message: message.text,
+      ...(sender !== undefined && { sender }),
+    });
+    let response: Response;
+    try {
+      response = await fetchFn(`${root}/sms`, {
+        method: 'PUT',
+        headers: { 'x-apikey': config.apiKey, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      });
+    } catch (error) {
+      if (neverSent(error))
+        return { failed: true, retryable: true, error: `trumpia: unreachable: ${errorText(error)}` };
+      return { unknown: `trumpia: no answer: ${errorText(error)}` };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (response.ok) return { unknown: `trumpia: answer cut short: ${errorText(error)}` };
+      text = '';
+    }
+    return answerOutcome(response.status, response.headers, text);
+  }
+
+  /** One report: a delivery report, null while in progress; throws when the answer is about the account. */
+  async function reportOf(message: SubmittedMessage, signal: AbortSignal): Promise<DeliveryReport | null> {
+    const response = await fetchFn(`${root}/report/${encodeURIComponent(message.providerMessageId)}`, {
+      method: 'GET',
+      headers: { 'x-apikey': config.apiKey, accept: 'application/json' },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    const text = await response.text();
+    const body = parsed(text);
+    if (body === null) throw new Error(`trumpia: report answered ${response.status}: ${text.slice(0, 200)}`);
+    const outcome = trumpiaReportOutcome(body);
+    if ('trouble' in outcome) throw new Error(`${outcome.trouble} (HTTP ${response.status})`);
+    if ('pending' in outcome) return null;
+    // Trumpia's report carries no time of its own: the store takes the time it learns of it.
+    return { providerMessageId: message.providerMessageId, status: outcome.status, error: outcome.error };
+  }
+
+  return {
+    name: options.name ?? TRUMPIA_PROVIDER,
+    submitBatchMax: options.submitBatchMax ?? TRUMPIA_SUBMIT_BATCH_MAX,
+    pollIntervalMs: options.pollIntervalMs ?? TRUMPIA_POLL_INTERVAL_MS,
+
+    async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
+      const attempts = new Array<Attempt>(batch.length);
+      await eachLimited(batch, concurrency, async (message, i) => {
+        const attempt = await send(message, signal);
+        attempts[i] = attempt;
+        remember(known, message.reference, knownAfter(attempt), TRUMPIA_KEPT_MAX);
+      });
+      const unknown: string[] = [];
+      let firstError = '';
+      const results = attempts.map((attempt, i) => {
+        if (!('unknown' in attempt)) return attempt;
+        unknown.push((batch[i] as OutgoingMessage).reference);
+        firstError ||= attempt.unknown;
+        return null;
+      });
+      if (unknown.length > 0) throw new TrumpiaOutcomeUnknownError(results, unknown, firstError);
+      return results as SubmitResult[];
+    },
+
+    async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
+      // Trumpia has no lookup by our reference: only what this process saw counts.
+      return references.map((reference) => known.get(reference) ?? { unknown: true });
+    },
+
+    async poll(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]> {
+      const reports: DeliveryReport[] = [];
+      const failures: string[] = [];
+      await eachLimited(submitted, concurrency, async (message) => {
+        // Out of time: what was learnt so far is returned, the rest is asked next round.
+        if (signal.aborted) return;
+        try {
+          const report = await reportOf(message, signal);
+          if (report) reports.push(report);
+        } catch (error) {
+          failures.push(errorText(error));
+        }
+      });
+      if (reports.length === 0 && failures.length > 0) {
+        throw new Error(`trumpia: ${failures.length} report queries failed (${failures[0]})`);
+      }
+      return reports;
+    },
+  };
+}
+
+/** For the registry: the adapter configured by TRUMPIA_BASE_URL, TRUMPIA_USERNAME and TRUMPIA_API_KEY. */
+export function trumpiaProviderFromConfig(config: ProviderConfig, clockUs: ClockUs): ProviderAdapter {
+  if (!config.trumpia)
+    throw new Error('trumpia is not configured (TRUMPIA_BASE_URL, TRUMPIA_USERNAME, TRUMPIA_API_KEY)');
+  return createTrumpiaProvider(config.trumpia, { clockUs });
+}

@@ -1,0 +1,396 @@
+// A scriptable Trumpia REST API on loopback for tests, benchmarks and development: direct SMS and its polled reports.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** What the report of a matching message finally says. */
+export type TrumpiaOutcome =
+  | { readonly sent: true }
+  /** `{"status":"failed","blocked_mobile":{"number":…}}`. */
+  | { readonly blocked: true }
+  /** `{"status":"failed"}` without more. */
+  | { readonly failed: true }
+  /** `{"status_code": code}`, e.g. MRME1054 (too long). */
+  | { readonly statusCode: string };
+
+export interface TrumpiaOutcomeRule {
+  /** Matched against the recipient's international digits ("1" + the 10 digits for country_code 1). */
+  readonly mobile: RegExp;
+  readonly outcome: TrumpiaOutcome;
+}
+
+/** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
+export interface TrumpiaScript {
+  /** Answer the next `requests` sends with HTTP `status` and take nothing: a 5xx, or 429 with `retryAfterS`. */
+  readonly fail?: {
+    readonly requests: number;
+    readonly status: number;
+    readonly retryAfterS?: number;
+    /** The body's status_code; default MPCE0301 (temporary fault) for a 5xx, none for a 429. */
+    readonly statusCode?: string | null;
+  };
+  /** Never answer the next `requests` sends; `accept` (default true): the message is taken anyway. */
+  readonly hang?: { readonly requests: number; readonly accept?: boolean };
+  /** Answer the next `requests` report queries with HTTP `status` and MPCE0301. */
+  readonly failReports?: { readonly requests: number; readonly status: number };
+  /** Refuse sends to matching recipients at once with MRME2001 (incorrectly formatted); null clears it. */
+  readonly rejectNumbers?: RegExp | null;
+  /** Report outcomes by recipient, first match wins; "sent" otherwise. */
+  readonly outcomes?: readonly TrumpiaOutcomeRule[];
+  /** How long a report stays "in progress" (MPCE4001) after acceptance. */
+  readonly reportDelayMs?: number;
+  /** After a final answer, answer MPCE4001 once more before the final one again (an out-of-order report). */
+  readonly regressOnce?: boolean;
+}
+
+export interface TrumpiaSimulatorOptions extends TrumpiaScript {
+  readonly host?: string;
+  readonly port?: number;
+  readonly username?: string;
+  readonly apiKey?: string;
+  /** Keep the requests read (up to RECEIVED_KEPT_MAX) in `received`; default true. */
+  readonly record?: boolean;
+}
+
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface TrumpiaStats {
+  sends: number;
+  accepted: number;
+  rejected: number;
+  unauthorized: number;
+  failed: number;
+  unanswered: number;
+  reportQueries: number;
+  /** Report queries answered MPCE4001. */
+  inProgressAnswers: number;
+  /** Report queries answered with a final outcome. */
+  finalAnswers: number;
+  /** Messages taken, by international digits: a test asserts "sent once" with it. */
+  readonly acceptedByRecipient: Map<string, number>;
+}
+
+export interface TrumpiaSimulator {
+  /** Base URL, for TRUMPIA_BASE_URL. */
+  readonly url: string;
+  readonly port: number;
+  readonly username: string;
+  readonly apiKey: string;
+  readonly stats: TrumpiaStats;
+  readonly received: readonly ReceivedRequest[];
+  script(script: TrumpiaScript): void;
+  /** The requests taken, in order, with the ids the simulator gave them. */
+  acceptedRequests(): { readonly requestId: string; readonly smsId: number; readonly recipient: string }[];
+  close(): Promise<void>;
+}
+
+export const TRUMPIA_SIMULATOR_DEFAULTS = {
+  username: 'smsgic',
+  apiKey: 'trumpia-api-key',
+  reportDelayMs: 0,
+  port: 9302,
+} as const;
+
+const RECEIVED_KEPT_MAX = 10_000;
+const BODY_BYTES_MAX = 1024 * 1024;
+/** Longest text the simulator passes; longer is reported as MRME1054 (Trumpia's own limit is UNCONFIRMED). */
+const MESSAGE_CHARS_MAX = 1_600;
+
+interface Held {
+  readonly requestId: string;
+  readonly smsId: number;
+  /** International digits. */
+  readonly recipient: string;
+  readonly acceptedAtMs: number;
+  readonly outcome: TrumpiaOutcome;
+  finalAnswers: number;
+  regressed: boolean;
+}
+
+function readBody(request: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= BODY_BYTES_MAX) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(bytes > BODY_BYTES_MAX ? null : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/**
+ * Checks a direct-SMS body as Trumpia documents it; a status_code refusing it, or the recipient's international
+ * digits. HTTP 400 for these refusals is the simulator's choice (UNCONFIRMED): Trumpia's clients read the body's code.
+ */
+function validate(body: string): { code: string } | { recipient: string; text: string } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    return { code: 'MPCE0801' };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { code: 'MPCE0801' };
+  const p = payload as Record<string, unknown>;
+  if (p.mobile_number === undefined || p.mobile_number === '') return { code: 'MRME2152' };
+  if (p.message === undefined || p.message === '') return { code: 'MRME2151' };
+  if (typeof p.message !== 'string') return { code: 'MPCE0801' };
+  const countryCode = p.country_code === undefined ? 1 : Number(p.country_code);
+  if (!Number.isSafeInteger(countryCode) || countryCode < 0) return { code: 'MRME2251' };
+  const mobile = String(p.mobile_number);
+  if (p.sender !== undefined && !/^\d{3,15}$/.test(String(p.sender))) return { code: 'MRME2552' };
+  if (countryCode === 1) {
+    if (!/^\d+$/.test(mobile)) return { code: 'MRME1052' };
+    if (mobile.length !== 10) return { code: 'MRME1051' };
+    if (/^[01]/.test(mobile)) return { code: 'MRME1053' };
+    return { recipient: `1${mobile}`, text: p.message };
+  }
+  if (countryCode === 0) {
+    // Country read from the number: E.164 with its "+".
+    if (!/^\+[1-9]\d{4,19}$/.test(mobile)) return { code: 'MRME2001' };
+    return { recipient: mobile.slice(1), text: p.message };
+  }
+  if (!/^\d{1,20}$/.test(mobile)) return { code: 'MRME1051' };
+  if (mobile.startsWith('0')) return { code: 'MRME1053' };
+  return { recipient: `${countryCode}${mobile}`, text: p.message };
+}
+
+function finalAnswer(held: Held): Record<string, unknown> {
+  const { outcome } = held;
+  if ('sent' in outcome) return { status: 'sent', request_id: held.requestId, sms_id: held.smsId };
+  if ('blocked' in outcome) return { status: 'failed', blocked_mobile: { number: held.recipient } };
+  if ('failed' in outcome) return { status: 'failed', request_id: held.requestId };
+  return { status_code: outcome.statusCode };
+}
+
+/** Starts a Trumpia API on loopback. */
+export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {}): Promise<TrumpiaSimulator> {
+  const username = options.username ?? TRUMPIA_SIMULATOR_DEFAULTS.username;
+  const apiKey = options.apiKey ?? TRUMPIA_SIMULATOR_DEFAULTS.apiKey;
+  const record = options.record ?? true;
+  const stats: TrumpiaStats = {
+    sends: 0,
+    accepted: 0,
+    rejected: 0,
+    unauthorized: 0,
+    failed: 0,
+    unanswered: 0,
+    reportQueries: 0,
+    inProgressAnswers: 0,
+    finalAnswers: 0,
+    acceptedByRecipient: new Map(),
+  };
+  const received: ReceivedRequest[] = [];
+  const held = new Map<string, Held>();
+  const sockets = new Set<Socket>();
+  let nextSmsId = 987_000_000;
+
+  let fail: { left: number; status: number; retryAfterS?: number; statusCode: string | null } | null = null;
+  let hang: { left: number; accept: boolean } | null = null;
+  let failReports: { left: number; status: number } | null = null;
+  let rejectNumbers: RegExp | null = null;
+  let outcomes: readonly TrumpiaOutcomeRule[] = [];
+  let reportDelayMs: number = TRUMPIA_SIMULATOR_DEFAULTS.reportDelayMs;
+  let regressOnce = false;
+
+  function apply(script: TrumpiaScript): void {
+    if (script.fail) {
+      const statusCode =
+        script.fail.statusCode !== undefined ? script.fail.statusCode : script.fail.status >= 500 ? 'MPCE0301' : null;
+      fail = {
+        left: script.fail.requests,
+        status: script.fail.status,
+        statusCode,
+        ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
+      };
+    }
+    if (script.hang) hang = { left: script.hang.requests, accept: script.hang.accept ?? true };
+    if (script.failReports) failReports = { left: script.failReports.requests, status: script.failReports.status };
+    if (script.rejectNumbers !== undefined) rejectNumbers = script.rejectNumbers;
+    if (script.outcomes !== undefined) outcomes = script.outcomes;
+    if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
+    if (script.regressOnce !== undefined) regressOnce = script.regressOnce;
+  }
+  apply(options);
+
+  function accept(recipient: string, text: string): Held {
+    const rule = outcomes.find((r) => r.mobile.test(recipient));
+    const outcome: TrumpiaOutcome =
+      text.length > MESSAGE_CHARS_MAX ? { statusCode: 'MRME1054' } : (rule?.outcome ?? { sent: true });
+    const message: Held = {
+      requestId: randomBytes(10).toString('hex'),
+      smsId: nextSmsId++,
+      recipient,
+      acceptedAtMs: Date.now(),
+      outcome,
+      finalAnswers: 0,
+      regressed: false,
+    };
+    held.set(message.requestId, message);
+    stats.accepted++;
+    stats.acceptedByRecipient.set(recipient, (stats.acceptedByRecipient.get(recipient) ?? 0) + 1);
+    return message;
+  }
+
+  function answerReport(response: ServerResponse, requestId: string): void {
+    stats.reportQueries++;
+    if (failReports && failReports.left > 0) {
+      failReports.left--;
+      sendJson(response, failReports.status, { status_code: 'MPCE0301' });
+      return;
+    }
+    const message = held.get(requestId);
+    if (!message) {
+      sendJson(response, 400, { status_code: 'MPRE2301' });
+      return;
+    }
+    const due = Date.now() - message.acceptedAtMs >= reportDelayMs;
+    const regress = regressOnce && message.finalAnswers > 0 && !message.regressed;
+    if (!due || regress) {
+      if (regress) message.regressed = true;
+      stats.inProgressAnswers++;
+      sendJson(response, 200, { status_code: 'MPCE4001' });
+      return;
+    }
+    message.finalAnswers++;
+    stats.finalAnswers++;
+    sendJson(response, 200, finalAnswer(message));
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (record && received.length < RECEIVED_KEPT_MAX) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      received.push({ method: request.method ?? '', path, headers, body: body ?? '' });
+    }
+    const match = /^\/rest\/v1\/([^/]+)\/(sms|report\/([^/]+))$/.exec(path);
+    if (!match) return sendJson(response, 404, { status_code: 'MPCE0801' });
+    const isSend = match[2] === 'sms';
+    if (isSend) stats.sends++;
+    if (decodeURIComponent(match[1] as string) !== username || request.headers['x-apikey'] !== apiKey) {
+      stats.unauthorized++;
+      return sendJson(response, 401, { status_code: 'MPCE0101' });
+    }
+    if (!isSend) {
+      if (request.method !== 'GET') return sendJson(response, 405, { status_code: 'MPCE0801' });
+      return answerReport(response, decodeURIComponent(match[3] as string));
+    }
+    if (request.method !== 'PUT') return sendJson(response, 405, { status_code: 'MPCE0801' });
+    if (body === null) return sendJson(response, 413, { status_code: 'MPCE0801' });
+    if (fail && fail.left > 0) {
+      fail.left--;
+      stats.failed++;
+      const headers: Record<string, string> =
+        fail.retryAfterS !== undefined ? { 'retry-after': `${fail.retryAfterS}` } : {};
+      return sendJson(response, fail.status, fail.statusCode ? { status_code: fail.statusCode } : {}, headers);
+    }
+    const checked = validate(body);
+    if ('code' in checked) {
+      stats.rejected++;
+      return sendJson(response, 400, { status_code: checked.code });
+    }
+    if (rejectNumbers?.test(checked.recipient)) {
+      stats.rejected++;
+      return sendJson(response, 400, { status_code: 'MRME2001' });
+    }
+    if (hang && hang.left > 0) {
+      hang.left--;
+      stats.unanswered++;
+      if (hang.accept) accept(checked.recipient, checked.text);
+      return; // Never answered: the socket is destroyed at close.
+    }
+    const message = accept(checked.recipient, checked.text);
+    return sendJson(response, 200, { request_id: message.requestId, sms_id: message.smsId });
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) sendJson(response, 500, { status_code: 'MPCE4002' });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    username,
+    apiKey,
+    stats,
+    received,
+    script: apply,
+    acceptedRequests: () =>
+      [...held.values()].map(({ requestId, smsId, recipient }) => ({ requestId, smsId, recipient })),
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: String(TRUMPIA_SIMULATOR_DEFAULTS.port) },
+      username: { type: 'string', default: TRUMPIA_SIMULATOR_DEFAULTS.username },
+      'api-key': { type: 'string', default: TRUMPIA_SIMULATOR_DEFAULTS.apiKey },
+      'report-delay-ms': { type: 'string', default: '2000' },
+    },
+  });
+  const simulator = await startTrumpiaSimulator({
+    host: values.host,
+    port: Number(values.port),
+    username: values.username,
+    apiKey: values['api-key'],
+    reportDelayMs: Number(values['report-delay-ms']),
+    record: false,
+  });
+  process.stdout.write(
+    `Trumpia simulator: TRUMPIA_BASE_URL=${simulator.url} TRUMPIA_USERNAME=${simulator.username} ` +
+      `TRUMPIA_API_KEY=${simulator.apiKey}\n`,
+  );
+  const stop = () => {
+    void simulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,107 @@
+// A sending routed to Infobip end to end: dispatcher, simulator, reports through the webhook, store, Completed.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createInfobipProvider, INFOBIP_PROVIDER } from '../../src/dispatch/providers/infobip/adapter.js';
+import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
+import { createRegistry } from '../../src/dispatch/registry.js';
+import { createRouter } from '../../src/dispatch/router.js';
+import { createDispatcher } from '../../src/dispatch/worker.js';
+import { installBodyParsers } from '../../src/http/body.js';
+import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
+import { auditLedger } from '../../src/store/ledger.js';
+import { listMessages } from '../../src/store/messages.js';
+import { applyReports } from '../../src/store/reports.js';
+import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { describeEachEngine } from '../support/databases.js';
+
+describeEachEngine('default sendings over Infobip', (engine) => {
+  let sim: InfobipSimulator;
+  let hook: FastifyInstance;
+  let hookUrl: string;
+
+  beforeAll(async () => {
+    sim = await startInfobipSimulator({ reportDelayMs: 0 });
+    hook = Fastify();
+    await installBodyParsers(hook, 1024 * 1024);
+    await infobipWebhook(hook, {
+      ingest: async (provider, reports) => {
+        await applyReports(
+          engine.db,
+          engine.db.nowUs(),
+          reports.map((report) => ({ provider, ...report })),
+        );
+      },
+      providers: { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      publicUrl: 'http://unused',
+    });
+    hookUrl = await hook.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await sim.close();
+    await hook.close();
+  });
+
+  it('completes on reports that beat the lost answer, repeated and out of order, sending each message once', async () => {
+    const db = engine.db;
+    const recipients = [
+      ...Array.from({ length: 40 }, (_, i) => numberEndingWith('7000', i)),
+      numberEndingWith('0001'),
+      numberEndingWith('0002'),
+      numberEndingWith('0003'),
+      numberEndingWith('0004'),
+    ];
+    // The first request's answer is lost after Infobip took it: the worker must find the messages in the logs.
+    sim.script({
+      silence: { requests: 1, process: true },
+      reject: { recipient: /0004$/ },
+      reportStatus: [
+        { recipient: /0001$/, status: 'UNDELIVERABLE_NOT_DELIVERED' },
+        { recipient: /0002$/, status: 'EXPIRED_EXPIRED' },
+        { recipient: /0003$/, status: 'REJECTED_NETWORK' },
+      ],
+      duplicateReports: 2,
+      outOfOrder: true,
+    });
+    const { accountId, sending } = await storedSending(db, recipients);
+    const adapter = createInfobipProvider(
+      { baseUrl: sim.url, apiKey: sim.apiKey },
+      { clockUs: () => db.nowUs(), publicUrl: hookUrl, timeoutMs: 300 },
+    );
+    const registry = createRegistry({ clockUs: () => db.nowUs(), adapters: [adapter] });
+    const router = createRouter(registry, { routes: [], defaultProviders: [INFOBIP_PROVIDER] });
+    const dispatcher = createDispatcher({ db, router, retry: { backoffBaseMs: 10, backoffCapMs: 50 } });
+
+    await eventually(
+      async () => {
+        await dispatcher.runOnce();
+        return (await statusOf(db, accountId, sending.id)) === 'Completed';
+      },
+      15_000,
+      'the sending to complete over Infobip',
+    );
+    await sim.reportsSettled();
+
+    const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1000 });
+    const statusByRecipient = new Map(messages.map((m) => [m.recipient, m.status]));
+    expect(statusByRecipient.get(numberEndingWith('0001'))).toBe('undelivered');
+    expect(statusByRecipient.get(numberEndingWith('0002'))).toBe('expired');
+    expect(statusByRecipient.get(numberEndingWith('0003'))).toBe('rejected');
+    expect(statusByRecipient.get(numberEndingWith('0004'))).toBe('rejected');
+    expect(messages.filter((m) => m.status === 'delivered')).toHaveLength(40);
+    for (const m of messages) {
+      expect(m.provider).toBe(INFOBIP_PROVIDER);
+      // Infobip's id is the one we gave: our message id.
+      if (m.status !== 'rejected' || m.providerMessageId !== null) expect(m.providerMessageId).toBe(String(m.id));
+    }
+    // Refused at submission: never accepted, so no provider id.
+    const refused = messages.find((m) => m.recipient === numberEndingWith('0004'));
+    expect(refused?.providerMessageId).toBeNull();
+
+    expect(sim.stats.silenced).toBe(1);
+    expect(sim.stats.logQueries).toBeGreaterThan(0);
+    expect(sim.duplicates()).toEqual([]);
+    expect(sim.stats.accepted).toBe(43);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+    await registry.close();
+  });
+});

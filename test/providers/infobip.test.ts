@@ -1,0 +1,450 @@
+// The Infobip adapter and webhook against the loopback simulator: the exact request, answers, faults, reports.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliveryReport, OutgoingMessage, SubmitResult } from '../../src/dispatch/provider.js';
+import {
+  createInfobipProvider,
+  INFOBIP_PROVIDER,
+  InfobipOutcomeUnknownError,
+  type InfobipProvider,
+  infobipBaseUrl,
+  infobipProviderFromConfig,
+} from '../../src/dispatch/providers/infobip/adapter.js';
+import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
+import {
+  infobipNotifyUrl,
+  infobipWebhookToken,
+  parseInfobipReports,
+  verifyInfobipToken,
+} from '../../src/dispatch/providers/infobip/webhook.js';
+import {
+  INFOBIP_REPORT_STATUS,
+  INFOBIP_STATUSES,
+  type InfobipStatusName,
+  infobipReportStatus,
+  infobipTimeUs,
+} from '../../src/dispatch/providers/infobip/wire.js';
+import { splitParts } from '../../src/domain/gsm.js';
+import type { ReportStatus } from '../../src/domain/status.js';
+import { systemClockUs } from '../../src/domain/time.js';
+import { installBodyParsers } from '../../src/http/body.js';
+import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
+import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const never = new AbortController().signal;
+
+function message(reference: number, recipient: string, text = 'Your code is 1234', sender = 'SMSgic'): OutgoingMessage {
+  const { encoding, parts } = splitParts(text);
+  return { reference: String(reference), recipient, sender, text, encoding, parts, attempt: 1 };
+}
+
+async function simulator(options: Parameters<typeof startInfobipSimulator>[0] = {}): Promise<InfobipSimulator> {
+  const sim = await startInfobipSimulator({ record: true, reportDelayMs: null, ...options });
+  cleanups.push(() => sim.close());
+  return sim;
+}
+
+function adapterFor(sim: InfobipSimulator, options: { publicUrl?: string; timeoutMs?: number; apiKey?: string } = {}) {
+  return createInfobipProvider(
+    { baseUrl: sim.url, apiKey: options.apiKey ?? sim.apiKey },
+    {
+      clockUs: systemClockUs,
+      ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    },
+  );
+}
+
+/** A Fastify app with the API's body parsers and the Infobip webhook, listening on loopback; reports recorded. */
+async function webhookApp(
+  apiKey: string,
+): Promise<{ app: FastifyInstance; url: string; ingested: DeliveryReport[]; warnings: string[] }> {
+  const ingested: DeliveryReport[] = [];
+  const warnings: string[] = [];
+  const app = Fastify({
+    logger: {
+      level: 'warn',
+      stream: { write: (line: string) => warnings.push(line) },
+    },
+  });
+  await installBodyParsers(app, 1024 * 1024);
+  const deps: WebhookDeps = {
+    ingest: async (provider, reports) => {
+      expect(provider).toBe(INFOBIP_PROVIDER);
+      ingested.push(...reports);
+    },
+    providers: { infobip: { baseUrl: 'https://example.api.infobip.com', apiKey } },
+    publicUrl: 'http://unused',
+  };
+  await infobipWebhook(app, deps);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  cleanups.push(() => app.close());
+  return { app, url, ingested, warnings };
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('Infobip adapter', () => {
+  it('sends a batch as one POST /sms/3/messages, grouped by sender and text, our ids as message ids', async () => {
+    const sim = await simulator();
+    const provider = adapterFor(sim, { publicUrl: 'https://smsgic.example/' });
+    const results = await provider.submit(
+      [message(101, '37120000001'), message(102, '37120000002'), message(103, '37120000003', 'Another text', 'Acme')],
+      never,
+    );
+    expect(results).toEqual([{ accepted: '101' }, { accepted: '102' }, { accepted: '103' }]);
+
+    expect(sim.received).toHaveLength(1);
+    const request = sim.received[0];
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe('/sms/3/messages');
+    expect(request?.headers.authorization).toBe(`App ${sim.apiKey}`);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers.accept).toBe('application/json');
+    const notifyUrl = `https://smsgic.example/webhooks/infobip?token=${infobipWebhookToken(sim.apiKey)}`;
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      messages: [
+        {
+          sender: 'SMSgic',
+          destinations: [
+            { to: '37120000001', messageId: '101' },
+            { to: '37120000002', messageId: '102' },
+          ],
+          content: { text: 'Your code is 1234' },
+          webhooks: { delivery: { url: notifyUrl }, contentType: 'application/json' },
+        },
+        {
+          sender: 'Acme',
+          destinations: [{ to: '37120000003', messageId: '103' }],
+          content: { text: 'Another text' },
+          webhooks: { delivery: { url: notifyUrl }, contentType: 'application/json' },
+        },
+      ],
+    });
+    expect(sim.stats.acceptedByMessageId).toEqual(
+      new Map([
+        ['101', 1],
+        ['102', 1],
+        ['103', 1],
+      ]),
+    );
+  });
+
+  it('reads INFOBIP_BASE_URL with or without a scheme, and is built from the configuration', () => {
+    expect(infobipBaseUrl('xyz12.api.infobip.com')).toBe('https://xyz12.api.infobip.com');
+    expect(infobipBaseUrl('http://127.0.0.1:8101/')).toBe('http://127.0.0.1:8101');
+    const provider = infobipProviderFromConfig(
+      { infobip: { baseUrl: 'xyz12.api.infobip.com', apiKey: 'k' } },
+      systemClockUs,
+      'https://smsgic.example',
+    );
+    expect(provider.name).toBe('infobip');
+    expect(provider.submitBatchMax).toBe(1000);
+    expect(() => infobipProviderFromConfig({}, systemClockUs)).toThrow(/INFOBIP_API_KEY/);
+  });
+
+  it('refuses for good the destinations Infobip rejects in its answer, and takes the others', async () => {
+    const sim = await simulator();
+    sim.script({ reject: { recipient: /0004$/ } });
+    const results = await adapterFor(sim).submit([message(1, '37120000001'), message(2, '37120000004')], never);
+    expect(results[0]).toEqual({ accepted: '1' });
+    expect(results[1]).toMatchObject({ failed: true, retryable: false });
+    expect((results[1] as { error: string }).error).toMatch(/REJECTED_DESTINATION \(REJECTED 52\)/);
+  });
+
+  it('matches answers by place and number when Infobip answers with ids of its own', async () => {
+    const sim = await simulator();
+    // The service's answer rewritten on the way back, as if Infobip had chosen the ids.
+    const ownIds: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const body = (await response.json()) as { messages: { messageId: string }[] };
+      for (const [i, m] of body.messages.entries()) m.messageId = `ib-${i}`;
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const provider = createInfobipProvider(
+      { baseUrl: sim.url, apiKey: sim.apiKey },
+      { clockUs: systemClockUs, fetch: ownIds },
+    );
+    const results = await provider.submit(
+      [message(1, '37120000001', 'a'), message(2, '37120000002', 'b'), message(3, '37120000003', 'a')],
+      never,
+    );
+    // Sent grouped by text: 1 and 3 first, then 2.
+    expect(results).toEqual([{ accepted: 'ib-0' }, { accepted: 'ib-2' }, { accepted: 'ib-1' }]);
+  });
+
+  it('keeps a destination refused for want of credit retryable: another provider may take it', async () => {
+    const sim = await simulator();
+    sim.script({ reject: { recipient: /0009$/, status: 'REJECTED_NOT_ENOUGH_CREDITS' } });
+    const [result] = await adapterFor(sim).submit([message(1, '37120000009')], never);
+    expect(result).toMatchObject({ failed: true, retryable: true });
+  });
+
+  it.each([
+    { status: 500, retryAfterS: undefined, retryAfterMs: undefined },
+    { status: 503, retryAfterS: 3, retryAfterMs: 3_000 },
+  ])('answers HTTP $status with retryable failures, taking nothing', async ({ status, retryAfterS, retryAfterMs }) => {
+    const sim = await simulator();
+    sim.script({ fail: { requests: 1, status, ...(retryAfterS !== undefined && { retryAfterS }) } });
+    const results = await adapterFor(sim).submit([message(1, '37120000001'), message(2, '37120000002')], never);
+    for (const result of results) {
+      expect(result).toMatchObject({ failed: true, retryable: true });
+      expect((result as { retryAfterMs?: number }).retryAfterMs).toBe(retryAfterMs);
+      expect((result as { error: string }).error).toContain(`HTTP ${status} E500`);
+    }
+    expect(sim.stats.accepted).toBe(0);
+  });
+
+  it('honours 429 with Retry-After', async () => {
+    const sim = await simulator();
+    sim.script({ throttle: { requests: 1, retryAfterS: 7 } });
+    const results = await adapterFor(sim).submit([message(1, '37120000001')], never);
+    expect(results).toEqual([
+      { failed: true, retryable: true, retryAfterMs: 7_000, error: 'infobip: HTTP 429 E429 Too many requests sent.' },
+    ]);
+  });
+
+  it('throws (outcome unknown) on a gateway error, since the request may have gone through', async () => {
+    const sim = await simulator();
+    sim.script({ fail: { requests: 1, status: 504 } });
+    await expect(adapterFor(sim).submit([message(1, '37120000001')], never)).rejects.toBeInstanceOf(
+      InfobipOutcomeUnknownError,
+    );
+  });
+
+  it('throws on a timeout after sending, and recheck then finds what Infobip took in its logs', async () => {
+    const sim = await simulator();
+    sim.script({ silence: { requests: 1, process: true } });
+    const provider = adapterFor(sim, { timeoutMs: 200 });
+    const error = await provider
+      .submit([message(11, '37120000001'), message(12, '37120000002')], never)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(InfobipOutcomeUnknownError);
+    expect((error as InfobipOutcomeUnknownError).references).toEqual(['11', '12']);
+
+    expect(await provider.recheck(['11', '12', '13'], never)).toEqual([
+      { found: '11' },
+      { found: '12' },
+      { absent: true },
+    ]);
+    const logs = sim.received.find((r) => r.url.startsWith('/sms/3/logs'));
+    expect(logs?.method).toBe('GET');
+    expect(logs?.url).toBe('/sms/3/logs?messageId=11&messageId=12&messageId=13&limit=1000');
+    expect(logs?.headers.authorization).toBe(`App ${sim.apiKey}`);
+  });
+
+  it('rechecks many references in look-ups within the documented 2,048 characters', async () => {
+    const sim = await simulator();
+    const references = Array.from({ length: 600 }, (_, i) => String(1_000_000 + i));
+    const results = await adapterFor(sim).recheck(references, never);
+    expect(results.every((r) => 'absent' in r)).toBe(true);
+    const lookUps = sim.received.filter((r) => r.url.startsWith('/sms/3/logs'));
+    expect(lookUps.length).toBeGreaterThan(1);
+    for (const lookUp of lookUps) {
+      const ids = new URL(lookUp.url, 'http://x').searchParams.getAll('messageId');
+      expect(ids.join(',').length).toBeLessThanOrEqual(2048);
+    }
+  });
+
+  it('refuses for good with a clear error when the API key is wrong (the service answers its own 401)', async () => {
+    const sim = await simulator();
+    const results = await adapterFor(sim, { apiKey: 'wrong' }).submit([message(1, '37120000001')], never);
+    expect(results).toEqual([
+      {
+        failed: true,
+        retryable: false,
+        error: 'infobip: the API key was refused (HTTP 401 E401 Invalid login details); check INFOBIP_API_KEY',
+      },
+    ]);
+    expect(sim.stats.unauthorized).toBe(1);
+  });
+
+  it('refuses only the messages a 400 names, and leaves the others retryable', async () => {
+    const sim = await simulator();
+    const results = await adapterFor(sim).submit(
+      [message(1, '37120000001', ' '), message(2, '37120000002', 'fine'), message(3, '37120000003', ' ')],
+      never,
+    );
+    expect(results[0]).toMatchObject({ failed: true, retryable: false });
+    expect((results[0] as { error: string }).error).toContain('messages[0].content.text must not be blank');
+    expect(results[1]).toMatchObject({ failed: true, retryable: true });
+    expect(results[2]).toMatchObject({ failed: true, retryable: false });
+    expect(sim.stats.accepted).toBe(0);
+  });
+
+  it('fails retryably when nothing listens (never sent) or no time is left', async () => {
+    const sim = await simulator();
+    const provider = adapterFor(sim);
+    await sim.close();
+    const [refused] = await provider.submit([message(1, '37120000001')], never);
+    expect(refused).toMatchObject({ failed: true, retryable: true });
+    expect((refused as { error: string }).error).toMatch(/ECONNREFUSED/);
+    const [late] = await provider.submit([message(2, '37120000002')], AbortSignal.abort());
+    expect(late).toEqual({ failed: true, retryable: true, error: 'infobip: not sent, no time left' });
+  });
+});
+
+describe('Infobip delivery reports', () => {
+  const expected: Record<InfobipStatusName, ReportStatus | null> = {
+    PENDING_WAITING_DELIVERY: null,
+    PENDING_ENROUTE: null,
+    PENDING_ACCEPTED: null,
+    DELIVERED_TO_OPERATOR: null,
+    DELIVERED_TO_HANDSET: 'delivered',
+    UNDELIVERABLE_REJECTED_OPERATOR: 'undelivered',
+    UNDELIVERABLE_NOT_DELIVERED: 'undelivered',
+    EXPIRED_EXPIRED: 'expired',
+    EXPIRED_DLR_UNKNOWN: 'expired',
+    REJECTED_NETWORK: 'rejected',
+    REJECTED_NOT_ENOUGH_CREDITS: 'rejected',
+    REJECTED_DESTINATION: 'rejected',
+  };
+
+  it.each(Object.entries(expected))('maps %s to %s', (name, status) => {
+    const documented = INFOBIP_STATUSES[name as InfobipStatusName];
+    expect(INFOBIP_REPORT_STATUS[name as InfobipStatusName]).toBe(status);
+    expect(infobipReportStatus(documented)).toBe(status);
+  });
+
+  it('maps statuses it does not know by their group, and ignores unknown groups', () => {
+    expect(infobipReportStatus({ groupId: 3, groupName: 'DELIVERED', name: 'DELIVERED_SOMEHOW' })).toBe('delivered');
+    expect(infobipReportStatus({ groupId: 2, groupName: '', name: 'NEW_UNDELIVERABLE' })).toBe('undelivered');
+    expect(infobipReportStatus({ groupId: 0, groupName: 'ACCEPTED', name: 'ACCEPTED' })).toBeNull();
+    expect(infobipReportStatus({ groupId: 9, groupName: 'SOMETHING', name: 'ELSE' })).toBeNull();
+  });
+
+  it('reads Infobip dates with their offset', () => {
+    expect(infobipTimeUs('2025-03-01T10:00:04.000+0000')).toBe(Date.UTC(2025, 2, 1, 10, 0, 4) * 1000);
+    expect(infobipTimeUs('2025-03-01T12:00:04.250+0200')).toBe(Date.UTC(2025, 2, 1, 10, 0, 4, 250) * 1000);
+    expect(infobipTimeUs('yesterday')).toBeNull();
+  });
+
+  it('reads the documented report body, v2 items included', () => {
+    const outcome = parseInfobipReports({
+      results: [
+        {
+          bulkId: 'b-77',
+          messageId: 'm-1',
+          to: '41790000001',
+          from: 'AcmeCo',
+          sentAt: '2025-03-01T10:00:00.000+0000',
+          doneAt: '2025-03-01T10:00:04.000+0000',
+          smsCount: 1,
+          mccMnc: '22801',
+          callbackData: 'ord-9',
+          price: { pricePerMessage: 0.01, currency: 'EUR' },
+          status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' },
+          error: { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', permanent: false },
+        },
+        {
+          messageId: 'm-2',
+          to: '41790000002',
+          status: { groupId: 2, groupName: 'UNDELIVERABLE', id: 9, name: 'UNDELIVERABLE_NOT_DELIVERED' },
+          error: { groupId: 1, groupName: 'HANDSET_ERRORS', id: 27, name: 'EC_ABSENT_SUBSCRIBER', permanent: false },
+        },
+        {
+          messageId: 'm-3',
+          to: '41790000003',
+          status: { groupId: 1, groupName: 'PENDING', id: 7, name: 'PENDING_ENROUTE' },
+        },
+      ],
+    });
+    expect(outcome).toEqual({
+      ok: true,
+      notFinal: 1,
+      reports: [
+        {
+          providerMessageId: 'm-1',
+          status: 'delivered',
+          error: null,
+          reportedAtUs: Date.UTC(2025, 2, 1, 10, 0, 4) * 1000,
+        },
+        {
+          providerMessageId: 'm-2',
+          status: 'undelivered',
+          error: 'infobip: UNDELIVERABLE_NOT_DELIVERED, EC_ABSENT_SUBSCRIBER',
+          reportedAtUs: null,
+        },
+      ],
+    });
+    expect(parseInfobipReports({ results: [{ to: '1' }] })).toMatchObject({ ok: false, refusal: 'payload' });
+    expect(parseInfobipReports([])).toMatchObject({ ok: false, refusal: 'payload' });
+  });
+
+  it('derives the notify URL token from the API key and checks it in constant time', () => {
+    const token = infobipWebhookToken('key-1');
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect(infobipWebhookToken('key-2')).not.toBe(token);
+    expect(infobipNotifyUrl('https://smsgic.example/', 'key-1')).toBe(
+      `https://smsgic.example/webhooks/infobip?token=${token}`,
+    );
+    expect(verifyInfobipToken(token, 'key-1')).toBe(true);
+    expect(verifyInfobipToken(token, 'key-2')).toBe(false);
+    expect(verifyInfobipToken(undefined, 'key-1')).toBe(false);
+    expect(verifyInfobipToken(['a'], 'key-1')).toBe(false);
+  });
+
+  it('takes the reports the simulator posts to the notify URL, mapped to our statuses', async () => {
+    const sim = await simulator({ reportDelayMs: 0 });
+    sim.script({ reportStatus: [{ recipient: /0001$/, status: 'UNDELIVERABLE_NOT_DELIVERED' }] });
+    const hook = await webhookApp(sim.apiKey);
+    const provider: InfobipProvider = adapterFor(sim, { publicUrl: hook.url });
+    const results: readonly SubmitResult[] = await provider.submit(
+      [message(21, '37120000001'), message(22, '37120000002')],
+      never,
+    );
+    expect(results).toEqual([{ accepted: '21' }, { accepted: '22' }]);
+    await sim.reportsSettled();
+    await waitFor(() => hook.ingested.length === 2, 'two reports');
+    const byId = new Map(hook.ingested.map((r) => [r.providerMessageId, r]));
+    expect(byId.get('21')).toMatchObject({
+      status: 'undelivered',
+      error: expect.stringContaining('EC_ABSENT_SUBSCRIBER'),
+    });
+    expect(byId.get('22')).toMatchObject({ status: 'delivered', error: null });
+    expect(byId.get('22')?.reportedAtUs).toBeGreaterThan(0);
+    expect(sim.stats.reportsDelivered).toBe(2);
+  });
+
+  it('refuses a forged report with 401 and a warning, and an unreadable one with 400', async () => {
+    const hook = await webhookApp('the-key');
+    const body = {
+      results: [{ messageId: '1', to: '1', status: INFOBIP_STATUSES.DELIVERED_TO_HANDSET }],
+    };
+    const forged = await hook.app.inject({ method: 'POST', url: '/webhooks/infobip?token=guess', payload: body });
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json()).toEqual({ message: 'Invalid signature.' });
+    const unsigned = await hook.app.inject({ method: 'POST', url: '/webhooks/infobip', payload: body });
+    expect(unsigned.statusCode).toBe(401);
+    const otherKey = await hook.app.inject({
+      method: 'POST',
+      url: `/webhooks/infobip?token=${infobipWebhookToken('another-key')}`,
+      payload: body,
+    });
+    expect(otherKey.statusCode).toBe(401);
+    expect(hook.ingested).toEqual([]);
+    expect(hook.warnings.join('')).toContain('delivery report refused');
+
+    const token = infobipWebhookToken('the-key');
+    const unreadable = await hook.app.inject({
+      method: 'POST',
+      url: `/webhooks/infobip?token=${token}`,
+      payload: { results: 'no' },
+    });
+    expect(unreadable.statusCode).toBe(400);
+    const genuine = await hook.app.inject({ method: 'POST', url: `/webhooks/infobip?token=${token}`, payload: body });
+    expect(genuine.statusCode).toBe(200);
+    expect(hook.ingested).toEqual([{ providerMessageId: '1', status: 'delivered', error: null, reportedAtUs: null }]);
+  });
+});
