@@ -1,9 +1,9 @@
 // API tokens: created once in plain text, stored as a SHA-256 hash, checked on every request.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
-import type { ApiTokensTable } from './schema.js';
+import type { AccountsTable, ApiTokensTable } from './schema.js';
 import { US_PER_MS } from './time.js';
 import { intFrom, intOrNull } from './values.js';
 
@@ -85,6 +85,39 @@ export async function createToken(
   return { id: intFrom(row.id), token, prefix };
 }
 
+type AuthenticationRow = Selectable<AccountsTable> & {
+  token_id: number | string;
+  token_revoked_at_us: number | string | null;
+  token_expires_at_us: number | string | null;
+  token_last_used_at_us: number | string | null;
+};
+
+/**
+ * The SQL of the token-and-account lookup, compiled once per database: it runs on every API request, where building
+ * and compiling the query each time would cost more than the query itself.
+ */
+const authenticationSqlByDb = new WeakMap<Db, string>();
+
+function authenticationSql(db: Db): string {
+  let text = authenticationSqlByDb.get(db);
+  if (text === undefined) {
+    text = db.kysely
+      .selectFrom('api_tokens as t')
+      .innerJoin('accounts as a', 'a.id', 't.account_id')
+      .selectAll('a')
+      .select([
+        't.id as token_id',
+        't.revoked_at_us as token_revoked_at_us',
+        't.expires_at_us as token_expires_at_us',
+        't.last_used_at_us as token_last_used_at_us',
+      ])
+      .where('t.token_sha256', '=', '')
+      .compile().sql;
+    authenticationSqlByDb.set(db, text);
+  }
+  return text;
+}
+
 export interface AuthenticatedAccount extends Authenticated {
   readonly account: Account;
 }
@@ -95,18 +128,10 @@ export interface AuthenticatedAccount extends Authenticated {
  */
 export async function authenticateAccount(db: Db, token: string): Promise<AuthenticatedAccount | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const row = await db.kysely
-    .selectFrom('api_tokens as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .selectAll('a')
-    .select([
-      't.id as token_id',
-      't.revoked_at_us as token_revoked_at_us',
-      't.expires_at_us as token_expires_at_us',
-      't.last_used_at_us as token_last_used_at_us',
-    ])
-    .where('t.token_sha256', '=', tokenSha256(token))
-    .executeTakeFirst();
+  const result = await db.kysely.executeQuery<AuthenticationRow>(
+    CompiledQuery.raw(authenticationSql(db), [tokenSha256(token)]),
+  );
+  const row = result.rows[0];
   if (!row || row.token_revoked_at_us !== null) return null;
   const nowUs = db.nowUs();
   if (row.token_expires_at_us !== null && intFrom(row.token_expires_at_us) <= nowUs) return null;
