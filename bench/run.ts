@@ -14,6 +14,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
   operators: { title: 'Operator prefix lookup', load: () => import('./operators.bench.js') },
   pricing: { title: 'Pricing (quote of a sending)', load: () => import('./pricing.bench.js') },
   dispatch: { title: 'Dispatch (stored sending → every message final)', load: () => import('./dispatch.bench.js') },
+  'dispatch-overhead': {
+    title: 'Dispatch: cost per message of an HTTP provider route over the sandbox',
+    load: () => import('./dispatch-overhead.bench.js'),
+  },
   http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
   providers: {
     title: 'Provider adapters against their simulators',

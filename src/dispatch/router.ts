@@ -1,7 +1,9 @@
 // Which provider takes a message: the sending's type, or for `default` an ordered route table with failover.
+import type { ClockUs } from '../domain/time.js';
 import type { RoutePlan } from '../store/dispatch-queue.js';
 import type { SendingType } from '../store/sendings.js';
 import type { ProviderAdapter } from './provider.js';
+import { type CircuitPolicy, ProviderHealth, type ProviderHealthState } from './provider-health.js';
 import { SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
 import type { ProviderRegistry } from './registry.js';
 
@@ -23,15 +25,30 @@ export interface RouteTable {
 }
 
 export interface Router {
-  /** The ordered providers a message may go to; empty when none is configured for its type. */
+  /** The ordered providers a message may go to, as configured (whatever their health); empty when none serves it. */
   providersFor(message: RoutedMessage): readonly string[];
-  /** The provider of attempt `attempt` (from 1); null when none serves the message. */
+  /**
+   * The provider of attempt `attempt` (from 1); null when none serves the message. A `default` message's route skips
+   * providers whose circuit is open (all of them open: the route as configured); a named type keeps its provider.
+   */
   providerFor(message: RoutedMessage, attempt: number): string | null;
   adapter(name: string): ProviderAdapter | undefined;
   /** Every adapter a route or a type can reach (for polling and throttles). */
   adapters(): readonly ProviderAdapter[];
-  /** The same choices as data, for the lease statement to record each message's provider as it leases. */
+  /** The same choices as data, as they stand now, for the lease statement to record each message's provider. */
   plan(): RoutePlan;
+  /** The providers' circuit breakers, which the worker tells of each hand-over call. */
+  readonly circuits: ProviderHealth;
+  /** Each used provider's circuit, for logs and metrics. */
+  health(): readonly ProviderHealthState[];
+}
+
+export interface RouterOptions {
+  /** The circuits' clock; default the system's. Tests pass a fake one. */
+  readonly clockUs?: ClockUs;
+  readonly circuit?: Partial<CircuitPolicy>;
+  /** Circuits shared with another router (else the router makes its own). */
+  readonly circuits?: ProviderHealth;
 }
 
 const NAMED_TYPES: readonly SendingType[] = ['infobip', 'twilio', 'messente', 'trumpia'];
@@ -53,7 +70,11 @@ export function defaultRouteTable(registry: ProviderRegistry): RouteTable {
   return { routes: [], defaultProviders: registry.unavailable.length > 0 ? [] : [SANDBOX_PROVIDER] };
 }
 
-export function createRouter(registry: ProviderRegistry, table: RouteTable = defaultRouteTable(registry)): Router {
+export function createRouter(
+  registry: ProviderRegistry,
+  table: RouteTable = defaultRouteTable(registry),
+  options: RouterOptions = {},
+): Router {
   for (const route of table.routes) {
     if (route.providers.length === 0) throw new Error(`the route of MCC ${route.mcc} has no provider`);
   }
@@ -89,23 +110,42 @@ export function createRouter(registry: ProviderRegistry, table: RouteTable = def
   };
   const reachable = new Set<string>([...table.defaultProviders, ...table.routes.flatMap((r) => r.providers)]);
   for (const name of registry.names()) reachable.add(name);
+  const circuits =
+    options.circuits ??
+    new ProviderHealth({
+      ...(options.clockUs && { clockUs: options.clockUs }),
+      ...(options.circuit && { policy: options.circuit }),
+    });
+  /**
+   * A `default` route's providers that take traffic now. When every one is open the route stays as configured: its
+   * messages are then held back by the worker until a circuit lets them through, rather than failed for want of one.
+   */
+  const live = (providers: readonly string[]): readonly string[] => {
+    if (providers.length < 2) return providers;
+    const up = providers.filter((name) => circuits.routable(name));
+    return up.length > 0 ? up : providers;
+  };
   return {
     providersFor,
     providerFor(message, attempt) {
-      const list = providersFor(message);
+      const configured = providersFor(message);
+      const list = message.type === 'default' ? live(configured) : configured;
       if (list.length === 0) return null;
       return list[(attempt - 1) % list.length] ?? null;
     },
     adapter: (name) => registry.get(name),
     adapters: () => [...reachable].flatMap((name) => registry.get(name) ?? []),
+    // Built on each lease, so that the lease statement itself records the provider that is up at that moment.
     plan: () => ({
       byType: named,
       byNetwork: [...byNetwork].map(([key, providers]) => {
         const [mcc = '', mnc = ''] = key.split(':');
-        return { mcc, mnc, providers };
+        return { mcc, mnc, providers: live(providers) };
       }),
-      byCountry: [...byCountry].map(([mcc, providers]) => ({ mcc, providers })),
-      defaults: table.defaultProviders,
+      byCountry: [...byCountry].map(([mcc, providers]) => ({ mcc, providers: live(providers) })),
+      defaults: live(table.defaultProviders),
     }),
+    circuits,
+    health: () => circuits.snapshot(),
   };
 }

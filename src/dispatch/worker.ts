@@ -29,13 +29,13 @@ import {
   type LeasedMessage,
   leaseDueMessages,
   lookAtAwaitingReports,
-  type RoutePlan,
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../store/dispatch-queue.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
 import { type CallbackPolicy, type Fetch, postCallback } from './callbacks.js';
 import {
+  backoffMs,
   emptyOutcomes,
   HAND_OVER_UNCONFIRMED,
   hasOutcomes,
@@ -45,7 +45,8 @@ import {
   sortRecheckResults,
   sortSubmitResults,
 } from './outcomes.js';
-import type { OutgoingMessage, ProviderAdapter, RecheckResult } from './provider.js';
+import { isAccepted, type OutgoingMessage, type ProviderAdapter, type RecheckResult } from './provider.js';
+import type { CircuitChange } from './provider-health.js';
 import type { Router } from './router.js';
 import { ProviderThrottle, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
 
@@ -144,7 +145,6 @@ class DispatchEngine implements Dispatcher {
   readonly workerId: string;
   readonly #db: Db;
   readonly #router: Router;
-  readonly #plan: RoutePlan;
   readonly #clockUs: ClockUs;
   readonly #batchSize: number;
   readonly #concurrency: number;
@@ -168,7 +168,6 @@ class DispatchEngine implements Dispatcher {
   constructor(options: WorkerOptions) {
     this.#db = options.db;
     this.#router = options.router;
-    this.#plan = options.router.plan();
     this.#clockUs = options.clockUs ?? (() => options.db.nowUs());
     this.workerId = options.workerId ?? defaultWorkerId();
     this.#batchSize = intIn(options.batchSize, DISPATCH_BATCH_DEFAULT, 1, DISPATCH_BATCH_MAX, 'batchSize');
@@ -202,6 +201,25 @@ class DispatchEngine implements Dispatcher {
     this.#log = options.logger ?? SILENT;
     this.#sleep = options.sleep ?? realSleep;
     this.#throttleLimits = options.throttles ?? {};
+    options.router.circuits.onChange((change) => this.#logCircuit(change));
+  }
+
+  #logCircuit(change: CircuitChange): void {
+    const fields = {
+      provider: change.provider,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      ...(change.coolDownMs !== undefined && { coolDownMs: change.coolDownMs }),
+      ...(change.lastError && { lastError: change.lastError }),
+    };
+    if (change.to === 'open') {
+      this.#log.warn(fields, 'provider circuit open: default routes skip it, its own type waits');
+    } else if (change.to === 'half-open') {
+      this.#log.info(fields, 'provider circuit half-open: a probe batch goes next');
+    } else {
+      this.#log.info(fields, 'provider circuit closed: traffic resumes');
+    }
   }
 
   get stopping(): boolean {
@@ -288,7 +306,8 @@ class DispatchEngine implements Dispatcher {
     return leaseDueMessages(
       this.#db,
       { workerId: this.workerId, nowUs: this.#clockUs(), leaseUs: this.#leaseUs, limit: this.#batchSize },
-      this.#plan,
+      // Planned anew each time: providers whose circuit is open drop out of `default` routes while it stays open.
+      this.#router.plan(),
     );
   }
 
@@ -325,7 +344,7 @@ class DispatchEngine implements Dispatcher {
     lease: Lease,
     adapter: ProviderAdapter,
     throttle: ProviderThrottle,
-    chunk: readonly LeasedMessage[],
+    leased: readonly LeasedMessage[],
     split: ReadonlyMap<number, ReturnType<typeof splitParts>>,
   ): Promise<void> {
     const lastStartUs = lease.expiresAtUs - this.#leaseMarginUs;
@@ -333,14 +352,23 @@ class DispatchEngine implements Dispatcher {
       this.#stop.signal,
       AbortSignal.timeout(Math.max(0, (lastStartUs - this.#clockUs()) / US_PER_MS)),
     ]);
-    const release = await throttle.acquire(chunk.length, waitLimit);
+    const release = await throttle.acquire(leased.length, waitLimit);
     const startUs = this.#clockUs();
     if (!release || this.stopping || startUs >= lastStartUs) {
       release?.();
-      await this.#record({ released: chunk.map((m) => m.id) });
+      await this.#record({ released: leased.map((m) => m.id) });
       return;
     }
     const outcomes = emptyOutcomes();
+    // Asked as late as possible: a call that finished while this one waited for its throttle may have opened it.
+    const pass = this.#router.circuits.pass(adapter.name, leased.length);
+    const chunk = leased.slice(0, pass.messages);
+    if (pass.messages < leased.length) this.#holdBack(lease, adapter.name, leased.slice(pass.messages), outcomes);
+    if (chunk.length === 0) {
+      release();
+      await this.#record(outcomes);
+      return;
+    }
     try {
       const batch = chunk.map((m): OutgoingMessage => {
         const sending = lease.sendings.get(m.sendingId);
@@ -361,8 +389,13 @@ class DispatchEngine implements Dispatcher {
       );
       try {
         const results = await adapter.submit(batch, callLimit);
+        // Told before the results are sorted: a retry then routes around a circuit this call has just opened.
+        const answered = results.length === 0 || results.some((r) => isAccepted(r) || !r.retryable);
+        const refusal = results.find((r) => !isAccepted(r));
+        pass.settle(answered ? 'up' : 'down', refusal && !isAccepted(refusal) ? refusal.error : undefined);
         sortSubmitResults(chunk, results, this.#context(adapter, lease), outcomes);
       } catch (error) {
+        pass.settle('down', errorText(error));
         this.#log.warn(
           { provider: adapter.name, messages: chunk.length, err: errorText(error) },
           'submit outcome unknown; asking the provider',
@@ -371,9 +404,38 @@ class DispatchEngine implements Dispatcher {
         sortRecheckResults(chunk, results, this.#context(adapter, lease), outcomes, 'retry');
       }
     } finally {
+      // Settled already unless the batch could not be built (no call made, nothing learnt of the provider).
+      pass.settle(null);
       release();
     }
     await this.#record(outcomes);
+  }
+
+  /**
+   * Messages a circuit did not let through: never handed over, so nothing can be sent twice. A `default` message whose
+   * route now has another provider up is released (attempt not counted) and the next lease records that provider;
+   * one of a named type, or of a route whose every provider is open, waits until the circuit may let it through (at
+   * least the usual backoff), as a retry: a provider that stays down thus fails its messages after attemptsMax waits.
+   */
+  #holdBack(lease: Lease, provider: string, held: readonly LeasedMessage[], into: OutcomeLists): void {
+    const circuits = this.#router.circuits;
+    const nowUs = this.#clockUs();
+    const untilUs = circuits.heldUntilUs(provider);
+    const error = `${provider}: not sent, its circuit is ${circuits.state(provider)}`;
+    for (const m of held) {
+      const sending = lease.sendings.get(m.sendingId);
+      const now = sending
+        ? this.#router.providerFor({ type: sending.type, mcc: m.mcc, mnc: m.mnc }, m.attempt)
+        : m.provider;
+      if (now !== null && now !== m.provider) {
+        into.released.push(m.id);
+      } else if (m.attempt >= this.#retry.attemptsMax) {
+        into.final.push({ id: m.id, status: 'failed', error: `${error} (after ${m.attempt} attempts)` });
+      } else {
+        const backoffUs = Math.round(backoffMs(m.attempt, this.#retry) * US_PER_MS);
+        into.retry.push({ id: m.id, nextAttemptAtUs: Math.max(untilUs, nowUs + backoffUs), error });
+      }
+    }
   }
 
   /** Asks the provider about references; null when it cannot be asked or the asking fails (it cannot tell). */

@@ -58,3 +58,16 @@ export const CALLBACK_BACKOFF_BASE_MS = 1_000;
 export const CALLBACK_BACKOFF_CAP_MS = 60 * 60 * 1000;
 export const CALLBACK_TIMEOUT_MS = 10_000;
 export const CALLBACK_BATCH_MAX = 100;
+
+/**
+ * A provider's circuit breaker (per worker process): this many failed hand-over calls in a row (a timeout, a lost
+ * answer, or every message of the call refused retryably), the first of them at most the window ago, open it.
+ */
+export const PROVIDER_CIRCUIT_FAILURES_TO_OPEN = 5;
+export const PROVIDER_CIRCUIT_FAILURE_WINDOW_MS = 60_000;
+/** How long an open circuit keeps traffic away: the base at first, doubled after each failed probe, never more than the cap. */
+export const PROVIDER_CIRCUIT_COOL_DOWN_BASE_MS = 15_000;
+export const PROVIDER_CIRCUIT_COOL_DOWN_CAP_MS = 5 * 60 * 1000;
+/** Messages a half-open circuit lets through as its probe; how long messages held back meanwhile wait. */
+export const PROVIDER_CIRCUIT_PROBE_MESSAGES_MAX = 10;
+export const PROVIDER_CIRCUIT_PROBE_WAIT_MS = 1_000;

@@ -1,6 +1,6 @@
 // Builders for the dispatch tests: sendings to chosen numbers, a fake clock, routers over the sandbox and fakes.
-
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
+import type { CircuitPolicy } from '../../src/dispatch/provider-health.js';
 import { createMemorySandboxUpstream, type SandboxUpstream } from '../../src/dispatch/providers/sandbox/upstream.js';
 import { createRegistry } from '../../src/dispatch/registry.js';
 import { createRouter, type Router, type RouteTable } from '../../src/dispatch/router.js';
@@ -110,6 +110,7 @@ export function routerWith(
     readonly reportDelayMs?: number;
     readonly adapters?: readonly ProviderAdapter[];
     readonly table?: RouteTable;
+    readonly circuit?: Partial<CircuitPolicy>;
   } = {},
 ): Router {
   const registry = createRegistry({
@@ -120,7 +121,8 @@ export function routerWith(
     },
     ...(options.adapters && { adapters: options.adapters }),
   });
-  return createRouter(registry, options.table);
+  // The circuits run on the same clock as the dispatcher, so that a fake clock also moves their cool-downs.
+  return createRouter(registry, options.table, { clockUs, ...(options.circuit && { circuit: options.circuit }) });
 }
 
 /** Polls `check` until it holds or `timeoutMs` passes (for tests that run real worker loops or processes). */
