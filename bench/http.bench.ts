@@ -138,7 +138,6 @@ async function serveWithoutDatabase(): Promise<void> {
   const served: Partial<ApiServices> = {
     authenticate: async () => account,
     databaseReachable: async () => true,
-    balanceMinor: async () => 4_500_000,
   };
   // Every other service (the interface grows with the API) rejects: this server only answers GET /balance.
   const services = new Proxy(served, { get: (target, name) => Reflect.get(target, name) ?? unused }) as ApiServices;

@@ -68,7 +68,6 @@ export interface ApiServices {
   authenticate(token: string): Promise<AuthenticatedAccount | null>;
   /** Whether the database answers; for GET /status. */
   databaseReachable(): Promise<boolean>;
-  balanceMinor(accountId: number): Promise<number>;
   listSenders(accountId: number): Promise<readonly { id: number; sender: string }[]>;
   countryExists(countryId: number): Promise<boolean>;
   listRates(accountId: number, filters: RateFilters): Promise<readonly RateView[]>;

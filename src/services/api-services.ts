@@ -8,7 +8,6 @@ import type { ApiServices, AuthenticatedAccount, SendingSummary } from '../http/
 import { countryExists } from '../store/countries.js';
 import type { Db } from '../store/db.js';
 import { databaseReachable } from '../store/health.js';
-import { getBalance } from '../store/ledger.js';
 import { listMessages } from '../store/messages.js';
 import { listRates, rateRows } from '../store/rates.js';
 import { findUsableSender, listApprovedSenders } from '../store/senders.js';
@@ -103,10 +102,6 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     databaseReachable: () => databaseReachable(db),
-
-    async balanceMinor(accountId) {
-      return (await getBalance(db, accountId)) ?? 0;
-    },
 
     async listSenders(accountId) {
       return (await listApprovedSenders(db, accountId)).map((s) => ({ id: s.id, sender: s.name }));
