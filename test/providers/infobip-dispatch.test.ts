@@ -1,18 +1,15 @@
 // A sending routed to Infobip end to end: dispatcher, simulator, reports through the webhook, store, Completed.
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createInfobipProvider, INFOBIP_PROVIDER } from '../../src/dispatch/providers/infobip/adapter.js';
 import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
-import { createRegistry } from '../../src/dispatch/registry.js';
-import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { installBodyParsers } from '../../src/http/body.js';
 import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
-import { applyReports } from '../../src/store/reports.js';
-import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { numberEndingWith, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
+import { dispatchUntilCompleted, routerOver, storingWebhook } from './support.js';
 
 describeEachEngine('default sendings over Infobip', (engine) => {
   let sim: InfobipSimulator;
@@ -21,20 +18,12 @@ describeEachEngine('default sendings over Infobip', (engine) => {
 
   beforeAll(async () => {
     sim = await startInfobipSimulator({ reportDelayMs: 0 });
-    hook = Fastify();
-    await installBodyParsers(hook, 1024 * 1024);
-    await infobipWebhook(hook, {
-      ingest: async (provider, reports) => {
-        await applyReports(
-          engine.db,
-          engine.db.nowUs(),
-          reports.map((report) => ({ provider, ...report })),
-        );
-      },
-      providers: { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
-      publicUrl: 'http://unused',
-    });
-    hookUrl = await hook.listen({ host: '127.0.0.1', port: 0 });
+    ({ app: hook, url: hookUrl } = await storingWebhook(
+      engine.db,
+      infobipWebhook,
+      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      { publicUrl: 'http://unused' },
+    ));
   });
   afterAll(async () => {
     await sim.close();
@@ -67,15 +56,13 @@ describeEachEngine('default sendings over Infobip', (engine) => {
       { baseUrl: sim.url, apiKey: sim.apiKey },
       { clockUs: () => db.nowUs(), publicUrl: hookUrl, timeoutMs: 300 },
     );
-    const registry = createRegistry({ clockUs: () => db.nowUs(), adapters: [adapter] });
-    const router = createRouter(registry, { routes: [], defaultProviders: [INFOBIP_PROVIDER] });
+    const { registry, router } = routerOver(adapter, () => db.nowUs());
     const dispatcher = createDispatcher({ db, router, retry: { backoffBaseMs: 10, backoffCapMs: 50 } });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       15_000,
       'the sending to complete over Infobip',
     );

@@ -1,7 +1,6 @@
 // The Infobip adapter and webhook against the loopback simulator: the exact request, answers, faults, reports.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryReport, OutgoingMessage, SubmitResult } from '../../src/dispatch/provider.js';
+import { describe, expect, it } from 'vitest';
+import type { SubmitResult } from '../../src/dispatch/provider.js';
 import {
   createInfobipProvider,
   INFOBIP_PROVIDER,
@@ -24,28 +23,17 @@ import {
   infobipReportStatus,
   infobipTimeUs,
 } from '../../src/dispatch/providers/infobip/wire.js';
-import { splitParts } from '../../src/domain/gsm.js';
 import type { ReportStatus } from '../../src/domain/status.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { installBodyParsers } from '../../src/http/body.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
 import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
+import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook, waitFor } from './support.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const never = new AbortController().signal;
-
-function message(reference: number, recipient: string, text = 'Your code is 1234', sender = 'SMSgic'): OutgoingMessage {
-  const { encoding, parts } = splitParts(text);
-  return { reference: String(reference), recipient, sender, text, encoding, parts, attempt: 1 };
-}
+const defer = deferredCleanups();
+const message = outgoing;
 
 async function simulator(options: Parameters<typeof startInfobipSimulator>[0] = {}): Promise<InfobipSimulator> {
   const sim = await startInfobipSimulator({ record: true, reportDelayMs: null, ...options });
-  cleanups.push(() => sim.close());
+  defer(() => sim.close());
   return sim;
 }
 
@@ -61,38 +49,14 @@ function adapterFor(sim: InfobipSimulator, options: { publicUrl?: string; timeou
 }
 
 /** A Fastify app with the API's body parsers and the Infobip webhook, listening on loopback; reports recorded. */
-async function webhookApp(
-  apiKey: string,
-): Promise<{ app: FastifyInstance; url: string; ingested: DeliveryReport[]; warnings: string[] }> {
-  const ingested: DeliveryReport[] = [];
-  const warnings: string[] = [];
-  const app = Fastify({
-    logger: {
-      level: 'warn',
-      stream: { write: (line: string) => warnings.push(line) },
-    },
-  });
-  await installBodyParsers(app, 1024 * 1024);
-  const deps: WebhookDeps = {
-    ingest: async (provider, reports) => {
-      expect(provider).toBe(INFOBIP_PROVIDER);
-      ingested.push(...reports);
-    },
+function webhookApp(apiKey: string): Promise<RecordingWebhook> {
+  return recordingWebhook({
+    provider: INFOBIP_PROVIDER,
+    install: infobipWebhook,
     providers: { infobip: { baseUrl: 'https://example.api.infobip.com', apiKey } },
     publicUrl: 'http://unused',
-  };
-  await infobipWebhook(app, deps);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  cleanups.push(() => app.close());
-  return { app, url, ingested, warnings };
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    defer,
+  });
 }
 
 describe('Infobip adapter', () => {

@@ -1,20 +1,15 @@
 // A sending over Messente end to end: dispatcher → adapter → simulator → signed DLRs → webhook → store → Completed.
-import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMessenteProvider } from '../../src/dispatch/providers/messente/adapter.js';
 import { type MessenteSimulator, startMessenteSimulator } from '../../src/dispatch/providers/messente/simulator.js';
-import { createRegistry } from '../../src/dispatch/registry.js';
-import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { installBodyParsers } from '../../src/http/body.js';
-import { installErrorHandling } from '../../src/http/errors.js';
 import { messenteWebhook } from '../../src/http/routes/webhooks/messente.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
-import { applyReports } from '../../src/store/reports.js';
-import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { numberEndingWith, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
+import { dispatchUntilCompleted, routerOver, storingWebhook } from './support.js';
 
 describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
   let sim: MessenteSimulator;
@@ -34,23 +29,12 @@ describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
         { to: /0003$/, status: 'REJECTD', err: 9 },
       ],
     });
-    const db = engine.db;
-    app = Fastify();
-    installErrorHandling(app);
-    await installBodyParsers(app, 1024 * 1024);
-    await messenteWebhook(app, {
-      ingest: async (provider, reports) => {
-        await applyReports(
-          db,
-          db.nowUs(),
-          reports.map((report) => ({ provider, ...report })),
-        );
-      },
-      providers: { messente: { baseUrl: sim.url, username: sim.username, password: sim.password } },
-      publicUrl: '',
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    publicUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    ({ app, url: publicUrl } = await storingWebhook(
+      engine.db,
+      messenteWebhook,
+      { messente: { baseUrl: sim.url, username: sim.username, password: sim.password } },
+      { publicUrl: '', errorHandling: true },
+    ));
   });
   afterAll(async () => {
     await sim.close();
@@ -64,10 +48,7 @@ describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
       { baseUrl: sim.url, username: sim.username, password: sim.password },
       { clockUs, publicUrl },
     );
-    const router = createRouter(createRegistry({ clockUs, adapters: [adapter] }), {
-      routes: [],
-      defaultProviders: ['messente'],
-    });
+    const { router } = routerOver(adapter, clockUs);
     const suffixes = ['7000', '0001', '0002', '0003', '0004'];
     const recipients = Array.from({ length: 40 }, (_, i) => numberEndingWith(suffixes[i % 5] as string, i));
     const { accountId, sending } = await storedSending(db, recipients);
@@ -75,11 +56,10 @@ describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
     sim.script({ fail: { requests: 3, status: 503 } });
     const dispatcher = createDispatcher({ db, router, retry: { backoffBaseMs: 10, backoffCapMs: 50 } });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       20_000,
       'the sending to complete over Messente',
     );
@@ -115,19 +95,15 @@ describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
       // Polled often here, so that the report wait is checked soon (polls find no status: none is reported).
       { clockUs, publicUrl, timeoutMs: 1_000, pollIntervalMs: 100 },
     );
-    const router = createRouter(createRegistry({ clockUs, adapters: [adapter] }), {
-      routes: [],
-      defaultProviders: ['messente'],
-    });
+    const { router } = routerOver(adapter, clockUs);
     const recipients = Array.from({ length: 10 }, (_, i) => numberEndingWith('8000', i));
     const { accountId, sending } = await storedSending(db, recipients);
     const dispatcher = createDispatcher({ db, router, reportWaitMaxMs: 1_000 });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       20_000,
       'the sending to complete after the lost answer',
     );

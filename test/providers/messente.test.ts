@@ -1,31 +1,20 @@
 // The Messente adapter against its simulator on loopback: the exact request, ids, and every scripted failure's mapping.
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage, SubmitResult } from '../../src/dispatch/provider.js';
+import { retryAfterMs as retryAfterMsOf } from '../../src/dispatch/providers/http/transport.js';
 import {
   createMessenteProvider,
   MessenteOutcomeUnknownError,
   messenteProviderFromConfig,
-  retryAfterMsOf,
 } from '../../src/dispatch/providers/messente/adapter.js';
 import { type MessenteSimulator, startMessenteSimulator } from '../../src/dispatch/providers/messente/simulator.js';
 import { systemClockUs } from '../../src/domain/time.js';
+import { closedPort, never, outgoing } from './support.js';
 
 const PUBLIC_URL = 'https://smsgic.example';
 
-function message(recipient: string, reference = recipient, text = 'Your code is 1234'): OutgoingMessage {
-  return { reference, recipient, sender: 'SMSgic', text, encoding: 'GSM-7', parts: [text], attempt: 1 };
-}
-
-const never = () => new AbortController().signal;
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+function message(recipient: string, reference = recipient, text?: string): OutgoingMessage {
+  return outgoing(reference, recipient, text);
 }
 
 describe('Messente adapter', () => {
@@ -47,7 +36,7 @@ describe('Messente adapter', () => {
 
   it('posts one omnimessage per recipient exactly as Omnichannel documents it', async () => {
     const before = sim.received.length;
-    const results = await adapter().submit([message('37120000001')], never());
+    const results = await adapter().submit([message('37120000001')], never);
 
     const request = sim.received[before];
     expect(request?.method).toBe('POST');
@@ -70,7 +59,7 @@ describe('Messente adapter', () => {
   it('leaves dlr_url out without PUBLIC_URL, and accepts a base URL spelled with /v1 as the SDKs do', async () => {
     const before = sim.received.length;
     const provider = createMessenteProvider({ ...config(), baseUrl: `${sim.url}/v1/` }, { clockUs: systemClockUs });
-    await provider.submit([message('37120000002')], never());
+    await provider.submit([message('37120000002')], never);
     expect(sim.received[before]?.path).toBe('/v1/omnimessage');
     expect(JSON.parse(sim.received[before]?.body ?? '{}')).not.toHaveProperty('dlr_url');
   });
@@ -79,7 +68,7 @@ describe('Messente adapter', () => {
     const recipients = Array.from({ length: 60 }, (_, i) => `3712100${String(i).padStart(4, '0')}`);
     const results = await adapter().submit(
       recipients.map((r) => message(r)),
-      never(),
+      never,
     );
     const ids = new Map(sim.acceptedMessages().map((m) => [m.to, m.messageId]));
     expect(results).toEqual(recipients.map((r) => ({ accepted: ids.get(`+${r}`) })));
@@ -88,7 +77,7 @@ describe('Messente adapter', () => {
 
   it('maps a 5xx to a retryable failure', async () => {
     sim.script({ fail: { requests: 1, status: 503 } });
-    const [result] = await adapter().submit([message('37120000010')], never());
+    const [result] = await adapter().submit([message('37120000010')], never);
     expect(result).toMatchObject({ failed: true, retryable: true });
     expect((result as { error: string }).error).toContain('server error (503)');
     expect(sim.stats.acceptedByRecipient.get('37120000010')).toBeUndefined();
@@ -96,7 +85,7 @@ describe('Messente adapter', () => {
 
   it('maps a 429 to a retryable failure that carries Retry-After', async () => {
     sim.script({ fail: { requests: 1, status: 429, retryAfterS: 7 } });
-    const [result] = await adapter().submit([message('37120000011')], never());
+    const [result] = await adapter().submit([message('37120000011')], never);
     expect(result).toEqual({
       failed: true,
       retryable: true,
@@ -107,7 +96,7 @@ describe('Messente adapter', () => {
 
   it('refuses an invalid number for good with the 400 error body (code 105 at payload[to])', async () => {
     sim.script({ rejectNumbers: /0013$/ });
-    const results = await adapter().submit([message('37120000013'), message('37120000014')], never());
+    const results = await adapter().submit([message('37120000013'), message('37120000014')], never);
     expect(results[0]).toEqual({
       failed: true,
       retryable: false,
@@ -118,7 +107,7 @@ describe('Messente adapter', () => {
 
   it('refuses every message with a misconfiguration error on bad credentials (401)', async () => {
     const provider = createMessenteProvider({ ...config(), password: 'wrong' }, { clockUs: systemClockUs });
-    const results = await provider.submit([message('37120000015')], never());
+    const results = await provider.submit([message('37120000015')], never);
     expect(results[0]).toMatchObject({ failed: true, retryable: false });
     const error = (results[0] as { error: string }).error;
     expect(error).toContain('authentication refused (401)');
@@ -131,10 +120,10 @@ describe('Messente adapter', () => {
     // One lane: the hung request is the first one read, the other waits for it.
     const provider = adapter({ timeoutMs: 500, concurrency: 1 });
     const batch = [message('37120000020', 'r-20'), message('37120000021', 'r-21')];
-    const thrown = await provider.submit(batch, never()).catch((error: unknown) => error);
+    const thrown = await provider.submit(batch, never).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(MessenteOutcomeUnknownError);
     expect((thrown as MessenteOutcomeUnknownError).unknownReferences).toEqual(['r-20']);
-    const rechecked = await provider.recheck?.(['r-20', 'r-21', 'r-never'], never());
+    const rechecked = await provider.recheck?.(['r-20', 'r-21', 'r-never'], never);
     expect(rechecked?.[0]).toEqual({ unknown: true });
     expect(rechecked?.[1]).toHaveProperty('found');
     expect(rechecked?.[2]).toEqual({ unknown: true });
@@ -148,7 +137,7 @@ describe('Messente adapter', () => {
       { baseUrl: `http://127.0.0.1:${port}`, username: 'u', password: 'p' },
       { clockUs: systemClockUs },
     );
-    const [unreachable] = (await down.submit([message('37120000030')], never())) as SubmitResult[];
+    const [unreachable] = (await down.submit([message('37120000030')], never)) as SubmitResult[];
     expect(unreachable).toMatchObject({ failed: true, retryable: true });
     expect((unreachable as { error: string }).error).toContain('ECONNREFUSED');
 
@@ -165,7 +154,7 @@ describe('Messente adapter', () => {
   it('polls the status endpoint for reports that no webhook brought', async () => {
     sim.script({ dlrDelayMs: 0, outcomes: [{ to: /0041$/, status: 'FAILED', err: 3, error: 'Invalid number' }] });
     const provider = adapter({ publicUrl: '' });
-    const results = await provider.submit([message('37120000040'), message('37120000041')], never());
+    const results = await provider.submit([message('37120000040'), message('37120000041')], never);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const submitted = results.map((r, i) => ({
       reference: `p-${i}`,
@@ -173,7 +162,7 @@ describe('Messente adapter', () => {
       recipient: '',
       submittedAtUs: 0,
     }));
-    const reports = await provider.poll?.(submitted, never());
+    const reports = await provider.poll?.(submitted, never);
     expect(reports).toHaveLength(2);
     expect(reports).toEqual(
       expect.arrayContaining([
@@ -196,7 +185,7 @@ describe('Messente adapter', () => {
     const before = sim.received.length;
     const provider = messenteProviderFromConfig({ messente: config() }, systemClockUs, PUBLIC_URL);
     expect(provider.name).toBe('messente');
-    await provider.submit([message('37120000050')], never());
+    await provider.submit([message('37120000050')], never);
     expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBe(`${PUBLIC_URL}/webhooks/messente`);
   });
 

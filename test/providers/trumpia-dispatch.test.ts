@@ -2,14 +2,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTrumpiaProvider } from '../../src/dispatch/providers/trumpia/adapter.js';
 import { startTrumpiaSimulator, type TrumpiaSimulator } from '../../src/dispatch/providers/trumpia/simulator.js';
-import { createRegistry } from '../../src/dispatch/registry.js';
-import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
-import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { numberEndingWith, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
+import { dispatchUntilCompleted, routerOver } from './support.js';
 
 describeEachEngine('sendings over Trumpia with reports by polling', (engine) => {
   let sim: TrumpiaSimulator;
@@ -39,10 +38,7 @@ describeEachEngine('sendings over Trumpia with reports by polling', (engine) => 
       { baseUrl: sim.url, username: sim.username, apiKey: sim.apiKey },
       { clockUs, pollIntervalMs: 50 },
     );
-    const router = createRouter(createRegistry({ clockUs, adapters: [adapter] }), {
-      routes: [],
-      defaultProviders: ['trumpia'],
-    });
+    const { router } = routerOver(adapter, clockUs);
     const suffixes = ['7000', '0001', '0003', '0004', '0005'];
     const recipients = Array.from({ length: 40 }, (_, i) => numberEndingWith(suffixes[i % 5] as string, i));
     const { accountId, sending } = await storedSending(db, recipients);
@@ -54,11 +50,10 @@ describeEachEngine('sendings over Trumpia with reports by polling', (engine) => 
       retry: { backoffBaseMs: 10, backoffCapMs: 50 },
     });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       20_000,
       'the sending to complete over Trumpia',
     );

@@ -1,7 +1,6 @@
 // The Trumpia adapter against its simulator on loopback: the exact request, ids, failures, and polled reports.
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingMessage, SubmittedMessage } from '../../src/dispatch/provider.js';
+import type { SubmittedMessage } from '../../src/dispatch/provider.js';
 import {
   createTrumpiaProvider,
   TrumpiaOutcomeUnknownError,
@@ -9,28 +8,10 @@ import {
 } from '../../src/dispatch/providers/trumpia/adapter.js';
 import { startTrumpiaSimulator, type TrumpiaSimulator } from '../../src/dispatch/providers/trumpia/simulator.js';
 import { systemClockUs } from '../../src/domain/time.js';
+import { closedPort, never, outgoing } from './support.js';
 
 function message(recipient: string, options: { reference?: string; sender?: string; text?: string } = {}) {
-  const text = options.text ?? 'Your code is 1234';
-  return {
-    reference: options.reference ?? recipient,
-    recipient,
-    sender: options.sender ?? 'SMSgic',
-    text,
-    encoding: 'GSM-7',
-    parts: [text],
-    attempt: 1,
-  } satisfies OutgoingMessage;
-}
-
-const never = () => new AbortController().signal;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return outgoing(options.reference ?? recipient, recipient, options.text, options.sender);
 }
 
 describe('Trumpia adapter', () => {
@@ -51,7 +32,7 @@ describe('Trumpia adapter', () => {
 
   it('PUTs a direct SMS exactly as the REST API documents it, E.164 with country_code 0 outside North America', async () => {
     const before = sim.received.length;
-    const results = await adapter().submit([message('37120000001')], never());
+    const results = await adapter().submit([message('37120000001')], never);
     const request = sim.received[before];
     expect(request?.method).toBe('PUT');
     expect(request?.path).toBe('/rest/v1/smsgic/sms');
@@ -65,7 +46,7 @@ describe('Trumpia adapter', () => {
 
   it('sends a North American number as 10 digits with country_code 1, and a numeric sender as given', async () => {
     const before = sim.received.length;
-    await adapter().submit([message('12025550123', { sender: '+15550001' })], never());
+    await adapter().submit([message('12025550123', { sender: '+15550001' })], never);
     expect(sim.received[before]?.body).toBe(
       '{"mobile_number":"2025550123","country_code":1,"message":"Your code is 1234","sender":"15550001"}',
     );
@@ -76,7 +57,7 @@ describe('Trumpia adapter', () => {
     const recipients = Array.from({ length: 60 }, (_, i) => `4479000${String(i).padStart(5, '0')}`);
     const results = await adapter().submit(
       recipients.map((r) => message(r)),
-      never(),
+      never,
     );
     const ids = new Map(sim.acceptedRequests().map((r) => [r.recipient, r.requestId]));
     expect(results).toEqual(recipients.map((r) => ({ accepted: ids.get(r) })));
@@ -85,20 +66,20 @@ describe('Trumpia adapter', () => {
 
   it('maps a 5xx and MPCE0301 (temporary fault) to retryable failures', async () => {
     sim.script({ fail: { requests: 1, status: 503 } });
-    const [temporary] = await adapter().submit([message('37120000010')], never());
+    const [temporary] = await adapter().submit([message('37120000010')], never);
     expect(temporary).toEqual({
       failed: true,
       retryable: true,
       error: 'trumpia: MPCE0301 temporary fault, retry in a few moments',
     });
     sim.script({ fail: { requests: 1, status: 502, statusCode: null } });
-    const [bare] = await adapter().submit([message('37120000011')], never());
+    const [bare] = await adapter().submit([message('37120000011')], never);
     expect(bare).toEqual({ failed: true, retryable: true, error: 'trumpia: server error (502): {}' });
   });
 
   it('maps a 429 to a retryable failure that carries Retry-After', async () => {
     sim.script({ fail: { requests: 1, status: 429, retryAfterS: 3 } });
-    const [result] = await adapter().submit([message('37120000012')], never());
+    const [result] = await adapter().submit([message('37120000012')], never);
     expect(result).toEqual({
       failed: true,
       retryable: true,
@@ -110,7 +91,7 @@ describe('Trumpia adapter', () => {
   it('refuses invalid numbers for good: MRME codes of the send answer', async () => {
     sim.script({ rejectNumbers: /0013$/ });
     // 1 + a 10-digit number starting with 1: Trumpia refuses it (MRME1053).
-    const results = await adapter().submit([message('37120000013'), message('11025550123')], never());
+    const results = await adapter().submit([message('37120000013'), message('11025550123')], never);
     expect(results).toEqual([
       { failed: true, retryable: false, error: 'trumpia: MRME2001 the mobile number is incorrectly formatted' },
       {
@@ -123,7 +104,7 @@ describe('Trumpia adapter', () => {
 
   it('refuses for good with a clear error when the account has no credits (MPCE3201)', async () => {
     sim.script({ fail: { requests: 1, status: 400, statusCode: 'MPCE3201' } });
-    const [result] = await adapter().submit([message('37120000014')], never());
+    const [result] = await adapter().submit([message('37120000014')], never);
     expect(result).toEqual({
       failed: true,
       retryable: false,
@@ -133,14 +114,14 @@ describe('Trumpia adapter', () => {
 
   it('refuses every message with a misconfiguration error on bad credentials (MPCE0101)', async () => {
     const wrong = createTrumpiaProvider({ ...config(), apiKey: 'wrong' }, { clockUs: systemClockUs });
-    const [result] = await wrong.submit([message('37120000015')], never());
+    const [result] = await wrong.submit([message('37120000015')], never);
     expect(result).toEqual({
       failed: true,
       retryable: false,
       error: 'trumpia: MPCE0101 the request failed to be authenticated: check TRUMPIA_USERNAME and TRUMPIA_API_KEY',
     });
     const stranger = createTrumpiaProvider({ ...config(), username: 'someone' }, { clockUs: systemClockUs });
-    expect((await stranger.submit([message('37120000016')], never()))[0]).toMatchObject({ retryable: false });
+    expect((await stranger.submit([message('37120000016')], never))[0]).toMatchObject({ retryable: false });
     expect(sim.stats.acceptedByRecipient.get('37120000015')).toBeUndefined();
   });
 
@@ -148,10 +129,10 @@ describe('Trumpia adapter', () => {
     sim.script({ hang: { requests: 1 } });
     const provider = adapter({ timeoutMs: 500, concurrency: 1 });
     const batch = [message('37120000020', { reference: 'r-20' }), message('37120000021', { reference: 'r-21' })];
-    const thrown = await provider.submit(batch, never()).catch((error: unknown) => error);
+    const thrown = await provider.submit(batch, never).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(TrumpiaOutcomeUnknownError);
     expect((thrown as TrumpiaOutcomeUnknownError).unknownReferences).toEqual(['r-20']);
-    const rechecked = await provider.recheck?.(['r-20', 'r-21'], never());
+    const rechecked = await provider.recheck?.(['r-20', 'r-21'], never);
     expect(rechecked?.[0]).toEqual({ unknown: true });
     expect(rechecked?.[1]).toHaveProperty('found');
     expect(sim.stats.acceptedByRecipient.get('37120000020')).toBe(1);
@@ -163,7 +144,7 @@ describe('Trumpia adapter', () => {
       { baseUrl: `http://127.0.0.1:${port}`, username: 'u', apiKey: 'k' },
       { clockUs: systemClockUs },
     );
-    const [unreachable] = await down.submit([message('37120000030')], never());
+    const [unreachable] = await down.submit([message('37120000030')], never);
     expect(unreachable).toMatchObject({ failed: true, retryable: true });
     const sends = sim.stats.sends;
     const [late] = await adapter().submit([message('37120000031')], AbortSignal.abort());
@@ -179,14 +160,14 @@ describe('Trumpia adapter', () => {
     const provider = trumpiaProviderFromConfig({ trumpia: config() }, systemClockUs);
     expect(provider.name).toBe('trumpia');
     expect(provider.poll).toBeTypeOf('function');
-    expect((await provider.submit([message('37120000040')], never()))[0]).toHaveProperty('accepted');
+    expect((await provider.submit([message('37120000040')], never))[0]).toHaveProperty('accepted');
   });
 
   describe('reports by polling', () => {
     async function submitted(recipients: readonly string[]): Promise<SubmittedMessage[]> {
       const results = await adapter().submit(
         recipients.map((r) => message(r, { text: r.endsWith('9') ? 'x'.repeat(1601) : 'Hi' })),
-        never(),
+        never,
       );
       return results.map((r, i) => ({
         reference: `p-${i}`,
@@ -200,7 +181,7 @@ describe('Trumpia adapter', () => {
       sim.script({ reportDelayMs: 60_000 });
       const [one] = await submitted(['37120000050']);
       const before = sim.received.length;
-      expect(await adapter().poll?.([one as SubmittedMessage], never())).toEqual([]);
+      expect(await adapter().poll?.([one as SubmittedMessage], never)).toEqual([]);
       const request = sim.received[before];
       expect(request?.method).toBe('GET');
       expect(request?.path).toBe(`/rest/v1/smsgic/report/${one?.providerMessageId}`);
@@ -217,7 +198,7 @@ describe('Trumpia adapter', () => {
         ],
       });
       const messages = await submitted(['37120000060', '37120000061', '37120000062', '37120000063', '37120000069']);
-      const reports = await adapter().poll?.(messages, never());
+      const reports = await adapter().poll?.(messages, never);
       const byId = new Map(reports?.map((r) => [r.providerMessageId, r]));
       expect(messages.map((m) => byId.get(m.providerMessageId))).toEqual([
         // "sent" is Trumpia's last word: no handset receipt follows, so it stands for delivered.
@@ -245,17 +226,17 @@ describe('Trumpia adapter', () => {
       sim.script({ regressOnce: true });
       const messages = await submitted(['37120000070']);
       const provider = adapter();
-      expect(await provider.poll?.(messages, never())).toHaveLength(1);
-      expect(await provider.poll?.(messages, never())).toEqual([]);
-      expect(await provider.poll?.(messages, never())).toHaveLength(1);
+      expect(await provider.poll?.(messages, never)).toHaveLength(1);
+      expect(await provider.poll?.(messages, never)).toEqual([]);
+      expect(await provider.poll?.(messages, never)).toHaveLength(1);
     });
 
     it('fails a poll that learnt nothing because Trumpia answered with an account error', async () => {
       const messages = await submitted(['37120000080']);
       sim.script({ failReports: { requests: 1, status: 503 } });
-      await expect(adapter().poll?.(messages, never())).rejects.toThrow('MPCE0301');
+      await expect(adapter().poll?.(messages, never)).rejects.toThrow('MPCE0301');
       const wrong = createTrumpiaProvider({ ...config(), apiKey: 'wrong' }, { clockUs: systemClockUs });
-      await expect(wrong.poll?.(messages, never())).rejects.toThrow('MPCE0101');
+      await expect(wrong.poll?.(messages, never)).rejects.toThrow('MPCE0101');
     });
   });
 });

@@ -1,18 +1,15 @@
 // A sending routed to Twilio end to end: dispatcher, simulator, signed callbacks through the webhook, store, Completed.
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTwilioProvider, TWILIO_PROVIDER } from '../../src/dispatch/providers/twilio/adapter.js';
 import { startTwilioSimulator, type TwilioSimulator } from '../../src/dispatch/providers/twilio/simulator.js';
-import { createRegistry } from '../../src/dispatch/registry.js';
-import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { installBodyParsers } from '../../src/http/body.js';
 import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
-import { applyReports } from '../../src/store/reports.js';
-import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { numberEndingWith, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
+import { dispatchUntilCompleted, routerOver, storingWebhook } from './support.js';
 
 describeEachEngine('default sendings over Twilio', (engine) => {
   let sim: TwilioSimulator;
@@ -21,22 +18,9 @@ describeEachEngine('default sendings over Twilio', (engine) => {
 
   beforeAll(async () => {
     sim = await startTwilioSimulator({ callbackDelayMs: 0 });
-    hook = Fastify();
-    await installBodyParsers(hook, 1024 * 1024);
-    await twilioWebhook(hook, {
-      ingest: async (provider, reports) => {
-        await applyReports(
-          engine.db,
-          engine.db.nowUs(),
-          reports.map((report) => ({ provider, ...report })),
-        );
-      },
-      providers: { twilio: { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken } },
-      get publicUrl() {
-        return publicUrl;
-      },
-    });
-    publicUrl = await hook.listen({ host: '127.0.0.1', port: 0 });
+    ({ app: hook, url: publicUrl } = await storingWebhook(engine.db, twilioWebhook, {
+      twilio: { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken },
+    }));
   });
   afterAll(async () => {
     await sim.close();
@@ -67,15 +51,13 @@ describeEachEngine('default sendings over Twilio', (engine) => {
       { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken },
       { clockUs: () => db.nowUs(), publicUrl },
     );
-    const registry = createRegistry({ clockUs: () => db.nowUs(), adapters: [adapter] });
-    const router = createRouter(registry, { routes: [], defaultProviders: [TWILIO_PROVIDER] });
+    const { registry, router } = routerOver(adapter, () => db.nowUs());
     const dispatcher = createDispatcher({ db, router, retry: { backoffBaseMs: 10, backoffCapMs: 50 } });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       15_000,
       'the sending to complete over Twilio',
     );
@@ -116,15 +98,13 @@ describeEachEngine('default sendings over Twilio', (engine) => {
       { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken },
       { clockUs: () => db.nowUs(), publicUrl, timeoutMs: 300, requestsInFlightMax: 1 },
     );
-    const registry = createRegistry({ clockUs: () => db.nowUs(), adapters: [adapter] });
-    const router = createRouter(registry, { routes: [], defaultProviders: [TWILIO_PROVIDER] });
+    const { registry, router } = routerOver(adapter, () => db.nowUs());
     const dispatcher = createDispatcher({ db, router, reportWaitMaxMs: 1_500 });
 
-    await eventually(
-      async () => {
-        await dispatcher.runOnce();
-        return (await statusOf(db, accountId, sending.id)) === 'Completed';
-      },
+    await dispatchUntilCompleted(
+      dispatcher,
+      db,
+      { accountId, sendingId: sending.id },
       15_000,
       'the sending to complete',
     );

@@ -1,8 +1,6 @@
 // The Twilio adapter and webhook against the loopback simulator: the exact request, answers, faults, signed callbacks.
 import { createHmac } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryReport, OutgoingMessage } from '../../src/dispatch/provider.js';
+import { describe, expect, it } from 'vitest';
 import {
   createTwilioProvider,
   TWILIO_PROVIDER,
@@ -23,28 +21,17 @@ import {
   type TwilioMessageStatus,
   twilioReportStatus,
 } from '../../src/dispatch/providers/twilio/wire.js';
-import { splitParts } from '../../src/domain/gsm.js';
 import type { ReportStatus } from '../../src/domain/status.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { installBodyParsers } from '../../src/http/body.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
 import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook, waitFor } from './support.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const never = new AbortController().signal;
-
-function message(reference: number, recipient: string, text = 'Your code is 1234', sender = 'SMSgic'): OutgoingMessage {
-  const { encoding, parts } = splitParts(text);
-  return { reference: String(reference), recipient, sender, text, encoding, parts, attempt: 1 };
-}
+const defer = deferredCleanups();
+const message = outgoing;
 
 async function simulator(options: Parameters<typeof startTwilioSimulator>[0] = {}): Promise<TwilioSimulator> {
   const sim = await startTwilioSimulator({ record: true, callbackDelayMs: null, ...options });
-  cleanups.push(() => sim.close());
+  defer(() => sim.close());
   return sim;
 }
 
@@ -64,36 +51,13 @@ function adapterFor(
 }
 
 /** A Fastify app with the API's body parsers and the Twilio webhook, on loopback; PUBLIC_URL is its own address. */
-async function webhookApp(
-  authToken: string,
-): Promise<{ app: FastifyInstance; url: string; ingested: DeliveryReport[]; warnings: string[] }> {
-  const ingested: DeliveryReport[] = [];
-  const warnings: string[] = [];
-  const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => warnings.push(line) } } });
-  await installBodyParsers(app, 1024 * 1024);
-  let publicUrl = 'http://127.0.0.1';
-  const deps: WebhookDeps = {
-    ingest: async (provider, reports) => {
-      expect(provider).toBe(TWILIO_PROVIDER);
-      ingested.push(...reports);
-    },
+function webhookApp(authToken: string): Promise<RecordingWebhook> {
+  return recordingWebhook({
+    provider: TWILIO_PROVIDER,
+    install: twilioWebhook,
     providers: { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken } },
-    get publicUrl() {
-      return publicUrl;
-    },
-  };
-  await twilioWebhook(app, deps);
-  publicUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  cleanups.push(() => app.close());
-  return { app, url: publicUrl, ingested, warnings };
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    defer,
+  });
 }
 
 describe('Twilio adapter', () => {

@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
-import { describeFailure, failedBeforeSending, retryAfterMs } from './transport.js';
+import { describeFailure, exchange, type Fetch, fetchText, parseJson, retryableFailure } from '../http/transport.js';
 import { infobipNotifyUrl } from './webhook.js';
 import {
   INFOBIP_LOGS_LIMIT_MAX,
@@ -28,7 +28,7 @@ export const INFOBIP_SUBMIT_BATCH_MAX = 1_000;
 /** How long one call may take before its outcome is declared unknown (the worker's own deadline may be shorter). */
 export const INFOBIP_TIMEOUT_MS = 15_000;
 
-export type Fetch = typeof fetch;
+export type { Fetch };
 
 export interface InfobipCredentials {
   /** INFOBIP_BASE_URL: the account's own host (`xxxxx.api.infobip.com`), with or without `https://`. */
@@ -104,14 +104,6 @@ function resultOfStatus(messageId: string, status: InfobipStatus): SubmitResult 
     return { failed: true, retryable, error: `infobip: refused, ${statusText(status)}` };
   }
   return { accepted: messageId };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 interface ErrorBody {
@@ -260,13 +252,7 @@ export function createInfobipProvider(
     }
     if (status === 429 || status === 500 || status === 503) {
       // Refused before processing (throttled, failing, down): sending again later is safe and may work.
-      const afterMs = retryAfterMs(response.headers.get('retry-after'), nowMs());
-      return all({
-        failed: true,
-        retryable: true,
-        error: `infobip: ${described}`,
-        ...(afterMs !== undefined && { retryAfterMs: afterMs }),
-      });
+      return all(retryableFailure(`infobip: ${described}`, response.headers, nowMs()));
     }
     if (status >= 500) {
       // A gateway's 502/504 says nothing of whether Infobip behind it took the request.
@@ -296,12 +282,13 @@ export function createInfobipProvider(
     const url = new URL(`${base}${INFOBIP_LOGS_PATH}`);
     for (const reference of references) url.searchParams.append('messageId', reference);
     url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
-    const response = await fetchImpl(url, {
-      method: 'GET',
-      headers: { authorization: headers.authorization, accept: 'application/json' },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    const text = await response.text();
+    const { response, text } = await fetchText(
+      fetchImpl,
+      url,
+      { method: 'GET', headers: { authorization: headers.authorization, accept: 'application/json' } },
+      signal,
+      timeoutMs,
+    );
     if (response.status !== 200) {
       throw new Error(`infobip: logs answered ${describeError(response.status, infobipErrorBody(text))}`);
     }
@@ -327,37 +314,26 @@ export function createInfobipProvider(
       }
       const groups = groupBatch(batch, notifyUrl);
       const request: InfobipSendRequest = { messages: groups.map((g) => g.message) };
-      let response: Response;
-      try {
-        response = await fetchImpl(`${base}${INFOBIP_SEND_PATH}`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(request),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        });
-      } catch (error) {
-        if (failedBeforeSending(error)) {
-          return batch.map(() => ({
-            failed: true,
-            retryable: true,
-            error: `infobip: not sent, ${describeFailure(error)}`,
-          }));
-        }
+      const call = await exchange(
+        fetchImpl,
+        `${base}${INFOBIP_SEND_PATH}`,
+        { method: 'POST', headers, body: JSON.stringify(request) },
+        signal,
+        timeoutMs,
+      );
+      if ('notSent' in call) {
+        const error = `infobip: not sent, ${describeFailure(call.notSent)}`;
+        return batch.map(() => ({ failed: true, retryable: true, error }));
+      }
+      if (!('answered' in call)) {
         throw new InfobipOutcomeUnknownError(
           batch.map((m) => m.reference),
-          describeFailure(error),
+          'cut' in call
+            ? `HTTP ${call.cut.status}, answer cut short: ${describeFailure(call.error)}`
+            : describeFailure(call.lost),
         );
       }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        throw new InfobipOutcomeUnknownError(
-          batch.map((m) => m.reference),
-          `HTTP ${response.status}, answer cut short: ${describeFailure(error)}`,
-        );
-      }
-      return resultsOf(batch, groups, response, text);
+      return resultsOf(batch, groups, call.answered, call.text);
     },
 
     /**

@@ -1,10 +1,26 @@
 // A scriptable Infobip SMS API v3 on loopback for tests, benchmarks and development: send, logs, reports, faults.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { countParts } from '../../../domain/gsm.js';
+import {
+  Countdown,
+  countUp,
+  deliverReport,
+  type FailRule,
+  type LoopbackSimulator,
+  type ReceivedRequest,
+  type RecordingListenOptions,
+  receivedRequest,
+  retryAfterHeader,
+  type SendStats,
+  type SilenceRule,
+  sendJson as send,
+  sendStats,
+  startLoopbackServer,
+  type ThrottleRule,
+} from '../http/simulator-server.js';
+import { runAsProgram } from '../simulator-cli.js';
 import {
   INFOBIP_LOGS_LIMIT_MAX,
   INFOBIP_LOGS_PATH,
@@ -20,11 +36,7 @@ import {
   infobipTime,
 } from './wire.js';
 
-export interface InfobipSimulatorOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** 0 (the default) lets the system choose. */
-  readonly port?: number;
+export interface InfobipSimulatorOptions extends RecordingListenOptions {
   /** The API key the simulated account accepts (`Authorization: App <key>`). */
   readonly apiKey?: string;
   /** From acceptance to the report POST; null sends none. Default 0. */
@@ -32,23 +44,14 @@ export interface InfobipSimulatorOptions {
   /** A report POST that fails (not 2xx, no answer) is tried again this much later, up to `reportAttemptsMax`. */
   readonly reportRetryDelayMs?: number;
   readonly reportAttemptsMax?: number;
-  /** Delay before each answer, as a network and service would add. Default 0. */
-  readonly responseDelayMs?: number;
-  /** Keep every request read in `received`, for tests that pin them. */
-  readonly record?: boolean;
 }
 
 /** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
 export interface InfobipScript {
-  /** Answer the next `requests` send requests with this 5xx (default 500), without taking their messages. */
-  readonly fail?: { readonly requests: number; readonly status?: number; readonly retryAfterS?: number } | null;
-  /** Answer the next `requests` send requests with 429 and, when given, `Retry-After`. */
-  readonly throttle?: { readonly requests: number; readonly retryAfterS?: number } | null;
-  /**
-   * Never answer the next `requests` send requests (the socket stays open until the client gives up). With `process`
-   * (the default) their messages are taken first, as when only the answer is lost.
-   */
-  readonly silence?: { readonly requests: number; readonly process?: boolean } | null;
+  readonly fail?: FailRule | null;
+  readonly throttle?: ThrottleRule | null;
+  /** The socket stays open until the client gives up, as when only the answer is lost. */
+  readonly silence?: SilenceRule | null;
   /** Refuse recipients matching `recipient` in the send response (default status REJECTED_DESTINATION). */
   readonly reject?: { readonly recipient: RegExp; readonly status?: InfobipStatusName } | null;
   /** Final report statuses by recipient (first match wins); DELIVERED_TO_HANDSET otherwise. */
@@ -60,27 +63,12 @@ export interface InfobipScript {
   readonly reportDelayMs?: number | null;
 }
 
-export interface InfobipReceived {
-  readonly method: string;
-  /** Path and query string as sent. */
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
-}
+export type InfobipReceived = ReceivedRequest;
 
-export interface InfobipSimulatorStats {
-  requests: number;
-  unauthorized: number;
-  invalid: number;
-  failed: number;
-  throttled: number;
-  silenced: number;
-  /** Destinations taken, and refused in the send response. */
-  accepted: number;
-  rejected: number;
-  /** Destinations taken per messageId we gave (our reference) and per recipient: "sent once" is 1 everywhere. */
+/** Destinations count as messages: taken, refused in the send response, taken per recipient. */
+export interface InfobipSimulatorStats extends SendStats {
+  /** Destinations taken per messageId we gave (our reference): "sent once" is 1 everywhere. */
   readonly acceptedByMessageId: Map<string, number>;
-  readonly acceptedByRecipient: Map<string, number>;
   logQueries: number;
   /** Report items delivered (2xx), report requests made, and requests that failed for good. */
   reportsDelivered: number;
@@ -88,19 +76,13 @@ export interface InfobipSimulatorStats {
   reportRequestsAbandoned: number;
 }
 
-export interface InfobipSimulator {
-  readonly port: number;
-  /** Base URL to give as INFOBIP_BASE_URL, e.g. http://127.0.0.1:41234. */
-  readonly url: string;
+/** `url` is INFOBIP_BASE_URL. */
+export interface InfobipSimulator extends LoopbackSimulator<InfobipSimulatorStats, InfobipScript> {
   readonly apiKey: string;
-  readonly stats: InfobipSimulatorStats;
-  readonly received: readonly InfobipReceived[];
-  script(script: InfobipScript): void;
   /** Message ids (our references) taken more than once. */
   duplicates(): string[];
   /** Resolves once every report due so far has been posted (or abandoned). */
   reportsSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export const INFOBIP_SIMULATOR_DEFAULTS = { apiKey: 'infobip-sim-key', reportRetryDelayMs: 200, reportAttemptsMax: 3 };
@@ -266,18 +248,9 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const retryDelayMs = options.reportRetryDelayMs ?? INFOBIP_SIMULATOR_DEFAULTS.reportRetryDelayMs;
   const attemptsMax = options.reportAttemptsMax ?? INFOBIP_SIMULATOR_DEFAULTS.reportAttemptsMax;
   const record = options.record ?? false;
-  const responseDelayMs = options.responseDelayMs ?? 0;
   const stats: InfobipSimulatorStats = {
-    requests: 0,
-    unauthorized: 0,
-    invalid: 0,
-    failed: 0,
-    throttled: 0,
-    silenced: 0,
-    accepted: 0,
-    rejected: 0,
+    ...sendStats(),
     acceptedByMessageId: new Map(),
-    acceptedByRecipient: new Map(),
     logQueries: 0,
     reportsDelivered: 0,
     reportRequests: 0,
@@ -286,30 +259,19 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const received: InfobipReceived[] = [];
   /** Every destination taken, by message id, for the logs (the latest when an id is taken again). */
   const taken = new Map<string, Taken>();
-  const timers = new Set<NodeJS.Timeout>();
-  const posts = new Set<Promise<void>>();
-  const closing = new AbortController();
   /** Report items waiting to go, per notify URL. */
   const outbox = new Map<string, InfobipReport[]>();
   /** Report items handed to `post` and not yet delivered or abandoned. */
   let outstanding = 0;
 
-  let fail: { left: number; status: number; retryAfterS?: number } | null = null;
-  let throttle: { left: number; retryAfterS?: number } | null = null;
-  let silence: { left: number; process: boolean } | null = null;
+  const fail = new Countdown<FailRule>();
+  const throttle = new Countdown<ThrottleRule>();
+  const silence = new Countdown<SilenceRule>();
   let reject: { recipient: RegExp; status: InfobipStatusName } | null = null;
   let reportStatus: readonly { readonly recipient: RegExp; readonly status: InfobipStatusName }[] = [];
   let duplicateReports = 0;
   let outOfOrder = false;
   let reportDelayMs: number | null = options.reportDelayMs === undefined ? 0 : options.reportDelayMs;
-
-  function later(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
-  }
 
   function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, doneAtMs: number): InfobipReport {
     return {
@@ -329,35 +291,19 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     };
   }
 
-  async function post(url: string, items: InfobipReport[], attempt: number): Promise<void> {
-    stats.reportRequests++;
-    let ok = false;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
+  async function post(url: string, items: InfobipReport[]): Promise<void> {
+    const { delivered, requests } = await deliverReport(
+      url,
+      {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ results: items }),
-        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
-      });
-      await response.body?.cancel().catch(() => {});
-      ok = response.status >= 200 && response.status < 300;
-    } catch {
-      ok = false;
-    }
-    if (ok) {
-      stats.reportsDelivered += items.length;
-      outstanding -= items.length;
-    } else if (attempt < attemptsMax && !closing.signal.aborted) {
-      later(() => track(post(url, items, attempt + 1)), retryDelayMs);
-    } else {
-      stats.reportRequestsAbandoned++;
-      outstanding -= items.length;
-    }
-  }
-
-  function track(promise: Promise<void>): void {
-    posts.add(promise);
-    void promise.finally(() => posts.delete(promise));
+      },
+      { attemptsMax, retryDelayMs, timeoutMs: 10_000, signal: loop.closing },
+    );
+    stats.reportRequests += requests;
+    if (delivered) stats.reportsDelivered += items.length;
+    else stats.reportRequestsAbandoned++;
+    outstanding -= items.length;
   }
 
   function flush(url: string): void {
@@ -365,7 +311,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     if (!queue) return;
     outbox.delete(url);
     for (let i = 0; i < queue.length; i += INFOBIP_REPORTS_PER_REQUEST_MAX) {
-      track(post(url, queue.slice(i, i + INFOBIP_REPORTS_PER_REQUEST_MAX), 1));
+      loop.track(post(url, queue.slice(i, i + INFOBIP_REPORTS_PER_REQUEST_MAX)));
     }
   }
 
@@ -441,8 +387,8 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
         };
         taken.set(messageId, entry);
         stats.accepted++;
-        stats.acceptedByMessageId.set(messageId, (stats.acceptedByMessageId.get(messageId) ?? 0) + 1);
-        stats.acceptedByRecipient.set(destination.to, (stats.acceptedByRecipient.get(destination.to) ?? 0) + 1);
+        countUp(stats.acceptedByMessageId, messageId);
+        countUp(stats.acceptedByRecipient, destination.to);
         toReport.push(entry);
         answer.push({
           messageId,
@@ -453,16 +399,11 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       }
     }
     if (reportDelayMs !== null && toReport.length > 0) {
-      later(() => {
+      loop.later(() => {
         for (const entry of toReport) finish(entry);
       }, reportDelayMs);
     }
     return { bulkId, answer };
-  }
-
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
   }
 
   function logEntry(message: Taken): InfobipLog & Record<string, unknown> {
@@ -482,9 +423,10 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     };
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+  function handle(req: IncomingMessage, res: ServerResponse, text: string | null): void {
+    const body = text ?? '';
     stats.requests++;
-    if (record) received.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+    if (record) received.push(receivedRequest(req, body));
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (req.headers.authorization !== `App ${apiKey}`) {
       stats.unauthorized++;
@@ -492,29 +434,25 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       return;
     }
     if (req.method === 'POST' && url.pathname === INFOBIP_SEND_PATH) {
-      if (silence && silence.left > 0) {
-        silence.left--;
+      const silenced = silence.next();
+      if (silenced) {
         stats.silenced++;
-        if (silence.process) {
+        if (silenced.process ?? true) {
           const parsed = parseSendBody(body);
           if ('messages' in parsed) take(parsed.messages);
         }
         return;
       }
-      if (fail && fail.left > 0) {
-        fail.left--;
+      const failing = fail.next();
+      if (failing) {
         stats.failed++;
-        const headers: Record<string, string> =
-          fail.retryAfterS !== undefined ? { 'retry-after': String(fail.retryAfterS) } : {};
-        send(res, fail.status, SERVER_ERROR, headers);
+        send(res, failing.status ?? 500, SERVER_ERROR, retryAfterHeader(failing.retryAfterS));
         return;
       }
-      if (throttle && throttle.left > 0) {
-        throttle.left--;
+      const throttling = throttle.next();
+      if (throttling) {
         stats.throttled++;
-        const headers: Record<string, string> =
-          throttle.retryAfterS !== undefined ? { 'retry-after': String(throttle.retryAfterS) } : {};
-        send(res, 429, TOO_MANY, headers);
+        send(res, 429, TOO_MANY, retryAfterHeader(throttling.retryAfterS));
         return;
       }
       const parsed = parseSendBody(body);
@@ -549,44 +487,22 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     send(res, 404, NOT_FOUND);
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (responseDelayMs > 0) later(() => handle(req, res, body), responseDelayMs);
-      else handle(req, res, body);
-    });
+  const loop = await startLoopbackServer(handle, {
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.responseDelayMs !== undefined && { responseDelayMs: options.responseDelayMs }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
 
   return {
-    port,
-    url: `http://${address}:${port}`,
+    port: loop.port,
+    url: loop.url,
     apiKey,
     stats,
     received,
     script(script) {
-      if (script.fail !== undefined) {
-        fail = script.fail && {
-          left: script.fail.requests,
-          status: script.fail.status ?? 500,
-          ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
-        };
-      }
-      if (script.throttle !== undefined) {
-        throttle = script.throttle && {
-          left: script.throttle.requests,
-          ...(script.throttle.retryAfterS !== undefined && { retryAfterS: script.throttle.retryAfterS }),
-        };
-      }
-      if (script.silence !== undefined) {
-        silence = script.silence && { left: script.silence.requests, process: script.silence.process ?? true };
-      }
+      fail.set(script.fail);
+      throttle.set(script.throttle);
+      silence.set(script.silence);
       if (script.reject !== undefined) {
         reject = script.reject && {
           recipient: script.reject.recipient,
@@ -601,23 +517,14 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     duplicates() {
       return [...stats.acceptedByMessageId].filter(([, n]) => n > 1).map(([id]) => id);
     },
-    async reportsSettled() {
-      while (outstanding > 0 || timers.size > 0 || outbox.size > 0) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+    reportsSettled() {
+      return loop.settled(() => outstanding > 0 || outbox.size > 0);
     },
-    async close() {
-      closing.abort();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...posts]);
-    },
+    close: loop.close,
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<InfobipSimulator> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -634,16 +541,7 @@ async function main(): Promise<void> {
     reportDelayMs: values['no-reports'] ? null : Number(values['report-delay-ms']),
   });
   process.stdout.write(`INFOBIP_BASE_URL=${simulator.url} INFOBIP_API_KEY=${simulator.apiKey}\n`);
-  const stop = () => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

@@ -10,6 +10,16 @@ import type {
   SubmitResult,
   SubmittedMessage,
 } from '../../provider.js';
+import {
+  type Attempt,
+  attemptOf,
+  HandOverMemory,
+  OutcomeUnknownError,
+  pollEach,
+  remember,
+  submitEach,
+} from '../http/hand-overs.js';
+import { exchange, fetchText, retryableFailure } from '../http/transport.js';
 import { messenteResultOf } from './status.js';
 
 export const MESSENTE_PROVIDER = 'messente';
@@ -44,86 +54,9 @@ export interface MessenteProviderOptions {
   readonly name?: string;
 }
 
-/** Thrown by `submit` when some message left without a readable answer; `results` has null for those. */
-export class MessenteOutcomeUnknownError extends Error {
+/** Thrown by `submit` when some message left without a usable answer; `results` has null for those. */
+export class MessenteOutcomeUnknownError extends OutcomeUnknownError {
   override name = 'MessenteOutcomeUnknownError';
-  constructor(
-    readonly results: readonly (SubmitResult | null)[],
-    readonly unknownReferences: readonly string[],
-    firstError: string,
-  ) {
-    super(`messente: ${unknownReferences.length} message(s) sent without a readable answer (${firstError})`);
-  }
-}
-
-/** One request's outcome: a submit result, or not knowing whether Messente took the message. */
-type Attempt = SubmitResult | { readonly unknown: string };
-
-/** Connection errors raised before a byte of the request can have reached Messente: sending again is safe. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (Array.isArray(errors)) codes.push(...errors.flatMap(errorCodes));
-    current = cause;
-  }
-  return codes;
-}
-
-function errorText(error: unknown): string {
-  const codes = errorCodes(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return codes.length > 0 ? `${message} (${codes[0]})` : message;
-}
-
-/** Whether a failed fetch certainly never reached the server (no connection was ever made). */
-function neverSent(error: unknown): boolean {
-  const codes = errorCodes(error);
-  return codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code));
-}
-
-/** Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMsOf(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  const atMs = Date.parse(text);
-  return Number.isFinite(atMs) ? Math.max(0, atMs - nowMs) : undefined;
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index] as T, index);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-/** What a later recheck says of a message after this attempt: a refusal means Messente does not hold it. */
-function knownAfter(attempt: Attempt): RecheckResult {
-  if ('accepted' in attempt) return { found: attempt.accepted };
-  return 'unknown' in attempt ? { unknown: true } : { absent: true };
-}
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
 /** `errors[]` of Messente's error body as one line: "105 Invalid data at payload[to]: …". */
@@ -161,7 +94,7 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
   const dlrUrl = options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}${MESSENTE_WEBHOOK_PATH}` : undefined;
   const nowMs = () => options.clockUs() / US_PER_MS;
   /** What this process knows of each reference it handed over. */
-  const known = new Map<string, RecheckResult>();
+  const known = new HandOverMemory(MESSENTE_KEPT_MAX);
   /** Omnimessage id by SMS message id: what the status endpoint is asked with. */
   const omnimessageOf = new Map<string, string>();
 
@@ -184,23 +117,9 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
       return { unknown: `messente: answered ${status} without an SMS message_id` };
     }
     const detail = errorsText(body);
-    if (status === 429) {
-      const retryAfterMs = retryAfterMsOf(headers.get('retry-after'), nowMs());
-      return {
-        failed: true,
-        retryable: true,
-        error: `messente: too many requests (429): ${detail}`,
-        ...(retryAfterMs !== undefined && { retryAfterMs }),
-      };
-    }
+    if (status === 429) return retryableFailure(`messente: too many requests (429): ${detail}`, headers, nowMs());
     if (status >= 500 || status === 408) {
-      const retryAfterMs = retryAfterMsOf(headers.get('retry-after'), nowMs());
-      return {
-        failed: true,
-        retryable: true,
-        error: `messente: server error (${status}): ${detail}`,
-        ...(retryAfterMs !== undefined && { retryAfterMs }),
-      };
+      return retryableFailure(`messente: server error (${status}): ${detail}`, headers, nowMs());
     }
     if (status === 401) {
       return {
@@ -229,38 +148,31 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
       messages: [{ channel: 'sms', sender: message.sender, text: message.text }],
       ...(dlrUrl && { dlr_url: dlrUrl }),
     });
-    let response: Response;
-    try {
-      response = await fetchFn(`${root}/omnimessage`, {
+    const call = await exchange(
+      fetchFn,
+      `${root}/omnimessage`,
+      {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
         body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
-    } catch (error) {
-      if (neverSent(error)) {
-        return { failed: true, retryable: true, error: `messente: unreachable: ${errorText(error)}` };
-      }
-      return { unknown: `messente: no answer: ${errorText(error)}` };
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      // The status line arrived: a refusal is still a refusal; a success without its body has no id to keep.
-      if (response.ok) return { unknown: `messente: answer cut short: ${errorText(error)}` };
-      text = '';
-    }
-    return answerOutcome(response.status, response.headers, text);
+      },
+      signal,
+      timeoutMs,
+    );
+    return attemptOf(MESSENTE_PROVIDER, call, answerOutcome);
   }
 
   async function statusOf(messageId: string, omnimessageId: string, signal: AbortSignal): Promise<DeliveryReport[]> {
-    const response = await fetchFn(`${root}/omnimessage/${encodeURIComponent(omnimessageId)}/status`, {
-      method: 'GET',
-      headers: { authorization, accept: 'application/json' },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    const text = await response.text();
+    const { response, text } = await fetchText(
+      fetchFn,
+      `${root}/omnimessage/${encodeURIComponent(omnimessageId)}/status`,
+      {
+        method: 'GET',
+        headers: { authorization, accept: 'application/json' },
+      },
+      signal,
+      timeoutMs,
+    );
     if (response.status === 404) {
       omnimessageOf.delete(messageId);
       return [];
@@ -282,49 +194,36 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
     pollIntervalMs: options.pollIntervalMs ?? MESSENTE_POLL_INTERVAL_MS,
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
-      const attempts = new Array<Attempt>(batch.length);
-      await eachLimited(batch, concurrency, async (message, i) => {
-        const attempt = await send(message, signal);
-        attempts[i] = attempt;
-        remember(known, message.reference, knownAfter(attempt), MESSENTE_KEPT_MAX);
-      });
-      const unknown: string[] = [];
-      let firstError = '';
-      const results = attempts.map((attempt, i) => {
-        if (!('unknown' in attempt)) return attempt;
-        unknown.push((batch[i] as OutgoingMessage).reference);
-        firstError ||= attempt.unknown;
-        return null;
-      });
-      if (unknown.length > 0) throw new MessenteOutcomeUnknownError(results, unknown, firstError);
-      return results as SubmitResult[];
+      return submitEach(
+        batch,
+        concurrency,
+        (message) => send(message, signal),
+        known,
+        (results, references, detail) =>
+          new MessenteOutcomeUnknownError(MESSENTE_PROVIDER, results, references, detail),
+      );
     },
 
     async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
       // Omnichannel has no lookup by our reference: only what this process saw counts.
-      return references.map((reference) => known.get(reference) ?? { unknown: true });
+      return known.recheck(references);
     },
 
     async poll(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]> {
       const asked = submitted.filter((m) => omnimessageOf.has(m.providerMessageId));
-      const reports: DeliveryReport[] = [];
-      const failures: string[] = [];
-      await eachLimited(asked, concurrency, async (message) => {
-        const omnimessageId = omnimessageOf.get(message.providerMessageId);
-        if (omnimessageId === undefined || signal.aborted) return;
-        try {
+      return pollEach(
+        asked,
+        concurrency,
+        signal,
+        async (message) => {
+          const omnimessageId = omnimessageOf.get(message.providerMessageId);
+          if (omnimessageId === undefined) return [];
           const found = await statusOf(message.providerMessageId, omnimessageId, signal);
-          reports.push(...found);
           if (found.some((r) => r.status !== 'submitted')) omnimessageOf.delete(message.providerMessageId);
-        } catch (error) {
-          failures.push(errorText(error));
-        }
-      });
-      // Some answers are worth keeping even when others failed; only a poll that learnt nothing is an error.
-      if (reports.length === 0 && failures.length > 0) {
-        throw new Error(`messente: ${failures.length} status queries failed (${failures[0]})`);
-      }
-      return reports;
+          return found;
+        },
+        (count, first) => `messente: ${count} status queries failed (${first})`,
+      );
     },
   };
 }

@@ -1,9 +1,20 @@
 // A scriptable Messente Omnichannel API on loopback for tests, benchmarks and development: sends, statuses, signed DLRs.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import {
+  Countdown,
+  countUp,
+  deliverReport,
+  type ListenOptions,
+  type LoopbackSimulator,
+  type ReceivedRequest,
+  receivedRequest,
+  retryAfterHeader,
+  sendJson,
+  startLoopbackServer,
+} from '../http/simulator-server.js';
+import { runAsProgram } from '../simulator-cli.js';
 import type { MessenteStatus } from './status.js';
 import { MESSENTE_SIGNATURE_HEADER, messenteSignature } from './webhook.js';
 
@@ -36,23 +47,14 @@ export interface MessenteScript {
   readonly dlrDelayMs?: number | null;
 }
 
-export interface MessenteSimulatorOptions extends MessenteScript {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** 0 (the default) lets the system choose. */
-  readonly port?: number;
+export interface MessenteSimulatorOptions extends MessenteScript, ListenOptions {
   readonly username?: string;
   readonly password?: string;
   /** Keep the requests read (up to RECEIVED_KEPT_MAX) in `received`; default true. */
   readonly record?: boolean;
 }
 
-export interface ReceivedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type { ReceivedRequest };
 
 export interface MessenteStats {
   /** POST /v1/omnimessage requests read. */
@@ -72,20 +74,14 @@ export interface MessenteStats {
   readonly acceptedByRecipient: Map<string, number>;
 }
 
-export interface MessenteSimulator {
-  /** Base URL, for MESSENTE_BASE_URL. */
-  readonly url: string;
-  readonly port: number;
+/** `url` is MESSENTE_BASE_URL. */
+export interface MessenteSimulator extends LoopbackSimulator<MessenteStats, MessenteScript> {
   readonly username: string;
   readonly password: string;
-  readonly stats: MessenteStats;
-  readonly received: readonly ReceivedRequest[];
-  script(script: MessenteScript): void;
   /** The messages taken, in order, with the ids the simulator gave them. */
   acceptedMessages(): { readonly messageId: string; readonly omnimessageId: string; readonly to: string }[];
   /** Resolves once every report scheduled so far has been POSTed (or given up on). */
   reportsSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export const MESSENTE_SIMULATOR_DEFAULTS = {
@@ -125,29 +121,6 @@ interface Held {
 /** Messente's timestamp notation: UTC with microseconds and no zone ("2025-03-01T10:00:04.123456"). */
 function timestampOf(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 23)}000`;
-}
-
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    request.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= BODY_BYTES_MAX) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(bytes > BODY_BYTES_MAX ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
 }
 
 /** What is wrong with one item of `messages`, if anything. */
@@ -217,13 +190,8 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
   };
   const received: ReceivedRequest[] = [];
   const held = new Map<string, Held[]>();
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const inFlight = new Set<Promise<void>>();
-  let closing = false;
-
-  let fail: { left: number; status: number; retryAfterS?: number } | null = null;
-  let hang: { left: number; accept: boolean } | null = null;
+  const fail = new Countdown<NonNullable<MessenteScript['fail']>>();
+  const hang = new Countdown<NonNullable<MessenteScript['hang']>>();
   let rejectNumbers: RegExp | null = null;
   let outcomes: readonly MessenteOutcomeRule[] = [];
   let duplicateReports = 0;
@@ -231,14 +199,8 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
   let dlrDelayMs: number | null = MESSENTE_SIMULATOR_DEFAULTS.dlrDelayMs;
 
   function apply(script: MessenteScript): void {
-    if (script.fail) {
-      fail = {
-        left: script.fail.requests,
-        status: script.fail.status,
-        ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
-      };
-    }
-    if (script.hang) hang = { left: script.hang.requests, accept: script.hang.accept ?? true };
+    fail.set(script.fail);
+    hang.set(script.hang);
     if (script.rejectNumbers !== undefined) rejectNumbers = script.rejectNumbers;
     if (script.outcomes !== undefined) outcomes = script.outcomes;
     if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
@@ -267,21 +229,20 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
       'content-type': 'application/json',
       [MESSENTE_SIGNATURE_HEADER]: messenteSignature(body, password),
     };
-    for (let attempt = 1; attempt <= REPORT_TRIES_MAX && !closing; attempt++) {
-      try {
-        const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
-        await response.arrayBuffer();
+    const { delivered } = await deliverReport(
+      url,
+      { headers, body },
+      {
+        attemptsMax: REPORT_TRIES_MAX,
+        retryDelayMs: REPORT_RETRY_MS,
+        timeoutMs: 5_000,
+        signal: loop.closing,
         // Messente takes any 200–399 answer as received.
-        if (response.status >= 200 && response.status < 400) {
-          stats.reportsPosted++;
-          return;
-        }
-      } catch {
-        // Unreachable for now: tried again below.
-      }
-      if (attempt < REPORT_TRIES_MAX) await new Promise((resolve) => setTimeout(resolve, REPORT_RETRY_MS));
-    }
-    stats.reportsFailed++;
+        taken: (status) => status >= 200 && status < 400,
+      },
+    );
+    if (delivered) stats.reportsPosted++;
+    else stats.reportsFailed++;
   }
 
   function report(message: Held, dlrUrl: string | null): void {
@@ -293,11 +254,11 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     if (dlrUrl === null) return;
     const sequence = [final, ...Array.from({ length: duplicateReports }, () => final)];
     if (outOfOrder) sequence.push(resultOf(message, 'ACK', null, null));
-    const posting = (async () => {
-      for (const result of sequence) await postReport(dlrUrl, result);
-    })();
-    inFlight.add(posting);
-    void posting.finally(() => inFlight.delete(posting));
+    loop.track(
+      (async () => {
+        for (const result of sequence) await postReport(dlrUrl, result);
+      })(),
+    );
   }
 
   function accept(to: string, sender: string, dlrUrl: string | null) {
@@ -306,27 +267,14 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     held.set(message.omnimessageId, [message]);
     const digits = to.replace(/^\+/, '');
     stats.accepted++;
-    stats.acceptedByRecipient.set(digits, (stats.acceptedByRecipient.get(digits) ?? 0) + 1);
-    if (dlrDelayMs !== null) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        report(message, dlrUrl);
-      }, dlrDelayMs);
-      timers.add(timer);
-    }
+    countUp(stats.acceptedByRecipient, digits);
+    if (dlrDelayMs !== null) loop.later(() => report(message, dlrUrl), dlrDelayMs);
     return message;
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+  function handle(request: IncomingMessage, response: ServerResponse, body: string | null) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (record && received.length < RECEIVED_KEPT_MAX) {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      received.push({ method: request.method ?? '', path, headers, body: body ?? '' });
-    }
+    if (record && received.length < RECEIVED_KEPT_MAX) received.push(receivedRequest(request, body ?? ''));
     const isSend = path === '/v1/omnimessage';
     const statusMatch = /^\/v1\/omnimessage\/([^/]+)\/status$/.exec(path);
     if (!isSend && !statusMatch) {
@@ -360,14 +308,13 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     if (request.method !== 'POST') return methodNotAllowed(response);
     if (body === null)
       return sendJson(response, 413, { errors: [invalid('payload', 'The request body is too large')] });
-    if (fail && fail.left > 0) {
-      fail.left--;
+    const failing = fail.next();
+    if (failing) {
       stats.failed++;
-      const headers: Record<string, string> =
-        fail.retryAfterS !== undefined ? { 'retry-after': `${fail.retryAfterS}` } : {};
-      const title = fail.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
-      const code = fail.status === 429 ? '429' : '104';
-      return sendJson(response, fail.status, { errors: [{ title, detail: title, code, source: null }] }, headers);
+      const title = failing.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
+      const code = failing.status === 429 ? '429' : '104';
+      const errors = [{ title, detail: title, code, source: null }];
+      return sendJson(response, failing.status, { errors }, retryAfterHeader(failing.retryAfterS));
     }
     const checked = validate(body);
     if ('errors' in checked) {
@@ -378,10 +325,10 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
       stats.rejected++;
       return sendJson(response, 400, { errors: [invalid('payload[to]', 'Invalid phone number')] });
     }
-    if (hang && hang.left > 0) {
-      hang.left--;
+    const hanging = hang.next();
+    if (hanging) {
       stats.unanswered++;
-      if (hang.accept) accept(checked.to, checked.sender, checked.dlrUrl);
+      if (hanging.accept ?? true) accept(checked.to, checked.sender, checked.dlrUrl);
       return; // Never answered: the socket is destroyed at close.
     }
     const message = accept(checked.to, checked.sender, checked.dlrUrl);
@@ -398,29 +345,19 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     });
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) {
-        sendJson(response, 500, {
-          errors: [{ title: 'Internal Server Error', detail: String(error), code: '104', source: null }],
-        });
-      }
-    });
+  const loop = await startLoopbackServer(handle, {
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.port !== undefined && { port: options.port }),
+    bodyBytesMax: BODY_BYTES_MAX,
+    onError: (response, error) =>
+      sendJson(response, 500, {
+        errors: [{ title: 'Internal Server Error', detail: String(error), code: '104', source: null }],
+      }),
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: loop.url,
+    port: loop.port,
     username,
     password,
     stats,
@@ -428,25 +365,14 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     script: apply,
     acceptedMessages: () =>
       [...held.values()].flat().map(({ messageId, omnimessageId, to }) => ({ messageId, omnimessageId, to })),
-    async reportsSettled() {
-      while (timers.size > 0 || inFlight.size > 0) {
-        if (inFlight.size > 0) await Promise.all([...inFlight]);
-        else await new Promise((resolve) => setTimeout(resolve, 1));
-      }
+    reportsSettled() {
+      return loop.settled();
     },
-    async close() {
-      closing = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await Promise.all([...inFlight]);
-      await closed;
-    },
+    close: loop.close,
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<MessenteSimulator> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -469,16 +395,7 @@ async function main(): Promise<void> {
     `Messente simulator: MESSENTE_BASE_URL=${simulator.url} MESSENTE_USERNAME=${simulator.username} ` +
       `MESSENTE_PASSWORD=${simulator.password}\n`,
   );
-  const stop = () => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

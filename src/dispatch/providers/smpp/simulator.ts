@@ -1,7 +1,7 @@
 // A scriptable SMSC on loopback for tests, benchmarks and development: binds, windows, message ids, receipts, faults.
 import { createServer, type Server, type Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAsProgram } from '../simulator-cli.js';
 import { type ConcatInfo, DataCoding, decodeShortMessage, EsmClass } from './encoding.js';
 import {
   answerFor,
@@ -619,7 +619,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<SmscSimulator> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -644,16 +644,7 @@ async function main(): Promise<void> {
     messageIdStyle: style,
   });
   process.stdout.write(`${simulator.url}\n`);
-  const stop = () => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

@@ -10,6 +10,15 @@ import type {
   SubmitResult,
   SubmittedMessage,
 } from '../../provider.js';
+import {
+  type Attempt,
+  attemptOf,
+  HandOverMemory,
+  OutcomeUnknownError,
+  pollEach,
+  submitEach,
+} from '../http/hand-overs.js';
+import { exchange, fetchText, retryableFailure } from '../http/transport.js';
 import { TRUMPIA_MESSAGE_CODES, TRUMPIA_SEND_CODES, trumpiaReportOutcome } from './status.js';
 
 export const TRUMPIA_PROVIDER = 'trumpia';
@@ -37,83 +46,9 @@ export interface TrumpiaProviderOptions {
   readonly name?: string;
 }
 
-/** Thrown by `submit` when some message left without a readable answer; `results` has null for those. */
-export class TrumpiaOutcomeUnknownError extends Error {
+/** Thrown by `submit` when some message left without a usable answer; `results` has null for those. */
+export class TrumpiaOutcomeUnknownError extends OutcomeUnknownError {
   override name = 'TrumpiaOutcomeUnknownError';
-  constructor(
-    readonly results: readonly (SubmitResult | null)[],
-    readonly unknownReferences: readonly string[],
-    firstError: string,
-  ) {
-    super(`trumpia: ${unknownReferences.length} message(s) sent without a readable answer (${firstError})`);
-  }
-}
-
-type Attempt = SubmitResult | { readonly unknown: string };
-
-/** Connection errors raised before a byte of the request can have reached Trumpia: sending again is safe. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const { code, errors, cause } = current as { code?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof code === 'string') codes.push(code);
-    if (Array.isArray(errors)) codes.push(...errors.flatMap(errorCodes));
-    current = cause;
-  }
-  return codes;
-}
-
-function errorText(error: unknown): string {
-  const codes = errorCodes(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return codes.length > 0 ? `${message} (${codes[0]})` : message;
-}
-
-function neverSent(error: unknown): boolean {
-  const codes = errorCodes(error);
-  return codes.length > 0 && codes.every((code) => NOT_SENT_CODES.has(code));
-}
-
-/** Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMsOf(header: string | null, nowMs: number): number | undefined {
-  if (header === null) return undefined;
-  const text = header.trim();
-  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
-  const atMs = Date.parse(text);
-  return Number.isFinite(atMs) ? Math.max(0, atMs - nowMs) : undefined;
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>) {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await fn(items[index] as T, index);
-    }
-  });
-  await Promise.all(lanes);
-}
-
-/** What a later recheck says of a message after this attempt: a refusal means Trumpia does not hold it. */
-function knownAfter(attempt: Attempt): RecheckResult {
-  if ('accepted' in attempt) return { found: attempt.accepted };
-  return 'unknown' in attempt ? { unknown: true } : { absent: true };
-}
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
 function parsed(text: string): Record<string, unknown> | null {
@@ -153,7 +88,7 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
   const concurrency = options.concurrency ?? TRUMPIA_CONCURRENCY_DEFAULT;
   const root = `${config.baseUrl.replace(/\/+$/, '')}/rest/v1/${encodeURIComponent(config.username)}`;
   const nowMs = () => options.clockUs() / US_PER_MS;
-  const known = new Map<string, RecheckResult>();
+  const known = new HandOverMemory(TRUMPIA_KEPT_MAX);
 
   function answerOutcome(status: number, headers: Headers, text: string): Attempt {
     const body = parsed(text);
@@ -161,27 +96,21 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     if (typeof requestId === 'string' && requestId !== '') return { accepted: requestId };
     if (typeof requestId === 'number') return { accepted: String(requestId) };
     const code = typeof body?.status_code === 'string' ? body.status_code : null;
-    const retryAfterMs = retryAfterMsOf(headers.get('retry-after'), nowMs());
-    const retryAfter = retryAfterMs !== undefined ? { retryAfterMs } : {};
     if (code !== null) {
       const account = TRUMPIA_SEND_CODES[code];
       if (account?.verdict === 'config') {
         const hint = code.endsWith('0101') || code === 'MRCE0401' ? ': check TRUMPIA_USERNAME and TRUMPIA_API_KEY' : '';
         return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}${hint}` };
       }
-      if (account?.verdict === 'retry') {
-        return { failed: true, retryable: true, error: `trumpia: ${code} ${account.text}`, ...retryAfter };
-      }
+      if (account?.verdict === 'retry') return retryableFailure(`trumpia: ${code} ${account.text}`, headers, nowMs());
       if (account) return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}` };
       const message = TRUMPIA_MESSAGE_CODES[code];
       if (message) return { failed: true, retryable: false, error: `trumpia: ${code} ${message}` };
     }
     const detail = code ?? (text.slice(0, 200).replace(/\s+/g, ' ').trim() || 'no body');
-    if (status === 429) {
-      return { failed: true, retryable: true, error: `trumpia: too many requests (429): ${detail}`, ...retryAfter };
-    }
+    if (status === 429) return retryableFailure(`trumpia: too many requests (429): ${detail}`, headers, nowMs());
     if (status >= 500 || status === 408) {
-      return { failed: true, retryable: true, error: `trumpia: server error (${status}): ${detail}`, ...retryAfter };
+      return retryableFailure(`trumpia: server error (${status}): ${detail}`, headers, nowMs());
     }
     if (status === 401 || status === 403) {
       return {
@@ -207,37 +136,32 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
       message: message.text,
       ...(sender !== undefined && { sender }),
     });
-    let response: Response;
-    try {
-      response = await fetchFn(`${root}/sms`, {
+    const call = await exchange(
+      fetchFn,
+      `${root}/sms`,
+      {
         method: 'PUT',
         headers: { 'x-apikey': config.apiKey, 'content-type': 'application/json', accept: 'application/json' },
         body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
-    } catch (error) {
-      if (neverSent(error))
-        return { failed: true, retryable: true, error: `trumpia: unreachable: ${errorText(error)}` };
-      return { unknown: `trumpia: no answer: ${errorText(error)}` };
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      if (response.ok) return { unknown: `trumpia: answer cut short: ${errorText(error)}` };
-      text = '';
-    }
-    return answerOutcome(response.status, response.headers, text);
+      },
+      signal,
+      timeoutMs,
+    );
+    return attemptOf(TRUMPIA_PROVIDER, call, answerOutcome);
   }
 
   /** One report: a delivery report, null while in progress; throws when the answer is about the account. */
   async function reportOf(message: SubmittedMessage, signal: AbortSignal): Promise<DeliveryReport | null> {
-    const response = await fetchFn(`${root}/report/${encodeURIComponent(message.providerMessageId)}`, {
-      method: 'GET',
-      headers: { 'x-apikey': config.apiKey, accept: 'application/json' },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    const text = await response.text();
+    const { response, text } = await fetchText(
+      fetchFn,
+      `${root}/report/${encodeURIComponent(message.providerMessageId)}`,
+      {
+        method: 'GET',
+        headers: { 'x-apikey': config.apiKey, accept: 'application/json' },
+      },
+      signal,
+      timeoutMs,
+    );
     const body = parsed(text);
     if (body === null) throw new Error(`trumpia: report answered ${response.status}: ${text.slice(0, 200)}`);
     const outcome = trumpiaReportOutcome(body);
@@ -253,46 +177,31 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     pollIntervalMs: options.pollIntervalMs ?? TRUMPIA_POLL_INTERVAL_MS,
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
-      const attempts = new Array<Attempt>(batch.length);
-      await eachLimited(batch, concurrency, async (message, i) => {
-        const attempt = await send(message, signal);
-        attempts[i] = attempt;
-        remember(known, message.reference, knownAfter(attempt), TRUMPIA_KEPT_MAX);
-      });
-      const unknown: string[] = [];
-      let firstError = '';
-      const results = attempts.map((attempt, i) => {
-        if (!('unknown' in attempt)) return attempt;
-        unknown.push((batch[i] as OutgoingMessage).reference);
-        firstError ||= attempt.unknown;
-        return null;
-      });
-      if (unknown.length > 0) throw new TrumpiaOutcomeUnknownError(results, unknown, firstError);
-      return results as SubmitResult[];
+      return submitEach(
+        batch,
+        concurrency,
+        (message) => send(message, signal),
+        known,
+        (results, references, detail) => new TrumpiaOutcomeUnknownError(TRUMPIA_PROVIDER, results, references, detail),
+      );
     },
 
     async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
       // Trumpia has no lookup by our reference: only what this process saw counts.
-      return references.map((reference) => known.get(reference) ?? { unknown: true });
+      return known.recheck(references);
     },
 
     async poll(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]> {
-      const reports: DeliveryReport[] = [];
-      const failures: string[] = [];
-      await eachLimited(submitted, concurrency, async (message) => {
-        // Out of time: what was learnt so far is returned, the rest is asked next round.
-        if (signal.aborted) return;
-        try {
+      return pollEach(
+        submitted,
+        concurrency,
+        signal,
+        async (message) => {
           const report = await reportOf(message, signal);
-          if (report) reports.push(report);
-        } catch (error) {
-          failures.push(errorText(error));
-        }
-      });
-      if (reports.length === 0 && failures.length > 0) {
-        throw new Error(`trumpia: ${failures.length} report queries failed (${failures[0]})`);
-      }
-      return reports;
+          return report ? [report] : [];
+        },
+        (count, first) => `trumpia: ${count} report queries failed (${first})`,
+      );
     },
   };
 }

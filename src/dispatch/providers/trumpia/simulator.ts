@@ -1,9 +1,19 @@
 // A scriptable Trumpia REST API on loopback for tests, benchmarks and development: direct SMS and its polled reports.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import {
+  Countdown,
+  countUp,
+  type ListenOptions,
+  type LoopbackSimulator,
+  type ReceivedRequest,
+  receivedRequest,
+  retryAfterHeader,
+  sendJson,
+  startLoopbackServer,
+} from '../http/simulator-server.js';
+import { runAsProgram } from '../simulator-cli.js';
 
 /** What the report of a matching message finally says. */
 export type TrumpiaOutcome =
@@ -45,21 +55,14 @@ export interface TrumpiaScript {
   readonly regressOnce?: boolean;
 }
 
-export interface TrumpiaSimulatorOptions extends TrumpiaScript {
-  readonly host?: string;
-  readonly port?: number;
+export interface TrumpiaSimulatorOptions extends TrumpiaScript, ListenOptions {
   readonly username?: string;
   readonly apiKey?: string;
   /** Keep the requests read (up to RECEIVED_KEPT_MAX) in `received`; default true. */
   readonly record?: boolean;
 }
 
-export interface ReceivedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type { ReceivedRequest };
 
 export interface TrumpiaStats {
   sends: number;
@@ -77,18 +80,12 @@ export interface TrumpiaStats {
   readonly acceptedByRecipient: Map<string, number>;
 }
 
-export interface TrumpiaSimulator {
-  /** Base URL, for TRUMPIA_BASE_URL. */
-  readonly url: string;
-  readonly port: number;
+/** `url` is TRUMPIA_BASE_URL. */
+export interface TrumpiaSimulator extends LoopbackSimulator<TrumpiaStats, TrumpiaScript> {
   readonly username: string;
   readonly apiKey: string;
-  readonly stats: TrumpiaStats;
-  readonly received: readonly ReceivedRequest[];
-  script(script: TrumpiaScript): void;
   /** The requests taken, in order, with the ids the simulator gave them. */
   acceptedRequests(): { readonly requestId: string; readonly smsId: number; readonly recipient: string }[];
-  close(): Promise<void>;
 }
 
 export const TRUMPIA_SIMULATOR_DEFAULTS = {
@@ -112,29 +109,6 @@ interface Held {
   readonly outcome: TrumpiaOutcome;
   finalAnswers: number;
   regressed: boolean;
-}
-
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    request.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (bytes <= BODY_BYTES_MAX) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(bytes > BODY_BYTES_MAX ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
 }
 
 /**
@@ -200,30 +174,20 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
   };
   const received: ReceivedRequest[] = [];
   const held = new Map<string, Held>();
-  const sockets = new Set<Socket>();
   let nextSmsId = 987_000_000;
 
-  let fail: { left: number; status: number; retryAfterS?: number; statusCode: string | null } | null = null;
-  let hang: { left: number; accept: boolean } | null = null;
-  let failReports: { left: number; status: number } | null = null;
+  const fail = new Countdown<NonNullable<TrumpiaScript['fail']>>();
+  const hang = new Countdown<NonNullable<TrumpiaScript['hang']>>();
+  const failReports = new Countdown<NonNullable<TrumpiaScript['failReports']>>();
   let rejectNumbers: RegExp | null = null;
   let outcomes: readonly TrumpiaOutcomeRule[] = [];
   let reportDelayMs: number = TRUMPIA_SIMULATOR_DEFAULTS.reportDelayMs;
   let regressOnce = false;
 
   function apply(script: TrumpiaScript): void {
-    if (script.fail) {
-      const statusCode =
-        script.fail.statusCode !== undefined ? script.fail.statusCode : script.fail.status >= 500 ? 'MPCE0301' : null;
-      fail = {
-        left: script.fail.requests,
-        status: script.fail.status,
-        statusCode,
-        ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
-      };
-    }
-    if (script.hang) hang = { left: script.hang.requests, accept: script.hang.accept ?? true };
-    if (script.failReports) failReports = { left: script.failReports.requests, status: script.failReports.status };
+    fail.set(script.fail);
+    hang.set(script.hang);
+    failReports.set(script.failReports);
     if (script.rejectNumbers !== undefined) rejectNumbers = script.rejectNumbers;
     if (script.outcomes !== undefined) outcomes = script.outcomes;
     if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
@@ -246,15 +210,15 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     };
     held.set(message.requestId, message);
     stats.accepted++;
-    stats.acceptedByRecipient.set(recipient, (stats.acceptedByRecipient.get(recipient) ?? 0) + 1);
+    countUp(stats.acceptedByRecipient, recipient);
     return message;
   }
 
   function answerReport(response: ServerResponse, requestId: string): void {
     stats.reportQueries++;
-    if (failReports && failReports.left > 0) {
-      failReports.left--;
-      sendJson(response, failReports.status, { status_code: 'MPCE0301' });
+    const failing = failReports.next();
+    if (failing) {
+      sendJson(response, failing.status, { status_code: 'MPCE0301' });
       return;
     }
     const message = held.get(requestId);
@@ -275,16 +239,9 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     sendJson(response, 200, finalAnswer(message));
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+  function handle(request: IncomingMessage, response: ServerResponse, body: string | null) {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    if (record && received.length < RECEIVED_KEPT_MAX) {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      received.push({ method: request.method ?? '', path, headers, body: body ?? '' });
-    }
+    if (record && received.length < RECEIVED_KEPT_MAX) received.push(receivedRequest(request, body ?? ''));
     const match = /^\/rest\/v1\/([^/]+)\/(sms|report\/([^/]+))$/.exec(path);
     if (!match) return sendJson(response, 404, { status_code: 'MPCE0801' });
     const isSend = match[2] === 'sms';
@@ -299,12 +256,14 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     }
     if (request.method !== 'PUT') return sendJson(response, 405, { status_code: 'MPCE0801' });
     if (body === null) return sendJson(response, 413, { status_code: 'MPCE0801' });
-    if (fail && fail.left > 0) {
-      fail.left--;
+    const failing = fail.next();
+    if (failing) {
       stats.failed++;
-      const headers: Record<string, string> =
-        fail.retryAfterS !== undefined ? { 'retry-after': `${fail.retryAfterS}` } : {};
-      return sendJson(response, fail.status, fail.statusCode ? { status_code: fail.statusCode } : {}, headers);
+      // MPCE0301 (temporary fault) for a 5xx unless the script names another code or none.
+      const statusCode =
+        failing.statusCode !== undefined ? failing.statusCode : failing.status >= 500 ? 'MPCE0301' : null;
+      const answer = statusCode ? { status_code: statusCode } : {};
+      return sendJson(response, failing.status, answer, retryAfterHeader(failing.retryAfterS));
     }
     const checked = validate(body);
     if ('code' in checked) {
@@ -315,35 +274,26 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
       stats.rejected++;
       return sendJson(response, 400, { status_code: 'MRME2001' });
     }
-    if (hang && hang.left > 0) {
-      hang.left--;
+    const hanging = hang.next();
+    if (hanging) {
       stats.unanswered++;
-      if (hang.accept) accept(checked.recipient, checked.text);
+      if (hanging.accept ?? true) accept(checked.recipient, checked.text);
       return; // Never answered: the socket is destroyed at close.
     }
     const message = accept(checked.recipient, checked.text);
     return sendJson(response, 200, { request_id: message.requestId, sms_id: message.smsId });
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) sendJson(response, 500, { status_code: 'MPCE4002' });
-    });
+  const loop = await startLoopbackServer(handle, {
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.port !== undefined && { port: options.port }),
+    bodyBytesMax: BODY_BYTES_MAX,
+    onError: (response) => sendJson(response, 500, { status_code: 'MPCE4002' }),
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: loop.url,
+    port: loop.port,
     username,
     apiKey,
     stats,
@@ -351,15 +301,11 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     script: apply,
     acceptedRequests: () =>
       [...held.values()].map(({ requestId, smsId, recipient }) => ({ requestId, smsId, recipient })),
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close: loop.close,
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<TrumpiaSimulator> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -381,16 +327,7 @@ async function main(): Promise<void> {
     `Trumpia simulator: TRUMPIA_BASE_URL=${simulator.url} TRUMPIA_USERNAME=${simulator.username} ` +
       `TRUMPIA_API_KEY=${simulator.apiKey}\n`,
   );
-  const stop = () => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);

@@ -4,7 +4,9 @@ import type { ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
-import { describeFailure, failedBeforeSending, retryAfterMs } from './transport.js';
+import { RequestGate } from '../http/concurrency.js';
+import { type Attempt, HandOverMemory, OutcomeUnknownError, resultsOrThrow } from '../http/hand-overs.js';
+import { describeFailure, exchange, type Fetch, parseJson, retryableFailure } from '../http/transport.js';
 import { twilioStatusCallbackUrl } from './webhook.js';
 import {
   TWILIO_DEFAULT_BASE_URL,
@@ -27,7 +29,7 @@ export const TWILIO_TIMEOUT_MS = 15_000;
 /** Outcomes remembered for `recheck`; the oldest are forgotten beyond this. */
 export const TWILIO_OUTCOMES_KEPT_MAX = 100_000;
 
-export type Fetch = typeof fetch;
+export type { Fetch };
 
 export interface TwilioCredentials {
   /** TWILIO_BASE_URL; https://api.twilio.com when empty. */
@@ -48,54 +50,8 @@ export interface TwilioProviderOptions {
 }
 
 /** Thrown by `submit` when some request may have reached Twilio without an answer; `results` has null for those. */
-export class TwilioOutcomeUnknownError extends Error {
+export class TwilioOutcomeUnknownError extends OutcomeUnknownError {
   override name = 'TwilioOutcomeUnknownError';
-  constructor(
-    readonly results: readonly (SubmitResult | null)[],
-    readonly unknownReferences: readonly string[],
-    firstDetail: string,
-  ) {
-    super(`twilio: ${unknownReferences.length} message(s) sent without a usable answer (${firstDetail})`);
-  }
-}
-
-/** What this process knows of a reference it handed over, for `recheck`. */
-type Known = { readonly found: string } | { readonly absent: true } | { readonly unknown: true };
-
-type Outcome = { readonly result: SubmitResult } | { readonly unknown: string };
-
-/** A counting gate: at most `max` holders; waiting ends early (false) when `signal` aborts. */
-class Gate {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(max: number) {
-    this.#free = max;
-  }
-  enter(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(wake);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        resolve(false);
-      };
-      const wake = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      this.#waiting.push(wake);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-  leave(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free++;
-  }
 }
 
 /** TWILIO_BASE_URL as an origin (and optional path prefix) without a trailing slash. */
@@ -114,23 +70,9 @@ export function twilioSenderFields(sender: string): { MessagingServiceSid: strin
   return { From: sender };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function errorBodyOf(text: string): Partial<TwilioErrorBody> {
   const body = parseJson(text);
   return body && typeof body === 'object' ? (body as Partial<TwilioErrorBody>) : {};
-}
-
-function remember(map: Map<string, Known>, key: string, value: Known): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > TWILIO_OUTCOMES_KEPT_MAX) map.delete(map.keys().next().value as string);
 }
 
 export interface TwilioProvider extends ProviderAdapter {
@@ -143,15 +85,15 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
   const timeoutMs = options.timeoutMs ?? TWILIO_TIMEOUT_MS;
   const statusCallback = options.publicUrl ? twilioStatusCallbackUrl(options.publicUrl) : undefined;
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`, 'utf8').toString('base64')}`;
-  const gate = new Gate(options.requestsInFlightMax ?? TWILIO_REQUESTS_IN_FLIGHT_MAX);
-  const known = new Map<string, Known>();
+  const gate = new RequestGate(options.requestsInFlightMax ?? TWILIO_REQUESTS_IN_FLIGHT_MAX);
+  const known = new HandOverMemory(TWILIO_OUTCOMES_KEPT_MAX);
   const nowMs = () => options.clockUs() / US_PER_MS;
 
-  function resultOf(response: Response, text: string): Outcome {
+  function resultOf(response: Response, text: string): Attempt {
     const { status } = response;
     if (status === 200 || status === 201) {
       const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
-      if (typeof body?.sid === 'string' && body.sid !== '') return { result: { accepted: body.sid } };
+      if (typeof body?.sid === 'string' && body.sid !== '') return { accepted: body.sid };
       return { unknown: `HTTP ${status} without a sid` };
     }
     const error = errorBodyOf(text);
@@ -159,11 +101,9 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
     const described = `HTTP ${status}${code !== undefined ? ` ${code}` : ''}${error.message ? ` ${error.message}` : ''}`;
     if (status === 401 || code === 20003) {
       return {
-        result: {
-          failed: true,
-          retryable: false,
-          error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
-        },
+        failed: true,
+        retryable: false,
+        error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
       };
     }
     if (
@@ -173,35 +113,23 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
       (code !== undefined && TWILIO_RETRYABLE_CODES.has(code))
     ) {
       // Not processed (throttled, failing, down, queue full): the same request later is safe and may work.
-      const afterMs = retryAfterMs(response.headers.get('retry-after'), nowMs());
-      return {
-        result: {
-          failed: true,
-          retryable: true,
-          error: `twilio: ${described}`,
-          ...(afterMs !== undefined && { retryAfterMs: afterMs }),
-        },
-      };
+      return retryableFailure(`twilio: ${described}`, response.headers, nowMs());
     }
     // A gateway's 502/504 says nothing of whether Twilio behind it created the message.
     if (status >= 500) return { unknown: described };
     if (status === 404 || (code !== undefined && TWILIO_MISCONFIGURATION_CODES.has(code))) {
       return {
-        result: {
-          failed: true,
-          retryable: false,
-          error: `twilio: ${described}; check TWILIO_ACCOUNT_SID, TWILIO_BASE_URL and the sender`,
-        },
+        failed: true,
+        retryable: false,
+        error: `twilio: ${described}; check TWILIO_ACCOUNT_SID, TWILIO_BASE_URL and the sender`,
       };
     }
     // 21211 invalid To, 21610 opted out, 21408 region not permitted…: this message stays refused.
-    return { result: { failed: true, retryable: false, error: `twilio: refused, ${described}` } };
+    return { failed: true, retryable: false, error: `twilio: refused, ${described}` };
   }
 
-  async function sendOne(message: OutgoingMessage, signal: AbortSignal): Promise<Outcome> {
-    if (!(await gate.enter(signal))) {
-      return { result: { failed: true, retryable: true, error: 'twilio: not sent, no time left' } };
-    }
+  async function sendOne(message: OutgoingMessage, signal: AbortSignal): Promise<Attempt> {
+    if (!(await gate.enter(signal))) return { failed: true, retryable: true, error: 'twilio: not sent, no time left' };
     try {
       const form = new URLSearchParams({
         To: `+${message.recipient}`,
@@ -209,31 +137,24 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
         Body: message.text,
         ...(statusCallback !== undefined && { StatusCallback: statusCallback }),
       });
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, {
+      const call = await exchange(
+        fetchImpl,
+        endpoint,
+        {
           method: 'POST',
-          headers: {
-            authorization,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
+          headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: form.toString(),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        });
-      } catch (error) {
-        if (failedBeforeSending(error)) {
-          return { result: { failed: true, retryable: true, error: `twilio: not sent, ${describeFailure(error)}` } };
-        }
-        return { unknown: describeFailure(error) };
+        },
+        signal,
+        timeoutMs,
+      );
+      if ('answered' in call) return resultOf(call.answered, call.text);
+      if ('notSent' in call) {
+        return { failed: true, retryable: true, error: `twilio: not sent, ${describeFailure(call.notSent)}` };
       }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        return { unknown: `HTTP ${response.status}, answer cut short: ${describeFailure(error)}` };
-      }
-      return resultOf(response, text);
+      if ('cut' in call)
+        return { unknown: `HTTP ${call.cut.status}, answer cut short: ${describeFailure(call.error)}` };
+      return { unknown: describeFailure(call.lost) };
     } finally {
       gate.leave();
     }
@@ -253,30 +174,20 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
       const relay = () => batchAbort.abort(signal.reason);
       if (signal.aborted) relay();
       else signal.addEventListener('abort', relay, { once: true });
-      let outcomes: Outcome[];
+      let attempts: Attempt[];
       try {
-        outcomes = await Promise.all(batch.map((message) => sendOne(message, batchAbort.signal)));
+        attempts = await Promise.all(batch.map((message) => sendOne(message, batchAbort.signal)));
       } finally {
         signal.removeEventListener('abort', relay);
       }
-      const results: (SubmitResult | null)[] = [];
-      const unknown: string[] = [];
-      let firstDetail = '';
-      outcomes.forEach((outcome, i) => {
-        const reference = (batch[i] as OutgoingMessage).reference;
-        if ('unknown' in outcome) {
-          remember(known, reference, { unknown: true });
-          unknown.push(reference);
-          firstDetail ||= outcome.unknown;
-          results.push(null);
-          return;
-        }
-        const { result } = outcome;
-        remember(known, reference, 'accepted' in result ? { found: result.accepted } : { absent: true });
-        results.push(result);
+      attempts.forEach((attempt, i) => {
+        known.note((batch[i] as OutgoingMessage).reference, attempt);
       });
-      if (unknown.length > 0) throw new TwilioOutcomeUnknownError(results, unknown, firstDetail);
-      return results as SubmitResult[];
+      return resultsOrThrow(
+        batch,
+        attempts,
+        (results, references, detail) => new TwilioOutcomeUnknownError(TWILIO_PROVIDER, results, references, detail),
+      );
     },
 
     /**
@@ -284,7 +195,7 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
      * counts: the worker rechecks a batch right after an unknown outcome, and every message it answered is known here.
      */
     async recheck(references: readonly string[]): Promise<readonly RecheckResult[]> {
-      return references.map((reference): RecheckResult => known.get(reference) ?? { unknown: true });
+      return known.recheck(references);
     },
   };
 }

@@ -1,10 +1,26 @@
 // A scriptable Twilio Messages API on loopback for tests, benchmarks and development: create, signed callbacks, faults.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { countParts } from '../../../domain/gsm.js';
+import {
+  Countdown,
+  countUp,
+  deliverReport,
+  type FailRule,
+  type LoopbackSimulator,
+  type ReceivedRequest,
+  type RecordingListenOptions,
+  receivedRequest,
+  retryAfterHeader,
+  type SendStats,
+  type SilenceRule,
+  sendJson,
+  sendStats,
+  startLoopbackServer,
+  type ThrottleRule,
+} from '../http/simulator-server.js';
+import { runAsProgram } from '../simulator-cli.js';
 import { twilioSignature } from './webhook.js';
 import {
   TWILIO_API_VERSION,
@@ -16,31 +32,21 @@ import {
   twilioMoreInfo,
 } from './wire.js';
 
-export interface TwilioSimulatorOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** 0 (the default) lets the system choose. */
-  readonly port?: number;
+export interface TwilioSimulatorOptions extends RecordingListenOptions {
   readonly accountSid?: string;
   readonly authToken?: string;
   /** From creation to the first status callback; null sends none. Default 0. */
   readonly callbackDelayMs?: number | null;
-  /** Delay before each answer, as a network and service would add. Default 0. */
-  readonly responseDelayMs?: number;
-  /** Keep every request read in `received`, for tests that pin them. */
-  readonly record?: boolean;
 }
 
 export type TwilioFinalStatus = 'delivered' | 'undelivered' | 'failed' | 'read' | 'canceled' | 'partially_delivered';
 
 /** Faults and behaviours switched on at run time; each call replaces the fields it gives. */
 export interface TwilioScript {
-  /** Answer the next `requests` creates with this 5xx (default 500), creating nothing. */
-  readonly fail?: { readonly requests: number; readonly status?: number; readonly retryAfterS?: number } | null;
-  /** Answer the next `requests` creates with 429 / 20429 and, when given, `Retry-After`. */
-  readonly throttle?: { readonly requests: number; readonly retryAfterS?: number } | null;
-  /** Never answer the next `requests` creates; with `process` (the default) the message is created first. */
-  readonly silence?: { readonly requests: number; readonly process?: boolean } | null;
+  readonly fail?: FailRule | null;
+  /** 429 with Twilio's error 20429. */
+  readonly throttle?: ThrottleRule | null;
+  readonly silence?: SilenceRule | null;
   /** Refuse recipients (To, with "+") matching `recipient` with this error (default 21211, invalid To). */
   readonly reject?: { readonly recipient: RegExp; readonly code?: 21211 | 21610 | 21408 | 21614 } | null;
   /** Final statuses by recipient (first match wins); delivered otherwise. */
@@ -56,25 +62,10 @@ export interface TwilioScript {
   readonly callbackDelayMs?: number | null;
 }
 
-export interface TwilioReceived {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
-}
+export type TwilioReceived = ReceivedRequest;
 
-export interface TwilioSimulatorStats {
-  requests: number;
-  unauthorized: number;
-  invalid: number;
-  failed: number;
-  throttled: number;
-  silenced: number;
-  /** Messages created, and refused with a 4xx of the message's own. */
-  accepted: number;
-  rejected: number;
-  /** Messages created per recipient (To without "+"): "sent once" is 1 everywhere. */
-  readonly acceptedByRecipient: Map<string, number>;
+/** Refused: with a 4xx of the message's own; per recipient: To without "+". */
+export interface TwilioSimulatorStats extends SendStats {
   /** Most create requests open at once (read, not yet answered): how parallel the client is. */
   maxInFlight: number;
   callbacksPosted: number;
@@ -82,20 +73,14 @@ export interface TwilioSimulatorStats {
   callbacksFailed: number;
 }
 
-export interface TwilioSimulator {
-  readonly port: number;
-  /** Base URL to give as TWILIO_BASE_URL. */
-  readonly url: string;
+/** `url` is TWILIO_BASE_URL. */
+export interface TwilioSimulator extends LoopbackSimulator<TwilioSimulatorStats, TwilioScript> {
   readonly accountSid: string;
   readonly authToken: string;
-  readonly stats: TwilioSimulatorStats;
-  readonly received: readonly TwilioReceived[];
-  script(script: TwilioScript): void;
   /** Recipients sent more than once. */
   duplicates(): string[];
   /** Resolves once every callback due so far has been posted. */
   callbacksSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export const TWILIO_SIMULATOR_DEFAULTS = {
@@ -136,42 +121,21 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`, 'utf8').toString('base64')}`;
   const messagesPath = `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages.json`;
   const record = options.record ?? false;
-  const responseDelayMs = options.responseDelayMs ?? 0;
   const stats: TwilioSimulatorStats = {
-    requests: 0,
-    unauthorized: 0,
-    invalid: 0,
-    failed: 0,
-    throttled: 0,
-    silenced: 0,
-    accepted: 0,
-    rejected: 0,
-    acceptedByRecipient: new Map(),
+    ...sendStats(),
     maxInFlight: 0,
     callbacksPosted: 0,
     callbacksFailed: 0,
   };
   const received: TwilioReceived[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const posts = new Set<Promise<void>>();
-  const closing = new AbortController();
-
-  let fail: { left: number; status: number; retryAfterS?: number } | null = null;
-  let throttle: { left: number; retryAfterS?: number } | null = null;
-  let silence: { left: number; process: boolean } | null = null;
+  const fail = new Countdown<FailRule>();
+  const throttle = new Countdown<ThrottleRule>();
+  const silence = new Countdown<SilenceRule>();
   let reject: { recipient: RegExp; code: number } | null = null;
   let finalStatus: NonNullable<TwilioScript['finalStatus']> = [];
   let duplicateCallbacks = 0;
   let outOfOrder = false;
   let callbackDelayMs: number | null = options.callbackDelayMs === undefined ? 0 : options.callbackDelayMs;
-
-  function later(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      fn();
-    }, ms);
-    timers.add(timer);
-  }
 
   /** One status callback, signed as Twilio signs it: over the StatusCallback URL and the sorted form fields. */
   async function callback(created: Created, status: TwilioMessageStatus, errorCode: number | undefined) {
@@ -194,27 +158,20 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     if (status === 'delivered' || status === 'undelivered') {
       params.RawDlrDoneDate = new Date().toISOString().replace(/[-T:]/g, '').slice(2, 12);
     }
-    try {
-      const response = await fetch(statusCallback, {
-        method: 'POST',
+    // Twilio does not try a callback again.
+    const { delivered } = await deliverReport(
+      statusCallback,
+      {
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           [TWILIO_SIGNATURE_HEADER]: twilioSignature(authToken, statusCallback, params),
         },
         body: new URLSearchParams(params).toString(),
-        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
-      });
-      await response.body?.cancel().catch(() => {});
-      if (response.status >= 200 && response.status < 300) stats.callbacksPosted++;
-      else stats.callbacksFailed++;
-    } catch {
-      stats.callbacksFailed++;
-    }
-  }
-
-  function track(promise: Promise<void>): void {
-    posts.add(promise);
-    void promise.finally(() => posts.delete(promise));
+      },
+      { attemptsMax: 1, retryDelayMs: 0, timeoutMs: 10_000, signal: loop.closing },
+    );
+    if (delivered) stats.callbacksPosted++;
+    else stats.callbacksFailed++;
   }
 
   function scheduleCallbacks(created: Created): void {
@@ -224,12 +181,12 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     const errorCode = rule?.errorCode ?? (final === 'undelivered' ? 30003 : final === 'failed' ? 30008 : undefined);
     const sequence: TwilioMessageStatus[] = outOfOrder ? [final, 'sent'] : ['sent', final];
     for (let i = 0; i < duplicateCallbacks; i++) sequence.push(final);
-    later(() => {
+    loop.later(() => {
       // One after the other, as Twilio reports one message's changes.
-      track(
+      loop.track(
         (async () => {
           for (const status of sequence) {
-            if (closing.signal.aborted) return;
+            if (loop.closing.aborted) return;
             await callback(created, status, errorCode);
           }
         })(),
@@ -285,19 +242,19 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       },
     };
     stats.accepted++;
-    stats.acceptedByRecipient.set(digits, (stats.acceptedByRecipient.get(digits) ?? 0) + 1);
+    countUp(stats.acceptedByRecipient, digits);
     scheduleCallbacks({ resource, statusCallback });
     return { status: 201, body: resource };
   }
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify(body));
+    sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+  function handle(req: IncomingMessage, res: ServerResponse, text: string | null): void {
+    const body = text ?? '';
     stats.requests++;
-    if (record) received.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body });
+    if (record) received.push(receivedRequest(req, body));
     if (req.headers.authorization !== expectedAuth) {
       stats.unauthorized++;
       send(res, 401, errorBody(401, 20003), { 'www-authenticate': 'Basic realm="Twilio API"' });
@@ -308,26 +265,23 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       send(res, 404, errorBody(404, 20404));
       return;
     }
-    if (silence && silence.left > 0) {
-      silence.left--;
+    const silenced = silence.next();
+    if (silenced) {
       stats.silenced++;
-      if (silence.process) create(new URLSearchParams(body));
+      if (silenced.process ?? true) create(new URLSearchParams(body));
       return;
     }
-    if (fail && fail.left > 0) {
-      fail.left--;
+    const failing = fail.next();
+    if (failing) {
       stats.failed++;
-      const headers: Record<string, string> =
-        fail.retryAfterS !== undefined ? { 'retry-after': String(fail.retryAfterS) } : {};
-      send(res, fail.status, errorBody(fail.status, 20500), headers);
+      const status = failing.status ?? 500;
+      send(res, status, errorBody(status, 20500), retryAfterHeader(failing.retryAfterS));
       return;
     }
-    if (throttle && throttle.left > 0) {
-      throttle.left--;
+    const throttling = throttle.next();
+    if (throttling) {
       stats.throttled++;
-      const headers: Record<string, string> =
-        throttle.retryAfterS !== undefined ? { 'retry-after': String(throttle.retryAfterS) } : {};
-      send(res, 429, errorBody(429, 20429), headers);
+      send(res, 429, errorBody(429, 20429), retryAfterHeader(throttling.retryAfterS));
       return;
     }
     const answer = create(new URLSearchParams(body));
@@ -336,48 +290,28 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   }
 
   let inFlight = 0;
-  const server = createServer((req, res) => {
-    inFlight++;
-    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
-    res.once('close', () => inFlight--);
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (responseDelayMs > 0) later(() => handle(req, res, body), responseDelayMs);
-      else handle(req, res, body);
-    });
+  const loop = await startLoopbackServer(handle, {
+    ...(options.host !== undefined && { host: options.host }),
+    ...(options.port !== undefined && { port: options.port }),
+    ...(options.responseDelayMs !== undefined && { responseDelayMs: options.responseDelayMs }),
+    onRequest: (_request, response) => {
+      inFlight++;
+      stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+      response.once('close', () => inFlight--);
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
 
   return {
-    port,
-    url: `http://${address}:${port}`,
+    port: loop.port,
+    url: loop.url,
     accountSid,
     authToken,
     stats,
     received,
     script(script) {
-      if (script.fail !== undefined) {
-        fail = script.fail && {
-          left: script.fail.requests,
-          status: script.fail.status ?? 500,
-          ...(script.fail.retryAfterS !== undefined && { retryAfterS: script.fail.retryAfterS }),
-        };
-      }
-      if (script.throttle !== undefined) {
-        throttle = script.throttle && {
-          left: script.throttle.requests,
-          ...(script.throttle.retryAfterS !== undefined && { retryAfterS: script.throttle.retryAfterS }),
-        };
-      }
-      if (script.silence !== undefined) {
-        silence = script.silence && { left: script.silence.requests, process: script.silence.process ?? true };
-      }
+      fail.set(script.fail);
+      throttle.set(script.throttle);
+      silence.set(script.silence);
       if (script.reject !== undefined) {
         reject = script.reject && { recipient: script.reject.recipient, code: script.reject.code ?? 21211 };
       }
@@ -389,21 +323,14 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     duplicates() {
       return [...stats.acceptedByRecipient].filter(([, n]) => n > 1).map(([recipient]) => recipient);
     },
-    async callbacksSettled() {
-      while (timers.size > 0 || posts.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    callbacksSettled() {
+      return loop.settled();
     },
-    async close() {
-      closing.abort();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...posts]);
-    },
+    close: loop.close,
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<TwilioSimulator> {
   const { values } = parseArgs({
     options: {
       host: { type: 'string', default: '127.0.0.1' },
@@ -424,16 +351,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `TWILIO_BASE_URL=${simulator.url} TWILIO_ACCOUNT_SID=${simulator.accountSid} TWILIO_AUTH_TOKEN=${simulator.authToken}\n`,
   );
-  const stop = () => {
-    void simulator.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return simulator;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}
+runAsProgram(import.meta.url, main);
