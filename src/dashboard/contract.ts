@@ -1,0 +1,285 @@
+// The dashboard's JSON API under /app/api: paths, request bodies and answers, shared by the server and the web client.
+// Types only (and constants): nothing here runs I/O, so the browser bundle can import it.
+//
+// General rules
+// - Every answer is JSON (except the CSV exports). Errors use the public API's shapes: `{ message }`, and for bad
+//   input 422 `{ message, errors: { field: [text, …] } }`.
+// - The session is an httpOnly, SameSite=Lax cookie (`smsgic_session`, `Secure` when served over TLS).
+// - CSRF: every request that is not GET/HEAD must carry the header `x-csrf-token` with the `csrfToken` of the current
+//   session (from `GET /app/api/me`, or from the answer of signup/login). Signup and login, which have no session yet,
+//   must be `Content-Type: application/json` and, when the browser sends `Origin`, come from the same origin.
+//   A missing or wrong token answers 403 `{ message: 'CSRF token mismatch.' }`.
+// - Without a session: 401 `{ message: 'Unauthenticated.' }`. A customer route for an id of another account: 404
+//   `{ message: 'Not found.' }`. An admin route for a non-admin: 403 `{ message: 'Forbidden.' }`.
+// - Money is a decimal string in the account's currency with the currency's own precision as the public API writes
+//   it (e.g. "12.500"), never a float. Times are ISO 8601 UTC strings ("2026-11-25T10:00:00.000Z") or null.
+// - Lists are paginated: `?page=1&per_page=50` (per_page at most 500); the answer is `Page<T>`.
+
+export const DASHBOARD_BASE = '/app';
+export const DASHBOARD_API = '/app/api';
+export const SESSION_COOKIE = 'smsgic_session';
+export const CSRF_HEADER = 'x-csrf-token';
+/** Recipients a compose form may hold (typed, pasted or from a CSV file). */
+export const COMPOSE_RECIPIENTS_MAX = 1_000_000;
+/** Invalid recipients listed one by one in a price answer; the rest are only counted. */
+export const INVALID_LISTED_MAX = 1_000;
+
+export type Role = 'customer' | 'admin';
+
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly page: number;
+  readonly per_page: number;
+  readonly total: number;
+}
+
+export interface ErrorBody {
+  readonly message: string;
+  readonly errors?: Readonly<Record<string, readonly string[]>>;
+}
+
+// --- Accounts and sessions ------------------------------------------------------------------------------------------
+
+/** POST /app/api/signup → 201 Me (and the session cookie). 422 on bad input; an email in use is a 422 on `email`. */
+export interface SignupRequest {
+  readonly email: string;
+  /** At least 10 characters. */
+  readonly password: string;
+  readonly company: string;
+  /** ISO 4217 code the platform supports (e.g. "EUR", "GBP", "USD"). */
+  readonly currency: string;
+}
+
+/** POST /app/api/login → 200 Me. Wrong email or password: 422 with the same text either way (no user enumeration):
+ *  `{ message: 'These credentials do not match our records.', errors: { email: [that text] } }`. Too many attempts for
+ *  one email or address: 429 `{ message: 'Too many login attempts. Please try again in N seconds.' }`. */
+export interface LoginRequest {
+  readonly email: string;
+  readonly password: string;
+}
+
+/** POST /app/api/logout → 204. POST /app/api/password → 204 (other sessions of the user are ended). */
+export interface PasswordChangeRequest {
+  readonly current_password: string;
+  readonly password: string;
+}
+
+export interface AccountView {
+  readonly id: number;
+  readonly name: string;
+  readonly currency: string;
+  /** Currency sign, e.g. "€". */
+  readonly sign: string;
+  readonly balance: string;
+  readonly tax_rate: string;
+  readonly suspended: boolean;
+}
+
+/** GET /app/api/me → 200 Me, or 401. */
+export interface Me {
+  readonly user: { readonly id: number; readonly email: string; readonly role: Role };
+  readonly account: AccountView;
+  readonly csrfToken: string;
+}
+
+// --- API tokens -----------------------------------------------------------------------------------------------------
+
+export interface TokenView {
+  readonly id: number;
+  readonly name: string;
+  /** The first characters, for telling tokens apart ("smsgic_AbC12xY"). */
+  readonly prefix: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+  readonly revoked_at: string | null;
+  readonly expires_at: string | null;
+}
+
+/** GET /app/api/tokens → { data: TokenView[] }. POST /app/api/tokens { name } → 201 CreatedTokenView.
+ *  POST /app/api/tokens/:id/revoke → 200 TokenView. */
+export interface CreatedTokenView extends TokenView {
+  /** The token itself; shown this once, never again. */
+  readonly token: string;
+}
+
+// --- Balance and transactions ---------------------------------------------------------------------------------------
+
+export type TransactionKind = 'credit' | 'debit' | 'reservation' | 'refund';
+
+/** GET /app/api/transactions?page&per_page&kind → Page<TransactionView>, newest first.
+ *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row). */
+export interface TransactionView {
+  readonly id: number;
+  readonly kind: TransactionKind;
+  /** Signed: credits and refunds positive, reservations and debits negative. */
+  readonly amount: string;
+  readonly balance_after: string;
+  readonly sending_id: number | null;
+  readonly note: string | null;
+  readonly created_at: string;
+}
+
+// --- Senders and rates ----------------------------------------------------------------------------------------------
+
+/** GET /app/api/senders → { data: SenderView[] } (the account's own, every status, and the platform's approved).
+ *  POST /app/api/senders { name } → 201 SenderView with status "pending" (422 on a bad or duplicate name). */
+export interface SenderView {
+  readonly id: number;
+  readonly name: string;
+  readonly status: 'approved' | 'pending' | 'rejected';
+  /** A platform default sender, usable by every account. */
+  readonly platform: boolean;
+  readonly created_at: string;
+}
+
+/** GET /app/api/rates?country&country_id&mcc&mnc → { data: RateView[] } with the public API's filters and texts. */
+export interface RateView {
+  readonly country: string;
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly rate: string;
+}
+
+// --- Compose --------------------------------------------------------------------------------------------------------
+
+/** POST /app/api/price → 200 PriceView: the same calculation as POST /sendings/calculate, summarised for a form. */
+export interface PriceRequest {
+  readonly message: string;
+  readonly recipients: readonly string[];
+}
+
+export interface PriceView {
+  readonly encoding: 'GSM-7' | 'UCS-2';
+  /** The distinct characters of the message that are not in GSM 03.38 (they force UCS-2). */
+  readonly ucs2_characters: readonly string[];
+  /** Characters as counted for parts (an extension-table character counts 2 in GSM-7). */
+  readonly characters: number;
+  readonly parts: number;
+  readonly recipients: number;
+  readonly valid: number;
+  /** Up to INVALID_LISTED_MAX of them, in the order given. */
+  readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
+  readonly invalid_total: number;
+  readonly destinations: readonly {
+    readonly country: string;
+    readonly mcc: string | null;
+    readonly mnc: string | null;
+    readonly recipients: number;
+    readonly rate: string;
+    readonly cost: string;
+  }[];
+  readonly subtotal: string;
+  readonly tax: string;
+  readonly total: string;
+  readonly currency: string;
+  readonly sign: string;
+  readonly balance: string;
+  /** Whether the balance covers the total. */
+  readonly affordable: boolean;
+}
+
+/** POST /app/api/sendings → 201 CampaignView. With `draft: true` the sending is saved as "Draft": nothing reserved,
+ *  editable, sent later with POST /app/api/sendings/:id/send (priced and reserved then, exactly like a new sending).
+ *  Bad input: 422 with the public API's fields and texts (message, recipients, sender, schedule). */
+export interface ComposeRequest {
+  readonly message: string;
+  readonly recipients: readonly string[];
+  readonly sender: string;
+  /** "YYYY-MM-DD HH:MM:SS" UTC, as the public API takes it; absent or empty: at once. */
+  readonly schedule?: string;
+  readonly draft?: boolean;
+}
+
+// --- Campaigns ------------------------------------------------------------------------------------------------------
+
+export type MessageStatusName =
+  | 'queued'
+  | 'submitting'
+  | 'submitted'
+  | 'delivered'
+  | 'undelivered'
+  | 'expired'
+  | 'rejected'
+  | 'failed';
+
+/** GET /app/api/sendings?page&per_page&status → Page<CampaignView>, newest first. GET /app/api/sendings/:id →
+ *  CampaignView. POST /app/api/sendings/:id/cancel (Pending only; 409 otherwise) → CampaignView.
+ *  POST /app/api/sendings/:id/send (Draft only) → CampaignView. DELETE /app/api/sendings/:id (Draft only) → 204. */
+export interface CampaignView {
+  readonly id: number;
+  readonly text: string;
+  readonly sender: string;
+  readonly type: string;
+  readonly status: 'Draft' | 'Pending' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
+  readonly created_at: string;
+  readonly scheduled_at: string;
+  readonly recipients: number;
+  readonly parts_total: number;
+  readonly encoding: string;
+  readonly total: string;
+  readonly refunded: string;
+  /** Messages per status (every status present, zeros included). */
+  readonly counts: Readonly<Record<MessageStatusName, number>>;
+}
+
+/** GET /app/api/sendings/:id/messages?status&search&page&per_page → Page<RecipientView>. `search` matches a part of
+ *  the number. */
+export interface RecipientView {
+  readonly id: number;
+  readonly recipient: string;
+  readonly country: string | null;
+  readonly mcc: string | null;
+  readonly mnc: string | null;
+  readonly parts: number;
+  readonly cost: string;
+  readonly status: MessageStatusName;
+  readonly error: string | null;
+  readonly updated_at: string;
+}
+
+// --- Operator (role admin) ------------------------------------------------------------------------------------------
+
+/** GET /app/api/admin/accounts?search&page&per_page → Page<AdminAccountView>.
+ *  POST /app/api/admin/accounts/:id/credit { amount: "100.00", note? } → AdminAccountView (422 on a bad amount).
+ *  POST /app/api/admin/accounts/:id/suspend { suspended: boolean } → AdminAccountView. A suspended account's API
+ *  tokens and sessions are refused (API: 401) until it is reinstated. */
+export interface AdminAccountView extends AccountView {
+  readonly email: string | null;
+  readonly created_at: string;
+  readonly sendings: number;
+}
+
+/** GET /app/api/admin/senders?status → Page<AdminSenderView>. POST /app/api/admin/senders/:id/approve and
+ *  /reject → AdminSenderView. */
+export interface AdminSenderView extends SenderView {
+  readonly account_id: number | null;
+  readonly account_name: string | null;
+}
+
+/** GET /app/api/admin/rates?account_id → { data: RateView[] } (the platform default list without account_id).
+ *  POST /app/api/admin/rates/import?account_id → body text/csv (the CLI's format) → { imported: number }; a bad line
+ *  is a 422 naming the line, and nothing is imported. */
+export interface RatesImported {
+  readonly imported: number;
+}
+
+/** GET /app/api/admin/providers → { data: ProviderHealthView[] }, from the messages of the last hour. */
+export interface ProviderHealthView {
+  readonly name: string;
+  readonly configured: boolean;
+  readonly submitted_last_hour: number;
+  readonly delivered_last_hour: number;
+  readonly failed_last_hour: number;
+  readonly last_error: string | null;
+  readonly last_activity_at: string | null;
+}
+
+/** GET /app/api/admin/volume?days=30 → { data: VolumeDay[] }, one row per UTC day, oldest first, zeros included. */
+export interface VolumeDay {
+  readonly day: string;
+  readonly sendings: number;
+  readonly messages: number;
+  readonly parts: number;
+  readonly delivered: number;
+  readonly failed: number;
+}
