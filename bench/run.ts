@@ -19,6 +19,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     load: () => import('./dispatch-overhead.bench.js'),
   },
   http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
+  load: {
+    title: 'Load: hundreds of concurrent connections against the real server',
+    load: () => import('./load.bench.js'),
+  },
   providers: {
     title: 'Provider adapters against their simulators',
     load: async () => {

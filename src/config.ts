@@ -25,7 +25,38 @@ export interface Config {
   readonly providers: ProviderConfig;
   /** How long the built-in sandbox provider takes to report a delivery. */
   readonly sandboxReportDelayMs: number;
+  /** Bearer token of GET /metrics; unset: /metrics answers loopback clients only. */
+  readonly metricsToken: string | undefined;
+  /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses/CIDRs (X-Forwarded-* honoured from them). */
+  readonly trustProxy: boolean | number | readonly string[];
+  readonly http: HttpTimeouts;
+  /** PostgreSQL: how long opening a connection and one statement may take before the request answers 503. */
+  readonly dbConnectTimeoutMs: number;
+  readonly dbStatementTimeoutMs: number;
+  /** Lets callback_url point at private, loopback and link-local addresses (local development, tests). */
+  readonly callbackAllowPrivate: boolean;
 }
+
+/** Limits on slow or idle clients; every value in milliseconds. */
+export interface HttpTimeouts {
+  /** Until a request's headers are complete (slow-header clients are cut off then). */
+  readonly headersTimeoutMs: number;
+  /** Until a whole request, body included, has arrived. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no traffic at all is closed after this. */
+  readonly connectionTimeoutMs: number;
+}
+
+export const HTTP_TIMEOUT_DEFAULTS: HttpTimeouts = Object.freeze({
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 72_000,
+  connectionTimeoutMs: 150_000,
+});
+export const DB_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
+export const DB_STATEMENT_TIMEOUT_DEFAULT_MS = 60_000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -47,6 +78,27 @@ function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number):
     throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** TRUST_PROXY: unset or false, true (every hop), a hop count, or comma-separated proxy addresses / CIDRs. */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | readonly string[] {
+  const raw = env.TRUST_PROXY?.trim() ?? '';
+  if (raw === '' || raw.toLowerCase() === 'false') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return Object.freeze(
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  );
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -90,6 +142,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: text(env, 'PUBLIC_URL') ?? `http://${host}:${port}`,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     sandboxReportDelayMs: nonNegativeInt(env, 'SANDBOX_REPORT_DELAY_MS', 1000),
+    metricsToken: text(env, 'METRICS_TOKEN'),
+    trustProxy: trustProxy(env),
+    http: Object.freeze({
+      headersTimeoutMs: positiveInt(env, 'HTTP_HEADERS_TIMEOUT_MS', HTTP_TIMEOUT_DEFAULTS.headersTimeoutMs),
+      requestTimeoutMs: positiveInt(env, 'HTTP_REQUEST_TIMEOUT_MS', HTTP_TIMEOUT_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeoutMs: positiveInt(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', HTTP_TIMEOUT_DEFAULTS.keepAliveTimeoutMs),
+      connectionTimeoutMs: positiveInt(env, 'HTTP_CONNECTION_TIMEOUT_MS', HTTP_TIMEOUT_DEFAULTS.connectionTimeoutMs),
+    }),
+    dbConnectTimeoutMs: positiveInt(env, 'DB_CONNECT_TIMEOUT_MS', DB_CONNECT_TIMEOUT_DEFAULT_MS),
+    dbStatementTimeoutMs: positiveInt(env, 'DB_STATEMENT_TIMEOUT_MS', DB_STATEMENT_TIMEOUT_DEFAULT_MS),
+    callbackAllowPrivate: flag(env, 'CALLBACK_ALLOW_PRIVATE'),
     providers: Object.freeze({
       ...(infobip && { infobip }),
       ...(twilio && { twilio }),

@@ -8,7 +8,9 @@ import { startWorker, type Worker } from './dispatch/worker.js';
 import { buildApp } from './http/app.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
+import { createDashboardServices } from './services/dashboard-services.js';
 import { createDb, type Db } from './store/db.js';
+import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
 import type { SendingType } from './store/sendings.js';
@@ -44,19 +46,42 @@ function registryFor(config: Config, db: Db): ProviderRegistry {
 
 export async function runServer(roles: Roles, config: Config = loadConfig()): Promise<void> {
   const plan = loadNumberingPlan();
-  const db = await createDb(config.databaseUrl);
+  // Idle connections that break (the server restarted, the network cut) are dropped by the pool and told here.
+  let poolError: (error: Error) => void = () => {};
+  const db = await createDb(config.databaseUrl, {
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    onPoolError: (error) => poolError(error),
+  });
   const report = await bootstrap(db, plan);
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
 
   const app = await buildApp({
-    services: createApiServices({ db, plan, availableTypes: availableTypes(config) }),
+    services: createApiServices({
+      db,
+      plan,
+      availableTypes: availableTypes(config),
+      allowPrivateCallbacks: config.callbackAllowPrivate,
+    }),
     rateLimitPerMinute: config.rateLimitPerMinute,
     calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
     bodyLimitBytes: config.bodyLimitBytes,
     ...(redis && { redis }),
     logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    timeouts: config.http,
+    metrics: { token: config.metricsToken, views: () => readMetricsViews(db) },
+    dashboard: {
+      services: createDashboardServices({
+        db,
+        plan,
+        availableTypes: availableTypes(config),
+        providers: config.providers,
+        allowPrivateCallbacks: config.callbackAllowPrivate,
+      }),
+    },
     webhooks: {
       ingest: async (provider, reports) => {
         await applyReports(
@@ -69,6 +94,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       publicUrl: config.publicUrl,
     },
   });
+  poolError = (error) => app.log.warn({ err: { message: error.message } }, 'database connection lost; reconnecting');
   let redisDown = false;
   redis?.on('error', (error) => {
     if (!redisDown) app.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back');
@@ -111,7 +137,12 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
         'provider configured but not supported by this build: its messages are refunded',
       );
     }
-    worker = startWorker({ db, router: createRouter(registry), logger: app.log });
+    worker = startWorker({
+      db,
+      router: createRouter(registry),
+      logger: app.log,
+      callbacks: { allowPrivate: config.callbackAllowPrivate },
+    });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },
       registry.realProviders().length > 0

@@ -7,13 +7,16 @@ import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePe
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
 import { credit, debit } from '../store/ledger.js';
 import { replaceRates } from '../store/rates.js';
 import { addSender } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
+import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
+import { createAdmin, listAdmins } from '../store/users.js';
 
 const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (one JSON object on stdout).
 
@@ -27,6 +30,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate; replaces the account's list)
   smsgic rates import --default FILE                (the platform default list)
   smsgic sending cancel ID
+  smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
+  smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
 
 The database is DATABASE_URL (default: SQLite at ./data/smsgic.db).`;
@@ -80,6 +85,8 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'sender default': [],
   'rates import': ['default'],
   'sending cancel': [],
+  'admin create': ['email', 'password'],
+  'admin list': [],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -93,9 +100,11 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'sender default': 1,
   'rates import': 2,
   'sending cancel': 1,
+  'admin create': 0,
+  'admin list': 0,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending'];
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin'];
 
 interface CommandLine {
   readonly values: {
@@ -106,6 +115,7 @@ interface CommandLine {
     readonly 'tax-rate'?: string;
     readonly note?: string;
     readonly default?: boolean;
+    readonly password?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -123,6 +133,7 @@ const OPTIONS = {
   'tax-rate': { type: 'string' },
   note: { type: 'string' },
   default: { type: 'boolean' },
+  password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -297,6 +308,38 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       }
       return { id, status: 'Cancelled', refunded: formatMinor(result.refundedMinor) };
     }
+    case 'admin create': {
+      const email = values.email?.trim();
+      if (!email) throw new UsageError('--email is required');
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError(`--email "${email}" is not an email address`);
+      const given = values.password;
+      if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
+        throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);
+      }
+      if (given !== undefined && given.length > PASSWORD_CHARS_MAX) {
+        throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
+      }
+      const password = given ?? generatePassword();
+      const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
+      if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
+      return {
+        id: created.user.id,
+        email: created.user.email,
+        role: created.user.role,
+        account_id: created.account.id,
+        // Shown this once: only its hash is stored.
+        ...(given === undefined && { password }),
+      };
+    }
+    case 'admin list':
+      return {
+        admins: (await listAdmins(await db())).map((user) => ({
+          id: user.id,
+          email: user.email,
+          account_id: user.accountId,
+          created_at: isoFromUs(user.createdAtUs),
+        })),
+      };
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }

@@ -1,5 +1,10 @@
-// Customer status callbacks: the signed JSON body, one POST with a timeout, and when to try again.
+// Customer status callbacks: the signed JSON body, one POST with a timeout, and when to try again; never to an address
+// inside the platform's own network (loopback, private, link-local…) unless allowed.
 import { createHmac } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { isoFromUs, US_PER_MS } from '../domain/time.js';
 import type { CallbackDelivery, CallbackResult } from '../store/callbacks.js';
 
@@ -12,9 +17,158 @@ export interface CallbackPolicy {
   readonly backoffBaseMs: number;
   readonly backoffCapMs: number;
   readonly timeoutMs: number;
+  /** Lets callbacks reach private, loopback and link-local addresses (local development, tests). */
+  readonly allowPrivate?: boolean;
 }
 
 export type Fetch = typeof fetch;
+
+/**
+ * Addresses a callback must never reach: this host, the private networks around it, link-local (cloud metadata at
+ * 169.254.169.254), carrier-grade NAT, multicast, and the reserved and documentation ranges. IPv4 rules also match
+ * IPv4-mapped IPv6 addresses (::ffff:127.0.0.1).
+ */
+const INTERNAL_ADDRESSES = (() => {
+  const list = new BlockList();
+  for (const [network, prefix] of [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ] as const) {
+    list.addSubnet(network, prefix, 'ipv4');
+  }
+  for (const [network, prefix] of [
+    ['::', 128],
+    ['::1', 128],
+    ['100::', 64],
+    ['2001:db8::', 32],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['fec0::', 10],
+    ['ff00::', 8],
+  ] as const) {
+    list.addSubnet(network, prefix, 'ipv6');
+  }
+  return list;
+})();
+
+/** Whether an IP address (v4 or v6, brackets allowed) lies in a range a callback must not reach. */
+export function isInternalAddress(address: string): boolean {
+  const ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  const family = isIP(ip);
+  if (family === 0) return false;
+  return INTERNAL_ADDRESSES.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** Why a callback URL is refused before any DNS lookup, or null: not http(s), or an internal literal address. */
+export function callbackUrlProblem(raw: string, allowPrivate: boolean): 'not_http' | 'internal_address' | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not_http';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'not_http';
+  if (url.hostname === '') return 'not_http';
+  if (allowPrivate) return null;
+  const host = url.hostname.toLowerCase();
+  // RFC 6761: localhost and its subdomains are this host, whatever DNS says.
+  if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.') return 'internal_address';
+  return isInternalAddress(host) ? 'internal_address' : null;
+}
+
+/** The error of a callback refused because its host is (or resolves to) an internal address; never retried. */
+export class CallbackAddressRefused extends Error {
+  readonly code = 'ERR_CALLBACK_ADDRESS_REFUSED';
+  constructor(host: string, address?: string) {
+    super(
+      address === undefined
+        ? `callback host ${host} is an internal address`
+        : `callback host ${host} resolves to the internal address ${address}`,
+    );
+    this.name = 'CallbackAddressRefused';
+  }
+}
+
+/**
+ * dns.lookup that fails when any address of the name is internal. The connection is opened to the very addresses
+ * checked here, so a name that answers a public address to a first lookup and an internal one to a second (DNS
+ * rebinding) cannot slip through.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true } as LookupAllOptions, (error, addresses: LookupAddress[]) => {
+    if (error) {
+      (callback as (e: NodeJS.ErrnoException) => void)(error);
+      return;
+    }
+    const internal = addresses.find((a) => isInternalAddress(a.address));
+    const first = addresses[0];
+    if (internal || !first) {
+      (callback as (e: Error) => void)(new CallbackAddressRefused(hostname, internal?.address ?? 'none'));
+      return;
+    }
+    if ((options as { all?: boolean }).all) {
+      (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+    } else {
+      callback(null, first.address, first.family);
+    }
+  });
+};
+
+/**
+ * Kept-alive connections of each policy apart: a connection opened where internal addresses were allowed is never
+ * lent to a request where they are not (an agent pools by host and port, not by lookup).
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 5_000 };
+const AGENTS = {
+  checked: { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) },
+  unchecked: { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) },
+};
+
+/**
+ * The transport of callbacks: a fetch-shaped POST over node:http(s) whose connections go only to addresses that were
+ * checked (see publicOnlyLookup) unless `allowPrivate`. The answer's body is discarded; only the status is kept.
+ */
+export function callbackFetch(allowPrivate: boolean): Fetch {
+  const agents = allowPrivate ? AGENTS.unchecked : AGENTS.checked;
+  const post = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      if (!allowPrivate && isInternalAddress(url.hostname)) {
+        reject(new CallbackAddressRefused(url.hostname));
+        return;
+      }
+      const secure = url.protocol === 'https:';
+      const request = (secure ? https : http).request(
+        url,
+        {
+          agent: secure ? agents.https : agents.http,
+          method: init?.method ?? 'GET',
+          headers: init?.headers as http.OutgoingHttpHeaders,
+          ...(init?.signal && { signal: init.signal }),
+          ...(!allowPrivate && { lookup: publicOnlyLookup }),
+        },
+        (response) => {
+          response.resume();
+          resolve(new Response(null, { status: response.statusCode ?? 599 }));
+        },
+      );
+      request.on('error', reject);
+      request.end(typeof init?.body === 'string' ? init.body : undefined);
+    });
+  return post as Fetch;
+}
 
 /** The body a customer receives: fields named like the API's, times as ISO-8601 UTC with microseconds. */
 export function callbackBody(delivery: CallbackDelivery): string {
@@ -35,6 +189,13 @@ export function callbackSignature(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 }
 
+function refusedAddress(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof CallbackAddressRefused) return true;
+  }
+  return false;
+}
+
 /** POSTs one callback; any 2xx is delivered, anything else (status, timeout, network) is tried again later. */
 export async function postCallback(
   delivery: CallbackDelivery,
@@ -44,6 +205,15 @@ export async function postCallback(
 ): Promise<CallbackResult> {
   const body = callbackBody(delivery);
   let error: string;
+  if (callbackUrlProblem(delivery.url, policy.allowPrivate === true) !== null) {
+    // Refused outright (a row stored before this check, or by another path): trying again cannot help.
+    return {
+      id: delivery.id,
+      delivered: false,
+      error: `refused: ${delivery.url} is not a public http(s) URL`,
+      retryAtUs: null,
+    };
+  }
   try {
     const response = await fetchImpl(delivery.url, {
       method: 'POST',
@@ -62,6 +232,7 @@ export async function postCallback(
     error = `HTTP ${response.status}`;
   } catch (caught) {
     error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    if (refusedAddress(caught)) return { id: delivery.id, delivered: false, error, retryAtUs: null };
   }
   if (delivery.attempt >= policy.attemptsMax) return { id: delivery.id, delivered: false, error, retryAtUs: null };
   const delayMs = Math.min(policy.backoffCapMs, policy.backoffBaseMs * 2 ** Math.min(delivery.attempt - 1, 30));

@@ -22,7 +22,7 @@ import {
 } from '../domain/limits.js';
 import { type ClockUs, US_PER_MS } from '../domain/time.js';
 import { claimCallbacks, recordCallbackResults } from '../store/callbacks.js';
-import type { Db } from '../store/db.js';
+import { type Db, isDatabaseUnavailable } from '../store/db.js';
 import {
   type DispatchOutcomes,
   type Lease,
@@ -33,7 +33,7 @@ import {
   takeOverExpiredLeases,
 } from '../store/dispatch-queue.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
-import { type CallbackPolicy, type Fetch, postCallback } from './callbacks.js';
+import { type CallbackPolicy, callbackFetch, type Fetch, postCallback } from './callbacks.js';
 import {
   backoffMs,
   emptyOutcomes,
@@ -84,6 +84,8 @@ export interface WorkerOptions {
   readonly logger?: DispatchLogger;
   /** How the worker waits (throttles, idle rounds); tests may make it advance a fake clock. */
   readonly sleep?: Sleep;
+  /** The pause after a failed round (database unreachable…): doubled at each failure in a row, up to the cap. */
+  readonly errorBackoff?: { readonly baseMs?: number; readonly capMs?: number };
 }
 
 export interface RoundReport {
@@ -113,7 +115,8 @@ export interface Worker {
 const CALLBACK_CONCURRENCY_DEFAULT = 8;
 const POLL_INTERVAL_DEFAULT_MS = 200;
 const MAINTENANCE_INTERVAL_DEFAULT_MS = 10_000;
-const ERROR_PAUSE_MS = 1_000;
+const ERROR_BACKOFF_BASE_MS = 500;
+const ERROR_BACKOFF_CAP_MS = 30_000;
 /** Rows the periodic sweeps handle per run. */
 const SWEEP_BATCH = 1_000;
 /** The error of a message that waited longer than reportWaitMaxMs for its report. */
@@ -193,9 +196,10 @@ class DispatchEngine implements Dispatcher {
       backoffBaseMs: options.callbacks?.backoffBaseMs ?? CALLBACK_BACKOFF_BASE_MS,
       backoffCapMs: options.callbacks?.backoffCapMs ?? CALLBACK_BACKOFF_CAP_MS,
       timeoutMs: options.callbacks?.timeoutMs ?? CALLBACK_TIMEOUT_MS,
+      allowPrivate: options.callbacks?.allowPrivate ?? false,
     };
     this.#callbackConcurrency = options.callbacks?.concurrency ?? CALLBACK_CONCURRENCY_DEFAULT;
-    this.#fetch = options.callbacks?.fetch ?? fetch;
+    this.#fetch = options.callbacks?.fetch ?? callbackFetch(this.#callbackPolicy.allowPrivate === true);
     this.#reportWaitUs = (options.reportWaitMaxMs ?? DELIVERY_REPORT_WAIT_MAX_MS) * US_PER_MS;
     this.#maintenanceUs = (options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_DEFAULT_MS) * US_PER_MS;
     this.#log = options.logger ?? SILENT;
@@ -609,6 +613,47 @@ class DispatchEngine implements Dispatcher {
   }
 }
 
+/**
+ * Failures in a row (rounds, batches, callbacks) while something the worker needs is down, typically the database:
+ * the first is logged in full, the rest only counted, and the first success after them logs the recovery. Each failed
+ * round waits twice as long as the one before, up to the cap.
+ */
+class FailureStreak {
+  readonly #log: DispatchLogger;
+  readonly #baseMs: number;
+  readonly #capMs: number;
+  #failures = 0;
+  #sinceMs = 0;
+  constructor(log: DispatchLogger, backoff: { readonly baseMs: number; readonly capMs: number }) {
+    this.#log = log;
+    this.#baseMs = backoff.baseMs;
+    this.#capMs = backoff.capMs;
+  }
+
+  /** Records a failure; returns how long to pause before the next round. */
+  failed(what: string, error: unknown): number {
+    this.#failures++;
+    if (this.#failures === 1) {
+      this.#sinceMs = performance.now();
+      this.#log.error(
+        { err: errorText(error), database_unavailable: isDatabaseUnavailable(error) },
+        `${what}; retrying with backoff (further failures are counted, not logged, until it recovers)`,
+      );
+    }
+    const exponent = Math.min(this.#failures - 1, 30);
+    return Math.min(this.#capMs, this.#baseMs * 2 ** exponent);
+  }
+
+  succeeded(): void {
+    if (this.#failures === 0) return;
+    this.#log.info(
+      { failures: this.#failures, down_ms: Math.round(performance.now() - this.#sinceMs) },
+      'dispatch resumed after failures',
+    );
+    this.#failures = 0;
+  }
+}
+
 /** A dispatcher driven by its caller, one round at a time (tests with a fake clock, one-off tools). */
 export function createDispatcher(options: WorkerOptions): Dispatcher {
   return new DispatchEngine(options);
@@ -616,15 +661,22 @@ export function createDispatcher(options: WorkerOptions): Dispatcher {
 
 /**
  * Starts the worker loop: lease and hand over batches (up to `concurrency` in flight), take over expired leases, poll
- * reports, deliver callbacks, and sleep `pollIntervalMs` when a round finds nothing. Errors are logged and the loop
- * goes on after a pause. Several workers, in one process or many, may share one PostgreSQL database; on SQLite run one.
+ * reports, deliver callbacks, and sleep `pollIntervalMs` when a round finds nothing. A failed round (the database
+ * unreachable, say) is logged once and retried after a pause that doubles up to a cap; the loop never ends on it.
+ * Several workers, in one process or many, may share one PostgreSQL database; on SQLite run one.
  */
 export function startWorker(options: WorkerOptions): Worker {
   const engine = new DispatchEngine(options);
   const inFlight = new Set<Promise<void>>();
   let callbacks: Promise<unknown> | null = null;
+  const outage = new FailureStreak(engine.log, {
+    baseMs: options.errorBackoff?.baseMs ?? ERROR_BACKOFF_BASE_MS,
+    capMs: options.errorBackoff?.capMs ?? ERROR_BACKOFF_CAP_MS,
+  });
   const track = (work: Promise<void>) => {
-    const tracked = work.catch((error) => engine.log.error({ err: errorText(error) }, 'dispatch batch failed'));
+    const tracked = work.catch((error) => {
+      outage.failed('dispatch batch failed', error);
+    });
     inFlight.add(tracked);
     void tracked.finally(() => inFlight.delete(tracked));
   };
@@ -643,17 +695,18 @@ export function startWorker(options: WorkerOptions): Worker {
         if (callbacks === null) {
           callbacks = engine
             .deliverCallbacks()
-            .catch((error) => engine.log.error({ err: errorText(error) }, 'status callbacks failed'))
+            .catch((error) => outage.failed('status callbacks failed', error))
             .finally(() => {
               callbacks = null;
             });
         }
         await engine.maintain();
+        outage.succeeded();
         if (inFlight.size >= engine.concurrency) await Promise.race(inFlight);
         else if (work === 0) await engine.sleep(engine.pollIntervalMs, engine.stopSignal);
       } catch (error) {
-        engine.log.error({ err: errorText(error) }, 'dispatch round failed');
-        await engine.sleep(ERROR_PAUSE_MS, engine.stopSignal);
+        const pauseMs = outage.failed('dispatch round failed', error);
+        await engine.sleep(pauseMs, engine.stopSignal);
       }
     }
     await Promise.all(inFlight);

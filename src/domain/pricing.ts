@@ -118,6 +118,11 @@ export function checkMessage(value: unknown, errors: ValidationErrors): string |
     errors.add('message', ruleText.wellFormed('message'));
     return null;
   }
+  // NUL is no character of an SMS (GSM 03.38 has none, and PostgreSQL cannot store one).
+  if (value.includes('\u0000')) {
+    errors.add('message', ruleText.formatInvalid('message'));
+    return null;
+  }
   if (value.length > MESSAGE_CHARS_MAX) {
     errors.add('message', ruleText.maxChars('message', MESSAGE_CHARS_MAX));
     return null;
@@ -158,6 +163,15 @@ function rateOf(resolution: Resolution, rates: RateCard): number | undefined {
 
 const NO_RATE = -1;
 
+export interface PricingOptions {
+  /**
+   * Prices what can be priced instead of refusing: each recipient that is malformed or has no rate is handed here,
+   * with the text its error would have had, and left out of the quote; an empty recipient list is an empty quote.
+   * Only the message and the shape of the recipients field still fail. For a live summary of a form.
+   */
+  readonly onUnpriced?: (index: number, value: unknown, reason: string) => void;
+}
+
 /**
  * Validates and prices `message` and `recipients` (fields as received). Duplicate recipients are priced once;
  * per-recipient errors are keyed `recipients.N` by their index in the request, at most RECIPIENT_ERRORS_MAX listed.
@@ -167,18 +181,21 @@ export function priceSending(
   fields: { readonly message: unknown; readonly recipients: unknown },
   context: PricingContext,
   errors: ValidationErrors = new ValidationErrors(),
+  options: PricingOptions = {},
 ): QuoteResult {
   const text = checkMessage(fields.message, errors);
+  const { onUnpriced } = options;
 
   let list: readonly unknown[] | null = null;
   if (isBlank(fields.recipients) || (Array.isArray(fields.recipients) && fields.recipients.length === 0)) {
-    errors.add('recipients', TEXTS.recipientsRequired);
+    if (onUnpriced) list = [];
+    else errors.add('recipients', TEXTS.recipientsRequired);
   } else {
     list = recipientList(fields.recipients);
     if (list === null) errors.add('recipients', ruleText.array('recipients'));
-    else if (list.length === 0) errors.add('recipients', TEXTS.recipientsRequired);
+    else if (list.length === 0 && !onUnpriced) errors.add('recipients', TEXTS.recipientsRequired);
   }
-  if (list === null || list.length === 0) return { ok: false, errors };
+  if (list === null || (list.length === 0 && !onUnpriced)) return { ok: false, errors };
 
   const { plan, rates } = context;
   const seen = new Set<string>();
@@ -194,6 +211,10 @@ export function priceSending(
   for (let i = 0; i < list.length; i++) {
     const digits = recipientDigits(list[i]);
     if (digits === null) {
+      if (onUnpriced) {
+        onUnpriced(i, list[i], ruleText.formatInvalid(`recipients.${i}`));
+        continue;
+      }
       errors.add(`recipients.${i}`, ruleText.formatInvalid(`recipients.${i}`));
       if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
       continue;
@@ -227,6 +248,10 @@ export function priceSending(
       destinationByResolution.set(resolution, destination);
     }
     if (destination === NO_RATE || destination === undefined || resolution === null) {
+      if (onUnpriced) {
+        onUnpriced(i, list[i], ruleText.noAvailableRate(`recipients.${i}`));
+        continue;
+      }
       errors.add(`recipients.${i}`, ruleText.noAvailableRate(`recipients.${i}`));
       if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
       continue;

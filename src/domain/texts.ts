@@ -14,6 +14,14 @@ export const TEXTS = Object.freeze({
   malformedBody: 'Malformed request body.',
   payloadTooLarge: 'The request body is too large.',
   sendingCreated: 'SMS champing created',
+  // The dashboard's own answers.
+  csrfMismatch: 'CSRF token mismatch.',
+  accountSuspended: 'Account suspended.',
+  forbidden: 'Forbidden.',
+  badCredentials: 'These credentials do not match our records.',
+  passwordIncorrect: 'The password is incorrect.',
+  draftChanged: 'The draft was changed meanwhile; send it again.',
+  dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
 });
 
 /** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */
@@ -45,6 +53,16 @@ export const ruleText = Object.freeze({
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,
+  minChars: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min} characters.`,
+  email: (field: string) => `The ${attributeName(field)} field must be a valid email address.`,
+  taken: (field: string) => `The ${attributeName(field)} has already been taken.`,
+  boolean: (field: string) => `The ${attributeName(field)} field must be true or false.`,
+  notZero: (field: string) => `The ${attributeName(field)} field must not be zero.`,
+  maxItems: (field: string, max: number) => `The ${attributeName(field)} field must not have more than ${max} items.`,
+  senderName: (field: string, problem: string) => `The ${attributeName(field)} is not a valid sender: ${problem}.`,
+  csvLine: (line: number, problem: string) => `Line ${line}: ${problem}; nothing was imported.`,
+  tooManyLogins: (seconds: number) => `Too many login attempts. Please try again in ${seconds} seconds.`,
+  notDraft: (status: string) => `Only a Draft can be sent, changed or deleted; this sending is ${status}.`,
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
     `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
 });

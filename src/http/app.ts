@@ -4,14 +4,20 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
+import { HTTP_TIMEOUT_DEFAULTS, type HttpTimeouts } from '../config.js';
+import { type DashboardDeps, registerDashboard } from '../dashboard/plugin.js';
 import { installBodyParsers } from './body.js';
-import { installErrorHandling, renderFrameworkError } from './errors.js';
+import { installErrorHandling, installProtocolChecks, renderClientError, renderFrameworkError } from './errors.js';
+import { withLogRedaction } from './logging.js';
+import { installMetrics, type MetricsOptions } from './metrics.js';
 import type { ApiServices } from './ports.js';
 import { apiRoutes } from './routes/api.js';
 import type { WebhookDeps } from './routes/webhooks/deps.js';
 import { infobipWebhook } from './routes/webhooks/infobip.js';
 import { messenteWebhook } from './routes/webhooks/messente.js';
 import { twilioWebhook } from './routes/webhooks/twilio.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { statusDetailRoute } from './status-detail.js';
 
 export interface AppOptions {
   readonly services: ApiServices;
@@ -23,14 +29,42 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Where providers' delivery reports go; without it the webhooks are not served. */
   readonly webhooks?: WebhookDeps;
+  /** The dashboard: its JSON API under /app/api and the web client under /app; not served when absent. */
+  readonly dashboard?: DashboardDeps;
+  /** GET /metrics: who may read it and the platform gauges; HTTP and process metrics only, loopback only, without. */
+  readonly metrics?: MetricsOptions;
+  /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For / -Proto / -Host are believed. */
+  readonly trustProxy?: boolean | number | readonly string[];
+  /** Limits on slow and idle clients; HTTP_TIMEOUT_DEFAULTS for what is not given. */
+  readonly timeouts?: Partial<HttpTimeouts>;
+}
+
+/** How often Node looks for requests past their headers or request timeout: a fraction of the headers timeout. */
+function timeoutCheckIntervalMs(headersTimeoutMs: number): number {
+  return Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 4)));
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...HTTP_TIMEOUT_DEFAULTS, ...options.timeouts };
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+  const trustProxy = options.trustProxy ?? false;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withLogRedaction(options.logger ?? false),
     bodyLimit: options.bodyLimitBytes,
+    trustProxy:
+      typeof trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < trustProxy
+        : typeof trustProxy === 'object'
+          ? [...trustProxy]
+          : trustProxy,
+    // A client that trickles its headers is cut off after headersTimeout, one that trickles its body after
+    // requestTimeout; a silent socket after connectionTimeout; an idle keep-alive connection after keepAliveTimeout.
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
     // A caller's own request id is kept when it is sane, so logs can be matched across systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -39,6 +73,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: false }),
     // URLs the router cannot even decode (`/%ZZ`) or whose parameter is absurdly long: answered in the API's shapes.
     frameworkErrors: renderFrameworkError,
+    // Requests Node's parser refuses, and HTTP/1.1 ones without Host, are answered in the API's JSON shape.
+    clientErrorHandler: renderClientError,
+    http: {
+      requireHostHeader: false,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(headersTimeoutMs),
+    },
     return503OnClosing: true,
     exposeHeadRoutes: true,
   });
@@ -47,6 +88,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app);
+  installProtocolChecks(app);
+  // Before every route, so that their hooks cover all of them (the dashboard's included).
+  await installSecurityHeaders(app);
+  await installMetrics(app, options.metrics ?? {});
   // Route schemas describe the API (OpenAPI); the handlers check input themselves, with the contract's texts.
   app.setValidatorCompiler(() => () => true);
   await installBodyParsers(app, options.bodyLimitBytes);
@@ -80,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
+  await statusDetailRoute(app, { databaseReachable: () => options.services.databaseReachable(), redis: options.redis });
   await apiRoutes(app, options.services, {
     perMinute: options.rateLimitPerMinute,
     calculatePerMinute: options.calculateRateLimitPerMinute,
@@ -89,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await twilioWebhook(app, options.webhooks);
     await messenteWebhook(app, options.webhooks);
   }
+  if (options.dashboard) await registerDashboard(app, options.dashboard);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

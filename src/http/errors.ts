@@ -1,6 +1,14 @@
 // HTTP errors in the contract's shapes: typed errors routes throw, and the handlers that render every failure as JSON.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
+import { isDatabaseUnavailable } from '../store/db.js';
+
+/** The body of a 503: the database cannot be reached; Laravel's text for the status. */
+export const SERVICE_UNAVAILABLE_TEXT = 'Service Unavailable';
+/** Seconds a client is told to wait before trying again after a 503. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 /** An error a client caused, with the exact body the contract gives it. */
 export class HttpError extends Error {
@@ -35,6 +43,54 @@ function routePattern(url: string): RegExp {
     })
     .join('/');
   return new RegExp(`^${escaped}/?$`);
+}
+
+/** Texts of answers to requests that are not well-formed HTTP, given before any route could see them. */
+export const PROTOCOL_TEXTS = Object.freeze({
+  malformedRequest: 'Malformed HTTP request.',
+  headersTooLarge: 'The request headers are too large.',
+  requestTimeout: 'The request took too long to arrive.',
+  expectationFailed: 'Only Expect: 100-continue is supported.',
+});
+
+/**
+ * Node's HTTP parser refuses a request (CR or LF inside a header, NUL, a bad Content-Length, both Content-Length and
+ * chunked, headers over the limit) before Fastify sees one: the answer is written to the socket here, in the API's
+ * JSON shape, and the connection closed, as the parser cannot find the next request on it.
+ */
+export function renderClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', PROTOCOL_TEXTS.headersTooLarge]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', PROTOCOL_TEXTS.requestTimeout]
+        : [400, 'Bad Request', PROTOCOL_TEXTS.malformedRequest];
+  const body = JSON.stringify({ message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/**
+ * Two requests Node would answer itself with an empty body: an HTTP/1.1 request without Host (Node's own check is off,
+ * see buildApp) and an Expect other than 100-continue. Both are answered here in the API's JSON shape.
+ */
+export function installProtocolChecks(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      throw new HttpError(400, { message: PROTOCOL_TEXTS.malformedRequest });
+    }
+  });
+  app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    response
+      .writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+      .end(JSON.stringify({ message: PROTOCOL_TEXTS.expectationFailed }));
+  });
 }
 
 /** Errors the router raises before any route or hook runs; the request id header is set here, as no hook ran. */
@@ -78,7 +134,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error instanceof HttpError) return reply.code(error.statusCode).send(error.body);
     const status = error.statusCode ?? 500;
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ message: TEXTS.payloadTooLarge });
+      // The rest of the body is never read: the connection closes after the answer instead of draining it.
+      return reply.code(413).header('connection', 'close').send({ message: TEXTS.payloadTooLarge });
     }
     if (status === 429) return reply.code(429).send({ message: TEXTS.tooManyAttempts });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -87,6 +144,14 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const json = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError';
       return reply.code(400).send({ message: json ? TEXTS.malformedJson : TEXTS.malformedBody });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Not a bug: the database is down or overloaded. One line per request, without the stack.
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S))
+        .send({ message: SERVICE_UNAVAILABLE_TEXT });
     }
     // A fault of ours: the details go to the log under the request id, never to the client.
     request.log.error({ err: error }, 'request failed');

@@ -1,35 +1,20 @@
 // The public API's services over the store and the pricing core: what HTTP (and the dashboard) call.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { currencyOf } from '../domain/money.js';
-import type { NumberingPlan } from '../domain/numbering/types.js';
-import { createRateCard, priceSending, type Quote, recipientList } from '../domain/pricing.js';
+import { recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import type { ApiServices, AuthenticatedAccount, SendingSummary } from '../http/ports.js';
+import type { ApiServices, SendingSummary } from '../http/ports.js';
 import { countryExists } from '../store/countries.js';
-import type { Db } from '../store/db.js';
 import { databaseReachable } from '../store/health.js';
 import { listMessages } from '../store/messages.js';
-import { listRates, rateRows } from '../store/rates.js';
-import { findUsableSender, listApprovedSenders } from '../store/senders.js';
+import { listRates } from '../store/rates.js';
+import { listApprovedSenders } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
-import {
-  createSending,
-  findByIdempotencyKey,
-  getSending,
-  listSendings,
-  type MessageRow,
-  type Sending,
-  type SendingType,
-} from '../store/sendings.js';
+import { createSending, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
-import { readSendingOptions } from './sending-fields.js';
+import { messageRows, quoteFor, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
 
-export interface ApiServicesDeps {
-  readonly db: Db;
-  readonly plan: NumberingPlan;
-  /** Sending types that have a provider behind them; `default` always has one (platform routing). */
-  readonly availableTypes: ReadonlySet<SendingType>;
-}
+export type ApiServicesDeps = SendingValidationDeps;
 
 function summary(sending: Sending): SendingSummary {
   return {
@@ -43,54 +28,28 @@ function summary(sending: Sending): SendingSummary {
   };
 }
 
-/** The per-recipient rows of a quote, one at a time, so a million recipients never exist as a million objects. */
-function* messageRows(quote: Quote): Generator<MessageRow> {
-  const parts = quote.partsPerMessage;
-  for (let i = 0; i < quote.recipients.length; i++) {
-    const destination = quote.destinations[quote.destinationOf[i] as number];
-    const resolution = quote.resolutions[i];
-    if (destination === undefined || resolution === undefined) throw new Error('quote rows out of step');
-    yield {
-      recipient: quote.recipients[i] as string,
-      countryId: resolution.country.id,
-      mcc: destination.mcc,
-      mnc: destination.mnc,
-      destination: destination.name,
-      parts,
-      rateMinor: destination.rateMinor,
-      costMinor: parts * destination.rateMinor,
-    };
-  }
-}
-
 /** What identifies a request under an Idempotency-Key: the fields that shape the sending, normalised. */
 function requestSha256(fields: Readonly<Record<string, unknown>>): string {
-  const canonical = JSON.stringify([
-    fields.message ?? null,
-    recipientList(fields.recipients) ?? fields.recipients ?? null,
-    fields.sender ?? null,
-    fields.scheduled_at ?? null,
-    fields.type ?? null,
-    fields.callback_url ?? null,
-  ]);
+  let canonical: string;
+  try {
+    canonical = JSON.stringify([
+      fields.message ?? null,
+      recipientList(fields.recipients) ?? fields.recipients ?? null,
+      fields.sender ?? null,
+      fields.scheduled_at ?? null,
+      fields.type ?? null,
+      fields.callback_url ?? null,
+    ]);
+  } catch {
+    // Nested too deep to serialise (RangeError): such fields never pass validation, so no sending is stored under
+    // this hash; a random one matches no earlier request and the field rules answer.
+    canonical = randomUUID();
+  }
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 export function createApiServices(deps: ApiServicesDeps): ApiServices {
-  const { db, plan } = deps;
-
-  async function quote(
-    account: AuthenticatedAccount,
-    fields: Readonly<Record<string, unknown>>,
-    errors: ValidationErrors,
-  ) {
-    const rates = createRateCard(await rateRows(db, account.id));
-    return priceSending(
-      { message: fields.message, recipients: fields.recipients },
-      { plan, rates, taxRatePpm: account.taxRatePpm },
-      errors,
-    );
-  }
+  const { db } = deps;
 
   return {
     async authenticate(token) {
@@ -120,7 +79,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     async calculate(account, fields) {
-      return quote(account, fields, new ValidationErrors());
+      return quoteFor(deps, account, fields, new ValidationErrors());
     },
 
     async createSending(account, fields, idempotencyKey) {
@@ -134,21 +93,12 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         }
       }
 
-      const errors = new ValidationErrors();
-      const priced = await quote(account, fields, errors);
-      const options = readSendingOptions(fields, errors);
-      if (options.sender !== null && !(await findUsableSender(db, account.id, options.sender))) {
-        errors.add('sender', ruleText.selectedInvalid('sender'));
-      }
-      if (!errors.has('type') && !deps.availableTypes.has(options.type)) {
-        errors.add('type', ruleText.notConfigured('type'));
-      }
-      if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
-
-      const q = priced.quote;
+      const validated = await validateNewSending(deps, account, fields);
+      if (!validated.ok) return validated;
+      const { quote: q, options } = validated;
       const created = await createSending(db, {
         accountId: account.id,
-        text: fields.message as string,
+        text: validated.text,
         sender: options.sender,
         type: options.type,
         scheduledAtUs: options.scheduledAtUs,

@@ -1,4 +1,6 @@
 // Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url.
+
+import { callbackUrlProblem } from '../dispatch/callbacks.js';
 import { SCHEDULED_AT_BEFORE } from '../domain/limits.js';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';
@@ -15,6 +17,16 @@ export interface SendingOptions {
 }
 
 const CALLBACK_URL_CHARS_MAX = 2048;
+/** callback_url naming this host or a private, link-local, multicast or reserved address (literal or localhost). */
+export const CALLBACK_URL_INTERNAL_TEXT =
+  'The callback url must not point to a private, loopback, link-local or multicast address.';
+
+export interface SendingFieldsPolicy {
+  /** callback_url may name internal addresses (CALLBACK_ALLOW_PRIVATE): local development and tests. */
+  readonly allowPrivateCallbacks?: boolean;
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const CONTROL_CHAR_RE = /[\u0000-\u001f\u007f]/;
 const SCHEDULED_BEFORE_US = usFromYmdHis(SCHEDULED_AT_BEFORE) as number;
 
 function isBlank(value: unknown): boolean {
@@ -28,11 +40,14 @@ function isBlank(value: unknown): boolean {
 export function readSendingOptions(
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
+  policy: SendingFieldsPolicy = {},
 ): SendingOptions {
   let sender: string | null = null;
   const rawSender = fields.sender;
   if (isBlank(rawSender)) errors.add('sender', TEXTS.senderRequired);
   else if (typeof rawSender !== 'string') errors.add('sender', ruleText.string('sender'));
+  // No sender name holds a NUL (PostgreSQL cannot even look one up): it names no sender.
+  else if (rawSender.includes('\u0000')) errors.add('sender', ruleText.selectedInvalid('sender'));
   else sender = rawSender.trim();
 
   let scheduledAtUs: number | null = null;
@@ -57,16 +72,18 @@ export function readSendingOptions(
   let callbackUrl: string | null = null;
   const rawCallback = fields.callback_url;
   if (!isBlank(rawCallback)) {
-    let ok = false;
-    if (typeof rawCallback === 'string' && rawCallback.length <= CALLBACK_URL_CHARS_MAX) {
-      try {
-        const url = new URL(rawCallback);
-        ok = url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        ok = false;
-      }
+    let problem: ReturnType<typeof callbackUrlProblem> = 'not_http';
+    // Control characters (CR, LF, NUL) and lone surrogates have no place in a URL; NUL could not even be stored.
+    if (
+      typeof rawCallback === 'string' &&
+      rawCallback.length <= CALLBACK_URL_CHARS_MAX &&
+      rawCallback.isWellFormed() &&
+      !CONTROL_CHAR_RE.test(rawCallback)
+    ) {
+      problem = callbackUrlProblem(rawCallback, policy.allowPrivateCallbacks === true);
     }
-    if (ok) callbackUrl = rawCallback as string;
+    if (problem === null) callbackUrl = rawCallback as string;
+    else if (problem === 'internal_address') errors.add('callback_url', CALLBACK_URL_INTERNAL_TEXT);
     else errors.add('callback_url', ruleText.url('callback_url'));
   }
   return { sender, scheduledAtUs, type, callbackUrl };

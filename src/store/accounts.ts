@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import { currencyOf, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import type { AccountsTable } from './schema.js';
-import { assertInt, intFrom } from './values.js';
+import { assertInt, intFrom, intOrNull } from './values.js';
 
 export interface Account {
   readonly id: number;
@@ -18,6 +18,8 @@ export interface Account {
   /** Key of the HMAC-SHA256 signature on status callbacks. */
   readonly webhookSecret: string;
   readonly createdAtUs: number;
+  /** When the account was suspended (its tokens and sessions refused); null while it is in good standing. */
+  readonly suspendedAtUs: number | null;
 }
 
 export interface NewAccount {
@@ -39,6 +41,7 @@ export function accountFromRow(row: Selectable<AccountsTable>): Account {
     balanceMinor: minorFrom(row.balance_minor),
     webhookSecret: row.webhook_secret,
     createdAtUs: intFrom(row.created_at_us),
+    suspendedAtUs: intOrNull(row.suspended_at_us),
   };
 }
 

@@ -2,8 +2,10 @@
 import metadata from 'libphonenumber-js/metadata.min.json';
 import type { Country } from '../domain/numbering/types.js';
 import type { Db } from './db.js';
-import { foldText } from './dialect-sql.js';
+import { foldText, lockForRewrite, REWRITE_LOCKS } from './dialect-sql.js';
 
+/** The largest id of the catalog's INTEGER column. */
+const COUNTRY_ID_MAX = 2_147_483_647;
 /** Rows a multi-row insert carries: well under both engines' limits on bound parameters. */
 const COUNTRY_ROWS_PER_INSERT = 500;
 
@@ -64,6 +66,8 @@ export async function syncCountries(db: Db, countries: readonly Country[]): Prom
   if (ids.size !== countries.length) throw new Error('the country catalog repeats an id');
   const ranked = rankMccs(countries);
   await db.transaction(async (trx) => {
+    // Every server syncs the catalog as it starts: several starting at once take turns.
+    await lockForRewrite(trx, db.dialect, REWRITE_LOCKS.countryCatalog);
     const nowUs = db.nowUs();
     await trx.deleteFrom('country_mccs').execute();
     for (const batch of chunks(countries, COUNTRY_ROWS_PER_INSERT)) {
@@ -109,6 +113,8 @@ export async function syncCountries(db: Db, countries: readonly Country[]): Prom
 
 /** Whether the catalog knows the id (GET /rates?country_id= answers 422 otherwise). */
 export async function countryExists(db: Db, countryId: number): Promise<boolean> {
+  // Catalog ids are 32-bit integers: a larger one names no country (and PostgreSQL refuses to compare it).
+  if (!Number.isSafeInteger(countryId) || countryId < 1 || countryId > COUNTRY_ID_MAX) return false;
   const row = await db.kysely.selectFrom('countries').select('id').where('id', '=', countryId).executeTakeFirst();
   return row !== undefined;
 }

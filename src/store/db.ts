@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
@@ -17,6 +17,12 @@ export const DEFAULT_SQLITE_PATH = './data/smsgic.db';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 export const POSTGRES_POOL_MAX = 10;
+/** Opening a PostgreSQL connection gives up after this: a request then fails fast instead of queueing for ever. */
+export const POSTGRES_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
+/** The server cancels one statement after this (statement_timeout); the client gives up a little later on its own. */
+export const POSTGRES_STATEMENT_TIMEOUT_DEFAULT_MS = 60_000;
+/** How much longer than statement_timeout the client waits for an answer before it gives the connection up. */
+const CLIENT_TIMEOUT_MARGIN_MS = 2_000;
 
 export interface DbOptions {
   /** The clock every timestamp the store writes comes from (tests pass a fake one). */
@@ -28,6 +34,13 @@ export interface DbOptions {
    * opens a new one; without a listener pg's 'error' event would end the process.
    */
   readonly onPoolError?: (error: Error) => void;
+  /** PostgreSQL: how long opening a connection may take. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: the server's statement_timeout; the client also stops waiting for an answer a little later (a peer
+   * that went silent), and such a connection is closed rather than reused.
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 export interface TransactionOptions {
@@ -69,6 +82,81 @@ export function parseDatabaseUrl(url: string | undefined): DbTarget {
   throw new Error('DATABASE_URL must be sqlite:PATH or postgres://…');
 }
 
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs of a server that cannot serve now: shutting down, starting, out of connections, cancelled on timeout. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
+/** pg's own connection errors carry no code. */
+const UNAVAILABLE_MESSAGE_RE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i;
+
+/**
+ * Whether `error` says the database cannot be reached or cannot serve right now (a retry later may succeed), as
+ * opposed to a fault of the query or of the data: network failures, a server shutting down or out of connections,
+ * statement timeouts, pg's own connection errors, and SQLite's lock wait running out.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (UNAVAILABLE_NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
+      // Class 08: connection exceptions.
+      if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT') return true;
+    }
+    if (UNAVAILABLE_MESSAGE_RE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * The pool Kysely draws from, with two changes. A connection that breaks while it is lent out emits 'error' on a
+ * client pg's pool no longer listens to (it only listens to idle ones), which would end the process: it is listened to
+ * here. And a connection whose query failed because the connection itself is gone or silent is closed on release
+ * instead of going back to the pool, where it would fail (or stall) the next query.
+ */
+function dropBrokenConnections(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let broken = false;
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
+      const query = (...args: Parameters<pg.PoolClient['query']>) => {
+        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        if (result instanceof Promise) {
+          return result.catch((error: unknown) => {
+            if (isDatabaseUnavailable(error)) broken = true;
+            throw error;
+          });
+        }
+        return result;
+      };
+      return {
+        query: query as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => {
+          client.removeListener('error', onError);
+          client.release(destroy === true || broken);
+        },
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 function openSqlite(path: string): SqliteDatabase.Database {
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
@@ -92,9 +180,19 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       }),
     });
   } else {
-    const pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolMax ?? POSTGRES_POOL_MAX });
+    const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_DEFAULT_MS;
+    const pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max: options.poolMax ?? POSTGRES_POOL_MAX,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_DEFAULT_MS,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+      // A peer that vanished without a word (no FIN, no RST) is noticed by the kernel's probes.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     pool.on('error', options.onPoolError ?? (() => {}));
-    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: dropBrokenConnections(pool) }) });
   }
   const clockUs = options.clockUs ?? systemClockUs;
   return {

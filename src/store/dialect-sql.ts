@@ -1,6 +1,7 @@
 // The few pieces of SQL that differ between SQLite and PostgreSQL, so that the store modules read the same on both.
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DialectName } from './db.js';
+import type { Schema } from './schema.js';
 
 /** True when `error` is a unique or primary-key violation raised by either driver. */
 export function isUniqueViolation(error: unknown): boolean {
@@ -28,4 +29,16 @@ export function digitsCheck(dialect: DialectName, column: string, min: number, m
 /** Text case- and accent-folded the same way on both engines ("Åland" → "aland"), computed here, not by SQL. */
 export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Keys of the transaction-scoped advisory locks that serialize rewrites of shared tables across processes. */
+export const REWRITE_LOCKS = Object.freeze({ countryCatalog: 0x534d_0001, rateLists: 0x534d_0002 });
+
+/**
+ * On PostgreSQL, waits for and then holds (until the transaction ends) an advisory lock, so that the same rewrite begun
+ * by several processes at once (servers starting together) runs one after the other instead of deadlocking or
+ * inserting twice. SQLite needs none: BEGIN IMMEDIATE already lets one writer in at a time.
+ */
+export async function lockForRewrite(trx: Transaction<Schema>, dialect: DialectName, key: number): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(key)})`.execute(trx);
 }

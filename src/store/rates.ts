@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import type { RateRow } from '../domain/pricing.js';
 import type { Db } from './db.js';
-import { containsText, foldText } from './dialect-sql.js';
+import { containsText, foldText, lockForRewrite, REWRITE_LOCKS } from './dialect-sql.js';
 
 const RATE_ROWS_PER_INSERT = 1000;
 const MCC_RE = /^\d{3}$/;
@@ -68,6 +68,9 @@ export async function replaceRates(
   const invalid = checkRows(rows);
   if (invalid) return invalid;
   return db.transaction(async (trx) => {
+    // Two replacements of one list at once (servers seeding the default list together) take turns: the second then
+    // deletes what the first inserted, instead of inserting beside it and failing on the unique index.
+    await lockForRewrite(trx, db.dialect, REWRITE_LOCKS.rateLists);
     if (accountId !== null) {
       const account = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
       if (!account) return { ok: false, reason: 'account_not_found' };
@@ -116,6 +119,8 @@ export async function listRates(db: Db, accountId: number, filters: RateFilters 
       eb.selectFrom('country_mccs').select('mcc').where('country_id', '=', countryId),
     );
   }
+  // No country name holds a NUL, and PostgreSQL cannot even compare text with one.
+  if (filters.countryContains?.includes('\u0000')) return [];
   if (filters.countryContains !== undefined) {
     const needle = foldText(filters.countryContains);
     query = query.where('r.mcc', 'in', (eb) =>

@@ -20,6 +20,8 @@ export interface AccountsTable {
   webhook_secret: string;
   created_at_us: Int8;
   updated_at_us: Int8;
+  /** Set while the account is suspended: its tokens and dashboard sessions are refused. */
+  suspended_at_us: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 export interface ApiTokensTable {
@@ -165,6 +167,46 @@ export interface SandboxSubmissionsTable {
   submit_calls: Generated<number>;
 }
 
+export interface UsersTable {
+  id: Id;
+  account_id: Int8;
+  email: string;
+  /** The email trimmed and lower-cased: unique, so that one address cannot sign up twice in another case. */
+  email_folded: string;
+  /** `scrypt$ln=15,r=8,p=1$<salt>$<key>`: the parameters and the salt travel with the key. */
+  password_hash: string;
+  role: string;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface SessionsTable {
+  id: Id;
+  /** SHA-256 of the cookie's session id; the id itself is never stored. */
+  session_sha256: string;
+  user_id: Int8;
+  csrf_token: string;
+  created_at_us: Int8;
+  last_seen_at_us: Int8;
+  expires_at_us: Int8;
+  revoked_at_us: NullableInt8;
+}
+
+export interface LoginFailuresTable {
+  id: Id;
+  email_folded: string;
+  ip: string;
+  attempted_at_us: Int8;
+}
+
+export interface SendingDraftsTable {
+  sending_id: Int8;
+  /** The draft's distinct recipients, one per line. */
+  recipients: string;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -178,4 +220,8 @@ export interface Schema {
   pending_reports: PendingReportsTable;
   callback_outbox: CallbackOutboxTable;
   sandbox_submissions: SandboxSubmissionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  sending_drafts: SendingDraftsTable;
 }

@@ -18,7 +18,7 @@ export interface Sender {
 
 const STATUSES: readonly SenderStatus[] = ['approved', 'pending', 'rejected'];
 
-function senderFromRow(row: Selectable<SendersTable>): Sender {
+export function senderFromRow(row: Selectable<SendersTable>): Sender {
   const status = STATUSES.find((s) => s === row.status);
   if (status === undefined) throw new Error(`sender ${row.id} has unknown status ${row.status}`);
   return {

@@ -1,9 +1,9 @@
 // Sendings: stored with all their messages and the reservation of their cost in one transaction, read back per account.
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Encoding } from '../domain/gsm.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { addMoney, minorFrom } from '../domain/money.js';
-import type { Db } from './db.js';
+import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import {
   type AccountNotFound,
@@ -14,7 +14,7 @@ import {
 } from './ledger.js';
 import { insertMessageChunk, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
 import { type MessageRows, messageChunks } from './message-rows.js';
-import type { SendingsTable } from './schema.js';
+import type { Schema, SendingsTable } from './schema.js';
 import { US_PER_MS } from './time.js';
 import { assertInt, intFrom, pageWindow } from './values.js';
 
@@ -91,7 +91,7 @@ function oneOf<T extends string>(values: readonly T[], value: string, what: stri
   return found;
 }
 
-function sendingFromRow(row: Selectable<SendingsTable>): Sending {
+export function sendingFromRow(row: Selectable<SendingsTable>): Sending {
   return {
     id: intFrom(row.id),
     accountId: intFrom(row.account_id),
@@ -115,7 +115,12 @@ function sendingFromRow(row: Selectable<SendingsTable>): Sending {
   };
 }
 
-function checkNewSending(input: NewSending): void {
+export function checkNewSending(
+  input: Pick<
+    NewSending,
+    'recipients' | 'smsCount' | 'partsPerMessage' | 'subtotalMinor' | 'taxMinor' | 'totalMinor' | 'scheduledAtUs'
+  >,
+): void {
   assertInt(input.recipients, 'recipients', 1);
   assertInt(input.smsCount, 'smsCount', input.recipients);
   assertInt(input.partsPerMessage, 'partsPerMessage', 1);
@@ -127,6 +132,42 @@ function checkNewSending(input: NewSending): void {
   }
   if (input.scheduledAtUs !== undefined && input.scheduledAtUs !== null)
     assertInt(input.scheduledAtUs, 'scheduledAtUs', 0);
+}
+
+/**
+ * Inserts a sending's message rows in chunks inside the caller's transaction and checks that they add up to the
+ * declared counts and subtotal: a mismatch is a bug, and throwing rolls the transaction back.
+ */
+export async function insertSendingMessages(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  sendingId: number,
+  nowUs: number,
+  input: Pick<NewSending, 'recipients' | 'smsCount' | 'subtotalMinor' | 'messages'>,
+): Promise<void> {
+  let rows = 0;
+  let parts = 0;
+  let costMinor = 0;
+  for (const chunk of messageChunks(input.messages, MESSAGE_ROWS_PER_INSERT[dialect])) {
+    for (let i = 0; i < chunk.recipient.length; i++) {
+      // Ranges are the schema's CHECKs; here only that the values are exact integers, which SQLite would let by.
+      const rowParts = chunk.parts[i] ?? Number.NaN;
+      const rowCost = chunk.costMinor[i] ?? Number.NaN;
+      assertInt(rowParts, 'message parts');
+      assertInt(rowCost, 'message costMinor');
+      assertInt(chunk.rateMinor[i] ?? Number.NaN, 'message rateMinor');
+      parts += rowParts;
+      costMinor = addMoney(costMinor, rowCost);
+    }
+    rows += chunk.recipient.length;
+    await insertMessageChunk(trx, dialect, sendingId, nowUs, chunk);
+  }
+  if (rows !== input.recipients || parts !== input.smsCount || costMinor !== input.subtotalMinor) {
+    throw new Error(
+      `sending rows do not match its totals: ${rows} rows, ${parts} parts, cost ${costMinor}; declared ` +
+        `${input.recipients} recipients, ${input.smsCount} parts, subtotal ${input.subtotalMinor}`,
+    );
+  }
 }
 
 /**
@@ -213,29 +254,7 @@ export async function createSending(db: Db, input: NewSending): Promise<CreateSe
         balanceMinor,
       );
 
-      let rows = 0;
-      let parts = 0;
-      let costMinor = 0;
-      for (const chunk of messageChunks(input.messages, MESSAGE_ROWS_PER_INSERT[db.dialect])) {
-        for (let i = 0; i < chunk.recipient.length; i++) {
-          // Ranges are the schema's CHECKs; here only that the values are exact integers, which SQLite would let by.
-          const rowParts = chunk.parts[i] ?? Number.NaN;
-          const rowCost = chunk.costMinor[i] ?? Number.NaN;
-          assertInt(rowParts, 'message parts');
-          assertInt(rowCost, 'message costMinor');
-          assertInt(chunk.rateMinor[i] ?? Number.NaN, 'message rateMinor');
-          parts += rowParts;
-          costMinor = addMoney(costMinor, rowCost);
-        }
-        rows += chunk.recipient.length;
-        await insertMessageChunk(trx, db.dialect, sending.id, nowUs, chunk);
-      }
-      if (rows !== input.recipients || parts !== input.smsCount || costMinor !== input.subtotalMinor) {
-        throw new Error(
-          `sending rows do not match its totals: ${rows} rows, ${parts} parts, cost ${costMinor}; declared ` +
-            `${input.recipients} recipients, ${input.smsCount} parts, subtotal ${input.subtotalMinor}`,
-        );
-      }
+      await insertSendingMessages(trx, db.dialect, sending.id, nowUs, input);
       return { ok: true, sending, balanceMinor };
     });
   } catch (error) {

@@ -124,7 +124,8 @@ export interface AuthenticatedAccount extends Authenticated {
 
 /**
  * The account a bearer token acts for, read with the token in one query (the hot path of every API request); null
- * when the token is malformed, unknown, revoked or expired. The account's balance is as of this request.
+ * when the token is malformed, unknown, revoked or expired, or its account suspended. The account's balance is as of
+ * this request.
  */
 export async function authenticateAccount(db: Db, token: string): Promise<AuthenticatedAccount | null> {
   if (!TOKEN_RE.test(token)) return null;
@@ -132,7 +133,8 @@ export async function authenticateAccount(db: Db, token: string): Promise<Authen
     CompiledQuery.raw(authenticationSql(db), [tokenSha256(token)]),
   );
   const row = result.rows[0];
-  if (!row || row.token_revoked_at_us !== null) return null;
+  // A suspended account's tokens are refused like revoked ones; the column came with the account in this one read.
+  if (!row || row.token_revoked_at_us !== null || row.suspended_at_us !== null) return null;
   const nowUs = db.nowUs();
   if (row.token_expires_at_us !== null && intFrom(row.token_expires_at_us) <= nowUs) return null;
   const tokenId = intFrom(row.token_id);

@@ -57,7 +57,7 @@ describeEachEngine('status callbacks', (engine) => {
       db,
       router: routerWith(clock.clockUs),
       clockUs: clock.clockUs,
-      callbacks: { backoffBaseMs: 1_000, backoffCapMs: 60_000, timeoutMs: 2_000 },
+      callbacks: { backoffBaseMs: 1_000, backoffCapMs: 60_000, timeoutMs: 2_000, allowPrivate: true },
     });
     // Each round POSTs what is due; between rounds the clock passes the longest backoff.
     for (let round = 0; round < 12; round++) {
@@ -103,7 +103,7 @@ describeEachEngine('status callbacks', (engine) => {
       db,
       router: routerWith(clock.clockUs),
       clockUs: clock.clockUs,
-      callbacks: { attemptsMax: 3, backoffBaseMs: 1_000, backoffCapMs: 1_000, timeoutMs: 1_000 },
+      callbacks: { attemptsMax: 3, backoffBaseMs: 1_000, backoffCapMs: 1_000, timeoutMs: 1_000, allowPrivate: true },
     });
     for (let round = 0; round < 5; round++) {
       await dispatcher.runUntilIdle();

@@ -14,12 +14,16 @@ const TABLES = [
   'countries',
   'country_mccs',
   'ledger_entries',
+  'login_failures',
   'messages',
   'pending_reports',
   'rates',
   'sandbox_submissions',
   'senders',
+  'sending_drafts',
   'sendings',
+  'sessions',
+  'users',
 ];
 
 /** One process migrating: a child process on SQLite (its own connection), a separate pool on PostgreSQL. */

@@ -58,7 +58,11 @@ function optionalInt(fields: Record<string, unknown>, name: string, errors: Vali
   return n;
 }
 
-async function rateFilters(services: ApiServices, fields: Record<string, unknown>): Promise<RateFilters> {
+/** The filters of GET /rates, checked with the contract's texts (422 on a bad one); the dashboard takes the same. */
+export async function rateFilters(
+  services: Pick<ApiServices, 'countryExists'>,
+  fields: Record<string, unknown>,
+): Promise<RateFilters> {
   const errors = new ValidationErrors();
   const filters: { -readonly [K in keyof RateFilters]: RateFilters[K] } = {};
   const mcc = optionalText(fields, 'mcc', errors);

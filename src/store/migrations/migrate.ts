@@ -3,12 +3,14 @@ import { type Migration, Migrator } from 'kysely';
 import type { Db, DialectName } from '../db.js';
 import { initialSchema } from './0001-initial.js';
 import { dispatchSchema } from './0002-dispatch.js';
+import { dashboardSchema } from './0003-dashboard.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
     '0002-dispatch': dispatchSchema(dialect),
+    '0003-dashboard': dashboardSchema(dialect),
   };
 }
 

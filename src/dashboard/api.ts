@@ -1,0 +1,312 @@
+// The dashboard's JSON API under /app/api (see contract.ts): sessions, CSRF, thin handlers over the dashboard services.
+import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
+import { TEXTS } from '../domain/texts.js';
+import { requestFields } from '../http/body.js';
+import { HttpError, unauthenticated } from '../http/errors.js';
+import { rateFilters } from '../http/routes/api.js';
+import type { Actor, DashboardServices, Outcome } from '../services/dashboard-services.js';
+import { SESSION_LIFETIME_MS } from '../store/sessions.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './contract.js';
+
+/** Who may call a route: anyone (signup, login), a signed-in user, or a platform operator. */
+export type DashboardAccess = 'open' | 'user' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The dashboard session the cookie names, read in onRequest; null without one. */
+    dashboardActor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    dashboard?: DashboardAccess;
+    /** Served to a suspended account too (who it is, and logging out). */
+    whileSuspended?: boolean;
+  }
+}
+
+export interface DashboardApiOptions {
+  readonly services: DashboardServices;
+  /** Requests a minute per signed-in user (per address before signing in), counted apart from the public API. */
+  readonly rateLimitPerMinute: number;
+}
+
+const COOKIE_PATH = '/app';
+const csrfMismatch = () => new HttpError(403, { message: TEXTS.csrfMismatch });
+
+function actorOf(request: FastifyRequest): Actor {
+  if (!request.dashboardActor) throw unauthenticated();
+  return request.dashboardActor;
+}
+
+function idOf(request: FastifyRequest): number {
+  const id = (request.params as { id?: string }).id ?? '';
+  if (!/^\d{1,15}$/.test(id)) throw new HttpError(404, { message: TEXTS.notFound });
+  return Number(id);
+}
+
+function sameToken(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Signup and login carry no token yet: a JSON body (no form can send one cross-site) from this origin, if told. */
+function fitForSignIn(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  // Host against host: behind a TLS proxy not named in TRUST_PROXY the request looks like http while Origin is https.
+  try {
+    const from = new URL(origin);
+    return from.host === new URL(`${from.protocol}//${request.host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends a value, or the refusal as the contract shapes it. */
+function answer<T>(reply: FastifyReply, outcome: Outcome<T>, status = 200): FastifyReply {
+  if (outcome.ok) return outcome.value === null ? reply.code(204).send() : reply.code(status).send(outcome.value);
+  switch (outcome.kind) {
+    case 'invalid':
+      return reply.code(422).send(outcome.errors.toJSON());
+    case 'not_found':
+      return reply.code(404).send({ message: TEXTS.notFound });
+    case 'conflict':
+      return reply.code(409).send({ message: outcome.message });
+    case 'throttled':
+      return reply
+        .code(429)
+        .header('retry-after', String(outcome.retryAfterSeconds))
+        .send({ message: outcome.message });
+  }
+}
+
+export async function dashboardApi(app: FastifyInstance, options: DashboardApiOptions): Promise<void> {
+  const { services } = options;
+  await app.register(cookie);
+  app.decorateRequest('dashboardActor', null);
+  // A price list arrives as CSV; every other body goes through the public API's parsers.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, value: string) =>
+    reply.setCookie(SESSION_COOKIE, value, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
+    });
+  const clearSessionCookie = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.clearCookie(SESSION_COOKIE, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+    });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.dashboard === undefined) return;
+    const sessionId = request.cookies[SESSION_COOKIE];
+    request.dashboardActor = sessionId ? await services.session(sessionId) : null;
+  });
+
+  // One allowance a minute for all of a user's dashboard requests (per address before signing in), counted apart from
+  // the public API's per-account limit, refused requests included.
+  const limit = app.rateLimit({
+    max: options.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) =>
+      request.dashboardActor ? `dashboard-user:${request.dashboardActor.user.id}` : `dashboard-ip:${request.ip}`,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.dashboard !== undefined) await limit.call(app, request, reply);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.dashboard;
+    if (access === undefined) return;
+    const sessionId = request.cookies[SESSION_COOKIE];
+    const actor = request.dashboardActor;
+    const unsafe = request.method !== 'GET' && request.method !== 'HEAD';
+    if (access === 'open') {
+      if (unsafe && !fitForSignIn(request)) throw csrfMismatch();
+      return;
+    }
+    if (!actor) {
+      // A cookie of a session that has ended is of no more use to the browser.
+      if (sessionId) clearSessionCookie(request, reply);
+      throw unauthenticated();
+    }
+    if (unsafe && !sameToken(request.headers[CSRF_HEADER], actor.csrfToken)) throw csrfMismatch();
+    if (actor.account.suspendedAtUs !== null && !request.routeOptions.config.whileSuspended) {
+      throw new HttpError(403, { message: TEXTS.accountSuspended });
+    }
+    if (access === 'admin' && actor.user.role !== 'admin') throw new HttpError(403, { message: TEXTS.forbidden });
+  });
+
+  const route = (
+    method: HTTPMethods,
+    url: string,
+    access: DashboardAccess,
+    handler: RouteHandlerMethod,
+    extra: { readonly whileSuspended?: boolean } = {},
+  ) =>
+    app.route({
+      method,
+      url,
+      // The public API's OpenAPI document describes the public API only.
+      schema: { hide: true },
+      // The dashboard's own limit (above) replaces the public API's.
+      config: { dashboard: access, rateLimit: false, ...extra },
+      handler,
+    });
+  const ID = ':id(^\\d+$)';
+
+  // --- Accounts and sessions ----------------------------------------------------------------------------------------
+
+  route('POST', '/signup', 'open', async (request, reply) => {
+    const outcome = await services.signup(requestFields(request));
+    if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
+    return answer(reply, outcome.ok ? { ok: true, value: outcome.value.me } : outcome, 201);
+  });
+
+  route('POST', '/login', 'open', async (request, reply) => {
+    const outcome = await services.login(requestFields(request), request.ip, request.dashboardActor);
+    if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
+    return answer(reply, outcome.ok ? { ok: true, value: outcome.value.me } : outcome);
+  });
+
+  route(
+    'POST',
+    '/logout',
+    'user',
+    async (request, reply) => {
+      await services.logout(actorOf(request));
+      clearSessionCookie(request, reply);
+      return reply.code(204).send();
+    },
+    { whileSuspended: true },
+  );
+
+  route('GET', '/me', 'user', async (request) => services.me(actorOf(request)), { whileSuspended: true });
+
+  route('POST', '/password', 'user', async (request, reply) =>
+    answer(reply, await services.changePassword(actorOf(request), requestFields(request), request.ip)),
+  );
+
+  // --- API tokens -------------------------------------------------------------------------------------------------
+
+  route('GET', '/tokens', 'user', async (request) => ({ data: await services.tokens(actorOf(request)) }));
+  route('POST', '/tokens', 'user', async (request, reply) =>
+    answer(reply, await services.createToken(actorOf(request), requestFields(request)), 201),
+  );
+  route('POST', `/tokens/${ID}/revoke`, 'user', async (request, reply) =>
+    answer(reply, await services.revokeToken(actorOf(request), idOf(request))),
+  );
+
+  // --- Balance and transactions -----------------------------------------------------------------------------------
+
+  route('GET', '/transactions', 'user', async (request, reply) =>
+    answer(reply, await services.transactions(actorOf(request), requestFields(request))),
+  );
+  route('GET', '/transactions.csv', 'user', async (request, reply) => {
+    const outcome = services.transactionsCsv(actorOf(request), requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="transactions.csv"')
+      .header('cache-control', 'no-store')
+      .send(Readable.from(outcome.value));
+  });
+
+  // --- Senders and rates ------------------------------------------------------------------------------------------
+
+  route('GET', '/senders', 'user', async (request) => ({ data: await services.senders(actorOf(request)) }));
+  route('POST', '/senders', 'user', async (request, reply) =>
+    answer(reply, await services.requestSender(actorOf(request), requestFields(request)), 201),
+  );
+  route('GET', '/rates', 'user', async (request) => {
+    const filters = await rateFilters(services, requestFields(request));
+    return { data: await services.rates(actorOf(request), filters) };
+  });
+
+  // --- Compose and campaigns --------------------------------------------------------------------------------------
+
+  route('POST', '/price', 'user', async (request, reply) =>
+    answer(reply, await services.price(actorOf(request), requestFields(request))),
+  );
+  route('POST', '/sendings', 'user', async (request, reply) =>
+    answer(reply, await services.compose(actorOf(request), requestFields(request)), 201),
+  );
+  route('GET', '/sendings', 'user', async (request, reply) =>
+    answer(reply, await services.campaigns(actorOf(request), requestFields(request))),
+  );
+  route('GET', `/sendings/${ID}`, 'user', async (request, reply) =>
+    answer(reply, await services.campaign(actorOf(request), idOf(request))),
+  );
+  route('PUT', `/sendings/${ID}`, 'user', async (request, reply) =>
+    answer(reply, await services.updateDraft(actorOf(request), idOf(request), requestFields(request))),
+  );
+  route('DELETE', `/sendings/${ID}`, 'user', async (request, reply) =>
+    answer(reply, await services.deleteDraft(actorOf(request), idOf(request))),
+  );
+  route('POST', `/sendings/${ID}/cancel`, 'user', async (request, reply) =>
+    answer(reply, await services.cancel(actorOf(request), idOf(request))),
+  );
+  route('POST', `/sendings/${ID}/send`, 'user', async (request, reply) =>
+    answer(reply, await services.sendDraft(actorOf(request), idOf(request))),
+  );
+  route('GET', `/sendings/${ID}/messages`, 'user', async (request, reply) =>
+    answer(reply, await services.recipients(actorOf(request), idOf(request), requestFields(request))),
+  );
+
+  // --- Operator ---------------------------------------------------------------------------------------------------
+
+  const admin = services.admin;
+  route('GET', '/admin/accounts', 'admin', async (request, reply) =>
+    answer(reply, await admin.accounts(requestFields(request))),
+  );
+  route('POST', `/admin/accounts/${ID}/credit`, 'admin', async (request, reply) =>
+    answer(reply, await admin.credit(idOf(request), requestFields(request))),
+  );
+  route('POST', `/admin/accounts/${ID}/suspend`, 'admin', async (request, reply) =>
+    answer(reply, await admin.suspend(idOf(request), requestFields(request))),
+  );
+  route('GET', '/admin/senders', 'admin', async (request, reply) =>
+    answer(reply, await admin.senders(requestFields(request))),
+  );
+  route('POST', `/admin/senders/${ID}/approve`, 'admin', async (request, reply) =>
+    answer(reply, await admin.reviewSender(idOf(request), 'approved')),
+  );
+  route('POST', `/admin/senders/${ID}/reject`, 'admin', async (request, reply) =>
+    answer(reply, await admin.reviewSender(idOf(request), 'rejected')),
+  );
+  route('GET', '/admin/rates', 'admin', async (request, reply) => {
+    const outcome = await admin.rates(requestFields(request));
+    return answer(reply, outcome.ok ? { ok: true, value: { data: outcome.value } } : outcome);
+  });
+  route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
+    // The query string names the list; the body is the CSV itself.
+    const query = request.query as Record<string, unknown>;
+    const body = request.body;
+    const csv =
+      typeof body === 'string'
+        ? body
+        : body && typeof body === 'object' && typeof (body as { csv?: unknown }).csv === 'string'
+          ? (body as { csv: string }).csv
+          : '';
+    return answer(reply, await admin.importRates(query, csv));
+  });
+  route('GET', '/admin/providers', 'admin', async () => ({ data: await admin.providers() }));
+  route('GET', '/admin/volume', 'admin', async (request, reply) => {
+    const outcome = await admin.volume(requestFields(request));
+    return answer(reply, outcome.ok ? { ok: true, value: { data: outcome.value } } : outcome);
+  });
+}

@@ -1,0 +1,25 @@
+// The dashboard as one piece the HTTP app registers: its JSON API under /app/api and the web client under /app.
+import type { FastifyInstance } from 'fastify';
+import type { DashboardServices } from '../services/dashboard-services.js';
+import { dashboardApi } from './api.js';
+import { DASHBOARD_API } from './contract.js';
+import { DEFAULT_WEB_ROOT, dashboardWeb } from './web.js';
+
+/** Requests a minute one dashboard user may make (a live price while typing included). */
+export const DASHBOARD_RATE_LIMIT_PER_MINUTE = 1200;
+
+export interface DashboardDeps {
+  readonly services: DashboardServices;
+  /** The built web client (index.html, assets/); `dist/web` of the checkout by default. */
+  readonly webRoot?: string;
+  readonly rateLimitPerMinute?: number;
+}
+
+export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  await app.register(dashboardApi, {
+    prefix: DASHBOARD_API,
+    services: deps.services,
+    rateLimitPerMinute: deps.rateLimitPerMinute ?? DASHBOARD_RATE_LIMIT_PER_MINUTE,
+  });
+  await app.register(dashboardWeb, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
+}

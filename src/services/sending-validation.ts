@@ -1,0 +1,90 @@
+// Checks and prices a new sending's fields with the account's rates: what POST /sendings and the dashboard share.
+import type { NumberingPlan } from '../domain/numbering/types.js';
+import { createRateCard, priceSending, type Quote } from '../domain/pricing.js';
+import { ruleText, ValidationErrors } from '../domain/texts.js';
+import type { AuthenticatedAccount } from '../http/ports.js';
+import type { Db } from '../store/db.js';
+import { rateRows } from '../store/rates.js';
+import { findUsableSender } from '../store/senders.js';
+import type { MessageRow, SendingType } from '../store/sendings.js';
+import { readSendingOptions, type SendingOptions } from './sending-fields.js';
+
+export interface SendingValidationDeps {
+  readonly db: Db;
+  readonly plan: NumberingPlan;
+  /** Sending types that have a provider behind them; `default` always has one (platform routing). */
+  readonly availableTypes: ReadonlySet<SendingType>;
+  /** callback_url may name private and loopback addresses (CALLBACK_ALLOW_PRIVATE); refused by default. */
+  readonly allowPrivateCallbacks?: boolean;
+}
+
+export type ValidatedSending =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly quote: Quote;
+      readonly options: SendingOptions & { readonly sender: string };
+    }
+  | { readonly ok: false; readonly errors: ValidationErrors };
+
+/** The per-recipient rows of a quote, one at a time, so a million recipients never exist as a million objects. */
+export function* messageRows(quote: Quote): Generator<MessageRow> {
+  const parts = quote.partsPerMessage;
+  for (let i = 0; i < quote.recipients.length; i++) {
+    const destination = quote.destinations[quote.destinationOf[i] as number];
+    const resolution = quote.resolutions[i];
+    if (destination === undefined || resolution === undefined) throw new Error('quote rows out of step');
+    yield {
+      recipient: quote.recipients[i] as string,
+      countryId: resolution.country.id,
+      mcc: destination.mcc,
+      mnc: destination.mnc,
+      destination: destination.name,
+      parts,
+      rateMinor: destination.rateMinor,
+      costMinor: parts * destination.rateMinor,
+    };
+  }
+}
+
+/** Prices message and recipients with the account's rates (its own list, else the default). */
+export async function quoteFor(
+  deps: SendingValidationDeps,
+  account: AuthenticatedAccount,
+  fields: Readonly<Record<string, unknown>>,
+  errors: ValidationErrors,
+) {
+  const rates = createRateCard(await rateRows(deps.db, account.id));
+  return priceSending(
+    { message: fields.message, recipients: fields.recipients },
+    { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },
+    errors,
+  );
+}
+
+/**
+ * Every rule of a new sending but the balance: message and recipients priced, then sender (one the account may use),
+ * scheduled_at, type (a provider behind it) and callback_url, all failures together with the contract's texts.
+ */
+export async function validateNewSending(
+  deps: SendingValidationDeps,
+  account: AuthenticatedAccount,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<ValidatedSending> {
+  const errors = new ValidationErrors();
+  const priced = await quoteFor(deps, account, fields, errors);
+  const options = readSendingOptions(fields, errors, { allowPrivateCallbacks: deps.allowPrivateCallbacks === true });
+  if (options.sender !== null && !(await findUsableSender(deps.db, account.id, options.sender))) {
+    errors.add('sender', ruleText.selectedInvalid('sender'));
+  }
+  if (!errors.has('type') && !deps.availableTypes.has(options.type)) {
+    errors.add('type', ruleText.notConfigured('type'));
+  }
+  if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
+  return {
+    ok: true,
+    text: fields.message as string,
+    quote: priced.quote,
+    options: { ...options, sender: options.sender },
+  };
+}

@@ -1,0 +1,291 @@
+// The operator's side of the dashboard: accounts (credit, suspension), sender review, price lists, providers, volume.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AdminAccountView,
+  AdminSenderView,
+  CampaignView,
+  CreatedTokenView,
+  Me,
+  Page,
+  ProviderHealthView,
+  RateView,
+  SenderView,
+  TransactionView,
+  VolumeDay,
+} from '../../src/dashboard/contract.js';
+import { createDispatcher } from '../../src/dispatch/worker.js';
+import { auditLedger } from '../../src/store/ledger.js';
+import { routerWith } from '../dispatch/support.js';
+import { describeEachEngine } from '../support/databases.js';
+import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';
+
+const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
+  ['GET', '/app/api/admin/accounts'],
+  ['POST', '/app/api/admin/accounts/1/credit'],
+  ['POST', '/app/api/admin/accounts/1/suspend'],
+  ['GET', '/app/api/admin/senders'],
+  ['POST', '/app/api/admin/senders/1/approve'],
+  ['POST', '/app/api/admin/senders/1/reject'],
+  ['GET', '/app/api/admin/rates'],
+  ['POST', '/app/api/admin/rates/import'],
+  ['GET', '/app/api/admin/providers'],
+  ['GET', '/app/api/admin/volume'],
+];
+
+describeEachEngine('dashboard operator pages', (engine) => {
+  let dash: DashboardApp;
+  let admin: Browser;
+  let customer: Browser;
+
+  const credit = (accountId: number, amount: string, note?: string) =>
+    admin.post(`/app/api/admin/accounts/${accountId}/credit`, { amount, ...(note && { note }) });
+
+  beforeAll(async () => {
+    dash = await startDashboardApp(engine.db);
+    admin = await dash.admin();
+    customer = await dash.customer({ company: 'Blue Widgets Ltd' });
+  });
+  afterAll(() => dash.close());
+
+  it('is for operators only: a customer gets 403 on every operator route', async () => {
+    expect(admin.me?.user.role).toBe('admin');
+    for (const [method, url] of ADMIN_ROUTES) {
+      const res = await customer.request(method, url, { payload: {} });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json()).toEqual({ message: 'Forbidden.' });
+    }
+  });
+
+  describe('accounts', () => {
+    it('lists accounts newest first, searchable by name, email or id', async () => {
+      const page = await admin.json<Page<AdminAccountView>>(admin.get('/app/api/admin/accounts?search=blue widgets'));
+      expect(page).toMatchObject({ total: 1, page: 1, per_page: 50 });
+      expect(page.data[0]).toEqual({
+        id: customer.accountId,
+        name: 'Blue Widgets Ltd',
+        currency: 'GBP',
+        sign: '£',
+        balance: '0.000',
+        tax_rate: '0',
+        suspended: false,
+        email: customer.email,
+        created_at: expect.stringMatching(/Z$/),
+        sendings: 0,
+      });
+      const byEmail = await admin.json<Page<AdminAccountView>>(
+        admin.get(`/app/api/admin/accounts?search=${encodeURIComponent(customer.email.toUpperCase())}`),
+      );
+      expect(byEmail.data.map((a) => a.id)).toEqual([customer.accountId]);
+      const byId = await admin.json<Page<AdminAccountView>>(
+        admin.get(`/app/api/admin/accounts?search=${customer.accountId}`),
+      );
+      expect(byId.data.map((a) => a.id)).toContain(customer.accountId);
+      const all = await admin.json<Page<AdminAccountView>>(admin.get('/app/api/admin/accounts?per_page=1'));
+      expect(all.data).toHaveLength(1);
+      expect(all.total).toBeGreaterThanOrEqual(2);
+    });
+
+    it('credits an account: one ledger entry with the note, the balance moved; negative debits, never below zero', async () => {
+      const credited = await admin.json<AdminAccountView>(credit(customer.accountId, '100.50', 'bank transfer 42'));
+      expect(credited).toMatchObject({ id: customer.accountId, balance: '100.500' });
+      const ledger = await customer.json<Page<TransactionView>>(customer.get('/app/api/transactions'));
+      expect(ledger.data[0]).toMatchObject({
+        kind: 'credit',
+        amount: '100.5',
+        balance_after: '100.500',
+        note: 'bank transfer 42',
+      });
+      const debited = await admin.json<AdminAccountView>(credit(customer.accountId, '-0.5'));
+      expect(debited.balance).toBe('100.000');
+      const tooMuch = await credit(customer.accountId, '-1000');
+      expect(tooMuch.statusCode).toBe(422);
+      expect(tooMuch.json()).toEqual({
+        message: 'Insufficient balance.',
+        errors: { amount: ['Insufficient balance.'] },
+      });
+      for (const [amount, text] of [
+        ['ten', 'The amount field format is invalid.'],
+        ['0', 'The amount field must not be zero.'],
+        ['1.00001', 'The amount field format is invalid.'],
+        ['', 'The amount field is required.'],
+      ]) {
+        const res = await credit(customer.accountId, amount as string);
+        expect(res.statusCode, amount).toBe(422);
+        expect(res.json().errors).toEqual({ amount: [text] });
+      }
+      expect((await credit(999_999, '1')).statusCode).toBe(404);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
+
+    it('suspends an account: its API tokens get 401 at once, its sessions 403 but for /me and logout; reinstates it', async () => {
+      const victim = await dash.customer();
+      const token = (await victim.json<CreatedTokenView>(victim.post('/app/api/tokens', { name: 'x' }), 201)).token;
+      const balance = () =>
+        dash.app.inject({ method: 'GET', url: '/balance', headers: { authorization: `Bearer ${token}` } });
+      expect((await balance()).statusCode).toBe(200);
+
+      const suspended = await admin.json<AdminAccountView>(
+        admin.post(`/app/api/admin/accounts/${victim.accountId}/suspend`, { suspended: true }),
+      );
+      expect(suspended.suspended).toBe(true);
+      const refused = await balance();
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toEqual({ message: 'Unauthenticated.' });
+      for (const res of [await victim.get('/app/api/tokens'), await victim.post('/app/api/tokens', { name: 'y' })]) {
+        expect(res.statusCode).toBe(403);
+        expect(res.json()).toEqual({ message: 'Account suspended.' });
+      }
+      const me = await victim.json<Me>(victim.get('/app/api/me'));
+      expect(me.account.suspended).toBe(true);
+      const again = dash.browser();
+      expect((await again.login(victim.email, 'correct horse battery')).statusCode).toBe(200);
+      expect(again.me?.account.suspended).toBe(true);
+      expect((await again.post('/app/api/logout')).statusCode).toBe(204);
+
+      await admin.json(admin.post(`/app/api/admin/accounts/${victim.accountId}/suspend`, { suspended: false }));
+      expect((await balance()).statusCode).toBe(200);
+      expect((await victim.get('/app/api/tokens')).statusCode).toBe(200);
+      const bad = await admin.post(`/app/api/admin/accounts/${victim.accountId}/suspend`, { suspended: 'yes' });
+      expect(bad.json().errors).toEqual({ suspended: ['The suspended field must be true or false.'] });
+      expect((await admin.post('/app/api/admin/accounts/999999/suspend', { suspended: true })).statusCode).toBe(404);
+    });
+  });
+
+  describe('senders', () => {
+    it('approves a requested sender, which the account can then send with; rejects another', async () => {
+      const requested = await customer.json<SenderView>(customer.post('/app/api/senders', { name: 'BlueShop' }), 201);
+      const rejectMe = await customer.json<SenderView>(customer.post('/app/api/senders', { name: 'BlueSpam' }), 201);
+      const pending = await admin.json<Page<AdminSenderView>>(admin.get('/app/api/admin/senders?status=pending'));
+      expect(pending.data).toEqual(
+        expect.arrayContaining([
+          {
+            id: requested.id,
+            name: 'BlueShop',
+            status: 'pending',
+            platform: false,
+            created_at: requested.created_at,
+            account_id: customer.accountId,
+            account_name: 'Blue Widgets Ltd',
+          },
+        ]),
+      );
+      const compose = () =>
+        customer.post('/app/api/sendings', { message: 'Hi', recipients: ['37126000001'], sender: 'BlueShop' });
+      expect((await compose()).statusCode).toBe(422);
+
+      const approved = await admin.json<AdminSenderView>(admin.post(`/app/api/admin/senders/${requested.id}/approve`));
+      expect(approved).toMatchObject({ id: requested.id, status: 'approved', account_name: 'Blue Widgets Ltd' });
+      const sent = await compose();
+      expect(sent.statusCode, sent.body).toBe(201);
+      expect(sent.json<CampaignView>().sender).toBe('BlueShop');
+
+      const rejected = await admin.json<AdminSenderView>(admin.post(`/app/api/admin/senders/${rejectMe.id}/reject`));
+      expect(rejected.status).toBe('rejected');
+      const mine = await customer.json<{ data: SenderView[] }>(customer.get('/app/api/senders'));
+      expect(mine.data.filter((s) => !s.platform).map((s) => [s.name, s.status])).toEqual([
+        ['BlueShop', 'approved'],
+        ['BlueSpam', 'rejected'],
+      ]);
+      expect((await admin.post('/app/api/admin/senders/999999/approve')).statusCode).toBe(404);
+      const platform = await admin.json<Page<AdminSenderView>>(admin.get('/app/api/admin/senders?status=approved'));
+      expect(platform.data.find((s) => s.name === 'SMSgic')).toMatchObject({ platform: true, account_id: null });
+    });
+  });
+
+  describe('price lists', () => {
+    it("shows the default list, and an account's own once imported from CSV", async () => {
+      const defaults = await admin.json<{ data: RateView[] }>(admin.get('/app/api/admin/rates'));
+      expect(defaults.data).toContainEqual({ country: 'Latvia', mcc: '247', mnc: '01', rate: '0.039' });
+      const own = await admin.json<{ data: RateView[] }>(
+        admin.get(`/app/api/admin/rates?account_id=${customer.accountId}`),
+      );
+      expect(own.data).toEqual([]);
+
+      const imported = await admin.request('POST', `/app/api/admin/rates/import?account_id=${customer.accountId}`, {
+        payload: 'mcc,mnc,rate\n247,,0.05\n247,01,0.0311\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(imported.statusCode, imported.body).toBe(200);
+      expect(imported.json()).toEqual({ imported: 2 });
+      const seen = await customer.json<{ data: RateView[] }>(customer.get('/app/api/rates'));
+      expect(seen.data).toEqual([
+        { country: 'Latvia', mcc: '247', mnc: null, rate: '0.05' },
+        { country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0311' },
+      ]);
+    });
+
+    it('refuses a bad line by its number and imports nothing', async () => {
+      const res = await admin.request('POST', `/app/api/admin/rates/import?account_id=${customer.accountId}`, {
+        payload: 'mcc,mnc,rate\n247,,0.05\n24x,01,0.03\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({
+        message: 'Line 3: mcc "24x" is not 3 digits; nothing was imported.',
+        errors: { csv: ['Line 3: mcc "24x" is not 3 digits; nothing was imported.'] },
+      });
+      const seen = await customer.json<{ data: RateView[] }>(customer.get('/app/api/rates'));
+      expect(seen.data).toHaveLength(2);
+      const unknown = await admin.request('POST', '/app/api/admin/rates/import?account_id=999999', {
+        payload: 'mcc,mnc,rate\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(unknown.statusCode).toBe(404);
+    });
+  });
+
+  describe('providers and volume', () => {
+    beforeAll(async () => {
+      const sender = await dash.customer();
+      await admin.json(credit(sender.accountId, '10'));
+      await sender.json(
+        sender.post('/app/api/sendings', {
+          message: 'Volume',
+          recipients: ['37126300006', '37126300004', '37126300007'],
+          sender: 'SMSgic',
+        }),
+        201,
+      );
+      const clockUs = () => engine.db.nowUs();
+      await createDispatcher({ db: engine.db, router: routerWith(clockUs), clockUs }).runUntilIdle();
+    });
+
+    it('shows every provider, configured or not, with what it did in the last hour', async () => {
+      const { data } = await admin.json<{ data: ProviderHealthView[] }>(admin.get('/app/api/admin/providers'));
+      expect(data.map((p) => [p.name, p.configured])).toEqual([
+        ['sandbox', true],
+        ['infobip', false],
+        ['twilio', false],
+        ['messente', false],
+        ['trumpia', false],
+        ['smpp', false],
+      ]);
+      const sandbox = data[0] as ProviderHealthView;
+      expect(sandbox.submitted_last_hour).toBeGreaterThanOrEqual(2);
+      expect(sandbox.delivered_last_hour).toBeGreaterThanOrEqual(2);
+      expect(sandbox.failed_last_hour).toBeGreaterThanOrEqual(1);
+      expect(sandbox.last_error).toMatch(/sandbox/);
+      expect(sandbox.last_activity_at).toMatch(/Z$/);
+      expect(data[1]).toMatchObject({ submitted_last_hour: 0, last_error: null, last_activity_at: null });
+    });
+
+    it('gives one row per UTC day, oldest first, zeros included', async () => {
+      const { data } = await admin.json<{ data: VolumeDay[] }>(admin.get('/app/api/admin/volume?days=3'));
+      expect(data).toHaveLength(3);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(data[2]?.day).toBe(today);
+      const days = data.map((d) => d.day);
+      expect([...days].sort()).toEqual(days);
+      expect(data[2]).toMatchObject({ sendings: expect.any(Number), messages: expect.any(Number) });
+      expect(data[2]?.sendings).toBeGreaterThanOrEqual(2);
+      expect(data[2]?.delivered).toBeGreaterThanOrEqual(2);
+      expect(data[2]?.failed).toBeGreaterThanOrEqual(1);
+      expect(data[0]).toEqual({ day: data[0]?.day, sendings: 0, messages: 0, parts: 0, delivered: 0, failed: 0 });
+      const month = await admin.json<{ data: VolumeDay[] }>(admin.get('/app/api/admin/volume'));
+      expect(month.data).toHaveLength(30);
+      expect((await admin.get('/app/api/admin/volume?days=0')).json().errors).toEqual({
+        days: ['The days field must be at least 1.'],
+      });
+    });
+  });
+});

@@ -1,0 +1,139 @@
+// The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
+import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/dashboard/contract.js';
+
+export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
+/** A non-2xx answer: its status, the server's message and, for 422, the errors per field. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldErrors = {},
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+let unauthenticatedHandler: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called on a 401 from any request but the sign-in itself: the session has ended. */
+export function onUnauthenticated(handler: (() => void) | null): void {
+  unauthenticatedHandler = handler;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  /** A body sent as is, with this content type, instead of JSON. */
+  readonly raw?: { readonly body: string; readonly contentType: string };
+  /** Do not report a 401 to the session handler (the caller handles it). */
+  readonly quiet401?: boolean;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** `/app/api` + path + the query's set values. */
+export function apiUrl(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const search = params.toString();
+  return `${DASHBOARD_API}${path}${search ? `?${search}` : ''}`;
+}
+
+async function send(method: string, url: string, body: unknown, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let payload: string | undefined;
+  if (options.raw) {
+    headers['Content-Type'] = options.raw.contentType;
+    payload = options.raw.body;
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  return fetch(url, {
+    method,
+    headers,
+    body: payload,
+    credentials: 'same-origin',
+    // Under the page's "no-referrer" policy a POST would carry `Origin: null`; the server checks the origin.
+    referrerPolicy: 'same-origin',
+    ...(options.signal && { signal: options.signal }),
+  });
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let body: Partial<ErrorBody> = {};
+  try {
+    body = (await response.json()) as ErrorBody;
+  } catch {
+    // Not JSON (a proxy's page, an empty body): the status text says enough.
+  }
+  const message =
+    typeof body.message === 'string' && body.message
+      ? body.message
+      : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+  return new ApiError(response.status, message, body.errors ?? {});
+}
+
+/** Fetches a fresh CSRF token (after the server refused ours, e.g. after a sign-in in another tab). */
+async function refreshCsrf(): Promise<boolean> {
+  const response = await fetch(apiUrl('/me'), { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  if (!response.ok) return false;
+  const me = (await response.json()) as Me;
+  csrfToken = me.csrfToken;
+  return true;
+}
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
+  const url = path.startsWith(DASHBOARD_API) ? path : apiUrl(path);
+  let response: Response;
+  try {
+    response = await send(method, url, body, options);
+    if (response.status === 403 && method !== 'GET') {
+      const error = await errorFrom(response.clone());
+      if (/csrf/i.test(error.message) && (await refreshCsrf())) response = await send(method, url, body, options);
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (response.status === 401 && !options.quiet401) unauthenticatedHandler?.();
+  if (!response.ok) throw await errorFrom(response);
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return (await response.text()) as T;
+  return (await response.json()) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, options?: RequestOptions) =>
+    request<T>('GET', apiUrl(path, query), undefined, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body ?? {}, options),
+  put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
+  del: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
+};
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** A message fit for an error banner, whatever was thrown. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}

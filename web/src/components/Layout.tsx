@@ -1,0 +1,183 @@
+// The signed-in frame: skip link, sidebar navigation (a menu on narrow screens), top bar with the account, content.
+import { useEffect, useRef, useState } from 'react';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api.js';
+import { money } from '../format.js';
+import { useSession } from '../session.js';
+import { Icon, type IconName } from './icons.js';
+import { useToast } from './toast.js';
+import { Loading } from './ui.js';
+
+interface NavItem {
+  readonly to: string;
+  readonly label: string;
+  readonly icon: IconName;
+  readonly end?: boolean;
+}
+
+const CUSTOMER_NAV: readonly { readonly title: string; readonly items: readonly NavItem[] }[] = [
+  {
+    title: 'Messaging',
+    items: [
+      { to: '/', label: 'Overview', icon: 'home', end: true },
+      { to: '/compose', label: 'Compose', icon: 'send' },
+      { to: '/campaigns', label: 'Campaigns', icon: 'list' },
+    ],
+  },
+  {
+    title: 'Account',
+    items: [
+      { to: '/transactions', label: 'Balance & transactions', icon: 'wallet' },
+      { to: '/senders', label: 'Senders', icon: 'tag' },
+      { to: '/rates', label: 'Rates', icon: 'globe' },
+      { to: '/tokens', label: 'API tokens', icon: 'key' },
+      { to: '/settings', label: 'Settings', icon: 'settings' },
+    ],
+  },
+];
+
+const OPERATOR_NAV: readonly NavItem[] = [
+  { to: '/admin/accounts', label: 'Accounts', icon: 'users' },
+  { to: '/admin/senders', label: 'Sender approvals', icon: 'check' },
+  { to: '/admin/rates', label: 'Price lists', icon: 'table' },
+  { to: '/admin/providers', label: 'Provider health', icon: 'activity' },
+  { to: '/admin/volume', label: 'Platform volume', icon: 'chart' },
+];
+
+function NavList({ items }: { readonly items: readonly NavItem[] }) {
+  return (
+    <ul className="nav-list">
+      {items.map((item) => (
+        <li key={item.to}>
+          <NavLink to={item.to} end={item.end} className="nav-link">
+            <Icon name={item.icon} />
+            <span>{item.label}</span>
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AppLayout() {
+  const { me, signedOut } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstPath = useRef(location.pathname);
+
+  // On navigation: close the narrow-screen menu and move focus to the new page, as a full page load would.
+  useEffect(() => {
+    setMenuOpen(false);
+    if (location.pathname !== firstPath.current) {
+      firstPath.current = location.pathname;
+      mainRef.current?.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+  }, [location.pathname]);
+
+  if (me === undefined) {
+    return (
+      <div className="splash">
+        <Loading label="Loading your dashboard…" />
+      </div>
+    );
+  }
+  if (me === null) return <Navigate to="/signin" replace state={{ from: `${location.pathname}${location.search}` }} />;
+
+  const signOut = async () => {
+    try {
+      await api.post('/logout');
+    } catch {
+      // The session may already be gone; signing out locally is what matters.
+    }
+    signedOut();
+    toast('You are signed out.', 'info');
+    navigate('/signin', { replace: true });
+  };
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <div className="shell">
+        <aside className={`sidebar${menuOpen ? ' sidebar-open' : ''}`} id="sidebar">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              <svg viewBox="0 0 32 32" width="28" height="28" focusable="false" aria-hidden="true">
+                <rect width="32" height="32" rx="8" fill="#6366f1" />
+                <path d="M8 10h16v10H14l-4 4v-4H8z" fill="white" />
+              </svg>
+            </span>
+            <span className="brand-name">SMSgic</span>
+          </div>
+          <nav aria-label="Main" className="nav">
+            {CUSTOMER_NAV.map((section) => (
+              <div key={section.title} className="nav-section">
+                <p className="nav-section-title">{section.title}</p>
+                <NavList items={section.items} />
+              </div>
+            ))}
+          </nav>
+          {me.user.role === 'admin' && (
+            <nav aria-label="Operator" className="nav nav-operator">
+              <div className="nav-section">
+                <p className="nav-section-title">Operator</p>
+                <NavList items={OPERATOR_NAV} />
+              </div>
+            </nav>
+          )}
+        </aside>
+        <div className="main-column">
+          <header className="topbar">
+            <button
+              type="button"
+              className="icon-button menu-button"
+              aria-expanded={menuOpen}
+              aria-controls="sidebar"
+              aria-label="Menu"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              <Icon name="menu" size={22} />
+            </button>
+            <div className="topbar-account">
+              <span className="topbar-company">{me.account.name}</span>
+              <NavLink to="/transactions" className="topbar-balance">
+                <span className="visually-hidden">Balance: </span>
+                {money(me.account.balance, me.account.sign)}
+              </NavLink>
+            </div>
+            <div className="topbar-user">
+              <span className="topbar-email">{me.user.email}</span>
+              {me.user.role === 'admin' && <span className="badge badge-accent">Operator</span>}
+              <button type="button" className="btn btn-ghost btn-small" onClick={signOut}>
+                <Icon name="logout" size={16} />
+                <span>Sign out</span>
+              </button>
+            </div>
+          </header>
+          {menuOpen && (
+            <button
+              type="button"
+              className="scrim"
+              aria-label="Close menu"
+              tabIndex={-1}
+              onClick={() => setMenuOpen(false)}
+            />
+          )}
+          <main id="main" ref={mainRef} tabIndex={-1} className="content">
+            {me.account.suspended && (
+              <div className="banner banner-danger" role="alert">
+                This account is suspended: sending and API access are paused. Contact support to reinstate it.
+              </div>
+            )}
+            <Outlet />
+          </main>
+        </div>
+      </div>
+    </>
+  );
+}

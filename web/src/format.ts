@@ -1,0 +1,75 @@
+// Display formats: money strings as the API writes them, dates in the viewer's locale, counts with separators.
+
+const numberFormat = new Intl.NumberFormat('en-GB');
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const thisYearFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+
+export function count(value: number): string {
+  return numberFormat.format(value);
+}
+
+/** Decimals every amount shows at least (the balance's precision); more are kept, never rounded away. */
+const MONEY_DECIMALS_MIN = 3;
+
+/**
+ * "1234.5" with sign "€" → "€1,234.500"; "-0.0452" → "−€0.0452". Digits are only added (trailing zeros), never
+ * dropped or rounded: the amount stays exactly the one the server computed.
+ */
+export function money(amount: string, sign: string): string {
+  const negative = amount.startsWith('-');
+  const unsigned = negative || amount.startsWith('+') ? amount.slice(1) : amount;
+  const [whole = '0', fraction = ''] = unsigned.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const text = `${sign}${grouped}.${fraction.padEnd(MONEY_DECIMALS_MIN, '0')}`;
+  return negative ? `−${text}` : text;
+}
+
+/** "25 Nov, 14:05" this year, "25 Nov 2025, 14:05" otherwise, in the viewer's time zone. */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.getFullYear() === new Date().getFullYear() ? thisYearFormat.format(date) : dateTimeFormat.format(date);
+}
+
+export function date(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const parsed = new Date(iso);
+  return Number.isNaN(parsed.getTime()) ? iso : dateFormat.format(parsed);
+}
+
+/** "2026-11-25 10:00" in UTC, for times the API takes and shows in UTC. */
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const parsed = new Date(iso);
+  if (Number.isNaN(parsed.getTime())) return iso;
+  return `${parsed.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+/** The value of a `datetime-local` input (the viewer's local time) as the API's "YYYY-MM-DD HH:MM:SS" in UTC. */
+export function localInputToUtc(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
+  const local = new Date(value);
+  if (Number.isNaN(local.getTime())) return null;
+  return local.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A `datetime-local` value for a moment: the viewer's local time, to the minute. */
+export function toLocalInput(moment: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}T${pad(moment.getHours())}:${pad(moment.getMinutes())}`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

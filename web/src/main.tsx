@@ -1,0 +1,91 @@
+// Entry of the dashboard: routes under /app, the session and the notifications around them.
+import './styles.css';
+import type { ReactNode } from 'react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
+import { DASHBOARD_BASE } from '../../src/dashboard/contract.js';
+import { AppLayout } from './components/Layout.js';
+import { ToastProvider } from './components/toast.js';
+import { SignInPage, SignUpPage } from './pages/Auth.js';
+import { AdminAccountsPage } from './pages/admin/Accounts.js';
+import { AdminProvidersPage } from './pages/admin/Providers.js';
+import { AdminRatesPage } from './pages/admin/Rates.js';
+import { AdminSendersPage } from './pages/admin/Senders.js';
+import { AdminVolumePage } from './pages/admin/Volume.js';
+import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
+import { ComposePage } from './pages/Compose.js';
+import { NotFoundContent, NotFoundPage } from './pages/NotFound.js';
+import { OverviewPage } from './pages/Overview.js';
+import { RatesPage } from './pages/Rates.js';
+import { SendersPage } from './pages/Senders.js';
+import { SettingsPage } from './pages/Settings.js';
+import { TokensPage } from './pages/Tokens.js';
+import { TransactionsPage } from './pages/Transactions.js';
+import { SessionProvider, useMe } from './session.js';
+
+function Providers({ children }: { readonly children: ReactNode }) {
+  return (
+    <ToastProvider>
+      <SessionProvider>{children}</SessionProvider>
+    </ToastProvider>
+  );
+}
+
+/** Operator pages; anyone else gets the not-found page, as for a page that does not exist. */
+function OperatorOnly() {
+  const me = useMe();
+  return me.user.role === 'admin' ? <Outlet /> : <NotFoundContent title="Page not found" />;
+}
+
+const router = createBrowserRouter(
+  [
+    {
+      element: (
+        <Providers>
+          <Outlet />
+        </Providers>
+      ),
+      children: [
+        { path: 'signin', element: <SignInPage /> },
+        { path: 'signup', element: <SignUpPage /> },
+        {
+          element: <AppLayout />,
+          children: [
+            { index: true, element: <OverviewPage /> },
+            { path: 'compose', element: <ComposePage /> },
+            { path: 'campaigns', element: <CampaignsPage /> },
+            { path: 'campaigns/:id', element: <CampaignDetailPage /> },
+            { path: 'transactions', element: <TransactionsPage /> },
+            { path: 'senders', element: <SendersPage /> },
+            { path: 'rates', element: <RatesPage /> },
+            { path: 'tokens', element: <TokensPage /> },
+            { path: 'settings', element: <SettingsPage /> },
+            {
+              path: 'admin',
+              element: <OperatorOnly />,
+              children: [
+                { index: true, element: <Navigate to="accounts" replace /> },
+                { path: 'accounts', element: <AdminAccountsPage /> },
+                { path: 'senders', element: <AdminSendersPage /> },
+                { path: 'rates', element: <AdminRatesPage /> },
+                { path: 'providers', element: <AdminProvidersPage /> },
+                { path: 'volume', element: <AdminVolumePage /> },
+              ],
+            },
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ],
+  { basename: DASHBOARD_BASE },
+);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <RouterProvider router={router} />
+  </StrictMode>,
+);

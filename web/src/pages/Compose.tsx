@@ -1,0 +1,579 @@
+// Compose a sending: message, recipients (typed, pasted or from a CSV file), sender, optional schedule, live price.
+import type { ChangeEvent, FormEvent } from 'react';
+import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import {
+  type CampaignView,
+  COMPOSE_RECIPIENTS_MAX,
+  type ComposeRequest,
+  type Page,
+  type PriceView,
+  type RecipientView,
+  type SenderView,
+} from '../../../src/dashboard/contract.js';
+import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
+import { api, errorText, isAbort } from '../api.js';
+import { Icon } from '../components/icons.js';
+import { MessagePreview } from '../components/MessagePreview.js';
+import { useToast } from '../components/toast.js';
+import {
+  Badge,
+  Banner,
+  Card,
+  ErrorBanner,
+  fieldErrors,
+  formLevelError,
+  PageHeader,
+  SelectField,
+  Stat,
+  TextAreaField,
+  TextField,
+} from '../components/ui.js';
+import { count, localInputToUtc, money, plural, toLocalInput } from '../format.js';
+import { useResource, useTitle } from '../hooks.js';
+import { type CsvRecipients, mergeRecipients, parseRecipientCsv, parseRecipientText } from '../recipients.js';
+import { useMe, useSession } from '../session.js';
+
+const PRICE_DEBOUNCE_MS = 300;
+/** Larger lists are priced less eagerly: each request carries every number. */
+const PRICE_DEBOUNCE_LARGE_MS = 800;
+const LARGE_LIST = 50_000;
+const INVALID_SHOWN = 50;
+const DRAFT_PAGE = 500;
+
+interface DraftLoad {
+  readonly id: number;
+  readonly state: 'loading' | 'ready' | 'failed';
+  readonly loaded: number;
+  readonly total: number;
+  readonly error?: unknown;
+  /** Recipients the draft has but the server did not list. */
+  readonly missing?: number;
+}
+
+interface FileRecipients extends CsvRecipients {
+  readonly name: string;
+}
+
+interface PriceState {
+  /** The message the answer is for. */
+  readonly message: string;
+  readonly view: PriceView;
+}
+
+function PricePanel({
+  message,
+  recipients,
+  price,
+  pricing,
+  error,
+}: {
+  readonly message: string;
+  readonly recipients: number;
+  readonly price: PriceState | null;
+  readonly pricing: boolean;
+  readonly error: unknown;
+}) {
+  const me = useMe();
+  const local = useMemo(() => ({ parts: countParts(message), ucs2: ucs2Characters(message) }), [message]);
+  const view = price?.view;
+  const sign = view?.sign ?? me.account.sign;
+  const summary =
+    message === ''
+      ? 'Type a message to see its price.'
+      : recipients === 0
+        ? 'Add recipients to see the price.'
+        : pricing || !view
+          ? 'Calculating the price…'
+          : `Total ${money(view.total, sign)} for ${plural(view.valid, 'recipient')}, ${plural(view.parts, 'part')} each.`;
+
+  return (
+    <Card title="Price" className="price-card">
+      <p className="price-summary" aria-live="polite" aria-atomic="true">
+        {summary}
+      </p>
+      <dl className="stats">
+        <Stat label="Encoding">{local.parts.encoding}</Stat>
+        <Stat label="Characters">
+          {count(local.parts.units)}
+          <span className="muted small"> / {local.parts.unitsPerPart} per part</span>
+        </Stat>
+        <Stat label="Parts">{count(local.parts.parts)}</Stat>
+        <Stat label="Recipients">{count(recipients)}</Stat>
+      </dl>
+      {local.ucs2.length > 0 && (
+        <div className="banner banner-warning">
+          <p>
+            <strong>UCS-2 encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
+            not in the GSM alphabet, so each part holds 70 characters instead of 160:
+          </p>
+          <ul className="char-list" aria-label="Characters forcing UCS-2">
+            {local.ucs2.map((char) => (
+              <li key={char}>
+                <mark>{char}</mark>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <ErrorBanner error={error ? `The price could not be calculated: ${errorText(error)}` : null} />
+      {view && recipients > 0 && message !== '' && (
+        <div className={`price-details${pricing ? ' is-stale' : ''}`} aria-busy={pricing}>
+          <dl className="stats">
+            <Stat label="Valid recipients" tone="success">
+              {count(view.valid)}
+            </Stat>
+            <Stat label="Invalid recipients" tone={view.invalid_total > 0 ? 'danger' : undefined}>
+              {count(view.invalid_total)}
+            </Stat>
+          </dl>
+          {view.invalid_total > 0 && (
+            <details className="invalid-list" open={view.invalid_total <= 5}>
+              <summary>
+                {plural(view.invalid_total, 'recipient')} will not be sent
+                {view.invalid_total > view.invalid.length ? ` (first ${count(view.invalid.length)} listed)` : ''}
+              </summary>
+              <ul>
+                {view.invalid.slice(0, INVALID_SHOWN).map((item, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the same text may be listed twice with reasons.
+                  <li key={index}>
+                    <code>{item.recipient || '(empty)'}</code>: {item.reason}
+                  </li>
+                ))}
+              </ul>
+              {view.invalid.length > INVALID_SHOWN && (
+                <p className="muted small">…and {count(view.invalid_total - INVALID_SHOWN)} more.</p>
+              )}
+            </details>
+          )}
+          {view.destinations.length > 0 && (
+            <div className="table-wrap">
+              <table className="table table-compact">
+                <caption className="table-caption">Per destination</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Destination</th>
+                    <th scope="col" className="num">
+                      Recipients
+                    </th>
+                    <th scope="col" className="num">
+                      Cost
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.destinations.map((destination) => (
+                    <tr key={`${destination.country}-${destination.mcc}-${destination.mnc}`}>
+                      <th scope="row">
+                        {destination.country}
+                        <span className="muted small destination-rate">
+                          {destination.mcc
+                            ? `${destination.mcc}${destination.mnc ? `/${destination.mnc}` : ''} · `
+                            : ''}
+                          {money(destination.rate, sign)} a part
+                        </span>
+                      </th>
+                      <td className="num">{count(destination.recipients)}</td>
+                      <td className="num">{money(destination.cost, sign)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <dl className="totals">
+            <Stat label="Subtotal">{money(view.subtotal, sign)}</Stat>
+            <Stat label="Tax">{money(view.tax, sign)}</Stat>
+            <Stat label="Total">{money(view.total, sign)}</Stat>
+          </dl>
+          {view.affordable ? (
+            <p className="banner banner-success">Your balance of {money(view.balance, sign)} covers this sending.</p>
+          ) : (
+            <p className="banner banner-danger">
+              Your balance of {money(view.balance, sign)} does not cover this sending. Ask us for a top-up first.
+            </p>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** A fresh form for each draft (or a new message): nothing of one carries over to the other. */
+export function ComposePage() {
+  const [params] = useSearchParams();
+  return <ComposeForm key={params.get('draft') ?? 'new'} />;
+}
+
+function ComposeForm() {
+  const [params] = useSearchParams();
+  const draftParam = params.get('draft') ?? '';
+  const draftId = /^\d+$/.test(draftParam) ? Number(draftParam) : null;
+  useTitle(draftId ? `Edit draft #${draftId}` : 'Compose');
+  const me = useMe();
+  const { refresh } = useSession();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const senders = useResource<{ data: SenderView[] }>('/senders');
+  const approved = useMemo(
+    () => (senders.data?.data ?? []).filter((sender) => sender.status === 'approved'),
+    [senders.data],
+  );
+
+  const [message, setMessage] = useState('');
+  const [recipientsText, setRecipientsText] = useState('');
+  const [file, setFile] = useState<FileRecipients | null>(null);
+  const [fileState, setFileState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const [sender, setSender] = useState('');
+  const [scheduled, setScheduled] = useState(false);
+  const [scheduleLocal, setScheduleLocal] = useState('');
+  const [price, setPrice] = useState<PriceState | null>(null);
+  const [pricing, setPricing] = useState(false);
+  const [priceError, setPriceError] = useState<unknown>(null);
+  const [submitError, setSubmitError] = useState<unknown>(null);
+  const [submitting, setSubmitting] = useState<'send' | 'draft' | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const recipientsSummaryId = useId();
+  const [draftLoad, setDraftLoad] = useState<DraftLoad | null>(null);
+
+  // Editing a draft: its text, sender, schedule and every recipient (read page by page) fill the form.
+  useEffect(() => {
+    if (draftId === null) {
+      setDraftLoad(null);
+      return;
+    }
+    const controller = new AbortController();
+    const signal = controller.signal;
+    setDraftLoad({ id: draftId, state: 'loading', loaded: 0, total: 0 });
+    (async () => {
+      const campaign = await api.get<CampaignView>(`/sendings/${draftId}`, {}, { signal });
+      if (campaign.status !== 'Draft')
+        throw new Error(`Campaign #${draftId} is ${campaign.status}, no longer a draft.`);
+      const numbers: string[] = [];
+      for (let page = 1; ; page++) {
+        const batch = await api.get<Page<RecipientView>>(
+          `/sendings/${draftId}/messages`,
+          { page, per_page: DRAFT_PAGE },
+          { signal },
+        );
+        for (const row of batch.data) numbers.push(row.recipient);
+        setDraftLoad({ id: draftId, state: 'loading', loaded: numbers.length, total: batch.total });
+        if (batch.data.length === 0 || numbers.length >= batch.total) break;
+      }
+      setMessage(campaign.text);
+      setSender(campaign.sender);
+      setRecipientsText(numbers.join('\n'));
+      const laterThanCreation = Date.parse(campaign.scheduled_at) - Date.parse(campaign.created_at) >= 60_000;
+      setScheduled(laterThanCreation);
+      setScheduleLocal(laterThanCreation ? toLocalInput(new Date(campaign.scheduled_at)) : '');
+      setDraftLoad({
+        id: draftId,
+        state: 'ready',
+        loaded: numbers.length,
+        total: numbers.length,
+        missing: Math.max(0, campaign.recipients - numbers.length),
+      });
+    })().catch((error: unknown) => {
+      if (!isAbort(error)) setDraftLoad({ id: draftId, state: 'failed', loaded: 0, total: 0, error });
+    });
+    return () => controller.abort();
+  }, [draftId]);
+
+  useEffect(() => {
+    if (sender === '' && approved[0]) setSender(approved[0].name);
+  }, [approved, sender]);
+
+  const deferredText = useDeferredValue(recipientsText);
+  const typed = useMemo(() => parseRecipientText(deferredText), [deferredText]);
+  const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
+  const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
+
+  // Debounced pricing; a newer input aborts the request still under way, so a stale answer never lands.
+  useEffect(() => {
+    if (message === '' || recipients.numbers.length === 0 || tooMany) {
+      setPricing(false);
+      setPriceError(null);
+      if (message === '' || recipients.numbers.length === 0) setPrice(null);
+      return;
+    }
+    setPricing(true);
+    const controller = new AbortController();
+    const delay = recipients.numbers.length > LARGE_LIST ? PRICE_DEBOUNCE_LARGE_MS : PRICE_DEBOUNCE_MS;
+    const timer = setTimeout(() => {
+      api
+        .post<PriceView>('/price', { message, recipients: recipients.numbers }, { signal: controller.signal })
+        .then((view) => {
+          setPrice({ message, view });
+          setPriceError(null);
+          setPricing(false);
+        })
+        .catch((error: unknown) => {
+          if (isAbort(error)) return;
+          setPriceError(error);
+          setPricing(false);
+        });
+    }, delay);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [message, recipients, tooMany]);
+
+  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = event.target.files?.[0];
+    if (!chosen) return;
+    setFileState({ busy: true, error: null });
+    try {
+      const parsed = parseRecipientCsv(await chosen.text());
+      if (parsed.numbers.length === 0) {
+        setFileState({ busy: false, error: `${chosen.name} has no phone numbers.` });
+        return;
+      }
+      setFile({ ...parsed, name: chosen.name });
+      setFileState({ busy: false, error: null });
+    } catch (error) {
+      setFileState({ busy: false, error: `${chosen.name} could not be read: ${errorText(error)}` });
+    }
+  };
+
+  const removeFile = () => {
+    setFile(null);
+    setFileState({ busy: false, error: null });
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
+
+  const submit = async (saveOnly: boolean) => {
+    setSubmitError(null);
+    if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
+      setSubmitError('The schedule is not a valid date and time.');
+      return;
+    }
+    setSubmitting(saveOnly ? 'draft' : 'send');
+    const content: ComposeRequest = {
+      message,
+      recipients: recipients.numbers,
+      sender,
+      ...(scheduleUtc && { schedule: scheduleUtc }),
+    };
+    try {
+      let campaign: CampaignView;
+      if (draftId !== null) {
+        // An edited draft is saved first; sending it then prices and reserves it as it now stands.
+        campaign = await api.put<CampaignView>(`/sendings/${draftId}`, content);
+        if (!saveOnly) campaign = await api.post<CampaignView>(`/sendings/${draftId}/send`);
+      } else {
+        campaign = await api.post<CampaignView>('/sendings', { ...content, ...(saveOnly && { draft: true }) });
+      }
+      void refresh();
+      toast(saveOnly ? `Draft #${campaign.id} saved.` : `Campaign #${campaign.id} created.`);
+      navigate(`/campaigns/${campaign.id}`);
+    } catch (error) {
+      setSubmitError(error);
+      setSubmitting(null);
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit(false);
+  };
+
+  const shownKeys = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at'];
+  const recipientErrors = [
+    ...fieldErrors(submitError, 'recipients'),
+    ...(tooMany
+      ? [
+          `At most ${count(COMPOSE_RECIPIENTS_MAX)} recipients per sending; this list has ${count(recipients.numbers.length)}.`,
+        ]
+      : []),
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={draftId ? `Edit draft #${draftId}` : 'Compose'}
+        description="Write a message, choose who receives it, check the price and send."
+      />
+      {draftLoad?.state === 'loading' && (
+        <Banner tone="info">
+          Loading the draft…{' '}
+          {draftLoad.total > 0 && `${count(draftLoad.loaded)} of ${count(draftLoad.total)} recipients`}
+        </Banner>
+      )}
+      {draftLoad?.state === 'failed' && <ErrorBanner error={draftLoad.error} />}
+      {draftLoad?.state === 'ready' && (draftLoad.missing ?? 0) > 0 && (
+        <Banner tone="warning">
+          {plural(draftLoad.missing ?? 0, 'recipient')} of this draft could not be loaded: enter the recipients again
+          before saving or sending it.
+        </Banner>
+      )}
+      <form className="compose" onSubmit={onSubmit} noValidate aria-label="Compose a message">
+        <div className="compose-main">
+          <ErrorBanner error={formLevelError(submitError, shownKeys)} />
+          <Card title="Message">
+            <TextAreaField
+              label="Message text"
+              name="message"
+              rows={6}
+              value={message}
+              onChange={(event) => setMessage(event.target.value)}
+              errors={fieldErrors(submitError, 'message')}
+              hint="GSM characters fit 160 to a part (153 when split). Other characters, such as emoji or ą, switch the whole message to UCS-2: 70 per part (67 when split)."
+            />
+            <MessagePreview
+              text={message}
+              sender={sender}
+              ucs2={price?.message === message ? price.view.ucs2_characters : ucs2Characters(message)}
+            />
+          </Card>
+          <Card title="Recipients">
+            <TextAreaField
+              label="Phone numbers"
+              name="recipients"
+              rows={5}
+              className="field-mono"
+              placeholder={'447400123456\n37126123456, 4525123456'}
+              value={recipientsText}
+              onChange={(event) => setRecipientsText(event.target.value)}
+              errors={recipientErrors}
+              hint="International format with the country code, without + or leading zeros. One a line, or separated by commas or spaces; pasting a column from a spreadsheet works."
+              spellCheck={false}
+              autoComplete="off"
+            />
+            <div className="file-upload">
+              <label htmlFor="recipients-file" className="btn">
+                <Icon name="upload" size={16} />
+                <span>Upload a CSV file</span>
+              </label>
+              <input
+                ref={fileInput}
+                id="recipients-file"
+                className="visually-hidden-input"
+                type="file"
+                accept=".csv,.txt,text/csv,text/plain"
+                onChange={loadFile}
+              />
+              <span className="muted small">Numbers are read from the column that holds phone numbers.</span>
+            </div>
+            {fileState.busy && <p className="muted">Reading the file…</p>}
+            {fileState.error && (
+              <p className="banner banner-danger" role="alert">
+                {fileState.error}
+              </p>
+            )}
+            {file && (
+              <div className="file-chip">
+                <span>
+                  <strong>{file.name}</strong>: {plural(file.numbers.length, 'number')}
+                  {file.header ? ` from column “${file.header}”` : ` from column ${file.column + 1}`}
+                  {file.emptyRows > 0 ? `, ${plural(file.emptyRows, 'empty row')} skipped` : ''}
+                </span>
+                <button type="button" className="btn btn-small btn-ghost" onClick={removeFile}>
+                  Remove file
+                </button>
+              </div>
+            )}
+            <p className="recipients-count" id={recipientsSummaryId} aria-live="polite">
+              <strong>{plural(recipients.numbers.length, 'recipient')}</strong>
+              {recipients.duplicates > 0 && (
+                <span className="muted"> ({plural(recipients.duplicates, 'duplicate')} removed)</span>
+              )}
+            </p>
+          </Card>
+          <Card title="Sending options">
+            <div className="form-grid">
+              <SelectField
+                label="Sender"
+                name="sender"
+                value={sender}
+                onChange={(event) => setSender(event.target.value)}
+                errors={fieldErrors(submitError, 'sender')}
+                hint={
+                  <>
+                    Approved senders only. <Link to="/senders">Request another</Link>
+                  </>
+                }
+              >
+                {senders.loading && approved.length === 0 && <option value="">Loading senders…</option>}
+                {!senders.loading && approved.length === 0 && <option value="">No approved sender</option>}
+                {approved.map((option) => (
+                  <option key={option.id} value={option.name}>
+                    {option.name}
+                    {option.platform ? ' (platform default)' : ''}
+                  </option>
+                ))}
+              </SelectField>
+              <div className="field">
+                <span className="label">When</span>
+                <div className="checkbox-row">
+                  <input
+                    id="schedule-toggle"
+                    type="checkbox"
+                    checked={scheduled}
+                    onChange={(event) => {
+                      setScheduled(event.target.checked);
+                      if (event.target.checked && scheduleLocal === '') {
+                        setScheduleLocal(toLocalInput(new Date(Date.now() + 60 * 60 * 1000)));
+                      }
+                    }}
+                  />
+                  <label htmlFor="schedule-toggle">Schedule for later</label>
+                </div>
+                {!scheduled && <p className="field-hint">Sent as soon as you press Send.</p>}
+              </div>
+              {scheduled && (
+                <TextField
+                  label="Send at (your local time)"
+                  type="datetime-local"
+                  name="schedule"
+                  value={scheduleLocal}
+                  min={toLocalInput(new Date())}
+                  onChange={(event) => setScheduleLocal(event.target.value)}
+                  errors={fieldErrors(submitError, 'schedule', 'scheduled_at')}
+                  hint={
+                    scheduleUtc ? (
+                      <>
+                        Sent to the API as <strong>{scheduleUtc} UTC</strong>.
+                      </>
+                    ) : (
+                      'Choose a date and time.'
+                    )
+                  }
+                />
+              )}
+            </div>
+          </Card>
+        </div>
+        <aside className="compose-side" aria-label="Price and checks">
+          <PricePanel
+            message={message}
+            recipients={recipients.numbers.length}
+            price={price}
+            pricing={pricing}
+            error={priceError}
+          />
+        </aside>
+        <div className="form-actions compose-actions">
+          <button type="submit" className="btn btn-primary btn-large" disabled={submitting !== null || tooMany}>
+            <Icon name="send" size={16} />
+            <span>{submitting === 'send' ? 'Sending…' : 'Send'}</span>
+          </button>
+          <button
+            type="button"
+            className="btn btn-large"
+            disabled={submitting !== null || tooMany}
+            onClick={() => void submit(true)}
+          >
+            {submitting === 'draft' ? 'Saving…' : draftId !== null ? 'Save draft' : 'Save as draft'}
+          </button>
+          {price && !price.view.affordable && <Badge tone="danger">Balance too low</Badge>}
+          <span className="muted small">
+            Balance: {money(me.account.balance, me.account.sign)} {me.account.currency}
+          </span>
+        </div>
+      </form>
+    </>
+  );
+}

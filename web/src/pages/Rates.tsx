@@ -1,0 +1,95 @@
+// The account's price list with the public API's filters: a part of the country's name, MCC, MNC.
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import type { RateView } from '../../../src/dashboard/contract.js';
+import { RatesTable } from '../components/RatesTable.js';
+import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, PageHeader, TextField } from '../components/ui.js';
+import { useResource, useTitle } from '../hooks.js';
+import { useMe } from '../session.js';
+
+interface Filters {
+  readonly country: string;
+  readonly mcc: string;
+  readonly mnc: string;
+}
+
+const NO_FILTERS: Filters = { country: '', mcc: '', mnc: '' };
+
+export function RatesPage() {
+  useTitle('Rates');
+  const me = useMe();
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const rates = useResource<{ data: RateView[] }>('/rates', { ...filters });
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setFilters({ country: draft.country.trim(), mcc: draft.mcc.trim(), mnc: draft.mnc.trim() });
+  };
+  const filtered = filters.country !== '' || filters.mcc !== '' || filters.mnc !== '';
+
+  return (
+    <>
+      <PageHeader
+        title="Rates"
+        description={`Price of one SMS part per destination, in ${me.account.currency}, before tax. "All networks" applies when a number's network has no price of its own.`}
+      />
+      <Card>
+        <form className="filters" onSubmit={apply} noValidate aria-label="Rate filters">
+          <TextField
+            label="Country"
+            type="search"
+            name="country"
+            placeholder="e.g. Latvia"
+            value={draft.country}
+            onChange={(event) => setDraft({ ...draft, country: event.target.value })}
+            errors={fieldErrors(rates.error, 'country', 'country_id')}
+          />
+          <TextField
+            label="MCC"
+            name="mcc"
+            inputMode="numeric"
+            placeholder="3 digits"
+            maxLength={3}
+            value={draft.mcc}
+            onChange={(event) => setDraft({ ...draft, mcc: event.target.value })}
+            errors={fieldErrors(rates.error, 'mcc')}
+          />
+          <TextField
+            label="MNC"
+            name="mnc"
+            placeholder="digits or null"
+            maxLength={4}
+            hint="Needs an MCC."
+            value={draft.mnc}
+            onChange={(event) => setDraft({ ...draft, mnc: event.target.value })}
+            errors={fieldErrors(rates.error, 'mnc')}
+          />
+          <div className="filters-actions">
+            <button type="submit" className="btn btn-primary">
+              Apply filters
+            </button>
+            {filtered && (
+              <button
+                type="button"
+                className="btn btn-ghost"
+                onClick={() => {
+                  setDraft(NO_FILTERS);
+                  setFilters(NO_FILTERS);
+                }}
+              >
+                Clear
+              </button>
+            )}
+          </div>
+        </form>
+        <ErrorBanner error={formLevelError(rates.error, ['country', 'country_id', 'mcc', 'mnc'])} />
+        {rates.loading && !rates.data ? (
+          <Loading label="Loading rates…" />
+        ) : rates.data ? (
+          <RatesTable rates={rates.data.data} sign={me.account.sign} caption="Your rates" />
+        ) : null}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,232 @@
+// API tokens: create one (shown once, with a copy button), list them, revoke one after a confirmation.
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import type { CreatedTokenView, TokenView } from '../../../src/dashboard/contract.js';
+import { api } from '../api.js';
+import { ConfirmDialog, Dialog } from '../components/dialog.js';
+import { Icon } from '../components/icons.js';
+import { useToast } from '../components/toast.js';
+import {
+  Card,
+  EmptyState,
+  ErrorBanner,
+  fieldErrors,
+  formLevelError,
+  Loading,
+  PageHeader,
+  StatusBadge,
+  TextField,
+} from '../components/ui.js';
+import { dateTime } from '../format.js';
+import { useResource, useTitle } from '../hooks.js';
+
+function tokenStatus(token: TokenView): 'active' | 'revoked' | 'expired' {
+  if (token.revoked_at) return 'revoked';
+  if (token.expires_at && new Date(token.expires_at).getTime() <= Date.now()) return 'expired';
+  return 'active';
+}
+
+function CreatedTokenDialog({
+  token,
+  onClose,
+}: {
+  readonly token: CreatedTokenView | null;
+  readonly onClose: () => void;
+}) {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = async () => {
+    if (!token) return;
+    try {
+      await navigator.clipboard.writeText(token.token);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+  };
+  return (
+    <Dialog
+      open={token !== null}
+      title="Your new API token"
+      onClose={() => {
+        setCopied(null);
+        onClose();
+      }}
+      footer={
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => {
+            setCopied(null);
+            onClose();
+          }}
+        >
+          Done
+        </button>
+      }
+    >
+      {token && (
+        <>
+          <p className="banner banner-warning">
+            <strong>Copy it now: you will not see it again.</strong> We keep only a fingerprint of it, so it cannot be
+            shown later. If you lose it, revoke it and create another.
+          </p>
+          <label htmlFor="new-token" className="label">
+            Token “{token.name}”
+          </label>
+          <div className="copy-row">
+            <input
+              id="new-token"
+              className="input input-mono"
+              readOnly
+              value={token.token}
+              onFocus={(event) => event.currentTarget.select()}
+            />
+            <button type="button" className="btn btn-primary" onClick={copy}>
+              <Icon name="copy" size={16} />
+              <span>Copy</span>
+            </button>
+          </div>
+          <p className="field-hint" role="status">
+            {copied === 'yes' && 'Copied to the clipboard.'}
+            {copied === 'failed' && 'The browser refused the clipboard: select the token and copy it by hand.'}
+          </p>
+          <p className="muted small">
+            Use it as <code>Authorization: Bearer {'<token>'}</code> in requests to the SMSgic API.
+          </p>
+        </>
+      )}
+    </Dialog>
+  );
+}
+
+export function TokensPage() {
+  useTitle('API tokens');
+  const toast = useToast();
+  const tokens = useResource<{ data: TokenView[] }>('/tokens');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<CreatedTokenView | null>(null);
+  const [revoking, setRevoking] = useState<TokenView | null>(null);
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const token = await api.post<CreatedTokenView>('/tokens', { name: name.trim() });
+      setCreated(token);
+      setName('');
+      tokens.reload(true);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const list = tokens.data?.data ?? [];
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        description="Tokens let your systems use the SMSgic API. Each one acts for this account: keep them secret."
+      />
+      <Card title="Create a token">
+        <form className="inline-form" onSubmit={create} noValidate>
+          <TextField
+            label="Token name"
+            name="name"
+            placeholder="e.g. Production shop"
+            hint="A name to recognise it by, such as the system that uses it."
+            value={name}
+            maxLength={100}
+            onChange={(event) => setName(event.target.value)}
+            errors={fieldErrors(error, 'name')}
+          />
+          <button type="submit" className="btn btn-primary inline-submit" disabled={busy}>
+            <Icon name="plus" size={16} />
+            <span>{busy ? 'Creating…' : 'Create token'}</span>
+          </button>
+        </form>
+        <ErrorBanner error={formLevelError(error, ['name'])} />
+      </Card>
+      <Card title="Your tokens">
+        <ErrorBanner error={tokens.error} onRetry={() => tokens.reload()} />
+        {tokens.loading && !tokens.data ? (
+          <Loading label="Loading tokens…" />
+        ) : list.length === 0 && !tokens.error ? (
+          <EmptyState title="No tokens yet">Create one above to start using the API.</EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="visually-hidden">API tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Prefix</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((token) => {
+                  const status = tokenStatus(token);
+                  return (
+                    <tr key={token.id}>
+                      <th scope="row">{token.name}</th>
+                      <td>
+                        <code>{token.prefix}…</code>
+                      </td>
+                      <td className="nowrap">{dateTime(token.created_at)}</td>
+                      <td className="nowrap">{token.last_used_at ? dateTime(token.last_used_at) : 'Never'}</td>
+                      <td>
+                        <StatusBadge status={status} />
+                      </td>
+                      <td className="actions">
+                        {status === 'active' && (
+                          <button
+                            type="button"
+                            className="btn btn-small btn-danger-outline"
+                            aria-label={`Revoke ${token.name}`}
+                            onClick={() => setRevoking(token)}
+                          >
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <CreatedTokenDialog token={created} onClose={() => setCreated(null)} />
+      <ConfirmDialog
+        open={revoking !== null}
+        title="Revoke this token?"
+        confirmLabel="Revoke token"
+        onClose={() => setRevoking(null)}
+        onConfirm={async () => {
+          if (!revoking) return;
+          const revoked = await api.post<TokenView>(`/tokens/${revoking.id}/revoke`);
+          tokens.setData((current) =>
+            current ? { data: current.data.map((token) => (token.id === revoked.id ? revoked : token)) } : current,
+          );
+          toast(`Token “${revoked.name}” revoked.`);
+        }}
+      >
+        <p>
+          Requests with <strong>{revoking?.name}</strong> (<code>{revoking?.prefix}…</code>) will be refused at once.
+          This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,254 @@
+// Operator: every account, searchable; credit one, suspend or reinstate one.
+import type { FormEvent } from 'react';
+import { useState } from 'react';
+import type { AdminAccountView, Page } from '../../../../src/dashboard/contract.js';
+import { api } from '../../api.js';
+import { ConfirmDialog, Dialog } from '../../components/dialog.js';
+import { useToast } from '../../components/toast.js';
+import {
+  Card,
+  EmptyState,
+  ErrorBanner,
+  fieldErrors,
+  formLevelError,
+  Loading,
+  PageHeader,
+  Pagination,
+  StatusBadge,
+  TextField,
+} from '../../components/ui.js';
+import { count, date, money } from '../../format.js';
+import { useDebounced, useResource, useTitle } from '../../hooks.js';
+import { useMe, useSession } from '../../session.js';
+
+const PER_PAGE = 25;
+
+function CreditDialog({
+  account,
+  onClose,
+  onCredited,
+}: {
+  readonly account: AdminAccountView | null;
+  readonly onClose: () => void;
+  readonly onCredited: (account: AdminAccountView) => void;
+}) {
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => {
+    setAmount('');
+    setNote('');
+    setError(null);
+    onClose();
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!account) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await api.post<AdminAccountView>(`/admin/accounts/${account.id}/credit`, {
+        amount: amount.trim(),
+        ...(note.trim() && { note: note.trim() }),
+      });
+      onCredited(updated);
+      close();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open={account !== null} title={`Credit ${account?.name ?? ''}`} onClose={close}>
+      {account && (
+        <form className="form" onSubmit={submit} noValidate>
+          <p className="muted">
+            Current balance: <strong>{money(account.balance, account.sign)}</strong> ({account.currency}). A negative
+            amount debits the account, never below zero.
+          </p>
+          <ErrorBanner error={formLevelError(error, ['amount', 'note'])} />
+          <TextField
+            label={`Amount (${account.currency})`}
+            name="amount"
+            inputMode="decimal"
+            placeholder="100.00"
+            autoFocus
+            value={amount}
+            onChange={(event) => setAmount(event.target.value)}
+            errors={fieldErrors(error, 'amount')}
+          />
+          <TextField
+            label="Note"
+            name="note"
+            placeholder="e.g. Invoice 2026-114 paid"
+            hint="Shown to the customer in their transactions."
+            value={note}
+            onChange={(event) => setNote(event.target.value)}
+            errors={fieldErrors(error, 'note')}
+          />
+          <div className="dialog-footer dialog-footer-inline">
+            <button type="button" className="btn" onClick={close} disabled={busy}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {busy ? 'Crediting…' : 'Credit account'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
+
+export function AdminAccountsPage() {
+  useTitle('Accounts');
+  const me = useMe();
+  const { refresh } = useSession();
+  const toast = useToast();
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const debounced = useDebounced(search.trim(), 300);
+  const accounts = useResource<Page<AdminAccountView>>('/admin/accounts', {
+    search: debounced,
+    page,
+    per_page: PER_PAGE,
+  });
+  const [crediting, setCrediting] = useState<AdminAccountView | null>(null);
+  const [suspending, setSuspending] = useState<AdminAccountView | null>(null);
+
+  const replace = (updated: AdminAccountView) => {
+    accounts.setData((current) =>
+      current
+        ? { ...current, data: current.data.map((account) => (account.id === updated.id ? updated : account)) }
+        : current,
+    );
+    if (updated.id === me.account.id) void refresh();
+  };
+
+  const rows = accounts.data?.data ?? [];
+  return (
+    <>
+      <PageHeader title="Accounts" description="Customer accounts of the platform: balances, credit and suspension." />
+      <Card>
+        <search className="filters" aria-label="Account search">
+          <TextField
+            label="Search accounts"
+            type="search"
+            placeholder="Name or email"
+            value={search}
+            onChange={(event) => {
+              setSearch(event.target.value);
+              setPage(1);
+            }}
+          />
+        </search>
+        <ErrorBanner error={accounts.error} onRetry={() => accounts.reload()} />
+        {accounts.loading && !accounts.data ? (
+          <Loading label="Loading accounts…" />
+        ) : rows.length === 0 && !accounts.error ? (
+          <EmptyState title={debounced ? 'No account matches' : 'No accounts yet'} />
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Accounts</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Account</th>
+                    <th scope="col">Email</th>
+                    <th scope="col" className="num">
+                      Balance
+                    </th>
+                    <th scope="col" className="num">
+                      Sendings
+                    </th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((account) => (
+                    <tr key={account.id}>
+                      <th scope="row">
+                        {account.name}
+                        <span className="muted small"> #{account.id}</span>
+                      </th>
+                      <td className="cell-text">{account.email ?? <span className="muted">—</span>}</td>
+                      <td className="num">
+                        {money(account.balance, account.sign)} <span className="muted small">{account.currency}</span>
+                      </td>
+                      <td className="num">{count(account.sendings)}</td>
+                      <td className="nowrap">{date(account.created_at)}</td>
+                      <td>
+                        <StatusBadge status={account.suspended ? 'suspended' : 'active'} />
+                      </td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          aria-label={`Credit ${account.name}`}
+                          onClick={() => setCrediting(account)}
+                        >
+                          Credit
+                        </button>
+                        <button
+                          type="button"
+                          className={`btn btn-small ${account.suspended ? '' : 'btn-danger-outline'}`}
+                          aria-label={`${account.suspended ? 'Reinstate' : 'Suspend'} ${account.name}`}
+                          onClick={() => setSuspending(account)}
+                        >
+                          {account.suspended ? 'Reinstate' : 'Suspend'}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pagination
+              page={page}
+              perPage={PER_PAGE}
+              total={accounts.data?.total ?? 0}
+              onPage={setPage}
+              label="Account pages"
+            />
+          </>
+        )}
+      </Card>
+      <CreditDialog
+        account={crediting}
+        onClose={() => setCrediting(null)}
+        onCredited={(updated) => {
+          replace(updated);
+          toast(`${updated.name} credited: balance ${money(updated.balance, updated.sign)}.`);
+        }}
+      />
+      <ConfirmDialog
+        open={suspending !== null}
+        title={suspending?.suspended ? `Reinstate ${suspending.name}?` : `Suspend ${suspending?.name ?? ''}?`}
+        confirmLabel={suspending?.suspended ? 'Reinstate account' : 'Suspend account'}
+        danger={!suspending?.suspended}
+        onClose={() => setSuspending(null)}
+        onConfirm={async () => {
+          if (!suspending) return;
+          const updated = await api.post<AdminAccountView>(`/admin/accounts/${suspending.id}/suspend`, {
+            suspended: !suspending.suspended,
+          });
+          replace(updated);
+          toast(`${updated.name} ${updated.suspended ? 'suspended' : 'reinstated'}.`);
+        }}
+      >
+        <p>
+          {suspending?.suspended
+            ? 'Its users can sign in again and its API tokens work again.'
+            : 'Its API tokens and dashboard sessions are refused until it is reinstated.'}
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}

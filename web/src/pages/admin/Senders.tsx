@@ -1,0 +1,156 @@
+// Operator: sender names customers requested; approve or reject the pending ones.
+import { useState } from 'react';
+import type { AdminSenderView, Page } from '../../../../src/dashboard/contract.js';
+import { api, errorText } from '../../api.js';
+import { useToast } from '../../components/toast.js';
+import {
+  Badge,
+  Card,
+  EmptyState,
+  ErrorBanner,
+  Loading,
+  PageHeader,
+  Pagination,
+  SelectField,
+  StatusBadge,
+} from '../../components/ui.js';
+import { dateTime } from '../../format.js';
+import { useResource, useTitle } from '../../hooks.js';
+
+const PER_PAGE = 50;
+
+export function AdminSendersPage() {
+  useTitle('Sender approvals');
+  const toast = useToast();
+  const [status, setStatus] = useState('pending');
+  const [page, setPage] = useState(1);
+  const senders = useResource<Page<AdminSenderView>>('/admin/senders', { status, page, per_page: PER_PAGE });
+  const [busyId, setBusyId] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const decide = async (sender: AdminSenderView, decision: 'approve' | 'reject') => {
+    setBusyId(sender.id);
+    setError(null);
+    try {
+      const updated = await api.post<AdminSenderView>(`/admin/senders/${sender.id}/${decision}`);
+      senders.setData((current) =>
+        current ? { ...current, data: current.data.map((row) => (row.id === updated.id ? updated : row)) } : current,
+      );
+      toast(`Sender “${updated.name}” ${decision === 'approve' ? 'approved' : 'rejected'}.`);
+    } catch (caught) {
+      setError(`Could not ${decision} “${sender.name}”: ${errorText(caught)}`);
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const rows = senders.data?.data ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Sender approvals"
+        description="Check that a requested name belongs to the customer before approving it."
+      />
+      <Card
+        actions={
+          <SelectField
+            label="Status"
+            className="field-inline"
+            value={status}
+            onChange={(event) => {
+              setStatus(event.target.value);
+              setPage(1);
+            }}
+          >
+            <option value="pending">Pending</option>
+            <option value="approved">Approved</option>
+            <option value="rejected">Rejected</option>
+            <option value="">All</option>
+          </SelectField>
+        }
+        title="Requests"
+      >
+        <ErrorBanner error={error} />
+        <ErrorBanner error={senders.error} onRetry={() => senders.reload()} />
+        {senders.loading && !senders.data ? (
+          <Loading label="Loading senders…" />
+        ) : rows.length === 0 && !senders.error ? (
+          <EmptyState title={status === 'pending' ? 'No pending requests' : 'No senders'}>
+            {status === 'pending' ? 'New requests from customers appear here.' : undefined}
+          </EmptyState>
+        ) : (
+          <>
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Sender names</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Sender</th>
+                    <th scope="col">Account</th>
+                    <th scope="col">Requested</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((sender) => (
+                    <tr key={sender.id}>
+                      <th scope="row">{sender.name}</th>
+                      <td>
+                        {sender.platform ? (
+                          <Badge tone="accent">Platform default</Badge>
+                        ) : (
+                          <>
+                            {sender.account_name ?? '—'}
+                            {sender.account_id !== null && <span className="muted small"> #{sender.account_id}</span>}
+                          </>
+                        )}
+                      </td>
+                      <td className="nowrap">{dateTime(sender.created_at)}</td>
+                      <td>
+                        <StatusBadge status={sender.status} />
+                      </td>
+                      <td className="actions">
+                        {sender.status === 'pending' && (
+                          <>
+                            <button
+                              type="button"
+                              className="btn btn-small btn-primary"
+                              disabled={busyId === sender.id}
+                              aria-label={`Approve ${sender.name}`}
+                              onClick={() => void decide(sender, 'approve')}
+                            >
+                              Approve
+                            </button>
+                            <button
+                              type="button"
+                              className="btn btn-small btn-danger-outline"
+                              disabled={busyId === sender.id}
+                              aria-label={`Reject ${sender.name}`}
+                              onClick={() => void decide(sender, 'reject')}
+                            >
+                              Reject
+                            </button>
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pagination
+              page={page}
+              perPage={PER_PAGE}
+              total={senders.data?.total ?? 0}
+              onPage={setPage}
+              label="Sender pages"
+            />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+// The signed-in user and account (GET /app/api/me), shared by every page; a 401 anywhere ends it.
+import type { ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { Me } from '../../src/dashboard/contract.js';
+import { ApiError, api, errorText, onUnauthenticated, setCsrfToken } from './api.js';
+
+interface Session {
+  /** undefined while the first GET /me is under way, null when signed out. */
+  readonly me: Me | null | undefined;
+  readonly signedIn: (me: Me) => void;
+  readonly signedOut: () => void;
+  /** Reads /me again (the balance after a sending, the account after a change). */
+  readonly refresh: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { readonly children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const signedIn = useCallback((next: Me) => {
+    setCsrfToken(next.csrfToken);
+    setMe(next);
+  }, []);
+  const signedOut = useCallback(() => {
+    setCsrfToken(null);
+    setMe(null);
+  }, []);
+  const refresh = useCallback(async () => {
+    try {
+      signedIn(await api.get<Me>('/me', {}, { quiet401: true }));
+      setLoadError(null);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) signedOut();
+      else setLoadError(errorText(error));
+    }
+  }, [signedIn, signedOut]);
+
+  useEffect(() => {
+    onUnauthenticated(signedOut);
+    void refresh();
+    return () => onUnauthenticated(null);
+  }, [refresh, signedOut]);
+
+  const value = useMemo(() => ({ me, signedIn, signedOut, refresh }), [me, signedIn, signedOut, refresh]);
+  if (me === undefined && loadError) {
+    return (
+      <main className="auth-page">
+        <div className="auth-card" role="alert">
+          <h1>The dashboard is unavailable</h1>
+          <p>{loadError}</p>
+          <button type="button" className="btn btn-primary" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
+
+/** The signed-in user; only for pages under the signed-in layout. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error('useMe without a session');
+  return me;
+}
