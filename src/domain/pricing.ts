@@ -169,8 +169,17 @@ export interface PricingOptions {
    * with the text its error would have had, and left out of the quote; an empty recipient list is an empty quote.
    * Only the message and the shape of the recipients field still fail. For a live summary of a form.
    */
-  readonly onUnpriced?: (index: number, value: unknown, reason: string) => void;
+  readonly onUnpriced?: (index: number, value: unknown, reason: string, why: UnpricedReason) => void;
 }
+
+/**
+ * Why a recipient could not be priced: not 8–20 digits; a prefix no country uses; a destination the price list has no
+ * rate for (its country and operator given, for telling the user which).
+ */
+export type UnpricedReason =
+  | { readonly kind: 'format' }
+  | { readonly kind: 'unknown_prefix' }
+  | { readonly kind: 'no_rate'; readonly country: string; readonly operator: string | null };
 
 /**
  * Validates and prices `message` and `recipients` (fields as received). Duplicate recipients are priced once;
@@ -212,7 +221,7 @@ export function priceSending(
     const digits = recipientDigits(list[i]);
     if (digits === null) {
       if (onUnpriced) {
-        onUnpriced(i, list[i], ruleText.formatInvalid(`recipients.${i}`));
+        onUnpriced(i, list[i], ruleText.formatInvalid(`recipients.${i}`), { kind: 'format' });
         continue;
       }
       errors.add(`recipients.${i}`, ruleText.formatInvalid(`recipients.${i}`));
@@ -249,7 +258,11 @@ export function priceSending(
     }
     if (destination === NO_RATE || destination === undefined || resolution === null) {
       if (onUnpriced) {
-        onUnpriced(i, list[i], ruleText.noAvailableRate(`recipients.${i}`));
+        const why: UnpricedReason =
+          resolution === null
+            ? { kind: 'unknown_prefix' }
+            : { kind: 'no_rate', country: resolution.country.name, operator: resolution.operator ?? null };
+        onUnpriced(i, list[i], ruleText.noAvailableRate(`recipients.${i}`), why);
         continue;
       }
       errors.add(`recipients.${i}`, ruleText.noAvailableRate(`recipients.${i}`));

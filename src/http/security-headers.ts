@@ -45,7 +45,9 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
       directives: Object.fromEntries(Object.entries(DASHBOARD_CSP_DIRECTIVES).map(([k, v]) => [k, [...v]])),
     },
     xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // Nothing leaves for other sites, while the dashboard's own POSTs keep a real Origin (under no-referrer a browser
+    // sends `Origin: null`, which the sign-in origin check must refuse).
+    referrerPolicy: { policy: 'same-origin' },
     // Decided per request from its protocol (see below): a plain-HTTP answer must not pin HTTPS.
     strictTransportSecurity: false,
   });

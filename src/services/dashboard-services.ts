@@ -23,7 +23,7 @@ import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { countParts } from '../domain/gsm.js';
 import { CURRENCIES, currencyOf, MoneyError, parseMoney } from '../domain/money.js';
-import { createRateCard, priceSending, recipientList } from '../domain/pricing.js';
+import { createRateCard, priceSending, recipientList, type UnpricedReason } from '../domain/pricing.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/status.js';
@@ -128,6 +128,18 @@ export const DASHBOARD_PER_PAGE_DEFAULT = 50;
 const VOLUME_DAYS_DEFAULT = 30;
 const VOLUME_DAYS_MAX = 366;
 const PROVIDER_WINDOW_MS = 60 * 60 * 1000;
+
+/** Why a number of a compose form will not be sent, in words for the person typing it. */
+function unpricedText(why: UnpricedReason): string {
+  switch (why.kind) {
+    case 'format':
+      return 'Not a phone number: use 8 to 20 digits in international format, with the country code and no "+".';
+    case 'unknown_prefix':
+      return 'No country uses this number prefix.';
+    case 'no_rate':
+      return `No price for ${why.operator ? `${why.country} ${why.operator}` : why.country} in your price list.`;
+  }
+}
 const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
@@ -568,12 +580,12 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
         { plan, rates, taxRatePpm: account.taxRatePpm },
         errors,
         {
-          onUnpriced: (_index, value, reason) => {
+          onUnpriced: (_index, value, _apiText, why) => {
             invalidTotal++;
             if (invalidListed.length < INVALID_LISTED_MAX) {
               invalidListed.push({
                 recipient: typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
-                reason,
+                reason: unpricedText(why),
               });
             }
           },

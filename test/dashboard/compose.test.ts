@@ -4,6 +4,7 @@ import type { CampaignView, CreatedTokenView, Page, PriceView, RecipientView } f
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { parseMoney } from '../../src/domain/money.js';
 import { auditLedger, credit, listEntries } from '../../src/store/ledger.js';
+import { replaceRates } from '../../src/store/rates.js';
 import { routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';
@@ -77,7 +78,10 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       expect(price.parts).toBe(1);
     });
 
-    it('lists numbers it cannot price with the reason the public API would give, and prices the rest', async () => {
+    const NOT_A_NUMBER =
+      'Not a phone number: use 8 to 20 digits in international format, with the country code and no "+".';
+
+    it('lists numbers it cannot price, saying why in words, and prices the rest', async () => {
       const price = await b.json<PriceView>(
         b.post('/app/api/price', {
           message: 'Hi',
@@ -85,9 +89,9 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         }),
       );
       expect(price.invalid).toEqual([
-        { recipient: 'abc', reason: 'The recipients.1 field format is invalid.' },
-        { recipient: '12', reason: 'The recipients.2 field format is invalid.' },
-        { recipient: '99912345678', reason: 'The recipients.4 has no available rate.' },
+        { recipient: 'abc', reason: NOT_A_NUMBER },
+        { recipient: '12', reason: NOT_A_NUMBER },
+        { recipient: '99912345678', reason: 'No country uses this number prefix.' },
       ]);
       expect(price).toMatchObject({ recipients: 5, valid: 2, invalid_total: 3, total: '0.082' });
       const empty = await b.json<PriceView>(b.post('/app/api/price', { message: 'Hi', recipients: [] }));
@@ -95,6 +99,19 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       const noMessage = await b.post('/app/api/price', { message: '', recipients: LATVIA });
       expect(noMessage.statusCode).toBe(422);
       expect(noMessage.json().errors).toEqual({ message: ['Please send `message` post parameter with text for SMS'] });
+    });
+
+    it('names the destination a price list has no rate for', async () => {
+      const other = await dash.customer();
+      const replaced = await replaceRates(engine.db, other.accountId, [{ mcc: '247', mnc: null, rateMinor: 400 }]);
+      expect(replaced.ok).toBe(true);
+      const price = await other.json<PriceView>(
+        other.post('/app/api/price', { message: 'Hi', recipients: ['37126000001', '447400123456'] }),
+      );
+      expect(price.invalid).toEqual([
+        { recipient: '447400123456', reason: 'No price for United Kingdom Three in your price list.' },
+      ]);
+      expect(price).toMatchObject({ valid: 1, invalid_total: 1, total: '0.04' });
     });
 
     it('totals exactly what POST /sendings/calculate totals, tax included', async () => {

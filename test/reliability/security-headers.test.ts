@@ -82,7 +82,7 @@ describe('security headers', () => {
     expect(cspDirectives(res.headers['content-security-policy'])).toEqual(EXPECTED_CSP);
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });

@@ -64,7 +64,8 @@ async function send(method: string, url: string, body: unknown, options: Request
     headers,
     body: payload,
     credentials: 'same-origin',
-    // Under the page's "no-referrer" policy a POST would carry `Origin: null`; the server checks the origin.
+    // Stated here as well as by the page's policy: under "no-referrer" a POST carries `Origin: null`, which the server's
+    // origin check refuses.
     referrerPolicy: 'same-origin',
     ...(options.signal && { signal: options.signal }),
   });
