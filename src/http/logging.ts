@@ -40,17 +40,52 @@ export const SECRET_FIELDS: readonly string[] = [
 /** How deep below the logged object's top a secret field is still found (req.headers.authorization is depth 2). */
 const SECRET_DEPTH_MAX = 3;
 
-function accessor(field: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(field) ? `.${field}` : `["${field}"]`;
+const SECRET_NAMES: ReadonlySet<string> = new Set(SECRET_FIELDS.map((field) => field.toLowerCase()));
+
+function isSecretName(key: string): boolean {
+  return SECRET_NAMES.has(key.toLowerCase());
 }
 
-/** pino redact paths for every secret field at the top level and up to SECRET_DEPTH_MAX levels below. */
-export const REDACT_PATHS: readonly string[] = SECRET_FIELDS.flatMap((field) => {
-  const tail = accessor(field);
-  const paths = [tail.startsWith('.') ? field : tail];
-  for (let depth = 1; depth <= SECRET_DEPTH_MAX; depth++) paths.push(`${'*.'.repeat(depth).slice(0, -1)}${tail}`);
-  return paths;
-});
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `value` with the values of secret-named fields replaced, at the top and up to SECRET_DEPTH_MAX levels below, in
+ * plain objects, arrays and errors (other class instances are left to their serializers). Copy on write: an object
+ * without secrets is returned as it is. Errors are copied with their prototype, so the error serializer still sees an
+ * error (message, stack, cause).
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > SECRET_DEPTH_MAX) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const redacted = redactSecrets(value[i], depth + 1);
+      if (redacted !== value[i]) {
+        copy ??= [...value];
+        copy[i] = redacted;
+      }
+    }
+    return (copy ?? value) as T;
+  }
+  const isError = value instanceof Error;
+  if (!isError && !isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const field = source[key];
+    const redacted = isSecretName(key) && field !== undefined ? REDACTED : redactSecrets(field, depth + 1);
+    if (redacted !== field) {
+      copy ??= isError
+        ? Object.create(Object.getPrototypeOf(value), Object.getOwnPropertyDescriptors(value))
+        : { ...source };
+      (copy as Record<string, unknown>)[key] = redacted;
+    }
+  }
+  return (copy ?? value) as T;
+}
 
 const SECRET_QUERY_RE = /pass|token|secret|key|signature|session|auth/i;
 
@@ -93,17 +128,24 @@ export function serializeRequest(request: unknown): unknown {
 
 type LoggerOption = FastifyServerOptions['logger'];
 
-/** The given logger options with the redaction paths and the request serializer added; false stays false. */
+/**
+ * The given logger options with secrets redacted and the request serializer added; false stays false. Redaction runs
+ * when a line is written (pino's log and bindings formatters), not through pino's `redact` paths: those would also
+ * run over the bindings of the child logger every request gets, logged or not, which costs more than the request.
+ */
 export function withLogRedaction(logger: LoggerOption): LoggerOption {
   if (logger === undefined || logger === false) return false;
   const base = logger === true ? {} : logger;
-  const given = base.redact;
-  const extra = Array.isArray(given) ? given : (given?.paths ?? []);
+  const formatters = base.formatters ?? {};
+  const givenLog = formatters.log;
+  const givenBindings = formatters.bindings;
   return {
     ...base,
-    redact: {
-      paths: [...REDACT_PATHS, ...extra],
-      censor: REDACTED,
+    formatters: {
+      ...formatters,
+      log: (object: Record<string, unknown>) => redactSecrets(givenLog ? givenLog(object) : object),
+      bindings: (bindings: Record<string, unknown>) =>
+        redactSecrets(givenBindings ? givenBindings(bindings) : bindings),
     },
     serializers: { ...base.serializers, req: serializeRequest as never },
   };
