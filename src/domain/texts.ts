@@ -6,6 +6,7 @@ export const TEXTS = Object.freeze({
   senderRequired: 'Please send `sender` post parameter with name of SMS sender',
   givenDataInvalid: 'The given data was invalid.',
   insufficientBalance: 'Insufficient balance.',
+  operatorAccountNotSuspendable: 'The account platform operators sign in to cannot be suspended.',
   unauthenticated: 'Unauthenticated.',
   notFound: 'Not found.',
   tooManyAttempts: 'Too Many Attempts.',

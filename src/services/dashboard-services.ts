@@ -23,7 +23,7 @@ import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { countParts } from '../domain/gsm.js';
 import { CURRENCIES, currencyOf, MoneyError, parseMoney } from '../domain/money.js';
-import { createRateCard, priceSending, recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { priceSending, recipientList, type UnpricedReason } from '../domain/pricing.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/status.js';
@@ -56,7 +56,7 @@ import {
   loginBlockedForSeconds,
   recordLoginFailure,
 } from '../store/login-failures.js';
-import { rateRows, replaceRates } from '../store/rates.js';
+import { replaceRates } from '../store/rates.js';
 import { listAccountSenders, listSendersForReview, requestSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
@@ -65,7 +65,14 @@ import { type ActiveSession, createSession, findSession, type NewSession, revoke
 import { US_PER_MS } from '../store/time.js';
 import { createToken, listTokens, revokeToken } from '../store/tokens.js';
 import { allTransactions, listTransactions } from '../store/transactions.js';
-import { changePassword, createCustomer, findUserByEmail, foldEmail, getUser } from '../store/users.js';
+import {
+  changePassword,
+  createCustomer,
+  findUserByEmail,
+  foldEmail,
+  getUser,
+  isOperatorAccount,
+} from '../store/users.js';
 import { createApiServices } from './api-services.js';
 import {
   accountView,
@@ -90,6 +97,7 @@ import {
   PASSWORD_CHARS_MIN,
   verifyPassword,
 } from './passwords.js';
+import { rateCardsOf } from './rate-cards.js';
 import { messageRows, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
 
 export interface DashboardServicesDeps extends SendingValidationDeps {
@@ -345,7 +353,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     const numbers = shown.map((i) => draft.recipients[i] as string);
     const priced = priceSending(
       { message: draft.sending.text, recipients: numbers },
-      { plan, rates: createRateCard(await rateRows(db, account.id)), taxRatePpm: account.taxRatePpm },
+      { plan, rates: await rateCardsOf(db).forAccount(account.id), taxRatePpm: account.taxRatePpm },
       new ValidationErrors(),
       { onUnpriced: () => {} },
     );
@@ -574,7 +582,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       const invalidListed: { recipient: string; reason: string }[] = [];
       let invalidTotal = 0;
       const account = actor.account;
-      const rates = createRateCard(await rateRows(db, account.id));
+      const rates = await rateCardsOf(db).forAccount(account.id);
       const priced = priceSending(
         { message: fields.message, recipients: fields.recipients },
         { plan, rates, taxRatePpm: account.taxRatePpm },
@@ -808,6 +816,10 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
             'suspended',
             suspended === undefined ? ruleText.required('suspended') : ruleText.boolean('suspended'),
           );
+        }
+        // Suspending the operators' own account would lock every operator out, with no one left to reinstate it.
+        if (suspended && (await isOperatorAccount(db, accountId))) {
+          return invalidOne('suspended', TEXTS.operatorAccountNotSuspendable);
         }
         if (!(await setAccountSuspended(db, accountId, suspended))) return notFound;
         const view = await getAccountForAdmin(db, accountId);

@@ -1,12 +1,12 @@
 // Checks and prices a new sending's fields with the account's rates: what POST /sendings and the dashboard share.
 import type { NumberingPlan } from '../domain/numbering/types.js';
-import { createRateCard, priceSending, type Quote } from '../domain/pricing.js';
+import { priceSending, type Quote } from '../domain/pricing.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import type { AuthenticatedAccount } from '../http/ports.js';
 import type { Db } from '../store/db.js';
-import { rateRows } from '../store/rates.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow, SendingType } from '../store/sendings.js';
+import { rateCardsOf } from './rate-cards.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
 
 export interface SendingValidationDeps {
@@ -54,7 +54,7 @@ export async function quoteFor(
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
 ) {
-  const rates = createRateCard(await rateRows(deps.db, account.id));
+  const rates = await rateCardsOf(deps.db).forAccount(account.id);
   return priceSending(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },

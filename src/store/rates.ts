@@ -4,6 +4,7 @@ import { minorFrom } from '../domain/money.js';
 import type { RateRow } from '../domain/pricing.js';
 import type { Db } from './db.js';
 import { containsText, foldText, lockForRewrite, REWRITE_LOCKS } from './dialect-sql.js';
+import { intFrom } from './values.js';
 
 const RATE_ROWS_PER_INSERT = 1000;
 const MCC_RE = /^\d{3}$/;
@@ -76,6 +77,14 @@ export async function replaceRates(
       if (!account) return { ok: false, reason: 'account_not_found' };
     }
     const owner = accountId ?? 0;
+    // Processes that keep rate cards in memory see the rewrite through the version, committed with the rows.
+    await trx
+      .insertInto('rate_list_versions')
+      .values({ list_owner: owner, version: 1 })
+      .onConflict((oc) =>
+        oc.column('list_owner').doUpdateSet((eb) => ({ version: eb('rate_list_versions.version', '+', 1) })),
+      )
+      .execute();
     await trx.deleteFrom('rates').where(sql<boolean>`coalesce(account_id, 0) = ${owner}`).execute();
     const nowUs = db.nowUs();
     for (let i = 0; i < rows.length; i += RATE_ROWS_PER_INSERT) {
@@ -150,4 +159,54 @@ export async function rateRows(db: Db, accountId: number): Promise<RateRow[]> {
     .where(sql<boolean>`coalesce(account_id, 0) = ${listOwner(accountId)}`)
     .execute();
   return rows.map((row) => ({ mcc: row.mcc, mnc: row.mnc, rateMinor: minorFrom(row.rate_minor) }));
+}
+
+/** A price list as of one version: the list is named by its owner, an account id or 0 for the platform default. */
+export interface RateListVersion {
+  readonly owner: number;
+  /** Changes with every rewrite of the list; 0 for a list never written since versions were kept. */
+  readonly version: number;
+}
+
+/** A list's version as a scalar subquery: 0 when the list has no row in rate_list_versions. */
+function versionOf(owner: number) {
+  return sql<number | string>`coalesce((select version from rate_list_versions where list_owner = ${owner}), 0)`;
+}
+
+/**
+ * Which list prices the account and that list's version, in one statement: what a cached rate card is checked against.
+ * The account's own list when it has rows, else the default, decided exactly as `listOwner` (and so `rateRows`) does.
+ */
+export async function rateListVersion(db: Db, accountId: number): Promise<RateListVersion> {
+  const { rows } = await sql<{ has_own: boolean | number; own: number | string; fallback: number | string }>`
+    select exists (select 1 from rates own where coalesce(own.account_id, 0) = ${accountId}) as has_own,
+      ${versionOf(accountId)} as own, ${versionOf(0)} as fallback`.execute(db.kysely);
+  const row = rows[0];
+  if (row === undefined) throw new Error('rate list version query returned no row');
+  // pg reads a boolean, better-sqlite3 an integer 0 or 1.
+  return row.has_own === true || row.has_own === 1
+    ? { owner: accountId, version: intFrom(row.own) }
+    : { owner: 0, version: intFrom(row.fallback) };
+}
+
+/** Every rate of one list (owner: an account id, or 0 for the default) with its version, read in one statement. */
+export async function rateListAt(db: Db, owner: number): Promise<RateListVersion & { rows: RateRow[] }> {
+  // The one-row version select is joined to the rates, so an empty list still answers with its version.
+  const { rows } = await sql<{
+    version: number | string;
+    mcc: string | null;
+    mnc: string | null;
+    rate_minor: number | string | null;
+  }>`
+    select v.version as version, r.mcc as mcc, r.mnc as mnc, r.rate_minor as rate_minor
+    from (select ${versionOf(owner)} as version) v
+    left join rates r on coalesce(r.account_id, 0) = ${owner}`.execute(db.kysely);
+  const first = rows[0];
+  if (first === undefined) throw new Error('rate list query returned no row');
+  const rates: RateRow[] = [];
+  for (const row of rows) {
+    if (row.mcc === null || row.rate_minor === null) continue;
+    rates.push({ mcc: row.mcc, mnc: row.mnc, rateMinor: minorFrom(row.rate_minor) });
+  }
+  return { owner, version: intFrom(first.version), rows: rates };
 }

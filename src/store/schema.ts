@@ -67,6 +67,13 @@ export interface RatesTable {
   created_at_us: Int8;
 }
 
+export interface RateListVersionsTable {
+  /** The price list: its account's id, or 0 for the platform default. */
+  list_owner: Int8;
+  /** Changed in the transaction of every rewrite of the list; a list without a row is at version 0. */
+  version: Int8;
+}
+
 export interface CountriesTable {
   id: number;
   iso: string;
@@ -213,6 +220,7 @@ export interface Schema {
   ledger_entries: LedgerEntriesTable;
   senders: SendersTable;
   rates: RatesTable;
+  rate_list_versions: RateListVersionsTable;
   countries: CountriesTable;
   country_mccs: CountryMccsTable;
   sendings: SendingsTable;

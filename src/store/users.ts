@@ -186,6 +186,18 @@ export async function getUser(db: Db, userId: number): Promise<User | undefined>
   return row && userFromRow(row);
 }
 
+/** Whether platform operators sign in to this account (it must stay usable: it is where they act from). */
+export async function isOperatorAccount(db: Db, accountId: number): Promise<boolean> {
+  const row = await db.kysely
+    .selectFrom('users')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Every platform operator, oldest first. */
 export async function listAdmins(db: Db): Promise<User[]> {
   const rows = await db.kysely.selectFrom('users').selectAll().where('role', '=', 'admin').orderBy('id').execute();

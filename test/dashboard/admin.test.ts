@@ -149,6 +149,18 @@ describeEachEngine('dashboard operator pages', (engine) => {
       expect(bad.json().errors).toEqual({ suspended: ['The suspended field must be true or false.'] });
       expect((await admin.post('/app/api/admin/accounts/999999/suspend', { suspended: true })).statusCode).toBe(404);
     });
+
+    it('refuses to suspend the account the operators sign in to, which would lock them all out', async () => {
+      const own = admin.accountId;
+      const refused = await admin.post(`/app/api/admin/accounts/${own}/suspend`, { suspended: true });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().errors).toEqual({
+        suspended: ['The account platform operators sign in to cannot be suspended.'],
+      });
+      const me = await admin.json<Me>(admin.get('/app/api/me'));
+      expect(me.account.suspended).toBe(false);
+      expect((await admin.get('/app/api/admin/accounts')).statusCode).toBe(200);
+    });
   });
 
   describe('senders', () => {

@@ -17,6 +17,7 @@ const TABLES = [
   'login_failures',
   'messages',
   'pending_reports',
+  'rate_list_versions',
   'rates',
   'sandbox_submissions',
   'senders',

@@ -4,6 +4,7 @@ import type { Db, DialectName } from '../db.js';
 import { initialSchema } from './0001-initial.js';
 import { dispatchSchema } from './0002-dispatch.js';
 import { dashboardSchema } from './0003-dashboard.js';
+import { rateVersionsSchema } from './0004-rate-versions.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -11,6 +12,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0001-initial': initialSchema(dialect),
     '0002-dispatch': dispatchSchema(dialect),
     '0003-dashboard': dashboardSchema(dialect),
+    '0004-rate-versions': rateVersionsSchema(dialect),
   };
 }
 

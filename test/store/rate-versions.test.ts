@@ -1,0 +1,108 @@
+// Price list versions: changed with every rewrite of a list in its transaction, read with the list that applies.
+import { Migrator, sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { createDb } from '../../src/store/db.js';
+import { migrate, migrationsFor } from '../../src/store/migrations/migrate.js';
+import { rateListAt, rateListVersion, rateRows, replaceRates } from '../../src/store/rates.js';
+import { describeEachEngine } from '../support/databases.js';
+import { scratchDatabase } from '../support/scratch-db.js';
+import { fundedAccount } from '../support/store-fixtures.js';
+
+const DEFAULT_LIST = [
+  { mcc: '247', mnc: null, rateMinor: 450 },
+  { mcc: '247', mnc: '01', rateMinor: 390 },
+];
+
+describeEachEngine('price list versions', (engine) => {
+  it('a rewrite changes the version of its own list only; the list that applies is the one rateRows reads', async () => {
+    const db = engine.db;
+    const accountId = await fundedAccount(db, 0);
+    const bystander = await fundedAccount(db, 0, 'bystander');
+    await replaceRates(db, null, DEFAULT_LIST);
+    const start = await rateListVersion(db, accountId);
+    expect(start.owner).toBe(0);
+    expect(await rateListVersion(db, bystander)).toEqual(start);
+
+    await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 500 }]);
+    const own = await rateListVersion(db, accountId);
+    expect(own).toEqual({ owner: accountId, version: 1 });
+    expect(await rateListVersion(db, bystander)).toEqual(start);
+    expect(await rateListAt(db, accountId)).toEqual({
+      owner: accountId,
+      version: 1,
+      rows: await rateRows(db, accountId),
+    });
+
+    await replaceRates(db, null, [{ mcc: '247', mnc: null, rateMinor: 460 }]);
+    expect(await rateListVersion(db, accountId)).toEqual(own);
+    expect(await rateListVersion(db, bystander)).toEqual({ owner: 0, version: start.version + 1 });
+    expect((await rateListAt(db, 0)).rows).toEqual(await rateRows(db, bystander));
+
+    // An empty own list hands the account back to the default list.
+    await replaceRates(db, accountId, []);
+    expect(await rateListVersion(db, accountId)).toEqual({ owner: 0, version: start.version + 1 });
+    expect(await rateListAt(db, accountId)).toEqual({ owner: accountId, version: 2, rows: [] });
+    await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 510 }]);
+    expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, version: 3 });
+  });
+
+  it('a refused or failed rewrite leaves the version as it was', async () => {
+    const db = engine.db;
+    const accountId = await fundedAccount(db, 0);
+    await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 7 }]);
+    const before = await rateListVersion(db, accountId);
+    expect(await replaceRates(db, accountId, [{ mcc: '24', mnc: null, rateMinor: 1 }])).toMatchObject({ ok: false });
+    expect(await replaceRates(db, 987_654, [])).toEqual({ ok: false, reason: 'account_not_found' });
+    expect((await rateListAt(db, 987_654)).version).toBe(0);
+
+    // A trigger refusing MCC 998 stands in for any failure after the version was changed in the transaction.
+    if (db.dialect === 'sqlite') {
+      await sql`create trigger refuse_998_v before insert on rates when new.mcc = '998'
+        begin select raise(abort, 'refused'); end`.execute(db.kysely);
+    } else {
+      await sql`create function refuse_998_v() returns trigger language plpgsql as $$
+        begin if new.mcc = '998' then raise exception 'refused'; end if; return new; end $$`.execute(db.kysely);
+      await sql`create trigger refuse_998_v before insert on rates for each row execute function refuse_998_v()`.execute(
+        db.kysely,
+      );
+    }
+    try {
+      await expect(replaceRates(db, accountId, [{ mcc: '998', mnc: null, rateMinor: 1 }])).rejects.toThrow();
+    } finally {
+      await sql`drop trigger refuse_998_v${sql.raw(db.dialect === 'postgres' ? ' on rates' : '')}`.execute(db.kysely);
+    }
+    expect(await rateListVersion(db, accountId)).toEqual(before);
+    expect(await rateRows(db, accountId)).toEqual([{ mcc: '247', mnc: null, rateMinor: 7 }]);
+  });
+
+  it('migration 0004 starts every list already stored at version 1', async () => {
+    const scratch = await scratchDatabase(engine.name);
+    const db = await createDb(scratch.url);
+    try {
+      const migrator = new Migrator({
+        db: db.kysely,
+        provider: { getMigrations: async () => migrationsFor(db.dialect) },
+      });
+      expect((await migrator.migrateTo('0003-dashboard')).error).toBeUndefined();
+      const accountId = await fundedAccount(db, 0);
+      const withoutOwn = await fundedAccount(db, 0, 'without');
+      const nowUs = db.nowUs();
+      await db.kysely
+        .insertInto('rates')
+        .values([
+          { account_id: null, mcc: '247', mnc: null, rate_minor: 450, created_at_us: nowUs },
+          { account_id: null, mcc: '234', mnc: null, rate_minor: 440, created_at_us: nowUs },
+          { account_id: accountId, mcc: '247', mnc: null, rate_minor: 500, created_at_us: nowUs },
+        ])
+        .execute();
+      expect(await migrate(db)).toEqual(['0004-rate-versions']);
+      expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, version: 1 });
+      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, version: 1 });
+      await replaceRates(db, null, DEFAULT_LIST);
+      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, version: 2 });
+    } finally {
+      await db.close();
+      await scratch.dispose();
+    }
+  });
+});
