@@ -17,6 +17,7 @@ import {
   DISPATCH_CONCURRENCY_DEFAULT,
   DISPATCH_CONCURRENCY_MAX,
   DISPATCH_LEASE_MS,
+  FINISHED_ROWS_KEEP_MS,
   PENDING_REPORT_KEEP_MS,
   REPORT_POLL_BATCH_MAX,
 } from '../domain/limits.js';
@@ -33,6 +34,7 @@ import {
   takeOverExpiredLeases,
 } from '../store/dispatch-queue.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
+import { pruneFinishedRows } from '../store/retention.js';
 import { type CallbackPolicy, callbackFetch, type Fetch, postCallback } from './callbacks.js';
 import {
   backoffMs,
@@ -570,7 +572,10 @@ class DispatchEngine implements Dispatcher {
     return due.length;
   }
 
-  /** Every maintenanceIntervalMs: kept reports whose id has arrived by now are applied, old ones forgotten. */
+  /**
+   * Every maintenanceIntervalMs: kept reports whose id has arrived by now are applied, old ones forgotten; finished
+   * callbacks and sandbox submissions past their keeping time are deleted, a batch at a time.
+   */
   async maintain(): Promise<void> {
     const nowUs = this.#clockUs();
     if (nowUs - this.#lastMaintenanceUs < this.#maintenanceUs) return;
@@ -582,6 +587,11 @@ class DispatchEngine implements Dispatcher {
     if (swept.applied + swept.dropped > 0) {
       this.#log.info({ keptApplied: swept.applied, keptDropped: swept.dropped }, 'kept delivery reports swept');
     }
+    const pruned = await pruneFinishedRows(this.#db, {
+      beforeUs: Math.max(0, nowUs - FINISHED_ROWS_KEEP_MS * US_PER_MS),
+      limit: SWEEP_BATCH,
+    });
+    if (pruned.callbacks + pruned.sandboxSubmissions > 0) this.#log.info(pruned, 'finished rows past keeping deleted');
   }
 
   async runOnce(): Promise<RoundReport> {

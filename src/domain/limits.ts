@@ -52,6 +52,12 @@ export const DELIVERY_REPORT_WAIT_MAX_MS = 72 * 60 * 60 * 1000;
 export const REPORT_POLL_BATCH_MAX = 5_000;
 export const PENDING_REPORT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * Finished status callbacks (delivered or abandoned) and the sandbox provider's record of what it accepted are
+ * forgotten after this long: well past the longest wait for a delivery report, so nothing still needs them.
+ */
+export const FINISHED_ROWS_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Customer status callbacks: POST attempts, their backoff, the timeout of one POST, and rows claimed at once. */
 export const CALLBACK_ATTEMPTS_MAX = 10;
 export const CALLBACK_BACKOFF_BASE_MS = 1_000;

@@ -95,7 +95,7 @@ describeEachEngine('price list versions', (engine) => {
           { account_id: accountId, mcc: '247', mnc: null, rate_minor: 500, created_at_us: nowUs },
         ])
         .execute();
-      expect(await migrate(db)).toEqual(['0004-rate-versions']);
+      expect((await migrate(db))[0]).toBe('0004-rate-versions');
       expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, version: 1 });
       expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, version: 1 });
       await replaceRates(db, null, DEFAULT_LIST);

@@ -5,6 +5,7 @@ import { initialSchema } from './0001-initial.js';
 import { dispatchSchema } from './0002-dispatch.js';
 import { dashboardSchema } from './0003-dashboard.js';
 import { rateVersionsSchema } from './0004-rate-versions.js';
+import { retentionSchema } from './0005-retention.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -13,6 +14,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0002-dispatch': dispatchSchema(dialect),
     '0003-dashboard': dashboardSchema(dialect),
     '0004-rate-versions': rateVersionsSchema(dialect),
+    '0005-retention': retentionSchema(),
   };
 }
 
