@@ -200,7 +200,8 @@ export type MessageStatusName =
   | 'undelivered'
   | 'expired'
   | 'rejected'
-  | 'failed';
+  | 'failed'
+  | 'cancelled';
 
 /** GET /app/api/sendings?page&per_page&status → Page<CampaignView>, newest first. GET /app/api/sendings/:id →
  *  CampaignView. POST /app/api/sendings/:id/cancel (Pending only; 409 otherwise) → CampaignView.

@@ -27,13 +27,14 @@ describe('message statuses', () => {
       expired: '',
       rejected: '',
       failed: '',
+      cancelled: '',
     });
     expect(statusesBelow('delivered')).toEqual(['submitted']);
   });
 
   it('knows the final statuses', () => {
     const finals = MESSAGE_STATUSES.filter((s) => isFinalMessageStatus(s));
-    expect(finals).toEqual(['delivered', 'undelivered', 'expired', 'rejected', 'failed']);
+    expect(finals).toEqual(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'cancelled']);
   });
 
   it('charges what a provider accepted whatever its report, and refunds only final messages never accepted', () => {
@@ -45,6 +46,7 @@ describe('message statuses', () => {
       ['rejected', 1, true, false],
       ['rejected', null, false, true],
       ['failed', null, false, true],
+      ['cancelled', null, false, true],
       ['queued', null, false, false],
       ['submitting', null, false, false],
     ];

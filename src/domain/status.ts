@@ -5,7 +5,8 @@ import { addMoney, subtractMoney } from './money.js';
  * A message's life: `queued` (waiting for its time or a worker), `submitting` (a worker has recorded that it is
  * handing it over; the outcome is not known yet), `submitted` (a provider accepted it), then one final status.
  * `rejected` is final either way: refused at submission (never accepted, refunded) or reported by the network after
- * acceptance (charged). `failed`: no provider accepted it after every attempt and route (refunded).
+ * acceptance (charged). `failed`: no provider accepted it after every attempt and route (refunded). `cancelled`: its sending was cancelled
+ * before dispatch began (refunded).
  */
 export type MessageStatus =
   | 'queued'
@@ -15,7 +16,8 @@ export type MessageStatus =
   | 'undelivered'
   | 'expired'
   | 'rejected'
-  | 'failed';
+  | 'failed'
+  | 'cancelled';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'queued',
@@ -26,6 +28,7 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'expired',
   'rejected',
   'failed',
+  'cancelled',
 ];
 
 /** What a provider may say about a message it accepted; adapters normalise their own vocabulary to this. */
@@ -45,6 +48,7 @@ export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = [
   'expired',
   'rejected',
   'failed',
+  'cancelled',
 ];
 
 /** Not yet handed over for good: a sending is settled only once none of its messages is in one of these. */

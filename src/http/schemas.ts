@@ -222,6 +222,7 @@ export const schemas = {
                     'expired',
                     'rejected',
                     'failed',
+                    'cancelled',
                   ],
                 },
                 provider: { type: ['string', 'null'] },

@@ -233,7 +233,7 @@ async function applyKeptReports(
 
 function reportStatusFrom(text: string): ReportStatus {
   const status = messageStatusFrom(text);
-  if (status === 'queued' || status === 'submitting' || status === 'failed') {
+  if (status === 'queued' || status === 'submitting' || status === 'failed' || status === 'cancelled') {
     throw new Error(`a kept report has status ${text}`);
   }
   return status;

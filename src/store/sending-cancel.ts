@@ -15,7 +15,8 @@ export const CANCEL_SETTLEMENT_KEY = 'cancel';
 
 /**
  * Cancels sending `sendingId` if it is still Pending (scoped to `accountId` when given; the operator passes none).
- * Nothing of a Pending sending has been handed to a provider, so all that remains reserved is refunded.
+ * Nothing of a Pending sending has been handed to a provider, so all that remains reserved is refunded, and its
+ * messages end `cancelled`.
  */
 export function cancelSending(db: Db, sendingId: number, accountId?: number): Promise<CancelResult> {
   return db.transaction(async (trx): Promise<CancelResult> => {
@@ -34,6 +35,13 @@ export function cancelSending(db: Db, sendingId: number, accountId?: number): Pr
       return found ? { ok: false, reason: 'not_pending', status: found.status } : { ok: false, reason: 'not_found' };
     }
     const owner = intFrom(cancelled.account_id);
+    // None of them was handed over (dispatch has not begun on a Pending sending): each ends here, refunded.
+    await trx
+      .updateTable('messages')
+      .set({ status: 'cancelled', final_at_us: nowUs, updated_at_us: nowUs })
+      .where('sending_id', '=', sendingId)
+      .where('status', '=', 'queued')
+      .execute();
     const held = await trx
       .selectFrom('ledger_entries')
       .select((eb) => eb.fn.sum<string | number>(sql`-amount_minor`).as('held'))

@@ -384,6 +384,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         expired: 0,
         rejected: 1,
         failed: 0,
+        cancelled: 0,
       });
       // The one refused at submission (…0004, Latvia LMT at 0.039) came back.
       expect(view.refunded).toBe('0.039');
@@ -440,6 +441,9 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       );
       const cancelled = await c.json<CampaignView>(c.post(`/app/api/sendings/${scheduled.id}/cancel`));
       expect(cancelled).toMatchObject({ id: scheduled.id, status: 'Cancelled', refunded: scheduled.total });
+      expect(cancelled.counts).toMatchObject({ queued: 0, cancelled: LATVIA.length });
+      const recipients = await c.json<Page<RecipientView>>(c.get(`/app/api/sendings/${scheduled.id}/messages`));
+      expect(recipients.data.map((r) => r.status)).toEqual(LATVIA.map(() => 'cancelled'));
       const again = await c.post(`/app/api/sendings/${scheduled.id}/cancel`);
       expect(again.statusCode).toBe(409);
       expect(again.json()).toEqual({ message: 'Only a Pending sending can be cancelled; this sending is Cancelled.' });

@@ -41,7 +41,7 @@ describeEachEngine('scheduling and cancel', (engine) => {
     expect(upstream.size).toBe(2);
   });
 
-  it('never hands over the messages of a cancelled sending, and refunds it in full', async () => {
+  it('never hands over the messages of a cancelled sending, ends them cancelled, and refunds it in full', async () => {
     const db = engine.db;
     const clock = fakeClock();
     const upstream = createMemorySandboxUpstream({ soleProcess: true });
@@ -58,7 +58,7 @@ describeEachEngine('scheduling and cancel', (engine) => {
     await dispatcher.runUntilIdle();
     expect(upstream.size).toBe(0);
     expect(await statusOf(db, accountId, sending.id)).toBe('Cancelled');
-    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ queued: 1 });
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ cancelled: 1 });
     expect(await getBalance(db, accountId)).toBe(totalMinor);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });

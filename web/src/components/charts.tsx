@@ -20,6 +20,7 @@ export function outcomeSlices(counts: Readonly<Record<MessageStatusName, number>
     { key: 'failed', label: 'Failed', value: counts.failed, color: '#9f1239' },
     { key: 'submitted', label: 'Submitted', value: counts.submitted + counts.submitting, color: '#6366f1' },
     { key: 'queued', label: 'Queued', value: counts.queued, color: '#94a3b8' },
+    { key: 'cancelled', label: 'Cancelled', value: counts.cancelled, color: '#475569' },
   ];
 }
 

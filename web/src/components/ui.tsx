@@ -77,6 +77,7 @@ const STATUS_TONES: Record<string, Tone> = {
   expired: 'warning',
   rejected: 'danger',
   failed: 'danger',
+  cancelled: 'neutral',
   approved: 'success',
   pending: 'info',
   active: 'success',

@@ -41,6 +41,7 @@ const MESSAGE_STATUSES: readonly MessageStatusName[] = [
   'expired',
   'rejected',
   'failed',
+  'cancelled',
 ];
 const PER_PAGE = 25;
 const RECIPIENTS_PER_PAGE = 25;
