@@ -1,7 +1,8 @@
 // Campaigns: the list with a status filter, and one campaign's summary, outcome chart, recipients and actions.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { CampaignView, MessageStatusName, Page, RecipientView } from '../../../src/dashboard/contract.js';
+import type { CampaignView, Page, RecipientView } from '../../../src/dashboard/contract.js';
+import { MESSAGE_STATUSES } from '../../../src/domain/status.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
 import { ConfirmDialog } from '../components/dialog.js';
@@ -31,17 +32,6 @@ const CAMPAIGN_STATUSES: readonly CampaignView['status'][] = [
   'Completed',
   'Cancelled',
   'Failed',
-];
-const MESSAGE_STATUSES: readonly MessageStatusName[] = [
-  'queued',
-  'submitting',
-  'submitted',
-  'delivered',
-  'undelivered',
-  'expired',
-  'rejected',
-  'failed',
-  'cancelled',
 ];
 const PER_PAGE = 25;
 const RECIPIENTS_PER_PAGE = 25;
