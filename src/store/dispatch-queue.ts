@@ -150,6 +150,14 @@ function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
 }
 
 /**
+ * A lease draws from the due sending served longest ago (`last_leased_at_us`), so leases take turns and a small
+ * sending (a one-time code) is served within a lease or two of a million-message campaign's, not after it. When the
+ * remaining messages of that one are all held by other workers' leases (PostgreSQL, SKIP LOCKED), it draws from the
+ * next few instead of finding nothing.
+ */
+const LEASE_SENDINGS_MAX = 4;
+
+/**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The lease itself records the hand-over intent: `submitting`, lease
  * owner and expiry, attempts + 1, and the provider `plan` gives this attempt. A Pending sending becomes
@@ -164,15 +172,22 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
   const m = db.dialect === 'postgres' ? sql`m` : sql`messages`;
-  const lease = sql<MessageRow>`
+  const lease = (sendingsMax: number) => sql<MessageRow>`
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
         attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
     from (
       select q.id, ${providerCase(plan)} as provider from messages q
       join sendings s on s.id = q.sending_id
-      where s.status in ('Pending', 'Processing') and s.dispatch_settled_at_us is null
-        and s.scheduled_at_us <= ${nowUs}
+      where q.sending_id in (
+          select t.id from sendings t
+          where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+            and t.scheduled_at_us <= ${nowUs}
+            and exists (
+              select 1 from messages d
+              where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+          order by t.last_leased_at_us, t.id
+          limit ${sql.lit(sendingsMax)})
         and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
       limit ${request.limit}
       ${skipLocked(db.dialect, 'q')}) as c
@@ -182,7 +197,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
     try {
       return await retryingConflicts(() =>
         db.transaction(async (trx): Promise<Lease> => {
-          const { rows } = await lease.execute(trx);
+          let { rows } = await lease(1).execute(trx);
+          // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
+          if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await lease(LEASE_SENDINGS_MAX).execute(trx));
           if (rows.length === 0) return empty;
           const messages = rows.map(leasedFrom);
           const sendingIds = [...new Set(messages.map((message) => message.sendingId))];
@@ -194,6 +211,12 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
             .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
             .where('status', '=', 'Pending')
             .execute();
+          // Served now: the next lease prefers the due sendings served longest ago. A row another worker's lease holds
+          // is skipped (that lease marks it as well), so leases of one sending never wait on each other here.
+          await sql`
+            update sendings set last_leased_at_us = ${nowUs}
+            where id in (select id from sendings where id in ${idList(db.dialect, sendingIds)}
+              ${skipLocked(db.dialect, 'sendings')})`.execute(trx);
           const sendings = await readSendings(trx, db.dialect, sendingIds);
           for (const sending of sendings.values()) {
             if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();

@@ -113,6 +113,8 @@ export interface SendingsTable {
   request_sha256: string | null;
   callback_url: string | null;
   dispatch_settled_at_us: NullableInt8;
+  /** When a lease last took messages of this sending; leases go to the open sending served longest ago. */
+  last_leased_at_us: ColumnType<number | string, number | undefined, number>;
 }
 
 export interface MessagesTable {

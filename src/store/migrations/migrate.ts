@@ -6,6 +6,7 @@ import { dispatchSchema } from './0002-dispatch.js';
 import { dashboardSchema } from './0003-dashboard.js';
 import { rateVersionsSchema } from './0004-rate-versions.js';
 import { retentionSchema } from './0005-retention.js';
+import { leaseFairnessSchema } from './0006-lease-fairness.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0003-dashboard': dashboardSchema(dialect),
     '0004-rate-versions': rateVersionsSchema(dialect),
     '0005-retention': retentionSchema(),
+    '0006-lease-fairness': leaseFairnessSchema(),
   };
 }
 
