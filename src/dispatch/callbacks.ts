@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import { callbackUrlProblem, isInternalAddress } from '../domain/ip-address.js';
 import { isoFromUs, US_PER_MS } from '../domain/time.js';
 import type { CallbackDelivery, CallbackResult } from '../store/callbacks.js';
 
@@ -22,71 +23,6 @@ export interface CallbackPolicy {
 }
 
 export type Fetch = typeof fetch;
-
-/**
- * Addresses a callback must never reach: this host, the private networks around it, link-local (cloud metadata at
- * 169.254.169.254), carrier-grade NAT, multicast, and the reserved and documentation ranges. IPv4 rules also match
- * IPv4-mapped IPv6 addresses (::ffff:127.0.0.1).
- */
-const INTERNAL_ADDRESSES = (() => {
-  const list = new BlockList();
-  for (const [network, prefix] of [
-    ['0.0.0.0', 8],
-    ['10.0.0.0', 8],
-    ['100.64.0.0', 10],
-    ['127.0.0.0', 8],
-    ['169.254.0.0', 16],
-    ['172.16.0.0', 12],
-    ['192.0.0.0', 24],
-    ['192.0.2.0', 24],
-    ['192.168.0.0', 16],
-    ['198.18.0.0', 15],
-    ['198.51.100.0', 24],
-    ['203.0.113.0', 24],
-    ['224.0.0.0', 4],
-    ['240.0.0.0', 4],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv4');
-  }
-  for (const [network, prefix] of [
-    ['::', 128],
-    ['::1', 128],
-    ['100::', 64],
-    ['2001:db8::', 32],
-    ['fc00::', 7],
-    ['fe80::', 10],
-    ['fec0::', 10],
-    ['ff00::', 8],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv6');
-  }
-  return list;
-})();
-
-/** Whether an IP address (v4 or v6, brackets allowed) lies in a range a callback must not reach. */
-export function isInternalAddress(address: string): boolean {
-  const ip = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  const family = isIP(ip);
-  if (family === 0) return false;
-  return INTERNAL_ADDRESSES.check(ip, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** Why a callback URL is refused before any DNS lookup, or null: not http(s), or an internal literal address. */
-export function callbackUrlProblem(raw: string, allowPrivate: boolean): 'not_http' | 'internal_address' | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return 'not_http';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'not_http';
-  if (url.hostname === '') return 'not_http';
-  if (allowPrivate) return null;
-  const host = url.hostname.toLowerCase();
-  // RFC 6761: localhost and its subdomains are this host, whatever DNS says.
-  if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.') return 'internal_address';
-  return isInternalAddress(host) ? 'internal_address' : null;
-}
 
 /** The error of a callback refused because its host is (or resolves to) an internal address; never retried. */
 export class CallbackAddressRefused extends Error {

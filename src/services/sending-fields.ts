@@ -1,6 +1,6 @@
 // Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url.
 
-import { callbackUrlProblem } from '../dispatch/callbacks.js';
+import { callbackUrlProblem } from '../domain/ip-address.js';
 import { SCHEDULED_AT_BEFORE } from '../domain/limits.js';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
-import { callbackFetch, isInternalAddress, postCallback } from '../../src/dispatch/callbacks.js';
+import { callbackFetch, postCallback } from '../../src/dispatch/callbacks.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
+import { isInternalAddress } from '../../src/domain/ip-address.js';
 import { buildApp } from '../../src/http/app.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { CALLBACK_URL_INTERNAL_TEXT } from '../../src/services/sending-fields.js';
@@ -97,6 +98,21 @@ describeEachEngine('callback_url and internal addresses', (engine) => {
       'https://[fe80::1]/hook',
       'https://[fd00::5]/hook',
       'http://[ff02::1]/hook',
+      // IPv6 forms that carry an IPv4 address: NAT64, 6to4, IPv4-compatible, IPv4-translated, Teredo.
+      'http://[64:ff9b::7f00:1]/hook',
+      'http://[64:ff9b::10.0.0.1]/hook',
+      'http://[64:ff9b:1::8.8.8.8]/hook',
+      'http://[2002:7f00:1::]/hook',
+      'http://[2002:a9fe:a9fe::1]/hook',
+      'http://[::127.0.0.1]/hook',
+      'http://[::ffff:0:127.0.0.1]/hook',
+      'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook',
+      // Other special-purpose ranges of the IANA registries.
+      'http://192.0.2.10/hook',
+      'http://255.255.255.255/hook',
+      'http://[2001:db8::1]/hook',
+      'http://[3fff::1]/hook',
+      'http://[100::1]/hook',
     ]) {
       const res = await post(api.app, customer, url);
       expect(res.statusCode, url).toBe(422);
@@ -123,6 +139,8 @@ describeEachEngine('callback_url and internal addresses', (engine) => {
       'https://hooks.example.com/smsgic',
       'http://93.184.215.14:8080/cb',
       'https://[2606:4700::1]/cb',
+      'http://[64:ff9b::5db8:d70e]/cb',
+      'http://[2002:5db8:d70e::1]/cb',
     ]) {
       expect((await post(api.app, customer, url)).statusCode, url).toBe(200);
     }
@@ -191,6 +209,17 @@ describeEachEngine('callback_url at delivery', (engine) => {
     );
     expect(allowed).toEqual({ id: 1, delivered: true });
     expect(target.requests()).toBe(before + 1);
+  });
+
+  it('refuses at connect time a literal IPv6 address that carries an internal IPv4 address, without a request', async () => {
+    const before = target.requests();
+    for (const host of ['[64:ff9b::7f00:1]', '[::ffff:0:7f00:1]', '[::7f00:1]', '[2002:7f00:1::]']) {
+      await expect(
+        callbackFetch(false)(`http://${host}:${port}/hook`, { method: 'POST', body: '{}' }),
+        host,
+      ).rejects.toThrow(/internal address/);
+    }
+    expect(target.requests()).toBe(before);
   });
 
   it('abandons, without a request, the callbacks of a sending whose URL is internal, in the real worker', async (context) => {
