@@ -14,6 +14,7 @@ import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
 import type { SendingType } from './store/sendings.js';
+import { openWorkSignal } from './store/work-signal.js';
 
 export interface Roles {
   readonly api: boolean;
@@ -58,13 +59,19 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
 
+  // Its LISTEN connection opens with the worker's subscription, after `app` exists.
+  const workSignal = openWorkSignal(db, config.databaseUrl, {
+    warn: (fields, message) => app.log.warn(fields, message),
+  });
+  const api = createApiServices({
+    db,
+    plan,
+    availableTypes: availableTypes(config),
+    allowPrivateCallbacks: config.callbackAllowPrivate,
+    workSignal,
+  });
   const app = await buildApp({
-    services: createApiServices({
-      db,
-      plan,
-      availableTypes: availableTypes(config),
-      allowPrivateCallbacks: config.callbackAllowPrivate,
-    }),
+    services: api,
     rateLimitPerMinute: config.rateLimitPerMinute,
     calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -80,6 +87,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
         availableTypes: availableTypes(config),
         providers: config.providers,
         allowPrivateCallbacks: config.callbackAllowPrivate,
+        api,
+        workSignal,
       }),
     },
     webhooks: {
@@ -117,6 +126,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await worker?.stop();
+    await workSignal.close();
     await registry?.close();
     redis?.disconnect();
     await db.close();
@@ -142,6 +152,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       router: createRouter(registry),
       logger: app.log,
       callbacks: { allowPrivate: config.callbackAllowPrivate },
+      workSignal,
     });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },

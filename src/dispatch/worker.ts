@@ -35,6 +35,7 @@ import {
 } from '../store/dispatch-queue.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
 import { pruneFinishedRows } from '../store/retention.js';
+import type { WorkSignal } from '../store/work-signal.js';
 import { type CallbackPolicy, callbackFetch, type Fetch, postCallback } from './callbacks.js';
 import {
   backoffMs,
@@ -74,6 +75,8 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /** Sleep between rounds that found nothing to do. */
   readonly pollIntervalMs?: number;
+  /** Ends an idle sleep as soon as a sending is stored (the poll stays, for whatever is not announced). */
+  readonly workSignal?: Pick<WorkSignal, 'subscribe'>;
   readonly leaseMs?: number;
   readonly retry?: Partial<RetryPolicy>;
   /** Per provider name: messages per second and concurrent requests. */
@@ -683,17 +686,31 @@ export function startWorker(options: WorkerOptions): Worker {
     baseMs: options.errorBackoff?.baseMs ?? ERROR_BACKOFF_BASE_MS,
     capMs: options.errorBackoff?.capMs ?? ERROR_BACKOFF_CAP_MS,
   });
+  // A signal (a stored sending, a finished batch) that comes during a round skips the next sleep; one during the sleep
+  // ends it.
+  let announced = false;
+  let idle: AbortController | null = null;
+  const wake = () => {
+    announced = true;
+    idle?.abort();
+  };
+  const unsubscribe = options.workSignal?.subscribe(wake);
   const track = (work: Promise<void>) => {
     const tracked = work.catch((error) => {
       outage.failed('dispatch batch failed', error);
     });
     inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
+    void tracked.finally(() => {
+      inFlight.delete(tracked);
+      // What a hand-over leaves (reports already in, settlement) is taken up in the next round, not after a sleep.
+      wake();
+    });
   };
 
   const loop = async () => {
     while (!engine.stopping) {
       try {
+        announced = false;
         let work = await engine.takeOver();
         while (!engine.stopping && inFlight.size < engine.concurrency) {
           const lease = await engine.lease();
@@ -713,7 +730,11 @@ export function startWorker(options: WorkerOptions): Worker {
         await engine.maintain();
         outage.succeeded();
         if (inFlight.size >= engine.concurrency) await Promise.race(inFlight);
-        else if (work === 0) await engine.sleep(engine.pollIntervalMs, engine.stopSignal);
+        else if (work === 0 && !announced) {
+          idle = new AbortController();
+          await engine.sleep(engine.pollIntervalMs, AbortSignal.any([engine.stopSignal, idle.signal]));
+          idle = null;
+        }
       } catch (error) {
         const pauseMs = outage.failed('dispatch round failed', error);
         await engine.sleep(pauseMs, engine.stopSignal);
@@ -728,6 +749,7 @@ export function startWorker(options: WorkerOptions): Worker {
     workerId: engine.workerId,
     async stop() {
       engine.requestStop();
+      unsubscribe?.();
       await done;
       engine.log.info({ workerId: engine.workerId }, 'dispatch worker stopped');
     },

@@ -12,9 +12,13 @@ import { listApprovedSenders } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import { createSending, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
+import type { WorkSignal } from '../store/work-signal.js';
 import { messageRows, quoteFor, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
 
-export type ApiServicesDeps = SendingValidationDeps;
+export interface ApiServicesDeps extends SendingValidationDeps {
+  /** Told after a sending is stored, so that idle dispatch workers lease it at once. */
+  readonly workSignal?: Pick<WorkSignal, 'notify'>;
+}
 
 function summary(sending: Sending): SendingSummary {
   return {
@@ -114,7 +118,10 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         callbackUrl: options.callbackUrl,
         messages: messageRows(q),
       });
-      if (created.ok) return { ok: true, sendingId: created.sending.id };
+      if (created.ok) {
+        deps.workSignal?.notify();
+        return { ok: true, sendingId: created.sending.id };
+      }
       switch (created.reason) {
         case 'insufficient_balance':
           return { ok: false, errors: new ValidationErrors().add('balance', TEXTS.insufficientBalance) };

@@ -73,7 +73,7 @@ import {
   getUser,
   isOperatorAccount,
 } from '../store/users.js';
-import { createApiServices } from './api-services.js';
+import { type ApiServicesDeps, createApiServices } from './api-services.js';
 import {
   accountView,
   adminAccountView,
@@ -98,9 +98,9 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { rateCardsOf } from './rate-cards.js';
-import { messageRows, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
+import { messageRows, validateNewSending } from './sending-validation.js';
 
-export interface DashboardServicesDeps extends SendingValidationDeps {
+export interface DashboardServicesDeps extends ApiServicesDeps {
   /** The configured upstream providers, for the operator's provider view. */
   readonly providers?: ProviderConfig;
   readonly loginLimits?: LoginLimits;
@@ -264,6 +264,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       plan,
       availableTypes: deps.availableTypes,
       ...(deps.allowPrivateCallbacks !== undefined && { allowPrivateCallbacks: deps.allowPrivateCallbacks }),
+      ...(deps.workSignal && { workSignal: deps.workSignal }),
     });
   const loginLimits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
   // Made now, so that the first login for an unknown email takes no longer than any other.
@@ -701,6 +702,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
             return notFound;
         }
       }
+      deps.workSignal?.notify();
       return campaignOrNotFound(accountId, sendingId);
     },
 

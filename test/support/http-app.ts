@@ -15,6 +15,7 @@ import { credit } from '../../src/store/ledger.js';
 import { addSender } from '../../src/store/senders.js';
 import type { SendingType } from '../../src/store/sendings.js';
 import { createToken } from '../../src/store/tokens.js';
+import type { WorkSignal } from '../../src/store/work-signal.js';
 
 export interface ApiAppOptions {
   /** Environment the configuration is read from, as `npm start` reads process.env; empty by default. */
@@ -25,6 +26,8 @@ export interface ApiAppOptions {
   readonly redis?: Redis;
   readonly logger?: FastifyServerOptions['logger'];
   readonly availableTypes?: ReadonlySet<SendingType>;
+  /** Told after each stored sending, as the server tells its dispatch workers. */
+  readonly workSignal?: Pick<WorkSignal, 'notify'>;
 }
 
 export interface AccountSpec {
@@ -93,7 +96,12 @@ export async function startApiApp(db: Db, options: ApiAppOptions = {}): Promise<
   }
   const config = loadConfig(options.env ?? {});
   const app = await buildApp({
-    services: createApiServices({ db, plan, availableTypes: options.availableTypes ?? availableTypes(config) }),
+    services: createApiServices({
+      db,
+      plan,
+      availableTypes: options.availableTypes ?? availableTypes(config),
+      ...(options.workSignal && { workSignal: options.workSignal }),
+    }),
     rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
     calculateRateLimitPerMinute: options.calculateRateLimitPerMinute ?? config.calculateRateLimitPerMinute,
     bodyLimitBytes: options.bodyLimitBytes ?? config.bodyLimitBytes,
