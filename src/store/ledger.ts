@@ -2,7 +2,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { minorFrom } from '../domain/money.js';
-import type { Db } from './db.js';
+import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import type { LedgerEntriesTable, Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull, pageWindow } from './values.js';
@@ -74,6 +74,16 @@ export interface EntryToPost {
   readonly settlementKey?: string | null;
   readonly reference?: string | null;
   readonly note?: string | null;
+}
+
+/**
+ * Locks the account row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the whole
+ * database). False when there is no such account.
+ */
+export async function lockAccount(trx: Transaction<Schema>, dialect: DialectName, accountId: number): Promise<boolean> {
+  let select = trx.selectFrom('accounts').select('id').where('id', '=', accountId);
+  if (dialect === 'postgres') select = select.forUpdate();
+  return (await select.executeTakeFirst()) !== undefined;
 }
 
 /**
