@@ -82,7 +82,8 @@ export interface EntryToPost {
  */
 export async function lockAccount(trx: Transaction<Schema>, dialect: DialectName, accountId: number): Promise<boolean> {
   let select = trx.selectFrom('accounts').select('id').where('id', '=', accountId);
-  if (dialect === 'postgres') select = select.forUpdate();
+  // The lock an UPDATE of the balance takes: rows that merely reference the account (a new sending) are not held up.
+  if (dialect === 'postgres') select = select.forNoKeyUpdate();
   return (await select.executeTakeFirst()) !== undefined;
 }
 
