@@ -88,17 +88,20 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
 
     async createSending(account, fields, idempotencyKey) {
       const hash = idempotencyKey === undefined ? null : requestSha256(fields);
-      if (idempotencyKey !== undefined) {
+      /** The answer the key already has, if a request under it created a sending (within its time to live). */
+      const firstAnswer = async (): Promise<Awaited<ReturnType<ApiServices['createSending']>> | undefined> => {
+        if (idempotencyKey === undefined) return undefined;
         const earlier = await findByIdempotencyKey(db, account.id, idempotencyKey);
-        // The store only finds keys used within their time to live.
-        if (earlier) {
-          if (earlier.requestSha256 === hash) return { ok: true, sendingId: earlier.id };
-          return { ok: false, errors: new ValidationErrors().add('Idempotency-Key', ruleText.idempotencyReused()) };
-        }
-      }
+        if (!earlier) return undefined;
+        if (earlier.requestSha256 === hash) return { ok: true, sendingId: earlier.id };
+        return { ok: false, errors: new ValidationErrors().add('Idempotency-Key', ruleText.idempotencyReused()) };
+      };
+      const earlier = await firstAnswer();
+      if (earlier) return earlier;
 
       const validated = await validateNewSending(deps, account, fields);
-      if (!validated.ok) return validated;
+      // A request under the same key may have created its sending meanwhile: a key keeps its first answer.
+      if (!validated.ok) return (await firstAnswer()) ?? validated;
       const { quote: q, options } = validated;
       const created = await createSending(db, {
         accountId: account.id,

@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { MessageStatus } from '../domain/status.js';
 import { messageStatusFrom } from '../domain/status.js';
 import type { Db, DialectName } from './db.js';
-import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
 
@@ -66,9 +66,8 @@ export interface CallbackClaim {
 export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<CallbackDelivery[]> {
   assertInt(claim.limit, 'limit', 1);
   const lock = db.dialect === 'postgres' ? sql`for update skip locked` : sql``;
-  const claimed = await retryingConflicts(() =>
-    db.transaction(async (trx) => {
-      const { rows } = await sql<{ id: number | string; attempts: number }>`
+  const claimed = await db.transaction(async (trx) => {
+    const { rows } = await sql<{ id: number | string; attempts: number }>`
         update callback_outbox
         set attempts = attempts + 1, next_attempt_at_us = ${claim.nowUs + claim.claimUs}, updated_at_us = ${claim.nowUs}
         where id in (
@@ -78,9 +77,8 @@ export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<Call
           limit ${claim.limit}
           ${lock})
         returning id, attempts`.execute(trx);
-      return rows;
-    }),
-  );
+    return rows;
+  });
   if (claimed.length === 0) return [];
   const attempts = new Map(claimed.map((r) => [intFrom(r.id), r.attempts]));
   const rows = await db.kysely
@@ -151,7 +149,7 @@ export async function recordCallbackResults(db: Db, nowUs: number, results: read
         update callback_outbox
         set state = r.state, next_attempt_at_us = r.next_at, last_error = r.error, updated_at_us = ${nowUs}
         from ${rows} where callback_outbox.id = r.id and +callback_outbox.state = 'pending'`;
-  await retryingConflicts(() => db.transaction((trx) => update.execute(trx)));
+  await db.transaction((trx) => update.execute(trx));
 }
 
 function stateOf(result: CallbackResult): 'delivered' | 'pending' | 'abandoned' {

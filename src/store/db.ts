@@ -1,6 +1,7 @@
 // Opens the database DATABASE_URL names (SQLite or PostgreSQL): one Kysely instance, transactions, the clock.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -17,6 +18,32 @@ export const DEFAULT_SQLITE_PATH = './data/smsgic.db';
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 export const POSTGRES_POOL_MAX = 10;
+/**
+ * How many times a PostgreSQL transaction that failed with a deadlock (40P01) or a serialization failure (40001) is
+ * run again from the start. Either error means the server rolled the whole transaction back and nothing of it was
+ * returned to the caller, so running it again is safe; past this bound the error goes to the caller.
+ */
+export const TRANSACTION_CONFLICT_RETRIES = 4;
+/** The wait before the first rerun; each later one waits twice as long, jittered so that two losers do not collide. */
+const CONFLICT_BACKOFF_BASE_MS = 5;
+
+/**
+ * The lock order every transaction follows on PostgreSQL, so that two of them never wait on each other in a cycle:
+ *   1. messages rows (a lease takes them with SKIP LOCKED; outcomes and reports update them by id);
+ *   2. sendings rows, by ascending id (settlement, cancel, sending a draft, the expiry of an idempotency key);
+ *   3. accounts rows, by ascending id (every balance move: reservation, refund, credit, debit).
+ * A transaction may skip a level but never goes back up one: a refund is written only after every sending row the
+ * transaction will touch is locked. What is left (a lock taken implicitly, e.g. a foreign key's KEY SHARE) is caught
+ * by the rerun of deadlocks below.
+ */
+export const LOCK_ORDER = ['messages', 'sendings', 'accounts'] as const;
+
+/** PostgreSQL's deadlock and serialization failures: the server rolled the whole transaction back. */
+export function isTransientConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+}
 /** Opening a PostgreSQL connection gives up after this: a request then fails fast instead of queueing for ever. */
 export const POSTGRES_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
 /** The server cancels one statement after this (statement_timeout); the client gives up a little later on its own. */
@@ -58,8 +85,10 @@ export interface Db {
   nowUs(): number;
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. Writes take SQLite's
-   * write lock at BEGIN (BEGIN IMMEDIATE); PostgreSQL runs READ COMMITTED, so writers rely on row locks and
-   * conditional updates.
+   * write lock at BEGIN (BEGIN IMMEDIATE); PostgreSQL runs READ COMMITTED, so writers rely on row locks taken in
+   * LOCK_ORDER and conditional updates. After a PostgreSQL deadlock or serialization failure `work` runs again from
+   * the start (up to TRANSACTION_CONFLICT_RETRIES times), so it must do nothing outside the database that cannot be
+   * done twice.
    */
   transaction<T>(work: (trx: Transaction<Schema>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
@@ -203,12 +232,19 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       if (!Number.isSafeInteger(us) || us < 0) throw new Error(`clock returned ${us}`);
       return us;
     },
-    transaction: (work, transactionOptions) => {
+    transaction: async (work, transactionOptions) => {
       let builder = kysely.transaction();
       if (transactionOptions?.readOnly) builder = builder.setAccessMode('read only');
       if (transactionOptions?.snapshot && target.dialect === 'postgres')
         builder = builder.setIsolationLevel('repeatable read');
-      return builder.execute(work);
+      for (let retry = 0; ; retry++) {
+        try {
+          return await builder.execute(work);
+        } catch (error) {
+          if (!isTransientConflict(error) || retry >= TRANSACTION_CONFLICT_RETRIES) throw error;
+          await sleep(CONFLICT_BACKOFF_BASE_MS * 2 ** retry * (0.5 + Math.random()));
+        }
+      }
     },
     close: () => kysely.destroy(),
   };

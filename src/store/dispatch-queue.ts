@@ -5,7 +5,7 @@ import { messageStatusFrom } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { settleSendings } from './dispatch-settlement.js';
-import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import { idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import type { SendingType } from './sendings.js';
@@ -195,35 +195,33 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
     returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
   for (;;) {
     try {
-      return await retryingConflicts(() =>
-        db.transaction(async (trx): Promise<Lease> => {
-          let { rows } = await lease(1).execute(trx);
-          // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
-          if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await lease(LEASE_SENDINGS_MAX).execute(trx));
-          if (rows.length === 0) return empty;
-          const messages = rows.map(leasedFrom);
-          const sendingIds = [...new Set(messages.map((message) => message.sendingId))];
-          // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
-          // rolls back) or waits for this transaction and then finds the sending Processing.
-          await trx
-            .updateTable('sendings')
-            .set({ status: 'Processing', updated_at_us: nowUs })
-            .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
-            .where('status', '=', 'Pending')
-            .execute();
-          // Served now: the next lease prefers the due sendings served longest ago. A row another worker's lease holds
-          // is skipped (that lease marks it as well), so leases of one sending never wait on each other here.
-          await sql`
+      return await db.transaction(async (trx): Promise<Lease> => {
+        let { rows } = await lease(1).execute(trx);
+        // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
+        if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await lease(LEASE_SENDINGS_MAX).execute(trx));
+        if (rows.length === 0) return empty;
+        const messages = rows.map(leasedFrom);
+        const sendingIds = [...new Set(messages.map((message) => message.sendingId))];
+        // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
+        // rolls back) or waits for this transaction and then finds the sending Processing.
+        await trx
+          .updateTable('sendings')
+          .set({ status: 'Processing', updated_at_us: nowUs })
+          .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
+          .where('status', '=', 'Pending')
+          .execute();
+        // Served now: the next lease prefers the due sendings served longest ago. A row another worker's lease holds
+        // is skipped (that lease marks it as well), so leases of one sending never wait on each other here.
+        await sql`
             update sendings set last_leased_at_us = ${nowUs}
             where id in (select id from sendings where id in ${idList(db.dialect, sendingIds)}
               ${skipLocked(db.dialect, 'sendings')})`.execute(trx);
-          const sendings = await readSendings(trx, db.dialect, sendingIds);
-          for (const sending of sendings.values()) {
-            if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
-          }
-          return { workerId, expiresAtUs, messages, sendings };
-        }),
-      );
+        const sendings = await readSendings(trx, db.dialect, sendingIds);
+        for (const sending of sendings.values()) {
+          if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
+        }
+        return { workerId, expiresAtUs, messages, sendings };
+      });
     } catch (error) {
       // Rolled back: the cancelled sending is no longer due, so the next try leases around it.
       if (error instanceof LeaseRaceWithCancel) continue;
@@ -241,9 +239,8 @@ export async function takeOverExpiredLeases(db: Db, request: LeaseRequest): Prom
   assertInt(request.limit, 'limit', 1);
   const { workerId, nowUs } = request;
   const expiresAtUs = nowUs + request.leaseUs;
-  return retryingConflicts(() =>
-    db.transaction(async (trx): Promise<Lease> => {
-      const { rows } = await sql<MessageRow>`
+  return db.transaction(async (trx): Promise<Lease> => {
+    const { rows } = await sql<MessageRow>`
         update messages
         set lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs}, updated_at_us = ${nowUs}
         where id in (
@@ -253,12 +250,11 @@ export async function takeOverExpiredLeases(db: Db, request: LeaseRequest): Prom
           limit ${request.limit}
           ${skipLocked(db.dialect, 'q')})
         returning ${RETURNED}`.execute(trx);
-      const messages = rows.map(leasedFrom);
-      if (messages.length === 0) return { workerId, expiresAtUs, messages, sendings: new Map() };
-      const sendings = await readSendings(trx, db.dialect, [...new Set(messages.map((m) => m.sendingId))]);
-      return { workerId, expiresAtUs, messages, sendings };
-    }),
-  );
+    const messages = rows.map(leasedFrom);
+    if (messages.length === 0) return { workerId, expiresAtUs, messages, sendings: new Map() };
+    const sendings = await readSendings(trx, db.dialect, [...new Set(messages.map((m) => m.sendingId))]);
+    return { workerId, expiresAtUs, messages, sendings };
+  });
 }
 
 /** A provider accepted the message: its id (null when the hand-over happened but its id is unknown). */
@@ -345,101 +341,99 @@ export async function recordOutcomes(
   const released = outcomes.released ?? [];
   const expected = accepted.length + retry.length + final.length + released.length;
   if (expected === 0) return { recorded: 0, notHeld: 0 };
-  return retryingConflicts(() =>
-    db.transaction(async (trx): Promise<OutcomesRecorded> => {
-      const changed: UpdatedRow[] = [];
-      if (accepted.length > 0) {
-        const rows = listRelation(dialect, 'u', [
-          { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
-          { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
-          { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
-          { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
-        ]);
-        const { rows: updated } = await updateHeld(
-          dialect,
-          workerId,
-          rows,
-          () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
+  return db.transaction(async (trx): Promise<OutcomesRecorded> => {
+    const changed: UpdatedRow[] = [];
+    if (accepted.length > 0) {
+      const rows = listRelation(dialect, 'u', [
+        { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
+        { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
+        { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
+        { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
+      ]);
+      const { rows: updated } = await updateHeld(
+        dialect,
+        workerId,
+        rows,
+        () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
             submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}`,
-        ).execute(trx);
-        changed.push(...updated);
-      }
-      if (final.length > 0) {
-        const rows = listRelation(dialect, 'u', [
-          { name: 'id', kind: 'int8', values: final.map((f) => f.id) },
-          { name: 'status', kind: 'text', values: final.map((f) => f.status) },
-          { name: 'error', kind: 'text', values: final.map((f) => f.error) },
-        ]);
-        const { rows: updated } = await updateHeld(
-          dialect,
-          workerId,
-          rows,
-          () => sql`status = u.status, error = u.error, final_at_us = ${nowUs}, lease_owner = null,
+      ).execute(trx);
+      changed.push(...updated);
+    }
+    if (final.length > 0) {
+      const rows = listRelation(dialect, 'u', [
+        { name: 'id', kind: 'int8', values: final.map((f) => f.id) },
+        { name: 'status', kind: 'text', values: final.map((f) => f.status) },
+        { name: 'error', kind: 'text', values: final.map((f) => f.error) },
+      ]);
+      const { rows: updated } = await updateHeld(
+        dialect,
+        workerId,
+        rows,
+        () => sql`status = u.status, error = u.error, final_at_us = ${nowUs}, lease_owner = null,
             lease_expires_at_us = null, updated_at_us = ${nowUs}`,
-        ).execute(trx);
-        changed.push(...updated);
-      }
-      let requeued = 0;
-      if (retry.length > 0) {
-        const rows = listRelation(dialect, 'u', [
-          { name: 'id', kind: 'int8', values: retry.map((r) => r.id) },
-          { name: 'next_at', kind: 'int8', values: retry.map((r) => r.nextAttemptAtUs) },
-          { name: 'error', kind: 'text', values: retry.map((r) => r.error) },
-        ]);
-        const { rows: updated } = await updateHeld(
-          dialect,
-          workerId,
-          rows,
-          () => sql`status = 'queued', next_attempt_at_us = u.next_at, error = u.error, lease_owner = null,
+      ).execute(trx);
+      changed.push(...updated);
+    }
+    let requeued = 0;
+    if (retry.length > 0) {
+      const rows = listRelation(dialect, 'u', [
+        { name: 'id', kind: 'int8', values: retry.map((r) => r.id) },
+        { name: 'next_at', kind: 'int8', values: retry.map((r) => r.nextAttemptAtUs) },
+        { name: 'error', kind: 'text', values: retry.map((r) => r.error) },
+      ]);
+      const { rows: updated } = await updateHeld(
+        dialect,
+        workerId,
+        rows,
+        () => sql`status = 'queued', next_attempt_at_us = u.next_at, error = u.error, lease_owner = null,
             lease_expires_at_us = null, updated_at_us = ${nowUs}`,
-        ).execute(trx);
-        requeued += updated.length;
-      }
-      if (released.length > 0) {
-        const rows = listRelation(dialect, 'u', [{ name: 'id', kind: 'int8', values: released }]);
-        const { rows: updated } = await updateHeld(
-          dialect,
-          workerId,
-          rows,
-          (m) => sql`status = 'queued', attempts = ${m}.attempts - 1, lease_owner = null, lease_expires_at_us = null,
+      ).execute(trx);
+      requeued += updated.length;
+    }
+    if (released.length > 0) {
+      const rows = listRelation(dialect, 'u', [{ name: 'id', kind: 'int8', values: released }]);
+      const { rows: updated } = await updateHeld(
+        dialect,
+        workerId,
+        rows,
+        (m) => sql`status = 'queued', attempts = ${m}.attempts - 1, lease_owner = null, lease_expires_at_us = null,
             updated_at_us = ${nowUs}`,
-        ).execute(trx);
-        requeued += updated.length;
+      ).execute(trx);
+      requeued += updated.length;
+    }
+    if (changed.length > 0) {
+      await applyKeptReportsFor(
+        trx,
+        dialect,
+        nowUs,
+        changed.flatMap((row) =>
+          row.provider !== null && row.provider_message_id !== null
+            ? [{ provider: row.provider, providerMessageId: row.provider_message_id }]
+            : [],
+        ),
+      );
+      const sendings = await settleSendings(
+        trx,
+        dialect,
+        nowUs,
+        changed.map((row) => intFrom(row.sending_id)),
+      );
+      const events: StatusEvent[] = [];
+      for (const row of changed) {
+        const sendingId = intFrom(row.sending_id);
+        if (!sendings.get(sendingId)?.hasCallback) continue;
+        events.push({
+          messageId: intFrom(row.id),
+          sendingId,
+          status: messageStatusFrom(row.status),
+          error: row.error,
+        });
       }
-      if (changed.length > 0) {
-        await applyKeptReportsFor(
-          trx,
-          dialect,
-          nowUs,
-          changed.flatMap((row) =>
-            row.provider !== null && row.provider_message_id !== null
-              ? [{ provider: row.provider, providerMessageId: row.provider_message_id }]
-              : [],
-          ),
-        );
-        const sendings = await settleSendings(
-          trx,
-          dialect,
-          nowUs,
-          changed.map((row) => intFrom(row.sending_id)),
-        );
-        const events: StatusEvent[] = [];
-        for (const row of changed) {
-          const sendingId = intFrom(row.sending_id);
-          if (!sendings.get(sendingId)?.hasCallback) continue;
-          events.push({
-            messageId: intFrom(row.id),
-            sendingId,
-            status: messageStatusFrom(row.status),
-            error: row.error,
-          });
-        }
-        await enqueueCallbacks(trx, dialect, nowUs, events);
-      }
-      const recorded = changed.length + requeued;
-      return { recorded, notHeld: expected - recorded };
-    }),
-  );
+      await enqueueCallbacks(trx, dialect, nowUs, events);
+    }
+    const recorded = changed.length + requeued;
+    return { recorded, notHeld: expected - recorded };
+  });
 }
 
 /** An accepted message whose report is due to be asked for, or whose wait for a report may be over. */
@@ -505,13 +499,11 @@ export async function lookAtAwaitingReports(
     return applied;
   };
   if (db.dialect === 'postgres') {
-    return retryingConflicts(() =>
-      db.transaction(async (trx) => {
-        const due = await read(trx);
-        if (due.length === 0) return 0;
-        return write(trx, due, await judge(due));
-      }),
-    );
+    return db.transaction(async (trx) => {
+      const due = await read(trx);
+      if (due.length === 0) return 0;
+      return write(trx, due, await judge(due));
+    });
   }
   const due = await db.transaction((trx) => read(trx), { readOnly: true });
   if (due.length === 0) return 0;

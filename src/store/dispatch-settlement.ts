@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import { dispatchRefundMinor, IN_FLIGHT_MESSAGE_STATUSES, sendingStatusOf } from '../domain/status.js';
 import type { DialectName } from './db.js';
-import { postEntry, sendingReference } from './ledger.js';
+import { postRefund, type Refund } from './ledger.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
 
@@ -34,8 +34,9 @@ async function exists(trx: Transaction<Schema>, sendingId: number, statuses: rea
  * Brings each sending up to date with its messages, inside the caller's transaction (which has just recorded message
  * outcomes or reports). Once none of its messages is queued or being handed over, the sending is settled: one refund
  * of everything no provider accepted (key `dispatch`), then Failed if none was accepted. Completed once every
- * message is final. The sending row is locked first (PostgreSQL), so when two workers record a sending's last
- * outcomes at once the second waits, then sees the first's commit and the settlement mark: never two refunds.
+ * message is final. The sending rows are locked first (PostgreSQL), so when two workers record a sending's last
+ * outcomes at once the second waits, then sees the first's commit and the settlement mark: never two refunds. The
+ * refunds go through `postRefund`, after every sending row is locked, in ascending account order.
  */
 export async function settleSendings(
   trx: Transaction<Schema>,
@@ -44,8 +45,12 @@ export async function settleSendings(
   sendingIds: Iterable<number>,
 ): Promise<Map<number, SettledSending>> {
   const settled = new Map<number, SettledSending>();
-  // Ascending ids: every transaction takes sending locks in one order, so two of them never wait on each other.
-  for (const sendingId of [...new Set(sendingIds)].sort((a, b) => a - b)) {
+  // Every sending row first, by ascending id, and only then the account rows the refunds move (LOCK_ORDER in db.ts):
+  // a refund written between two sending locks would hold an account row while waiting for a sending row that a
+  // cancel or another settlement holds while it waits for that account.
+  const ids = [...new Set(sendingIds)].sort((a, b) => a - b);
+  const rows = [];
+  for (const sendingId of ids) {
     let select = trx
       .selectFrom('sendings')
       .select([
@@ -62,6 +67,11 @@ export async function settleSendings(
     if (dialect === 'postgres') select = select.forUpdate();
     const sending = await select.executeTakeFirst();
     if (!sending) throw new Error(`sending ${sendingId} vanished during dispatch`);
+    rows.push(sending);
+  }
+  const refunds: Refund[] = [];
+  for (const sending of rows) {
+    const sendingId = intFrom(sending.id);
     const hasCallback = sending.callback_url !== null;
     const open = sending.status === 'Pending' || sending.status === 'Processing';
     if (!open) {
@@ -98,17 +108,13 @@ export async function settleSendings(
         acceptedCostMinor: minorFrom(totals.accepted_cost),
       });
       if (refundedMinor > 0) {
-        const accountId = intFrom(sending.account_id);
-        const posted = await postEntry(trx, nowUs, {
-          accountId,
-          kind: 'refund',
+        refunds.push({
+          accountId: intFrom(sending.account_id),
           amountMinor: refundedMinor,
           sendingId,
           settlementKey: DISPATCH_SETTLEMENT_KEY,
-          reference: sendingReference(sendingId),
           note: accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
         });
-        if (!posted) throw new Error(`account ${accountId} vanished while settling sending ${sendingId}`);
       }
       status = sendingStatusOf({ inFlight: false, awaitingReports: intFrom(totals.awaiting) > 0, accepted });
       await trx
@@ -122,6 +128,12 @@ export async function settleSendings(
       await trx.updateTable('sendings').set({ status, updated_at_us: nowUs }).where('id', '=', sendingId).execute();
     }
     settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
+  }
+  refunds.sort((a, b) => a.accountId - b.accountId || a.sendingId - b.sendingId);
+  for (const refund of refunds) {
+    const posted = await postRefund(trx, dialect, nowUs, refund);
+    // The settlement mark was unset under the sending's lock, so its dispatch refund cannot have been written yet.
+    if (!posted.ok) throw new Error(`sending ${refund.sendingId} refunded twice at settlement: ${posted.reason}`);
   }
   return settled;
 }

@@ -1,4 +1,4 @@
-// Lists bound as one parameter per column (PostgreSQL arrays through unnest, SQLite JSON through json_each) and retries.
+// Lists bound as one parameter per column: PostgreSQL arrays through unnest, SQLite JSON through json_each.
 import { type RawBuilder, sql } from 'kysely';
 import type { DialectName } from './db.js';
 
@@ -35,24 +35,4 @@ export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder
   return dialect === 'postgres'
     ? sql`(select unnest(${ids}::int8[]))`
     : sql`(select value from json_each(${JSON.stringify(ids)}))`;
-}
-
-/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back whole and may simply run again. */
-export function isTransientConflict(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === '40P01' || code === '40001';
-}
-
-const CONFLICT_RETRIES_MAX = 5;
-
-/** Runs a whole transaction again after a deadlock or serialization failure (each run starts from scratch). */
-export async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isTransientConflict(error) || attempt >= CONFLICT_RETRIES_MAX) throw error;
-    }
-  }
 }

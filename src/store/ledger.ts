@@ -2,7 +2,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { minorFrom } from '../domain/money.js';
-import type { Db } from './db.js';
+import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import type { LedgerEntriesTable, Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull, pageWindow } from './values.js';
@@ -74,6 +74,17 @@ export interface EntryToPost {
   readonly settlementKey?: string | null;
   readonly reference?: string | null;
   readonly note?: string | null;
+}
+
+/**
+ * Locks the account row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the whole
+ * database). False when there is no such account.
+ */
+export async function lockAccount(trx: Transaction<Schema>, dialect: DialectName, accountId: number): Promise<boolean> {
+  let select = trx.selectFrom('accounts').select('id').where('id', '=', accountId);
+  // The lock an UPDATE of the balance takes: rows that merely reference the account (a new sending) are not held up.
+  if (dialect === 'postgres') select = select.forNoKeyUpdate();
+  return (await select.executeTakeFirst()) !== undefined;
 }
 
 /**
@@ -176,66 +187,91 @@ export interface Refund {
 }
 
 /**
- * Gives back part of what a sending reserved. Writing the same settlement twice returns `already_refunded` with the
- * first entry and changes nothing; refunding more than the reservation is a bug and throws.
+ * The one way money goes back to a customer for a sending, inside the caller's transaction: settlement of what no
+ * provider accepted, a cancel, and the tests' direct refunds all come here. Locks the sending row (a no-op when the
+ * caller already holds it; never after an account row, see LOCK_ORDER) so that concurrent settlements of one sending
+ * are added up one after the other. Writing the same settlement key twice returns `already_refunded` with the first
+ * entry and changes nothing. A refund that would bring the sending's refunds past its reservation, or past what its
+ * messages no provider accepted cost, is a bug: it throws, and the caller's transaction rolls back.
  */
-export async function refundSending(db: Db, refund: Refund): Promise<RefundResult> {
+export async function postRefund(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  refund: Refund,
+): Promise<RefundResult> {
   assertInt(refund.amountMinor, 'amountMinor', 1);
-  // Inside the transaction it must read through `trx`: SQLite has one connection, held by the transaction.
-  const existing = async (q: Kysely<Schema>): Promise<RefundResult | undefined> => {
-    const row = await q
-      .selectFrom('ledger_entries')
-      .selectAll()
-      .where('kind', '=', 'refund')
-      .where('sending_id', '=', refund.sendingId)
-      .where('settlement_key', '=', refund.settlementKey)
-      .where('account_id', '=', refund.accountId)
-      .executeTakeFirst();
-    return row && { ok: false, reason: 'already_refunded', entry: entryFromRow(row) };
-  };
+  let sending = trx
+    .selectFrom('sendings')
+    .select('id')
+    .where('id', '=', refund.sendingId)
+    .where('account_id', '=', refund.accountId);
+  if (dialect === 'postgres') sending = sending.forUpdate();
+  if (!(await sending.executeTakeFirst())) return { ok: false, reason: 'sending_not_found' };
+  const first = await existingRefund(trx, refund);
+  if (first) return first;
+  const moved = await trx
+    .selectFrom('ledger_entries')
+    .select((eb) => [
+      eb.fn.sum<string | number>(sql`case when kind = 'reservation' then -amount_minor else 0 end`).as('reserved'),
+      eb.fn.sum<string | number>(sql`case when kind = 'refund' then amount_minor else 0 end`).as('refunded'),
+    ])
+    .where('sending_id', '=', refund.sendingId)
+    .executeTakeFirstOrThrow();
+  const reservedMinor = minorFrom(moved.reserved ?? 0);
+  const refundedMinor = minorFrom(moved.refunded ?? 0);
+  if (refundedMinor + refund.amountMinor > reservedMinor) {
+    throw new Error(
+      `refund of ${refund.amountMinor} for sending ${refund.sendingId} exceeds what remains reserved (${reservedMinor - refundedMinor})`,
+    );
+  }
+  const accepted = await trx
+    .selectFrom('messages')
+    .select((eb) => eb.fn.sum<string | number>('cost_minor').as('cost'))
+    .where('sending_id', '=', refund.sendingId)
+    .where('submitted_at_us', 'is not', null)
+    .executeTakeFirstOrThrow();
+  const acceptedMinor = minorFrom(accepted.cost ?? 0);
+  if (refundedMinor + refund.amountMinor + acceptedMinor > reservedMinor) {
+    throw new Error(
+      `refund of ${refund.amountMinor} for sending ${refund.sendingId} would give back messages a provider accepted ` +
+        `(reserved ${reservedMinor}, refunded ${refundedMinor}, accepted ${acceptedMinor})`,
+    );
+  }
+  const posted = await postEntry(trx, nowUs, {
+    accountId: refund.accountId,
+    kind: 'refund',
+    amountMinor: refund.amountMinor,
+    sendingId: refund.sendingId,
+    settlementKey: refund.settlementKey,
+    reference: sendingReference(refund.sendingId),
+    note: refund.note ?? null,
+  });
+  if (!posted) throw new Error(`account ${refund.accountId} vanished during a refund of sending ${refund.sendingId}`);
+  return posted;
+}
+
+/** The refund already written under the settlement key. Inside a transaction it must read through `trx`. */
+async function existingRefund(q: Kysely<Schema>, refund: Refund): Promise<RefundResult | undefined> {
+  const row = await q
+    .selectFrom('ledger_entries')
+    .selectAll()
+    .where('kind', '=', 'refund')
+    .where('sending_id', '=', refund.sendingId)
+    .where('settlement_key', '=', refund.settlementKey)
+    .where('account_id', '=', refund.accountId)
+    .executeTakeFirst();
+  return row && { ok: false, reason: 'already_refunded', entry: entryFromRow(row) };
+}
+
+/** `postRefund` in a transaction of its own. */
+export async function refundSending(db: Db, refund: Refund): Promise<RefundResult> {
   try {
-    return await db.transaction(async (trx): Promise<RefundResult> => {
-      // Locks the sending so that concurrent settlements of it are added up one after the other.
-      let sending = trx
-        .selectFrom('sendings')
-        .select('id')
-        .where('id', '=', refund.sendingId)
-        .where('account_id', '=', refund.accountId);
-      if (db.dialect === 'postgres') sending = sending.forUpdate();
-      if (!(await sending.executeTakeFirst())) return { ok: false, reason: 'sending_not_found' };
-      const first = await existing(trx);
-      if (first) return first;
-      const moved = await trx
-        .selectFrom('ledger_entries')
-        .select((eb) => [
-          eb.fn.sum<string | number>(sql`case when kind = 'reservation' then -amount_minor else 0 end`).as('reserved'),
-          eb.fn.sum<string | number>(sql`case when kind = 'refund' then amount_minor else 0 end`).as('refunded'),
-        ])
-        .where('sending_id', '=', refund.sendingId)
-        .executeTakeFirstOrThrow();
-      const reservedMinor = minorFrom(moved.reserved ?? 0);
-      const refundedMinor = minorFrom(moved.refunded ?? 0);
-      if (refundedMinor + refund.amountMinor > reservedMinor) {
-        throw new Error(
-          `refund of ${refund.amountMinor} for sending ${refund.sendingId} exceeds what remains reserved (${reservedMinor - refundedMinor})`,
-        );
-      }
-      const posted = await postEntry(trx, db.nowUs(), {
-        accountId: refund.accountId,
-        kind: 'refund',
-        amountMinor: refund.amountMinor,
-        sendingId: refund.sendingId,
-        settlementKey: refund.settlementKey,
-        reference: sendingReference(refund.sendingId),
-        note: refund.note ?? null,
-      });
-      if (!posted) throw new Error(`account ${refund.accountId} vanished during a refund`);
-      return posted;
-    });
+    return await db.transaction((trx) => postRefund(trx, db.dialect, db.nowUs(), refund));
   } catch (error) {
     // SQLite serializes writers, but a PostgreSQL race between two first writes of one key ends here.
     if (isUniqueViolation(error)) {
-      const first = await existing(db.kysely);
+      const first = await existingRefund(db.kysely, refund);
       if (first) return first;
     }
     throw error;
@@ -286,7 +322,8 @@ export interface LedgerAudit {
 /**
  * Re-derives every balance from the entries and checks what must hold: the entries of an account add up to its
  * balance; each entry's balance_after is the previous one plus its amount; every sending but a Draft has exactly one
- * reservation of its total; no sending got back more than it reserved. Reads one consistent snapshot.
+ * reservation of its total; no sending got back more than it reserved, nor any of what its accepted messages cost.
+ * Reads one consistent snapshot.
  */
 export async function auditLedger(db: Db): Promise<LedgerAudit> {
   return db.transaction(
@@ -368,18 +405,34 @@ export async function auditLedger(db: Db): Promise<LedgerAudit> {
         });
       }
 
-      const overRefunded = await trx
-        .selectFrom('ledger_entries')
-        .select(['sending_id', 'account_id'])
-        .where('sending_id', 'is not', null)
-        .groupBy(['sending_id', 'account_id'])
-        .having(sql<boolean>`sum(amount_minor) > 0`)
-        .execute();
-      for (const row of overRefunded) {
+      // What a sending got back plus what its accepted messages cost never exceeds what it reserved (refunds that
+      // add up past the reservation, or give back a message a provider accepted); grouped by account as well, so a
+      // refund posted to another account than the reservation shows too.
+      const overRefunded = await sql<{
+        sending_id: number | string;
+        account_id: number | string;
+        net_minor: number | string;
+        accepted_minor: number | string;
+      }>`
+        select e.sending_id, e.account_id, sum(e.amount_minor) as net_minor, coalesce(a.cost_minor, 0) as accepted_minor
+        from ledger_entries e
+        left join (
+          select sending_id, sum(cost_minor) as cost_minor from messages
+          where submitted_at_us is not null group by sending_id
+        ) a on a.sending_id = e.sending_id
+        where e.sending_id is not null
+        group by e.sending_id, e.account_id, a.cost_minor
+        having sum(e.amount_minor) + coalesce(a.cost_minor, 0) > 0
+        order by e.sending_id, e.account_id`.execute(trx);
+      for (const row of overRefunded.rows) {
+        const acceptedMinor = minorFrom(row.accepted_minor);
         mismatches.push({
           problem: 'over_refund',
           accountId: intFrom(row.account_id),
-          detail: `sending ${row.sending_id} got back more than it reserved`,
+          detail:
+            acceptedMinor === 0
+              ? `sending ${row.sending_id} got back ${minorFrom(row.net_minor)} more than it reserved`
+              : `sending ${row.sending_id} got back more than it reserved less ${acceptedMinor} its accepted messages cost`,
         });
       }
       return { accounts: sums.length, entries, mismatches };

@@ -10,7 +10,7 @@ import {
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { settleSendings } from './dispatch-settlement.js';
-import { idList, listRelation, retryingConflicts } from './dispatch-sql.js';
+import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom } from './values.js';
 
@@ -142,30 +142,28 @@ function changesOf(reports: readonly ProviderReport[], matched: readonly Matched
  */
 export async function applyReports(db: Db, nowUs: number, reports: readonly ProviderReport[]): Promise<ReportsApplied> {
   if (reports.length === 0) return { applied: 0, ignored: 0, kept: 0 };
-  return retryingConflicts(() =>
-    db.transaction(async (trx) => {
-      const matched = await matchReports(trx, db.dialect, reports);
-      const known = new Set(matched.map((m) => m.index));
-      const unknown = reports.filter((_, i) => !known.has(i));
-      if (unknown.length > 0) {
-        await trx
-          .insertInto('pending_reports')
-          .values(
-            unknown.map((r) => ({
-              provider: r.provider,
-              provider_message_id: r.providerMessageId,
-              status: r.status,
-              error: r.error ?? null,
-              reported_at_us: r.reportedAtUs ?? nowUs,
-              received_at_us: nowUs,
-            })),
-          )
-          .execute();
-      }
-      const applied = await applyStatusChanges(trx, db.dialect, nowUs, changesOf(reports, matched, nowUs));
-      return { applied, ignored: matched.length - applied, kept: unknown.length };
-    }),
-  );
+  return db.transaction(async (trx) => {
+    const matched = await matchReports(trx, db.dialect, reports);
+    const known = new Set(matched.map((m) => m.index));
+    const unknown = reports.filter((_, i) => !known.has(i));
+    if (unknown.length > 0) {
+      await trx
+        .insertInto('pending_reports')
+        .values(
+          unknown.map((r) => ({
+            provider: r.provider,
+            provider_message_id: r.providerMessageId,
+            status: r.status,
+            error: r.error ?? null,
+            reported_at_us: r.reportedAtUs ?? nowUs,
+            received_at_us: nowUs,
+          })),
+        )
+        .execute();
+    }
+    const applied = await applyStatusChanges(trx, db.dialect, nowUs, changesOf(reports, matched, nowUs));
+    return { applied, ignored: matched.length - applied, kept: unknown.length };
+  });
 }
 
 /**
@@ -249,28 +247,26 @@ export async function sweepKeptReports(
   options: { readonly keepUs: number; readonly limit: number },
 ): Promise<{ readonly applied: number; readonly dropped: number }> {
   assertInt(options.limit, 'limit', 1);
-  return retryingConflicts(() =>
-    db.transaction(async (trx) => {
-      const { rows } = await sql<{ id: number | string }>`
+  return db.transaction(async (trx) => {
+    const { rows } = await sql<{ id: number | string }>`
         select p.id from pending_reports p
         join messages m on m.provider = p.provider and m.provider_message_id = p.provider_message_id
         order by p.id limit ${options.limit}`.execute(trx);
-      const applied =
-        rows.length === 0
-          ? 0
-          : await applyKeptReports(
-              trx,
-              db.dialect,
-              nowUs,
-              rows.map((r) => intFrom(r.id)),
-            );
-      const dropped = await trx
-        .deleteFrom('pending_reports')
-        .where('received_at_us', '<', nowUs - options.keepUs)
-        .executeTakeFirst();
-      return { applied, dropped: Number(dropped.numDeletedRows) };
-    }),
-  );
+    const applied =
+      rows.length === 0
+        ? 0
+        : await applyKeptReports(
+            trx,
+            db.dialect,
+            nowUs,
+            rows.map((r) => intFrom(r.id)),
+          );
+    const dropped = await trx
+      .deleteFrom('pending_reports')
+      .where('received_at_us', '<', nowUs - options.keepUs)
+      .executeTakeFirst();
+    return { applied, dropped: Number(dropped.numDeletedRows) };
+  });
 }
 
 /** Reports kept aside for ids not stored yet (for the operator and the tests). */

@@ -1,7 +1,7 @@
 // The sandbox provider's upstream record kept in a table, so every worker process on one database shares one sandbox.
 import { sql } from 'kysely';
 import type { Db } from './db.js';
-import { listRelation, retryingConflicts } from './dispatch-sql.js';
+import { listRelation } from './dispatch-sql.js';
 import { intFrom } from './values.js';
 
 /** One message as the sandbox upstream takes it: our reference, and the id and time the sandbox gives it. */
@@ -49,14 +49,12 @@ export function createTableSandboxUpstream(db: Db): TableSandboxUpstream {
         { name: 'accepted_at', kind: 'int8', values: handOvers.map((h) => h.acceptedAtUs) },
       ]);
       // `where true`: SQLite reads an upsert's ON CONFLICT after a bare SELECT … FROM as a join constraint otherwise.
-      const { rows: stored } = await retryingConflicts(() =>
-        db.transaction((trx) =>
-          sql<{ reference: string; provider_message_id: string; accepted_at_us: number | string }>`
+      const { rows: stored } = await db.transaction((trx) =>
+        sql<{ reference: string; provider_message_id: string; accepted_at_us: number | string }>`
             insert into sandbox_submissions (reference, provider_message_id, recipient, accepted_at_us)
             select h.reference, h.pid, h.recipient, h.accepted_at from ${rows} where true
             on conflict (reference) do update set submit_calls = sandbox_submissions.submit_calls + 1
             returning reference, provider_message_id, accepted_at_us`.execute(trx),
-        ),
       );
       return recordsOf(stored);
     },

@@ -9,6 +9,7 @@ import {
   type AccountNotFound,
   appendEntry,
   type InsufficientBalance,
+  lockAccount,
   moveBalance,
   sendingReference,
 } from './ledger.js';
@@ -191,6 +192,10 @@ export async function createSending(db: Db, input: NewSending): Promise<CreateSe
           .where('idempotency_key', '=', key)
           .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
           .execute();
+        // The account row is locked before the key is looked up: a request with the same key that got there first
+        // has then committed (or rolled back), so its sending is found here, never mistaken for a refusal of this
+        // one (insufficient balance once its reservation is taken). The key is claimed under the same lock.
+        if (!(await lockAccount(trx, db.dialect, input.accountId))) return { ok: false, reason: 'account_not_found' };
         const first = await trx
           .selectFrom('sendings')
           .selectAll()

@@ -2,7 +2,7 @@
 // across its 24-hour window (an injected clock): one key, one sending, one reservation, one answer.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
-import { auditLedger, getBalance } from '../../src/store/ledger.js';
+import { auditLedger, credit, getBalance } from '../../src/store/ledger.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../../src/store/sendings.js';
 import { US_PER_MS } from '../../src/store/time.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -10,6 +10,8 @@ import { type ApiAccount, type ApiApp, openAccount, startApiApp } from '../suppo
 
 /** Requests racing with one key: enough to overlap inside both servers' transactions. */
 const RACERS = 40;
+/** Rounds of two racing retries at a balance for exactly one sending: the race was lost in most rounds. */
+const LOW_BALANCE_TRIALS = 20;
 const RECIPIENTS = ['37120000000', '37120000001', '37120000002'];
 const BODY = { message: 'Your order has shipped', recipients: RECIPIENTS, sender: 'MegaShop' };
 const REFUSED_KEY = 'The Idempotency-Key was already used with a different request.';
@@ -101,6 +103,28 @@ describeEachEngine('Idempotency-Key on POST /sendings', (engine) => {
     expect(reservations).toEqual([{ sendingId: id, amountMinor: -total }]);
     expect(messages).toBe(RECIPIENTS.length);
     expect(await balance(account)).toBe((before ?? 0) - total);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('gives both of two racing retries the first answer when the balance covers only one sending', async () => {
+    // What one sending of BODY costs, learnt from an account of its own.
+    const probe = await first.account({ balance: '100' });
+    expect((await post(urls[0], probe, BODY)).status).toBe(200);
+    const total = (await stored(engine.db, probe.id)).sendings[0]?.totalMinor ?? 0;
+    expect(total).toBeGreaterThan(0);
+    for (let trial = 0; trial < LOW_BALANCE_TRIALS; trial++) {
+      const account = await first.account();
+      const funded = await credit(engine.db, account.id, total);
+      expect(funded.ok).toBe(true);
+      const key = `low-balance-${trial}`;
+      const answers = await Promise.all([post(urls[0], account, BODY, key), post(urls[1], account, BODY, key)]);
+      expect(answers[0]).toEqual(answers[1]);
+      expect(answers[0]?.status).toBe(200);
+      const { sendings, reservations } = await stored(engine.db, account.id);
+      expect(sendings.map((s) => s.id)).toEqual([answers[0]?.body.sending_id]);
+      expect(reservations).toEqual([{ sendingId: answers[0]?.body.sending_id, amountMinor: -total }]);
+      expect(await balance(account)).toBe(0);
+    }
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
 
