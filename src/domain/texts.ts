@@ -62,6 +62,7 @@ export const ruleText = Object.freeze({
   maxItems: (field: string, max: number) => `The ${attributeName(field)} field must not have more than ${max} items.`,
   senderName: (field: string, problem: string) => `The ${attributeName(field)} is not a valid sender: ${problem}.`,
   csvLine: (line: number, problem: string) => `Line ${line}: ${problem}; nothing was imported.`,
+  balanceCeiling: (max: string) => `The balance cannot exceed ${max}.`,
   tooManyLogins: (seconds: number) => `Too many login attempts. Please try again in ${seconds} seconds.`,
   notDraft: (status: string) => `Only a Draft can be sent, changed or deleted; this sending is ${status}.`,
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>

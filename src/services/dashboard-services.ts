@@ -22,7 +22,7 @@ import {
 import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { countParts } from '../domain/gsm.js';
-import { CURRENCIES, currencyOf, MoneyError, parseMoney } from '../domain/money.js';
+import { CURRENCIES, currencyOf, formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import { priceSending, recipientList, type UnpricedReason } from '../domain/pricing.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
@@ -803,6 +803,9 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
         if (!result.ok) {
           if (result.reason === 'account_not_found') return notFound;
           if (result.reason === 'insufficient_balance') return invalidOne('amount', TEXTS.insufficientBalance);
+          if (result.reason === 'balance_ceiling') {
+            return invalidOne('amount', ruleText.balanceCeiling(formatMinor(result.ceilingMinor)));
+          }
           return invalidOne('amount', ruleText.formatInvalid('amount'));
         }
         const view = await getAccountForAdmin(db, accountId);
