@@ -49,13 +49,7 @@ import {
 } from '../store/campaigns.js';
 import { type Draft, deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { credit, debit, type LedgerKind } from '../store/ledger.js';
-import {
-  clearLoginFailures,
-  DEFAULT_LOGIN_LIMITS,
-  type LoginLimits,
-  loginBlockedForSeconds,
-  recordLoginFailure,
-} from '../store/login-failures.js';
+import { claimLoginAttempt, DEFAULT_LOGIN_LIMITS, type LoginLimits, loginSucceeded } from '../store/login-failures.js';
 import { replaceRates } from '../store/rates.js';
 import { listAccountSenders, listSendersForReview, requestSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
@@ -155,6 +149,12 @@ const invalid = (errors: ValidationErrors): Refusal => ({ ok: false, kind: 'inva
 const invalidOne = (field: string, text: string): Refusal => invalid(new ValidationErrors().add(field, text));
 const notFound: Refusal = { ok: false, kind: 'not_found' };
 const conflict = (message: string): Refusal => ({ ok: false, kind: 'conflict', message });
+const tooManyLogins = (seconds: number): Refusal => ({
+  ok: false,
+  kind: 'throttled',
+  message: ruleText.tooManyLogins(seconds),
+  retryAfterSeconds: seconds,
+});
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -428,7 +428,8 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
 
     /**
      * Checks the credentials; an unknown email and a wrong password fail alike, in about the same time (the password
-     * is checked against a dummy hash). Too many failures for the email or the address → throttled.
+     * is checked against a dummy hash). Too many failures for the email from this address, for the email from any, or
+     * from this address for any → throttled.
      */
     async login(fields: Fields, ip: string, previous: Actor | null): Promise<Outcome<SignedIn>> {
       const errors = new ValidationErrors();
@@ -436,22 +437,14 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       const password = textField(fields, 'password', errors, { required: true, max: PASSWORD_CHARS_MAX });
       if (!errors.empty || email === undefined || password === undefined) return invalid(errors);
       const folded = foldEmail(email);
-      const waitSeconds = await loginBlockedForSeconds(db, folded, ip, loginLimits);
-      if (waitSeconds > 0) {
-        return {
-          ok: false,
-          kind: 'throttled',
-          message: ruleText.tooManyLogins(waitSeconds),
-          retryAfterSeconds: waitSeconds,
-        };
-      }
+      // Claimed before the check, so that requests sent at once cannot all be checked before any failure counts.
+      const claim = await claimLoginAttempt(db, folded, ip, loginLimits);
+      if (!claim.ok) return tooManyLogins(claim.retryAfterSeconds);
       const user = await findUserByEmail(db, email);
       const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !matches) {
-        await recordLoginFailure(db, folded, ip, loginLimits);
-        return invalidOne('email', TEXTS.badCredentials);
-      }
-      await clearLoginFailures(db, folded);
+      // A wrong password leaves the claim counted as a failure.
+      if (!user || !matches) return invalidOne('email', TEXTS.badCredentials);
+      await loginSucceeded(db, claim.attemptId, folded, ip);
       if (previous) await revokeSession(db, previous.id);
       return ok(await signIn(user.id));
     },
@@ -470,21 +463,15 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       }
       if (!errors.empty || current === undefined || password === undefined) return invalid(errors);
       const folded = foldEmail(actor.user.email);
-      const waitSeconds = await loginBlockedForSeconds(db, folded, ip, loginLimits);
-      if (waitSeconds > 0) {
-        return {
-          ok: false,
-          kind: 'throttled',
-          message: ruleText.tooManyLogins(waitSeconds),
-          retryAfterSeconds: waitSeconds,
-        };
-      }
+      // Counted with the sign-ins: a stolen session is no way around their limits.
+      const claim = await claimLoginAttempt(db, folded, ip, loginLimits);
+      if (!claim.ok) return tooManyLogins(claim.retryAfterSeconds);
       const user = await getUser(db, actor.user.id);
       if (!user) return notFound;
       if (!(await verifyPassword(current, user.passwordHash))) {
-        await recordLoginFailure(db, folded, ip, loginLimits);
         return invalidOne('current_password', TEXTS.passwordIncorrect);
       }
+      await loginSucceeded(db, claim.attemptId, folded, ip);
       await changePassword(db, user.id, await hashPassword(password), actor.id);
       return ok(null);
     },
