@@ -232,6 +232,27 @@ describeEachEngine('dashboard sessions', (engine) => {
       expect((await browser().login(owner.email, PASSWORD)).statusCode).toBe(200);
     });
 
+    it('by default checks 5 of 40 wrong passwords sent at once from one address; the owner elsewhere signs in', async () => {
+      const defaults = await startDashboardApp(engine.db);
+      try {
+        const owner = await defaults.customer();
+        const attacker = defaults.browser();
+        attacker.ip = '192.0.2.66';
+        const responses = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            attacker.post('/app/api/login', { email: owner.email, password: `wrong ${i}` }),
+          ),
+        );
+        expect(statusCounts(responses)).toEqual({ 422: 5, 429: 35 });
+        expectThrottled(await attacker.post('/app/api/login', { email: owner.email, password: PASSWORD }));
+        const elsewhere = defaults.browser();
+        elsewhere.ip = '192.0.2.67';
+        expect((await elsewhere.login(owner.email, PASSWORD)).statusCode).toBe(200);
+      } finally {
+        await defaults.close();
+      }
+    });
+
     it('a success forgets the failures of that email from that address', async () => {
       const owner = await dash.customer();
       const b = browser();
