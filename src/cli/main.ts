@@ -238,6 +238,11 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
             `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
           );
         }
+        if (result.reason === 'balance_ceiling') {
+          throw new CommandError(
+            `refused: the balance of account ${account.id} cannot exceed ${formatMinor(result.ceilingMinor)}`,
+          );
+        }
         throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
       }
       return {

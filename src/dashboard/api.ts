@@ -3,9 +3,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
-import { TEXTS } from '../domain/texts.js';
+import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { requestFields } from '../http/body.js';
-import { HttpError, unauthenticated } from '../http/errors.js';
+import { HttpError, unauthenticated, unprocessable } from '../http/errors.js';
 import { rateFilters } from '../http/routes/api.js';
 import type { Actor, DashboardServices, Outcome } from '../services/dashboard-services.js';
 import { SESSION_LIFETIME_MS } from '../store/sessions.js';
@@ -65,6 +65,34 @@ function fitForSignIn(request: FastifyRequest): boolean {
     return from.host === new URL(`${from.protocol}//${request.host}`).host;
   } catch {
     return false;
+  }
+}
+
+/** Texts that may span lines: tab, line feed and carriage return are theirs; no other control character is anyone's. */
+const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['message', 'note', 'csv']);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const CONTROL_RE = /[\u0000-\u001f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+const CONTROL_BUT_LINES_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/**
+ * Adds an error for every string of `value` (a field, or lists and objects under it) that holds a control character:
+ * no field of the dashboard means one, and PostgreSQL refuses NUL in text outright. Errors are keyed as the public API
+ * keys them (`recipients.3`).
+ */
+function controlCharacterErrors(field: string, value: unknown, errors: ValidationErrors): void {
+  const pattern = MULTI_LINE_FIELDS.has(field) ? CONTROL_BUT_LINES_RE : CONTROL_RE;
+  // The body parser bounds the nesting; the walk keeps a stack of its own all the same.
+  const stack: [string, unknown][] = [[field, value]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [path, item] = next;
+    if (typeof item === 'string') {
+      if (pattern.test(item)) errors.add(path, ruleText.controlCharacters(path));
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([`${path}.${i}`, item[i]]);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item).reverse()) stack.push([`${path}.${key}`, child]);
+    }
   }
 }
 
@@ -149,6 +177,15 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
       throw new HttpError(403, { message: TEXTS.accountSuspended });
     }
     if (access === 'admin' && actor.user.role !== 'admin') throw new HttpError(403, { message: TEXTS.forbidden });
+  });
+
+  // Every text a dashboard route reads (body, query string, a CSV body) is checked here, once, before any handler.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.config.dashboard === undefined) return;
+    const errors = new ValidationErrors();
+    for (const [field, value] of Object.entries(requestFields(request))) controlCharacterErrors(field, value, errors);
+    if (typeof request.body === 'string') controlCharacterErrors('csv', request.body, errors);
+    if (!errors.empty) throw unprocessable(errors);
   });
 
   const route = (

@@ -14,6 +14,9 @@
 // - Money is a decimal string in the account's currency with the currency's own precision as the public API writes
 //   it (e.g. "12.500"), never a float. Times are ISO 8601 UTC strings ("2026-11-25T10:00:00.000Z") or null.
 // - Lists are paginated: `?page=1&per_page=50` (per_page at most 500); the answer is `Page<T>`.
+// - A text (in a body or a query string) holding a control character is refused: 422 on that field, `The name field
+//   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note` and a
+//   CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
 
 export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
@@ -51,8 +54,10 @@ export interface SignupRequest {
 }
 
 /** POST /app/api/login → 200 Me. Wrong email or password: 422 with the same text either way (no user enumeration):
- *  `{ message: 'These credentials do not match our records.', errors: { email: [that text] } }`. Too many attempts for
- *  one email or address: 429 `{ message: 'Too many login attempts. Please try again in N seconds.' }`. */
+ *  `{ message: 'These credentials do not match our records.', errors: { email: [that text] } }`. Too many failures within
+ *  15 minutes (5 for one email from one address, 100 for one email from any, 50 from one address for any emails; a
+ *  wrong current password of POST /password counts too): 429
+ *  `{ message: 'Too many login attempts. Please try again in N seconds.' }` with `Retry-After`. */
 export interface LoginRequest {
   readonly email: string;
   readonly password: string;

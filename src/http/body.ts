@@ -1,6 +1,8 @@
 // Request bodies: JSON, form-urlencoded and multipart alike become one plain object of fields.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ruleText, ValidationErrors } from '../domain/texts.js';
+import { unprocessable } from './errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -14,6 +16,36 @@ class BodyError extends Error {
   }
 }
 
+/**
+ * Levels of arrays and objects a JSON body or query may nest. The contract's requests use two; what goes far deeper
+ * only serves to exhaust the stack of whatever walks it later (JSON.stringify, validation, logging).
+ */
+export const JSON_DEPTH_MAX = 32;
+
+/** The top-level field under which `value` nests deeper than JSON_DEPTH_MAX (`body` for an array body), or null. */
+function tooDeepField(value: unknown): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  // Walked with a stack of its own: a recursive walk is what such a value would overflow.
+  const stack: [object, number, string][] = [];
+  const push = (child: unknown, depth: number, field: string) => {
+    if (child !== null && typeof child === 'object') stack.push([child, depth, field]);
+  };
+  if (Array.isArray(value)) for (const child of value) push(child, 2, 'body');
+  else for (const [key, child] of Object.entries(value)) push(child, 2, key);
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth, field] = next;
+    if (depth > JSON_DEPTH_MAX) return field;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) push(child, depth + 1, field);
+  }
+  return null;
+}
+
+/** A 422 on the field of `value` that nests deeper than JSON_DEPTH_MAX, as the field rules answer a bad value. */
+function refuseTooDeep(value: unknown): void {
+  const field = tooDeepField(value);
+  if (field !== null) throw unprocessable(new ValidationErrors().add(field, ruleText.nestedTooDeep(field)));
+}
+
 function parseJson(raw: Buffer): unknown {
   let text: string;
   try {
@@ -23,11 +55,14 @@ function parseJson(raw: Buffer): unknown {
   }
   // An empty body is no fields at all, as a client that sends none expects: the field rules then answer.
   if (text.trim() === '') return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new BodyError('request body is not JSON', 'FST_ERR_CTP_INVALID_JSON_BODY');
   }
+  refuseTooDeep(value);
+  return value;
 }
 
 class BodyTooLarge extends Error {
@@ -143,13 +178,15 @@ export function requestFields(request: FastifyRequest): Record<string, unknown> 
     // Not percent-decodable: read it as an ordinary query string below.
   }
   if (decoded.trimStart().startsWith('{')) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(decoded);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        return { ...(parsed as Record<string, unknown>), ...fromBody };
-      }
+      parsed = JSON.parse(decoded);
     } catch {
       // Fall through to the ordinary query string.
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      refuseTooDeep(parsed);
+      return { ...(parsed as Record<string, unknown>), ...fromBody };
     }
   }
   return { ...foldBracketKeys(new URLSearchParams(rawQuery)), ...fromBody };

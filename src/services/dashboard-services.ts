@@ -22,7 +22,7 @@ import {
 import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { countParts } from '../domain/gsm.js';
-import { CURRENCIES, currencyOf, MoneyError, parseMoney } from '../domain/money.js';
+import { CURRENCIES, currencyOf, formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import { priceSending, recipientList, type UnpricedReason } from '../domain/pricing.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
@@ -49,13 +49,7 @@ import {
 } from '../store/campaigns.js';
 import { type Draft, deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { credit, debit, type LedgerKind } from '../store/ledger.js';
-import {
-  clearLoginFailures,
-  DEFAULT_LOGIN_LIMITS,
-  type LoginLimits,
-  loginBlockedForSeconds,
-  recordLoginFailure,
-} from '../store/login-failures.js';
+import { claimLoginAttempt, DEFAULT_LOGIN_LIMITS, type LoginLimits, loginSucceeded } from '../store/login-failures.js';
 import { replaceRates } from '../store/rates.js';
 import { listAccountSenders, listSendersForReview, requestSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
@@ -155,6 +149,12 @@ const invalid = (errors: ValidationErrors): Refusal => ({ ok: false, kind: 'inva
 const invalidOne = (field: string, text: string): Refusal => invalid(new ValidationErrors().add(field, text));
 const notFound: Refusal = { ok: false, kind: 'not_found' };
 const conflict = (message: string): Refusal => ({ ok: false, kind: 'conflict', message });
+const tooManyLogins = (seconds: number): Refusal => ({
+  ok: false,
+  kind: 'throttled',
+  message: ruleText.tooManyLogins(seconds),
+  retryAfterSeconds: seconds,
+});
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
@@ -429,7 +429,8 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
 
     /**
      * Checks the credentials; an unknown email and a wrong password fail alike, in about the same time (the password
-     * is checked against a dummy hash). Too many failures for the email or the address → throttled.
+     * is checked against a dummy hash). Too many failures for the email from this address, for the email from any, or
+     * from this address for any → throttled.
      */
     async login(fields: Fields, ip: string, previous: Actor | null): Promise<Outcome<SignedIn>> {
       const errors = new ValidationErrors();
@@ -437,22 +438,14 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       const password = textField(fields, 'password', errors, { required: true, max: PASSWORD_CHARS_MAX });
       if (!errors.empty || email === undefined || password === undefined) return invalid(errors);
       const folded = foldEmail(email);
-      const waitSeconds = await loginBlockedForSeconds(db, folded, ip, loginLimits);
-      if (waitSeconds > 0) {
-        return {
-          ok: false,
-          kind: 'throttled',
-          message: ruleText.tooManyLogins(waitSeconds),
-          retryAfterSeconds: waitSeconds,
-        };
-      }
+      // Claimed before the check, so that requests sent at once cannot all be checked before any failure counts.
+      const claim = await claimLoginAttempt(db, folded, ip, loginLimits);
+      if (!claim.ok) return tooManyLogins(claim.retryAfterSeconds);
       const user = await findUserByEmail(db, email);
       const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !matches) {
-        await recordLoginFailure(db, folded, ip, loginLimits);
-        return invalidOne('email', TEXTS.badCredentials);
-      }
-      await clearLoginFailures(db, folded);
+      // A wrong password leaves the claim counted as a failure.
+      if (!user || !matches) return invalidOne('email', TEXTS.badCredentials);
+      await loginSucceeded(db, claim.attemptId, folded, ip);
       if (previous) await revokeSession(db, previous.id);
       return ok(await signIn(user.id));
     },
@@ -471,21 +464,15 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       }
       if (!errors.empty || current === undefined || password === undefined) return invalid(errors);
       const folded = foldEmail(actor.user.email);
-      const waitSeconds = await loginBlockedForSeconds(db, folded, ip, loginLimits);
-      if (waitSeconds > 0) {
-        return {
-          ok: false,
-          kind: 'throttled',
-          message: ruleText.tooManyLogins(waitSeconds),
-          retryAfterSeconds: waitSeconds,
-        };
-      }
+      // Counted with the sign-ins: a stolen session is no way around their limits.
+      const claim = await claimLoginAttempt(db, folded, ip, loginLimits);
+      if (!claim.ok) return tooManyLogins(claim.retryAfterSeconds);
       const user = await getUser(db, actor.user.id);
       if (!user) return notFound;
       if (!(await verifyPassword(current, user.passwordHash))) {
-        await recordLoginFailure(db, folded, ip, loginLimits);
         return invalidOne('current_password', TEXTS.passwordIncorrect);
       }
+      await loginSucceeded(db, claim.attemptId, folded, ip);
       await changePassword(db, user.id, await hashPassword(password), actor.id);
       return ok(null);
     },
@@ -805,6 +792,9 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
         if (!result.ok) {
           if (result.reason === 'account_not_found') return notFound;
           if (result.reason === 'insufficient_balance') return invalidOne('amount', TEXTS.insufficientBalance);
+          if (result.reason === 'balance_ceiling') {
+            return invalidOne('amount', ruleText.balanceCeiling(formatMinor(result.ceilingMinor)));
+          }
           return invalidOne('amount', ruleText.formatInvalid('amount'));
         }
         const view = await getAccountForAdmin(db, accountId);

@@ -1,7 +1,7 @@
 // The ledger: append-only entries whose sum is the account balance, which never goes below zero.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { PER_PAGE_MAX } from '../domain/limits.js';
-import { minorFrom } from '../domain/money.js';
+import { MINOR_MAX, minorFrom } from '../domain/money.js';
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import type { LedgerEntriesTable, Schema } from './schema.js';
@@ -35,7 +35,14 @@ export interface InsufficientBalance {
 }
 export type Posted = { readonly ok: true; readonly entry: LedgerEntry; readonly balanceMinor: number };
 
-export type CreditResult = Posted | AccountNotFound | InvalidAmount;
+/** A credit that would take the balance past MINOR_MAX, the largest amount kept exactly. */
+export interface BalanceCeiling {
+  readonly ok: false;
+  readonly reason: 'balance_ceiling';
+  readonly balanceMinor: number;
+  readonly ceilingMinor: number;
+}
+export type CreditResult = Posted | AccountNotFound | InvalidAmount | BalanceCeiling;
 export type DebitResult = Posted | AccountNotFound | InvalidAmount | InsufficientBalance;
 export type RefundResult =
   | Posted
@@ -91,7 +98,8 @@ export async function lockAccount(trx: Transaction<Schema>, dialect: DialectName
  * Moves an account's balance by `deltaMinor` inside the caller's transaction; the first half of posting an entry.
  * Money out is a conditional update (`balance >= amount`), so the balance cannot go below zero whatever runs
  * concurrently (on PostgreSQL the row lock makes a second writer re-check the condition on the committed balance).
- * Returns the new balance, or null, having changed nothing, when the account does not exist or cannot pay.
+ * Returns the new balance, or null, having changed nothing, when the account does not exist, cannot pay, or would go
+ * past MINOR_MAX.
  */
 export async function moveBalance(
   trx: Transaction<Schema>,
@@ -105,6 +113,8 @@ export async function moveBalance(
     .set({ balance_minor: sql`balance_minor + ${deltaMinor}`, updated_at_us: nowUs })
     .where('id', '=', accountId);
   if (deltaMinor < 0) update = update.where('balance_minor', '>=', -deltaMinor);
+  // Past MINOR_MAX the balance could no longer be read back exactly: such a move is refused like one below zero.
+  else update = update.where('balance_minor', '<=', MINOR_MAX - deltaMinor);
   const account = await update.returning('balance_minor').executeTakeFirst();
   return account ? minorFrom(account.balance_minor) : null;
 }
@@ -155,7 +165,10 @@ export async function credit(db: Db, accountId: number, amountMinor: number, not
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) return { ok: false, reason: 'invalid_amount' };
   return db.transaction(async (trx) => {
     const posted = await postEntry(trx, db.nowUs(), { accountId, kind: 'credit', amountMinor, note: note ?? null });
-    return posted ?? { ok: false, reason: 'account_not_found' };
+    if (posted) return posted;
+    const balanceMinor = await balanceIn(trx, accountId);
+    if (balanceMinor === undefined) return { ok: false, reason: 'account_not_found' };
+    return { ok: false, reason: 'balance_ceiling', balanceMinor, ceilingMinor: MINOR_MAX };
   });
 }
 

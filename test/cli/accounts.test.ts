@@ -140,6 +140,16 @@ describeEachEngine('smsgic account', (engine) => {
       expect(accounts.find((a) => a.id === Number(accountId))?.balance).toBe('400.000');
     });
 
+    it('refuses a credit past the maximum balance with one line naming it, and writes nothing', async () => {
+      const rich = String((await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'rich')).id);
+      await ok(engine.url, 'credit', rich, '900000000000');
+      const entriesBefore = await listEntries(engine.db, Number(rich));
+      expect(await fails(engine.url, 1, 'credit', rich, '900000000000')).toBe(
+        `refused: the balance of account ${rich} cannot exceed 900719925474.0991`,
+      );
+      expect(await listEntries(engine.db, Number(rich))).toEqual(entriesBefore);
+    });
+
     it('refuses an account that does not exist', async () => {
       expect(await fails(engine.url, 1, 'credit', '999999', '10')).toBe('account 999999 does not exist');
     });

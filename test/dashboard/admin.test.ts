@@ -117,6 +117,20 @@ describeEachEngine('dashboard operator pages', (engine) => {
       expect((await auditLedger(engine.db)).mismatches).toEqual([]);
     });
 
+    it('refuses a credit that would take the balance past its maximum, naming it, and writes nothing', async () => {
+      const rich = await dash.customer();
+      expect((await credit(rich.accountId, '900000000000')).statusCode).toBe(200);
+      const entriesBefore = await customer.json<Page<TransactionView>>(rich.get('/app/api/transactions'));
+      const res = await credit(rich.accountId, '900000000000');
+      const text = 'The balance cannot exceed 900719925474.0991.';
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json()).toEqual({ message: text, errors: { amount: [text] } });
+      expect(await customer.json<Page<TransactionView>>(rich.get('/app/api/transactions'))).toEqual(entriesBefore);
+      // Up to the maximum itself is fine.
+      expect((await credit(rich.accountId, '719925474.0991')).statusCode).toBe(200);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
+
     it('suspends an account: its API tokens get 401 at once, its sessions 403 but for /me and logout; reinstates it', async () => {
       const victim = await dash.customer();
       const token = (await victim.json<CreatedTokenView>(victim.post('/app/api/tokens', { name: 'x' }), 201)).token;

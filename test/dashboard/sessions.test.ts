@@ -6,6 +6,25 @@ import { describeEachEngine } from '../support/databases.js';
 import { Browser, type DashboardApp, PASSWORD, startDashboardApp } from './dashboard-app.js';
 
 const CREDENTIALS_TEXT = 'These credentials do not match our records.';
+const LIMITS = { windowMs: 15 * 60 * 1000, perEmailFromIp: 3, perEmail: 10, perIp: 6 };
+const THROTTLED_RE = /^Too many login attempts\. Please try again in (\d+) seconds\.$/;
+
+/** The statuses of `responses`, counted: { 422: 3, 429: 37 }. */
+function statusCounts(responses: readonly { statusCode: number }[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const r of responses) counts[r.statusCode] = (counts[r.statusCode] ?? 0) + 1;
+  return counts;
+}
+
+function expectThrottled(res: { statusCode: number; json(): unknown; headers: Record<string, unknown> }): void {
+  expect(res.statusCode).toBe(429);
+  const body = res.json() as { message: string };
+  expect(Object.keys(body)).toEqual(['message']);
+  const seconds = Number(THROTTLED_RE.exec(body.message)?.[1]);
+  expect(seconds).toBeGreaterThan(0);
+  expect(seconds).toBeLessThanOrEqual(15 * 60);
+  expect(res.headers['retry-after']).toBe(String(seconds));
+}
 
 describeEachEngine('dashboard sessions', (engine) => {
   let dash: DashboardApp;
@@ -18,7 +37,7 @@ describeEachEngine('dashboard sessions', (engine) => {
   };
 
   beforeAll(async () => {
-    dash = await startDashboardApp(engine.db, { loginLimits: { windowMs: 15 * 60 * 1000, perEmail: 3, perIp: 6 } });
+    dash = await startDashboardApp(engine.db, { loginLimits: LIMITS });
   });
   afterAll(() => dash.close());
 
@@ -157,22 +176,46 @@ describeEachEngine('dashboard sessions', (engine) => {
       });
     });
 
-    it('blocks an email after too many failures, even with the right password, and says for how long', async () => {
+    it('blocks an email from one address after a few failures, even with the right password, and says for how long', async () => {
       const owner = await dash.customer();
-      for (let i = 0; i < 3; i++) {
-        const b = browser();
-        expect((await b.post('/app/api/login', { email: owner.email, password: `wrong ${i}` })).statusCode).toBe(422);
+      const attacker = browser();
+      for (let i = 0; i < LIMITS.perEmailFromIp; i++) {
+        const res = await attacker.post('/app/api/login', { email: owner.email, password: `wrong ${i}` });
+        expect(res.statusCode).toBe(422);
       }
-      const blocked = await browser().post('/app/api/login', { email: owner.email, password: PASSWORD });
-      expect(blocked.statusCode).toBe(429);
-      expect(blocked.json().message).toMatch(/^Too many login attempts\. Please try again in \d+ seconds\.$/);
-      const seconds = Number(/in (\d+) seconds/.exec(blocked.json().message)?.[1]);
+      const blocked = await attacker.post('/app/api/login', { email: owner.email, password: PASSWORD });
+      expectThrottled(blocked);
+      const seconds = Number(THROTTLED_RE.exec(blocked.json().message)?.[1]);
       expect(seconds).toBeGreaterThan(14 * 60);
-      expect(seconds).toBeLessThanOrEqual(15 * 60);
-      expect(blocked.headers['retry-after']).toBe(String(seconds));
-      // Another user is not affected.
+      // The owner, elsewhere, is not locked out by someone else's guesses; nor is another user.
+      expect((await browser().login(owner.email, PASSWORD)).statusCode).toBe(200);
       const other = await dash.customer();
-      expect((await browser().login(other.email, PASSWORD)).statusCode).toBe(200);
+      expect((await attacker.login(other.email, PASSWORD)).statusCode).toBe(200);
+    });
+
+    it('blocks an email everywhere after many failures from many addresses', async () => {
+      const owner = await dash.customer();
+      for (let i = 0; i < LIMITS.perEmail; i++) {
+        const res = await browser().post('/app/api/login', { email: owner.email, password: `wrong ${i}` });
+        expect(res.statusCode).toBe(422);
+      }
+      expectThrottled(await browser().post('/app/api/login', { email: owner.email, password: PASSWORD }));
+    });
+
+    it('checks at most the ceiling of many wrong passwords sent at once; the others are 429 without a check', async () => {
+      const owner = await dash.customer();
+      const attacker = browser();
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          attacker.post('/app/api/login', { email: owner.email, password: `wrong ${i}` }),
+        ),
+      );
+      expect(statusCounts(responses)).toEqual({ 422: LIMITS.perEmailFromIp, 429: 40 - LIMITS.perEmailFromIp });
+      for (const res of responses) {
+        if (res.statusCode === 429) expectThrottled(res);
+        else expect(res.json().message).toBe(CREDENTIALS_TEXT);
+      }
+      expect((await browser().login(owner.email, PASSWORD)).statusCode).toBe(200);
     });
 
     it('blocks an address after too many failures, whatever the emails', async () => {
@@ -189,13 +232,35 @@ describeEachEngine('dashboard sessions', (engine) => {
       expect((await browser().login(owner.email, PASSWORD)).statusCode).toBe(200);
     });
 
-    it('a success forgets the failures of that email', async () => {
+    it('by default checks 5 of 40 wrong passwords sent at once from one address; the owner elsewhere signs in', async () => {
+      const defaults = await startDashboardApp(engine.db);
+      try {
+        const owner = await defaults.customer();
+        const attacker = defaults.browser();
+        attacker.ip = '192.0.2.66';
+        const responses = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            attacker.post('/app/api/login', { email: owner.email, password: `wrong ${i}` }),
+          ),
+        );
+        expect(statusCounts(responses)).toEqual({ 422: 5, 429: 35 });
+        expectThrottled(await attacker.post('/app/api/login', { email: owner.email, password: PASSWORD }));
+        const elsewhere = defaults.browser();
+        elsewhere.ip = '192.0.2.67';
+        expect((await elsewhere.login(owner.email, PASSWORD)).statusCode).toBe(200);
+      } finally {
+        await defaults.close();
+      }
+    });
+
+    it('a success forgets the failures of that email from that address', async () => {
       const owner = await dash.customer();
+      const b = browser();
       for (let round = 0; round < 3; round++) {
-        for (let i = 0; i < 2; i++) {
-          await browser().post('/app/api/login', { email: owner.email, password: 'wrong' });
+        for (let i = 0; i < LIMITS.perEmailFromIp - 1; i++) {
+          expect((await b.post('/app/api/login', { email: owner.email, password: 'wrong' })).statusCode).toBe(422);
         }
-        expect((await browser().login(owner.email, PASSWORD)).statusCode).toBe(200);
+        expect((await b.login(owner.email, PASSWORD)).statusCode).toBe(200);
       }
     });
   });
@@ -254,6 +319,33 @@ describeEachEngine('dashboard sessions', (engine) => {
       expect((await elsewhere.get('/app/api/me')).statusCode).toBe(401);
       expect((await browser().login(b.email, PASSWORD)).statusCode).toBe(422);
       expect((await browser().login(b.email, 'a new password!')).statusCode).toBe(200);
+    });
+  });
+
+  describe('password change throttling', () => {
+    it('checks at most the ceiling of many wrong current passwords sent at once; the owner elsewhere still changes it', async () => {
+      const owner = await dash.customer();
+      // Someone holding the owner's session, from another address.
+      const thief = browser();
+      thief.cookie = owner.cookie;
+      thief.csrf = owner.csrf;
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          thief.post('/app/api/password', { current_password: `wrong ${i}`, password: 'a new password!' }),
+        ),
+      );
+      expect(statusCounts(responses)).toEqual({ 422: LIMITS.perEmailFromIp, 429: 40 - LIMITS.perEmailFromIp });
+      for (const res of responses) {
+        if (res.statusCode === 429) expectThrottled(res);
+        else expect(res.json().message).toBe('The password is incorrect.');
+      }
+      expectThrottled(await thief.post('/app/api/password', { current_password: PASSWORD, password: 'thief wins!!' }));
+
+      const elsewhere = browser();
+      expect((await elsewhere.login(owner.email, PASSWORD)).statusCode).toBe(200);
+      const res = await elsewhere.post('/app/api/password', { current_password: PASSWORD, password: 'owner keeps it' });
+      expect(res.statusCode, res.body).toBe(204);
+      expect((await thief.get('/app/api/me')).statusCode).toBe(401);
     });
   });
 

@@ -103,13 +103,34 @@ describeEachEngine('rate limits', (engine) => {
     }
   });
 
-  it('answers 401 to a bad token before counting it against anyone', async () => {
+  it('limits failed authentications per client address: 401 up to the limit, then 429; a good token still works', async () => {
     const account = await api.account();
-    for (let i = 0; i < LIMIT + 2; i++) {
-      const res = await api.app.inject({ method: 'GET', url: '/balance', headers: { authorization: 'Bearer nope' } });
-      expect(res.statusCode).toBe(401);
+    const attacker = '198.51.100.7';
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT * 4; i++) {
+      const headers = i % 4 === 3 ? {} : { authorization: `Bearer ${randomBytes(24).toString('base64url')}` };
+      const res = await api.app.inject({ method: 'GET', url: '/balance', headers, remoteAddress: attacker });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 401) expect(res.json()).toEqual({ message: 'Unauthenticated.' });
+      else expectTooManyAttempts(res, LIMIT);
     }
-    expect((await get(api, account)).statusCode).toBe(200);
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(LIMIT * 3).fill(429)]);
+    // The address's failures are counted apart from any account, and apart from other addresses.
+    const good = await api.app.inject({
+      method: 'GET',
+      url: '/balance',
+      headers: account.headers,
+      remoteAddress: attacker,
+    });
+    expect(good.statusCode).toBe(200);
+    expect(good.headers['x-ratelimit-remaining']).toBe(String(LIMIT - 1));
+    const elsewhere = await api.app.inject({
+      method: 'GET',
+      url: '/balance',
+      headers: { authorization: 'Bearer nope' },
+      remoteAddress: '198.51.100.8',
+    });
+    expect(elsewhere.statusCode).toBe(401);
   });
 });
 
@@ -156,6 +177,23 @@ describeWithRedis('rate limits shared through Redis', (redisUrl) => {
       for (let i = 0; i < LIMIT + 1; i++) await get(first, busy);
       expect((await get(second, busy)).statusCode).toBe(429);
       expect((await get(second, quiet)).statusCode).toBe(200);
+    });
+
+    it('shares the count of failed authentications per address between the instances', async () => {
+      const attacker = `203.0.113.${1 + ((randomBytes(1)[0] ?? 0) % 250)}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT * 3; i++) {
+        const res = await (i % 2 === 0 ? first : second).app.inject({
+          method: 'POST',
+          url: '/sendings',
+          headers: { authorization: `Bearer ${randomBytes(24).toString('base64url')}` },
+          payload: { ...CALCULATE, sender: 'MegaShop' },
+          remoteAddress: attacker,
+        });
+        statuses.push(res.statusCode);
+        if (res.statusCode === 429) expectTooManyAttempts(res, LIMIT);
+      }
+      expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(LIMIT * 2).fill(429)]);
     });
 
     it('counts calculate apart, at 3000 a minute', async () => {

@@ -125,12 +125,22 @@ export interface ApiLimits {
 export async function apiRoutes(app: FastifyInstance, services: ApiServices, limits: ApiLimits): Promise<void> {
   app.decorateRequest('account', null);
 
-  app.addHook('onRequest', async (request) => {
+  // A request that fails authentication has no account to count against, and is refused before the per-account limit
+  // runs: such failures are counted per client address (through Redis when configured), at the per-account pace.
+  const failedAuthLimit = app.rateLimit({
+    max: limits.perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request: FastifyRequest) => `unauthenticated:${request.ip}`,
+  });
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.routeOptions.config.auth) return;
     const header = request.headers.authorization;
     const token = header ? BEARER_RE.exec(header)?.[1] : undefined;
     const found = token ? await services.authenticate(token) : null;
-    if (!found) throw unauthenticated();
+    if (!found) {
+      await failedAuthLimit.call(app, request, reply);
+      throw unauthenticated();
+    }
     request.account = found;
   });
 
