@@ -98,7 +98,12 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { rateCardsOf } from './rate-cards.js';
-import { messageRows, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
+import {
+  messageRows,
+  priceSendingYielding,
+  type SendingValidationDeps,
+  validateNewSending,
+} from './sending-validation.js';
 
 export interface DashboardServicesDeps extends SendingValidationDeps {
   /** The configured upstream providers, for the operator's provider view. */
@@ -583,7 +588,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       let invalidTotal = 0;
       const account = actor.account;
       const rates = await rateCardsOf(db).forAccount(account.id);
-      const priced = priceSending(
+      const priced = await priceSendingYielding(
         { message: fields.message, recipients: fields.recipients },
         { plan, rates, taxRatePpm: account.taxRatePpm },
         errors,
