@@ -1,4 +1,5 @@
 // Long work (pricing, storing and cancelling a large sending) lets other requests of the process through meanwhile.
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
@@ -8,7 +9,7 @@ import { createApiServices } from '../../src/services/api-services.js';
 import type { Db } from '../../src/store/db.js';
 import { auditLedger, credit, getBalance } from '../../src/store/ledger.js';
 import { CANCEL_MESSAGES_PER_BATCH, cancelSending } from '../../src/store/sending-cancel.js';
-import { createSending, getSending } from '../../src/store/sendings.js';
+import { createSending, findByIdempotencyKey, getSending } from '../../src/store/sendings.js';
 import { routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
@@ -169,6 +170,23 @@ describeEachEngine('long work and the event loop', (engine) => {
     expect(await messagesByStatus(engine.db, sendingId)).toEqual({ cancelled: shape.recipients });
     expect(await refundsOf(engine.db, sendingId)).toEqual([shape.recipients * RATE_MINOR]);
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('identifies a large request under an Idempotency-Key by the hash of its fields as one JSON text', async () => {
+    const { account, authenticated } = await holder('100000');
+    // Numbers as JSON numbers and strings, and a duplicate: the hash covers the request as sent.
+    const sent = [...recipients.slice(0, RECIPIENTS / 2), Number(recipients[0]), recipients[1]];
+    const fields = { message: 'Hi', recipients: sent, sender: 'MegaShop' };
+    const created = await services.createSending(authenticated, fields, 'large-1');
+    if (!created.ok) throw new Error('the sending was refused');
+    const stored = await findByIdempotencyKey(engine.db, account.id, 'large-1');
+    const canonical = JSON.stringify(['Hi', sent, 'MegaShop', null, null, null]);
+    expect(stored?.requestSha256).toBe(createHash('sha256').update(canonical).digest('hex'));
+    expect(await services.createSending(authenticated, fields, 'large-1')).toEqual({
+      ok: true,
+      sendingId: created.sendingId,
+    });
+    expect(await cancelSending(engine.db, created.sendingId)).toMatchObject({ ok: true });
   });
 
   it('runs no other request inside a large open transaction: a write made meanwhile survives its rollback', async () => {
