@@ -18,6 +18,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'Dispatch: cost per message of an HTTP provider route over the sandbox',
     load: () => import('./dispatch-overhead.bench.js'),
   },
+  'long-work': {
+    title: 'Long work and the event loop (a million-recipient sending)',
+    load: () => import('./long-work.bench.js'),
+  },
   http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
   load: {
     title: 'Load: hundreds of concurrent connections against the real server',

@@ -35,6 +35,7 @@ import {
 } from '../store/dispatch-queue.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
 import { pruneFinishedRows } from '../store/retention.js';
+import { finishInterruptedCancels } from '../store/sending-cancel.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import { type CallbackPolicy, callbackFetch, type Fetch, postCallback } from './callbacks.js';
 import {
@@ -577,12 +578,15 @@ class DispatchEngine implements Dispatcher {
 
   /**
    * Every maintenanceIntervalMs: kept reports whose id has arrived by now are applied, old ones forgotten; finished
-   * callbacks and sandbox submissions past their keeping time are deleted, a batch at a time.
+   * callbacks and sandbox submissions past their keeping time are deleted, a batch at a time; a cancel whose process
+   * died before all its messages were ended is finished (the first round of a worker does this too).
    */
   async maintain(): Promise<void> {
     const nowUs = this.#clockUs();
     if (nowUs - this.#lastMaintenanceUs < this.#maintenanceUs) return;
     this.#lastMaintenanceUs = nowUs;
+    const ended = await finishInterruptedCancels(this.#db);
+    if (ended > 0) this.#log.info({ ended }, 'messages of an interrupted cancel ended');
     const swept = await sweepKeptReports(this.#db, nowUs, {
       keepUs: PENDING_REPORT_KEEP_MS * US_PER_MS,
       limit: SWEEP_BATCH,

@@ -192,6 +192,26 @@ export function priceSending(
   errors: ValidationErrors = new ValidationErrors(),
   options: PricingOptions = {},
 ): QuoteResult {
+  const steps = priceSendingSteps(fields, context, errors, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Recipients priced between two pauses of `priceSendingSteps`: a few milliseconds of work. */
+export const RECIPIENTS_PER_PRICING_STEP = 8192;
+
+/**
+ * `priceSending` as steps: the generator pauses after every RECIPIENTS_PER_PRICING_STEP recipients and returns the
+ * result when done, so that a caller can let other work run between steps while a million recipients are priced.
+ */
+export function* priceSendingSteps(
+  fields: { readonly message: unknown; readonly recipients: unknown },
+  context: PricingContext,
+  errors: ValidationErrors = new ValidationErrors(),
+  options: PricingOptions = {},
+): Generator<void, QuoteResult, void> {
   const text = checkMessage(fields.message, errors);
   const { onUnpriced } = options;
 
@@ -218,6 +238,7 @@ export function priceSending(
   let recipientErrors = 0;
 
   for (let i = 0; i < list.length; i++) {
+    if (i > 0 && i % RECIPIENTS_PER_PRICING_STEP === 0) yield;
     const digits = recipientDigits(list[i]);
     if (digits === null) {
       if (onUnpriced) {

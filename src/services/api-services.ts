@@ -1,5 +1,6 @@
 // The public API's services over the store and the pricing core: what HTTP (and the dashboard) call.
 import { createHash, randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { currencyOf } from '../domain/money.js';
 import { recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
@@ -32,24 +33,44 @@ function summary(sending: Sending): SendingSummary {
   };
 }
 
-/** What identifies a request under an Idempotency-Key: the fields that shape the sending, normalised. */
-function requestSha256(fields: Readonly<Record<string, unknown>>): string {
-  let canonical: string;
+/** Recipients written into the request hash between two turns of the event loop. */
+const HASHED_RECIPIENTS_PER_TURN = 16_384;
+
+/**
+ * What identifies a request under an Idempotency-Key: the SHA-256 of the fields that shape the sending, normalised,
+ * as the JSON text `[message, recipients, sender, scheduled_at, type, callback_url]`. A list of recipients is
+ * written into the hash a slice at a time with a turn of the event loop between slices (a million numbers are some
+ * 15 MB of text); the bytes hashed are exactly those of that one JSON text, so stored hashes keep matching.
+ */
+async function requestSha256(fields: Readonly<Record<string, unknown>>): Promise<string> {
+  const hash = createHash('sha256');
   try {
-    canonical = JSON.stringify([
-      fields.message ?? null,
-      recipientList(fields.recipients) ?? fields.recipients ?? null,
-      fields.sender ?? null,
-      fields.scheduled_at ?? null,
-      fields.type ?? null,
-      fields.callback_url ?? null,
-    ]);
+    const recipients = recipientList(fields.recipients) ?? fields.recipients ?? null;
+    hash.update(`[${JSON.stringify(fields.message ?? null) ?? 'null'},`);
+    if (Array.isArray(recipients)) {
+      hash.update('[');
+      for (let start = 0; start < recipients.length; start += HASHED_RECIPIENTS_PER_TURN) {
+        if (start > 0) await nextTurn();
+        const end = Math.min(recipients.length, start + HASHED_RECIPIENTS_PER_TURN);
+        let text = start > 0 ? ',' : '';
+        for (let i = start; i < end; i++) {
+          // As JSON.stringify writes an array's element: what has no JSON form is null.
+          text += `${i > start ? ',' : ''}${JSON.stringify(recipients[i]) ?? 'null'}`;
+        }
+        hash.update(text);
+      }
+      hash.update(']');
+    } else {
+      hash.update(JSON.stringify(recipients) ?? 'null');
+    }
+    const rest = [fields.sender ?? null, fields.scheduled_at ?? null, fields.type ?? null, fields.callback_url ?? null];
+    hash.update(`,${JSON.stringify(rest).slice(1)}`);
   } catch {
     // Nested too deep to serialise (RangeError): such fields never pass validation, so no sending is stored under
     // this hash; a random one matches no earlier request and the field rules answer.
-    canonical = randomUUID();
+    return createHash('sha256').update(randomUUID()).digest('hex');
   }
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash.digest('hex');
 }
 
 export function createApiServices(deps: ApiServicesDeps): ApiServices {
@@ -87,7 +108,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     async createSending(account, fields, idempotencyKey) {
-      const hash = idempotencyKey === undefined ? null : requestSha256(fields);
+      const hash = idempotencyKey === undefined ? null : await requestSha256(fields);
       /** The answer the key already has, if a request under it created a sending (within its time to live). */
       const firstAnswer = async (): Promise<Awaited<ReturnType<ApiServices['createSending']>> | undefined> => {
         if (idempotencyKey === undefined) return undefined;

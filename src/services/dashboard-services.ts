@@ -92,7 +92,7 @@ import {
   verifyPassword,
 } from './passwords.js';
 import { rateCardsOf } from './rate-cards.js';
-import { messageRows, validateNewSending } from './sending-validation.js';
+import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
 
 export interface DashboardServicesDeps extends ApiServicesDeps {
   /** The configured upstream providers, for the operator's provider view. */
@@ -571,7 +571,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       let invalidTotal = 0;
       const account = actor.account;
       const rates = await rateCardsOf(db).forAccount(account.id);
-      const priced = priceSending(
+      const priced = await priceSendingYielding(
         { message: fields.message, recipients: fields.recipients },
         { plan, rates, taxRatePpm: account.taxRatePpm },
         errors,

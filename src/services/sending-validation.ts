@@ -1,6 +1,7 @@
 // Checks and prices a new sending's fields with the account's rates: what POST /sendings and the dashboard share.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NumberingPlan } from '../domain/numbering/types.js';
-import { priceSending, type Quote } from '../domain/pricing.js';
+import { priceSendingSteps, type Quote, type QuoteResult } from '../domain/pricing.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import type { AuthenticatedAccount } from '../http/ports.js';
 import type { Db } from '../store/db.js';
@@ -47,6 +48,19 @@ export function* messageRows(quote: Quote): Generator<MessageRow> {
   }
 }
 
+/**
+ * `priceSending`, giving the event loop a turn between its steps: a million recipients take a second or so to price,
+ * and other requests and timers of this process go on meanwhile instead of waiting for all of it.
+ */
+export async function priceSendingYielding(...args: Parameters<typeof priceSendingSteps>): Promise<QuoteResult> {
+  const steps = priceSendingSteps(...args);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await nextTurn();
+  }
+}
+
 /** Prices message and recipients with the account's rates (its own list, else the default). */
 export async function quoteFor(
   deps: SendingValidationDeps,
@@ -55,7 +69,7 @@ export async function quoteFor(
   errors: ValidationErrors,
 ) {
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
-  return priceSending(
+  return priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },
     errors,

@@ -1,9 +1,10 @@
-// Cancelling a Pending sending: its status and the refund of everything it still holds reserved, in one transaction.
+// Cancelling a Pending sending: its status and the refund in one short transaction, then its messages ended in batches.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import { postRefund } from './ledger.js';
-import { intFrom } from './values.js';
+import { assertInt, intFrom } from './values.js';
 
 export type CancelResult =
   | { readonly ok: true; readonly refundedMinor: number }
@@ -13,45 +14,47 @@ export type CancelResult =
 /** The refund of a cancellation is written once per sending under this settlement key. */
 export const CANCEL_SETTLEMENT_KEY = 'cancel';
 
-/** A lease took the sending between the first look at it and its update: the transaction is rolled back. */
-class LeasedMeanwhile extends Error {}
+/**
+ * Messages ended per transaction after a cancel: a few milliseconds of work, so that a million-message sending never
+ * holds the event loop (better-sqlite3 runs a statement synchronously) nor SQLite's one connection for long.
+ */
+export const CANCEL_MESSAGES_PER_BATCH = 5_000;
+
+/** Cancelled sendings whose messages are looked for and ended per call of `finishInterruptedCancels`. */
+const INTERRUPTED_CANCELS_PER_SWEEP = 10;
 
 /**
  * Cancels sending `sendingId` if it is still Pending (scoped to `accountId` when given; the operator passes none).
  * Nothing of a Pending sending has been handed to a provider, so all that remains reserved is refunded, and its
- * messages end `cancelled`. Rows are locked in LOCK_ORDER (db.ts): the queued messages, then the sending, then the
- * account, the order a lease (messages, then sending) and a settlement take them in.
+ * messages end `cancelled`.
+ *
+ * The money moves once: the status and the whole refund commit together in one short transaction, after which no
+ * lease takes the sending's messages (leases take only Pending and Processing sendings) and a second cancel finds it
+ * not Pending. Its queued messages are then ended a batch at a time, each batch its own transaction with a turn of the
+ * event loop between them; they move no money. Should the process die between batches, the worker's maintenance
+ * (`finishInterruptedCancels`, also at its start) ends the rest.
+ *
+ * The transaction locks the sending, then the account (LOCK_ORDER, db.ts) and no message: a lease that holds some of
+ * the messages finds the sending Cancelled when it updates it, and rolls back.
  */
 export async function cancelSending(db: Db, sendingId: number, accountId?: number): Promise<CancelResult> {
-  const find = async (q: Db['kysely']) => {
-    let select = q.selectFrom('sendings').select(['status', 'account_id']).where('id', '=', sendingId);
-    if (accountId !== undefined) select = select.where('account_id', '=', accountId);
-    return select.executeTakeFirst();
-  };
-  try {
-    return await db.transaction(async (trx): Promise<CancelResult> => {
+  const cancelled = await db.transaction(
+    async (trx): Promise<CancelResult | { readonly ok: true; refundedMinor: number; cancelledAtUs: number }> => {
       const nowUs = db.nowUs();
-      const found = await find(trx);
-      if (!found) return { ok: false, reason: 'not_found' };
-      if (found.status !== 'Pending') return { ok: false, reason: 'not_pending', status: found.status };
-      // None of them was handed over (dispatch has not begun on a Pending sending): each ends here, refunded. A lease
-      // running now either holds some of them (this waits, then skips them, and the sending below is Processing) or
-      // skips the ones locked here.
-      await trx
-        .updateTable('messages')
-        .set({ status: 'cancelled', final_at_us: nowUs, updated_at_us: nowUs })
-        .where('sending_id', '=', sendingId)
-        .where('status', '=', 'queued')
-        .execute();
-      const cancelled = await trx
+      let update = trx
         .updateTable('sendings')
         .set({ status: 'Cancelled', updated_at_us: nowUs })
         .where('id', '=', sendingId)
-        .where('status', '=', 'Pending')
-        .returning(['account_id'])
-        .executeTakeFirst();
-      if (!cancelled) throw new LeasedMeanwhile();
-      const owner = intFrom(cancelled.account_id);
+        .where('status', '=', 'Pending');
+      if (accountId !== undefined) update = update.where('account_id', '=', accountId);
+      const row = await update.returning(['account_id']).executeTakeFirst();
+      if (!row) {
+        let find = trx.selectFrom('sendings').select('status').where('id', '=', sendingId);
+        if (accountId !== undefined) find = find.where('account_id', '=', accountId);
+        const found = await find.executeTakeFirst();
+        return found ? { ok: false, reason: 'not_pending', status: found.status } : { ok: false, reason: 'not_found' };
+      }
+      const owner = intFrom(row.account_id);
       const held = await trx
         .selectFrom('ledger_entries')
         .select((eb) => eb.fn.sum<string | number>(sql`-amount_minor`).as('held'))
@@ -70,12 +73,64 @@ export async function cancelSending(db: Db, sendingId: number, accountId?: numbe
         // A Pending sending has never been cancelled before, so its cancel refund cannot exist yet.
         if (!posted.ok) throw new Error(`sending ${sendingId} refunded twice on cancel: ${posted.reason}`);
       }
-      return { ok: true, refundedMinor };
+      return { ok: true, refundedMinor, cancelledAtUs: nowUs };
+    },
+  );
+  if (!cancelled.ok) return cancelled;
+  if ('cancelledAtUs' in cancelled) await endCancelledMessages(db, sendingId, cancelled.cancelledAtUs);
+  return { ok: true, refundedMinor: cancelled.refundedMinor };
+}
+
+/**
+ * Ends the queued messages of Cancelled sending `sendingId` as `cancelled` (final, at `cancelledAtUs`, the moment
+ * of the cancel), CANCEL_MESSAGES_PER_BATCH per transaction, yielding to the event loop between batches. Safe to run
+ * twice at once (a cancel and the maintenance sweep): a row is only ever taken from `queued`. Returns how many ended.
+ */
+export async function endCancelledMessages(db: Db, sendingId: number, cancelledAtUs: number): Promise<number> {
+  assertInt(sendingId, 'sendingId', 1);
+  assertInt(cancelledAtUs, 'cancelledAtUs', 0);
+  let ended = 0;
+  for (;;) {
+    const changed = await db.transaction(async (trx) => {
+      // Only a Cancelled sending's messages: nothing else may end a queued message without handing it over.
+      const result = await sql`
+        update messages set status = 'cancelled', final_at_us = ${cancelledAtUs}, updated_at_us = ${cancelledAtUs}
+        where status = 'queued' and id in (
+          select m.id from messages m join sendings s on s.id = m.sending_id
+          where m.sending_id = ${sendingId} and m.status = 'queued' and s.status = 'Cancelled'
+          limit ${CANCEL_MESSAGES_PER_BATCH})`.execute(trx);
+      return Number(result.numAffectedRows ?? 0);
     });
-  } catch (error) {
-    if (!(error instanceof LeasedMeanwhile)) throw error;
-    const found = await find(db.kysely);
-    if (!found) return { ok: false, reason: 'not_found' };
-    return { ok: false, reason: 'not_pending', status: found.status };
+    ended += changed;
+    if (changed < CANCEL_MESSAGES_PER_BATCH) return ended;
+    await nextTurn();
   }
+}
+
+/**
+ * Finishes cancels the process did not live to finish: Cancelled sendings that still have queued messages (their
+ * refund committed with the status) get those messages ended. Returns how many messages it ended.
+ */
+export async function finishInterruptedCancels(db: Db): Promise<number> {
+  const unfinished = await db.kysely
+    .selectFrom('sendings as s')
+    .select(['s.id', 's.updated_at_us'])
+    .where('s.status', '=', 'Cancelled')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('messages as m')
+          .select('m.id')
+          .whereRef('m.sending_id', '=', 's.id')
+          .where('m.status', '=', 'queued'),
+      ),
+    )
+    .orderBy('s.id')
+    .limit(INTERRUPTED_CANCELS_PER_SWEEP)
+    .execute();
+  let ended = 0;
+  for (const row of unfinished) {
+    ended += await endCancelledMessages(db, intFrom(row.id), intFrom(row.updated_at_us));
+  }
+  return ended;
 }

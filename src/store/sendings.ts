@@ -1,4 +1,5 @@
 // Sendings: stored with all their messages and the reservation of their cost in one transaction, read back per account.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Selectable, Transaction } from 'kysely';
 import type { Encoding } from '../domain/gsm.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
@@ -138,6 +139,12 @@ export function checkNewSending(
 /**
  * Inserts a sending's message rows in chunks inside the caller's transaction and checks that they add up to the
  * declared counts and subtotal: a mismatch is a bug, and throwing rolls the transaction back.
+ *
+ * The event loop gets a turn after every chunk (a few milliseconds of work), so a million recipients do not freeze
+ * the process for seconds: better-sqlite3 runs each statement synchronously, and its promise resolves at once. The
+ * transaction stays open meanwhile. On SQLite it holds the process's one connection: Kysely's SQLite driver lends that
+ * connection to one transaction or query at a time (a mutex in `acquireConnection`), so other requests' statements
+ * wait for the commit and never run inside this transaction. On PostgreSQL they run on other pooled connections.
  */
 export async function insertSendingMessages(
   trx: Transaction<Schema>,
@@ -162,6 +169,7 @@ export async function insertSendingMessages(
     }
     rows += chunk.recipient.length;
     await insertMessageChunk(trx, dialect, sendingId, nowUs, chunk);
+    await nextTurn();
   }
   if (rows !== input.recipients || parts !== input.smsCount || costMinor !== input.subtotalMinor) {
     throw new Error(
