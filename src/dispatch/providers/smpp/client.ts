@@ -6,6 +6,7 @@ import { CommandStatus, type DeliverSmPdu, FIELD_CHARS_MAX, type ShortMessageFie
 import { describeReceipt, isReceipt, messageIdKey, messageIdKeys, parseReceipt, type Receipt } from './receipt.js';
 import {
   type BindOutcome,
+  isRetryableStatus,
   type SessionOptions,
   type SessionState,
   SmppSession,
@@ -20,6 +21,14 @@ export const CLIENT_DEFAULTS = {
   unmatchedReceiptHoldMs: 10_000,
   /** Receipts waiting for their submit_sm_resp, at most. */
   heldReceiptsMax: 10_000,
+  /**
+   * A later part refused with a transient status (or not sent) is sent again this many times, the first after
+   * `partRetryBaseMs`, doubling up to `partRetryCapMs`: its earlier parts are at the SMSC, so giving up would leave
+   * the recipient half a text.
+   */
+  partRetriesMax: 6,
+  partRetryBaseMs: 250,
+  partRetryCapMs: 5_000,
 } as const;
 
 /** Binds of one client, at most: each is a TCP connection the SMSC has to allow. */
@@ -96,6 +105,9 @@ export interface ClientOptions
   readonly heldReceiptsMax?: number;
   /** validity_period of every part (`YYMMDDhhmmsstnnp` absolute or relative), empty for the SMSC's default. */
   readonly validityPeriod?: string;
+  readonly partRetriesMax?: number;
+  readonly partRetryBaseMs?: number;
+  readonly partRetryCapMs?: number;
 }
 
 /** A message whose parts are matched to receipts. */
@@ -152,6 +164,9 @@ export class SmppClient {
   readonly #holdMs: number;
   readonly #heldMax: number;
   readonly #validityPeriod: string;
+  readonly #partRetriesMax: number;
+  readonly #partRetryBaseMs: number;
+  readonly #partRetryCapMs: number;
   #roundRobin = 0;
   #reference = Math.floor(Math.random() * 256);
   #serial = 0;
@@ -180,6 +195,9 @@ export class SmppClient {
     this.#holdMs = options.unmatchedReceiptHoldMs ?? CLIENT_DEFAULTS.unmatchedReceiptHoldMs;
     this.#heldMax = options.heldReceiptsMax ?? CLIENT_DEFAULTS.heldReceiptsMax;
     this.#validityPeriod = options.validityPeriod ?? '';
+    this.#partRetriesMax = options.partRetriesMax ?? CLIENT_DEFAULTS.partRetriesMax;
+    this.#partRetryBaseMs = options.partRetryBaseMs ?? CLIENT_DEFAULTS.partRetryBaseMs;
+    this.#partRetryCapMs = options.partRetryCapMs ?? CLIENT_DEFAULTS.partRetryCapMs;
     const { onStateChange, binds: _binds, ...sessionOptions } = options;
     this.#sessions = Array.from(
       { length: binds },
@@ -306,7 +324,22 @@ export class SmppClient {
     if (total === 1) return { kind: 'accepted', messageId: first.messageId, partIds: [first.messageId] };
 
     // The message is under way: the rest goes without the abort signal, so it is never left half sent on purpose.
-    const rest = await Promise.all(Array.from({ length: total - 1 }, (_, i) => send(i + 1)));
+    // A part refused for a passing reason (ESME_RSYSERR, ESME_RX_T_APPN, ESME_RINVBNDSTS, throttling: spec §5.1.3),
+    // or not sent, goes again as the same octets, so with the same UDH reference and number: the handset joins it
+    // to the parts it already has.
+    const sendPart = async (index: number): Promise<SubmitOutcome> => {
+      let outcome = await send(index);
+      for (let retry = 0; retry < this.#partRetriesMax; retry++) {
+        const transient =
+          outcome.kind === 'unsent' || (outcome.kind === 'refused' && isRetryableStatus(outcome.status));
+        if (!transient || this.#closing) break;
+        const delayMs = Math.min(this.#partRetryCapMs, this.#partRetryBaseMs * 2 ** retry);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        outcome = await send(index);
+      }
+      return outcome;
+    };
+    const rest = await Promise.all(Array.from({ length: total - 1 }, (_, i) => sendPart(i + 1)));
     const partIds = [first.messageId];
     let unknown: string | null = null;
     let refusal: { status: number; error: string } | null = null;
