@@ -215,6 +215,27 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     expect(smsc.log.filter((e) => e.pdu.command === 'submit_sm')).toHaveLength(3);
   });
 
+  it('sends a long text with SAR TLVs or in message_payload when the route asks, as the package reads them', async () => {
+    const smsc = await peer();
+    const { encoding, parts } = splitParts(LONG);
+    const sar = client(smsc, { longMessages: 'sar' }).client;
+    expect((await sar.submit({ source: 'Acme', destination: recipient(1), encoding, parts })).kind).toBe('accepted');
+    const sarSubmits = smsc.log.filter((e) => e.pdu.command === 'submit_sm').map((e) => e.pdu);
+    expect(sarSubmits.map((p) => [p.sar_total_segments, p.sar_segment_seqnum])).toEqual([
+      [3, 1],
+      [3, 2],
+      [3, 3],
+    ]);
+    expect(new Set(sarSubmits.map((p) => p.sar_msg_ref_num)).size).toBe(1);
+    expect(sarSubmits.map((p) => p.short_message.message).join('')).toBe(LONG);
+    const payload = client(smsc, { longMessages: 'payload' }).client;
+    expect((await payload.submit({ source: 'Acme', destination: recipient(2), encoding, parts })).kind).toBe(
+      'accepted',
+    );
+    const last = smsc.log.filter((e) => e.pdu.command === 'submit_sm').at(-1)?.pdu as PackagePdu;
+    expect(String(last.message_payload?.message ?? last.message_payload)).toBe(LONG);
+  });
+
   it('keeps binding after a credentials refusal, with backoff, and sends once the SMSC lets it in', async () => {
     let refusals = 0;
     const smsc = await peer({

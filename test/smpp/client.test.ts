@@ -284,3 +284,23 @@ describe('SMPP client against scripted upstream behaviours of the simulator', ()
     expect(sent.kind).toBe('accepted');
   });
 });
+
+describe('SMPP client long-message modes', () => {
+  it.each(['sar', 'payload'] as const)('sends a 3-part text as the route asks (long=%s)', async (mode) => {
+    const { sim, client, reports } = await setUp({ record: true }, { binds: 1, longMessages: mode });
+    const { encoding, parts } = splitParts(UCS2_3_PARTS);
+    const outcome = await client.submit({ source: 'Acme', destination: recipient(1), encoding, parts });
+    expect(outcome.kind).toBe('accepted');
+    expect(sim.received.every((r) => (r.esmClass & EsmClass.udhi) === 0)).toBe(true);
+    if (mode === 'sar') {
+      expect(sim.received.map((r) => r.concat?.sequence)).toEqual([1, 2, 3]);
+      expect(new Set(sim.received.map((r) => r.concat?.reference)).size).toBe(1);
+      expect(sim.received.map((r) => r.text).join('')).toBe(UCS2_3_PARTS);
+    } else {
+      expect(sim.received).toHaveLength(1);
+      expect(sim.received[0]).toMatchObject({ text: UCS2_3_PARTS, shortMessageOctets: 0, concat: null });
+    }
+    await waitFor(() => reports.length === 1, 5_000, 'the report');
+    expect(reports[0]?.status).toBe('delivered');
+  });
+});

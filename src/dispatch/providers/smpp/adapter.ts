@@ -45,14 +45,15 @@ export interface SmppConfig {
   readonly url: SmppUrl;
   readonly client: Pick<
     ClientOptions,
-    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType' | 'onLost'
+    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType' | 'onLost' | 'longMessages'
   >;
   readonly onLost: SmppLostPolicy;
 }
 
 /**
  * SMPP_URL: `smpp://system_id:password@host:port` (`smpps://` for TLS), optionally with
- * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X&on_lost=resend`.
+ * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X&on_lost=resend&long=udh`
+ * (`long`: how texts of several parts go, see LongMessageMode; `on_lost`: see SmppLostPolicy).
  */
 export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } | { ok: false; error: string } {
   const parsed = parseSmppUrl(text);
@@ -75,6 +76,10 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
   if (onLost !== 'resend' && onLost !== 'fail') {
     return { ok: false, error: `SMPP_URL on_lost must be resend or fail, got "${onLost}"` };
   }
+  const long = params.get('long') ?? 'udh';
+  if (long !== 'udh' && long !== 'sar' && long !== 'payload') {
+    return { ok: false, error: `SMPP_URL long must be udh, sar or payload, got "${long}"` };
+  }
   const systemType = params.get('system_type') ?? undefined;
   if (systemType !== undefined && systemType.length > FIELD_CHARS_MAX.system_type) {
     return { ok: false, error: `SMPP_URL system_type is at most ${FIELD_CHARS_MAX.system_type} characters` };
@@ -90,6 +95,7 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
         ...(numbers.enquire_link_ms !== undefined && { enquireLinkIntervalMs: numbers.enquire_link_ms }),
         ...(systemType !== undefined && { systemType }),
         onLost: onLost === 'resend' ? 'resend' : 'unknown',
+        longMessages: long,
       },
       onLost,
     },
