@@ -63,4 +63,43 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     for (const seqs of byReference.values()) expect(seqs.sort()).toEqual([1, 2, 3]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
+
+  it('ends every message of a window a TCP cut left unanswered final within seconds, on the resend policy', async () => {
+    const db = engine.db;
+    const cutSim = await startSmscSimulator({ receiptDelayMs: 0, responseDelayMs: 20 });
+    const cutRegistry = createRegistry({
+      clockUs: () => engine.db.nowUs(),
+      providers: { smppUrl: `${cutSim.url}?window=10` },
+      reportSink: async (provider, report) => {
+        await applyReports(engine.db, engine.db.nowUs(), [{ provider, ...report }]);
+      },
+    });
+    try {
+      // The 10th submit_sm cuts the connection with all ten read and none answered.
+      cutSim.script({ drop: { afterSubmits: 10, answer: 'before' } });
+      const recipients = Array.from({ length: 10 }, (_, i) => numberEndingWith('7100', i));
+      const { accountId, sending } = await storedSending(db, recipients, { text: 'Your code is 4821' });
+      const dispatcher = createDispatcher({ db, router: createRouter(cutRegistry) });
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          return (await statusOf(db, accountId, sending.id)) === 'Completed';
+        },
+        20_000,
+        'every message final after the cut',
+      );
+      const finalAtMs = Date.now();
+      const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+      expect(messages.map((m) => m.status)).toEqual(Array(10).fill('delivered'));
+      expect(cutSim.stats.lastDropAtMs).not.toBeNull();
+      expect((await auditLedger(db)).mismatches).toEqual([]);
+      // The figure for BENCHMARKS.md (not asserted: wall-clock on a shared machine).
+      console.info(
+        `smpp: TCP cut -> 10 in-flight messages final in ${finalAtMs - (cutSim.stats.lastDropAtMs ?? 0)} ms`,
+      );
+    } finally {
+      await cutRegistry.close();
+      await cutSim.close();
+    }
+  });
 });

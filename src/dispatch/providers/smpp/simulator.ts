@@ -116,6 +116,8 @@ export interface SmscStats {
   nacked: number;
   /** unbind_resp read after an unbind of the SMSC's, and how many submit_sm_resp had gone out before it. */
   unbindResps: number;
+  /** When a scripted drop last cut a connection (ms since the epoch), or null. */
+  lastDropAtMs: number | null;
   /** Highest number of unanswered submit_sm on one connection. */
   maxOutstanding: number;
   /**
@@ -218,6 +220,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     dataSmResp: 0,
     nacked: 0,
     unbindResps: 0,
+    lastDropAtMs: null,
     enquireLinks: 0,
     unbinds: 0,
     malformed: 0,
@@ -563,6 +566,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   /** Cuts a connection; `flushFirst`: after writing what is already answered. */
   function dropConnection(connection: Connection, flushFirst: boolean): void {
+    stats.lastDropAtMs = Date.now();
     connection.dropping = true;
     connection.bound = false;
     if (!flushFirst) {
