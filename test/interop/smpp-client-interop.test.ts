@@ -294,10 +294,14 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
 describe('SMPP adapter against the npm smpp package as SMSC', () => {
   it('with on_lost=fail, ends messages whose answers a TCP cut lost as failed (not charged) instead of unknown', async () => {
     let submits = 0;
+    let cutAtMs = 0;
     const smsc = await peer({
       onSubmit: (_pdu, session) => {
         submits++;
-        if (submits === 10) session.destroy();
+        if (submits === 10) {
+          cutAtMs = Date.now();
+          session.destroy();
+        }
       },
     });
     const provider = createSmppProvider({
@@ -318,5 +322,6 @@ describe('SMPP adapter against the npm smpp package as SMSC', () => {
     const results = await provider.submit(batch, new AbortController().signal);
     expect(results).toHaveLength(10);
     expect(results.every((r) => 'failed' in r && r.retryable === false)).toBe(true);
+    console.info(`smpp: TCP cut -> 10 in-flight failed (on_lost=fail) in ${Date.now() - cutAtMs} ms`);
   });
 });
