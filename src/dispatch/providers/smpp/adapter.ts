@@ -281,6 +281,12 @@ export function smppProviderFromEnv(
   smppUrl: string,
   clockUs: ClockUs,
   onReport?: (report: DeliveryReport) => void | Promise<void>,
+  onBindRefusal?: (error: string | null) => void,
 ): SmppProvider {
-  return createSmppProvider({ url: smppUrl, clockUs, ...(onReport && { onReport }) });
+  return createSmppProvider({
+    url: smppUrl,
+    clockUs,
+    ...(onReport && { onReport }),
+    ...(onBindRefusal && { client: { onBindRefusal } }),
+  });
 }
