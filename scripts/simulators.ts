@@ -1,4 +1,5 @@
 // `npm run simulators`: starts every upstream simulator on 127.0.0.1 and prints the variables that point SMSgic at them.
+import { parseArgs } from 'node:util';
 import { startInfobipSimulator } from '../src/dispatch/providers/infobip/simulator.js';
 import { startMessenteSimulator } from '../src/dispatch/providers/messente/simulator.js';
 import { startSmscSimulator } from '../src/dispatch/providers/smpp/simulator.js';
@@ -7,11 +8,34 @@ import { startTwilioSimulator } from '../src/dispatch/providers/twilio/simulator
 
 const REPORT_DELAY_MS = 1000;
 
-const smsc = await startSmscSimulator({ port: 2775, receiptDelayMs: REPORT_DELAY_MS });
-const infobip = await startInfobipSimulator({ port: 8101, reportDelayMs: REPORT_DELAY_MS });
-const twilio = await startTwilioSimulator({ port: 8102, callbackDelayMs: REPORT_DELAY_MS });
-const messente = await startMessenteSimulator({ port: 8103, dlrDelayMs: REPORT_DELAY_MS, record: false });
-const trumpia = await startTrumpiaSimulator({ port: 8104, reportDelayMs: 2 * REPORT_DELAY_MS, record: false });
+/**
+ * Each simulator's port: `--smpp-port 2776` (and --infobip-port, …), or SIMULATOR_SMPP_PORT=2776 (and
+ * SIMULATOR_INFOBIP_PORT, …), else the default below; 0 lets the system choose (the printed variables say which).
+ */
+const DEFAULT_PORTS = { smpp: 2775, infobip: 8101, twilio: 8102, messente: 8103, trumpia: 8104 } as const;
+type Simulator = keyof typeof DEFAULT_PORTS;
+const { values: args } = parseArgs({
+  options: Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [`${name}-port`, { type: 'string' as const }])),
+});
+function portOf(name: Simulator): number {
+  const text = (args[`${name}-port`] as string | undefined) ?? process.env[`SIMULATOR_${name.toUpperCase()}_PORT`];
+  if (text === undefined) return DEFAULT_PORTS[name];
+  const port = Number(text);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new RangeError(`the ${name} simulator's port must be 0..65535, got "${text}"`);
+  }
+  return port;
+}
+
+const smsc = await startSmscSimulator({ port: portOf('smpp'), receiptDelayMs: REPORT_DELAY_MS });
+const infobip = await startInfobipSimulator({ port: portOf('infobip'), reportDelayMs: REPORT_DELAY_MS });
+const twilio = await startTwilioSimulator({ port: portOf('twilio'), callbackDelayMs: REPORT_DELAY_MS });
+const messente = await startMessenteSimulator({ port: portOf('messente'), dlrDelayMs: REPORT_DELAY_MS, record: false });
+const trumpia = await startTrumpiaSimulator({
+  port: portOf('trumpia'),
+  reportDelayMs: 2 * REPORT_DELAY_MS,
+  record: false,
+});
 
 const lines = [
   `SMPP_URL=${smsc.url}`,

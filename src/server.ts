@@ -31,7 +31,11 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
   return types;
 }
 
-function registryFor(config: Config, db: Db): ProviderRegistry {
+function registryFor(
+  config: Config,
+  db: Db,
+  log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
+): ProviderRegistry {
   return createRegistry({
     clockUs: () => db.nowUs(),
     providers: config.providers,
@@ -41,6 +45,11 @@ function registryFor(config: Config, db: Db): ProviderRegistry {
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
     reportSink: async (provider, report) => {
       await applyReports(db, db.nowUs(), [{ provider, ...report }]);
+    },
+    // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
+    onSmppBindRefusal: (error) => {
+      if (error === null) log.info({ provider: 'smpp' }, 'smpp bind accepted again');
+      else log.warn({ provider: 'smpp', err: error }, 'smpp bind refused; retrying with backoff');
     },
   });
 }
@@ -140,7 +149,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
   }
   if (roles.worker) {
-    registry = registryFor(config, db);
+    registry = registryFor(config, db, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },

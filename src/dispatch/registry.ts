@@ -41,6 +41,8 @@ export interface RegistryOptions {
   readonly reportSink?: ReportSink;
   /** PUBLIC_URL: where HTTP providers are told to send delivery reports. */
   readonly publicUrl?: string;
+  /** An SMPP bind refused (once per change of refusal), or accepted again (null): for the operators' log. */
+  readonly onSmppBindRefusal?: (error: string | null) => void;
 }
 
 export type ReportSink = (provider: string, report: DeliveryReport) => Promise<void>;
@@ -54,6 +56,7 @@ type Factory = (
   clockUs: ClockUs,
   sink: ReportSink | undefined,
   publicUrl: string | undefined,
+  options: RegistryOptions,
 ) => ProviderAdapter;
 
 const FACTORIES: Partial<Record<RealProvider, Factory>> = {
@@ -61,8 +64,13 @@ const FACTORIES: Partial<Record<RealProvider, Factory>> = {
   twilio: (config, clockUs, _sink, publicUrl) => twilioProviderFromConfig(config, clockUs, publicUrl),
   messente: (config, clockUs, _sink, publicUrl) => messenteProviderFromConfig(config, clockUs, publicUrl),
   trumpia: (config, clockUs) => trumpiaProviderFromConfig(config, clockUs),
-  smpp: (config, clockUs, sink) =>
-    smppProviderFromEnv(config.smppUrl as string, clockUs, sink && ((report) => sink('smpp', report))),
+  smpp: (config, clockUs, sink, _publicUrl, options) =>
+    smppProviderFromEnv(
+      config.smppUrl as string,
+      clockUs,
+      sink && ((report) => sink('smpp', report)),
+      options.onSmppBindRefusal,
+    ),
 };
 
 function configured(config: ProviderConfig): RealProvider[] {
@@ -83,7 +91,7 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
   const config = options.providers ?? {};
   for (const name of configured(config)) {
     const factory = FACTORIES[name];
-    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink, options.publicUrl));
+    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink, options.publicUrl, options));
     else unavailable.push(name);
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.name, adapter);

@@ -10,6 +10,7 @@ import {
 } from '../../src/dispatch/providers/smpp/adapter.js';
 import { CommandStatus } from '../../src/dispatch/providers/smpp/pdu.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
+import { createRegistry } from '../../src/dispatch/registry.js';
 import { splitParts } from '../../src/domain/gsm.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { waitFor } from './fixtures.js';
@@ -130,5 +131,34 @@ describe('SMPP provider adapter', () => {
     const [result] = await provider.submit([message(9, '37250000001', 'x')], never);
     expect(result).toMatchObject({ failed: true, retryable: true, error: expect.stringContaining('ESME_RINVPASWD') });
     expect(await provider.recheck?.(['9'], never)).toEqual([{ absent: true }]);
+  });
+});
+
+describe('SMPP route options and notices', () => {
+  it('tells the configured registry a bind refusal once per change, and the bind accepted again', async () => {
+    const sim = await startSmscSimulator();
+    cleanups.push(() => sim.close());
+    sim.script({ refuseBinds: { binds: 4 } });
+    const notices: (string | null)[] = [];
+    const registry = createRegistry({
+      clockUs: systemClockUs,
+      providers: { smppUrl: sim.url },
+      onSmppBindRefusal: (error) => notices.push(error),
+    });
+    cleanups.push(() => registry.close());
+    const provider = registry.get(SMPP_PROVIDER) as SmppProvider;
+    await provider.open();
+    await waitFor(() => provider.stats().binds[0]?.state === 'bound', 10_000, 'bound after four refusals');
+    expect(sim.stats.bindsRefused).toBe(4);
+    expect(notices).toEqual([expect.stringContaining('ESME_RINVPASWD'), null]);
+  });
+
+  it('refuses an unknown on_lost or long setting in SMPP_URL', () => {
+    expect(parseSmppConfig('smpp://a:b@h:1?on_lost=maybe')).toMatchObject({ ok: false });
+    expect(parseSmppConfig('smpp://a:b@h:1?long=mms')).toMatchObject({ ok: false });
+    expect(parseSmppConfig('smpp://a:b@h:1?on_lost=fail&long=sar')).toMatchObject({
+      ok: true,
+      config: { onLost: 'fail', client: { onLost: 'unknown', longMessages: 'sar' } },
+    });
   });
 });

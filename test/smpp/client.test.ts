@@ -232,3 +232,75 @@ describe('SMPP client', () => {
     expect(after.stats().unmatchedReceipts).toBe(1);
   });
 });
+
+describe('SMPP client against scripted upstream behaviours of the simulator', () => {
+  it('reads submit_sm_resp with TLVs, takes data_sm receipts, and never counts a status-0 generic_nack as accepted', async () => {
+    const { sim, client, reports } = await setUp({}, { binds: 1, windowSize: 10 });
+    sim.script({ respTlvs: true, receiptCommand: 'data_sm' });
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        client.submit({ source: 'Acme', destination: recipient(i), encoding: 'GSM-7', parts: [`hi ${i}`] }),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(Array(10).fill('accepted'));
+    await waitFor(() => reports.length === 10 && sim.stats.dataSmResp === 10, 5_000, 'data_sm receipts');
+    sim.script({ nack: { submits: 1 } });
+    const nacked = await client.submit({ source: 'Acme', destination: recipient(99), encoding: 'GSM-7', parts: ['x'] });
+    expect(nacked).toMatchObject({ kind: 'refused', status: CommandStatus.ESME_RUNKNOWNERR });
+  });
+
+  it('retries a part the SMSC refused with ESME_RSYSERR, and takes answers after the SMSC unbinds', async () => {
+    const { sim, client } = await setUp({ record: true }, { binds: 1, windowSize: 10, partRetryBaseMs: 10 });
+    sim.script({ failPart: { sequence: 2, times: 1 } });
+    const { encoding, parts } = splitParts(UCS2_3_PARTS);
+    const outcome = await client.submit({ source: 'Acme', destination: recipient(1), encoding, parts });
+    expect(outcome).toMatchObject({ kind: 'accepted' });
+    expect(sim.received.filter((r) => r.concat?.sequence === 2).map((r) => r.status)).toEqual([
+      CommandStatus.ESME_RSYSERR,
+      CommandStatus.ESME_ROK,
+    ]);
+    sim.script({ unbind: { afterSubmits: 9, answerAfterMs: 50 } });
+    const nine = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        client.submit({ source: 'Acme', destination: recipient(i), encoding: 'GSM-7', parts: [`u ${i}`] }),
+      ),
+    );
+    expect(nine.map((o) => o.kind)).toEqual(Array(9).fill('accepted'));
+    await waitFor(() => sim.stats.unbindResps === 1, 5_000, 'unbind_resp');
+  });
+
+  it('keeps binding through refused credentials and sends once let in', async () => {
+    const sim = await startSmscSimulator();
+    cleanups.push(() => sim.close());
+    sim.script({ refuseBinds: { binds: 3 } });
+    const url = parseSmppUrl(sim.url);
+    if (!url.ok) throw new Error(url.error);
+    const client = new SmppClient({ url: url.url, reconnectBaseMs: 20, reconnectCapMs: 100 });
+    cleanups.push(() => client.close());
+    expect((await client.open())[0]).toMatchObject({ ok: false, status: CommandStatus.ESME_RINVPASWD });
+    await waitFor(() => client.stats().binds[0]?.state === 'bound', 5_000, 'bound');
+    expect(sim.stats.bindsRefused).toBe(3);
+    const sent = await client.submit({ source: 'Acme', destination: recipient(1), encoding: 'GSM-7', parts: ['ok'] });
+    expect(sent.kind).toBe('accepted');
+  });
+});
+
+describe('SMPP client long-message modes', () => {
+  it.each(['sar', 'payload'] as const)('sends a 3-part text as the route asks (long=%s)', async (mode) => {
+    const { sim, client, reports } = await setUp({ record: true }, { binds: 1, longMessages: mode });
+    const { encoding, parts } = splitParts(UCS2_3_PARTS);
+    const outcome = await client.submit({ source: 'Acme', destination: recipient(1), encoding, parts });
+    expect(outcome.kind).toBe('accepted');
+    expect(sim.received.every((r) => (r.esmClass & EsmClass.udhi) === 0)).toBe(true);
+    if (mode === 'sar') {
+      expect(sim.received.map((r) => r.concat?.sequence)).toEqual([1, 2, 3]);
+      expect(new Set(sim.received.map((r) => r.concat?.reference)).size).toBe(1);
+      expect(sim.received.map((r) => r.text).join('')).toBe(UCS2_3_PARTS);
+    } else {
+      expect(sim.received).toHaveLength(1);
+      expect(sim.received[0]).toMatchObject({ text: UCS2_3_PARTS, shortMessageOctets: 0, concat: null });
+    }
+    await waitFor(() => reports.length === 1, 5_000, 'the report');
+    expect(reports[0]?.status).toBe('delivered');
+  });
+});

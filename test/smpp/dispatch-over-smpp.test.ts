@@ -1,5 +1,8 @@
 // The platform route over SMPP: with SMPP_URL set, a default sending goes out through the SMSC and completes.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DeliveryReport } from '../../src/dispatch/provider.js';
+import { createSmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
+import { CommandStatus } from '../../src/dispatch/providers/smpp/pdu.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
 import { createRegistry, type ProviderRegistry } from '../../src/dispatch/registry.js';
 import { createRouter } from '../../src/dispatch/router.js';
@@ -62,5 +65,130 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     expect(byReference.size).toBe(1000);
     for (const seqs of byReference.values()) expect(seqs.sort()).toEqual([1, 2, 3]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
+  });
+
+  it('ends every message of a window a TCP cut left unanswered final within seconds, on the resend policy', async () => {
+    const db = engine.db;
+    const cutSim = await startSmscSimulator({ receiptDelayMs: 0, responseDelayMs: 20 });
+    const cutRegistry = createRegistry({
+      clockUs: () => engine.db.nowUs(),
+      providers: { smppUrl: `${cutSim.url}?window=10` },
+      reportSink: async (provider, report) => {
+        await applyReports(engine.db, engine.db.nowUs(), [{ provider, ...report }]);
+      },
+    });
+    try {
+      // The 10th submit_sm cuts the connection with all ten read and none answered.
+      cutSim.script({ drop: { afterSubmits: 10, answer: 'before' } });
+      const recipients = Array.from({ length: 10 }, (_, i) => numberEndingWith('7100', i));
+      const { accountId, sending } = await storedSending(db, recipients, { text: 'Your code is 4821' });
+      const dispatcher = createDispatcher({ db, router: createRouter(cutRegistry) });
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          return (await statusOf(db, accountId, sending.id)) === 'Completed';
+        },
+        20_000,
+        'every message final after the cut',
+      );
+      const finalAtMs = Date.now();
+      const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+      expect(messages.map((m) => m.status)).toEqual(Array(10).fill('delivered'));
+      expect(cutSim.stats.lastDropAtMs).not.toBeNull();
+      expect((await auditLedger(db)).mismatches).toEqual([]);
+      // The figure for BENCHMARKS.md (not asserted: wall-clock on a shared machine).
+      console.info(
+        `smpp: TCP cut -> 10 in-flight messages final in ${finalAtMs - (cutSim.stats.lastDropAtMs ?? 0)} ms`,
+      );
+    } finally {
+      await cutRegistry.close();
+      await cutSim.close();
+    }
+  });
+
+  it('fails default traffic over while the SMSC refuses the credentials, and takes it back once the bind is let in', async () => {
+    const db = engine.db;
+    const clockUs = () => db.nowUs();
+    const refusing = await startSmscSimulator({ receiptDelayMs: 0 });
+    const other = await startSmscSimulator({ receiptDelayMs: 0 });
+    refusing.script({ refuseBinds: { binds: 1_000_000, status: CommandStatus.ESME_RINVPASWD } });
+    const sink = async (report: DeliveryReport) => {
+      await applyReports(db, db.nowUs(), [{ provider: 'smpp-b', ...report }]);
+    };
+    const sinkA = async (report: DeliveryReport) => {
+      await applyReports(db, db.nowUs(), [{ provider: 'smpp', ...report }]);
+    };
+    const refusals: (string | null)[] = [];
+    const a = createSmppProvider({
+      url: refusing.url,
+      clockUs,
+      name: 'smpp',
+      onReport: sinkA,
+      client: { reconnectBaseMs: 20, reconnectCapMs: 200, onBindRefusal: (e) => refusals.push(e) },
+    });
+    const b = createSmppProvider({ url: other.url, clockUs, name: 'smpp-b', onReport: sink });
+    const failoverRegistry = createRegistry({ clockUs, adapters: [a, b] });
+    const router = createRouter(
+      failoverRegistry,
+      { routes: [], defaultProviders: ['smpp', 'smpp-b'] },
+      { clockUs, circuit: { failuresToOpen: 2, coolDownBaseMs: 100, coolDownCapMs: 400 } },
+    );
+    try {
+      const recipients = Array.from({ length: 40 }, (_, i) => numberEndingWith('7200', i));
+      const { accountId, sending } = await storedSending(db, recipients, { text: 'Your code is 4821' });
+      const dispatcher = createDispatcher({ db, router, batchSize: 5, concurrency: 1 });
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          return (await statusOf(db, accountId, sending.id)) === 'Completed';
+        },
+        20_000,
+        'the sending to complete over the other SMSC',
+      );
+      const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 100 });
+      expect(new Set(messages.map((m) => m.status))).toEqual(new Set(['delivered']));
+      expect(new Set(messages.map((m) => m.provider))).toEqual(new Set(['smpp-b']));
+      expect(refusing.stats.submitSm).toBe(0);
+      expect(router.circuits.state('smpp')).not.toBe('closed');
+      // Still trying to bind, and the refusal told once however many times it repeats.
+      expect(refusing.stats.bindsRefused).toBeGreaterThan(1);
+      expect(refusals).toHaveLength(1);
+
+      // The SMSC lets the bind in again: the route comes back without a restart, and default traffic returns to it.
+      refusing.script({ refuseBinds: { binds: 0 } });
+      await eventually(async () => a.stats().binds[0]?.state === 'bound', 10_000, 'the bind accepted again');
+      const later = await storedSending(db, [numberEndingWith('7300', 0)], { text: 'Your code is 4822' });
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          return (await statusOf(db, later.accountId, later.sending.id)) === 'Completed';
+        },
+        20_000,
+        'a later sending to complete',
+      );
+      await eventually(
+        async () => {
+          const one = await storedSending(db, [numberEndingWith('7301', 0)], { text: 'Your code is 4823' });
+          await eventually(
+            async () => {
+              await dispatcher.runOnce();
+              return (await statusOf(db, one.accountId, one.sending.id)) === 'Completed';
+            },
+            20_000,
+            'a probe sending to complete',
+          );
+          return refusing.stats.accepted > 0;
+        },
+        20_000,
+        'traffic back on the recovered route',
+      );
+      expect(router.circuits.state('smpp')).toBe('closed');
+      expect(refusals.at(-1)).toBeNull();
+      expect((await auditLedger(db)).mismatches).toEqual([]);
+    } finally {
+      await failoverRegistry.close();
+      await refusing.close();
+      await other.close();
+    }
   });
 });

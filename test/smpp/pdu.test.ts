@@ -102,6 +102,23 @@ const SAMPLES: readonly Pdu[] = [
   },
   { command: 'deliver_sm_resp', status: 0, sequence: 10, messageId: '' },
   { command: 'deliver_sm_resp', status: CommandStatus.ESME_RX_T_APPN, sequence: 11, messageId: '' },
+  {
+    command: 'data_sm',
+    status: 0,
+    sequence: 15,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '37250000001',
+    destAddrTon: 5,
+    destAddrNpi: 0,
+    destinationAddr: 'Acme',
+    esmClass: 0x04,
+    registeredDelivery: 0,
+    dataCoding: 0,
+    tlvs: { receiptedMessageId: 'AB12', messageState: 2, messagePayload: Buffer.from('id:AB12 stat:DELIVRD') },
+  },
+  { command: 'data_sm_resp', status: 0, sequence: 15, messageId: '' },
   { command: 'enquire_link', status: 0, sequence: 12 },
   { command: 'enquire_link_resp', status: 0, sequence: 12 },
   { command: 'unbind', status: 0, sequence: 13 },
@@ -116,6 +133,14 @@ function decodeOk(octets: Uint8Array): Pdu {
 }
 
 describe('PDU codec', () => {
+  it('reads a submit_sm_resp followed by optional parameters, and ignores those it does not know (§5.3)', () => {
+    const resp = encodePdu({ command: 'submit_sm_resp', status: 0, sequence: 6, messageId: 'AB12' });
+    const tlvs = Buffer.from([0x00, 0x1d, 0x00, 0x03, 0x6f, 0x6b, 0x00, 0x14, 0x01, 0x00, 0x02, 0x65, 0x75]);
+    const octets = Buffer.concat([resp, tlvs]);
+    octets.writeUInt32BE(octets.length, 0);
+    expect(decodeOk(octets)).toEqual({ command: 'submit_sm_resp', status: 0, sequence: 6, messageId: 'AB12' });
+  });
+
   it('round-trips every PDU a transceiver needs, TLVs and maximum-length strings included', () => {
     const covered = new Set<CommandName>();
     for (const pdu of SAMPLES) {
@@ -186,7 +211,7 @@ describe('PDU codec', () => {
       answer: 'generic_nack',
     });
     const unknownId = Buffer.from(encodePdu({ command: 'enquire_link', status: 0, sequence: 3 }));
-    unknownId.writeUInt32BE(0x00000103, 4); // data_sm: not taken by a transceiver here
+    unknownId.writeUInt32BE(0x00000008, 4); // cancel_sm: not taken by a transceiver here
     cases.push({ name: 'unknown id', octets: unknownId, status: CommandStatus.ESME_RINVCMDID, answer: 'generic_nack' });
     // A body on enquire_link.
     const withBody = Buffer.concat([encodePdu({ command: 'enquire_link', status: 0, sequence: 3 }), Buffer.from([0])]);
@@ -231,7 +256,8 @@ describe('PDU codec', () => {
       Buffer.from([1]),
     ]);
     resp.writeUInt32BE(resp.length, 0);
-    cases.push({ name: 'response', octets: resp, status: CommandStatus.ESME_RINVCMDLEN, answer: 'generic_nack' });
+    // The stray octet is where optional parameters may follow (§5.3), so it is a cut-short TLV stream.
+    cases.push({ name: 'response', octets: resp, status: CommandStatus.ESME_RINVOPTPARSTREAM, answer: 'generic_nack' });
     const nack = Buffer.concat([encodePdu({ command: 'generic_nack', status: 0, sequence: 9 }), Buffer.from([1])]);
     nack.writeUInt32BE(nack.length, 0);
     cases.push({ name: 'nack', octets: nack, status: CommandStatus.ESME_RINVCMDLEN, answer: 'none' });

@@ -29,17 +29,31 @@ const URL_SETTINGS = {
   enquire_link_ms: { min: 1_000, max: 3_600_000 },
 } as const;
 
+/**
+ * What a route does with messages whose submit_sm_resp never came (the connection dropped, or no answer in time).
+ * SMPP 3.4 has no way to ask an SMSC about a message by our reference (query_sm, §4.8, needs the SMSC's id), so one
+ * of two risks has to be chosen per route:
+ * - `resend` (default, as Kannel does): submits a dropped connection left unanswered go again on the next bind, up to
+ *   3 times; the recipient may get a message twice when the SMSC had taken it. A submit that timed out on a live link
+ *   stays unknown (charged, unconfirmed) as before.
+ * - `fail`: nothing is sent again; every message left without an answer ends `failed` at once and is not charged,
+ *   though the SMSC may have taken (and may deliver) it.
+ */
+export type SmppLostPolicy = 'resend' | 'fail';
+
 export interface SmppConfig {
   readonly url: SmppUrl;
   readonly client: Pick<
     ClientOptions,
-    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType'
+    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType' | 'onLost' | 'longMessages'
   >;
+  readonly onLost: SmppLostPolicy;
 }
 
 /**
  * SMPP_URL: `smpp://system_id:password@host:port` (`smpps://` for TLS), optionally with
- * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X`.
+ * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X&on_lost=resend&long=udh`
+ * (`long`: how texts of several parts go, see LongMessageMode; `on_lost`: see SmppLostPolicy).
  */
 export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } | { ok: false; error: string } {
   const parsed = parseSmppUrl(text);
@@ -58,6 +72,14 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
     }
     numbers[name] = value;
   }
+  const onLost = params.get('on_lost') ?? 'resend';
+  if (onLost !== 'resend' && onLost !== 'fail') {
+    return { ok: false, error: `SMPP_URL on_lost must be resend or fail, got "${onLost}"` };
+  }
+  const long = params.get('long') ?? 'udh';
+  if (long !== 'udh' && long !== 'sar' && long !== 'payload') {
+    return { ok: false, error: `SMPP_URL long must be udh, sar or payload, got "${long}"` };
+  }
   const systemType = params.get('system_type') ?? undefined;
   if (systemType !== undefined && systemType.length > FIELD_CHARS_MAX.system_type) {
     return { ok: false, error: `SMPP_URL system_type is at most ${FIELD_CHARS_MAX.system_type} characters` };
@@ -72,7 +94,10 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
         ...(numbers.timeout_ms !== undefined && { responseTimeoutMs: numbers.timeout_ms }),
         ...(numbers.enquire_link_ms !== undefined && { enquireLinkIntervalMs: numbers.enquire_link_ms }),
         ...(systemType !== undefined && { systemType }),
+        onLost: onLost === 'resend' ? 'resend' : 'unknown',
+        longMessages: long,
       },
+      onLost,
     },
   };
 }
@@ -124,6 +149,7 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
   const parsed = parseSmppConfig(options.url);
   if (!parsed.ok) throw new RangeError(parsed.error);
   const { clockUs } = options;
+  const { onLost } = parsed.config;
   const reports = new Map<string, DeliveryReport>();
   const known = new Map<string, Known>();
 
@@ -175,6 +201,14 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
         remember(known, reference, { absent: true }, SMPP_OUTCOMES_KEPT_MAX);
         return { failed: true, retryable: true, error: outcome.error };
       case 'unknown':
+        if (outcome.acceptedPartIds.length === 0 && onLost === 'fail') {
+          remember(known, reference, { absent: true }, SMPP_OUTCOMES_KEPT_MAX);
+          return {
+            failed: true,
+            retryable: false,
+            error: `${outcome.error}; counted as not sent (on_lost=fail), though the SMSC may have taken it`,
+          };
+        }
         if (outcome.acceptedPartIds.length > 0) {
           const messageId = outcome.acceptedPartIds[0] as string;
           remember(known, reference, { found: messageId }, SMPP_OUTCOMES_KEPT_MAX);
@@ -247,6 +281,12 @@ export function smppProviderFromEnv(
   smppUrl: string,
   clockUs: ClockUs,
   onReport?: (report: DeliveryReport) => void | Promise<void>,
+  onBindRefusal?: (error: string | null) => void,
 ): SmppProvider {
-  return createSmppProvider({ url: smppUrl, clockUs, ...(onReport && { onReport }) });
+  return createSmppProvider({
+    url: smppUrl,
+    clockUs,
+    ...(onReport && { onReport }),
+    ...(onBindRefusal && { client: { onBindRefusal } }),
+  });
 }

@@ -1,11 +1,12 @@
 // Several binds to one SMSC as one sender of whole messages: parts, balancing, and receipts rolled up per message.
 import type { Encoding } from '../../../domain/gsm.js';
 import type { ReportStatus } from '../../../domain/status.js';
-import { encodeParts, REGISTERED_DELIVERY_FINAL } from './encoding.js';
+import { CONCAT_UDH_OCTETS, encodeParts, REGISTERED_DELIVERY_FINAL } from './encoding.js';
 import { CommandStatus, type DeliverSmPdu, FIELD_CHARS_MAX, type ShortMessageFields } from './pdu.js';
 import { describeReceipt, isReceipt, messageIdKey, messageIdKeys, parseReceipt, type Receipt } from './receipt.js';
 import {
   type BindOutcome,
+  isRetryableStatus,
   type SessionOptions,
   type SessionState,
   SmppSession,
@@ -20,6 +21,14 @@ export const CLIENT_DEFAULTS = {
   unmatchedReceiptHoldMs: 10_000,
   /** Receipts waiting for their submit_sm_resp, at most. */
   heldReceiptsMax: 10_000,
+  /**
+   * A later part refused with a transient status (or not sent) is sent again this many times, the first after
+   * `partRetryBaseMs`, doubling up to `partRetryCapMs`: its earlier parts are at the SMSC, so giving up would leave
+   * the recipient half a text.
+   */
+  partRetriesMax: 6,
+  partRetryBaseMs: 250,
+  partRetryCapMs: 5_000,
 } as const;
 
 /** Binds of one client, at most: each is a TCP connection the SMSC has to allow. */
@@ -96,7 +105,21 @@ export interface ClientOptions
   readonly heldReceiptsMax?: number;
   /** validity_period of every part (`YYMMDDhhmmsstnnp` absolute or relative), empty for the SMSC's default. */
   readonly validityPeriod?: string;
+  readonly partRetriesMax?: number;
+  readonly partRetryBaseMs?: number;
+  readonly partRetryCapMs?: number;
+  /** How a text of several parts is sent; see `LongMessageMode`. */
+  readonly longMessages?: LongMessageMode;
 }
+
+/**
+ * How a text of several parts goes to the SMSC (spec §2.10 names all three):
+ * - `udh` (default): one submit_sm per part, each with the concatenation UDH and UDHI set in esm_class.
+ * - `sar`: one submit_sm per part without a UDH, numbered by the TLVs sar_msg_ref_num, sar_total_segments and
+ *   sar_segment_seqnum (§5.3.2.22–24); the SMSC builds the UDH. For SMSCs that refuse a UDH from the ESME.
+ * - `payload`: the whole text in one submit_sm, in message_payload with sm_length 0 (§5.3.2.32); the SMSC cuts it.
+ */
+export type LongMessageMode = 'udh' | 'sar' | 'payload';
 
 /** A message whose parts are matched to receipts. */
 interface Tracked {
@@ -152,7 +175,12 @@ export class SmppClient {
   readonly #holdMs: number;
   readonly #heldMax: number;
   readonly #validityPeriod: string;
+  readonly #partRetriesMax: number;
+  readonly #partRetryBaseMs: number;
+  readonly #partRetryCapMs: number;
+  readonly #longMessages: LongMessageMode;
   #roundRobin = 0;
+  #sarReference = Math.floor(Math.random() * 0x10000);
   #reference = Math.floor(Math.random() * 256);
   #serial = 0;
   readonly #tracked = new Map<number, Tracked>();
@@ -180,6 +208,10 @@ export class SmppClient {
     this.#holdMs = options.unmatchedReceiptHoldMs ?? CLIENT_DEFAULTS.unmatchedReceiptHoldMs;
     this.#heldMax = options.heldReceiptsMax ?? CLIENT_DEFAULTS.heldReceiptsMax;
     this.#validityPeriod = options.validityPeriod ?? '';
+    this.#partRetriesMax = options.partRetriesMax ?? CLIENT_DEFAULTS.partRetriesMax;
+    this.#partRetryBaseMs = options.partRetryBaseMs ?? CLIENT_DEFAULTS.partRetryBaseMs;
+    this.#partRetryCapMs = options.partRetryCapMs ?? CLIENT_DEFAULTS.partRetryCapMs;
+    this.#longMessages = options.longMessages ?? 'udh';
     const { onStateChange, binds: _binds, ...sessionOptions } = options;
     this.#sessions = Array.from(
       { length: binds },
@@ -262,7 +294,7 @@ export class SmppClient {
   async #submit(message: SmsToSend, options: SubmitMessageOptions): Promise<MessageOutcome> {
     const session = this.#pick();
     this.#reference = (this.#reference + 1) & 0xff;
-    const encoded = encodeParts(message.encoding, message.parts, this.#reference);
+    const encoded = this.#encode(message);
     const numeric = /^\d+$/.test(message.source);
     const base = {
       serviceType: '',
@@ -291,7 +323,7 @@ export class SmppClient {
     const tracked = this.#track(total);
     const send = (index: number, signal?: AbortSignal) =>
       session.submit(
-        { ...base, shortMessage: encoded.parts[index] as Buffer },
+        { ...base, shortMessage: encoded.parts[index] as Buffer, tlvs: encoded.tlvs[index] ?? {} },
         { ...(signal && { signal }), context: { tracked, index, user: options.context } satisfies PartContext },
       );
 
@@ -306,7 +338,22 @@ export class SmppClient {
     if (total === 1) return { kind: 'accepted', messageId: first.messageId, partIds: [first.messageId] };
 
     // The message is under way: the rest goes without the abort signal, so it is never left half sent on purpose.
-    const rest = await Promise.all(Array.from({ length: total - 1 }, (_, i) => send(i + 1)));
+    // A part refused for a passing reason (ESME_RSYSERR, ESME_RX_T_APPN, ESME_RINVBNDSTS, throttling: spec §5.1.3),
+    // or not sent, goes again as the same octets, so with the same UDH reference and number: the handset joins it
+    // to the parts it already has.
+    const sendPart = async (index: number): Promise<SubmitOutcome> => {
+      let outcome = await send(index);
+      for (let retry = 0; retry < this.#partRetriesMax; retry++) {
+        const transient =
+          outcome.kind === 'unsent' || (outcome.kind === 'refused' && isRetryableStatus(outcome.status));
+        if (!transient || this.#closing) break;
+        const delayMs = Math.min(this.#partRetryCapMs, this.#partRetryBaseMs * 2 ** retry);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        outcome = await send(index);
+      }
+      return outcome;
+    };
+    const rest = await Promise.all(Array.from({ length: total - 1 }, (_, i) => sendPart(i + 1)));
     const partIds = [first.messageId];
     let unknown: string | null = null;
     let refusal: { status: number; error: string } | null = null;
@@ -341,6 +388,35 @@ export class SmppClient {
     // The recipient will never get the whole text: the message's report says so, under its first part's id.
     this.#failMissingParts(tracked, first.messageId, outcome.error);
     return outcome;
+  }
+
+  /** The submit_sm contents of a message: each part's short_message and TLVs, as the route sends long texts. */
+  #encode(message: SmsToSend): {
+    dataCoding: number;
+    esmClass: number;
+    parts: readonly Buffer[];
+    tlvs: readonly ShortMessageFields['tlvs'][];
+  } {
+    const udh = encodeParts(message.encoding, message.parts, this.#reference);
+    const total = udh.parts.length;
+    if (total === 1 || this.#longMessages === 'udh') return { ...udh, tlvs: [] };
+    const bodies = udh.parts.map((part) => part.subarray(CONCAT_UDH_OCTETS));
+    if (this.#longMessages === 'payload') {
+      return {
+        dataCoding: udh.dataCoding,
+        esmClass: 0,
+        parts: [Buffer.alloc(0)],
+        tlvs: [{ messagePayload: Buffer.concat(bodies) }],
+      };
+    }
+    this.#sarReference = (this.#sarReference + 1) & 0xffff;
+    const reference = this.#sarReference;
+    return {
+      dataCoding: udh.dataCoding,
+      esmClass: 0,
+      parts: bodies,
+      tlvs: bodies.map((_, i) => ({ sarMsgRefNum: reference, sarTotalSegments: total, sarSegmentSeqnum: i + 1 })),
+    };
   }
 
   #failMissingParts(tracked: Tracked, messageId: string, error: string): void {

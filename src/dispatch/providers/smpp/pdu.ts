@@ -17,6 +17,8 @@ export const CommandId = {
   bind_transceiver_resp: 0x80000009,
   enquire_link: 0x00000015,
   enquire_link_resp: 0x80000015,
+  data_sm: 0x00000103,
+  data_sm_resp: 0x80000103,
 } as const;
 
 export type CommandName = keyof typeof CommandId;
@@ -180,10 +182,35 @@ export type SubmitSmPdu = Header<'submit_sm'> & ShortMessageFields;
 export type SubmitSmRespPdu = Header<'submit_sm_resp'> & { readonly messageId: string };
 export type DeliverSmPdu = Header<'deliver_sm'> & ShortMessageFields;
 export type DeliverSmRespPdu = Header<'deliver_sm_resp'> & { readonly messageId: string };
+/** data_sm (spec §4.7.1): the fields of submit_sm less those about a short_message, all content in TLVs. */
+export interface DataSmFields {
+  readonly serviceType: string;
+  readonly sourceAddrTon: number;
+  readonly sourceAddrNpi: number;
+  readonly sourceAddr: string;
+  readonly destAddrTon: number;
+  readonly destAddrNpi: number;
+  readonly destinationAddr: string;
+  readonly esmClass: number;
+  readonly registeredDelivery: number;
+  readonly dataCoding: number;
+  readonly tlvs: Tlvs;
+}
+export type DataSmPdu = Header<'data_sm'> & DataSmFields;
+export type DataSmRespPdu = Header<'data_sm_resp'> & { readonly messageId: string };
 export type EmptyCommand = 'enquire_link' | 'enquire_link_resp' | 'unbind' | 'unbind_resp' | 'generic_nack';
 export type EmptyPdu = Header<EmptyCommand>;
 
-export type Pdu = BindPdu | BindRespPdu | SubmitSmPdu | SubmitSmRespPdu | DeliverSmPdu | DeliverSmRespPdu | EmptyPdu;
+export type Pdu =
+  | BindPdu
+  | BindRespPdu
+  | SubmitSmPdu
+  | SubmitSmRespPdu
+  | DeliverSmPdu
+  | DeliverSmRespPdu
+  | DataSmPdu
+  | DataSmRespPdu
+  | EmptyPdu;
 
 /** How a malformed PDU is answered. */
 export type DecodeAnswer =
@@ -223,6 +250,7 @@ export function answerFor(error: PduError): Pdu | null {
       return { command: `${request}_resp`, status: error.status, sequence: error.sequence, systemId: '', tlvs: {} };
     case 'submit_sm':
     case 'deliver_sm':
+    case 'data_sm':
       return { command: `${request}_resp`, status: error.status, sequence: error.sequence, messageId: '' };
     case 'enquire_link':
     case 'unbind':
@@ -418,8 +446,31 @@ function bodyOctets(pdu: Pdu): number {
         tlvsOctets(pdu.tlvs)
       );
     }
+    case 'data_sm':
+      for (const name of [
+        'sourceAddrTon',
+        'sourceAddrNpi',
+        'destAddrTon',
+        'destAddrNpi',
+        'esmClass',
+        'registeredDelivery',
+        'dataCoding',
+      ] as const) {
+        assertOctet(pdu[name], name);
+      }
+      assertTlvValues(pdu.tlvs);
+      return (
+        cStringOctets(pdu.serviceType, 'service_type') +
+        2 +
+        cStringOctets(pdu.sourceAddr, 'source_addr') +
+        2 +
+        cStringOctets(pdu.destinationAddr, 'destination_addr') +
+        3 +
+        tlvsOctets(pdu.tlvs)
+      );
     case 'submit_sm_resp':
     case 'deliver_sm_resp':
+    case 'data_sm_resp':
       // deliver_sm_resp's message_id is unused: a lone NUL when it succeeds.
       if (respIsBodyless(pdu.status, pdu.messageId)) return 0;
       return cStringOctets(pdu.messageId, 'message_id');
@@ -488,8 +539,22 @@ export function encodePdu(pdu: Pdu): Buffer {
       w.bytes(pdu.shortMessage);
       writeTlvs(w, pdu.tlvs);
       break;
+    case 'data_sm':
+      w.cString(pdu.serviceType);
+      w.u8(pdu.sourceAddrTon);
+      w.u8(pdu.sourceAddrNpi);
+      w.cString(pdu.sourceAddr);
+      w.u8(pdu.destAddrTon);
+      w.u8(pdu.destAddrNpi);
+      w.cString(pdu.destinationAddr);
+      w.u8(pdu.esmClass);
+      w.u8(pdu.registeredDelivery);
+      w.u8(pdu.dataCoding);
+      writeTlvs(w, pdu.tlvs);
+      break;
     case 'submit_sm_resp':
     case 'deliver_sm_resp':
+    case 'data_sm_resp':
       if (length === HEADER_OCTETS) break;
       w.cString(pdu.messageId);
       break;
@@ -723,14 +788,34 @@ function readBody(command: CommandName, status: number, sequence: number, r: Rea
     case 'submit_sm':
     case 'deliver_sm':
       return { command, status, sequence, ...readShortMessageFields(r) };
+    case 'data_sm':
+      return {
+        command,
+        status,
+        sequence,
+        serviceType: r.cString('service_type'),
+        sourceAddrTon: r.u8('source_addr_ton'),
+        sourceAddrNpi: r.u8('source_addr_npi'),
+        sourceAddr: r.cString('source_addr'),
+        destAddrTon: r.u8('dest_addr_ton'),
+        destAddrNpi: r.u8('dest_addr_npi'),
+        destinationAddr: r.cString('destination_addr'),
+        esmClass: r.u8('esm_class'),
+        registeredDelivery: r.u8('registered_delivery'),
+        dataCoding: r.u8('data_coding'),
+        tlvs: readTlvs(r),
+      };
     case 'submit_sm_resp':
-    case 'deliver_sm_resp': {
+    case 'deliver_sm_resp':
+    case 'data_sm_resp': {
       // deliver_sm_resp's message_id is unused, so an SMSC-side peer that leaves it out is tolerated.
-      if (r.remaining === 0 && (status !== CommandStatus.ESME_ROK || command === 'deliver_sm_resp')) {
+      if (r.remaining === 0 && (status !== CommandStatus.ESME_ROK || command !== 'submit_sm_resp')) {
         return { command, status, sequence, messageId: '' };
       }
       const messageId = r.cString('message_id');
-      if (r.remaining > 0) throw new Malformed(CommandStatus.ESME_RINVCMDLEN, `${command} has octets after its body`);
+      // Optional parameters may follow (vendor ones, or ones of a later version): a receiver ignores those it does
+      // not know (spec §5.3, §3.3 compatibility guidelines), so they are read past, never refused.
+      readTlvs(r);
       return { command, status, sequence, messageId };
     }
     default:

@@ -4,6 +4,7 @@ import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import {
   answerFor,
   CommandStatus,
+  type DataSmPdu,
   type DeliverSmPdu,
   decodePdu,
   describeStatus,
@@ -38,7 +39,15 @@ export const SESSION_DEFAULTS = {
   /** A submit_sm waiting for a free window slot (or a bind) gives up after this long: it never left, so it is safe. */
   queueWaitMaxMs: 60_000,
   unbindTimeoutMs: 2_000,
+  /**
+   * What becomes of submit_sm sent on a connection that ended before their submit_sm_resp came: 'resend' puts them
+   * first in line for the next bind (up to `lostResendsMax` times each), 'unknown' settles them as unknown at once.
+   */
+  onLost: 'resend',
+  lostResendsMax: 3,
 } as const;
+
+export type LostPolicy = 'resend' | 'unknown';
 
 /** Sequence numbers of unanswered submits kept so a late submit_sm_resp can still be reported. */
 const ABANDONED_KEPT_MAX = 10_000;
@@ -114,7 +123,11 @@ export type SubmitOutcome =
 
 export type BindOutcome =
   | { readonly ok: true; readonly systemId: string }
-  /** `fatal`: the SMSC refused these credentials, so the session stops rather than retry. */
+  /**
+   * `fatal`: the SMSC refused these credentials (or the session is closed). A refused bind is still tried again at
+   * the backoff (a password changed at the SMSC, an account re-enabled), but meanwhile every submit is refused at once
+   * as unsent, so its route can fail over rather than queue.
+   */
   | { readonly ok: false; readonly status: number | null; readonly fatal: boolean; readonly error: string };
 
 export type SessionState = 'idle' | 'connecting' | 'binding' | 'bound' | 'waiting' | 'closing' | 'closed' | 'failed';
@@ -168,6 +181,11 @@ export interface SessionOptions {
   /** A submit_sm_resp that came after its request had been given up as unknown (timeout or abort). */
   readonly onLateResponse?: (context: unknown, outcome: SubmitOutcome) => void;
   readonly onStateChange?: (state: SessionState, detail: string | null) => void;
+  /** A bind refused, called once per change of refusal (not on every retry); null once a bind is accepted again. */
+  readonly onBindRefusal?: (error: string | null) => void;
+  /** See SESSION_DEFAULTS.onLost. */
+  readonly onLost?: LostPolicy;
+  readonly lostResendsMax?: number;
 }
 
 export interface SubmitOptions {
@@ -187,6 +205,8 @@ interface SubmitRequest {
   sentSerial: number;
   timer: NodeJS.Timeout | null;
   throttleResends: number;
+  /** Times sent again after a connection that carried it ended unanswered. */
+  lostResends: number;
   settled: boolean;
   sent: boolean;
   cleanup: (() => void) | null;
@@ -267,6 +287,11 @@ export class SmppSession {
   readonly #onDeliver: SessionOptions['onDeliver'];
   readonly #onLateResponse: SessionOptions['onLateResponse'];
   readonly #onStateChange: SessionOptions['onStateChange'];
+  readonly #onBindRefusal: SessionOptions['onBindRefusal'];
+  readonly #onLost: LostPolicy;
+  readonly #lostResendsMax: number;
+  /** The last bind refusal told to `onBindRefusal`, so a refusal repeated on every retry is told once. */
+  #toldRefusal: string | null = null;
 
   #state: SessionState = 'idle';
   #socket: Socket | null = null;
@@ -326,6 +351,9 @@ export class SmppSession {
     this.#onDeliver = options.onDeliver;
     this.#onLateResponse = options.onLateResponse;
     this.#onStateChange = options.onStateChange;
+    this.#onBindRefusal = options.onBindRefusal;
+    this.#onLost = options.onLost ?? SESSION_DEFAULTS.onLost;
+    this.#lostResendsMax = options.lostResendsMax ?? SESSION_DEFAULTS.lostResendsMax;
   }
 
   get state(): SessionState {
@@ -389,6 +417,9 @@ export class SmppSession {
     if (this.#state === 'closing' || this.#state === 'closed' || this.#state === 'failed') {
       return Promise.resolve({ kind: 'unsent', error: `smpp session is ${this.#state}${this.#detail()}` });
     }
+    if (this.#credentialsRefused()) {
+      return Promise.resolve({ kind: 'unsent', error: (this.#lastBind as { error: string }).error });
+    }
     const { signal } = options;
     if (signal?.aborted) return Promise.resolve({ kind: 'unsent', error: 'aborted before sending' });
     return new Promise<SubmitOutcome>((resolve) => {
@@ -401,6 +432,7 @@ export class SmppSession {
         sentSerial: 0,
         timer: null,
         throttleResends: 0,
+        lostResends: 0,
         settled: false,
         sent: false,
         cleanup: null,
@@ -429,7 +461,7 @@ export class SmppSession {
     this.#setState('closing', null);
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
-    for (const request of this.#queue.drain()) this.#settle(request, { kind: 'unsent', error: 'smpp session closed' });
+    for (const request of this.#queue.drain()) this.#settleUnsent(request, 'smpp session closed');
     if (this.#inFlight.size > 0) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
     const socket = this.#socket;
     if (socket && wasBound && !socket.destroyed) {
@@ -451,6 +483,11 @@ export class SmppSession {
   }
 
   // ------------------------------------------------------------------------------------------------- connection
+
+  /** The last bind was refused for its credentials and none has been accepted since. */
+  #credentialsRefused(): boolean {
+    return this.#state !== 'bound' && this.#lastBind !== null && !this.#lastBind.ok && this.#lastBind.fatal;
+  }
 
   #detail(): string {
     return this.#lastError ? ` (${this.#lastError})` : '';
@@ -528,6 +565,11 @@ export class SmppSession {
       };
     }
     this.#lastBind = outcome;
+    const refusal = outcome.ok ? null : outcome.error;
+    if (refusal !== this.#toldRefusal && (refusal !== null || this.#toldRefusal !== null)) {
+      this.#toldRefusal = refusal;
+      this.#onBindRefusal?.(refusal);
+    }
     if (outcome.ok) {
       this.#reconnectAttempts = 0;
       this.#lastError = null;
@@ -539,9 +581,9 @@ export class SmppSession {
     }
     this.#lastError = outcome.error;
     if (outcome.fatal) {
-      this.#setState('failed', outcome.error);
-      this.#stopTimers();
-      for (const request of this.#queue.drain()) this.#settle(request, { kind: 'unsent', error: outcome.error });
+      // Refused credentials: what waits would wait for a change at the SMSC, so it goes back to be routed elsewhere.
+      // The bind is tried again at the reconnect backoff (capped), for as long as the session is open.
+      for (const request of this.#queue.drain()) this.#settleUnsent(request, outcome.error);
     }
     this.#resolveBindWaiters(outcome);
     socket.destroy();
@@ -564,14 +606,26 @@ export class SmppSession {
       this.#control.delete(sequence);
       control.resolve(null);
     }
-    // The SMSC may have taken what it did not answer: those are unknown, never sent again from here.
-    for (const request of this.#inFlight.values()) {
+    // The SMSC may have taken what it did not answer, and SMPP has no way to ask it by our reference (query_sm needs
+    // its id). With 'resend' they go again on the next bind, in their order, before anything new: the recipient may
+    // get one twice (the SMSC took it and its answer was lost), which is the price of no message staying in doubt.
+    // With 'unknown' they settle as unknown now.
+    const lost = [...this.#inFlight.values()].sort((a, b) => a.sentSerial - b.sentSerial);
+    this.#inFlight.clear();
+    const resend = this.#onLost === 'resend' && this.#state !== 'closing' && this.#state !== 'closed';
+    for (const request of lost.reverse()) {
+      if (request.timer) clearTimeout(request.timer);
+      request.timer = null;
+      if (resend && request.lostResends < this.#lostResendsMax && !request.settled) {
+        request.lostResends++;
+        this.#queue.unshift(request);
+        continue;
+      }
       this.#settle(request, {
         kind: 'unknown',
         error: `connection lost before submit_sm_resp (${reason}); outcome unknown`,
       });
     }
-    this.#inFlight.clear();
     this.#abandoned.clear();
     this.#checkDrained();
     if (this.#state === 'binding' || this.#state === 'connecting') {
@@ -628,10 +682,7 @@ export class SmppSession {
       }
       if (nowMs - head.queuedAtMs < this.#queueWaitMaxMs) break;
       this.#queue.shift();
-      this.#settle(head, {
-        kind: 'unsent',
-        error: `not sent within ${this.#queueWaitMaxMs} ms (session ${this.#state}${this.#detail()})`,
-      });
+      this.#settleUnsent(head, `not sent within ${this.#queueWaitMaxMs} ms (session ${this.#state}${this.#detail()})`);
     }
     if (this.#state === 'bound' && !this.#enquireOutstanding) {
       if (nowMs - this.#lastReceivedMs >= this.#enquireLinkIntervalMs) this.#probe();
@@ -735,20 +786,33 @@ export class SmppSession {
         this.#onSubmitResponse(pdu.sequence, pdu.status, pdu.messageId);
         return;
       case 'generic_nack':
-        if (this.#inFlight.has(pdu.sequence)) this.#onSubmitResponse(pdu.sequence, pdu.status, '');
-        else this.#resolveControl(pdu);
+        // A generic_nack says the request could not be read (spec §4.3.1), so it was not taken, whatever status it
+        // carries: one with ESME_ROK is a peer's bug and counts as ESME_RUNKNOWNERR, never as an acceptance.
+        if (this.#inFlight.has(pdu.sequence) || this.#abandoned.has(pdu.sequence)) {
+          const status = pdu.status === CommandStatus.ESME_ROK ? CommandStatus.ESME_RUNKNOWNERR : pdu.status;
+          this.#onSubmitResponse(pdu.sequence, status, '');
+        } else this.#resolveControl(pdu);
         return;
       case 'deliver_sm':
-        this.#onDeliverSm(pdu);
+        this.#onDeliverSm(pdu, 'deliver_sm_resp');
+        return;
+      case 'data_sm':
+        // An SMSC may send receipts as data_sm (spec §4.7, §2.11): read like deliver_sm, answered with data_sm_resp.
+        this.#onDeliverSm(deliverSmOf(pdu), 'data_sm_resp');
         return;
       case 'enquire_link':
         this.#answer({ command: 'enquire_link_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
         return;
       case 'unbind': {
-        // Nothing new goes out; receipts being handled are answered first, then the unbind.
+        // Nothing new goes out. The SMSC may still answer submit_sm it had read (spec §4.2: unbind_resp is sent once
+        // outstanding operations are done), so their answers are awaited, at most one response timeout, as are
+        // receipts being handled; then the unbind is answered.
         this.#draining = true;
         const socket = this.#socket;
-        void this.#deliversSettled(this.#unbindTimeoutMs).then(() => {
+        void Promise.all([
+          this.#inFlightSettled(this.#responseTimeoutMs),
+          this.#deliversSettled(this.#unbindTimeoutMs),
+        ]).then(() => {
           if (socket !== this.#socket) return;
           this.#answer({ command: 'unbind_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
           this.#endAfterWrites('the SMSC unbound');
@@ -763,7 +827,8 @@ export class SmppSession {
         this.#resolveControl(pdu);
         return;
       case 'deliver_sm_resp':
-        // This side never sends deliver_sm: nothing waits for it.
+      case 'data_sm_resp':
+        // This side never sends deliver_sm or data_sm: nothing waits for them.
         return;
       default: {
         // Requests only an SMSC takes (bind, submit_sm) are refused.
@@ -787,12 +852,11 @@ export class SmppSession {
     control.resolve(pdu);
   }
 
-  #onDeliverSm(pdu: DeliverSmPdu): void {
+  #onDeliverSm(pdu: DeliverSmPdu, answer: 'deliver_sm_resp' | 'data_sm_resp'): void {
     const handler = this.#onDeliver;
     const socket = this.#socket;
     const respond = (status: number) => {
-      if (socket === this.#socket)
-        this.#answer({ command: 'deliver_sm_resp', status, sequence: pdu.sequence, messageId: '' });
+      if (socket === this.#socket) this.#answer({ command: answer, status, sequence: pdu.sequence, messageId: '' });
     };
     if (!handler) {
       respond(CommandStatus.ESME_ROK);
@@ -812,6 +876,18 @@ export class SmppSession {
         this.#deliverWaiters = [];
         for (const resolve of waiters) resolve();
       });
+  }
+
+  /** Resolves once no submit_sm awaits its answer, or after `timeoutMs`. */
+  #inFlightSettled(timeoutMs: number): Promise<void> {
+    if (this.#inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#drainWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Resolves once no deliver_sm handler is running, or after `timeoutMs`. */
@@ -885,8 +961,8 @@ export class SmppSession {
   #abort(request: SubmitRequest): void {
     if (request.settled) return;
     if (!request.sent || this.#inFlight.get(request.sequence) !== request) {
-      // Still queued (or between throttled sends): it is not at the SMSC.
-      this.#settle(request, { kind: 'unsent', error: 'aborted before sending' });
+      // Still queued (or between throttled sends): it is not at the SMSC, unless a lost connection had carried it.
+      this.#settleUnsent(request, 'aborted before sending');
       return;
     }
     this.#inFlight.delete(request.sequence);
@@ -981,6 +1057,18 @@ export class SmppSession {
     for (const resolve of waiters) resolve();
   }
 
+  /** Settles a request that waits in the queue: unsent, or unknown when a connection that ended had carried it. */
+  #settleUnsent(request: SubmitRequest, error: string): void {
+    if (request.lostResends > 0) {
+      this.#settle(request, {
+        kind: 'unknown',
+        error: `${error}, after a connection lost its answer; outcome unknown`,
+      });
+    } else {
+      this.#settle(request, { kind: 'unsent', error });
+    }
+  }
+
   #settle(request: SubmitRequest, outcome: SubmitOutcome): void {
     if (request.settled) return;
     request.settled = true;
@@ -989,4 +1077,31 @@ export class SmppSession {
     request.cleanup?.();
     request.resolve(outcome);
   }
+}
+
+/** A data_sm in the shape of a deliver_sm (no short_message; its content is in message_payload), for one reader. */
+function deliverSmOf(pdu: DataSmPdu): DeliverSmPdu {
+  return {
+    command: 'deliver_sm',
+    status: pdu.status,
+    sequence: pdu.sequence,
+    serviceType: pdu.serviceType,
+    sourceAddrTon: pdu.sourceAddrTon,
+    sourceAddrNpi: pdu.sourceAddrNpi,
+    sourceAddr: pdu.sourceAddr,
+    destAddrTon: pdu.destAddrTon,
+    destAddrNpi: pdu.destAddrNpi,
+    destinationAddr: pdu.destinationAddr,
+    esmClass: pdu.esmClass,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: pdu.registeredDelivery,
+    replaceIfPresentFlag: 0,
+    dataCoding: pdu.dataCoding,
+    smDefaultMsgId: 0,
+    shortMessage: new Uint8Array(0),
+    tlvs: pdu.tlvs,
+  };
 }

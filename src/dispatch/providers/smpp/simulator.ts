@@ -59,6 +59,21 @@ export interface SmscScript {
   /** Receipt words by destination (first match wins); DELIVRD otherwise. */
   readonly receiptStat?: readonly { readonly destination: RegExp; readonly stat: ReceiptStat }[];
   readonly receiptDelayMs?: number | null;
+  /** Send receipts as deliver_sm (the default) or as data_sm (spec §4.7), as some SMSCs do. */
+  readonly receiptCommand?: 'deliver_sm' | 'data_sm';
+  /** Follow each successful submit_sm_resp's message_id with optional parameters, a vendor one among them (§5.3). */
+  readonly respTlvs?: boolean;
+  /** Answer the next `submits` submit_sm with generic_nack carrying `status` (0 by default, as a buggy SMSC does). */
+  readonly nack?: { readonly submits: number; readonly status?: number };
+  /** Refuse the next `binds` binds with `status` (default ESME_RINVPASWD), whatever the credentials. */
+  readonly refuseBinds?: { readonly binds: number; readonly status?: number };
+  /** Refuse part `sequence` of concatenated messages with `status` (default ESME_RSYSERR), `times` times in all. */
+  readonly failPart?: { readonly sequence: number; readonly status?: number; readonly times: number } | null;
+  /**
+   * On the `afterSubmits`-th submit_sm from now, send unbind before answering the submits it holds, answer them
+   * after `answerAfterMs`, and close once unbind_resp comes (spec §4.2).
+   */
+  readonly unbind?: { readonly afterSubmits: number; readonly answerAfterMs?: number } | null;
 }
 
 export interface ReceivedSubmit {
@@ -68,6 +83,8 @@ export interface ReceivedSubmit {
   readonly esmClass: number;
   readonly registeredDelivery: number;
   readonly shortMessageOctets: number;
+  /** Octets of message_payload (0 when the text is in short_message). */
+  readonly payloadOctets: number;
   readonly text: string | null;
   readonly concat: ConcatInfo | null;
   readonly status: number | null;
@@ -93,6 +110,14 @@ export interface SmscStats {
   enquireLinks: number;
   unbinds: number;
   malformed: number;
+  /** data_sm_resp read (receipts sent as data_sm). */
+  dataSmResp: number;
+  /** generic_nack sent for submits by the `nack` script. */
+  nacked: number;
+  /** unbind_resp read after an unbind of the SMSC's, and how many submit_sm_resp had gone out before it. */
+  unbindResps: number;
+  /** When a scripted drop last cut a connection (ms since the epoch), or null. */
+  lastDropAtMs: number | null;
   /** Highest number of unanswered submit_sm on one connection. */
   maxOutstanding: number;
   /**
@@ -154,6 +179,8 @@ interface Connection {
   readonly splitter: PduFrameSplitter;
   bound: boolean;
   dropping: boolean;
+  /** The SMSC sent unbind and waits for unbind_resp. */
+  unbinding: boolean;
   outstanding: number;
   sequence: number;
   /** Answers (and receipts sent before them) waiting for the end of this read. */
@@ -190,6 +217,10 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     ignoredAfterDrop: 0,
     receiptsSent: 0,
     deliverSmResp: 0,
+    dataSmResp: 0,
+    nacked: 0,
+    unbindResps: 0,
+    lastDropAtMs: null,
     enquireLinks: 0,
     unbinds: 0,
     malformed: 0,
@@ -211,6 +242,14 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   let receiptBeforeResponse = false;
   let duplicateReceipts = 0;
   let receiptStat: readonly { readonly destination: RegExp; readonly stat: ReceiptStat }[] = [];
+  let receiptCommand: 'deliver_sm' | 'data_sm' = 'deliver_sm';
+  let respTlvs = false;
+  let nackLeft = 0;
+  let nackStatus = 0;
+  let refuseBindsLeft = 0;
+  let refuseBindStatus: number = CommandStatus.ESME_RINVPASWD;
+  let failPart: { sequence: number; status: number; left: number } | null = null;
+  let unbind: { left: number; answerAfterMs: number } | null = null;
   let receiptDelayMs: number | null =
     options.receiptDelayMs === undefined ? SIMULATOR_DEFAULTS.receiptDelayMs : options.receiptDelayMs;
 
@@ -224,6 +263,15 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   function write(connection: Connection, pdu: Pdu): void {
     if (!connection.socket.destroyed && connection.socket.writable) connection.socket.write(encodePdu(pdu));
+  }
+
+  /** A successful submit_sm_resp followed by TLVs: one this codec knows and one of a vendor's range (§5.3.2). */
+  function writeRespWithTlvs(connection: Connection, sequence: number, id: string): void {
+    const head = encodePdu({ command: 'submit_sm_resp', status: 0, sequence, messageId: id });
+    const tlvs = Buffer.from([0x04, 0x23, 0x00, 0x03, 0x03, 0x00, 0x00, 0x14, 0x01, 0x00, 0x02, 0x65, 0x75]);
+    const octets = Buffer.concat([head, tlvs]);
+    octets.writeUInt32BE(octets.length, 0);
+    if (!connection.socket.destroyed && connection.socket.writable) connection.socket.write(octets);
   }
 
   function nextSequence(connection: Connection): number {
@@ -277,6 +325,28 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       `text:${accepted.text.slice(0, RECEIPT_TEXT_CHARS).replace(/[^\x20-\x7e]/g, '?')}`;
     const withText = receiptFormat !== 'tlv';
     const withTlvs = receiptFormat !== 'text';
+    if (receiptCommand === 'data_sm') {
+      // data_sm has no short_message: the text, if any, goes in message_payload (§4.7.1, §5.3.2.32).
+      return {
+        command: 'data_sm',
+        status: 0,
+        sequence: nextSequence(connection),
+        serviceType: '',
+        sourceAddrTon: 1,
+        sourceAddrNpi: 1,
+        sourceAddr: accepted.destination,
+        destAddrTon: 0,
+        destAddrNpi: 0,
+        destinationAddr: accepted.source,
+        esmClass: EsmClass.deliveryReceipt,
+        registeredDelivery: 0,
+        dataCoding: DataCoding.default,
+        tlvs: {
+          ...(withTlvs && { receiptedMessageId: id, messageState: MESSAGE_STATE[stat] }),
+          ...(withText && { messagePayload: Buffer.from(text, 'latin1') }),
+        },
+      };
+    }
     return {
       command: 'deliver_sm',
       status: 0,
@@ -331,9 +401,17 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
 
   /** The part's identity: recipient, part number/total and text (not the reference, which a resend changes). */
   function partOf(pdu: SubmitSmPdu): { key: string; text: string | null; concat: ConcatInfo | null } {
-    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, pdu.shortMessage);
+    // The text is in short_message, or in message_payload with sm_length 0 (§5.3.2.32).
+    const content = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.tlvs.messagePayload ?? pdu.shortMessage);
+    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, content);
     const text = decoded.ok ? decoded.text : null;
-    const concat = decoded.ok ? decoded.concat : null;
+    const { sarMsgRefNum, sarTotalSegments, sarSegmentSeqnum } = pdu.tlvs;
+    // Concatenation by the UDH, or by the SAR TLVs (§5.3.2.22–24) when the ESME leaves the UDH to the SMSC.
+    const sar =
+      sarMsgRefNum !== undefined && sarTotalSegments !== undefined && sarSegmentSeqnum !== undefined
+        ? { reference: sarMsgRefNum, total: sarTotalSegments, sequence: sarSegmentSeqnum }
+        : null;
+    const concat = decoded.ok ? (decoded.concat ?? sar) : null;
     const part = concat ? `${concat.sequence}/${concat.total}` : '1/1';
     const key = `${pdu.destinationAddr}|${part}|${text ?? Buffer.from(pdu.shortMessage).toString('hex')}`;
     return { key, text, concat };
@@ -356,6 +434,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
         esmClass: pdu.esmClass,
         registeredDelivery: pdu.registeredDelivery,
         shortMessageOctets: pdu.shortMessage.length,
+        payloadOctets: pdu.tlvs.messagePayload?.length ?? 0,
         text,
         concat,
         status,
@@ -387,6 +466,13 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       dropConnection(connection, false);
       return;
     }
+    if (nackLeft > 0) {
+      nackLeft--;
+      stats.nacked++;
+      recordAs(nackStatus, null);
+      write(connection, { command: 'generic_nack', status: nackStatus, sequence: pdu.sequence });
+      return;
+    }
     if (silenceLeft > 0) {
       silenceLeft--;
       countPart(key);
@@ -405,6 +491,10 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       refusal = 'throttled';
     } else if (reject?.destination.test(pdu.destinationAddr)) {
       status = reject.status;
+      refusal = 'rejected';
+    } else if (failPart && failPart.left > 0 && concat?.sequence === failPart.sequence) {
+      failPart.left--;
+      status = failPart.status;
       refusal = 'rejected';
     }
     if (refusal !== null) {
@@ -435,12 +525,14 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       if (connection.dropping) return;
       stats.accepted++;
       if (receiptBeforeResponse) sendReceipt(accepted, connection);
-      write(connection, {
-        command: 'submit_sm_resp',
-        status: CommandStatus.ESME_ROK,
-        sequence: pdu.sequence,
-        messageId: accepted.messageId,
-      });
+      if (respTlvs) writeRespWithTlvs(connection, pdu.sequence, accepted.messageId);
+      else
+        write(connection, {
+          command: 'submit_sm_resp',
+          status: CommandStatus.ESME_ROK,
+          sequence: pdu.sequence,
+          messageId: accepted.messageId,
+        });
       if (!receiptBeforeResponse) scheduleReceipt(accepted, connection);
     };
     if (dropNow === 'after') {
@@ -450,11 +542,31 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       dropConnection(connection, true);
       return;
     }
+    if (unbind) {
+      unbind.left--;
+      if (unbind.left <= 0) {
+        // The SMSC unbinds first, then answers what it holds: the ESME must still read those answers.
+        const answerAfterMs = unbind.answerAfterMs;
+        unbind = null;
+        connection.batch.push(respond);
+        const held = connection.batch;
+        connection.batch = [];
+        write(connection, { command: 'unbind', status: 0, sequence: nextSequence(connection) });
+        connection.unbinding = true;
+        later(() => {
+          connection.socket.cork();
+          for (const action of held) action();
+          connection.socket.uncork();
+        }, answerAfterMs);
+        return;
+      }
+    }
     schedule(connection, respond);
   }
 
   /** Cuts a connection; `flushFirst`: after writing what is already answered. */
   function dropConnection(connection: Connection, flushFirst: boolean): void {
+    stats.lastDropAtMs = Date.now();
     connection.dropping = true;
     connection.bound = false;
     if (!flushFirst) {
@@ -483,7 +595,10 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       case 'bind_receiver': {
         let status: number = CommandStatus.ESME_ROK;
         if (connection.bound) status = CommandStatus.ESME_RALYBND;
-        else if (pdu.systemId !== systemId) status = CommandStatus.ESME_RINVSYSID;
+        else if (refuseBindsLeft > 0) {
+          refuseBindsLeft--;
+          status = refuseBindStatus;
+        } else if (pdu.systemId !== systemId) status = CommandStatus.ESME_RINVSYSID;
         else if (pdu.password !== password) status = CommandStatus.ESME_RINVPASWD;
         const ok = status === CommandStatus.ESME_ROK;
         if (ok) stats.bindsAccepted++;
@@ -508,6 +623,9 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       case 'deliver_sm_resp':
         stats.deliverSmResp++;
         return;
+      case 'data_sm_resp':
+        stats.dataSmResp++;
+        return;
       case 'enquire_link':
         stats.enquireLinks++;
         write(connection, { command: 'enquire_link_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
@@ -518,8 +636,14 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
         write(connection, { command: 'unbind_resp', status: CommandStatus.ESME_ROK, sequence: pdu.sequence });
         connection.socket.end();
         return;
-      case 'enquire_link_resp':
       case 'unbind_resp':
+        if (connection.unbinding) {
+          stats.unbindResps++;
+          connection.bound = false;
+          connection.socket.end();
+        }
+        return;
+      case 'enquire_link_resp':
       case 'generic_nack':
         return;
       case 'deliver_sm':
@@ -542,6 +666,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       splitter: new PduFrameSplitter(),
       bound: false,
       dropping: false,
+      unbinding: false,
       outstanding: 0,
       sequence: 0,
       batch: [],
@@ -605,6 +730,29 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       if (script.duplicateReceipts !== undefined) duplicateReceipts = script.duplicateReceipts;
       if (script.receiptStat !== undefined) receiptStat = script.receiptStat;
       if (script.receiptDelayMs !== undefined) receiptDelayMs = script.receiptDelayMs;
+      if (script.receiptCommand !== undefined) receiptCommand = script.receiptCommand;
+      if (script.respTlvs !== undefined) respTlvs = script.respTlvs;
+      if (script.nack) {
+        nackLeft = script.nack.submits;
+        nackStatus = script.nack.status ?? 0;
+      }
+      if (script.refuseBinds) {
+        refuseBindsLeft = script.refuseBinds.binds;
+        refuseBindStatus = script.refuseBinds.status ?? CommandStatus.ESME_RINVPASWD;
+      }
+      if (script.failPart !== undefined) {
+        failPart = script.failPart && {
+          sequence: script.failPart.sequence,
+          status: script.failPart.status ?? CommandStatus.ESME_RSYSERR,
+          left: script.failPart.times,
+        };
+      }
+      if (script.unbind !== undefined) {
+        unbind = script.unbind && {
+          left: script.unbind.afterSubmits,
+          answerAfterMs: script.unbind.answerAfterMs ?? 50,
+        };
+      }
     },
     duplicateParts(): string[] {
       return [...stats.partCounts].filter(([, count]) => count > 1).map(([key]) => key);
