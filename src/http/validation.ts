@@ -8,7 +8,7 @@ import { addApiFormats } from './schema-formats.js';
 /** An Ajv that reads the API's schemas as OpenAPI 3.0 does: `nullable`, annotations, and the API's own formats. */
 export function apiAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, coerceTypes: false, useDefaults: false });
-  ajv.addVocabulary(['example', 'x-dependent-required']);
+  ajv.addVocabulary(['example']);
   return addApiFormats(ajv);
 }
 
