@@ -60,7 +60,9 @@ function validNonNull(schema: Schema, hint: Hint, path: string): fc.Arbitrary<un
         const re = new RegExp(schema.pattern);
         return fc.stringMatching(re).filter((s) => s.length <= (schema.maxLength ?? 2000));
       }
-      return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 40) });
+      const lengths = { minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 40) };
+      // Any code point too (control characters, NUL, lone surrogates), where the schema allows any text.
+      return fc.oneof(fc.string(lengths), fc.string({ ...lengths, unit: 'binary' }));
     }
     case 'integer':
       return integerBetween(schema.minimum ?? -(2 ** 40), schema.maximum ?? 2 ** 40);
