@@ -45,11 +45,19 @@ const always = {
   408: messageOnly('The request took too long to arrive'),
   413: messageOnly('The request body is too large'),
   417: messageOnly('An Expect header other than 100-continue'),
-  429: messageOnly('Rate limit exceeded: "Too Many Attempts." (Retry-After, X-RateLimit-* headers)'),
+  429: {
+    ...messageOnly('Rate limit exceeded: "Too Many Attempts."'),
+    headers: {
+      'Retry-After': { type: 'integer', description: 'Seconds until the window resets' },
+      'X-RateLimit-Limit': { type: 'integer', description: 'Requests allowed in the window' },
+      'X-RateLimit-Remaining': { type: 'integer', description: 'Requests left in the window' },
+    },
+  },
   431: messageOnly('The request headers are too large'),
   500: messageOnly('Unexpected fault: "Server Error"; details are logged under the X-Request-Id'),
   503: {
-    description: 'The database is unreachable (Retry-After), or the server is shutting down',
+    description: 'The database is unreachable, or the server is shutting down',
+    headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before trying again' } },
     type: 'object',
     required: ['message'],
     properties: { message: { type: 'string' } },
