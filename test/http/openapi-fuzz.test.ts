@@ -40,6 +40,8 @@ interface Input {
   readonly headers: Record<string, unknown>;
   readonly body: Record<string, unknown> | undefined;
   readonly token: boolean;
+  /** Send the body as an HTML form when its fields are all text (lists of text as `name[]`), else as JSON. */
+  readonly form: boolean;
 }
 
 /** The texts of rules no schema can state: they depend on the account's data, not on the request's shape. */
@@ -86,6 +88,19 @@ const addFormats = ((addFormatsModule as { default?: unknown }).default ?? addFo
 /** Every byte of the text's UTF-8 percent-encoded (lone surrogates too, which encodeURIComponent refuses). */
 function percentEncoded(text: string): string {
   return [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+/** The body as form data, when a form can carry it: every field text, or a list of texts. */
+function formOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) {
+    // A lone surrogate has no UTF-8 form, and an empty list no form field at all.
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.length === 0 || !texts.every((t) => typeof t === 'string' && t.isWellFormed())) return undefined;
+    for (const text of texts) form.append(Array.isArray(value) ? `${name}[]` : name, text);
+  }
+  return form.toString();
 }
 
 const PRINTABLE = [...Array(95)].map((_v, i) => String.fromCharCode(32 + i));
@@ -182,6 +197,7 @@ describeEachEngine('the OpenAPI description against the server', (engine) => {
         headers: part('header'),
         body: op.body ? (validValue(op.body, hint) as fc.Arbitrary<Record<string, unknown>>) : fc.constant(undefined),
         token: fc.constant(true),
+        form: fc.boolean(),
       })
       .map((input) => {
         // A dependent parameter comes with what it depends on: drop it when that is missing.
@@ -266,12 +282,15 @@ describeEachEngine('the OpenAPI description against the server', (engine) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(input.headers)) if (value !== undefined) headers[name] = String(value);
     if (input.token) headers.authorization = acme.headers.authorization;
-    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    const form = input.form ? formOf(input.body) : undefined;
+    if (input.body !== undefined) {
+      headers['content-type'] = form === undefined ? 'application/json' : 'application/x-www-form-urlencoded';
+    }
     const res = await api.app.inject({
       method: op.method as 'GET' | 'POST',
       url: `${path}${query.size > 0 ? `?${query}` : ''}`,
       headers,
-      ...(input.body !== undefined && { payload: JSON.stringify(input.body) }),
+      ...(input.body !== undefined && { payload: form ?? JSON.stringify(input.body) }),
     });
     if (op.id === 'POST /sendings' && res.statusCode === 200) sendingIds.push(res.json().sending_id);
     return res;
