@@ -18,6 +18,7 @@ import { messenteWebhook } from './routes/webhooks/messente.js';
 import { twilioWebhook } from './routes/webhooks/twilio.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { statusDetailRoute } from './status-detail.js';
+import { apiValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
   readonly services: ApiServices;
@@ -92,8 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before every route, so that their hooks cover all of them (the dashboard's included).
   await installSecurityHeaders(app);
   await installMetrics(app, options.metrics ?? {});
-  // Route schemas describe the API (OpenAPI); the handlers check input themselves, with the contract's texts.
-  app.setValidatorCompiler(() => () => true);
+  // Route schemas are the API's OpenAPI description; Fastify validates what they can decide alone (validation.ts).
+  app.setValidatorCompiler(apiValidatorCompiler());
   await installBodyParsers(app, options.bodyLimitBytes);
 
   await app.register(swagger, {

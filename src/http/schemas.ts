@@ -1,31 +1,136 @@
-// OpenAPI descriptions of the public API's routes. Request parts document only: the handlers validate with the
-// contract's own texts. Response schemas of 200s also serialize those bodies (fast-json-stringify).
+// OpenAPI descriptions of the public API's routes: exactly what each accepts and every answer it can give.
+// Fastify validates path parameters and headers with them (see validation.ts); bodies and query strings are checked by
+// the handlers, whose errors come all together in the contract's order, and a test keeps both in agreement.
+// Response schemas of 200s also serialize those bodies (fast-json-stringify).
+import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
+import { MESSAGE_STATUSES } from '../domain/status.js';
+import { SENDING_TYPES } from '../services/sending-fields.js';
 
-const errorBody = {
-  type: 'object',
-  properties: { message: { type: 'string' } },
-} as const;
+/** The largest id a path takes: longer digit strings are answered 404 without a look-up. */
+export const PATH_ID_MAX = 999_999_999_999_999;
+/** A recipient given as a JSON number: 8 digits at least, and exact (a safe integer). */
+const RECIPIENT_NUMBER = { type: 'integer', minimum: 10_000_000, maximum: Number.MAX_SAFE_INTEGER } as const;
+/** A string that holds no more than white space: optional fields given so are absent. */
+const BLANK = { pattern: '^\\s*$' } as const;
+
+const messageOnly = (description: string) =>
+  ({
+    description,
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string' } },
+  }) as const;
 
 const validationBody = {
+  description:
+    'Validation failed: every failing rule, keyed by field. With one failing rule `message` is its text, else ' +
+    '"The given data was invalid."',
   type: 'object',
+  required: ['message', 'errors'],
+  additionalProperties: false,
   properties: {
     message: { type: 'string', example: 'The given data was invalid.' },
-    errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+    errors: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } },
+    },
   },
 } as const;
 
-const common = {
-  401: { description: 'Missing, unknown, revoked or expired token', ...errorBody },
-  429: { description: 'Rate limit exceeded (Retry-After, X-RateLimit-* headers)', ...errorBody },
+/** Answers any request can get, before or whatever its route. */
+const always = {
+  400: messageOnly('Malformed HTTP request, or a body that is not valid JSON, form or multipart data'),
+  408: messageOnly('The request took too long to arrive'),
+  413: messageOnly('The request body is too large'),
+  417: messageOnly('An Expect header other than 100-continue'),
+  429: {
+    ...messageOnly('Rate limit exceeded: "Too Many Attempts."'),
+    headers: {
+      'Retry-After': { type: 'integer', description: 'Seconds until the window resets' },
+      'X-RateLimit-Limit': { type: 'integer', description: 'Requests allowed in the window' },
+      'X-RateLimit-Remaining': { type: 'integer', description: 'Requests left in the window' },
+    },
+  },
+  431: messageOnly('The request headers are too large'),
+  500: messageOnly('Unexpected fault: "Server Error"; details are logged under the X-Request-Id'),
+  503: {
+    description: 'The database is unreachable, or the server is shutting down',
+    headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before trying again' } },
+    type: 'object',
+    required: ['message'],
+    properties: { message: { type: 'string' } },
+  },
+} as const;
+
+/** Answers of the routes that take a bearer token. */
+const authenticated = {
+  ...always,
+  401: messageOnly('Missing, malformed, unknown, revoked or expired token: "Unauthenticated."'),
+} as const;
+
+/** Answers of the routes that read a request body (POST). */
+const withBody = {
+  ...authenticated,
+  415: messageOnly('A Content-Type the server cannot read'),
+} as const;
+
+const notFound = messageOnly('No sending of the account has this id: "No query results for model {id}"');
+
+const pathId = {
+  type: 'object',
+  required: ['id'],
+  properties: {
+    id: {
+      type: 'integer',
+      minimum: 1,
+      maximum: PATH_ID_MAX,
+      description: "The sending's id (1 to 15 digits); another account's sending is a 404, as an unknown one",
+    },
+  },
+} as const;
+
+const pageQuery = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    page: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1 },
+    per_page: { type: 'integer', minimum: 1, maximum: PER_PAGE_MAX, default: PER_PAGE_DEFAULT },
+  },
+} as const;
+
+const messageField = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MESSAGE_CHARS_MAX,
+  pattern: '\\S',
+  format: 'sms-text',
+  description:
+    'The text: not blank, no NUL, no lone surrogate, at most 20,000 UTF-16 code units and 255 parts (GSM 03.38)',
 } as const;
 
 const recipientsField = {
-  description: 'International numbers without "+", 8 to 20 digits; or a string holding a JSON array of them',
-  oneOf: [{ type: 'array', items: { type: 'string', pattern: '^\\d{8,20}$' } }, { type: 'string' }],
+  description:
+    'International numbers without "+", 8 to 20 digits (as strings, or as exact JSON integers); or one string of ' +
+    'comma-separated numbers or holding a JSON array of them. Each must have a rate in the price list, else 422 ' +
+    '"The recipients.N has no available rate."',
+  anyOf: [
+    {
+      type: 'array',
+      minItems: 1,
+      items: { anyOf: [{ type: 'string', pattern: '^\\d{8,20}$' }, RECIPIENT_NUMBER] },
+    },
+    RECIPIENT_NUMBER,
+    { type: 'string', format: 'recipient-list', pattern: '\\d{8}' },
+  ],
 } as const;
+
+const pricingFields = { message: messageField, recipients: recipientsField } as const;
 
 const sendingSummary = {
   type: 'object',
+  required: ['id', 'text', 'created_at', 'scheduled_at', 'status', 'total_sms'],
   properties: {
     id: { type: 'integer' },
     text: { type: 'string' },
@@ -36,14 +141,90 @@ const sendingSummary = {
   },
 } as const;
 
+const sendingState = {
+  type: 'object',
+  required: ['id', 'status', 'updated_at', 'scheduled_at'],
+  properties: {
+    id: { type: 'integer' },
+    status: sendingSummary.properties.status,
+    updated_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+    scheduled_at: { type: 'string', example: '2023-04-11 15:46:26' },
+  },
+} as const;
+
+const money = { type: 'number', description: 'At most 4 decimals' } as const;
+
+const calculation = {
+  type: 'object',
+  required: ['calculate'],
+  properties: {
+    calculate: {
+      type: 'object',
+      required: ['info', 'destinations'],
+      properties: {
+        info: {
+          type: 'object',
+          required: ['sms_count', 'subtotal', 'total', 'tax'],
+          properties: {
+            sms_count: { type: 'integer', minimum: 0 },
+            subtotal: money,
+            total: money,
+            tax: money,
+            encoding: { type: 'string', enum: ['GSM-7', 'UCS-2'] },
+            ucs2_characters: { type: 'array', items: { type: 'string' } },
+            parts_per_message: { type: 'integer', minimum: 1 },
+            recipients: { type: 'integer', minimum: 0 },
+          },
+        },
+        destinations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['numbers', 'destination', 'sms_count', 'price', 'total'],
+            properties: {
+              numbers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['phone_number', 'destination', 'sms', 'rate', 'total'],
+                  properties: {
+                    phone_number: { type: 'integer', description: "The recipient's digits, as a JSON number" },
+                    destination: { type: 'string' },
+                    sms: { type: 'integer', minimum: 1 },
+                    rate: money,
+                    total: money,
+                  },
+                },
+              },
+              destination: { type: 'string', example: 'Denmark Telenor' },
+              sms_count: { type: 'integer', minimum: 0 },
+              price: money,
+              total: money,
+              mcc: { type: 'string', nullable: true },
+              mnc: { type: 'string', nullable: true },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 export const schemas = {
   status: {
     summary: 'Service status',
     description: '["OK"] while the database answers, 503 ["DOWN"] when it does not. Needs no token.',
     security: [],
     response: {
-      200: { type: 'array', items: { type: 'string' }, example: ['OK'] },
-      503: { type: 'array', items: { type: 'string' }, example: ['DOWN'] },
+      200: { type: 'array', items: { type: 'string', enum: ['OK'] }, minItems: 1, maxItems: 1, example: ['OK'] },
+      ...always,
+      503: {
+        description: '["DOWN"]: the database is unreachable; or the server is shutting down',
+        anyOf: [
+          { type: 'array', items: { type: 'string', enum: ['DOWN'] }, minItems: 1, maxItems: 1, example: ['DOWN'] },
+          always[503],
+        ],
+      },
     },
   },
   balance: {
@@ -51,13 +232,19 @@ export const schemas = {
     response: {
       200: {
         type: 'object',
+        required: ['balance', 'sign', 'code'],
         properties: {
-          balance: { type: 'string', description: 'Three decimals, truncated', example: '450.000' },
+          balance: {
+            type: 'string',
+            pattern: '^\\d+\\.\\d{3}$',
+            description: 'Three decimals, truncated',
+            example: '450.000',
+          },
           sign: { type: 'string', example: '£' },
-          code: { type: 'string', example: 'GBP' },
+          code: { type: 'string', pattern: '^[A-Z]{3}$', example: 'GBP' },
         },
       },
-      ...common,
+      ...authenticated,
     },
   },
   senders: {
@@ -65,38 +252,57 @@ export const schemas = {
     response: {
       200: {
         type: 'object',
+        required: ['senders'],
         properties: {
           senders: {
             type: 'array',
-            items: { type: 'object', properties: { id: { type: 'integer' }, sender: { type: 'string' } } },
+            items: {
+              type: 'object',
+              required: ['id', 'sender'],
+              properties: { id: { type: 'integer' }, sender: { type: 'string' } },
+            },
           },
         },
       },
-      ...common,
+      ...authenticated,
     },
   },
   rates: {
     summary: "The account's price list, optionally filtered",
+    description: 'A non-empty `mnc` needs a non-empty `mcc` ("The mcc field is required when mnc is present.").',
+    'x-dependent-required': { mnc: ['mcc'] },
     querystring: {
       type: 'object',
+      additionalProperties: true,
       properties: {
-        mcc: { type: 'string', pattern: '^\\d{3}$', description: 'Required when mnc is present' },
-        mnc: { type: 'string', description: '0 to 3 digits, or "null" for the country-wide rows' },
+        mcc: { type: 'string', pattern: '^(\\d{3})?$', description: '3 digits; empty means no filter' },
+        mnc: {
+          type: 'string',
+          pattern: '^(\\d{0,3}|null)$',
+          description: '1 to 3 digits, or "null" for the country-wide rows; empty means no filter; needs mcc',
+        },
         country: { type: 'string', description: 'Part of the country name, any case' },
-        country_id: { type: 'integer', description: 'An id of the country catalog' },
+        country_id: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 2_147_483_647,
+          description: 'An id of the country catalog; an id it does not have is a 422',
+        },
       },
     },
     response: {
       200: {
         type: 'object',
+        required: ['rates'],
         properties: {
           rates: {
             type: 'array',
             items: {
               type: 'object',
+              required: ['mcc', 'mnc', 'country', 'rate'],
               properties: {
                 mcc: { type: 'string' },
-                mnc: { type: ['string', 'null'] },
+                mnc: { type: 'string', nullable: true },
                 country: { type: 'string' },
                 rate: { type: 'number', description: 'Price of one SMS part, at most 4 decimals' },
               },
@@ -105,164 +311,171 @@ export const schemas = {
         },
       },
       422: validationBody,
-      ...common,
+      ...authenticated,
     },
   },
   calculate: {
     summary: 'Price a sending without sending it',
     description: 'Parts per GSM 03.38; rate per operator (MCC+MNC), else per country. 3000 requests a minute.',
+    consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
     body: {
       type: 'object',
       required: ['message', 'recipients'],
-      properties: { message: { type: 'string', maxLength: 20000 }, recipients: recipientsField },
+      additionalProperties: true,
+      properties: pricingFields,
     },
-    response: { 422: validationBody, ...common },
+    response: { 200: calculation, 422: validationBody, ...withBody },
   },
   listSendings: {
     summary: "The account's sendings, newest first",
-    querystring: {
-      type: 'object',
-      properties: {
-        page: { type: 'integer', minimum: 1, default: 1 },
-        per_page: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-      },
-    },
+    querystring: pageQuery,
     response: {
-      200: { type: 'object', properties: { sendings: { type: 'array', items: sendingSummary } } },
+      200: {
+        type: 'object',
+        required: ['sendings'],
+        properties: { sendings: { type: 'array', items: sendingSummary } },
+      },
       422: validationBody,
-      ...common,
+      ...authenticated,
     },
   },
   createSending: {
     summary: 'Create a sending: its cost is reserved from the balance at once',
+    description:
+      'Besides the rules of each field: the sender must be one the account may use, the type must have a provider ' +
+      'on this platform, and the balance must cover the total (422 on `balance`).',
+    consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
     headers: {
       type: 'object',
       properties: {
-        'idempotency-key': { type: 'string', maxLength: 255, description: 'Replays return the first answer' },
+        'idempotency-key': {
+          type: 'string',
+          maxLength: 255,
+          description: 'Replays with the same body within 24 hours return the first answer; empty means none',
+        },
       },
     },
     body: {
       type: 'object',
       required: ['message', 'recipients', 'sender'],
+      additionalProperties: true,
       properties: {
-        message: { type: 'string', maxLength: 20000 },
-        recipients: recipientsField,
-        sender: { type: 'string', description: 'An approved sender of the account, or a platform default' },
-        scheduled_at: { type: 'string', description: 'Y-m-d H:i:s, UTC; absent or past means now' },
-        type: { type: 'string', enum: ['default', 'infobip', 'twilio', 'messente', 'trumpia'] },
-        callback_url: { type: 'string', format: 'uri', description: 'Per-message status changes are POSTed here' },
+        ...pricingFields,
+        sender: {
+          type: 'string',
+          pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$',
+          description: 'An approved sender of the account, or a platform default (spaces around it are ignored)',
+        },
+        scheduled_at: {
+          type: 'string',
+          nullable: true,
+          anyOf: [BLANK, { pattern: '^\\s*\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\s*$', format: 'ymd-his' }],
+          description: 'Y-m-d H:i:s, UTC, before 2200-01-01 00:00:00; absent, blank, null or past means now',
+        },
+        type: {
+          type: 'string',
+          nullable: true,
+          anyOf: [{ enum: [...SENDING_TYPES] }, BLANK],
+          description: 'Absent, blank or null means default (platform routing)',
+        },
+        callback_url: {
+          type: 'string',
+          nullable: true,
+          anyOf: [BLANK, { maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?:', format: 'public-http-url' }],
+          description: 'Per-message status changes are POSTed here; a public http(s) URL; blank or null means none',
+        },
       },
     },
     response: {
       200: {
         type: 'object',
-        properties: { message: { type: 'string', example: 'SMS champing created' }, sending_id: { type: 'integer' } },
+        required: ['message', 'sending_id'],
+        properties: {
+          message: { type: 'string', enum: ['SMS champing created'], example: 'SMS champing created' },
+          sending_id: { type: 'integer' },
+        },
       },
       422: validationBody,
-      ...common,
+      ...withBody,
     },
   },
   getSending: {
     summary: 'One sending and its status',
-    params: { type: 'object', properties: { id: { type: 'integer' } } },
+    params: pathId,
     response: {
-      200: {
-        type: 'object',
-        properties: {
-          sending: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              status: sendingSummary.properties.status,
-              updated_at: { type: 'string' },
-              scheduled_at: { type: 'string' },
-            },
-          },
-        },
-      },
-      404: { description: 'No query results for model {id}', ...errorBody },
-      ...common,
+      200: { type: 'object', required: ['sending'], properties: { sending: sendingState } },
+      404: notFound,
+      ...authenticated,
     },
   },
   listMessages: {
     summary: "Per-recipient statuses of one of the account's sendings",
-    params: { type: 'object', properties: { id: { type: 'integer' } } },
-    querystring: {
-      type: 'object',
-      properties: {
-        page: { type: 'integer', minimum: 1, default: 1 },
-        per_page: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-      },
-    },
+    params: pathId,
+    querystring: pageQuery,
     response: {
       200: {
         type: 'object',
+        required: ['messages'],
         properties: {
           messages: {
             type: 'array',
             items: {
               type: 'object',
+              required: [
+                'id',
+                'recipient',
+                'destination',
+                'mcc',
+                'mnc',
+                'sms',
+                'rate',
+                'cost',
+                'status',
+                'provider',
+                'error',
+                'attempts',
+                'submitted_at',
+                'final_at',
+                'updated_at',
+              ],
               properties: {
                 id: { type: 'integer' },
                 recipient: { type: 'string' },
                 destination: { type: 'string' },
-                mcc: { type: ['string', 'null'] },
-                mnc: { type: ['string', 'null'] },
+                mcc: { type: 'string', nullable: true },
+                mnc: { type: 'string', nullable: true },
                 sms: { type: 'integer' },
                 rate: { type: 'number' },
                 cost: { type: 'number' },
-                status: {
-                  type: 'string',
-                  enum: [
-                    'queued',
-                    'submitting',
-                    'submitted',
-                    'delivered',
-                    'undelivered',
-                    'expired',
-                    'rejected',
-                    'failed',
-                    'cancelled',
-                  ],
-                },
-                provider: { type: ['string', 'null'] },
-                error: { type: ['string', 'null'] },
+                status: { type: 'string', enum: [...MESSAGE_STATUSES] },
+                provider: { type: 'string', nullable: true },
+                error: { type: 'string', nullable: true },
                 attempts: { type: 'integer' },
-                submitted_at: { type: ['string', 'null'] },
-                final_at: { type: ['string', 'null'] },
+                submitted_at: { type: 'string', nullable: true },
+                final_at: { type: 'string', nullable: true },
                 updated_at: { type: 'string' },
               },
             },
           },
         },
       },
-      404: { description: 'No query results for model {id}', ...errorBody },
+      404: notFound,
       422: validationBody,
-      ...common,
+      ...authenticated,
     },
   },
   cancelSending: {
     summary: 'Cancel a Pending sending; what it reserved is refunded in full',
-    params: { type: 'object', properties: { id: { type: 'integer' } } },
+    params: pathId,
     response: {
       200: {
         type: 'object',
-        properties: {
-          sending: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              status: { type: 'string' },
-              updated_at: { type: 'string' },
-              scheduled_at: { type: 'string' },
-            },
-          },
-          refunded: { type: 'number' },
-        },
+        required: ['sending', 'refunded'],
+        properties: { sending: sendingState, refunded: money },
       },
-      404: { description: 'No query results for model {id}', ...errorBody },
+      404: notFound,
       422: validationBody,
-      ...common,
+      ...withBody,
     },
   },
 } as const;

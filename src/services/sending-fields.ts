@@ -16,7 +16,7 @@ export interface SendingOptions {
   readonly callbackUrl: string | null;
 }
 
-const CALLBACK_URL_CHARS_MAX = 2048;
+export const CALLBACK_URL_CHARS_MAX = 2048;
 /** callback_url naming this host or a private, link-local, multicast or reserved address (literal or localhost). */
 export const CALLBACK_URL_INTERNAL_TEXT =
   'The callback url must not point to a private, loopback, link-local or multicast address.';
@@ -31,6 +31,27 @@ const SCHEDULED_BEFORE_US = usFromYmdHis(SCHEDULED_AT_BEFORE) as number;
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Why a non-blank callback_url is refused, or null when it is a public http(s) URL (or a private one, allowed). */
+export function callbackUrlFieldProblem(raw: unknown, allowPrivate: boolean): ReturnType<typeof callbackUrlProblem> {
+  // Control characters (CR, LF, NUL) and lone surrogates have no place in a URL; NUL could not even be stored.
+  if (
+    typeof raw !== 'string' ||
+    raw.length > CALLBACK_URL_CHARS_MAX ||
+    !raw.isWellFormed() ||
+    CONTROL_CHAR_RE.test(raw)
+  ) {
+    return 'not_http';
+  }
+  return callbackUrlProblem(raw, allowPrivate);
+}
+
+/** scheduled_at (`Y-m-d H:i:s`, UTC, spaces around ignored) as microseconds, negative before 1970; or why not. */
+export function readScheduledAt(raw: unknown): number | 'format' | 'too_late' {
+  const parsed = typeof raw === 'string' ? usFromYmdHis(raw.trim()) : null;
+  if (parsed === null) return 'format';
+  return parsed >= SCHEDULED_BEFORE_US ? 'too_late' : parsed;
 }
 
 /**
@@ -53,9 +74,9 @@ export function readSendingOptions(
   let scheduledAtUs: number | null = null;
   const rawScheduled = fields.scheduled_at;
   if (!isBlank(rawScheduled)) {
-    const parsed = typeof rawScheduled === 'string' ? usFromYmdHis(rawScheduled.trim()) : null;
-    if (parsed === null) errors.add('scheduled_at', ruleText.dateFormat('scheduled_at', 'Y-m-d H:i:s'));
-    else if (parsed >= SCHEDULED_BEFORE_US)
+    const parsed = readScheduledAt(rawScheduled);
+    if (parsed === 'format') errors.add('scheduled_at', ruleText.dateFormat('scheduled_at', 'Y-m-d H:i:s'));
+    else if (parsed === 'too_late')
       errors.add('scheduled_at', ruleText.dateBefore('scheduled_at', SCHEDULED_AT_BEFORE));
     // A time before 1970 is in the past, and the past means now.
     else scheduledAtUs = parsed < 0 ? null : parsed;
@@ -72,16 +93,7 @@ export function readSendingOptions(
   let callbackUrl: string | null = null;
   const rawCallback = fields.callback_url;
   if (!isBlank(rawCallback)) {
-    let problem: ReturnType<typeof callbackUrlProblem> = 'not_http';
-    // Control characters (CR, LF, NUL) and lone surrogates have no place in a URL; NUL could not even be stored.
-    if (
-      typeof rawCallback === 'string' &&
-      rawCallback.length <= CALLBACK_URL_CHARS_MAX &&
-      rawCallback.isWellFormed() &&
-      !CONTROL_CHAR_RE.test(rawCallback)
-    ) {
-      problem = callbackUrlProblem(rawCallback, policy.allowPrivateCallbacks === true);
-    }
+    const problem = callbackUrlFieldProblem(rawCallback, policy.allowPrivateCallbacks === true);
     if (problem === null) callbackUrl = rawCallback as string;
     else if (problem === 'internal_address') errors.add('callback_url', CALLBACK_URL_INTERNAL_TEXT);
     else errors.add('callback_url', ruleText.url('callback_url'));

@@ -3,12 +3,22 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiApp, startApiApp } from '../support/http-app.js';
 
+interface Operation {
+  security?: unknown[];
+  parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }>;
+}
+
+/** Answers any request can get (protocol, limits, faults, database down); routes with a token add 401. */
+const ALWAYS = ['400', '408', '413', '417', '429', '431', '500', '503'];
+
 describeEachEngine('GET /openapi.json', (engine) => {
   let api: ApiApp;
   let document: {
     openapi: string;
     info: { title: string; version: string };
-    paths: Record<string, Record<string, { security?: unknown[] }>>;
+    paths: Record<string, Record<string, Operation>>;
     security?: unknown[];
     components?: { securitySchemes?: Record<string, unknown> };
   };
@@ -54,6 +64,54 @@ describeEachEngine('GET /openapi.json', (engine) => {
     for (const [path, methods] of Object.entries(document.paths)) {
       if (path === '/status') continue;
       for (const operation of Object.values(methods)) expect(operation.security).toBeUndefined();
+    }
+  });
+
+  it('documents every answer of every operation, each with its JSON body schema', () => {
+    const expected: Record<string, string[]> = {
+      'GET /status': ['200', ...ALWAYS],
+      'GET /balance': ['200', '401', ...ALWAYS],
+      'GET /senders': ['200', '401', ...ALWAYS],
+      'GET /rates': ['200', '401', '422', ...ALWAYS],
+      'POST /sendings/calculate': ['200', '401', '415', '422', ...ALWAYS],
+      'GET /sendings': ['200', '401', '422', ...ALWAYS],
+      'POST /sendings': ['200', '401', '415', '422', ...ALWAYS],
+      'GET /sendings/{id}': ['200', '401', '404', ...ALWAYS],
+      'GET /sendings/{id}/messages': ['200', '401', '404', '422', ...ALWAYS],
+      'POST /sendings/{id}/cancel': ['200', '401', '404', '415', '422', ...ALWAYS],
+    };
+    const documented: Record<string, string[]> = {};
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const id = `${method.toUpperCase()} ${path}`;
+        documented[id] = Object.keys(operation.responses).sort();
+        for (const [status, response] of Object.entries(operation.responses)) {
+          expect(response.content?.['application/json']?.schema, `${id} ${status}`).toBeDefined();
+        }
+        expect(operation.responses['429']?.headers, id).toHaveProperty('Retry-After');
+      }
+    }
+    expect(documented).toEqual(Object.fromEntries(Object.entries(expected).map(([id, s]) => [id, s.sort()])));
+  });
+
+  it('bounds the path ids as the server does, and describes each request body for JSON, forms and multipart', () => {
+    for (const path of ['/sendings/{id}', '/sendings/{id}/messages', '/sendings/{id}/cancel']) {
+      for (const operation of Object.values(document.paths[path] ?? {})) {
+        expect(operation.parameters?.find((p) => p.in === 'path')).toEqual({
+          in: 'path',
+          name: 'id',
+          required: true,
+          description: expect.any(String),
+          schema: { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 },
+        });
+      }
+    }
+    for (const path of ['/sendings', '/sendings/calculate']) {
+      const body = document.paths[path]?.post?.requestBody;
+      expect(Object.keys(body?.content ?? {}).sort()).toEqual(
+        ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'].sort(),
+      );
+      expect(body?.content['application/json']?.schema).toMatchObject({ type: 'object', additionalProperties: true });
     }
   });
 });
