@@ -47,13 +47,24 @@ describe('Messente adapter', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.accept).toBe('application/json');
     expect(request?.body).toBe(
-      '{"to":"+37120000001","messages":[{"channel":"sms","sender":"SMSgic","text":"Your code is 1234"}],' +
+      '{"to":"+37120000001","messages":[{"channel":"sms","sender":"SMSgic","text":"Your code is 1234","autoconvert":"off"}],' +
         '"dlr_url":"https://smsgic.example/webhooks/messente"}',
     );
     // The provider id is the SMS channel's message_id (what DLRs carry), not the omnimessage_id.
     const sent = sim.acceptedMessages().at(-1);
     expect(results).toEqual([{ accepted: sent?.messageId }]);
     expect(sent?.messageId).not.toBe(sent?.omnimessageId);
+  });
+
+  it('sends autoconvert off, so an account set to convert never changes the text that was priced', async () => {
+    // messente-api docs/SMS.md: `autoconvert` (on|full|off) falls back to the account's setting when absent.
+    sim.script({ accountAutoconvert: 'full' });
+    try {
+      await adapter().submit([message('37120000003', '37120000003', 'Prix: 5 € – merci')], never);
+      expect(sim.acceptedMessages().at(-1)?.autoconvert).toBe('off');
+    } finally {
+      sim.script({ accountAutoconvert: 'on' });
+    }
   });
 
   it('leaves dlr_url out without PUBLIC_URL, and accepts a base URL spelled with /v1 as the SDKs do', async () => {

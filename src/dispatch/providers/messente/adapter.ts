@@ -145,7 +145,9 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
     }
     const body = JSON.stringify({
       to: `+${message.recipient}`,
-      messages: [{ channel: 'sms', sender: message.sender, text: message.text }],
+      // `autoconvert` absent means the account's setting (messente-api docs/SMS.md), which may rewrite the text into
+      // another encoding and part count than we priced: off sends exactly what was quoted.
+      messages: [{ channel: 'sms', sender: message.sender, text: message.text, autoconvert: 'off' }],
       ...(dlrUrl && { dlr_url: dlrUrl }),
     });
     const call = await exchange(
