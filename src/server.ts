@@ -1,6 +1,6 @@
 // Composition root: configuration, database, numbering, services and the HTTP server wired together and started.
 import { Redis } from 'ioredis';
-import { type Config, loadConfig } from './config.js';
+import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { createRegistry, type ProviderRegistry } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
@@ -129,6 +129,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     await app.listen({ host: config.host, port: config.port });
     app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
   }
+  const notes = providerNotes(config);
+  app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
+  for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
     registry = registryFor(config, db);
     for (const name of registry.unavailable) {
