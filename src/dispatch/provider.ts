@@ -21,10 +21,18 @@ export interface OutgoingMessage {
  * What became of one message of a submit. `accepted`: the provider took it, with its id. `failed`: it did not, and
  * certainly did not: `retryable` when trying again later (or elsewhere) may help (throttled, temporarily down), not
  * when the message itself was refused (bad number, blocked); `retryAfterMs` when the provider said when.
+ * `accountRefused`: the provider refused us, not the message (credentials refused, account disabled): it took
+ * nothing, so the message is retryable elsewhere, and the provider is marked down until an operator acts.
  */
 export type SubmitResult =
   | { readonly accepted: string }
-  | { readonly failed: true; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
+  | {
+      readonly failed: true;
+      readonly retryable: boolean;
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      readonly accountRefused?: true;
+    };
 
 /** What a provider knows of a reference after a hand-over whose answer was lost. */
 export type RecheckResult =

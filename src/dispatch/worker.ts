@@ -398,7 +398,15 @@ class DispatchEngine implements Dispatcher {
         // Told before the results are sorted: a retry then routes around a circuit this call has just opened.
         const answered = results.length === 0 || results.some((r) => isAccepted(r) || !r.retryable);
         const refusal = results.find((r) => !isAccepted(r));
-        pass.settle(answered ? 'up' : 'down', refusal && !isAccepted(refusal) ? refusal.error : undefined);
+        const refusedUs = results.find((r) => !isAccepted(r) && r.accountRefused === true);
+        if (refusedUs && !isAccepted(refusedUs)) {
+          // It took nothing and will take nothing until an operator acts: open now, so the retries go elsewhere.
+          this.#router.circuits.markDown(adapter.name, refusedUs.error);
+          this.#log.warn({ provider: adapter.name, err: refusedUs.error }, 'provider refused our credentials');
+          pass.settle(null);
+        } else {
+          pass.settle(answered ? 'up' : 'down', refusal && !isAccepted(refusal) ? refusal.error : undefined);
+        }
         sortSubmitResults(chunk, results, this.#context(adapter, lease), outcomes);
       } catch (error) {
         pass.settle('down', errorText(error));

@@ -221,13 +221,14 @@ describe('Infobip adapter', () => {
     }
   });
 
-  it('refuses for good with a clear error when the API key is wrong (the service answers its own 401)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a clear error when the API key is wrong (the service answers its own 401)', async () => {
     const sim = await simulator();
     const results = await adapterFor(sim, { apiKey: 'wrong' }).submit([message(1, '37120000001')], never);
     expect(results).toEqual([
       {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: 'infobip: the API key was refused (HTTP 401 E401 Invalid login details); check INFOBIP_API_KEY',
       },
     ]);

@@ -116,10 +116,10 @@ describe('Messente adapter', () => {
     expect(results[1]).toHaveProperty('accepted');
   });
 
-  it('refuses every message with a misconfiguration error on bad credentials (401)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a misconfiguration error on bad credentials (401)', async () => {
     const provider = createMessenteProvider({ ...config(), password: 'wrong' }, { clockUs: systemClockUs });
     const results = await provider.submit([message('37120000015')], never);
-    expect(results[0]).toMatchObject({ failed: true, retryable: false });
+    expect(results[0]).toMatchObject({ failed: true, retryable: true, accountRefused: true });
     const error = (results[0] as { error: string }).error;
     expect(error).toContain('authentication refused (401)');
     expect(error).toContain('check MESSENTE_USERNAME and MESSENTE_PASSWORD');

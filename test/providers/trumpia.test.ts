@@ -169,26 +169,31 @@ describe('Trumpia adapter', () => {
     ]);
   });
 
-  it('refuses for good with a clear error when the account has no credits (MPCE3201)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a clear error when the account has no credits (MPCE3201)', async () => {
     sim.script({ fail: { requests: 1, status: 400, statusCode: 'MPCE3201' } });
     const [result] = await adapter().submit([message('37120000014')], never);
     expect(result).toEqual({
       failed: true,
-      retryable: false,
+      retryable: true,
+      accountRefused: true,
       error: 'trumpia: MPCE3201 not enough domestic text credits',
     });
   });
 
-  it('refuses every message with a misconfiguration error on bad credentials (MPCE0101)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a misconfiguration error on bad credentials (MPCE0101)', async () => {
     const wrong = createTrumpiaProvider({ ...config(), apiKey: 'wrong' }, { clockUs: systemClockUs });
     const [result] = await wrong.submit([message('37120000015')], never);
     expect(result).toEqual({
       failed: true,
-      retryable: false,
+      retryable: true,
+      accountRefused: true,
       error: 'trumpia: MPCE0101 the request failed to be authenticated: check TRUMPIA_USERNAME and TRUMPIA_API_KEY',
     });
     const stranger = createTrumpiaProvider({ ...config(), username: 'someone' }, { clockUs: systemClockUs });
-    expect((await stranger.submit([message('37120000016')], never))[0]).toMatchObject({ retryable: false });
+    expect((await stranger.submit([message('37120000016')], never))[0]).toMatchObject({
+      retryable: true,
+      accountRefused: true,
+    });
     expect(sim.stats.acceptedByRecipient.get('37120000015')).toBeUndefined();
   });
 

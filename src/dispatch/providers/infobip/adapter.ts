@@ -244,9 +244,12 @@ export function createInfobipProvider(
     const error = infobipErrorBody(text);
     const described = describeError(status, error);
     if (status === 401 || status === 403) {
+      // Refused before anything was read (infobip.com/docs/essentials/api-essentials/api-authentication): nothing
+      // was sent, so another provider may take the messages while this one is marked down.
       return all({
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `infobip: the API key was refused (${described}); check INFOBIP_API_KEY`,
       });
     }

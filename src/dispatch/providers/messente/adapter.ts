@@ -121,17 +121,21 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
     if (status >= 500 || status === 408) {
       return retryableFailure(`messente: server error (${status}): ${detail}`, headers, nowMs());
     }
+    // 401/403 (messente-api docs/ErrorCodeOmnichannelMachine.md 103 Unauthorized, 102 Forbidden): no omnimessage was
+    // created, so the message may go elsewhere while Messente is marked down.
     if (status === 401) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `messente: authentication refused (401): check MESSENTE_USERNAME and MESSENTE_PASSWORD (${detail})`,
       };
     }
     if (status === 403) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `messente: forbidden (403): the API user may not send from here (IP whitelist?) (${detail})`,
       };
     }

@@ -125,7 +125,13 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
       const account = TRUMPIA_SEND_CODES[code];
       if (account?.verdict === 'config') {
         const hint = code.endsWith('0101') || code === 'MRCE0401' ? ': check TRUMPIA_USERNAME and TRUMPIA_API_KEY' : '';
-        return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}${hint}` };
+        // The account, not the message (TrumpiaLibrary.php): nothing was sent; marked down until an operator acts.
+        return {
+          failed: true,
+          retryable: true,
+          accountRefused: true,
+          error: `trumpia: ${code} ${account.text}${hint}`,
+        };
       }
       if (account?.verdict === 'retry') return retryableFailure(`trumpia: ${code} ${account.text}`, headers, nowMs());
       if (account) return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}` };
@@ -140,7 +146,8 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     if (status === 401 || status === 403) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `trumpia: authentication refused (${status}): check TRUMPIA_USERNAME and TRUMPIA_API_KEY (${detail})`,
       };
     }

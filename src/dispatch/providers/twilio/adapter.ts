@@ -100,9 +100,11 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
     const code = typeof error.code === 'number' ? error.code : undefined;
     const described = `HTTP ${status}${code !== undefined ? ` ${code}` : ''}${error.message ? ` ${error.message}` : ''}`;
     if (status === 401 || code === 20003) {
+      // 20003 "Authenticate" (twilio.com/docs/api/errors/20003): no message was created.
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
       };
     }
