@@ -1,7 +1,12 @@
 // The environment, parsed once into a frozen configuration with an explicit default for every setting.
 
 export interface ProviderConfig {
-  readonly infobip?: { readonly baseUrl: string; readonly apiKey: string };
+  readonly infobip?: {
+    readonly baseUrl: string;
+    readonly apiKey: string;
+    /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: how long after a lost answer a message missing from the logs is resent. */
+    readonly absentTrustedAfterMs?: number;
+  };
   readonly twilio?: { readonly baseUrl: string; readonly accountSid: string; readonly authToken: string };
   readonly messente?: { readonly baseUrl: string; readonly username: string; readonly password: string };
   readonly trumpia?: { readonly baseUrl: string; readonly username: string; readonly apiKey: string };
@@ -146,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: text(env, 'TRUMPIA_API_KEY'),
   });
   const smppUrl = text(env, 'SMPP_URL');
+  const absentTrustedAfterMs = text(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS')
+    ? positiveInt(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS', 0)
+    : undefined;
   const missing = PROVIDER_SETTINGS.flatMap(({ name, variables }) => {
     const unset = variables.filter((v) => text(env, v) === undefined);
     return unset.length > 0 && unset.length < variables.length ? [{ name, unset }] : [];
@@ -174,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     callbackAllowPrivate: flag(env, 'CALLBACK_ALLOW_PRIVATE'),
     providersMissing: Object.freeze(missing),
     providers: Object.freeze({
-      ...(infobip && { infobip }),
+      ...(infobip && { infobip: { ...infobip, ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }) } }),
       ...(twilio && { twilio }),
       ...(messente && { messente }),
       ...(trumpia && { trumpia }),

@@ -33,6 +33,7 @@ import {
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../store/dispatch-queue.js';
+import { readInstallationId } from '../store/installation.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
 import { pruneFinishedRows } from '../store/retention.js';
 import { type CallbackPolicy, callbackFetch, type Fetch, postCallback } from './callbacks.js';
@@ -47,7 +48,14 @@ import {
   sortRecheckResults,
   sortSubmitResults,
 } from './outcomes.js';
-import { isAccepted, type OutgoingMessage, type ProviderAdapter, type RecheckResult } from './provider.js';
+import {
+  isAccepted,
+  messageReference,
+  type OutgoingMessage,
+  type ProviderAdapter,
+  type RecheckContext,
+  type RecheckResult,
+} from './provider.js';
 import type { CircuitChange } from './provider-health.js';
 import type { Router } from './router.js';
 import { ProviderThrottle, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
@@ -169,6 +177,8 @@ class DispatchEngine implements Dispatcher {
   readonly #throttleLimits: Readonly<Record<string, ThrottleLimits>>;
   readonly #stop = new AbortController();
   #lastMaintenanceUs = Number.NEGATIVE_INFINITY;
+  /** The installation's id, read once: the prefix of every reference handed to a provider. */
+  #installationId: Promise<string> | null = null;
 
   constructor(options: WorkerOptions) {
     this.#db = options.db;
@@ -208,6 +218,16 @@ class DispatchEngine implements Dispatcher {
     this.#sleep = options.sleep ?? realSleep;
     this.#throttleLimits = options.throttles ?? {};
     options.router.circuits.onChange((change) => this.#logCircuit(change));
+  }
+
+  /** The reference a provider is given for a message, unique to this installation (`messageReference`). */
+  async #references(): Promise<(messageId: number) => string> {
+    this.#installationId ??= readInstallationId(this.#db).catch((error: unknown) => {
+      this.#installationId = null;
+      throw error;
+    });
+    const installationId = await this.#installationId;
+    return (messageId) => messageReference(installationId, messageId);
   }
 
   #logCircuit(change: CircuitChange): void {
@@ -376,12 +396,13 @@ class DispatchEngine implements Dispatcher {
       return;
     }
     try {
+      const referenceOf = await this.#references();
       const batch = chunk.map((m): OutgoingMessage => {
         const sending = lease.sendings.get(m.sendingId);
         const parts = split.get(m.sendingId);
         if (!sending || !parts) throw new Error(`message ${m.id} leased without its sending`);
         return {
-          reference: String(m.id),
+          reference: referenceOf(m.id),
           recipient: m.recipient,
           sender: sending.sender,
           text: sending.text,
@@ -414,7 +435,7 @@ class DispatchEngine implements Dispatcher {
           { provider: adapter.name, messages: chunk.length, err: errorText(error) },
           'submit outcome unknown; asking the provider',
         );
-        const results = await this.#recheck(adapter, chunk);
+        const results = await this.#recheck(adapter, chunk, lease, startUs);
         sortRecheckResults(chunk, results, this.#context(adapter, lease), outcomes, 'retry');
       }
     } finally {
@@ -456,15 +477,27 @@ class DispatchEngine implements Dispatcher {
   async #recheck(
     adapter: ProviderAdapter | undefined,
     messages: readonly LeasedMessage[],
+    lease: Lease,
+    handedOverAtUs?: number,
   ): Promise<RecheckResult[] | null> {
     if (!adapter?.recheck) return null;
     try {
       // Half the margin: a submit may have run up to the margin, and the answer must be recorded before the lease ends.
       const signal = AbortSignal.timeout(Math.max(1, this.#leaseMarginUs / 2 / US_PER_MS));
+      const referenceOf = await this.#references();
+      const context = messages.map(
+        (m): RecheckContext => ({
+          reference: referenceOf(m.id),
+          recipient: m.recipient,
+          notBeforeUs: lease.sendings.get(m.sendingId)?.createdAtUs ?? 0,
+          ...(handedOverAtUs !== undefined && { handedOverAtUs }),
+        }),
+      );
       return [
         ...(await adapter.recheck(
-          messages.map((m) => String(m.id)),
+          context.map((c) => c.reference),
           signal,
+          context,
         )),
       ];
     } catch (error) {
@@ -496,7 +529,7 @@ class DispatchEngine implements Dispatcher {
         continue;
       }
       const adapter = this.#router.adapter(provider);
-      const results = await this.#recheck(adapter, messages);
+      const results = await this.#recheck(adapter, messages, lease);
       sortRecheckResults(messages, results, this.#context(adapter, lease), outcomes, 'release');
     }
     this.#log.info(
@@ -518,6 +551,7 @@ class DispatchEngine implements Dispatcher {
    */
   async pollReports(): Promise<number> {
     let applied = 0;
+    const referenceOf = await this.#references();
     for (const adapter of this.#router.adapters()) {
       const nowUs = this.#clockUs();
       const repollMs = adapter.poll
@@ -538,7 +572,11 @@ class DispatchEngine implements Dispatcher {
             changes.push({ messageId: message.id, status: 'expired', error: NO_REPORT, atUs: nowUs });
           } else if (adapter.poll && message.providerMessageId !== null) {
             ask.set(message.providerMessageId, message.id);
-            asked.push({ ...message, providerMessageId: message.providerMessageId, reference: String(message.id) });
+            asked.push({
+              ...message,
+              providerMessageId: message.providerMessageId,
+              reference: referenceOf(message.id),
+            });
           }
         }
         if (!adapter.poll || asked.length === 0) return changes;

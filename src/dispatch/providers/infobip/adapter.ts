@@ -2,7 +2,8 @@
 import type { ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
-import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
+import type { OutgoingMessage, ProviderAdapter, RecheckContext, RecheckResult, SubmitResult } from '../../provider.js';
+import { remember } from '../http/hand-overs.js';
 import { describeFailure, exchange, type Fetch, fetchText, parseJson, retryableFailure } from '../http/transport.js';
 import { infobipNotifyUrl } from './webhook.js';
 import {
@@ -17,6 +18,7 @@ import {
   type InfobipSendResponse,
   type InfobipStatus,
   infobipGroupOf,
+  infobipTimeUs,
 } from './wire.js';
 
 export const INFOBIP_PROVIDER = 'infobip';
@@ -27,6 +29,21 @@ export const INFOBIP_PROVIDER = 'infobip';
 export const INFOBIP_SUBMIT_BATCH_MAX = 1_000;
 /** How long one call may take before its outcome is declared unknown (the worker's own deadline may be shorter). */
 export const INFOBIP_TIMEOUT_MS = 15_000;
+/**
+ * How long after a hand-over a message missing from the logs is taken as never received (and sent again).
+ *
+ * Remaining duplicate risk, on purpose: Infobip's logs are filled asynchronously and it publishes no bound on their
+ * lag (infobip.com/docs/api/channels/sms/logs-and-status-reports/get-outbound-sms-message-logs: "logs are available
+ * for the last 48 hours"; nothing on how soon). A message that shows up later than this is sent twice. Infobip drops
+ * the second copy only when idempotency on `messageId` is enabled for the account (an account setting, not a request
+ * field; infobip.com/docs/essentials/api-essentials/idempotency), which we cannot see from here. Raise
+ * INFOBIP_ABSENT_TRUSTED_AFTER_MS if the account shows longer lags; a lower value resends sooner and risks more.
+ */
+export const INFOBIP_ABSENT_TRUSTED_AFTER_MS = 5 * 60 * 1000;
+/** Clocks differ: a log's `sentAt` up to this much before the earliest possible hand-over still matches. */
+export const INFOBIP_CLOCK_SKEW_MS = 60 * 1000;
+/** References first asked about by this process, for a hand-over time the worker does not know (after a crash). */
+const FIRST_ASKED_KEPT_MAX = 100_000;
 
 export type { Fetch };
 
@@ -44,6 +61,8 @@ export interface InfobipProviderOptions {
   readonly publicUrl?: string;
   /** Another name under which to register (tests). */
   readonly name?: string;
+  /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: see the constant's note on the duplicate risk. */
+  readonly absentTrustedAfterMs?: number;
 }
 
 /** Thrown by `submit` when the request may have reached Infobip but its answer is missing or unreadable. */
@@ -193,7 +212,11 @@ function answersOf(
 }
 
 export interface InfobipProvider extends ProviderAdapter {
-  recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
+  recheck(
+    references: readonly string[],
+    signal: AbortSignal,
+    context?: readonly RecheckContext[],
+  ): Promise<readonly RecheckResult[]>;
 }
 
 export function createInfobipProvider(
@@ -281,7 +304,7 @@ export function createInfobipProvider(
     return all({ failed: true, retryable: false, error: `infobip: refused, ${described}` });
   }
 
-  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<Set<string>> {
+  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<InfobipLog[]> {
     const url = new URL(`${base}${INFOBIP_LOGS_PATH}`);
     for (const reference of references) url.searchParams.append('messageId', reference);
     url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
@@ -297,7 +320,35 @@ export function createInfobipProvider(
     }
     const body = parseJson(text) as { results?: InfobipLog[] } | undefined;
     if (!body || !Array.isArray(body.results)) throw new Error('infobip: logs answered without a results list');
-    return new Set(body.results.map((log) => log?.messageId).filter((id): id is string => typeof id === 'string'));
+    return body.results.filter((log): log is InfobipLog => typeof log?.messageId === 'string');
+  }
+
+  const absentTrustedAfterUs = (options.absentTrustedAfterMs ?? INFOBIP_ABSENT_TRUSTED_AFTER_MS) * US_PER_MS;
+  const firstAskedUs = new Map<string, number>();
+
+  /**
+   * Whether a log entry is this message: the same id, and where the worker says, the same destination, sent no
+   * earlier than the message's sending was stored. An id alone could be another installation's, or a row id a restored
+   * database hands out again.
+   */
+  function isThisMessage(log: InfobipLog, context: RecheckContext | undefined): boolean {
+    if (!context) return true;
+    if (String(log.destination ?? '').replace(/^\+/, '') !== context.recipient) return false;
+    const sentAtUs = infobipTimeUs(log.sentAt);
+    return sentAtUs === null || sentAtUs >= context.notBeforeUs - INFOBIP_CLOCK_SKEW_MS * US_PER_MS;
+  }
+
+  /** Absent, or not yet trusted to be: the hand-over (or this process's first question) is too recent. */
+  function absentOrNotYet(reference: string, context: RecheckContext | undefined): RecheckResult {
+    const nowUs = options.clockUs();
+    let sinceUs = context?.handedOverAtUs;
+    if (sinceUs === undefined) {
+      sinceUs = firstAskedUs.get(reference) ?? nowUs;
+      if (!firstAskedUs.has(reference)) remember(firstAskedUs, reference, sinceUs, FIRST_ASKED_KEPT_MAX);
+    }
+    if (nowUs - sinceUs < absentTrustedAfterUs) return { notYet: true };
+    firstAskedUs.delete(reference);
+    return { absent: true };
   }
 
   return {
@@ -342,16 +393,22 @@ export function createInfobipProvider(
     /**
      * Looks our references up in Infobip's logs (our reference is the message id Infobip keeps): found or absent.
      * Logs cover 48 hours, far longer than a lease, and a failed look-up throws, which the worker reads as "cannot tell".
-     * How soon a message Infobip is still taking in shows in the logs is UNCONFIRMED; absent means "not there when
-     * asked", and the worker then tries it again under the same message id.
+     * A log counts only for the same destination, sent after the message's sending was stored (`isThisMessage`).
+     * Missing from the logs is trusted only INFOBIP_ABSENT_TRUSTED_AFTER_MS after the hand-over (`notYet` before,
+     * which the worker asks again later); the worker then sends it again under the same message id.
      */
-    async recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]> {
-      const found = new Set<string>();
+    async recheck(
+      references: readonly string[],
+      signal: AbortSignal,
+      context?: readonly RecheckContext[],
+    ): Promise<readonly RecheckResult[]> {
+      const found = new Map<string, InfobipLog[]>();
       let chunk: string[] = [];
       let chars = 0;
       const flush = async () => {
         if (chunk.length === 0) return;
-        for (const id of await lookUp(chunk, signal)) found.add(id);
+        for (const log of await lookUp(chunk, signal))
+          found.set(log.messageId, [...(found.get(log.messageId) ?? []), log]);
         chunk = [];
         chars = 0;
       };
@@ -362,9 +419,14 @@ export function createInfobipProvider(
         chars += reference.length + (chunk.length > 1 ? 1 : 0);
       }
       await flush();
-      return references.map(
-        (reference): RecheckResult => (found.has(reference) ? { found: reference } : { absent: true }),
-      );
+      return references.map((reference, i): RecheckResult => {
+        const own = context?.[i]?.reference === reference ? context[i] : undefined;
+        if ((found.get(reference) ?? []).some((log) => isThisMessage(log, own))) {
+          firstAskedUs.delete(reference);
+          return { found: reference };
+        }
+        return absentOrNotYet(reference, own);
+      });
     },
   };
 }
@@ -376,5 +438,10 @@ export function infobipProviderFromConfig(
   publicUrl?: string,
 ): InfobipProvider {
   if (!config.infobip) throw new Error('infobip is not configured (INFOBIP_BASE_URL, INFOBIP_API_KEY)');
-  return createInfobipProvider(config.infobip, { clockUs, ...(publicUrl !== undefined && { publicUrl }) });
+  const { absentTrustedAfterMs, ...credentials } = config.infobip;
+  return createInfobipProvider(credentials, {
+    clockUs,
+    ...(publicUrl !== undefined && { publicUrl }),
+    ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }),
+  });
 }
