@@ -58,7 +58,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
 
+  const notes = providerNotes(config);
   const app = await buildApp({
+    providers: { enabled: notes.enabled, warnings: notes.warnings },
     services: createApiServices({
       db,
       plan,
@@ -129,7 +131,6 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     await app.listen({ host: config.host, port: config.port });
     app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
   }
-  const notes = providerNotes(config);
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
