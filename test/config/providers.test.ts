@@ -65,6 +65,11 @@ describe('provider configuration', () => {
       'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so delivery reports pushed ' +
         'by twilio are lost; set PUBLIC_URL to an address the providers can reach',
     );
+    const polled = providerNotes(loadConfig({ INFOBIP_BASE_URL: 'x.api.infobip.com', INFOBIP_API_KEY: 'k' }));
+    expect(polled.warnings).toEqual([
+      'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: infobip cannot reach it, so infobip is polled for ' +
+        'reports instead; set PUBLIC_URL to an address the providers can reach',
+    ]);
     const sandboxOnly = providerNotes(loadConfig({}));
     expect(sandboxOnly.publicUrlLoopback).toBe(false);
     expect(sandboxOnly.warnings).toEqual([]);

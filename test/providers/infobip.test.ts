@@ -256,6 +256,38 @@ describe('Infobip adapter', () => {
     expect(await impatient.recheck(['ref-22'], never)).toEqual([{ absent: true }]);
   });
 
+  it('polls the logs for final statuses when PUBLIC_URL is loopback, and asks for no webhook it could never receive', async () => {
+    // Statuses turn final at once; with no notify URL, the logs are the only place they show.
+    const sim = await simulator({ reportDelayMs: 0 });
+    const provider = infobipProviderFromConfig(
+      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      systemClockUs,
+      'http://127.0.0.1:3000',
+    );
+    const before = sim.received.length;
+    const [result] = await provider.submit([message('ref-31', '37120000031')], never);
+    expect(result).toEqual({ accepted: 'ref-31' });
+    expect(JSON.parse(sim.received[before]?.body ?? '{}').messages[0].webhooks).toBeUndefined();
+    expect(provider.poll).toBeDefined();
+    const submitted = [
+      { reference: 'ref-31', providerMessageId: 'ref-31', recipient: '37120000031', submittedAtUs: 0 },
+    ];
+    let reports = (await provider.poll?.(submitted, never)) ?? [];
+    for (let i = 0; i < 100 && reports.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      reports = (await provider.poll?.(submitted, never)) ?? [];
+    }
+    expect(reports).toEqual([
+      expect.objectContaining({ providerMessageId: 'ref-31', status: 'delivered', error: null }),
+    ]);
+    const reachable = infobipProviderFromConfig(
+      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      systemClockUs,
+      'https://sms.example.com',
+    );
+    expect(reachable.poll).toBeUndefined();
+  });
+
   it('rechecks many references in look-ups within the documented 2,048 characters', async () => {
     const sim = await simulator();
     const references = Array.from({ length: 600 }, (_, i) => String(1_000_000 + i));

@@ -200,6 +200,14 @@ describe('Messente adapter', () => {
     expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBe(`${PUBLIC_URL}/webhooks/messente`);
   });
 
+  it('asks for no DLR at a loopback PUBLIC_URL, and polls the status endpoint every minute instead', async () => {
+    const before = sim.received.length;
+    const provider = messenteProviderFromConfig({ messente: config() }, systemClockUs, 'http://127.0.0.1:3000');
+    await provider.submit([message('37120000051')], never);
+    expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBeUndefined();
+    expect(provider.pollIntervalMs).toBe(60_000);
+  });
+
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const nowMs = Date.UTC(2030, 0, 1);
     expect(retryAfterMsOf('12', nowMs)).toBe(12_000);

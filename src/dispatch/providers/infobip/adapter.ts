@@ -1,8 +1,16 @@
 // The Infobip provider adapter: a batch to one POST /sms/3/messages, an id per destination, recheck through the logs.
-import type { ProviderConfig } from '../../../config.js';
+import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
-import type { OutgoingMessage, ProviderAdapter, RecheckContext, RecheckResult, SubmitResult } from '../../provider.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckContext,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
 import { remember } from '../http/hand-overs.js';
 import { describeFailure, exchange, type Fetch, fetchText, parseJson, retryableFailure } from '../http/transport.js';
 import { infobipNotifyUrl } from './webhook.js';
@@ -18,6 +26,7 @@ import {
   type InfobipSendResponse,
   type InfobipStatus,
   infobipGroupOf,
+  infobipReportStatus,
   infobipTimeUs,
 } from './wire.js';
 
@@ -63,7 +72,19 @@ export interface InfobipProviderOptions {
   readonly name?: string;
   /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: see the constant's note on the duplicate risk. */
   readonly absentTrustedAfterMs?: number;
+  /**
+   * Ask the logs for final statuses (`poll`) instead of waiting for webhooks: for a PUBLIC_URL Infobip cannot reach.
+   * No notify URL is then sent at all.
+   */
+  readonly pollLogs?: boolean;
 }
+
+/**
+ * How often a polling Infobip adapter asks the logs about a message. The logs are documented for the last 48 hours
+ * and rate-limited (infobip.com/docs/api/channels/sms/logs-and-status-reports/get-outbound-sms-message-logs); the
+ * pull-once `GET /sms/3/reports` is not used, because a report it hands out is gone even if we fail to store it.
+ */
+export const INFOBIP_POLL_INTERVAL_MS = 60_000;
 
 /** Thrown by `submit` when the request may have reached Infobip but its answer is missing or unreadable. */
 export class InfobipOutcomeUnknownError extends Error {
@@ -226,7 +247,8 @@ export function createInfobipProvider(
   const base = infobipBaseUrl(credentials.baseUrl);
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? INFOBIP_TIMEOUT_MS;
-  const notifyUrl = options.publicUrl ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
+  const notifyUrl =
+    options.publicUrl && !options.pollLogs ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
   const headers = {
     authorization: `App ${credentials.apiKey}`,
     'content-type': 'application/json',
@@ -351,9 +373,42 @@ export function createInfobipProvider(
     return { absent: true };
   }
 
+  /** Final statuses in the logs of the messages asked about, as reports; pending ones report nothing yet. */
+  async function pollLogs(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<DeliveryReport[]> {
+    const wanted = new Map(submitted.map((m) => [m.providerMessageId, m]));
+    const reports: DeliveryReport[] = [];
+    const ids = [...wanted.keys()];
+    for (let start = 0; start < ids.length; ) {
+      const chunk: string[] = [];
+      let chars = 0;
+      while (start < ids.length && chunk.length < INFOBIP_LOGS_LIMIT_MAX) {
+        const id = ids[start] as string;
+        if (chunk.length > 0 && chars + id.length + 1 > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX) break;
+        chars += id.length + (chunk.length > 0 ? 1 : 0);
+        chunk.push(id);
+        start++;
+      }
+      for (const log of await lookUp(chunk, signal)) {
+        const message = wanted.get(log.messageId);
+        if (!message || String(log.destination ?? '').replace(/^\+/, '') !== message.recipient) continue;
+        const status = log.status ? infobipReportStatus(log.status) : null;
+        if (status === null) continue;
+        const failed = status !== 'delivered';
+        reports.push({
+          providerMessageId: log.messageId,
+          status,
+          error: failed ? `infobip: ${statusText(log.status)}` : null,
+          reportedAtUs: infobipTimeUs(log.doneAt),
+        });
+      }
+    }
+    return reports;
+  }
+
   return {
     name: options.name ?? INFOBIP_PROVIDER,
     submitBatchMax: INFOBIP_SUBMIT_BATCH_MAX,
+    ...(options.pollLogs && { pollIntervalMs: INFOBIP_POLL_INTERVAL_MS, poll: pollLogs }),
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
       if (batch.length === 0) return [];
@@ -442,6 +497,8 @@ export function infobipProviderFromConfig(
   return createInfobipProvider(credentials, {
     clockUs,
     ...(publicUrl !== undefined && { publicUrl }),
+    // Reports pushed to a loopback PUBLIC_URL would never arrive: the logs are asked instead.
+    ...((publicUrl === undefined || isLoopbackUrl(publicUrl)) && { pollLogs: true }),
     ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }),
   });
 }
