@@ -7,7 +7,13 @@ export interface ProviderConfig {
     /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: how long after a lost answer a message missing from the logs is resent. */
     readonly absentTrustedAfterMs?: number;
   };
-  readonly twilio?: { readonly baseUrl: string; readonly accountSid: string; readonly authToken: string };
+  readonly twilio?: {
+    readonly baseUrl: string;
+    readonly accountSid: string;
+    readonly authToken: string;
+    /** TWILIO_REPORT_WAIT_MS: how long a message waits for a final status (Twilio's `sent` is often the last). */
+    readonly reportWaitMaxMs?: number;
+  };
   readonly messente?: { readonly baseUrl: string; readonly username: string; readonly password: string };
   readonly trumpia?: { readonly baseUrl: string; readonly username: string; readonly apiKey: string };
   readonly smppUrl?: string;
@@ -151,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: text(env, 'TRUMPIA_API_KEY'),
   });
   const smppUrl = text(env, 'SMPP_URL');
+  const twilioReportWaitMs = text(env, 'TWILIO_REPORT_WAIT_MS')
+    ? positiveInt(env, 'TWILIO_REPORT_WAIT_MS', 0)
+    : undefined;
   const absentTrustedAfterMs = text(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS')
     ? positiveInt(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS', 0)
     : undefined;
@@ -183,7 +192,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providersMissing: Object.freeze(missing),
     providers: Object.freeze({
       ...(infobip && { infobip: { ...infobip, ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }) } }),
-      ...(twilio && { twilio }),
+      ...(twilio && {
+        twilio: { ...twilio, ...(twilioReportWaitMs !== undefined && { reportWaitMaxMs: twilioReportWaitMs }) },
+      }),
       ...(messente && { messente }),
       ...(trumpia && { trumpia }),
       ...(smppUrl && { smppUrl }),

@@ -106,6 +106,11 @@ export interface ProviderAdapter {
   poll?(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]>;
   /** How long after acceptance, and then how often, a polling provider is asked about a message. */
   readonly pollIntervalMs?: number;
+  /**
+   * How long an accepted message waits for a final report before it is expired; default the worker's
+   * (reportWaitMaxMs, 72 h). Shorter for a provider whose last word is often a non-final status (Twilio's `sent`).
+   */
+  readonly reportWaitMaxMs?: number;
   /** Ends connections the adapter keeps open (SMPP binds) when the worker shuts down. */
   close?(): Promise<void>;
 }

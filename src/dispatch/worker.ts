@@ -285,8 +285,15 @@ class DispatchEngine implements Dispatcher {
     return throttle;
   }
 
+  /** How long a message of this provider waits for its report. */
+  #reportWaitUsOf(adapter: ProviderAdapter | undefined): number {
+    const ms = adapter?.reportWaitMaxMs;
+    return ms !== undefined && ms > 0 ? Math.min(ms * US_PER_MS, this.#reportWaitUs) : this.#reportWaitUs;
+  }
+
   #context(adapter: ProviderAdapter | undefined, lease: Lease): OutcomeContext {
     const nowUs = this.#clockUs();
+    const reportWaitUs = this.#reportWaitUsOf(adapter);
     return {
       nowUs,
       policy: this.#retry,
@@ -297,8 +304,8 @@ class DispatchEngine implements Dispatcher {
       },
       nextPollAtUs: adapter?.poll
         ? nowUs + Math.round((adapter.pollIntervalMs ?? 0) * US_PER_MS)
-        : nowUs + this.#reportWaitUs,
-      reportWaitEndsAtUs: nowUs + this.#reportWaitUs,
+        : nowUs + reportWaitUs,
+      reportWaitEndsAtUs: nowUs + reportWaitUs,
     };
   }
 
@@ -556,7 +563,7 @@ class DispatchEngine implements Dispatcher {
       const nowUs = this.#clockUs();
       const repollMs = adapter.poll
         ? Math.max(this.#pollIntervalMs, adapter.pollIntervalMs ?? 0, 1)
-        : this.#reportWaitUs / US_PER_MS;
+        : this.#reportWaitUsOf(adapter) / US_PER_MS;
       const request = {
         provider: adapter.name,
         nowUs,
@@ -568,7 +575,7 @@ class DispatchEngine implements Dispatcher {
         const ask = new Map<string, number>();
         const asked = [];
         for (const message of due) {
-          if (message.submittedAtUs <= nowUs - this.#reportWaitUs) {
+          if (message.submittedAtUs <= nowUs - this.#reportWaitUsOf(adapter)) {
             changes.push({ messageId: message.id, status: 'expired', error: NO_REPORT, atUs: nowUs });
           } else if (adapter.poll && message.providerMessageId !== null) {
             ask.set(message.providerMessageId, message.id);

@@ -1,6 +1,8 @@
 // Provider configuration from the environment: credentials alone enable a provider at its public base URL.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, providerNotes } from '../../src/config.js';
+import { twilioProviderFromConfig } from '../../src/dispatch/providers/twilio/adapter.js';
+import { systemClockUs } from '../../src/domain/time.js';
 
 describe('provider configuration', () => {
   it('enables Twilio, Messente and Trumpia from credentials alone, at their documented base URLs', () => {
@@ -23,6 +25,22 @@ describe('provider configuration', () => {
       password: 'pass',
     });
     expect(config.providers.trumpia).toEqual({ baseUrl: 'https://api.trumpia.com', username: 'acme', apiKey: 'key' });
+  });
+
+  it('reads the time a Twilio message waits for a final status, and how long Infobip logs may lag', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: 'AC0123',
+      TWILIO_AUTH_TOKEN: 'secret',
+      TWILIO_REPORT_WAIT_MS: '3600000',
+      INFOBIP_BASE_URL: 'x.api.infobip.com',
+      INFOBIP_API_KEY: 'k',
+      INFOBIP_ABSENT_TRUSTED_AFTER_MS: '120000',
+    });
+    expect(config.providers.twilio?.reportWaitMaxMs).toBe(3_600_000);
+    expect(twilioProviderFromConfig(config.providers, systemClockUs).reportWaitMaxMs).toBe(3_600_000);
+    const byDefault = loadConfig({ TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: 'secret' });
+    expect(twilioProviderFromConfig(byDefault.providers, systemClockUs).reportWaitMaxMs).toBe(11 * 60 * 60 * 1000);
+    expect(config.providers.infobip?.absentTrustedAfterMs).toBe(120_000);
   });
 
   it('keeps a *_BASE_URL that is set (a simulator, a regional host)', () => {
