@@ -1,12 +1,36 @@
 // The environment, parsed once into a frozen configuration with an explicit default for every setting.
 
 export interface ProviderConfig {
-  readonly infobip?: { readonly baseUrl: string; readonly apiKey: string };
-  readonly twilio?: { readonly baseUrl: string; readonly accountSid: string; readonly authToken: string };
+  readonly infobip?: {
+    readonly baseUrl: string;
+    readonly apiKey: string;
+    /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: how long after a lost answer a message missing from the logs is resent. */
+    readonly absentTrustedAfterMs?: number;
+  };
+  readonly twilio?: {
+    readonly baseUrl: string;
+    readonly accountSid: string;
+    readonly authToken: string;
+    /** TWILIO_REPORT_WAIT_MS: how long a message waits for a final status (Twilio's `sent` is often the last). */
+    readonly reportWaitMaxMs?: number;
+  };
   readonly messente?: { readonly baseUrl: string; readonly username: string; readonly password: string };
   readonly trumpia?: { readonly baseUrl: string; readonly username: string; readonly apiKey: string };
   readonly smppUrl?: string;
 }
+
+/**
+ * The public API hosts used when a *_BASE_URL is unset, so that credentials alone enable a provider.
+ * Twilio: twilio-node `src/base/Domain.ts` (api.twilio.com). Messente: messente-api `configuration.py`
+ * (https://api.messente.com/v1; the adapter adds /v1). Trumpia: trumpia.com/api/docs/rest (api.trumpia.com; its
+ * pages print http://, https is UNCONFIRMED but chosen so the API key never travels in clear text).
+ * Infobip has no such default: each account has its own base URL (infobip.com/docs/essentials/base-url).
+ */
+export const PROVIDER_DEFAULT_BASE_URLS = Object.freeze({
+  twilio: 'https://api.twilio.com',
+  messente: 'https://api.messente.com',
+  trumpia: 'https://api.trumpia.com',
+});
 
 export interface Config {
   /** Unset: SQLite at ./data/smsgic.db; `sqlite:PATH`; or `postgres://…`. */
@@ -23,6 +47,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly logLevel: string;
   readonly providers: ProviderConfig;
+  /** Providers given some of their required settings but not all (not enabled), with what is unset. */
+  readonly providersMissing: readonly { readonly name: string; readonly unset: readonly string[] }[];
   /** How long the built-in sandbox provider takes to report a delivery. */
   readonly sandboxReportDelayMs: number;
   /** Bearer token of GET /metrics; unset: /metrics answers loopback clients only. */
@@ -116,21 +142,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = text(env, 'HOST') ?? '127.0.0.1';
   const infobip = all({ baseUrl: text(env, 'INFOBIP_BASE_URL'), apiKey: text(env, 'INFOBIP_API_KEY') });
   const twilio = all({
-    baseUrl: text(env, 'TWILIO_BASE_URL'),
+    baseUrl: text(env, 'TWILIO_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.twilio,
     accountSid: text(env, 'TWILIO_ACCOUNT_SID'),
     authToken: text(env, 'TWILIO_AUTH_TOKEN'),
   });
   const messente = all({
-    baseUrl: text(env, 'MESSENTE_BASE_URL'),
+    baseUrl: text(env, 'MESSENTE_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.messente,
     username: text(env, 'MESSENTE_USERNAME'),
     password: text(env, 'MESSENTE_PASSWORD'),
   });
   const trumpia = all({
-    baseUrl: text(env, 'TRUMPIA_BASE_URL'),
+    baseUrl: text(env, 'TRUMPIA_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.trumpia,
     username: text(env, 'TRUMPIA_USERNAME'),
     apiKey: text(env, 'TRUMPIA_API_KEY'),
   });
   const smppUrl = text(env, 'SMPP_URL');
+  const twilioReportWaitMs = text(env, 'TWILIO_REPORT_WAIT_MS')
+    ? positiveInt(env, 'TWILIO_REPORT_WAIT_MS', 0)
+    : undefined;
+  const absentTrustedAfterMs = text(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS')
+    ? positiveInt(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS', 0)
+    : undefined;
+  const missing = PROVIDER_SETTINGS.flatMap(({ name, variables }) => {
+    const unset = variables.filter((v) => text(env, v) === undefined);
+    return unset.length > 0 && unset.length < variables.length ? [{ name, unset }] : [];
+  });
   return Object.freeze({
     databaseUrl: text(env, 'DATABASE_URL'),
     host,
@@ -153,12 +189,86 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbConnectTimeoutMs: positiveInt(env, 'DB_CONNECT_TIMEOUT_MS', DB_CONNECT_TIMEOUT_DEFAULT_MS),
     dbStatementTimeoutMs: positiveInt(env, 'DB_STATEMENT_TIMEOUT_MS', DB_STATEMENT_TIMEOUT_DEFAULT_MS),
     callbackAllowPrivate: flag(env, 'CALLBACK_ALLOW_PRIVATE'),
+    providersMissing: Object.freeze(missing),
     providers: Object.freeze({
-      ...(infobip && { infobip }),
-      ...(twilio && { twilio }),
+      ...(infobip && { infobip: { ...infobip, ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }) } }),
+      ...(twilio && {
+        twilio: { ...twilio, ...(twilioReportWaitMs !== undefined && { reportWaitMaxMs: twilioReportWaitMs }) },
+      }),
       ...(messente && { messente }),
       ...(trumpia && { trumpia }),
       ...(smppUrl && { smppUrl }),
     }),
   });
+}
+
+/** The settings each HTTP provider needs; a *_BASE_URL with a default is not among them. */
+const PROVIDER_SETTINGS = [
+  { name: 'infobip', variables: ['INFOBIP_BASE_URL', 'INFOBIP_API_KEY'] },
+  { name: 'twilio', variables: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
+  { name: 'messente', variables: ['MESSENTE_USERNAME', 'MESSENTE_PASSWORD'] },
+  { name: 'trumpia', variables: ['TRUMPIA_USERNAME', 'TRUMPIA_API_KEY'] },
+] as const;
+
+/** Providers that push delivery reports to PUBLIC_URL (Trumpia and SMPP do not: they are polled or bound). */
+export const REPORT_PUSHING_PROVIDERS = ['infobip', 'twilio', 'messente'] as const;
+
+/** Whether a URL's host is a loopback name or address, which no provider can reach. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  // 0.0.0.0 and :: (HOST's "every interface", copied into the default PUBLIC_URL) reach no one from outside either.
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\./.test(host) ||
+    host === '::1' ||
+    host === '0.0.0.0' ||
+    host === '::'
+  );
+}
+
+export interface ProviderNotes {
+  /** Real providers enabled by the configuration, SMPP included. */
+  readonly enabled: readonly string[];
+  /** Providers enabled that push reports to PUBLIC_URL although it is loopback (their reports cannot arrive). */
+  readonly unreachable: readonly string[];
+  readonly publicUrlLoopback: boolean;
+  /** What an operator must hear at start: partial settings, an unreachable PUBLIC_URL. */
+  readonly warnings: readonly string[];
+}
+
+/** What the start log says of providers: which are enabled, and what stops the others or loses their reports. */
+export function providerNotes(config: Config): ProviderNotes {
+  const providers = config.providers;
+  const enabled = [
+    ...PROVIDER_SETTINGS.map((p) => p.name).filter((name) => providers[name] !== undefined),
+    ...(providers.smppUrl !== undefined ? ['smpp'] : []),
+  ];
+  const warnings = config.providersMissing.map(({ name, unset }) => {
+    const why =
+      name === 'infobip' && unset.includes('INFOBIP_BASE_URL') ? ' (each Infobip account has its own base URL)' : '';
+    return `${name} is not enabled: ${unset.join(', ')} ${unset.length > 1 ? 'are' : 'is'} missing${why}`;
+  });
+  const loopback = isLoopbackUrl(config.publicUrl);
+  const unreachable = loopback ? REPORT_PUSHING_PROVIDERS.filter((name) => providers[name] !== undefined) : [];
+  if (unreachable.length > 0) {
+    const polled = unreachable.filter((name) => name !== 'twilio');
+    const lost = unreachable.filter((name) => name === 'twilio');
+    const consequences = [
+      ...(lost.length > 0 ? [`delivery reports pushed by ${lost.join(', ')} are lost`] : []),
+      ...(polled.length > 0
+        ? [`${polled.join(', ')} ${polled.length > 1 ? 'are' : 'is'} polled for reports instead`]
+        : []),
+    ];
+    warnings.push(
+      `PUBLIC_URL is ${config.publicUrl}, a loopback address: ${unreachable.join(', ')} cannot reach it, so ` +
+        `${consequences.join(' and ')}; set PUBLIC_URL to an address the providers can reach`,
+    );
+  }
+  return { enabled, unreachable, publicUrlLoopback: unreachable.length > 0, warnings };
 }

@@ -1,6 +1,6 @@
 // Composition root: configuration, database, numbering, services and the HTTP server wired together and started.
 import { Redis } from 'ioredis';
-import { type Config, loadConfig } from './config.js';
+import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { createRegistry, type ProviderRegistry } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
@@ -79,7 +79,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     allowPrivateCallbacks: config.callbackAllowPrivate,
     workSignal,
   });
+  const notes = providerNotes(config);
   const app = await buildApp({
+    providers: { enabled: notes.enabled, warnings: notes.warnings },
     services: api,
     rateLimitPerMinute: config.rateLimitPerMinute,
     calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
@@ -148,6 +150,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     await app.listen({ host: config.host, port: config.port });
     app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
   }
+  app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
+  for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
     registry = registryFor(config, db, app.log);
     for (const name of registry.unavailable) {

@@ -110,6 +110,10 @@ export function sortRecheckResults(
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as LeasedMessage;
     const result = results?.[i] ?? { unknown: true };
+    if ('notYet' in result) {
+      // Nothing recorded: the lease runs out and the take-over asks again, later, before anything is sent again.
+      continue;
+    }
     if ('found' in result) {
       into.accepted.push({ id: message.id, providerMessageId: result.found, nextPollAtUs: context.nextPollAtUs });
     } else if ('absent' in result) {

@@ -245,6 +245,21 @@ export class ProviderHealth {
     }
   }
 
+  /**
+   * Opens the circuit at once, whatever its failures so far, with `reason` shown as its last error: the provider has
+   * said it will take nothing from us (credentials refused, a bind refused) until someone acts. A re-opening after a
+   * probe doubles the cool-down, as a failed probe does; an open circuit only takes the newer reason.
+   */
+  markDown(provider: string, reason: string): void {
+    const circuit = this.#current(provider);
+    circuit.lastError = reason;
+    if (circuit.state === 'open') return;
+    if (circuit.state === 'half-open') {
+      circuit.coolDownMs = Math.min(this.policy.coolDownCapMs, circuit.coolDownMs * 2);
+    }
+    this.#move(provider, circuit, 'open', this.#clockUs(), `marked down: ${reason}`);
+  }
+
   /** When a message this circuit held back may be tried again: the end of the cool-down, or after the probe. */
   heldUntilUs(provider: string): number {
     const circuit = this.#current(provider);

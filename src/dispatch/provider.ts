@@ -21,17 +21,49 @@ export interface OutgoingMessage {
  * What became of one message of a submit. `accepted`: the provider took it, with its id. `failed`: it did not, and
  * certainly did not: `retryable` when trying again later (or elsewhere) may help (throttled, temporarily down), not
  * when the message itself was refused (bad number, blocked); `retryAfterMs` when the provider said when.
+ * `accountRefused`: the provider refused us, not the message (credentials refused, account disabled): it took
+ * nothing, so the message is retryable elsewhere, and the provider is marked down until an operator acts.
  */
 export type SubmitResult =
   | { readonly accepted: string }
-  | { readonly failed: true; readonly retryable: boolean; readonly error: string; readonly retryAfterMs?: number };
+  | {
+      readonly failed: true;
+      readonly retryable: boolean;
+      readonly error: string;
+      readonly retryAfterMs?: number;
+      readonly accountRefused?: true;
+    };
 
 /** What a provider knows of a reference after a hand-over whose answer was lost. */
 export type RecheckResult =
   | { readonly found: string }
   | { readonly absent: true }
+  /**
+   * Not there yet, but too soon after the hand-over to trust that (the provider's records lag): asked again later,
+   * never sent again meanwhile.
+   */
+  | { readonly notYet: true }
   /** The provider cannot tell (no lookup by our reference, or it has forgotten). */
   | { readonly unknown: true };
+
+/** What the worker knows of a rechecked reference, so that a provider's record is matched on more than the id. */
+export interface RecheckContext {
+  readonly reference: string;
+  /** International digits without "+". */
+  readonly recipient: string;
+  /** No hand-over of it can be older than this (its sending was stored then). */
+  readonly notBeforeUs: number;
+  /** When the call whose answer was lost started; absent after a crash (not known). */
+  readonly handedOverAtUs?: number;
+}
+
+/**
+ * The id we give providers for a message: our row id under the installation's own id (drawn once per database), so
+ * that two installations on one provider account, or one database created anew, never name the same message alike.
+ */
+export function messageReference(installationId: string, messageId: number): string {
+  return `${installationId}-${messageId}`;
+}
 
 /** A message accepted by a polling provider, as `poll` is asked about it. */
 export interface SubmittedMessage {
@@ -61,12 +93,24 @@ export interface ProviderAdapter {
    * `signal` aborts the call when the worker's lease on the messages runs short.
    */
   submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]>;
-  /** Whether the provider holds these references (after a crash or an unknown outcome); one result per reference. */
-  recheck?(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
+  /**
+   * Whether the provider holds these references (after a crash or an unknown outcome); one result per reference.
+   * `context` (same order) lets a provider that is asked by id check that what it holds is this message.
+   */
+  recheck?(
+    references: readonly string[],
+    signal: AbortSignal,
+    context?: readonly RecheckContext[],
+  ): Promise<readonly RecheckResult[]>;
   /** For providers that report only when asked: the reports available now for these messages (none yet is fine). */
   poll?(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]>;
   /** How long after acceptance, and then how often, a polling provider is asked about a message. */
   readonly pollIntervalMs?: number;
+  /**
+   * How long an accepted message waits for a final report before it is expired; default the worker's
+   * (reportWaitMaxMs, 72 h). Shorter for a provider whose last word is often a non-final status (Twilio's `sent`).
+   */
+  readonly reportWaitMaxMs?: number;
   /** Ends connections the adapter keeps open (SMPP binds) when the worker shuts down. */
   close?(): Promise<void>;
 }

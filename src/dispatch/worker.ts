@@ -33,6 +33,7 @@ import {
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../store/dispatch-queue.js';
+import { readInstallationId } from '../store/installation.js';
 import { type StatusChange, sweepKeptReports } from '../store/reports.js';
 import { pruneFinishedRows } from '../store/retention.js';
 import { finishInterruptedCancels } from '../store/sending-cancel.js';
@@ -49,7 +50,14 @@ import {
   sortRecheckResults,
   sortSubmitResults,
 } from './outcomes.js';
-import { isAccepted, type OutgoingMessage, type ProviderAdapter, type RecheckResult } from './provider.js';
+import {
+  isAccepted,
+  messageReference,
+  type OutgoingMessage,
+  type ProviderAdapter,
+  type RecheckContext,
+  type RecheckResult,
+} from './provider.js';
 import type { CircuitChange } from './provider-health.js';
 import type { Router } from './router.js';
 import { ProviderThrottle, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
@@ -173,6 +181,8 @@ class DispatchEngine implements Dispatcher {
   readonly #throttleLimits: Readonly<Record<string, ThrottleLimits>>;
   readonly #stop = new AbortController();
   #lastMaintenanceUs = Number.NEGATIVE_INFINITY;
+  /** The installation's id, read once: the prefix of every reference handed to a provider. */
+  #installationId: Promise<string> | null = null;
 
   constructor(options: WorkerOptions) {
     this.#db = options.db;
@@ -212,6 +222,16 @@ class DispatchEngine implements Dispatcher {
     this.#sleep = options.sleep ?? realSleep;
     this.#throttleLimits = options.throttles ?? {};
     options.router.circuits.onChange((change) => this.#logCircuit(change));
+  }
+
+  /** The reference a provider is given for a message, unique to this installation (`messageReference`). */
+  async #references(): Promise<(messageId: number) => string> {
+    this.#installationId ??= readInstallationId(this.#db).catch((error: unknown) => {
+      this.#installationId = null;
+      throw error;
+    });
+    const installationId = await this.#installationId;
+    return (messageId) => messageReference(installationId, messageId);
   }
 
   #logCircuit(change: CircuitChange): void {
@@ -269,8 +289,15 @@ class DispatchEngine implements Dispatcher {
     return throttle;
   }
 
+  /** How long a message of this provider waits for its report. */
+  #reportWaitUsOf(adapter: ProviderAdapter | undefined): number {
+    const ms = adapter?.reportWaitMaxMs;
+    return ms !== undefined && ms > 0 ? Math.min(ms * US_PER_MS, this.#reportWaitUs) : this.#reportWaitUs;
+  }
+
   #context(adapter: ProviderAdapter | undefined, lease: Lease): OutcomeContext {
     const nowUs = this.#clockUs();
+    const reportWaitUs = this.#reportWaitUsOf(adapter);
     return {
       nowUs,
       policy: this.#retry,
@@ -281,8 +308,8 @@ class DispatchEngine implements Dispatcher {
       },
       nextPollAtUs: adapter?.poll
         ? nowUs + Math.round((adapter.pollIntervalMs ?? 0) * US_PER_MS)
-        : nowUs + this.#reportWaitUs,
-      reportWaitEndsAtUs: nowUs + this.#reportWaitUs,
+        : nowUs + reportWaitUs,
+      reportWaitEndsAtUs: nowUs + reportWaitUs,
     };
   }
 
@@ -380,12 +407,13 @@ class DispatchEngine implements Dispatcher {
       return;
     }
     try {
+      const referenceOf = await this.#references();
       const batch = chunk.map((m): OutgoingMessage => {
         const sending = lease.sendings.get(m.sendingId);
         const parts = split.get(m.sendingId);
         if (!sending || !parts) throw new Error(`message ${m.id} leased without its sending`);
         return {
-          reference: String(m.id),
+          reference: referenceOf(m.id),
           recipient: m.recipient,
           sender: sending.sender,
           text: sending.text,
@@ -402,7 +430,15 @@ class DispatchEngine implements Dispatcher {
         // Told before the results are sorted: a retry then routes around a circuit this call has just opened.
         const answered = results.length === 0 || results.some((r) => isAccepted(r) || !r.retryable);
         const refusal = results.find((r) => !isAccepted(r));
-        pass.settle(answered ? 'up' : 'down', refusal && !isAccepted(refusal) ? refusal.error : undefined);
+        const refusedUs = results.find((r) => !isAccepted(r) && r.accountRefused === true);
+        if (refusedUs && !isAccepted(refusedUs)) {
+          // It took nothing and will take nothing until an operator acts: open now, so the retries go elsewhere.
+          this.#router.circuits.markDown(adapter.name, refusedUs.error);
+          this.#log.warn({ provider: adapter.name, err: refusedUs.error }, 'provider refused our credentials');
+          pass.settle(null);
+        } else {
+          pass.settle(answered ? 'up' : 'down', refusal && !isAccepted(refusal) ? refusal.error : undefined);
+        }
         sortSubmitResults(chunk, results, this.#context(adapter, lease), outcomes);
       } catch (error) {
         pass.settle('down', errorText(error));
@@ -410,7 +446,7 @@ class DispatchEngine implements Dispatcher {
           { provider: adapter.name, messages: chunk.length, err: errorText(error) },
           'submit outcome unknown; asking the provider',
         );
-        const results = await this.#recheck(adapter, chunk);
+        const results = await this.#recheck(adapter, chunk, lease, startUs);
         sortRecheckResults(chunk, results, this.#context(adapter, lease), outcomes, 'retry');
       }
     } finally {
@@ -452,15 +488,27 @@ class DispatchEngine implements Dispatcher {
   async #recheck(
     adapter: ProviderAdapter | undefined,
     messages: readonly LeasedMessage[],
+    lease: Lease,
+    handedOverAtUs?: number,
   ): Promise<RecheckResult[] | null> {
     if (!adapter?.recheck) return null;
     try {
       // Half the margin: a submit may have run up to the margin, and the answer must be recorded before the lease ends.
       const signal = AbortSignal.timeout(Math.max(1, this.#leaseMarginUs / 2 / US_PER_MS));
+      const referenceOf = await this.#references();
+      const context = messages.map(
+        (m): RecheckContext => ({
+          reference: referenceOf(m.id),
+          recipient: m.recipient,
+          notBeforeUs: lease.sendings.get(m.sendingId)?.createdAtUs ?? 0,
+          ...(handedOverAtUs !== undefined && { handedOverAtUs }),
+        }),
+      );
       return [
         ...(await adapter.recheck(
-          messages.map((m) => String(m.id)),
+          context.map((c) => c.reference),
           signal,
+          context,
         )),
       ];
     } catch (error) {
@@ -492,7 +540,7 @@ class DispatchEngine implements Dispatcher {
         continue;
       }
       const adapter = this.#router.adapter(provider);
-      const results = await this.#recheck(adapter, messages);
+      const results = await this.#recheck(adapter, messages, lease);
       sortRecheckResults(messages, results, this.#context(adapter, lease), outcomes, 'release');
     }
     this.#log.info(
@@ -514,11 +562,12 @@ class DispatchEngine implements Dispatcher {
    */
   async pollReports(): Promise<number> {
     let applied = 0;
+    const referenceOf = await this.#references();
     for (const adapter of this.#router.adapters()) {
       const nowUs = this.#clockUs();
       const repollMs = adapter.poll
         ? Math.max(this.#pollIntervalMs, adapter.pollIntervalMs ?? 0, 1)
-        : this.#reportWaitUs / US_PER_MS;
+        : this.#reportWaitUsOf(adapter) / US_PER_MS;
       const request = {
         provider: adapter.name,
         nowUs,
@@ -530,11 +579,15 @@ class DispatchEngine implements Dispatcher {
         const ask = new Map<string, number>();
         const asked = [];
         for (const message of due) {
-          if (message.submittedAtUs <= nowUs - this.#reportWaitUs) {
+          if (message.submittedAtUs <= nowUs - this.#reportWaitUsOf(adapter)) {
             changes.push({ messageId: message.id, status: 'expired', error: NO_REPORT, atUs: nowUs });
           } else if (adapter.poll && message.providerMessageId !== null) {
             ask.set(message.providerMessageId, message.id);
-            asked.push({ ...message, providerMessageId: message.providerMessageId, reference: String(message.id) });
+            asked.push({
+              ...message,
+              providerMessageId: message.providerMessageId,
+              reference: referenceOf(message.id),
+            });
           }
         }
         if (!adapter.poll || asked.length === 0) return changes;

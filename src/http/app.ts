@@ -17,11 +17,13 @@ import { infobipWebhook } from './routes/webhooks/infobip.js';
 import { messenteWebhook } from './routes/webhooks/messente.js';
 import { twilioWebhook } from './routes/webhooks/twilio.js';
 import { installSecurityHeaders } from './security-headers.js';
-import { statusDetailRoute } from './status-detail.js';
+import { type ProvidersStatus, statusDetailRoute } from './status-detail.js';
 import { apiValidatorCompiler } from './validation.js';
 
 export interface AppOptions {
   readonly services: ApiServices;
+  /** For GET /status/detail: the enabled providers and the configuration's warnings about them. */
+  readonly providers?: ProvidersStatus;
   readonly rateLimitPerMinute: number;
   readonly calculateRateLimitPerMinute: number;
   readonly bodyLimitBytes: number;
@@ -126,7 +128,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  await statusDetailRoute(app, { databaseReachable: () => options.services.databaseReachable(), redis: options.redis });
+  await statusDetailRoute(app, {
+    databaseReachable: () => options.services.databaseReachable(),
+    redis: options.redis,
+    providers: options.providers,
+  });
   await apiRoutes(app, options.services, {
     perMinute: options.rateLimitPerMinute,
     calculatePerMinute: options.calculateRateLimitPerMinute,

@@ -10,6 +10,13 @@ export interface StatusDetail {
   readonly database: DependencyState;
   /** Shared rate-limit counters; while Redis is down requests pass unlimited, so it never makes the service DOWN. */
   readonly redis: DependencyState;
+  /** Providers enabled by the configuration, and what an operator must hear (a PUBLIC_URL no provider can reach). */
+  readonly providers: ProvidersStatus;
+}
+
+export interface ProvidersStatus {
+  readonly enabled: readonly string[];
+  readonly warnings: readonly string[];
 }
 
 /** A dependency that has not answered after this is reported down. */
@@ -25,7 +32,11 @@ function withTimeout(probe: Promise<boolean>, ms: number): Promise<boolean> {
 
 export async function statusDetailRoute(
   app: FastifyInstance,
-  deps: { readonly databaseReachable: () => Promise<boolean>; readonly redis?: Redis | undefined },
+  deps: {
+    readonly databaseReachable: () => Promise<boolean>;
+    readonly redis?: Redis | undefined;
+    readonly providers?: ProvidersStatus | undefined;
+  },
 ): Promise<void> {
   const { redis } = deps;
   app.get('/status/detail', { schema: { hide: true } }, async (_request, reply) => {
@@ -42,6 +53,7 @@ export async function statusDetailRoute(
       status: database ? 'OK' : 'DOWN',
       database: database ? 'up' : 'down',
       redis: redisUp === undefined ? 'not configured' : redisUp ? 'up' : 'down',
+      providers: { enabled: deps.providers?.enabled ?? [], warnings: deps.providers?.warnings ?? [] },
     };
     return reply.code(database ? 200 : 503).send(detail);
   });

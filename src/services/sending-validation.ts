@@ -94,6 +94,16 @@ export async function validateNewSending(
   if (!errors.has('type') && !deps.availableTypes.has(options.type)) {
     errors.add('type', ruleText.notConfigured('type'));
   }
+  if (
+    options.type === 'trumpia' &&
+    !errors.has('type') &&
+    options.sender !== null &&
+    !/^\+?\d{3,15}$/.test(options.sender)
+  ) {
+    // Trumpia's `sender` is a short code or a landline number (trumpia.com/api/docs/rest/functions/direct-sms.php):
+    // refused here rather than sent from the account's default number, which the customer did not choose.
+    errors.add('sender', ruleText.senderName('sender', 'Trumpia sends from a short code or a landline number only'));
+  }
   if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
   return {
     ok: true,

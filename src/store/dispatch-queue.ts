@@ -20,6 +20,8 @@ export interface DispatchSending {
   readonly text: string;
   readonly sender: string;
   readonly type: SendingType;
+  /** When the sending was stored: none of its messages can have been handed over before. */
+  readonly createdAtUs: number;
 }
 
 export interface LeasedMessage {
@@ -125,7 +127,7 @@ async function readSendings(
 ): Promise<Map<number, DispatchSending & { status: string }>> {
   const rows = await trx
     .selectFrom('sendings')
-    .select(['id', 'account_id', 'text', 'sender', 'type', 'status'])
+    .select(['id', 'account_id', 'text', 'sender', 'type', 'status', 'created_at_us'])
     .where(sql<boolean>`id in ${idList(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
@@ -139,6 +141,7 @@ async function readSendings(
       text: row.text,
       sender: row.sender,
       type,
+      createdAtUs: intFrom(row.created_at_us),
       status: row.status,
     });
   }

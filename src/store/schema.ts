@@ -216,6 +216,12 @@ export interface SendingDraftsTable {
   updated_at_us: Int8;
 }
 
+export interface InstallationTable {
+  id: number;
+  /** 32 hex digits, drawn at the schema's creation. */
+  installation_id: string;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -234,4 +240,5 @@ export interface Schema {
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   sending_drafts: SendingDraftsTable;
+  installation: InstallationTable;
 }

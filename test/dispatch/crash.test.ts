@@ -79,7 +79,8 @@ describeEachEngine('worker processes that crash', (engine) => {
       });
       const { rows: mismatched } = await sql<{ n: string }>`
         select count(*) as n from messages m
-        left join sandbox_submissions s on s.reference = m.id::text
+        left join sandbox_submissions s
+          on s.reference = (select installation_id from installation) || '-' || m.id::text
         where m.sending_id = ${sendingId}
           and (m.submitted_at_us is null) <> (s.reference is null)
           or (s.reference is not null and m.provider_message_id is distinct from s.provider_message_id)`.execute(

@@ -2,6 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
+import { messageReference } from '../../src/dispatch/provider.js';
 import { createInfobipProvider, INFOBIP_PROVIDER } from '../../src/dispatch/providers/infobip/adapter.js';
 import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
 import { createTwilioProvider, TWILIO_PROVIDER } from '../../src/dispatch/providers/twilio/adapter.js';
@@ -13,6 +14,7 @@ import { installBodyParsers } from '../../src/http/body.js';
 import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
 import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
 import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
@@ -137,10 +139,12 @@ describeEachEngine('failover from a stopped Infobip to Twilio', (engine) => {
     // In the store: what Infobip took stayed Infobip's (our id as its id), the rest is Twilio's, all delivered.
     const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1000 });
     const infobipIds = new Set(infobip.stats.acceptedByMessageId.keys());
+    const installationId = await readInstallationId(db);
     for (const m of messages) {
       expect(m.status).toBe('delivered');
-      if (infobipIds.has(String(m.id))) {
-        expect([m.provider, m.providerMessageId, m.attempts]).toEqual([INFOBIP_PROVIDER, String(m.id), 1]);
+      const reference = messageReference(installationId, m.id);
+      if (infobipIds.has(reference)) {
+        expect([m.provider, m.providerMessageId, m.attempts]).toEqual([INFOBIP_PROVIDER, reference, 1]);
       } else {
         expect(m.provider).toBe(TWILIO_PROVIDER);
         expect(m.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);

@@ -158,4 +158,27 @@ describeEachEngine('delivery reports', (engine) => {
     expect(RATE_MINOR).toBeGreaterThan(0);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
+
+  it("ends a message's wait for its report after its provider's own wait, not the platform's", async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    // Like Twilio where carriers send no receipt: `sent` is its last word, so its messages wait a shorter time.
+    const quiet: ProviderAdapter = {
+      name: 'quiet',
+      submitBatchMax: 100,
+      reportWaitMaxMs: 60 * 60 * 1000,
+      submit: async (batch) => batch.map((m) => ({ accepted: `q-${m.reference}` })),
+    };
+    const router = routerWith(clock.clockUs, { adapters: [quiet], table: { routes: [], defaultProviders: ['quiet'] } });
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0019')]);
+    const dispatcher = createDispatcher({ db, router, clockUs: clock.clockUs, reportWaitMaxMs: 72 * 60 * 60 * 1000 });
+    await dispatcher.runUntilIdle();
+    clock.advanceMs(60 * 60 * 1000 - 1);
+    await dispatcher.runUntilIdle();
+    expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ submitted: 1 });
+    clock.advanceMs(1);
+    await dispatcher.runUntilIdle();
+    const [message] = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1 });
+    expect([message?.status, message?.error]).toEqual(['expired', NO_REPORT]);
+  });
 });

@@ -1,11 +1,17 @@
 // Routing and failover, and hand-overs whose outcome was lost: rechecked, never sent twice.
 import { describe, expect, it } from 'vitest';
 import { HAND_OVER_UNCONFIRMED } from '../../src/dispatch/outcomes.js';
-import type { ProviderAdapter, RecheckResult, SubmitResult } from '../../src/dispatch/provider.js';
+import {
+  messageReference,
+  type ProviderAdapter,
+  type RecheckResult,
+  type SubmitResult,
+} from '../../src/dispatch/provider.js';
 import { createRegistry } from '../../src/dispatch/registry.js';
 import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { dispatchCounts } from '../../src/store/dispatch-queue.js';
+import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -217,9 +223,11 @@ describeEachEngine('routing and lost outcomes', (engine) => {
     );
     await createDispatcher({ db, router, clockUs: clock.clockUs }).runUntilIdle();
     const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+    const installationId = await readInstallationId(db);
+    const reference = (id: number | undefined) => messageReference(installationId, id ?? 0);
     expect(messages.map((m) => [m.status, m.providerMessageId, m.attempts])).toEqual([
-      ['submitted', `lossy-${messages[0]?.id}`, 1],
-      ['submitted', `lossy-${messages[1]?.id}`, 1],
+      ['submitted', `lossy-${reference(messages[0]?.id)}`, 1],
+      ['submitted', `lossy-${reference(messages[1]?.id)}`, 1],
     ]);
     expect([...lossy.calls.values()]).toEqual([1, 1]);
   });

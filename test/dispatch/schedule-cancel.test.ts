@@ -1,9 +1,12 @@
 // Scheduled sendings wait for their time; a cancelled sending is never handed over; cancel refuses once dispatch began.
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
+import { messageReference } from '../../src/dispatch/provider.js';
 import { createMemorySandboxUpstream } from '../../src/dispatch/providers/sandbox/upstream.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { dispatchCounts, leaseDueMessages, type RoutePlan } from '../../src/store/dispatch-queue.js';
+import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { cancelSending } from '../../src/store/sending-cancel.js';
 import { US_PER_MS } from '../../src/store/time.js';
@@ -92,7 +95,8 @@ describeEachEngine('scheduling and cancel', (engine) => {
     clock.advanceMs(30_000);
     await dispatcher.runUntilIdle();
     expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
-    expect(upstream.submitCalls(String(lease.messages[0]?.id))).toBe(1);
+    const reference = messageReference(await readInstallationId(db), lease.messages[0]?.id ?? 0);
+    expect(upstream.submitCalls(reference)).toBe(1);
     expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ delivered: 2 });
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });

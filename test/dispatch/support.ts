@@ -39,6 +39,8 @@ export interface SendingOptions {
   /** The text (default a short GSM-7 code); give `parts` and `encoding` to match it. */
   readonly text?: string;
   readonly encoding?: NewSending['encoding'];
+  /** Default `SMSgic` (alphanumeric). */
+  readonly sender?: string;
 }
 
 /** Numbers that end with the given four digits (the sandbox's script), distinct for distinct i. */
@@ -70,7 +72,7 @@ export function sendingTo(accountId: number, recipients: readonly string[], opti
   return {
     accountId,
     text: options.text ?? 'Your code is 1234',
-    sender: 'SMSgic',
+    sender: options.sender ?? 'SMSgic',
     type: options.type ?? 'default',
     encoding: options.encoding ?? 'GSM-7',
     partsPerMessage: parts,

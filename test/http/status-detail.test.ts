@@ -14,10 +14,36 @@ describeEachEngine('GET /status/detail', (engine) => {
   it('reports the database up and Redis not configured, while GET /status keeps its contract body', async () => {
     const detail = await api.app.inject({ method: 'GET', url: '/status/detail' });
     expect(detail.statusCode).toBe(200);
-    expect(detail.json()).toEqual({ status: 'OK', database: 'up', redis: 'not configured' });
+    expect(detail.json()).toEqual({
+      status: 'OK',
+      database: 'up',
+      redis: 'not configured',
+      providers: { enabled: [], warnings: [] },
+    });
     const status = await api.app.inject({ method: 'GET', url: '/status' });
     expect(status.statusCode).toBe(200);
     expect(status.body).toBe('["OK"]');
+  });
+});
+
+describeEachEngine('GET /status/detail with providers reporting to a loopback PUBLIC_URL', (engine) => {
+  it('names the enabled providers and says loudly that their reports cannot arrive', async () => {
+    const api = await startApiApp(engine.db, {
+      env: { TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: 'secret', PORT: '3000' },
+    });
+    try {
+      const detail = await api.app.inject({ method: 'GET', url: '/status/detail' });
+      expect(detail.statusCode).toBe(200);
+      expect(detail.json().providers).toEqual({
+        enabled: ['twilio'],
+        warnings: [
+          'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so delivery reports ' +
+            'pushed by twilio are lost; set PUBLIC_URL to an address the providers can reach',
+        ],
+      });
+    } finally {
+      await api.close();
+    }
   });
 });
 
@@ -44,14 +70,14 @@ describeWithRedis('GET /status/detail with Redis', (redisUrl) => {
       const client = clients.at(-1);
       if (client && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
       const detail = await api.app.inject({ method: 'GET', url: '/status/detail' });
-      expect(detail.json()).toEqual({ status: 'OK', database: 'up', redis: 'up' });
+      expect(detail.json()).toMatchObject({ status: 'OK', database: 'up', redis: 'up' });
     });
 
     it('says Redis is down when it does not, without making the service DOWN', async () => {
       const api = await appWith('redis://127.0.0.1:1');
       const detail = await api.app.inject({ method: 'GET', url: '/status/detail' });
       expect(detail.statusCode).toBe(200);
-      expect(detail.json()).toEqual({ status: 'OK', database: 'up', redis: 'down' });
+      expect(detail.json()).toMatchObject({ status: 'OK', database: 'up', redis: 'down' });
       expect((await api.app.inject({ method: 'GET', url: '/status' })).json()).toEqual(['OK']);
     });
   });

@@ -307,6 +307,26 @@ describeEachEngine('validation of sendings', (engine) => {
       }
     });
 
+    it('refuses type trumpia with an alphanumeric sender, which Trumpia cannot send from', async () => {
+      const configured = await startApiApp(engine.db, {
+        env: { TRUMPIA_USERNAME: 'acme', TRUMPIA_API_KEY: 'key' },
+      });
+      try {
+        const res = await configured.app.inject({
+          method: 'POST',
+          url: '/sendings',
+          headers: acme.headers,
+          payload: { ...VALID, type: 'trumpia' },
+        });
+        expect([res.statusCode, res.json()]).toEqual([
+          422,
+          one('sender', 'The sender is not a valid sender: Trumpia sends from a short code or a landline number only.'),
+        ]);
+      } finally {
+        await configured.close();
+      }
+    });
+
     it('is accepted once its provider is configured', async () => {
       const configured = await startApiApp(engine.db, {
         env: {

@@ -37,11 +37,15 @@ async function simulator(options: Parameters<typeof startInfobipSimulator>[0] = 
   return sim;
 }
 
-function adapterFor(sim: InfobipSimulator, options: { publicUrl?: string; timeoutMs?: number; apiKey?: string } = {}) {
+function adapterFor(
+  sim: InfobipSimulator,
+  options: { publicUrl?: string; timeoutMs?: number; apiKey?: string; absentTrustedAfterMs?: number } = {},
+) {
   return createInfobipProvider(
     { baseUrl: sim.url, apiKey: options.apiKey ?? sim.apiKey },
     {
       clockUs: systemClockUs,
+      ...(options.absentTrustedAfterMs !== undefined && { absentTrustedAfterMs: options.absentTrustedAfterMs }),
       ...(options.publicUrl !== undefined && { publicUrl: options.publicUrl }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     },
@@ -197,10 +201,11 @@ describe('Infobip adapter', () => {
     expect(error).toBeInstanceOf(InfobipOutcomeUnknownError);
     expect((error as InfobipOutcomeUnknownError).references).toEqual(['11', '12']);
 
+    // 13 is missing, but the logs may lag: not trusted as absent this soon.
     expect(await provider.recheck(['11', '12', '13'], never)).toEqual([
       { found: '11' },
       { found: '12' },
-      { absent: true },
+      { notYet: true },
     ]);
     const logs = sim.received.find((r) => r.url.startsWith('/sms/3/logs'));
     expect(logs?.method).toBe('GET');
@@ -208,10 +213,85 @@ describe('Infobip adapter', () => {
     expect(logs?.headers.authorization).toBe(`App ${sim.apiKey}`);
   });
 
+  it('finds a message in the logs only under its id, to its destination, sent after its sending was stored', async () => {
+    const sim = await simulator();
+    // Another installation on the same account, earlier, used the same message id for another number.
+    const foreign = await fetch(`${sim.url}/sms/3/messages`, {
+      method: 'POST',
+      headers: { authorization: `App ${sim.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messages: [
+          { sender: 'Other', destinations: [{ to: '37120000099', messageId: 'm-7' }], content: { text: 'x' } },
+        ],
+      }),
+    });
+    expect(foreign.status).toBe(200);
+    const provider = adapterFor(sim, { absentTrustedAfterMs: 0 });
+    const nowUs = systemClockUs();
+    const asked = (recipient: string, notBeforeUs: number) =>
+      provider.recheck(['m-7'], never, [{ reference: 'm-7', recipient, notBeforeUs, handedOverAtUs: nowUs }]);
+    expect(await asked('37120000001', nowUs - 1_000_000)).toEqual([{ absent: true }]);
+    // The same number, but sent long before this message's sending existed (a restored database's reused id).
+    expect(await asked('37120000099', nowUs + 3_600_000_000)).toEqual([{ absent: true }]);
+    expect(await asked('37120000099', nowUs - 1_000_000)).toEqual([{ found: 'm-7' }]);
+  });
+
+  it('trusts a message missing from lagging logs as absent only the configured time after the hand-over', async () => {
+    const sim = await simulator();
+    sim.script({ silence: { requests: 1, process: true }, logsLagMs: 400 });
+    const provider = adapterFor(sim, { timeoutMs: 200, absentTrustedAfterMs: 60_000 });
+    const handedOverAtUs = systemClockUs();
+    await provider.submit([message('ref-21', '37120000021')], never).catch(() => undefined);
+    const context = [
+      { reference: 'ref-21', recipient: '37120000021', notBeforeUs: handedOverAtUs - 1, handedOverAtUs },
+    ];
+    expect(await provider.recheck(['ref-21'], never, context)).toEqual([{ notYet: true }]);
+    let later = await provider.recheck(['ref-21'], never, context);
+    for (let i = 0; i < 100 && !('found' in (later[0] ?? {})); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      later = await provider.recheck(['ref-21'], never, context);
+    }
+    expect(later).toEqual([{ found: 'ref-21' }]);
+    const impatient = adapterFor(sim, { absentTrustedAfterMs: 0 });
+    expect(await impatient.recheck(['ref-22'], never)).toEqual([{ absent: true }]);
+  });
+
+  it('polls the logs for final statuses when PUBLIC_URL is loopback, and asks for no webhook it could never receive', async () => {
+    // Statuses turn final at once; with no notify URL, the logs are the only place they show.
+    const sim = await simulator({ reportDelayMs: 0 });
+    const provider = infobipProviderFromConfig(
+      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      systemClockUs,
+      'http://127.0.0.1:3000',
+    );
+    const before = sim.received.length;
+    const [result] = await provider.submit([message('ref-31', '37120000031')], never);
+    expect(result).toEqual({ accepted: 'ref-31' });
+    expect(JSON.parse(sim.received[before]?.body ?? '{}').messages[0].webhooks).toBeUndefined();
+    expect(provider.poll).toBeDefined();
+    const submitted = [
+      { reference: 'ref-31', providerMessageId: 'ref-31', recipient: '37120000031', submittedAtUs: 0 },
+    ];
+    let reports = (await provider.poll?.(submitted, never)) ?? [];
+    for (let i = 0; i < 100 && reports.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      reports = (await provider.poll?.(submitted, never)) ?? [];
+    }
+    expect(reports).toEqual([
+      expect.objectContaining({ providerMessageId: 'ref-31', status: 'delivered', error: null }),
+    ]);
+    const reachable = infobipProviderFromConfig(
+      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
+      systemClockUs,
+      'https://sms.example.com',
+    );
+    expect(reachable.poll).toBeUndefined();
+  });
+
   it('rechecks many references in look-ups within the documented 2,048 characters', async () => {
     const sim = await simulator();
     const references = Array.from({ length: 600 }, (_, i) => String(1_000_000 + i));
-    const results = await adapterFor(sim).recheck(references, never);
+    const results = await adapterFor(sim, { absentTrustedAfterMs: 0 }).recheck(references, never);
     expect(results.every((r) => 'absent' in r)).toBe(true);
     const lookUps = sim.received.filter((r) => r.url.startsWith('/sms/3/logs'));
     expect(lookUps.length).toBeGreaterThan(1);
@@ -221,13 +301,14 @@ describe('Infobip adapter', () => {
     }
   });
 
-  it('refuses for good with a clear error when the API key is wrong (the service answers its own 401)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a clear error when the API key is wrong (the service answers its own 401)', async () => {
     const sim = await simulator();
     const results = await adapterFor(sim, { apiKey: 'wrong' }).submit([message(1, '37120000001')], never);
     expect(results).toEqual([
       {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: 'infobip: the API key was refused (HTTP 401 E401 Invalid login details); check INFOBIP_API_KEY',
       },
     ]);

@@ -47,13 +47,24 @@ describe('Messente adapter', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.accept).toBe('application/json');
     expect(request?.body).toBe(
-      '{"to":"+37120000001","messages":[{"channel":"sms","sender":"SMSgic","text":"Your code is 1234"}],' +
+      '{"to":"+37120000001","messages":[{"channel":"sms","sender":"SMSgic","text":"Your code is 1234","autoconvert":"off"}],' +
         '"dlr_url":"https://smsgic.example/webhooks/messente"}',
     );
     // The provider id is the SMS channel's message_id (what DLRs carry), not the omnimessage_id.
     const sent = sim.acceptedMessages().at(-1);
     expect(results).toEqual([{ accepted: sent?.messageId }]);
     expect(sent?.messageId).not.toBe(sent?.omnimessageId);
+  });
+
+  it('sends autoconvert off, so an account set to convert never changes the text that was priced', async () => {
+    // messente-api docs/SMS.md: `autoconvert` (on|full|off) falls back to the account's setting when absent.
+    sim.script({ accountAutoconvert: 'full' });
+    try {
+      await adapter().submit([message('37120000003', '37120000003', 'Prix: 5 € – merci')], never);
+      expect(sim.acceptedMessages().at(-1)?.autoconvert).toBe('off');
+    } finally {
+      sim.script({ accountAutoconvert: 'on' });
+    }
   });
 
   it('leaves dlr_url out without PUBLIC_URL, and accepts a base URL spelled with /v1 as the SDKs do', async () => {
@@ -105,10 +116,10 @@ describe('Messente adapter', () => {
     expect(results[1]).toHaveProperty('accepted');
   });
 
-  it('refuses every message with a misconfiguration error on bad credentials (401)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a misconfiguration error on bad credentials (401)', async () => {
     const provider = createMessenteProvider({ ...config(), password: 'wrong' }, { clockUs: systemClockUs });
     const results = await provider.submit([message('37120000015')], never);
-    expect(results[0]).toMatchObject({ failed: true, retryable: false });
+    expect(results[0]).toMatchObject({ failed: true, retryable: true, accountRefused: true });
     const error = (results[0] as { error: string }).error;
     expect(error).toContain('authentication refused (401)');
     expect(error).toContain('check MESSENTE_USERNAME and MESSENTE_PASSWORD');
@@ -187,6 +198,14 @@ describe('Messente adapter', () => {
     expect(provider.name).toBe('messente');
     await provider.submit([message('37120000050')], never);
     expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBe(`${PUBLIC_URL}/webhooks/messente`);
+  });
+
+  it('asks for no DLR at a loopback PUBLIC_URL, and polls the status endpoint every minute instead', async () => {
+    const before = sim.received.length;
+    const provider = messenteProviderFromConfig({ messente: config() }, systemClockUs, 'http://127.0.0.1:3000');
+    await provider.submit([message('37120000051')], never);
+    expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBeUndefined();
+    expect(provider.pollIntervalMs).toBe(60_000);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTrumpiaProvider } from '../../src/dispatch/providers/trumpia/adapter.js';
 import { startTrumpiaSimulator, type TrumpiaSimulator } from '../../src/dispatch/providers/trumpia/simulator.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { auditLedger } from '../../src/store/ledger.js';
+import { DISPATCH_SETTLEMENT_KEY } from '../../src/store/dispatch-settlement.js';
+import { auditLedger, listEntries } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
-import { numberEndingWith, storedSending } from '../dispatch/support.js';
+import { numberEndingWith, RATE_MINOR, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { dispatchUntilCompleted, routerOver } from './support.js';
 
@@ -41,7 +42,7 @@ describeEachEngine('sendings over Trumpia with reports by polling', (engine) => 
     const { router } = routerOver(adapter, clockUs);
     const suffixes = ['7000', '0001', '0003', '0004', '0005'];
     const recipients = Array.from({ length: 40 }, (_, i) => numberEndingWith(suffixes[i % 5] as string, i));
-    const { accountId, sending } = await storedSending(db, recipients);
+    const { accountId, sending } = await storedSending(db, recipients, { sender: '15550001' });
     sim.script({ fail: { requests: 2, status: 429, retryAfterS: 0 } });
     const dispatcher = createDispatcher({
       db,
@@ -100,6 +101,46 @@ describeEachEngine('sendings over Trumpia with reports by polling', (engine) => 
     expect(applied).toEqual({ applied: 0, ignored: 32, kept: 0 });
     const after = await listMessages(db, accountId, sending.id, { page: 1, perPage: 1000 });
     expect(after.map((m) => m.status)).toEqual(messages.map((m) => m.status));
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+  });
+
+  it('rejects and refunds at once a number Trumpia answers blocked, instead of charging it as unconfirmed', async () => {
+    const db = engine.db;
+    const clockUs = () => db.nowUs();
+    const adapter = createTrumpiaProvider(
+      { baseUrl: sim.url, username: sim.username, apiKey: sim.apiKey },
+      { clockUs, pollIntervalMs: 50 },
+    );
+    const { router } = routerOver(adapter, clockUs);
+    sim.script({ blockNumbers: /0009$/ });
+    const blocked = numberEndingWith('0009', 90);
+    const fine = numberEndingWith('7000', 91);
+    const { accountId, sending } = await storedSending(db, [blocked, fine], { sender: '15550001' });
+    const dispatcher = createDispatcher({
+      db,
+      router,
+      pollIntervalMs: 50,
+      retry: { backoffBaseMs: 10, backoffCapMs: 50 },
+    });
+    try {
+      await dispatchUntilCompleted(
+        dispatcher,
+        db,
+        { accountId, sendingId: sending.id },
+        20_000,
+        'the sending to complete',
+      );
+    } finally {
+      sim.script({ blockNumbers: null });
+    }
+    const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+    const byRecipient = Object.fromEntries(messages.map((m) => [m.recipient, [m.status, m.error]]));
+    expect(byRecipient).toEqual({
+      [blocked]: ['rejected', expect.stringContaining('blocked mobile')],
+      [fine]: ['delivered', null],
+    });
+    const refunds = (await listEntries(db, accountId)).filter((e) => e.kind === 'refund');
+    expect(refunds.map((e) => [e.settlementKey, e.amountMinor])).toEqual([[DISPATCH_SETTLEMENT_KEY, RATE_MINOR]]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
 });

@@ -10,8 +10,11 @@ import { startTrumpiaSimulator, type TrumpiaSimulator } from '../../src/dispatch
 import { systemClockUs } from '../../src/domain/time.js';
 import { closedPort, never, outgoing } from './support.js';
 
+/** A landline of the account: Trumpia sends from a short code or a landline number only (direct-sms.php `sender`). */
+const SENDER = '15550001';
+
 function message(recipient: string, options: { reference?: string; sender?: string; text?: string } = {}) {
-  return outgoing(options.reference ?? recipient, recipient, options.text, options.sender);
+  return outgoing(options.reference ?? recipient, recipient, options.text, options.sender ?? SENDER);
 }
 
 describe('Trumpia adapter', () => {
@@ -24,7 +27,7 @@ describe('Trumpia adapter', () => {
     sim = await startTrumpiaSimulator();
   });
   afterEach(() => {
-    sim.script({ rejectNumbers: null, outcomes: [], reportDelayMs: 0, regressOnce: false });
+    sim.script({ rejectNumbers: null, blockNumbers: null, outcomes: [], reportDelayMs: 0, regressOnce: false });
   });
   afterAll(async () => {
     await sim.close();
@@ -39,8 +42,9 @@ describe('Trumpia adapter', () => {
     expect(request?.headers['x-apikey']).toBe(sim.apiKey);
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.accept).toBe('application/json');
-    // An alphanumeric sender is no Trumpia sender (short code or landline): left out for the account's default.
-    expect(request?.body).toBe('{"mobile_number":"+37120000001","country_code":0,"message":"Your code is 1234"}');
+    expect(request?.body).toBe(
+      '{"mobile_number":"+37120000001","country_code":0,"message":"Your code is 1234","sender":"15550001"}',
+    );
     expect(results).toEqual([{ accepted: sim.acceptedRequests().at(-1)?.requestId }]);
   });
 
@@ -88,6 +92,69 @@ describe('Trumpia adapter', () => {
     });
   });
 
+  it('refuses a blocked number for good: {"status":"failed","blocked_mobile":…} carries no request_id', async () => {
+    // trumpia.com/api/docs/rest/functions/report.php: a blocked mobile answers failed with blocked_mobile.
+    sim.script({ blockNumbers: /0017$/ });
+    const results = await adapter().submit([message('12025550017'), message('12025550018')], never);
+    expect(results).toEqual([
+      { failed: true, retryable: false, error: 'trumpia: failed, blocked mobile 2025550017' },
+      { accepted: sim.acceptedRequests().at(-1)?.requestId },
+    ]);
+  });
+
+  it('refuses before sending a text over the 140 bytes Trumpia takes to the US and Canada', async () => {
+    const sends = sim.stats.sends;
+    const gsm161 = 'a'.repeat(161);
+    const ucs71 = 'ж'.repeat(71);
+    const results = await adapter().submit(
+      [
+        message('12025550020', { text: gsm161 }),
+        message('12025550021', { text: ucs71 }),
+        message('12025550022', { text: 'a'.repeat(160) }),
+        message('12025550023', { text: 'ж'.repeat(70) }),
+      ],
+      never,
+    );
+    expect(results.slice(0, 2)).toEqual([
+      {
+        failed: true,
+        retryable: false,
+        error: 'trumpia: not sent, the text takes 141 bytes and Trumpia takes at most 140 to the US and Canada',
+      },
+      {
+        failed: true,
+        retryable: false,
+        error: 'trumpia: not sent, the text takes 142 bytes and Trumpia takes at most 140 to the US and Canada',
+      },
+    ]);
+    expect(results.slice(2).every((r) => 'accepted' in r)).toBe(true);
+    expect(sim.stats.sends - sends).toBe(2);
+  });
+
+  it('is told "too long" (MRME1054) by the simulator for over 140 bytes to country_code 1, as Trumpia documents', async () => {
+    const put = (body: object) =>
+      fetch(`${sim.url}/rest/v1/${sim.username}/sms`, {
+        method: 'PUT',
+        headers: { 'x-apikey': sim.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const long = await put({ mobile_number: '2025550030', country_code: 1, message: 'a'.repeat(161) });
+    expect([long.status, await long.json()]).toEqual([400, { status_code: 'MRME1054' }]);
+    const fits = await put({ mobile_number: '2025550031', country_code: 1, message: 'a'.repeat(160) });
+    expect(fits.status).toBe(200);
+  });
+
+  it('refuses an alphanumeric sender for good instead of sending without it', async () => {
+    const sends = sim.stats.sends;
+    const [result] = await adapter().submit([message('12025550040', { sender: 'SMSgic' })], never);
+    expect(result).toEqual({
+      failed: true,
+      retryable: false,
+      error: 'trumpia: not sent, the sender "SMSgic" is no short code or landline number Trumpia can send from',
+    });
+    expect(sim.stats.sends).toBe(sends);
+  });
+
   it('refuses invalid numbers for good: MRME codes of the send answer', async () => {
     sim.script({ rejectNumbers: /0013$/ });
     // 1 + a 10-digit number starting with 1: Trumpia refuses it (MRME1053).
@@ -102,26 +169,31 @@ describe('Trumpia adapter', () => {
     ]);
   });
 
-  it('refuses for good with a clear error when the account has no credits (MPCE3201)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a clear error when the account has no credits (MPCE3201)', async () => {
     sim.script({ fail: { requests: 1, status: 400, statusCode: 'MPCE3201' } });
     const [result] = await adapter().submit([message('37120000014')], never);
     expect(result).toEqual({
       failed: true,
-      retryable: false,
+      retryable: true,
+      accountRefused: true,
       error: 'trumpia: MPCE3201 not enough domestic text credits',
     });
   });
 
-  it('refuses every message with a misconfiguration error on bad credentials (MPCE0101)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a misconfiguration error on bad credentials (MPCE0101)', async () => {
     const wrong = createTrumpiaProvider({ ...config(), apiKey: 'wrong' }, { clockUs: systemClockUs });
     const [result] = await wrong.submit([message('37120000015')], never);
     expect(result).toEqual({
       failed: true,
-      retryable: false,
+      retryable: true,
+      accountRefused: true,
       error: 'trumpia: MPCE0101 the request failed to be authenticated: check TRUMPIA_USERNAME and TRUMPIA_API_KEY',
     });
     const stranger = createTrumpiaProvider({ ...config(), username: 'someone' }, { clockUs: systemClockUs });
-    expect((await stranger.submit([message('37120000016')], never))[0]).toMatchObject({ retryable: false });
+    expect((await stranger.submit([message('37120000016')], never))[0]).toMatchObject({
+      retryable: true,
+      accountRefused: true,
+    });
     expect(sim.stats.acceptedByRecipient.get('37120000015')).toBeUndefined();
   });
 

@@ -176,12 +176,13 @@ describe('Twilio adapter', () => {
     expect(sim.stats.accepted).toBe(2);
   });
 
-  it('refuses for good with a clear error when the credentials are wrong (Twilio 20003)', async () => {
+  it('refuses us, not the message (retryable elsewhere, account refused), with a clear error when the credentials are wrong (Twilio 20003)', async () => {
     const sim = await simulator();
     const [result] = await adapterFor(sim, { authToken: 'wrong' }).submit([message(1, '14155550100')], never);
     expect(result).toEqual({
       failed: true,
-      retryable: false,
+      retryable: true,
+      accountRefused: true,
       error:
         'twilio: the credentials were refused (HTTP 401 20003 Authenticate); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
     });

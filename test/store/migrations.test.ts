@@ -13,6 +13,7 @@ const TABLES = [
   'callback_outbox',
   'countries',
   'country_mccs',
+  'installation',
   'ledger_entries',
   'login_failures',
   'messages',

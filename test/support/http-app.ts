@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, providerNotes } from '../../src/config.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney, parsePercentPpm } from '../../src/domain/money.js';
 import { buildApp } from '../../src/http/app.js';
@@ -95,7 +95,9 @@ export async function startApiApp(db: Db, options: ApiAppOptions = {}): Promise<
     prepared.add(db);
   }
   const config = loadConfig(options.env ?? {});
+  const notes = providerNotes(config);
   const app = await buildApp({
+    providers: { enabled: notes.enabled, warnings: notes.warnings },
     services: createApiServices({
       db,
       plan,

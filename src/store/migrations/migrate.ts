@@ -7,6 +7,7 @@ import { dashboardSchema } from './0003-dashboard.js';
 import { rateVersionsSchema } from './0004-rate-versions.js';
 import { retentionSchema } from './0005-retention.js';
 import { leaseFairnessSchema } from './0006-lease-fairness.js';
+import { installationSchema } from './0007-installation.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -17,6 +18,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0004-rate-versions': rateVersionsSchema(dialect),
     '0005-retention': retentionSchema(),
     '0006-lease-fairness': leaseFairnessSchema(),
+    '0007-installation': installationSchema(),
   };
 }
 

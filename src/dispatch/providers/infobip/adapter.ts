@@ -1,8 +1,17 @@
 // The Infobip provider adapter: a batch to one POST /sms/3/messages, an id per destination, recheck through the logs.
-import type { ProviderConfig } from '../../../config.js';
+import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
-import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckContext,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
+import { remember } from '../http/hand-overs.js';
 import { describeFailure, exchange, type Fetch, fetchText, parseJson, retryableFailure } from '../http/transport.js';
 import { infobipNotifyUrl } from './webhook.js';
 import {
@@ -17,6 +26,8 @@ import {
   type InfobipSendResponse,
   type InfobipStatus,
   infobipGroupOf,
+  infobipReportStatus,
+  infobipTimeUs,
 } from './wire.js';
 
 export const INFOBIP_PROVIDER = 'infobip';
@@ -27,6 +38,21 @@ export const INFOBIP_PROVIDER = 'infobip';
 export const INFOBIP_SUBMIT_BATCH_MAX = 1_000;
 /** How long one call may take before its outcome is declared unknown (the worker's own deadline may be shorter). */
 export const INFOBIP_TIMEOUT_MS = 15_000;
+/**
+ * How long after a hand-over a message missing from the logs is taken as never received (and sent again).
+ *
+ * Remaining duplicate risk, on purpose: Infobip's logs are filled asynchronously and it publishes no bound on their
+ * lag (infobip.com/docs/api/channels/sms/logs-and-status-reports/get-outbound-sms-message-logs: "logs are available
+ * for the last 48 hours"; nothing on how soon). A message that shows up later than this is sent twice. Infobip drops
+ * the second copy only when idempotency on `messageId` is enabled for the account (an account setting, not a request
+ * field; infobip.com/docs/essentials/api-essentials/idempotency), which we cannot see from here. Raise
+ * INFOBIP_ABSENT_TRUSTED_AFTER_MS if the account shows longer lags; a lower value resends sooner and risks more.
+ */
+export const INFOBIP_ABSENT_TRUSTED_AFTER_MS = 5 * 60 * 1000;
+/** Clocks differ: a log's `sentAt` up to this much before the earliest possible hand-over still matches. */
+export const INFOBIP_CLOCK_SKEW_MS = 60 * 1000;
+/** References first asked about by this process, for a hand-over time the worker does not know (after a crash). */
+const FIRST_ASKED_KEPT_MAX = 100_000;
 
 export type { Fetch };
 
@@ -44,7 +70,21 @@ export interface InfobipProviderOptions {
   readonly publicUrl?: string;
   /** Another name under which to register (tests). */
   readonly name?: string;
+  /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: see the constant's note on the duplicate risk. */
+  readonly absentTrustedAfterMs?: number;
+  /**
+   * Ask the logs for final statuses (`poll`) instead of waiting for webhooks: for a PUBLIC_URL Infobip cannot reach.
+   * No notify URL is then sent at all.
+   */
+  readonly pollLogs?: boolean;
 }
+
+/**
+ * How often a polling Infobip adapter asks the logs about a message. The logs are documented for the last 48 hours
+ * and rate-limited (infobip.com/docs/api/channels/sms/logs-and-status-reports/get-outbound-sms-message-logs); the
+ * pull-once `GET /sms/3/reports` is not used, because a report it hands out is gone even if we fail to store it.
+ */
+export const INFOBIP_POLL_INTERVAL_MS = 60_000;
 
 /** Thrown by `submit` when the request may have reached Infobip but its answer is missing or unreadable. */
 export class InfobipOutcomeUnknownError extends Error {
@@ -193,7 +233,11 @@ function answersOf(
 }
 
 export interface InfobipProvider extends ProviderAdapter {
-  recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
+  recheck(
+    references: readonly string[],
+    signal: AbortSignal,
+    context?: readonly RecheckContext[],
+  ): Promise<readonly RecheckResult[]>;
 }
 
 export function createInfobipProvider(
@@ -203,7 +247,8 @@ export function createInfobipProvider(
   const base = infobipBaseUrl(credentials.baseUrl);
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? INFOBIP_TIMEOUT_MS;
-  const notifyUrl = options.publicUrl ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
+  const notifyUrl =
+    options.publicUrl && !options.pollLogs ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
   const headers = {
     authorization: `App ${credentials.apiKey}`,
     'content-type': 'application/json',
@@ -244,9 +289,12 @@ export function createInfobipProvider(
     const error = infobipErrorBody(text);
     const described = describeError(status, error);
     if (status === 401 || status === 403) {
+      // Refused before anything was read (infobip.com/docs/essentials/api-essentials/api-authentication): nothing
+      // was sent, so another provider may take the messages while this one is marked down.
       return all({
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `infobip: the API key was refused (${described}); check INFOBIP_API_KEY`,
       });
     }
@@ -278,7 +326,7 @@ export function createInfobipProvider(
     return all({ failed: true, retryable: false, error: `infobip: refused, ${described}` });
   }
 
-  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<Set<string>> {
+  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<InfobipLog[]> {
     const url = new URL(`${base}${INFOBIP_LOGS_PATH}`);
     for (const reference of references) url.searchParams.append('messageId', reference);
     url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
@@ -294,12 +342,73 @@ export function createInfobipProvider(
     }
     const body = parseJson(text) as { results?: InfobipLog[] } | undefined;
     if (!body || !Array.isArray(body.results)) throw new Error('infobip: logs answered without a results list');
-    return new Set(body.results.map((log) => log?.messageId).filter((id): id is string => typeof id === 'string'));
+    return body.results.filter((log): log is InfobipLog => typeof log?.messageId === 'string');
+  }
+
+  const absentTrustedAfterUs = (options.absentTrustedAfterMs ?? INFOBIP_ABSENT_TRUSTED_AFTER_MS) * US_PER_MS;
+  const firstAskedUs = new Map<string, number>();
+
+  /**
+   * Whether a log entry is this message: the same id, and where the worker says, the same destination, sent no
+   * earlier than the message's sending was stored. An id alone could be another installation's, or a row id a restored
+   * database hands out again.
+   */
+  function isThisMessage(log: InfobipLog, context: RecheckContext | undefined): boolean {
+    if (!context) return true;
+    if (String(log.destination ?? '').replace(/^\+/, '') !== context.recipient) return false;
+    const sentAtUs = infobipTimeUs(log.sentAt);
+    return sentAtUs === null || sentAtUs >= context.notBeforeUs - INFOBIP_CLOCK_SKEW_MS * US_PER_MS;
+  }
+
+  /** Absent, or not yet trusted to be: the hand-over (or this process's first question) is too recent. */
+  function absentOrNotYet(reference: string, context: RecheckContext | undefined): RecheckResult {
+    const nowUs = options.clockUs();
+    let sinceUs = context?.handedOverAtUs;
+    if (sinceUs === undefined) {
+      sinceUs = firstAskedUs.get(reference) ?? nowUs;
+      if (!firstAskedUs.has(reference)) remember(firstAskedUs, reference, sinceUs, FIRST_ASKED_KEPT_MAX);
+    }
+    if (nowUs - sinceUs < absentTrustedAfterUs) return { notYet: true };
+    firstAskedUs.delete(reference);
+    return { absent: true };
+  }
+
+  /** Final statuses in the logs of the messages asked about, as reports; pending ones report nothing yet. */
+  async function pollLogs(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<DeliveryReport[]> {
+    const wanted = new Map(submitted.map((m) => [m.providerMessageId, m]));
+    const reports: DeliveryReport[] = [];
+    const ids = [...wanted.keys()];
+    for (let start = 0; start < ids.length; ) {
+      const chunk: string[] = [];
+      let chars = 0;
+      while (start < ids.length && chunk.length < INFOBIP_LOGS_LIMIT_MAX) {
+        const id = ids[start] as string;
+        if (chunk.length > 0 && chars + id.length + 1 > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX) break;
+        chars += id.length + (chunk.length > 0 ? 1 : 0);
+        chunk.push(id);
+        start++;
+      }
+      for (const log of await lookUp(chunk, signal)) {
+        const message = wanted.get(log.messageId);
+        if (!message || String(log.destination ?? '').replace(/^\+/, '') !== message.recipient) continue;
+        const status = log.status ? infobipReportStatus(log.status) : null;
+        if (status === null) continue;
+        const failed = status !== 'delivered';
+        reports.push({
+          providerMessageId: log.messageId,
+          status,
+          error: failed ? `infobip: ${statusText(log.status)}` : null,
+          reportedAtUs: infobipTimeUs(log.doneAt),
+        });
+      }
+    }
+    return reports;
   }
 
   return {
     name: options.name ?? INFOBIP_PROVIDER,
     submitBatchMax: INFOBIP_SUBMIT_BATCH_MAX,
+    ...(options.pollLogs && { pollIntervalMs: INFOBIP_POLL_INTERVAL_MS, poll: pollLogs }),
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
       if (batch.length === 0) return [];
@@ -339,16 +448,22 @@ export function createInfobipProvider(
     /**
      * Looks our references up in Infobip's logs (our reference is the message id Infobip keeps): found or absent.
      * Logs cover 48 hours, far longer than a lease, and a failed look-up throws, which the worker reads as "cannot tell".
-     * How soon a message Infobip is still taking in shows in the logs is UNCONFIRMED; absent means "not there when
-     * asked", and the worker then tries it again under the same message id.
+     * A log counts only for the same destination, sent after the message's sending was stored (`isThisMessage`).
+     * Missing from the logs is trusted only INFOBIP_ABSENT_TRUSTED_AFTER_MS after the hand-over (`notYet` before,
+     * which the worker asks again later); the worker then sends it again under the same message id.
      */
-    async recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]> {
-      const found = new Set<string>();
+    async recheck(
+      references: readonly string[],
+      signal: AbortSignal,
+      context?: readonly RecheckContext[],
+    ): Promise<readonly RecheckResult[]> {
+      const found = new Map<string, InfobipLog[]>();
       let chunk: string[] = [];
       let chars = 0;
       const flush = async () => {
         if (chunk.length === 0) return;
-        for (const id of await lookUp(chunk, signal)) found.add(id);
+        for (const log of await lookUp(chunk, signal))
+          found.set(log.messageId, [...(found.get(log.messageId) ?? []), log]);
         chunk = [];
         chars = 0;
       };
@@ -359,9 +474,14 @@ export function createInfobipProvider(
         chars += reference.length + (chunk.length > 1 ? 1 : 0);
       }
       await flush();
-      return references.map(
-        (reference): RecheckResult => (found.has(reference) ? { found: reference } : { absent: true }),
-      );
+      return references.map((reference, i): RecheckResult => {
+        const own = context?.[i]?.reference === reference ? context[i] : undefined;
+        if ((found.get(reference) ?? []).some((log) => isThisMessage(log, own))) {
+          firstAskedUs.delete(reference);
+          return { found: reference };
+        }
+        return absentOrNotYet(reference, own);
+      });
     },
   };
 }
@@ -373,5 +493,12 @@ export function infobipProviderFromConfig(
   publicUrl?: string,
 ): InfobipProvider {
   if (!config.infobip) throw new Error('infobip is not configured (INFOBIP_BASE_URL, INFOBIP_API_KEY)');
-  return createInfobipProvider(config.infobip, { clockUs, ...(publicUrl !== undefined && { publicUrl }) });
+  const { absentTrustedAfterMs, ...credentials } = config.infobip;
+  return createInfobipProvider(credentials, {
+    clockUs,
+    ...(publicUrl !== undefined && { publicUrl }),
+    // Reports pushed to a loopback PUBLIC_URL would never arrive: the logs are asked instead.
+    ...((publicUrl === undefined || isLoopbackUrl(publicUrl)) && { pollLogs: true }),
+    ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }),
+  });
 }

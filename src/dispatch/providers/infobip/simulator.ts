@@ -61,6 +61,11 @@ export interface InfobipScript {
   /** Send a PENDING_ENROUTE report after the final one, as a late, out-of-order report. */
   readonly outOfOrder?: boolean;
   readonly reportDelayMs?: number | null;
+  /**
+   * A message shows in `GET /sms/3/logs` only this long after it was taken: Infobip fills its logs asynchronously and
+   * documents no bound on the lag. Default 0.
+   */
+  readonly logsLagMs?: number;
 }
 
 export type InfobipReceived = ReceivedRequest;
@@ -259,6 +264,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const received: InfobipReceived[] = [];
   /** Every destination taken, by message id, for the logs (the latest when an id is taken again). */
   const taken = new Map<string, Taken>();
+  const logged = new Map<string, Taken[]>();
   /** Report items waiting to go, per notify URL. */
   const outbox = new Map<string, InfobipReport[]>();
   /** Report items handed to `post` and not yet delivered or abandoned. */
@@ -272,6 +278,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   let duplicateReports = 0;
   let outOfOrder = false;
   let reportDelayMs: number | null = options.reportDelayMs === undefined ? 0 : options.reportDelayMs;
+  let logsLagMs = 0;
 
   function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, doneAtMs: number): InfobipReport {
     return {
@@ -386,6 +393,8 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
           doneAtMs: null,
         };
         taken.set(messageId, entry);
+        // The logs keep every message under an id, as Infobip's do when two clients use the same one.
+        logged.set(messageId, [...(logged.get(messageId) ?? []), entry]);
         stats.accepted++;
         countUp(stats.acceptedByMessageId, messageId);
         countUp(stats.acceptedByRecipient, destination.to);
@@ -479,8 +488,10 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       // Repeated parameters (as the official clients send them) and comma-separated values alike.
       const ids = url.searchParams.getAll('messageId').flatMap((v) => v.split(','));
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, INFOBIP_LOGS_LIMIT_MAX);
-      const found =
-        ids.length > 0 ? ids.map((id) => taken.get(id)).filter((m) => m !== undefined) : [...taken.values()];
+      const visibleBeforeMs = Date.now() - logsLagMs;
+      const found = (ids.length > 0 ? ids.flatMap((id) => logged.get(id) ?? []) : [...logged.values()].flat()).filter(
+        (m) => m.sentAtMs <= visibleBeforeMs,
+      );
       send(res, 200, { results: found.slice(0, limit).map(logEntry) });
       return;
     }
@@ -513,6 +524,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
       if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
       if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
+      if (script.logsLagMs !== undefined) logsLagMs = script.logsLagMs;
     },
     duplicates() {
       return [...stats.acceptedByMessageId].filter(([, n]) => n > 1).map(([id]) => id);

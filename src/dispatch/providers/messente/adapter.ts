@@ -1,5 +1,5 @@
 // The Messente provider adapter: one Omnichannel SMS omnimessage per recipient, DLRs by webhook, polling as a fallback.
-import type { ProviderConfig } from '../../../config.js';
+import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type {
@@ -35,6 +35,8 @@ export const MESSENTE_TIMEOUT_MS = 10_000;
  * as in development), so it is rare. It needs the omnimessage id, which only the process that sent the message knows.
  */
 export const MESSENTE_POLL_INTERVAL_MS = 5 * 60 * 1000;
+/** How often the status endpoint is asked when no DLR can reach us (a loopback PUBLIC_URL): the only way reports come. */
+export const MESSENTE_LOOPBACK_POLL_INTERVAL_MS = 60_000;
 /** Submit outcomes (for `recheck`) and omnimessage ids (for `poll`) kept; the oldest are forgotten beyond this. */
 export const MESSENTE_KEPT_MAX = 100_000;
 
@@ -121,17 +123,21 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
     if (status >= 500 || status === 408) {
       return retryableFailure(`messente: server error (${status}): ${detail}`, headers, nowMs());
     }
+    // 401/403 (messente-api docs/ErrorCodeOmnichannelMachine.md 103 Unauthorized, 102 Forbidden): no omnimessage was
+    // created, so the message may go elsewhere while Messente is marked down.
     if (status === 401) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `messente: authentication refused (401): check MESSENTE_USERNAME and MESSENTE_PASSWORD (${detail})`,
       };
     }
     if (status === 403) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `messente: forbidden (403): the API user may not send from here (IP whitelist?) (${detail})`,
       };
     }
@@ -145,7 +151,9 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
     }
     const body = JSON.stringify({
       to: `+${message.recipient}`,
-      messages: [{ channel: 'sms', sender: message.sender, text: message.text }],
+      // `autoconvert` absent means the account's setting (messente-api docs/SMS.md), which may rewrite the text into
+      // another encoding and part count than we priced: off sends exactly what was quoted.
+      messages: [{ channel: 'sms', sender: message.sender, text: message.text, autoconvert: 'off' }],
       ...(dlrUrl && { dlr_url: dlrUrl }),
     });
     const call = await exchange(
@@ -239,5 +247,10 @@ export function messenteProviderFromConfig(
 ): ProviderAdapter {
   if (!config.messente)
     throw new Error('messente is not configured (MESSENTE_BASE_URL, MESSENTE_USERNAME, MESSENTE_PASSWORD)');
-  return createMessenteProvider(config.messente, { clockUs, ...(publicUrl && { publicUrl }) });
+  if (publicUrl === undefined || isLoopbackUrl(publicUrl)) {
+    // Messente could never POST to it: no dlr_url (the account's default, if any), and the status endpoint
+    // (`GET /omnimessage/{id}/status`, messente-api docs/OmnimessageApi.md) asked often.
+    return createMessenteProvider(config.messente, { clockUs, pollIntervalMs: MESSENTE_LOOPBACK_POLL_INTERVAL_MS });
+  }
+  return createMessenteProvider(config.messente, { clockUs, publicUrl });
 }

@@ -45,7 +45,14 @@ export interface MessenteScript {
   readonly outOfOrder?: boolean;
   /** Delay from acceptance to the report; null sends none (statuses are still answered by polling). */
   readonly dlrDelayMs?: number | null;
+  /**
+   * The account's autoconvert setting, applied when a message does not say (messente-api docs/SMS.md: `autoconvert`
+   * on|full|off, "defaults to the account setting" when absent). Default `on`.
+   */
+  readonly accountAutoconvert?: MessenteAutoconvert;
 }
+
+export type MessenteAutoconvert = 'on' | 'full' | 'off';
 
 export interface MessenteSimulatorOptions extends MessenteScript, ListenOptions {
   readonly username?: string;
@@ -79,7 +86,13 @@ export interface MessenteSimulator extends LoopbackSimulator<MessenteStats, Mess
   readonly username: string;
   readonly password: string;
   /** The messages taken, in order, with the ids the simulator gave them. */
-  acceptedMessages(): { readonly messageId: string; readonly omnimessageId: string; readonly to: string }[];
+  acceptedMessages(): {
+    readonly messageId: string;
+    readonly omnimessageId: string;
+    readonly to: string;
+    /** The conversion Messente applied: the message's own `autoconvert`, else the account's. */
+    readonly autoconvert: MessenteAutoconvert;
+  }[];
   /** Resolves once every report scheduled so far has been POSTed (or given up on). */
   reportsSettled(): Promise<void>;
 }
@@ -114,6 +127,7 @@ interface Held {
   readonly omnimessageId: string;
   readonly to: string;
   readonly sender: string;
+  readonly autoconvert: MessenteAutoconvert;
   /** The latest delivery result: what the status endpoint answers. */
   current: Record<string, unknown>;
 }
@@ -132,11 +146,18 @@ function messageProblem(value: unknown, at: string): ErrorItem | null {
   if (message.sender !== undefined && typeof message.sender !== 'string') {
     return invalid(`${at}[sender]`, 'Sender must be a string');
   }
+  if (message.autoconvert !== undefined && !['on', 'full', 'off'].includes(message.autoconvert as string)) {
+    return invalid(`${at}[autoconvert]`, 'autoconvert must be on, full or off');
+  }
   return null;
 }
 
 /** Validates an omnimessage body as Messente would; the errors, or the fields the simulator uses. */
-function validate(body: string): { errors: ErrorItem[] } | { to: string; sender: string; dlrUrl: string | null } {
+function validate(
+  body: string,
+):
+  | { errors: ErrorItem[] }
+  | { to: string; sender: string; dlrUrl: string | null; autoconvert: MessenteAutoconvert | undefined } {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -151,13 +172,17 @@ function validate(body: string): { errors: ErrorItem[] } | { to: string; sender:
   if (p.to === undefined || p.to === '') errors.push(missing('payload[to]', 'Recipient phone number is missing'));
   else if (typeof p.to !== 'string' || !E164_RE.test(p.to)) errors.push(invalid('payload[to]', 'Invalid phone number'));
   let sender = '';
+  let autoconvert: MessenteAutoconvert | undefined;
   if (!Array.isArray(p.messages) || p.messages.length === 0) {
     errors.push(missing('payload[messages]', 'At least one message is required'));
   } else {
     p.messages.forEach((m: unknown, i) => {
       const problem = messageProblem(m, `payload[messages][${i}]`);
       if (problem) errors.push(problem);
-      else if (i === 0) sender = String((m as { sender?: unknown }).sender ?? '');
+      else if (i === 0) {
+        sender = String((m as { sender?: unknown }).sender ?? '');
+        autoconvert = (m as { autoconvert?: MessenteAutoconvert }).autoconvert;
+      }
     });
   }
   let dlrUrl: string | null = null;
@@ -167,7 +192,7 @@ function validate(body: string): { errors: ErrorItem[] } | { to: string; sender:
     } else dlrUrl = p.dlr_url;
   }
   if (errors.length > 0) return { errors };
-  return { to: p.to as string, sender, dlrUrl };
+  return { to: p.to as string, sender, dlrUrl, autoconvert };
 }
 
 /** Starts a Messente API on loopback. */
@@ -197,6 +222,7 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
   let duplicateReports = 0;
   let outOfOrder = false;
   let dlrDelayMs: number | null = MESSENTE_SIMULATOR_DEFAULTS.dlrDelayMs;
+  let accountAutoconvert: MessenteAutoconvert = 'on';
 
   function apply(script: MessenteScript): void {
     fail.set(script.fail);
@@ -206,6 +232,7 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
     if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
     if (script.dlrDelayMs !== undefined) dlrDelayMs = script.dlrDelayMs;
+    if (script.accountAutoconvert !== undefined) accountAutoconvert = script.accountAutoconvert;
   }
   apply(options);
 
@@ -261,8 +288,15 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     );
   }
 
-  function accept(to: string, sender: string, dlrUrl: string | null) {
-    const message: Held = { messageId: randomUUID(), omnimessageId: randomUUID(), to, sender, current: {} };
+  function accept(to: string, sender: string, dlrUrl: string | null, autoconvert: MessenteAutoconvert | undefined) {
+    const message: Held = {
+      messageId: randomUUID(),
+      omnimessageId: randomUUID(),
+      to,
+      sender,
+      autoconvert: autoconvert ?? accountAutoconvert,
+      current: {},
+    };
     message.current = resultOf(message, null, null, null);
     held.set(message.omnimessageId, [message]);
     const digits = to.replace(/^\+/, '');
@@ -328,10 +362,10 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     const hanging = hang.next();
     if (hanging) {
       stats.unanswered++;
-      if (hanging.accept ?? true) accept(checked.to, checked.sender, checked.dlrUrl);
+      if (hanging.accept ?? true) accept(checked.to, checked.sender, checked.dlrUrl, checked.autoconvert);
       return; // Never answered: the socket is destroyed at close.
     }
-    const message = accept(checked.to, checked.sender, checked.dlrUrl);
+    const message = accept(checked.to, checked.sender, checked.dlrUrl, checked.autoconvert);
     return sendJson(response, 201, {
       messages: [{ channel: 'sms', message_id: message.messageId, sender: message.sender }],
       to: message.to,
@@ -364,7 +398,9 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     received,
     script: apply,
     acceptedMessages: () =>
-      [...held.values()].flat().map(({ messageId, omnimessageId, to }) => ({ messageId, omnimessageId, to })),
+      [...held.values()]
+        .flat()
+        .map(({ messageId, omnimessageId, to, autoconvert }) => ({ messageId, omnimessageId, to, autoconvert })),
     reportsSettled() {
       return loop.settled();
     },

@@ -19,7 +19,14 @@ import {
   submitEach,
 } from '../http/hand-overs.js';
 import { exchange, fetchText, retryableFailure } from '../http/transport.js';
-import { TRUMPIA_MESSAGE_CODES, TRUMPIA_SEND_CODES, trumpiaReportOutcome } from './status.js';
+import {
+  TRUMPIA_MESSAGE_CODES,
+  TRUMPIA_SEND_CODES,
+  TRUMPIA_US_CA_BYTES_MAX,
+  trumpiaBlockedRefusal,
+  trumpiaReportOutcome,
+  trumpiaTextBytes,
+} from './status.js';
 
 export const TRUMPIA_PROVIDER = 'trumpia';
 /** Messages one `submit` takes: each is its own HTTP request, so a batch is sized to finish well inside a lease. */
@@ -73,12 +80,28 @@ export function trumpiaNumber(recipient: string): { mobile_number: string; count
 }
 
 /**
- * Trumpia's `sender` is a short code or a landline number of the account: an alphanumeric sender would be refused
- * (MRME2552), so only a numeric one is passed, and otherwise Trumpia's default for the account is used.
+ * Trumpia's `sender` is a short code or a landline number of the account (direct-sms.php `sender`; an alphanumeric one
+ * is refused with MRME2552): the digits of a numeric sender, undefined for any other, which is then not sent at all.
  */
 export function trumpiaSender(sender: string): string | undefined {
   const digits = sender.replace(/^\+/, '');
   return /^\d{3,15}$/.test(digits) ? digits : undefined;
+}
+
+/** Why Trumpia cannot take a message as it is, before anything is sent; null when it can. */
+export function trumpiaRefusal(message: OutgoingMessage): string | null {
+  if (trumpiaSender(message.sender) === undefined) {
+    // Sending without it would go out from the account's default number: another sender than the customer chose.
+    return `trumpia: not sent, the sender "${message.sender}" is no short code or landline number Trumpia can send from`;
+  }
+  if (trumpiaNumber(message.recipient).country_code === 1) {
+    const bytes = trumpiaTextBytes(message.text);
+    if (bytes > TRUMPIA_US_CA_BYTES_MAX) {
+      // Not split into several requests: each would be its own request_id, report and charge on Trumpia's side.
+      return `trumpia: not sent, the text takes ${bytes} bytes and Trumpia takes at most ${TRUMPIA_US_CA_BYTES_MAX} to the US and Canada`;
+    }
+  }
+  return null;
 }
 
 /** Builds the adapter. */
@@ -95,12 +118,20 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     const requestId = body?.request_id;
     if (typeof requestId === 'string' && requestId !== '') return { accepted: requestId };
     if (typeof requestId === 'number') return { accepted: String(requestId) };
+    const blocked = body ? trumpiaBlockedRefusal(body) : null;
+    if (blocked !== null) return { failed: true, retryable: false, error: blocked };
     const code = typeof body?.status_code === 'string' ? body.status_code : null;
     if (code !== null) {
       const account = TRUMPIA_SEND_CODES[code];
       if (account?.verdict === 'config') {
         const hint = code.endsWith('0101') || code === 'MRCE0401' ? ': check TRUMPIA_USERNAME and TRUMPIA_API_KEY' : '';
-        return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}${hint}` };
+        // The account, not the message (TrumpiaLibrary.php): nothing was sent; marked down until an operator acts.
+        return {
+          failed: true,
+          retryable: true,
+          accountRefused: true,
+          error: `trumpia: ${code} ${account.text}${hint}`,
+        };
       }
       if (account?.verdict === 'retry') return retryableFailure(`trumpia: ${code} ${account.text}`, headers, nowMs());
       if (account) return { failed: true, retryable: false, error: `trumpia: ${code} ${account.text}` };
@@ -115,7 +146,8 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     if (status === 401 || status === 403) {
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `trumpia: authentication refused (${status}): check TRUMPIA_USERNAME and TRUMPIA_API_KEY (${detail})`,
       };
     }
@@ -130,6 +162,8 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     if (signal.aborted) {
       return { failed: true, retryable: true, error: 'trumpia: not sent, the time for this batch ran out' };
     }
+    const refusal = trumpiaRefusal(message);
+    if (refusal !== null) return { failed: true, retryable: false, error: refusal };
     const sender = trumpiaSender(message.sender);
     const body = JSON.stringify({
       ...trumpiaNumber(message.recipient),

@@ -14,6 +14,7 @@ import {
   startLoopbackServer,
 } from '../http/simulator-server.js';
 import { runAsProgram } from '../simulator-cli.js';
+import { TRUMPIA_US_CA_BYTES_MAX, trumpiaTextBytes } from './status.js';
 
 /** What the report of a matching message finally says. */
 export type TrumpiaOutcome =
@@ -47,6 +48,11 @@ export interface TrumpiaScript {
   readonly failReports?: { readonly requests: number; readonly status: number };
   /** Refuse sends to matching recipients at once with MRME2001 (incorrectly formatted); null clears it. */
   readonly rejectNumbers?: RegExp | null;
+  /**
+   * Answer sends to matching recipients 200 `{"status":"failed","blocked_mobile":{"number":…}}`, without a
+   * request_id: Trumpia's answer for a blocked mobile (functions/report.php, sample-java `ResultResolver`); null clears.
+   */
+  readonly blockNumbers?: RegExp | null;
   /** Report outcomes by recipient, first match wins; "sent" otherwise. */
   readonly outcomes?: readonly TrumpiaOutcomeRule[];
   /** How long a report stays "in progress" (MPCE4001) after acceptance. */
@@ -97,7 +103,7 @@ export const TRUMPIA_SIMULATOR_DEFAULTS = {
 
 const RECEIVED_KEPT_MAX = 10_000;
 const BODY_BYTES_MAX = 1024 * 1024;
-/** Longest text the simulator passes; longer is reported as MRME1054 (Trumpia's own limit is UNCONFIRMED). */
+/** Longest text the simulator passes outside North America; longer is reported as MRME1054 (UNCONFIRMED there). */
 const MESSAGE_CHARS_MAX = 1_600;
 
 interface Held {
@@ -115,7 +121,7 @@ interface Held {
  * Checks a direct-SMS body as Trumpia documents it; a status_code refusing it, or the recipient's international
  * digits. HTTP 400 for these refusals is the simulator's choice (UNCONFIRMED): Trumpia's clients read the body's code.
  */
-function validate(body: string): { code: string } | { recipient: string; text: string } {
+function validate(body: string): { code: string } | { recipient: string; mobile: string; text: string } {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -135,16 +141,17 @@ function validate(body: string): { code: string } | { recipient: string; text: s
     if (!/^\d+$/.test(mobile)) return { code: 'MRME1052' };
     if (mobile.length !== 10) return { code: 'MRME1051' };
     if (/^[01]/.test(mobile)) return { code: 'MRME1053' };
-    return { recipient: `1${mobile}`, text: p.message };
+    if (trumpiaTextBytes(p.message) > TRUMPIA_US_CA_BYTES_MAX) return { code: 'MRME1054' };
+    return { recipient: `1${mobile}`, mobile, text: p.message };
   }
   if (countryCode === 0) {
     // Country read from the number: E.164 with its "+".
     if (!/^\+[1-9]\d{4,19}$/.test(mobile)) return { code: 'MRME2001' };
-    return { recipient: mobile.slice(1), text: p.message };
+    return { recipient: mobile.slice(1), mobile, text: p.message };
   }
   if (!/^\d{1,20}$/.test(mobile)) return { code: 'MRME1051' };
   if (mobile.startsWith('0')) return { code: 'MRME1053' };
-  return { recipient: `${countryCode}${mobile}`, text: p.message };
+  return { recipient: `${countryCode}${mobile}`, mobile, text: p.message };
 }
 
 function finalAnswer(held: Held): Record<string, unknown> {
@@ -180,6 +187,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
   const hang = new Countdown<NonNullable<TrumpiaScript['hang']>>();
   const failReports = new Countdown<NonNullable<TrumpiaScript['failReports']>>();
   let rejectNumbers: RegExp | null = null;
+  let blockNumbers: RegExp | null = null;
   let outcomes: readonly TrumpiaOutcomeRule[] = [];
   let reportDelayMs: number = TRUMPIA_SIMULATOR_DEFAULTS.reportDelayMs;
   let regressOnce = false;
@@ -189,6 +197,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     hang.set(script.hang);
     failReports.set(script.failReports);
     if (script.rejectNumbers !== undefined) rejectNumbers = script.rejectNumbers;
+    if (script.blockNumbers !== undefined) blockNumbers = script.blockNumbers;
     if (script.outcomes !== undefined) outcomes = script.outcomes;
     if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
     if (script.regressOnce !== undefined) regressOnce = script.regressOnce;
@@ -273,6 +282,10 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     if (rejectNumbers?.test(checked.recipient)) {
       stats.rejected++;
       return sendJson(response, 400, { status_code: 'MRME2001' });
+    }
+    if (blockNumbers?.test(checked.recipient)) {
+      stats.rejected++;
+      return sendJson(response, 200, { status: 'failed', blocked_mobile: { number: checked.mobile } });
     }
     const hanging = hang.next();
     if (hanging) {

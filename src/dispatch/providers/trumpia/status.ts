@@ -1,5 +1,18 @@
 // Trumpia's status codes as tables: what a send answer means for retrying, and what a report says of a message.
+import { countParts } from '../../../domain/gsm.js';
 import type { ReportStatus } from '../../../domain/status.js';
+
+/**
+ * The longest text Trumpia takes to a US or Canadian number (country_code 1): 140 bytes, one SMS
+ * (trumpia.com/api/docs/rest/functions/direct-sms.php, `message`); longer is refused with MRME1054.
+ */
+export const TRUMPIA_US_CA_BYTES_MAX = 140;
+
+/** A text's size as an SMS carries it: GSM 03.38 septets packed 8 to 7 bytes, or 2 bytes per UCS-2 code unit. */
+export function trumpiaTextBytes(text: string): number {
+  const { encoding, units } = countParts(text);
+  return encoding === 'GSM-7' ? Math.ceil((units * 7) / 8) : units * 2;
+}
 
 /** Still processing: the report is asked again later (TrumpiaAPI/send-message-sample-java `ResultResolver`). */
 export const TRUMPIA_IN_PROGRESS = 'MPCE4001';
@@ -87,15 +100,23 @@ export function trumpiaReportOutcome(body: unknown): TrumpiaReportOutcome {
     return { status: 'rejected', error: `trumpia: ${code} ${TRUMPIA_MESSAGE_CODES[code]}` };
   }
   if (report.status === 'failed') {
-    const blocked = report.blocked_mobile;
-    if (blocked !== undefined && blocked !== null) {
-      const number = (blocked as { number?: unknown }).number;
-      return { status: 'rejected', error: `trumpia: failed, blocked mobile ${String(number ?? '')}`.trim() };
-    }
+    const blocked = trumpiaBlockedRefusal(report);
+    if (blocked !== null) return { status: 'rejected', error: blocked };
     return { status: 'undelivered', error: `trumpia: failed${code ? ` (${code})` : ''}` };
   }
   if (code !== null && code in TRUMPIA_SEND_CODES) {
     return { trouble: `trumpia: ${code} ${TRUMPIA_SEND_CODES[code]?.text}` };
   }
   return { trouble: `trumpia: unreadable report ${JSON.stringify(report).slice(0, 200)}` };
+}
+
+/**
+ * The refusal of a blocked mobile, `{"status":"failed","blocked_mobile":{"number":…}}`, in a send answer or a report
+ * (functions/report.php; sample-java `ResultResolver`): it carries no request_id, so Trumpia holds nothing to report
+ * on, and the message is refused for good. Null for any other body.
+ */
+export function trumpiaBlockedRefusal(body: Readonly<Record<string, unknown>>): string | null {
+  if (body.status !== 'failed' || body.blocked_mobile === undefined || body.blocked_mobile === null) return null;
+  const number = (body.blocked_mobile as { number?: unknown }).number;
+  return `trumpia: failed, blocked mobile ${String(number ?? '')}`.trim();
 }

@@ -47,7 +47,18 @@ export interface TwilioProviderOptions {
   readonly requestsInFlightMax?: number;
   /** Another name under which to register (tests). */
   readonly name?: string;
+  /** TWILIO_REPORT_WAIT_MS: see TWILIO_REPORT_WAIT_DEFAULT_MS. */
+  readonly reportWaitMaxMs?: number;
 }
+
+/**
+ * How long a Twilio message waits for a final status before it is expired. Where carriers return no receipt, `sent`
+ * is Twilio's last word ("Twilio has not received a delivery receipt": twilio.com/docs/messaging/guides/
+ * outbound-message-status-in-status-callbacks), and such messages would otherwise sit `submitted` for the platform's
+ * 72 hours. Twilio's own validity period defaults to 36 000 s (ValidityPeriod, message.ts), so no final status comes
+ * later than that: ten hours, and a little more for a late callback.
+ */
+export const TWILIO_REPORT_WAIT_DEFAULT_MS = 11 * 60 * 60 * 1000;
 
 /** Thrown by `submit` when some request may have reached Twilio without an answer; `results` has null for those. */
 export class TwilioOutcomeUnknownError extends OutcomeUnknownError {
@@ -100,9 +111,11 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
     const code = typeof error.code === 'number' ? error.code : undefined;
     const described = `HTTP ${status}${code !== undefined ? ` ${code}` : ''}${error.message ? ` ${error.message}` : ''}`;
     if (status === 401 || code === 20003) {
+      // 20003 "Authenticate" (twilio.com/docs/api/errors/20003): no message was created.
       return {
         failed: true,
-        retryable: false,
+        retryable: true,
+        accountRefused: true,
         error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
       };
     }
@@ -162,6 +175,7 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
 
   return {
     name: options.name ?? TWILIO_PROVIDER,
+    reportWaitMaxMs: options.reportWaitMaxMs ?? TWILIO_REPORT_WAIT_DEFAULT_MS,
     submitBatchMax: TWILIO_SUBMIT_BATCH_MAX,
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
@@ -204,5 +218,10 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
 export function twilioProviderFromConfig(config: ProviderConfig, clockUs: ClockUs, publicUrl?: string): TwilioProvider {
   if (!config.twilio)
     throw new Error('twilio is not configured (TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
-  return createTwilioProvider(config.twilio, { clockUs, ...(publicUrl !== undefined && { publicUrl }) });
+  const { reportWaitMaxMs, ...credentials } = config.twilio;
+  return createTwilioProvider(credentials, {
+    clockUs,
+    ...(publicUrl !== undefined && { publicUrl }),
+    ...(reportWaitMaxMs !== undefined && { reportWaitMaxMs }),
+  });
 }
