@@ -6,6 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
+import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
 import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
 import { type ClockUs, systemClockUs } from './time.js';
 
@@ -200,8 +201,10 @@ function openSqlite(path: string): SqliteDatabase.Database {
 export async function createDb(url: string | undefined, options: DbOptions = {}): Promise<Db> {
   const target = parseDatabaseUrl(url);
   let kysely: Kysely<Schema>;
+  let checkpointer: Checkpointer | null = null;
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
+    if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
     kysely = new Kysely<Schema>({
       dialect: new StoreSqliteDialect({
         database: withStatementCache(database),
@@ -246,6 +249,10 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
         }
       }
     },
-    close: () => kysely.destroy(),
+    close: async () => {
+      // The thread's last checkpoint first: the main connection, closing last, then removes the WAL file.
+      await checkpointer?.close();
+      await kysely.destroy();
+    },
   };
 }

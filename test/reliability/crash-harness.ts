@@ -967,7 +967,8 @@ async function auditRun(
       x.provider_message_id as sandbox_id, x.submit_calls
     from messages m
     join sendings s on s.id = m.sending_id
-    left join sandbox_submissions x on x.reference = cast(m.id as text)
+    cross join installation i
+    left join sandbox_submissions x on x.reference = i.installation_id || '-' || cast(m.id as text)
     where s.account_id in (${sql.join(accountIds)})`.execute(db.kysely);
   let handedOver = 0;
   let neverAccepted = 0;
