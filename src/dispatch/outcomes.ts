@@ -69,6 +69,19 @@ export function retryOrFail(
   into.retry.push({ id: message.id, nextAttemptAtUs: context.nowUs + Math.round(delayMs * US_PER_MS), error });
 }
 
+/**
+ * A message the provider took only some parts of before refusing the rest for good: final `rejected` with the
+ * provider's error (the recipient never gets the whole text), charged for the parts taken.
+ */
+function partlyTaken(
+  message: LeasedMessage,
+  error: string,
+  partsTaken: number,
+  providerMessageId: string | null,
+): FinalOutcome {
+  return { id: message.id, status: 'rejected', error, partsTaken, providerMessageId };
+}
+
 /** Sorts a submit's results (one per message, in order) into the lists the queue records. */
 export function sortSubmitResults(
   messages: readonly LeasedMessage[],
@@ -84,6 +97,9 @@ export function sortSubmitResults(
     const result = results[i] as SubmitResult;
     if (isAccepted(result)) {
       into.accepted.push({ id: message.id, providerMessageId: result.accepted, nextPollAtUs: context.nextPollAtUs });
+    } else if (result.partsTaken !== undefined && result.partsTaken > 0) {
+      // Some parts are at the provider: final whatever `retryable` says, charged for those parts (the store's rule).
+      into.final.push(partlyTaken(message, result.error, result.partsTaken, result.providerMessageId ?? null));
     } else if (result.retryable) {
       retryOrFail(message, result.error, context, into, result.retryAfterMs);
     } else {
@@ -114,7 +130,10 @@ export function sortRecheckResults(
       // Nothing recorded: the lease runs out and the take-over asks again, later, before anything is sent again.
       continue;
     }
-    if ('found' in result) {
+    if ('found' in result && result.partsTaken !== undefined && result.partsTaken > 0) {
+      const error = result.error ?? `the provider took ${result.partsTaken} of ${message.parts} parts`;
+      into.final.push(partlyTaken(message, error, result.partsTaken, result.found));
+    } else if ('found' in result) {
       into.accepted.push({ id: message.id, providerMessageId: result.found, nextPollAtUs: context.nextPollAtUs });
     } else if ('absent' in result) {
       if (onAbsent === 'release') into.released.push(message.id);

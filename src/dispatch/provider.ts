@@ -23,6 +23,9 @@ export interface OutgoingMessage {
  * when the message itself was refused (bad number, blocked); `retryAfterMs` when the provider said when.
  * `accountRefused`: the provider refused us, not the message (credentials refused, account disabled): it took
  * nothing, so the message is retryable elsewhere, and the provider is marked down until an operator acts.
+ * `partsTaken`: a provider that takes each part itself (SMPP) took that many parts, under `providerMessageId` (the
+ * first part's id), then refused the rest for good; the message is never sent again (the recipient would get those
+ * parts twice) and is charged for the parts taken only.
  */
 export type SubmitResult =
   | { readonly accepted: string }
@@ -32,11 +35,14 @@ export type SubmitResult =
       readonly error: string;
       readonly retryAfterMs?: number;
       readonly accountRefused?: true;
+      readonly partsTaken?: number;
+      readonly providerMessageId?: string;
     };
 
 /** What a provider knows of a reference after a hand-over whose answer was lost. */
 export type RecheckResult =
-  | { readonly found: string }
+  /** Taken, with its id; `partsTaken` (with the refusal's `error`) when only some of its parts were, as in SubmitResult. */
+  | { readonly found: string; readonly partsTaken?: number; readonly error?: string }
   | { readonly absent: true }
   /**
    * Not there yet, but too soon after the hand-over to trust that (the provider's records lag): asked again later,

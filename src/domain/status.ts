@@ -5,8 +5,12 @@ import { addMoney, subtractMoney } from './money.js';
  * A message's life: `queued` (waiting for its time or a worker), `submitting` (a worker has recorded that it is
  * handing it over; the outcome is not known yet), `submitted` (a provider accepted it), then one final status.
  * `rejected` is final either way: refused at submission (never accepted, refunded) or reported by the network after
- * acceptance (charged). `failed`: no provider accepted it after every attempt and route (refunded). `cancelled`: its sending was cancelled
- * before dispatch began (refunded).
+ * acceptance (charged). A message of several parts that a provider took only some of before refusing the rest for
+ * good (SMPP sends each part itself) is `rejected` as well, with the provider's error: the recipient never gets the
+ * whole text. It counts as accepted, but its cost is cut to the parts taken (per-part rate × parts taken), so
+ * settlement refunds the other parts and their tax share; its later receipts change nothing (the first final status
+ * stands). `failed`: no provider accepted it after every attempt and route (refunded). `cancelled`: its sending was
+ * cancelled before dispatch began (refunded).
  */
 export type MessageStatus =
   | 'queued'
@@ -94,7 +98,8 @@ export function statusesBelow(to: ReportStatus): MessageStatus[] {
 
 /**
  * A message is charged when a provider accepted it, whatever its report says later (`undelivered`, `expired`,
- * `rejected` by the network). `acceptedAtUs` is when a provider took it, null when none ever did.
+ * `rejected` by the network); one a provider took some parts of is charged those parts. `acceptedAtUs` is when a
+ * provider took it (or its first parts), null when none ever did.
  */
 export function isCharged(message: { readonly acceptedAtUs: number | null }): boolean {
   return message.acceptedAtUs !== null;

@@ -281,6 +281,14 @@ export interface FinalOutcome {
   /** `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted. */
   readonly status: 'failed' | 'rejected';
   readonly error: string;
+  /**
+   * Parts of the message the provider took before it refused the rest for good (SMPP sends each part itself): the
+   * message is then charged those parts only (`rate_minor` × parts taken, how the quote priced each part), counted as
+   * accepted, and settlement refunds the other parts with their tax share. Absent: nothing was taken.
+   */
+  readonly partsTaken?: number;
+  /** The provider's id of what it took (its first part's), so that its late receipts find the message. */
+  readonly providerMessageId?: string | null;
 }
 
 export interface DispatchOutcomes {
@@ -363,17 +371,28 @@ export async function recordOutcomes(
       changed.push(...updated);
     }
     if (final.length > 0) {
+      for (const f of final) {
+        if (f.partsTaken !== undefined) assertInt(f.partsTaken, 'partsTaken', 1);
+      }
       const rows = listRelation(dialect, 'u', [
         { name: 'id', kind: 'int8', values: final.map((f) => f.id) },
         { name: 'status', kind: 'text', values: final.map((f) => f.status) },
         { name: 'error', kind: 'text', values: final.map((f) => f.error) },
+        { name: 'taken', kind: 'int8', values: final.map((f) => f.partsTaken ?? null) },
+        { name: 'pid', kind: 'text', values: final.map((f) => f.providerMessageId ?? null) },
       ]);
+      // Parts taken: charged for those alone, never more than the message was priced at (a part count past the
+      // message's own keeps its price), and accepted now, which is what settlement and the ledger's guard count.
       const { rows: updated } = await updateHeld(
         dialect,
         workerId,
         rows,
-        () => sql`status = u.status, error = u.error, final_at_us = ${nowUs}, lease_owner = null,
-            lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+        (m) => sql`status = u.status, error = u.error, final_at_us = ${nowUs}, lease_owner = null,
+            lease_expires_at_us = null, updated_at_us = ${nowUs},
+            provider_message_id = coalesce(u.pid, ${m}.provider_message_id),
+            submitted_at_us = case when u.taken is null then ${m}.submitted_at_us else ${nowUs} end,
+            cost_minor = case when u.taken is null or u.taken >= ${m}.parts then ${m}.cost_minor
+              else ${m}.rate_minor * u.taken end`,
       ).execute(trx);
       changed.push(...updated);
     }

@@ -113,6 +113,7 @@ export async function settleSendings(
           amountMinor: refundedMinor,
           sendingId,
           settlementKey: DISPATCH_SETTLEMENT_KEY,
+          // A message some of whose parts were taken is in `accepted_cost` for those parts only (recordOutcomes).
           note: accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
         });
       }

@@ -215,6 +215,43 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     expect(smsc.log.filter((e) => e.pdu.command === 'submit_sm')).toHaveLength(3);
   });
 
+  it('answers for a long message whose part 3 the SMSC refused for good: 2 of 3 parts taken, never resent', async () => {
+    const firstIds: string[] = [];
+    const smsc = await peer({
+      onSubmit: (pdu, session) => {
+        const udh = pdu.short_message?.udh?.[0] as Buffer | undefined;
+        if (udh && udh[udh.length - 1] === 3) {
+          session.send(pdu.response({ command_status: CommandStatus.ESME_RSUBMITFAIL }));
+          return;
+        }
+        const id = acceptSubmit(pdu, session);
+        if (udh && udh[udh.length - 1] === 1) firstIds.push(id);
+      },
+    });
+    const provider = createSmppProvider({
+      url: smsc.url,
+      clockUs: () => Date.now() * 1000,
+      client: { reconnectBaseMs: 20, reconnectCapMs: 200, partRetryBaseMs: 10 },
+    });
+    cleanups.push(() => provider.close());
+    const { encoding, parts } = splitParts(LONG);
+    expect(parts.length).toBe(3);
+    const message = { reference: 'long-1', sender: 'Acme', recipient: recipient(1), text: LONG, encoding, parts };
+    const [result] = await provider.submit([{ ...message, attempt: 1 }], new AbortController().signal);
+    expect(result).toEqual({
+      failed: true,
+      retryable: false,
+      error: expect.stringContaining('2 of 3 parts accepted'),
+      partsTaken: 2,
+      providerMessageId: firstIds[0],
+    });
+    // A final status is not sent again; and asked again after a lost answer, the adapter says the same.
+    expect(smsc.log.filter((e) => e.pdu.command === 'submit_sm')).toHaveLength(3);
+    expect(await provider.recheck?.(['long-1'], new AbortController().signal)).toEqual([
+      { found: firstIds[0], partsTaken: 2, error: expect.stringContaining('ESME_RSUBMITFAIL') },
+    ]);
+  });
+
   it('sends a long text with SAR TLVs or in message_payload when the route asks, as the package reads them', async () => {
     const smsc = await peer();
     const { encoding, parts } = splitParts(LONG);

@@ -8,10 +8,11 @@ import { createRegistry, type ProviderRegistry } from '../../src/dispatch/regist
 import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { splitParts } from '../../src/domain/gsm.js';
-import { auditLedger } from '../../src/store/ledger.js';
+import { dispatchRefundMinor } from '../../src/domain/status.js';
+import { auditLedger, getBalance, listEntries } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
-import { eventually, numberEndingWith, statusOf, storedSending } from '../dispatch/support.js';
+import { eventually, numberEndingWith, RATE_MINOR, statusOf, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 
 describeEachEngine('default sendings over SMPP', (engine) => {
@@ -66,6 +67,89 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     for (const seqs of byReference.values()) expect(seqs.sort()).toEqual([1, 2, 3]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
+
+  // Part 3 of one message refused for good, after parts 1 and 2 were taken: by a final status on a UDH route, or by
+  // a transient status repeated past the part retries on a SAR route.
+  it.each([
+    { long: 'udh', status: CommandStatus.ESME_RSUBMITFAIL, refusals: 1 },
+    { long: 'sar', status: CommandStatus.ESME_RSYSERR, refusals: 3 },
+  ] as const)(
+    'charges a message whose part 3 of 3 the SMSC refused for good ($long) for the 2 parts it took',
+    async ({ long, status, refusals }) => {
+      const db = engine.db;
+      const clockUs = () => db.nowUs();
+      const partSim = await startSmscSimulator({ receiptDelayMs: 0, record: true });
+      const provider = createSmppProvider({
+        url: `${partSim.url}?long=${long}`,
+        clockUs,
+        onReport: async (report) => {
+          await applyReports(db, db.nowUs(), [{ provider: 'smpp', ...report }]);
+        },
+        client: { partRetriesMax: 2, partRetryBaseMs: 5, partRetryCapMs: 20 },
+      });
+      const partRegistry = createRegistry({ clockUs, adapters: [provider] });
+      try {
+        const text = 'Your verification code is 482193. '.repeat(12); // 408 GSM-7 characters: 3 parts
+        const { encoding, parts } = splitParts(text);
+        expect([encoding, parts.length]).toEqual(['GSM-7', 3]);
+        const recipients = Array.from({ length: 3 }, (_, i) => numberEndingWith(long === 'udh' ? '7400' : '7401', i));
+        // Part 3 to the first recipient is refused every time it is sent: exactly one message is cut short.
+        partSim.script({
+          failPart: { sequence: 3, status, times: refusals, destination: new RegExp(`^${recipients[0]}$`) },
+        });
+        const taxMinor = 2_671;
+        const { accountId, sending } = await storedSending(db, recipients, { text, encoding, parts: 3, taxMinor });
+        const dispatcher = createDispatcher({
+          db,
+          router: createRouter(partRegistry, { routes: [], defaultProviders: ['smpp'] }),
+        });
+        await eventually(
+          async () => {
+            await dispatcher.runOnce();
+            return (await statusOf(db, accountId, sending.id)) === 'Completed';
+          },
+          20_000,
+          'the sending to complete with one message cut short',
+        );
+        // The receipts of the parts it did take have come by now; they change neither its status nor its charge.
+        await eventually(
+          async () => partSim.stats.receiptsSent >= 2 * 3 + 2,
+          10_000,
+          'the receipts of every accepted part',
+        );
+        await dispatcher.runOnce();
+
+        const messages = await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 });
+        const cut = messages.filter((m) => m.status === 'rejected');
+        expect(cut).toHaveLength(1);
+        expect(cut[0]).toMatchObject({ costMinor: RATE_MINOR * 2, provider: 'smpp' });
+        expect(cut[0]?.error).toContain('2 of 3 parts accepted');
+        expect(messages.filter((m) => m.status === 'delivered').map((m) => m.costMinor)).toEqual([
+          RATE_MINOR * 3,
+          RATE_MINOR * 3,
+        ]);
+        // Part 3 of the message cut short went only as often as the route allows, and nothing of it went again.
+        const thirds = partSim.received.filter((p) => p.concat?.sequence === 3);
+        expect(thirds.filter((p) => p.status !== 0)).toHaveLength(refusals);
+        expect(partSim.stats.submitSm).toBe(3 * 3 + (refusals - 1));
+
+        const refundMinor = dispatchRefundMinor({
+          subtotalMinor: sending.subtotalMinor,
+          taxMinor,
+          acceptedCostMinor: RATE_MINOR * (3 + 3 + 2),
+        });
+        expect(refundMinor).toBeGreaterThan(RATE_MINOR);
+        const refunds = (await listEntries(db, accountId)).filter((e) => e.kind === 'refund');
+        expect(refunds.map((e) => e.amountMinor)).toEqual([refundMinor]);
+        // The account held exactly the sending's total: what it has back is the part not taken, with its tax.
+        expect(await getBalance(db, accountId)).toBe(refundMinor);
+        expect((await auditLedger(db)).mismatches).toEqual([]);
+      } finally {
+        await partRegistry.close();
+        await partSim.close();
+      }
+    },
+  );
 
   it('ends every message of a window a TCP cut left unanswered final within seconds, on the resend policy', async () => {
     const db = engine.db;

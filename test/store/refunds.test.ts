@@ -1,12 +1,15 @@
 // Refunds through the production paths (settlement, cancel) never give back more than a sending reserved, nor what a
 // provider accepted, however often they are attempted; and the auditor finds a refund written around the guard.
 import { expect, it } from 'vitest';
+import { dispatchRefundMinor } from '../../src/domain/status.js';
 import { leaseDueMessages, type RoutePlan, recordOutcomes } from '../../src/store/dispatch-queue.js';
 import { auditLedger, getBalance, listEntries, postEntry, refundSending } from '../../src/store/ledger.js';
+import { listMessages } from '../../src/store/messages.js';
+import { applyReports } from '../../src/store/reports.js';
 import { cancelSending } from '../../src/store/sending-cancel.js';
 import { createSending, type Sending } from '../../src/store/sendings.js';
 import { US_PER_MS } from '../../src/store/time.js';
-import { numberEndingWith, sendingTo } from '../dispatch/support.js';
+import { numberEndingWith, RATE_MINOR, type SendingOptions, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
@@ -16,10 +19,10 @@ const LEASE_US = 60_000 * US_PER_MS;
 const WITH_TAX = { taxMinor: 101 };
 
 /** A sending to `n` numbers on a fresh account holding exactly its total, with all its messages leased by `workerId`. */
-async function leasedSending(engine: Engine, n: number, workerId: string) {
+async function leasedSending(engine: Engine, n: number, workerId: string, options: SendingOptions = WITH_TAX) {
   const recipients = Array.from({ length: n }, (_, i) => numberEndingWith('0009', i));
-  const accountId = await fundedAccount(engine.db, sendingTo(0, recipients, WITH_TAX).totalMinor);
-  const created = await createSending(engine.db, sendingTo(accountId, recipients, WITH_TAX));
+  const accountId = await fundedAccount(engine.db, sendingTo(0, recipients, options).totalMinor);
+  const created = await createSending(engine.db, sendingTo(accountId, recipients, options));
   if (!created.ok) throw new Error(created.reason);
   const messages = [];
   for (;;) {
@@ -111,6 +114,59 @@ describeEachEngine('refunds', (engine) => {
     await expect(
       refundSending(engine.db, { accountId, sendingId: sending.id, settlementKey: 'goodwill', amountMinor: keptMinor }),
     ).rejects.toThrow(/would give back messages a provider accepted/);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('charges a message the SMSC took only some parts of for those parts, and refunds the rest at settlement', async () => {
+    // 3 parts each, with tax: the refund carries the tax share of the parts not taken.
+    const options = { parts: 3, taxMinor: 2_671 };
+    const { accountId, sending, messages } = await leasedSending(engine, 2, 'parts-taken', options);
+    const [whole, partial] = messages;
+    if (!whole || !partial) throw new Error('two messages were leased');
+    const nowUs = engine.db.nowUs();
+    await recordOutcomes(
+      engine.db,
+      { workerId: 'parts-taken', nowUs },
+      {
+        accepted: [{ id: whole.id, providerMessageId: 'whole-1', nextPollAtUs: nowUs + LEASE_US }],
+        final: [
+          {
+            id: partial.id,
+            status: 'rejected',
+            error: 'smpp: submit_sm refused 0x00000045 (2 of 3 parts accepted)',
+            partsTaken: 2,
+            providerMessageId: 'partial-1',
+          },
+        ],
+      },
+    );
+    const acceptedCostMinor = RATE_MINOR * 3 + RATE_MINOR * 2;
+    const refundMinor = dispatchRefundMinor({
+      subtotalMinor: sending.subtotalMinor,
+      taxMinor: sending.taxMinor,
+      acceptedCostMinor,
+    });
+    const refunds = (await listEntries(engine.db, accountId)).filter((e) => e.kind === 'refund');
+    expect(refunds.map((e) => [e.settlementKey, e.amountMinor])).toEqual([['dispatch', refundMinor]]);
+    expect(await getBalance(engine.db, accountId)).toBe(refundMinor);
+    const stored = await listMessages(engine.db, accountId, sending.id, { page: 1, perPage: 10 });
+    expect(stored.find((m) => m.id === partial.id)).toMatchObject({
+      status: 'rejected',
+      costMinor: RATE_MINOR * 2,
+      providerMessageId: 'partial-1',
+    });
+    expect(stored.find((m) => m.id === whole.id)).toMatchObject({ status: 'submitted', costMinor: RATE_MINOR * 3 });
+
+    // Receipts of the parts it did take come later: the status stays final and the money does not move.
+    await applyReports(engine.db, engine.db.nowUs(), [
+      { provider: 'sandbox', providerMessageId: 'partial-1', status: 'delivered' },
+      { provider: 'sandbox', providerMessageId: 'whole-1', status: 'delivered' },
+    ]);
+    const after = await listMessages(engine.db, accountId, sending.id, { page: 1, perPage: 10 });
+    expect(after.find((m) => m.id === partial.id)).toMatchObject({ status: 'rejected', costMinor: RATE_MINOR * 2 });
+    expect(after.find((m) => m.id === whole.id)).toMatchObject({ status: 'delivered' });
+    expect(await getBalance(engine.db, accountId)).toBe(refundMinor);
+    expect((await listEntries(engine.db, accountId)).filter((e) => e.kind === 'refund')).toHaveLength(1);
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
 

@@ -133,7 +133,10 @@ export interface SmppProvider extends ProviderAdapter {
 }
 
 /** What this process knows of a reference it handed over, for `recheck`. */
-type Known = { readonly found: string } | { readonly absent: true } | { readonly unknown: true };
+type Known =
+  | { readonly found: string; readonly partsTaken?: number; readonly error?: string }
+  | { readonly absent: true }
+  | { readonly unknown: true };
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
@@ -190,10 +193,12 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
         return { accepted: outcome.messageId };
       case 'refused':
         if (outcome.acceptedPartIds.length > 0) {
-          // Part of it is at the SMSC: charged as handed over, never sent again (the recipient would get parts twice).
+          // Part of it is at the SMSC and the rest was refused for good (a final status, or part retries used up):
+          // never sent again (the recipient would get parts twice), charged for the parts the SMSC took.
           const messageId = outcome.acceptedPartIds[0] as string;
-          remember(known, reference, { found: messageId }, SMPP_OUTCOMES_KEPT_MAX);
-          return { accepted: messageId };
+          const partsTaken = outcome.acceptedPartIds.length;
+          remember(known, reference, { found: messageId, partsTaken, error: outcome.error }, SMPP_OUTCOMES_KEPT_MAX);
+          return { failed: true, retryable: false, error: outcome.error, partsTaken, providerMessageId: messageId };
         }
         remember(known, reference, { absent: true }, SMPP_OUTCOMES_KEPT_MAX);
         return { failed: true, retryable: outcome.retryable, error: outcome.error };

@@ -67,8 +67,16 @@ export interface SmscScript {
   readonly nack?: { readonly submits: number; readonly status?: number };
   /** Refuse the next `binds` binds with `status` (default ESME_RINVPASWD), whatever the credentials. */
   readonly refuseBinds?: { readonly binds: number; readonly status?: number };
-  /** Refuse part `sequence` of concatenated messages with `status` (default ESME_RSYSERR), `times` times in all. */
-  readonly failPart?: { readonly sequence: number; readonly status?: number; readonly times: number } | null;
+  /**
+   * Refuse part `sequence` of concatenated messages with `status` (default ESME_RSYSERR, a passing error; a final one
+   * such as ESME_RSUBMITFAIL refuses it for good), `times` times in all; only to a matching `destination` when given.
+   */
+  readonly failPart?: {
+    readonly sequence: number;
+    readonly status?: number;
+    readonly times: number;
+    readonly destination?: RegExp;
+  } | null;
   /**
    * On the `afterSubmits`-th submit_sm from now, send unbind before answering the submits it holds, answer them
    * after `answerAfterMs`, and close once unbind_resp comes (spec §4.2).
@@ -248,7 +256,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   let nackStatus = 0;
   let refuseBindsLeft = 0;
   let refuseBindStatus: number = CommandStatus.ESME_RINVPASWD;
-  let failPart: { sequence: number; status: number; left: number } | null = null;
+  let failPart: { sequence: number; status: number; left: number; destination: RegExp | null } | null = null;
   let unbind: { left: number; answerAfterMs: number } | null = null;
   let receiptDelayMs: number | null =
     options.receiptDelayMs === undefined ? SIMULATOR_DEFAULTS.receiptDelayMs : options.receiptDelayMs;
@@ -492,7 +500,12 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     } else if (reject?.destination.test(pdu.destinationAddr)) {
       status = reject.status;
       refusal = 'rejected';
-    } else if (failPart && failPart.left > 0 && concat?.sequence === failPart.sequence) {
+    } else if (
+      failPart &&
+      failPart.left > 0 &&
+      concat?.sequence === failPart.sequence &&
+      (failPart.destination?.test(pdu.destinationAddr) ?? true)
+    ) {
       failPart.left--;
       status = failPart.status;
       refusal = 'rejected';
@@ -745,6 +758,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
           sequence: script.failPart.sequence,
           status: script.failPart.status ?? CommandStatus.ESME_RSYSERR,
           left: script.failPart.times,
+          destination: script.failPart.destination ?? null,
         };
       }
       if (script.unbind !== undefined) {
