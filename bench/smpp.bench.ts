@@ -1,8 +1,11 @@
-// submit_sm throughput against the simulated SMSC (in a child process) on loopback: 1 and 4 binds, windows 10 and 100.
+// submit_sm throughput against the simulated SMSC (in a child process) on loopback: 1 and 4 binds, windows 10 and 100;
+// and the time from a TCP cut with a full window to every in-flight message being final, per lost-answer policy.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SmppClient } from '../src/dispatch/providers/smpp/client.js';
+import type { LostPolicy } from '../src/dispatch/providers/smpp/session.js';
 import { parseSmppUrl, type SmppUrl } from '../src/dispatch/providers/smpp/session.js';
+import { startSmscSimulator } from '../src/dispatch/providers/smpp/simulator.js';
 import { type BenchRow, formatRate } from './harness.js';
 
 const SIMULATOR = fileURLToPath(new URL('../src/dispatch/providers/smpp/simulator.ts', import.meta.url));
@@ -98,6 +101,47 @@ async function measure(url: SmppUrl, binds: number, windowSize: number): Promise
   };
 }
 
+const CUT_WINDOW = 10;
+
+/**
+ * A window of CUT_WINDOW submits read by the SMSC, none answered, then the TCP connection cut: how long until every
+ * one of them has a final outcome (accepted after the resend, or failed), from the moment of the cut.
+ */
+async function tcpCut(policy: LostPolicy): Promise<BenchRow> {
+  const simulator = await startSmscSimulator({ receiptDelayMs: 0, responseDelayMs: 20 });
+  const parsed = parseSmppUrl(simulator.url);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const client = new SmppClient({ url: parsed.url, binds: 1, windowSize: CUT_WINDOW, onLost: policy });
+  try {
+    const opened = await client.open();
+    if (!opened.every((b) => b.ok)) throw new Error(`bench bind failed: ${JSON.stringify(opened)}`);
+    simulator.script({ drop: { afterSubmits: CUT_WINDOW, answer: 'before' } });
+    const outcomes = await Promise.all(
+      Array.from({ length: CUT_WINDOW }, (_, i) =>
+        client.submit({ source: 'Acme', destination: String(37_250_000_000 + i), encoding: 'GSM-7', parts: [TEXT] }),
+      ),
+    );
+    const finalAtMs = Date.now();
+    const cutAtMs = simulator.stats.lastDropAtMs;
+    if (cutAtMs === null) throw new Error('the simulator did not cut the connection');
+    const kinds = outcomes.map((o) => o.kind);
+    // 'unknown' is what the session does under the route's on_lost=fail: the adapter then fails them, uncharged.
+    const expected = policy === 'resend' ? 'accepted' : 'unknown';
+    const ended = kinds.filter((k) => k === expected).length;
+    return {
+      name: `TCP cut with a full window (${CUT_WINDOW}) → every in-flight message final, on_lost=${policy === 'resend' ? 'resend' : 'fail'}`,
+      result: `${finalAtMs - cutAtMs} ms`,
+      target: '',
+      notes:
+        `${ended} of ${CUT_WINDOW} ${policy === 'resend' ? 'accepted after the reconnect (resent)' : 'failed, not charged'}` +
+        ` (${[...new Set(kinds)].join(', ')}); before, all ${CUT_WINDOW} stayed unconfirmed up to the 72 h expiry`,
+    };
+  } finally {
+    await client.close();
+    await simulator.close();
+  }
+}
+
 export async function run(): Promise<BenchRow[]> {
   const simulator = await startSimulator();
   try {
@@ -105,6 +149,7 @@ export async function run(): Promise<BenchRow[]> {
     for (const binds of [1, 4]) {
       for (const windowSize of [10, 100]) rows.push(await measure(simulator.url, binds, windowSize));
     }
+    rows.push(await tcpCut('resend'), await tcpCut('unknown'));
     return rows;
   } finally {
     await simulator.stop();

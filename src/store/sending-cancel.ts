@@ -90,19 +90,29 @@ export async function endCancelledMessages(db: Db, sendingId: number, cancelledA
   assertInt(sendingId, 'sendingId', 1);
   assertInt(cancelledAtUs, 'cancelledAtUs', 0);
   let ended = 0;
+  // Walked by id over the (sending_id, id) index, a batch after the last: each batch costs its own rows, never a scan
+  // past the rows earlier batches already ended.
+  let afterId = 0;
   for (;;) {
-    const changed = await db.transaction(async (trx) => {
+    const batch = await db.transaction(async (trx) => {
+      const upTo = await sql<{ last: number | string | null; seen: number | string }>`
+        select max(id) as last, count(*) as seen from (
+          select id from messages where sending_id = ${sendingId} and id > ${afterId}
+          order by id limit ${CANCEL_MESSAGES_PER_BATCH}) as b`.execute(trx);
+      const row = upTo.rows[0];
+      const seen = Number(row?.seen ?? 0);
+      if (!row || row.last === null || seen === 0) return { changed: 0, lastId: afterId, seen: 0 };
+      const lastId = intFrom(row.last);
       // Only a Cancelled sending's messages: nothing else may end a queued message without handing it over.
       const result = await sql`
         update messages set status = 'cancelled', final_at_us = ${cancelledAtUs}, updated_at_us = ${cancelledAtUs}
-        where status = 'queued' and id in (
-          select m.id from messages m join sendings s on s.id = m.sending_id
-          where m.sending_id = ${sendingId} and m.status = 'queued' and s.status = 'Cancelled'
-          limit ${CANCEL_MESSAGES_PER_BATCH})`.execute(trx);
-      return Number(result.numAffectedRows ?? 0);
+        where sending_id = ${sendingId} and id > ${afterId} and id <= ${lastId} and status = 'queued'
+          and exists (select 1 from sendings s where s.id = ${sendingId} and s.status = 'Cancelled')`.execute(trx);
+      return { changed: Number(result.numAffectedRows ?? 0), lastId, seen };
     });
-    ended += changed;
-    if (changed < CANCEL_MESSAGES_PER_BATCH) return ended;
+    ended += batch.changed;
+    afterId = batch.lastId;
+    if (batch.seen < CANCEL_MESSAGES_PER_BATCH) return ended;
     await nextTurn();
   }
 }
