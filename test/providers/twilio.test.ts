@@ -276,7 +276,13 @@ describe('Twilio status callbacks', () => {
       notFinal: 0,
       reports: [{ providerMessageId: 'SM01', status: 'undelivered', error: 'twilio: undelivered (error 30003)' }],
     });
+    // `sent` ends nothing, but is passed on to be shown beside `submitted`; an inbound word is not.
     expect(parseTwilioStatusCallback({ MessageSid: 'SM01', MessageStatus: 'sent' })).toEqual({
+      ok: true,
+      notFinal: 1,
+      reports: [{ providerMessageId: 'SM01', status: 'submitted', providerStatus: 'sent' }],
+    });
+    expect(parseTwilioStatusCallback({ MessageSid: 'SM01', MessageStatus: 'received' })).toEqual({
       ok: true,
       notFinal: 1,
       reports: [],
@@ -292,9 +298,17 @@ describe('Twilio status callbacks', () => {
     const results = await provider.submit([message(1, '14155550001'), message(2, '14155550002')], never);
     const [undeliveredSid, deliveredSid] = results.map((r) => (r as { accepted: string }).accepted);
     await sim.callbacksSettled();
-    await waitFor(() => hook.ingested.length === 2, 'two final reports');
+    await waitFor(() => hook.ingested.length === 4, 'two `sent` and two final reports');
     expect(sim.stats.callbacksPosted).toBe(4);
-    const byId = new Map(hook.ingested.map((r) => [r.providerMessageId, r]));
+    const sent = hook.ingested.filter((r) => r.status === 'submitted');
+    expect(sent).toHaveLength(2);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { providerMessageId: undeliveredSid, status: 'submitted', providerStatus: 'sent' },
+        { providerMessageId: deliveredSid, status: 'submitted', providerStatus: 'sent' },
+      ]),
+    );
+    const byId = new Map(hook.ingested.filter((r) => r.status !== 'submitted').map((r) => [r.providerMessageId, r]));
     expect(byId.get(undeliveredSid as string)).toEqual({
       providerMessageId: undeliveredSid,
       status: 'undelivered',
