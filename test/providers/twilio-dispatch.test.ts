@@ -1,7 +1,11 @@
 // A sending routed to Twilio end to end: dispatcher, simulator, signed callbacks through the webhook, store, Completed.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTwilioProvider, TWILIO_PROVIDER } from '../../src/dispatch/providers/twilio/adapter.js';
+import {
+  createTwilioProvider,
+  TWILIO_PROVIDER,
+  twilioProviderFromConfig,
+} from '../../src/dispatch/providers/twilio/adapter.js';
 import { startTwilioSimulator, type TwilioSimulator } from '../../src/dispatch/providers/twilio/simulator.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
@@ -179,6 +183,66 @@ describeEachEngine('default sendings over Twilio', (engine) => {
     } finally {
       sim.script({ holdAt: [] });
       await api.close();
+    }
+  });
+
+  it('with a loopback PUBLIC_URL gives Twilio no StatusCallback and fetches each message until it is final', async () => {
+    const db = engine.db;
+    const fetching = await startTwilioSimulator({ callbackDelayMs: 0, record: true });
+    try {
+      const recipients = [numberEndingWith('7300'), numberEndingWith('7301'), numberEndingWith('7302')];
+      fetching.script({
+        holdAt: [{ recipient: /7301$/, status: 'sent' }],
+        finalStatus: [{ recipient: /7302$/, status: 'undelivered', errorCode: 30003 }],
+      });
+      const { accountId, sending } = await storedSending(db, recipients);
+      const configured = twilioProviderFromConfig(
+        { twilio: { baseUrl: fetching.url, accountSid: fetching.accountSid, authToken: fetching.authToken } },
+        () => db.nowUs(),
+        'http://127.0.0.1:3000',
+      );
+      expect(configured.poll).toBeTypeOf('function');
+      // The configured adapter, asked sooner than its production interval so that the test is short.
+      const adapter = { ...configured, pollIntervalMs: 20, pollIntervalMaxMs: 100 };
+      const { registry, router } = routerOver(adapter, () => db.nowUs());
+      const dispatcher = createDispatcher({ db, router, pollIntervalMs: 10 });
+
+      const listed = async () =>
+        new Map((await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 })).map((m) => [m.recipient, m]));
+      let byRecipient = await listed();
+      await eventually(
+        async () => {
+          await dispatcher.runOnce();
+          byRecipient = await listed();
+          return (
+            byRecipient.get(recipients[0] as string)?.status === 'delivered' &&
+            byRecipient.get(recipients[1] as string)?.providerStatus === 'sent'
+          );
+        },
+        15_000,
+        'the first fetched statuses',
+      );
+      expect(byRecipient.get(recipients[0] as string)).toMatchObject({ status: 'delivered' });
+      expect(byRecipient.get(recipients[1] as string)).toMatchObject({ status: 'submitted', providerStatus: 'sent' });
+
+      await fetching.advance(/7301$/, 'delivered');
+      await dispatchUntilCompleted(dispatcher, db, { accountId, sendingId: sending.id }, 15_000, 'fetched reports');
+      byRecipient = await listed();
+      expect(byRecipient.get(recipients[1] as string)).toMatchObject({ status: 'delivered', providerStatus: 'sent' });
+      expect(byRecipient.get(recipients[2] as string)).toMatchObject({
+        status: 'undelivered',
+        error: 'twilio: undelivered (error 30003)',
+      });
+
+      const creates = fetching.received.filter((r) => r.method === 'POST');
+      expect(creates).toHaveLength(3);
+      for (const create of creates) expect(new URLSearchParams(create.body).has('StatusCallback')).toBe(false);
+      expect(fetching.stats.callbacksPosted).toBe(0);
+      expect(fetching.stats.fetches).toBeGreaterThanOrEqual(3);
+      expect((await auditLedger(db)).mismatches).toEqual([]);
+      await registry.close();
+    } finally {
+      await fetching.close();
     }
   });
 });
