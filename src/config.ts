@@ -257,17 +257,12 @@ export function providerNotes(config: Config): ProviderNotes {
   const loopback = isLoopbackUrl(config.publicUrl);
   const unreachable = loopback ? REPORT_PUSHING_PROVIDERS.filter((name) => providers[name] !== undefined) : [];
   if (unreachable.length > 0) {
-    const polled = unreachable.filter((name) => name !== 'twilio');
-    const lost = unreachable.filter((name) => name === 'twilio');
-    const consequences = [
-      ...(lost.length > 0 ? [`delivery reports pushed by ${lost.join(', ')} are lost`] : []),
-      ...(polled.length > 0
-        ? [`${polled.join(', ')} ${polled.length > 1 ? 'are' : 'is'} polled for reports instead`]
-        : []),
-    ];
+    // Every report-pushing provider is asked instead: reports come later, at the cost of requests.
+    const names = unreachable.join(', ');
     warnings.push(
-      `PUBLIC_URL is ${config.publicUrl}, a loopback address: ${unreachable.join(', ')} cannot reach it, so ` +
-        `${consequences.join(' and ')}; set PUBLIC_URL to an address the providers can reach`,
+      `PUBLIC_URL is ${config.publicUrl}, a loopback address: ${names} cannot reach it, so ${names} ` +
+        `${unreachable.length > 1 ? 'are' : 'is'} polled for reports instead; set PUBLIC_URL to an address the ` +
+        'providers can reach',
     );
   }
   return { enabled, unreachable, publicUrlLoopback: unreachable.length > 0, warnings };

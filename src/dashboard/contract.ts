@@ -239,6 +239,9 @@ export interface RecipientView {
   readonly parts: number;
   readonly cost: string;
   readonly status: MessageStatusName;
+  /** The provider's last word short of a final one, as it spells it (Twilio's `sent`: handed to the carrier), or
+   *  null. Never changes `status`. */
+  readonly provider_status: string | null;
   readonly error: string | null;
   readonly updated_at: string;
 }

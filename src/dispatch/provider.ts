@@ -86,6 +86,8 @@ export interface DeliveryReport {
   readonly error?: string | null;
   /** When the provider says it happened, if it says. */
   readonly reportedAtUs?: number | null;
+  /** With status `submitted`: the provider's own non-final word (Twilio's `sent`, `queued`…), shown on the message. */
+  readonly providerStatus?: string | null;
 }
 
 export interface ProviderAdapter {
@@ -112,6 +114,13 @@ export interface ProviderAdapter {
   poll?(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]>;
   /** How long after acceptance, and then how often, a polling provider is asked about a message. */
   readonly pollIntervalMs?: number;
+  /**
+   * When given, the asks about one message grow apart with its age (half of it), from pollIntervalMs up to this: a
+   * provider asked once per message is asked often while reports are likely, rarely once they are not.
+   */
+  readonly pollIntervalMaxMs?: number;
+  /** Messages a poll round asks about at most (each may be a request of its own); default REPORT_POLL_BATCH_MAX. */
+  readonly pollBatchMax?: number;
   /**
    * How long an accepted message waits for a final report before it is expired; default the worker's
    * (reportWaitMaxMs, 72 h). Shorter for a provider whose last word is often a non-final status (Twilio's `sent`).

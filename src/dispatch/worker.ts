@@ -25,6 +25,7 @@ import { type ClockUs, US_PER_MS } from '../domain/time.js';
 import { claimCallbacks, recordCallbackResults } from '../store/callbacks.js';
 import { type Db, isDatabaseUnavailable } from '../store/db.js';
 import {
+  type AwaitingReport,
   type DispatchOutcomes,
   type Lease,
   type LeasedMessage,
@@ -568,11 +569,22 @@ class DispatchEngine implements Dispatcher {
       const repollMs = adapter.poll
         ? Math.max(this.#pollIntervalMs, adapter.pollIntervalMs ?? 0, 1)
         : this.#reportWaitUsOf(adapter) / US_PER_MS;
+      const repollUs = Math.round(repollMs * US_PER_MS);
+      const repollMaxUs = adapter.poll ? Math.max(repollUs, (adapter.pollIntervalMaxMs ?? 0) * US_PER_MS) : repollUs;
+      const waitUs = this.#reportWaitUsOf(adapter);
       const request = {
         provider: adapter.name,
         nowUs,
-        repollUs: Math.round(repollMs * US_PER_MS),
-        limit: REPORT_POLL_BATCH_MAX,
+        // Half the message's age, between the interval and its cap; never past the end of its wait, so that it
+        // expires on time.
+        nextPollAtUs: (message: AwaitingReport) => {
+          const stepUs = Math.min(repollMaxUs, Math.max(repollUs, (nowUs - message.submittedAtUs) / 2));
+          return Math.max(nowUs, Math.min(nowUs + stepUs, message.submittedAtUs + waitUs));
+        },
+        limit: Math.min(
+          REPORT_POLL_BATCH_MAX,
+          adapter.poll ? (adapter.pollBatchMax ?? REPORT_POLL_BATCH_MAX) : REPORT_POLL_BATCH_MAX,
+        ),
       };
       applied += await lookAtAwaitingReports(this.#db, request, async (due) => {
         const changes: StatusChange[] = [];
@@ -601,6 +613,7 @@ class DispatchEngine implements Dispatcher {
               status: report.status,
               error: report.error ?? null,
               atUs: report.reportedAtUs ?? nowUs,
+              ...(report.providerStatus != null && { providerStatus: report.providerStatus }),
             });
           }
         } catch (error) {

@@ -52,6 +52,8 @@ export interface MessageView {
   readonly costMinor: number;
   readonly status: string;
   readonly provider: string | null;
+  /** The provider's last non-final word (Twilio's `sent`), or null. */
+  readonly providerStatus: string | null;
   readonly error: string | null;
   readonly attempts: number;
   readonly submittedAtUs: number | null;

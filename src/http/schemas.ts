@@ -432,6 +432,7 @@ export const schemas = {
                 'cost',
                 'status',
                 'provider',
+                'provider_status',
                 'error',
                 'attempts',
                 'submitted_at',
@@ -449,6 +450,16 @@ export const schemas = {
                 cost: { type: 'number' },
                 status: { type: 'string', enum: [...MESSAGE_STATUSES] },
                 provider: { type: 'string', nullable: true },
+                provider_status: {
+                  type: 'string',
+                  nullable: true,
+                  description:
+                    "The provider's last word on the message short of a final one, as the provider spells it (for " +
+                    'Twilio: accepted, scheduled, queued, sending, sent); null when it said none. While `status` is ' +
+                    '`submitted`, `sent` means handed to the carrier, which may never send a delivery receipt. It ' +
+                    'never changes `status` and stays as it was once the message is final.',
+                  example: 'sent',
+                },
                 error: { type: 'string', nullable: true },
                 attempts: { type: 'integer' },
                 submitted_at: { type: 'string', nullable: true },

@@ -384,6 +384,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
         parts: draft.sending.partsPerMessage,
         cost: amountText(found?.costMinor ?? 0),
         status: 'queued',
+        provider_status: null,
         error: null,
         updated_at: isoMs(draft.sending.updatedAtUs),
       };

@@ -159,6 +159,7 @@ export function recipientView(recipient: Recipient): RecipientView {
     parts: recipient.parts,
     cost: amountText(recipient.costMinor),
     status: recipient.status,
+    provider_status: recipient.providerStatus,
     error: recipient.error,
     updated_at: isoMs(recipient.updatedAtUs),
   };

@@ -26,6 +26,8 @@ export interface Recipient {
   readonly parts: number;
   readonly costMinor: number;
   readonly status: MessageStatus;
+  /** The provider's last non-final word (Twilio's `sent`: handed to the carrier), or null. */
+  readonly providerStatus: string | null;
   readonly error: string | null;
   readonly updatedAtUs: number;
 }
@@ -152,6 +154,7 @@ export async function listRecipients(
         'm.parts',
         'm.cost_minor',
         'm.status',
+        'm.provider_status',
         'm.error',
         'm.updated_at_us',
       ])
@@ -172,6 +175,7 @@ export async function listRecipients(
       parts: row.parts,
       costMinor: minorFrom(row.cost_minor),
       status: messageStatusFrom(row.status),
+      providerStatus: row.provider_status ?? null,
       error: row.error,
       updatedAtUs: intFrom(row.updated_at_us),
     })),

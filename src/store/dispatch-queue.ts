@@ -473,13 +473,19 @@ export type AwaitingVerdict = readonly StatusChange[];
 /**
  * Looks at up to `limit` accepted messages of `provider` that are due (next_poll_at_us): `judge` (the worker asking
  * a polling provider, or finding that the wait for a report is over) returns status changes, which are applied;
- * the messages it said nothing about are looked at again `repollUs` later. On PostgreSQL the rows stay locked (SKIP
+ * the messages still `submitted` after them (said nothing of, or only a non-final word) are looked at again at
+ * `nextPollAtUs(message)`. On PostgreSQL the rows stay locked (SKIP
  * LOCKED) from the read to the end, so workers never ask about one message at once, and no row is written just to
  * claim it; SQLite runs one worker, which reads, asks, then writes (its write lock is not held while asking).
  */
 export async function lookAtAwaitingReports(
   db: Db,
-  request: { readonly provider: string; readonly nowUs: number; readonly repollUs: number; readonly limit: number },
+  request: {
+    readonly provider: string;
+    readonly nowUs: number;
+    readonly nextPollAtUs: (message: AwaitingReport) => number;
+    readonly limit: number;
+  },
   judge: (due: readonly AwaitingReport[]) => Promise<AwaitingVerdict>,
 ): Promise<number> {
   assertInt(request.limit, 'limit', 1);
@@ -508,16 +514,17 @@ export async function lookAtAwaitingReports(
       );
   const write = async (trx: Transaction<Schema>, due: readonly AwaitingReport[], verdict: AwaitingVerdict) => {
     const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict);
-    const judged = new Set(verdict.map((c) => c.messageId));
-    const later = due.filter((m) => !judged.has(m.id)).map((m) => m.id);
-    if (later.length > 0) {
-      await trx
-        .updateTable('messages')
-        .set({ next_poll_at_us: request.nowUs + request.repollUs })
-        .where(sql<boolean>`id in ${idList(db.dialect, later)}`)
-        .where('status', '=', 'submitted')
-        .execute();
-    }
+    // Those a change ended are no longer `submitted` (and have no next poll); every other one is asked again later,
+    // a non-final word included, so that no message is asked about every round.
+    const rows = listRelation(db.dialect, 'u', [
+      { name: 'id', kind: 'int8', values: due.map((m) => m.id) },
+      { name: 'next_poll', kind: 'int8', values: due.map((m) => Math.round(request.nextPollAtUs(m))) },
+    ]);
+    const target = db.dialect === 'postgres' ? sql`m` : sql`messages`;
+    await sql`
+      update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
+      set next_poll_at_us = u.next_poll
+      from ${rows} where ${target}.id = u.id and ${target}.status = 'submitted'`.execute(trx);
     return applied;
   };
   if (db.dialect === 'postgres') {

@@ -22,6 +22,8 @@ export interface Message {
   readonly provider: string | null;
   readonly providerMessageId: string | null;
   readonly error: string | null;
+  /** The provider's last non-final status word while it had not said a final one (Twilio's `sent`), or null. */
+  readonly providerStatus: string | null;
   readonly attempts: number;
   readonly submittedAtUs: number | null;
   readonly finalAtUs: number | null;
@@ -45,6 +47,7 @@ function messageFromRow(row: Selectable<MessagesTable>): Message {
     provider: row.provider,
     providerMessageId: row.provider_message_id,
     error: row.error,
+    providerStatus: row.provider_status ?? null,
     attempts: row.attempts,
     submittedAtUs: intOrNull(row.submitted_at_us),
     finalAtUs: intOrNull(row.final_at_us),

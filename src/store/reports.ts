@@ -22,6 +22,8 @@ export interface ProviderReport {
   readonly error?: string | null;
   /** When the provider says it happened; absent means when it reached us. */
   readonly reportedAtUs?: number | null;
+  /** With status `submitted`: the provider's own non-final word (Twilio's `sent`), kept on the message. */
+  readonly providerStatus?: string | null;
 }
 
 export interface ReportsApplied {
@@ -39,6 +41,8 @@ export interface StatusChange {
   readonly status: ReportStatus;
   readonly error: string | null;
   readonly atUs: number;
+  /** With status `submitted`: the provider's non-final word, stored while the message is still `submitted`. */
+  readonly providerStatus?: string | null;
 }
 
 /**
@@ -66,12 +70,19 @@ export async function applyStatusChanges(
   }
   // Changes in the order given: a later change in the same batch only applies if it moves further forward.
   const moved = new Map<number, StatusChange>();
+  // A non-final word changes no status (nor a callback, nor money): it is only noted on a message still `submitted`.
+  const noted = new Map<number, string>();
   for (const change of changes) {
     const message = current.get(change.messageId);
-    if (!message || !reportMoves(message.status, change.status)) continue;
-    message.status = change.status;
-    moved.set(change.messageId, change);
+    if (!message) continue;
+    if (reportMoves(message.status, change.status)) {
+      message.status = change.status;
+      moved.set(change.messageId, change);
+    } else if (change.status === 'submitted' && message.status === 'submitted' && change.providerStatus) {
+      noted.set(change.messageId, change.providerStatus);
+    }
   }
+  await noteProviderStatuses(trx, dialect, nowUs, noted);
   if (moved.size === 0) return 0;
   const list = [...moved.values()];
   const rows = listRelation(dialect, 'u', [
@@ -97,6 +108,27 @@ export async function applyStatusChanges(
   }
   await enqueueCallbacks(trx, dialect, nowUs, events);
   return moved.size;
+}
+
+/** Stores each message's provider word, on messages still `submitted` only: a final message is never touched. */
+async function noteProviderStatuses(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  noted: ReadonlyMap<number, string>,
+): Promise<void> {
+  if (noted.size === 0) return;
+  const rows = listRelation(dialect, 'u', [
+    { name: 'id', kind: 'int8', values: [...noted.keys()] },
+    { name: 'provider_status', kind: 'text', values: [...noted.values()] },
+  ]);
+  const target = dialect === 'postgres' ? sql`m` : sql`messages`;
+  await sql`
+    update messages ${dialect === 'postgres' ? sql`as m` : sql``}
+    set provider_status = u.provider_status, updated_at_us = ${nowUs}
+    from ${rows}
+    where ${target}.id = u.id and ${target}.status = 'submitted'
+      and ${target}.provider_status is distinct from u.provider_status`.execute(trx);
 }
 
 interface MatchedReport {
@@ -131,6 +163,7 @@ function changesOf(reports: readonly ProviderReport[], matched: readonly Matched
         status: report.status,
         error: report.error ?? null,
         atUs: report.reportedAtUs ?? nowUs,
+        ...(report.providerStatus != null && { providerStatus: report.providerStatus }),
       };
     });
 }
@@ -157,6 +190,7 @@ export async function applyReports(db: Db, nowUs: number, reports: readonly Prov
             error: r.error ?? null,
             reported_at_us: r.reportedAtUs ?? nowUs,
             received_at_us: nowUs,
+            provider_status: r.providerStatus ?? null,
           })),
         )
         .execute();
@@ -215,6 +249,7 @@ async function applyKeptReports(
       status: reportStatusFrom(row.status),
       error: row.error,
       reportedAtUs: intFrom(row.reported_at_us),
+      providerStatus: row.provider_status ?? null,
     }),
   );
   const matched = await matchReports(trx, dialect, reports);

@@ -141,6 +141,8 @@ export interface MessagesTable {
   lease_expires_at_us: NullableInt8;
   next_attempt_at_us: ColumnType<number | string, number | undefined, number>;
   next_poll_at_us: NullableInt8;
+  /** The provider's last non-final status word (Twilio's `sent`, `queued`…), null when it reported none. */
+  provider_status: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PendingReportsTable {
@@ -151,6 +153,7 @@ export interface PendingReportsTable {
   error: string | null;
   reported_at_us: Int8;
   received_at_us: Int8;
+  provider_status: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CallbackOutboxTable {

@@ -80,8 +80,8 @@ describe('provider configuration', () => {
     );
     expect(notes.publicUrlLoopback).toBe(true);
     expect(notes.warnings).toContain(
-      'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so delivery reports pushed ' +
-        'by twilio are lost; set PUBLIC_URL to an address the providers can reach',
+      'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so twilio is polled for ' +
+        'reports instead; set PUBLIC_URL to an address the providers can reach',
     );
     const polled = providerNotes(loadConfig({ INFOBIP_BASE_URL: 'x.api.infobip.com', INFOBIP_API_KEY: 'k' }));
     expect(polled.warnings).toEqual([

@@ -256,6 +256,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
           parts: 1,
           cost: '0.041',
           status: 'queued',
+          provider_status: null,
           error: null,
           updated_at: expect.stringMatching(/Z$/),
         },
@@ -408,6 +409,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         parts: 1,
         cost: '0.039',
         status: 'undelivered',
+        provider_status: null,
         error: expect.any(String),
         updated_at: expect.stringMatching(/Z$/),
       });

@@ -86,6 +86,50 @@ describeEachEngine('delivery reports', (engine) => {
     expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
   });
 
+  it("notes a provider's non-final word on a submitted message only, kept too until its id is stored", async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const { accountId, sending } = await storedSending(db, [numberEndingWith('0019', 1), numberEndingWith('0019', 2)]);
+    const nowUs = clock.clockUs();
+    const lease = await leaseDueMessages(db, { workerId: 'w3', nowUs, leaseUs: 1_000_000, limit: 10 }, SANDBOX_ONLY);
+    const [first, second] = lease.messages.map((m) => m.id);
+    const word = (providerMessageId: string, providerStatus: string) => ({
+      provider: 'sandbox',
+      providerMessageId,
+      status: 'submitted' as const,
+      providerStatus,
+    });
+    // The second's `sent` comes before its id is stored: kept with its word.
+    expect(await applyReports(db, nowUs, [word('pw-2', 'sent')])).toEqual({ applied: 0, ignored: 0, kept: 1 });
+    await recordOutcomes(
+      db,
+      { workerId: 'w3', nowUs },
+      {
+        accepted: [
+          { id: first ?? 0, providerMessageId: 'pw-1', nextPollAtUs: nowUs + 1e12 },
+          { id: second ?? 0, providerMessageId: 'pw-2', nextPollAtUs: nowUs + 1e12 },
+        ],
+      },
+    );
+    await applyReports(db, nowUs, [word('pw-1', 'queued'), word('pw-1', 'sent')]);
+    const shown = async () =>
+      (await listMessages(db, accountId, sending.id, { page: 1, perPage: 10 })).map((m) => [
+        m.status,
+        m.providerStatus,
+      ]);
+    expect(await shown()).toEqual([
+      ['submitted', 'sent'],
+      ['submitted', 'sent'],
+    ]);
+    // A final report ends it and keeps the last word; a later non-final one changes nothing.
+    await applyReports(db, nowUs, [{ provider: 'sandbox', providerMessageId: 'pw-1', status: 'delivered' }]);
+    expect(await applyReports(db, nowUs, [word('pw-1', 'queued')])).toEqual({ applied: 0, ignored: 1, kept: 0 });
+    expect(await shown()).toEqual([
+      ['delivered', 'sent'],
+      ['submitted', 'sent'],
+    ]);
+  });
+
   it('sweeps up a kept report its id missed, and forgets reports for ids that never come', async () => {
     const db = engine.db;
     const clock = fakeClock();

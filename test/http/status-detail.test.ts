@@ -27,7 +27,7 @@ describeEachEngine('GET /status/detail', (engine) => {
 });
 
 describeEachEngine('GET /status/detail with providers reporting to a loopback PUBLIC_URL', (engine) => {
-  it('names the enabled providers and says loudly that their reports cannot arrive', async () => {
+  it('names the enabled providers and says loudly that PUBLIC_URL cannot be reached, so reports are polled', async () => {
     const api = await startApiApp(engine.db, {
       env: { TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: 'secret', PORT: '3000' },
     });
@@ -37,8 +37,8 @@ describeEachEngine('GET /status/detail with providers reporting to a loopback PU
       expect(detail.json().providers).toEqual({
         enabled: ['twilio'],
         warnings: [
-          'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so delivery reports ' +
-            'pushed by twilio are lost; set PUBLIC_URL to an address the providers can reach',
+          'PUBLIC_URL is http://127.0.0.1:3000, a loopback address: twilio cannot reach it, so twilio is polled ' +
+            'for reports instead; set PUBLIC_URL to an address the providers can reach',
         ],
       });
     } finally {

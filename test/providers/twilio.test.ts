@@ -200,6 +200,70 @@ describe('Twilio adapter', () => {
   });
 });
 
+describe('Twilio statuses fetched when no callback can reach us', () => {
+  const submitted = (sid: string, recipient: string) => ({
+    reference: sid,
+    providerMessageId: sid,
+    recipient,
+    submittedAtUs: systemClockUs(),
+  });
+
+  it('asks only with a public PUBLIC_URL for callbacks; else polls the Message resource', () => {
+    const credentials = { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken: 't' } };
+    expect(twilioProviderFromConfig(credentials, systemClockUs, 'https://smsgic.example').poll).toBeUndefined();
+    for (const publicUrl of ['http://127.0.0.1:3000', 'http://localhost:3000', undefined]) {
+      const polled = twilioProviderFromConfig(credentials, systemClockUs, publicUrl);
+      expect(polled.poll).toBeTypeOf('function');
+      expect(polled.pollBatchMax).toBeGreaterThan(0);
+      expect(polled.pollIntervalMaxMs).toBeGreaterThan(polled.pollIntervalMs ?? 0);
+    }
+  });
+
+  it('reads status, error_code and what is not final from the fetched Message, with Basic auth', async () => {
+    const sim = await simulator({ callbackDelayMs: 0 });
+    sim.script({
+      holdAt: [{ recipient: /0002$/, status: 'sent' }],
+      finalStatus: [{ recipient: /0003$/, status: 'undelivered', errorCode: 30005 }],
+    });
+    const provider = createTwilioProvider(
+      { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken },
+      { clockUs: systemClockUs, publicUrl: 'https://smsgic.example', pollStatuses: true },
+    );
+    const batch = [message(1, '14155550001'), message(2, '14155550002'), message(3, '14155550003')];
+    const sids = (await provider.submit(batch, never)).map((r) => (r as { accepted: string }).accepted);
+    await sim.callbacksSettled();
+    // No StatusCallback given, even with a PUBLIC_URL: none would come.
+    const creates = sim.received.filter((r) => r.method === 'POST');
+    expect(creates.map((r) => new URLSearchParams(r.body).has('StatusCallback'))).toEqual([false, false, false]);
+    const reports = await provider.poll?.(
+      sids.map((sid, i) => submitted(sid as string, `1415555000${i + 1}`)),
+      never,
+    );
+    expect(new Map(reports?.map((r) => [r.providerMessageId, r]))).toEqual(
+      new Map([
+        [sids[0], { providerMessageId: sids[0], status: 'delivered', error: null }],
+        [sids[1], { providerMessageId: sids[1], status: 'submitted', providerStatus: 'sent' }],
+        [sids[2], { providerMessageId: sids[2], status: 'undelivered', error: 'twilio: undelivered (error 30005)' }],
+      ]),
+    );
+    const fetches = sim.received.filter((r) => r.method === 'GET');
+    expect(fetches.map((r) => r.path).sort()).toEqual(
+      sids.map((sid) => `/2010-04-01/Accounts/${sim.accountSid}/Messages/${sid}.json`).sort(),
+    );
+    expect(sim.stats.fetches).toBe(3);
+
+    // A message Twilio does not know says nothing; refused credentials are an error, asked again later.
+    expect(await provider.poll?.([submitted(`SM${'0'.repeat(32)}`, '14155550009')], never)).toEqual([]);
+    const wrong = createTwilioProvider(
+      { baseUrl: sim.url, accountSid: sim.accountSid, authToken: 'wrong' },
+      { clockUs: systemClockUs, pollStatuses: true },
+    );
+    await expect(wrong.poll?.([submitted(sids[0] as string, '14155550001')], never)).rejects.toThrow(
+      /message fetches failed .*401 20003/,
+    );
+  });
+});
+
 describe('Twilio status callbacks', () => {
   const expected: Record<TwilioMessageStatus, ReportStatus | null> = {
     queued: null,
@@ -276,7 +340,13 @@ describe('Twilio status callbacks', () => {
       notFinal: 0,
       reports: [{ providerMessageId: 'SM01', status: 'undelivered', error: 'twilio: undelivered (error 30003)' }],
     });
+    // `sent` ends nothing, but is passed on to be shown beside `submitted`; an inbound word is not.
     expect(parseTwilioStatusCallback({ MessageSid: 'SM01', MessageStatus: 'sent' })).toEqual({
+      ok: true,
+      notFinal: 1,
+      reports: [{ providerMessageId: 'SM01', status: 'submitted', providerStatus: 'sent' }],
+    });
+    expect(parseTwilioStatusCallback({ MessageSid: 'SM01', MessageStatus: 'received' })).toEqual({
       ok: true,
       notFinal: 1,
       reports: [],
@@ -292,9 +362,17 @@ describe('Twilio status callbacks', () => {
     const results = await provider.submit([message(1, '14155550001'), message(2, '14155550002')], never);
     const [undeliveredSid, deliveredSid] = results.map((r) => (r as { accepted: string }).accepted);
     await sim.callbacksSettled();
-    await waitFor(() => hook.ingested.length === 2, 'two final reports');
+    await waitFor(() => hook.ingested.length === 4, 'two `sent` and two final reports');
     expect(sim.stats.callbacksPosted).toBe(4);
-    const byId = new Map(hook.ingested.map((r) => [r.providerMessageId, r]));
+    const sent = hook.ingested.filter((r) => r.status === 'submitted');
+    expect(sent).toHaveLength(2);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { providerMessageId: undeliveredSid, status: 'submitted', providerStatus: 'sent' },
+        { providerMessageId: deliveredSid, status: 'submitted', providerStatus: 'sent' },
+      ]),
+    );
+    const byId = new Map(hook.ingested.filter((r) => r.status !== 'submitted').map((r) => [r.providerMessageId, r]));
     expect(byId.get(undeliveredSid as string)).toEqual({
       providerMessageId: undeliveredSid,
       status: 'undelivered',

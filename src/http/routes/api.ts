@@ -244,6 +244,7 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
           cost: toNumber(m.costMinor),
           status: m.status,
           provider: m.provider,
+          provider_status: m.providerStatus,
           error: m.error,
           attempts: m.attempts,
           submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),

@@ -8,6 +8,7 @@ import { rateVersionsSchema } from './0004-rate-versions.js';
 import { retentionSchema } from './0005-retention.js';
 import { leaseFairnessSchema } from './0006-lease-fairness.js';
 import { installationSchema } from './0007-installation.js';
+import { providerStatusSchema } from './0008-provider-status.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0005-retention': retentionSchema(),
     '0006-lease-fairness': leaseFairnessSchema(),
     '0007-installation': installationSchema(),
+    '0008-provider-status': providerStatusSchema(),
   };
 }
 

@@ -43,6 +43,21 @@ function scheduledText(campaign: CampaignView): string {
   return gapMs < 60_000 ? 'At once' : utc(campaign.scheduled_at);
 }
 
+/** What the provider's own word adds while a message awaits its final status (Twilio's `sent`: with the carrier). */
+const PROVIDER_STATUS_TEXTS: Readonly<Record<string, string>> = {
+  accepted: 'accepted by the provider',
+  scheduled: 'scheduled at the provider',
+  queued: 'queued at the provider',
+  sending: 'being sent',
+  sent: 'sent to carrier',
+};
+
+/** "Submitted (sent to carrier)": the badge of a submitted message the provider said more of; else its status alone. */
+export function recipientStatusLabel(row: Pick<RecipientView, 'status' | 'provider_status'>): string | undefined {
+  if (row.status !== 'submitted' || !row.provider_status) return undefined;
+  return `Submitted (${PROVIDER_STATUS_TEXTS[row.provider_status] ?? row.provider_status})`;
+}
+
 function isLive(status: CampaignView['status']): boolean {
   return status === 'Pending' || status === 'Processing';
 }
@@ -294,7 +309,7 @@ function RecipientsCard({
                     <td className="num">{count(row.parts)}</td>
                     <td className="num">{money(row.cost, sign)}</td>
                     <td>
-                      <StatusBadge status={row.status} />
+                      <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
                     </td>
                     <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
                     <td className="nowrap">{dateTime(row.updated_at)}</td>

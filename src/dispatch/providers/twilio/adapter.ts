@@ -1,12 +1,19 @@
 // The Twilio provider adapter: one form POST per message to the Messages resource, a few at a time; SIDs as ids.
 import { setMaxListeners } from 'node:events';
-import type { ProviderConfig } from '../../../config.js';
+import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
-import type { OutgoingMessage, ProviderAdapter, RecheckResult, SubmitResult } from '../../provider.js';
+import type {
+  DeliveryReport,
+  OutgoingMessage,
+  ProviderAdapter,
+  RecheckResult,
+  SubmitResult,
+  SubmittedMessage,
+} from '../../provider.js';
 import { RequestGate } from '../http/concurrency.js';
-import { type Attempt, HandOverMemory, OutcomeUnknownError, resultsOrThrow } from '../http/hand-overs.js';
-import { describeFailure, exchange, type Fetch, parseJson, retryableFailure } from '../http/transport.js';
+import { type Attempt, HandOverMemory, OutcomeUnknownError, pollEach, resultsOrThrow } from '../http/hand-overs.js';
+import { describeFailure, exchange, type Fetch, fetchText, parseJson, retryableFailure } from '../http/transport.js';
 import { twilioStatusCallbackUrl } from './webhook.js';
 import {
   TWILIO_DEFAULT_BASE_URL,
@@ -14,7 +21,10 @@ import {
   TWILIO_RETRYABLE_CODES,
   type TwilioErrorBody,
   type TwilioMessageResource,
+  twilioMessagePath,
   twilioMessagesPath,
+  twilioPendingStatus,
+  twilioReportStatus,
 } from './wire.js';
 
 export const TWILIO_PROVIDER = 'twilio';
@@ -28,6 +38,15 @@ export const TWILIO_REQUESTS_IN_FLIGHT_MAX = 16;
 export const TWILIO_TIMEOUT_MS = 15_000;
 /** Outcomes remembered for `recheck`; the oldest are forgotten beyond this. */
 export const TWILIO_OUTCOMES_KEPT_MAX = 100_000;
+/**
+ * When no callback can reach us (a loopback PUBLIC_URL), each message is fetched: first this long after acceptance
+ * (most reach a final status within seconds to minutes), then ever less often as it ages, up to
+ * TWILIO_POLL_INTERVAL_MAX_MS, until final or TWILIO_REPORT_WAIT_MS.
+ */
+export const TWILIO_POLL_INTERVAL_MS = 30_000;
+export const TWILIO_POLL_INTERVAL_MAX_MS = 30 * 60 * 1000;
+/** Messages fetched per poll round at most: one request each, through the same gate as the creates. */
+export const TWILIO_POLL_BATCH_MAX = 200;
 
 export type { Fetch };
 
@@ -42,8 +61,17 @@ export interface TwilioProviderOptions {
   readonly clockUs: ClockUs;
   readonly fetch?: Fetch;
   readonly timeoutMs?: number;
-  /** PUBLIC_URL: where Twilio sends status callbacks. Without it no StatusCallback is given and no report reaches us. */
+  /** PUBLIC_URL: where Twilio sends status callbacks. Without it no StatusCallback is given (see `pollStatuses`). */
   readonly publicUrl?: string;
+  /**
+   * No callback can reach us: no StatusCallback is given, and each unfinished message is fetched from the Message
+   * resource instead (set when PUBLIC_URL is loopback or absent).
+   */
+  readonly pollStatuses?: boolean;
+  /** With pollStatuses: see TWILIO_POLL_INTERVAL_MS, TWILIO_POLL_INTERVAL_MAX_MS and TWILIO_POLL_BATCH_MAX. */
+  readonly pollIntervalMs?: number;
+  readonly pollIntervalMaxMs?: number;
+  readonly pollBatchMax?: number;
   readonly requestsInFlightMax?: number;
   /** Another name under which to register (tests). */
   readonly name?: string;
@@ -91,10 +119,12 @@ export interface TwilioProvider extends ProviderAdapter {
 }
 
 export function createTwilioProvider(credentials: TwilioCredentials, options: TwilioProviderOptions): TwilioProvider {
-  const endpoint = `${twilioBaseUrl(credentials.baseUrl)}${twilioMessagesPath(credentials.accountSid)}`;
+  const base = twilioBaseUrl(credentials.baseUrl);
+  const endpoint = `${base}${twilioMessagesPath(credentials.accountSid)}`;
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? TWILIO_TIMEOUT_MS;
-  const statusCallback = options.publicUrl ? twilioStatusCallbackUrl(options.publicUrl) : undefined;
+  const polled = options.pollStatuses === true;
+  const statusCallback = options.publicUrl && !polled ? twilioStatusCallbackUrl(options.publicUrl) : undefined;
   const authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`, 'utf8').toString('base64')}`;
   const gate = new RequestGate(options.requestsInFlightMax ?? TWILIO_REQUESTS_IN_FLIGHT_MAX);
   const known = new HandOverMemory(TWILIO_OUTCOMES_KEPT_MAX);
@@ -173,10 +203,59 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
     }
   }
 
+  /** What the Message resource says of one message now: a final report, Twilio's word on its way, or nothing. */
+  async function fetchStatus(sid: string, signal: AbortSignal): Promise<DeliveryReport[]> {
+    if (!(await gate.enter(signal))) return [];
+    let answer: { readonly response: Response; readonly text: string };
+    try {
+      answer = await fetchText(
+        fetchImpl,
+        `${base}${twilioMessagePath(credentials.accountSid, sid)}`,
+        { method: 'GET', headers: { authorization, accept: 'application/json' } },
+        signal,
+        timeoutMs,
+      );
+    } finally {
+      gate.leave();
+    }
+    const { response, text } = answer;
+    // 20404: Twilio keeps no such message (deleted from the account): nothing will ever be said; the wait ends it.
+    if (response.status === 404) return [];
+    if (!response.ok) {
+      const error = errorBodyOf(text);
+      throw new Error(`twilio: message fetch answered ${response.status}${error.code ? ` ${error.code}` : ''}`);
+    }
+    const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
+    const word = body?.status;
+    const status = twilioReportStatus(word);
+    if (status !== null) {
+      const code = typeof body?.error_code === 'number' ? body.error_code : undefined;
+      const error =
+        status === 'delivered' ? null : `twilio: ${String(word)}${code !== undefined ? ` (error ${code})` : ''}`;
+      return [{ providerMessageId: sid, status, error }];
+    }
+    const pending = twilioPendingStatus(word);
+    return pending === null ? [] : [{ providerMessageId: sid, status: 'submitted', providerStatus: pending }];
+  }
+
   return {
     name: options.name ?? TWILIO_PROVIDER,
     reportWaitMaxMs: options.reportWaitMaxMs ?? TWILIO_REPORT_WAIT_DEFAULT_MS,
     submitBatchMax: TWILIO_SUBMIT_BATCH_MAX,
+    ...(polled && {
+      pollIntervalMs: options.pollIntervalMs ?? TWILIO_POLL_INTERVAL_MS,
+      pollIntervalMaxMs: options.pollIntervalMaxMs ?? TWILIO_POLL_INTERVAL_MAX_MS,
+      pollBatchMax: options.pollBatchMax ?? TWILIO_POLL_BATCH_MAX,
+      async poll(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<readonly DeliveryReport[]> {
+        return pollEach(
+          submitted,
+          options.requestsInFlightMax ?? TWILIO_REQUESTS_IN_FLIGHT_MAX,
+          signal,
+          (message) => fetchStatus(message.providerMessageId, signal),
+          (count, first) => `twilio: ${count} message fetches failed (${first})`,
+        );
+      },
+    }),
 
     async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
       if (batch.length > TWILIO_SUBMIT_BATCH_MAX) {
@@ -214,7 +293,10 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
   };
 }
 
-/** For the registry: the adapter configured by TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PUBLIC_URL. */
+/**
+ * For the registry: the adapter configured by TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PUBLIC_URL;
+ * with a loopback (or no) PUBLIC_URL, which Twilio could never call, statuses are fetched instead.
+ */
 export function twilioProviderFromConfig(config: ProviderConfig, clockUs: ClockUs, publicUrl?: string): TwilioProvider {
   if (!config.twilio)
     throw new Error('twilio is not configured (TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
@@ -222,6 +304,7 @@ export function twilioProviderFromConfig(config: ProviderConfig, clockUs: ClockU
   return createTwilioProvider(credentials, {
     clockUs,
     ...(publicUrl !== undefined && { publicUrl }),
+    ...((publicUrl === undefined || isLoopbackUrl(publicUrl)) && { pollStatuses: true }),
     ...(reportWaitMaxMs !== undefined && { reportWaitMaxMs }),
   });
 }

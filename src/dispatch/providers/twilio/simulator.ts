@@ -1,4 +1,4 @@
-// A scriptable Twilio Messages API on loopback for tests, benchmarks and development: create, signed callbacks, faults.
+// A scriptable Twilio Messages API on loopback for tests, benchmarks and development: create, fetch, signed callbacks, faults.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -59,6 +59,8 @@ export interface TwilioScript {
   readonly duplicateCallbacks?: number;
   /** Send the final callback before the `sent` one. */
   readonly outOfOrder?: boolean;
+  /** Recipients (To without "+") whose message stops at this status, as where the carrier sends no receipt. */
+  readonly holdAt?: readonly { readonly recipient: RegExp; readonly status: 'queued' | 'sending' | 'sent' }[];
   readonly callbackDelayMs?: number | null;
 }
 
@@ -71,6 +73,8 @@ export interface TwilioSimulatorStats extends SendStats {
   callbacksPosted: number;
   /** Callbacks not answered with 2xx (Twilio does not try them again). */
   callbacksFailed: number;
+  /** GETs of one Message resource answered (found or not). */
+  fetches: number;
 }
 
 /** `url` is TWILIO_BASE_URL. */
@@ -81,6 +85,11 @@ export interface TwilioSimulator extends LoopbackSimulator<TwilioSimulatorStats,
   duplicates(): string[];
   /** Resolves once every callback due so far has been posted. */
   callbacksSettled(): Promise<void>;
+  /**
+   * Moves the messages to recipients (To without "+") matching `recipient` to `status`, as a fetch then shows it, with
+   * a callback where a StatusCallback was given. Returns how many moved.
+   */
+  advance(recipient: RegExp, status: TwilioMessageStatus, errorCode?: number): Promise<number>;
 }
 
 export const TWILIO_SIMULATOR_DEFAULTS = {
@@ -114,19 +123,49 @@ interface Created {
   readonly statusCallback: string | null;
 }
 
+/** Messages whose standing is kept for fetches. */
+const STANDING_KEPT_MAX = 200_000;
+
+/** Where a message stands now, as a fetch shows it. */
+interface Standing {
+  readonly created: Created;
+  status: TwilioMessageStatus;
+  errorCode: number | null;
+}
+
+const FINAL_STATUSES: ReadonlySet<TwilioMessageStatus> = new Set([
+  'delivered',
+  'undelivered',
+  'failed',
+  'read',
+  'canceled',
+  'partially_delivered',
+]);
+
+/** Twilio's texts of the error codes the simulator reports after creation (codes from twilio.com/docs/api/errors). */
+const DELIVERY_ERROR_TEXTS: Readonly<Record<number, string>> = {
+  30003: 'Unreachable destination handset',
+  30005: 'Unknown destination handset',
+  30008: 'Unknown error',
+};
+
 /** Starts a simulated Twilio on loopback. */
 export async function startTwilioSimulator(options: TwilioSimulatorOptions = {}): Promise<TwilioSimulator> {
   const accountSid = options.accountSid ?? TWILIO_SIMULATOR_DEFAULTS.accountSid;
   const authToken = options.authToken ?? TWILIO_SIMULATOR_DEFAULTS.authToken;
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`, 'utf8').toString('base64')}`;
   const messagesPath = `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages.json`;
+  const messagePath = new RegExp(`^/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/(SM[0-9a-f]{32})\\.json$`);
   const record = options.record ?? false;
   const stats: TwilioSimulatorStats = {
     ...sendStats(),
     maxInFlight: 0,
     callbacksPosted: 0,
     callbacksFailed: 0,
+    fetches: 0,
   };
+  const standing = new Map<string, Standing>();
+  let holdAt: NonNullable<TwilioScript['holdAt']> = [];
   const received: TwilioReceived[] = [];
   const fail = new Countdown<FailRule>();
   const throttle = new Countdown<ThrottleRule>();
@@ -174,20 +213,39 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     else stats.callbacksFailed++;
   }
 
+  /** The message takes `status` (a final one stands, as in Twilio), then its callback goes, if it has a URL. */
+  async function move(entry: Standing, status: TwilioMessageStatus, errorCode: number | undefined): Promise<void> {
+    if (!FINAL_STATUSES.has(entry.status)) {
+      entry.status = status;
+      entry.errorCode = errorCode ?? null;
+    }
+    await callback(entry.created, status, errorCode);
+  }
+
   function scheduleCallbacks(created: Created): void {
-    if (callbackDelayMs === null || created.statusCallback === null) return;
-    const rule = finalStatus.find((r) => r.recipient.test(created.resource.to.replace(/^\+/, '')));
+    if (callbackDelayMs === null) return;
+    const entry = standing.get(created.resource.sid);
+    if (entry === undefined) return;
+    const digits = created.resource.to.replace(/^\+/, '');
+    const held = holdAt.find((r) => r.recipient.test(digits));
+    const rule = finalStatus.find((r) => r.recipient.test(digits));
     const final = rule?.status ?? 'delivered';
     const errorCode = rule?.errorCode ?? (final === 'undelivered' ? 30003 : final === 'failed' ? 30008 : undefined);
-    const sequence: TwilioMessageStatus[] = outOfOrder ? [final, 'sent'] : ['sent', final];
-    for (let i = 0; i < duplicateCallbacks; i++) sequence.push(final);
+    const sequence: TwilioMessageStatus[] = held
+      ? held.status === 'queued'
+        ? []
+        : [held.status]
+      : outOfOrder
+        ? [final, 'sent']
+        : ['sent', final];
+    if (!held) for (let i = 0; i < duplicateCallbacks; i++) sequence.push(final);
     loop.later(() => {
       // One after the other, as Twilio reports one message's changes.
       loop.track(
         (async () => {
           for (const status of sequence) {
             if (loop.closing.aborted) return;
-            await callback(created, status, errorCode);
+            await move(entry, status, FINAL_STATUSES.has(status) ? errorCode : undefined);
           }
         })(),
       );
@@ -243,7 +301,11 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     };
     stats.accepted++;
     countUp(stats.acceptedByRecipient, digits);
-    scheduleCallbacks({ resource, statusCallback });
+    const created = { resource, statusCallback };
+    standing.set(sid, { created, status: resource.status, errorCode: null });
+    // A benchmark's millions of messages are not all kept: the oldest are forgotten (fetched, they answer 404).
+    if (standing.size > STANDING_KEPT_MAX) standing.delete(standing.keys().next().value as string);
+    scheduleCallbacks(created);
     return { status: 201, body: resource };
   }
 
@@ -260,7 +322,23 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       send(res, 401, errorBody(401, 20003), { 'www-authenticate': 'Basic realm="Twilio API"' });
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const fetched = req.method === 'GET' ? messagePath.exec(path) : null;
+    if (fetched) {
+      stats.fetches++;
+      const entry = standing.get(fetched[1] as string);
+      if (!entry) {
+        send(res, 404, errorBody(404, 20404));
+        return;
+      }
+      send(res, 200, {
+        ...entry.created.resource,
+        status: entry.status,
+        error_code: entry.errorCode,
+        error_message: entry.errorCode === null ? null : (DELIVERY_ERROR_TEXTS[entry.errorCode] ?? 'Error'),
+      });
+      return;
+    }
     if (req.method !== 'POST' || path !== messagesPath) {
       send(res, 404, errorBody(404, 20404));
       return;
@@ -318,6 +396,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       if (script.finalStatus !== undefined) finalStatus = script.finalStatus;
       if (script.duplicateCallbacks !== undefined) duplicateCallbacks = script.duplicateCallbacks;
       if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
+      if (script.holdAt !== undefined) holdAt = script.holdAt;
       if (script.callbackDelayMs !== undefined) callbackDelayMs = script.callbackDelayMs;
     },
     duplicates() {
@@ -325,6 +404,11 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     },
     callbacksSettled() {
       return loop.settled();
+    },
+    async advance(recipient, status, errorCode) {
+      const moving = [...standing.values()].filter((e) => recipient.test(e.created.resource.to.replace(/^\+/, '')));
+      await Promise.all(moving.map((entry) => move(entry, status, errorCode)));
+      return moving.length;
     },
     close: loop.close,
   };

@@ -1,7 +1,7 @@
 // Twilio status callbacks as they reach our webhook: X-Twilio-Signature checked, form fields to our delivery reports.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DeliveryReport } from '../../provider.js';
-import { TWILIO_WEBHOOK_PATH, twilioReportStatus } from './wire.js';
+import { TWILIO_WEBHOOK_PATH, twilioPendingStatus, twilioReportStatus } from './wire.js';
 
 /** Form fields as our body parser gives them: strings, or arrays of strings for repeated bracketed names. */
 export type TwilioParams = Readonly<Record<string, string | readonly string[]>>;
@@ -62,7 +62,7 @@ export function verifyTwilioSignature(
 export type TwilioWebhookOutcome =
   | {
       readonly ok: true;
-      /** The callback's report when its status is final; none for sent, queued… */
+      /** The callback's report: a final status, or `submitted` with Twilio's word (sent, queued…); none for inbound. */
       readonly reports: readonly DeliveryReport[];
       readonly notFinal: number;
     }
@@ -87,7 +87,15 @@ export function parseTwilioStatusCallback(params: TwilioParams): TwilioWebhookOu
     return { ok: false, refusal: 'payload', reason: 'MessageSid or MessageStatus is missing' };
   }
   const status = twilioReportStatus(word);
-  if (status === null) return { ok: true, reports: [], notFinal: 1 };
+  if (status === null) {
+    // `sent` and the like change no status of ours, but are shown beside `submitted`; inbound words say nothing.
+    const pending = twilioPendingStatus(word);
+    return {
+      ok: true,
+      reports: pending === null ? [] : [{ providerMessageId: sid, status: 'submitted', providerStatus: pending }],
+      notFinal: 1,
+    };
+  }
   const code = field(params, 'ErrorCode');
   return {
     ok: true,

@@ -12,7 +12,15 @@ export function twilioMessagesPath(accountSid: string): string {
   return `/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
 }
 
-/** The Message resource as the 201 answer carries it (the fields read or produced here). */
+/**
+ * One Message resource: GET here fetches it, its `status`, `error_code` and `error_message` included ("Fetch a Message
+ * resource", twilio.com/docs/messaging/api/message-resource).
+ */
+export function twilioMessagePath(accountSid: string, sid: string): string {
+  return `/${TWILIO_API_VERSION}/Accounts/${encodeURIComponent(accountSid)}/Messages/${encodeURIComponent(sid)}.json`;
+}
+
+/** The Message resource as the 201 answer (and a fetch) carries it (the fields read or produced here). */
 export interface TwilioMessageResource {
   readonly sid: string;
   readonly account_sid: string;
@@ -89,6 +97,23 @@ export function twilioReportStatus(status: unknown): ReportStatus | null {
   return typeof status === 'string' && Object.hasOwn(TWILIO_REPORT_STATUS, status)
     ? TWILIO_REPORT_STATUS[status as TwilioMessageStatus]
     : null;
+}
+
+/**
+ * The statuses of an outbound message on its way, before any final one (Message resource, "Message status values"):
+ * shown beside our `submitted`, `sent` above all (handed to the carrier, which may never send a receipt).
+ */
+export const TWILIO_PENDING_STATUSES: ReadonlySet<string> = new Set<TwilioMessageStatus>([
+  'accepted',
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+]);
+
+/** The status word when it says an outbound message is on its way (not final, not inbound); else null. */
+export function twilioPendingStatus(status: unknown): TwilioMessageStatus | null {
+  return typeof status === 'string' && TWILIO_PENDING_STATUSES.has(status) ? (status as TwilioMessageStatus) : null;
 }
 
 /**
