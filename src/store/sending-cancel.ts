@@ -90,8 +90,9 @@ export async function endCancelledMessages(db: Db, sendingId: number, cancelledA
   assertInt(sendingId, 'sendingId', 1);
   assertInt(cancelledAtUs, 'cancelledAtUs', 0);
   let ended = 0;
-  // Walked by id over the (sending_id, id) index, a batch after the last: each batch costs its own rows, never a scan
-  // past the rows earlier batches already ended.
+  // Walked by id over the (sending_id, id) index, a batch after the last, and updated by primary key: each batch costs
+  // its own rows, never a scan past the rows earlier batches already ended (a filter on status would let the planner
+  // take the (status, sending_id) index and read every queued message of the sending per batch).
   let afterId = 0;
   for (;;) {
     const batch = await db.transaction(async (trx) => {
@@ -106,7 +107,10 @@ export async function endCancelledMessages(db: Db, sendingId: number, cancelledA
       // Only a Cancelled sending's messages: nothing else may end a queued message without handing it over.
       const result = await sql`
         update messages set status = 'cancelled', final_at_us = ${cancelledAtUs}, updated_at_us = ${cancelledAtUs}
-        where sending_id = ${sendingId} and id > ${afterId} and id <= ${lastId} and status = 'queued'
+        where id in (
+            select id from messages where sending_id = ${sendingId} and id > ${afterId}
+            order by id limit ${CANCEL_MESSAGES_PER_BATCH})
+          and status = 'queued'
           and exists (select 1 from sendings s where s.id = ${sendingId} and s.status = 'Cancelled')`.execute(trx);
       return { changed: Number(result.numAffectedRows ?? 0), lastId, seen };
     });
