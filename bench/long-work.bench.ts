@@ -68,18 +68,20 @@ async function onEngine(engine: DialectName, recipients: readonly string[]): Pro
       if (!created.ok) throw new Error(`sending refused: ${JSON.stringify(created.errors)}`);
       sendingId = created.sendingId;
     });
-    // The baseline: one statement over all the sending's rows, as the cancel did before its batches.
-    const bare = await measured(() =>
-      db.transaction((trx) =>
-        sql`update messages set updated_at_us = updated_at_us + 1 where sending_id = ${sendingId}`.execute(trx),
-      ),
-    );
     const reserved = (before ?? 0) - ((await getBalance(db, account.id)) ?? 0);
     const cancel = await measured(async () => {
       const result = await services.cancelSending(account.id, sendingId);
       if (!result.ok || result.refundedMinor !== reserved) throw new Error('cancel refused or refund not exact');
     });
     if ((await getBalance(db, account.id)) !== before) throw new Error('the cancel did not refund all of it');
+    // The baseline: one statement over all the sending's rows, as the cancel did before its batches. Measured after
+    // the cancel, so that the cancel does not start behind the WAL (SQLite) or the dead row versions (PostgreSQL) that
+    // this statement leaves.
+    const bare = await measured(() =>
+      db.transaction((trx) =>
+        sql`update messages set updated_at_us = updated_at_us + 1 where sending_id = ${sendingId}`.execute(trx),
+      ),
+    );
     const audit = await auditLedger(db);
     if (audit.mismatches.length > 0) throw new Error(`ledger audit: ${JSON.stringify(audit.mismatches)}`);
     return [
