@@ -333,30 +333,8 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       `text:${accepted.text.slice(0, RECEIPT_TEXT_CHARS).replace(/[^\x20-\x7e]/g, '?')}`;
     const withText = receiptFormat !== 'tlv';
     const withTlvs = receiptFormat !== 'text';
-    if (receiptCommand === 'data_sm') {
-      // data_sm has no short_message: the text, if any, goes in message_payload (§4.7.1, §5.3.2.32).
-      return {
-        command: 'data_sm',
-        status: 0,
-        sequence: nextSequence(connection),
-        serviceType: '',
-        sourceAddrTon: 1,
-        sourceAddrNpi: 1,
-        sourceAddr: accepted.destination,
-        destAddrTon: 0,
-        destAddrNpi: 0,
-        destinationAddr: accepted.source,
-        esmClass: EsmClass.deliveryReceipt,
-        registeredDelivery: 0,
-        dataCoding: DataCoding.default,
-        tlvs: {
-          ...(withTlvs && { receiptedMessageId: id, messageState: MESSAGE_STATE[stat] }),
-          ...(withText && { messagePayload: Buffer.from(text, 'latin1') }),
-        },
-      };
-    }
-    return {
-      command: 'deliver_sm',
+    // The fields a receipt has whichever PDU carries it: from the handset back to the sender.
+    const receipt = {
       status: 0,
       sequence: nextSequence(connection),
       serviceType: '',
@@ -367,16 +345,29 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
       destAddrNpi: 0,
       destinationAddr: accepted.source,
       esmClass: EsmClass.deliveryReceipt,
+      registeredDelivery: 0,
+      dataCoding: DataCoding.default,
+    } as const;
+    const receiptTlvs = withTlvs ? { receiptedMessageId: id, messageState: MESSAGE_STATE[stat] } : {};
+    if (receiptCommand === 'data_sm') {
+      // data_sm has no short_message: the text, if any, goes in message_payload (§4.7.1, §5.3.2.32).
+      return {
+        ...receipt,
+        command: 'data_sm',
+        tlvs: { ...receiptTlvs, ...(withText && { messagePayload: Buffer.from(text, 'latin1') }) },
+      };
+    }
+    return {
+      ...receipt,
+      command: 'deliver_sm',
       protocolId: 0,
       priorityFlag: 0,
       scheduleDeliveryTime: '',
       validityPeriod: '',
-      registeredDelivery: 0,
       replaceIfPresentFlag: 0,
-      dataCoding: DataCoding.default,
       smDefaultMsgId: 0,
       shortMessage: withText ? Buffer.from(text, 'latin1') : Buffer.alloc(0),
-      tlvs: withTlvs ? { receiptedMessageId: id, messageState: MESSAGE_STATE[stat] } : {},
+      tlvs: receiptTlvs,
     };
   }
 
