@@ -8,7 +8,7 @@ import { startWorker, type Worker } from './dispatch/worker.js';
 import { buildApp } from './http/app.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
-import { createDashboardServices } from './services/dashboard-services.js';
+import { createDashboardServices } from './services/dashboard.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';

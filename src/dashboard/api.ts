@@ -7,7 +7,7 @@ import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { requestFields } from '../http/body.js';
 import { HttpError, unauthenticated, unprocessable } from '../http/errors.js';
 import { rateFilters } from '../http/routes/api.js';
-import type { Actor, DashboardServices, Outcome } from '../services/dashboard-services.js';
+import type { Actor, DashboardServices, Outcome } from '../services/dashboard.js';
 import { SESSION_LIFETIME_MS } from '../store/sessions.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './contract.js';
 

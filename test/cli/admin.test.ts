@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { buildApp } from '../../src/http/app.js';
 import { createApiServices } from '../../src/services/api-services.js';
-import { createDashboardServices } from '../../src/services/dashboard-services.js';
+import { createDashboardServices } from '../../src/services/dashboard.js';
 import { describeEachEngine } from '../support/databases.js';
 import { ensureBuilt, fails, ok } from './smsgic.js';
 

@@ -8,7 +8,7 @@ import { buildApp } from '../../src/http/app.js';
 import { availableTypes } from '../../src/server.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
-import { createDashboardServices } from '../../src/services/dashboard-services.js';
+import { createDashboardServices } from '../../src/services/dashboard.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import type { Db } from '../../src/store/db.js';
 import type { LoginLimits } from '../../src/store/login-failures.js';

@@ -1,0 +1,82 @@
+// An account's campaigns (its sendings, drafts included): listed, shown, cancelled, and their recipients.
+import type { CampaignView, Page, RecipientView } from '../dashboard/contract.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../domain/status.js';
+import { ruleText, ValidationErrors } from '../domain/texts.js';
+import { type Campaign, getCampaign, listCampaigns, listRecipients } from '../store/campaigns.js';
+import type { Db } from '../store/db.js';
+import { readDraft } from '../store/drafts.js';
+import { cancelSending } from '../store/sending-cancel.js';
+import type { SendingStatus } from '../store/sendings.js';
+import type { Actor, UseCaseContext } from './context.js';
+import { campaignView, recipientView } from './dashboard-views.js';
+import { draftRecipients } from './draft-recipients.js';
+import { type Fields, oneOfField, pageField, pageOf, textField } from './form-fields.js';
+import { conflict, invalid, notFound, type Outcome, ok } from './outcome.js';
+
+const SENDING_STATUSES: readonly SendingStatus[] = [
+  'Draft',
+  'Pending',
+  'Processing',
+  'Completed',
+  'Cancelled',
+  'Failed',
+];
+
+export async function campaignOrNotFound(db: Db, accountId: number, sendingId: number): Promise<Outcome<CampaignView>> {
+  const campaign = await getCampaign(db, accountId, sendingId);
+  return campaign ? ok(campaignView(campaign)) : notFound;
+}
+
+export function createCampaignServices({ deps }: UseCaseContext) {
+  const { db } = deps;
+  return {
+    async campaigns(actor: Actor, fields: Fields): Promise<Outcome<Page<CampaignView>>> {
+      const errors = new ValidationErrors();
+      const page = pageField(fields, errors);
+      const status = oneOfField(fields, 'status', SENDING_STATUSES, errors);
+      if (!errors.empty) return invalid(errors);
+      const found = await listCampaigns(db, actor.account.id, { ...page, ...(status !== undefined && { status }) });
+      return ok(
+        pageOf(
+          found.rows.map((c: Campaign) => campaignView(c)),
+          page,
+          found.total,
+        ),
+      );
+    },
+
+    campaign(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+      return campaignOrNotFound(db, actor.account.id, sendingId);
+    },
+
+    async cancel(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+      const result = await cancelSending(db, sendingId, actor.account.id);
+      if (!result.ok) {
+        return result.reason === 'not_found' ? notFound : conflict(ruleText.notCancellable(result.status));
+      }
+      return campaignOrNotFound(db, actor.account.id, sendingId);
+    },
+
+    async recipients(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<Page<RecipientView>>> {
+      const errors = new ValidationErrors();
+      const page = pageField(fields, errors);
+      const status = oneOfField<MessageStatus>(fields, 'status', MESSAGE_STATUSES, errors);
+      const rawSearch = textField(fields, 'search', errors, { max: 64 });
+      if (!errors.empty) return invalid(errors);
+      // Numbers are stored as digits: "+371 26-12" looks for "3712612"; anything else matches no number.
+      const search = rawSearch?.replace(/[\s+()-]/g, '');
+      if (search !== undefined && !/^\d*$/.test(search)) {
+        return (await getCampaign(db, actor.account.id, sendingId)) ? ok(pageOf([], page, 0)) : notFound;
+      }
+      const draft = await readDraft(db, actor.account.id, sendingId);
+      if (draft) return ok(await draftRecipients(deps, actor.account, draft, page, status, search));
+      const found = await listRecipients(db, actor.account.id, sendingId, {
+        ...page,
+        ...(status !== undefined && { status }),
+        ...(search !== undefined && { search }),
+      });
+      if (!found) return notFound;
+      return ok(pageOf(found.rows.map(recipientView), page, found.total));
+    },
+  };
+}

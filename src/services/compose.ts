@@ -1,0 +1,236 @@
+// Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
+import {
+  type CampaignView,
+  COMPOSE_RECIPIENTS_MAX,
+  INVALID_LISTED_MAX,
+  type PriceView,
+} from '../dashboard/contract.js';
+import { countParts } from '../domain/gsm.js';
+import { currencyOf } from '../domain/money.js';
+import { recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { getCampaign } from '../store/campaigns.js';
+import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
+import { campaignOrNotFound } from './campaigns.js';
+import { type Actor, authenticated, type UseCaseContext } from './context.js';
+import { amountText, balanceText } from './dashboard-views.js';
+import type { Fields } from './form-fields.js';
+import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+import { rateCardsOf } from './rate-cards.js';
+import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
+
+/** Why a number of a compose form will not be sent, in words for the person typing it. */
+function unpricedText(why: UnpricedReason): string {
+  switch (why.kind) {
+    case 'format':
+      return 'Not a phone number: use 8 to 20 digits in international format, with the country code and no "+".';
+    case 'unknown_prefix':
+      return 'No country uses this number prefix.';
+    case 'no_rate':
+      return `No price for ${why.operator ? `${why.country} ${why.operator}` : why.country} in your price list.`;
+  }
+}
+
+/** The public API names the schedule `scheduled_at`; the compose form names it `schedule`. Texts stay the same. */
+function withScheduleKey(errors: ValidationErrors): ValidationErrors {
+  const renamed = new ValidationErrors();
+  for (const [field, texts] of Object.entries(errors.toJSON().errors)) {
+    for (const text of texts) renamed.add(field === 'scheduled_at' ? 'schedule' : field, text);
+  }
+  return renamed;
+}
+
+/** The compose form's fields as the public API's sending fields; the draft flag read aside. */
+function composeFields(fields: Fields, errors: ValidationErrors): { sending: Fields; draft: boolean } {
+  const draft = fields.draft;
+  if (draft !== undefined && draft !== null && typeof draft !== 'boolean')
+    errors.add('draft', ruleText.boolean('draft'));
+  const list = recipientList(fields.recipients);
+  if (list !== null && list.length > COMPOSE_RECIPIENTS_MAX) {
+    errors.add('recipients', ruleText.maxItems('recipients', COMPOSE_RECIPIENTS_MAX));
+  }
+  return {
+    sending: {
+      message: fields.message,
+      recipients: fields.recipients,
+      sender: fields.sender,
+      scheduled_at: fields.schedule,
+    },
+    draft: draft === true,
+  };
+}
+
+export function createComposeServices({ deps, api }: UseCaseContext) {
+  const { db, plan } = deps;
+
+  /** Validates compose fields into a draft's content (every rule of a sending but the balance). */
+  async function draftContent(actor: Actor, fields: Fields) {
+    const errors = new ValidationErrors();
+    const { sending } = composeFields(fields, errors);
+    if (!errors.empty) return { ok: false, errors } as const;
+    const validated = await validateNewSending(deps, authenticated(actor.account), sending);
+    if (!validated.ok) return { ok: false, errors: withScheduleKey(validated.errors) } as const;
+    const { quote, options } = validated;
+    return {
+      ok: true,
+      content: {
+        accountId: actor.account.id,
+        text: validated.text,
+        sender: options.sender,
+        type: options.type,
+        scheduledAtUs: options.scheduledAtUs,
+        encoding: quote.encoding,
+        partsPerMessage: quote.partsPerMessage,
+        smsCount: quote.smsCount,
+        subtotalMinor: quote.subtotalMinor,
+        taxMinor: quote.taxMinor,
+        totalMinor: quote.totalMinor,
+        recipients: quote.recipients,
+      },
+    } as const;
+  }
+
+  return {
+    /**
+     * The calculation of POST /sendings/calculate, summarised: what cannot be priced is listed (the first
+     * INVALID_LISTED_MAX, with the text its error would have) instead of failing the whole request.
+     */
+    async price(actor: Actor, fields: Fields): Promise<Outcome<PriceView>> {
+      const errors = new ValidationErrors();
+      const list = recipientList(fields.recipients);
+      if (list !== null && list.length > COMPOSE_RECIPIENTS_MAX) {
+        return invalidOne('recipients', ruleText.maxItems('recipients', COMPOSE_RECIPIENTS_MAX));
+      }
+      const invalidListed: { recipient: string; reason: string }[] = [];
+      let invalidTotal = 0;
+      const account = actor.account;
+      const rates = await rateCardsOf(db).forAccount(account.id);
+      const priced = await priceSendingYielding(
+        { message: fields.message, recipients: fields.recipients },
+        { plan, rates, taxRatePpm: account.taxRatePpm },
+        errors,
+        {
+          onUnpriced: (_index, value, _apiText, why) => {
+            invalidTotal++;
+            if (invalidListed.length < INVALID_LISTED_MAX) {
+              invalidListed.push({
+                recipient: typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
+                reason: unpricedText(why),
+              });
+            }
+          },
+        },
+      );
+      if (!priced.ok) return invalid(priced.errors);
+      const { quote } = priced;
+      const parts = countParts(fields.message as string);
+      const currency = currencyOf(account.currency);
+      return ok({
+        encoding: quote.encoding,
+        ucs2_characters: [...quote.ucs2Characters],
+        characters: parts.units,
+        parts: quote.partsPerMessage,
+        recipients: quote.recipients.length + invalidTotal,
+        valid: quote.recipients.length,
+        invalid: invalidListed,
+        invalid_total: invalidTotal,
+        destinations: quote.destinations.map((d) => ({
+          country: d.name,
+          mcc: d.mcc,
+          mnc: d.mnc,
+          recipients: d.numbers,
+          rate: amountText(d.rateMinor),
+          cost: amountText(d.totalMinor),
+        })),
+        subtotal: amountText(quote.subtotalMinor),
+        tax: amountText(quote.taxMinor),
+        total: amountText(quote.totalMinor),
+        currency: account.currency,
+        sign: currency?.sign ?? account.currency,
+        balance: balanceText(account.balanceMinor),
+        affordable: account.balanceMinor >= quote.totalMinor,
+      });
+    },
+
+    /** A new sending exactly as POST /sendings makes it (priced, stored, reserved), or a Draft (nothing reserved). */
+    async compose(actor: Actor, fields: Fields): Promise<Outcome<CampaignView>> {
+      const errors = new ValidationErrors();
+      const { sending, draft } = composeFields(fields, errors);
+      if (!errors.empty) return invalid(errors);
+      if (draft) {
+        const prepared = await draftContent(actor, fields);
+        if (!prepared.ok) return invalid(prepared.errors);
+        const saved = await saveDraft(db, prepared.content);
+        return campaignOrNotFound(db, actor.account.id, saved.id);
+      }
+      const created = await api.createSending(authenticated(actor.account), sending, undefined);
+      if (!created.ok) return invalid(withScheduleKey(created.errors));
+      return campaignOrNotFound(db, actor.account.id, created.sendingId);
+    },
+
+    /** Replaces a Draft's message, recipients, sender and schedule (validated as for sending). */
+    async updateDraft(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<CampaignView>> {
+      const existing = await getCampaign(db, actor.account.id, sendingId);
+      if (!existing) return notFound;
+      if (existing.sending.status !== 'Draft') return conflict(ruleText.notDraft(existing.sending.status));
+      const prepared = await draftContent(actor, fields);
+      if (!prepared.ok) return invalid(prepared.errors);
+      const result = await updateDraft(db, sendingId, prepared.content);
+      if (!result.ok) return result.reason === 'not_found' ? notFound : conflict(ruleText.notDraft(result.status));
+      return campaignOrNotFound(db, actor.account.id, sendingId);
+    },
+
+    /** Sends a Draft: priced again with today's rates and reserved, as a new sending would be. */
+    async sendDraft(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+      const accountId = actor.account.id;
+      const draft = await readDraft(db, accountId, sendingId);
+      if (!draft) {
+        const campaign = await getCampaign(db, accountId, sendingId);
+        return campaign ? conflict(ruleText.notDraft(campaign.sending.status)) : notFound;
+      }
+      const validated = await validateNewSending(deps, authenticated(actor.account), {
+        message: draft.sending.text,
+        recipients: draft.recipients,
+        sender: draft.sending.sender,
+        type: draft.sending.type,
+      });
+      if (!validated.ok) return invalid(validated.errors);
+      const { quote } = validated;
+      const scheduledAtUs = draft.sending.scheduledAtUs > db.nowUs() ? draft.sending.scheduledAtUs : null;
+      const result = await sendDraft(db, {
+        accountId,
+        sendingId,
+        expectedUpdatedAtUs: draft.sending.updatedAtUs,
+        scheduledAtUs,
+        encoding: quote.encoding,
+        partsPerMessage: quote.partsPerMessage,
+        recipients: quote.recipients.length,
+        smsCount: quote.smsCount,
+        subtotalMinor: quote.subtotalMinor,
+        taxMinor: quote.taxMinor,
+        totalMinor: quote.totalMinor,
+        messages: messageRows(quote),
+      });
+      if (!result.ok) {
+        switch (result.reason) {
+          case 'insufficient_balance':
+            return invalidOne('balance', TEXTS.insufficientBalance);
+          case 'changed':
+            return conflict(TEXTS.draftChanged);
+          case 'not_draft':
+            return conflict(ruleText.notDraft(result.status));
+          case 'not_found':
+            return notFound;
+        }
+      }
+      deps.workSignal?.notify();
+      return campaignOrNotFound(db, accountId, sendingId);
+    },
+
+    async deleteDraft(actor: Actor, sendingId: number): Promise<Outcome<null>> {
+      const result = await deleteDraft(db, actor.account.id, sendingId);
+      if (result.ok) return ok(null);
+      return result.reason === 'not_found' ? notFound : conflict(ruleText.notDraft(result.status));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// The dashboard's use cases put together over one set of dependencies: what the dashboard's HTTP API calls.
+import { createApiServices } from './api-services.js';
+import { createAuthServices } from './auth.js';
+import { createCampaignServices } from './campaigns.js';
+import { createComposeServices } from './compose.js';
+import type { DashboardServicesDeps, UseCaseContext } from './context.js';
+import { createOperatorServices } from './operator.js';
+import { createSenderServices } from './senders.js';
+import { createTokenServices } from './tokens.js';
+import { createTransactionServices } from './transactions.js';
+
+export type { SignedIn } from './auth.js';
+export type { Actor, DashboardServicesDeps } from './context.js';
+export type { Outcome, Refusal } from './outcome.js';
+
+export function createDashboardServices(deps: DashboardServicesDeps) {
+  const api =
+    deps.api ??
+    createApiServices({
+      db: deps.db,
+      plan: deps.plan,
+      availableTypes: deps.availableTypes,
+      ...(deps.allowPrivateCallbacks !== undefined && { allowPrivateCallbacks: deps.allowPrivateCallbacks }),
+      ...(deps.workSignal && { workSignal: deps.workSignal }),
+    });
+  const context: UseCaseContext = { deps, api };
+  return {
+    ...createAuthServices(context),
+    ...createTokenServices(context),
+    ...createTransactionServices(context),
+    ...createSenderServices(context),
+    ...createComposeServices(context),
+    ...createCampaignServices(context),
+    admin: createOperatorServices(context),
+  };
+}
+
+export type DashboardServices = ReturnType<typeof createDashboardServices>;

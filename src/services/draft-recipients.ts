@@ -1,0 +1,68 @@
+// A Draft's recipients as a page, priced with today's rates: none is a message yet.
+import type { Page, RecipientView } from '../dashboard/contract.js';
+import { priceSending } from '../domain/pricing.js';
+import type { MessageStatus } from '../domain/status.js';
+import { ValidationErrors } from '../domain/texts.js';
+import type { Account } from '../store/accounts.js';
+import type { Draft } from '../store/drafts.js';
+import type { ApiServicesDeps } from './api-services.js';
+import { amountText, isoMs } from './dashboard-views.js';
+import { type PageRequest, pageOf } from './form-fields.js';
+import { rateCardsOf } from './rate-cards.js';
+
+/** Each recipient is `queued` and its id is its position in the draft. */
+export async function draftRecipients(
+  { db, plan }: ApiServicesDeps,
+  account: Account,
+  draft: Draft,
+  page: PageRequest,
+  status: MessageStatus | undefined,
+  search: string | undefined,
+): Promise<Page<RecipientView>> {
+  const positions: number[] = [];
+  if (status === undefined || status === 'queued') {
+    draft.recipients.forEach((recipient, i) => {
+      if (search === undefined || recipient.includes(search)) positions.push(i);
+    });
+  }
+  const shown = positions.slice((page.page - 1) * page.perPage, page.page * page.perPage);
+  const numbers = shown.map((i) => draft.recipients[i] as string);
+  const priced = priceSending(
+    { message: draft.sending.text, recipients: numbers },
+    { plan, rates: await rateCardsOf(db).forAccount(account.id), taxRatePpm: account.taxRatePpm },
+    new ValidationErrors(),
+    { onUnpriced: () => {} },
+  );
+  const byNumber = new Map<string, { country: string; mcc: string | null; mnc: string | null; costMinor: number }>();
+  if (priced.ok) {
+    const { quote } = priced;
+    quote.recipients.forEach((recipient, i) => {
+      const destination = quote.destinations[quote.destinationOf[i] as number];
+      if (!destination) return;
+      byNumber.set(recipient, {
+        country: destination.country.name,
+        mcc: destination.mcc,
+        mnc: destination.mnc,
+        costMinor: destination.rateMinor * quote.partsPerMessage,
+      });
+    });
+  }
+  const data = shown.map((position, i): RecipientView => {
+    const recipient = numbers[i] as string;
+    const found = byNumber.get(recipient);
+    return {
+      id: position + 1,
+      recipient,
+      country: found?.country ?? null,
+      mcc: found?.mcc ?? null,
+      mnc: found?.mnc ?? null,
+      parts: draft.sending.partsPerMessage,
+      cost: amountText(found?.costMinor ?? 0),
+      status: 'queued',
+      provider_status: null,
+      error: null,
+      updated_at: isoMs(draft.sending.updatedAtUs),
+    };
+  });
+  return pageOf(data, page, positions.length);
+}

@@ -1,0 +1,86 @@
+// Readers of a form's or query string's fields (the dashboard's and the operator's), each adding its error in the
+// contract's words.
+import type { Page } from '../dashboard/contract.js';
+import { ruleText, type ValidationErrors } from '../domain/texts.js';
+import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
+
+export type Fields = Readonly<Record<string, unknown>>;
+
+export const DASHBOARD_PER_PAGE_DEFAULT = 50;
+
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A text field: absent or blank is `required`'s error when required, undefined otherwise. */
+export function textField(
+  fields: Fields,
+  name: string,
+  errors: ValidationErrors,
+  rules: { readonly required?: boolean; readonly max?: number } = {},
+): string | undefined {
+  const value = fields[name];
+  if (isBlank(value)) {
+    if (rules.required) errors.add(name, ruleText.required(name));
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    errors.add(name, ruleText.string(name));
+    return undefined;
+  }
+  if (rules.max !== undefined && value.length > rules.max) {
+    errors.add(name, ruleText.maxChars(name, rules.max));
+    return undefined;
+  }
+  return value;
+}
+
+/** A whole number field (a number or digits); undefined when absent. */
+export function intField(fields: Fields, name: string, errors: ValidationErrors): number | undefined {
+  const value = fields[name];
+  if (isBlank(value)) return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n)) {
+    errors.add(name, ruleText.integer(name));
+    return undefined;
+  }
+  return n;
+}
+
+export interface PageRequest {
+  readonly page: number;
+  readonly perPage: number;
+}
+
+export function pageField(fields: Fields, errors: ValidationErrors): PageRequest {
+  const page = intField(fields, 'page', errors) ?? 1;
+  const perPage = intField(fields, 'per_page', errors) ?? DASHBOARD_PER_PAGE_DEFAULT;
+  if (!errors.has('page') && page < 1) errors.add('page', ruleText.minNumber('page', 1));
+  if (!errors.has('per_page') && perPage < 1) errors.add('per_page', ruleText.minNumber('per_page', 1));
+  if (!errors.has('per_page') && perPage > DASHBOARD_PER_PAGE_MAX)
+    errors.add('per_page', ruleText.maxNumber('per_page', DASHBOARD_PER_PAGE_MAX));
+  return { page, perPage };
+}
+
+/** An optional field that must be one of `values`. */
+export function oneOfField<T extends string>(
+  fields: Fields,
+  name: string,
+  values: readonly T[],
+  errors: ValidationErrors,
+): T | undefined {
+  const value = fields[name];
+  if (isBlank(value)) return undefined;
+  const found = values.find((v) => v === value);
+  if (found === undefined) errors.add(name, ruleText.selectedInvalid(name));
+  return found;
+}
+
+export function pageOf<T>(data: readonly T[], page: PageRequest, total: number): Page<T> {
+  return { data, page: page.page, per_page: page.perPage, total };
+}

@@ -1,0 +1,227 @@
+// What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
+// view of providers and traffic.
+import type { ProviderConfig } from '../config.js';
+import type {
+  AdminAccountView,
+  AdminSenderView,
+  Page,
+  ProviderHealthView,
+  RatesImported,
+  RateView,
+  VolumeDay,
+} from '../dashboard/contract.js';
+import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
+import { REAL_PROVIDERS } from '../dispatch/registry.js';
+import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
+import { parseRatesCsv } from '../domain/rates-csv.js';
+import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { getAccount } from '../store/accounts.js';
+import {
+  getAccountForAdmin,
+  listAccountsForAdmin,
+  priceList,
+  providerActivity,
+  setAccountSuspended,
+  US_PER_DAY,
+  volumeByDay,
+} from '../store/admin-views.js';
+import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
+import { credit, debit } from '../store/ledger.js';
+import { replaceRates } from '../store/rates.js';
+import { listSendersForReview, reviewSender } from '../store/sender-reviews.js';
+import type { SenderStatus } from '../store/senders.js';
+import { US_PER_MS } from '../store/time.js';
+import { isOperatorAccount } from '../store/users.js';
+import type { UseCaseContext } from './context.js';
+import { adminAccountView, adminSenderView, amountText } from './dashboard-views.js';
+import { type Fields, intField, isBlank, oneOfField, pageField, pageOf, textField } from './form-fields.js';
+import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+
+const SEARCH_CHARS_MAX = 255;
+const NOTE_CHARS_MAX = 500;
+const VOLUME_DAYS_DEFAULT = 30;
+const VOLUME_DAYS_MAX = 366;
+const PROVIDER_WINDOW_MS = 60 * 60 * 1000;
+const SENDER_STATUSES: readonly SenderStatus[] = ['approved', 'pending', 'rejected'];
+
+/** A signed amount of money: positive credits, negative debits; zero and other text are refused. */
+function amountField(fields: Fields, errors: ValidationErrors): number | undefined {
+  const raw = fields.amount;
+  if (isBlank(raw)) {
+    errors.add('amount', ruleText.required('amount'));
+    return undefined;
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    errors.add('amount', ruleText.string('amount'));
+    return undefined;
+  }
+  try {
+    const amountMinor = parseMoney(String(raw));
+    if (amountMinor === 0) errors.add('amount', ruleText.notZero('amount'));
+    return amountMinor;
+  } catch (error) {
+    if (!(error instanceof MoneyError)) throw error;
+    errors.add('amount', ruleText.formatInvalid('amount'));
+    return undefined;
+  }
+}
+
+export function createOperatorServices({ deps }: UseCaseContext) {
+  const { db } = deps;
+
+  async function accountOrNotFound(accountId: number): Promise<Outcome<AdminAccountView>> {
+    const view = await getAccountForAdmin(db, accountId);
+    return view ? ok(adminAccountView(view)) : notFound;
+  }
+
+  return {
+    async accounts(fields: Fields): Promise<Outcome<Page<AdminAccountView>>> {
+      const errors = new ValidationErrors();
+      const page = pageField(fields, errors);
+      const search = textField(fields, 'search', errors, { max: SEARCH_CHARS_MAX });
+      if (!errors.empty) return invalid(errors);
+      const found = await listAccountsForAdmin(db, {
+        ...page,
+        perPageMax: DASHBOARD_PER_PAGE_MAX,
+        ...(search !== undefined && { search }),
+      });
+      return ok(pageOf(found.rows.map(adminAccountView), page, found.total));
+    },
+
+    /** A positive amount credits the account, a negative one debits it (never below zero). */
+    async credit(accountId: number, fields: Fields): Promise<Outcome<AdminAccountView>> {
+      const errors = new ValidationErrors();
+      const amountMinor = amountField(fields, errors);
+      const note = textField(fields, 'note', errors, { max: NOTE_CHARS_MAX });
+      if (!errors.empty || amountMinor === undefined) return invalid(errors);
+      if (!(await getAccount(db, accountId))) return notFound;
+      const result =
+        amountMinor > 0
+          ? await credit(db, accountId, amountMinor, note)
+          : await debit(db, accountId, -amountMinor, note);
+      if (!result.ok) {
+        if (result.reason === 'account_not_found') return notFound;
+        if (result.reason === 'insufficient_balance') return invalidOne('amount', TEXTS.insufficientBalance);
+        if (result.reason === 'balance_ceiling') {
+          return invalidOne('amount', ruleText.balanceCeiling(formatMinor(result.ceilingMinor)));
+        }
+        return invalidOne('amount', ruleText.formatInvalid('amount'));
+      }
+      return accountOrNotFound(accountId);
+    },
+
+    async suspend(accountId: number, fields: Fields): Promise<Outcome<AdminAccountView>> {
+      const suspended = fields.suspended;
+      if (typeof suspended !== 'boolean') {
+        return invalidOne(
+          'suspended',
+          suspended === undefined ? ruleText.required('suspended') : ruleText.boolean('suspended'),
+        );
+      }
+      // Suspending the operators' own account would lock every operator out, with no one left to reinstate it.
+      if (suspended && (await isOperatorAccount(db, accountId))) {
+        return invalidOne('suspended', TEXTS.operatorAccountNotSuspendable);
+      }
+      if (!(await setAccountSuspended(db, accountId, suspended))) return notFound;
+      return accountOrNotFound(accountId);
+    },
+
+    async senders(fields: Fields): Promise<Outcome<Page<AdminSenderView>>> {
+      const errors = new ValidationErrors();
+      const page = pageField(fields, errors);
+      const status = oneOfField(fields, 'status', SENDER_STATUSES, errors);
+      if (!errors.empty) return invalid(errors);
+      const found = await listSendersForReview(db, {
+        ...page,
+        perPageMax: DASHBOARD_PER_PAGE_MAX,
+        ...(status !== undefined && { status }),
+      });
+      return ok(pageOf(found.rows.map(adminSenderView), page, found.total));
+    },
+
+    async reviewSender(senderId: number, status: 'approved' | 'rejected'): Promise<Outcome<AdminSenderView>> {
+      const sender = await reviewSender(db, senderId, status);
+      return sender ? ok(adminSenderView(sender)) : notFound;
+    },
+
+    /** An account's own price list, or the platform default without `account_id`. */
+    async rates(fields: Fields): Promise<Outcome<RateView[]>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      if (!errors.empty) return invalid(errors);
+      if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
+      const rows = await priceList(db, accountId ?? null);
+      return ok(rows.map((r) => ({ country: r.country ?? '', mcc: r.mcc, mnc: r.mnc, rate: amountText(r.rateMinor) })));
+    },
+
+    /** Replaces a price list from CSV (`mcc,mnc,rate`), all or nothing, as `smsgic rates import` does. */
+    async importRates(fields: Fields, csv: string): Promise<Outcome<RatesImported>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      if (!errors.empty) return invalid(errors);
+      if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
+      const parsed = parseRatesCsv(csv);
+      if (!parsed.ok) return invalidOne('csv', ruleText.csvLine(parsed.line, parsed.message));
+      if (accountId === undefined && parsed.rows.length === 0) {
+        return invalidOne('csv', 'The default price list cannot be empty; nothing was imported.');
+      }
+      const result = await replaceRates(db, accountId ?? null, parsed.rows);
+      if (!result.ok) {
+        if (result.reason === 'account_not_found') return notFound;
+        // parseRatesCsv refuses what replaceRates would: reaching here is a disagreement between the two.
+        throw new Error(`rates refused after parsing: ${result.reason}`);
+      }
+      return ok({ imported: result.imported });
+    },
+
+    /** Every provider the platform knows, with what it did within the last hour. */
+    async providers(): Promise<ProviderHealthView[]> {
+      const sinceUs = db.nowUs() - PROVIDER_WINDOW_MS * US_PER_MS;
+      const activity = new Map((await providerActivity(db, sinceUs)).map((a) => [a.provider, a]));
+      const config = deps.providers ?? {};
+      const configured = (name: string) =>
+        name === SANDBOX_PROVIDER ||
+        (name === 'smpp' ? config.smppUrl !== undefined : config[name as keyof ProviderConfig] !== undefined);
+      const names = [SANDBOX_PROVIDER, ...REAL_PROVIDERS, ...[...activity.keys()].sort()];
+      return [...new Set(names)].map((name) => {
+        const seen = activity.get(name);
+        return {
+          name,
+          configured: configured(name),
+          submitted_last_hour: seen?.submitted ?? 0,
+          delivered_last_hour: seen?.delivered ?? 0,
+          failed_last_hour: seen?.failed ?? 0,
+          last_error: seen?.lastError ?? null,
+          last_activity_at:
+            seen?.lastActivityAtUs == null ? null : new Date(Math.floor(seen.lastActivityAtUs / 1000)).toISOString(),
+        };
+      });
+    },
+
+    /** One row per UTC day, oldest first, days without traffic included. */
+    async volume(fields: Fields): Promise<Outcome<VolumeDay[]>> {
+      const errors = new ValidationErrors();
+      const days = intField(fields, 'days', errors) ?? VOLUME_DAYS_DEFAULT;
+      if (!errors.has('days') && days < 1) errors.add('days', ruleText.minNumber('days', 1));
+      if (!errors.has('days') && days > VOLUME_DAYS_MAX)
+        errors.add('days', ruleText.maxNumber('days', VOLUME_DAYS_MAX));
+      if (!errors.empty) return invalid(errors);
+      const today = Math.floor(db.nowUs() / US_PER_DAY);
+      const first = today - days + 1;
+      const rows = new Map((await volumeByDay(db, first * US_PER_DAY)).map((r) => [r.day, r]));
+      const out: VolumeDay[] = [];
+      for (let day = first; day <= today; day++) {
+        const row = rows.get(day);
+        out.push({
+          day: new Date(day * 86_400_000).toISOString().slice(0, 10),
+          sendings: row?.sendings ?? 0,
+          messages: row?.messages ?? 0,
+          parts: row?.parts ?? 0,
+          delivered: row?.delivered ?? 0,
+          failed: row?.failed ?? 0,
+        });
+      }
+      return ok(out);
+    },
+  };
+}
