@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
+import { isEmailAddress } from '../domain/email.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
-import { parseRatesCsv } from '../domain/rates-csv.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { adjustBalance, importPriceList } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
-import { credit, debit } from '../store/ledger.js';
-import { replaceRates } from '../store/rates.js';
 import { addSender } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
@@ -191,7 +190,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
           `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
         );
       }
-      if (values.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email)) {
+      if (values.email !== undefined && !isEmailAddress(values.email)) {
         throw new UsageError(`--email "${values.email}" is not an email address`);
       }
       let taxRatePpm = 0;
@@ -228,10 +227,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
       const database = await db();
       const account = await existingAccount(database, accountText);
-      const result =
-        amountMinor > 0
-          ? await credit(database, account.id, amountMinor, values.note)
-          : await debit(database, account.id, -amountMinor, values.note);
+      const result = await adjustBalance(database, account.id, amountMinor, values.note);
       if (!result.ok) {
         if (result.reason === 'insufficient_balance') {
           throw new CommandError(
@@ -294,14 +290,16 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       } catch (error) {
         throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
       }
-      const parsed = parseRatesCsv(text);
-      if (!parsed.ok) throw new CommandError(`${file} line ${parsed.line}: ${parsed.message}; nothing imported`);
-      // Without a default list every start would put the sample list back: an empty one is refused, not half-done.
-      if (isDefault && parsed.rows.length === 0) {
-        throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
+      const result = await importPriceList(database, account?.id ?? null, text);
+      if (!result.ok) {
+        if (result.reason === 'csv') {
+          throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
+        }
+        if (result.reason === 'empty_default') {
+          throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
+        }
+        throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
       }
-      const result = await replaceRates(database, account?.id ?? null, parsed.rows);
-      if (!result.ok) throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
       return { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) };
     }
     case 'sending cancel': {
@@ -316,7 +314,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
     case 'admin create': {
       const email = values.email?.trim();
       if (!email) throw new UsageError('--email is required');
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new UsageError(`--email "${email}" is not an email address`);
+      if (!isEmailAddress(email)) throw new UsageError(`--email "${email}" is not an email address`);
       const given = values.password;
       if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
         throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);

@@ -1,5 +1,6 @@
 // Signing up, in and out, and changing a password: sessions and the sign-in throttle.
 import type { Me } from '../dashboard/contract.js';
+import { isEmailAddress } from '../domain/email.js';
 import { CURRENCIES } from '../domain/money.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { claimLoginAttempt, DEFAULT_LOGIN_LIMITS, loginSucceeded } from '../store/login-failures.js';
@@ -25,7 +26,6 @@ export interface SignedIn {
 
 const EMAIL_CHARS_MAX = 254;
 const COMPANY_CHARS_MAX = 255;
-const EMAIL_RE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function createAuthServices({ deps }: UseCaseContext) {
   const { db } = deps;
@@ -55,7 +55,7 @@ export function createAuthServices({ deps }: UseCaseContext) {
     async signup(fields: Fields): Promise<Outcome<SignedIn>> {
       const errors = new ValidationErrors();
       const email = textField(fields, 'email', errors, { required: true, max: EMAIL_CHARS_MAX });
-      if (email !== undefined && !EMAIL_RE.test(email.trim())) errors.add('email', ruleText.email('email'));
+      if (email !== undefined && !isEmailAddress(email.trim())) errors.add('email', ruleText.email('email'));
       const password = textField(fields, 'password', errors, { required: true, max: PASSWORD_CHARS_MAX });
       if (password !== undefined && password.length < PASSWORD_CHARS_MIN) {
         errors.add('password', ruleText.minChars('password', PASSWORD_CHARS_MIN));

@@ -26,7 +26,8 @@ import {
   volumeByDay,
 } from '../store/admin-views.js';
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
-import { credit, debit } from '../store/ledger.js';
+import type { Db } from '../store/db.js';
+import { type CreditResult, credit, type DebitResult, debit } from '../store/ledger.js';
 import { replaceRates } from '../store/rates.js';
 import { listSendersForReview, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
@@ -64,6 +65,37 @@ function amountField(fields: Fields, errors: ValidationErrors): number | undefin
     errors.add('amount', ruleText.formatInvalid('amount'));
     return undefined;
   }
+}
+
+/** Credits a positive amount, debits a negative one: the balance never goes below zero nor over its ceiling. */
+export function adjustBalance(
+  db: Db,
+  accountId: number,
+  amountMinor: number,
+  note: string | undefined,
+): Promise<CreditResult | DebitResult> {
+  return amountMinor > 0 ? credit(db, accountId, amountMinor, note) : debit(db, accountId, -amountMinor, note);
+}
+
+export type PriceListImport =
+  | { readonly ok: true; readonly imported: number }
+  | { readonly ok: false; readonly reason: 'csv'; readonly line: number; readonly message: string }
+  | { readonly ok: false; readonly reason: 'empty_default' }
+  | { readonly ok: false; readonly reason: 'account_not_found' };
+
+/**
+ * Replaces an account's price list, or the platform default (`accountId` null), from CSV (`mcc,mnc,rate`), all or
+ * nothing. The default list is never emptied: without one, every start would put the sample list back.
+ */
+export async function importPriceList(db: Db, accountId: number | null, csv: string): Promise<PriceListImport> {
+  const parsed = parseRatesCsv(csv);
+  if (!parsed.ok) return { ok: false, reason: 'csv', line: parsed.line, message: parsed.message };
+  if (accountId === null && parsed.rows.length === 0) return { ok: false, reason: 'empty_default' };
+  const result = await replaceRates(db, accountId, parsed.rows);
+  if (result.ok) return { ok: true, imported: result.imported };
+  if (result.reason === 'account_not_found') return result;
+  // parseRatesCsv refuses what replaceRates would: reaching here is a disagreement between the two.
+  throw new Error(`rates refused after parsing: ${result.reason}`);
 }
 
 export function createOperatorServices({ deps }: UseCaseContext) {
@@ -160,16 +192,13 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       const accountId = intField(fields, 'account_id', errors);
       if (!errors.empty) return invalid(errors);
       if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      const parsed = parseRatesCsv(csv);
-      if (!parsed.ok) return invalidOne('csv', ruleText.csvLine(parsed.line, parsed.message));
-      if (accountId === undefined && parsed.rows.length === 0) {
-        return invalidOne('csv', 'The default price list cannot be empty; nothing was imported.');
-      }
-      const result = await replaceRates(db, accountId ?? null, parsed.rows);
+      const result = await importPriceList(db, accountId ?? null, csv);
       if (!result.ok) {
         if (result.reason === 'account_not_found') return notFound;
-        // parseRatesCsv refuses what replaceRates would: reaching here is a disagreement between the two.
-        throw new Error(`rates refused after parsing: ${result.reason}`);
+        if (result.reason === 'empty_default') {
+          return invalidOne('csv', 'The default price list cannot be empty; nothing was imported.');
+        }
+        return invalidOne('csv', ruleText.csvLine(result.line, result.message));
       }
       return ok({ imported: result.imported });
     },
