@@ -9,7 +9,24 @@ import { HttpError, unauthenticated, unprocessable } from '../http/errors.js';
 import { rateFilters } from '../http/routes/api.js';
 import type { Actor, DashboardServices, Outcome } from '../services/dashboard.js';
 import { SESSION_LIFETIME_MS } from '../store/sessions.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './contract.js';
+import { CSRF_HEADER, type RatesImported, SESSION_COOKIE } from './contract.js';
+import {
+  adminAccountView,
+  adminSenderView,
+  campaignView,
+  createdTokenView,
+  meView,
+  pageView,
+  priceView,
+  providerHealthView,
+  rateView,
+  recipientView,
+  senderView,
+  tokenView,
+  transactionCsvLines,
+  transactionView,
+  volumeDayView,
+} from './views.js';
 
 /** Who may call a route: anyone (signup, login), a signed-in user, or a platform operator. */
 export type DashboardAccess = 'open' | 'user' | 'admin';
@@ -34,6 +51,9 @@ export interface DashboardApiOptions {
 
 const COOKIE_PATH = '/app';
 const csrfMismatch = () => new HttpError(403, { message: TEXTS.csrfMismatch });
+
+/** For answers with no body: a use case's `null`. */
+const nothing = (value: null): null => value;
 
 function actorOf(request: FastifyRequest): Actor {
   if (!request.dashboardActor) throw unauthenticated();
@@ -96,9 +116,9 @@ function controlCharacterErrors(field: string, value: unknown, errors: Validatio
   }
 }
 
-/** Sends a value, or the refusal as the contract shapes it. */
-function answer<T>(reply: FastifyReply, outcome: Outcome<T>, status = 200): FastifyReply {
-  if (outcome.ok) return outcome.value === null ? reply.code(204).send() : reply.code(status).send(outcome.value);
+/** Sends a value as `view` shows it (nothing for null), or the refusal as the contract shapes it. */
+function answer<T, V>(reply: FastifyReply, outcome: Outcome<T>, view: (value: T) => V, status = 200): FastifyReply {
+  if (outcome.ok) return outcome.value === null ? reply.code(204).send() : reply.code(status).send(view(outcome.value));
   switch (outcome.kind) {
     case 'invalid':
       return reply.code(422).send(outcome.errors.toJSON());
@@ -211,13 +231,13 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   route('POST', '/signup', 'open', async (request, reply) => {
     const outcome = await services.signup(requestFields(request));
     if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
-    return answer(reply, outcome.ok ? { ok: true, value: outcome.value.me } : outcome, 201);
+    return answer(reply, outcome, (signedIn) => meView(signedIn.actor), 201);
   });
 
   route('POST', '/login', 'open', async (request, reply) => {
     const outcome = await services.login(requestFields(request), request.ip, request.dashboardActor);
     if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
-    return answer(reply, outcome.ok ? { ok: true, value: outcome.value.me } : outcome);
+    return answer(reply, outcome, (signedIn) => meView(signedIn.actor));
   });
 
   route(
@@ -232,102 +252,111 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
     { whileSuspended: true },
   );
 
-  route('GET', '/me', 'user', async (request) => services.me(actorOf(request)), { whileSuspended: true });
+  route('GET', '/me', 'user', async (request) => meView(actorOf(request)), { whileSuspended: true });
 
   route('POST', '/password', 'user', async (request, reply) =>
-    answer(reply, await services.changePassword(actorOf(request), requestFields(request), request.ip)),
+    answer(reply, await services.changePassword(actorOf(request), requestFields(request), request.ip), nothing),
   );
 
   // --- API tokens -------------------------------------------------------------------------------------------------
 
-  route('GET', '/tokens', 'user', async (request) => ({ data: await services.tokens(actorOf(request)) }));
+  route('GET', '/tokens', 'user', async (request) => ({
+    data: (await services.tokens(actorOf(request))).map(tokenView),
+  }));
   route('POST', '/tokens', 'user', async (request, reply) =>
-    answer(reply, await services.createToken(actorOf(request), requestFields(request)), 201),
+    answer(reply, await services.createToken(actorOf(request), requestFields(request)), createdTokenView, 201),
   );
   route('POST', `/tokens/${ID}/revoke`, 'user', async (request, reply) =>
-    answer(reply, await services.revokeToken(actorOf(request), idOf(request))),
+    answer(reply, await services.revokeToken(actorOf(request), idOf(request)), tokenView),
   );
 
   // --- Balance and transactions -----------------------------------------------------------------------------------
 
   route('GET', '/transactions', 'user', async (request, reply) =>
-    answer(reply, await services.transactions(actorOf(request), requestFields(request))),
+    answer(reply, await services.transactions(actorOf(request), requestFields(request)), (found) =>
+      pageView(found, transactionView),
+    ),
   );
   route('GET', '/transactions.csv', 'user', async (request, reply) => {
-    const outcome = services.transactionsCsv(actorOf(request), requestFields(request));
-    if (!outcome.ok) return answer(reply, outcome);
+    const outcome = services.allTransactions(actorOf(request), requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome, nothing);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="transactions.csv"')
       .header('cache-control', 'no-store')
-      .send(Readable.from(outcome.value));
+      .send(Readable.from(transactionCsvLines(outcome.value)));
   });
 
   // --- Senders and rates ------------------------------------------------------------------------------------------
 
-  route('GET', '/senders', 'user', async (request) => ({ data: await services.senders(actorOf(request)) }));
+  route('GET', '/senders', 'user', async (request) => ({
+    data: (await services.senders(actorOf(request))).map(senderView),
+  }));
   route('POST', '/senders', 'user', async (request, reply) =>
-    answer(reply, await services.requestSender(actorOf(request), requestFields(request)), 201),
+    answer(reply, await services.requestSender(actorOf(request), requestFields(request)), senderView, 201),
   );
   route('GET', '/rates', 'user', async (request) => {
     const filters = await rateFilters(services, requestFields(request));
-    return { data: await services.rates(actorOf(request), filters) };
+    return { data: (await services.rates(actorOf(request), filters)).map(rateView) };
   });
 
   // --- Compose and campaigns --------------------------------------------------------------------------------------
 
   route('POST', '/price', 'user', async (request, reply) =>
-    answer(reply, await services.price(actorOf(request), requestFields(request))),
+    answer(reply, await services.price(actorOf(request), requestFields(request)), priceView),
   );
   route('POST', '/sendings', 'user', async (request, reply) =>
-    answer(reply, await services.compose(actorOf(request), requestFields(request)), 201),
+    answer(reply, await services.compose(actorOf(request), requestFields(request)), campaignView, 201),
   );
   route('GET', '/sendings', 'user', async (request, reply) =>
-    answer(reply, await services.campaigns(actorOf(request), requestFields(request))),
+    answer(reply, await services.campaigns(actorOf(request), requestFields(request)), (found) =>
+      pageView(found, campaignView),
+    ),
   );
   route('GET', `/sendings/${ID}`, 'user', async (request, reply) =>
-    answer(reply, await services.campaign(actorOf(request), idOf(request))),
+    answer(reply, await services.campaign(actorOf(request), idOf(request)), campaignView),
   );
   route('PUT', `/sendings/${ID}`, 'user', async (request, reply) =>
-    answer(reply, await services.updateDraft(actorOf(request), idOf(request), requestFields(request))),
+    answer(reply, await services.updateDraft(actorOf(request), idOf(request), requestFields(request)), campaignView),
   );
   route('DELETE', `/sendings/${ID}`, 'user', async (request, reply) =>
-    answer(reply, await services.deleteDraft(actorOf(request), idOf(request))),
+    answer(reply, await services.deleteDraft(actorOf(request), idOf(request)), nothing),
   );
   route('POST', `/sendings/${ID}/cancel`, 'user', async (request, reply) =>
-    answer(reply, await services.cancel(actorOf(request), idOf(request))),
+    answer(reply, await services.cancel(actorOf(request), idOf(request)), campaignView),
   );
   route('POST', `/sendings/${ID}/send`, 'user', async (request, reply) =>
-    answer(reply, await services.sendDraft(actorOf(request), idOf(request))),
+    answer(reply, await services.sendDraft(actorOf(request), idOf(request)), campaignView),
   );
   route('GET', `/sendings/${ID}/messages`, 'user', async (request, reply) =>
-    answer(reply, await services.recipients(actorOf(request), idOf(request), requestFields(request))),
+    answer(reply, await services.recipients(actorOf(request), idOf(request), requestFields(request)), (found) =>
+      pageView(found, recipientView),
+    ),
   );
 
   // --- Operator ---------------------------------------------------------------------------------------------------
 
   const admin = services.admin;
   route('GET', '/admin/accounts', 'admin', async (request, reply) =>
-    answer(reply, await admin.accounts(requestFields(request))),
+    answer(reply, await admin.accounts(requestFields(request)), (found) => pageView(found, adminAccountView)),
   );
   route('POST', `/admin/accounts/${ID}/credit`, 'admin', async (request, reply) =>
-    answer(reply, await admin.credit(idOf(request), requestFields(request))),
+    answer(reply, await admin.credit(idOf(request), requestFields(request)), adminAccountView),
   );
   route('POST', `/admin/accounts/${ID}/suspend`, 'admin', async (request, reply) =>
-    answer(reply, await admin.suspend(idOf(request), requestFields(request))),
+    answer(reply, await admin.suspend(idOf(request), requestFields(request)), adminAccountView),
   );
   route('GET', '/admin/senders', 'admin', async (request, reply) =>
-    answer(reply, await admin.senders(requestFields(request))),
+    answer(reply, await admin.senders(requestFields(request)), (found) => pageView(found, adminSenderView)),
   );
   route('POST', `/admin/senders/${ID}/approve`, 'admin', async (request, reply) =>
-    answer(reply, await admin.reviewSender(idOf(request), 'approved')),
+    answer(reply, await admin.reviewSender(idOf(request), 'approved'), adminSenderView),
   );
   route('POST', `/admin/senders/${ID}/reject`, 'admin', async (request, reply) =>
-    answer(reply, await admin.reviewSender(idOf(request), 'rejected')),
+    answer(reply, await admin.reviewSender(idOf(request), 'rejected'), adminSenderView),
   );
   route('GET', '/admin/rates', 'admin', async (request, reply) => {
-    const outcome = await admin.rates(requestFields(request));
-    return answer(reply, outcome.ok ? { ok: true, value: { data: outcome.value } } : outcome);
+    return answer(reply, await admin.rates(requestFields(request)), (rates) => ({ data: rates.map(rateView) }));
   });
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.
@@ -339,11 +368,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
         : body && typeof body === 'object' && typeof (body as { csv?: unknown }).csv === 'string'
           ? (body as { csv: string }).csv
           : '';
-    return answer(reply, await admin.importRates(query, csv));
+    return answer(reply, await admin.importRates(query, csv), (imported): RatesImported => imported);
   });
-  route('GET', '/admin/providers', 'admin', async () => ({ data: await admin.providers() }));
+  route('GET', '/admin/providers', 'admin', async () => ({ data: (await admin.providers()).map(providerHealthView) }));
   route('GET', '/admin/volume', 'admin', async (request, reply) => {
-    const outcome = await admin.volume(requestFields(request));
-    return answer(reply, outcome.ok ? { ok: true, value: { data: outcome.value } } : outcome);
+    return answer(reply, await admin.volume(requestFields(request)), (days) => ({ data: days.map(volumeDayView) }));
   });
 }

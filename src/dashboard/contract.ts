@@ -22,10 +22,7 @@ export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
 export const SESSION_COOKIE = 'smsgic_session';
 export const CSRF_HEADER = 'x-csrf-token';
-/** Recipients a compose form may hold (typed, pasted or from a CSV file). */
-export const COMPOSE_RECIPIENTS_MAX = 1_000_000;
-/** Invalid recipients listed one by one in a price answer; the rest are only counted. */
-export const INVALID_LISTED_MAX = 1_000;
+export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
 
 export type Role = 'customer' | 'admin';
 

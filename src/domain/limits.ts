@@ -77,3 +77,8 @@ export const PROVIDER_CIRCUIT_COOL_DOWN_CAP_MS = 5 * 60 * 1000;
 /** Messages a half-open circuit lets through as its probe; how long messages held back meanwhile wait. */
 export const PROVIDER_CIRCUIT_PROBE_MESSAGES_MAX = 10;
 export const PROVIDER_CIRCUIT_PROBE_WAIT_MS = 1_000;
+
+/** Recipients a dashboard compose form may hold (typed, pasted or from a CSV file). */
+export const COMPOSE_RECIPIENTS_MAX = 1_000_000;
+/** Invalid recipients listed one by one in a dashboard price answer; the rest are only counted. */
+export const INVALID_LISTED_MAX = 1_000;

@@ -1,5 +1,4 @@
 // Signing up, in and out, and changing a password: sessions and the sign-in throttle.
-import type { Me } from '../dashboard/contract.js';
 import { isEmailAddress } from '../domain/email.js';
 import { CURRENCIES } from '../domain/money.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
@@ -7,7 +6,6 @@ import { claimLoginAttempt, DEFAULT_LOGIN_LIMITS, loginSucceeded } from '../stor
 import { type ActiveSession, createSession, findSession, type NewSession, revokeSession } from '../store/sessions.js';
 import { changePassword, createCustomer, findUserByEmail, foldEmail, getUser } from '../store/users.js';
 import type { Actor, UseCaseContext } from './context.js';
-import { accountView } from './dashboard-views.js';
 import { type Fields, textField } from './form-fields.js';
 import { invalid, invalidOne, notFound, type Outcome, ok, tooManyLogins } from './outcome.js';
 import {
@@ -19,7 +17,8 @@ import {
 } from './passwords.js';
 
 export interface SignedIn {
-  readonly me: Me;
+  /** Who is signed in now. */
+  readonly actor: ActiveSession;
   /** The new session: its id goes to the cookie. */
   readonly session: NewSession;
 }
@@ -33,15 +32,11 @@ export function createAuthServices({ deps }: UseCaseContext) {
   // Made now, so that the first login for an unknown email takes no longer than any other.
   void dummyPasswordHash().catch(() => {});
 
-  function me(session: ActiveSession): Me {
-    return { user: { ...session.user }, account: accountView(session.account), csrfToken: session.csrfToken };
-  }
-
   async function signIn(userId: number): Promise<SignedIn> {
     const session = await createSession(db, userId);
     const active = await findSession(db, session.sessionId);
     if (!active) throw new Error(`session ${session.id} vanished`);
-    return { me: me(active), session };
+    return { actor: active, session };
   }
 
   return {
@@ -49,8 +44,6 @@ export function createAuthServices({ deps }: UseCaseContext) {
     session(sessionId: string): Promise<Actor | null> {
       return findSession(db, sessionId);
     },
-
-    me,
 
     async signup(fields: Fields): Promise<Outcome<SignedIn>> {
       const errors = new ValidationErrors();

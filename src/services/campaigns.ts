@@ -1,16 +1,14 @@
 // An account's campaigns (its sendings, drafts included): listed, shown, cancelled, and their recipients.
-import type { CampaignView, Page, RecipientView } from '../dashboard/contract.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/status.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
-import { type Campaign, getCampaign, listCampaigns, listRecipients } from '../store/campaigns.js';
+import { type Campaign, getCampaign, listCampaigns, listRecipients, type Recipient } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
 import { readDraft } from '../store/drafts.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import type { SendingStatus } from '../store/sendings.js';
 import type { Actor, UseCaseContext } from './context.js';
-import { campaignView, recipientView } from './dashboard-views.js';
 import { draftRecipients } from './draft-recipients.js';
-import { type Fields, oneOfField, pageField, pageOf, textField } from './form-fields.js';
+import { type Fields, oneOfField, type PageOf, pageField, pageOf, textField } from './form-fields.js';
 import { conflict, invalid, notFound, type Outcome, ok } from './outcome.js';
 
 const SENDING_STATUSES: readonly SendingStatus[] = [
@@ -22,34 +20,28 @@ const SENDING_STATUSES: readonly SendingStatus[] = [
   'Failed',
 ];
 
-export async function campaignOrNotFound(db: Db, accountId: number, sendingId: number): Promise<Outcome<CampaignView>> {
+export async function campaignOrNotFound(db: Db, accountId: number, sendingId: number): Promise<Outcome<Campaign>> {
   const campaign = await getCampaign(db, accountId, sendingId);
-  return campaign ? ok(campaignView(campaign)) : notFound;
+  return campaign ? ok(campaign) : notFound;
 }
 
 export function createCampaignServices({ deps }: UseCaseContext) {
   const { db } = deps;
   return {
-    async campaigns(actor: Actor, fields: Fields): Promise<Outcome<Page<CampaignView>>> {
+    async campaigns(actor: Actor, fields: Fields): Promise<Outcome<PageOf<Campaign>>> {
       const errors = new ValidationErrors();
       const page = pageField(fields, errors);
       const status = oneOfField(fields, 'status', SENDING_STATUSES, errors);
       if (!errors.empty) return invalid(errors);
       const found = await listCampaigns(db, actor.account.id, { ...page, ...(status !== undefined && { status }) });
-      return ok(
-        pageOf(
-          found.rows.map((c: Campaign) => campaignView(c)),
-          page,
-          found.total,
-        ),
-      );
+      return ok(pageOf(found.rows, page, found.total));
     },
 
-    campaign(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+    campaign(actor: Actor, sendingId: number): Promise<Outcome<Campaign>> {
       return campaignOrNotFound(db, actor.account.id, sendingId);
     },
 
-    async cancel(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+    async cancel(actor: Actor, sendingId: number): Promise<Outcome<Campaign>> {
       const result = await cancelSending(db, sendingId, actor.account.id);
       if (!result.ok) {
         return result.reason === 'not_found' ? notFound : conflict(ruleText.notCancellable(result.status));
@@ -57,7 +49,7 @@ export function createCampaignServices({ deps }: UseCaseContext) {
       return campaignOrNotFound(db, actor.account.id, sendingId);
     },
 
-    async recipients(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<Page<RecipientView>>> {
+    async recipients(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<PageOf<Recipient>>> {
       const errors = new ValidationErrors();
       const page = pageField(fields, errors);
       const status = oneOfField<MessageStatus>(fields, 'status', MESSAGE_STATUSES, errors);
@@ -76,7 +68,7 @@ export function createCampaignServices({ deps }: UseCaseContext) {
         ...(search !== undefined && { search }),
       });
       if (!found) return notFound;
-      return ok(pageOf(found.rows.map(recipientView), page, found.total));
+      return ok(pageOf(found.rows, page, found.total));
     },
   };
 }

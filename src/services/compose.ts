@@ -1,23 +1,29 @@
 // Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
-import {
-  type CampaignView,
-  COMPOSE_RECIPIENTS_MAX,
-  INVALID_LISTED_MAX,
-  type PriceView,
-} from '../dashboard/contract.js';
 import { countParts } from '../domain/gsm.js';
-import { currencyOf } from '../domain/money.js';
-import { recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
+import { type Quote, recipientList, type UnpricedReason } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import { getCampaign } from '../store/campaigns.js';
+import type { Account } from '../store/accounts.js';
+import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
-import { amountText, balanceText } from './dashboard-views.js';
 import type { Fields } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
 import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
+
+/** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
+export interface PriceSummary {
+  readonly quote: Quote;
+  /** Characters as counted for parts (an extension-table character counts 2 in GSM-7). */
+  readonly characters: number;
+  /** The first INVALID_LISTED_MAX numbers that cannot be priced, in the order given, with why in words. */
+  readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
+  readonly invalidTotal: number;
+  /** The account as read with the session: its currency and balance. */
+  readonly account: Account;
+}
 
 /** Why a number of a compose form will not be sent, in words for the person typing it. */
 function unpricedText(why: UnpricedReason): string {
@@ -95,7 +101,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
      * The calculation of POST /sendings/calculate, summarised: what cannot be priced is listed (the first
      * INVALID_LISTED_MAX, with the text its error would have) instead of failing the whole request.
      */
-    async price(actor: Actor, fields: Fields): Promise<Outcome<PriceView>> {
+    async price(actor: Actor, fields: Fields): Promise<Outcome<PriceSummary>> {
       const errors = new ValidationErrors();
       const list = recipientList(fields.recipients);
       if (list !== null && list.length > COMPOSE_RECIPIENTS_MAX) {
@@ -122,38 +128,17 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         },
       );
       if (!priced.ok) return invalid(priced.errors);
-      const { quote } = priced;
-      const parts = countParts(fields.message as string);
-      const currency = currencyOf(account.currency);
       return ok({
-        encoding: quote.encoding,
-        ucs2_characters: [...quote.ucs2Characters],
-        characters: parts.units,
-        parts: quote.partsPerMessage,
-        recipients: quote.recipients.length + invalidTotal,
-        valid: quote.recipients.length,
+        quote: priced.quote,
+        characters: countParts(fields.message as string).units,
         invalid: invalidListed,
-        invalid_total: invalidTotal,
-        destinations: quote.destinations.map((d) => ({
-          country: d.name,
-          mcc: d.mcc,
-          mnc: d.mnc,
-          recipients: d.numbers,
-          rate: amountText(d.rateMinor),
-          cost: amountText(d.totalMinor),
-        })),
-        subtotal: amountText(quote.subtotalMinor),
-        tax: amountText(quote.taxMinor),
-        total: amountText(quote.totalMinor),
-        currency: account.currency,
-        sign: currency?.sign ?? account.currency,
-        balance: balanceText(account.balanceMinor),
-        affordable: account.balanceMinor >= quote.totalMinor,
+        invalidTotal,
+        account,
       });
     },
 
     /** A new sending exactly as POST /sendings makes it (priced, stored, reserved), or a Draft (nothing reserved). */
-    async compose(actor: Actor, fields: Fields): Promise<Outcome<CampaignView>> {
+    async compose(actor: Actor, fields: Fields): Promise<Outcome<Campaign>> {
       const errors = new ValidationErrors();
       const { sending, draft } = composeFields(fields, errors);
       if (!errors.empty) return invalid(errors);
@@ -169,7 +154,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
     },
 
     /** Replaces a Draft's message, recipients, sender and schedule (validated as for sending). */
-    async updateDraft(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<CampaignView>> {
+    async updateDraft(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<Campaign>> {
       const existing = await getCampaign(db, actor.account.id, sendingId);
       if (!existing) return notFound;
       if (existing.sending.status !== 'Draft') return conflict(ruleText.notDraft(existing.sending.status));
@@ -181,7 +166,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
     },
 
     /** Sends a Draft: priced again with today's rates and reserved, as a new sending would be. */
-    async sendDraft(actor: Actor, sendingId: number): Promise<Outcome<CampaignView>> {
+    async sendDraft(actor: Actor, sendingId: number): Promise<Outcome<Campaign>> {
       const accountId = actor.account.id;
       const draft = await readDraft(db, accountId, sendingId);
       if (!draft) {

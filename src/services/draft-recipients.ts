@@ -1,13 +1,12 @@
 // A Draft's recipients as a page, priced with today's rates: none is a message yet.
-import type { Page, RecipientView } from '../dashboard/contract.js';
 import { priceSending } from '../domain/pricing.js';
 import type { MessageStatus } from '../domain/status.js';
 import { ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
+import type { Recipient } from '../store/campaigns.js';
 import type { Draft } from '../store/drafts.js';
 import type { ApiServicesDeps } from './api-services.js';
-import { amountText, isoMs } from './dashboard-views.js';
-import { type PageRequest, pageOf } from './form-fields.js';
+import { type PageOf, type PageRequest, pageOf } from './form-fields.js';
 import { rateCardsOf } from './rate-cards.js';
 
 /** Each recipient is `queued` and its id is its position in the draft. */
@@ -18,7 +17,7 @@ export async function draftRecipients(
   page: PageRequest,
   status: MessageStatus | undefined,
   search: string | undefined,
-): Promise<Page<RecipientView>> {
+): Promise<PageOf<Recipient>> {
   const positions: number[] = [];
   if (status === undefined || status === 'queued') {
     draft.recipients.forEach((recipient, i) => {
@@ -33,7 +32,10 @@ export async function draftRecipients(
     new ValidationErrors(),
     { onUnpriced: () => {} },
   );
-  const byNumber = new Map<string, { country: string; mcc: string | null; mnc: string | null; costMinor: number }>();
+  const byNumber = new Map<
+    string,
+    { country: string; destination: string; mcc: string | null; mnc: string | null; costMinor: number }
+  >();
   if (priced.ok) {
     const { quote } = priced;
     quote.recipients.forEach((recipient, i) => {
@@ -41,28 +43,30 @@ export async function draftRecipients(
       if (!destination) return;
       byNumber.set(recipient, {
         country: destination.country.name,
+        destination: destination.name,
         mcc: destination.mcc,
         mnc: destination.mnc,
         costMinor: destination.rateMinor * quote.partsPerMessage,
       });
     });
   }
-  const data = shown.map((position, i): RecipientView => {
+  const rows = shown.map((position, i): Recipient => {
     const recipient = numbers[i] as string;
     const found = byNumber.get(recipient);
     return {
       id: position + 1,
       recipient,
       country: found?.country ?? null,
+      destination: found?.destination ?? '',
       mcc: found?.mcc ?? null,
       mnc: found?.mnc ?? null,
       parts: draft.sending.partsPerMessage,
-      cost: amountText(found?.costMinor ?? 0),
+      costMinor: found?.costMinor ?? 0,
       status: 'queued',
-      provider_status: null,
+      providerStatus: null,
       error: null,
-      updated_at: isoMs(draft.sending.updatedAtUs),
+      updatedAtUs: draft.sending.updatedAtUs,
     };
   });
-  return pageOf(data, page, positions.length);
+  return pageOf(rows, page, positions.length);
 }

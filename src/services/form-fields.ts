@@ -1,6 +1,5 @@
 // Readers of a form's or query string's fields (the dashboard's and the operator's), each adding its error in the
 // contract's words.
-import type { Page } from '../dashboard/contract.js';
 import { ruleText, type ValidationErrors } from '../domain/texts.js';
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
 
@@ -81,6 +80,12 @@ export function oneOfField<T extends string>(
   return found;
 }
 
-export function pageOf<T>(data: readonly T[], page: PageRequest, total: number): Page<T> {
-  return { data, page: page.page, per_page: page.perPage, total };
+/** One page of a listing and the count of all that match. */
+export interface PageOf<T> extends PageRequest {
+  readonly rows: readonly T[];
+  readonly total: number;
+}
+
+export function pageOf<T>(rows: readonly T[], page: PageRequest, total: number): PageOf<T> {
+  return { rows, page: page.page, perPage: page.perPage, total };
 }

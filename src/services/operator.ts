@@ -1,15 +1,6 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
 import type { ProviderConfig } from '../config.js';
-import type {
-  AdminAccountView,
-  AdminSenderView,
-  Page,
-  ProviderHealthView,
-  RatesImported,
-  RateView,
-  VolumeDay,
-} from '../dashboard/contract.js';
 import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
@@ -17,25 +8,36 @@ import { parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
 import {
+  type AdminAccount,
   getAccountForAdmin,
   listAccountsForAdmin,
+  type ProviderActivity,
   priceList,
   providerActivity,
   setAccountSuspended,
   US_PER_DAY,
+  type VolumeRow,
   volumeByDay,
 } from '../store/admin-views.js';
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
 import { type CreditResult, credit, type DebitResult, debit } from '../store/ledger.js';
-import { replaceRates } from '../store/rates.js';
-import { listSendersForReview, reviewSender } from '../store/sender-reviews.js';
+import { type ListedRate, replaceRates } from '../store/rates.js';
+import { listSendersForReview, type ReviewedSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
 import { US_PER_MS } from '../store/time.js';
 import { isOperatorAccount } from '../store/users.js';
 import type { UseCaseContext } from './context.js';
-import { adminAccountView, adminSenderView, amountText } from './dashboard-views.js';
-import { type Fields, intField, isBlank, oneOfField, pageField, pageOf, textField } from './form-fields.js';
+import {
+  type Fields,
+  intField,
+  isBlank,
+  oneOfField,
+  type PageOf,
+  pageField,
+  pageOf,
+  textField,
+} from './form-fields.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
 const SEARCH_CHARS_MAX = 255;
@@ -44,6 +46,13 @@ const VOLUME_DAYS_DEFAULT = 30;
 const VOLUME_DAYS_MAX = 366;
 const PROVIDER_WINDOW_MS = 60 * 60 * 1000;
 const SENDER_STATUSES: readonly SenderStatus[] = ['approved', 'pending', 'rejected'];
+
+/** A provider the platform knows, and what it did within the last hour (nothing when it was idle). */
+export interface ProviderHealth {
+  readonly name: string;
+  readonly configured: boolean;
+  readonly activity: ProviderActivity | undefined;
+}
 
 /** A signed amount of money: positive credits, negative debits; zero and other text are refused. */
 function amountField(fields: Fields, errors: ValidationErrors): number | undefined {
@@ -101,13 +110,13 @@ export async function importPriceList(db: Db, accountId: number | null, csv: str
 export function createOperatorServices({ deps }: UseCaseContext) {
   const { db } = deps;
 
-  async function accountOrNotFound(accountId: number): Promise<Outcome<AdminAccountView>> {
-    const view = await getAccountForAdmin(db, accountId);
-    return view ? ok(adminAccountView(view)) : notFound;
+  async function accountOrNotFound(accountId: number): Promise<Outcome<AdminAccount>> {
+    const account = await getAccountForAdmin(db, accountId);
+    return account ? ok(account) : notFound;
   }
 
   return {
-    async accounts(fields: Fields): Promise<Outcome<Page<AdminAccountView>>> {
+    async accounts(fields: Fields): Promise<Outcome<PageOf<AdminAccount>>> {
       const errors = new ValidationErrors();
       const page = pageField(fields, errors);
       const search = textField(fields, 'search', errors, { max: SEARCH_CHARS_MAX });
@@ -117,11 +126,11 @@ export function createOperatorServices({ deps }: UseCaseContext) {
         perPageMax: DASHBOARD_PER_PAGE_MAX,
         ...(search !== undefined && { search }),
       });
-      return ok(pageOf(found.rows.map(adminAccountView), page, found.total));
+      return ok(pageOf(found.rows, page, found.total));
     },
 
     /** A positive amount credits the account, a negative one debits it (never below zero). */
-    async credit(accountId: number, fields: Fields): Promise<Outcome<AdminAccountView>> {
+    async credit(accountId: number, fields: Fields): Promise<Outcome<AdminAccount>> {
       const errors = new ValidationErrors();
       const amountMinor = amountField(fields, errors);
       const note = textField(fields, 'note', errors, { max: NOTE_CHARS_MAX });
@@ -142,7 +151,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       return accountOrNotFound(accountId);
     },
 
-    async suspend(accountId: number, fields: Fields): Promise<Outcome<AdminAccountView>> {
+    async suspend(accountId: number, fields: Fields): Promise<Outcome<AdminAccount>> {
       const suspended = fields.suspended;
       if (typeof suspended !== 'boolean') {
         return invalidOne(
@@ -158,7 +167,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       return accountOrNotFound(accountId);
     },
 
-    async senders(fields: Fields): Promise<Outcome<Page<AdminSenderView>>> {
+    async senders(fields: Fields): Promise<Outcome<PageOf<ReviewedSender>>> {
       const errors = new ValidationErrors();
       const page = pageField(fields, errors);
       const status = oneOfField(fields, 'status', SENDER_STATUSES, errors);
@@ -168,26 +177,25 @@ export function createOperatorServices({ deps }: UseCaseContext) {
         perPageMax: DASHBOARD_PER_PAGE_MAX,
         ...(status !== undefined && { status }),
       });
-      return ok(pageOf(found.rows.map(adminSenderView), page, found.total));
+      return ok(pageOf(found.rows, page, found.total));
     },
 
-    async reviewSender(senderId: number, status: 'approved' | 'rejected'): Promise<Outcome<AdminSenderView>> {
+    async reviewSender(senderId: number, status: 'approved' | 'rejected'): Promise<Outcome<ReviewedSender>> {
       const sender = await reviewSender(db, senderId, status);
-      return sender ? ok(adminSenderView(sender)) : notFound;
+      return sender ? ok(sender) : notFound;
     },
 
     /** An account's own price list, or the platform default without `account_id`. */
-    async rates(fields: Fields): Promise<Outcome<RateView[]>> {
+    async rates(fields: Fields): Promise<Outcome<readonly ListedRate[]>> {
       const errors = new ValidationErrors();
       const accountId = intField(fields, 'account_id', errors);
       if (!errors.empty) return invalid(errors);
       if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      const rows = await priceList(db, accountId ?? null);
-      return ok(rows.map((r) => ({ country: r.country ?? '', mcc: r.mcc, mnc: r.mnc, rate: amountText(r.rateMinor) })));
+      return ok(await priceList(db, accountId ?? null));
     },
 
     /** Replaces a price list from CSV (`mcc,mnc,rate`), all or nothing, as `smsgic rates import` does. */
-    async importRates(fields: Fields, csv: string): Promise<Outcome<RatesImported>> {
+    async importRates(fields: Fields, csv: string): Promise<Outcome<{ readonly imported: number }>> {
       const errors = new ValidationErrors();
       const accountId = intField(fields, 'account_id', errors);
       if (!errors.empty) return invalid(errors);
@@ -204,7 +212,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
     },
 
     /** Every provider the platform knows, with what it did within the last hour. */
-    async providers(): Promise<ProviderHealthView[]> {
+    async providers(): Promise<ProviderHealth[]> {
       const sinceUs = db.nowUs() - PROVIDER_WINDOW_MS * US_PER_MS;
       const activity = new Map((await providerActivity(db, sinceUs)).map((a) => [a.provider, a]));
       const config = deps.providers ?? {};
@@ -212,23 +220,11 @@ export function createOperatorServices({ deps }: UseCaseContext) {
         name === SANDBOX_PROVIDER ||
         (name === 'smpp' ? config.smppUrl !== undefined : config[name as keyof ProviderConfig] !== undefined);
       const names = [SANDBOX_PROVIDER, ...REAL_PROVIDERS, ...[...activity.keys()].sort()];
-      return [...new Set(names)].map((name) => {
-        const seen = activity.get(name);
-        return {
-          name,
-          configured: configured(name),
-          submitted_last_hour: seen?.submitted ?? 0,
-          delivered_last_hour: seen?.delivered ?? 0,
-          failed_last_hour: seen?.failed ?? 0,
-          last_error: seen?.lastError ?? null,
-          last_activity_at:
-            seen?.lastActivityAtUs == null ? null : new Date(Math.floor(seen.lastActivityAtUs / 1000)).toISOString(),
-        };
-      });
+      return [...new Set(names)].map((name) => ({ name, configured: configured(name), activity: activity.get(name) }));
     },
 
     /** One row per UTC day, oldest first, days without traffic included. */
-    async volume(fields: Fields): Promise<Outcome<VolumeDay[]>> {
+    async volume(fields: Fields): Promise<Outcome<VolumeRow[]>> {
       const errors = new ValidationErrors();
       const days = intField(fields, 'days', errors) ?? VOLUME_DAYS_DEFAULT;
       if (!errors.has('days') && days < 1) errors.add('days', ruleText.minNumber('days', 1));
@@ -238,17 +234,9 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       const today = Math.floor(db.nowUs() / US_PER_DAY);
       const first = today - days + 1;
       const rows = new Map((await volumeByDay(db, first * US_PER_DAY)).map((r) => [r.day, r]));
-      const out: VolumeDay[] = [];
+      const out: VolumeRow[] = [];
       for (let day = first; day <= today; day++) {
-        const row = rows.get(day);
-        out.push({
-          day: new Date(day * 86_400_000).toISOString().slice(0, 10),
-          sendings: row?.sendings ?? 0,
-          messages: row?.messages ?? 0,
-          parts: row?.parts ?? 0,
-          delivered: row?.delivered ?? 0,
-          failed: row?.failed ?? 0,
-        });
+        out.push(rows.get(day) ?? { day, sendings: 0, messages: 0, parts: 0, delivered: 0, failed: 0 });
       }
       return ok(out);
     },

@@ -1,11 +1,10 @@
 // An account's sender names (requested, then reviewed by the operator) and the prices it sends at.
-import type { RateView, SenderView } from '../dashboard/contract.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
-import type { RateFilters } from '../http/ports.js';
+import type { RateFilters, RateView } from '../http/ports.js';
 import { listAccountSenders, requestSender } from '../store/sender-reviews.js';
+import type { Sender } from '../store/senders.js';
 import type { Actor, UseCaseContext } from './context.js';
-import { amountText, senderView } from './dashboard-views.js';
 import { type Fields, textField } from './form-fields.js';
 import { invalid, invalidOne, type Outcome, ok } from './outcome.js';
 
@@ -14,11 +13,11 @@ export function createSenderServices({ deps: { db }, api }: UseCaseContext) {
     /** Whether the country catalog has this id (the rate filters' `country_id`). */
     countryExists: (countryId: number) => api.countryExists(countryId),
 
-    async senders(actor: Actor): Promise<SenderView[]> {
-      return (await listAccountSenders(db, actor.account.id)).map(senderView);
+    senders(actor: Actor): Promise<readonly Sender[]> {
+      return listAccountSenders(db, actor.account.id);
     },
 
-    async requestSender(actor: Actor, fields: Fields): Promise<Outcome<SenderView>> {
+    async requestSender(actor: Actor, fields: Fields): Promise<Outcome<Sender>> {
       const errors = new ValidationErrors();
       const name = textField(fields, 'name', errors, { required: true });
       if (name !== undefined) {
@@ -27,16 +26,11 @@ export function createSenderServices({ deps: { db }, api }: UseCaseContext) {
       }
       if (!errors.empty || name === undefined) return invalid(errors);
       const result = await requestSender(db, actor.account.id, name);
-      return result.ok ? ok(senderView(result.sender)) : invalidOne('name', ruleText.taken('name'));
+      return result.ok ? ok(result.sender) : invalidOne('name', ruleText.taken('name'));
     },
 
-    async rates(actor: Actor, filters: RateFilters): Promise<RateView[]> {
-      return (await api.listRates(actor.account.id, filters)).map((r) => ({
-        country: r.country,
-        mcc: r.mcc,
-        mnc: r.mnc,
-        rate: amountText(r.rateMinor),
-      }));
+    rates(actor: Actor, filters: RateFilters): Promise<readonly RateView[]> {
+      return api.listRates(actor.account.id, filters);
     },
   };
 }

@@ -1,23 +1,34 @@
-// Store objects as the dashboard's JSON shows them (src/dashboard/contract.ts): money as decimal strings, ISO times.
+// Store objects as the dashboard's JSON shows them (contract.ts): money as decimal strings, ISO times.
+
+import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../domain/money.js';
+import type { PriceSummary } from '../services/compose.js';
+import type { PageOf } from '../services/form-fields.js';
+import type { ProviderHealth } from '../services/operator.js';
+import type { Account } from '../store/accounts.js';
+import type { AdminAccount, VolumeRow } from '../store/admin-views.js';
+import type { Campaign, Recipient } from '../store/campaigns.js';
+import type { LedgerEntry } from '../store/ledger.js';
+import type { ReviewedSender } from '../store/sender-reviews.js';
+import type { Sender } from '../store/senders.js';
+import type { ActiveSession } from '../store/sessions.js';
+import type { TokenInfo } from '../store/tokens.js';
 import type {
   AccountView,
   AdminAccountView,
   AdminSenderView,
   CampaignView,
   CreatedTokenView,
+  Me,
+  Page,
+  PriceView,
+  ProviderHealthView,
+  RateView,
   RecipientView,
   SenderView,
   TokenView,
   TransactionView,
-} from '../dashboard/contract.js';
-import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../domain/money.js';
-import type { Account } from '../store/accounts.js';
-import type { AdminAccount } from '../store/admin-views.js';
-import type { Campaign, Recipient } from '../store/campaigns.js';
-import type { LedgerEntry } from '../store/ledger.js';
-import type { ReviewedSender } from '../store/sender-reviews.js';
-import type { Sender } from '../store/senders.js';
-import type { TokenInfo } from '../store/tokens.js';
+  VolumeDay,
+} from './contract.js';
 
 /** "2026-11-25T10:00:00.000Z": the dashboard shows milliseconds, as browsers' Date does. */
 export function isoMs(us: number): string {
@@ -76,8 +87,8 @@ export function tokenView(token: TokenInfo): TokenView {
   };
 }
 
-export function createdTokenView(token: TokenInfo, secret: string): CreatedTokenView {
-  return { ...tokenView(token), token: secret };
+export function createdTokenView({ info, secret }: { info: TokenInfo; secret: string }): CreatedTokenView {
+  return { ...tokenView(info), token: secret };
 }
 
 export function transactionView(entry: LedgerEntry): TransactionView {
@@ -163,4 +174,80 @@ export function recipientView(recipient: Recipient): RecipientView {
     error: recipient.error,
     updated_at: isoMs(recipient.updatedAtUs),
   };
+}
+
+export function pageView<T, V>(found: PageOf<T>, view: (row: T) => V): Page<V> {
+  return { data: found.rows.map(view), page: found.page, per_page: found.perPage, total: found.total };
+}
+
+export function meView(session: ActiveSession): Me {
+  return { user: { ...session.user }, account: accountView(session.account), csrfToken: session.csrfToken };
+}
+
+export function rateView(rate: {
+  readonly country: string | null;
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly rateMinor: number;
+}): RateView {
+  return { country: rate.country ?? '', mcc: rate.mcc, mnc: rate.mnc, rate: amountText(rate.rateMinor) };
+}
+
+export function priceView({ quote, characters, invalid, invalidTotal, account }: PriceSummary): PriceView {
+  return {
+    encoding: quote.encoding,
+    ucs2_characters: [...quote.ucs2Characters],
+    characters,
+    parts: quote.partsPerMessage,
+    recipients: quote.recipients.length + invalidTotal,
+    valid: quote.recipients.length,
+    invalid,
+    invalid_total: invalidTotal,
+    destinations: quote.destinations.map((d) => ({
+      country: d.name,
+      mcc: d.mcc,
+      mnc: d.mnc,
+      recipients: d.numbers,
+      rate: amountText(d.rateMinor),
+      cost: amountText(d.totalMinor),
+    })),
+    subtotal: amountText(quote.subtotalMinor),
+    tax: amountText(quote.taxMinor),
+    total: amountText(quote.totalMinor),
+    currency: account.currency,
+    sign: currencyOf(account.currency)?.sign ?? account.currency,
+    balance: balanceText(account.balanceMinor),
+    affordable: account.balanceMinor >= quote.totalMinor,
+  };
+}
+
+export function providerHealthView({ name, configured, activity }: ProviderHealth): ProviderHealthView {
+  return {
+    name,
+    configured,
+    submitted_last_hour: activity?.submitted ?? 0,
+    delivered_last_hour: activity?.delivered ?? 0,
+    failed_last_hour: activity?.failed ?? 0,
+    last_error: activity?.lastError ?? null,
+    last_activity_at: activity?.lastActivityAtUs == null ? null : isoMs(activity.lastActivityAtUs),
+  };
+}
+
+const MS_PER_DAY = 86_400_000;
+
+export function volumeDayView(row: VolumeRow): VolumeDay {
+  return {
+    day: new Date(row.day * MS_PER_DAY).toISOString().slice(0, 10),
+    sendings: row.sendings,
+    messages: row.messages,
+    parts: row.parts,
+    delivered: row.delivered,
+    failed: row.failed,
+  };
+}
+
+/** The ledger as CSV lines, header first. */
+export async function* transactionCsvLines(batches: AsyncIterable<readonly LedgerEntry[]>): AsyncGenerator<string> {
+  yield `${TRANSACTION_CSV_HEADER}\r\n`;
+  for await (const batch of batches) yield batch.map((entry) => `${transactionCsvLine(entry)}\r\n`).join('');
 }
