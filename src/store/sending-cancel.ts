@@ -89,36 +89,34 @@ export async function cancelSending(db: Db, sendingId: number, accountId?: numbe
 export async function endCancelledMessages(db: Db, sendingId: number, cancelledAtUs: number): Promise<number> {
   assertInt(sendingId, 'sendingId', 1);
   assertInt(cancelledAtUs, 'cancelledAtUs', 0);
+  // A sending's messages are all inserted with it, so the span of their ids is fixed by now; two index probes of
+  // (sending_id, id) find it on both engines.
+  // Each end its own scalar subquery: min and max together would make SQLite read the whole index range between.
+  const spanRows = await sql<{ first: number | string | null; last: number | string | null }>`
+    select (select min(id) from messages where sending_id = ${sendingId}) as first,
+           (select max(id) from messages where sending_id = ${sendingId}) as last`.execute(db.kysely);
+  const span = spanRows.rows[0];
+  if (!span || span.first === null || span.last === null) return 0;
+  const lastId = intFrom(span.last);
   let ended = 0;
-  // Walked by id over the (sending_id, id) index, a batch after the last, and updated by primary key: each batch costs
-  // its own rows, never a scan past the rows earlier batches already ended (a filter on status would let the planner
-  // take the (status, sending_id) index and read every queued message of the sending per batch).
-  let afterId = 0;
-  for (;;) {
-    const batch = await db.transaction(async (trx) => {
-      const upTo = await sql<{ last: number | string | null; seen: number | string }>`
-        select max(id) as last, count(*) as seen from (
-          select id from messages where sending_id = ${sendingId} and id > ${afterId}
-          order by id limit ${CANCEL_MESSAGES_PER_BATCH}) as b`.execute(trx);
-      const row = upTo.rows[0];
-      const seen = Number(row?.seen ?? 0);
-      if (!row || row.last === null || seen === 0) return { changed: 0, lastId: afterId, seen: 0 };
-      const lastId = intFrom(row.last);
+  // Walked as consecutive id ranges of CANCEL_MESSAGES_PER_BATCH ids: a batch can never hold more rows than that,
+  // whatever plan the engine picks, and never reads the rows earlier batches ended. (A walk of "the next N ids of the
+  // sending" needs an ordered, limited scan; without statistics on a freshly inserted sending PostgreSQL reads and
+  // sorts every remaining message of the sending for each batch, and SQLite scanned every queued message of the
+  // sending through the (status, sending_id) index.)
+  for (let from = intFrom(span.first); from <= lastId; from += CANCEL_MESSAGES_PER_BATCH) {
+    if (from > intFrom(span.first)) await nextTurn();
+    const result = await db.transaction((trx) =>
       // Only a Cancelled sending's messages: nothing else may end a queued message without handing it over.
-      const result = await sql`
+      sql`
         update messages set status = 'cancelled', final_at_us = ${cancelledAtUs}, updated_at_us = ${cancelledAtUs}
-        where id in (
-            select id from messages where sending_id = ${sendingId} and id > ${afterId}
-            order by id limit ${CANCEL_MESSAGES_PER_BATCH})
+        where sending_id = ${sendingId} and id >= ${from} and id < ${from + CANCEL_MESSAGES_PER_BATCH}
           and status = 'queued'
-          and exists (select 1 from sendings s where s.id = ${sendingId} and s.status = 'Cancelled')`.execute(trx);
-      return { changed: Number(result.numAffectedRows ?? 0), lastId, seen };
-    });
-    ended += batch.changed;
-    afterId = batch.lastId;
-    if (batch.seen < CANCEL_MESSAGES_PER_BATCH) return ended;
-    await nextTurn();
+          and exists (select 1 from sendings s where s.id = ${sendingId} and s.status = 'Cancelled')`.execute(trx),
+    );
+    ended += Number(result.numAffectedRows ?? 0);
   }
+  return ended;
 }
 
 /**

@@ -9,6 +9,8 @@ import { retentionSchema } from './0005-retention.js';
 import { leaseFairnessSchema } from './0006-lease-fairness.js';
 import { installationSchema } from './0007-installation.js';
 import { providerStatusSchema } from './0008-provider-status.js';
+import { messagesDispatchByIdSchema } from './0009-messages-dispatch-by-id.js';
+import { messagesSubmittedCostSchema } from './0010-messages-submitted-cost.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -21,6 +23,8 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0006-lease-fairness': leaseFairnessSchema(),
     '0007-installation': installationSchema(),
     '0008-provider-status': providerStatusSchema(),
+    '0009-messages-dispatch-by-id': messagesDispatchByIdSchema(dialect),
+    '0010-messages-submitted-cost': messagesSubmittedCostSchema(),
   };
 }
 
