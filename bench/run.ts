@@ -37,6 +37,14 @@ const SUITES: Readonly<Record<string, Suite>> = {
       return { run: async () => (await Promise.all(suites.map((s) => s.run()))).flat() };
     },
   },
+  handset: {
+    title: 'Time to the handset: POST /sendings to submit_sm and to the receipt (SMSC on the npm smpp package)',
+    load: () => import('./handset.bench.js'),
+  },
+  kannel: {
+    title: 'A peer end to end: Kannel and SMSgic against the same SMSC (one recipient a request)',
+    load: () => import('./kannel.bench.js'),
+  },
   smpp: { title: 'SMPP submit_sm throughput (SMSC simulator on loopback)', load: () => import('./smpp.bench.js') },
 };
 

@@ -24,6 +24,11 @@ export interface ProviderRegistry {
   readonly unavailable: readonly string[];
   /** Closes every adapter's connections. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` after each report a provider pushed has gone through `reportSink` (its status changes and their
+   * callbacks are stored): the worker of this process then delivers those callbacks without waiting for its poll.
+   */
+  onReportStored(listener: () => void): () => void;
 }
 
 export interface RegistryOptions {
@@ -89,9 +94,17 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
   );
   const unavailable: string[] = [];
   const config = options.providers ?? {};
+  const stored = new Set<() => void>();
+  const given = options.reportSink;
+  const sink: ReportSink | undefined =
+    given &&
+    (async (provider, report) => {
+      await given(provider, report);
+      for (const listener of stored) listener();
+    });
   for (const name of configured(config)) {
     const factory = FACTORIES[name];
-    if (factory) adapters.set(name, factory(config, options.clockUs, options.reportSink, options.publicUrl, options));
+    if (factory) adapters.set(name, factory(config, options.clockUs, sink, options.publicUrl, options));
     else unavailable.push(name);
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.name, adapter);
@@ -101,6 +114,10 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
     names: () => [...adapters.keys()],
     realProviders: () => real,
     unavailable,
+    onReportStored: (listener) => {
+      stored.add(listener);
+      return () => stored.delete(listener);
+    },
     close: async () => {
       await Promise.all([...adapters.values()].map((adapter) => adapter.close?.()));
     },

@@ -41,6 +41,8 @@ export interface Router {
   readonly circuits: ProviderHealth;
   /** Each used provider's circuit, for logs and metrics. */
   health(): readonly ProviderHealthState[];
+  /** The registry's `onReportStored`: pushed reports stored, callbacks possibly due. */
+  onReportStored(listener: () => void): () => void;
 }
 
 export interface RouterOptions {
@@ -147,5 +149,6 @@ export function createRouter(
     }),
     circuits,
     health: () => circuits.snapshot(),
+    onReportStored: (listener) => registry.onReportStored(listener),
   };
 }

@@ -765,6 +765,8 @@ export function startWorker(options: WorkerOptions): Worker {
     idle?.abort();
   };
   const unsubscribe = options.workSignal?.subscribe(wake);
+  // A receipt pushed while the worker sleeps has queued its callbacks: they go out now, not after the poll.
+  const unsubscribeReports = options.router.onReportStored(wake);
   const track = (work: Promise<void>) => {
     const tracked = work.catch((error) => {
       outage.failed('dispatch batch failed', error);
@@ -820,6 +822,7 @@ export function startWorker(options: WorkerOptions): Worker {
     async stop() {
       engine.requestStop();
       unsubscribe?.();
+      unsubscribeReports();
       await done;
       engine.log.info({ workerId: engine.workerId }, 'dispatch worker stopped');
     },
