@@ -40,15 +40,16 @@ module.exports = {
     {
       name: 'provider-adapters-skip-the-store',
       comment:
-        'An adapter speaks one provider\'s wire; what is sent and what a report means for money is the worker\'s ' +
-        'and the store\'s, so an adapter can be tested against its provider alone.',
+        "An adapter speaks one provider's wire; what is sent and what a report means for money is the worker's " +
+        "and the store's, so an adapter can be tested against its provider alone.",
       severity: 'error',
       from: { path: '^src/dispatch/providers/', pathNot: TESTS },
       to: { path: '^src/store/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'dispatch-beside-services',
-      comment: 'Dispatch is driven by the store\'s queue, not by requests: it never reaches into the edge or the use cases.',
+      comment:
+        "Dispatch is driven by the store's queue, not by requests: it never reaches into the edge or the use cases.",
       severity: 'error',
       from: { path: '^src/dispatch/', pathNot: TESTS },
       to: { path: '^src/(http|services|cli|dashboard)/' },
@@ -78,7 +79,8 @@ module.exports = {
       from: { path: '^web/src/' },
       to: {
         path: '^src/',
-        pathNot: '^src/(dashboard/contract|http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger))\\.ts$',
+        pathNot:
+          '^src/(dashboard/contract|http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger))\\.ts$',
       },
     },
   ],
