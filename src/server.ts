@@ -5,6 +5,7 @@ import { loadNumberingPlan } from './data/numbering.js';
 import { createRegistry, type ProviderRegistry } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
+import type { SendingType } from './domain/sending.js';
 import { buildApp } from './http/app.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
@@ -13,7 +14,6 @@ import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
-import type { SendingType } from './store/sendings.js';
 import { openWorkSignal } from './store/work-signal.js';
 
 export interface Roles {

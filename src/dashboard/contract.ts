@@ -17,6 +17,8 @@
 // - A text (in a body or a query string) holding a control character is refused: 422 on that field, `The name field
 //   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note` and a
 //   CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
+import type { LedgerKind } from '../domain/ledger.js';
+import type { SendingStatus } from '../domain/sending.js';
 
 export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
@@ -106,7 +108,7 @@ export interface CreatedTokenView extends TokenView {
 
 // --- Balance and transactions ---------------------------------------------------------------------------------------
 
-export type TransactionKind = 'credit' | 'debit' | 'reservation' | 'refund';
+export type TransactionKind = LedgerKind;
 
 /** GET /app/api/transactions?page&per_page&kind → Page<TransactionView>, newest first.
  *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row). */
@@ -213,7 +215,7 @@ export interface CampaignView {
   readonly text: string;
   readonly sender: string;
   readonly type: string;
-  readonly status: 'Draft' | 'Pending' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
+  readonly status: SendingStatus;
   readonly created_at: string;
   readonly scheduled_at: string;
   readonly recipients: number;

@@ -1,5 +1,6 @@
 // The one place that maps provider names to configured adapters: the sandbox always, real providers as configured.
 import type { ProviderConfig } from '../config.js';
+import { NAMED_SENDING_TYPES } from '../domain/sending.js';
 import type { ClockUs } from '../domain/time.js';
 import type { DeliveryReport, ProviderAdapter } from './provider.js';
 import { infobipProviderFromConfig } from './providers/infobip/adapter.js';
@@ -11,7 +12,7 @@ import { trumpiaProviderFromConfig } from './providers/trumpia/adapter.js';
 import { twilioProviderFromConfig } from './providers/twilio/adapter.js';
 
 /** Real providers in the order the platform's default route tries them when several are configured. */
-export const REAL_PROVIDERS = ['infobip', 'twilio', 'messente', 'trumpia', 'smpp'] as const;
+export const REAL_PROVIDERS = [...NAMED_SENDING_TYPES, 'smpp'] as const;
 export type RealProvider = (typeof REAL_PROVIDERS)[number];
 
 export interface ProviderRegistry {

@@ -1,7 +1,8 @@
 // Which provider takes a message: the sending's type, or for `default` an ordered route table with failover.
+
+import { NAMED_SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import type { ClockUs } from '../domain/time.js';
 import type { RoutePlan } from '../store/dispatch-queue.js';
-import type { SendingType } from '../store/sendings.js';
 import type { ProviderAdapter } from './provider.js';
 import { type CircuitPolicy, ProviderHealth, type ProviderHealthState } from './provider-health.js';
 import { SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
@@ -53,8 +54,6 @@ export interface RouterOptions {
   readonly circuits?: ProviderHealth;
 }
 
-const NAMED_TYPES: readonly SendingType[] = ['infobip', 'twilio', 'messente', 'trumpia'];
-
 export interface RoutedMessage {
   readonly type: SendingType;
   readonly mcc: string | null;
@@ -96,7 +95,7 @@ export function createRouter(
   }
   // A provider the customer chose: that one only, no failover to another; none when it is not configured.
   const named = new Map<SendingType, readonly string[]>(
-    NAMED_TYPES.map((type) => [type, registry.get(type) ? [type] : []]),
+    NAMED_SENDING_TYPES.map((type) => [type, registry.get(type) ? [type] : []]),
   );
   const providersFor = (message: RoutedMessage): readonly string[] => {
     if (message.type !== 'default') return named.get(message.type) ?? [];

@@ -3,8 +3,8 @@
 // the handlers, whose errors come all together in the contract's order, and a test keeps both in agreement.
 // Response schemas of 200s also serialize those bodies (fast-json-stringify).
 import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
+import { SENDING_STATUSES, SENDING_TYPES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
-import { SENDING_TYPES } from '../services/sending-fields.js';
 
 /** The largest id a path takes: longer digit strings are answered 404 without a look-up. */
 export const PATH_ID_MAX = 999_999_999_999_999;
@@ -136,7 +136,7 @@ const sendingSummary = {
     text: { type: 'string' },
     created_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
     scheduled_at: { type: 'string', example: '2023-04-11 15:46:26' },
-    status: { type: 'string', enum: ['Draft', 'Pending', 'Processing', 'Completed', 'Cancelled', 'Failed'] },
+    status: { type: 'string', enum: SENDING_STATUSES },
     total_sms: { type: 'integer' },
   },
 } as const;

@@ -1,11 +1,12 @@
 // An account's campaigns (its sendings, drafts included): listed, shown, cancelled, and their recipients.
+
+import type { SendingStatus } from '../domain/sending.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/status.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { type Campaign, getCampaign, listCampaigns, listRecipients, type Recipient } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
 import { readDraft } from '../store/drafts.js';
 import { cancelSending } from '../store/sending-cancel.js';
-import type { SendingStatus } from '../store/sendings.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { draftRecipients } from './draft-recipients.js';
 import { type Fields, oneOfField, type PageOf, pageField, pageOf, textField } from './form-fields.js';

@@ -2,11 +2,9 @@
 
 import { callbackUrlProblem } from '../domain/ip-address.js';
 import { SCHEDULED_AT_BEFORE } from '../domain/limits.js';
+import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';
-import type { SendingType } from '../store/sendings.js';
-
-export const SENDING_TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
 
 export interface SendingOptions {
   readonly sender: string | null;

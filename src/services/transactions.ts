@@ -1,13 +1,13 @@
 // An account's ledger as its owner sees it: paged, filtered by kind, or all of it as CSV.
+
+import { LEDGER_KINDS } from '../domain/ledger.js';
 import { ValidationErrors } from '../domain/texts.js';
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
-import type { LedgerEntry, LedgerKind } from '../store/ledger.js';
+import type { LedgerEntry } from '../store/ledger.js';
 import { allTransactions, listTransactions } from '../store/transactions.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { type Fields, oneOfField, type PageOf, pageField, pageOf } from './form-fields.js';
 import { invalid, type Outcome, ok } from './outcome.js';
-
-const LEDGER_KINDS: readonly LedgerKind[] = ['credit', 'debit', 'reservation', 'refund'];
 
 export function createTransactionServices({ deps: { db } }: UseCaseContext) {
   return {

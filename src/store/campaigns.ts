@@ -1,10 +1,11 @@
 // Sendings as the dashboard shows them: messages counted per status, refunds summed, recipients filtered and searched.
 import { sql } from 'kysely';
 import { minorFrom } from '../domain/money.js';
+import type { SendingStatus } from '../domain/sending.js';
 import { MESSAGE_STATUSES, type MessageStatus, messageStatusFrom } from '../domain/status.js';
 import type { Db } from './db.js';
 import { containsText } from './dialect-sql.js';
-import { type Sending, type SendingStatus, sendingFromRow } from './sendings.js';
+import { type Sending, sendingFromRow } from './sendings.js';
 import { intFrom, pageWindow } from './values.js';
 
 export interface Campaign {

@@ -1,6 +1,7 @@
 // The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
+import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { messageStatusFrom } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
@@ -8,10 +9,7 @@ import { settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
-import type { SendingType } from './sendings.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
-
-const SENDING_TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
 
 /** What a hand-over needs of a sending, read once per lease. */
 export interface DispatchSending {

@@ -1,5 +1,6 @@
 // Draft sendings: saved from the dashboard with their recipients aside and nothing reserved, sent later on the same id.
 import { minorFrom } from '../domain/money.js';
+import type { SendingStatus } from '../domain/sending.js';
 import type { Db } from './db.js';
 import { appendEntry, type InsufficientBalance, moveBalance, sendingReference } from './ledger.js';
 import {
@@ -8,7 +9,6 @@ import {
   type MessageRows,
   type NewSending,
   type Sending,
-  type SendingStatus,
   sendingFromRow,
 } from './sendings.js';
 import { intFrom } from './values.js';

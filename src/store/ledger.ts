@@ -1,5 +1,6 @@
 // The ledger: append-only entries whose sum is the account balance, which never goes below zero.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { LEDGER_KINDS, type LedgerKind } from '../domain/ledger.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { MINOR_MAX, minorFrom } from '../domain/money.js';
 import type { Db, DialectName } from './db.js';
@@ -8,7 +9,6 @@ import type { LedgerEntriesTable, Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull, pageWindow } from './values.js';
 
 /** credit and refund add money; debit (an operator correction) and reservation (a sending's cost) take it. */
-export type LedgerKind = 'credit' | 'debit' | 'reservation' | 'refund';
 
 export interface LedgerEntry {
   readonly id: number;
@@ -49,14 +49,12 @@ export type RefundResult =
   | { readonly ok: false; readonly reason: 'already_refunded'; readonly entry: LedgerEntry }
   | { readonly ok: false; readonly reason: 'sending_not_found' };
 
-const KINDS: readonly LedgerKind[] = ['credit', 'debit', 'reservation', 'refund'];
-
 export function sendingReference(sendingId: number): string {
   return `sending:${sendingId}`;
 }
 
 export function entryFromRow(row: Selectable<LedgerEntriesTable>): LedgerEntry {
-  const kind = KINDS.find((k) => k === row.kind);
+  const kind = LEDGER_KINDS.find((k) => k === row.kind);
   if (kind === undefined) throw new Error(`ledger entry ${row.id} has unknown kind ${row.kind}`);
   return {
     id: intFrom(row.id),

@@ -4,6 +4,7 @@ import type { Selectable, Transaction } from 'kysely';
 import type { Encoding } from '../domain/gsm.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { addMoney, minorFrom } from '../domain/money.js';
+import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType } from '../domain/sending.js';
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import {
@@ -22,9 +23,6 @@ import { assertInt, intFrom, pageWindow } from './values.js';
 
 export type { InsufficientBalance } from './ledger.js';
 export type { MessageColumns, MessageRow, MessageRows } from './message-rows.js';
-
-export type SendingStatus = 'Draft' | 'Pending' | 'Processing' | 'Completed' | 'Cancelled' | 'Failed';
-export type SendingType = 'default' | 'infobip' | 'twilio' | 'messente' | 'trumpia';
 
 /** How long an Idempotency-Key is remembered: after that the same key starts a new sending. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -83,8 +81,6 @@ export type CreateSendingResult =
   /** The key was used within IDEMPOTENCY_KEY_TTL_MS: nothing was created; `sending` is the first one. */
   | { readonly ok: false; readonly reason: 'idempotency_key_used'; readonly sending: Sending };
 
-const STATUSES: readonly SendingStatus[] = ['Draft', 'Pending', 'Processing', 'Completed', 'Cancelled', 'Failed'];
-const TYPES: readonly SendingType[] = ['default', 'infobip', 'twilio', 'messente', 'trumpia'];
 const ENCODINGS: readonly Encoding[] = ['GSM-7', 'UCS-2'];
 
 function oneOf<T extends string>(values: readonly T[], value: string, what: string): T {
@@ -99,8 +95,8 @@ export function sendingFromRow(row: Selectable<SendingsTable>): Sending {
     accountId: intFrom(row.account_id),
     text: row.text,
     sender: row.sender,
-    type: oneOf(TYPES, row.type, 'sending type'),
-    status: oneOf(STATUSES, row.status, 'sending status'),
+    type: oneOf(SENDING_TYPES, row.type, 'sending type'),
+    status: oneOf(SENDING_STATUSES, row.status, 'sending status'),
     scheduledAtUs: intFrom(row.scheduled_at_us),
     createdAtUs: intFrom(row.created_at_us),
     updatedAtUs: intFrom(row.updated_at_us),

@@ -1,6 +1,8 @@
 // An account's ledger entries as the dashboard lists and exports them: newest first, optionally of one kind.
+
+import type { LedgerKind } from '../domain/ledger.js';
 import type { Db } from './db.js';
-import { entryFromRow, type LedgerEntry, type LedgerKind } from './ledger.js';
+import { entryFromRow, type LedgerEntry } from './ledger.js';
 import { intFrom, pageWindow } from './values.js';
 
 /** Entries read per statement when the whole history is exported. */

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig, providerNotes } from '../../src/config.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney, parsePercentPpm } from '../../src/domain/money.js';
+import type { SendingType } from '../../src/domain/sending.js';
 import { buildApp } from '../../src/http/app.js';
 import { availableTypes } from '../../src/server.js';
 import { createApiServices } from '../../src/services/api-services.js';
@@ -13,7 +14,6 @@ import { createAccount } from '../../src/store/accounts.js';
 import type { Db } from '../../src/store/db.js';
 import { credit } from '../../src/store/ledger.js';
 import { addSender } from '../../src/store/senders.js';
-import type { SendingType } from '../../src/store/sendings.js';
 import { createToken } from '../../src/store/tokens.js';
 import type { WorkSignal } from '../../src/store/work-signal.js';
 

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CampaignView, Page, RecipientView } from '../../../src/dashboard/contract.js';
+import { SENDING_STATUSES } from '../../../src/domain/sending.js';
 import { MESSAGE_STATUSES } from '../../../src/domain/status.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
@@ -25,14 +26,6 @@ import { useDebounced, useInterval, useResource, useTitle } from '../hooks.js';
 import { useMe, useSession } from '../session.js';
 import { NotFoundContent } from './NotFound.js';
 
-const CAMPAIGN_STATUSES: readonly CampaignView['status'][] = [
-  'Draft',
-  'Pending',
-  'Processing',
-  'Completed',
-  'Cancelled',
-  'Failed',
-];
 const PER_PAGE = 25;
 const RECIPIENTS_PER_PAGE = 25;
 const POLL_MS = 2000;
@@ -115,7 +108,7 @@ export function CampaignsPage() {
             }}
           >
             <option value="">All statuses</option>
-            {CAMPAIGN_STATUSES.map((option) => (
+            {SENDING_STATUSES.map((option) => (
               <option key={option} value={option}>
                 {option}
               </option>
