@@ -1,6 +1,8 @@
 // Tiny measuring helpers shared by the benchmark files: warm up, then time repeated runs of a function.
 import { performance } from 'node:perf_hooks';
 
+export { seededRandom } from '../test/support/random.js';
+
 export interface BenchRow {
   /** What was measured, e.g. "countParts, 160-char GSM-7 text". */
   readonly name: string;
@@ -29,16 +31,4 @@ export function opsPerSecond(fn: () => void, opsPerCall: number, { warmupMs = 30
 
 export function formatRate(value: number, unit: string): string {
   return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
-}
-
-/** Deterministic PRNG (mulberry32) so benchmark inputs are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

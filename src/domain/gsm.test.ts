@@ -1,6 +1,7 @@
 // Tests of the GSM 03.38 rules (encoding, parts, septets), including a comparison with Twilio's segment calculator.
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/support/random.js';
 import {
   countParts,
   detectEncoding,
@@ -364,17 +365,6 @@ describe('septets', () => {
     expect(() => fromGsm7Septets(Uint8Array.of(0x41, 0x1b))).toThrow('ends the text');
   });
 });
-
-/** Deterministic xorshift32 so that every run checks the same texts. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state ^ (state << 13)) >>> 0;
-    state = (state ^ (state >>> 17)) >>> 0;
-    state = (state ^ (state << 5)) >>> 0;
-    return state / 4294967296;
-  };
-}
 
 const UCS2_BMP = [...'çжЖщ中文字’‘“”–—…ёÁâ`\tğşİąłœ\u00a0'];
 const ASTRAL = ['😀', '😂', '👍', '🎉', '🚀', '𝄞', '🙂', '𠜎'];

@@ -7,7 +7,7 @@ import { type ClientOptions, type MessageReport, SmppClient } from '../../src/di
 import { CommandStatus } from '../../src/dispatch/providers/smpp/pdu.js';
 import { parseSmppUrl } from '../../src/dispatch/providers/smpp/session.js';
 import { splitParts } from '../../src/domain/gsm.js';
-import { waitFor } from '../smpp/fixtures.js';
+import { waitFor } from '../support/wait.js';
 import { acceptSubmit, type PackagePdu, type PeerHandlers, type PeerSmsc, startPeerSmsc } from './smpp-peer.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -99,9 +99,9 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     const { client: c, reports } = client(smsc);
     const outcome = await c.submit(short(1));
     expect(outcome.kind).toBe('accepted');
-    await waitFor(() => reports.length === 1, 5_000, 'a report from data_sm');
+    await waitFor(() => reports.length === 1, 'a report from data_sm', 5_000);
     expect(reports[0]).toMatchObject({ status: 'delivered', messageId: (outcome as { messageId: string }).messageId });
-    await waitFor(() => smsc.log.some((e) => e.pdu.command === 'data_sm_resp'), 5_000, 'data_sm_resp');
+    await waitFor(() => smsc.log.some((e) => e.pdu.command === 'data_sm_resp'), 'data_sm_resp', 5_000);
     const answer = smsc.log.find((e) => e.pdu.command === 'data_sm_resp')?.pdu as PackagePdu;
     expect(answer.command_status).toBe(0);
     expect(smsc.log.some((e) => e.pdu.command === 'generic_nack')).toBe(false);
@@ -129,7 +129,7 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     });
     const { client: c, reports } = client(smsc);
     expect((await c.submit(short(2))).kind).toBe('accepted');
-    await waitFor(() => reports.length === 1, 5_000, 'a report from data_sm text');
+    await waitFor(() => reports.length === 1, 'a report from data_sm text', 5_000);
     expect(reports[0]).toMatchObject({ status: 'undelivered' });
   });
 
@@ -161,7 +161,7 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     const { client: c } = client(smsc);
     const outcomes = await Promise.all(Array.from({ length: 9 }, (_, i) => c.submit(short(i))));
     expect(outcomes.map((o) => o.kind)).toEqual(Array(9).fill('accepted'));
-    await waitFor(() => order.includes('unbind_resp'), 5_000, 'unbind_resp');
+    await waitFor(() => order.includes('unbind_resp'), 'unbind_resp', 5_000);
     expect(order).toEqual(['unbind', ...Array(9).fill('submit_sm_resp'), 'unbind_resp']);
   });
 
@@ -290,7 +290,7 @@ describe('SMPP client against the npm smpp package as SMSC', () => {
     expect(first).toMatchObject({ ok: false, status: CommandStatus.ESME_RINVPASWD });
     // Meanwhile a message is refused at once as not sent, so the route can fail over.
     expect(await c.submit(short(1))).toMatchObject({ kind: 'unsent' });
-    await waitFor(() => c.stats().binds[0]?.state === 'bound', 10_000, 'bound after the refusals');
+    await waitFor(() => c.stats().binds[0]?.state === 'bound', 'bound after the refusals', 10_000);
     expect(refusals).toBe(3);
     expect((await c.submit(short(2))).kind).toBe('accepted');
   });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import smpp from 'smpp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
-import { waitFor } from '../smpp/fixtures.js';
+import { waitFor } from '../support/wait.js';
 import type { PackagePdu, PackageSession } from './smpp-peer.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -47,10 +47,10 @@ describe('simulated SMSC against the npm smpp package as ESME', () => {
     const resp = await call(esme, 'submit_sm', { ...base, short_message: 'hello there' });
     expect(resp.command_status).toBe(0);
     expect(sim.received[0]).toMatchObject({ text: 'hello there', concat: null });
-    await waitFor(() => receipts.length === 1, 5_000, 'a receipt');
+    await waitFor(() => receipts.length === 1, 'a receipt', 5_000);
     expect(receipts[0]?.receipted_message_id).toBe(resp.message_id);
     expect(receipts[0]?.esm_class & 0x04).toBe(0x04);
-    await waitFor(() => sim.stats.deliverSmResp === 1, 5_000, 'deliver_sm_resp');
+    await waitFor(() => sim.stats.deliverSmResp === 1, 'deliver_sm_resp', 5_000);
   });
 
   it('joins a long message sent with a concatenation UDH', async () => {
@@ -91,7 +91,7 @@ describe('simulated SMSC against the npm smpp package as ESME', () => {
     const resp = await call(esme, 'submit_sm', { ...base, message_payload: long });
     expect(resp.command_status).toBe(0);
     expect(sim.received[0]).toMatchObject({ text: long, shortMessageOctets: 0, payloadOctets: long.length });
-    await waitFor(() => receipts.length === 1, 5_000, 'a receipt');
+    await waitFor(() => receipts.length === 1, 'a receipt', 5_000);
     const text = Buffer.isBuffer(receipts[0]?.short_message)
       ? receipts[0]?.short_message.toString('latin1')
       : String(receipts[0]?.short_message?.message ?? receipts[0]?.short_message);
@@ -107,7 +107,7 @@ describe('simulated SMSC against the npm smpp package as ESME', () => {
       esme.send(pdu.response());
     });
     const resp = await call(esme, 'submit_sm', { ...base, short_message: 'hi' });
-    await waitFor(() => dataSms.length === 1 && sim.stats.dataSmResp === 1, 5_000, 'data_sm receipt');
+    await waitFor(() => dataSms.length === 1 && sim.stats.dataSmResp === 1, 'data_sm receipt', 5_000);
     expect(dataSms[0]).toMatchObject({ receipted_message_id: resp.message_id, message_state: 2 });
   });
 });

@@ -26,7 +26,8 @@ import {
 import type { ReportStatus } from '../../src/domain/status.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
-import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook, waitFor } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook } from './support.js';
 
 const defer = deferredCleanups();
 const message = outgoing;

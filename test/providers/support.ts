@@ -48,15 +48,6 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Waits until `check` holds, polling every 10 ms; throws after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export type InstallWebhook = (app: FastifyInstance, deps: WebhookDeps) => Promise<void>;
 
 export interface RecordingWebhook {

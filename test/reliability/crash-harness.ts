@@ -13,6 +13,7 @@ import { createDb, type Db } from '../../src/store/db.js';
 import { auditLedger, credit, getBalance } from '../../src/store/ledger.js';
 import { addSender } from '../../src/store/senders.js';
 import { createToken } from '../../src/store/tokens.js';
+import { seededRandom as seeded } from '../support/random.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The operator command, run from the sources so that a child always runs what is checked out. */
@@ -24,18 +25,6 @@ const STOP_TIMEOUT_MS = 15_000;
 /** Delivery reports of the sandbox come this soon, so that sendings complete within a short run. */
 const SANDBOX_REPORT_DELAY_MS = 200;
 const LOG_LINES_KEPT = 200;
-
-/** mulberry32: a seeded PRNG, so that a run's choices are repeatable from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;

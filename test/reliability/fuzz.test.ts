@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiAccount, type ApiApp, multipartBody, startApiApp } from '../support/http-app.js';
+import { seededRandom as seeded } from '../support/random.js';
 
 const SEED = 0x5eed_f022;
 /** Requests beyond the one per endpoint and family. */
@@ -14,18 +15,6 @@ const RANDOM_REQUESTS = 260;
 const DEEP_LEVELS = 10_000;
 const ANSWER_TIMEOUT_MS = 20_000;
 const HALF_CLOSE_AFTER_MS = 1_500;
-
-/** mulberry32: the same inputs on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;

@@ -13,7 +13,7 @@ import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/provi
 import { createRegistry } from '../../src/dispatch/registry.js';
 import { splitParts } from '../../src/domain/gsm.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { waitFor } from './fixtures.js';
+import { waitFor } from '../support/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -84,7 +84,7 @@ describe('SMPP provider adapter', () => {
     sim.script({ receiptStat: [{ destination: /2$/, stat: 'EXPIRED' }] });
     const results = await provider.submit([message(1, '37250000001', 'a'), message(2, '37250000002', 'b')], never);
     const ids = results.map((r) => ('accepted' in r ? r.accepted : ''));
-    await waitFor(() => pushed.length === 2, 5_000, 'reports');
+    await waitFor(() => pushed.length === 2, 'reports', 5_000);
     const polled = await provider.poll?.(
       ids.map((providerMessageId, i) => ({
         reference: String(i + 1),
@@ -148,7 +148,7 @@ describe('SMPP route options and notices', () => {
     cleanups.push(() => registry.close());
     const provider = registry.get(SMPP_PROVIDER) as SmppProvider;
     await provider.open();
-    await waitFor(() => provider.stats().binds[0]?.state === 'bound', 10_000, 'bound after four refusals');
+    await waitFor(() => provider.stats().binds[0]?.state === 'bound', 'bound after four refusals', 10_000);
     expect(sim.stats.bindsRefused).toBe(4);
     expect(notices).toEqual([expect.stringContaining('ESME_RINVPASWD'), null]);
   });

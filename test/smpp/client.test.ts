@@ -10,7 +10,7 @@ import {
   startSmscSimulator,
 } from '../../src/dispatch/providers/smpp/simulator.js';
 import { splitParts } from '../../src/domain/gsm.js';
-import { waitFor } from './fixtures.js';
+import { waitFor } from '../support/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -82,7 +82,7 @@ describe('SMPP client', () => {
       ).toBe(UCS2_3_PARTS);
     }
 
-    await waitFor(() => reports.length === 1_000, 10_000, '1,000 reports');
+    await waitFor(() => reports.length === 1_000, '1,000 reports', 10_000);
     expect(reports.every((r) => r.status === 'delivered' && r.error === null)).toBe(true);
     const accepted = new Map(outcomes.map((o) => (o.kind === 'accepted' ? [o.messageId, o.partIds] : ['', []])));
     for (const report of reports) expect(report.partIds).toEqual(accepted.get(report.messageId));
@@ -117,7 +117,7 @@ describe('SMPP client', () => {
       ),
     );
     expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
-    await waitFor(() => reports.length === 50, 5_000, 'reports');
+    await waitFor(() => reports.length === 50, 'reports', 5_000);
     expect(reports.every((r) => r.status === 'delivered')).toBe(true);
     expect(client.stats().unmatchedReceipts).toBe(0);
   });
@@ -131,7 +131,7 @@ describe('SMPP client', () => {
         client.submit({ source: 'Acme', destination: recipient(i), encoding, parts }),
       ),
     );
-    await waitFor(() => client.stats().receipts === 20 * 3 * 3, 5_000, 'all receipt copies');
+    await waitFor(() => client.stats().receipts === 20 * 3 * 3, 'all receipt copies', 5_000);
     expect(reports).toHaveLength(20);
     expect(client.stats().redundantReceipts).toBe(20 * 3 * 2);
   });
@@ -147,7 +147,7 @@ describe('SMPP client', () => {
         client.submit({ source: 'Acme', destination: recipient(i), encoding: 'GSM-7', parts: ['Your code is 1234'] }),
       ),
     );
-    await waitFor(() => reports.length === 30, 5_000, 'reports');
+    await waitFor(() => reports.length === 30, 'reports', 5_000);
     const ids = new Set(outcomes.map((o) => (o.kind === 'accepted' ? o.messageId : '')));
     expect(reports.every((r) => ids.has(r.messageId) && /^[0-9A-F]+$/.test(r.messageId))).toBe(true);
   });
@@ -161,7 +161,7 @@ describe('SMPP client', () => {
         client.submit({ source: 'Acme', destination: recipient(i), encoding, parts }),
       ),
     );
-    await waitFor(() => reports.length === 10, 5_000, 'reports');
+    await waitFor(() => reports.length === 10, 'reports', 5_000);
     const failed = reports.filter((r) => r.status !== 'delivered');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ status: 'undelivered', error: 'smpp UNDELIV err:001' });
@@ -224,7 +224,7 @@ describe('SMPP client', () => {
     });
     cleanups.push(() => after.close());
     await after.open();
-    await waitFor(() => reports.length === 1, 5_000, 'report');
+    await waitFor(() => reports.length === 1, 'report', 5_000);
     expect(reports[0]).toMatchObject({
       messageId: outcome.kind === 'accepted' ? outcome.messageId : '?',
       status: 'delivered',
@@ -243,7 +243,7 @@ describe('SMPP client against scripted upstream behaviours of the simulator', ()
       ),
     );
     expect(outcomes.map((o) => o.kind)).toEqual(Array(10).fill('accepted'));
-    await waitFor(() => reports.length === 10 && sim.stats.dataSmResp === 10, 5_000, 'data_sm receipts');
+    await waitFor(() => reports.length === 10 && sim.stats.dataSmResp === 10, 'data_sm receipts', 5_000);
     sim.script({ nack: { submits: 1 } });
     const nacked = await client.submit({ source: 'Acme', destination: recipient(99), encoding: 'GSM-7', parts: ['x'] });
     expect(nacked).toMatchObject({ kind: 'refused', status: CommandStatus.ESME_RUNKNOWNERR });
@@ -266,7 +266,7 @@ describe('SMPP client against scripted upstream behaviours of the simulator', ()
       ),
     );
     expect(nine.map((o) => o.kind)).toEqual(Array(9).fill('accepted'));
-    await waitFor(() => sim.stats.unbindResps === 1, 5_000, 'unbind_resp');
+    await waitFor(() => sim.stats.unbindResps === 1, 'unbind_resp', 5_000);
   });
 
   it('keeps binding through refused credentials and sends once let in', async () => {
@@ -278,7 +278,7 @@ describe('SMPP client against scripted upstream behaviours of the simulator', ()
     const client = new SmppClient({ url: url.url, reconnectBaseMs: 20, reconnectCapMs: 100 });
     cleanups.push(() => client.close());
     expect((await client.open())[0]).toMatchObject({ ok: false, status: CommandStatus.ESME_RINVPASWD });
-    await waitFor(() => client.stats().binds[0]?.state === 'bound', 5_000, 'bound');
+    await waitFor(() => client.stats().binds[0]?.state === 'bound', 'bound', 5_000);
     expect(sim.stats.bindsRefused).toBe(3);
     const sent = await client.submit({ source: 'Acme', destination: recipient(1), encoding: 'GSM-7', parts: ['ok'] });
     expect(sent.kind).toBe('accepted');
@@ -300,7 +300,7 @@ describe('SMPP client long-message modes', () => {
       expect(sim.received).toHaveLength(1);
       expect(sim.received[0]).toMatchObject({ text: UCS2_3_PARTS, shortMessageOctets: 0, concat: null });
     }
-    await waitFor(() => reports.length === 1, 5_000, 'the report');
+    await waitFor(() => reports.length === 1, 'the report', 5_000);
     expect(reports[0]?.status).toBe('delivered');
   });
 });

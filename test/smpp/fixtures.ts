@@ -1,17 +1,5 @@
-// Shared pieces of the SMPP tests: a seeded PRNG, PDU builders, and waiting for a condition on real sockets.
+// Shared pieces of the SMPP tests: PDU builders and hex dumps.
 import type { ShortMessageFields, SubmitSmPdu } from '../../src/dispatch/providers/smpp/pdu.js';
-
-/** mulberry32: the same sequence on every run, so a failing fuzz case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shortMessageFields(overrides: Partial<ShortMessageFields> = {}): ShortMessageFields {
   return {
@@ -39,15 +27,6 @@ export function shortMessageFields(overrides: Partial<ShortMessageFields> = {}):
 
 export function submitSm(sequence: number, overrides: Partial<ShortMessageFields> = {}): SubmitSmPdu {
   return { command: 'submit_sm', status: 0, sequence, ...shortMessageFields(overrides) };
-}
-
-/** Polls `condition` every few ms until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export function hex(octets: Uint8Array): string {

@@ -13,7 +13,8 @@ import {
   PduFrameSplitter,
   TlvTag,
 } from '../../src/dispatch/providers/smpp/pdu.js';
-import { hex, seededRandom, shortMessageFields, submitSm } from './fixtures.js';
+import { seededRandom } from '../support/random.js';
+import { hex, shortMessageFields, submitSm } from './fixtures.js';
 
 const MAX_ID = 'x'.repeat(FIELD_CHARS_MAX.message_id);
 

@@ -22,7 +22,8 @@ import {
   type SubmitOutcome,
 } from '../../src/dispatch/providers/smpp/session.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
-import { shortMessageFields, waitFor } from './fixtures.js';
+import { waitFor } from '../support/wait.js';
+import { shortMessageFields } from './fixtures.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -138,7 +139,7 @@ describe('SMPP session', () => {
     const badSystemId = session(sim.url.replace('smsgic:', 'other:'));
     expect(await badSystemId.open()).toMatchObject({ ok: false, status: CommandStatus.ESME_RINVSYSID, fatal: true });
     // Tried again (reconnectBaseMs 20, capped at 100), and each refusal told once however often it repeats.
-    await waitFor(() => sim.stats.bindsRefused >= 6, 5_000, 'binds retried');
+    await waitFor(() => sim.stats.bindsRefused >= 6, 'binds retried', 5_000);
     expect(refusals).toEqual([outcome.ok ? '' : outcome.error]);
   });
 
@@ -255,7 +256,7 @@ describe('SMPP session', () => {
     const sim = await simulator();
     const s = new SmppSession({ url: urlOf(sim.url), enquireLinkIntervalMs: 200 });
     await s.open();
-    await waitFor(() => sim.stats.enquireLinks >= 2, 3_000, 'enquire_link');
+    await waitFor(() => sim.stats.enquireLinks >= 2, 'enquire_link', 3_000);
     await s.close();
     expect(s.state).toBe('closed');
     expect(sim.stats.unbinds).toBe(1);
@@ -325,7 +326,7 @@ describe('SMPP session', () => {
       },
     });
     await s.open();
-    await waitFor(() => answers.length >= 5 && binds >= 2, 3_000, 'answers and a new bind');
+    await waitFor(() => answers.length >= 5 && binds >= 2, 'answers and a new bind', 3_000);
     answers.sort((a, b) => a.sequence - b.sequence);
     expect(answers.map((a) => [a.command, a.sequence, a.status])).toEqual([
       ['deliver_sm_resp', 1, 0],
@@ -350,7 +351,7 @@ describe('SMPP session', () => {
     });
     const s = session(peer.url, { onDeliver: () => Promise.reject(new Error('store down')) });
     await s.open();
-    await waitFor(() => answers.length === 1, 3_000, 'deliver_sm_resp');
+    await waitFor(() => answers.length === 1, 'deliver_sm_resp', 3_000);
     expect(answers[0]).toMatchObject({ command: 'deliver_sm_resp', sequence: 7, status: CommandStatus.ESME_RX_T_APPN });
   });
 
@@ -366,7 +367,7 @@ describe('SMPP session', () => {
     });
     const s = session(peer.url);
     await s.open();
-    await waitFor(() => binds >= 2, 3_000, 'a new bind');
+    await waitFor(() => binds >= 2, 'a new bind', 3_000);
     expect(answers[0]).toMatchObject({ command: 'generic_nack', status: CommandStatus.ESME_RINVCMDLEN, sequence: 9 });
   });
 
@@ -392,7 +393,7 @@ describe('SMPP session', () => {
     });
     await s.open();
     expect(await s.submit(part(1), { context: 'ref-1' })).toMatchObject({ kind: 'unknown' });
-    await waitFor(() => late.length === 1, 3_000, 'late response');
+    await waitFor(() => late.length === 1, 'late response', 3_000);
     expect(late[0]).toEqual({ kind: 'accepted', messageId: 'LATE1' });
   });
 

@@ -11,7 +11,8 @@ import {
   PduFrameSplitter,
 } from '../../src/dispatch/providers/smpp/pdu.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
-import { submitSm, waitFor } from './fixtures.js';
+import { waitFor } from '../support/wait.js';
+import { submitSm } from './fixtures.js';
 
 const SIMULATOR = fileURLToPath(new URL('../../src/dispatch/providers/smpp/simulator.ts', import.meta.url));
 
@@ -67,7 +68,7 @@ describe('SMSC simulator', () => {
     sim = await startSmscSimulator({ receiptDelayMs: null });
     const { socket, received } = await rawClient(sim.port);
     socket.write(Buffer.concat([encodePdu(submitSm(1)), bind(2), bind(3), encodePdu(submitSm(4))]));
-    await waitFor(() => received.length === 4, 3_000, 'four answers');
+    await waitFor(() => received.length === 4, 'four answers', 3_000);
     expect(received.map((p) => [p.command, p.sequence, p.status])).toEqual([
       ['submit_sm_resp', 1, CommandStatus.ESME_RINVBNDSTS],
       ['bind_transceiver_resp', 2, 0],
@@ -84,14 +85,14 @@ describe('SMSC simulator', () => {
     const withValidity = Buffer.concat([badValidity.subarray(0, 42), Buffer.from('1\0'), badValidity.subarray(43)]);
     withValidity.writeUInt32BE(withValidity.length, 0);
     socket.write(Buffer.concat([bind(1), withValidity]));
-    await waitFor(() => received.length === 2, 3_000, 'two answers');
+    await waitFor(() => received.length === 2, 'two answers', 3_000);
     expect(received[1]).toMatchObject({
       command: 'submit_sm_resp',
       sequence: 5,
       status: CommandStatus.ESME_RINVEXPIRY,
     });
     socket.write(Buffer.from([0, 0, 0, 8, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 6]));
-    await waitFor(() => closed(), 3_000, 'close');
+    await waitFor(() => closed(), 'close', 3_000);
     expect(received[2]).toMatchObject({ command: 'generic_nack', status: CommandStatus.ESME_RINVCMDLEN, sequence: 6 });
     expect(sim.stats.malformed).toBe(2);
   });
@@ -115,7 +116,7 @@ describe('SMSC simulator', () => {
     const port = Number(new URL(url).port);
     const { socket, received } = await rawClient(port);
     socket.write(bind(1, 'p%w'));
-    await waitFor(() => received.length === 1, 5_000, 'bind answer');
+    await waitFor(() => received.length === 1, 'bind answer', 5_000);
     expect(received[0]).toMatchObject({ command: 'bind_transceiver_resp', status: 0, systemId: 'smsc-sim' });
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../../test/support/random.js';
 import { loadNumberingPlan } from '../../data/numbering.js';
 import { compilePlan, type PhoneMetadata } from './compile-plan.js';
 import { createNumberingPlan } from './plan.js';
@@ -26,16 +27,6 @@ const mainByCode = new Map<string, string>([
 function callingCodeOf(digits: string): string | undefined {
   for (let n = 1; n <= 3; n++) if (mainByCode.has(digits.slice(0, n))) return digits.slice(0, n);
   return undefined;
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('country catalog', () => {

@@ -1,6 +1,7 @@
 // The digit-regex compiler (NFA, subset construction, minimisation) against JavaScript's RegExp on every metadata pattern.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../../test/support/random.js';
 import { determinize, type LabelledDfa } from './determinize.js';
 import { minimize } from './minimize.js';
 import { DigitNfa } from './regex-automaton.js';
@@ -25,17 +26,6 @@ function compile(pattern: string): Compiled {
       for (const c of digits) s = dfa.transitions[s * 10 + Number(c)] as number;
       return dfa.labels[s] === 1;
     },
-  };
-}
-
-/** Deterministic PRNG (mulberry32), so that a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
