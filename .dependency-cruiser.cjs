@@ -52,7 +52,7 @@ module.exports = {
         "Dispatch is driven by the store's queue, not by requests: it never reaches into the edge or the use cases.",
       severity: 'error',
       from: { path: '^src/dispatch/', pathNot: TESTS },
-      to: { path: '^src/(http|services|cli|dashboard)/' },
+      to: { path: '^src/(http|services|cli)/' },
     },
     {
       name: 'services-below-the-edge',
@@ -61,13 +61,13 @@ module.exports = {
         'shared by the dashboard, the public API and the CLI.',
       severity: 'error',
       from: { path: '^src/services/', pathNot: TESTS },
-      to: { path: '^src/(http|cli|dispatch|dashboard)/' },
+      to: { path: '^src/(http|cli|dispatch)/' },
     },
     {
       name: 'edge-calls-services',
       comment: 'The HTTP edge reaches the database only through the use cases, so every rule has one home.',
       severity: 'error',
-      from: { path: '^src/(http|dashboard)/', pathNot: TESTS },
+      from: { path: '^src/http/', pathNot: TESTS },
       to: { path: '^src/store/', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -79,8 +79,7 @@ module.exports = {
       from: { path: '^web/src/' },
       to: {
         path: '^src/',
-        pathNot:
-          '^src/(dashboard/contract|http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger))\\.ts$',
+        pathNot: '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger))\\.ts$',
       },
     },
   ],

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
-import { createRegistry, type ProviderRegistry } from './dispatch/registry.js';
+import { createRegistry, type ProviderRegistry, providerCatalog } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
 import type { SendingType } from './domain/sending.js';
@@ -96,7 +96,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
         db,
         plan,
         availableTypes: availableTypes(config),
-        providers: config.providers,
+        providers: providerCatalog(config.providers),
         allowPrivateCallbacks: config.callbackAllowPrivate,
         api,
         workSignal,

@@ -15,6 +15,22 @@ import { twilioProviderFromConfig } from './providers/twilio/adapter.js';
 export const REAL_PROVIDERS = [...NAMED_SENDING_TYPES, 'smpp'] as const;
 export type RealProvider = (typeof REAL_PROVIDERS)[number];
 
+/** Every provider this build knows, and which of them the configuration turns on: what the operator's view lists. */
+export interface ProviderCatalog {
+  /** The sandbox first, then the real providers in the default route's order. */
+  readonly known: readonly string[];
+  /** The sandbox always, and each real provider the configuration names. */
+  readonly configured: ReadonlySet<string>;
+}
+
+export function providerCatalog(config: ProviderConfig): ProviderCatalog {
+  const configured = new Set<string>([SANDBOX_PROVIDER]);
+  for (const name of REAL_PROVIDERS) {
+    if (name === 'smpp' ? config.smppUrl !== undefined : config[name] !== undefined) configured.add(name);
+  }
+  return { known: [SANDBOX_PROVIDER, ...REAL_PROVIDERS], configured };
+}
+
 export interface ProviderRegistry {
   get(name: string): ProviderAdapter | undefined;
   /** Every registered provider, the sandbox included. */

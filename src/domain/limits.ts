@@ -82,3 +82,6 @@ export const PROVIDER_CIRCUIT_PROBE_WAIT_MS = 1_000;
 export const COMPOSE_RECIPIENTS_MAX = 1_000_000;
 /** Invalid recipients listed one by one in a dashboard price answer; the rest are only counted. */
 export const INVALID_LISTED_MAX = 1_000;
+
+/** A dashboard session ends this long after it started, however active (the cookie's lifetime too). */
+export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;

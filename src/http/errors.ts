@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
-import { isDatabaseUnavailable } from '../store/db.js';
+import { isDatabaseUnavailable } from '../services/availability.js';
 
 /** The body of a 503: the database cannot be reached; Laravel's text for the status. */
 export const SERVICE_UNAVAILABLE_TEXT = 'Service Unavailable';

@@ -4,7 +4,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { currencyOf } from '../domain/money.js';
 import { recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import type { ApiServices, SendingSummary } from '../http/ports.js';
 import { countryExists } from '../store/countries.js';
 import { databaseReachable } from '../store/health.js';
 import { listMessages } from '../store/messages.js';
@@ -14,6 +13,7 @@ import { cancelSending } from '../store/sending-cancel.js';
 import { createSending, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
+import type { ApiServices, SendingSummary } from './ports.js';
 import { messageRows, quoteFor, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
 
 export interface ApiServicesDeps extends SendingValidationDeps {

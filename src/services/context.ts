@@ -1,16 +1,15 @@
 // What every dashboard use case works with: its dependencies, the public API's services over the same database, and
 // the signed-in person.
-import type { ProviderConfig } from '../config.js';
 import { currencyOf } from '../domain/money.js';
-import type { ApiServices, AuthenticatedAccount } from '../http/ports.js';
 import type { Account } from '../store/accounts.js';
 import type { LoginLimits } from '../store/login-failures.js';
 import type { ActiveSession } from '../store/sessions.js';
 import type { ApiServicesDeps } from './api-services.js';
+import type { ApiServices, AuthenticatedAccount } from './ports.js';
 
 export interface DashboardServicesDeps extends ApiServicesDeps {
-  /** The configured upstream providers, for the operator's provider view. */
-  readonly providers?: ProviderConfig;
+  /** Every provider the platform knows and which are configured, for the operator's provider view. */
+  readonly providers?: { readonly known: readonly string[]; readonly configured: ReadonlySet<string> };
   readonly loginLimits?: LoginLimits;
   /** The public API's services over the same database; built from the other deps when absent. */
   readonly api?: ApiServices;

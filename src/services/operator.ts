@@ -1,8 +1,5 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
-import type { ProviderConfig } from '../config.js';
-import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
-import { REAL_PROVIDERS } from '../dispatch/registry.js';
 import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
@@ -215,12 +212,14 @@ export function createOperatorServices({ deps }: UseCaseContext) {
     async providers(): Promise<ProviderHealth[]> {
       const sinceUs = db.nowUs() - PROVIDER_WINDOW_MS * US_PER_MS;
       const activity = new Map((await providerActivity(db, sinceUs)).map((a) => [a.provider, a]));
-      const config = deps.providers ?? {};
-      const configured = (name: string) =>
-        name === SANDBOX_PROVIDER ||
-        (name === 'smpp' ? config.smppUrl !== undefined : config[name as keyof ProviderConfig] !== undefined);
-      const names = [SANDBOX_PROVIDER, ...REAL_PROVIDERS, ...[...activity.keys()].sort()];
-      return [...new Set(names)].map((name) => ({ name, configured: configured(name), activity: activity.get(name) }));
+      const known = deps.providers?.known ?? [];
+      const configured = deps.providers?.configured ?? new Set<string>();
+      const names = [...known, ...[...activity.keys()].sort()];
+      return [...new Set(names)].map((name) => ({
+        name,
+        configured: configured.has(name),
+        activity: activity.get(name),
+      }));
     },
 
     /** One row per UTC day, oldest first, days without traffic included. */

@@ -1,12 +1,12 @@
 // An account's sender names (requested, then reviewed by the operator) and the prices it sends at.
 import { senderNameProblem } from '../domain/sender-name.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
-import type { RateFilters, RateView } from '../http/ports.js';
 import { listAccountSenders, requestSender } from '../store/sender-reviews.js';
 import type { Sender } from '../store/senders.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { type Fields, textField } from './form-fields.js';
 import { invalid, invalidOne, type Outcome, ok } from './outcome.js';
+import type { RateFilters, RateView } from './ports.js';
 
 export function createSenderServices({ deps: { db }, api }: UseCaseContext) {
   return {

@@ -4,10 +4,10 @@ import type { NumberingPlan } from '../domain/numbering/types.js';
 import { priceSendingSteps, type Quote, type QuoteResult } from '../domain/pricing.js';
 import type { SendingType } from '../domain/sending.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
-import type { AuthenticatedAccount } from '../http/ports.js';
 import type { Db } from '../store/db.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
+import type { AuthenticatedAccount } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
 

@@ -1,14 +1,13 @@
 // Dashboard sessions: a random id in the browser's cookie, only its SHA-256 here, with the CSRF token of the session.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
+import { SESSION_LIFETIME_MS } from '../domain/limits.js';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import type { AccountsTable, Schema } from './schema.js';
 import { US_PER_MS } from './time.js';
 import { intFrom } from './values.js';
 
-/** A session ends this long after it started, however active. */
-export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /** A session not used for this long has ended. */
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 /** `last_seen_at_us` is only written when older than this, so that browsing does not turn every request into a write. */

@@ -1,5 +1,6 @@
 // A customer's own things in the dashboard: API tokens, the ledger as transactions and CSV, sender requests, rates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMoney } from '../../src/domain/money.js';
 import type {
   CreatedTokenView,
   Page,
@@ -7,8 +8,7 @@ import type {
   SenderView,
   TokenView,
   TransactionView,
-} from '../../src/dashboard/contract.js';
-import { parseMoney } from '../../src/domain/money.js';
+} from '../../src/http/dashboard/contract.js';
 import { credit } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
 import type { Browser, DashboardApp } from './dashboard-app.js';

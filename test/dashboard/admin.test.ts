@@ -1,5 +1,6 @@
 // The operator's side of the dashboard: accounts (credit, suspension), sender review, price lists, providers, volume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../src/dispatch/worker.js';
 import type {
   AdminAccountView,
   AdminSenderView,
@@ -12,8 +13,7 @@ import type {
   SenderView,
   TransactionView,
   VolumeDay,
-} from '../../src/dashboard/contract.js';
-import { createDispatcher } from '../../src/dispatch/worker.js';
+} from '../../src/http/dashboard/contract.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';

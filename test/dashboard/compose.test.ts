@@ -1,8 +1,14 @@
 // Compose and campaigns in the dashboard: the live price, sending at once or as a Draft, and what became of a sending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignView, CreatedTokenView, Page, PriceView, RecipientView } from '../../src/dashboard/contract.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { parseMoney } from '../../src/domain/money.js';
+import type {
+  CampaignView,
+  CreatedTokenView,
+  Page,
+  PriceView,
+  RecipientView,
+} from '../../src/http/dashboard/contract.js';
 import { auditLedger, credit, listEntries } from '../../src/store/ledger.js';
 import { replaceRates } from '../../src/store/rates.js';
 import { routerWith } from '../dispatch/support.js';

@@ -2,9 +2,10 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { Me } from '../../src/dashboard/contract.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
+import { providerCatalog } from '../../src/dispatch/registry.js';
 import { buildApp } from '../../src/http/app.js';
+import type { Me } from '../../src/http/dashboard/contract.js';
 import { availableTypes } from '../../src/server.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
@@ -127,7 +128,7 @@ export async function startDashboardApp(db: Db, options: DashboardAppOptions = {
         db,
         plan,
         availableTypes: types,
-        providers: config.providers,
+        providers: providerCatalog(config.providers),
         ...(options.loginLimits && { loginLimits: options.loginLimits }),
       }),
       webRoot: options.webRoot ?? '/nonexistent/smsgic-web-build',

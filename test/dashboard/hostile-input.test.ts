@@ -1,7 +1,7 @@
 // Hostile input to the dashboard's JSON API: control characters in every text field, and bodies nested absurdly deep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignView } from '../../src/dashboard/contract.js';
 import { parseMoney } from '../../src/domain/money.js';
+import type { CampaignView } from '../../src/http/dashboard/contract.js';
 import { credit } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, PASSWORD, startDashboardApp } from './dashboard-app.js';

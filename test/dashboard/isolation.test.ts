@@ -1,7 +1,7 @@
 // Tenant isolation in the dashboard: another account's ids are not found on every route that takes one, lists stay own.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CampaignView, CreatedTokenView, Page, SenderView, TokenView } from '../../src/dashboard/contract.js';
 import { parseMoney } from '../../src/domain/money.js';
+import type { CampaignView, CreatedTokenView, Page, SenderView, TokenView } from '../../src/http/dashboard/contract.js';
 import { credit } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';

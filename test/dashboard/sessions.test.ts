@@ -1,7 +1,7 @@
 // Dashboard accounts and sessions: sign-up, login, logout, password change, the cookie, CSRF and login throttling.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Me } from '../../src/dashboard/contract.js';
+import type { Me } from '../../src/http/dashboard/contract.js';
 import { describeEachEngine } from '../support/databases.js';
 import { Browser, type DashboardApp, PASSWORD, startDashboardApp } from './dashboard-app.js';
 

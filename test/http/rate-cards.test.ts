@@ -1,8 +1,8 @@
 // Rate cards held in memory: a price list rewritten by any process prices the very next request, and a list that did
 // not change is never read again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreatedTokenView, PriceView } from '../../src/dashboard/contract.js';
 import { parseMoney } from '../../src/domain/money.js';
+import type { CreatedTokenView, PriceView } from '../../src/http/dashboard/contract.js';
 import { createRateCards, RATE_CARDS_MAX_ACCOUNTS, rateCardsOf } from '../../src/services/rate-cards.js';
 import type { Db } from '../../src/store/db.js';
 import { credit } from '../../src/store/ledger.js';

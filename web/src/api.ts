@@ -1,5 +1,5 @@
 // The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
-import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/dashboard/contract.js';
+import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 

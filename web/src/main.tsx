@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
-import { DASHBOARD_BASE } from '../../src/dashboard/contract.js';
+import { DASHBOARD_BASE } from '../../src/http/dashboard/contract.js';
 import { AppLayout } from './components/Layout.js';
 import { ToastProvider } from './components/toast.js';
 import { SignInPage, SignUpPage } from './pages/Auth.js';

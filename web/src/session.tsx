@@ -1,7 +1,7 @@
 // The signed-in user and account (GET /app/api/me), shared by every page; a 401 anywhere ends it.
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import type { Me } from '../../src/dashboard/contract.js';
+import type { Me } from '../../src/http/dashboard/contract.js';
 import { ApiError, api, errorText, onUnauthenticated, setCsrfToken } from './api.js';
 
 interface Session {

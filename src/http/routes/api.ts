@@ -7,9 +7,9 @@ import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
+import type { ApiServices, AuthenticatedAccount, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
-import type { ApiServices, AuthenticatedAccount, RateFilters } from '../ports.js';
 import { schemas } from '../schemas.js';
 
 declare module 'fastify' {

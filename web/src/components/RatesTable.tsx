@@ -1,6 +1,6 @@
 // A price list as a table (country, MCC, MNC, price per part), cut to its first rows when long.
 import { useState } from 'react';
-import type { RateView } from '../../../src/dashboard/contract.js';
+import type { RateView } from '../../../src/http/dashboard/contract.js';
 import { count, money } from '../format.js';
 import { EmptyState } from './ui.js';
 

@@ -1,6 +1,6 @@
 // Inline SVG charts: a donut of message outcomes and a bar chart of values per day.
 import { useEffect, useId, useRef, useState } from 'react';
-import type { MessageStatusName } from '../../../src/dashboard/contract.js';
+import type { MessageStatusName } from '../../../src/http/dashboard/contract.js';
 import { count } from '../format.js';
 
 export interface Slice {

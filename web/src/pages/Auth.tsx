@@ -2,8 +2,8 @@
 import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
-import type { LoginRequest, Me, SignupRequest } from '../../../src/dashboard/contract.js';
 import { CURRENCIES } from '../../../src/domain/money.js';
+import type { LoginRequest, Me, SignupRequest } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { ErrorBanner, fieldErrors, formLevelError, SelectField, TextField } from '../components/ui.js';
 import { useTitle } from '../hooks.js';

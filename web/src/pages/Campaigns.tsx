@@ -1,9 +1,9 @@
 // Campaigns: the list with a status filter, and one campaign's summary, outcome chart, recipients and actions.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { CampaignView, Page, RecipientView } from '../../../src/dashboard/contract.js';
 import { SENDING_STATUSES } from '../../../src/domain/sending.js';
 import { MESSAGE_STATUSES } from '../../../src/domain/status.js';
+import type { CampaignView, Page, RecipientView } from '../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
 import { ConfirmDialog } from '../components/dialog.js';

@@ -2,6 +2,7 @@
 import type { ChangeEvent, FormEvent } from 'react';
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
 import {
   type CampaignView,
   COMPOSE_RECIPIENTS_MAX,
@@ -10,8 +11,7 @@ import {
   type PriceView,
   type RecipientView,
   type SenderView,
-} from '../../../src/dashboard/contract.js';
-import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
+} from '../../../src/http/dashboard/contract.js';
 import { api, errorText, isAbort } from '../api.js';
 import { Icon } from '../components/icons.js';
 import { MessagePreview } from '../components/MessagePreview.js';

@@ -1,7 +1,7 @@
 // Home: the balance, quick links and the latest campaigns.
 import { useEffect } from 'react';
 import { Link } from 'react-router';
-import type { CampaignView, Page } from '../../../src/dashboard/contract.js';
+import type { CampaignView, Page } from '../../../src/http/dashboard/contract.js';
 import { Icon } from '../components/icons.js';
 import { Card, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/ui.js';
 import { count, dateTime, money, truncate } from '../format.js';

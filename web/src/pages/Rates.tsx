@@ -1,7 +1,7 @@
 // The account's price list with the public API's filters: a part of the country's name, MCC, MNC.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
-import type { RateView } from '../../../src/dashboard/contract.js';
+import type { RateView } from '../../../src/http/dashboard/contract.js';
 import { RatesTable } from '../components/RatesTable.js';
 import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, PageHeader, TextField } from '../components/ui.js';
 import { useResource, useTitle } from '../hooks.js';

@@ -1,7 +1,7 @@
 // Sender names: the account's own (any status) and the platform's defaults; request a new one for approval.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
-import type { SenderView } from '../../../src/dashboard/contract.js';
+import type { SenderView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { Icon } from '../components/icons.js';
 import { useToast } from '../components/toast.js';

@@ -1,7 +1,7 @@
 // API tokens: create one (shown once, with a copy button), list them, revoke one after a confirmation.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
-import type { CreatedTokenView, TokenView } from '../../../src/dashboard/contract.js';
+import type { CreatedTokenView, TokenView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { ConfirmDialog, Dialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';

@@ -1,7 +1,7 @@
 // Balance and the ledger: every credit, reservation, debit and refund, newest first, filterable and exportable.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { Page, TransactionKind, TransactionView } from '../../../src/dashboard/contract.js';
+import type { Page, TransactionKind, TransactionView } from '../../../src/http/dashboard/contract.js';
 import { apiUrl } from '../api.js';
 import { Icon } from '../components/icons.js';
 import {

@@ -1,7 +1,7 @@
 // Operator: every account, searchable; credit one, suspend or reinstate one.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
-import type { AdminAccountView, Page } from '../../../../src/dashboard/contract.js';
+import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
 import { api } from '../../api.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { useToast } from '../../components/toast.js';

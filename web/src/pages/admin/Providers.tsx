@@ -1,5 +1,5 @@
 // Operator: each provider's traffic and errors over the last hour.
-import type { ProviderHealthView } from '../../../../src/dashboard/contract.js';
+import type { ProviderHealthView } from '../../../../src/http/dashboard/contract.js';
 import { Icon } from '../../components/icons.js';
 import { Badge, Card, EmptyState, ErrorBanner, Loading, PageHeader } from '../../components/ui.js';
 import { count, dateTime } from '../../format.js';

@@ -1,7 +1,7 @@
 // Operator: the platform's default price list or an account's own; import a list as CSV (pasted or from a file).
 import type { ChangeEvent, FormEvent } from 'react';
 import { useId, useRef, useState } from 'react';
-import type { AdminAccountView, Page, RatesImported, RateView } from '../../../../src/dashboard/contract.js';
+import type { AdminAccountView, Page, RatesImported, RateView } from '../../../../src/http/dashboard/contract.js';
 import { api } from '../../api.js';
 import { Icon } from '../../components/icons.js';
 import { RatesTable } from '../../components/RatesTable.js';

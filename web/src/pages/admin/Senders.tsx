@@ -1,6 +1,6 @@
 // Operator: sender names customers requested; approve or reject the pending ones.
 import { useState } from 'react';
-import type { AdminSenderView, Page } from '../../../../src/dashboard/contract.js';
+import type { AdminSenderView, Page } from '../../../../src/http/dashboard/contract.js';
 import { api, errorText } from '../../api.js';
 import { useToast } from '../../components/toast.js';
 import {

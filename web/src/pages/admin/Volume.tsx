@@ -1,6 +1,6 @@
 // Operator: platform traffic per UTC day, as a bar chart and a table.
 import { useState } from 'react';
-import type { VolumeDay } from '../../../../src/dashboard/contract.js';
+import type { VolumeDay } from '../../../../src/http/dashboard/contract.js';
 import { BarChart } from '../../components/charts.js';
 import { Card, EmptyState, ErrorBanner, Loading, PageHeader, SelectField, Stat } from '../../components/ui.js';
 import { count } from '../../format.js';

@@ -17,14 +17,14 @@
 // - A text (in a body or a query string) holding a control character is refused: 422 on that field, `The name field
 //   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note` and a
 //   CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
-import type { LedgerKind } from '../domain/ledger.js';
-import type { SendingStatus } from '../domain/sending.js';
+import type { LedgerKind } from '../../domain/ledger.js';
+import type { SendingStatus } from '../../domain/sending.js';
 
 export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
 export const SESSION_COOKIE = 'smsgic_session';
 export const CSRF_HEADER = 'x-csrf-token';
-export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
+export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../../domain/limits.js';
 
 export type Role = 'customer' | 'admin';
 

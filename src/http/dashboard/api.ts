@@ -3,12 +3,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
-import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import { requestFields } from '../http/body.js';
-import { HttpError, unauthenticated, unprocessable } from '../http/errors.js';
-import { rateFilters } from '../http/routes/api.js';
-import type { Actor, DashboardServices, Outcome } from '../services/dashboard.js';
-import { SESSION_LIFETIME_MS } from '../store/sessions.js';
+import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
+import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
+import { requestFields } from '../body.js';
+import { HttpError, unauthenticated, unprocessable } from '../errors.js';
+import { rateFilters } from '../routes/api.js';
 import { CSRF_HEADER, type RatesImported, SESSION_COOKIE } from './contract.js';
 import {
   adminAccountView,

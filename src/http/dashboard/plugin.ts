@@ -1,6 +1,6 @@
 // The dashboard as one piece the HTTP app registers: its JSON API under /app/api and the web client under /app.
 import type { FastifyInstance } from 'fastify';
-import type { DashboardServices } from '../services/dashboard.js';
+import type { DashboardServices } from '../../services/dashboard.js';
 import { dashboardApi } from './api.js';
 import { DASHBOARD_API } from './contract.js';
 import { DEFAULT_WEB_ROOT, dashboardWeb } from './web.js';

@@ -4,11 +4,11 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TEXTS } from '../domain/texts.js';
+import { TEXTS } from '../../domain/texts.js';
 import { DASHBOARD_API, DASHBOARD_BASE } from './contract.js';
 
-/** Where the web build writes (`dist/web` of the checkout), from src/dashboard and dist/dashboard alike. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+/** Where the web build writes (`dist/web` of the checkout), from src/http/dashboard and dist/http/dashboard alike. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 /** Vite names built assets after their content: they never change under one name. */
 const ASSET_CACHE = 'public, max-age=31536000, immutable';

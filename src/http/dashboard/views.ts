@@ -1,17 +1,17 @@
 // Store objects as the dashboard's JSON shows them (contract.ts): money as decimal strings, ISO times.
 
-import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../domain/money.js';
-import type { PriceSummary } from '../services/compose.js';
-import type { PageOf } from '../services/form-fields.js';
-import type { ProviderHealth } from '../services/operator.js';
-import type { Account } from '../store/accounts.js';
-import type { AdminAccount, VolumeRow } from '../store/admin-views.js';
-import type { Campaign, Recipient } from '../store/campaigns.js';
-import type { LedgerEntry } from '../store/ledger.js';
-import type { ReviewedSender } from '../store/sender-reviews.js';
-import type { Sender } from '../store/senders.js';
-import type { ActiveSession } from '../store/sessions.js';
-import type { TokenInfo } from '../store/tokens.js';
+import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
+import type { PriceSummary } from '../../services/compose.js';
+import type { PageOf } from '../../services/form-fields.js';
+import type { ProviderHealth } from '../../services/operator.js';
+import type { Account } from '../../store/accounts.js';
+import type { AdminAccount, VolumeRow } from '../../store/admin-views.js';
+import type { Campaign, Recipient } from '../../store/campaigns.js';
+import type { LedgerEntry } from '../../store/ledger.js';
+import type { ReviewedSender } from '../../store/sender-reviews.js';
+import type { Sender } from '../../store/senders.js';
+import type { ActiveSession } from '../../store/sessions.js';
+import type { TokenInfo } from '../../store/tokens.js';
 import type {
   AccountView,
   AdminAccountView,

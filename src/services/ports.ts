@@ -1,4 +1,4 @@
-// What the HTTP layer needs from the rest of the platform: the services behind the public API, as one interface.
+// What the edges need from the public API's use cases: the services behind it, as one interface, and their results.
 import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
 import type { ValidationErrors } from '../domain/texts.js';

@@ -1,0 +1,54 @@
+// The layer rules of .dependency-cruiser.cjs hold for the code as it is, and they catch an import that breaks them.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CHECKOUT = join(import.meta.dirname, '../..');
+const DEPCRUISE = join(CHECKOUT, 'node_modules/.bin/depcruise');
+
+async function cruise(paths: readonly string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout } = await run(DEPCRUISE, [...paths, '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
+      cwd: CHECKOUT,
+    });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, output: failed.stdout };
+  }
+}
+
+describe('layer rules', () => {
+  it('hold for src and the web client', async () => {
+    const result = await cruise(['src', 'web/src']);
+    expect(result.output).toContain('no dependency violations found');
+    expect(result.code).toBe(0);
+  });
+
+  it('refuse a use case that imports the HTTP edge', async () => {
+    const dir = await mkdtemp(join(CHECKOUT, 'src/services/layers-probe-'));
+    try {
+      await writeFile(join(dir, 'probe.ts'), "export { buildApp } from '../../http/app.js';\n");
+      const result = await cruise([dir.slice(CHECKOUT.length + 1)]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('services-below-the-edge');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse the store importing a use case', async () => {
+    const dir = await mkdtemp(join(CHECKOUT, 'src/store/layers-probe-'));
+    try {
+      await writeFile(join(dir, 'probe.ts'), "export { createTokenServices } from '../../services/tokens.js';\n");
+      const result = await cruise([dir.slice(CHECKOUT.length + 1)]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('store-looks-down');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
