@@ -35,6 +35,12 @@ export function foldText(text: string): string {
 export const REWRITE_LOCKS = Object.freeze({ countryCatalog: 0x534d_0001, rateLists: 0x534d_0002 });
 
 /**
+ * Key of the advisory lock between a report kept for an id not stored yet and the transaction storing ids: see
+ * keepUnknownReports in reports.ts.
+ */
+export const KEPT_REPORTS_LOCK = 0x534d_0003;
+
+/**
  * On PostgreSQL, waits for and then holds (until the transaction ends) an advisory lock, so that the same rewrite begun
  * by several processes at once (servers starting together) runs one after the other instead of deadlocking or
  * inserting twice. SQLite needs none: BEGIN IMMEDIATE already lets one writer in at a time.

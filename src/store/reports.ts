@@ -9,6 +9,7 @@ import {
 } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
+import { KEPT_REPORTS_LOCK } from './dialect-sql.js';
 import { settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
@@ -176,7 +177,13 @@ function changesOf(reports: readonly ProviderReport[], matched: readonly Matched
 export async function applyReports(db: Db, nowUs: number, reports: readonly ProviderReport[]): Promise<ReportsApplied> {
   if (reports.length === 0) return { applied: 0, ignored: 0, kept: 0 };
   return db.transaction(async (trx) => {
-    const matched = await matchReports(trx, db.dialect, reports);
+    let matched = await matchReports(trx, db.dialect, reports);
+    if (matched.length < reports.length && db.dialect === 'postgres') {
+      // A transaction storing these ids may be running now, its probe of pending_reports already made: wait for it
+      // (it holds the shared side of this lock from before its probe until it commits), then look again.
+      await sql`select pg_advisory_xact_lock(${sql.lit(KEPT_REPORTS_LOCK)})`.execute(trx);
+      matched = await matchReports(trx, db.dialect, reports);
+    }
     const known = new Set(matched.map((m) => m.index));
     const unknown = reports.filter((_, i) => !known.has(i));
     if (unknown.length > 0) {
@@ -212,6 +219,11 @@ export async function applyKeptReportsFor(
   stored: readonly { readonly provider: string; readonly providerMessageId: string }[],
 ): Promise<number> {
   if (stored.length === 0) return 0;
+  // PostgreSQL: a report transaction that did not see these ids (not committed yet) waits for this one to end before
+  // keeping its reports, or this one waits for it and sees them kept: either way the report is applied now, not at the
+  // next sweep. SQLite has one writer at a time, so the race cannot happen there.
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock_shared(${sql.lit(KEPT_REPORTS_LOCK)})`.execute(trx);
   // Usually there is none: a probe of the empty table is much cheaper than the join below.
   if (!(await trx.selectFrom('pending_reports').select('id').limit(1).executeTakeFirst())) return 0;
   const keys = listRelation(dialect, 'k', [

@@ -1,4 +1,5 @@
 // Delivery reports: forward only, idempotent, kept until their id is stored; no report at all ends as expired.
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
 import { createDispatcher, NO_REPORT } from '../../src/dispatch/worker.js';
@@ -85,6 +86,66 @@ describeEachEngine('delivery reports', (engine) => {
     expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ delivered: 1 });
     expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
   });
+
+  it.runIf(engine.name === 'postgres')(
+    'applies at once a report that raced the transaction storing its id (no wait for the sweep)',
+    async () => {
+      const db = engine.db;
+      const clock = fakeClock();
+      const { sending } = await storedSending(db, [numberEndingWith('0009')]);
+      const nowUs = clock.clockUs();
+      const lease = await leaseDueMessages(db, { workerId: 'w9', nowUs, leaseUs: 1_000_000, limit: 10 }, SANDBOX_ONLY);
+      const messageId = lease.messages[0]?.id ?? 0;
+      // Another connection holds the sending's row: storing the id stops after its probe of the kept reports, before
+      // it commits, as a settlement does when it is slower than the provider's receipt.
+      const holder = await engine.open();
+      const busy = async (pattern: string) => {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like ${pattern}`.execute(
+          holder.kysely,
+        );
+        return (rows[0]?.n ?? 0) > 0;
+      };
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let held = () => {};
+      const holds = new Promise<void>((resolve) => {
+        held = resolve;
+      });
+      const holding = holder.transaction(async (trx) => {
+        await sql`select id from sendings where id = ${sending.id} for update`.execute(trx);
+        held();
+        await released;
+      });
+      await holds;
+      const storing = recordOutcomes(
+        db,
+        { workerId: 'w9', nowUs },
+        { accepted: [{ id: messageId, providerMessageId: 'raced-1', nextPollAtUs: nowUs + HOUR_MS * US_PER_MS }] },
+      );
+      for (let i = 0; i < 500 && !(await busy('%from "sendings"%')); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await busy('%from "sendings"%')).toBe(true);
+      // The receipt comes now: its id is stored but not committed.
+      const reporting = applyReports(db, nowUs, [
+        { provider: 'sandbox', providerMessageId: 'raced-1', status: 'delivered' },
+      ]);
+      let reported = false;
+      void reporting.then(() => {
+        reported = true;
+      });
+      for (let i = 0; i < 500 && !reported && !(await busy('%pg_advisory_xact_lock(%')); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      release();
+      await Promise.all([holding, storing, reporting]);
+      await holder.close();
+      expect(await countKeptReports(db)).toBe(0);
+      expect((await dispatchCounts(db, sending.id)).byStatus).toEqual({ delivered: 1 });
+    },
+  );
 
   it("notes a provider's non-final word on a submitted message only, kept too until its id is stored", async () => {
     const db = engine.db;
