@@ -1,19 +1,12 @@
 // Forgets rows nothing needs any more, a batch at a time, so that tables which only grow stay bounded.
-import { type RawBuilder, sql } from 'kysely';
-import type { Db, DialectName } from './db.js';
+import { sql } from 'kysely';
+import type { Db } from './db.js';
+import { inBatch } from './dispatch-sql.js';
 import { assertInt } from './values.js';
 
 export interface Pruned {
   readonly callbacks: number;
   readonly sandboxSubmissions: number;
-}
-
-/**
- * `in (<batch>)` as each engine keeps it an index probe per row of the batch: PostgreSQL as `= any(array(…))`, which
- * it cannot turn into a join (as a semi-join it may read the primary key whole, as planned without statistics).
- */
-function inBatch(dialect: DialectName, batch: RawBuilder<unknown>): RawBuilder<unknown> {
-  return dialect === 'postgres' ? sql`= any(array(${batch}))` : sql`in (${batch})`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // an index on both engines: no full scan of a table that grows with the traffic it has stored.
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
 import {
@@ -20,6 +20,7 @@ import { createSending } from '../../src/store/sendings.js';
 import { US_PER_MS } from '../../src/store/time.js';
 import { numberEndingWith, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
+import { growTables } from '../support/grown-tables.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
 
 /** Tables that grow with the traffic stored: a per-request or per-lease statement must never read one whole. */
@@ -50,12 +51,40 @@ const BOUNDED_TABLES: ReadonlyMap<string, string> = new Map([
   ['pending_reports', 'kept for the keep window only, then swept'],
 ]);
 
+/** Reads the checks let through, each for a reason that bounds it; `statement` must match the statement's text. */
+const ALLOWED: readonly {
+  readonly kinds: readonly FullScan['kind'][];
+  readonly table: string;
+  readonly statement: RegExp;
+  readonly reason: string;
+}[] = [
+  {
+    // The status index, or the whole of the partial index of leases (messages_lease_expiry), when the planner's
+    // statistics say few messages are held (PostgreSQL chooses it only then).
+    kinds: ['status', 'index'],
+    table: 'messages',
+    statement: /status = 'submitting'/,
+    reason:
+      "a message is 'submitting' only while a lease holds it: at most the workers' lease limits together, never history",
+  },
+];
+
+function allowed(scan: FullScan, statement: string): boolean {
+  return ALLOWED.some((a) => a.kinds.includes(scan.kind) && a.table === scan.table && a.statement.test(statement));
+}
+
 function watched(table: string | undefined): table is string {
   return table !== undefined && GROWING_TABLES.has(table) && !BOUNDED_TABLES.has(table);
 }
 
+/** Stored messages of the history the paths run among. */
+const GROWN_MESSAGES = 40_000;
+
 const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
 const LEASE_US = 60_000 * US_PER_MS;
+
+/** QUERY_PLANS_PRINT=1 prints every statement looked at with its plan. */
+const PRINT_PLANS = process.env.QUERY_PLANS_PRINT === '1';
 
 let recording: ExecutedQuery[] | null = null;
 function onQuery(query: ExecutedQuery): void {
@@ -74,10 +103,18 @@ async function captured(work: () => Promise<unknown>): Promise<ExecutedQuery[]> 
   return statements.filter((q) => /^\s*(select|insert|update|delete|with)\b/i.test(q.sql));
 }
 
-/** A full read of a growing table in one statement's plan. */
+/**
+ * A read of a growing table in one statement's plan whose cost is not bounded by what the statement names:
+ * - table: the whole table (SQLite SCAN without an index, PostgreSQL Seq Scan);
+ * - index: a whole index, read end to end without a condition on it (a partial one too: it holds every queued or
+ *   accepted message, however many);
+ * - status: every row of one status, the only condition the index serves (a status that rows end in holds the whole
+ *   history; a live one, every row in that state).
+ */
 export interface FullScan {
   readonly table: string;
   readonly how: string;
+  readonly kind: 'table' | 'index' | 'status';
 }
 
 const SQL_KEYWORDS = new Set([
@@ -137,13 +174,6 @@ async function sqliteChecker(engine: Engine): Promise<PlanChecker> {
       childrenOf.set(fk.table, children);
     }
   }
-  const partial = new Set(
-    (
-      database.prepare(`select name from sqlite_master where type = 'index' and sql like '% where %'`).all() as {
-        name: string;
-      }[]
-    ).map((r) => r.name),
-  );
   return {
     async fullScans(query) {
       const names = aliasesOf(query.sql);
@@ -154,14 +184,15 @@ async function sqliteChecker(engine: Engine): Promise<PlanChecker> {
       const inserted = /^\s*insert into "?([a-z_]+)"?/i.exec(query.sql)?.[1];
       const fkChildren = inserted === undefined ? new Set<string>() : (childrenOf.get(inserted) ?? new Set<string>());
       for (const { detail } of plan) {
-        const match = /^SCAN (\S+)(?: USING (?:COVERING )?INDEX (\S+))?/.exec(detail);
-        if (!match?.[1]) continue;
-        const table = names.get(match[1].toLowerCase());
+        const match = /^(SCAN|SEARCH) (\S+)(?: [A-Z ]*?USING (?:COVERING )?INDEX (\S+)(?: \((.*)\))?)?/.exec(detail);
+        if (!match?.[2]) continue;
+        const table = names.get(match[2].toLowerCase());
         if (!watched(table) || fkChildren.has(table)) continue;
-        // A partial index holds only the rows still being worked on (queued, accepted), never the history.
-        if (match[2] !== undefined && partial.has(match[2])) continue;
-        scans.push({ table, how: detail });
+        const [, op, , index, condition] = match;
+        if (op === 'SCAN') scans.push({ table, how: detail, kind: index === undefined ? 'table' : 'index' });
+        else if (index !== undefined && condition === 'status=?') scans.push({ table, how: detail, kind: 'status' });
       }
+      if (PRINT_PLANS) console.log(`${query.sql}\n  ${plan.map((p) => p.detail).join('\n  ')}`);
       return scans;
     },
     async close() {
@@ -183,11 +214,6 @@ async function postgresChecker(engine: Engine): Promise<PlanChecker> {
   await client.connect();
   // The planner then picks a sequential scan only where no index can serve at all, whatever the tables hold.
   await client.query('set enable_seqscan = off');
-  const partial = new Set(
-    (
-      await client.query<{ indexname: string }>(`select indexname from pg_indexes where indexdef like '% WHERE %'`)
-    ).rows.map((r) => r.indexname),
-  );
   return {
     async fullScans(query) {
       const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PgPlanNode }[] }>(
@@ -198,20 +224,20 @@ async function postgresChecker(engine: Engine): Promise<PlanChecker> {
       const walk = (node: PgPlanNode) => {
         const table = node['Relation Name'];
         if (watched(table)) {
-          if (node['Node Type'] === 'Seq Scan') scans.push({ table, how: 'Seq Scan' });
-          // An index read from end to end (no condition on it) is a full scan too, unless the index is partial.
-          else if (
-            /Index/.test(node['Node Type']) &&
-            node['Index Cond'] === undefined &&
-            !partial.has(node['Index Name'] ?? '')
-          ) {
-            scans.push({ table, how: `${node['Node Type']} on ${node['Index Name']} without a condition` });
+          const type = node['Node Type'];
+          const how = `${type}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`;
+          const condition = node['Index Cond'];
+          if (type === 'Seq Scan') scans.push({ table, how, kind: 'table' });
+          else if (/Index/.test(type) && condition === undefined) scans.push({ table, how, kind: 'index' });
+          else if (condition !== undefined && /^\(status = '[^']*'::text\)$/.test(condition)) {
+            scans.push({ table, how: `${how}: ${condition}`, kind: 'status' });
           }
         }
         for (const child of node.Plans ?? []) walk(child);
       };
       const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
       if (plan) walk(plan);
+      if (PRINT_PLANS) console.log(`${query.sql}\n${JSON.stringify(plan, null, 1)}`);
       return scans;
     },
     async close() {
@@ -230,7 +256,8 @@ async function fullScansIn(engine: Engine, statements: readonly ExecutedQuery[])
       if (seen.has(statement.sql)) continue;
       seen.add(statement.sql);
       for (const scan of await checker.fullScans(statement)) {
-        found.push(`${scan.table} (${scan.how}) in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
+        if (allowed(scan, statement.sql)) continue;
+        found.push(`${scan.kind} read of ${scan.table} (${scan.how}) in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
       }
     }
     return found;
@@ -250,6 +277,11 @@ describeEachEngine(
       expect(statements.length).toBeGreaterThan(0);
       expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
     }
+
+    // A history around the paths' own rows, so that the planner (PostgreSQL's with statistics) sees tables that grew.
+    beforeAll(async () => {
+      await growTables(engine.db, { messages: GROWN_MESSAGES, sendings: 400, accounts: 40 });
+    });
 
     afterAll(async () => {
       await api?.close();
@@ -273,7 +305,7 @@ describeEachEngine(
         { sql: `select id from messages where sending_id = ${placeholder}`, parameters: [1] },
       ]);
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatch(/^messages \(.*\) in: select id from messages where recipient = /);
+      expect(found[0]).toMatch(/^table read of messages \(.*\) in: select id from messages where recipient = /);
     });
 
     it('API: token check and balance, senders, rates, calculate, create, reads and cancel', async () => {

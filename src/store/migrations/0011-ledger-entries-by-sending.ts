@@ -11,7 +11,7 @@ import type { Kysely, Migration } from 'kysely';
 export function ledgerEntriesBySendingSchema(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.createIndex('ledger_entries_sending').on('ledger_entries').column('sending_id').execute();
+      await db.schema.createIndex('ledger_entries_by_sending').on('ledger_entries').column('sending_id').execute();
     },
   };
 }
