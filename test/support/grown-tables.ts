@@ -18,6 +18,12 @@ export interface GrowOptions {
   readonly accounts?: number;
   /** Distinguishes the rows of one call from another's (token hashes, provider ids); default a random tag. */
   readonly tag?: string;
+  /**
+   * Live sendings of each kind (Pending with queued messages, Processing with messages awaiting reports), at most; by
+   * default one sending in fifty of each, so the live work grows with the history. A benchmark comparing sizes sets a
+   * fixed number, so that only the history differs.
+   */
+  readonly liveSendings?: number;
   /** Messages per INSERT statement (default 1,000,000): bounds the memory and the length of one transaction. */
   readonly chunk?: number;
 }
@@ -31,13 +37,15 @@ export interface GrownTables {
 }
 
 /**
- * Every tenth sending was cancelled, every twentieth failed (when not cancelled); one in fifty is still Pending,
- * scheduled for 2100 with its messages queued, and one in fifty Processing, its messages accepted and waiting for
- * reports nobody will ask for before 2100: the live work a busy platform carries beside its history, so that every
- * status is a real share of the table. The others completed.
+ * Every tenth sending was cancelled, every twentieth failed (when not cancelled); one in fifty (up to `liveSendings`)
+ * is still Pending, scheduled for 2100 with its messages queued, and one in fifty Processing, its messages accepted
+ * and waiting for reports nobody will ask for before 2100: the live work a busy platform carries beside its history,
+ * so that every status is a real share of the table. The others completed.
  */
-const SENDING_STATUS = `case when j % 10 = 0 then 'Cancelled' when j % 20 = 5 then 'Failed' when j % 50 = 27 then 'Pending'
-  when j % 50 = 33 then 'Processing' else 'Completed' end`;
+function sendingStatus(pending: string, processing: string): string {
+  return `case when j % 10 = 0 then 'Cancelled' when j % 20 = 5 then 'Failed' when ${pending} then 'Pending'
+    when ${processing} then 'Processing' else 'Completed' end`;
+}
 /** 2100-01-01 UTC in microseconds: when the live sendings are due, and their reports. */
 const FUTURE_US = 4_102_444_800_000_000;
 const RATE_MINOR = 4_397;
@@ -89,6 +97,10 @@ export async function growTables(db: Db, options: GrowOptions): Promise<GrownTab
     throw new RangeError('messages ≥ sendings ≥ 1 and accounts ≥ 1');
   }
   const at = HISTORY_AT_US;
+  const live = options.liveSendings ?? sendings;
+  // Sending j (0-based) is live when it is one of the first `live` of its kind: one in fifty.
+  const pendingOf = (j: string) => `(${j} % 50 = 27 and ${j} / 50 < ${live})`;
+  const processingOf = (j: string) => `(${j} % 50 = 33 and ${j} / 50 < ${live})`;
   const concat = (...parts: string[]) => parts.join(' || ');
 
   // Accounts, each with a token, an approved sender, its opening credit; every tenth with a price list of its own.
@@ -143,11 +155,11 @@ export async function growTables(db: Db, options: GrowOptions): Promise<GrownTab
     `insert into sendings (account_id, text, sender, type, status, scheduled_at_us, created_at_us, updated_at_us,
        recipients_count, sms_parts_total, encoding, parts_per_message, subtotal_minor, tax_minor, total_minor,
        dispatch_settled_at_us, last_leased_at_us)
-     select ${acc.first} + j % ${accounts}, 'Grown history', 'Grown', 'default', ${SENDING_STATUS},
-       case when j % 50 = 27 then ${FUTURE_US} else ${at} + j end, ${at} + j, ${at} + j,
+     select ${acc.first} + j % ${accounts}, 'Grown history', 'Grown', 'default', ${sendingStatus(pendingOf('j'), processingOf('j'))},
+       case when ${pendingOf('j')} then ${FUTURE_US} else ${at} + j end, ${at} + j, ${at} + j,
        ${perSending('j')}, ${perSending('j')}, 'GSM-7', 1,
        ${perSending('j')} * ${RATE_MINOR}, 0, ${perSending('j')} * ${RATE_MINOR},
-       case when j % 50 = 27 then null else ${at} + j end, case when j % 50 = 27 then 0 else ${at} + j end
+       case when ${pendingOf('j')} then null else ${at} + j end, case when ${pendingOf('j')} then 0 else ${at} + j end
      from ${series(db, 'j', 0, sendings - 1)}`,
   );
   const snd = await insertedRange(db, 'sendings', sendingsBefore, sendings);
@@ -170,10 +182,10 @@ export async function growTables(db: Db, options: GrowOptions): Promise<GrownTab
   // Messages, by chunks of the series: the status follows the sending's (every seventh of a completed one undelivered).
   const sendingOf = (k: string) => `(${k} * ${sendings} / ${n})`;
   const j = sendingOf('k');
-  const queued = `${j} % 10 <> 0 and ${j} % 20 <> 5 and ${j} % 50 = 27`;
-  const awaiting = `${j} % 10 <> 0 and ${j} % 20 <> 5 and ${j} % 50 = 33`;
+  const queued = pendingOf(j);
+  const awaiting = processingOf(j);
   const status = `case when ${j} % 10 = 0 then 'cancelled' when ${j} % 20 = 5 then 'failed'
-    when ${j} % 50 = 27 then 'queued' when ${j} % 50 = 33 then 'submitted'
+    when ${queued} then 'queued' when ${awaiting} then 'submitted'
     when k % 7 = 3 then 'undelivered' else 'delivered' end`;
   const accepted = `${j} % 10 <> 0 and ${j} % 20 <> 5 and not (${queued})`;
   const final = `not (${queued}) and not (${awaiting})`;
