@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
+import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
 import {
   leaseDueMessages,
@@ -12,12 +13,16 @@ import {
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../../src/store/dispatch-queue.js';
+import { claimLoginAttempt, loginSucceeded } from '../../src/store/login-failures.js';
 import { replaceRates } from '../../src/store/rates.js';
 import { applyReports, sweepKeptReports } from '../../src/store/reports.js';
 import { pruneFinishedRows } from '../../src/store/retention.js';
 import { cancelSending, finishInterruptedCancels } from '../../src/store/sending-cancel.js';
 import { createSending } from '../../src/store/sendings.js';
+import { createSession, findSession } from '../../src/store/sessions.js';
 import { US_PER_MS } from '../../src/store/time.js';
+import { listTransactions } from '../../src/store/transactions.js';
+import { createCustomer, findUserByEmail, foldEmail } from '../../src/store/users.js';
 import { numberEndingWith, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { growTables } from '../support/grown-tables.js';
@@ -496,6 +501,49 @@ describeEachEngine(
         ended = await finishInterruptedCancels(engine.db);
       });
       expect(ended).toBe(5);
+    });
+
+    it('dashboard: login, session check, campaigns, recipients, transactions', async () => {
+      const email = `owner-${engine.name}@example.test`;
+      let userId = 0;
+      await expectIndexed(async () => {
+        const created = await createCustomer(engine.db, {
+          email,
+          passwordHash: 'not-a-hash',
+          company: 'Grown',
+          currency: 'GBP',
+        });
+        if (!created.ok) throw new Error(created.reason);
+        userId = created.user.id;
+      });
+      await expectIndexed(async () => {
+        const claim = await claimLoginAttempt(engine.db, foldEmail(email), '192.0.2.7');
+        await findUserByEmail(engine.db, email);
+        if (claim.ok) await loginSucceeded(engine.db, claim.attemptId, foldEmail(email), '192.0.2.7');
+      });
+      let sessionId = '';
+      await expectIndexed(async () => {
+        sessionId = (await createSession(engine.db, userId)).sessionId;
+      });
+      await expectIndexed(() => findSession(engine.db, sessionId));
+      await expectIndexed(() => listCampaigns(engine.db, acme.id, { page: 1, perPage: 20 }));
+      await expectIndexed(() => listCampaigns(engine.db, acme.id, { page: 1, perPage: 20, status: 'Completed' }));
+      const [campaign] = (await listCampaigns(engine.db, acme.id, { page: 1, perPage: 1 })).rows;
+      if (!campaign) throw new Error('no campaign');
+      await expectIndexed(() => getCampaign(engine.db, acme.id, campaign.sending.id));
+      await expectIndexed(() => listRecipients(engine.db, acme.id, campaign.sending.id, { page: 1, perPage: 20 }));
+      await expectIndexed(() =>
+        listRecipients(engine.db, acme.id, campaign.sending.id, {
+          page: 1,
+          perPage: 20,
+          status: 'cancelled',
+          search: '371',
+        }),
+      );
+      await expectIndexed(() => listTransactions(engine.db, acme.id, { page: 1, perPage: 20, perPageMax: 100 }));
+      await expectIndexed(() =>
+        listTransactions(engine.db, acme.id, { page: 1, perPage: 20, kind: 'refund', perPageMax: 100 }),
+      );
     });
 
     it('maintenance: pruning finished rows', async () => {
