@@ -45,6 +45,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'A peer end to end: Kannel and SMSgic against the same SMSC (one recipient a request)',
     load: () => import('./kannel.bench.js'),
   },
+  'grown-tables': {
+    title: 'Grown tables: per-request and per-lease statements at 10,000 and at millions of stored messages',
+    load: () => import('./grown-tables.bench.js'),
+  },
   smpp: { title: 'SMPP submit_sm throughput (SMSC simulator on loopback)', load: () => import('./smpp.bench.js') },
 };
 

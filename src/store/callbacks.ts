@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { MessageStatus } from '../domain/status.js';
 import { messageStatusFrom } from '../domain/status.js';
 import type { Db, DialectName } from './db.js';
-import { idList, listRelation } from './dispatch-sql.js';
+import { idList, inBatch, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
 
@@ -70,12 +70,14 @@ export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<Call
     const { rows } = await sql<{ id: number | string; attempts: number }>`
         update callback_outbox
         set attempts = attempts + 1, next_attempt_at_us = ${claim.nowUs + claim.claimUs}, updated_at_us = ${claim.nowUs}
-        where id in (
-          select id from callback_outbox
-          where state = 'pending' and next_attempt_at_us <= ${claim.nowUs}
-          order by next_attempt_at_us, id
-          limit ${claim.limit}
-          ${lock})
+        where id ${inBatch(
+          db.dialect,
+          sql`select id from callback_outbox
+            where state = 'pending' and next_attempt_at_us <= ${claim.nowUs}
+            order by next_attempt_at_us, id
+            limit ${claim.limit}
+            ${lock}`,
+        )}
         returning id, attempts`.execute(trx);
     return rows;
   });

@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
+import {
+  Kysely,
+  type KyselyConfig,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
@@ -69,6 +76,17 @@ export interface DbOptions {
    * that went silent), and such a connection is closed rather than reused.
    */
   readonly statementTimeoutMs?: number;
+  /**
+   * Told of every statement the store ran (its SQL and parameters, as sent), after it ran, whether it succeeded or
+   * failed. For tests that look at the plans of what the store runs; unset, nothing is recorded.
+   */
+  readonly onQuery?: (query: ExecutedQuery) => void;
+}
+
+/** A statement as the store sent it: the SQL text with placeholders and the values bound to them. */
+export interface ExecutedQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
 }
 
 export interface TransactionOptions {
@@ -201,6 +219,12 @@ function openSqlite(path: string): SqliteDatabase.Database {
 export async function createDb(url: string | undefined, options: DbOptions = {}): Promise<Db> {
   const target = parseDatabaseUrl(url);
   let kysely: Kysely<Schema>;
+  const onQuery = options.onQuery;
+  // Kysely's log hook sees every compiled statement; absent, Kysely adds no logging at all.
+  const log: Pick<KyselyConfig, 'log'> =
+    onQuery === undefined
+      ? {}
+      : { log: (event) => onQuery({ sql: event.query.sql, parameters: event.query.parameters }) };
   let checkpointer: Checkpointer | null = null;
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
@@ -210,6 +234,7 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
         database: withStatementCache(database),
         busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
       }),
+      ...log,
     });
   } else {
     const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_DEFAULT_MS;
@@ -224,7 +249,7 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       keepAliveInitialDelayMillis: 10_000,
     });
     pool.on('error', options.onPoolError ?? (() => {}));
-    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: dropBrokenConnections(pool) }) });
+    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: dropBrokenConnections(pool) }), ...log });
   }
   const clockUs = options.clockUs ?? systemClockUs;
   return {

@@ -209,7 +209,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
           .updateTable('sendings')
           .set({ status: 'Processing', updated_at_us: nowUs })
           .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
-          .where('status', '=', 'Pending')
+          // SQLite would walk every Pending sending (scheduled ones included) through the status index and test each
+          // against the list; kept off it, the statement finds each listed sending by its id.
+          .where(db.dialect === 'sqlite' ? sql`+status` : sql.ref('status'), '=', 'Pending')
           .execute();
         // Served now: the next lease prefers the due sendings served longest ago. A row another worker's lease holds
         // is skipped (that lease marks it as well), so leases of one sending never wait on each other here.
@@ -519,10 +521,13 @@ export async function lookAtAwaitingReports(
       { name: 'next_poll', kind: 'int8', values: due.map((m) => Math.round(request.nextPollAtUs(m))) },
     ]);
     const target = db.dialect === 'postgres' ? sql`m` : sql`messages`;
+    // On SQLite the status test stays off the status index (unary `+`), which would read every message awaiting a
+    // report: each row is found by its id.
+    const unindexed = db.dialect === 'sqlite' ? sql`+` : sql``;
     await sql`
       update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
       set next_poll_at_us = u.next_poll
-      from ${rows} where ${target}.id = u.id and ${target}.status = 'submitted'`.execute(trx);
+      from ${rows} where ${target}.id = u.id and ${unindexed}${target}.status = 'submitted'`.execute(trx);
     return applied;
   };
   if (db.dialect === 'postgres') {

@@ -36,3 +36,12 @@ export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder
     ? sql`(select unnest(${ids}::int8[]))`
     : sql`(select value from json_each(${JSON.stringify(ids)}))`;
 }
+
+/**
+ * `in (<batch>)` for a subquery that picks a bounded batch of keys (`… limit n`), spelled so that each engine takes
+ * the batch first and then finds each row by its key: PostgreSQL as `= any(array(…))`, which it cannot turn into a
+ * join (as a semi-join it may hash the whole table or walk its whole primary key when it expects a large batch).
+ */
+export function inBatch(dialect: DialectName, batch: RawBuilder<unknown>): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`= any(array(${batch}))` : sql`in (${batch})`;
+}

@@ -124,11 +124,14 @@ async function noteProviderStatuses(
     { name: 'provider_status', kind: 'text', values: [...noted.values()] },
   ]);
   const target = dialect === 'postgres' ? sql`m` : sql`messages`;
+  // On SQLite the status test stays off the status index (unary `+`), which would read every message awaiting a
+  // report: each row is found by its id.
+  const unindexed = dialect === 'sqlite' ? sql`+` : sql``;
   await sql`
     update messages ${dialect === 'postgres' ? sql`as m` : sql``}
     set provider_status = u.provider_status, updated_at_us = ${nowUs}
     from ${rows}
-    where ${target}.id = u.id and ${target}.status = 'submitted'
+    where ${target}.id = u.id and ${unindexed}${target}.status = 'submitted'
       and ${target}.provider_status is distinct from u.provider_status`.execute(trx);
 }
 

@@ -30,7 +30,10 @@ export function senderFromRow(row: Selectable<SendersTable>): Sender {
   };
 }
 
-/** The unique index is on coalesce(account_id, 0): querying the same expression lets both engines use it. */
+/**
+ * The unique index is on coalesce(account_id, 0): querying the same expression lets both engines use it. Every read by
+ * owner goes through it (`account_id = ?` has no index of its own: a read of the whole table).
+ */
 function ownerIs(accountId: number | null) {
   return sql<boolean>`coalesce(account_id, 0) = ${accountId ?? 0}`;
 }
@@ -72,7 +75,7 @@ export async function listApprovedSenders(db: Db, accountId: number): Promise<Se
   const rows = await db.kysely
     .selectFrom('senders')
     .selectAll()
-    .where('account_id', '=', accountId)
+    .where(ownerIs(accountId))
     .where('status', '=', 'approved')
     .orderBy('id')
     .execute();
@@ -81,12 +84,7 @@ export async function listApprovedSenders(db: Db, accountId: number): Promise<Se
 
 /** Every sender of the account whatever its status, oldest first (dashboard). */
 export async function listSenders(db: Db, accountId: number): Promise<Sender[]> {
-  const rows = await db.kysely
-    .selectFrom('senders')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('id')
-    .execute();
+  const rows = await db.kysely.selectFrom('senders').selectAll().where(ownerIs(accountId)).orderBy('id').execute();
   return rows.map(senderFromRow);
 }
 
@@ -95,9 +93,9 @@ export async function findUsableSender(db: Db, accountId: number, name: string):
   const rows = await db.kysely
     .selectFrom('senders')
     .selectAll()
+    .where(sql<boolean>`coalesce(account_id, 0) in (${accountId}, 0)`)
     .where('name', '=', name)
     .where('status', '=', 'approved')
-    .where((eb) => eb.or([eb('account_id', '=', accountId), eb('account_id', 'is', null)]))
     .execute();
   const row = rows.find((r) => r.account_id !== null) ?? rows[0];
   return row && senderFromRow(row);

@@ -1,0 +1,554 @@
+// Every statement the store runs per API request and per dispatch lease, settlement, report or callback is served by
+// an index on both engines: no full scan of a table that grows with the traffic it has stored.
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
+import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
+import type { ExecutedQuery } from '../../src/store/db.js';
+import {
+  leaseDueMessages,
+  lookAtAwaitingReports,
+  type RoutePlan,
+  recordOutcomes,
+  takeOverExpiredLeases,
+} from '../../src/store/dispatch-queue.js';
+import { claimLoginAttempt, loginSucceeded } from '../../src/store/login-failures.js';
+import { replaceRates } from '../../src/store/rates.js';
+import { applyReports, sweepKeptReports } from '../../src/store/reports.js';
+import { pruneFinishedRows } from '../../src/store/retention.js';
+import { cancelSending, finishInterruptedCancels } from '../../src/store/sending-cancel.js';
+import { createSending } from '../../src/store/sendings.js';
+import { createSession, findSession } from '../../src/store/sessions.js';
+import { US_PER_MS } from '../../src/store/time.js';
+import { listTransactions } from '../../src/store/transactions.js';
+import { createCustomer, findUserByEmail, foldEmail } from '../../src/store/users.js';
+import { numberEndingWith, sendingTo } from '../dispatch/support.js';
+import { describeEachEngine, type Engine } from '../support/databases.js';
+import { growTables } from '../support/grown-tables.js';
+import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+
+/** Tables that grow with the traffic stored: a per-request or per-lease statement must never read one whole. */
+const GROWING_TABLES = new Set([
+  'accounts',
+  'api_tokens',
+  'sendings',
+  'messages',
+  'rates',
+  'ledger_entries',
+  'senders',
+  'callback_outbox',
+  'pending_reports',
+  'sandbox_submissions',
+  'sending_drafts',
+  'users',
+  'sessions',
+]);
+
+/**
+ * Tables that are read whole on purpose, each bounded by something other than the traffic stored:
+ * - pending_reports: reports for provider ids not stored yet, kept for the keep window only (sweepKeptReports drops
+ *   the older ones), so it holds at most a few minutes of early reports.
+ * (Tables not in GROWING_TABLES are not looked at: countries and country_mccs are fixed, rate_list_versions holds one
+ * row per price list, installation one row.)
+ */
+const BOUNDED_TABLES: ReadonlyMap<string, string> = new Map([
+  ['pending_reports', 'kept for the keep window only, then swept'],
+]);
+
+/** Reads the checks let through, each for a reason that bounds it; `statement` must match the statement's text. */
+const ALLOWED: readonly {
+  readonly kinds: readonly FullScan['kind'][];
+  readonly table: string;
+  readonly statement: RegExp;
+  readonly reason: string;
+}[] = [
+  {
+    // The status index, or the whole of the partial index of leases (messages_lease_expiry), when the planner's
+    // statistics say few messages are held (PostgreSQL chooses it only then).
+    kinds: ['status', 'index'],
+    table: 'messages',
+    statement: /status = 'submitting'/,
+    reason:
+      "a message is 'submitting' only while a lease holds it: at most the workers' lease limits together, never history",
+  },
+];
+
+function allowed(scan: FullScan, statement: string): boolean {
+  return ALLOWED.some((a) => a.kinds.includes(scan.kind) && a.table === scan.table && a.statement.test(statement));
+}
+
+function watched(table: string | undefined): table is string {
+  return table !== undefined && GROWING_TABLES.has(table) && !BOUNDED_TABLES.has(table);
+}
+
+/** Stored messages of the history the paths run among. */
+const GROWN_MESSAGES = 40_000;
+
+const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+const LEASE_US = 60_000 * US_PER_MS;
+
+/** QUERY_PLANS_PRINT=1 prints every statement looked at with its plan. */
+const PRINT_PLANS = process.env.QUERY_PLANS_PRINT === '1';
+
+let recording: ExecutedQuery[] | null = null;
+function onQuery(query: ExecutedQuery): void {
+  recording?.push(query);
+}
+
+/** The statements `work` made the store run (transaction control left out). */
+async function captured(work: () => Promise<unknown>): Promise<ExecutedQuery[]> {
+  const statements: ExecutedQuery[] = [];
+  recording = statements;
+  try {
+    await work();
+  } finally {
+    recording = null;
+  }
+  return statements.filter((q) => /^\s*(select|insert|update|delete|with)\b/i.test(q.sql));
+}
+
+/**
+ * A read of a growing table in one statement's plan whose cost is not bounded by what the statement names:
+ * - table: the whole table (SQLite SCAN without an index, PostgreSQL Seq Scan);
+ * - index: a whole index, read end to end without a condition on it (a partial one too: it holds every queued or
+ *   accepted message, however many);
+ * - status: every row of one status, the only condition the index serves (a status that rows end in holds the whole
+ *   history; a live one, every row in that state).
+ */
+export interface FullScan {
+  readonly table: string;
+  readonly how: string;
+  readonly kind: 'table' | 'index' | 'status';
+}
+
+const SQL_KEYWORDS = new Set([
+  'where',
+  'set',
+  'on',
+  'join',
+  'left',
+  'inner',
+  'cross',
+  'order',
+  'group',
+  'limit',
+  'values',
+  'select',
+  'using',
+  'returning',
+  'default',
+  'union',
+  'for',
+  'having',
+  'natural',
+]);
+
+/** Which table each name in a plan stands for: the table's own name and every alias the statement gives it. */
+function aliasesOf(statement: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const table of GROWING_TABLES) {
+    names.set(table, table);
+    const re = new RegExp(`(?:from|join|update|into)\\s+"?${table}"?(?:\\s+as)?\\s+"?([a-z_][a-z0-9_]*)"?`, 'gi');
+    for (const match of statement.matchAll(re)) {
+      const alias = match[1]?.toLowerCase();
+      if (alias !== undefined && !SQL_KEYWORDS.has(alias)) names.set(alias, table);
+    }
+  }
+  return names;
+}
+
+interface PlanChecker {
+  fullScans(query: ExecutedQuery): Promise<FullScan[]>;
+  close(): Promise<void>;
+}
+
+async function sqliteChecker(engine: Engine): Promise<PlanChecker> {
+  const database = new SqliteDatabase(engine.url.slice('sqlite:'.length), { readonly: true });
+  // SQLite plans an INSERT into a parent table with a look at each child table for orphans a deferred foreign key
+  // left; it runs only while such a violation is outstanding, which immediate foreign keys never leave.
+  const childrenOf = new Map<string, Set<string>>();
+  for (const { name } of database.prepare(`select name from sqlite_master where type = 'table'`).all() as {
+    name: string;
+  }[]) {
+    for (const fk of database.prepare(`select "table" from pragma_foreign_key_list(?)`).all(name) as {
+      table: string;
+    }[]) {
+      const children = childrenOf.get(fk.table) ?? new Set<string>();
+      children.add(name);
+      childrenOf.set(fk.table, children);
+    }
+  }
+  return {
+    async fullScans(query) {
+      const names = aliasesOf(query.sql);
+      const plan = database.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as {
+        detail: string;
+      }[];
+      const scans: FullScan[] = [];
+      const inserted = /^\s*insert into "?([a-z_]+)"?/i.exec(query.sql)?.[1];
+      const fkChildren = inserted === undefined ? new Set<string>() : (childrenOf.get(inserted) ?? new Set<string>());
+      for (const { detail } of plan) {
+        const match = /^(SCAN|SEARCH) (\S+)(?: [A-Z ]*?USING (?:COVERING )?INDEX (\S+)(?: \((.*)\))?)?/.exec(detail);
+        if (!match?.[2]) continue;
+        const table = names.get(match[2].toLowerCase());
+        if (!watched(table) || fkChildren.has(table)) continue;
+        const [, op, , index, condition] = match;
+        if (op === 'SCAN') scans.push({ table, how: detail, kind: index === undefined ? 'table' : 'index' });
+        else if (index !== undefined && condition === 'status=?') scans.push({ table, how: detail, kind: 'status' });
+      }
+      if (PRINT_PLANS) console.log(`${query.sql}\n  ${plan.map((p) => p.detail).join('\n  ')}`);
+      return scans;
+    },
+    async close() {
+      database.close();
+    },
+  };
+}
+
+interface PgPlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PgPlanNode[];
+}
+
+async function postgresChecker(engine: Engine): Promise<PlanChecker> {
+  const client = new pg.Client({ connectionString: engine.url });
+  await client.connect();
+  // The planner then picks a sequential scan only where no index can serve at all, whatever the tables hold.
+  await client.query('set enable_seqscan = off');
+  return {
+    async fullScans(query) {
+      const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PgPlanNode }[] }>(
+        `explain (format json) ${query.sql}`,
+        query.parameters as unknown[],
+      );
+      const scans: FullScan[] = [];
+      const walk = (node: PgPlanNode) => {
+        const table = node['Relation Name'];
+        if (watched(table)) {
+          const type = node['Node Type'];
+          const how = `${type}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`;
+          const condition = node['Index Cond'];
+          if (type === 'Seq Scan') scans.push({ table, how, kind: 'table' });
+          else if (/Index/.test(type) && condition === undefined) scans.push({ table, how, kind: 'index' });
+          else if (condition !== undefined && /^\(status = '[^']*'::text\)$/.test(condition)) {
+            scans.push({ table, how: `${how}: ${condition}`, kind: 'status' });
+          }
+        }
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
+      if (plan) walk(plan);
+      if (PRINT_PLANS) console.log(`${query.sql}\n${JSON.stringify(plan, null, 1)}`);
+      return scans;
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}
+
+/** One line per statement that reads a growing table whole: the statement, the table and how the plan reads it. */
+async function fullScansIn(engine: Engine, statements: readonly ExecutedQuery[]): Promise<string[]> {
+  const checker = engine.name === 'sqlite' ? await sqliteChecker(engine) : await postgresChecker(engine);
+  try {
+    const found: string[] = [];
+    const seen = new Set<string>();
+    for (const statement of statements) {
+      if (seen.has(statement.sql)) continue;
+      seen.add(statement.sql);
+      for (const scan of await checker.fullScans(statement)) {
+        if (allowed(scan, statement.sql)) continue;
+        found.push(`${scan.kind} read of ${scan.table} (${scan.how}) in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
+      }
+    }
+    return found;
+  } finally {
+    await checker.close();
+  }
+}
+
+describeEachEngine(
+  'query plans of the per-request and per-lease paths',
+  (engine) => {
+    let api: ApiApp;
+    let acme: ApiAccount;
+
+    async function expectIndexed(work: () => Promise<unknown>): Promise<void> {
+      const statements = await captured(work);
+      expect(statements.length).toBeGreaterThan(0);
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+    }
+
+    // A history around the paths' own rows, so that the planner (PostgreSQL's with statistics) sees tables that grew.
+    beforeAll(async () => {
+      await growTables(engine.db, { messages: GROWN_MESSAGES, sendings: 400, accounts: 40 });
+    });
+
+    afterAll(async () => {
+      await api?.close();
+    });
+
+    const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+      const res = await api.app.inject({
+        method,
+        url,
+        headers: acme.headers,
+        ...(payload !== undefined && { payload }),
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json();
+    };
+
+    it('names a statement that reads a growing table whole', async () => {
+      const placeholder = engine.name === 'postgres' ? '$1' : '?';
+      const found = await fullScansIn(engine, [
+        { sql: `select id from messages where recipient = ${placeholder}`, parameters: ['37120000000'] },
+        { sql: `select id from messages where sending_id = ${placeholder}`, parameters: [1] },
+      ]);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^table read of messages \(.*\) in: select id from messages where recipient = /);
+    });
+
+    it('API: token check and balance, senders, rates, calculate, create, reads and cancel', async () => {
+      api = await startApiApp(engine.db);
+      acme = await api.account({ balance: '1000' });
+      // The account's own rate card.
+      const rates = await replaceRates(engine.db, acme.id, [
+        { mcc: '247', mnc: '01', rateMinor: 4_000 },
+        { mcc: '247', mnc: null, rateMinor: 4_500 },
+      ]);
+      expect(rates.ok).toBe(true);
+      const body = { message: 'Your code is 1234', recipients: ['37126123456'], sender: acme.sender };
+      // Warm: the rate card is built once per list version, the first time it is asked for.
+      await inject('POST', '/sendings/calculate', body);
+      await expectIndexed(() => inject('GET', '/balance'));
+      await expectIndexed(() => inject('GET', '/senders'));
+      await expectIndexed(() => inject('GET', '/rates'));
+      await expectIndexed(() => inject('GET', '/rates?country=LV'));
+      await expectIndexed(() => inject('POST', '/sendings/calculate', body));
+      let sendingId = 0;
+      await expectIndexed(async () => {
+        sendingId = (await inject('POST', '/sendings', body)).sending_id;
+      });
+      const keyed = await captured(() =>
+        api.app.inject({
+          method: 'POST',
+          url: '/sendings',
+          headers: { ...acme.headers, 'idempotency-key': 'k-1' },
+          payload: body,
+        }),
+      );
+      const replayed = await captured(() =>
+        api.app.inject({
+          method: 'POST',
+          url: '/sendings',
+          headers: { ...acme.headers, 'idempotency-key': 'k-1' },
+          payload: body,
+        }),
+      );
+      expect.soft((await fullScansIn(engine, [...keyed, ...replayed])).join('\n')).toBe('');
+      const keyedId = replayed.length > 0 ? (await inject('GET', '/sendings?per_page=1')).sendings[0].id : 0;
+      await inject('POST', `/sendings/${keyedId}/cancel`);
+      await expectIndexed(() => inject('GET', '/sendings'));
+      await expectIndexed(() => inject('GET', '/sendings?page=2&per_page=5'));
+      await expectIndexed(() => inject('GET', `/sendings/${sendingId}`));
+      await expectIndexed(() => inject('GET', `/sendings/${sendingId}/messages`));
+      await expectIndexed(() => inject('POST', `/sendings/${sendingId}/cancel`));
+      // A token that matches nothing.
+      const unknown = await captured(() =>
+        api.app.inject({ method: 'GET', url: '/balance', headers: { authorization: 'Bearer nope' } }),
+      );
+      expect.soft((await fullScansIn(engine, unknown)).join('\n')).toBe('');
+    });
+
+    it('dispatch: lease, outcomes and their settlement, take-over, report polls', async () => {
+      const accountId = acme.id;
+      const created = await createSending(
+        engine.db,
+        sendingTo(
+          accountId,
+          Array.from({ length: 6 }, (_, i) => numberEndingWith('0009', i)),
+          { callbackUrl: 'https://example.test/cb' },
+        ),
+      );
+      if (!created.ok) throw new Error(created.reason);
+      const nowUs = engine.db.nowUs();
+      let leased: Awaited<ReturnType<typeof leaseDueMessages>> | undefined;
+      await expectIndexed(async () => {
+        leased = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w1', nowUs, leaseUs: LEASE_US, limit: 100 },
+          SANDBOX_ONLY,
+        );
+      });
+      const messages = leased?.messages ?? [];
+      expect(messages.length).toBe(6);
+      const [a, b, c, d, e, f] = messages.map((m) => m.id) as [number, number, number, number, number, number];
+      // Every kind of outcome, then the last ones, which settle the sending.
+      await expectIndexed(() =>
+        recordOutcomes(
+          engine.db,
+          { workerId: 'w1', nowUs },
+          {
+            accepted: [
+              { id: a, providerMessageId: 'pm-a', nextPollAtUs: nowUs },
+              { id: b, providerMessageId: 'pm-b', nextPollAtUs: nowUs },
+            ],
+            retry: [{ id: c, nextAttemptAtUs: nowUs, error: 'busy' }],
+            released: [d],
+          },
+        ),
+      );
+      // An expired lease taken over by another worker.
+      await expectIndexed(() =>
+        takeOverExpiredLeases(engine.db, {
+          workerId: 'w2',
+          nowUs: nowUs + 2 * LEASE_US,
+          leaseUs: LEASE_US,
+          limit: 100,
+        }),
+      );
+      const again = await leaseDueMessages(
+        engine.db,
+        { workerId: 'w1', nowUs: nowUs + 2 * LEASE_US, leaseUs: LEASE_US, limit: 100 },
+        SANDBOX_ONLY,
+      );
+      expect(again.messages.map((m) => m.id).sort()).toEqual([c, d].sort());
+      await expectIndexed(() =>
+        recordOutcomes(
+          engine.db,
+          { workerId: 'w2', nowUs: nowUs + 2 * LEASE_US },
+          {
+            final: [
+              { id: e, status: 'failed', error: 'no route' },
+              { id: f, status: 'rejected', error: 'refused', partsTaken: 1, providerMessageId: 'pm-f' },
+            ],
+          },
+        ),
+      );
+      await expectIndexed(() =>
+        recordOutcomes(
+          engine.db,
+          { workerId: 'w1', nowUs: nowUs + 2 * LEASE_US },
+          {
+            accepted: [{ id: c, providerMessageId: 'pm-c', nextPollAtUs: nowUs }],
+            final: [{ id: d, status: 'failed', error: 'no route' }],
+          },
+        ),
+      );
+      await expectIndexed(() =>
+        lookAtAwaitingReports(
+          engine.db,
+          { provider: 'sandbox', nowUs: nowUs + 3 * LEASE_US, nextPollAtUs: () => nowUs + 4 * LEASE_US, limit: 10 },
+          async (due) =>
+            due.slice(0, 1).map((m) => ({ messageId: m.id, status: 'delivered', error: null, atUs: nowUs })),
+        ),
+      );
+    });
+
+    it('delivery reports, kept reports and their sweep', async () => {
+      const nowUs = engine.db.nowUs();
+      await expectIndexed(() =>
+        applyReports(engine.db, nowUs, [
+          { provider: 'sandbox', providerMessageId: 'pm-b', status: 'delivered' },
+          { provider: 'sandbox', providerMessageId: 'pm-c', status: 'submitted', providerStatus: 'sent' },
+          // Not stored (yet): kept for later.
+          { provider: 'sandbox', providerMessageId: 'pm-unknown', status: 'delivered' },
+        ]),
+      );
+      await expectIndexed(() => sweepKeptReports(engine.db, nowUs + LEASE_US, { keepUs: 1, limit: 100 }));
+    });
+
+    it('callbacks: claim and results', async () => {
+      const nowUs = engine.db.nowUs() + 10 * LEASE_US;
+      let ids: number[] = [];
+      await expectIndexed(async () => {
+        ids = (await claimCallbacks(engine.db, { nowUs, limit: 100, claimUs: LEASE_US })).map((d) => d.id);
+      });
+      expect(ids.length).toBeGreaterThan(1);
+      const [first, ...rest] = ids as [number, ...number[]];
+      await expectIndexed(() =>
+        recordCallbackResults(engine.db, nowUs, [
+          { id: first, delivered: true },
+          ...rest.map((id) => ({ id, delivered: false as const, error: 'HTTP 500', retryAtUs: nowUs + LEASE_US })),
+        ]),
+      );
+    });
+
+    it('cancel, and the end of an interrupted cancel', async () => {
+      const created = await createSending(
+        engine.db,
+        sendingTo(
+          acme.id,
+          Array.from({ length: 5 }, (_, i) => numberEndingWith('0001', i)),
+          { scheduledAtUs: engine.db.nowUs() + 3_600_000_000 },
+        ),
+      );
+      if (!created.ok) throw new Error(created.reason);
+      await expectIndexed(() => cancelSending(engine.db, created.sending.id, acme.id));
+      // As a process that died after the refund leaves it: Cancelled, some messages still queued.
+      await engine.db.kysely
+        .updateTable('messages')
+        .set({ status: 'queued', final_at_us: null })
+        .where('sending_id', '=', created.sending.id)
+        .execute();
+      let ended = 0;
+      await expectIndexed(async () => {
+        ended = await finishInterruptedCancels(engine.db);
+      });
+      expect(ended).toBe(5);
+    });
+
+    it('dashboard: login, session check, campaigns, recipients, transactions', async () => {
+      const email = `owner-${engine.name}@example.test`;
+      let userId = 0;
+      await expectIndexed(async () => {
+        const created = await createCustomer(engine.db, {
+          email,
+          passwordHash: 'not-a-hash',
+          company: 'Grown',
+          currency: 'GBP',
+        });
+        if (!created.ok) throw new Error(created.reason);
+        userId = created.user.id;
+      });
+      await expectIndexed(async () => {
+        const claim = await claimLoginAttempt(engine.db, foldEmail(email), '192.0.2.7');
+        await findUserByEmail(engine.db, email);
+        if (claim.ok) await loginSucceeded(engine.db, claim.attemptId, foldEmail(email), '192.0.2.7');
+      });
+      let sessionId = '';
+      await expectIndexed(async () => {
+        sessionId = (await createSession(engine.db, userId)).sessionId;
+      });
+      await expectIndexed(() => findSession(engine.db, sessionId));
+      await expectIndexed(() => listCampaigns(engine.db, acme.id, { page: 1, perPage: 20 }));
+      await expectIndexed(() => listCampaigns(engine.db, acme.id, { page: 1, perPage: 20, status: 'Completed' }));
+      const [campaign] = (await listCampaigns(engine.db, acme.id, { page: 1, perPage: 1 })).rows;
+      if (!campaign) throw new Error('no campaign');
+      await expectIndexed(() => getCampaign(engine.db, acme.id, campaign.sending.id));
+      await expectIndexed(() => listRecipients(engine.db, acme.id, campaign.sending.id, { page: 1, perPage: 20 }));
+      await expectIndexed(() =>
+        listRecipients(engine.db, acme.id, campaign.sending.id, {
+          page: 1,
+          perPage: 20,
+          status: 'cancelled',
+          search: '371',
+        }),
+      );
+      await expectIndexed(() => listTransactions(engine.db, acme.id, { page: 1, perPage: 20, perPageMax: 100 }));
+      await expectIndexed(() =>
+        listTransactions(engine.db, acme.id, { page: 1, perPage: 20, kind: 'refund', perPageMax: 100 }),
+      );
+    });
+
+    it('maintenance: pruning finished rows', async () => {
+      await expectIndexed(() => pruneFinishedRows(engine.db, { beforeUs: engine.db.nowUs(), limit: 100 }));
+    });
+  },
+  { dbOptions: { onQuery } },
+);
