@@ -52,7 +52,7 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
     strictTransportSecurity: false,
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     if (isDashboardPath(request.url)) {
       // Sets CSP, X-Frame-Options, Referrer-Policy, nosniff and helmet's other defaults on the raw response.
       reply.helmet();
@@ -61,11 +61,12 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
     }
     // request.protocol honours X-Forwarded-Proto only from proxies trusted by the trustProxy setting.
     if (request.protocol === 'https') reply.header('strict-transport-security', HSTS_VALUE);
+    done();
   });
 
   // Answers are per account and per moment: nothing is cached unless the route itself says how (static assets).
-  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  app.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }
