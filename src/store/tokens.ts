@@ -1,6 +1,6 @@
 // API tokens: created once in plain text, stored as a SHA-256 hash, checked on every request.
 import { createHash, randomBytes } from 'node:crypto';
-import { CompiledQuery, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import type { AccountsTable, ApiTokensTable } from './schema.js';
@@ -129,10 +129,7 @@ export interface AuthenticatedAccount extends Authenticated {
  */
 export async function authenticateAccount(db: Db, token: string): Promise<AuthenticatedAccount | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const result = await db.kysely.executeQuery<AuthenticationRow>(
-    CompiledQuery.raw(authenticationSql(db), [tokenSha256(token)]),
-  );
-  const row = result.rows[0];
+  const row = await db.readFirst<AuthenticationRow>(authenticationSql(db), [tokenSha256(token)]);
   // A suspended account's tokens are refused like revoked ones; the column came with the account in this one read.
   if (!row || row.token_revoked_at_us !== null || row.suspended_at_us !== null) return null;
   const nowUs = db.nowUs();
