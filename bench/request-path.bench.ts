@@ -5,7 +5,8 @@
 //
 // `npm run bench -- request-path`, or `node --import tsx bench/request-path.bench.ts` to print the rows only.
 // Environment: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_ENGINES (sqlite,postgres),
-// BENCH_LEVELS (warn,info).
+// BENCH_LEVELS (warn,info), BENCH_ROUNDS (2: the apps alternate, and each one's best round counts, so that a
+// machine busy with something else for a moment weighs less).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { request } from 'node:http';
@@ -35,6 +36,7 @@ const LOAD = {
 };
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const LEVELS = (process.env.BENCH_LEVELS ?? 'warn,info').split(',');
+const ROUNDS = envNumber('BENCH_ROUNDS', 2);
 
 type Kind = 'product' | 'minimal';
 
@@ -154,6 +156,17 @@ async function measure(kind: Kind, tenant: Tenant, level: string): Promise<Measu
   }
 }
 
+/** The round of most requests a second, with the least CPU per request seen in any round. */
+function best(rounds: readonly Measure[]): Measure {
+  const top = rounds.reduce((a, b) => (b.reqPerSecond > a.reqPerSecond ? b : a));
+  return {
+    ...top,
+    serverCpuUs: Math.min(...rounds.map((r) => r.serverCpuUs)),
+    postgresCpuUs: Math.min(...rounds.map((r) => r.postgresCpuUs)),
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+  };
+}
+
 const us = (value: number) => `${Math.round(value)} µs`;
 
 export async function run(): Promise<BenchRow[]> {
@@ -169,8 +182,14 @@ export async function run(): Promise<BenchRow[]> {
     try {
       const label = engine === 'sqlite' ? 'SQLite (WAL)' : 'PostgreSQL';
       for (const level of LEVELS) {
-        const minimal = await measure('minimal', tenant, level);
-        const product = await measure('product', tenant, level);
+        const minimals: Measure[] = [];
+        const products: Measure[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          minimals.push(await measure('minimal', tenant, level));
+          products.push(await measure('product', tenant, level));
+        }
+        const minimal = best(minimals);
+        const product = best(products);
         const ratio = product.reqPerSecond / minimal.reqPerSecond;
         const cpu = (m: Measure) =>
           `server ${us(m.serverCpuUs)}/req${engine === 'postgres' ? `, PostgreSQL ${us(m.postgresCpuUs)}/req` : ''}`;
@@ -180,7 +199,7 @@ export async function run(): Promise<BenchRow[]> {
           target: '>= 0.80',
           notes:
             `product ${cpu(product)}, p99 ${product.p99Ms} ms; minimal ${cpu(minimal)}, p99 ${minimal.p99Ms} ms; ` +
-            `failures ${product.failures + minimal.failures}; ${load}`,
+            `failures ${product.failures + minimal.failures}; best of ${ROUNDS} alternating rounds; ${load}`,
         });
       }
     } finally {
