@@ -22,6 +22,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'Long work and the event loop (a million-recipient sending)',
     load: () => import('./long-work.bench.js'),
   },
+  'request-path': {
+    title: 'Per-request path: GET /balance of the product beside a minimal app on the same database',
+    load: () => import('./request-path.bench.js'),
+  },
   http: { title: 'HTTP API (servers in child processes)', load: () => import('./http.bench.js') },
   load: {
     title: 'Load: hundreds of concurrent connections against the real server',

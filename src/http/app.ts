@@ -9,7 +9,7 @@ import type { ApiServices } from '../services/ports.js';
 import { installBodyParsers } from './body.js';
 import { type DashboardDeps, registerDashboard } from './dashboard/plugin.js';
 import { installErrorHandling, installProtocolChecks, renderClientError, renderFrameworkError } from './errors.js';
-import { withLogRedaction } from './logging.js';
+import { redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 import { apiRoutes } from './routes/api.js';
 import type { WebhookDeps } from './routes/webhooks/deps.js';
@@ -73,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: false }),
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     // URLs the router cannot even decode (`/%ZZ`) or whose parameter is absurdly long: answered in the API's shapes.
     frameworkErrors: renderFrameworkError,
     // Requests Node's parser refuses, and HTTP/1.1 ones without Host, are answered in the API's JSON shape.
@@ -87,9 +87,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     exposeHeadRoutes: true,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Per-request hooks are callback style throughout: an async hook costs a promise and a microtask turn each.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
+  // One line per request, when it is answered (Fastify's own logging writes two: on arrival and on completion).
+  if ((app.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info')) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info(
+        {
+          method: request.method,
+          url: redactUrl(request.url),
+          status_code: reply.statusCode,
+          response_time_ms: reply.elapsedTime,
+          remote_address: request.ip,
+        },
+        'request completed',
+      );
+      done();
+    });
+  }
   installErrorHandling(app);
   installProtocolChecks(app);
   // Before every route, so that their hooks cover all of them (the dashboard's included).

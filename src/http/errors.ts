@@ -81,10 +81,13 @@ export function renderClientError(error: Error & { code?: string }, socket: Dupl
  * see buildApp) and an Expect other than 100-continue. Both are answered here in the API's JSON shape.
  */
 export function installProtocolChecks(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  // Callback style, as every per-request hook of the app: an async hook costs a promise and a microtask turn each.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
-      throw new HttpError(400, { message: PROTOCOL_TEXTS.malformedRequest });
+      done(new HttpError(400, { message: PROTOCOL_TEXTS.malformedRequest }));
+      return;
     }
+    done();
   });
   app.server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
     response

@@ -232,7 +232,7 @@ export async function installMetrics(app: FastifyInstance, options: MetricsOptio
     return label;
   };
 
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const labels = {
       method: request.method,
       route: routeLabel(request.routeOptions.url),
@@ -240,6 +240,7 @@ export async function installMetrics(app: FastifyInstance, options: MetricsOptio
     };
     requests.inc(labels);
     latency.observe(labels, reply.elapsedTime / 1_000);
+    done();
   });
 
   app.get(METRICS_PATH, { schema: { hide: true } }, async (request, reply) => {

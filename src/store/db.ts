@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SqliteDatabase from 'better-sqlite3';
 import {
+  CompiledQuery,
   Kysely,
   type KyselyConfig,
   PostgresDialect,
@@ -100,6 +101,13 @@ export interface Db {
   readonly dialect: DialectName;
   /** For the modules of src/store only: everything else goes through their functions. */
   readonly kysely: Kysely<Schema>;
+  /**
+   * The first row of one read outside any transaction, by the shortest path the engine has: the hot reads of every
+   * request (the token lookup) go here rather than through Kysely's executor. On SQLite the cached prepared statement
+   * runs at once when no transaction holds the connection (else, or should it fail, the query waits its turn through
+   * Kysely); on PostgreSQL it is the pool's named statement. Either way it reads what is committed now.
+   */
+  readFirst<Row>(sql: string, parameters: readonly unknown[]): Promise<Row | undefined>;
   /** The current time in microseconds since the epoch. */
   nowUs(): number;
   /**
@@ -169,9 +177,63 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * The pool Kysely draws from, with two changes. A connection that breaks while it is lent out emits 'error' on a
- * client pg's pool no longer listens to (it only listens to idle ones), which would end the process: it is listened to
- * here. And a connection whose query failed because the connection itself is gone or silent is closed on release
+ * Statements sent by name (prepared once per connection, then only bound and executed): parsing and planning a
+ * statement costs PostgreSQL about twice what running a short one does, and the store sends the same few texts over
+ * and over. A connection keeps at most this many; past it, new texts go unnamed (parsed each time).
+ */
+export const PREPARED_STATEMENTS_PER_CONNECTION_MAX = 256;
+/** Statements with more parameters than this (bulk inserts, whose text changes with the row count) go unnamed. */
+export const PREPARED_STATEMENT_PARAMETERS_MAX = 32;
+
+/** One name per statement text, for the whole process: a name never stands for two texts. */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `smsgic_${statementNames.size.toString(36)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A prepared statement whose tables changed under it (a migration): "cached plan must not change result type". pg
+ * keeps its own record that the name is prepared on the connection, so the connection would fail that statement for
+ * ever: it is closed instead, and the pool opens a fresh one.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '0A000';
+}
+
+/** The names each connection has prepared (the connection object lives as long as its socket). */
+const preparedByConnection = new WeakMap<object, Set<string>>();
+
+/**
+ * The query config a statement is sent with: named when it has parameters (a text without them goes by the simple
+ * protocol, which also runs several statements at once, as migrations do), not too many of them, and the connection
+ * has room for one more name.
+ */
+function namedQuery(client: object, text: string, values: readonly unknown[]): pg.QueryConfig | null {
+  if (values.length === 0 || values.length > PREPARED_STATEMENT_PARAMETERS_MAX) return null;
+  let prepared = preparedByConnection.get(client);
+  if (prepared === undefined) {
+    prepared = new Set();
+    preparedByConnection.set(client, prepared);
+  }
+  const name = statementName(text);
+  if (!prepared.has(name)) {
+    if (prepared.size >= PREPARED_STATEMENTS_PER_CONNECTION_MAX) return null;
+    prepared.add(name);
+  }
+  return { name, text, values: values as unknown[] };
+}
+
+/**
+ * The pool Kysely draws from, with three changes. The store's statements are sent by name (namedQuery). A connection
+ * that breaks while it is lent out emits 'error' on a client pg's pool no longer listens to (it only listens to idle
+ * ones), which would end the process: it is listened to here. And a connection whose query failed because the
+ * connection itself is gone or silent, or because one of its prepared statements went stale, is closed on release
  * instead of going back to the pool, where it would fail (or stall) the next query.
  */
 function dropBrokenConnections(pool: pg.Pool): PostgresPool {
@@ -183,11 +245,16 @@ function dropBrokenConnections(pool: pg.Pool): PostgresPool {
         broken = true;
       };
       client.on('error', onError);
-      const query = (...args: Parameters<pg.PoolClient['query']>) => {
-        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+      const query = (...args: unknown[]) => {
+        const [text, values] = args;
+        const named =
+          args.length === 2 && typeof text === 'string' && Array.isArray(values)
+            ? namedQuery(client, text, values)
+            : null;
+        const result = named ? client.query(named) : (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
-            if (isDatabaseUnavailable(error)) broken = true;
+            if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = true;
             throw error;
           });
         }
@@ -226,16 +293,29 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       ? {}
       : { log: (event) => onQuery({ sql: event.query.sql, parameters: event.query.parameters }) };
   let checkpointer: Checkpointer | null = null;
+  let readFirst: Db['readFirst'];
+  const readFirstThroughKysely = async <Row>(text: string, parameters: readonly unknown[]) =>
+    (await kysely.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows[0];
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
     if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
+    const cached = withStatementCache(database);
     kysely = new Kysely<Schema>({
-      dialect: new StoreSqliteDialect({
-        database: withStatementCache(database),
-        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
-      }),
+      dialect: new StoreSqliteDialect({ database: cached, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }),
       ...log,
     });
+    readFirst = <Row>(text: string, parameters: readonly unknown[]) => {
+      // Synchronous, so nothing else runs on the connection meanwhile; inside another caller's transaction it would
+      // read that transaction's uncommitted writes, so then it queues behind it like any other query.
+      if (!database.inTransaction) {
+        try {
+          return Promise.resolve(cached.prepare(text).get(...parameters) as Row | undefined);
+        } catch {
+          // A busy connection or statement: the ordinary path below waits its turn, and reports a real error.
+        }
+      }
+      return readFirstThroughKysely<Row>(text, parameters);
+    };
   } else {
     const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_DEFAULT_MS;
     const pool = new pg.Pool({
@@ -249,12 +329,30 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       keepAliveInitialDelayMillis: 10_000,
     });
     pool.on('error', options.onPoolError ?? (() => {}));
-    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: dropBrokenConnections(pool) }), ...log });
+    const connections = dropBrokenConnections(pool);
+    kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: connections }), ...log });
+    readFirst = async <Row>(text: string, parameters: readonly unknown[]) => {
+      const client = await connections.connect();
+      try {
+        return (await client.query<Row>(text, [...parameters])).rows[0];
+      } finally {
+        client.release();
+      }
+    };
   }
   const clockUs = options.clockUs ?? systemClockUs;
+  const readFirstDirect = readFirst;
+  // The direct reads skip Kysely's log hook, so they report themselves (the Kysely fallback may report twice).
+  if (onQuery !== undefined) {
+    readFirst = (text, parameters) => {
+      onQuery({ sql: text, parameters });
+      return readFirstDirect(text, parameters);
+    };
+  }
   return {
     dialect: target.dialect,
     kysely,
+    readFirst,
     nowUs: () => {
       const us = clockUs();
       if (!Number.isSafeInteger(us) || us < 0) throw new Error(`clock returned ${us}`);

@@ -78,7 +78,14 @@ const STATEMENTS_CACHED_MAX = 512;
  * preparing costs more than running the small queries of an API request. The driver runs one query at a time per
  * connection, so a cached statement is never in use twice at once.
  */
-export function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+export interface StatementCache {
+  prepare(sql: string): SqliteDatabase.Statement;
+  close(): void;
+}
+
+export function withStatementCache(
+  database: SqliteDatabase.Database,
+): StatementCache & SqliteDialectConfig['database'] {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => {
@@ -100,7 +107,7 @@ export function withStatementCache(database: SqliteDatabase.Database): SqliteDia
       statements.set(sql, statement);
       return statement;
     },
-  } as unknown as SqliteDialectConfig['database'];
+  } as unknown as StatementCache & SqliteDialectConfig['database'];
 }
 
 export class StoreSqliteDialect extends SqliteDialect {

@@ -132,16 +132,31 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `unauthenticated:${request.ip}`,
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config.auth) return;
+  // Callback style: routes without a token pass without a promise; the others wait for the one lookup only.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.routeOptions.config.auth) {
+      done();
+      return;
+    }
     const header = request.headers.authorization;
     const token = header ? BEARER_RE.exec(header)?.[1] : undefined;
-    const found = token ? await services.authenticate(token) : null;
-    if (!found) {
-      await failedAuthLimit.call(app, request, reply);
-      throw unauthenticated();
+    const refuse = () =>
+      failedAuthLimit.call(app, request, reply).then(
+        () => done(unauthenticated()),
+        (error: unknown) => done(error as Error),
+      );
+    if (!token) {
+      void refuse();
+      return;
     }
-    request.account = found;
+    services.authenticate(token).then(
+      (found) => {
+        if (!found) return refuse();
+        request.account = found;
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 
   // The one endpoint without a token: its OpenAPI entry lifts the document-wide bearer requirement.

@@ -1,0 +1,41 @@
+// db.readFirst, the short path of the per-request token lookup: it reads what is committed, never the uncommitted
+// writes of a transaction open on the same connection, and sees a commit of another connection at once.
+import { expect, it } from 'vitest';
+import { describeEachEngine } from '../support/databases.js';
+import { fundedAccount } from '../support/store-fixtures.js';
+
+describeEachEngine('readFirst', (engine) => {
+  const balanceQuery = (id: number) =>
+    engine.db.kysely.selectFrom('accounts').select('balance_minor').where('id', '=', id).compile();
+
+  it("does not read a transaction's uncommitted writes, and reads another connection's commit at once", async () => {
+    const db = engine.db;
+    const id = await fundedAccount(db, 5_000);
+    const query = balanceQuery(id);
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    let written = () => {};
+    const wrote = new Promise<void>((done) => {
+      written = done;
+    });
+    const transaction = db.transaction(async (trx) => {
+      await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
+      written();
+      await held;
+      throw new Error('rolled back');
+    });
+    await wrote;
+    const during = db.readFirst<{ balance_minor: number | string }>(query.sql, query.parameters);
+    release();
+    await expect(transaction).rejects.toThrow('rolled back');
+    expect(Number((await during)?.balance_minor)).toBe(5_000);
+
+    const other = await engine.open();
+    await other.kysely.updateTable('accounts').set({ balance_minor: 7_000 }).where('id', '=', id).execute();
+    const after = await db.readFirst<{ balance_minor: number | string }>(query.sql, query.parameters);
+    expect(Number(after?.balance_minor)).toBe(7_000);
+    expect(await db.readFirst(query.sql, [id + 1_000])).toBeUndefined();
+  });
+});
