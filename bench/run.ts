@@ -45,6 +45,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'A peer end to end: Kannel and SMSgic against the same SMSC (one recipient a request)',
     load: () => import('./kannel.bench.js'),
   },
+  'one-recipient': {
+    title: 'One-recipient POST /sendings (one-time codes): accepted, handed over, CPU per sending',
+    load: () => import('./one-recipient.bench.js'),
+  },
   smpp: { title: 'SMPP submit_sm throughput (SMSC simulator on loopback)', load: () => import('./smpp.bench.js') },
 };
 
