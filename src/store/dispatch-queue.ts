@@ -180,7 +180,17 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
   const m = db.dialect === 'postgres' ? sql`m` : sql`messages`;
+  // The sendings that have queued messages, one index probe each (a loose scan of messages_queued_due): what a lease
+  // chooses among is the backlog, not every open sending (most wait only for their delivery reports).
+  const queuedSendings = sql`
+    with recursive queued_sendings(sending_id) as (
+      select (select sending_id from messages where status = 'queued' order by sending_id limit 1)
+      union all
+      select (select n.sending_id from messages n
+              where n.status = 'queued' and n.sending_id > p.sending_id order by n.sending_id limit 1)
+      from queued_sendings p where p.sending_id is not null)`;
   const lease = (sendingsMax: number) => sql<MessageRow>`
+    ${queuedSendings}
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
         attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
@@ -188,7 +198,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
       select q.id, ${providerCase(plan)} as provider from messages q
       join sendings s on s.id = q.sending_id
       where q.sending_id in (
-          select t.id from sendings t
+          select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
           where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
             and t.scheduled_at_us <= ${nowUs}
             and exists (
@@ -202,13 +212,14 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
     where ${m}.id = c.id
     returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
   const fill = (limit: number) => sql<MessageRow>`
+    ${queuedSendings}
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
         attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
     from (
       select q.id, ${providerCase(plan)} as provider
       from (
-          select t.id, t.last_leased_at_us from sendings t
+          select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
           where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
             and t.scheduled_at_us <= ${nowUs} and t.recipients_count <= ${request.limit}
             and exists (
