@@ -10,7 +10,8 @@ import { listMessages } from '../store/messages.js';
 import { listRates } from '../store/rates.js';
 import { listApprovedSenders } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
-import { createSending, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
+import { createSendingGrouped } from '../store/sending-groups.js';
+import { findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import type { ApiServices, SendingSummary } from './ports.js';
@@ -124,7 +125,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       // A request under the same key may have created its sending meanwhile: a key keeps its first answer.
       if (!validated.ok) return (await firstAnswer()) ?? validated;
       const { quote: q, options } = validated;
-      const created = await createSending(db, {
+      // Committed with the other requests of this process arriving meanwhile: one transaction, a savepoint each.
+      const created = await createSendingGrouped(db, {
         accountId: account.id,
         text: validated.text,
         sender: options.sender,

@@ -155,6 +155,11 @@ function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
  * sending (a one-time code) is served within a lease or two of a million-message campaign's, not after it. When the
  * remaining messages of that one are all held by other workers' leases (PostgreSQL, SKIP LOCKED), it draws from the
  * next few instead of finding nothing.
+ *
+ * What that sending leaves of the lease's limit is filled from the next due sendings of at most `limit` recipients,
+ * in the same order (served longest ago first): a thousand one-time codes go out in one lease, not in a thousand.
+ * Only sendings that small, so that filling reads at most a lease's worth of rows per sending and never walks the
+ * queued messages of a large one (a large one waits for its own turn as the first sending of a lease).
  */
 const LEASE_SENDINGS_MAX = 4;
 
@@ -173,7 +178,17 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
   const m = db.dialect === 'postgres' ? sql`m` : sql`messages`;
+  // The sendings that have queued messages, one index probe each (a loose scan of messages_queued_due): what a lease
+  // chooses among is the backlog, not every open sending (most wait only for their delivery reports).
+  const queuedSendings = sql`
+    with recursive queued_sendings(sending_id) as (
+      select (select sending_id from messages where status = 'queued' order by sending_id limit 1)
+      union all
+      select (select n.sending_id from messages n
+              where n.status = 'queued' and n.sending_id > p.sending_id order by n.sending_id limit 1)
+      from queued_sendings p where p.sending_id is not null)`;
   const lease = (sendingsMax: number) => sql<MessageRow>`
+    ${queuedSendings}
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
         attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
@@ -181,7 +196,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
       select q.id, ${providerCase(plan)} as provider from messages q
       join sendings s on s.id = q.sending_id
       where q.sending_id in (
-          select t.id from sendings t
+          select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
           where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
             and t.scheduled_at_us <= ${nowUs}
             and exists (
@@ -194,12 +209,38 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
       ${skipLocked(db.dialect, 'q')}) as c
     where ${m}.id = c.id
     returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
+  const fill = (limit: number) => sql<MessageRow>`
+    ${queuedSendings}
+    update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
+    set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
+        attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
+    from (
+      select q.id, ${providerCase(plan)} as provider
+      from (
+          select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
+          where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+            and t.scheduled_at_us <= ${nowUs} and t.recipients_count <= ${request.limit}
+            and exists (
+              select 1 from messages d
+              where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+          order by t.last_leased_at_us, t.id
+          limit ${limit}) as due
+      join messages q on q.sending_id = due.id
+      join sendings s on s.id = q.sending_id
+      where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+      order by due.last_leased_at_us, due.id
+      limit ${limit}
+      ${skipLocked(db.dialect, 'q')}) as c
+    where ${m}.id = c.id
+    returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
   for (;;) {
     try {
       return await db.transaction(async (trx): Promise<Lease> => {
         let { rows } = await lease(1).execute(trx);
         // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
         if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await lease(LEASE_SENDINGS_MAX).execute(trx));
+        if (rows.length < request.limit)
+          rows = rows.concat((await fill(request.limit - rows.length).execute(trx)).rows);
         if (rows.length === 0) return empty;
         const messages = rows.map(leasedFrom);
         const sendingIds = [...new Set(messages.map((message) => message.sendingId))];

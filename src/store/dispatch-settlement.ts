@@ -3,9 +3,16 @@ import { sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import { dispatchRefundMinor, IN_FLIGHT_MESSAGE_STATUSES, sendingStatusOf } from '../domain/status.js';
 import type { DialectName } from './db.js';
+import { idList } from './dispatch-sql.js';
 import { postRefund, type Refund } from './ledger.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
+
+/**
+ * Sendings of at most this many messages are counted in one statement with the others of the call; a larger one's
+ * messages are looked at with reads that stop at the first row found, so that settling never reads a million rows.
+ */
+const COUNTED_MAX = 1_000;
 
 /** The dispatch refund of a sending is written once under this settlement key (the ledger's unique index holds it). */
 export const DISPATCH_SETTLEMENT_KEY = 'dispatch';
@@ -49,26 +56,64 @@ export async function settleSendings(
   // a refund written between two sending locks would hold an account row while waiting for a sending row that a
   // cancel or another settlement holds while it waits for that account.
   const ids = [...new Set(sendingIds)].sort((a, b) => a - b);
-  const rows = [];
-  for (const sendingId of ids) {
-    let select = trx
-      .selectFrom('sendings')
-      .select([
-        'id',
-        'account_id',
-        'status',
-        'subtotal_minor',
-        'tax_minor',
-        'total_minor',
-        'callback_url',
-        'dispatch_settled_at_us',
-      ])
-      .where('id', '=', sendingId);
-    if (dialect === 'postgres') select = select.forUpdate();
-    const sending = await select.executeTakeFirst();
-    if (!sending) throw new Error(`sending ${sendingId} vanished during dispatch`);
-    rows.push(sending);
+  // One statement for all of them (FOR UPDATE takes the rows in the order they come out: ascending id).
+  let select = trx
+    .selectFrom('sendings')
+    .select([
+      'id',
+      'account_id',
+      'status',
+      'subtotal_minor',
+      'tax_minor',
+      'total_minor',
+      'callback_url',
+      'dispatch_settled_at_us',
+      'recipients_count',
+    ])
+    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .orderBy('id');
+  if (dialect === 'postgres') select = select.forUpdate();
+  const rows = ids.length === 0 ? [] : await select.execute();
+  if (rows.length !== ids.length) throw new Error('a sending vanished during dispatch');
+  // Small sendings' messages counted in one statement (a large one's are looked at with the bounded reads below).
+  const small = rows
+    .filter((r) => (r.status === 'Pending' || r.status === 'Processing') && intFrom(r.recipients_count) <= COUNTED_MAX)
+    .map((r) => intFrom(r.id));
+  const counted = new Map<number, { inFlight: number; accepted: number; acceptedCost: number; awaiting: number }>();
+  if (small.length > 0) {
+    const inFlight = sql.join(IN_FLIGHT_MESSAGE_STATUSES.map((status) => sql`${status}`));
+    const { rows: counts } = await sql<{
+      sending_id: number | string;
+      in_flight: number | string;
+      accepted: number | string;
+      accepted_cost: number | string;
+      awaiting: number | string;
+    }>`
+      select sending_id,
+             coalesce(sum(case when status in (${inFlight}) then 1 else 0 end), 0) as in_flight,
+             count(submitted_at_us) as accepted,
+             coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0) as accepted_cost,
+             coalesce(sum(case when status = 'submitted' then 1 else 0 end), 0) as awaiting
+      from messages where sending_id in ${idList(dialect, small)}
+      group by sending_id`.execute(trx);
+    for (const c of counts) {
+      counted.set(intFrom(c.sending_id), {
+        inFlight: intFrom(c.in_flight),
+        accepted: intFrom(c.accepted),
+        acceptedCost: minorFrom(c.accepted_cost),
+        awaiting: intFrom(c.awaiting),
+      });
+    }
   }
+  const statusUpdates = new Map<string, { settle: number[]; complete: number[] }>();
+  const update = (status: string) => {
+    let lists = statusUpdates.get(status);
+    if (!lists) {
+      lists = { settle: [], complete: [] };
+      statusUpdates.set(status, lists);
+    }
+    return lists;
+  };
   const refunds: Refund[] = [];
   for (const sending of rows) {
     const sendingId = intFrom(sending.id);
@@ -80,6 +125,37 @@ export async function settleSendings(
     }
     let status = sending.status;
     let refundedMinor = 0;
+    const count = counted.get(sendingId);
+    if (count !== undefined) {
+      // The same decisions as below, from the counts; the status written together with the others'.
+      if (sending.dispatch_settled_at_us === null) {
+        if (count.inFlight > 0) {
+          settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
+          continue;
+        }
+        refundedMinor = dispatchRefundMinor({
+          subtotalMinor: minorFrom(sending.subtotal_minor),
+          taxMinor: minorFrom(sending.tax_minor),
+          acceptedCostMinor: count.acceptedCost,
+        });
+        if (refundedMinor > 0) {
+          refunds.push({
+            accountId: intFrom(sending.account_id),
+            amountMinor: refundedMinor,
+            sendingId,
+            settlementKey: DISPATCH_SETTLEMENT_KEY,
+            note: count.accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
+          });
+        }
+        status = sendingStatusOf({ inFlight: false, awaitingReports: count.awaiting > 0, accepted: count.accepted });
+        update(status).settle.push(sendingId);
+      } else if (count.awaiting === 0) {
+        status = sendingStatusOf({ inFlight: false, awaitingReports: false, accepted: 1 });
+        update(status).complete.push(sendingId);
+      }
+      settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
+      continue;
+    }
     if (sending.dispatch_settled_at_us === null) {
       if (await exists(trx, sendingId, IN_FLIGHT_MESSAGE_STATUSES)) {
         settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
@@ -129,6 +205,22 @@ export async function settleSendings(
       await trx.updateTable('sendings').set({ status, updated_at_us: nowUs }).where('id', '=', sendingId).execute();
     }
     settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
+  }
+  for (const [status, { settle, complete }] of statusUpdates) {
+    if (settle.length > 0) {
+      await trx
+        .updateTable('sendings')
+        .set({ status, dispatch_settled_at_us: nowUs, updated_at_us: nowUs })
+        .where(sql<boolean>`id in ${idList(dialect, settle)}`)
+        .execute();
+    }
+    if (complete.length > 0) {
+      await trx
+        .updateTable('sendings')
+        .set({ status, updated_at_us: nowUs })
+        .where(sql<boolean>`id in ${idList(dialect, complete)}`)
+        .execute();
+    }
   }
   refunds.sort((a, b) => a.accountId - b.accountId || a.sendingId - b.sendingId);
   for (const refund of refunds) {

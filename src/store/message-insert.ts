@@ -16,6 +16,20 @@ const COLUMNS =
 
 const sqliteStatements = new Map<string, string>();
 
+/** Rows up to which every value of a SQLite insert is bound (11 a row), the text then shared by all sendings. */
+const SQLITE_BOUND_ROWS_MAX = 16;
+const sqliteBoundStatements: string[] = [];
+
+function sqliteBoundInsert(rows: number): string {
+  let text = sqliteBoundStatements[rows];
+  if (text === undefined) {
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    text = `insert into messages (${COLUMNS}) values ${new Array(rows).fill(row).join(', ')}`;
+    sqliteBoundStatements[rows] = text;
+  }
+  return text;
+}
+
 function sqliteInsert(sendingId: number, nowUs: number, rows: number): string {
   // The ids and the time are integers checked by the caller, so they are written into the text, which saves three
   // bound values a row; the statement text is reused for every full chunk of the same sending.
@@ -48,6 +62,26 @@ export async function insertMessageChunk(
       from unnest(${chunk.recipient}::text[], ${chunk.countryId}::int4[], ${chunk.mcc}::text[], ${chunk.mnc}::text[],
                   ${chunk.destination}::text[], ${chunk.parts}::int4[], ${chunk.rateMinor}::int8[],
                   ${chunk.costMinor}::int8[]) as u`.execute(trx);
+    return;
+  }
+  if (rows <= SQLITE_BOUND_ROWS_MAX) {
+    // A small sending (a one-time code): every value bound, so the statement text depends on the row count alone and
+    // the prepared statement is reused from sending to sending instead of prepared afresh for each.
+    const bound = new Array<unknown>(rows * 11);
+    for (let i = 0, v = 0; i < rows; i++) {
+      bound[v++] = sendingId;
+      bound[v++] = nowUs;
+      bound[v++] = nowUs;
+      bound[v++] = chunk.recipient[i];
+      bound[v++] = chunk.countryId[i];
+      bound[v++] = chunk.mcc[i];
+      bound[v++] = chunk.mnc[i];
+      bound[v++] = chunk.destination[i];
+      bound[v++] = chunk.parts[i];
+      bound[v++] = chunk.rateMinor[i];
+      bound[v++] = chunk.costMinor[i];
+    }
+    await trx.executeQuery(CompiledQuery.raw(sqliteBoundInsert(rows), bound));
     return;
   }
   const values = new Array<unknown>(rows * 8);

@@ -148,6 +148,7 @@ export async function insertSendingMessages(
   sendingId: number,
   nowUs: number,
   input: Pick<NewSending, 'recipients' | 'smsCount' | 'subtotalMinor' | 'messages'>,
+  yieldBetweenChunks = true,
 ): Promise<void> {
   let rows = 0;
   let parts = 0;
@@ -165,7 +166,7 @@ export async function insertSendingMessages(
     }
     rows += chunk.recipient.length;
     await insertMessageChunk(trx, dialect, sendingId, nowUs, chunk);
-    await nextTurn();
+    if (yieldBetweenChunks) await nextTurn();
   }
   if (rows !== input.recipients || parts !== input.smsCount || costMinor !== input.subtotalMinor) {
     throw new Error(
@@ -187,93 +188,127 @@ export async function createSending(db: Db, input: NewSending): Promise<CreateSe
   try {
     return await db.transaction(async (trx): Promise<CreateSendingResult> => {
       const nowUs = db.nowUs();
-      if (key !== null) {
-        // A key older than the window is forgotten, so that it may name a new sending.
-        await trx
-          .updateTable('sendings')
-          .set({ idempotency_key: null })
-          .where('account_id', '=', input.accountId)
-          .where('idempotency_key', '=', key)
-          .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
-          .execute();
-        // The account row is locked before the key is looked up: a request with the same key that got there first
-        // has then committed (or rolled back), so its sending is found here, never mistaken for a refusal of this
-        // one (insufficient balance once its reservation is taken). The key is claimed under the same lock.
-        if (!(await lockAccount(trx, db.dialect, input.accountId))) return { ok: false, reason: 'account_not_found' };
-        const first = await trx
-          .selectFrom('sendings')
-          .selectAll()
-          .where('account_id', '=', input.accountId)
-          .where('idempotency_key', '=', key)
-          .executeTakeFirst();
-        if (first) return { ok: false, reason: 'idempotency_key_used', sending: sendingFromRow(first) };
-      }
-
-      const balanceMinor = await moveBalance(trx, nowUs, input.accountId, -input.totalMinor);
-      if (balanceMinor === null) {
-        const account = await trx
-          .selectFrom('accounts')
-          .select('balance_minor')
-          .where('id', '=', input.accountId)
-          .executeTakeFirst();
-        if (!account) return { ok: false, reason: 'account_not_found' };
-        return {
-          ok: false,
-          reason: 'insufficient_balance',
-          balanceMinor: minorFrom(account.balance_minor),
-          requiredMinor: input.totalMinor,
-        };
-      }
-
-      const row = await trx
-        .insertInto('sendings')
-        .values({
-          account_id: input.accountId,
-          text: input.text,
-          sender: input.sender,
-          type: input.type,
-          status: 'Pending',
-          scheduled_at_us: input.scheduledAtUs ?? nowUs,
-          created_at_us: nowUs,
-          updated_at_us: nowUs,
-          recipients_count: input.recipients,
-          sms_parts_total: input.smsCount,
-          encoding: input.encoding,
-          parts_per_message: input.partsPerMessage,
-          subtotal_minor: input.subtotalMinor,
-          tax_minor: input.taxMinor,
-          total_minor: input.totalMinor,
-          idempotency_key: key,
-          request_sha256: input.idempotency?.requestSha256 ?? null,
-          callback_url: input.callbackUrl ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const sending = sendingFromRow(row);
-      await appendEntry(
-        trx,
-        nowUs,
-        {
-          accountId: input.accountId,
-          kind: 'reservation',
-          amountMinor: -input.totalMinor,
-          sendingId: sending.id,
-          reference: sendingReference(sending.id),
-        },
-        balanceMinor,
-      );
-
-      await insertSendingMessages(trx, db.dialect, sending.id, nowUs, input);
-      return { ok: true, sending, balanceMinor };
+      if (key !== null) await forgetExpiredKey(trx, nowUs, input.accountId, key);
+      return await storeSending(trx, db.dialect, nowUs, input, true);
     });
   } catch (error) {
     // Two requests with one new key raced (PostgreSQL): the loser rolled back and answers with the winner's sending.
-    if (key !== null && isUniqueViolation(error)) {
-      const first = await findByIdempotencyKey(db, input.accountId, key);
-      if (first) return { ok: false, reason: 'idempotency_key_used', sending: first };
-    }
+    const first = await winnerOfKeyRace(db, input, error);
+    if (first) return first;
     throw error;
   }
+}
+
+/** The answer of a request that lost the race for a new Idempotency-Key to another transaction, if that is the error. */
+export async function winnerOfKeyRace(
+  db: Db,
+  input: NewSending,
+  error: unknown,
+): Promise<CreateSendingResult | undefined> {
+  const key = input.idempotency?.key ?? null;
+  if (key === null || !isUniqueViolation(error)) return undefined;
+  const first = await findByIdempotencyKey(db, input.accountId, key);
+  return first && { ok: false, reason: 'idempotency_key_used', sending: first };
+}
+
+/** A key older than the window is forgotten, so that it may name a new sending. */
+export async function forgetExpiredKey(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  accountId: number,
+  key: string,
+): Promise<void> {
+  await trx
+    .updateTable('sendings')
+    .set({ idempotency_key: null })
+    .where('account_id', '=', accountId)
+    .where('idempotency_key', '=', key)
+    .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
+    .execute();
+}
+
+/**
+ * The body of `createSending` inside the caller's transaction (expired keys already forgotten): the key looked up
+ * under the account's lock, the reservation, the sending, its ledger entry and its messages. A refusal writes nothing.
+ */
+export async function storeSending(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  input: NewSending,
+  yieldBetweenChunks: boolean,
+): Promise<CreateSendingResult> {
+  const key = input.idempotency?.key ?? null;
+  if (key !== null) {
+    // The account row is locked before the key is looked up: a request with the same key that got there first
+    // has then committed (or rolled back), so its sending is found here, never mistaken for a refusal of this
+    // one (insufficient balance once its reservation is taken). The key is claimed under the same lock.
+    if (!(await lockAccount(trx, dialect, input.accountId))) return { ok: false, reason: 'account_not_found' };
+    const first = await trx
+      .selectFrom('sendings')
+      .selectAll()
+      .where('account_id', '=', input.accountId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    if (first) return { ok: false, reason: 'idempotency_key_used', sending: sendingFromRow(first) };
+  }
+
+  const balanceMinor = await moveBalance(trx, nowUs, input.accountId, -input.totalMinor);
+  if (balanceMinor === null) {
+    const account = await trx
+      .selectFrom('accounts')
+      .select('balance_minor')
+      .where('id', '=', input.accountId)
+      .executeTakeFirst();
+    if (!account) return { ok: false, reason: 'account_not_found' };
+    return {
+      ok: false,
+      reason: 'insufficient_balance',
+      balanceMinor: minorFrom(account.balance_minor),
+      requiredMinor: input.totalMinor,
+    };
+  }
+
+  const row = await trx
+    .insertInto('sendings')
+    .values({
+      account_id: input.accountId,
+      text: input.text,
+      sender: input.sender,
+      type: input.type,
+      status: 'Pending',
+      scheduled_at_us: input.scheduledAtUs ?? nowUs,
+      created_at_us: nowUs,
+      updated_at_us: nowUs,
+      recipients_count: input.recipients,
+      sms_parts_total: input.smsCount,
+      encoding: input.encoding,
+      parts_per_message: input.partsPerMessage,
+      subtotal_minor: input.subtotalMinor,
+      tax_minor: input.taxMinor,
+      total_minor: input.totalMinor,
+      idempotency_key: key,
+      request_sha256: input.idempotency?.requestSha256 ?? null,
+      callback_url: input.callbackUrl ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const sending = sendingFromRow(row);
+  await appendEntry(
+    trx,
+    nowUs,
+    {
+      accountId: input.accountId,
+      kind: 'reservation',
+      amountMinor: -input.totalMinor,
+      sendingId: sending.id,
+      reference: sendingReference(sending.id),
+    },
+    balanceMinor,
+  );
+
+  await insertSendingMessages(trx, dialect, sending.id, nowUs, input, yieldBetweenChunks);
+  return { ok: true, sending, balanceMinor };
 }
 
 /** One of the account's sendings; another account's is not found. */

@@ -73,4 +73,54 @@ describeEachEngine('fair leasing', (engine) => {
     expect(leasedFrom).toContain(small.sending.id);
     expect(leasedFrom).toContain(large.sending.id);
   });
+  it('fills one lease from many one-message sendings, in the order they were served', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const codes = [];
+    for (let i = 0; i < 2 * BATCH + 5; i++) codes.push((await storedSending(db, numbers(1, 400_000 + i))).sending.id);
+    const leased: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const lease = await leaseDueMessages(
+        db,
+        { workerId: 'w', nowUs: clock.clockUs(), leaseUs: 60_000_000, limit: BATCH },
+        SANDBOX_ONLY,
+      );
+      leased.push(lease.messages.map((message) => message.sendingId));
+      expect(lease.sendings.size).toBe(lease.messages.length);
+      clock.advanceMs(1);
+    }
+    expect(leased.map((l) => l.length)).toEqual([BATCH, BATCH, 5]);
+    expect(leased.flat().sort((a, b) => a - b)).toEqual(codes);
+    // Oldest first: every sending of a lease was created before every sending of the next one.
+    for (let i = 1; i < leased.length; i++) {
+      expect(Math.max(...(leased[i - 1] ?? []))).toBeLessThan(Math.min(...(leased[i] ?? [])));
+    }
+  });
+
+  it('takes turns between a large sending and many one-message sendings, the codes in full leases', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const large = await storedSending(db, numbers(4 * BATCH, 500_000));
+    const codes = new Set<number>();
+    for (let i = 0; i < BATCH + 10; i++) codes.add((await storedSending(db, numbers(1, 600_000 + i))).sending.id);
+    const leases: { large: number; codes: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const lease = await leaseDueMessages(
+        db,
+        { workerId: 'w', nowUs: clock.clockUs(), leaseUs: 60_000_000, limit: BATCH },
+        SANDBOX_ONLY,
+      );
+      leases.push({
+        large: lease.messages.filter((message) => message.sendingId === large.sending.id).length,
+        codes: lease.messages.filter((message) => codes.has(message.sendingId)).length,
+      });
+      clock.advanceMs(1);
+    }
+    // The large one was served first (created first), then the codes, a full lease of them and the rest.
+    expect(leases).toEqual([
+      { large: BATCH, codes: 0 },
+      { large: 0, codes: BATCH },
+      { large: 0, codes: 10 },
+    ]);
+  });
 });

@@ -1,0 +1,384 @@
+// Group commit of small sendings: concurrent creates in one process share one transaction, each in its own savepoint.
+import { sql, type Transaction } from 'kysely';
+import { addMoney, minorFrom } from '../domain/money.js';
+import type { Db } from './db.js';
+import { idList } from './dispatch-sql.js';
+import { sendingReference } from './ledger.js';
+import { insertMessageChunk } from './message-insert.js';
+import { type MessageChunk, messageChunks } from './message-rows.js';
+import type { Schema } from './schema.js';
+import {
+  type CreateSendingResult,
+  checkNewSending,
+  createSending,
+  forgetExpiredKey,
+  type NewSending,
+  type Sending,
+  sendingFromRow,
+  storeSending,
+  winnerOfKeyRace,
+} from './sendings.js';
+
+/** Sendings of at most this many recipients are grouped; larger ones keep their own transaction (and its yields). */
+export const GROUPED_RECIPIENTS_MAX = 100;
+/** Creates committed by one transaction at most. */
+export const GROUP_CREATES_MAX = 256;
+/**
+ * Group transactions in flight at once: SQLite has one connection (one at a time anyway); on PostgreSQL a few, so a
+ * group's round trips overlap with another's commit, and groups of different accounts do not wait on each other.
+ */
+const GROUPS_IN_FLIGHT = { sqlite: 1, postgres: 4 } as const;
+
+interface Waiting {
+  readonly input: NewSending;
+  /** The rows of its messages, all of them (a grouped sending is small). */
+  readonly rows: MessageChunk;
+  readonly resolve: (result: CreateSendingResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly result: CreateSendingResult } | { readonly error: unknown };
+
+class Grouper {
+  readonly #db: Db;
+  readonly #inFlightMax: number;
+  #queue: Waiting[] = [];
+  #inFlight = 0;
+  readonly #accountsInFlight = new Set<number>();
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#inFlightMax = GROUPS_IN_FLIGHT[db.dialect];
+  }
+
+  add(input: NewSending, rows: MessageChunk): Promise<CreateSendingResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ input, rows, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#inFlightMax && this.#queue.length > 0) {
+      // An account in a group in flight is left for a later group: two groups of one account would only wait for each
+      // other's commit on its lock, each holding a pooled connection meanwhile. Arrival order is kept per account.
+      const group: Waiting[] = [];
+      const rest: Waiting[] = [];
+      for (const waiting of this.#queue) {
+        if (group.length < GROUP_CREATES_MAX && !this.#accountsInFlight.has(waiting.input.accountId))
+          group.push(waiting);
+        else rest.push(waiting);
+      }
+      if (group.length === 0) return;
+      this.#queue = rest;
+      const accounts = new Set(group.map((w) => w.input.accountId));
+      for (const id of accounts) this.#accountsInFlight.add(id);
+      this.#inFlight++;
+      void this.#commit(group).finally(() => {
+        for (const id of accounts) this.#accountsInFlight.delete(id);
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  async #commit(group: readonly Waiting[]): Promise<void> {
+    const db = this.#db;
+    let outcomes: Outcome[];
+    try {
+      // Rerun whole on a deadlock or serialization failure (db.transaction): outcomes are those of the last run.
+      outcomes = await db.transaction(async (trx) => {
+        const nowUs = db.nowUs();
+        // Lock order (db.ts): sendings rows (an expired key's old sending) before accounts rows, by ascending id.
+        for (const { input } of group) {
+          const key = input.idempotency?.key;
+          if (key !== undefined) await forgetExpiredKey(trx, nowUs, input.accountId, key);
+        }
+        if (db.dialect === 'postgres') {
+          const ids = [...new Set(group.map((w) => w.input.accountId))].sort((a, b) => a - b);
+          await sql`select id from accounts where id = any(${ids}::int8[]) order by id for no key update`.execute(trx);
+        }
+        await sql`savepoint sending_group`.execute(trx);
+        try {
+          const bulk = await storeGroup(trx, db, nowUs, group);
+          await sql`release savepoint sending_group`.execute(trx);
+          return bulk;
+        } catch {
+          // A create failed: the group's statements are undone, and each create runs alone in its own savepoint.
+          await sql`rollback to savepoint sending_group`.execute(trx);
+          await sql`release savepoint sending_group`.execute(trx);
+        }
+        const done: Outcome[] = [];
+        for (const { input } of group) {
+          // Each create is all or nothing on its own: a refusal or an error rolls back to its savepoint only.
+          await sql`savepoint sending_create`.execute(trx);
+          try {
+            const result = await storeSending(trx, db.dialect, nowUs, input, false);
+            if (!result.ok) await sql`rollback to savepoint sending_create`.execute(trx);
+            done.push({ result });
+          } catch (error) {
+            await sql`rollback to savepoint sending_create`.execute(trx);
+            done.push({ error });
+          }
+          await sql`release savepoint sending_create`.execute(trx);
+        }
+        return done;
+      });
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      const waiting = group[i] as Waiting;
+      const outcome = outcomes[i] as Outcome;
+      if ('result' in outcome) {
+        waiting.resolve(outcome.result);
+        continue;
+      }
+      // Another process's request with the same new key committed first (PostgreSQL): this one answers with it.
+      winnerOfKeyRace(db, waiting.input, outcome.error).then(
+        (first) => (first ? waiting.resolve(first) : waiting.reject(outcome.error)),
+        () => waiting.reject(outcome.error),
+      );
+    }
+  }
+}
+
+/**
+ * A whole group in a few statements (the round trips of one create each, on PostgreSQL, were what limited a group):
+ * the accounts' balances read (locked by the caller), earlier sendings under the keys looked up, then each create
+ * decided in arrival order — key already used (before or earlier in the group), balance short, or accepted with the
+ * balance after it — and the accepted ones written together: sendings, ledger entries, messages, balances. Any error
+ * throws, and the caller then undoes all of it and runs the creates one savepoint each.
+ */
+async function storeGroup(
+  trx: Transaction<Schema>,
+  db: Db,
+  nowUs: number,
+  group: readonly Waiting[],
+): Promise<Outcome[]> {
+  const accountIds = [...new Set(group.map((w) => w.input.accountId))];
+  const balances = new Map<number, number>();
+  const accounts = await trx
+    .selectFrom('accounts')
+    .select(['id', 'balance_minor'])
+    .where(sql<boolean>`id in ${idList(db.dialect, accountIds)}`)
+    .execute();
+  for (const a of accounts) balances.set(Number(a.id), minorFrom(a.balance_minor));
+  const earlier = new Map<string, Sending>();
+  for (const { input } of group) {
+    const key = input.idempotency?.key;
+    if (key === undefined || earlier.has(`${input.accountId}:${key}`)) continue;
+    const row = await trx
+      .selectFrom('sendings')
+      .selectAll()
+      .where('account_id', '=', input.accountId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    if (row) earlier.set(`${input.accountId}:${key}`, sendingFromRow(row));
+  }
+
+  type Decision =
+    | { readonly kind: 'done'; readonly result: CreateSendingResult }
+    | { readonly kind: 'create'; readonly balanceAfter: number }
+    | { readonly kind: 'same key'; readonly first: number };
+  const decisions: Decision[] = [];
+  const claimed = new Map<string, number>();
+  const created: number[] = [];
+  for (let i = 0; i < group.length; i++) {
+    const { input } = group[i] as Waiting;
+    const key = input.idempotency?.key;
+    const keyOf = `${input.accountId}:${key}`;
+    const balance = balances.get(input.accountId);
+    const first = key === undefined ? undefined : earlier.get(keyOf);
+    const claimedBy = key === undefined ? undefined : claimed.get(keyOf);
+    if (first) decisions.push({ kind: 'done', result: { ok: false, reason: 'idempotency_key_used', sending: first } });
+    else if (claimedBy !== undefined) decisions.push({ kind: 'same key', first: claimedBy });
+    else if (balance === undefined)
+      decisions.push({ kind: 'done', result: { ok: false, reason: 'account_not_found' } });
+    else if (balance < input.totalMinor) {
+      decisions.push({
+        kind: 'done',
+        result: { ok: false, reason: 'insufficient_balance', balanceMinor: balance, requiredMinor: input.totalMinor },
+      });
+    } else {
+      const balanceAfter = balance - input.totalMinor;
+      balances.set(input.accountId, balanceAfter);
+      if (key !== undefined) claimed.set(keyOf, i);
+      decisions.push({ kind: 'create', balanceAfter });
+      created.push(i);
+    }
+  }
+  if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
+
+  // The sendings, in arrival order: their ids come out ascending in that order.
+  const inserted = await trx
+    .insertInto('sendings')
+    .values(
+      created.map((i) => {
+        const { input } = group[i] as Waiting;
+        return {
+          account_id: input.accountId,
+          text: input.text,
+          sender: input.sender,
+          type: input.type,
+          status: 'Pending',
+          scheduled_at_us: input.scheduledAtUs ?? nowUs,
+          created_at_us: nowUs,
+          updated_at_us: nowUs,
+          recipients_count: input.recipients,
+          sms_parts_total: input.smsCount,
+          encoding: input.encoding,
+          parts_per_message: input.partsPerMessage,
+          subtotal_minor: input.subtotalMinor,
+          tax_minor: input.taxMinor,
+          total_minor: input.totalMinor,
+          idempotency_key: input.idempotency?.key ?? null,
+          request_sha256: input.idempotency?.requestSha256 ?? null,
+          callback_url: input.callbackUrl ?? null,
+        };
+      }),
+    )
+    .returningAll()
+    .execute();
+  const sendings = inserted.map(sendingFromRow).sort((a, b) => a.id - b.id);
+  if (sendings.length !== created.length) throw new Error('group insert returned another number of sendings');
+  const sendingOf = new Map<number, Sending>();
+  created.forEach((i, n) => {
+    const sending = sendings[n] as Sending;
+    const { input } = group[i] as Waiting;
+    if (sending.accountId !== input.accountId || sending.totalMinor !== input.totalMinor) {
+      throw new Error('group insert returned its sendings out of order');
+    }
+    sendingOf.set(i, sending);
+  });
+
+  await trx
+    .insertInto('ledger_entries')
+    .values(
+      created.map((i) => {
+        const { input } = group[i] as Waiting;
+        const sending = sendingOf.get(i) as Sending;
+        return {
+          account_id: input.accountId,
+          kind: 'reservation',
+          amount_minor: -input.totalMinor,
+          balance_after_minor: (decisions[i] as { balanceAfter: number }).balanceAfter,
+          sending_id: sending.id,
+          settlement_key: null,
+          reference: sendingReference(sending.id),
+          note: null,
+          created_at_us: nowUs,
+        };
+      }),
+    )
+    .execute();
+
+  // Messages: each sending's rows checked against its totals as createSending checks them, then inserted.
+  const all: MessageChunk & { sendingId: number[] } = {
+    sendingId: [],
+    recipient: [],
+    countryId: [],
+    mcc: [],
+    mnc: [],
+    destination: [],
+    parts: [],
+    rateMinor: [],
+    costMinor: [],
+  };
+  for (const i of created) {
+    const { input, rows } = group[i] as Waiting;
+    const sending = sendingOf.get(i) as Sending;
+    let parts = 0;
+    let cost = 0;
+    for (let r = 0; r < rows.recipient.length; r++) {
+      const rowParts = rows.parts[r] as number;
+      const rowCost = rows.costMinor[r] as number;
+      if (!Number.isSafeInteger(rowParts) || !Number.isSafeInteger(rowCost) || !Number.isSafeInteger(rows.rateMinor[r]))
+        throw new Error('message row values are not integers');
+      parts += rowParts;
+      cost = addMoney(cost, rowCost);
+    }
+    if (rows.recipient.length !== input.recipients || parts !== input.smsCount || cost !== input.subtotalMinor) {
+      throw new Error(`sending rows do not match its totals (sending ${sending.id})`);
+    }
+    if (db.dialect === 'sqlite') {
+      // In-process statements: one per sending costs no round trip, and reuses the insert's text per row count.
+      await insertMessageChunk(trx, db.dialect, sending.id, nowUs, rows);
+      continue;
+    }
+    for (let r = 0; r < rows.recipient.length; r++) {
+      all.sendingId.push(sending.id);
+      all.recipient.push(rows.recipient[r] as string);
+      all.countryId.push(rows.countryId[r] ?? null);
+      all.mcc.push(rows.mcc[r] ?? null);
+      all.mnc.push(rows.mnc[r] ?? null);
+      all.destination.push(rows.destination[r] as string);
+      all.parts.push(rows.parts[r] as number);
+      all.rateMinor.push(rows.rateMinor[r] as number);
+      all.costMinor.push(rows.costMinor[r] as number);
+    }
+  }
+  if (all.sendingId.length > 0) {
+    await sql`
+      insert into messages (sending_id, created_at_us, updated_at_us, recipient, country_id, mcc, mnc, destination,
+                            parts, rate_minor, cost_minor)
+      select u.sending_id, ${nowUs}::int8, ${nowUs}::int8, u.recipient, u.country_id, u.mcc, u.mnc, u.destination,
+             u.parts, u.rate_minor, u.cost_minor
+      from unnest(${all.sendingId}::int8[], ${all.recipient}::text[], ${all.countryId}::int4[], ${all.mcc}::text[],
+                  ${all.mnc}::text[], ${all.destination}::text[], ${all.parts}::int4[], ${all.rateMinor}::int8[],
+                  ${all.costMinor}::int8[])
+        as u(sending_id, recipient, country_id, mcc, mnc, destination, parts, rate_minor, cost_minor)`.execute(trx);
+  }
+
+  // The balances: each account's reservations of the group in one move, checked against what was read under the lock.
+  const taken = new Map<number, number>();
+  for (const i of created) {
+    const { input } = group[i] as Waiting;
+    taken.set(input.accountId, addMoney(taken.get(input.accountId) ?? 0, input.totalMinor));
+  }
+  for (const [accountId, amount] of taken) {
+    const moved = await trx
+      .updateTable('accounts')
+      .set({ balance_minor: sql`balance_minor - ${amount}`, updated_at_us: nowUs })
+      .where('id', '=', accountId)
+      .where('balance_minor', '>=', amount)
+      .returning('balance_minor')
+      .executeTakeFirst();
+    if (!moved || minorFrom(moved.balance_minor) !== balances.get(accountId)) {
+      throw new Error(`account ${accountId} balance moved under the group's lock`);
+    }
+  }
+
+  return decisions.map((d, i): Outcome => {
+    if (d.kind === 'done') return { result: d.result };
+    if (d.kind === 'same key') {
+      return { result: { ok: false, reason: 'idempotency_key_used', sending: sendingOf.get(d.first) as Sending } };
+    }
+    return { result: { ok: true, sending: sendingOf.get(i) as Sending, balanceMinor: d.balanceAfter } };
+  });
+}
+
+const groupers = new WeakMap<Db, Grouper>();
+
+/**
+ * `createSending` with the same answers, for many concurrent requests at the cost of few transactions: a small
+ * sending joins the group that commits next (the first to arrive starts one at once; those arriving while groups are
+ * in flight wait for the next), validated and priced before, by the caller. In the group's transaction the accounts
+ * are locked in ascending id order (PostgreSQL), then each create runs in a savepoint in arrival order — the key looked
+ * up under the lock, the balance checked and reserved — so one refused (insufficient balance, key already used) or
+ * failing rolls back alone, and the others commit together. A large sending keeps a transaction of its own.
+ */
+export function createSendingGrouped(db: Db, input: NewSending): Promise<CreateSendingResult> {
+  if (input.recipients > GROUPED_RECIPIENTS_MAX) return createSending(db, input);
+  checkNewSending(input);
+  let grouper = groupers.get(db);
+  if (!grouper) {
+    grouper = new Grouper(db);
+    groupers.set(db, grouper);
+  }
+  // Read into an array once: a rerun of the group (a deadlock) reads the rows again.
+  const messages = Symbol.iterator in input.messages ? [...input.messages] : input.messages;
+  const rows = messageChunks(messages, GROUPED_RECIPIENTS_MAX).next().value ?? messageChunks([], 1).next().value;
+  return grouper.add({ ...input, messages }, rows as MessageChunk);
+}
