@@ -227,7 +227,8 @@ describePostgres('PostgreSQL outage through a cut TCP proxy', () => {
     // sending row is already written inside it.
     let cuts = 0;
     apiProxy.inspect(({ arrived }) => {
-      if (cuts === 0 && arrived(/insert into messages/i)) {
+      // The first recipient's number travels only with the messages' insert (as SQL text or as a bound parameter).
+      if (cuts === 0 && arrived(/37126123460/)) {
         cuts++;
         return 'cut-before';
       }
@@ -268,7 +269,9 @@ describePostgres('PostgreSQL outage through a cut TCP proxy', () => {
     let inserting: number | null = null;
     let cuts = 0;
     apiProxy.inspect(({ connection, arrived }) => {
-      if (arrived(/insert into messages/i)) inserting = connection;
+      // The first recipient's number travels only with the transaction's inserts (as SQL text or, for a statement
+      // already prepared on that connection, as a bound parameter).
+      if (arrived(/37126123463/)) inserting = connection;
       // The commit of that very transaction: the next simple query on its connection.
       if (connection === inserting && cuts === 0 && arrived(/Q[\s\S]{4}commit\0/i)) {
         cuts++;
