@@ -104,7 +104,9 @@ export interface Smsgic {
 
 function spawnServe(role: SmsgicProcess['role'], env: Record<string, string>): SmsgicProcess & { exited: boolean } {
   const flags = role === 'api' ? ['--api'] : role === 'worker' ? ['--worker'] : [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...flags], {
+  // BENCH_NODE_ARGS: extra node flags for the product's processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, 'serve', ...flags], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
