@@ -5,7 +5,7 @@ import { listEntries } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
 import { ensureBuilt, fails, type Json, ok } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 interface AccountJson {
   readonly id: number;

@@ -8,7 +8,7 @@ import { createDashboardServices } from '../../src/services/dashboard.js';
 import { describeEachEngine } from '../support/databases.js';
 import { ensureBuilt, fails, ok } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 interface CreatedAdmin {
   readonly id: number;

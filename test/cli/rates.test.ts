@@ -6,7 +6,7 @@ import { listRates } from '../../src/store/rates.js';
 import { describeEachEngine } from '../support/databases.js';
 import { ensureBuilt, fails, ok, scratchFolder } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 const SAMPLE_CSV = readFileSync(new URL('../../data/rates/sample-default-rates.csv', import.meta.url), 'utf8');
 const sample = parseRatesCsv(SAMPLE_CSV);

@@ -7,7 +7,7 @@ import { getSending } from '../../src/store/sendings.js';
 import { describeEachEngine } from '../support/databases.js';
 import { apiOver, bearer, ensureBuilt, fails, ok } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 describeEachEngine('smsgic sending cancel', (engine) => {
   let api: FastifyInstance;

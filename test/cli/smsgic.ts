@@ -1,9 +1,8 @@
 // Runs the real `smsgic` command (bin/smsgic.js over dist/) as a child process and checks what an operator sees.
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -11,62 +10,13 @@ import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { buildApp } from '../../src/http/app.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import type { Db } from '../../src/store/db.js';
+import { requireCurrentBuild } from '../support/build.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'smsgic.js');
-const SRC = join(ROOT, 'src');
-const DIST = join(ROOT, 'dist');
-const BUILD_WAIT_MS = 180_000;
 
-/** Sources whose compiled file in dist/ is missing or older than they are. */
-function staleSources(): string[] {
-  const stale: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
-        const built = join(DIST, relative(SRC, path)).replace(/\.ts$/, '.js');
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) stale.push(relative(ROOT, path));
-      }
-    }
-  };
-  walk(SRC);
-  return stale;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Compiles the project with `npm run build` when dist/ is older than src/, once for all test files: they run in
- * parallel workers, so a lock directory lets one of them build while the others wait.
- */
-export async function ensureBuilt(): Promise<void> {
-  if (staleSources().length === 0) return;
-  const lock = join(tmpdir(), `smsgic-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
-  const deadline = Date.now() + BUILD_WAIT_MS;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock older than the longest build is left over from a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > BUILD_WAIT_MS) rmSync(lock, { recursive: true });
-      if (Date.now() > deadline) throw new Error(`waited ${BUILD_WAIT_MS} ms for another build (${lock})`);
-      await sleep(200);
-    }
-  }
-  try {
-    if (staleSources().length === 0) return;
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-    // tsc still writes dist/ when it finds type errors; the commands can then run, and the type check reports them.
-    if (build.status !== 0) console.warn(`npm run build exited with ${build.status}:\n${build.stdout}${build.stderr}`);
-    const left = staleSources();
-    if (left.length > 0) throw new Error(`npm run build left dist/ older than ${left.join(', ')}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+/** The CLI runs from dist/: the suite's global setup builds it; this refuses to run a stale one. */
+export const ensureBuilt = requireCurrentBuild;
 
 export interface Outcome {
   readonly code: number | null;

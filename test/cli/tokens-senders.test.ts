@@ -6,7 +6,7 @@ import { listTokens } from '../../src/store/tokens.js';
 import { describeEachEngine } from '../support/databases.js';
 import { apiOver, bearer, ensureBuilt, fails, ok } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 interface CreatedToken {
   readonly id: number;

@@ -9,7 +9,7 @@ import { describeEachEngine } from '../support/databases.js';
 import { type ScratchDatabase, scratchDatabase } from '../support/scratch-db.js';
 import { apiOver, bearer, ensureBuilt, fails, ok, scratchFolder, smsgic } from './smsgic.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 const COMMANDS = [
   'account create --name NAME',

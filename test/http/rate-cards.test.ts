@@ -12,7 +12,7 @@ import { type Browser, type DashboardApp, startDashboardApp } from '../dashboard
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
-beforeAll(ensureBuilt, 180_000);
+beforeAll(ensureBuilt);
 
 /** A Latvian mobile number: priced by MCC 247, whichever network it is on, when a list has only the country rate. */
 const LATVIAN = '37126123456';

@@ -1,13 +1,14 @@
 // Browser tests' helpers: Debian's Chromium driven by playwright-core, and the built server (`node dist/main.js`) on
 // a free port with its own SQLite database, plus the `smsgic` CLI against that same database.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, it } from 'vitest';
+import { requireCurrentBuild } from './build.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,24 +61,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Throws unless `npm run build` has produced the server and the dashboard; warns when the dashboard looks stale. */
+/** Throws unless `npm run build` has produced the server and the dashboard from the current sources. */
 export function requireBuild(): void {
   const missing = [SERVER_ENTRY, WEB_ENTRY].filter((path) => !existsSync(path));
   if (missing.length > 0) {
     throw new Error(`the build is missing (${missing.join(', ')}): run \`npm run build\` before the browser tests`);
   }
-  if (newestMtimeMs(join(ROOT, 'web')) > statSync(WEB_ENTRY).mtimeMs) {
-    console.warn('web/ changed after dist/web was built: the browser tests run the old build (run `npm run build`).');
-  }
+  requireCurrentBuild();
 }
 
 function freePort(): Promise<number> {
