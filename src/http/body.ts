@@ -73,7 +73,11 @@ class BodyTooLarge extends Error {
   }
 }
 
-/** `a[]=1&a[]=2` and `a[0]=1` become arrays under `a`, as PHP-style clients send them. */
+/**
+ * `a[]=1&a[]=2` and `a[0]=1` become arrays under `a`, as PHP-style clients send them; so does a key repeated without
+ * brackets (`a=1&a=2`), as HTML forms, Python's requests, Go's url.Values and curl's repeated -d/-F send a list. A key
+ * given once without brackets stays a single value.
+ */
 export function foldBracketKeys(entries: Iterable<[string, unknown]>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of entries) {
@@ -81,15 +85,9 @@ export function foldBracketKeys(entries: Iterable<[string, unknown]>): Record<st
     const name = bracket ? (bracket[1] as string) : key;
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') continue;
     const previous = Object.hasOwn(fields, name) ? fields[name] : undefined;
-    if (bracket) {
-      fields[name] = Array.isArray(previous)
-        ? [...previous, value]
-        : previous === undefined
-          ? [value]
-          : [previous, value];
-    } else {
-      fields[name] = value;
-    }
+    if (previous === undefined) fields[name] = bracket ? [value] : value;
+    else if (Array.isArray(previous)) previous.push(value);
+    else fields[name] = [previous, value];
   }
   return fields;
 }

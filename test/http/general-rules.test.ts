@@ -305,6 +305,51 @@ describeEachEngine('general rules of the API', (engine) => {
       expect(multipart.body).toBe(form.body);
     });
 
+    it('reads a key repeated without brackets as a list, in a form, a multipart body and a query', async () => {
+      const form = await api.app.inject({
+        method: 'POST',
+        url: '/sendings/calculate',
+        headers: { ...acme.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'message=Hi&recipients=37120000000&recipients=4525123456&recipients=37120000001',
+      });
+      expect(form.statusCode).toBe(200);
+      expect(form.json().calculate.info.sms_count).toBe(3);
+      const repeated = multipartBody([
+        ['message', 'Hi'],
+        ['recipients', '37120000000'],
+        ['recipients', '4525123456'],
+        ['recipients', '37120000001'],
+      ]);
+      const multipart = await api.app.inject({
+        method: 'POST',
+        url: '/sendings/calculate',
+        headers: { ...acme.headers, 'content-type': repeated.contentType },
+        payload: repeated.payload,
+      });
+      expect(multipart.body).toBe(form.body);
+
+      // Created, every recipient is a message: none is dropped.
+      const created = await api.app.inject({
+        method: 'POST',
+        url: '/sendings',
+        headers: { ...acme.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'message=Hi&sender=MegaShop&recipients=37120000000&recipients=37120000001',
+      });
+      expect(created.statusCode).toBe(200);
+      const listed = (await api.app.inject({ method: 'GET', url: '/sendings', headers: acme.headers })).json();
+      expect(listed.sendings[0]).toMatchObject({ id: created.json().sending_id, total_sms: 2 });
+
+      // A single value given twice is a list, which that field refuses rather than keeping one silently.
+      const twice = await api.app.inject({
+        method: 'POST',
+        url: '/sendings/calculate',
+        headers: { ...acme.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'message=Hi&message=Ho&recipients=37120000000',
+      });
+      expect(twice.statusCode).toBe(422);
+      expect(Object.keys(twice.json().errors)).toEqual(['message']);
+    });
+
     it('leaves an uploaded file out of the fields of a multipart body', async () => {
       const boundary = 'f1leb0undary';
       const payload = Buffer.from(
