@@ -7,6 +7,7 @@ import { createRouter } from './dispatch/router.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
 import type { SendingType } from './domain/sending.js';
 import { buildApp } from './http/app.js';
+import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
@@ -148,7 +149,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
 
   if (roles.api) {
     await app.listen({ host: config.host, port: config.port });
-    app.log.info(`SMSgic API on http://${config.host}:${config.port} (database: ${db.dialect})`);
+    const origin = `http://${config.host}:${config.port}`;
+    app.log.info(`SMSgic API on ${origin}, dashboard on ${origin}${DASHBOARD_PREFIX}/ (database: ${db.dialect})`);
   }
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);

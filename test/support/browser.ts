@@ -70,7 +70,7 @@ export function requireBuild(): void {
   requireCurrentBuild();
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -1,41 +1,14 @@
 // The compiled server (dist/) and dashboard (dist/web/) that the CLI and browser tests run: built once before the
 // suite by the global setup when older than their sources, and checked by the tests that use them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuild as staleBuildOf } from '../../scripts/build-state.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SRC = join(ROOT, 'src');
-const DIST = join(ROOT, 'dist');
-const WEB = join(ROOT, 'web');
-const WEB_ENTRY = join(DIST, 'web', 'index.html');
-
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** What is missing from the build or older than its source (server modules by file, the dashboard as a whole). */
 export function staleBuild(): string[] {
-  const stale: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
-        const built = join(DIST, relative(SRC, path)).replace(/\.ts$/, '.js');
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) stale.push(relative(ROOT, path));
-      }
-    }
-  };
-  walk(SRC);
-  if (!existsSync(WEB_ENTRY) || statSync(WEB_ENTRY).mtimeMs < newestMtimeMs(WEB)) stale.push('web/');
-  return stale;
+  return staleBuildOf(ROOT);
 }
 
 /** Runs `npm run build` when the build is stale; throws if it is still stale after. */
