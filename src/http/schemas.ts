@@ -248,7 +248,10 @@ export const schemas = {
     },
   },
   senders: {
-    summary: "The account's approved senders",
+    summary: 'The senders a sending may use',
+    description:
+      "The account's approved senders, oldest first, then the platform's default senders every account may use, " +
+      'marked `"platform": true` (one the account has under the same name is listed once, as its own).',
     response: {
       200: {
         type: 'object',
@@ -259,7 +262,7 @@ export const schemas = {
             items: {
               type: 'object',
               required: ['id', 'sender'],
-              properties: { id: { type: 'integer' }, sender: { type: 'string' } },
+              properties: { id: { type: 'integer' }, sender: { type: 'string' }, platform: { type: 'boolean' } },
             },
           },
         },

@@ -8,7 +8,7 @@ import { countryExists } from '../store/countries.js';
 import { databaseReachable } from '../store/health.js';
 import { listMessages } from '../store/messages.js';
 import { listRates } from '../store/rates.js';
-import { listApprovedSenders } from '../store/senders.js';
+import { listUsableSenders } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import { createSendingGrouped } from '../store/sending-groups.js';
 import { findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
@@ -89,7 +89,11 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     databaseReachable: () => databaseReachable(db),
 
     async listSenders(accountId) {
-      return (await listApprovedSenders(db, accountId)).map((s) => ({ id: s.id, sender: s.name }));
+      return (await listUsableSenders(db, accountId)).map((s) => ({
+        id: s.id,
+        sender: s.name,
+        platform: s.accountId === null,
+      }));
     },
 
     countryExists: (countryId) => countryExists(db, countryId),

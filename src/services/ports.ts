@@ -70,7 +70,8 @@ export interface ApiServices {
   authenticate(token: string): Promise<AuthenticatedAccount | null>;
   /** Whether the database answers; for GET /status. */
   databaseReachable(): Promise<boolean>;
-  listSenders(accountId: number): Promise<readonly { id: number; sender: string }[]>;
+  /** The senders a sending may use: the account's approved ones, then the platform defaults (`platform`). */
+  listSenders(accountId: number): Promise<readonly { id: number; sender: string; platform: boolean }[]>;
   countryExists(countryId: number): Promise<boolean>;
   listRates(accountId: number, filters: RateFilters): Promise<readonly RateView[]>;
   calculate(account: AuthenticatedAccount, fields: Readonly<Record<string, unknown>>): Promise<QuoteResult>;

@@ -82,6 +82,23 @@ export async function listApprovedSenders(db: Db, accountId: number): Promise<Se
   return rows.map(senderFromRow);
 }
 
+/**
+ * Every sender a sending of the account may use (what GET /senders lists): its own approved ones, oldest first, then
+ * the approved platform defaults whose name it has not taken for one of its own (findUsableSender prefers its own).
+ */
+export async function listUsableSenders(db: Db, accountId: number): Promise<Sender[]> {
+  const rows = await db.kysely
+    .selectFrom('senders')
+    .selectAll()
+    .where(sql<boolean>`coalesce(account_id, 0) in (${accountId}, 0)`)
+    .where('status', '=', 'approved')
+    .orderBy(sql`coalesce(account_id, 0)`, 'desc')
+    .orderBy('id')
+    .execute();
+  const own = new Set(rows.filter((r) => r.account_id !== null).map((r) => r.name));
+  return rows.filter((r) => r.account_id !== null || !own.has(r.name)).map(senderFromRow);
+}
+
 /** Every sender of the account whatever its status, oldest first (dashboard). */
 export async function listSenders(db: Db, accountId: number): Promise<Sender[]> {
   const rows = await db.kysely.selectFrom('senders').selectAll().where(ownerIs(accountId)).orderBy('id').execute();

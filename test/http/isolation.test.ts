@@ -36,9 +36,14 @@ describeEachEngine('account isolation through the API', (engine) => {
   });
   afterAll(() => api.close());
 
-  it("lists only the account's own senders", async () => {
-    expect((await get(a, '/senders')).json()).toEqual({ senders: [{ id: expect.any(Number), sender: 'ShopOfA' }] });
-    expect((await get(b, '/senders')).json()).toEqual({ senders: [{ id: expect.any(Number), sender: 'ShopOfB' }] });
+  it("lists the account's own senders and the platform's, never another account's", async () => {
+    const platform = { id: expect.any(Number), sender: 'SMSgic', platform: true };
+    expect((await get(a, '/senders')).json()).toEqual({
+      senders: [{ id: expect.any(Number), sender: 'ShopOfA' }, platform],
+    });
+    expect((await get(b, '/senders')).json()).toEqual({
+      senders: [{ id: expect.any(Number), sender: 'ShopOfB' }, platform],
+    });
   });
 
   it("shows an account's own price list to it alone; another account sees the default list", async () => {

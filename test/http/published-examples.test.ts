@@ -142,15 +142,31 @@ describeEachEngine('the published API page', (engine) => {
       const res = await get('/senders', account);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      expect(body.senders.map((s: { sender: string }) => s.sender)).toEqual(['MegaShop', 'DSTLCKDM', 'MEGA']);
+      expect(body.senders.map((s: { sender: string }) => s.sender)).toEqual(['MegaShop', 'DSTLCKDM', 'MEGA', 'SMSgic']);
       expect(body.senders[1]).toEqual({ id: dstl.id, sender: 'DSTLCKDM' });
       expect(body.senders[2]).toEqual({ id: mega.id, sender: 'MEGA' });
       expect(Object.keys(body.senders[0])).toEqual(['id', 'sender']);
+      // The platform's default sender, which POST /sendings accepts from every account, comes last and marked.
+      expect(body.senders[3]).toEqual({ id: expect.any(Number), sender: 'SMSgic', platform: true });
     });
 
-    it('answers an empty list for an account without senders of its own', async () => {
+    it('lists the platform default to an account without senders of its own, and a sending may use it', async () => {
+      const account = await api.account({ sender: null, balance: '10' });
+      const listed = (await get('/senders', account)).json();
+      expect(listed).toEqual({ senders: [{ id: expect.any(Number), sender: 'SMSgic', platform: true }] });
+      const created = await api.app.inject({
+        method: 'POST',
+        url: '/sendings',
+        headers: account.headers,
+        payload: { message: 'Hi', recipients: ['37126123456'], sender: listed.senders[0].sender },
+      });
+      expect(created.statusCode).toBe(200);
+    });
+
+    it('lists a platform name the account also has as its own once, as its own', async () => {
       const account = await api.account({ sender: null });
-      expect((await get('/senders', account)).body).toBe('{"senders":[]}');
+      const own = await addSender(engine.db, account.id, 'SMSgic', 'approved');
+      expect((await get('/senders', account)).json()).toEqual({ senders: [{ id: own.id, sender: 'SMSgic' }] });
     });
   });
 

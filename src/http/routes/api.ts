@@ -173,7 +173,12 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
 
   app.get('/senders', { schema: schemas.senders, config: { auth: true } }, async (request) => {
     const senders = await services.listSenders(account(request).id);
-    return { senders: senders.map((s) => ({ id: s.id, sender: s.sender })) };
+    // A platform default is marked; the account's own keep the contract's two fields.
+    return {
+      senders: senders.map((s) =>
+        s.platform ? { id: s.id, sender: s.sender, platform: true } : { id: s.id, sender: s.sender },
+      ),
+    };
   });
 
   app.get('/rates', { schema: schemas.rates, config: { auth: true } }, async (request) => {
