@@ -34,16 +34,20 @@ export function textField(
   return value;
 }
 
-/** A whole number field (a number or digits); undefined when absent. */
-export function intField(fields: Fields, name: string, errors: ValidationErrors): number | undefined {
+/**
+ * A whole number field (a number or digits; with `signed`, a minus sign too, for a field whose lower bound then gives
+ * the error a client can act on); undefined when absent or blank.
+ */
+export function intField(
+  fields: Fields,
+  name: string,
+  errors: ValidationErrors,
+  options: { readonly signed?: boolean } = {},
+): number | undefined {
   const value = fields[name];
   if (isBlank(value)) return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const digits = options.signed ? /^\s*-?\d+\s*$/ : /^\s*\d+\s*$/;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && digits.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) {
     errors.add(name, ruleText.integer(name));
     return undefined;
@@ -56,13 +60,21 @@ export interface PageRequest {
   readonly perPage: number;
 }
 
-export function pageField(fields: Fields, errors: ValidationErrors): PageRequest {
-  const page = intField(fields, 'page', errors) ?? 1;
-  const perPage = intField(fields, 'per_page', errors) ?? DASHBOARD_PER_PAGE_DEFAULT;
+/** `page` and `per_page` of a listing (the dashboard's sizes unless `sizes` says otherwise), errors by field. */
+export function pageField(
+  fields: Fields,
+  errors: ValidationErrors,
+  sizes: { readonly perPageDefault: number; readonly perPageMax: number } = {
+    perPageDefault: DASHBOARD_PER_PAGE_DEFAULT,
+    perPageMax: DASHBOARD_PER_PAGE_MAX,
+  },
+): PageRequest {
+  const page = intField(fields, 'page', errors, { signed: true }) ?? 1;
+  const perPage = intField(fields, 'per_page', errors, { signed: true }) ?? sizes.perPageDefault;
   if (!errors.has('page') && page < 1) errors.add('page', ruleText.minNumber('page', 1));
   if (!errors.has('per_page') && perPage < 1) errors.add('per_page', ruleText.minNumber('per_page', 1));
-  if (!errors.has('per_page') && perPage > DASHBOARD_PER_PAGE_MAX)
-    errors.add('per_page', ruleText.maxNumber('per_page', DASHBOARD_PER_PAGE_MAX));
+  if (!errors.has('per_page') && perPage > sizes.perPageMax)
+    errors.add('per_page', ruleText.maxNumber('per_page', sizes.perPageMax));
   return { page, perPage };
 }
 

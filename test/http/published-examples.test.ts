@@ -653,6 +653,8 @@ describeEachEngine('timestamps of the sendings listing', (engine) => {
       ['?per_page=1001', 'per_page', 'The per page field must not be greater than 1000.'],
       ['?per_page=0', 'per_page', 'The per page field must be at least 1.'],
       ['?page=0', 'page', 'The page field must be at least 1.'],
+      ['?page=-1', 'page', 'The page field must be at least 1.'],
+      ['?per_page=-5', 'per_page', 'The per page field must be at least 1.'],
       ['?page=two', 'page', 'The page field must be an integer.'],
       ['?per_page=1.5', 'per_page', 'The per page field must be an integer.'],
     ];

@@ -7,6 +7,7 @@ import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
+import { intField, type PageRequest, pageField } from '../../services/form-fields.js';
 import type { ApiServices, AuthenticatedAccount, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
@@ -41,23 +42,6 @@ function optionalText(fields: Record<string, unknown>, name: string, errors: Val
   return value;
 }
 
-/** Reads an optional positive integer (numbers or digit strings); errors keyed by the field. */
-function optionalInt(fields: Record<string, unknown>, name: string, errors: ValidationErrors): number | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
-    errors.add(name, ruleText.integer(name));
-    return undefined;
-  }
-  return n;
-}
-
 /** The filters of GET /rates, checked with the contract's texts (422 on a bad one); the dashboard takes the same. */
 export async function rateFilters(
   services: Pick<ApiServices, 'countryExists'>,
@@ -80,7 +64,7 @@ export async function rateFilters(
   }
   const country = optionalText(fields, 'country', errors);
   if (country !== undefined) filters.country = country;
-  const countryId = optionalInt(fields, 'country_id', errors);
+  const countryId = intField(fields, 'country_id', errors);
   if (countryId !== undefined) {
     if (await services.countryExists(countryId)) filters.countryId = countryId;
     else errors.add('country_id', ruleText.selectedInvalid('country_id'));
@@ -89,16 +73,11 @@ export async function rateFilters(
   return filters;
 }
 
-function pageOf(fields: Record<string, unknown>): { page: number; perPage: number } {
+function pageOf(fields: Record<string, unknown>): PageRequest {
   const errors = new ValidationErrors();
-  const page = optionalInt(fields, 'page', errors) ?? 1;
-  const perPage = optionalInt(fields, 'per_page', errors) ?? PER_PAGE_DEFAULT;
-  if (!errors.has('page') && page < 1) errors.add('page', ruleText.minNumber('page', 1));
-  if (!errors.has('per_page') && perPage < 1) errors.add('per_page', ruleText.minNumber('per_page', 1));
-  if (!errors.has('per_page') && perPage > PER_PAGE_MAX)
-    errors.add('per_page', ruleText.maxNumber('per_page', PER_PAGE_MAX));
+  const page = pageField(fields, errors, { perPageDefault: PER_PAGE_DEFAULT, perPageMax: PER_PAGE_MAX });
   if (!errors.empty) throw unprocessable(errors);
-  return { page, perPage };
+  return page;
 }
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
