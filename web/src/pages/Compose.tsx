@@ -30,7 +30,7 @@ import {
   TextField,
 } from '../components/ui.js';
 import { count, localInputToUtc, money, plural, toLocalInput } from '../format.js';
-import { useResource, useTitle } from '../hooks.js';
+import { useResource, useSubmit, useTitle } from '../hooks.js';
 import { type CsvRecipients, mergeRecipients, parseRecipientCsv, parseRecipientText } from '../recipients.js';
 import { useMe, useSession } from '../session.js';
 
@@ -54,6 +54,9 @@ interface DraftLoad {
 interface FileRecipients extends CsvRecipients {
   readonly name: string;
 }
+
+/** A file read but refused (no phone numbers in it): its message is shown as it is. */
+class FileRefused extends Error {}
 
 interface PriceState {
   /** The message the answer is for. */
@@ -223,15 +226,12 @@ function ComposeForm() {
   const [message, setMessage] = useState('');
   const [recipientsText, setRecipientsText] = useState('');
   const [file, setFile] = useState<FileRecipients | null>(null);
-  const [fileState, setFileState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const [sender, setSender] = useState('');
   const [scheduled, setScheduled] = useState(false);
   const [scheduleLocal, setScheduleLocal] = useState('');
   const [price, setPrice] = useState<PriceState | null>(null);
   const [pricing, setPricing] = useState(false);
   const [priceError, setPriceError] = useState<unknown>(null);
-  const [submitError, setSubmitError] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState<'send' | 'draft' | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const recipientsSummaryId = useId();
   const [draftLoad, setDraftLoad] = useState<DraftLoad | null>(null);
@@ -319,45 +319,40 @@ function ComposeForm() {
     };
   }, [message, recipients, tooMany]);
 
-  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const chosen = event.target.files?.[0];
-    if (!chosen) return;
-    setFileState({ busy: true, error: null });
-    try {
+  const reading = useSubmit(
+    async (chosen: File) => {
       const parsed = parseRecipientCsv(await chosen.text());
-      if (parsed.numbers.length === 0) {
-        setFileState({ busy: false, error: `${chosen.name} has no phone numbers.` });
-        return;
-      }
+      if (parsed.numbers.length === 0) throw new FileRefused(`${chosen.name} has no phone numbers.`);
       setFile({ ...parsed, name: chosen.name });
-      setFileState({ busy: false, error: null });
-    } catch (error) {
-      setFileState({ busy: false, error: `${chosen.name} could not be read: ${errorText(error)}` });
-    }
+    },
+    {
+      describeError: (error, chosen) =>
+        error instanceof FileRefused ? error.message : `${chosen.name} could not be read: ${errorText(error)}`,
+    },
+  );
+
+  const loadFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = event.target.files?.[0];
+    if (chosen) void reading.run(chosen);
   };
 
   const removeFile = () => {
     setFile(null);
-    setFileState({ busy: false, error: null });
+    reading.reset();
     if (fileInput.current) fileInput.current.value = '';
   };
 
   const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
 
-  const submit = async (saveOnly: boolean) => {
-    setSubmitError(null);
-    if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
-      setSubmitError('The schedule is not a valid date and time.');
-      return;
-    }
-    setSubmitting(saveOnly ? 'draft' : 'send');
-    const content: ComposeRequest = {
-      message,
-      recipients: recipients.numbers,
-      sender,
-      ...(scheduleUtc && { schedule: scheduleUtc }),
-    };
-    try {
+  // After a success the page moves on to the campaign: the buttons stay disabled until it does.
+  const sending = useSubmit(
+    async (saveOnly: boolean) => {
+      const content: ComposeRequest = {
+        message,
+        recipients: recipients.numbers,
+        sender,
+        ...(scheduleUtc && { schedule: scheduleUtc }),
+      };
       let campaign: CampaignView;
       if (draftId !== null) {
         // An edited draft is saved first; sending it then prices and reserves it as it now stands.
@@ -369,15 +364,23 @@ function ComposeForm() {
       void refresh();
       toast(saveOnly ? `Draft #${campaign.id} saved.` : `Campaign #${campaign.id} created.`);
       navigate(`/campaigns/${campaign.id}`);
-    } catch (error) {
-      setSubmitError(error);
-      setSubmitting(null);
+    },
+    { staysBusy: true },
+  );
+  const submitError = sending.error;
+  const submitting = sending.pending === null ? null : sending.pending[0] ? 'draft' : 'send';
+
+  const submit = (saveOnly: boolean) => {
+    if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
+      sending.setError('The schedule is not a valid date and time.');
+      return;
     }
+    void sending.run(saveOnly);
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void submit(false);
+    submit(false);
   };
 
   const shownKeys = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at'];
@@ -457,10 +460,10 @@ function ComposeForm() {
               />
               <span className="muted small">Numbers are read from the column that holds phone numbers.</span>
             </div>
-            {fileState.busy && <p className="muted">Reading the file…</p>}
-            {fileState.error && (
+            {reading.busy && <p className="muted">Reading the file…</p>}
+            {typeof reading.error === 'string' && (
               <p className="banner banner-danger" role="alert">
-                {fileState.error}
+                {reading.error}
               </p>
             )}
             {file && (
@@ -564,7 +567,7 @@ function ComposeForm() {
             type="button"
             className="btn btn-large"
             disabled={submitting !== null || tooMany}
-            onClick={() => void submit(true)}
+            onClick={() => submit(true)}
           >
             {submitting === 'draft' ? 'Saving…' : draftId !== null ? 'Save draft' : 'Save as draft'}
           </button>

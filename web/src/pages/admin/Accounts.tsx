@@ -18,7 +18,7 @@ import {
   TextField,
 } from '../../components/ui.js';
 import { count, date, money } from '../../format.js';
-import { useDebounced, useResource, useTitle } from '../../hooks.js';
+import { useDebounced, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useMe, useSession } from '../../session.js';
 
 const PER_PAGE = 25;
@@ -34,31 +34,23 @@ function CreditDialog({
 }) {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const close = () => {
     setAmount('');
     setNote('');
     setError(null);
     onClose();
   };
-  const submit = async (event: FormEvent) => {
+  const { busy, error, setError, run } = useSubmit(async (target: AdminAccountView) => {
+    const updated = await api.post<AdminAccountView>(`/admin/accounts/${target.id}/credit`, {
+      amount: amount.trim(),
+      ...(note.trim() && { note: note.trim() }),
+    });
+    onCredited(updated);
+    close();
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!account) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.post<AdminAccountView>(`/admin/accounts/${account.id}/credit`, {
-        amount: amount.trim(),
-        ...(note.trim() && { note: note.trim() }),
-      });
-      onCredited(updated);
-      close();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    if (account) void run(account);
   };
   return (
     <Dialog open={account !== null} title={`Credit ${account?.name ?? ''}`} onClose={close}>

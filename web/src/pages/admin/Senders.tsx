@@ -15,7 +15,7 @@ import {
   StatusBadge,
 } from '../../components/ui.js';
 import { dateTime } from '../../format.js';
-import { useResource, useTitle } from '../../hooks.js';
+import { useResource, useSubmit, useTitle } from '../../hooks.js';
 
 const PER_PAGE = 50;
 
@@ -25,24 +25,18 @@ export function AdminSendersPage() {
   const [status, setStatus] = useState('pending');
   const [page, setPage] = useState(1);
   const senders = useResource<Page<AdminSenderView>>('/admin/senders', { status, page, per_page: PER_PAGE });
-  const [busyId, setBusyId] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const decide = async (sender: AdminSenderView, decision: 'approve' | 'reject') => {
-    setBusyId(sender.id);
-    setError(null);
-    try {
+  const deciding = useSubmit(
+    async (sender: AdminSenderView, decision: 'approve' | 'reject') => {
       const updated = await api.post<AdminSenderView>(`/admin/senders/${sender.id}/${decision}`);
       senders.setData((current) =>
         current ? { ...current, data: current.data.map((row) => (row.id === updated.id ? updated : row)) } : current,
       );
       toast(`Sender “${updated.name}” ${decision === 'approve' ? 'approved' : 'rejected'}.`);
-    } catch (caught) {
-      setError(`Could not ${decision} “${sender.name}”: ${errorText(caught)}`);
-    } finally {
-      setBusyId(null);
-    }
-  };
+    },
+    { describeError: (caught, sender, decision) => `Could not ${decision} “${sender.name}”: ${errorText(caught)}` },
+  );
+  const busyId = deciding.pending?.[0].id ?? null;
+  const decide = deciding.run;
 
   const rows = senders.data?.data ?? [];
   return (
@@ -70,7 +64,7 @@ export function AdminSendersPage() {
         }
         title="Requests"
       >
-        <ErrorBanner error={error} />
+        <ErrorBanner error={deciding.error} />
         <ErrorBanner error={senders.error} onRetry={() => senders.reload()} />
         {senders.loading && !senders.data ? (
           <Loading label="Loading senders…" />
