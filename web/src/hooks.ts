@@ -1,4 +1,5 @@
-// Data hooks: a GET that follows its URL (stale answers dropped), a debounced value, an interval.
+// Data hooks: a GET that follows its URL (stale answers dropped), a submit with its busy and error states, a debounced
+// value, an interval.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, isAbort } from './api.js';
 
@@ -65,6 +66,54 @@ export function useResource<T>(path: string | null, query: Query = {}): Resource
     reload,
     setData,
   };
+}
+
+export interface Submit<A extends readonly unknown[]> {
+  /** True while a call is under way. */
+  readonly busy: boolean;
+  /** The arguments of the call under way, null when none is. */
+  readonly pending: A | null;
+  /** What the last call failed with (see `describeError`); cleared when a call starts. */
+  readonly error: unknown;
+  readonly setError: (error: unknown) => void;
+  /** Back to idle and no error, even with a call under way (its outcome still lands). */
+  readonly reset: () => void;
+  /** Runs the action: busy meanwhile, its failure kept in `error`. Never rejects. */
+  readonly run: (...args: A) => Promise<void>;
+}
+
+export interface SubmitOptions<A extends readonly unknown[]> {
+  /** What to keep of a failure (default: the error itself), e.g. a sentence that names what failed. */
+  readonly describeError?: (error: unknown, ...args: A) => unknown;
+  /** Stays busy after a success: the page moves on, and its buttons must not come back meanwhile. */
+  readonly staysBusy?: boolean;
+}
+
+/** An action started by the user (a form's submit, a button): its busy state and its error, for display. */
+export function useSubmit<A extends readonly unknown[]>(
+  action: (...args: A) => Promise<unknown>,
+  options: SubmitOptions<A> = {},
+): Submit<A> {
+  const [pending, setPending] = useState<A | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (...args: A) => {
+    setPending(args);
+    setError(null);
+    let succeeded = false;
+    try {
+      await action(...args);
+      succeeded = true;
+    } catch (caught) {
+      setError(options.describeError ? options.describeError(caught, ...args) : caught);
+    } finally {
+      if (!(succeeded && options.staysBusy)) setPending(null);
+    }
+  };
+  const reset = () => {
+    setPending(null);
+    setError(null);
+  };
+  return { busy: pending !== null, pending, error, setError, reset, run };
 }
 
 export function useDebounced<T>(value: T, delayMs: number): T {

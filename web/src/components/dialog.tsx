@@ -1,7 +1,8 @@
 // Modal dialogs on the native <dialog> element (focus kept inside, Escape closes), and a confirmation dialog.
 import type { ReactNode } from 'react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { errorText } from '../api.js';
+import { useSubmit } from '../hooks.js';
 
 export function Dialog({
   open,
@@ -89,11 +90,13 @@ export function ConfirmDialog({
   readonly onConfirm: () => Promise<void>;
   readonly onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useSubmit(async () => {
+    await onConfirm();
+    onClose();
+  });
   useEffect(() => {
     if (open) setError(null);
-  }, [open]);
+  }, [open, setError]);
   return (
     <Dialog
       open={open}
@@ -109,18 +112,7 @@ export function ConfirmDialog({
             type="button"
             className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
             disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              setError(null);
-              try {
-                await onConfirm();
-                onClose();
-              } catch (caught) {
-                setError(caught);
-              } finally {
-                setBusy(false);
-              }
-            }}
+            onClick={() => void run()}
           >
             {busy ? 'Working…' : confirmLabel}
           </button>

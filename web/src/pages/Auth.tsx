@@ -6,7 +6,7 @@ import { CURRENCIES } from '../../../src/domain/money.js';
 import type { LoginRequest, Me, SignupRequest } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { ErrorBanner, fieldErrors, formLevelError, SelectField, TextField } from '../components/ui.js';
-import { useTitle } from '../hooks.js';
+import { useSubmit, useTitle } from '../hooks.js';
 import { useSession } from '../session.js';
 
 function AuthFrame({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
@@ -49,21 +49,14 @@ export function SignInPage() {
   const { me } = useSession();
   const afterSignIn = useAfterSignIn();
   const [form, setForm] = useState<LoginRequest>({ email: '', password: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit(async () =>
+    afterSignIn(await api.post<Me>('/login', form, { quiet401: true })),
+  );
   if (me) return <Navigate to="/" replace />;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      afterSignIn(await api.post<Me>('/login', form, { quiet401: true }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   return (
@@ -110,21 +103,14 @@ export function SignUpPage() {
   const { me } = useSession();
   const afterSignIn = useAfterSignIn();
   const [form, setForm] = useState<SignupRequest>({ email: '', password: '', company: '', currency: 'EUR' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit(async () =>
+    afterSignIn(await api.post<Me>('/signup', form, { quiet401: true })),
+  );
   if (me) return <Navigate to="/" replace />;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      afterSignIn(await api.post<Me>('/signup', form, { quiet401: true }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   return (

@@ -8,6 +8,7 @@ import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';
+import { type Column, PagedTable } from '../components/PagedTable.js';
 import { useToast } from '../components/toast.js';
 import {
   Card,
@@ -15,7 +16,6 @@ import {
   ErrorBanner,
   Loading,
   PageHeader,
-  Pagination,
   SelectField,
   Stat,
   StatusBadge,
@@ -29,6 +29,26 @@ import { NotFoundContent } from './NotFound.js';
 const PER_PAGE = 25;
 const RECIPIENTS_PER_PAGE = 25;
 const POLL_MS = 2000;
+const CAMPAIGN_COLUMNS: readonly Column[] = [
+  { label: 'Campaign' },
+  { label: 'Status' },
+  { label: 'Created' },
+  { label: 'Scheduled' },
+  { label: 'Recipients', num: true },
+  { label: 'Parts', num: true },
+  { label: 'Cost', num: true },
+  { label: 'Refunded', num: true },
+  { label: 'Messages' },
+];
+const RECIPIENT_COLUMNS: readonly Column[] = [
+  { label: 'Number' },
+  { label: 'Destination' },
+  { label: 'Parts', num: true },
+  { label: 'Cost', num: true },
+  { label: 'Status' },
+  { label: 'Error' },
+  { label: 'Updated' },
+];
 
 /** Sent at creation (no schedule of its own): the two times are within a minute. */
 function scheduledText(campaign: CampaignView): string {
@@ -116,81 +136,50 @@ export function CampaignsPage() {
           </SelectField>
         }
       >
-        <ErrorBanner error={campaigns.error} onRetry={() => campaigns.reload()} />
-        {campaigns.loading && !campaigns.data ? (
-          <Loading label="Loading campaigns…" />
-        ) : rows.length === 0 && !campaigns.error ? (
-          <EmptyState
-            title={status ? `No ${status.toLowerCase()} campaigns` : 'No campaigns yet'}
-            action={
-              status ? undefined : (
-                <Link to="/compose" className="btn btn-primary">
-                  Compose a message
-                </Link>
-              )
-            }
-          />
-        ) : (
-          <>
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="visually-hidden">Campaigns</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Campaign</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Scheduled</th>
-                    <th scope="col" className="num">
-                      Recipients
-                    </th>
-                    <th scope="col" className="num">
-                      Parts
-                    </th>
-                    <th scope="col" className="num">
-                      Cost
-                    </th>
-                    <th scope="col" className="num">
-                      Refunded
-                    </th>
-                    <th scope="col">Messages</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((campaign) => (
-                    <tr key={campaign.id}>
-                      <th scope="row">
-                        <div className="cell-campaign">
-                          <Link to={`/campaigns/${campaign.id}`}>#{campaign.id}</Link>
-                          <span className="muted small">{truncate(campaign.text, 48)}</span>
-                        </div>
-                      </th>
-                      <td>
-                        <StatusBadge status={campaign.status} />
-                      </td>
-                      <td className="nowrap">{dateTime(campaign.created_at)}</td>
-                      <td className="nowrap">{scheduledText(campaign)}</td>
-                      <td className="num">{count(campaign.recipients)}</td>
-                      <td className="num">{count(campaign.parts_total)}</td>
-                      <td className="num">{money(campaign.total, me.account.sign)}</td>
-                      <td className="num">{money(campaign.refunded, me.account.sign)}</td>
-                      <td>
-                        <CountsCell counts={campaign.counts} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pagination
-              page={page}
-              perPage={PER_PAGE}
-              total={campaigns.data?.total ?? 0}
-              onPage={setPage}
-              label="Campaign pages"
+        <PagedTable
+          list={campaigns}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={setPage}
+          pagerLabel="Campaign pages"
+          loadingLabel="Loading campaigns…"
+          empty={
+            <EmptyState
+              title={status ? `No ${status.toLowerCase()} campaigns` : 'No campaigns yet'}
+              action={
+                status ? undefined : (
+                  <Link to="/compose" className="btn btn-primary">
+                    Compose a message
+                  </Link>
+                )
+              }
             />
-          </>
-        )}
+          }
+          caption="Campaigns"
+          columns={CAMPAIGN_COLUMNS}
+          row={(campaign) => (
+            <>
+              <th scope="row">
+                <div className="cell-campaign">
+                  <Link to={`/campaigns/${campaign.id}`}>#{campaign.id}</Link>
+                  <span className="muted small">{truncate(campaign.text, 48)}</span>
+                </div>
+              </th>
+              <td>
+                <StatusBadge status={campaign.status} />
+              </td>
+              <td className="nowrap">{dateTime(campaign.created_at)}</td>
+              <td className="nowrap">{scheduledText(campaign)}</td>
+              <td className="num">{count(campaign.recipients)}</td>
+              <td className="num">{count(campaign.parts_total)}</td>
+              <td className="num">{money(campaign.total, me.account.sign)}</td>
+              <td className="num">{money(campaign.refunded, me.account.sign)}</td>
+              <td>
+                <CountsCell counts={campaign.counts} />
+              </td>
+            </>
+          )}
+        />
       </Card>
     </>
   );
@@ -224,7 +213,6 @@ function RecipientsCard({
     if (wasLive.current && !live) messages.reload(true);
     wasLive.current = live;
   }, [live, messages.reload]);
-  const rows = messages.data?.data ?? [];
 
   return (
     <Card title="Recipients">
@@ -256,70 +244,46 @@ function RecipientsCard({
           }}
         />
       </search>
-      <ErrorBanner error={messages.error} onRetry={() => messages.reload()} />
-      {messages.loading && !messages.data ? (
-        <Loading label="Loading recipients…" />
-      ) : rows.length === 0 && !messages.error ? (
-        <EmptyState title={status || debouncedSearch ? 'No recipients match' : 'No recipients listed'}>
-          {draft && !status && !debouncedSearch ? 'The recipients of a draft are listed once it is sent.' : undefined}
-        </EmptyState>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="table table-compact">
-              <caption className="visually-hidden">Recipients of this campaign</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Destination</th>
-                  <th scope="col" className="num">
-                    Parts
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Error</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.id}>
-                    <th scope="row">
-                      <code>{row.recipient}</code>
-                    </th>
-                    <td>
-                      {row.country ?? <span className="muted">Unknown</span>}
-                      {row.mcc && (
-                        <span className="muted small">
-                          {' '}
-                          {row.mcc}
-                          {row.mnc ? `/${row.mnc}` : ''}
-                        </span>
-                      )}
-                    </td>
-                    <td className="num">{count(row.parts)}</td>
-                    <td className="num">{money(row.cost, sign)}</td>
-                    <td>
-                      <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
-                    </td>
-                    <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
-                    <td className="nowrap">{dateTime(row.updated_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination
-            page={page}
-            perPage={RECIPIENTS_PER_PAGE}
-            total={messages.data?.total ?? 0}
-            onPage={setPage}
-            label="Recipient pages"
-          />
-        </>
-      )}
+      <PagedTable
+        list={messages}
+        page={page}
+        perPage={RECIPIENTS_PER_PAGE}
+        onPage={setPage}
+        pagerLabel="Recipient pages"
+        loadingLabel="Loading recipients…"
+        empty={
+          <EmptyState title={status || debouncedSearch ? 'No recipients match' : 'No recipients listed'}>
+            {draft && !status && !debouncedSearch ? 'The recipients of a draft are listed once it is sent.' : undefined}
+          </EmptyState>
+        }
+        caption="Recipients of this campaign"
+        columns={RECIPIENT_COLUMNS}
+        compact
+        row={(row) => (
+          <>
+            <th scope="row">
+              <code>{row.recipient}</code>
+            </th>
+            <td>
+              {row.country ?? <span className="muted">Unknown</span>}
+              {row.mcc && (
+                <span className="muted small">
+                  {' '}
+                  {row.mcc}
+                  {row.mnc ? `/${row.mnc}` : ''}
+                </span>
+              )}
+            </td>
+            <td className="num">{count(row.parts)}</td>
+            <td className="num">{money(row.cost, sign)}</td>
+            <td>
+              <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+            </td>
+            <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
+            <td className="nowrap">{dateTime(row.updated_at)}</td>
+          </>
+        )}
+      />
     </Card>
   );
 }

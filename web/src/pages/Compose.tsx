@@ -30,8 +30,14 @@ import {
   TextField,
 } from '../components/ui.js';
 import { count, localInputToUtc, money, plural, toLocalInput } from '../format.js';
-import { useResource, useTitle } from '../hooks.js';
-import { type CsvRecipients, mergeRecipients, parseRecipientCsv, parseRecipientText } from '../recipients.js';
+import { type Resource, useResource, useSubmit, useTitle } from '../hooks.js';
+import {
+  type CsvRecipients,
+  mergeRecipients,
+  parseRecipientCsv,
+  parseRecipientText,
+  type RecipientList,
+} from '../recipients.js';
 import { useMe, useSession } from '../session.js';
 
 const PRICE_DEBOUNCE_MS = 300;
@@ -54,6 +60,9 @@ interface DraftLoad {
 interface FileRecipients extends CsvRecipients {
   readonly name: string;
 }
+
+/** A file read but refused (no phone numbers in it): its message is shown as it is. */
+class FileRefused extends Error {}
 
 interface PriceState {
   /** The message the answer is for. */
@@ -205,38 +214,20 @@ export function ComposePage() {
   return <ComposeForm key={params.get('draft') ?? 'new'} />;
 }
 
-function ComposeForm() {
-  const [params] = useSearchParams();
-  const draftParam = params.get('draft') ?? '';
-  const draftId = /^\d+$/.test(draftParam) ? Number(draftParam) : null;
-  useTitle(draftId ? `Edit draft #${draftId}` : 'Compose');
-  const me = useMe();
-  const { refresh } = useSession();
-  const navigate = useNavigate();
-  const toast = useToast();
-  const senders = useResource<{ data: SenderView[] }>('/senders');
-  const approved = useMemo(
-    () => (senders.data?.data ?? []).filter((sender) => sender.status === 'approved'),
-    [senders.data],
-  );
+/** What a draft fills the form with. */
+interface DraftContent {
+  readonly message: string;
+  readonly sender: string;
+  readonly recipientsText: string;
+  /** The schedule as a local date-time input value; null when the draft is sent at once. */
+  readonly scheduleLocal: string | null;
+}
 
-  const [message, setMessage] = useState('');
-  const [recipientsText, setRecipientsText] = useState('');
-  const [file, setFile] = useState<FileRecipients | null>(null);
-  const [fileState, setFileState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const [sender, setSender] = useState('');
-  const [scheduled, setScheduled] = useState(false);
-  const [scheduleLocal, setScheduleLocal] = useState('');
-  const [price, setPrice] = useState<PriceState | null>(null);
-  const [pricing, setPricing] = useState(false);
-  const [priceError, setPriceError] = useState<unknown>(null);
-  const [submitError, setSubmitError] = useState<unknown>(null);
-  const [submitting, setSubmitting] = useState<'send' | 'draft' | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const recipientsSummaryId = useId();
+/** Editing a draft: its text, sender, schedule and every recipient (read page by page) fill the form. */
+function useDraft(draftId: number | null, fill: (content: DraftContent) => void): DraftLoad | null {
   const [draftLoad, setDraftLoad] = useState<DraftLoad | null>(null);
-
-  // Editing a draft: its text, sender, schedule and every recipient (read page by page) fill the form.
+  const fillRef = useRef(fill);
+  fillRef.current = fill;
   useEffect(() => {
     if (draftId === null) {
       setDraftLoad(null);
@@ -260,12 +251,13 @@ function ComposeForm() {
         setDraftLoad({ id: draftId, state: 'loading', loaded: numbers.length, total: batch.total });
         if (batch.data.length === 0 || numbers.length >= batch.total) break;
       }
-      setMessage(campaign.text);
-      setSender(campaign.sender);
-      setRecipientsText(numbers.join('\n'));
       const laterThanCreation = Date.parse(campaign.scheduled_at) - Date.parse(campaign.created_at) >= 60_000;
-      setScheduled(laterThanCreation);
-      setScheduleLocal(laterThanCreation ? toLocalInput(new Date(campaign.scheduled_at)) : '');
+      fillRef.current({
+        message: campaign.text,
+        sender: campaign.sender,
+        recipientsText: numbers.join('\n'),
+        scheduleLocal: laterThanCreation ? toLocalInput(new Date(campaign.scheduled_at)) : null,
+      });
       setDraftLoad({
         id: draftId,
         state: 'ready',
@@ -278,17 +270,14 @@ function ComposeForm() {
     });
     return () => controller.abort();
   }, [draftId]);
+  return draftLoad;
+}
 
-  useEffect(() => {
-    if (sender === '' && approved[0]) setSender(approved[0].name);
-  }, [approved, sender]);
-
-  const deferredText = useDeferredValue(recipientsText);
-  const typed = useMemo(() => parseRecipientText(deferredText), [deferredText]);
-  const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
-  const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
-
-  // Debounced pricing; a newer input aborts the request still under way, so a stale answer never lands.
+/** Debounced pricing; a newer input aborts the request still under way, so a stale answer never lands. */
+function usePrice(message: string, recipients: RecipientList, tooMany: boolean) {
+  const [price, setPrice] = useState<PriceState | null>(null);
+  const [pricing, setPricing] = useState(false);
+  const [priceError, setPriceError] = useState<unknown>(null);
   useEffect(() => {
     if (message === '' || recipients.numbers.length === 0 || tooMany) {
       setPricing(false);
@@ -318,46 +307,17 @@ function ComposeForm() {
       controller.abort();
     };
   }, [message, recipients, tooMany]);
+  return { price, pricing, priceError };
+}
 
-  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const chosen = event.target.files?.[0];
-    if (!chosen) return;
-    setFileState({ busy: true, error: null });
-    try {
-      const parsed = parseRecipientCsv(await chosen.text());
-      if (parsed.numbers.length === 0) {
-        setFileState({ busy: false, error: `${chosen.name} has no phone numbers.` });
-        return;
-      }
-      setFile({ ...parsed, name: chosen.name });
-      setFileState({ busy: false, error: null });
-    } catch (error) {
-      setFileState({ busy: false, error: `${chosen.name} could not be read: ${errorText(error)}` });
-    }
-  };
-
-  const removeFile = () => {
-    setFile(null);
-    setFileState({ busy: false, error: null });
-    if (fileInput.current) fileInput.current.value = '';
-  };
-
-  const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
-
-  const submit = async (saveOnly: boolean) => {
-    setSubmitError(null);
-    if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
-      setSubmitError('The schedule is not a valid date and time.');
-      return;
-    }
-    setSubmitting(saveOnly ? 'draft' : 'send');
-    const content: ComposeRequest = {
-      message,
-      recipients: recipients.numbers,
-      sender,
-      ...(scheduleUtc && { schedule: scheduleUtc }),
-    };
-    try {
+/** Saves (`saveOnly`) or sends the message, then shows its campaign. */
+function useSendCampaign(draftId: number | null) {
+  const { refresh } = useSession();
+  const navigate = useNavigate();
+  const toast = useToast();
+  // After a success the page moves on to the campaign: the buttons stay disabled until it does.
+  return useSubmit(
+    async (content: ComposeRequest, saveOnly: boolean) => {
       let campaign: CampaignView;
       if (draftId !== null) {
         // An edited draft is saved first; sending it then prices and reserves it as it now stands.
@@ -369,18 +329,344 @@ function ComposeForm() {
       void refresh();
       toast(saveOnly ? `Draft #${campaign.id} saved.` : `Campaign #${campaign.id} created.`);
       navigate(`/campaigns/${campaign.id}`);
-    } catch (error) {
-      setSubmitError(error);
-      setSubmitting(null);
+    },
+    { staysBusy: true },
+  );
+}
+
+function DraftBanners({ draftLoad }: { readonly draftLoad: DraftLoad | null }) {
+  return (
+    <>
+      {draftLoad?.state === 'loading' && (
+        <Banner tone="info">
+          Loading the draft…{' '}
+          {draftLoad.total > 0 && `${count(draftLoad.loaded)} of ${count(draftLoad.total)} recipients`}
+        </Banner>
+      )}
+      {draftLoad?.state === 'failed' && <ErrorBanner error={draftLoad.error} />}
+      {draftLoad?.state === 'ready' && (draftLoad.missing ?? 0) > 0 && (
+        <Banner tone="warning">
+          {plural(draftLoad.missing ?? 0, 'recipient')} of this draft could not be loaded: enter the recipients again
+          before saving or sending it.
+        </Banner>
+      )}
+    </>
+  );
+}
+
+/** The message text, and a preview of it as a phone shows it. */
+function MessageInput({
+  message,
+  onMessage,
+  errors,
+  sender,
+  ucs2,
+}: {
+  readonly message: string;
+  readonly onMessage: (message: string) => void;
+  readonly errors: readonly string[];
+  readonly sender: string;
+  readonly ucs2: readonly string[];
+}) {
+  return (
+    <Card title="Message">
+      <TextAreaField
+        label="Message text"
+        name="message"
+        rows={6}
+        value={message}
+        onChange={(event) => onMessage(event.target.value)}
+        errors={errors}
+        hint="GSM characters fit 160 to a part (153 when split). Other characters, such as emoji or ą, switch the whole message to UCS-2: 70 per part (67 when split)."
+      />
+      <MessagePreview text={message} sender={sender} ucs2={ucs2} />
+    </Card>
+  );
+}
+
+/** The recipients typed or pasted, and those of a CSV file (read here, kept by the form). */
+function RecipientsInput({
+  text,
+  onText,
+  errors,
+  file,
+  onFile,
+  recipients,
+}: {
+  readonly text: string;
+  readonly onText: (text: string) => void;
+  readonly errors: readonly string[];
+  readonly file: FileRecipients | null;
+  readonly onFile: (file: FileRecipients | null) => void;
+  readonly recipients: RecipientList;
+}) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const recipientsSummaryId = useId();
+  const reading = useSubmit(
+    async (chosen: File) => {
+      const parsed = parseRecipientCsv(await chosen.text());
+      if (parsed.numbers.length === 0) throw new FileRefused(`${chosen.name} has no phone numbers.`);
+      onFile({ ...parsed, name: chosen.name });
+    },
+    {
+      describeError: (error, chosen) =>
+        error instanceof FileRefused ? error.message : `${chosen.name} could not be read: ${errorText(error)}`,
+    },
+  );
+
+  const loadFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const chosen = event.target.files?.[0];
+    if (chosen) void reading.run(chosen);
+  };
+
+  const removeFile = () => {
+    onFile(null);
+    reading.reset();
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  return (
+    <Card title="Recipients">
+      <TextAreaField
+        label="Phone numbers"
+        name="recipients"
+        rows={5}
+        className="field-mono"
+        placeholder={'447400123456\n37126123456, 4525123456'}
+        value={text}
+        onChange={(event) => onText(event.target.value)}
+        errors={errors}
+        hint="International format with the country code, without + or leading zeros. One a line, or separated by commas or spaces; pasting a column from a spreadsheet works."
+        spellCheck={false}
+        autoComplete="off"
+      />
+      <div className="file-upload">
+        <label htmlFor="recipients-file" className="btn">
+          <Icon name="upload" size={16} />
+          <span>Upload a CSV file</span>
+        </label>
+        <input
+          ref={fileInput}
+          id="recipients-file"
+          className="visually-hidden-input"
+          type="file"
+          accept=".csv,.txt,text/csv,text/plain"
+          onChange={loadFile}
+        />
+        <span className="muted small">Numbers are read from the column that holds phone numbers.</span>
+      </div>
+      {reading.busy && <p className="muted">Reading the file…</p>}
+      {typeof reading.error === 'string' && (
+        <p className="banner banner-danger" role="alert">
+          {reading.error}
+        </p>
+      )}
+      {file && (
+        <div className="file-chip">
+          <span>
+            <strong>{file.name}</strong>: {plural(file.numbers.length, 'number')}
+            {file.header ? ` from column “${file.header}”` : ` from column ${file.column + 1}`}
+            {file.emptyRows > 0 ? `, ${plural(file.emptyRows, 'empty row')} skipped` : ''}
+          </span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={removeFile}>
+            Remove file
+          </button>
+        </div>
+      )}
+      <p className="recipients-count" id={recipientsSummaryId} aria-live="polite">
+        <strong>{plural(recipients.numbers.length, 'recipient')}</strong>
+        {recipients.duplicates > 0 && (
+          <span className="muted"> ({plural(recipients.duplicates, 'duplicate')} removed)</span>
+        )}
+      </p>
+    </Card>
+  );
+}
+
+/** The sender (approved ones only) and, when scheduled, the local date-time to send at. */
+function SendingOptions({
+  senders,
+  approved,
+  sender,
+  onSender,
+  scheduled,
+  onScheduled,
+  scheduleLocal,
+  onScheduleLocal,
+  scheduleUtc,
+  error,
+}: {
+  readonly senders: Resource<{ data: SenderView[] }>;
+  readonly approved: readonly SenderView[];
+  readonly sender: string;
+  readonly onSender: (sender: string) => void;
+  readonly scheduled: boolean;
+  readonly onScheduled: (scheduled: boolean) => void;
+  readonly scheduleLocal: string;
+  readonly onScheduleLocal: (local: string) => void;
+  readonly scheduleUtc: string | null;
+  readonly error: unknown;
+}) {
+  return (
+    <Card title="Sending options">
+      <div className="form-grid">
+        <SelectField
+          label="Sender"
+          name="sender"
+          value={sender}
+          onChange={(event) => onSender(event.target.value)}
+          errors={fieldErrors(error, 'sender')}
+          hint={
+            <>
+              Approved senders only. <Link to="/senders">Request another</Link>
+            </>
+          }
+        >
+          {senders.loading && approved.length === 0 && <option value="">Loading senders…</option>}
+          {!senders.loading && approved.length === 0 && <option value="">No approved sender</option>}
+          {approved.map((option) => (
+            <option key={option.id} value={option.name}>
+              {option.name}
+              {option.platform ? ' (platform default)' : ''}
+            </option>
+          ))}
+        </SelectField>
+        <div className="field">
+          <span className="label">When</span>
+          <div className="checkbox-row">
+            <input
+              id="schedule-toggle"
+              type="checkbox"
+              checked={scheduled}
+              onChange={(event) => {
+                onScheduled(event.target.checked);
+                if (event.target.checked && scheduleLocal === '') {
+                  onScheduleLocal(toLocalInput(new Date(Date.now() + 60 * 60 * 1000)));
+                }
+              }}
+            />
+            <label htmlFor="schedule-toggle">Schedule for later</label>
+          </div>
+          {!scheduled && <p className="field-hint">Sent as soon as you press Send.</p>}
+        </div>
+        {scheduled && (
+          <TextField
+            label="Send at (your local time)"
+            type="datetime-local"
+            name="schedule"
+            value={scheduleLocal}
+            min={toLocalInput(new Date())}
+            onChange={(event) => onScheduleLocal(event.target.value)}
+            errors={fieldErrors(error, 'schedule', 'scheduled_at')}
+            hint={
+              scheduleUtc ? (
+                <>
+                  Sent to the API as <strong>{scheduleUtc} UTC</strong>.
+                </>
+              ) : (
+                'Choose a date and time.'
+              )
+            }
+          />
+        )}
+      </div>
+    </Card>
+  );
+}
+
+/** Send (the form's submit), save as a draft, and the balance beside them. */
+function ComposeActions({
+  submitting,
+  disabled,
+  editingDraft,
+  unaffordable,
+  onSaveDraft,
+}: {
+  readonly submitting: 'send' | 'draft' | null;
+  readonly disabled: boolean;
+  readonly editingDraft: boolean;
+  readonly unaffordable: boolean;
+  readonly onSaveDraft: () => void;
+}) {
+  const me = useMe();
+  return (
+    <div className="form-actions compose-actions">
+      <button type="submit" className="btn btn-primary btn-large" disabled={disabled}>
+        <Icon name="send" size={16} />
+        <span>{submitting === 'send' ? 'Sending…' : 'Send'}</span>
+      </button>
+      <button type="button" className="btn btn-large" disabled={disabled} onClick={onSaveDraft}>
+        {submitting === 'draft' ? 'Saving…' : editingDraft ? 'Save draft' : 'Save as draft'}
+      </button>
+      {unaffordable && <Badge tone="danger">Balance too low</Badge>}
+      <span className="muted small">
+        Balance: {money(me.account.balance, me.account.sign)} {me.account.currency}
+      </span>
+    </div>
+  );
+}
+
+const SHOWN_KEYS = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at'];
+
+function ComposeForm() {
+  const [params] = useSearchParams();
+  const draftParam = params.get('draft') ?? '';
+  const draftId = /^\d+$/.test(draftParam) ? Number(draftParam) : null;
+  useTitle(draftId ? `Edit draft #${draftId}` : 'Compose');
+  const senders = useResource<{ data: SenderView[] }>('/senders');
+  const approved = useMemo(
+    () => (senders.data?.data ?? []).filter((sender) => sender.status === 'approved'),
+    [senders.data],
+  );
+
+  const [message, setMessage] = useState('');
+  const [recipientsText, setRecipientsText] = useState('');
+  const [file, setFile] = useState<FileRecipients | null>(null);
+  const [sender, setSender] = useState('');
+  const [scheduled, setScheduled] = useState(false);
+  const [scheduleLocal, setScheduleLocal] = useState('');
+  const draftLoad = useDraft(draftId, (draft) => {
+    setMessage(draft.message);
+    setSender(draft.sender);
+    setRecipientsText(draft.recipientsText);
+    setScheduled(draft.scheduleLocal !== null);
+    setScheduleLocal(draft.scheduleLocal ?? '');
+  });
+
+  useEffect(() => {
+    if (sender === '' && approved[0]) setSender(approved[0].name);
+  }, [approved, sender]);
+
+  const deferredText = useDeferredValue(recipientsText);
+  const typed = useMemo(() => parseRecipientText(deferredText), [deferredText]);
+  const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
+  const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
+  const { price, pricing, priceError } = usePrice(message, recipients, tooMany);
+
+  const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
+  const sending = useSendCampaign(draftId);
+  const submitError = sending.error;
+  const submitting = sending.pending === null ? null : sending.pending[1] ? 'draft' : 'send';
+
+  const submit = (saveOnly: boolean) => {
+    if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
+      sending.setError('The schedule is not a valid date and time.');
+      return;
     }
+    const content: ComposeRequest = {
+      message,
+      recipients: recipients.numbers,
+      sender,
+      ...(scheduleUtc && { schedule: scheduleUtc }),
+    };
+    void sending.run(content, saveOnly);
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    void submit(false);
+    submit(false);
   };
 
-  const shownKeys = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at'];
   const recipientErrors = [
     ...fieldErrors(submitError, 'recipients'),
     ...(tooMany
@@ -396,155 +682,37 @@ function ComposeForm() {
         title={draftId ? `Edit draft #${draftId}` : 'Compose'}
         description="Write a message, choose who receives it, check the price and send."
       />
-      {draftLoad?.state === 'loading' && (
-        <Banner tone="info">
-          Loading the draft…{' '}
-          {draftLoad.total > 0 && `${count(draftLoad.loaded)} of ${count(draftLoad.total)} recipients`}
-        </Banner>
-      )}
-      {draftLoad?.state === 'failed' && <ErrorBanner error={draftLoad.error} />}
-      {draftLoad?.state === 'ready' && (draftLoad.missing ?? 0) > 0 && (
-        <Banner tone="warning">
-          {plural(draftLoad.missing ?? 0, 'recipient')} of this draft could not be loaded: enter the recipients again
-          before saving or sending it.
-        </Banner>
-      )}
+      <DraftBanners draftLoad={draftLoad} />
       <form className="compose" onSubmit={onSubmit} noValidate aria-label="Compose a message">
         <div className="compose-main">
-          <ErrorBanner error={formLevelError(submitError, shownKeys)} />
-          <Card title="Message">
-            <TextAreaField
-              label="Message text"
-              name="message"
-              rows={6}
-              value={message}
-              onChange={(event) => setMessage(event.target.value)}
-              errors={fieldErrors(submitError, 'message')}
-              hint="GSM characters fit 160 to a part (153 when split). Other characters, such as emoji or ą, switch the whole message to UCS-2: 70 per part (67 when split)."
-            />
-            <MessagePreview
-              text={message}
-              sender={sender}
-              ucs2={price?.message === message ? price.view.ucs2_characters : ucs2Characters(message)}
-            />
-          </Card>
-          <Card title="Recipients">
-            <TextAreaField
-              label="Phone numbers"
-              name="recipients"
-              rows={5}
-              className="field-mono"
-              placeholder={'447400123456\n37126123456, 4525123456'}
-              value={recipientsText}
-              onChange={(event) => setRecipientsText(event.target.value)}
-              errors={recipientErrors}
-              hint="International format with the country code, without + or leading zeros. One a line, or separated by commas or spaces; pasting a column from a spreadsheet works."
-              spellCheck={false}
-              autoComplete="off"
-            />
-            <div className="file-upload">
-              <label htmlFor="recipients-file" className="btn">
-                <Icon name="upload" size={16} />
-                <span>Upload a CSV file</span>
-              </label>
-              <input
-                ref={fileInput}
-                id="recipients-file"
-                className="visually-hidden-input"
-                type="file"
-                accept=".csv,.txt,text/csv,text/plain"
-                onChange={loadFile}
-              />
-              <span className="muted small">Numbers are read from the column that holds phone numbers.</span>
-            </div>
-            {fileState.busy && <p className="muted">Reading the file…</p>}
-            {fileState.error && (
-              <p className="banner banner-danger" role="alert">
-                {fileState.error}
-              </p>
-            )}
-            {file && (
-              <div className="file-chip">
-                <span>
-                  <strong>{file.name}</strong>: {plural(file.numbers.length, 'number')}
-                  {file.header ? ` from column “${file.header}”` : ` from column ${file.column + 1}`}
-                  {file.emptyRows > 0 ? `, ${plural(file.emptyRows, 'empty row')} skipped` : ''}
-                </span>
-                <button type="button" className="btn btn-small btn-ghost" onClick={removeFile}>
-                  Remove file
-                </button>
-              </div>
-            )}
-            <p className="recipients-count" id={recipientsSummaryId} aria-live="polite">
-              <strong>{plural(recipients.numbers.length, 'recipient')}</strong>
-              {recipients.duplicates > 0 && (
-                <span className="muted"> ({plural(recipients.duplicates, 'duplicate')} removed)</span>
-              )}
-            </p>
-          </Card>
-          <Card title="Sending options">
-            <div className="form-grid">
-              <SelectField
-                label="Sender"
-                name="sender"
-                value={sender}
-                onChange={(event) => setSender(event.target.value)}
-                errors={fieldErrors(submitError, 'sender')}
-                hint={
-                  <>
-                    Approved senders only. <Link to="/senders">Request another</Link>
-                  </>
-                }
-              >
-                {senders.loading && approved.length === 0 && <option value="">Loading senders…</option>}
-                {!senders.loading && approved.length === 0 && <option value="">No approved sender</option>}
-                {approved.map((option) => (
-                  <option key={option.id} value={option.name}>
-                    {option.name}
-                    {option.platform ? ' (platform default)' : ''}
-                  </option>
-                ))}
-              </SelectField>
-              <div className="field">
-                <span className="label">When</span>
-                <div className="checkbox-row">
-                  <input
-                    id="schedule-toggle"
-                    type="checkbox"
-                    checked={scheduled}
-                    onChange={(event) => {
-                      setScheduled(event.target.checked);
-                      if (event.target.checked && scheduleLocal === '') {
-                        setScheduleLocal(toLocalInput(new Date(Date.now() + 60 * 60 * 1000)));
-                      }
-                    }}
-                  />
-                  <label htmlFor="schedule-toggle">Schedule for later</label>
-                </div>
-                {!scheduled && <p className="field-hint">Sent as soon as you press Send.</p>}
-              </div>
-              {scheduled && (
-                <TextField
-                  label="Send at (your local time)"
-                  type="datetime-local"
-                  name="schedule"
-                  value={scheduleLocal}
-                  min={toLocalInput(new Date())}
-                  onChange={(event) => setScheduleLocal(event.target.value)}
-                  errors={fieldErrors(submitError, 'schedule', 'scheduled_at')}
-                  hint={
-                    scheduleUtc ? (
-                      <>
-                        Sent to the API as <strong>{scheduleUtc} UTC</strong>.
-                      </>
-                    ) : (
-                      'Choose a date and time.'
-                    )
-                  }
-                />
-              )}
-            </div>
-          </Card>
+          <ErrorBanner error={formLevelError(submitError, SHOWN_KEYS)} />
+          <MessageInput
+            message={message}
+            onMessage={setMessage}
+            errors={fieldErrors(submitError, 'message')}
+            sender={sender}
+            ucs2={price?.message === message ? price.view.ucs2_characters : ucs2Characters(message)}
+          />
+          <RecipientsInput
+            text={recipientsText}
+            onText={setRecipientsText}
+            errors={recipientErrors}
+            file={file}
+            onFile={setFile}
+            recipients={recipients}
+          />
+          <SendingOptions
+            senders={senders}
+            approved={approved}
+            sender={sender}
+            onSender={setSender}
+            scheduled={scheduled}
+            onScheduled={setScheduled}
+            scheduleLocal={scheduleLocal}
+            onScheduleLocal={setScheduleLocal}
+            scheduleUtc={scheduleUtc}
+            error={submitError}
+          />
         </div>
         <aside className="compose-side" aria-label="Price and checks">
           <PricePanel
@@ -555,24 +723,13 @@ function ComposeForm() {
             error={priceError}
           />
         </aside>
-        <div className="form-actions compose-actions">
-          <button type="submit" className="btn btn-primary btn-large" disabled={submitting !== null || tooMany}>
-            <Icon name="send" size={16} />
-            <span>{submitting === 'send' ? 'Sending…' : 'Send'}</span>
-          </button>
-          <button
-            type="button"
-            className="btn btn-large"
-            disabled={submitting !== null || tooMany}
-            onClick={() => void submit(true)}
-          >
-            {submitting === 'draft' ? 'Saving…' : draftId !== null ? 'Save draft' : 'Save as draft'}
-          </button>
-          {price && !price.view.affordable && <Badge tone="danger">Balance too low</Badge>}
-          <span className="muted small">
-            Balance: {money(me.account.balance, me.account.sign)} {me.account.currency}
-          </span>
-        </div>
+        <ComposeActions
+          submitting={submitting}
+          disabled={submitting !== null || tooMany}
+          editingDraft={draftId !== null}
+          unaffordable={price !== null && !price.view.affordable}
+          onSaveDraft={() => submit(true)}
+        />
       </form>
     </>
   );

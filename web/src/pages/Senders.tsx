@@ -18,30 +18,23 @@ import {
   TextField,
 } from '../components/ui.js';
 import { dateTime } from '../format.js';
-import { useResource, useTitle } from '../hooks.js';
+import { useResource, useSubmit, useTitle } from '../hooks.js';
 
 export function SendersPage() {
   useTitle('Senders');
   const toast = useToast();
   const senders = useResource<{ data: SenderView[] }>('/senders');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit(async () => {
+    const sender = await api.post<SenderView>('/senders', { name: name.trim() });
+    senders.setData((current) => (current ? { data: [sender, ...current.data] } : { data: [sender] }));
+    setName('');
+    toast(`Sender “${sender.name}” requested: it is pending approval.`);
+  });
 
-  const request = async (event: FormEvent) => {
+  const request = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const sender = await api.post<SenderView>('/senders', { name: name.trim() });
-      senders.setData((current) => (current ? { data: [sender, ...current.data] } : { data: [sender] }));
-      setName('');
-      toast(`Sender “${sender.name}” requested: it is pending approval.`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   const list = senders.data?.data ?? [];

@@ -13,7 +13,7 @@ import {
   Stat,
   TextField,
 } from '../components/ui.js';
-import { useTitle } from '../hooks.js';
+import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
 
 const EMPTY = { current_password: '', password: '', confirmation: '' };
@@ -23,29 +23,22 @@ export function SettingsPage() {
   const me = useMe();
   const toast = useToast();
   const [form, setForm] = useState(EMPTY);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  const { busy, error, setError, run } = useSubmit(async () => {
+    await api.post('/password', { current_password: form.current_password, password: form.password });
+    setForm(EMPTY);
+    setDone(true);
+    toast('Password changed.');
+  });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setDone(false);
     if (form.password !== form.confirmation) {
       setError(new ApiError(422, 'The passwords do not match.', { confirmation: ['The passwords do not match.'] }));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/password', { current_password: form.current_password, password: form.password });
-      setForm(EMPTY);
-      setDone(true);
-      toast('Password changed.');
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   return (

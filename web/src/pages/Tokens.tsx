@@ -18,7 +18,7 @@ import {
   TextField,
 } from '../components/ui.js';
 import { dateTime } from '../format.js';
-import { useResource, useTitle } from '../hooks.js';
+import { useResource, useSubmit, useTitle } from '../hooks.js';
 
 function tokenStatus(token: TokenView): 'active' | 'revoked' | 'expired' {
   if (token.revoked_at) return 'revoked';
@@ -104,25 +104,18 @@ export function TokensPage() {
   const toast = useToast();
   const tokens = useResource<{ data: TokenView[] }>('/tokens');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<CreatedTokenView | null>(null);
   const [revoking, setRevoking] = useState<TokenView | null>(null);
+  const { busy, error, run } = useSubmit(async () => {
+    const token = await api.post<CreatedTokenView>('/tokens', { name: name.trim() });
+    setCreated(token);
+    setName('');
+    tokens.reload(true);
+  });
 
-  const create = async (event: FormEvent) => {
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const token = await api.post<CreatedTokenView>('/tokens', { name: name.trim() });
-      setCreated(token);
-      setName('');
-      tokens.reload(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   };
 
   const list = tokens.data?.data ?? [];

@@ -4,16 +4,8 @@ import { Link } from 'react-router';
 import type { Page, TransactionKind, TransactionView } from '../../../src/http/dashboard/contract.js';
 import { apiUrl } from '../api.js';
 import { Icon } from '../components/icons.js';
-import {
-  Card,
-  EmptyState,
-  ErrorBanner,
-  Loading,
-  PageHeader,
-  Pagination,
-  SelectField,
-  StatusBadge,
-} from '../components/ui.js';
+import { type Column, PagedTable } from '../components/PagedTable.js';
+import { Card, EmptyState, PageHeader, SelectField, StatusBadge } from '../components/ui.js';
 import { dateTime, money } from '../format.js';
 import { useResource, useTitle } from '../hooks.js';
 import { useMe, useSession } from '../session.js';
@@ -25,6 +17,14 @@ const KINDS: readonly { readonly value: TransactionKind; readonly label: string 
   { value: 'refund', label: 'Refund' },
 ];
 const PER_PAGE = 25;
+const COLUMNS: readonly Column[] = [
+  { label: 'Date' },
+  { label: 'Kind' },
+  { label: 'Amount', num: true },
+  { label: 'Balance after', num: true },
+  { label: 'Sending' },
+  { label: 'Note' },
+];
 
 export function TransactionsPage() {
   useTitle('Balance & transactions');
@@ -38,7 +38,6 @@ export function TransactionsPage() {
     void refresh();
   }, [refresh]);
 
-  const rows = ledger.data?.data ?? [];
   const sign = me.account.sign;
   return (
     <>
@@ -86,66 +85,42 @@ export function TransactionsPage() {
           </SelectField>
         }
       >
-        <ErrorBanner error={ledger.error} onRetry={() => ledger.reload()} />
-        {ledger.loading && !ledger.data ? (
-          <Loading label="Loading transactions…" />
-        ) : rows.length === 0 && !ledger.error ? (
-          <EmptyState title={kind ? 'No transactions of this kind' : 'No transactions yet'}>
-            Credits and sendings appear here.
-          </EmptyState>
-        ) : (
-          <>
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="visually-hidden">Transactions, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Date</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col" className="num">
-                      Amount
-                    </th>
-                    <th scope="col" className="num">
-                      Balance after
-                    </th>
-                    <th scope="col">Sending</th>
-                    <th scope="col">Note</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row) => (
-                    <tr key={row.id}>
-                      <td className="nowrap">{dateTime(row.created_at)}</td>
-                      <td>
-                        <StatusBadge status={row.kind} />
-                      </td>
-                      <td className={`num ${row.amount.startsWith('-') ? 'amount-negative' : 'amount-positive'}`}>
-                        {row.amount.startsWith('-') ? '' : '+'}
-                        {money(row.amount, sign)}
-                      </td>
-                      <td className="num">{money(row.balance_after, sign)}</td>
-                      <td>
-                        {row.sending_id !== null ? (
-                          <Link to={`/campaigns/${row.sending_id}`}>#{row.sending_id}</Link>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td className="cell-text">{row.note ?? <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pagination
-              page={page}
-              perPage={PER_PAGE}
-              total={ledger.data?.total ?? 0}
-              onPage={setPage}
-              label="Transactions pages"
-            />
-          </>
-        )}
+        <PagedTable
+          list={ledger}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={setPage}
+          pagerLabel="Transactions pages"
+          loadingLabel="Loading transactions…"
+          empty={
+            <EmptyState title={kind ? 'No transactions of this kind' : 'No transactions yet'}>
+              Credits and sendings appear here.
+            </EmptyState>
+          }
+          caption="Transactions, newest first"
+          columns={COLUMNS}
+          row={(row) => (
+            <>
+              <td className="nowrap">{dateTime(row.created_at)}</td>
+              <td>
+                <StatusBadge status={row.kind} />
+              </td>
+              <td className={`num ${row.amount.startsWith('-') ? 'amount-negative' : 'amount-positive'}`}>
+                {row.amount.startsWith('-') ? '' : '+'}
+                {money(row.amount, sign)}
+              </td>
+              <td className="num">{money(row.balance_after, sign)}</td>
+              <td>
+                {row.sending_id !== null ? (
+                  <Link to={`/campaigns/${row.sending_id}`}>#{row.sending_id}</Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="cell-text">{row.note ?? <span className="muted">—</span>}</td>
+            </>
+          )}
+        />
       </Card>
     </>
   );

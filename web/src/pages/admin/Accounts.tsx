@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
 import { api } from '../../api.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
+import { type Column, PagedTable } from '../../components/PagedTable.js';
 import { useToast } from '../../components/toast.js';
 import {
   Card,
@@ -11,17 +12,24 @@ import {
   ErrorBanner,
   fieldErrors,
   formLevelError,
-  Loading,
   PageHeader,
-  Pagination,
   StatusBadge,
   TextField,
 } from '../../components/ui.js';
 import { count, date, money } from '../../format.js';
-import { useDebounced, useResource, useTitle } from '../../hooks.js';
+import { useDebounced, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useMe, useSession } from '../../session.js';
 
 const PER_PAGE = 25;
+const COLUMNS: readonly Column[] = [
+  { label: 'Account' },
+  { label: 'Email' },
+  { label: 'Balance', num: true },
+  { label: 'Sendings', num: true },
+  { label: 'Created' },
+  { label: 'Status' },
+  { label: 'Actions', hidden: true },
+];
 
 function CreditDialog({
   account,
@@ -34,31 +42,23 @@ function CreditDialog({
 }) {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const close = () => {
     setAmount('');
     setNote('');
     setError(null);
     onClose();
   };
-  const submit = async (event: FormEvent) => {
+  const { busy, error, setError, run } = useSubmit(async (target: AdminAccountView) => {
+    const updated = await api.post<AdminAccountView>(`/admin/accounts/${target.id}/credit`, {
+      amount: amount.trim(),
+      ...(note.trim() && { note: note.trim() }),
+    });
+    onCredited(updated);
+    close();
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!account) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.post<AdminAccountView>(`/admin/accounts/${account.id}/credit`, {
-        amount: amount.trim(),
-        ...(note.trim() && { note: note.trim() }),
-      });
-      onCredited(updated);
-      close();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    if (account) void run(account);
   };
   return (
     <Dialog open={account !== null} title={`Credit ${account?.name ?? ''}`} onClose={close}>
@@ -127,7 +127,6 @@ export function AdminAccountsPage() {
     if (updated.id === me.account.id) void refresh();
   };
 
-  const rows = accounts.data?.data ?? [];
   return (
     <>
       <PageHeader title="Accounts" description="Customer accounts of the platform: balances, credit and suspension." />
@@ -144,81 +143,52 @@ export function AdminAccountsPage() {
             }}
           />
         </search>
-        <ErrorBanner error={accounts.error} onRetry={() => accounts.reload()} />
-        {accounts.loading && !accounts.data ? (
-          <Loading label="Loading accounts…" />
-        ) : rows.length === 0 && !accounts.error ? (
-          <EmptyState title={debounced ? 'No account matches' : 'No accounts yet'} />
-        ) : (
-          <>
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="visually-hidden">Accounts</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Email</th>
-                    <th scope="col" className="num">
-                      Balance
-                    </th>
-                    <th scope="col" className="num">
-                      Sendings
-                    </th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((account) => (
-                    <tr key={account.id}>
-                      <th scope="row">
-                        {account.name}
-                        <span className="muted small"> #{account.id}</span>
-                      </th>
-                      <td className="cell-text">{account.email ?? <span className="muted">—</span>}</td>
-                      <td className="num">
-                        {money(account.balance, account.sign)} <span className="muted small">{account.currency}</span>
-                      </td>
-                      <td className="num">{count(account.sendings)}</td>
-                      <td className="nowrap">{date(account.created_at)}</td>
-                      <td>
-                        <StatusBadge status={account.suspended ? 'suspended' : 'active'} />
-                      </td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          aria-label={`Credit ${account.name}`}
-                          onClick={() => setCrediting(account)}
-                        >
-                          Credit
-                        </button>
-                        <button
-                          type="button"
-                          className={`btn btn-small ${account.suspended ? '' : 'btn-danger-outline'}`}
-                          aria-label={`${account.suspended ? 'Reinstate' : 'Suspend'} ${account.name}`}
-                          onClick={() => setSuspending(account)}
-                        >
-                          {account.suspended ? 'Reinstate' : 'Suspend'}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pagination
-              page={page}
-              perPage={PER_PAGE}
-              total={accounts.data?.total ?? 0}
-              onPage={setPage}
-              label="Account pages"
-            />
-          </>
-        )}
+        <PagedTable
+          list={accounts}
+          page={page}
+          perPage={PER_PAGE}
+          onPage={setPage}
+          pagerLabel="Account pages"
+          loadingLabel="Loading accounts…"
+          empty={<EmptyState title={debounced ? 'No account matches' : 'No accounts yet'} />}
+          caption="Accounts"
+          columns={COLUMNS}
+          row={(account) => (
+            <>
+              <th scope="row">
+                {account.name}
+                <span className="muted small"> #{account.id}</span>
+              </th>
+              <td className="cell-text">{account.email ?? <span className="muted">—</span>}</td>
+              <td className="num">
+                {money(account.balance, account.sign)} <span className="muted small">{account.currency}</span>
+              </td>
+              <td className="num">{count(account.sendings)}</td>
+              <td className="nowrap">{date(account.created_at)}</td>
+              <td>
+                <StatusBadge status={account.suspended ? 'suspended' : 'active'} />
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  aria-label={`Credit ${account.name}`}
+                  onClick={() => setCrediting(account)}
+                >
+                  Credit
+                </button>
+                <button
+                  type="button"
+                  className={`btn btn-small ${account.suspended ? '' : 'btn-danger-outline'}`}
+                  aria-label={`${account.suspended ? 'Reinstate' : 'Suspend'} ${account.name}`}
+                  onClick={() => setSuspending(account)}
+                >
+                  {account.suspended ? 'Reinstate' : 'Suspend'}
+                </button>
+              </td>
+            </>
+          )}
+        />
       </Card>
       <CreditDialog
         account={crediting}

@@ -8,7 +8,7 @@ import { RatesTable } from '../../components/RatesTable.js';
 import { useToast } from '../../components/toast.js';
 import { Banner, Card, ErrorBanner, Loading, PageHeader, SelectField, TextAreaField } from '../../components/ui.js';
 import { plural } from '../../format.js';
-import { useResource, useTitle } from '../../hooks.js';
+import { useResource, useSubmit, useTitle } from '../../hooks.js';
 
 const SAMPLE = 'mcc,mnc,rate\n234,,0.0350\n234,15,0.0320';
 
@@ -19,9 +19,7 @@ export function AdminRatesPage() {
   const accounts = useResource<Page<AdminAccountView>>('/admin/accounts', { page: 1, per_page: 500 });
   const rates = useResource<{ data: RateView[] }>('/admin/rates', { account_id: accountId });
   const [csv, setCsv] = useState('');
-  const [importError, setImportError] = useState<unknown>(null);
   const [imported, setImported] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const fileId = useId();
 
@@ -35,23 +33,19 @@ export function AdminRatesPage() {
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const submit = async (event: FormEvent) => {
+  const importing = useSubmit(async () => {
+    const path = `/admin/rates/import${accountId ? `?account_id=${encodeURIComponent(accountId)}` : ''}`;
+    const result = await api.post<RatesImported>(path, undefined, { raw: { body: csv, contentType: 'text/csv' } });
+    setImported(result.imported);
+    setCsv('');
+    rates.reload();
+    toast(`${plural(result.imported, 'rate')} imported into ${listName}.`);
+  });
+
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setImportError(null);
     setImported(null);
-    try {
-      const path = `/admin/rates/import${accountId ? `?account_id=${encodeURIComponent(accountId)}` : ''}`;
-      const result = await api.post<RatesImported>(path, undefined, { raw: { body: csv, contentType: 'text/csv' } });
-      setImported(result.imported);
-      setCsv('');
-      rates.reload();
-      toast(`${plural(result.imported, 'rate')} imported into ${listName}.`);
-    } catch (caught) {
-      setImportError(caught);
-    } finally {
-      setBusy(false);
-    }
+    void importing.run();
   };
 
   return (
@@ -68,7 +62,7 @@ export function AdminRatesPage() {
             onChange={(event) => {
               setAccountId(event.target.value);
               setImported(null);
-              setImportError(null);
+              importing.setError(null);
             }}
             hint={accounts.data && accounts.data.total > accounts.data.data.length ? 'First 500 accounts.' : undefined}
           >
@@ -102,7 +96,7 @@ export function AdminRatesPage() {
               the rate is the price of one part{account ? ` in ${account.currency}` : ''}, with at most 4 decimals.
             </p>
             {imported !== null && <Banner tone="success">{plural(imported, 'rate')} imported.</Banner>}
-            <ErrorBanner error={importError} />
+            <ErrorBanner error={importing.error} />
             <TextAreaField
               label="CSV"
               className="field-mono"
@@ -127,8 +121,8 @@ export function AdminRatesPage() {
               />
             </div>
             <div>
-              <button type="submit" className="btn btn-primary" disabled={busy || csv.trim() === ''}>
-                {busy ? 'Importing…' : 'Import rates'}
+              <button type="submit" className="btn btn-primary" disabled={importing.busy || csv.trim() === ''}>
+                {importing.busy ? 'Importing…' : 'Import rates'}
               </button>
             </div>
           </form>
