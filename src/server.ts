@@ -91,7 +91,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     timeouts: config.http,
-    metrics: { token: config.metricsToken, views: () => readMetricsViews(db) },
+    metrics: { token: config.metricsToken, views: () => readMetricsViews(db), clockUs: () => db.nowUs() },
     dashboard: {
       services: createDashboardServices({
         db,

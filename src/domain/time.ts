@@ -9,6 +9,15 @@ export const US_PER_SECOND = 1_000_000;
 /** The system clock; JavaScript keeps milliseconds, so the three last digits are zero. */
 export const systemClockUs: ClockUs = () => Date.now() * US_PER_MS;
 
+/**
+ * Milliseconds from an arbitrary origin that only move forward, for a duration or a deadline within one process; never
+ * a date. The code reads the current time only through a ClockUs or a MonotonicMs handed to it (test/layers checks).
+ */
+export type MonotonicMs = () => number;
+
+/** The process's monotonic clock. */
+export const systemMonotonicMs: MonotonicMs = () => performance.now();
+
 export function usFromDate(date: Date): number {
   const ms = date.getTime();
   if (!Number.isFinite(ms)) throw new RangeError('invalid date');

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { MINOR_PER_UNIT } from '../domain/money.js';
+import { type ClockUs, type MonotonicMs, systemClockUs, systemMonotonicMs } from '../domain/time.js';
 import type { MetricsViews } from '../store/metrics-views.js';
 
 export interface MetricsOptions {
@@ -13,6 +14,10 @@ export interface MetricsOptions {
   readonly views?: () => Promise<MetricsViews>;
   /** How long one reading of the views serves scrapes: scraping stays cheap whatever the tables hold. */
   readonly viewsCacheMs?: number;
+  /** The time the gauges' ages are counted to (the store's clock); the system clock unless given. */
+  readonly clockUs?: ClockUs;
+  /** Times the cache of the views and their reading; the process's monotonic clock unless given. */
+  readonly monotonicMs?: MonotonicMs;
 }
 
 export const METRICS_PATH = '/metrics';
@@ -198,18 +203,20 @@ export async function installMetrics(app: FastifyInstance, options: MetricsOptio
   });
   const gauges = options.views ? new PlatformGauges(registry) : undefined;
   const cacheMs = options.viewsCacheMs ?? METRICS_VIEWS_CACHE_DEFAULT_MS;
+  const clockUs = options.clockUs ?? systemClockUs;
+  const monotonicMs = options.monotonicMs ?? systemMonotonicMs;
   let readAtMs = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | null = null;
 
   const refresh = (): Promise<void> => {
     const views = options.views;
-    if (!gauges || !views || performance.now() - readAtMs < cacheMs) return Promise.resolve();
+    if (!gauges || !views || monotonicMs() - readAtMs < cacheMs) return Promise.resolve();
     // Scrapes that arrive together share one reading.
     reading ??= (async () => {
-      const startedMs = performance.now();
+      const startedMs = monotonicMs();
       try {
-        gauges.show(await views(), (performance.now() - startedMs) / 1_000, Date.now() * 1_000);
-        readAtMs = performance.now();
+        gauges.show(await views(), (monotonicMs() - startedMs) / 1_000, clockUs());
+        readAtMs = monotonicMs();
       } catch (error) {
         gauges.down();
         app.log.warn({ err: { message: (error as Error).message } }, 'metrics: platform gauges unreadable');

@@ -1,8 +1,8 @@
 // Draft sendings: saved from the dashboard with their recipients aside and nothing reserved, sent later on the same id.
-import { minorFrom } from '../domain/money.js';
 import type { SendingStatus } from '../domain/sending.js';
 import type { Db } from './db.js';
-import { appendEntry, type InsufficientBalance, moveBalance, sendingReference } from './ledger.js';
+import type { InsufficientBalance } from './ledger.js';
+import { reserveForSending } from './reservations.js';
 import {
   checkNewSending,
   insertSendingMessages,
@@ -194,55 +194,36 @@ export async function sendDraft(db: Db, input: DraftSend): Promise<SendDraftResu
     if (current.status !== 'Draft') return { ok: false, reason: 'not_draft', status: current.status as SendingStatus };
     if (intFrom(current.updated_at_us) !== input.expectedUpdatedAtUs) return { ok: false, reason: 'changed' };
 
-    const balanceMinor = await moveBalance(trx, nowUs, input.accountId, -input.totalMinor);
-    if (balanceMinor === null) {
-      const account = await trx
-        .selectFrom('accounts')
-        .select('balance_minor')
-        .where('id', '=', input.accountId)
+    const reserved = await reserveForSending(trx, nowUs, input.accountId, input.totalMinor, async () => {
+      const row = await trx
+        .updateTable('sendings')
+        .set({
+          status: 'Pending',
+          scheduled_at_us: input.scheduledAtUs ?? nowUs,
+          created_at_us: nowUs,
+          updated_at_us: nowUs,
+          recipients_count: input.recipients,
+          sms_parts_total: input.smsCount,
+          encoding: input.encoding,
+          parts_per_message: input.partsPerMessage,
+          subtotal_minor: input.subtotalMinor,
+          tax_minor: input.taxMinor,
+          total_minor: input.totalMinor,
+        })
+        .where('id', '=', input.sendingId)
+        .where('status', '=', 'Draft')
+        .returningAll()
         .executeTakeFirstOrThrow();
-      return {
-        ok: false,
-        reason: 'insufficient_balance',
-        balanceMinor: minorFrom(account.balance_minor),
-        requiredMinor: input.totalMinor,
-      };
+      return sendingFromRow(row);
+    });
+    if (!reserved.ok) {
+      // The draft's row, read above under its lock, holds its account: a missing one is a broken database.
+      if (reserved.reason === 'account_not_found') throw new Error(`account ${input.accountId} of a draft is missing`);
+      return reserved;
     }
-    const row = await trx
-      .updateTable('sendings')
-      .set({
-        status: 'Pending',
-        scheduled_at_us: input.scheduledAtUs ?? nowUs,
-        created_at_us: nowUs,
-        updated_at_us: nowUs,
-        recipients_count: input.recipients,
-        sms_parts_total: input.smsCount,
-        encoding: input.encoding,
-        parts_per_message: input.partsPerMessage,
-        subtotal_minor: input.subtotalMinor,
-        tax_minor: input.taxMinor,
-        total_minor: input.totalMinor,
-      })
-      .where('id', '=', input.sendingId)
-      .where('status', '=', 'Draft')
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const sending = sendingFromRow(row);
-    await appendEntry(
-      trx,
-      nowUs,
-      {
-        accountId: input.accountId,
-        kind: 'reservation',
-        amountMinor: -input.totalMinor,
-        sendingId: sending.id,
-        reference: sendingReference(sending.id),
-      },
-      balanceMinor,
-    );
-    await insertSendingMessages(trx, db.dialect, sending.id, nowUs, input);
-    await trx.deleteFrom('sending_drafts').where('sending_id', '=', sending.id).execute();
-    return { ok: true, sending, balanceMinor };
+    await insertSendingMessages(trx, db.dialect, reserved.sending.id, nowUs, input);
+    await trx.deleteFrom('sending_drafts').where('sending_id', '=', reserved.sending.id).execute();
+    return reserved;
   });
 }
 

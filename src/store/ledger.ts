@@ -1,5 +1,5 @@
 // The ledger: append-only entries whose sum is the account balance, which never goes below zero.
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { LEDGER_KINDS, type LedgerKind } from '../domain/ledger.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { MINOR_MAX, minorFrom } from '../domain/money.js';
@@ -129,20 +129,25 @@ export async function appendEntry(
 ): Promise<LedgerEntry> {
   const row = await trx
     .insertInto('ledger_entries')
-    .values({
-      account_id: entry.accountId,
-      kind: entry.kind,
-      amount_minor: entry.amountMinor,
-      balance_after_minor: balanceAfterMinor,
-      sending_id: entry.sendingId ?? null,
-      settlement_key: entry.settlementKey ?? null,
-      reference: entry.reference ?? null,
-      note: entry.note ?? null,
-      created_at_us: nowUs,
-    })
+    .values(entryRow(nowUs, entry, balanceAfterMinor))
     .returningAll()
     .executeTakeFirstOrThrow();
   return entryFromRow(row);
+}
+
+/** The row of an entry, for `appendEntry` and for inserts of many entries at once (their balances moved as one). */
+export function entryRow(nowUs: number, entry: EntryToPost, balanceAfterMinor: number): Insertable<LedgerEntriesTable> {
+  return {
+    account_id: entry.accountId,
+    kind: entry.kind,
+    amount_minor: entry.amountMinor,
+    balance_after_minor: balanceAfterMinor,
+    sending_id: entry.sendingId ?? null,
+    settlement_key: entry.settlementKey ?? null,
+    reference: entry.reference ?? null,
+    note: entry.note ?? null,
+    created_at_us: nowUs,
+  };
 }
 
 /** Moves the balance and appends the entry; null, with nothing written, when the account is missing or cannot pay. */

@@ -3,9 +3,10 @@ import { sql, type Transaction } from 'kysely';
 import { addMoney, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import { idList } from './dispatch-sql.js';
-import { sendingReference } from './ledger.js';
+import { entryRow } from './ledger.js';
 import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
+import { insufficientBalance, reservationEntry } from './reservations.js';
 import type { Schema } from './schema.js';
 import {
   type CreateSendingResult,
@@ -197,10 +198,7 @@ async function storeGroup(
     else if (balance === undefined)
       decisions.push({ kind: 'done', result: { ok: false, reason: 'account_not_found' } });
     else if (balance < input.totalMinor) {
-      decisions.push({
-        kind: 'done',
-        result: { ok: false, reason: 'insufficient_balance', balanceMinor: balance, requiredMinor: input.totalMinor },
-      });
+      decisions.push({ kind: 'done', result: insufficientBalance(balance, input.totalMinor) });
     } else {
       const balanceAfter = balance - input.totalMinor;
       balances.set(input.accountId, balanceAfter);
@@ -259,17 +257,8 @@ async function storeGroup(
       created.map((i) => {
         const { input } = group[i] as Waiting;
         const sending = sendingOf.get(i) as Sending;
-        return {
-          account_id: input.accountId,
-          kind: 'reservation',
-          amount_minor: -input.totalMinor,
-          balance_after_minor: (decisions[i] as { balanceAfter: number }).balanceAfter,
-          sending_id: sending.id,
-          settlement_key: null,
-          reference: sendingReference(sending.id),
-          note: null,
-          created_at_us: nowUs,
-        };
+        const { balanceAfter } = decisions[i] as { balanceAfter: number };
+        return entryRow(nowUs, reservationEntry(input.accountId, sending.id, input.totalMinor), balanceAfter);
       }),
     )
     .execute();

@@ -7,16 +7,10 @@ import { addMoney, minorFrom } from '../domain/money.js';
 import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType } from '../domain/sending.js';
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
-import {
-  type AccountNotFound,
-  appendEntry,
-  type InsufficientBalance,
-  lockAccount,
-  moveBalance,
-  sendingReference,
-} from './ledger.js';
+import { type AccountNotFound, type InsufficientBalance, lockAccount } from './ledger.js';
 import { insertMessageChunk, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
 import { type MessageRows, messageChunks } from './message-rows.js';
+import { reserveForSending } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
 import { US_PER_MS } from './time.js';
 import { assertInt, intFrom, pageWindow } from './values.js';
@@ -253,62 +247,36 @@ export async function storeSending(
     if (first) return { ok: false, reason: 'idempotency_key_used', sending: sendingFromRow(first) };
   }
 
-  const balanceMinor = await moveBalance(trx, nowUs, input.accountId, -input.totalMinor);
-  if (balanceMinor === null) {
-    const account = await trx
-      .selectFrom('accounts')
-      .select('balance_minor')
-      .where('id', '=', input.accountId)
-      .executeTakeFirst();
-    if (!account) return { ok: false, reason: 'account_not_found' };
-    return {
-      ok: false,
-      reason: 'insufficient_balance',
-      balanceMinor: minorFrom(account.balance_minor),
-      requiredMinor: input.totalMinor,
-    };
-  }
-
-  const row = await trx
-    .insertInto('sendings')
-    .values({
-      account_id: input.accountId,
-      text: input.text,
-      sender: input.sender,
-      type: input.type,
-      status: 'Pending',
-      scheduled_at_us: input.scheduledAtUs ?? nowUs,
-      created_at_us: nowUs,
-      updated_at_us: nowUs,
-      recipients_count: input.recipients,
-      sms_parts_total: input.smsCount,
-      encoding: input.encoding,
-      parts_per_message: input.partsPerMessage,
-      subtotal_minor: input.subtotalMinor,
-      tax_minor: input.taxMinor,
-      total_minor: input.totalMinor,
-      idempotency_key: key,
-      request_sha256: input.idempotency?.requestSha256 ?? null,
-      callback_url: input.callbackUrl ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const sending = sendingFromRow(row);
-  await appendEntry(
-    trx,
-    nowUs,
-    {
-      accountId: input.accountId,
-      kind: 'reservation',
-      amountMinor: -input.totalMinor,
-      sendingId: sending.id,
-      reference: sendingReference(sending.id),
-    },
-    balanceMinor,
-  );
-
-  await insertSendingMessages(trx, dialect, sending.id, nowUs, input, yieldBetweenChunks);
-  return { ok: true, sending, balanceMinor };
+  const reserved = await reserveForSending(trx, nowUs, input.accountId, input.totalMinor, async () => {
+    const row = await trx
+      .insertInto('sendings')
+      .values({
+        account_id: input.accountId,
+        text: input.text,
+        sender: input.sender,
+        type: input.type,
+        status: 'Pending',
+        scheduled_at_us: input.scheduledAtUs ?? nowUs,
+        created_at_us: nowUs,
+        updated_at_us: nowUs,
+        recipients_count: input.recipients,
+        sms_parts_total: input.smsCount,
+        encoding: input.encoding,
+        parts_per_message: input.partsPerMessage,
+        subtotal_minor: input.subtotalMinor,
+        tax_minor: input.taxMinor,
+        total_minor: input.totalMinor,
+        idempotency_key: key,
+        request_sha256: input.idempotency?.requestSha256 ?? null,
+        callback_url: input.callbackUrl ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return sendingFromRow(row);
+  });
+  if (!reserved.ok) return reserved;
+  await insertSendingMessages(trx, dialect, reserved.sending.id, nowUs, input, yieldBetweenChunks);
+  return reserved;
 }
 
 /** One of the account's sendings; another account's is not found. */

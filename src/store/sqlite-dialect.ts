@@ -12,6 +12,7 @@ import {
   SqliteDriver,
   type TransactionSettings,
 } from 'kysely';
+import { type MonotonicMs, systemMonotonicMs } from './time.js';
 
 const BUSY_RETRY_FIRST_MS = 1;
 const BUSY_RETRY_MAX_MS = 25;
@@ -30,10 +31,12 @@ function isBusy(error: unknown): boolean {
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #busyTimeoutMs: number;
+  readonly #monotonicMs: MonotonicMs;
 
-  constructor(config: SqliteDialectConfig, busyTimeoutMs: number) {
+  constructor(config: SqliteDialectConfig, busyTimeoutMs: number, monotonicMs: MonotonicMs) {
     super(config);
     this.#busyTimeoutMs = busyTimeoutMs;
+    this.#monotonicMs = monotonicMs;
   }
 
   override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
@@ -41,7 +44,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
       await connection.executeQuery(CompiledQuery.raw('begin deferred'));
       return;
     }
-    const deadline = Date.now() + this.#busyTimeoutMs;
+    const deadline = this.#monotonicMs() + this.#busyTimeoutMs;
     let delayMs = BUSY_RETRY_FIRST_MS;
     for (;;) {
       try {
@@ -49,7 +52,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
         return;
       } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        if (!isBusy(error) || this.#monotonicMs() >= deadline) throw error;
       } finally {
         await connection.executeQuery(CompiledQuery.raw(`pragma busy_timeout = ${this.#busyTimeoutMs}`));
       }
@@ -113,15 +116,18 @@ export function withStatementCache(
 export class StoreSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   readonly #busyTimeoutMs: number;
+  readonly #monotonicMs: MonotonicMs;
 
-  constructor(config: SqliteDialectConfig & { readonly busyTimeoutMs: number }) {
+  /** `monotonicMs` times the wait for the write lock; the process's monotonic clock unless given. */
+  constructor(config: SqliteDialectConfig & { readonly busyTimeoutMs: number; readonly monotonicMs?: MonotonicMs }) {
     super(config);
     this.#config = config;
     this.#busyTimeoutMs = config.busyTimeoutMs;
+    this.#monotonicMs = config.monotonicMs ?? systemMonotonicMs;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs);
+    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs, this.#monotonicMs);
   }
 
   override createAdapter(): DialectAdapter {

@@ -16,14 +16,19 @@ import {
 } from '../../src/dispatch/providers/smpp/pdu.js';
 import {
   parseSmppUrl,
+  SESSION_DEFAULTS,
   type SessionOptions,
   SmppSession,
   type SmppUrl,
   type SubmitOutcome,
 } from '../../src/dispatch/providers/smpp/session.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
+import { US_PER_MS } from '../../src/domain/time.js';
 import { waitFor } from '../support/wait.js';
 import { shortMessageFields } from './fixtures.js';
+
+/** Where the clocks given to sessions start: 2026-01-01T00:00:00Z. */
+const START_US = Date.UTC(2026, 0, 1) * US_PER_MS;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -254,9 +259,15 @@ describe('SMPP session', () => {
 
   it('answers enquire_link on idle links, and unbinds on close', async () => {
     const sim = await simulator();
-    const s = new SmppSession({ url: urlOf(sim.url), enquireLinkIntervalMs: 200 });
+    // Idle time passes on the session's clock, the default interval (30 s) at each look: no waiting for it.
+    let nowUs = START_US;
+    const s = new SmppSession({ url: urlOf(sim.url), clockUs: () => nowUs });
     await s.open();
-    await waitFor(() => sim.stats.enquireLinks >= 2, 'enquire_link', 3_000);
+    const idle = () => {
+      nowUs += SESSION_DEFAULTS.enquireLinkIntervalMs * US_PER_MS;
+      return sim.stats.enquireLinks >= 2;
+    };
+    await waitFor(idle, 'enquire_link', 3_000);
     await s.close();
     expect(s.state).toBe('closed');
     expect(sim.stats.unbinds).toBe(1);
@@ -287,6 +298,24 @@ describe('SMPP session', () => {
     controller.abort();
     expect(await second).toEqual({ kind: 'unsent', error: 'aborted before sending' });
     expect(await first).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('gives up a submit that waited for a bind longer than queueWaitMaxMs, as unsent', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    let nowUs = START_US;
+    const s = session(`smpp://smsgic:secret@127.0.0.1:${port}`, { clockUs: () => nowUs });
+    expect(await s.open()).toMatchObject({ ok: false, fatal: false });
+    const queued = s.submit(part(1));
+    // A minute passes on the session's clock while no SMSC is there.
+    nowUs += SESSION_DEFAULTS.queueWaitMaxMs * US_PER_MS;
+    expect(await queued).toEqual({
+      kind: 'unsent',
+      error: expect.stringMatching(/^not sent within 60000 ms \(session (waiting|connecting) \(.*ECONNREFUSED.*\)\)$/),
+    });
+    expect(s.queued).toBe(0);
   });
 
   it('answers every deliver_sm (even unreadable ones), enquire_link and unbind from the SMSC, and nacks bad framing', async () => {

@@ -47,8 +47,11 @@ export function describeFailure(error: unknown): string {
   return `${error instanceof Error ? error.name : 'Error'}: ${failureMessage(error)}`;
 }
 
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, nowMs: number = Date.now()): number | undefined {
+/**
+ * `Retry-After` as milliseconds from `nowMs` (the adapter's clock): delta-seconds or an HTTP date; undefined when absent
+ * or unreadable.
+ */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
   if (header === null) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

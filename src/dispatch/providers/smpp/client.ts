@@ -1,6 +1,7 @@
 // Several binds to one SMSC as one sender of whole messages: parts, balancing, and receipts rolled up per message.
 import type { Encoding } from '../../../domain/gsm.js';
 import type { ReportStatus } from '../../../domain/status.js';
+import { type ClockUs, systemClockUs, US_PER_MS } from '../../../domain/time.js';
 import { CONCAT_UDH_OCTETS, encodeParts, REGISTERED_DELIVERY_FINAL } from './encoding.js';
 import { CommandStatus, type DeliverSmPdu, FIELD_CHARS_MAX, type ShortMessageFields } from './pdu.js';
 import { describeReceipt, isReceipt, messageIdKey, messageIdKeys, parseReceipt, type Receipt } from './receipt.js';
@@ -179,6 +180,7 @@ export class SmppClient {
   readonly #partRetryBaseMs: number;
   readonly #partRetryCapMs: number;
   readonly #longMessages: LongMessageMode;
+  readonly #clockUs: ClockUs;
   #roundRobin = 0;
   #sarReference = Math.floor(Math.random() * 0x10000);
   #reference = Math.floor(Math.random() * 256);
@@ -212,6 +214,7 @@ export class SmppClient {
     this.#partRetryBaseMs = options.partRetryBaseMs ?? CLIENT_DEFAULTS.partRetryBaseMs;
     this.#partRetryCapMs = options.partRetryCapMs ?? CLIENT_DEFAULTS.partRetryCapMs;
     this.#longMessages = options.longMessages ?? 'udh';
+    this.#clockUs = options.clockUs ?? systemClockUs;
     const { onStateChange, binds: _binds, ...sessionOptions } = options;
     this.#sessions = Array.from(
       { length: binds },
@@ -223,6 +226,10 @@ export class SmppClient {
           ...(onStateChange && { onStateChange: (state, detail) => onStateChange(bind, state, detail) }),
         }),
     );
+  }
+
+  #nowMs(): number {
+    return this.#clockUs() / US_PER_MS;
   }
 
   /** Binds every session; resolves with each bind's first outcome (failed binds other than credentials keep retrying). */
@@ -584,7 +591,7 @@ export class SmppClient {
     const entry: HeldReceipt = {
       receipt,
       keys: messageIdKeys(receipt.messageId),
-      expiresAtMs: Date.now() + this.#holdMs,
+      expiresAtMs: this.#nowMs() + this.#holdMs,
       done: false,
     };
     for (const key of entry.keys) {
@@ -607,9 +614,9 @@ export class SmppClient {
     this.#holdTimer = setTimeout(
       () => {
         this.#holdTimer = null;
-        this.#expireHeld(Date.now());
+        this.#expireHeld(this.#nowMs());
       },
-      Math.max(1, next.expiresAtMs - Date.now()),
+      Math.max(1, next.expiresAtMs - this.#nowMs()),
     );
     this.#holdTimer.unref();
   }

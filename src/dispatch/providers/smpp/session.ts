@@ -1,6 +1,7 @@
 // One ESME transceiver bind over TCP or TLS: window, response timeouts, keep-alive, throttling, reconnect, unbind.
 import { isIP, Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
+import { type ClockUs, systemClockUs, US_PER_MS } from '../../../domain/time.js';
 import {
   answerFor,
   CommandStatus,
@@ -186,6 +187,11 @@ export interface SessionOptions {
   /** See SESSION_DEFAULTS.onLost. */
   readonly onLost?: LostPolicy;
   readonly lostResendsMax?: number;
+  /**
+   * The clock the session's waits are measured on (queue wait, keep-alive, throttling pauses); the system clock unless
+   * given. The timers themselves are the runtime's.
+   */
+  readonly clockUs?: ClockUs;
 }
 
 export interface SubmitOptions {
@@ -290,6 +296,7 @@ export class SmppSession {
   readonly #onBindRefusal: SessionOptions['onBindRefusal'];
   readonly #onLost: LostPolicy;
   readonly #lostResendsMax: number;
+  readonly #clockUs: ClockUs;
   /** The last bind refusal told to `onBindRefusal`, so a refusal repeated on every retry is told once. */
   #toldRefusal: string | null = null;
 
@@ -354,6 +361,11 @@ export class SmppSession {
     this.#onBindRefusal = options.onBindRefusal;
     this.#onLost = options.onLost ?? SESSION_DEFAULTS.onLost;
     this.#lostResendsMax = options.lostResendsMax ?? SESSION_DEFAULTS.lostResendsMax;
+    this.#clockUs = options.clockUs ?? systemClockUs;
+  }
+
+  #nowMs(): number {
+    return this.#clockUs() / US_PER_MS;
   }
 
   get state(): SessionState {
@@ -427,7 +439,7 @@ export class SmppSession {
         octets,
         context: options.context,
         resolve,
-        queuedAtMs: Date.now(),
+        queuedAtMs: this.#nowMs(),
         sequence: 0,
         sentSerial: 0,
         timer: null,
@@ -573,7 +585,7 @@ export class SmppSession {
     if (outcome.ok) {
       this.#reconnectAttempts = 0;
       this.#lastError = null;
-      this.#lastReceivedMs = Date.now();
+      this.#lastReceivedMs = this.#nowMs();
       this.#setState('bound', null);
       this.#resolveBindWaiters(outcome);
       this.#pump();
@@ -673,7 +685,7 @@ export class SmppSession {
   }
 
   #tick(): void {
-    const nowMs = Date.now();
+    const nowMs = this.#nowMs();
     while (this.#queue.length > 0) {
       const head = this.#queue.peek() as SubmitRequest;
       if (head.settled) {
@@ -750,7 +762,7 @@ export class SmppSession {
 
   #onData(socket: Socket, chunk: Buffer): void {
     if (socket !== this.#socket) return;
-    this.#lastReceivedMs = Date.now();
+    this.#lastReceivedMs = this.#nowMs();
     const error = this.#splitter.push(chunk, (frame) => this.#onFrame(frame));
     if (error) {
       this.#answer({ command: 'generic_nack', status: error.status, sequence: error.sequence });
@@ -906,7 +918,7 @@ export class SmppSession {
 
   #pump(): void {
     if (this.#state !== 'bound' || this.#draining) return;
-    const nowMs = Date.now();
+    const nowMs = this.#nowMs();
     if (nowMs < this.#pausedUntilMs) {
       if (!this.#resumeTimer) {
         this.#resumeTimer = setTimeout(() => {
@@ -1042,7 +1054,7 @@ export class SmppSession {
       this.#throttleCapMs,
       this.#throttleBaseMs * 2 ** Math.min(this.#consecutiveThrottles - 1, 20),
     );
-    this.#pausedUntilMs = Math.max(this.#pausedUntilMs, Date.now() + pauseMs);
+    this.#pausedUntilMs = Math.max(this.#pausedUntilMs, this.#nowMs() + pauseMs);
   }
 
   #afterResponse(): void {

@@ -1,0 +1,62 @@
+// The hold a sending puts on its account's balance: its total taken from the balance, with a `reservation` entry.
+import type { Transaction } from 'kysely';
+import { minorFrom } from '../domain/money.js';
+import {
+  type AccountNotFound,
+  appendEntry,
+  type EntryToPost,
+  type InsufficientBalance,
+  moveBalance,
+  sendingReference,
+} from './ledger.js';
+import type { Schema } from './schema.js';
+
+/** A sending written with its total reserved; `balanceMinor` is the balance after the reservation. */
+export interface Reserved<S> {
+  readonly ok: true;
+  readonly sending: S;
+  readonly balanceMinor: number;
+}
+
+/** The refusal of a sending whose total is more than the balance. */
+export function insufficientBalance(balanceMinor: number, requiredMinor: number): InsufficientBalance {
+  return { ok: false, reason: 'insufficient_balance', balanceMinor, requiredMinor };
+}
+
+/** The ledger entry of a sending's reservation: its total out of the balance, under the sending's reference. */
+export function reservationEntry(accountId: number, sendingId: number, totalMinor: number): EntryToPost {
+  return {
+    accountId,
+    kind: 'reservation',
+    amountMinor: -totalMinor,
+    sendingId,
+    reference: sendingReference(sendingId),
+  };
+}
+
+/**
+ * Reserves a sending's total in the caller's transaction: the balance moved first (its row lock orders the account's
+ * entries), then the sending written by `write`, then its reservation entry with the balance after. When the balance
+ * is short (or the account is missing) nothing is written and `write` is not called.
+ */
+export async function reserveForSending<S extends { readonly id: number }>(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  accountId: number,
+  totalMinor: number,
+  write: () => Promise<S>,
+): Promise<Reserved<S> | InsufficientBalance | AccountNotFound> {
+  const balanceMinor = await moveBalance(trx, nowUs, accountId, -totalMinor);
+  if (balanceMinor === null) {
+    const account = await trx
+      .selectFrom('accounts')
+      .select('balance_minor')
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+    if (!account) return { ok: false, reason: 'account_not_found' };
+    return insufficientBalance(minorFrom(account.balance_minor), totalMinor);
+  }
+  const sending = await write();
+  await appendEntry(trx, nowUs, reservationEntry(accountId, sending.id, totalMinor), balanceMinor);
+  return { ok: true, sending, balanceMinor };
+}
