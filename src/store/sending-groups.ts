@@ -145,6 +145,17 @@ class Grouper {
   }
 }
 
+type Decision =
+  | { readonly kind: 'done'; readonly result: CreateSendingResult }
+  | { readonly kind: 'create'; readonly balanceAfter: number }
+  | { readonly kind: 'same key'; readonly first: number };
+
+/** Each create's decision, in arrival order, and the indexes of those to create. */
+interface Decisions {
+  readonly decisions: readonly Decision[];
+  readonly created: readonly number[];
+}
+
 /**
  * A whole group in a few statements (the round trips of one create each, on PostgreSQL, were what limited a group):
  * the accounts' balances read (locked by the caller), earlier sendings under the keys looked up, then each create
@@ -158,6 +169,25 @@ async function storeGroup(
   nowUs: number,
   group: readonly Waiting[],
 ): Promise<Outcome[]> {
+  const balances = await readBalances(trx, db, group);
+  const earlier = await readEarlierSendings(trx, group);
+  const { decisions, created } = decideCreates(group, balances, earlier);
+  if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
+  const sendingOf = await insertSendings(trx, nowUs, group, created);
+  await insertReservations(trx, nowUs, group, { decisions, created }, sendingOf);
+  await insertMessages(trx, db, nowUs, group, created, sendingOf);
+  await takeBalances(trx, nowUs, group, created, balances);
+  return decisions.map((d, i): Outcome => {
+    if (d.kind === 'done') return { result: d.result };
+    if (d.kind === 'same key') {
+      return { result: { ok: false, reason: 'idempotency_key_used', sending: sendingOf.get(d.first) as Sending } };
+    }
+    return { result: { ok: true, sending: sendingOf.get(i) as Sending, balanceMinor: d.balanceAfter } };
+  });
+}
+
+/** The group's accounts' balances, by account id (an account not found is absent). */
+async function readBalances(trx: Transaction<Schema>, db: Db, group: readonly Waiting[]): Promise<Map<number, number>> {
   const accountIds = [...new Set(group.map((w) => w.input.accountId))];
   const balances = new Map<number, number>();
   const accounts = await trx
@@ -166,6 +196,11 @@ async function storeGroup(
     .where(sql<boolean>`id in ${idList(db.dialect, accountIds)}`)
     .execute();
   for (const a of accounts) balances.set(Number(a.id), minorFrom(a.balance_minor));
+  return balances;
+}
+
+/** The sendings already stored under the group's idempotency keys, by `accountId:key`. */
+async function readEarlierSendings(trx: Transaction<Schema>, group: readonly Waiting[]): Promise<Map<string, Sending>> {
   const earlier = new Map<string, Sending>();
   for (const { input } of group) {
     const key = input.idempotency?.key;
@@ -178,11 +213,15 @@ async function storeGroup(
       .executeTakeFirst();
     if (row) earlier.set(`${input.accountId}:${key}`, sendingFromRow(row));
   }
+  return earlier;
+}
 
-  type Decision =
-    | { readonly kind: 'done'; readonly result: CreateSendingResult }
-    | { readonly kind: 'create'; readonly balanceAfter: number }
-    | { readonly kind: 'same key'; readonly first: number };
+/** Decides each create in arrival order; `balances` ends with each account's balance after the group. */
+function decideCreates(
+  group: readonly Waiting[],
+  balances: Map<number, number>,
+  earlier: ReadonlyMap<string, Sending>,
+): Decisions {
   const decisions: Decision[] = [];
   const claimed = new Map<string, number>();
   const created: number[] = [];
@@ -207,9 +246,16 @@ async function storeGroup(
       created.push(i);
     }
   }
-  if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
+  return { decisions, created };
+}
 
-  // The sendings, in arrival order: their ids come out ascending in that order.
+/** The sendings, in arrival order: their ids come out ascending in that order. Returns them by index in the group. */
+async function insertSendings(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  group: readonly Waiting[],
+  created: readonly number[],
+): Promise<Map<number, Sending>> {
   const inserted = await trx
     .insertInto('sendings')
     .values(
@@ -250,7 +296,17 @@ async function storeGroup(
     }
     sendingOf.set(i, sending);
   });
+  return sendingOf;
+}
 
+/** Each created sending's reservation in the ledger, with the balance after it. */
+async function insertReservations(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  group: readonly Waiting[],
+  { decisions, created }: Decisions,
+  sendingOf: ReadonlyMap<number, Sending>,
+): Promise<void> {
   await trx
     .insertInto('ledger_entries')
     .values(
@@ -262,8 +318,34 @@ async function storeGroup(
       }),
     )
     .execute();
+}
 
-  // Messages: each sending's rows checked against its totals as createSending checks them, then inserted.
+/** Throws unless a sending's rows add up to its totals, as createSending checks them. */
+function checkRows(input: NewSending, rows: MessageChunk, sendingId: number): void {
+  let parts = 0;
+  let cost = 0;
+  for (let r = 0; r < rows.recipient.length; r++) {
+    const rowParts = rows.parts[r] as number;
+    const rowCost = rows.costMinor[r] as number;
+    if (!Number.isSafeInteger(rowParts) || !Number.isSafeInteger(rowCost) || !Number.isSafeInteger(rows.rateMinor[r]))
+      throw new Error('message row values are not integers');
+    parts += rowParts;
+    cost = addMoney(cost, rowCost);
+  }
+  if (rows.recipient.length !== input.recipients || parts !== input.smsCount || cost !== input.subtotalMinor) {
+    throw new Error(`sending rows do not match its totals (sending ${sendingId})`);
+  }
+}
+
+/** Messages: each sending's rows checked against its totals, then inserted (on PostgreSQL all in one statement). */
+async function insertMessages(
+  trx: Transaction<Schema>,
+  db: Db,
+  nowUs: number,
+  group: readonly Waiting[],
+  created: readonly number[],
+  sendingOf: ReadonlyMap<number, Sending>,
+): Promise<void> {
   const all: MessageChunk & { sendingId: number[] } = {
     sendingId: [],
     recipient: [],
@@ -278,19 +360,7 @@ async function storeGroup(
   for (const i of created) {
     const { input, rows } = group[i] as Waiting;
     const sending = sendingOf.get(i) as Sending;
-    let parts = 0;
-    let cost = 0;
-    for (let r = 0; r < rows.recipient.length; r++) {
-      const rowParts = rows.parts[r] as number;
-      const rowCost = rows.costMinor[r] as number;
-      if (!Number.isSafeInteger(rowParts) || !Number.isSafeInteger(rowCost) || !Number.isSafeInteger(rows.rateMinor[r]))
-        throw new Error('message row values are not integers');
-      parts += rowParts;
-      cost = addMoney(cost, rowCost);
-    }
-    if (rows.recipient.length !== input.recipients || parts !== input.smsCount || cost !== input.subtotalMinor) {
-      throw new Error(`sending rows do not match its totals (sending ${sending.id})`);
-    }
+    checkRows(input, rows, sending.id);
     if (db.dialect === 'sqlite') {
       // In-process statements: one per sending costs no round trip, and reuses the insert's text per row count.
       await insertMessageChunk(trx, db.dialect, sending.id, nowUs, rows);
@@ -319,8 +389,16 @@ async function storeGroup(
                   ${all.costMinor}::int8[])
         as u(sending_id, recipient, country_id, mcc, mnc, destination, parts, rate_minor, cost_minor)`.execute(trx);
   }
+}
 
-  // The balances: each account's reservations of the group in one move, checked against what was read under the lock.
+/** The balances: each account's reservations of the group in one move, checked against what was read under the lock. */
+async function takeBalances(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  group: readonly Waiting[],
+  created: readonly number[],
+  balancesAfter: ReadonlyMap<number, number>,
+): Promise<void> {
   const taken = new Map<number, number>();
   for (const i of created) {
     const { input } = group[i] as Waiting;
@@ -334,18 +412,10 @@ async function storeGroup(
       .where('balance_minor', '>=', amount)
       .returning('balance_minor')
       .executeTakeFirst();
-    if (!moved || minorFrom(moved.balance_minor) !== balances.get(accountId)) {
+    if (!moved || minorFrom(moved.balance_minor) !== balancesAfter.get(accountId)) {
       throw new Error(`account ${accountId} balance moved under the group's lock`);
     }
   }
-
-  return decisions.map((d, i): Outcome => {
-    if (d.kind === 'done') return { result: d.result };
-    if (d.kind === 'same key') {
-      return { result: { ok: false, reason: 'idempotency_key_used', sending: sendingOf.get(d.first) as Sending } };
-    }
-    return { result: { ok: true, sending: sendingOf.get(i) as Sending, balanceMinor: d.balanceAfter } };
-  });
 }
 
 const groupers = new WeakMap<Db, Grouper>();

@@ -142,23 +142,41 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_request, body, done) =>
     done(null, body),
   );
+  registerGuards(app, options);
+  const route = routeOn(app);
+  registerSessionRoutes(route, services);
+  registerTokenRoutes(route, services);
+  registerBalanceRoutes(route, services);
+  registerSenderRoutes(route, services);
+  registerCampaignRoutes(route, services);
+  registerOperatorRoutes(route, services.admin);
+}
 
-  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, value: string) =>
-    reply.setCookie(SESSION_COOKIE, value, {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-      maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
-    });
-  const clearSessionCookie = (request: FastifyRequest, reply: FastifyReply) =>
-    reply.clearCookie(SESSION_COOKIE, {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-    });
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): FastifyReply {
+  return reply.setCookie(SESSION_COOKIE, value, {
+    path: COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
+  });
+}
 
+function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.clearCookie(SESSION_COOKIE, {
+    path: COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+  });
+}
+
+/**
+ * What stands before every dashboard handler: the session the cookie names, the dashboard's rate limit, the route's
+ * access (signed in, CSRF token, not suspended, operator), and no control characters in what the request carries.
+ */
+function registerGuards(app: FastifyInstance, options: DashboardApiOptions): void {
+  const { services } = options;
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.dashboard === undefined) return;
     const sessionId = request.cookies[SESSION_COOKIE];
@@ -207,14 +225,19 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
     if (typeof request.body === 'string') controlCharacterErrors('csv', request.body, errors);
     if (!errors.empty) throw unprocessable(errors);
   });
+}
 
-  const route = (
-    method: HTTPMethods,
-    url: string,
-    access: DashboardAccess,
-    handler: RouteHandlerMethod,
-    extra: { readonly whileSuspended?: boolean } = {},
-  ) =>
+/** Adds one dashboard route: who may call it, and its handler. */
+type Route = (
+  method: HTTPMethods,
+  url: string,
+  access: DashboardAccess,
+  handler: RouteHandlerMethod,
+  extra?: { readonly whileSuspended?: boolean },
+) => void;
+
+function routeOn(app: FastifyInstance): Route {
+  return (method, url, access, handler, extra = {}) => {
     app.route({
       method,
       url,
@@ -224,10 +247,13 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
       config: { dashboard: access, rateLimit: false, ...extra },
       handler,
     });
-  const ID = ':id(^\\d+$)';
+  };
+}
 
-  // --- Accounts and sessions ----------------------------------------------------------------------------------------
+const ID = ':id(^\\d+$)';
 
+/** Accounts and sessions. */
+function registerSessionRoutes(route: Route, services: DashboardServices): void {
   route('POST', '/signup', 'open', async (request, reply) => {
     const outcome = await services.signup(requestFields(request));
     if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
@@ -257,9 +283,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   route('POST', '/password', 'user', async (request, reply) =>
     answer(reply, await services.changePassword(actorOf(request), requestFields(request), request.ip), nothing),
   );
+}
 
-  // --- API tokens -------------------------------------------------------------------------------------------------
-
+/** API tokens. */
+function registerTokenRoutes(route: Route, services: DashboardServices): void {
   route('GET', '/tokens', 'user', async (request) => ({
     data: (await services.tokens(actorOf(request))).map(tokenView),
   }));
@@ -269,9 +296,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   route('POST', `/tokens/${ID}/revoke`, 'user', async (request, reply) =>
     answer(reply, await services.revokeToken(actorOf(request), idOf(request)), tokenView),
   );
+}
 
-  // --- Balance and transactions -----------------------------------------------------------------------------------
-
+/** Balance and transactions. */
+function registerBalanceRoutes(route: Route, services: DashboardServices): void {
   route('GET', '/transactions', 'user', async (request, reply) =>
     answer(reply, await services.transactions(actorOf(request), requestFields(request)), (found) =>
       pageView(found, transactionView),
@@ -286,9 +314,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
       .header('cache-control', 'no-store')
       .send(Readable.from(transactionCsvLines(outcome.value)));
   });
+}
 
-  // --- Senders and rates ------------------------------------------------------------------------------------------
-
+/** Senders and rates. */
+function registerSenderRoutes(route: Route, services: DashboardServices): void {
   route('GET', '/senders', 'user', async (request) => ({
     data: (await services.senders(actorOf(request))).map(senderView),
   }));
@@ -299,9 +328,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
     const filters = await rateFilters(services, requestFields(request));
     return { data: (await services.rates(actorOf(request), filters)).map(rateView) };
   });
+}
 
-  // --- Compose and campaigns --------------------------------------------------------------------------------------
-
+/** Compose and campaigns. */
+function registerCampaignRoutes(route: Route, services: DashboardServices): void {
   route('POST', '/price', 'user', async (request, reply) =>
     answer(reply, await services.price(actorOf(request), requestFields(request)), priceView),
   );
@@ -333,10 +363,10 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
       pageView(found, recipientView),
     ),
   );
+}
 
-  // --- Operator ---------------------------------------------------------------------------------------------------
-
-  const admin = services.admin;
+/** The platform operator's. */
+function registerOperatorRoutes(route: Route, admin: DashboardServices['admin']): void {
   route('GET', '/admin/accounts', 'admin', async (request, reply) =>
     answer(reply, await admin.accounts(requestFields(request)), (found) => pageView(found, adminAccountView)),
   );
