@@ -11,7 +11,7 @@ import { createRegistry } from '../src/dispatch/registry.js';
 import { createRouter } from '../src/dispatch/router.js';
 import { startWorker } from '../src/dispatch/worker.js';
 import { installBodyParsers } from '../src/http/body.js';
-import { infobipWebhook } from '../src/http/routes/webhooks/infobip.js';
+import { providerWebhook } from '../src/http/routes/webhooks/provider.js';
 import { createDb, type Db } from '../src/store/db.js';
 import { dispatchCounts } from '../src/store/dispatch-queue.js';
 import { auditLedger } from '../src/store/ledger.js';
@@ -154,7 +154,7 @@ async function viaInfobip(): Promise<Run> {
   const hook: FastifyInstance = Fastify();
   try {
     await installBodyParsers(hook, 10 * 1024 * 1024);
-    await infobipWebhook(hook, {
+    await providerWebhook('infobip')(hook, {
       ingest: async (provider, reports) => {
         if (!target) throw new Error('no database');
         await applyReports(

@@ -1,36 +1,18 @@
 // The environment, parsed once into a frozen configuration with an explicit default for every setting.
 
-export interface ProviderConfig {
-  readonly infobip?: {
-    readonly baseUrl: string;
-    readonly apiKey: string;
-    /** INFOBIP_ABSENT_TRUSTED_AFTER_MS: how long after a lost answer a message missing from the logs is resent. */
-    readonly absentTrustedAfterMs?: number;
-  };
-  readonly twilio?: {
-    readonly baseUrl: string;
-    readonly accountSid: string;
-    readonly authToken: string;
-    /** TWILIO_REPORT_WAIT_MS: how long a message waits for a final status (Twilio's `sent` is often the last). */
-    readonly reportWaitMaxMs?: number;
-  };
-  readonly messente?: { readonly baseUrl: string; readonly username: string; readonly password: string };
-  readonly trumpia?: { readonly baseUrl: string; readonly username: string; readonly apiKey: string };
-  readonly smppUrl?: string;
-}
+import {
+  type ProviderConfig,
+  providerDescriptor,
+  providersMissing,
+  REAL_PROVIDERS,
+  readProviderConfig,
+  settingsOf,
+  WEBHOOK_PROVIDERS,
+} from './dispatch/registry.js';
+import { ConfigError, isLoopbackUrl, positiveInt, text } from './env.js';
 
-/**
- * The public API hosts used when a *_BASE_URL is unset, so that credentials alone enable a provider.
- * Twilio: twilio-node `src/base/Domain.ts` (api.twilio.com). Messente: messente-api `configuration.py`
- * (https://api.messente.com/v1; the adapter adds /v1). Trumpia: trumpia.com/api/docs/rest (api.trumpia.com; its
- * pages print http://, https is UNCONFIRMED but chosen so the API key never travels in clear text).
- * Infobip has no such default: each account has its own base URL (infobip.com/docs/essentials/base-url).
- */
-export const PROVIDER_DEFAULT_BASE_URLS = Object.freeze({
-  twilio: 'https://api.twilio.com',
-  messente: 'https://api.messente.com',
-  trumpia: 'https://api.trumpia.com',
-});
+export type { ProviderConfig };
+export { ConfigError, isLoopbackUrl };
 
 export interface Config {
   /** Unset: SQLite at ./data/smsgic.db; `sqlite:PATH`; or `postgres://…`. */
@@ -84,19 +66,6 @@ export const HTTP_TIMEOUT_DEFAULTS: HttpTimeouts = Object.freeze({
 export const DB_CONNECT_TIMEOUT_DEFAULT_MS = 5_000;
 export const DB_STATEMENT_TIMEOUT_DEFAULT_MS = 60_000;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
-  }
-  return Number(raw);
-}
-
 function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -127,46 +96,13 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | readonly string[
   );
 }
 
-function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw ? raw : undefined;
-}
-
-function all<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]: string } | undefined {
-  return Object.values(values).every((v) => v !== undefined) ? (values as { [K in keyof T]: string }) : undefined;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveInt(env, 'PORT', 3000);
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
   const host = text(env, 'HOST') ?? '127.0.0.1';
-  const infobip = all({ baseUrl: text(env, 'INFOBIP_BASE_URL'), apiKey: text(env, 'INFOBIP_API_KEY') });
-  const twilio = all({
-    baseUrl: text(env, 'TWILIO_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.twilio,
-    accountSid: text(env, 'TWILIO_ACCOUNT_SID'),
-    authToken: text(env, 'TWILIO_AUTH_TOKEN'),
-  });
-  const messente = all({
-    baseUrl: text(env, 'MESSENTE_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.messente,
-    username: text(env, 'MESSENTE_USERNAME'),
-    password: text(env, 'MESSENTE_PASSWORD'),
-  });
-  const trumpia = all({
-    baseUrl: text(env, 'TRUMPIA_BASE_URL') ?? PROVIDER_DEFAULT_BASE_URLS.trumpia,
-    username: text(env, 'TRUMPIA_USERNAME'),
-    apiKey: text(env, 'TRUMPIA_API_KEY'),
-  });
-  const smppUrl = text(env, 'SMPP_URL');
-  const twilioReportWaitMs = text(env, 'TWILIO_REPORT_WAIT_MS')
-    ? positiveInt(env, 'TWILIO_REPORT_WAIT_MS', 0)
-    : undefined;
-  const absentTrustedAfterMs = text(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS')
-    ? positiveInt(env, 'INFOBIP_ABSENT_TRUSTED_AFTER_MS', 0)
-    : undefined;
-  const missing = PROVIDER_SETTINGS.flatMap(({ name, variables }) => {
-    const unset = variables.filter((v) => text(env, v) === undefined);
-    return unset.length > 0 && unset.length < variables.length ? [{ name, unset }] : [];
-  });
+  // Each provider reads its own settings (src/dispatch/providers/<name>/index.ts).
+  const providers = readProviderConfig(env);
+  const missing = providersMissing((variable) => text(env, variable) !== undefined);
   return Object.freeze({
     databaseUrl: text(env, 'DATABASE_URL'),
     host,
@@ -190,47 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbStatementTimeoutMs: positiveInt(env, 'DB_STATEMENT_TIMEOUT_MS', DB_STATEMENT_TIMEOUT_DEFAULT_MS),
     callbackAllowPrivate: flag(env, 'CALLBACK_ALLOW_PRIVATE'),
     providersMissing: Object.freeze(missing),
-    providers: Object.freeze({
-      ...(infobip && { infobip: { ...infobip, ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }) } }),
-      ...(twilio && {
-        twilio: { ...twilio, ...(twilioReportWaitMs !== undefined && { reportWaitMaxMs: twilioReportWaitMs }) },
-      }),
-      ...(messente && { messente }),
-      ...(trumpia && { trumpia }),
-      ...(smppUrl && { smppUrl }),
-    }),
+    providers: Object.freeze(providers),
   });
 }
 
-/** The settings each HTTP provider needs; a *_BASE_URL with a default is not among them. */
-const PROVIDER_SETTINGS = [
-  { name: 'infobip', variables: ['INFOBIP_BASE_URL', 'INFOBIP_API_KEY'] },
-  { name: 'twilio', variables: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
-  { name: 'messente', variables: ['MESSENTE_USERNAME', 'MESSENTE_PASSWORD'] },
-  { name: 'trumpia', variables: ['TRUMPIA_USERNAME', 'TRUMPIA_API_KEY'] },
-] as const;
-
-/** Providers that push delivery reports to PUBLIC_URL (Trumpia and SMPP do not: they are polled or bound). */
-export const REPORT_PUSHING_PROVIDERS = ['infobip', 'twilio', 'messente'] as const;
-
-/** Whether a URL's host is a loopback name or address, which no provider can reach. */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  } catch {
-    return false;
-  }
-  // 0.0.0.0 and :: (HOST's "every interface", copied into the default PUBLIC_URL) reach no one from outside either.
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\./.test(host) ||
-    host === '::1' ||
-    host === '0.0.0.0' ||
-    host === '::'
-  );
-}
+/** Providers that push reports to PUBLIC_URL (the others are polled, or bound). */
+export const REPORT_PUSHING_PROVIDERS: readonly string[] = WEBHOOK_PROVIDERS.map((descriptor) => descriptor.name);
 
 export interface ProviderNotes {
   /** Real providers enabled by the configuration, SMPP included. */
@@ -245,17 +146,15 @@ export interface ProviderNotes {
 /** What the start log says of providers: which are enabled, and what stops the others or loses their reports. */
 export function providerNotes(config: Config): ProviderNotes {
   const providers = config.providers;
-  const enabled = [
-    ...PROVIDER_SETTINGS.map((p) => p.name).filter((name) => providers[name] !== undefined),
-    ...(providers.smppUrl !== undefined ? ['smpp'] : []),
-  ];
+  const enabled = REAL_PROVIDERS.filter((name) => settingsOf(providers, name) !== undefined);
   const warnings = config.providersMissing.map(({ name, unset }) => {
-    const why =
-      name === 'infobip' && unset.includes('INFOBIP_BASE_URL') ? ' (each Infobip account has its own base URL)' : '';
+    const why = providerDescriptor(name)?.settings.why?.(unset) ?? '';
     return `${name} is not enabled: ${unset.join(', ')} ${unset.length > 1 ? 'are' : 'is'} missing${why}`;
   });
   const loopback = isLoopbackUrl(config.publicUrl);
-  const unreachable = loopback ? REPORT_PUSHING_PROVIDERS.filter((name) => providers[name] !== undefined) : [];
+  const unreachable = loopback
+    ? REPORT_PUSHING_PROVIDERS.filter((name) => settingsOf(providers, name) !== undefined)
+    : [];
   if (unreachable.length > 0) {
     // Every report-pushing provider is asked instead: reports come later, at the cost of requests.
     const names = unreachable.join(', ');

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
-import { createRegistry, type ProviderRegistry, providerCatalog } from './dispatch/registry.js';
+import { createRegistry, PROVIDERS, type ProviderRegistry, providerCatalog, settingsOf } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
 import type { SendingType } from './domain/sending.js';
@@ -25,10 +25,9 @@ export interface Roles {
 /** Sending types with a provider behind them: `default` always (the platform routes it), others when configured. */
 export function availableTypes(config: Config): ReadonlySet<SendingType> {
   const types = new Set<SendingType>(['default']);
-  if (config.providers.infobip) types.add('infobip');
-  if (config.providers.twilio) types.add('twilio');
-  if (config.providers.messente) types.add('messente');
-  if (config.providers.trumpia) types.add('trumpia');
+  for (const { name, sendingType } of PROVIDERS) {
+    if (sendingType !== undefined && settingsOf(config.providers, name) !== undefined) types.add(sendingType);
+  }
   return types;
 }
 
@@ -48,9 +47,10 @@ function registryFor(
       await applyReports(db, db.nowUs(), [{ provider, ...report }]);
     },
     // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
-    onSmppBindRefusal: (error) => {
-      if (error === null) log.info({ provider: 'smpp' }, 'smpp bind accepted again');
-      else log.warn({ provider: 'smpp', err: error }, 'smpp bind refused; retrying with backoff');
+    // Only SMPP binds tell it today, hence the words.
+    onAccountRefusal: (provider, error) => {
+      if (error === null) log.info({ provider }, `${provider} bind accepted again`);
+      else log.warn({ provider, err: error }, `${provider} bind refused; retrying with backoff`);
     },
   });
 }

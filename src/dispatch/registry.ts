@@ -1,19 +1,73 @@
-// The one place that maps provider names to configured adapters: the sandbox always, real providers as configured.
-import type { ProviderConfig } from '../config.js';
-import { NAMED_SENDING_TYPES } from '../domain/sending.js';
+// The one list of upstream providers, and the one place that maps their names to configured adapters: the sandbox
+// always, real providers as configured. Adding a provider: its folder (a descriptor) and one line in PROVIDERS.
 import type { ClockUs } from '../domain/time.js';
+import type { ProviderContext, ProviderDescriptor } from './descriptor.js';
 import type { DeliveryReport, ProviderAdapter } from './provider.js';
-import { infobipProviderFromConfig } from './providers/infobip/adapter.js';
-import { messenteProviderFromConfig } from './providers/messente/adapter.js';
+import { infobipDescriptor } from './providers/infobip/index.js';
+import { messenteDescriptor } from './providers/messente/index.js';
 import { createSandboxProvider, SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
 import { createMemorySandboxUpstream, type SandboxUpstream } from './providers/sandbox/upstream.js';
-import { smppProviderFromEnv } from './providers/smpp/adapter.js';
-import { trumpiaProviderFromConfig } from './providers/trumpia/adapter.js';
-import { twilioProviderFromConfig } from './providers/twilio/adapter.js';
+import { smppDescriptor } from './providers/smpp/index.js';
+import { trumpiaDescriptor } from './providers/trumpia/index.js';
+import { twilioDescriptor } from './providers/twilio/index.js';
 
 /** Real providers in the order the platform's default route tries them when several are configured. */
-export const REAL_PROVIDERS = [...NAMED_SENDING_TYPES, 'smpp'] as const;
-export type RealProvider = (typeof REAL_PROVIDERS)[number];
+export const PROVIDERS = [
+  infobipDescriptor,
+  twilioDescriptor,
+  messenteDescriptor,
+  trumpiaDescriptor,
+  smppDescriptor,
+] as const;
+
+type Descriptor = (typeof PROVIDERS)[number];
+type SettingsOf<D> = D extends ProviderDescriptor<string, infer Config> ? Config : never;
+
+/** Each real provider's settings by its name, present when the environment enables it (src/config.ts reads them). */
+export type ProviderConfig = { readonly [D in Descriptor as D['name']]?: SettingsOf<D> };
+
+/** The descriptors as one type, for code that treats every provider alike. */
+const DESCRIPTORS: readonly ProviderDescriptor[] = PROVIDERS;
+
+export const REAL_PROVIDERS: readonly Descriptor['name'][] = PROVIDERS.map((descriptor) => descriptor.name);
+export type RealProvider = Descriptor['name'];
+
+/** The provider of this name, if this build has one. */
+export function providerDescriptor(name: string): ProviderDescriptor | undefined {
+  return DESCRIPTORS.find((descriptor) => descriptor.name === name);
+}
+
+/** The sending types that name a provider, in PROVIDERS order (the domain's NAMED_SENDING_TYPES, held equal by a test). */
+export const PROVIDER_SENDING_TYPES: readonly string[] = DESCRIPTORS.flatMap((d) => d.sendingType ?? []);
+
+/** Providers that push delivery reports to a webhook under PUBLIC_URL (the others are polled, or bound). */
+export const WEBHOOK_PROVIDERS: readonly ProviderDescriptor[] = DESCRIPTORS.filter((d) => d.webhook !== undefined);
+
+/** A provider's settings in `config`, untyped (undefined: not configured). */
+export function settingsOf(config: ProviderConfig, name: string): unknown {
+  return (config as Readonly<Record<string, unknown>>)[name];
+}
+
+/** Every provider's settings read from the environment; throws ConfigError on a bad value. */
+export function readProviderConfig(env: NodeJS.ProcessEnv): ProviderConfig {
+  const config: Record<string, unknown> = {};
+  for (const descriptor of DESCRIPTORS) {
+    const settings = descriptor.settings.read(env);
+    if (settings !== undefined) config[descriptor.name] = settings;
+  }
+  return config as ProviderConfig;
+}
+
+/** Providers given some of their required settings but not all (not enabled), with what is unset. */
+export function providersMissing(
+  isSet: (variable: string) => boolean,
+): { readonly name: string; readonly unset: readonly string[] }[] {
+  return DESCRIPTORS.flatMap(({ name, settings }) => {
+    const variables = settings.required ?? [];
+    const unset = variables.filter((v) => !isSet(v));
+    return unset.length > 0 && unset.length < variables.length ? [{ name, unset }] : [];
+  });
+}
 
 /** Every provider this build knows, and which of them the configuration turns on: what the operator's view lists. */
 export interface ProviderCatalog {
@@ -25,9 +79,7 @@ export interface ProviderCatalog {
 
 export function providerCatalog(config: ProviderConfig): ProviderCatalog {
   const configured = new Set<string>([SANDBOX_PROVIDER]);
-  for (const name of REAL_PROVIDERS) {
-    if (name === 'smpp' ? config.smppUrl !== undefined : config[name] !== undefined) configured.add(name);
-  }
+  for (const name of REAL_PROVIDERS) if (settingsOf(config, name) !== undefined) configured.add(name);
   return { known: [SANDBOX_PROVIDER, ...REAL_PROVIDERS], configured };
 }
 
@@ -63,41 +115,14 @@ export interface RegistryOptions {
   readonly reportSink?: ReportSink;
   /** PUBLIC_URL: where HTTP providers are told to send delivery reports. */
   readonly publicUrl?: string;
-  /** An SMPP bind refused (once per change of refusal), or accepted again (null): for the operators' log. */
-  readonly onSmppBindRefusal?: (error: string | null) => void;
+  /**
+   * A provider refused our account (an SMPP bind refused), told once per change of refusal, or accepted it again
+   * (null): for the operators' log.
+   */
+  readonly onAccountRefusal?: (provider: string, error: string | null) => void;
 }
 
 export type ReportSink = (provider: string, report: DeliveryReport) => Promise<void>;
-
-/**
- * Adapter factories of real providers by name, each given the configuration. None is built yet: a configured
- * provider without a factory is reported in `unavailable`. SMPP and the HTTP providers add theirs here.
- */
-type Factory = (
-  config: ProviderConfig,
-  clockUs: ClockUs,
-  sink: ReportSink | undefined,
-  publicUrl: string | undefined,
-  options: RegistryOptions,
-) => ProviderAdapter;
-
-const FACTORIES: Partial<Record<RealProvider, Factory>> = {
-  infobip: (config, clockUs, _sink, publicUrl) => infobipProviderFromConfig(config, clockUs, publicUrl),
-  twilio: (config, clockUs, _sink, publicUrl) => twilioProviderFromConfig(config, clockUs, publicUrl),
-  messente: (config, clockUs, _sink, publicUrl) => messenteProviderFromConfig(config, clockUs, publicUrl),
-  trumpia: (config, clockUs) => trumpiaProviderFromConfig(config, clockUs),
-  smpp: (config, clockUs, sink, _publicUrl, options) =>
-    smppProviderFromEnv(
-      config.smppUrl as string,
-      clockUs,
-      sink && ((report) => sink('smpp', report)),
-      options.onSmppBindRefusal,
-    ),
-};
-
-function configured(config: ProviderConfig): RealProvider[] {
-  return REAL_PROVIDERS.filter((name) => (name === 'smpp' ? config.smppUrl !== undefined : config[name] !== undefined));
-}
 
 export function createRegistry(options: RegistryOptions): ProviderRegistry {
   const adapters = new Map<string, ProviderAdapter>();
@@ -119,10 +144,16 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
       await given(provider, report);
       for (const listener of stored) listener();
     });
-  for (const name of configured(config)) {
-    const factory = FACTORIES[name];
-    if (factory) adapters.set(name, factory(config, options.clockUs, sink, options.publicUrl, options));
-    else unavailable.push(name);
+  const { clockUs, publicUrl, onAccountRefusal } = options;
+  const contextFor = (name: string): ProviderContext => ({
+    clockUs,
+    ...(publicUrl !== undefined && { publicUrl }),
+    ...(sink && { onReport: (report: DeliveryReport) => sink(name, report) }),
+    ...(onAccountRefusal && { onAccountRefusal: (error: string | null) => onAccountRefusal(name, error) }),
+  });
+  for (const descriptor of DESCRIPTORS) {
+    const settings = settingsOf(config, descriptor.name);
+    if (settings !== undefined) adapters.set(descriptor.name, descriptor.create(settings, contextFor(descriptor.name)));
   }
   for (const adapter of options.adapters ?? []) adapters.set(adapter.name, adapter);
   const real = REAL_PROVIDERS.filter((name) => adapters.has(name));

@@ -1,12 +1,12 @@
 // Which provider takes a message: the sending's type, or for `default` an ordered route table with failover.
 
-import { NAMED_SENDING_TYPES, type SendingType } from '../domain/sending.js';
+import type { SendingType } from '../domain/sending.js';
 import type { ClockUs } from '../domain/time.js';
 import type { RoutePlan } from '../store/dispatch-queue.js';
 import type { ProviderAdapter } from './provider.js';
 import { type CircuitPolicy, ProviderHealth, type ProviderHealthState } from './provider-health.js';
 import { SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
-import type { ProviderRegistry } from './registry.js';
+import { PROVIDERS, type ProviderRegistry } from './registry.js';
 
 /**
  * A route: messages to this network (MCC + MNC), or to this country (MCC alone, `mnc` absent), go to `providers`, in
@@ -95,7 +95,9 @@ export function createRouter(
   }
   // A provider the customer chose: that one only, no failover to another; none when it is not configured.
   const named = new Map<SendingType, readonly string[]>(
-    NAMED_SENDING_TYPES.map((type) => [type, registry.get(type) ? [type] : []]),
+    PROVIDERS.flatMap(({ name, sendingType }) =>
+      sendingType === undefined ? [] : [[sendingType, registry.get(name) ? [name] : []] as const],
+    ),
   );
   const providersFor = (message: RoutedMessage): readonly string[] => {
     if (message.type !== 'default') return named.get(message.type) ?? [];

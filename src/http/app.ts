@@ -12,10 +12,7 @@ import { installErrorHandling, installProtocolChecks, renderClientError, renderF
 import { redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 import { apiRoutes } from './routes/api.js';
-import type { WebhookDeps } from './routes/webhooks/deps.js';
-import { infobipWebhook } from './routes/webhooks/infobip.js';
-import { messenteWebhook } from './routes/webhooks/messente.js';
-import { twilioWebhook } from './routes/webhooks/twilio.js';
+import { providerWebhooks, type WebhookDeps } from './routes/webhooks/provider.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { type ProvidersStatus, statusDetailRoute } from './status-detail.js';
 import { apiValidatorCompiler } from './validation.js';
@@ -156,9 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     calculatePerMinute: options.calculateRateLimitPerMinute,
   });
   if (options.webhooks) {
-    await infobipWebhook(app, options.webhooks);
-    await twilioWebhook(app, options.webhooks);
-    await messenteWebhook(app, options.webhooks);
+    await providerWebhooks(app, options.webhooks);
   }
   if (options.dashboard) await registerDashboard(app, options.dashboard);
 

@@ -2,8 +2,10 @@
 // Fastify validates path parameters and headers with them (see validation.ts); bodies and query strings are checked by
 // the handlers, whose errors come all together in the contract's order, and a test keeps both in agreement.
 // Response schemas of 200s also serialize those bodies (fast-json-stringify).
+
+import { PROVIDER_SENDING_TYPES } from '../dispatch/registry.js';
 import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
-import { SENDING_STATUSES, SENDING_TYPES } from '../domain/sending.js';
+import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
 
 /** The largest id a path takes: longer digit strings are answered 404 without a look-up. */
@@ -378,7 +380,7 @@ export const schemas = {
         type: {
           type: 'string',
           nullable: true,
-          anyOf: [{ enum: [...SENDING_TYPES] }, BLANK],
+          anyOf: [{ enum: ['default', ...PROVIDER_SENDING_TYPES] }, BLANK],
           description: 'Absent, blank or null means default (platform routing)',
         },
         callback_url: {

@@ -1,7 +1,7 @@
 // Provider configuration from the environment: credentials alone enable a provider at its public base URL.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, providerNotes } from '../../src/config.js';
-import { twilioProviderFromConfig } from '../../src/dispatch/providers/twilio/adapter.js';
+import { twilioDescriptor } from '../../src/dispatch/providers/twilio/index.js';
 import { systemClockUs } from '../../src/domain/time.js';
 
 describe('provider configuration', () => {
@@ -37,9 +37,14 @@ describe('provider configuration', () => {
       INFOBIP_ABSENT_TRUSTED_AFTER_MS: '120000',
     });
     expect(config.providers.twilio?.reportWaitMaxMs).toBe(3_600_000);
-    expect(twilioProviderFromConfig(config.providers, systemClockUs).reportWaitMaxMs).toBe(3_600_000);
+    const clock = { clockUs: systemClockUs };
+    expect(config.providers.twilio && twilioDescriptor.create(config.providers.twilio, clock).reportWaitMaxMs).toBe(
+      3_600_000,
+    );
     const byDefault = loadConfig({ TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: 'secret' });
-    expect(twilioProviderFromConfig(byDefault.providers, systemClockUs).reportWaitMaxMs).toBe(11 * 60 * 60 * 1000);
+    expect(
+      byDefault.providers.twilio && twilioDescriptor.create(byDefault.providers.twilio, clock).reportWaitMaxMs,
+    ).toBe(11 * 60 * 60 * 1000);
     expect(config.providers.infobip?.absentTrustedAfterMs).toBe(120_000);
   });
 

@@ -11,9 +11,7 @@ import { createRegistry } from '../../src/dispatch/registry.js';
 import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher, type DispatchLogger } from '../../src/dispatch/worker.js';
 import { installBodyParsers } from '../../src/http/body.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
-import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
-import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { providerWebhook, type WebhookDeps } from '../../src/http/routes/webhooks/provider.js';
 import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
@@ -56,8 +54,8 @@ describeEachEngine('failover from a stopped Infobip to Twilio', (engine) => {
         return publicUrl;
       },
     };
-    await infobipWebhook(hook, deps);
-    await twilioWebhook(hook, deps);
+    await providerWebhook('infobip')(hook, deps);
+    await providerWebhook('twilio')(hook, deps);
     publicUrl = await hook.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

@@ -27,7 +27,7 @@ describeEachEngine('a pushed delivery receipt wakes the idle worker', (engine) =
     sim = await startSmscSimulator({ receiptDelayMs: RECEIPT_DELAY_MS });
     registry = createRegistry({
       clockUs: () => engine.db.nowUs(),
-      providers: { smppUrl: sim.url },
+      providers: { smpp: { url: sim.url } },
       // As the server wires it: receipts go straight to the store, in the process whose bind received them.
       reportSink: async (provider, report) => {
         await applyReports(engine.db, engine.db.nowUs(), [{ provider, ...report }]);

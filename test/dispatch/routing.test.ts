@@ -97,7 +97,7 @@ describe('router', () => {
     expect(configured.unavailable).toEqual([]);
     expect(createRouter(configured).providersFor({ type: 'default', mcc: '247', mnc: '01' })).toEqual(['infobip']);
     // SMPP_URL configures the platform route over SMPP (the binds open on first use).
-    const smpp = createRegistry({ clockUs: () => 0, providers: { smppUrl: 'smpp://a:b@127.0.0.1:2775' } });
+    const smpp = createRegistry({ clockUs: () => 0, providers: { smpp: { url: 'smpp://a:b@127.0.0.1:2775' } } });
     expect(smpp.unavailable).toEqual([]);
     expect(createRouter(smpp).providersFor({ type: 'default', mcc: '247', mnc: '01' })).toEqual(['smpp']);
     const infobip = fakeProvider('infobip', () => ({ accepted: 'x' })).adapter;

@@ -5,7 +5,7 @@ import { messageReference } from '../../src/dispatch/provider.js';
 import { createInfobipProvider, INFOBIP_PROVIDER } from '../../src/dispatch/providers/infobip/adapter.js';
 import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
+import { providerWebhook } from '../../src/http/routes/webhooks/provider.js';
 import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
@@ -22,7 +22,7 @@ describeEachEngine('default sendings over Infobip', (engine) => {
     sim = await startInfobipSimulator({ reportDelayMs: 0 });
     ({ app: hook, url: hookUrl } = await storingWebhook(
       engine.db,
-      infobipWebhook,
+      providerWebhook('infobip'),
       { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
       { publicUrl: 'http://unused' },
     ));

@@ -7,8 +7,8 @@ import {
   InfobipOutcomeUnknownError,
   type InfobipProvider,
   infobipBaseUrl,
-  infobipProviderFromConfig,
 } from '../../src/dispatch/providers/infobip/adapter.js';
+import { infobipDescriptor } from '../../src/dispatch/providers/infobip/index.js';
 import { type InfobipSimulator, startInfobipSimulator } from '../../src/dispatch/providers/infobip/simulator.js';
 import {
   infobipNotifyUrl,
@@ -25,7 +25,7 @@ import {
 } from '../../src/dispatch/providers/infobip/wire.js';
 import type { ReportStatus } from '../../src/domain/status.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
+import { providerWebhook } from '../../src/http/routes/webhooks/provider.js';
 import { waitFor } from '../support/wait.js';
 import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook } from './support.js';
 
@@ -57,7 +57,7 @@ function adapterFor(
 function webhookApp(apiKey: string): Promise<RecordingWebhook> {
   return recordingWebhook({
     provider: INFOBIP_PROVIDER,
-    install: infobipWebhook,
+    install: providerWebhook('infobip'),
     providers: { infobip: { baseUrl: 'https://example.api.infobip.com', apiKey } },
     publicUrl: 'http://unused',
     defer,
@@ -113,14 +113,12 @@ describe('Infobip adapter', () => {
   it('reads INFOBIP_BASE_URL with or without a scheme, and is built from the configuration', () => {
     expect(infobipBaseUrl('xyz12.api.infobip.com')).toBe('https://xyz12.api.infobip.com');
     expect(infobipBaseUrl('http://127.0.0.1:8101/')).toBe('http://127.0.0.1:8101');
-    const provider = infobipProviderFromConfig(
-      { infobip: { baseUrl: 'xyz12.api.infobip.com', apiKey: 'k' } },
-      systemClockUs,
-      'https://smsgic.example',
+    const provider = infobipDescriptor.create(
+      { baseUrl: 'xyz12.api.infobip.com', apiKey: 'k' },
+      { clockUs: systemClockUs, publicUrl: 'https://smsgic.example' },
     );
     expect(provider.name).toBe('infobip');
     expect(provider.submitBatchMax).toBe(1000);
-    expect(() => infobipProviderFromConfig({}, systemClockUs)).toThrow(/INFOBIP_API_KEY/);
   });
 
   it('refuses for good the destinations Infobip rejects in its answer, and takes the others', async () => {
@@ -260,10 +258,9 @@ describe('Infobip adapter', () => {
   it('polls the logs for final statuses when PUBLIC_URL is loopback, and asks for no webhook it could never receive', async () => {
     // Statuses turn final at once; with no notify URL, the logs are the only place they show.
     const sim = await simulator({ reportDelayMs: 0 });
-    const provider = infobipProviderFromConfig(
-      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
-      systemClockUs,
-      'http://127.0.0.1:3000',
+    const provider = infobipDescriptor.create(
+      { baseUrl: sim.url, apiKey: sim.apiKey },
+      { clockUs: systemClockUs, publicUrl: 'http://127.0.0.1:3000' },
     );
     const before = sim.received.length;
     const [result] = await provider.submit([message('ref-31', '37120000031')], never);
@@ -281,10 +278,9 @@ describe('Infobip adapter', () => {
     expect(reports).toEqual([
       expect.objectContaining({ providerMessageId: 'ref-31', status: 'delivered', error: null }),
     ]);
-    const reachable = infobipProviderFromConfig(
-      { infobip: { baseUrl: sim.url, apiKey: sim.apiKey } },
-      systemClockUs,
-      'https://sms.example.com',
+    const reachable = infobipDescriptor.create(
+      { baseUrl: sim.url, apiKey: sim.apiKey },
+      { clockUs: systemClockUs, publicUrl: 'https://sms.example.com' },
     );
     expect(reachable.poll).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMessenteProvider } from '../../src/dispatch/providers/messente/adapter.js';
 import { type MessenteSimulator, startMessenteSimulator } from '../../src/dispatch/providers/messente/simulator.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { messenteWebhook } from '../../src/http/routes/webhooks/messente.js';
+import { providerWebhook } from '../../src/http/routes/webhooks/provider.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { numberEndingWith, storedSending } from '../dispatch/support.js';
@@ -31,7 +31,7 @@ describeEachEngine('sendings over Messente with DLRs by webhook', (engine) => {
     });
     ({ app, url: publicUrl } = await storingWebhook(
       engine.db,
-      messenteWebhook,
+      providerWebhook('messente'),
       { messente: { baseUrl: sim.url, username: sim.username, password: sim.password } },
       { publicUrl: '', errorHandling: true },
     ));

@@ -11,8 +11,7 @@ import { messenteSignature, readMessenteWebhook } from '../../src/dispatch/provi
 import { systemClockUs } from '../../src/domain/time.js';
 import { installBodyParsers } from '../../src/http/body.js';
 import { installErrorHandling } from '../../src/http/errors.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
-import { messenteWebhook } from '../../src/http/routes/webhooks/messente.js';
+import { providerWebhook, type WebhookDeps } from '../../src/http/routes/webhooks/provider.js';
 
 const PASSWORD = 'messente-secret';
 const DLR = JSON.stringify({
@@ -90,7 +89,7 @@ describe('POST /webhooks/messente', () => {
     app.post('/echo', async (request) => ({
       bodyType: Buffer.isBuffer(request.body) ? 'buffer' : typeof request.body,
     }));
-    await messenteWebhook(app, deps);
+    await providerWebhook('messente')(app, deps);
     await app.listen({ host: '127.0.0.1', port: 0 });
     appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -198,7 +197,7 @@ describe('POST /webhooks/messente', () => {
 
   it('is not found when Messente is not configured', async () => {
     const bare = Fastify();
-    await messenteWebhook(bare, { ingest: async () => {}, providers: {}, publicUrl: '' });
+    await providerWebhook('messente')(bare, { ingest: async () => {}, providers: {}, publicUrl: '' });
     const response = await bare.inject({ method: 'POST', url: '/webhooks/messente', payload: DLR });
     expect(response.statusCode).toBe(404);
     await bare.close();

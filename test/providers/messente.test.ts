@@ -2,11 +2,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage, SubmitResult } from '../../src/dispatch/provider.js';
 import { retryAfterMs as retryAfterMsOf } from '../../src/dispatch/providers/http/transport.js';
-import {
-  createMessenteProvider,
-  MessenteOutcomeUnknownError,
-  messenteProviderFromConfig,
-} from '../../src/dispatch/providers/messente/adapter.js';
+import { createMessenteProvider, MessenteOutcomeUnknownError } from '../../src/dispatch/providers/messente/adapter.js';
+import { messenteDescriptor } from '../../src/dispatch/providers/messente/index.js';
 import { type MessenteSimulator, startMessenteSimulator } from '../../src/dispatch/providers/messente/simulator.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { closedPort, never, outgoing } from './support.js';
@@ -194,7 +191,7 @@ describe('Messente adapter', () => {
 
   it('builds from the environment configuration for the registry, with DLRs at PUBLIC_URL', async () => {
     const before = sim.received.length;
-    const provider = messenteProviderFromConfig({ messente: config() }, systemClockUs, PUBLIC_URL);
+    const provider = messenteDescriptor.create(config(), { clockUs: systemClockUs, publicUrl: PUBLIC_URL });
     expect(provider.name).toBe('messente');
     await provider.submit([message('37120000050')], never);
     expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBe(`${PUBLIC_URL}/webhooks/messente`);
@@ -202,7 +199,10 @@ describe('Messente adapter', () => {
 
   it('asks for no DLR at a loopback PUBLIC_URL, and polls the status endpoint every minute instead', async () => {
     const before = sim.received.length;
-    const provider = messenteProviderFromConfig({ messente: config() }, systemClockUs, 'http://127.0.0.1:3000');
+    const provider = messenteDescriptor.create(config(), {
+      clockUs: systemClockUs,
+      publicUrl: 'http://127.0.0.1:3000',
+    });
     await provider.submit([message('37120000051')], never);
     expect(JSON.parse(sim.received[before]?.body ?? '{}').dlr_url).toBeUndefined();
     expect(provider.pollIntervalMs).toBe(60_000);

@@ -9,7 +9,7 @@ import type { Dispatcher } from '../../src/dispatch/worker.js';
 import { splitParts } from '../../src/domain/gsm.js';
 import { installBodyParsers } from '../../src/http/body.js';
 import { installErrorHandling } from '../../src/http/errors.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
+import type { WebhookDeps } from '../../src/http/routes/webhooks/provider.js';
 import type { Db } from '../../src/store/db.js';
 import { applyReports } from '../../src/store/reports.js';
 import { eventually, statusOf } from '../dispatch/support.js';

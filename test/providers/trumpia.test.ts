@@ -1,11 +1,8 @@
 // The Trumpia adapter against its simulator on loopback: the exact request, ids, failures, and polled reports.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SubmittedMessage } from '../../src/dispatch/provider.js';
-import {
-  createTrumpiaProvider,
-  TrumpiaOutcomeUnknownError,
-  trumpiaProviderFromConfig,
-} from '../../src/dispatch/providers/trumpia/adapter.js';
+import { createTrumpiaProvider, TrumpiaOutcomeUnknownError } from '../../src/dispatch/providers/trumpia/adapter.js';
+import { trumpiaDescriptor } from '../../src/dispatch/providers/trumpia/index.js';
 import { startTrumpiaSimulator, type TrumpiaSimulator } from '../../src/dispatch/providers/trumpia/simulator.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { closedPort, never, outgoing } from './support.js';
@@ -229,7 +226,7 @@ describe('Trumpia adapter', () => {
   });
 
   it('builds from the environment configuration for the registry', async () => {
-    const provider = trumpiaProviderFromConfig({ trumpia: config() }, systemClockUs);
+    const provider = trumpiaDescriptor.create(config(), { clockUs: systemClockUs });
     expect(provider.name).toBe('trumpia');
     expect(provider.poll).toBeTypeOf('function');
     expect((await provider.submit([message('37120000040')], never))[0]).toHaveProperty('accepted');

@@ -1,14 +1,11 @@
 // A sending routed to Twilio end to end: dispatcher, simulator, signed callbacks through the webhook, store, Completed.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createTwilioProvider,
-  TWILIO_PROVIDER,
-  twilioProviderFromConfig,
-} from '../../src/dispatch/providers/twilio/adapter.js';
+import { createTwilioProvider, TWILIO_PROVIDER } from '../../src/dispatch/providers/twilio/adapter.js';
+import { twilioDescriptor } from '../../src/dispatch/providers/twilio/index.js';
 import { startTwilioSimulator, type TwilioSimulator } from '../../src/dispatch/providers/twilio/simulator.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { providerWebhook } from '../../src/http/routes/webhooks/provider.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { createToken } from '../../src/store/tokens.js';
@@ -24,7 +21,7 @@ describeEachEngine('default sendings over Twilio', (engine) => {
 
   beforeAll(async () => {
     sim = await startTwilioSimulator({ callbackDelayMs: 0 });
-    ({ app: hook, url: publicUrl } = await storingWebhook(engine.db, twilioWebhook, {
+    ({ app: hook, url: publicUrl } = await storingWebhook(engine.db, providerWebhook('twilio'), {
       twilio: { baseUrl: sim.url, accountSid: sim.accountSid, authToken: sim.authToken },
     }));
   });
@@ -196,10 +193,9 @@ describeEachEngine('default sendings over Twilio', (engine) => {
         finalStatus: [{ recipient: /7302$/, status: 'undelivered', errorCode: 30003 }],
       });
       const { accountId, sending } = await storedSending(db, recipients);
-      const configured = twilioProviderFromConfig(
-        { twilio: { baseUrl: fetching.url, accountSid: fetching.accountSid, authToken: fetching.authToken } },
-        () => db.nowUs(),
-        'http://127.0.0.1:3000',
+      const configured = twilioDescriptor.create(
+        { baseUrl: fetching.url, accountSid: fetching.accountSid, authToken: fetching.authToken },
+        { clockUs: () => db.nowUs(), publicUrl: 'http://127.0.0.1:3000' },
       );
       expect(configured.poll).toBeTypeOf('function');
       // The configured adapter, asked sooner than its production interval so that the test is short.

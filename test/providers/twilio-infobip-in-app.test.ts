@@ -7,9 +7,7 @@ import { infobipWebhookToken } from '../../src/dispatch/providers/infobip/webhoo
 import { INFOBIP_STATUSES } from '../../src/dispatch/providers/infobip/wire.js';
 import { twilioSignature } from '../../src/dispatch/providers/twilio/webhook.js';
 import { buildApp } from '../../src/http/app.js';
-import type { WebhookDeps } from '../../src/http/routes/webhooks/deps.js';
-import { infobipWebhook } from '../../src/http/routes/webhooks/infobip.js';
-import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { providerWebhook, type WebhookDeps } from '../../src/http/routes/webhooks/provider.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { createDb, type Db } from '../../src/store/db.js';
 
@@ -43,8 +41,8 @@ describe('report webhooks in the API app', () => {
       },
       publicUrl: PUBLIC_URL,
     };
-    await infobipWebhook(app, deps);
-    await twilioWebhook(app, deps);
+    await providerWebhook('infobip')(app, deps);
+    await providerWebhook('twilio')(app, deps);
     await app.ready();
   });
   afterAll(async () => {

@@ -5,9 +5,9 @@ import {
   createTwilioProvider,
   TWILIO_PROVIDER,
   TwilioOutcomeUnknownError,
-  twilioProviderFromConfig,
   twilioSenderFields,
 } from '../../src/dispatch/providers/twilio/adapter.js';
+import { twilioDescriptor } from '../../src/dispatch/providers/twilio/index.js';
 import { startTwilioSimulator, type TwilioSimulator } from '../../src/dispatch/providers/twilio/simulator.js';
 import {
   parseTwilioStatusCallback,
@@ -23,7 +23,7 @@ import {
 } from '../../src/dispatch/providers/twilio/wire.js';
 import type { ReportStatus } from '../../src/domain/status.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { twilioWebhook } from '../../src/http/routes/webhooks/twilio.js';
+import { providerWebhook } from '../../src/http/routes/webhooks/provider.js';
 import { waitFor } from '../support/wait.js';
 import { deferredCleanups, never, outgoing, type RecordingWebhook, recordingWebhook } from './support.js';
 
@@ -55,7 +55,7 @@ function adapterFor(
 function webhookApp(authToken: string): Promise<RecordingWebhook> {
   return recordingWebhook({
     provider: TWILIO_PROVIDER,
-    install: twilioWebhook,
+    install: providerWebhook('twilio'),
     providers: { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken } },
     defer,
   });
@@ -95,13 +95,12 @@ describe('Twilio adapter', () => {
   });
 
   it('is built from the configuration', () => {
-    const provider = twilioProviderFromConfig(
-      { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken: 't' } },
-      systemClockUs,
+    const provider = twilioDescriptor.create(
+      { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken: 't' },
+      { clockUs: systemClockUs },
     );
     expect(provider.name).toBe('twilio');
     expect(provider.submitBatchMax).toBe(100);
-    expect(() => twilioProviderFromConfig({}, systemClockUs)).toThrow(/TWILIO_AUTH_TOKEN/);
   });
 
   it('sends a batch in parallel, never more requests at once than its limit', async () => {
@@ -210,10 +209,11 @@ describe('Twilio statuses fetched when no callback can reach us', () => {
   });
 
   it('asks only with a public PUBLIC_URL for callbacks; else polls the Message resource', () => {
-    const credentials = { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken: 't' } };
-    expect(twilioProviderFromConfig(credentials, systemClockUs, 'https://smsgic.example').poll).toBeUndefined();
+    const credentials = { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken: 't' };
+    const clockUs = systemClockUs;
+    expect(twilioDescriptor.create(credentials, { clockUs, publicUrl: 'https://smsgic.example' }).poll).toBeUndefined();
     for (const publicUrl of ['http://127.0.0.1:3000', 'http://localhost:3000', undefined]) {
-      const polled = twilioProviderFromConfig(credentials, systemClockUs, publicUrl);
+      const polled = twilioDescriptor.create(credentials, { clockUs, publicUrl });
       expect(polled.poll).toBeTypeOf('function');
       expect(polled.pollBatchMax).toBeGreaterThan(0);
       expect(polled.pollIntervalMaxMs).toBeGreaterThan(polled.pollIntervalMs ?? 0);

@@ -142,15 +142,15 @@ describe('SMPP route options and notices', () => {
     const notices: (string | null)[] = [];
     const registry = createRegistry({
       clockUs: systemClockUs,
-      providers: { smppUrl: sim.url },
-      onSmppBindRefusal: (error) => notices.push(error),
+      providers: { smpp: { url: sim.url } },
+      onAccountRefusal: (provider, error) => notices.push(`${provider}: ${error}`),
     });
     cleanups.push(() => registry.close());
     const provider = registry.get(SMPP_PROVIDER) as SmppProvider;
     await provider.open();
     await waitFor(() => provider.stats().binds[0]?.state === 'bound', 'bound after four refusals', 10_000);
     expect(sim.stats.bindsRefused).toBe(4);
-    expect(notices).toEqual([expect.stringContaining('ESME_RINVPASWD'), null]);
+    expect(notices).toEqual([expect.stringMatching(/^smpp: .*ESME_RINVPASWD/), 'smpp: null']);
   });
 
   it('refuses an unknown on_lost or long setting in SMPP_URL', () => {

@@ -23,7 +23,7 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     sim = await startSmscSimulator({ receiptDelayMs: 0, record: true });
     registry = createRegistry({
       clockUs: () => engine.db.nowUs(),
-      providers: { smppUrl: sim.url },
+      providers: { smpp: { url: sim.url } },
       reportSink: async (provider, report) => {
         await applyReports(engine.db, engine.db.nowUs(), [{ provider, ...report }]);
       },
@@ -156,7 +156,7 @@ describeEachEngine('default sendings over SMPP', (engine) => {
     const cutSim = await startSmscSimulator({ receiptDelayMs: 0, responseDelayMs: 20 });
     const cutRegistry = createRegistry({
       clockUs: () => engine.db.nowUs(),
-      providers: { smppUrl: `${cutSim.url}?window=10` },
+      providers: { smpp: { url: `${cutSim.url}?window=10` } },
       reportSink: async (provider, report) => {
         await applyReports(engine.db, engine.db.nowUs(), [{ provider, ...report }]);
       },

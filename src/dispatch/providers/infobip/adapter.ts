@@ -1,5 +1,4 @@
 // The Infobip provider adapter: a batch to one POST /sms/3/messages, an id per destination, recheck through the logs.
-import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type {
@@ -240,209 +239,305 @@ export interface InfobipProvider extends ProviderAdapter {
   ): Promise<readonly RecheckResult[]>;
 }
 
+/** How the adapter reaches Infobip: the base URL, the fetch, the per-call timeout and the API key's header. */
+interface Endpoint {
+  readonly base: string;
+  readonly fetchImpl: Fetch;
+  readonly timeoutMs: number;
+  readonly authorization: string;
+}
+
+/** The results of a 2xx answer; throws when it cannot say what became of every message. */
+function acceptedResults(
+  batch: readonly OutgoingMessage[],
+  groups: readonly Group[],
+  status: number,
+  text: string,
+): SubmitResult[] {
+  const body = parseJson(text) as Partial<InfobipSendResponse> | undefined;
+  if (!body || !Array.isArray(body.messages)) {
+    throw new InfobipOutcomeUnknownError(
+      batch.map((m) => m.reference),
+      `HTTP ${status} without a messages list`,
+    );
+  }
+  const entries = answersOf(batch, groups, body.messages);
+  const missing = batch.filter((_, i) => !entries[i]);
+  if (missing.length > 0) {
+    throw new InfobipOutcomeUnknownError(
+      missing.map((m) => m.reference),
+      `HTTP ${status} answered ${batch.length - missing.length} of ${batch.length} messages`,
+    );
+  }
+  return entries.map((entry) => {
+    const answered = entry as InfobipSendResponse['messages'][number];
+    return resultOfStatus(answered.messageId, answered.status);
+  });
+}
+
+/** The results of an error answer; throws when it says nothing of whether Infobip took the request. */
+function refusedResults(
+  batch: readonly OutgoingMessage[],
+  groups: readonly Group[],
+  response: Response,
+  text: string,
+  nowMs: () => number,
+): SubmitResult[] {
+  const { status } = response;
+  const all = (result: SubmitResult) => batch.map(() => result);
+  const error = infobipErrorBody(text);
+  const described = describeError(status, error);
+  if (status === 401 || status === 403) {
+    // Refused before anything was read (infobip.com/docs/essentials/api-essentials/api-authentication): nothing
+    // was sent, so another provider may take the messages while this one is marked down.
+    return all({
+      failed: true,
+      retryable: true,
+      accountRefused: true,
+      error: `infobip: the API key was refused (${described}); check INFOBIP_API_KEY`,
+    });
+  }
+  if (status === 429 || status === 500 || status === 503) {
+    // Refused before processing (throttled, failing, down): sending again later is safe and may work.
+    return all(retryableFailure(`infobip: ${described}`, response.headers, nowMs()));
+  }
+  if (status >= 500) {
+    // A gateway's 502/504 says nothing of whether Infobip behind it took the request.
+    throw new InfobipOutcomeUnknownError(
+      batch.map((m) => m.reference),
+      described,
+    );
+  }
+  if (status === 404) {
+    return all({ failed: true, retryable: false, error: `infobip: ${described}; check INFOBIP_BASE_URL` });
+  }
+  if (status === 400) {
+    const blamed = blamedIndexes(groups, error);
+    if (blamed !== null) {
+      // Only some messages are at fault: the others were not sent and can go again without them.
+      return batch.map((_, i) =>
+        blamed.has(i)
+          ? { failed: true, retryable: false, error: `infobip: refused, ${described}` }
+          : { failed: true, retryable: true, error: 'infobip: not sent, another message of the request was refused' },
+      );
+    }
+  }
+  return all({ failed: true, retryable: false, error: `infobip: refused, ${described}` });
+}
+
+/** The results of an answered request; throws when the answer cannot say what became of every message. */
+function resultsOf(
+  batch: readonly OutgoingMessage[],
+  groups: readonly Group[],
+  response: Response,
+  text: string,
+  nowMs: () => number,
+): SubmitResult[] {
+  const { status } = response;
+  if (status >= 200 && status < 300) return acceptedResults(batch, groups, status, text);
+  return refusedResults(batch, groups, response, text, nowMs);
+}
+
+/** One send request for the batch: its results, or a throw when its outcome is unknown. */
+async function sendBatch(
+  endpoint: Endpoint,
+  batch: readonly OutgoingMessage[],
+  signal: AbortSignal,
+  notifyUrl: string | undefined,
+  nowMs: () => number,
+): Promise<readonly SubmitResult[]> {
+  if (batch.length === 0) return [];
+  if (batch.length > INFOBIP_SUBMIT_BATCH_MAX) {
+    throw new RangeError(`infobip takes at most ${INFOBIP_SUBMIT_BATCH_MAX} messages per submit`);
+  }
+  if (new Set(batch.map((m) => m.reference)).size !== batch.length) {
+    throw new Error('infobip: a batch names a reference twice');
+  }
+  if (signal.aborted) {
+    return batch.map(() => ({ failed: true, retryable: true, error: 'infobip: not sent, no time left' }));
+  }
+  const groups = groupBatch(batch, notifyUrl);
+  const request: InfobipSendRequest = { messages: groups.map((g) => g.message) };
+  const headers = {
+    authorization: endpoint.authorization,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  const call = await exchange(
+    endpoint.fetchImpl,
+    `${endpoint.base}${INFOBIP_SEND_PATH}`,
+    { method: 'POST', headers, body: JSON.stringify(request) },
+    signal,
+    endpoint.timeoutMs,
+  );
+  if ('notSent' in call) {
+    const error = `infobip: not sent, ${describeFailure(call.notSent)}`;
+    return batch.map(() => ({ failed: true, retryable: true, error }));
+  }
+  if (!('answered' in call)) {
+    throw new InfobipOutcomeUnknownError(
+      batch.map((m) => m.reference),
+      'cut' in call
+        ? `HTTP ${call.cut.status}, answer cut short: ${describeFailure(call.error)}`
+        : describeFailure(call.lost),
+    );
+  }
+  return resultsOf(batch, groups, call.answered, call.text, nowMs);
+}
+
+/** The log entries of these references (one request: within the limits of count and characters). */
+async function lookUp(endpoint: Endpoint, references: readonly string[], signal: AbortSignal): Promise<InfobipLog[]> {
+  const url = new URL(`${endpoint.base}${INFOBIP_LOGS_PATH}`);
+  for (const reference of references) url.searchParams.append('messageId', reference);
+  url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
+  const { response, text } = await fetchText(
+    endpoint.fetchImpl,
+    url,
+    { method: 'GET', headers: { authorization: endpoint.authorization, accept: 'application/json' } },
+    signal,
+    endpoint.timeoutMs,
+  );
+  if (response.status !== 200) {
+    throw new Error(`infobip: logs answered ${describeError(response.status, infobipErrorBody(text))}`);
+  }
+  const body = parseJson(text) as { results?: InfobipLog[] } | undefined;
+  if (!body || !Array.isArray(body.results)) throw new Error('infobip: logs answered without a results list');
+  return body.results.filter((log): log is InfobipLog => typeof log?.messageId === 'string');
+}
+
+/**
+ * Whether a log entry is this message: the same id, and where the worker says, the same destination, sent no
+ * earlier than the message's sending was stored. An id alone could be another installation's, or a row id a restored
+ * database hands out again.
+ */
+function isThisMessage(log: InfobipLog, context: RecheckContext | undefined): boolean {
+  if (!context) return true;
+  if (String(log.destination ?? '').replace(/^\+/, '') !== context.recipient) return false;
+  const sentAtUs = infobipTimeUs(log.sentAt);
+  return sentAtUs === null || sentAtUs >= context.notBeforeUs - INFOBIP_CLOCK_SKEW_MS * US_PER_MS;
+}
+
+/** Final statuses in the logs of the messages asked about, as reports; pending ones report nothing yet. */
+async function pollLogs(
+  endpoint: Endpoint,
+  submitted: readonly SubmittedMessage[],
+  signal: AbortSignal,
+): Promise<DeliveryReport[]> {
+  const wanted = new Map(submitted.map((m) => [m.providerMessageId, m]));
+  const reports: DeliveryReport[] = [];
+  const ids = [...wanted.keys()];
+  for (let start = 0; start < ids.length; ) {
+    const chunk: string[] = [];
+    let chars = 0;
+    while (start < ids.length && chunk.length < INFOBIP_LOGS_LIMIT_MAX) {
+      const id = ids[start] as string;
+      if (chunk.length > 0 && chars + id.length + 1 > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX) break;
+      chars += id.length + (chunk.length > 0 ? 1 : 0);
+      chunk.push(id);
+      start++;
+    }
+    for (const log of await lookUp(endpoint, chunk, signal)) {
+      const message = wanted.get(log.messageId);
+      if (!message || String(log.destination ?? '').replace(/^\+/, '') !== message.recipient) continue;
+      const status = log.status ? infobipReportStatus(log.status) : null;
+      if (status === null) continue;
+      const failed = status !== 'delivered';
+      reports.push({
+        providerMessageId: log.messageId,
+        status,
+        error: failed ? `infobip: ${statusText(log.status)}` : null,
+        reportedAtUs: infobipTimeUs(log.doneAt),
+      });
+    }
+  }
+  return reports;
+}
+
+/** The log entries of every reference, by id, looked up in as few requests as the limits allow. */
+async function logsOf(
+  endpoint: Endpoint,
+  references: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, InfobipLog[]>> {
+  const found = new Map<string, InfobipLog[]>();
+  let chunk: string[] = [];
+  let chars = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    for (const log of await lookUp(endpoint, chunk, signal))
+      found.set(log.messageId, [...(found.get(log.messageId) ?? []), log]);
+    chunk = [];
+    chars = 0;
+  };
+  for (const reference of references) {
+    const extra = reference.length + (chunk.length > 0 ? 1 : 0);
+    if (chars + extra > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX || chunk.length >= INFOBIP_LOGS_LIMIT_MAX) await flush();
+    chunk.push(reference);
+    chars += reference.length + (chunk.length > 1 ? 1 : 0);
+  }
+  await flush();
+  return found;
+}
+
+/**
+ * When a reference missing from the logs is trusted to be absent: INFOBIP_ABSENT_TRUSTED_AFTER_MS after its hand-over,
+ * or after this process first asked about it when the worker does not know the hand-over's time (after a crash).
+ */
+class AbsenceClock {
+  readonly #firstAskedUs = new Map<string, number>();
+
+  constructor(
+    private readonly clockUs: ClockUs,
+    private readonly trustedAfterUs: number,
+  ) {}
+
+  /** Absent, or not yet trusted to be: the hand-over (or this process's first question) is too recent. */
+  absentOrNotYet(reference: string, context: RecheckContext | undefined): RecheckResult {
+    const nowUs = this.clockUs();
+    let sinceUs = context?.handedOverAtUs;
+    if (sinceUs === undefined) {
+      sinceUs = this.#firstAskedUs.get(reference) ?? nowUs;
+      if (!this.#firstAskedUs.has(reference)) remember(this.#firstAskedUs, reference, sinceUs, FIRST_ASKED_KEPT_MAX);
+    }
+    if (nowUs - sinceUs < this.trustedAfterUs) return { notYet: true };
+    this.#firstAskedUs.delete(reference);
+    return { absent: true };
+  }
+
+  /** Found: its first question is forgotten. */
+  found(reference: string): void {
+    this.#firstAskedUs.delete(reference);
+  }
+}
+
 export function createInfobipProvider(
   credentials: InfobipCredentials,
   options: InfobipProviderOptions,
 ): InfobipProvider {
-  const base = infobipBaseUrl(credentials.baseUrl);
-  const fetchImpl = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? INFOBIP_TIMEOUT_MS;
+  const endpoint: Endpoint = {
+    base: infobipBaseUrl(credentials.baseUrl),
+    fetchImpl: options.fetch ?? fetch,
+    timeoutMs: options.timeoutMs ?? INFOBIP_TIMEOUT_MS,
+    authorization: `App ${credentials.apiKey}`,
+  };
   const notifyUrl =
     options.publicUrl && !options.pollLogs ? infobipNotifyUrl(options.publicUrl, credentials.apiKey) : undefined;
-  const headers = {
-    authorization: `App ${credentials.apiKey}`,
-    'content-type': 'application/json',
-    accept: 'application/json',
-  };
   const nowMs = () => options.clockUs() / US_PER_MS;
-
-  /** The results of an answered request; throws when the answer cannot say what became of every message. */
-  function resultsOf(
-    batch: readonly OutgoingMessage[],
-    groups: readonly Group[],
-    response: Response,
-    text: string,
-  ): SubmitResult[] {
-    const { status } = response;
-    const all = (result: SubmitResult) => batch.map(() => result);
-    if (status >= 200 && status < 300) {
-      const body = parseJson(text) as Partial<InfobipSendResponse> | undefined;
-      if (!body || !Array.isArray(body.messages)) {
-        throw new InfobipOutcomeUnknownError(
-          batch.map((m) => m.reference),
-          `HTTP ${status} without a messages list`,
-        );
-      }
-      const entries = answersOf(batch, groups, body.messages);
-      const missing = batch.filter((_, i) => !entries[i]);
-      if (missing.length > 0) {
-        throw new InfobipOutcomeUnknownError(
-          missing.map((m) => m.reference),
-          `HTTP ${status} answered ${batch.length - missing.length} of ${batch.length} messages`,
-        );
-      }
-      return entries.map((entry) => {
-        const answered = entry as InfobipSendResponse['messages'][number];
-        return resultOfStatus(answered.messageId, answered.status);
-      });
-    }
-    const error = infobipErrorBody(text);
-    const described = describeError(status, error);
-    if (status === 401 || status === 403) {
-      // Refused before anything was read (infobip.com/docs/essentials/api-essentials/api-authentication): nothing
-      // was sent, so another provider may take the messages while this one is marked down.
-      return all({
-        failed: true,
-        retryable: true,
-        accountRefused: true,
-        error: `infobip: the API key was refused (${described}); check INFOBIP_API_KEY`,
-      });
-    }
-    if (status === 429 || status === 500 || status === 503) {
-      // Refused before processing (throttled, failing, down): sending again later is safe and may work.
-      return all(retryableFailure(`infobip: ${described}`, response.headers, nowMs()));
-    }
-    if (status >= 500) {
-      // A gateway's 502/504 says nothing of whether Infobip behind it took the request.
-      throw new InfobipOutcomeUnknownError(
-        batch.map((m) => m.reference),
-        described,
-      );
-    }
-    if (status === 404) {
-      return all({ failed: true, retryable: false, error: `infobip: ${described}; check INFOBIP_BASE_URL` });
-    }
-    if (status === 400) {
-      const blamed = blamedIndexes(groups, error);
-      if (blamed !== null) {
-        // Only some messages are at fault: the others were not sent and can go again without them.
-        return batch.map((_, i) =>
-          blamed.has(i)
-            ? { failed: true, retryable: false, error: `infobip: refused, ${described}` }
-            : { failed: true, retryable: true, error: 'infobip: not sent, another message of the request was refused' },
-        );
-      }
-    }
-    return all({ failed: true, retryable: false, error: `infobip: refused, ${described}` });
-  }
-
-  async function lookUp(references: readonly string[], signal: AbortSignal): Promise<InfobipLog[]> {
-    const url = new URL(`${base}${INFOBIP_LOGS_PATH}`);
-    for (const reference of references) url.searchParams.append('messageId', reference);
-    url.searchParams.set('limit', String(INFOBIP_LOGS_LIMIT_MAX));
-    const { response, text } = await fetchText(
-      fetchImpl,
-      url,
-      { method: 'GET', headers: { authorization: headers.authorization, accept: 'application/json' } },
-      signal,
-      timeoutMs,
-    );
-    if (response.status !== 200) {
-      throw new Error(`infobip: logs answered ${describeError(response.status, infobipErrorBody(text))}`);
-    }
-    const body = parseJson(text) as { results?: InfobipLog[] } | undefined;
-    if (!body || !Array.isArray(body.results)) throw new Error('infobip: logs answered without a results list');
-    return body.results.filter((log): log is InfobipLog => typeof log?.messageId === 'string');
-  }
-
-  const absentTrustedAfterUs = (options.absentTrustedAfterMs ?? INFOBIP_ABSENT_TRUSTED_AFTER_MS) * US_PER_MS;
-  const firstAskedUs = new Map<string, number>();
-
-  /**
-   * Whether a log entry is this message: the same id, and where the worker says, the same destination, sent no
-   * earlier than the message's sending was stored. An id alone could be another installation's, or a row id a restored
-   * database hands out again.
-   */
-  function isThisMessage(log: InfobipLog, context: RecheckContext | undefined): boolean {
-    if (!context) return true;
-    if (String(log.destination ?? '').replace(/^\+/, '') !== context.recipient) return false;
-    const sentAtUs = infobipTimeUs(log.sentAt);
-    return sentAtUs === null || sentAtUs >= context.notBeforeUs - INFOBIP_CLOCK_SKEW_MS * US_PER_MS;
-  }
-
-  /** Absent, or not yet trusted to be: the hand-over (or this process's first question) is too recent. */
-  function absentOrNotYet(reference: string, context: RecheckContext | undefined): RecheckResult {
-    const nowUs = options.clockUs();
-    let sinceUs = context?.handedOverAtUs;
-    if (sinceUs === undefined) {
-      sinceUs = firstAskedUs.get(reference) ?? nowUs;
-      if (!firstAskedUs.has(reference)) remember(firstAskedUs, reference, sinceUs, FIRST_ASKED_KEPT_MAX);
-    }
-    if (nowUs - sinceUs < absentTrustedAfterUs) return { notYet: true };
-    firstAskedUs.delete(reference);
-    return { absent: true };
-  }
-
-  /** Final statuses in the logs of the messages asked about, as reports; pending ones report nothing yet. */
-  async function pollLogs(submitted: readonly SubmittedMessage[], signal: AbortSignal): Promise<DeliveryReport[]> {
-    const wanted = new Map(submitted.map((m) => [m.providerMessageId, m]));
-    const reports: DeliveryReport[] = [];
-    const ids = [...wanted.keys()];
-    for (let start = 0; start < ids.length; ) {
-      const chunk: string[] = [];
-      let chars = 0;
-      while (start < ids.length && chunk.length < INFOBIP_LOGS_LIMIT_MAX) {
-        const id = ids[start] as string;
-        if (chunk.length > 0 && chars + id.length + 1 > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX) break;
-        chars += id.length + (chunk.length > 0 ? 1 : 0);
-        chunk.push(id);
-        start++;
-      }
-      for (const log of await lookUp(chunk, signal)) {
-        const message = wanted.get(log.messageId);
-        if (!message || String(log.destination ?? '').replace(/^\+/, '') !== message.recipient) continue;
-        const status = log.status ? infobipReportStatus(log.status) : null;
-        if (status === null) continue;
-        const failed = status !== 'delivered';
-        reports.push({
-          providerMessageId: log.messageId,
-          status,
-          error: failed ? `infobip: ${statusText(log.status)}` : null,
-          reportedAtUs: infobipTimeUs(log.doneAt),
-        });
-      }
-    }
-    return reports;
-  }
+  const absence = new AbsenceClock(
+    options.clockUs,
+    (options.absentTrustedAfterMs ?? INFOBIP_ABSENT_TRUSTED_AFTER_MS) * US_PER_MS,
+  );
 
   return {
     name: options.name ?? INFOBIP_PROVIDER,
     submitBatchMax: INFOBIP_SUBMIT_BATCH_MAX,
-    ...(options.pollLogs && { pollIntervalMs: INFOBIP_POLL_INTERVAL_MS, poll: pollLogs }),
+    ...(options.pollLogs && {
+      pollIntervalMs: INFOBIP_POLL_INTERVAL_MS,
+      poll: (submitted: readonly SubmittedMessage[], signal: AbortSignal) => pollLogs(endpoint, submitted, signal),
+    }),
 
-    async submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
-      if (batch.length === 0) return [];
-      if (batch.length > INFOBIP_SUBMIT_BATCH_MAX) {
-        throw new RangeError(`infobip takes at most ${INFOBIP_SUBMIT_BATCH_MAX} messages per submit`);
-      }
-      if (new Set(batch.map((m) => m.reference)).size !== batch.length) {
-        throw new Error('infobip: a batch names a reference twice');
-      }
-      if (signal.aborted) {
-        return batch.map(() => ({ failed: true, retryable: true, error: 'infobip: not sent, no time left' }));
-      }
-      const groups = groupBatch(batch, notifyUrl);
-      const request: InfobipSendRequest = { messages: groups.map((g) => g.message) };
-      const call = await exchange(
-        fetchImpl,
-        `${base}${INFOBIP_SEND_PATH}`,
-        { method: 'POST', headers, body: JSON.stringify(request) },
-        signal,
-        timeoutMs,
-      );
-      if ('notSent' in call) {
-        const error = `infobip: not sent, ${describeFailure(call.notSent)}`;
-        return batch.map(() => ({ failed: true, retryable: true, error }));
-      }
-      if (!('answered' in call)) {
-        throw new InfobipOutcomeUnknownError(
-          batch.map((m) => m.reference),
-          'cut' in call
-            ? `HTTP ${call.cut.status}, answer cut short: ${describeFailure(call.error)}`
-            : describeFailure(call.lost),
-        );
-      }
-      return resultsOf(batch, groups, call.answered, call.text);
+    submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]> {
+      return sendBatch(endpoint, batch, signal, notifyUrl, nowMs);
     },
 
     /**
@@ -457,48 +552,15 @@ export function createInfobipProvider(
       signal: AbortSignal,
       context?: readonly RecheckContext[],
     ): Promise<readonly RecheckResult[]> {
-      const found = new Map<string, InfobipLog[]>();
-      let chunk: string[] = [];
-      let chars = 0;
-      const flush = async () => {
-        if (chunk.length === 0) return;
-        for (const log of await lookUp(chunk, signal))
-          found.set(log.messageId, [...(found.get(log.messageId) ?? []), log]);
-        chunk = [];
-        chars = 0;
-      };
-      for (const reference of references) {
-        const extra = reference.length + (chunk.length > 0 ? 1 : 0);
-        if (chars + extra > INFOBIP_LOGS_MESSAGE_IDS_CHARS_MAX || chunk.length >= INFOBIP_LOGS_LIMIT_MAX) await flush();
-        chunk.push(reference);
-        chars += reference.length + (chunk.length > 1 ? 1 : 0);
-      }
-      await flush();
+      const found = await logsOf(endpoint, references, signal);
       return references.map((reference, i): RecheckResult => {
         const own = context?.[i]?.reference === reference ? context[i] : undefined;
         if ((found.get(reference) ?? []).some((log) => isThisMessage(log, own))) {
-          firstAskedUs.delete(reference);
+          absence.found(reference);
           return { found: reference };
         }
-        return absentOrNotYet(reference, own);
+        return absence.absentOrNotYet(reference, own);
       });
     },
   };
-}
-
-/** For the registry: the adapter configured by INFOBIP_BASE_URL and INFOBIP_API_KEY, reporting to PUBLIC_URL. */
-export function infobipProviderFromConfig(
-  config: ProviderConfig,
-  clockUs: ClockUs,
-  publicUrl?: string,
-): InfobipProvider {
-  if (!config.infobip) throw new Error('infobip is not configured (INFOBIP_BASE_URL, INFOBIP_API_KEY)');
-  const { absentTrustedAfterMs, ...credentials } = config.infobip;
-  return createInfobipProvider(credentials, {
-    clockUs,
-    ...(publicUrl !== undefined && { publicUrl }),
-    // Reports pushed to a loopback PUBLIC_URL would never arrive: the logs are asked instead.
-    ...((publicUrl === undefined || isLoopbackUrl(publicUrl)) && { pollLogs: true }),
-    ...(absentTrustedAfterMs !== undefined && { absentTrustedAfterMs }),
-  });
 }

@@ -247,13 +247,32 @@ function parseSendBody(text: string): { messages: ParsedMessage[] } | { violatio
   return violations.length > 0 ? { violations } : { messages };
 }
 
-/** Starts a simulated Infobip on loopback. */
-export async function startInfobipSimulator(options: InfobipSimulatorOptions = {}): Promise<InfobipSimulator> {
-  const apiKey = options.apiKey ?? INFOBIP_SIMULATOR_DEFAULTS.apiKey;
-  const retryDelayMs = options.reportRetryDelayMs ?? INFOBIP_SIMULATOR_DEFAULTS.reportRetryDelayMs;
-  const attemptsMax = options.reportAttemptsMax ?? INFOBIP_SIMULATOR_DEFAULTS.reportAttemptsMax;
-  const record = options.record ?? false;
-  const stats: InfobipSimulatorStats = {
+/** What a script has set of how messages fare (the request faults are countdowns of their own). */
+interface Scripted {
+  reject: { recipient: RegExp; status: InfobipStatusName } | null;
+  reportStatus: readonly { readonly recipient: RegExp; readonly status: InfobipStatusName }[];
+  duplicateReports: number;
+  outOfOrder: boolean;
+  reportDelayMs: number | null;
+  logsLagMs: number;
+}
+
+function applyScript(scripted: Scripted, script: InfobipScript): void {
+  if (script.reject !== undefined) {
+    scripted.reject = script.reject && {
+      recipient: script.reject.recipient,
+      status: script.reject.status ?? 'REJECTED_DESTINATION',
+    };
+  }
+  if (script.reportStatus !== undefined) scripted.reportStatus = script.reportStatus;
+  if (script.duplicateReports !== undefined) scripted.duplicateReports = script.duplicateReports;
+  if (script.outOfOrder !== undefined) scripted.outOfOrder = script.outOfOrder;
+  if (script.reportDelayMs !== undefined) scripted.reportDelayMs = script.reportDelayMs;
+  if (script.logsLagMs !== undefined) scripted.logsLagMs = script.logsLagMs;
+}
+
+function infobipStats(): InfobipSimulatorStats {
+  return {
     ...sendStats(),
     acceptedByMessageId: new Map(),
     logQueries: 0,
@@ -261,10 +280,191 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     reportRequests: 0,
     reportRequestsAbandoned: 0,
   };
-  const received: InfobipReceived[] = [];
+}
+
+function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, doneAtMs: number): InfobipReport {
+  return {
+    bulkId: message.bulkId,
+    messageId: message.messageId,
+    to: message.to,
+    sender: message.sender,
+    sentAt: infobipTime(message.sentAtMs),
+    doneAt: infobipTime(doneAtMs),
+    messageCount: message.messageCount,
+    mccMnc: null,
+    price: { pricePerMessage: 0.01, currency: 'EUR' },
+    status,
+    error,
+    platform: { entityId: null, applicationId: null },
+    campaignReferenceId: null,
+  };
+}
+
+/**
+ * The message reaches its final status (the script's for its recipient, else delivered); the report items that then
+ * go to its notify URL, in order, or none without one.
+ */
+function finalReports(message: Taken, scripted: Scripted): InfobipReport[] {
+  const finalName = scripted.reportStatus.find((r) => r.recipient.test(message.to))?.status ?? 'DELIVERED_TO_HANDSET';
+  const status = statusOf(finalName);
+  const error = ERRORS[status.groupName] ?? (ERRORS.OK as InfobipError);
+  const doneAtMs = Date.now();
+  message.status = status;
+  message.error = error;
+  message.doneAtMs = doneAtMs;
+  if (message.notifyUrl === null) return [];
+  const final = reportItem(message, status, error, doneAtMs);
+  const pending = reportItem(message, statusOf('PENDING_ENROUTE'), ERRORS.OK as InfobipError, doneAtMs);
+  const items: InfobipReport[] = [];
+  if (message.intermediateReport && !scripted.outOfOrder) items.push(pending);
+  items.push(final);
+  for (let i = 0; i < scripted.duplicateReports; i++) items.push(final);
+  if (scripted.outOfOrder) items.push(pending);
+  return items;
+}
+
+/** What taking messages reads and changes: the script's refusals, the counts, and the messages kept for the logs. */
+interface Book {
+  readonly scripted: Scripted;
+  readonly stats: InfobipSimulatorStats;
   /** Every destination taken, by message id, for the logs (the latest when an id is taken again). */
-  const taken = new Map<string, Taken>();
-  const logged = new Map<string, Taken[]>();
+  readonly taken: Map<string, Taken>;
+  readonly logged: Map<string, Taken[]>;
+}
+
+/** Takes (or refuses) every destination of a send request: the answer's entries, and the messages to report on. */
+function takeMessages(
+  book: Book,
+  messages: readonly ParsedMessage[],
+): { bulkId: string; answer: unknown[]; toReport: Taken[] } {
+  const { scripted, stats, taken, logged } = book;
+  const bulkId = randomUUID();
+  const answer: unknown[] = [];
+  const nowMs = Date.now();
+  const toReport: Taken[] = [];
+  for (const message of messages) {
+    const messageCount = countParts(message.text).parts;
+    for (const destination of message.destinations) {
+      const messageId = destination.messageId ?? randomUUID();
+      const refusedAs = !/^\+?\d{6,20}$/.test(destination.to)
+        ? 'REJECTED_DESTINATION'
+        : scripted.reject?.recipient.test(destination.to)
+          ? scripted.reject.status
+          : null;
+      if (refusedAs !== null) {
+        stats.rejected++;
+        answer.push({ messageId, status: statusOf(refusedAs), destination: destination.to, details: { messageCount } });
+        continue;
+      }
+      const entry: Taken = {
+        messageId,
+        bulkId,
+        to: destination.to,
+        sender: message.sender,
+        text: message.text,
+        messageCount,
+        sentAtMs: nowMs,
+        notifyUrl: message.notifyUrl,
+        intermediateReport: message.intermediateReport,
+        status: statusOf('PENDING_ACCEPTED'),
+        error: ERRORS.OK as InfobipError,
+        doneAtMs: null,
+      };
+      taken.set(messageId, entry);
+      // The logs keep every message under an id, as Infobip's do when two clients use the same one.
+      logged.set(messageId, [...(logged.get(messageId) ?? []), entry]);
+      stats.accepted++;
+      countUp(stats.acceptedByMessageId, messageId);
+      countUp(stats.acceptedByRecipient, destination.to);
+      toReport.push(entry);
+      answer.push({
+        messageId,
+        status: statusOf('PENDING_ACCEPTED'),
+        destination: destination.to,
+        details: { messageCount },
+      });
+    }
+  }
+  return { bulkId, answer, toReport };
+}
+
+function logEntry(message: Taken): InfobipLog & Record<string, unknown> {
+  return {
+    sender: message.sender,
+    destination: message.to,
+    bulkId: message.bulkId,
+    messageId: message.messageId,
+    sentAt: infobipTime(message.sentAtMs),
+    ...(message.doneAtMs !== null && { doneAt: infobipTime(message.doneAtMs) }),
+    messageCount: message.messageCount,
+    price: { pricePerMessage: 0.01, currency: 'EUR' },
+    status: message.status,
+    error: message.error,
+    platform: { entityId: null, applicationId: null },
+    content: { text: message.text },
+  };
+}
+
+/** GET /sms/3/logs: the messages asked about (all without `messageId`) that show already, up to `limit`. */
+function answerLogs(res: ServerResponse, url: URL, logged: Map<string, Taken[]>, logsLagMs: number): void {
+  // Repeated parameters (as the official clients send them) and comma-separated values alike.
+  const ids = url.searchParams.getAll('messageId').flatMap((v) => v.split(','));
+  const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, INFOBIP_LOGS_LIMIT_MAX);
+  const visibleBeforeMs = Date.now() - logsLagMs;
+  const found = (ids.length > 0 ? ids.flatMap((id) => logged.get(id) ?? []) : [...logged.values()].flat()).filter(
+    (m) => m.sentAtMs <= visibleBeforeMs,
+  );
+  send(res, 200, { results: found.slice(0, limit).map(logEntry) });
+}
+
+/** Answers a send request with the next scripted failure, else the next throttling; false when neither is due. */
+function answeredWithFault(
+  res: ServerResponse,
+  fail: Countdown<FailRule>,
+  throttle: Countdown<ThrottleRule>,
+  stats: InfobipSimulatorStats,
+): boolean {
+  const failing = fail.next();
+  if (failing) {
+    stats.failed++;
+    send(res, failing.status ?? 500, SERVER_ERROR, retryAfterHeader(failing.retryAfterS));
+    return true;
+  }
+  const throttling = throttle.next();
+  if (throttling) {
+    stats.throttled++;
+    send(res, 429, TOO_MANY, retryAfterHeader(throttling.retryAfterS));
+    return true;
+  }
+  return false;
+}
+
+function invalidRequest(violations: InfobipApiError['violations']): InfobipApiError {
+  return apiError(
+    'E400',
+    'Request cannot be processed.',
+    'Check the syntax, violations and adjust the request.',
+    violations,
+  );
+}
+
+/** Starts a simulated Infobip on loopback. */
+export async function startInfobipSimulator(options: InfobipSimulatorOptions = {}): Promise<InfobipSimulator> {
+  const apiKey = options.apiKey ?? INFOBIP_SIMULATOR_DEFAULTS.apiKey;
+  const retryDelayMs = options.reportRetryDelayMs ?? INFOBIP_SIMULATOR_DEFAULTS.reportRetryDelayMs;
+  const attemptsMax = options.reportAttemptsMax ?? INFOBIP_SIMULATOR_DEFAULTS.reportAttemptsMax;
+  const record = options.record ?? false;
+  const stats = infobipStats();
+  const received: InfobipReceived[] = [];
+  const scripted: Scripted = {
+    reject: null,
+    reportStatus: [],
+    duplicateReports: 0,
+    outOfOrder: false,
+    reportDelayMs: options.reportDelayMs === undefined ? 0 : options.reportDelayMs,
+    logsLagMs: 0,
+  };
+  const book: Book = { scripted, stats, taken: new Map(), logged: new Map() };
   /** Report items waiting to go, per notify URL. */
   const outbox = new Map<string, InfobipReport[]>();
   /** Report items handed to `post` and not yet delivered or abandoned. */
@@ -273,30 +473,6 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   const fail = new Countdown<FailRule>();
   const throttle = new Countdown<ThrottleRule>();
   const silence = new Countdown<SilenceRule>();
-  let reject: { recipient: RegExp; status: InfobipStatusName } | null = null;
-  let reportStatus: readonly { readonly recipient: RegExp; readonly status: InfobipStatusName }[] = [];
-  let duplicateReports = 0;
-  let outOfOrder = false;
-  let reportDelayMs: number | null = options.reportDelayMs === undefined ? 0 : options.reportDelayMs;
-  let logsLagMs = 0;
-
-  function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, doneAtMs: number): InfobipReport {
-    return {
-      bulkId: message.bulkId,
-      messageId: message.messageId,
-      to: message.to,
-      sender: message.sender,
-      sentAt: infobipTime(message.sentAtMs),
-      doneAt: infobipTime(doneAtMs),
-      messageCount: message.messageCount,
-      mccMnc: null,
-      price: { pricePerMessage: 0.01, currency: 'EUR' },
-      status,
-      error,
-      platform: { entityId: null, applicationId: null },
-      campaignReferenceId: null,
-    };
-  }
 
   async function post(url: string, items: InfobipReport[]): Promise<void> {
     const { delivered, requests } = await deliverReport(
@@ -336,100 +512,19 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   }
 
   function finish(message: Taken): void {
-    const finalName = reportStatus.find((r) => r.recipient.test(message.to))?.status ?? 'DELIVERED_TO_HANDSET';
-    const status = statusOf(finalName);
-    const error = ERRORS[status.groupName] ?? (ERRORS.OK as InfobipError);
-    const doneAtMs = Date.now();
-    message.status = status;
-    message.error = error;
-    message.doneAtMs = doneAtMs;
-    if (message.notifyUrl === null) return;
-    const final = reportItem(message, status, error, doneAtMs);
-    const pending = reportItem(message, statusOf('PENDING_ENROUTE'), ERRORS.OK as InfobipError, doneAtMs);
-    const items: InfobipReport[] = [];
-    if (message.intermediateReport && !outOfOrder) items.push(pending);
-    items.push(final);
-    for (let i = 0; i < duplicateReports; i++) items.push(final);
-    if (outOfOrder) items.push(pending);
-    enqueue(message.notifyUrl, items);
+    const items = finalReports(message, scripted);
+    if (message.notifyUrl !== null) enqueue(message.notifyUrl, items);
   }
 
   function take(messages: readonly ParsedMessage[]): { bulkId: string; answer: unknown[] } {
-    const bulkId = randomUUID();
-    const answer: unknown[] = [];
-    const nowMs = Date.now();
-    const toReport: Taken[] = [];
-    for (const message of messages) {
-      const messageCount = countParts(message.text).parts;
-      for (const destination of message.destinations) {
-        const messageId = destination.messageId ?? randomUUID();
-        const refusedAs = !/^\+?\d{6,20}$/.test(destination.to)
-          ? 'REJECTED_DESTINATION'
-          : reject?.recipient.test(destination.to)
-            ? reject.status
-            : null;
-        if (refusedAs !== null) {
-          stats.rejected++;
-          answer.push({
-            messageId,
-            status: statusOf(refusedAs),
-            destination: destination.to,
-            details: { messageCount },
-          });
-          continue;
-        }
-        const entry: Taken = {
-          messageId,
-          bulkId,
-          to: destination.to,
-          sender: message.sender,
-          text: message.text,
-          messageCount,
-          sentAtMs: nowMs,
-          notifyUrl: message.notifyUrl,
-          intermediateReport: message.intermediateReport,
-          status: statusOf('PENDING_ACCEPTED'),
-          error: ERRORS.OK as InfobipError,
-          doneAtMs: null,
-        };
-        taken.set(messageId, entry);
-        // The logs keep every message under an id, as Infobip's do when two clients use the same one.
-        logged.set(messageId, [...(logged.get(messageId) ?? []), entry]);
-        stats.accepted++;
-        countUp(stats.acceptedByMessageId, messageId);
-        countUp(stats.acceptedByRecipient, destination.to);
-        toReport.push(entry);
-        answer.push({
-          messageId,
-          status: statusOf('PENDING_ACCEPTED'),
-          destination: destination.to,
-          details: { messageCount },
-        });
-      }
-    }
+    const { bulkId, answer, toReport } = takeMessages(book, messages);
+    const { reportDelayMs } = scripted;
     if (reportDelayMs !== null && toReport.length > 0) {
       loop.later(() => {
         for (const entry of toReport) finish(entry);
       }, reportDelayMs);
     }
     return { bulkId, answer };
-  }
-
-  function logEntry(message: Taken): InfobipLog & Record<string, unknown> {
-    return {
-      sender: message.sender,
-      destination: message.to,
-      bulkId: message.bulkId,
-      messageId: message.messageId,
-      sentAt: infobipTime(message.sentAtMs),
-      ...(message.doneAtMs !== null && { doneAt: infobipTime(message.doneAtMs) }),
-      messageCount: message.messageCount,
-      price: { pricePerMessage: 0.01, currency: 'EUR' },
-      status: message.status,
-      error: message.error,
-      platform: { entityId: null, applicationId: null },
-      content: { text: message.text },
-    };
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, text: string | null): void {
@@ -452,31 +547,11 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
         }
         return;
       }
-      const failing = fail.next();
-      if (failing) {
-        stats.failed++;
-        send(res, failing.status ?? 500, SERVER_ERROR, retryAfterHeader(failing.retryAfterS));
-        return;
-      }
-      const throttling = throttle.next();
-      if (throttling) {
-        stats.throttled++;
-        send(res, 429, TOO_MANY, retryAfterHeader(throttling.retryAfterS));
-        return;
-      }
+      if (answeredWithFault(res, fail, throttle, stats)) return;
       const parsed = parseSendBody(body);
       if ('violations' in parsed) {
         stats.invalid++;
-        send(
-          res,
-          400,
-          apiError(
-            'E400',
-            'Request cannot be processed.',
-            'Check the syntax, violations and adjust the request.',
-            parsed.violations,
-          ),
-        );
+        send(res, 400, invalidRequest(parsed.violations));
         return;
       }
       const { bulkId, answer } = take(parsed.messages);
@@ -485,14 +560,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     }
     if (req.method === 'GET' && url.pathname === INFOBIP_LOGS_PATH) {
       stats.logQueries++;
-      // Repeated parameters (as the official clients send them) and comma-separated values alike.
-      const ids = url.searchParams.getAll('messageId').flatMap((v) => v.split(','));
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, INFOBIP_LOGS_LIMIT_MAX);
-      const visibleBeforeMs = Date.now() - logsLagMs;
-      const found = (ids.length > 0 ? ids.flatMap((id) => logged.get(id) ?? []) : [...logged.values()].flat()).filter(
-        (m) => m.sentAtMs <= visibleBeforeMs,
-      );
-      send(res, 200, { results: found.slice(0, limit).map(logEntry) });
+      answerLogs(res, url, book.logged, scripted.logsLagMs);
       return;
     }
     send(res, 404, NOT_FOUND);
@@ -514,17 +582,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
       fail.set(script.fail);
       throttle.set(script.throttle);
       silence.set(script.silence);
-      if (script.reject !== undefined) {
-        reject = script.reject && {
-          recipient: script.reject.recipient,
-          status: script.reject.status ?? 'REJECTED_DESTINATION',
-        };
-      }
-      if (script.reportStatus !== undefined) reportStatus = script.reportStatus;
-      if (script.duplicateReports !== undefined) duplicateReports = script.duplicateReports;
-      if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
-      if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
-      if (script.logsLagMs !== undefined) logsLagMs = script.logsLagMs;
+      applyScript(scripted, script);
     },
     duplicates() {
       return [...stats.acceptedByMessageId].filter(([, n]) => n > 1).map(([id]) => id);

@@ -1,5 +1,4 @@
 // The Messente provider adapter: one Omnichannel SMS omnimessage per recipient, DLRs by webhook, polling as a fallback.
-import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type {
@@ -40,7 +39,12 @@ export const MESSENTE_LOOPBACK_POLL_INTERVAL_MS = 60_000;
 /** Submit outcomes (for `recheck`) and omnimessage ids (for `poll`) kept; the oldest are forgotten beyond this. */
 export const MESSENTE_KEPT_MAX = 100_000;
 
-export type MessenteConfig = NonNullable<ProviderConfig['messente']>;
+/** MESSENTE_BASE_URL (the adapter adds /v1), MESSENTE_USERNAME and MESSENTE_PASSWORD (the API password). */
+export interface MessenteConfig {
+  readonly baseUrl: string;
+  readonly username: string;
+  readonly password: string;
+}
 
 export interface MessenteProviderOptions {
   readonly clockUs: ClockUs;
@@ -234,23 +238,4 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
       );
     },
   };
-}
-
-/**
- * For the registry: the adapter configured by MESSENTE_BASE_URL, MESSENTE_USERNAME and MESSENTE_PASSWORD, with DLRs
- * requested at PUBLIC_URL when given (else at the account's default DLR URL, polling catching what never comes).
- */
-export function messenteProviderFromConfig(
-  config: ProviderConfig,
-  clockUs: ClockUs,
-  publicUrl?: string,
-): ProviderAdapter {
-  if (!config.messente)
-    throw new Error('messente is not configured (MESSENTE_BASE_URL, MESSENTE_USERNAME, MESSENTE_PASSWORD)');
-  if (publicUrl === undefined || isLoopbackUrl(publicUrl)) {
-    // Messente could never POST to it: no dlr_url (the account's default, if any), and the status endpoint
-    // (`GET /omnimessage/{id}/status`, messente-api docs/OmnimessageApi.md) asked often.
-    return createMessenteProvider(config.messente, { clockUs, pollIntervalMs: MESSENTE_LOOPBACK_POLL_INTERVAL_MS });
-  }
-  return createMessenteProvider(config.messente, { clockUs, publicUrl });
 }

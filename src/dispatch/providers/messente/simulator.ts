@@ -195,13 +195,8 @@ function validate(
   return { to: p.to as string, sender, dlrUrl, autoconvert };
 }
 
-/** Starts a Messente API on loopback. */
-export async function startMessenteSimulator(options: MessenteSimulatorOptions = {}): Promise<MessenteSimulator> {
-  const username = options.username ?? MESSENTE_SIMULATOR_DEFAULTS.username;
-  const password = options.password ?? MESSENTE_SIMULATOR_DEFAULTS.password;
-  const expectedAuth = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-  const record = options.record ?? true;
-  const stats: MessenteStats = {
+function messenteStats(): MessenteStats {
+  return {
     sends: 0,
     accepted: 0,
     rejected: 0,
@@ -213,6 +208,85 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     reportsFailed: 0,
     acceptedByRecipient: new Map(),
   };
+}
+
+/** A DLR (and a status entry) of a message as Messente words it. */
+function resultOf(message: Held, status: MessenteStatus | null, err: number | null, error: string | null) {
+  return {
+    status,
+    sender: message.sender,
+    err,
+    message_id: message.messageId,
+    to: message.to,
+    channel: 'sms',
+    error,
+    omnimessage_id: message.omnimessageId,
+    timestamp: timestampOf(Date.now()),
+  };
+}
+
+/** POSTs one DLR to `url`, signed with the API password, retried as Messente does. */
+async function postReport(
+  url: string,
+  result: Record<string, unknown>,
+  password: string,
+  signal: AbortSignal,
+): Promise<{ readonly delivered: boolean }> {
+  const body = JSON.stringify(result);
+  const headers = {
+    'content-type': 'application/json',
+    [MESSENTE_SIGNATURE_HEADER]: messenteSignature(body, password),
+  };
+  return deliverReport(
+    url,
+    { headers, body },
+    {
+      attemptsMax: REPORT_TRIES_MAX,
+      retryDelayMs: REPORT_RETRY_MS,
+      timeoutMs: 5_000,
+      signal,
+      // Messente takes any 200–399 answer as received.
+      taken: (status) => status >= 200 && status < 400,
+    },
+  );
+}
+
+/** The answer to GET /v1/omnimessage/{id}/status. */
+function sendStatuses(response: ServerResponse, messages: readonly Held[] | undefined): void {
+  if (!messages) {
+    sendJson(response, 404, {
+      errors: [{ title: 'Not found', detail: 'Omnimessage not found', code: '101', source: null }],
+    });
+    return;
+  }
+  const first = messages[0] as Held;
+  sendJson(response, 200, {
+    statuses: messages.map((m) => m.current),
+    to: first.to,
+    omnimessage_id: first.omnimessageId,
+  });
+}
+
+/** The body of a scripted failure: 429 or a server error. */
+function failureBody(status: number) {
+  const title = status === 429 ? 'Too Many Requests' : 'Internal Server Error';
+  const code = status === 429 ? '429' : '104';
+  return { errors: [{ title, detail: title, code, source: null }] };
+}
+
+function methodNotAllowed(response: ServerResponse): void {
+  sendJson(response, 405, {
+    errors: [{ title: 'Method not allowed', detail: 'Method not allowed', code: '107', source: null }],
+  });
+}
+
+/** Starts a Messente API on loopback. */
+export async function startMessenteSimulator(options: MessenteSimulatorOptions = {}): Promise<MessenteSimulator> {
+  const username = options.username ?? MESSENTE_SIMULATOR_DEFAULTS.username;
+  const password = options.password ?? MESSENTE_SIMULATOR_DEFAULTS.password;
+  const expectedAuth = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const record = options.record ?? true;
+  const stats = messenteStats();
   const received: ReceivedRequest[] = [];
   const held = new Map<string, Held[]>();
   const fail = new Countdown<NonNullable<MessenteScript['fail']>>();
@@ -236,42 +310,6 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
   }
   apply(options);
 
-  function resultOf(message: Held, status: MessenteStatus | null, err: number | null, error: string | null) {
-    return {
-      status,
-      sender: message.sender,
-      err,
-      message_id: message.messageId,
-      to: message.to,
-      channel: 'sms',
-      error,
-      omnimessage_id: message.omnimessageId,
-      timestamp: timestampOf(Date.now()),
-    };
-  }
-
-  async function postReport(url: string, result: Record<string, unknown>): Promise<void> {
-    const body = JSON.stringify(result);
-    const headers = {
-      'content-type': 'application/json',
-      [MESSENTE_SIGNATURE_HEADER]: messenteSignature(body, password),
-    };
-    const { delivered } = await deliverReport(
-      url,
-      { headers, body },
-      {
-        attemptsMax: REPORT_TRIES_MAX,
-        retryDelayMs: REPORT_RETRY_MS,
-        timeoutMs: 5_000,
-        signal: loop.closing,
-        // Messente takes any 200–399 answer as received.
-        taken: (status) => status >= 200 && status < 400,
-      },
-    );
-    if (delivered) stats.reportsPosted++;
-    else stats.reportsFailed++;
-  }
-
   function report(message: Held, dlrUrl: string | null): void {
     const rule = outcomes.find((r) => r.to.test(message.to.replace(/^\+/, '')));
     const status = rule?.status ?? 'DELIVRD';
@@ -283,7 +321,11 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     if (outOfOrder) sequence.push(resultOf(message, 'ACK', null, null));
     loop.track(
       (async () => {
-        for (const result of sequence) await postReport(dlrUrl, result);
+        for (const result of sequence) {
+          const { delivered } = await postReport(dlrUrl, result, password, loop.closing);
+          if (delivered) stats.reportsPosted++;
+          else stats.reportsFailed++;
+        }
       })(),
     );
   }
@@ -326,18 +368,7 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     if (statusMatch) {
       if (request.method !== 'GET') return methodNotAllowed(response);
       stats.statusQueries++;
-      const messages = held.get(decodeURIComponent(statusMatch[1] as string));
-      if (!messages) {
-        return sendJson(response, 404, {
-          errors: [{ title: 'Not found', detail: 'Omnimessage not found', code: '101', source: null }],
-        });
-      }
-      const first = messages[0] as Held;
-      return sendJson(response, 200, {
-        statuses: messages.map((m) => m.current),
-        to: first.to,
-        omnimessage_id: first.omnimessageId,
-      });
+      return sendStatuses(response, held.get(decodeURIComponent(statusMatch[1] as string)));
     }
     if (request.method !== 'POST') return methodNotAllowed(response);
     if (body === null)
@@ -345,10 +376,7 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
     const failing = fail.next();
     if (failing) {
       stats.failed++;
-      const title = failing.status === 429 ? 'Too Many Requests' : 'Internal Server Error';
-      const code = failing.status === 429 ? '429' : '104';
-      const errors = [{ title, detail: title, code, source: null }];
-      return sendJson(response, failing.status, { errors }, retryAfterHeader(failing.retryAfterS));
+      return sendJson(response, failing.status, failureBody(failing.status), retryAfterHeader(failing.retryAfterS));
     }
     const checked = validate(body);
     if ('errors' in checked) {
@@ -370,12 +398,6 @@ export async function startMessenteSimulator(options: MessenteSimulatorOptions =
       messages: [{ channel: 'sms', message_id: message.messageId, sender: message.sender }],
       to: message.to,
       omnimessage_id: message.omnimessageId,
-    });
-  }
-
-  function methodNotAllowed(response: ServerResponse): void {
-    sendJson(response, 405, {
-      errors: [{ title: 'Method not allowed', detail: 'Method not allowed', code: '107', source: null }],
     });
   }
 

@@ -276,22 +276,3 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
     },
   };
 }
-
-/**
- * For the registry: the adapter configured by SMPP_URL. Without `onReport`, receipts reach the store only through
- * `poll`, which finds a report only in the process whose bind received it; with it (the store's report sink), every
- * receipt is recorded as it arrives, whichever worker process holds the bind.
- */
-export function smppProviderFromEnv(
-  smppUrl: string,
-  clockUs: ClockUs,
-  onReport?: (report: DeliveryReport) => void | Promise<void>,
-  onBindRefusal?: (error: string | null) => void,
-): SmppProvider {
-  return createSmppProvider({
-    url: smppUrl,
-    clockUs,
-    ...(onReport && { onReport }),
-    ...(onBindRefusal && { client: { onBindRefusal } }),
-  });
-}

@@ -1,5 +1,4 @@
 // The Trumpia provider adapter: one REST direct-SMS PUT per recipient; outcomes found by polling the request's report.
-import type { ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type {
@@ -39,7 +38,12 @@ export const TRUMPIA_POLL_INTERVAL_MS = 10_000;
 /** Submit outcomes kept for `recheck`; the oldest are forgotten beyond this. */
 export const TRUMPIA_KEPT_MAX = 100_000;
 
-export type TrumpiaConfig = NonNullable<ProviderConfig['trumpia']>;
+/** TRUMPIA_BASE_URL, TRUMPIA_USERNAME and TRUMPIA_API_KEY. */
+export interface TrumpiaConfig {
+  readonly baseUrl: string;
+  readonly username: string;
+  readonly apiKey: string;
+}
 
 export interface TrumpiaProviderOptions {
   readonly clockUs: ClockUs;
@@ -238,11 +242,4 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
       );
     },
   };
-}
-
-/** For the registry: the adapter configured by TRUMPIA_BASE_URL, TRUMPIA_USERNAME and TRUMPIA_API_KEY. */
-export function trumpiaProviderFromConfig(config: ProviderConfig, clockUs: ClockUs): ProviderAdapter {
-  if (!config.trumpia)
-    throw new Error('trumpia is not configured (TRUMPIA_BASE_URL, TRUMPIA_USERNAME, TRUMPIA_API_KEY)');
-  return createTrumpiaProvider(config.trumpia, { clockUs });
 }

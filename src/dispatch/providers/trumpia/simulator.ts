@@ -162,12 +162,8 @@ function finalAnswer(held: Held): Record<string, unknown> {
   return { status_code: outcome.statusCode };
 }
 
-/** Starts a Trumpia API on loopback. */
-export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {}): Promise<TrumpiaSimulator> {
-  const username = options.username ?? TRUMPIA_SIMULATOR_DEFAULTS.username;
-  const apiKey = options.apiKey ?? TRUMPIA_SIMULATOR_DEFAULTS.apiKey;
-  const record = options.record ?? true;
-  const stats: TrumpiaStats = {
+function trumpiaStats(): TrumpiaStats {
+  return {
     sends: 0,
     accepted: 0,
     rejected: 0,
@@ -179,6 +175,20 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     finalAnswers: 0,
     acceptedByRecipient: new Map(),
   };
+}
+
+/** The body of a scripted failure: MPCE0301 (temporary fault) for a 5xx unless the script names another code or none. */
+function failureAnswer(failing: NonNullable<TrumpiaScript['fail']>): Record<string, string> {
+  const statusCode = failing.statusCode !== undefined ? failing.statusCode : failing.status >= 500 ? 'MPCE0301' : null;
+  return statusCode ? { status_code: statusCode } : {};
+}
+
+/** Starts a Trumpia API on loopback. */
+export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {}): Promise<TrumpiaSimulator> {
+  const username = options.username ?? TRUMPIA_SIMULATOR_DEFAULTS.username;
+  const apiKey = options.apiKey ?? TRUMPIA_SIMULATOR_DEFAULTS.apiKey;
+  const record = options.record ?? true;
+  const stats = trumpiaStats();
   const received: ReceivedRequest[] = [];
   const held = new Map<string, Held>();
   let nextSmsId = 987_000_000;
@@ -268,11 +278,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     const failing = fail.next();
     if (failing) {
       stats.failed++;
-      // MPCE0301 (temporary fault) for a 5xx unless the script names another code or none.
-      const statusCode =
-        failing.statusCode !== undefined ? failing.statusCode : failing.status >= 500 ? 'MPCE0301' : null;
-      const answer = statusCode ? { status_code: statusCode } : {};
-      return sendJson(response, failing.status, answer, retryAfterHeader(failing.retryAfterS));
+      return sendJson(response, failing.status, failureAnswer(failing), retryAfterHeader(failing.retryAfterS));
     }
     const checked = validate(body);
     if ('code' in checked) {

@@ -1,6 +1,5 @@
 // The Twilio provider adapter: one form POST per message to the Messages resource, a few at a time; SIDs as ids.
 import { setMaxListeners } from 'node:events';
-import { isLoopbackUrl, type ProviderConfig } from '../../../config.js';
 import type { ClockUs } from '../../../domain/time.js';
 import { US_PER_MS } from '../../../domain/time.js';
 import type {
@@ -114,6 +113,64 @@ function errorBodyOf(text: string): Partial<TwilioErrorBody> {
   return body && typeof body === 'object' ? (body as Partial<TwilioErrorBody>) : {};
 }
 
+/** What one create request's answer says of its message. */
+function attemptOf(response: Response, text: string, nowMs: () => number): Attempt {
+  const { status } = response;
+  if (status === 200 || status === 201) {
+    const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
+    if (typeof body?.sid === 'string' && body.sid !== '') return { accepted: body.sid };
+    return { unknown: `HTTP ${status} without a sid` };
+  }
+  const error = errorBodyOf(text);
+  const code = typeof error.code === 'number' ? error.code : undefined;
+  const described = `HTTP ${status}${code !== undefined ? ` ${code}` : ''}${error.message ? ` ${error.message}` : ''}`;
+  if (status === 401 || code === 20003) {
+    // 20003 "Authenticate" (twilio.com/docs/api/errors/20003): no message was created.
+    return {
+      failed: true,
+      retryable: true,
+      accountRefused: true,
+      error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
+    };
+  }
+  if (status === 429 || status === 500 || status === 503 || (code !== undefined && TWILIO_RETRYABLE_CODES.has(code))) {
+    // Not processed (throttled, failing, down, queue full): the same request later is safe and may work.
+    return retryableFailure(`twilio: ${described}`, response.headers, nowMs());
+  }
+  // A gateway's 502/504 says nothing of whether Twilio behind it created the message.
+  if (status >= 500) return { unknown: described };
+  if (status === 404 || (code !== undefined && TWILIO_MISCONFIGURATION_CODES.has(code))) {
+    return {
+      failed: true,
+      retryable: false,
+      error: `twilio: ${described}; check TWILIO_ACCOUNT_SID, TWILIO_BASE_URL and the sender`,
+    };
+  }
+  // 21211 invalid To, 21610 opted out, 21408 region not permitted…: this message stays refused.
+  return { failed: true, retryable: false, error: `twilio: refused, ${described}` };
+}
+
+/** What a fetched Message resource says of one message now: a final report, Twilio's word on its way, or nothing. */
+function reportsOfResource(sid: string, response: Response, text: string): DeliveryReport[] {
+  // 20404: Twilio keeps no such message (deleted from the account): nothing will ever be said; the wait ends it.
+  if (response.status === 404) return [];
+  if (!response.ok) {
+    const error = errorBodyOf(text);
+    throw new Error(`twilio: message fetch answered ${response.status}${error.code ? ` ${error.code}` : ''}`);
+  }
+  const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
+  const word = body?.status;
+  const status = twilioReportStatus(word);
+  if (status !== null) {
+    const code = typeof body?.error_code === 'number' ? body.error_code : undefined;
+    const error =
+      status === 'delivered' ? null : `twilio: ${String(word)}${code !== undefined ? ` (error ${code})` : ''}`;
+    return [{ providerMessageId: sid, status, error }];
+  }
+  const pending = twilioPendingStatus(word);
+  return pending === null ? [] : [{ providerMessageId: sid, status: 'submitted', providerStatus: pending }];
+}
+
 export interface TwilioProvider extends ProviderAdapter {
   recheck(references: readonly string[], signal: AbortSignal): Promise<readonly RecheckResult[]>;
 }
@@ -129,47 +186,6 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
   const gate = new RequestGate(options.requestsInFlightMax ?? TWILIO_REQUESTS_IN_FLIGHT_MAX);
   const known = new HandOverMemory(TWILIO_OUTCOMES_KEPT_MAX);
   const nowMs = () => options.clockUs() / US_PER_MS;
-
-  function resultOf(response: Response, text: string): Attempt {
-    const { status } = response;
-    if (status === 200 || status === 201) {
-      const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
-      if (typeof body?.sid === 'string' && body.sid !== '') return { accepted: body.sid };
-      return { unknown: `HTTP ${status} without a sid` };
-    }
-    const error = errorBodyOf(text);
-    const code = typeof error.code === 'number' ? error.code : undefined;
-    const described = `HTTP ${status}${code !== undefined ? ` ${code}` : ''}${error.message ? ` ${error.message}` : ''}`;
-    if (status === 401 || code === 20003) {
-      // 20003 "Authenticate" (twilio.com/docs/api/errors/20003): no message was created.
-      return {
-        failed: true,
-        retryable: true,
-        accountRefused: true,
-        error: `twilio: the credentials were refused (${described}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
-      };
-    }
-    if (
-      status === 429 ||
-      status === 500 ||
-      status === 503 ||
-      (code !== undefined && TWILIO_RETRYABLE_CODES.has(code))
-    ) {
-      // Not processed (throttled, failing, down, queue full): the same request later is safe and may work.
-      return retryableFailure(`twilio: ${described}`, response.headers, nowMs());
-    }
-    // A gateway's 502/504 says nothing of whether Twilio behind it created the message.
-    if (status >= 500) return { unknown: described };
-    if (status === 404 || (code !== undefined && TWILIO_MISCONFIGURATION_CODES.has(code))) {
-      return {
-        failed: true,
-        retryable: false,
-        error: `twilio: ${described}; check TWILIO_ACCOUNT_SID, TWILIO_BASE_URL and the sender`,
-      };
-    }
-    // 21211 invalid To, 21610 opted out, 21408 region not permitted…: this message stays refused.
-    return { failed: true, retryable: false, error: `twilio: refused, ${described}` };
-  }
 
   async function sendOne(message: OutgoingMessage, signal: AbortSignal): Promise<Attempt> {
     if (!(await gate.enter(signal))) return { failed: true, retryable: true, error: 'twilio: not sent, no time left' };
@@ -191,7 +207,7 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
         signal,
         timeoutMs,
       );
-      if ('answered' in call) return resultOf(call.answered, call.text);
+      if ('answered' in call) return attemptOf(call.answered, call.text, nowMs);
       if ('notSent' in call) {
         return { failed: true, retryable: true, error: `twilio: not sent, ${describeFailure(call.notSent)}` };
       }
@@ -218,24 +234,7 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
     } finally {
       gate.leave();
     }
-    const { response, text } = answer;
-    // 20404: Twilio keeps no such message (deleted from the account): nothing will ever be said; the wait ends it.
-    if (response.status === 404) return [];
-    if (!response.ok) {
-      const error = errorBodyOf(text);
-      throw new Error(`twilio: message fetch answered ${response.status}${error.code ? ` ${error.code}` : ''}`);
-    }
-    const body = parseJson(text) as Partial<TwilioMessageResource> | undefined;
-    const word = body?.status;
-    const status = twilioReportStatus(word);
-    if (status !== null) {
-      const code = typeof body?.error_code === 'number' ? body.error_code : undefined;
-      const error =
-        status === 'delivered' ? null : `twilio: ${String(word)}${code !== undefined ? ` (error ${code})` : ''}`;
-      return [{ providerMessageId: sid, status, error }];
-    }
-    const pending = twilioPendingStatus(word);
-    return pending === null ? [] : [{ providerMessageId: sid, status: 'submitted', providerStatus: pending }];
+    return reportsOfResource(sid, answer.response, answer.text);
   }
 
   return {
@@ -291,20 +290,4 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
       return known.recheck(references);
     },
   };
-}
-
-/**
- * For the registry: the adapter configured by TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PUBLIC_URL;
- * with a loopback (or no) PUBLIC_URL, which Twilio could never call, statuses are fetched instead.
- */
-export function twilioProviderFromConfig(config: ProviderConfig, clockUs: ClockUs, publicUrl?: string): TwilioProvider {
-  if (!config.twilio)
-    throw new Error('twilio is not configured (TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)');
-  const { reportWaitMaxMs, ...credentials } = config.twilio;
-  return createTwilioProvider(credentials, {
-    clockUs,
-    ...(publicUrl !== undefined && { publicUrl }),
-    ...((publicUrl === undefined || isLoopbackUrl(publicUrl)) && { pollStatuses: true }),
-    ...(reportWaitMaxMs !== undefined && { reportWaitMaxMs }),
-  });
 }

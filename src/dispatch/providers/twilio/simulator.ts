@@ -149,6 +149,225 @@ const DELIVERY_ERROR_TEXTS: Readonly<Record<number, string>> = {
   30008: 'Unknown error',
 };
 
+/** What a script has set of how messages fare (the request faults are countdowns of their own). */
+interface Scripted {
+  holdAt: NonNullable<TwilioScript['holdAt']>;
+  reject: { recipient: RegExp; code: number } | null;
+  finalStatus: NonNullable<TwilioScript['finalStatus']>;
+  duplicateCallbacks: number;
+  outOfOrder: boolean;
+  callbackDelayMs: number | null;
+}
+
+function applyScript(scripted: Scripted, script: TwilioScript): void {
+  if (script.reject !== undefined) {
+    scripted.reject = script.reject && { recipient: script.reject.recipient, code: script.reject.code ?? 21211 };
+  }
+  if (script.finalStatus !== undefined) scripted.finalStatus = script.finalStatus;
+  if (script.duplicateCallbacks !== undefined) scripted.duplicateCallbacks = script.duplicateCallbacks;
+  if (script.outOfOrder !== undefined) scripted.outOfOrder = script.outOfOrder;
+  if (script.holdAt !== undefined) scripted.holdAt = script.holdAt;
+  if (script.callbackDelayMs !== undefined) scripted.callbackDelayMs = script.callbackDelayMs;
+}
+
+/** The statuses a message's callbacks report, in order, and the error code of its final one. */
+function callbackSequence(
+  scripted: Scripted,
+  digits: string,
+): { readonly sequence: TwilioMessageStatus[]; readonly errorCode: number | undefined } {
+  const held = scripted.holdAt.find((r) => r.recipient.test(digits));
+  const rule = scripted.finalStatus.find((r) => r.recipient.test(digits));
+  const final = rule?.status ?? 'delivered';
+  const errorCode = rule?.errorCode ?? (final === 'undelivered' ? 30003 : final === 'failed' ? 30008 : undefined);
+  const sequence: TwilioMessageStatus[] = held
+    ? held.status === 'queued'
+      ? []
+      : [held.status]
+    : scripted.outOfOrder
+      ? [final, 'sent']
+      : ['sent', final];
+  if (!held) for (let i = 0; i < scripted.duplicateCallbacks; i++) sequence.push(final);
+  return { sequence, errorCode };
+}
+
+/** A status callback's form fields, as Twilio sends them. */
+function callbackParams(
+  resource: TwilioMessageResource,
+  status: TwilioMessageStatus,
+  errorCode: number | undefined,
+): Record<string, string> {
+  const params: Record<string, string> = {
+    MessageSid: resource.sid,
+    MessageStatus: status,
+    SmsSid: resource.sid,
+    SmsStatus: status,
+    AccountSid: resource.account_sid,
+    From: resource.from ?? '',
+    To: resource.to,
+    ApiVersion: TWILIO_API_VERSION,
+  };
+  if (resource.messaging_service_sid) params.MessagingServiceSid = resource.messaging_service_sid;
+  if ((status === 'failed' || status === 'undelivered') && errorCode !== undefined) {
+    params.ErrorCode = String(errorCode);
+  }
+  if (status === 'delivered' || status === 'undelivered') {
+    params.RawDlrDoneDate = new Date().toISOString().replace(/[-T:]/g, '').slice(2, 12);
+  }
+  return params;
+}
+
+/** POSTs one callback, signed as Twilio signs it: over the StatusCallback URL and the sorted form fields. */
+function postCallback(
+  statusCallback: string,
+  params: Record<string, string>,
+  authToken: string,
+  signal: AbortSignal,
+): Promise<{ readonly delivered: boolean }> {
+  // Twilio does not try a callback again.
+  return deliverReport(
+    statusCallback,
+    {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        [TWILIO_SIGNATURE_HEADER]: twilioSignature(authToken, statusCallback, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    },
+    { attemptsMax: 1, retryDelayMs: 0, timeoutMs: 10_000, signal },
+  );
+}
+
+/** The error code of a create request Twilio refuses for its fields alone; null when they are well formed. */
+function invalidForm(form: URLSearchParams): number | null {
+  const to = form.get('To') ?? '';
+  const body = form.get('Body') ?? '';
+  if (to === '') return 21604;
+  if (!form.get('From') && !form.get('MessagingServiceSid')) return 21603;
+  if (body === '' && !form.get('MediaUrl') && !form.get('ContentSid')) return 21602;
+  if (!/^\+[1-9]\d{5,14}$/.test(to)) return 21211;
+  return null;
+}
+
+/** The Message resource a well-formed create request makes, under a new SID. */
+function messageResource(accountSid: string, form: URLSearchParams): TwilioMessageResource {
+  const to = form.get('To') ?? '';
+  const from = form.get('From');
+  const service = form.get('MessagingServiceSid');
+  const body = form.get('Body') ?? '';
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const now = twilioDate(Date.now());
+  return {
+    sid,
+    account_sid: accountSid,
+    messaging_service_sid: service,
+    from: from ?? null,
+    to,
+    body,
+    // With a Messaging Service the first status is `accepted` (a sender is chosen later), else `queued`.
+    status: service ? 'accepted' : 'queued',
+    num_segments: String(countParts(body).parts),
+    num_media: '0',
+    direction: 'outbound-api',
+    api_version: TWILIO_API_VERSION,
+    price: null,
+    price_unit: 'USD',
+    error_code: null,
+    error_message: null,
+    date_created: now,
+    date_updated: now,
+    date_sent: null,
+    uri: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`,
+    subresource_uris: {
+      media: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Media.json`,
+      feedback: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Feedback.json`,
+    },
+  };
+}
+
+/** A Message resource as a fetch returns it: its standing now. */
+function fetchedResource(entry: Standing): TwilioMessageResource {
+  return {
+    ...entry.created.resource,
+    status: entry.status,
+    error_code: entry.errorCode,
+    error_message: entry.errorCode === null ? null : (DELIVERY_ERROR_TEXTS[entry.errorCode] ?? 'Error'),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+}
+
+/** What a create request reads and changes: the script, the counts, the messages kept for fetches. */
+interface Creating {
+  readonly accountSid: string;
+  readonly scripted: Scripted;
+  readonly stats: TwilioSimulatorStats;
+  readonly standing: Map<string, Standing>;
+  readonly scheduleCallbacks: (created: Created) => void;
+}
+
+/** A create request's answer; a message it creates is kept for fetches and its callbacks scheduled. */
+function createMessage(ctx: Creating, form: URLSearchParams): { status: number; body: unknown } {
+  const { scripted, stats, standing } = ctx;
+  const invalid = invalidForm(form);
+  if (invalid !== null) return { status: 400, body: errorBody(400, invalid) };
+  const to = form.get('To') ?? '';
+  const digits = to.slice(1);
+  const { reject } = scripted;
+  if (reject?.recipient.test(digits)) {
+    stats.rejected++;
+    return { status: 400, body: errorBody(400, reject.code) };
+  }
+  const statusCallback = form.get('StatusCallback');
+  if (statusCallback !== null && !URL.canParse(statusCallback)) {
+    return { status: 400, body: errorBody(400, 21609) };
+  }
+  const resource = messageResource(ctx.accountSid, form);
+  const { sid } = resource;
+  stats.accepted++;
+  countUp(stats.acceptedByRecipient, digits);
+  const created = { resource, statusCallback };
+  standing.set(sid, { created, status: resource.status, errorCode: null });
+  // A benchmark's millions of messages are not all kept: the oldest are forgotten (fetched, they answer 404).
+  if (standing.size > STANDING_KEPT_MAX) standing.delete(standing.keys().next().value as string);
+  ctx.scheduleCallbacks(created);
+  return { status: 201, body: resource };
+}
+
+function twilioStats(): TwilioSimulatorStats {
+  return {
+    ...sendStats(),
+    maxInFlight: 0,
+    callbacksPosted: 0,
+    callbacksFailed: 0,
+    fetches: 0,
+  };
+}
+
+/** Answers a create request with the next scripted failure, else the next throttling; false when neither is due. */
+function answeredWithFault(
+  res: ServerResponse,
+  fail: Countdown<FailRule>,
+  throttle: Countdown<ThrottleRule>,
+  stats: TwilioSimulatorStats,
+): boolean {
+  const failing = fail.next();
+  if (failing) {
+    stats.failed++;
+    const status = failing.status ?? 500;
+    send(res, status, errorBody(status, 20500), retryAfterHeader(failing.retryAfterS));
+    return true;
+  }
+  const throttling = throttle.next();
+  if (throttling) {
+    stats.throttled++;
+    send(res, 429, errorBody(429, 20429), retryAfterHeader(throttling.retryAfterS));
+    return true;
+  }
+  return false;
+}
+
 /** Starts a simulated Twilio on loopback. */
 export async function startTwilioSimulator(options: TwilioSimulatorOptions = {}): Promise<TwilioSimulator> {
   const accountSid = options.accountSid ?? TWILIO_SIMULATOR_DEFAULTS.accountSid;
@@ -157,58 +376,27 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   const messagesPath = `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages.json`;
   const messagePath = new RegExp(`^/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/(SM[0-9a-f]{32})\\.json$`);
   const record = options.record ?? false;
-  const stats: TwilioSimulatorStats = {
-    ...sendStats(),
-    maxInFlight: 0,
-    callbacksPosted: 0,
-    callbacksFailed: 0,
-    fetches: 0,
-  };
+  const stats = twilioStats();
   const standing = new Map<string, Standing>();
-  let holdAt: NonNullable<TwilioScript['holdAt']> = [];
   const received: TwilioReceived[] = [];
   const fail = new Countdown<FailRule>();
   const throttle = new Countdown<ThrottleRule>();
   const silence = new Countdown<SilenceRule>();
-  let reject: { recipient: RegExp; code: number } | null = null;
-  let finalStatus: NonNullable<TwilioScript['finalStatus']> = [];
-  let duplicateCallbacks = 0;
-  let outOfOrder = false;
-  let callbackDelayMs: number | null = options.callbackDelayMs === undefined ? 0 : options.callbackDelayMs;
+  const scripted: Scripted = {
+    holdAt: [],
+    reject: null,
+    finalStatus: [],
+    duplicateCallbacks: 0,
+    outOfOrder: false,
+    callbackDelayMs: options.callbackDelayMs === undefined ? 0 : options.callbackDelayMs,
+  };
 
   /** One status callback, signed as Twilio signs it: over the StatusCallback URL and the sorted form fields. */
   async function callback(created: Created, status: TwilioMessageStatus, errorCode: number | undefined) {
     const { resource, statusCallback } = created;
     if (statusCallback === null) return;
-    const params: Record<string, string> = {
-      MessageSid: resource.sid,
-      MessageStatus: status,
-      SmsSid: resource.sid,
-      SmsStatus: status,
-      AccountSid: resource.account_sid,
-      From: resource.from ?? '',
-      To: resource.to,
-      ApiVersion: TWILIO_API_VERSION,
-    };
-    if (resource.messaging_service_sid) params.MessagingServiceSid = resource.messaging_service_sid;
-    if ((status === 'failed' || status === 'undelivered') && errorCode !== undefined) {
-      params.ErrorCode = String(errorCode);
-    }
-    if (status === 'delivered' || status === 'undelivered') {
-      params.RawDlrDoneDate = new Date().toISOString().replace(/[-T:]/g, '').slice(2, 12);
-    }
-    // Twilio does not try a callback again.
-    const { delivered } = await deliverReport(
-      statusCallback,
-      {
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          [TWILIO_SIGNATURE_HEADER]: twilioSignature(authToken, statusCallback, params),
-        },
-        body: new URLSearchParams(params).toString(),
-      },
-      { attemptsMax: 1, retryDelayMs: 0, timeoutMs: 10_000, signal: loop.closing },
-    );
+    const params = callbackParams(resource, status, errorCode);
+    const { delivered } = await postCallback(statusCallback, params, authToken, loop.closing);
     if (delivered) stats.callbacksPosted++;
     else stats.callbacksFailed++;
   }
@@ -223,22 +411,11 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
   }
 
   function scheduleCallbacks(created: Created): void {
+    const { callbackDelayMs } = scripted;
     if (callbackDelayMs === null) return;
     const entry = standing.get(created.resource.sid);
     if (entry === undefined) return;
-    const digits = created.resource.to.replace(/^\+/, '');
-    const held = holdAt.find((r) => r.recipient.test(digits));
-    const rule = finalStatus.find((r) => r.recipient.test(digits));
-    const final = rule?.status ?? 'delivered';
-    const errorCode = rule?.errorCode ?? (final === 'undelivered' ? 30003 : final === 'failed' ? 30008 : undefined);
-    const sequence: TwilioMessageStatus[] = held
-      ? held.status === 'queued'
-        ? []
-        : [held.status]
-      : outOfOrder
-        ? [final, 'sent']
-        : ['sent', final];
-    if (!held) for (let i = 0; i < duplicateCallbacks; i++) sequence.push(final);
+    const { sequence, errorCode } = callbackSequence(scripted, created.resource.to.replace(/^\+/, ''));
     loop.later(() => {
       // One after the other, as Twilio reports one message's changes.
       loop.track(
@@ -252,66 +429,8 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     }, callbackDelayMs);
   }
 
-  function create(form: URLSearchParams): { status: number; body: unknown } {
-    const to = form.get('To') ?? '';
-    const from = form.get('From');
-    const service = form.get('MessagingServiceSid');
-    const body = form.get('Body') ?? '';
-    if (to === '') return { status: 400, body: errorBody(400, 21604) };
-    if (!from && !service) return { status: 400, body: errorBody(400, 21603) };
-    if (body === '' && !form.get('MediaUrl') && !form.get('ContentSid'))
-      return { status: 400, body: errorBody(400, 21602) };
-    if (!/^\+[1-9]\d{5,14}$/.test(to)) return { status: 400, body: errorBody(400, 21211) };
-    const digits = to.slice(1);
-    if (reject?.recipient.test(digits)) {
-      stats.rejected++;
-      return { status: 400, body: errorBody(400, reject.code) };
-    }
-    const statusCallback = form.get('StatusCallback');
-    if (statusCallback !== null && !URL.canParse(statusCallback)) {
-      return { status: 400, body: errorBody(400, 21609) };
-    }
-    const sid = `SM${randomBytes(16).toString('hex')}`;
-    const now = twilioDate(Date.now());
-    const resource: TwilioMessageResource = {
-      sid,
-      account_sid: accountSid,
-      messaging_service_sid: service,
-      from: from ?? null,
-      to,
-      body,
-      // With a Messaging Service the first status is `accepted` (a sender is chosen later), else `queued`.
-      status: service ? 'accepted' : 'queued',
-      num_segments: String(countParts(body).parts),
-      num_media: '0',
-      direction: 'outbound-api',
-      api_version: TWILIO_API_VERSION,
-      price: null,
-      price_unit: 'USD',
-      error_code: null,
-      error_message: null,
-      date_created: now,
-      date_updated: now,
-      date_sent: null,
-      uri: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`,
-      subresource_uris: {
-        media: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Media.json`,
-        feedback: `/${TWILIO_API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Feedback.json`,
-      },
-    };
-    stats.accepted++;
-    countUp(stats.acceptedByRecipient, digits);
-    const created = { resource, statusCallback };
-    standing.set(sid, { created, status: resource.status, errorCode: null });
-    // A benchmark's millions of messages are not all kept: the oldest are forgotten (fetched, they answer 404).
-    if (standing.size > STANDING_KEPT_MAX) standing.delete(standing.keys().next().value as string);
-    scheduleCallbacks(created);
-    return { status: 201, body: resource };
-  }
-
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  }
+  const creating: Creating = { accountSid, scripted, stats, standing, scheduleCallbacks };
+  const create = (form: URLSearchParams) => createMessage(creating, form);
 
   function handle(req: IncomingMessage, res: ServerResponse, text: string | null): void {
     const body = text ?? '';
@@ -327,16 +446,8 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     if (fetched) {
       stats.fetches++;
       const entry = standing.get(fetched[1] as string);
-      if (!entry) {
-        send(res, 404, errorBody(404, 20404));
-        return;
-      }
-      send(res, 200, {
-        ...entry.created.resource,
-        status: entry.status,
-        error_code: entry.errorCode,
-        error_message: entry.errorCode === null ? null : (DELIVERY_ERROR_TEXTS[entry.errorCode] ?? 'Error'),
-      });
+      if (entry) send(res, 200, fetchedResource(entry));
+      else send(res, 404, errorBody(404, 20404));
       return;
     }
     if (req.method !== 'POST' || path !== messagesPath) {
@@ -349,19 +460,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       if (silenced.process ?? true) create(new URLSearchParams(body));
       return;
     }
-    const failing = fail.next();
-    if (failing) {
-      stats.failed++;
-      const status = failing.status ?? 500;
-      send(res, status, errorBody(status, 20500), retryAfterHeader(failing.retryAfterS));
-      return;
-    }
-    const throttling = throttle.next();
-    if (throttling) {
-      stats.throttled++;
-      send(res, 429, errorBody(429, 20429), retryAfterHeader(throttling.retryAfterS));
-      return;
-    }
+    if (answeredWithFault(res, fail, throttle, stats)) return;
     const answer = create(new URLSearchParams(body));
     if (answer.status >= 400) stats.invalid++;
     send(res, answer.status, answer.body);
@@ -390,14 +489,7 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
       fail.set(script.fail);
       throttle.set(script.throttle);
       silence.set(script.silence);
-      if (script.reject !== undefined) {
-        reject = script.reject && { recipient: script.reject.recipient, code: script.reject.code ?? 21211 };
-      }
-      if (script.finalStatus !== undefined) finalStatus = script.finalStatus;
-      if (script.duplicateCallbacks !== undefined) duplicateCallbacks = script.duplicateCallbacks;
-      if (script.outOfOrder !== undefined) outOfOrder = script.outOfOrder;
-      if (script.holdAt !== undefined) holdAt = script.holdAt;
-      if (script.callbackDelayMs !== undefined) callbackDelayMs = script.callbackDelayMs;
+      applyScript(scripted, script);
     },
     duplicates() {
       return [...stats.acceptedByRecipient].filter(([, n]) => n > 1).map(([recipient]) => recipient);
