@@ -52,3 +52,39 @@ describe('layer rules', () => {
     }
   });
 });
+
+const BIOME = join(CHECKOUT, 'node_modules/.bin/biome');
+
+async function lint(paths: readonly string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(BIOME, ['lint', ...paths], { cwd: CHECKOUT });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+describe('function length (biome.json: noExcessiveLinesPerFunction, 150 lines in src, web/src, bin, scripts)', () => {
+  it('holds for the code as it is', async () => {
+    const result = await lint(['src', 'web/src', 'bin', 'scripts']);
+    expect(result.output).not.toContain('noExcessiveLinesPerFunction');
+    expect(result.code).toBe(0);
+  });
+
+  it('refuses a function of more than 150 lines', async () => {
+    const dir = await mkdtemp(join(CHECKOUT, 'src/domain/length-probe-'));
+    try {
+      const body = Array.from({ length: 150 }, () => '  n += 1;');
+      await writeFile(
+        join(dir, 'probe.ts'),
+        ['export function probe(): number {', '  let n = 0;', ...body, '  return n;', '}', ''].join('\n'),
+      );
+      const result = await lint([dir.slice(CHECKOUT.length + 1)]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('noExcessiveLinesPerFunction');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
