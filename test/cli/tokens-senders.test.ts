@@ -97,7 +97,9 @@ describeEachEngine('smsgic token and sender', (engine) => {
       expect(added).toEqual({ id: expect.any(Number), sender: 'MegaShop' });
       expect(await ok(engine.url, 'sender', 'add', accountId, 'MegaShop')).toEqual(added);
       const listed = await api.inject({ method: 'GET', url: '/senders', headers: bearer(token) });
-      expect(listed.json()).toEqual({ senders: [added] });
+      expect(listed.json()).toEqual({
+        senders: [added, { id: expect.any(Number), sender: 'SMSgic', platform: true }],
+      });
       const sending = await api.inject({
         method: 'POST',
         url: '/sendings',
@@ -134,9 +136,9 @@ describeEachEngine('smsgic token and sender', (engine) => {
   });
 
   describe('sender default', () => {
-    it('adds a platform-wide sender every account may use, listed by none of them', async () => {
+    it('adds a platform-wide sender every account may use and sees listed as a platform sender', async () => {
       const other = String((await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'other')).id);
-      const added = await ok(engine.url, 'sender', 'default', 'Alerts');
+      const added = await ok<{ id: number }>(engine.url, 'sender', 'default', 'Alerts');
       expect(added).toEqual({ id: expect.any(Number), sender: 'Alerts', default: true });
       for (const id of [accountId, other]) {
         expect(await findUsableSender(engine.db, Number(id), 'Alerts')).toMatchObject({
@@ -146,7 +148,12 @@ describeEachEngine('smsgic token and sender', (engine) => {
       }
       const token = (await ok<CreatedToken>(engine.url, 'token', 'create', other)).token;
       const listed = await api.inject({ method: 'GET', url: '/senders', headers: bearer(token) });
-      expect(listed.json()).toEqual({ senders: [] });
+      expect(listed.json()).toEqual({
+        senders: [
+          { id: expect.any(Number), sender: 'SMSgic', platform: true },
+          { id: added.id, sender: 'Alerts', platform: true },
+        ],
+      });
     });
 
     it('refuses a bad name as a usage mistake, and a missing one', async () => {

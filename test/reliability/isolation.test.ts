@@ -161,7 +161,12 @@ describeEachEngine('tenant isolation of the public API', (engine) => {
           const res = await call(t.account, 'GET', `/sendings${query}`);
           expect((res.body.sendings as { id: number }[]).map((s) => s.id)).toEqual([...t.sendings].reverse());
           const senders = await call(t.account, 'GET', `/senders${query}`);
-          expect(senders.body).toEqual({ senders: [{ id: expect.any(Number), sender: `Shop${t.name}` }] });
+          expect(senders.body).toEqual({
+            senders: [
+              { id: expect.any(Number), sender: `Shop${t.name}` },
+              { id: expect.any(Number), sender: 'SMSgic', platform: true },
+            ],
+          });
         }
       }
 
