@@ -8,6 +8,7 @@ import {
   insertSendingMessages,
   type MessageRows,
   type NewSending,
+  pendingColumns,
   type Sending,
   sendingFromRow,
 } from './sendings.js';
@@ -198,17 +199,7 @@ export async function sendDraft(db: Db, input: DraftSend): Promise<SendDraftResu
       const row = await trx
         .updateTable('sendings')
         .set({
-          status: 'Pending',
-          scheduled_at_us: input.scheduledAtUs ?? nowUs,
-          created_at_us: nowUs,
-          updated_at_us: nowUs,
-          recipients_count: input.recipients,
-          sms_parts_total: input.smsCount,
-          encoding: input.encoding,
-          parts_per_message: input.partsPerMessage,
-          subtotal_minor: input.subtotalMinor,
-          tax_minor: input.taxMinor,
-          total_minor: input.totalMinor,
+          ...pendingColumns(input, nowUs),
         })
         .where('id', '=', input.sendingId)
         .where('status', '=', 'Draft')

@@ -68,6 +68,39 @@ export interface NewSending {
   readonly messages: MessageRows;
 }
 
+/** What a sending's priced totals and schedule are: a new sending's, a grouped one's and a sent draft's. */
+export type PricedSending = Pick<
+  NewSending,
+  | 'scheduledAtUs'
+  | 'encoding'
+  | 'partsPerMessage'
+  | 'recipients'
+  | 'smsCount'
+  | 'subtotalMinor'
+  | 'taxMinor'
+  | 'totalMinor'
+>;
+
+/**
+ * The columns of a sending that becomes `Pending` now with its priced totals: one definition for a new sending, one
+ * stored in a group and a draft being sent.
+ */
+export function pendingColumns(input: PricedSending, nowUs: number) {
+  return {
+    status: 'Pending' as const,
+    scheduled_at_us: input.scheduledAtUs ?? nowUs,
+    created_at_us: nowUs,
+    updated_at_us: nowUs,
+    recipients_count: input.recipients,
+    sms_parts_total: input.smsCount,
+    encoding: input.encoding,
+    parts_per_message: input.partsPerMessage,
+    subtotal_minor: input.subtotalMinor,
+    tax_minor: input.taxMinor,
+    total_minor: input.totalMinor,
+  };
+}
+
 export type CreateSendingResult =
   | { readonly ok: true; readonly sending: Sending; readonly balanceMinor: number }
   | InsufficientBalance
@@ -255,17 +288,7 @@ export async function storeSending(
         text: input.text,
         sender: input.sender,
         type: input.type,
-        status: 'Pending',
-        scheduled_at_us: input.scheduledAtUs ?? nowUs,
-        created_at_us: nowUs,
-        updated_at_us: nowUs,
-        recipients_count: input.recipients,
-        sms_parts_total: input.smsCount,
-        encoding: input.encoding,
-        parts_per_message: input.partsPerMessage,
-        subtotal_minor: input.subtotalMinor,
-        tax_minor: input.taxMinor,
-        total_minor: input.totalMinor,
+        ...pendingColumns(input, nowUs),
         idempotency_key: key,
         request_sha256: input.idempotency?.requestSha256 ?? null,
         callback_url: input.callbackUrl ?? null,
