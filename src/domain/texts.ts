@@ -104,3 +104,6 @@ export class ValidationErrors {
     return { message: this.message, errors: Object.fromEntries(this.#byField) };
   }
 }
+
+/** The `reason` of a 401 whose token is good but whose account is suspended (the `message` stays the contract's). */
+export const ACCOUNT_SUSPENDED_REASON = 'account_suspended';

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
+import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
 import { isDatabaseUnavailable } from '../services/availability.js';
 
 /** The body of a 503: the database cannot be reached; Laravel's text for the status. */
@@ -23,6 +23,9 @@ export class HttpError extends Error {
 }
 
 export const unauthenticated = () => new HttpError(401, { message: TEXTS.unauthenticated });
+/** The contract's 401, with the reason a client can act on: the account, not the token, is refused. */
+export const accountSuspended = () =>
+  new HttpError(401, { message: TEXTS.unauthenticated, reason: ACCOUNT_SUSPENDED_REASON });
 export const notFoundModel = (id: string | number) => new HttpError(404, { message: ruleText.notFoundModel(id) });
 export const unprocessable = (errors: ValidationErrors) => new HttpError(422, errors.toJSON());
 

@@ -69,7 +69,15 @@ const always = {
 /** Answers of the routes that take a bearer token. */
 const authenticated = {
   ...always,
-  401: messageOnly('Missing, malformed, unknown, revoked or expired token: "Unauthenticated."'),
+  401: {
+    description:
+      'Missing, malformed, unknown, revoked or expired token: "Unauthenticated."; a good token of a suspended account ' +
+      'also carries `"reason": "account_suspended"`.',
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string' }, reason: { type: 'string', enum: ['account_suspended'] } },
+  },
 } as const;
 
 /** Answers of the routes that read a request body (POST). */

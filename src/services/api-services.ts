@@ -80,6 +80,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
   return {
     async authenticate(token) {
       const found = await authenticateAccount(db, token);
+      if (found !== null && 'suspended' in found) return found;
       const currency = found && currencyOf(found.account.currency);
       if (!found || !currency) return null;
       const { account } = found;

@@ -67,7 +67,8 @@ export type CancelResult =
   | { readonly ok: false; readonly reason: 'not_pending'; readonly status: string };
 
 export interface ApiServices {
-  authenticate(token: string): Promise<AuthenticatedAccount | null>;
+  /** The token's account; `{ suspended: true }` for a good token of a suspended account; null for any other refusal. */
+  authenticate(token: string): Promise<AuthenticatedAccount | { readonly suspended: true } | null>;
   /** Whether the database answers; for GET /status. */
   databaseReachable(): Promise<boolean>;
   /** The senders a sending may use: the account's approved ones, then the platform defaults (`platform`). */

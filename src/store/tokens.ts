@@ -132,18 +132,31 @@ export interface AuthenticatedAccount extends Authenticated {
   readonly account: Pick<Account, 'id' | 'currency' | 'taxRatePpm' | 'balanceMinor'>;
 }
 
+/** A good token of a suspended account. */
+export interface AccountSuspended {
+  readonly suspended: true;
+}
+
+const ACCOUNT_SUSPENDED: AccountSuspended = Object.freeze({ suspended: true });
+
 /**
  * The account a bearer token acts for, read with the token in one query (the hot path of every API request); null
- * when the token is malformed, unknown, revoked or expired, or its account suspended. The account's balance is as of
+ * when the token is malformed, unknown, revoked or expired; `{ suspended: true }` when it is good but its account is
+ * suspended. The account's balance is as of
  * this request.
  */
-export async function authenticateAccount(db: Db, token: string): Promise<AuthenticatedAccount | null> {
+export async function authenticateAccount(
+  db: Db,
+  token: string,
+): Promise<AuthenticatedAccount | AccountSuspended | null> {
   if (!TOKEN_RE.test(token)) return null;
   const row = await db.readFirst<AuthenticationRow>(authenticationSql(db), [tokenSha256(token)]);
-  // A suspended account's tokens are refused like revoked ones; the column came with the account in this one read.
-  if (!row || row.token_revoked_at_us !== null || row.suspended_at_us !== null) return null;
+  if (!row || row.token_revoked_at_us !== null) return null;
   const nowUs = db.nowUs();
   if (row.token_expires_at_us !== null && intFrom(row.token_expires_at_us) <= nowUs) return null;
+  // A suspended account's tokens are refused, saying why to the holder of a token that is otherwise good (the column
+  // came with the account in this one read).
+  if (row.suspended_at_us !== null) return ACCOUNT_SUSPENDED;
   const tokenId = intFrom(row.token_id);
   const staleBeforeUs = nowUs - LAST_USED_RESOLUTION_MS * US_PER_MS;
   const lastUsedAtUs = intOrNull(row.token_last_used_at_us);
@@ -167,10 +180,11 @@ export async function authenticateAccount(db: Db, token: string): Promise<Authen
   return { accountId: account.id, tokenId, account };
 }
 
-/** The account a bearer token acts for; null when the token is malformed, unknown, revoked or expired. */
+/** The account a bearer token acts for; null when the token is malformed, unknown, revoked or expired, or its account suspended. */
 export async function authenticate(db: Db, token: string): Promise<Authenticated | null> {
   const found = await authenticateAccount(db, token);
-  return found && { accountId: found.accountId, tokenId: found.tokenId };
+  if (found === null || 'suspended' in found) return null;
+  return { accountId: found.accountId, tokenId: found.tokenId };
 }
 
 /** The account's tokens, newest first; revoked and expired ones included (with their dates). */

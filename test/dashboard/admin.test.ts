@@ -137,6 +137,8 @@ describeEachEngine('dashboard operator pages', (engine) => {
       const balance = () =>
         dash.app.inject({ method: 'GET', url: '/balance', headers: { authorization: `Bearer ${token}` } });
       expect((await balance()).statusCode).toBe(200);
+      const revoked = await victim.json<CreatedTokenView>(victim.post('/app/api/tokens', { name: 'old' }), 201);
+      await victim.json(victim.post(`/app/api/tokens/${revoked.id}/revoke`));
 
       const suspended = await admin.json<AdminAccountView>(
         admin.post(`/app/api/admin/accounts/${victim.accountId}/suspend`, { suspended: true }),
@@ -144,7 +146,18 @@ describeEachEngine('dashboard operator pages', (engine) => {
       expect(suspended.suspended).toBe(true);
       const refused = await balance();
       expect(refused.statusCode).toBe(401);
-      expect(refused.json()).toEqual({ message: 'Unauthenticated.' });
+      // The contract's 401, with the reason: the token is good, the account is not.
+      expect(refused.json()).toEqual({ message: 'Unauthenticated.', reason: 'account_suspended' });
+      // A revoked token of the suspended account learns nothing about the account.
+      const gone = await dash.app.inject({
+        method: 'GET',
+        url: '/balance',
+        headers: { authorization: `Bearer ${revoked.token}` },
+      });
+      expect({ status: gone.statusCode, body: gone.json() }).toEqual({
+        status: 401,
+        body: { message: 'Unauthenticated.' },
+      });
       for (const res of [await victim.get('/app/api/tokens'), await victim.post('/app/api/tokens', { name: 'y' })]) {
         expect(res.statusCode).toBe(403);
         expect(res.json()).toEqual({ message: 'Account suspended.' });

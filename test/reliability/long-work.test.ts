@@ -76,7 +76,7 @@ describeEachEngine('long work and the event loop', (engine) => {
   async function holder(balance: string): Promise<{ account: ApiAccount; authenticated: AuthenticatedAccount }> {
     const account = await api.account({ balance });
     const authenticated = await services.authenticate(account.token);
-    if (!authenticated) throw new Error('the new token does not authenticate');
+    if (!authenticated || 'suspended' in authenticated) throw new Error('the new token does not authenticate');
     return { account, authenticated };
   }
 

@@ -10,7 +10,7 @@ import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
 import { intField, type PageRequest, pageField } from '../../services/form-fields.js';
 import type { ApiServices, AuthenticatedAccount, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
-import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
+import { accountSuspended, notFoundModel, unauthenticated, unprocessable } from '../errors.js';
 import { schemas } from '../schemas.js';
 
 declare module 'fastify' {
@@ -119,9 +119,9 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     }
     const header = request.headers.authorization;
     const token = header ? BEARER_RE.exec(header)?.[1] : undefined;
-    const refuse = () =>
+    const refuse = (suspended = false) =>
       failedAuthLimit.call(app, request, reply).then(
-        () => done(unauthenticated()),
+        () => done(suspended ? accountSuspended() : unauthenticated()),
         (error: unknown) => done(error as Error),
       );
     if (!token) {
@@ -131,6 +131,7 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     services.authenticate(token).then(
       (found) => {
         if (!found) return refuse();
+        if ('suspended' in found) return refuse(true);
         request.account = found;
         done();
       },
