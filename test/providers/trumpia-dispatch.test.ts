@@ -18,7 +18,7 @@ describeEachEngine('sendings over Trumpia with reports by polling', (engine) => 
     sim = await startTrumpiaSimulator({
       // In progress for a while, so the first polls find nothing; then each report once final, once in progress
       // again (out of order), then final again on every later poll.
-      reportDelayMs: 150,
+      inProgressQueries: 1,
       regressOnce: true,
       rejectNumbers: /0004$/,
       outcomes: [

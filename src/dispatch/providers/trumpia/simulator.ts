@@ -57,6 +57,8 @@ export interface TrumpiaScript {
   readonly outcomes?: readonly TrumpiaOutcomeRule[];
   /** How long a report stays "in progress" (MPCE4001) after acceptance. */
   readonly reportDelayMs?: number;
+  /** Answer the first N report queries of each message "in progress" (MPCE4001), however long it has waited. */
+  readonly inProgressQueries?: number;
   /** After a final answer, answer MPCE4001 once more before the final one again (an out-of-order report). */
   readonly regressOnce?: boolean;
 }
@@ -114,6 +116,8 @@ interface Held {
   readonly acceptedAtMs: number;
   readonly outcome: TrumpiaOutcome;
   finalAnswers: number;
+  /** Report queries asked of it so far. */
+  queries: number;
   regressed: boolean;
 }
 
@@ -201,6 +205,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
   let outcomes: readonly TrumpiaOutcomeRule[] = [];
   let reportDelayMs: number = TRUMPIA_SIMULATOR_DEFAULTS.reportDelayMs;
   let regressOnce = false;
+  let inProgressQueries = 0;
 
   function apply(script: TrumpiaScript): void {
     fail.set(script.fail);
@@ -211,6 +216,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
     if (script.outcomes !== undefined) outcomes = script.outcomes;
     if (script.reportDelayMs !== undefined) reportDelayMs = script.reportDelayMs;
     if (script.regressOnce !== undefined) regressOnce = script.regressOnce;
+    if (script.inProgressQueries !== undefined) inProgressQueries = script.inProgressQueries;
   }
   apply(options);
 
@@ -225,6 +231,7 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
       acceptedAtMs: Date.now(),
       outcome,
       finalAnswers: 0,
+      queries: 0,
       regressed: false,
     };
     held.set(message.requestId, message);
@@ -245,7 +252,8 @@ export async function startTrumpiaSimulator(options: TrumpiaSimulatorOptions = {
       sendJson(response, 400, { status_code: 'MPRE2301' });
       return;
     }
-    const due = Date.now() - message.acceptedAtMs >= reportDelayMs;
+    message.queries++;
+    const due = Date.now() - message.acceptedAtMs >= reportDelayMs && message.queries > inProgressQueries;
     const regress = regressOnce && message.finalAnswers > 0 && !message.regressed;
     if (!due || regress) {
       if (regress) message.regressed = true;
