@@ -9,6 +9,7 @@ import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { adjustBalance, importPriceList } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
+import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
 import { addSender } from '../store/senders.js';
@@ -29,6 +30,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate; replaces the account's list)
   smsgic rates import --default FILE                (the platform default list)
   smsgic sending cancel ID
+  smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
+  smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -50,6 +53,15 @@ function accountJson(account: Account): Output {
     currency: account.currency,
     tax_rate: formatMinor(account.taxRatePpm).replace(/\.?0+$/, ''),
     balance: formatBalance(account.balanceMinor),
+  };
+}
+
+function webhookSecretJson(found: WebhookSecret): Output {
+  return {
+    account_id: found.accountId,
+    secret: found.secret,
+    previous_valid_until: found.previousValidUntilUs === null ? null : isoFromUs(found.previousValidUntilUs),
+    rotated_at: found.rotatedAtUs === null ? null : isoFromUs(found.rotatedAtUs),
   };
 }
 
@@ -86,6 +98,8 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'sending cancel': [],
   'admin create': ['email', 'password'],
   'admin list': [],
+  'webhook-secret show': ['account'],
+  'webhook-secret rotate': ['account'],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -101,9 +115,11 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'sending cancel': 1,
   'admin create': 0,
   'admin list': 0,
+  'webhook-secret show': 0,
+  'webhook-secret rotate': 0,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin'];
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret'];
 
 interface CommandLine {
   readonly values: {
@@ -115,6 +131,7 @@ interface CommandLine {
     readonly note?: string;
     readonly default?: boolean;
     readonly password?: string;
+    readonly account?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -133,6 +150,7 @@ const OPTIONS = {
   note: { type: 'string' },
   default: { type: 'boolean' },
   password: { type: 'string' },
+  account: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -343,6 +361,18 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
           created_at: isoFromUs(user.createdAtUs),
         })),
       };
+    case 'webhook-secret show':
+    case 'webhook-secret rotate': {
+      positiveId(values.account, '--account');
+      const database = await db();
+      const account = await existingAccount(database, values.account);
+      const found =
+        sub === 'rotate'
+          ? await rotateAccountWebhookSecret(database, account.id)
+          : await readWebhookSecret(database, account.id);
+      if (!found) throw new CommandError(`account ${account.id} does not exist`);
+      return webhookSecretJson(found);
+    }
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }

@@ -10,6 +10,11 @@ import { isoFromUs, US_PER_MS } from '../domain/time.js';
 import type { CallbackDelivery, CallbackResult } from '../store/callbacks.js';
 
 export const SIGNATURE_HEADER = 'X-Smsgic-Signature';
+/**
+ * Sent only during a rotation's grace period: the signature under the new secret, while SIGNATURE_HEADER keeps the
+ * previous secret's, so that a receiver still holding the old secret and reading SIGNATURE_HEADER alone sees no change.
+ */
+export const NEW_SIGNATURE_HEADER = 'X-Smsgic-Signature-New';
 /** The outbox row's id: the same for every attempt of one callback, so a receiver can drop repeats. */
 export const DELIVERY_HEADER = 'X-Smsgic-Delivery';
 
@@ -125,6 +130,21 @@ export function callbackSignature(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
 }
 
+/**
+ * The signature headers of one callback. Without a grace period: SIGNATURE_HEADER under the account's secret, alone,
+ * as it always was. During one: SIGNATURE_HEADER under the previous secret and NEW_SIGNATURE_HEADER under the current.
+ */
+export function signatureHeaders(
+  body: string,
+  delivery: Pick<CallbackDelivery, 'secret' | 'previousSecret'>,
+): Record<string, string> {
+  if (delivery.previousSecret === null) return { [SIGNATURE_HEADER]: callbackSignature(body, delivery.secret) };
+  return {
+    [SIGNATURE_HEADER]: callbackSignature(body, delivery.previousSecret),
+    [NEW_SIGNATURE_HEADER]: callbackSignature(body, delivery.secret),
+  };
+}
+
 function refusedAddress(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof CallbackAddressRefused) return true;
@@ -155,7 +175,7 @@ export async function postCallback(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: callbackSignature(body, delivery.secret),
+        ...signatureHeaders(body, delivery),
         [DELIVERY_HEADER]: String(delivery.id),
       },
       body,

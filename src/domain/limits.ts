@@ -65,6 +65,9 @@ export const CALLBACK_BACKOFF_CAP_MS = 60 * 60 * 1000;
 export const CALLBACK_TIMEOUT_MS = 10_000;
 export const CALLBACK_BATCH_MAX = 100;
 
+/** After a webhook secret is rotated, the previous one still signs callbacks this long (beside the new one). */
+export const WEBHOOK_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /**
  * A provider's circuit breaker (per worker process): this many failed hand-over calls in a row (a timeout, a lost
  * answer, or every message of the call refused retryably), the first of them at most the window ago, open it.

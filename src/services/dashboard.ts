@@ -8,6 +8,7 @@ import { createOperatorServices } from './operator.js';
 import { createSenderServices } from './senders.js';
 import { createTokenServices } from './tokens.js';
 import { createTransactionServices } from './transactions.js';
+import { createWebhookSecretServices } from './webhook-secret.js';
 
 export type { SignedIn } from './auth.js';
 export type { Actor, DashboardServicesDeps } from './context.js';
@@ -27,6 +28,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
   return {
     ...createAuthServices(context),
     ...createTokenServices(context),
+    ...createWebhookSecretServices(context),
     ...createTransactionServices(context),
     ...createSenderServices(context),
     ...createComposeServices(context),

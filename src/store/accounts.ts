@@ -1,10 +1,10 @@
 // Customer accounts: currency, tax rate and the balance the ledger keeps.
-import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { currencyOf, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import type { AccountsTable } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
+import { newWebhookSecret } from './webhook-secrets.js';
 
 export interface Account {
   readonly id: number;
@@ -63,7 +63,7 @@ export async function createAccount(db: Db, input: NewAccount): Promise<Account>
         currency: input.currency,
         tax_rate_ppm: taxRatePpm,
         balance_minor: 0,
-        webhook_secret: randomBytes(32).toString('base64url'),
+        webhook_secret: newWebhookSecret(),
         created_at_us: nowUs,
         updated_at_us: nowUs,
       })

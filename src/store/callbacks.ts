@@ -6,6 +6,7 @@ import type { Db, DialectName } from './db.js';
 import { idList, inBatch, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
+import { previousWhileValid } from './webhook-secrets.js';
 
 /** One message status change a customer asked to hear about (the sending has a callback_url). */
 export interface StatusEvent {
@@ -43,8 +44,10 @@ export interface CallbackDelivery {
   /** POST attempts so far, this one included. */
   readonly attempt: number;
   readonly url: string;
-  /** Key of the X-Smsgic-Signature HMAC. */
+  /** The account's current webhook secret. */
   readonly secret: string;
+  /** The secret before the last rotation while its grace period runs (at the claim's time); null otherwise. */
+  readonly previousSecret: string | null;
   readonly sendingId: number;
   readonly messageId: number;
   readonly recipient: string;
@@ -100,6 +103,8 @@ export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<Call
       'm.final_at_us',
       's.callback_url',
       'a.webhook_secret',
+      'a.webhook_secret_previous',
+      'a.webhook_secret_previous_until_us',
     ])
     .where(sql<boolean>`c.id in ${idList(db.dialect, [...attempts.keys()])}`)
     .orderBy('c.id')
@@ -114,6 +119,11 @@ export async function claimCallbacks(db: Db, claim: CallbackClaim): Promise<Call
         attempt: attempts.get(id) ?? 1,
         url: row.callback_url,
         secret: row.webhook_secret,
+        previousSecret: previousWhileValid(
+          row.webhook_secret_previous,
+          row.webhook_secret_previous_until_us,
+          claim.nowUs,
+        ).previousSecret,
         sendingId: intFrom(row.sending_id),
         messageId: intFrom(row.message_id),
         recipient: row.recipient,

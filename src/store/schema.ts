@@ -22,6 +22,11 @@ export interface AccountsTable {
   updated_at_us: Int8;
   /** Set while the account is suspended: its tokens and dashboard sessions are refused. */
   suspended_at_us: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** The secret before the last rotation, valid for signatures until `webhook_secret_previous_until_us`. */
+  webhook_secret_previous: ColumnType<string | null, string | null | undefined, string | null>;
+  webhook_secret_previous_until_us: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** When the secret was last rotated; null if it never was. */
+  webhook_secret_rotated_at_us: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 export interface ApiTokensTable {

@@ -1,5 +1,4 @@
 // Dashboard users: a login (email and password hash) for one account, as a customer or as a platform operator.
-import { randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
@@ -7,6 +6,7 @@ import { isUniqueViolation } from './dialect-sql.js';
 import type { Schema, UsersTable } from './schema.js';
 import { revokeUserSessionsIn } from './sessions.js';
 import { intFrom } from './values.js';
+import { newWebhookSecret } from './webhook-secrets.js';
 
 export type Role = 'customer' | 'admin';
 
@@ -85,7 +85,7 @@ async function insertAccount(
       currency: input.currency,
       tax_rate_ppm: 0,
       balance_minor: 0,
-      webhook_secret: randomBytes(32).toString('base64url'),
+      webhook_secret: newWebhookSecret(),
       created_at_us: nowUs,
       updated_at_us: nowUs,
     })

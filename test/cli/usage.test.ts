@@ -22,6 +22,8 @@ const COMMANDS = [
   'rates import ACCOUNT FILE',
   'rates import --default FILE',
   'sending cancel ID',
+  'webhook-secret show --account ID',
+  'webhook-secret rotate --account ID',
 ];
 
 describe('smsgic without a database', () => {

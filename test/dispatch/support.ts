@@ -100,6 +100,21 @@ export async function storedSending(
   return { accountId, sending: created.sending, totalMinor: draft.totalMinor };
 }
 
+/** One more stored sending of an account that holds enough for it (see `extraBalanceMinor`). */
+export async function sendingOf(
+  db: Db,
+  accountId: number,
+  recipients: readonly string[],
+  options: SendingOptions = {},
+): Promise<Sending> {
+  const created = await createSending(db, {
+    ...sendingTo(accountId, recipients, options),
+    messages: rowsOf(recipients, options),
+  });
+  if (!created.ok) throw new Error(`sending refused: ${created.reason}`);
+  return created.sending;
+}
+
 export async function statusOf(db: Db, accountId: number, sendingId: number): Promise<string | undefined> {
   return (await getSending(db, accountId, sendingId))?.status;
 }

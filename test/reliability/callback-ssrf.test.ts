@@ -181,6 +181,7 @@ describeEachEngine('callback_url at delivery', (engine) => {
     attempt: 1,
     url,
     secret: 'secret',
+    previousSecret: null,
     sendingId: 1,
     messageId: 1,
     recipient: '37126123456',

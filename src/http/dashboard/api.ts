@@ -26,6 +26,7 @@ import {
   transactionCsvLines,
   transactionView,
   volumeDayView,
+  webhookSecretView,
 } from './views.js';
 
 /** Who may call a route: anyone (signup, login), a signed-in user, or a platform operator. */
@@ -146,6 +147,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   const route = routeOn(app);
   registerSessionRoutes(route, services);
   registerTokenRoutes(route, services);
+  registerWebhookSecretRoutes(route, services);
   registerBalanceRoutes(route, services);
   registerSenderRoutes(route, services);
   registerCampaignRoutes(route, services);
@@ -295,6 +297,24 @@ function registerTokenRoutes(route: Route, services: DashboardServices): void {
   );
   route('POST', `/tokens/${ID}/revoke`, 'user', async (request, reply) =>
     answer(reply, await services.revokeToken(actorOf(request), idOf(request)), tokenView),
+  );
+}
+
+/** The webhook secret: the signed-in account's own, read and rotated. */
+function registerWebhookSecretRoutes(route: Route, services: DashboardServices): void {
+  route('GET', '/webhook-secret', 'user', async (request, reply) =>
+    answer(
+      reply.header('cache-control', 'no-store'),
+      await services.webhookSecret(actorOf(request)),
+      webhookSecretView,
+    ),
+  );
+  route('POST', '/webhook-secret/rotate', 'user', async (request, reply) =>
+    answer(
+      reply.header('cache-control', 'no-store'),
+      await services.rotateWebhookSecret(actorOf(request)),
+      webhookSecretView,
+    ),
   );
 }
 

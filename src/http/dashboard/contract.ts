@@ -24,7 +24,7 @@ export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
 export const SESSION_COOKIE = 'smsgic_session';
 export const CSRF_HEADER = 'x-csrf-token';
-export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../../domain/limits.js';
+export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX, WEBHOOK_SECRET_GRACE_MS } from '../../domain/limits.js';
 
 export type Role = 'customer' | 'admin';
 
@@ -104,6 +104,20 @@ export interface TokenView {
 export interface CreatedTokenView extends TokenView {
   /** The token itself; shown this once, never again. */
   readonly token: string;
+}
+
+// --- Webhook secret ------------------------------------------------------------------------------------------------
+
+/** GET /app/api/webhook-secret → WebhookSecretView: the key of the HMAC-SHA256 that signs the account's status
+ *  callbacks. POST /app/api/webhook-secret/rotate → 200 WebhookSecretView with a new random secret; the replaced one
+ *  keeps signing callbacks for WEBHOOK_SECRET_GRACE_MS (header `X-Smsgic-Signature` under the replaced secret,
+ *  `X-Smsgic-Signature-New` under the new one), then the new one alone signs `X-Smsgic-Signature`. */
+export interface WebhookSecretView {
+  readonly secret: string;
+  /** While the replaced secret still signs callbacks: until when; null otherwise. */
+  readonly previous_valid_until: string | null;
+  /** When the secret was last rotated; null if it never was. */
+  readonly rotated_at: string | null;
 }
 
 // --- Balance and transactions ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { ReviewedSender } from '../../store/sender-reviews.js';
 import type { Sender } from '../../store/senders.js';
 import type { ActiveSession } from '../../store/sessions.js';
 import type { TokenInfo } from '../../store/tokens.js';
+import type { WebhookSecret } from '../../store/webhook-secrets.js';
 import type {
   AccountView,
   AdminAccountView,
@@ -28,6 +29,7 @@ import type {
   TokenView,
   TransactionView,
   VolumeDay,
+  WebhookSecretView,
 } from './contract.js';
 
 /** "2026-11-25T10:00:00.000Z": the dashboard shows milliseconds, as browsers' Date does. */
@@ -250,4 +252,12 @@ export function volumeDayView(row: VolumeRow): VolumeDay {
 export async function* transactionCsvLines(batches: AsyncIterable<readonly LedgerEntry[]>): AsyncGenerator<string> {
   yield `${TRANSACTION_CSV_HEADER}\r\n`;
   for await (const batch of batches) yield batch.map((entry) => `${transactionCsvLine(entry)}\r\n`).join('');
+}
+
+export function webhookSecretView(secret: WebhookSecret): WebhookSecretView {
+  return {
+    secret: secret.secret,
+    previous_valid_until: isoMsOrNull(secret.previousValidUntilUs),
+    rotated_at: isoMsOrNull(secret.rotatedAtUs),
+  };
 }

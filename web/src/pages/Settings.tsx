@@ -1,4 +1,4 @@
-// Settings: the profile (read-only) and a password change.
+// Settings: the profile (read-only), a password change and the webhook secret.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { ApiError, api } from '../api.js';
@@ -15,6 +15,7 @@ import {
 } from '../components/ui.js';
 import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
+import { WebhookSecretCard } from './WebhookSecretCard.js';
 
 const EMPTY = { current_password: '', password: '', confirmation: '' };
 
@@ -43,7 +44,7 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your profile and sign-in details." />
+      <PageHeader title="Settings" description="Your profile, sign-in details and webhook secret." />
       <div className="grid grid-2">
         <Card title="Profile">
           <dl className="stats stats-list">
@@ -94,6 +95,7 @@ export function SettingsPage() {
             </div>
           </form>
         </Card>
+        <WebhookSecretCard />
       </div>
     </>
   );
