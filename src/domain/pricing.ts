@@ -1,8 +1,9 @@
 // Prices a sending: recipients + text + an account's rates + its tax rate → a Quote shaped like `calculate`, or errors.
 import { countParts, type Encoding, ucs2Characters } from './gsm.js';
 import { MESSAGE_CHARS_MAX, MESSAGE_PARTS_MAX, RECIPIENT_ERRORS_MAX } from './limits.js';
-import { addMoney, multiplyMoney, taxOf } from './money.js';
+import { addMoney, multiplyMoney, subtractMoney, taxOf } from './money.js';
 import type { Country, NumberingPlan, Resolution } from './numbering/types.js';
+import { smartEncode } from './smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from './texts.js';
 
 /** An account's price list: the price of one SMS part to a network (mnc) or to a whole country (mnc null). */
@@ -39,7 +40,23 @@ export interface QuoteDestination {
   readonly totalMinor: number;
 }
 
+/** What smart encoding changed in a quote: the price of the text as written, beside the quote's own. */
+export interface SmartEncodingSaving {
+  /** Whether any character was replaced (false: the text was GSM-7 already, or kept a character with no look-alike). */
+  readonly applied: boolean;
+  readonly originalEncoding: Encoding;
+  readonly originalPartsPerMessage: number;
+  /** The total (tax included) the text as written would have cost. */
+  readonly originalTotalMinor: number;
+  /** originalTotalMinor − the quote's total. */
+  readonly savedMinor: number;
+}
+
 export interface Quote {
+  /** The text priced and to be sent: the message as written, or its smart encoding when that was asked for. */
+  readonly text: string;
+  /** Present when smart encoding was asked for. */
+  readonly smartEncoding: SmartEncodingSaving | null;
   readonly encoding: Encoding;
   /** Characters that forced UCS-2, in order of first appearance (empty for GSM-7 texts). */
   readonly ucs2Characters: readonly string[];
@@ -164,6 +181,8 @@ function rateOf(resolution: Resolution, rates: RateCard): number | undefined {
 const NO_RATE = -1;
 
 export interface PricingOptions {
+  /** Replace characters outside GSM 03.38 by their look-alikes when that makes the text GSM-7 (`smartEncode`). */
+  readonly smartEncoding?: boolean;
   /**
    * Prices what can be priced instead of refusing: each recipient that is malformed or has no rate is handed here,
    * with the text its error would have had, and left out of the quote; an empty recipient list is an empty quote.
@@ -298,7 +317,8 @@ export function* priceSendingSteps(
 
   if (text === null || !errors.empty) return { ok: false, errors };
 
-  const parts = countParts(text);
+  const sent = options.smartEncoding === true ? smartEncode(text) : text;
+  const parts = countParts(sent);
   let smsCount = 0;
   let subtotalMinor = 0;
   const priced: QuoteDestination[] = destinations.map((d) => {
@@ -309,11 +329,15 @@ export function* priceSendingSteps(
     return Object.freeze({ ...d, smsCount: destinationSms, totalMinor });
   });
   const taxMinor = taxOf(subtotalMinor, context.taxRatePpm);
+  const totalMinor = addMoney(subtotalMinor, taxMinor);
   return {
     ok: true,
     quote: {
+      text: sent,
+      smartEncoding:
+        options.smartEncoding === true ? savingOf(text, sent, destinations, context.taxRatePpm, totalMinor) : null,
       encoding: parts.encoding,
-      ucs2Characters: parts.encoding === 'UCS-2' ? ucs2Characters(text) : [],
+      ucs2Characters: parts.encoding === 'UCS-2' ? ucs2Characters(sent) : [],
       partsPerMessage: parts.parts,
       recipients,
       destinationOf: destinationOf.subarray(0, recipients.length),
@@ -322,7 +346,30 @@ export function* priceSendingSteps(
       smsCount,
       subtotalMinor,
       taxMinor,
-      totalMinor: addMoney(subtotalMinor, taxMinor),
+      totalMinor,
     },
+  };
+}
+
+/** What the text as written would have cost, priced exactly as the quote is, and what smart encoding saved. */
+function savingOf(
+  written: string,
+  sent: string,
+  destinations: readonly DestinationDraft[],
+  taxRatePpm: number,
+  totalMinor: number,
+): SmartEncodingSaving {
+  const original = countParts(written);
+  let subtotalMinor = 0;
+  for (const d of destinations) {
+    subtotalMinor = addMoney(subtotalMinor, multiplyMoney(d.rateMinor, multiplyMoney(d.numbers, original.parts)));
+  }
+  const originalTotalMinor = addMoney(subtotalMinor, taxOf(subtotalMinor, taxRatePpm));
+  return {
+    applied: sent !== written,
+    originalEncoding: original.encoding,
+    originalPartsPerMessage: original.parts,
+    originalTotalMinor,
+    savedMinor: subtractMoney(originalTotalMinor, totalMinor),
   };
 }

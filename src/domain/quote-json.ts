@@ -7,7 +7,8 @@ const NUMBERS_PER_CHUNK = 2048;
 
 /**
  * The response body of `POST /sendings/calculate`, as the published page shapes it, plus extension fields
- * (`encoding`, `ucs2_characters`, `parts_per_message`, `recipients` in info; `mcc`, `mnc` per destination).
+ * (`encoding`, `ucs2_characters`, `parts_per_message`, `recipients` in info, and `smart_encoding` when it was asked
+ * for; `mcc`, `mnc` per destination).
  * `phone_number` is the recipient's digits written as a JSON number token: never passed through a float.
  */
 export function* quoteJsonChunks(quote: Quote): Generator<string> {
@@ -20,8 +21,16 @@ export function* quoteJsonChunks(quote: Quote): Generator<string> {
     `"ucs2_characters":${JSON.stringify(quote.ucs2Characters)}`,
     `"parts_per_message":${quote.partsPerMessage}`,
     `"recipients":${quote.recipients.length}`,
-  ].join(',');
-  yield `{"calculate":{"info":{${info}},"destinations":[`;
+  ];
+  const saving = quote.smartEncoding;
+  if (saving !== null) {
+    info.push(
+      `"smart_encoding":{"applied":${saving.applied},"original_encoding":${JSON.stringify(saving.originalEncoding)},` +
+        `"original_parts_per_message":${saving.originalPartsPerMessage},` +
+        `"original_total":${toJsonNumber(saving.originalTotalMinor)},"saved":${toJsonNumber(saving.savedMinor)}}`,
+    );
+  }
+  yield `{"calculate":{"info":{${info.join(',')}},"destinations":[`;
 
   // Group recipients by destination with a counting sort, keeping each destination's numbers in request order.
   const { destinations, recipients, destinationOf } = quote;

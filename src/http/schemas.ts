@@ -136,7 +136,28 @@ const recipientsField = {
   ],
 } as const;
 
-const pricingFields = { message: messageField, recipients: recipientsField } as const;
+const smartEncodingField = {
+  anyOf: [
+    { type: 'boolean' },
+    { type: 'string', nullable: true, enum: [null] },
+    { type: 'integer', enum: [0, 1] },
+    {
+      type: 'string',
+      anyOf: [BLANK, { pattern: '^\\s*([01]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Oo][Nn]|[Oo][Ff][Ff])\\s*$' }],
+    },
+  ],
+  description:
+    'Extension. When true, characters outside GSM 03.38 that have a GSM look-alike (ā → a, “ → ", – → -) are ' +
+    'replaced, if that makes the whole text GSM-7, and the text is priced and sent so. Default false. `calculate` ' +
+    "then adds `info.smart_encoding`: whether it applied, the text as written's encoding, parts and total, and the " +
+    'amount saved',
+} as const;
+
+const pricingFields = {
+  message: messageField,
+  recipients: recipientsField,
+  smart_encoding: smartEncodingField,
+} as const;
 
 const sendingSummary = {
   type: 'object',
@@ -184,6 +205,18 @@ const calculation = {
             ucs2_characters: { type: 'array', items: { type: 'string' } },
             parts_per_message: { type: 'integer', minimum: 1 },
             recipients: { type: 'integer', minimum: 0 },
+            smart_encoding: {
+              type: 'object',
+              description: 'Present when smart_encoding was asked for',
+              required: ['applied', 'original_encoding', 'original_parts_per_message', 'original_total', 'saved'],
+              properties: {
+                applied: { type: 'boolean' },
+                original_encoding: { type: 'string', enum: ['GSM-7', 'UCS-2'] },
+                original_parts_per_message: { type: 'integer', minimum: 1 },
+                original_total: money,
+                saved: money,
+              },
+            },
           },
         },
         destinations: {

@@ -2,13 +2,14 @@
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
 import { type Quote, recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { smartEncode } from '../domain/smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
-import type { Fields } from './form-fields.js';
+import { booleanField, type Fields } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
 import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
@@ -23,6 +24,16 @@ export interface PriceSummary {
   readonly invalidTotal: number;
   /** The account as read with the session: its currency and balance. */
   readonly account: Account;
+  /**
+   * Null when smart encoding would change nothing in the message; else whether it is on, and the text, parts and
+   * saving it gives (the quote itself is the one of the choice made).
+   */
+  readonly smartEncoding: {
+    readonly on: boolean;
+    readonly text: string;
+    readonly parts: number;
+    readonly savedMinor: number;
+  } | null;
 }
 
 /** Why a number of a compose form will not be sent, in words for the person typing it. */
@@ -61,6 +72,7 @@ function composeFields(fields: Fields, errors: ValidationErrors): { sending: Fie
       recipients: fields.recipients,
       sender: fields.sender,
       scheduled_at: fields.schedule,
+      smart_encoding: fields.smart_encoding,
     },
     draft: draft === true,
   };
@@ -110,23 +122,30 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       const invalidListed: { recipient: string; reason: string }[] = [];
       let invalidTotal = 0;
       const account = actor.account;
+      const wanted = booleanField(fields, 'smart_encoding', errors) === true;
       const rates = await rateCardsOf(db).forAccount(account.id);
-      const priced = await priceSendingYielding(
-        { message: fields.message, recipients: fields.recipients },
-        { plan, rates, taxRatePpm: account.taxRatePpm },
-        errors,
-        {
-          onUnpriced: (_index, value, _apiText, why) => {
-            invalidTotal++;
-            if (invalidListed.length < INVALID_LISTED_MAX) {
-              invalidListed.push({
-                recipient: typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
-                reason: unpricedText(why),
-              });
-            }
-          },
+      const context = { plan, rates, taxRatePpm: account.taxRatePpm };
+      const pricing = { message: fields.message, recipients: fields.recipients };
+      // The saving is told whether or not it is taken: priced smart-encoded first, then as written when not wanted.
+      const encodable = typeof fields.message === 'string' && smartEncode(fields.message) !== fields.message;
+      const smart = encodable
+        ? await priceSendingYielding(pricing, context, new ValidationErrors(), {
+            smartEncoding: true,
+            onUnpriced: () => {},
+          })
+        : null;
+      const priced = await priceSendingYielding(pricing, context, errors, {
+        smartEncoding: wanted,
+        onUnpriced: (_index, value, _apiText, why) => {
+          invalidTotal++;
+          if (invalidListed.length < INVALID_LISTED_MAX) {
+            invalidListed.push({
+              recipient: typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
+              reason: unpricedText(why),
+            });
+          }
         },
-      );
+      });
       if (!priced.ok) return invalid(priced.errors);
       return ok({
         quote: priced.quote,
@@ -134,6 +153,15 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         invalid: invalidListed,
         invalidTotal,
         account,
+        smartEncoding:
+          smart?.ok && smart.quote.smartEncoding
+            ? {
+                on: wanted,
+                text: smart.quote.text,
+                parts: smart.quote.partsPerMessage,
+                savedMinor: smart.quote.smartEncoding.savedMinor,
+              }
+            : null,
       });
     },
 

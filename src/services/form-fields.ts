@@ -55,6 +55,21 @@ export function intField(
   return n;
 }
 
+/**
+ * A yes/no field: JSON true/false, or in a form or query string 1/0, true/false, on/off (any case); undefined when
+ * absent or blank.
+ */
+export function booleanField(fields: Fields, name: string, errors: ValidationErrors): boolean | undefined {
+  const value = fields[name];
+  if (isBlank(value)) return undefined;
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (text === '1' || text === 'true' || text === 'on') return true;
+  if (text === '0' || text === 'false' || text === 'off') return false;
+  errors.add(name, ruleText.boolean(name));
+  return undefined;
+}
+
 export interface PageRequest {
   readonly page: number;
   readonly perPage: number;

@@ -7,6 +7,7 @@ import { ruleText, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
+import { booleanField } from './form-fields.js';
 import type { AuthenticatedAccount } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
@@ -62,18 +63,23 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
   }
 }
 
-/** Prices message and recipients with the account's rates (its own list, else the default). */
+/**
+ * Prices message and recipients with the account's rates (its own list, else the default), the message smart-encoded
+ * when `smart_encoding` asks for it.
+ */
 export async function quoteFor(
   deps: SendingValidationDeps,
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
 ) {
+  const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
   return priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },
     errors,
+    { smartEncoding },
   );
 }
 
@@ -108,7 +114,7 @@ export async function validateNewSending(
   if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
   return {
     ok: true,
-    text: fields.message as string,
+    text: priced.quote.text,
     quote: priced.quote,
     options: { ...options, sender: options.sender },
   };

@@ -141,6 +141,16 @@ describeWithChromium('dashboard in Chromium', () => {
       await page.getByRole('list', { name: 'Characters forcing UCS-2' }).getByText('ą').waitFor();
       await expect.poll(() => summary.textContent()).toMatch(/^Total €.* 2 parts each\.$/);
       await shoot(page, 'compose-price');
+
+      // Smart encoding: ą has a plain look-alike, so the text can go back to one GSM-7 part, with the saving told.
+      const offer = page.locator('.smart-encoding');
+      await expect.poll(() => offer.textContent(), { timeout: 10_000 }).toMatch(/1 part instead of 2: €\S+ saved/);
+      await page.getByLabel('Replace them with plain letters (smart encoding)').check();
+      await expect.poll(() => stat(page, 'Encoding').textContent()).toBe('GSM-7');
+      await expect.poll(() => stat(page, 'Total').textContent(), { timeout: 10_000 }).toBe(gsmTotal);
+      await expect.poll(() => summary.textContent()).toMatch(/^Total €.* 1 part each\.$/);
+      await page.getByLabel('Replace them with plain letters (smart encoding)').uncheck();
+      await expect.poll(() => stat(page, 'Parts').textContent()).toBe('2');
     },
     STEP_MS,
   );

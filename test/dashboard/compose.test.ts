@@ -50,6 +50,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         b.post('/app/api/price', { message: `${'x'.repeat(150)}€[]`, recipients: LATVIA }),
       );
       expect(price).toEqual({
+        smart_encoding: null,
         encoding: 'GSM-7',
         ucs2_characters: [],
         characters: 156,
@@ -82,6 +83,26 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       expect(price.ucs2_characters).toEqual(['✓', 'ж', '😀']);
       expect(price.characters).toBe(14);
       expect(price.parts).toBe(1);
+    });
+
+    it('offers smart encoding for a text it makes GSM-7, with the saving, and prices the choice made', async () => {
+      // 80 characters with Latvian letters: 2 UCS-2 parts as written, 1 GSM-7 part with plain letters.
+      const message = `Jūsu pasūtījums ir ceļā. ${'x'.repeat(55)}`;
+      const asWritten = await b.json<PriceView>(b.post('/app/api/price', { message, recipients: LATVIA }));
+      expect(asWritten).toMatchObject({ encoding: 'UCS-2', parts: 2, total: '0.248' });
+      expect(asWritten.smart_encoding).toEqual({
+        on: false,
+        text: `Jusu pasutijums ir cela. ${'x'.repeat(55)}`,
+        parts: 1,
+        saved: '0.124',
+      });
+      const smart = await b.json<PriceView>(
+        b.post('/app/api/price', { message, recipients: LATVIA, smart_encoding: true }),
+      );
+      expect(smart).toMatchObject({ encoding: 'GSM-7', parts: 1, total: '0.124', ucs2_characters: [] });
+      expect(smart.smart_encoding).toMatchObject({ on: true, parts: 1, saved: '0.124' });
+      const cyrillic = await b.json<PriceView>(b.post('/app/api/price', { message: 'Код ā', recipients: LATVIA }));
+      expect(cyrillic.smart_encoding).toBeNull();
     });
 
     const NOT_A_NUMBER =
@@ -171,6 +192,29 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
   });
 
   describe('compose', () => {
+    it('sends and saves drafts smart-encoded when asked: the text sent, and its price, are the plain-letter ones', async () => {
+      const message = `Jūsu pasūtījums ir ceļā. ${'x'.repeat(55)}`;
+      const plain = `Jusu pasutijums ir cela. ${'x'.repeat(55)}`;
+      const before = await balance(b);
+      const sent = await b.json<CampaignView>(
+        b.post('/app/api/sendings', { message, recipients: LATVIA, sender: 'SMSgic', smart_encoding: true }),
+        201,
+      );
+      expect(sent).toMatchObject({ text: plain, encoding: 'GSM-7', parts_total: 3 });
+      expect(Number(before) - Number(await balance(b))).toBeCloseTo(0.124, 6);
+      const draft = await b.json<CampaignView>(
+        b.post('/app/api/sendings', {
+          message,
+          recipients: LATVIA,
+          sender: 'SMSgic',
+          smart_encoding: true,
+          draft: true,
+        }),
+        201,
+      );
+      expect(draft).toMatchObject({ text: plain, status: 'Draft' });
+    });
+
     it('sends at once: priced, stored and reserved exactly as POST /sendings does', async () => {
       const before = await balance(b);
       const sent = await b.json<CampaignView>(

@@ -164,9 +164,21 @@ export interface RateView {
 export interface PriceRequest {
   readonly message: string;
   readonly recipients: readonly string[];
+  /** Replace characters outside GSM 03.38 by look-alikes when that makes the text GSM-7. */
+  readonly smart_encoding?: boolean;
 }
 
 export interface PriceView {
+  /**
+   * Null when smart encoding would change nothing; else whether it was asked for (the figures below are for that
+   * choice), the text it sends, its parts and what it saves against the text as written.
+   */
+  readonly smart_encoding: {
+    readonly on: boolean;
+    readonly text: string;
+    readonly parts: number;
+    readonly saved: string;
+  } | null;
   readonly encoding: 'GSM-7' | 'UCS-2';
   /** The distinct characters of the message that are not in GSM 03.38 (they force UCS-2). */
   readonly ucs2_characters: readonly string[];
@@ -206,6 +218,8 @@ export interface ComposeRequest {
   /** "YYYY-MM-DD HH:MM:SS" UTC, as the public API takes it; absent or empty: at once. */
   readonly schedule?: string;
   readonly draft?: boolean;
+  /** As in PriceRequest: the text is sent (and a draft saved) smart-encoded. */
+  readonly smart_encoding?: boolean;
 }
 
 // --- Campaigns ------------------------------------------------------------------------------------------------------

@@ -195,8 +195,24 @@ export function rateView(rate: {
   return { country: rate.country ?? '', mcc: rate.mcc, mnc: rate.mnc, rate: amountText(rate.rateMinor) };
 }
 
-export function priceView({ quote, characters, invalid, invalidTotal, account }: PriceSummary): PriceView {
+export function priceView({
+  quote,
+  characters,
+  invalid,
+  invalidTotal,
+  account,
+  smartEncoding,
+}: PriceSummary): PriceView {
   return {
+    smart_encoding:
+      smartEncoding === null
+        ? null
+        : {
+            on: smartEncoding.on,
+            text: smartEncoding.text,
+            parts: smartEncoding.parts,
+            saved: amountText(smartEncoding.savedMinor),
+          },
     encoding: quote.encoding,
     ucs2_characters: [...quote.ucs2Characters],
     characters,

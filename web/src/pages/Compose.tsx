@@ -3,6 +3,7 @@ import type { ChangeEvent, FormEvent } from 'react';
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
+import { smartEncode } from '../../../src/domain/smart-encoding.js';
 import {
   type CampaignView,
   COMPOSE_RECIPIENTS_MAX,
@@ -70,21 +71,64 @@ interface PriceState {
   readonly view: PriceView;
 }
 
+/**
+ * The offer to replace characters that force UCS-2 by GSM look-alikes (smart encoding): shown while the message has
+ * such characters, with the parts and money it saves once priced.
+ */
+function SmartEncodingOffer({
+  message,
+  on,
+  onChange,
+  view,
+  sign,
+}: {
+  readonly message: string;
+  readonly on: boolean;
+  readonly onChange: (on: boolean) => void;
+  readonly view: PriceView | undefined;
+  readonly sign: string;
+}) {
+  const smart = useMemo(() => smartEncode(message), [message]);
+  if (smart === message) return null;
+  const before = countParts(message).parts;
+  const after = countParts(smart).parts;
+  const saved = view?.smart_encoding?.saved;
+  return (
+    <div className="field smart-encoding">
+      <div className="checkbox-row">
+        <input id="smart-encoding" type="checkbox" checked={on} onChange={(event) => onChange(event.target.checked)} />
+        <label htmlFor="smart-encoding">Replace them with plain letters (smart encoding)</label>
+      </div>
+      <p className="field-hint" aria-live="polite">
+        {after < before
+          ? `${plural(after, 'part')} instead of ${before}${saved !== undefined ? `: ${money(saved, sign)} saved` : ''}.`
+          : 'Same number of parts, GSM alphabet.'}{' '}
+        Sent as: <q className="smart-text">{smart}</q>
+      </p>
+    </div>
+  );
+}
+
 function PricePanel({
   message,
   recipients,
   price,
   pricing,
   error,
+  smartEncoding,
+  onSmartEncoding,
 }: {
   readonly message: string;
   readonly recipients: number;
   readonly price: PriceState | null;
   readonly pricing: boolean;
   readonly error: unknown;
+  readonly smartEncoding: boolean;
+  readonly onSmartEncoding: (on: boolean) => void;
 }) {
   const me = useMe();
-  const local = useMemo(() => ({ parts: countParts(message), ucs2: ucs2Characters(message) }), [message]);
+  const sent = smartEncoding ? smartEncode(message) : message;
+  const local = useMemo(() => ({ parts: countParts(sent), ucs2: ucs2Characters(message) }), [message, sent]);
   const view = price?.view;
   const sign = view?.sign ?? me.account.sign;
   const summary =
@@ -111,11 +155,18 @@ function PricePanel({
         <Stat label="Recipients">{count(recipients)}</Stat>
       </dl>
       {local.ucs2.length > 0 && (
-        <div className="banner banner-warning">
-          <p>
-            <strong>UCS-2 encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
-            not in the GSM alphabet, so each part holds 70 characters instead of 160:
-          </p>
+        <div className={`banner ${local.parts.encoding === 'UCS-2' ? 'banner-warning' : 'banner-info'}`}>
+          {local.parts.encoding === 'UCS-2' ? (
+            <p>
+              <strong>UCS-2 encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
+              not in the GSM alphabet, so each part holds 70 characters instead of 160:
+            </p>
+          ) : (
+            <p>
+              <strong>GSM encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
+              replaced by plain look-alikes, so each part holds 160 characters:
+            </p>
+          )}
           <ul className="char-list" aria-label="Characters forcing UCS-2">
             {local.ucs2.map((char) => (
               <li key={char}>
@@ -123,6 +174,7 @@ function PricePanel({
               </li>
             ))}
           </ul>
+          <SmartEncodingOffer message={message} on={smartEncoding} onChange={onSmartEncoding} view={view} sign={sign} />
         </div>
       )}
       <ErrorBanner error={error ? `The price could not be calculated: ${errorText(error)}` : null} />
@@ -274,7 +326,7 @@ function useDraft(draftId: number | null, fill: (content: DraftContent) => void)
 }
 
 /** Debounced pricing; a newer input aborts the request still under way, so a stale answer never lands. */
-function usePrice(message: string, recipients: RecipientList, tooMany: boolean) {
+function usePrice(message: string, recipients: RecipientList, tooMany: boolean, smartEncoding: boolean) {
   const [price, setPrice] = useState<PriceState | null>(null);
   const [pricing, setPricing] = useState(false);
   const [priceError, setPriceError] = useState<unknown>(null);
@@ -290,7 +342,11 @@ function usePrice(message: string, recipients: RecipientList, tooMany: boolean) 
     const delay = recipients.numbers.length > LARGE_LIST ? PRICE_DEBOUNCE_LARGE_MS : PRICE_DEBOUNCE_MS;
     const timer = setTimeout(() => {
       api
-        .post<PriceView>('/price', { message, recipients: recipients.numbers }, { signal: controller.signal })
+        .post<PriceView>(
+          '/price',
+          { message, recipients: recipients.numbers, smart_encoding: smartEncoding },
+          { signal: controller.signal },
+        )
         .then((view) => {
           setPrice({ message, view });
           setPriceError(null);
@@ -306,7 +362,7 @@ function usePrice(message: string, recipients: RecipientList, tooMany: boolean) 
       clearTimeout(timer);
       controller.abort();
     };
-  }, [message, recipients, tooMany]);
+  }, [message, recipients, tooMany, smartEncoding]);
   return { price, pricing, priceError };
 }
 
@@ -641,7 +697,8 @@ function ComposeForm() {
   const typed = useMemo(() => parseRecipientText(deferredText), [deferredText]);
   const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
   const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
-  const { price, pricing, priceError } = usePrice(message, recipients, tooMany);
+  const [smartEncoding, setSmartEncoding] = useState(false);
+  const { price, pricing, priceError } = usePrice(message, recipients, tooMany, smartEncoding);
 
   const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
   const sending = useSendCampaign(draftId);
@@ -658,6 +715,7 @@ function ComposeForm() {
       recipients: recipients.numbers,
       sender,
       ...(scheduleUtc && { schedule: scheduleUtc }),
+      ...(smartEncoding && smartEncode(message) !== message && { smart_encoding: true }),
     };
     void sending.run(content, saveOnly);
   };
@@ -721,6 +779,8 @@ function ComposeForm() {
             price={price}
             pricing={pricing}
             error={priceError}
+            smartEncoding={smartEncoding}
+            onSmartEncoding={setSmartEncoding}
           />
         </aside>
         <ComposeActions
