@@ -11,6 +11,7 @@ import { type DashboardDeps, registerDashboard } from './dashboard/plugin.js';
 import { installErrorHandling, installProtocolChecks, renderClientError, renderFrameworkError } from './errors.js';
 import { redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
+import { postmanRoute } from './postman.js';
 import { apiRoutes } from './routes/api.js';
 import { providerWebhooks, type WebhookDeps } from './routes/webhooks/provider.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -158,5 +159,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.dashboard) await registerDashboard(app, options.dashboard);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  postmanRoute(app);
   return app;
 }

@@ -1,5 +1,6 @@
 // The dashboard in a real browser against the built server: sign-up, API tokens, compose with the live price, a
 // sending to the sandbox watched to completion, isolation between accounts, and the operator pages.
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -103,12 +104,28 @@ describeWithChromium('dashboard in Chromium', () => {
       await dialog.getByRole('button', { name: 'Copy' }).click();
       await dialog.getByText('Copied to the clipboard.').waitFor();
       expect(await page.evaluate('navigator.clipboard.readText()')).toBe(apiToken);
+      // The dialog names the API's address and shows a first call with the new token, ready to paste.
+      await expect(dialog.getByLabel('API base URL').inputValue()).resolves.toBe(server.url);
+      await expect(dialog.getByLabel('Example request').inputValue()).resolves.toBe(
+        `curl -s ${server.url}/balance \\\n  -H "Authorization: Bearer ${apiToken}"`,
+      );
       await shoot(page, 'tokens-created');
       await dialog.getByRole('button', { name: 'Done' }).click();
 
       const row = page.getByRole('row', { name: /Shop backend/ });
       await row.getByText('Active').waitFor();
       await shoot(page, 'tokens');
+
+      // The Postman collection downloads from the page, named, with this server as its base URL.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download the Postman collection' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('smsgic.postman_collection.json');
+      const collection = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+        variable: { key: string; value: string }[];
+      };
+      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: server.url }));
 
       const balance = await fetch(`${server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(balance.status).toBe(200);
@@ -219,6 +236,17 @@ describeWithChromium('dashboard in Chromium', () => {
         .getByRole('row', { name: /Shop backend/ })
         .getByText('Revoked')
         .waitFor();
+
+      // The Postman collection downloads from the page, named, with this server as its base URL.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download the Postman collection' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('smsgic.postman_collection.json');
+      const collection = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+        variable: { key: string; value: string }[];
+      };
+      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: server.url }));
 
       const balance = await fetch(`${server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(balance.status).toBe(401);

@@ -26,6 +26,38 @@ function tokenStatus(token: TokenView): 'active' | 'revoked' | 'expired' {
   return 'active';
 }
 
+/** The API is served where the dashboard is. */
+function apiBaseUrl(): string {
+  return window.location.origin;
+}
+
+/** A first call with the new token: the balance, as the README's walk begins. */
+function curlExample(token: string): string {
+  return `curl -s ${apiBaseUrl()}/balance \\\n  -H "Authorization: Bearer ${token}"`;
+}
+
+/** Where a developer starts: the API reference and the Postman collection, both generated from the API itself. */
+function ApiLinks() {
+  return (
+    <Card title="Use the API">
+      <p>
+        Base URL <code>{apiBaseUrl()}</code>. Every request takes <code>Authorization: Bearer {'<token>'}</code>.
+      </p>
+      <ul className="link-list">
+        <li>
+          <a href="/postman.json" download="smsgic.postman_collection.json">
+            Download the Postman collection
+          </a>{' '}
+          <span className="muted small">(set its bearerToken variable to your token)</span>
+        </li>
+        <li>
+          <a href="/openapi.json">OpenAPI description</a>
+        </li>
+      </ul>
+    </Card>
+  );
+}
+
 function CreatedTokenDialog({
   token,
   onClose,
@@ -91,8 +123,23 @@ function CreatedTokenDialog({
             {copied === 'failed' && 'The browser refused the clipboard: select the token and copy it by hand.'}
           </p>
           <p className="muted small">
-            Use it as <code>Authorization: Bearer {'<token>'}</code> in requests to the SMSgic API.
+            Use it as <code>Authorization: Bearer {'<token>'}</code> in requests to the SMSgic API. Try it:
           </p>
+          <label htmlFor="api-base-url" className="label">
+            API base URL
+          </label>
+          <input id="api-base-url" className="input input-mono" readOnly value={apiBaseUrl()} />
+          <label htmlFor="example-request" className="label">
+            Example request
+          </label>
+          <textarea
+            id="example-request"
+            className="input code-block"
+            readOnly
+            rows={2}
+            value={curlExample(token.token)}
+            onFocus={(event) => event.currentTarget.select()}
+          />
         </>
       )}
     </Dialog>
@@ -144,6 +191,7 @@ export function TokensPage() {
         </form>
         <ErrorBanner error={formLevelError(error, ['name'])} />
       </Card>
+      <ApiLinks />
       <Card title="Your tokens">
         <ErrorBanner error={tokens.error} onRetry={() => tokens.reload()} />
         {tokens.loading && !tokens.data ? (
