@@ -443,6 +443,8 @@ export const schemas = {
                 'sms',
                 'rate',
                 'cost',
+                'charged',
+                'refunded',
                 'status',
                 'provider',
                 'provider_status',
@@ -460,7 +462,23 @@ export const schemas = {
                 mnc: { type: 'string', nullable: true },
                 sms: { type: 'integer' },
                 rate: { type: 'number' },
-                cost: { type: 'number' },
+                cost: {
+                  type: 'number',
+                  description: 'The price of the message: rate × sms, cut to the parts a provider took if it took some',
+                },
+                charged: {
+                  type: 'number',
+                  description:
+                    'What stays charged for it, before tax: its cost once a provider accepted it (whatever the ' +
+                    'delivery report says), else 0',
+                },
+                refunded: {
+                  type: 'number',
+                  description:
+                    'What is refunded for it, before tax: its whole cost once it is final without any provider having ' +
+                    'accepted it (rejected at submission, failed, cancelled), the parts no provider took of one ' +
+                    'accepted only partly; else 0. While it is queued or being handed over both are 0: still reserved',
+                },
                 status: { type: 'string', enum: [...MESSAGE_STATUSES] },
                 provider: { type: 'string', nullable: true },
                 provider_status: {

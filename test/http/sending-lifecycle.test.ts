@@ -2,9 +2,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { formatBalance, parseMoney } from '../../src/domain/money.js';
+import { listEntries } from '../../src/store/ledger.js';
 import { fakeClock, routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+
+const sumOf = (amounts: readonly number[]) => amounts.reduce((a, b) => a + b, 0);
 
 describeEachEngine('sending lifecycle over HTTP', (engine) => {
   let api: ApiApp;
@@ -59,6 +62,45 @@ describeEachEngine('sending lifecycle over HTTP', (engine) => {
     // The refused message's cost came back; the two a provider took stay charged.
     const refundMinor = parseMoney(String(refused.cost));
     expect(await balance(acme)).toBe(formatBalance(parseMoney(before) + refundMinor));
+  });
+
+  it('shows per message what was charged and what was refunded, agreeing with the ledger', async () => {
+    const created = await post(acme, '/sendings', {
+      message: 'Your code is 5678',
+      recipients: ['37126130000', '37126130004'],
+      sender: acme.sender,
+    });
+    const id = created.json().sending_id as number;
+    const queued = (await get(acme, `/sendings/${id}/messages`)).json().messages;
+    // Before dispatch both are reserved: neither charged nor refunded yet.
+    expect(queued.map((m: { charged: number; refunded: number }) => [m.charged, m.refunded])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+
+    const clock = fakeClock(Date.now() * 1000);
+    const dispatcher = createDispatcher({ db: engine.db, router: routerWith(clock.clockUs), clockUs: clock.clockUs });
+    await dispatcher.runUntilIdle();
+    clock.advanceMs(5_000);
+    await dispatcher.runUntilIdle();
+
+    const messages = (await get(acme, `/sendings/${id}/messages`)).json().messages as {
+      recipient: string;
+      status: string;
+      cost: number;
+      charged: number;
+      refunded: number;
+    }[];
+    expect(messages.map((m) => [m.recipient, m.status, m.cost, m.charged, m.refunded])).toEqual([
+      ['37126130000', 'delivered', 0.039, 0.039, 0],
+      ['37126130004', 'rejected', 0.039, 0, 0.039],
+    ]);
+    const entries = (await listEntries(engine.db, acme.id)).filter((e) => e.sendingId === id);
+    const reservedMinor = -sumOf(entries.filter((e) => e.kind === 'reservation').map((e) => e.amountMinor));
+    const refundMinor = sumOf(entries.filter((e) => e.kind === 'refund').map((e) => e.amountMinor));
+    expect(refundMinor).toBe(parseMoney('0.039'));
+    expect(sumOf(messages.map((m) => parseMoney(String(m.charged))))).toBe(reservedMinor - refundMinor);
+    expect(sumOf(messages.map((m) => parseMoney(String(m.refunded))))).toBe(refundMinor);
   });
 
   it('paginates messages and hides another account’s sending behind the model 404', async () => {

@@ -5,10 +5,11 @@ import { PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../../domain/limits.js';
 import { formatBalance, toNumber } from '../../domain/money.js';
 import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
+import { messageMoney, messageStatusFrom } from '../../domain/status.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
 import { intField, type PageRequest, pageField } from '../../services/form-fields.js';
-import type { ApiServices, AuthenticatedAccount, RateFilters } from '../../services/ports.js';
+import type { ApiServices, AuthenticatedAccount, MessageView, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { accountSuspended, notFoundModel, unauthenticated, unprocessable } from '../errors.js';
 import { schemas } from '../schemas.js';
@@ -232,26 +233,7 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       const messages =
         numeric === null ? null : await services.listMessages(account(request).id, numeric, page, perPage);
       if (!messages) throw notFoundModel(id);
-      return {
-        messages: messages.map((m) => ({
-          id: m.id,
-          recipient: m.recipient,
-          destination: m.destination,
-          mcc: m.mcc,
-          mnc: m.mnc,
-          sms: m.parts,
-          rate: toNumber(m.rateMinor),
-          cost: toNumber(m.costMinor),
-          status: m.status,
-          provider: m.provider,
-          provider_status: m.providerStatus,
-          error: m.error,
-          attempts: m.attempts,
-          submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),
-          final_at: m.finalAtUs === null ? null : isoFromUs(m.finalAtUs),
-          updated_at: isoFromUs(m.updatedAtUs),
-        })),
-      };
+      return { messages: messages.map(messageJson) };
     },
   );
 
@@ -282,6 +264,37 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       };
     },
   );
+}
+
+/** One item of GET /sendings/{id}/messages; `charged` and `refunded` (before tax) are in the format of `cost`. */
+function messageJson(m: MessageView) {
+  const money = messageMoney({
+    status: messageStatusFrom(m.status),
+    acceptedAtUs: m.submittedAtUs,
+    rateMinor: m.rateMinor,
+    parts: m.parts,
+    costMinor: m.costMinor,
+  });
+  return {
+    id: m.id,
+    recipient: m.recipient,
+    destination: m.destination,
+    mcc: m.mcc,
+    mnc: m.mnc,
+    sms: m.parts,
+    rate: toNumber(m.rateMinor),
+    cost: toNumber(m.costMinor),
+    charged: toNumber(money.chargedMinor),
+    refunded: toNumber(money.refundedMinor),
+    status: m.status,
+    provider: m.provider,
+    provider_status: m.providerStatus,
+    error: m.error,
+    attempts: m.attempts,
+    submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),
+    final_at: m.finalAtUs === null ? null : isoFromUs(m.finalAtUs),
+    updated_at: isoFromUs(m.updatedAtUs),
+  };
 }
 
 /** The quote body as a stream, so that a million-recipient answer is never one giant string. */
