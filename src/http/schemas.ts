@@ -7,6 +7,7 @@ import { PROVIDER_SENDING_TYPES } from '../dispatch/registry.js';
 import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
+import { PAGING_HEADERS_SCHEMA } from './paging.js';
 
 /** The largest id a path takes: longer digit strings are answered 404 without a look-up. */
 export const PATH_ID_MAX = 999_999_999_999_999;
@@ -345,6 +346,7 @@ export const schemas = {
     response: {
       200: {
         type: 'object',
+        headers: PAGING_HEADERS_SCHEMA,
         required: ['sendings'],
         properties: { sendings: { type: 'array', items: sendingSummary } },
       },
@@ -428,6 +430,7 @@ export const schemas = {
     response: {
       200: {
         type: 'object',
+        headers: PAGING_HEADERS_SCHEMA,
         required: ['messages'],
         properties: {
           messages: {

@@ -118,6 +118,63 @@ describeEachEngine('sending lifecycle over HTTP', (engine) => {
     expect((await post(other, `/sendings/${id}/cancel`)).statusCode).toBe(404);
   });
 
+  it('gives the total count and first, prev, next and last links of a listing in headers, bodies unchanged', async () => {
+    const pager = await api.account({ balance: '10' });
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await post(pager, '/sendings', {
+        message: `Note ${i}`,
+        recipients: ['37126120040', '37126120041', '37126120042'],
+        sender: pager.sender,
+        scheduled_at: '2099-01-01 09:00:00',
+      });
+      ids.push(created.json().sending_id as number);
+    }
+    const links = (header: unknown) =>
+      Object.fromEntries(
+        String(header)
+          .split(', ')
+          .map((link) => {
+            const [, url, rel] = /^<([^>]+)>; rel="(\w+)"$/.exec(link) ?? [];
+            const parsed = new URL(url as string);
+            return [rel, `${parsed.pathname}${parsed.search}`];
+          }),
+      );
+
+    const middle = await get(pager, '/sendings?per_page=2&page=2&tag=a%20b');
+    expect(middle.statusCode).toBe(200);
+    expect(middle.headers['x-total-count']).toBe('5');
+    expect(links(middle.headers.link)).toEqual({
+      first: '/sendings?per_page=2&page=1&tag=a+b',
+      prev: '/sendings?per_page=2&page=1&tag=a+b',
+      next: '/sendings?per_page=2&page=3&tag=a+b',
+      last: '/sendings?per_page=2&page=3&tag=a+b',
+    });
+    expect(Object.keys(middle.json())).toEqual(['sendings']);
+    expect(middle.json().sendings.map((s: { id: number }) => s.id)).toEqual([ids[2], ids[1]]);
+
+    const first = await get(pager, '/sendings');
+    expect(first.headers['x-total-count']).toBe('5');
+    expect(links(first.headers.link)).toEqual({
+      first: '/sendings?page=1&per_page=100',
+      last: '/sendings?page=1&per_page=100',
+    });
+    // The other account's sendings are not counted.
+    expect((await get(other, '/sendings')).headers['x-total-count']).toBe('0');
+
+    const messages = await get(pager, `/sendings/${ids[0]}/messages?per_page=2&page=2`);
+    expect(messages.headers['x-total-count']).toBe('3');
+    expect(links(messages.headers.link)).toEqual({
+      first: `/sendings/${ids[0]}/messages?per_page=2&page=1`,
+      prev: `/sendings/${ids[0]}/messages?per_page=2&page=1`,
+      last: `/sendings/${ids[0]}/messages?per_page=2&page=2`,
+    });
+    expect(messages.json().messages.map((m: { recipient: string }) => m.recipient)).toEqual(['37126120042']);
+    const beyond = await get(pager, `/sendings/${ids[0]}/messages?per_page=2&page=9`);
+    expect(beyond.json()).toEqual({ messages: [] });
+    expect(links(beyond.headers.link)).toMatchObject({ prev: `/sendings/${ids[0]}/messages?per_page=2&page=2` });
+  });
+
   it('cancels a Pending sending with a full refund, and refuses to cancel it twice', async () => {
     const before = await balance(acme);
     const created = await post(acme, '/sendings', {

@@ -12,6 +12,7 @@ import { intField, type PageRequest, pageField } from '../../services/form-field
 import type { ApiServices, AuthenticatedAccount, MessageView, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { accountSuspended, notFoundModel, unauthenticated, unprocessable } from '../errors.js';
+import { setPagingHeaders } from '../paging.js';
 import { schemas } from '../schemas.js';
 
 declare module 'fastify' {
@@ -183,11 +184,12 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     },
   );
 
-  app.get('/sendings', { schema: schemas.listSendings, config: { auth: true } }, async (request) => {
-    const { page, perPage } = pageOf(requestFields(request));
-    const sendings = await services.listSendings(account(request).id, page, perPage);
+  app.get('/sendings', { schema: schemas.listSendings, config: { auth: true } }, async (request, reply) => {
+    const page = pageOf(requestFields(request));
+    const sendings = await services.listSendings(account(request).id, page.page, page.perPage);
+    setPagingHeaders(request, reply, page, sendings.total);
     return {
-      sendings: sendings.map((s) => ({
+      sendings: sendings.rows.map((s) => ({
         id: s.id,
         text: s.text,
         created_at: isoFromUs(s.createdAtUs),
@@ -226,14 +228,15 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
   app.get<{ Params: { id: string } }>(
     '/sendings/:id(^\\d+$)/messages',
     { schema: schemas.listMessages, config: { auth: true } },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const { page, perPage } = pageOf(requestFields(request));
+      const page = pageOf(requestFields(request));
       const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
       const messages =
-        numeric === null ? null : await services.listMessages(account(request).id, numeric, page, perPage);
+        numeric === null ? null : await services.listMessages(account(request).id, numeric, page.page, page.perPage);
       if (!messages) throw notFoundModel(id);
-      return { messages: messages.map(messageJson) };
+      setPagingHeaders(request, reply, page, messages.total);
+      return { messages: messages.rows.map(messageJson) };
     },
   );
 
