@@ -426,7 +426,19 @@ export const schemas = {
   listMessages: {
     summary: "Per-recipient statuses of one of the account's sendings",
     params: pathId,
-    querystring: pageQuery,
+    querystring: {
+      ...pageQuery,
+      properties: {
+        ...pageQuery.properties,
+        status: {
+          type: 'string',
+          anyOf: [{ enum: [...MESSAGE_STATUSES] }, BLANK],
+          description:
+            'Only the messages in this status (X-Total-Count counts them); absent or blank means all; another ' +
+            'value is a 422 "The selected status is invalid."',
+        },
+      },
+    },
     response: {
       200: {
         type: 'object',

@@ -118,6 +118,49 @@ describeEachEngine('sending lifecycle over HTTP', (engine) => {
     expect((await post(other, `/sendings/${id}/cancel`)).statusCode).toBe(404);
   });
 
+  it('filters a sending’s messages by status, counting only those, and refuses an unknown status with 422', async () => {
+    const created = await post(acme, '/sendings', {
+      message: 'Your code is 9012',
+      recipients: ['37126140000', '37126140004', '37126140006'],
+      sender: acme.sender,
+    });
+    const id = created.json().sending_id as number;
+    const clock = fakeClock(Date.now() * 1000);
+    const dispatcher = createDispatcher({ db: engine.db, router: routerWith(clock.clockUs), clockUs: clock.clockUs });
+    await dispatcher.runUntilIdle();
+    clock.advanceMs(5_000);
+    await dispatcher.runUntilIdle();
+    const recipientsOf = (body: { messages: { recipient: string }[] }) => body.messages.map((m) => m.recipient);
+
+    const delivered = await get(acme, `/sendings/${id}/messages?status=delivered&per_page=1`);
+    expect(delivered.statusCode).toBe(200);
+    expect(recipientsOf(delivered.json())).toEqual(['37126140000']);
+    expect(delivered.headers['x-total-count']).toBe('2');
+    expect(delivered.headers.link).toContain(
+      `/sendings/${id}/messages?status=delivered&per_page=1&page=2>; rel="next"`,
+    );
+    const rejected = await get(acme, `/sendings/${id}/messages?status=rejected`);
+    expect(recipientsOf(rejected.json())).toEqual(['37126140004']);
+    expect(rejected.json().messages[0]).toMatchObject({ status: 'rejected', charged: 0, refunded: 0.039 });
+    const queued = await get(acme, `/sendings/${id}/messages?status=queued`);
+    expect(queued.json()).toEqual({ messages: [] });
+    expect(queued.headers['x-total-count']).toBe('0');
+    expect(recipientsOf((await get(acme, `/sendings/${id}/messages?status=`)).json())).toHaveLength(3);
+
+    const unknown = await get(acme, `/sendings/${id}/messages?status=Delivered`);
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toEqual({
+      message: 'The selected status is invalid.',
+      errors: { status: ['The selected status is invalid.'] },
+    });
+    const both = await get(acme, `/sendings/${id}/messages?status=lost&page=0`);
+    expect(both.json()).toEqual({
+      message: 'The given data was invalid.',
+      errors: { page: ['The page field must be at least 1.'], status: ['The selected status is invalid.'] },
+    });
+    expect((await get(other, `/sendings/${id}/messages?status=delivered`)).statusCode).toBe(404);
+  });
+
   it('gives the total count and first, prev, next and last links of a listing in headers, bodies unchanged', async () => {
     const pager = await api.account({ balance: '10' });
     const ids: number[] = [];

@@ -5,10 +5,10 @@ import { PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../../domain/limits.js';
 import { formatBalance, toNumber } from '../../domain/money.js';
 import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
-import { messageMoney, messageStatusFrom } from '../../domain/status.js';
+import { MESSAGE_STATUSES, type MessageStatus, messageMoney, messageStatusFrom } from '../../domain/status.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
-import { intField, type PageRequest, pageField } from '../../services/form-fields.js';
+import { intField, oneOfField, type PageRequest, pageField } from '../../services/form-fields.js';
 import type { ApiServices, AuthenticatedAccount, MessageView, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { accountSuspended, notFoundModel, unauthenticated, unprocessable } from '../errors.js';
@@ -80,6 +80,15 @@ function pageOf(fields: Record<string, unknown>): PageRequest {
   const page = pageField(fields, errors, { perPageDefault: PER_PAGE_DEFAULT, perPageMax: PER_PAGE_MAX });
   if (!errors.empty) throw unprocessable(errors);
   return page;
+}
+
+/** The page and the optional `status` filter of GET /sendings/{id}/messages, their errors together (422). */
+function messagesQueryOf(fields: Record<string, unknown>): { page: PageRequest; status: MessageStatus | undefined } {
+  const errors = new ValidationErrors();
+  const page = pageField(fields, errors, { perPageDefault: PER_PAGE_DEFAULT, perPageMax: PER_PAGE_MAX });
+  const status = oneOfField(fields, 'status', MESSAGE_STATUSES, errors);
+  if (!errors.empty) throw unprocessable(errors);
+  return { page, status };
 }
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
@@ -230,10 +239,13 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     { schema: schemas.listMessages, config: { auth: true } },
     async (request, reply) => {
       const { id } = request.params;
-      const page = pageOf(requestFields(request));
+      const { page, status } = messagesQueryOf(requestFields(request));
       const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+      const filter = status === undefined ? {} : { status };
       const messages =
-        numeric === null ? null : await services.listMessages(account(request).id, numeric, page.page, page.perPage);
+        numeric === null
+          ? null
+          : await services.listMessages(account(request).id, numeric, page.page, page.perPage, filter);
       if (!messages) throw notFoundModel(id);
       setPagingHeaders(request, reply, page, messages.total);
       return { messages: messages.rows.map(messageJson) };
