@@ -39,6 +39,14 @@ const validationBody = {
       minProperties: 1,
       additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } },
     },
+    hints: {
+      type: 'object',
+      description:
+        'Only beside some errors, keyed as they are: what would be taken instead, e.g. for a recipient written ' +
+        '"+371 2612 3457": "send 37126123457: digits only, with the country code"',
+      minProperties: 1,
+      additionalProperties: { type: 'string' },
+    },
   },
 } as const;
 

@@ -146,6 +146,19 @@ describeWithChromium('dashboard in Chromium', () => {
   );
 
   it(
+    'reads numbers written with spaces, + or 00 as one number each in Compose',
+    async () => {
+      await page.goto(`${server.url}/app/compose`);
+      await page.getByLabel('Message text').fill(GSM_TEXT);
+      await page.getByLabel('Phone numbers').fill('+371 2612 3457, 0037126123458');
+      await expect.poll(() => page.locator('.recipients-count strong').textContent()).toBe('2 recipients');
+      await expect.poll(() => stat(page, 'Valid recipients').textContent(), { timeout: 10_000 }).toBe('2');
+      await expect(stat(page, 'Invalid recipients').textContent()).resolves.toBe('0');
+    },
+    STEP_MS,
+  );
+
+  it(
     'sends to the sandbox and the campaign page follows it to Completed',
     async () => {
       const me = await api<{ account: { id: number } }>(page, '/app/api/me');
