@@ -74,12 +74,13 @@ module.exports = {
       name: 'web-imports-the-contract-only',
       comment:
         'The browser bundle may hold only what is safe and small in a browser: the dashboard contract and the ' +
-        'domain files it shares (no node modules, no secrets, no server code).',
+        'domain files it shares (no node modules, no secrets, no server code). recipient-text: Compose and its CSV ' +
+        'import read numbers by the same rule as the API hint beside its strict 422, with no import of its own.',
       severity: 'error',
       from: { path: '^web/src/' },
       to: {
         path: '^src/',
-        pathNot: '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger|smart-encoding))\\.ts$',
+        pathNot: '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger|smart-encoding|recipient-text))\\.ts$',
       },
     },
   ],

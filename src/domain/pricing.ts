@@ -3,6 +3,7 @@ import { countParts, type Encoding, ucs2Characters } from './gsm.js';
 import { MESSAGE_CHARS_MAX, MESSAGE_PARTS_MAX, RECIPIENT_ERRORS_MAX } from './limits.js';
 import { addMoney, multiplyMoney, subtractMoney, taxOf } from './money.js';
 import type { Country, NumberingPlan, Resolution } from './numbering/types.js';
+import { isRecipientNumber, normaliseRecipient } from './recipient-text.js';
 import { smartEncode } from './smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from './texts.js';
 
@@ -86,8 +87,6 @@ export interface PricingContext {
   readonly taxRatePpm: number;
 }
 
-const RECIPIENT_RE = /^\d{8,20}$/;
-
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
@@ -118,7 +117,16 @@ export function recipientDigits(value: unknown): string | null {
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) text = String(value);
   else return null;
-  return RECIPIENT_RE.test(text) ? text : null;
+  return isRecipientNumber(text) ? text : null;
+}
+
+/** Beside a refused recipient written as a person would ("+371 2612 3457", "0037126123457"): what to send instead. */
+function hintRecipient(errors: ValidationErrors, index: number, value: unknown): void {
+  if (typeof value !== 'string') return;
+  const normalised = normaliseRecipient(value);
+  if (normalised !== value && isRecipientNumber(normalised)) {
+    errors.hint(`recipients.${index}`, ruleText.recipientHint(normalised));
+  }
 }
 
 /** Checks the `message` field; returns the text when it can be priced. Errors go into `errors`. */
@@ -265,6 +273,7 @@ export function* priceSendingSteps(
         continue;
       }
       errors.add(`recipients.${i}`, ruleText.formatInvalid(`recipients.${i}`));
+      hintRecipient(errors, i, list[i]);
       if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
       continue;
     }
@@ -306,6 +315,7 @@ export function* priceSendingSteps(
         continue;
       }
       errors.add(`recipients.${i}`, ruleText.noAvailableRate(`recipients.${i}`));
+      hintRecipient(errors, i, list[i]);
       if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
       continue;
     }

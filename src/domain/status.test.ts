@@ -7,6 +7,7 @@ import {
   isRefunded,
   MESSAGE_STATUSES,
   type MessageStatus,
+  messageMoney,
   REPORT_STATUSES,
   reportMoves,
   sendingStatusOf,
@@ -55,6 +56,34 @@ describe('message statuses', () => {
         status,
         charged,
         refunded,
+      ]);
+    }
+  });
+});
+
+describe('message money', () => {
+  it('charges what a provider took, refunds what none took once final, and holds the rest as reserved', () => {
+    // rate 390 × 2 parts = 780 priced; [status, accepted, cost] → [charged, refunded]
+    const cases: [MessageStatus, number | null, number, number, number][] = [
+      ['queued', null, 780, 0, 0],
+      ['submitting', null, 780, 0, 0],
+      ['submitted', 1, 780, 780, 0],
+      ['delivered', 1, 780, 780, 0],
+      ['undelivered', 1, 780, 780, 0],
+      ['expired', 1, 780, 780, 0],
+      ['rejected', 1, 780, 780, 0],
+      ['rejected', null, 780, 0, 780],
+      ['failed', null, 780, 0, 780],
+      ['cancelled', null, 780, 0, 780],
+      // One part of two taken before the provider refused the other for good: that part is charged, the other back.
+      ['rejected', 1, 390, 390, 390],
+    ];
+    for (const [status, acceptedAtUs, costMinor, charged, refunded] of cases) {
+      const money = messageMoney({ status, acceptedAtUs, rateMinor: 390, parts: 2, costMinor });
+      expect([status, acceptedAtUs, money]).toEqual([
+        status,
+        acceptedAtUs,
+        { chargedMinor: charged, refundedMinor: refunded },
       ]);
     }
   });

@@ -1,5 +1,5 @@
 // Message and sending statuses: which are final, the forward-only order, what is charged, and what a sending is owed.
-import { addMoney, subtractMoney } from './money.js';
+import { addMoney, multiplyMoney, subtractMoney } from './money.js';
 
 /**
  * A message's life: `queued` (waiting for its time or a worker), `submitting` (a worker has recorded that it is
@@ -108,6 +108,34 @@ export function isCharged(message: { readonly acceptedAtUs: number | null }): bo
 /** Refunded: final without any provider having accepted it (`failed`, or `rejected` at submission). */
 export function isRefunded(message: { readonly status: MessageStatus; readonly acceptedAtUs: number | null }): boolean {
   return isFinalMessageStatus(message.status) && message.acceptedAtUs === null;
+}
+
+export interface MessageMoney {
+  /** What stays charged for the message: its cost once a provider took it (or the parts it took), else 0. */
+  readonly chargedMinor: number;
+  /** What comes back for it: the whole price of a message no provider took once it is final (`failed`, `rejected` at
+   *  submission, `cancelled`), the parts a provider did not take of one it took only partly; else 0. */
+  readonly refundedMinor: number;
+}
+
+/**
+ * The money of one message, before tax: charged, refunded, or neither yet (still reserved while `queued`,
+ * `submitting`). A message's price is its rate × parts; its `costMinor` is that price, cut to the parts taken when a
+ * provider took only some. `acceptedAtUs` is when a provider took it (`submitted_at`), null when none did.
+ */
+export function messageMoney(message: {
+  readonly status: MessageStatus;
+  readonly acceptedAtUs: number | null;
+  readonly rateMinor: number;
+  readonly parts: number;
+  readonly costMinor: number;
+}): MessageMoney {
+  const priceMinor = Math.max(multiplyMoney(message.rateMinor, message.parts), message.costMinor);
+  if (isCharged(message)) {
+    const untaken = isFinalMessageStatus(message.status) ? subtractMoney(priceMinor, message.costMinor) : 0;
+    return { chargedMinor: message.costMinor, refundedMinor: untaken };
+  }
+  return { chargedMinor: 0, refundedMinor: isRefunded(message) ? message.costMinor : 0 };
 }
 
 export type DispatchSendingStatus = 'Processing' | 'Completed' | 'Failed';

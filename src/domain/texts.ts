@@ -54,6 +54,8 @@ export const ruleText = Object.freeze({
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,
+  /** Beside a recipient's 422 (in `hints`, never in place of its error) when normalising would make it a number. */
+  recipientHint: (digits: string) => `send ${digits}: digits only, with the country code`,
   minChars: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min} characters.`,
   email: (field: string) => `The ${attributeName(field)} field must be a valid email address.`,
   taken: (field: string) => `The ${attributeName(field)} has already been taken.`,
@@ -71,10 +73,20 @@ export const ruleText = Object.freeze({
     `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
 });
 
-/** Errors of one request, keyed by field, in the order they were found; the 422 body of the contract. */
+/**
+ * Errors of one request, keyed by field, in the order they were found; the 422 body of the contract. A field's error
+ * may come with a hint of what would be taken instead, given apart in `hints` (keyed the same), so that the
+ * contract's `message` and `errors` keep their texts.
+ */
 export class ValidationErrors {
   readonly #byField = new Map<string, string[]>();
+  readonly #hints = new Map<string, string>();
   #count = 0;
+
+  hint(field: string, text: string): this {
+    this.#hints.set(field, text);
+    return this;
+  }
 
   add(field: string, text: string): this {
     const texts = this.#byField.get(field);
@@ -100,8 +112,9 @@ export class ValidationErrors {
     return TEXTS.givenDataInvalid;
   }
 
-  toJSON(): { message: string; errors: Record<string, string[]> } {
-    return { message: this.message, errors: Object.fromEntries(this.#byField) };
+  toJSON(): { message: string; errors: Record<string, string[]>; hints?: Record<string, string> } {
+    const body = { message: this.message, errors: Object.fromEntries(this.#byField) };
+    return this.#hints.size === 0 ? body : { ...body, hints: Object.fromEntries(this.#hints) };
   }
 }
 

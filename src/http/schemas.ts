@@ -7,6 +7,7 @@ import { PROVIDER_SENDING_TYPES } from '../dispatch/registry.js';
 import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
+import { PAGING_HEADERS_SCHEMA } from './paging.js';
 
 /** The largest id a path takes: longer digit strings are answered 404 without a look-up. */
 export const PATH_ID_MAX = 999_999_999_999_999;
@@ -37,6 +38,14 @@ const validationBody = {
       type: 'object',
       minProperties: 1,
       additionalProperties: { type: 'array', minItems: 1, items: { type: 'string' } },
+    },
+    hints: {
+      type: 'object',
+      description:
+        'Only beside some errors, keyed as they are: what would be taken instead, e.g. for a recipient written ' +
+        '"+371 2612 3457": "send 37126123457: digits only, with the country code"',
+      minProperties: 1,
+      additionalProperties: { type: 'string' },
     },
   },
 } as const;
@@ -378,6 +387,7 @@ export const schemas = {
     response: {
       200: {
         type: 'object',
+        headers: PAGING_HEADERS_SCHEMA,
         required: ['sendings'],
         properties: { sendings: { type: 'array', items: sendingSummary } },
       },
@@ -457,10 +467,23 @@ export const schemas = {
   listMessages: {
     summary: "Per-recipient statuses of one of the account's sendings",
     params: pathId,
-    querystring: pageQuery,
+    querystring: {
+      ...pageQuery,
+      properties: {
+        ...pageQuery.properties,
+        status: {
+          type: 'string',
+          anyOf: [{ enum: [...MESSAGE_STATUSES] }, BLANK],
+          description:
+            'Only the messages in this status (X-Total-Count counts them); absent or blank means all; another ' +
+            'value is a 422 "The selected status is invalid."',
+        },
+      },
+    },
     response: {
       200: {
         type: 'object',
+        headers: PAGING_HEADERS_SCHEMA,
         required: ['messages'],
         properties: {
           messages: {
@@ -476,6 +499,8 @@ export const schemas = {
                 'sms',
                 'rate',
                 'cost',
+                'charged',
+                'refunded',
                 'status',
                 'provider',
                 'provider_status',
@@ -493,7 +518,23 @@ export const schemas = {
                 mnc: { type: 'string', nullable: true },
                 sms: { type: 'integer' },
                 rate: { type: 'number' },
-                cost: { type: 'number' },
+                cost: {
+                  type: 'number',
+                  description: 'The price of the message: rate × sms, cut to the parts a provider took if it took some',
+                },
+                charged: {
+                  type: 'number',
+                  description:
+                    'What stays charged for it, before tax: its cost once a provider accepted it (whatever the ' +
+                    'delivery report says), else 0',
+                },
+                refunded: {
+                  type: 'number',
+                  description:
+                    'What is refunded for it, before tax: its whole cost once it is final without any provider having ' +
+                    'accepted it (rejected at submission, failed, cancelled), the parts no provider took of one ' +
+                    'accepted only partly; else 0. While it is queued or being handed over both are 0: still reserved',
+                },
                 status: { type: 'string', enum: [...MESSAGE_STATUSES] },
                 provider: { type: 'string', nullable: true },
                 provider_status: {

@@ -6,12 +6,12 @@ import { recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { countryExists } from '../store/countries.js';
 import { databaseReachable } from '../store/health.js';
-import { listMessages } from '../store/messages.js';
+import { countMessages, listMessages } from '../store/messages.js';
 import { listRates } from '../store/rates.js';
 import { listUsableSenders } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import { createSendingGrouped } from '../store/sending-groups.js';
-import { findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
+import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import type { ApiServices, SendingSummary } from './ports.js';
@@ -166,7 +166,11 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     async listSendings(accountId, page, perPage) {
-      return (await listSendings(db, accountId, { page, perPage })).map(summary);
+      const [rows, total] = await Promise.all([
+        listSendings(db, accountId, { page, perPage }),
+        countSendings(db, accountId),
+      ]);
+      return { rows: rows.map(summary), total };
     },
 
     async getSending(accountId, sendingId) {
@@ -174,9 +178,13 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       return sending ? summary(sending) : null;
     },
 
-    async listMessages(accountId, sendingId, page, perPage) {
+    async listMessages(accountId, sendingId, page, perPage, filter = {}) {
       if (!(await getSending(db, accountId, sendingId))) return null;
-      return listMessages(db, accountId, sendingId, { page, perPage });
+      const [rows, total] = await Promise.all([
+        listMessages(db, accountId, sendingId, { page, perPage, ...filter }),
+        countMessages(db, accountId, sendingId, filter),
+      ]);
+      return { rows, total };
     },
 
     async cancelSending(accountId, sendingId) {

@@ -34,7 +34,14 @@ export async function draftRecipients(
   );
   const byNumber = new Map<
     string,
-    { country: string; destination: string; mcc: string | null; mnc: string | null; costMinor: number }
+    {
+      country: string;
+      destination: string;
+      mcc: string | null;
+      mnc: string | null;
+      rateMinor: number;
+      costMinor: number;
+    }
   >();
   if (priced.ok) {
     const { quote } = priced;
@@ -46,6 +53,7 @@ export async function draftRecipients(
         destination: destination.name,
         mcc: destination.mcc,
         mnc: destination.mnc,
+        rateMinor: destination.rateMinor,
         costMinor: destination.rateMinor * quote.partsPerMessage,
       });
     });
@@ -61,8 +69,10 @@ export async function draftRecipients(
       mcc: found?.mcc ?? null,
       mnc: found?.mnc ?? null,
       parts: draft.sending.partsPerMessage,
+      rateMinor: found?.rateMinor ?? 0,
       costMinor: found?.costMinor ?? 0,
       status: 'queued',
+      acceptedAtUs: null,
       providerStatus: null,
       error: null,
       updatedAtUs: draft.sending.updatedAtUs,

@@ -1,6 +1,7 @@
 // What the edges need from the public API's use cases: the services behind it, as one interface, and their results.
 import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
+import type { MessageStatus } from '../domain/status.js';
 import type { ValidationErrors } from '../domain/texts.js';
 
 export interface AuthenticatedAccount {
@@ -66,6 +67,12 @@ export type CancelResult =
   | { readonly ok: false; readonly reason: 'not_found' }
   | { readonly ok: false; readonly reason: 'not_pending'; readonly status: string };
 
+/** One page of a listing and the number of rows of the whole listing. */
+export interface Listed<T> {
+  readonly rows: readonly T[];
+  readonly total: number;
+}
+
 export interface ApiServices {
   /** The token's account; `{ suspended: true }` for a good token of a suspended account; null for any other refusal. */
   authenticate(token: string): Promise<AuthenticatedAccount | { readonly suspended: true } | null>;
@@ -81,14 +88,17 @@ export interface ApiServices {
     fields: Readonly<Record<string, unknown>>,
     idempotencyKey: string | undefined,
   ): Promise<CreateSendingResult>;
-  listSendings(accountId: number, page: number, perPage: number): Promise<readonly SendingSummary[]>;
+  /** One page of the account's sendings, newest first, and how many it has in all. */
+  listSendings(accountId: number, page: number, perPage: number): Promise<Listed<SendingSummary>>;
   getSending(accountId: number, sendingId: number): Promise<SendingSummary | null>;
-  /** Null when the account has no such sending. */
+  /** One page of a sending's messages (optionally of one status) and how many match; null when the account has no
+   *  such sending. */
   listMessages(
     accountId: number,
     sendingId: number,
     page: number,
     perPage: number,
-  ): Promise<readonly MessageView[] | null>;
+    filter?: { readonly status?: MessageStatus },
+  ): Promise<Listed<MessageView> | null>;
   cancelSending(accountId: number, sendingId: number): Promise<CancelResult>;
 }

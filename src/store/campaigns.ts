@@ -6,7 +6,7 @@ import { MESSAGE_STATUSES, type MessageStatus, messageStatusFrom } from '../doma
 import type { Db } from './db.js';
 import { containsText } from './dialect-sql.js';
 import { type Sending, sendingFromRow } from './sendings.js';
-import { intFrom, pageWindow } from './values.js';
+import { intFrom, intOrNull, pageWindow } from './values.js';
 
 export interface Campaign {
   readonly sending: Sending;
@@ -25,8 +25,11 @@ export interface Recipient {
   readonly mcc: string | null;
   readonly mnc: string | null;
   readonly parts: number;
+  readonly rateMinor: number;
   readonly costMinor: number;
   readonly status: MessageStatus;
+  /** When a provider took it (its `submitted_at`), null when none did. */
+  readonly acceptedAtUs: number | null;
   /** The provider's last non-final word (Twilio's `sent`: handed to the carrier), or null. */
   readonly providerStatus: string | null;
   readonly error: string | null;
@@ -156,8 +159,10 @@ export async function listRecipients(
         'm.mcc',
         'm.mnc',
         'm.parts',
+        'm.rate_minor',
         'm.cost_minor',
         'm.status',
+        'm.submitted_at_us',
         'm.provider_status',
         'm.error',
         'm.updated_at_us',
@@ -177,8 +182,10 @@ export async function listRecipients(
       mcc: row.mcc,
       mnc: row.mnc,
       parts: row.parts,
+      rateMinor: minorFrom(row.rate_minor),
       costMinor: minorFrom(row.cost_minor),
       status: messageStatusFrom(row.status),
+      acceptedAtUs: intOrNull(row.submitted_at_us),
       providerStatus: row.provider_status ?? null,
       error: row.error,
       updatedAtUs: intFrom(row.updated_at_us),

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { minorFrom } from '../domain/money.js';
+import type { MessageStatus } from '../domain/status.js';
 import type { Db } from './db.js';
 import type { MessagesTable } from './schema.js';
 import { intFrom, intOrNull, pageWindow } from './values.js';
@@ -56,25 +57,50 @@ function messageFromRow(row: Selectable<MessagesTable>): Message {
   };
 }
 
+export interface MessageFilter {
+  /** Only the messages in this status. */
+  readonly status?: MessageStatus;
+}
+
+/** The messages of one of the account's sendings (optionally of one status), as one query to page or count. */
+function messagesOf(db: Db, accountId: number, sendingId: number, filter: MessageFilter) {
+  let query = db.kysely
+    .selectFrom('messages as m')
+    .innerJoin('sendings as s', 's.id', 'm.sending_id')
+    .where('m.sending_id', '=', sendingId)
+    .where('s.account_id', '=', accountId);
+  if (filter.status !== undefined) query = query.where('m.status', '=', filter.status);
+  return query;
+}
+
 /** The messages of one of the account's sendings in recipient order; another account's sending has none. */
 export async function listMessages(
   db: Db,
   accountId: number,
   sendingId: number,
-  page: { readonly page: number; readonly perPage: number },
+  page: { readonly page: number; readonly perPage: number } & MessageFilter,
 ): Promise<Message[]> {
   const { limit, offset } = pageWindow(page, PER_PAGE_MAX);
-  const rows = await db.kysely
-    .selectFrom('messages as m')
-    .innerJoin('sendings as s', 's.id', 'm.sending_id')
+  const rows = await messagesOf(db, accountId, sendingId, page)
     .selectAll('m')
-    .where('m.sending_id', '=', sendingId)
-    .where('s.account_id', '=', accountId)
     .orderBy('m.id')
     .limit(limit)
     .offset(offset)
     .execute();
   return rows.map(messageFromRow);
+}
+
+/** How many messages `listMessages` pages through with the same filter; 0 for another account's sending. */
+export async function countMessages(
+  db: Db,
+  accountId: number,
+  sendingId: number,
+  filter: MessageFilter = {},
+): Promise<number> {
+  const row = await messagesOf(db, accountId, sendingId, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return intFrom(row.n);
 }
 
 export interface MessageTotals {

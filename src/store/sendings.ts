@@ -331,6 +331,16 @@ export async function listSendings(
   return rows.map(sendingFromRow);
 }
 
+/** How many sendings the account has (what `listSendings` pages through), counted on its (account_id, id) index. */
+export async function countSendings(db: Db, accountId: number): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('sendings')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return intFrom(row.n);
+}
+
 /** The sending created under this Idempotency-Key within IDEMPOTENCY_KEY_TTL_MS, if any. */
 export async function findByIdempotencyKey(db: Db, accountId: number, key: string): Promise<Sending | undefined> {
   const row = await db.kysely

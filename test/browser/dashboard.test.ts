@@ -173,6 +173,19 @@ describeWithChromium('dashboard in Chromium', () => {
   );
 
   it(
+    'reads numbers written with spaces, + or 00 as one number each in Compose',
+    async () => {
+      await page.goto(`${server.url}/app/compose`);
+      await page.getByLabel('Message text').fill(GSM_TEXT);
+      await page.getByLabel('Phone numbers').fill('+371 2612 3457, 0037126123458');
+      await expect.poll(() => page.locator('.recipients-count strong').textContent()).toBe('2 recipients');
+      await expect.poll(() => stat(page, 'Valid recipients').textContent(), { timeout: 10_000 }).toBe('2');
+      await expect(stat(page, 'Invalid recipients').textContent()).resolves.toBe('0');
+    },
+    STEP_MS,
+  );
+
+  it(
     'sends to the sandbox and the campaign page follows it to Completed',
     async () => {
       const me = await api<{ account: { id: number } }>(page, '/app/api/me');
@@ -221,6 +234,38 @@ describeWithChromium('dashboard in Chromium', () => {
       await mobile.locator('#sidebar').waitFor({ state: 'hidden' });
       await shoot(mobile, 'campaigns-mobile');
       await mobile.close();
+    },
+    STEP_MS,
+  );
+
+  it(
+    'marks a refused recipient Refunded on the campaign page, and shows what the others were charged',
+    async () => {
+      // The sandbox refuses a number ending in 0004 at submission: never handed over, so refunded.
+      await page.goto(`${server.url}/app/compose`);
+      await page.getByLabel('Message text').fill(GSM_TEXT);
+      await page.getByLabel('Phone numbers').fill('447400123456, 37126120004');
+      await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.waitForURL(/\/app\/campaigns\/\d+$/);
+      await page.getByRole('status').filter({ hasText: 'Status: Completed' }).waitFor({ timeout: 30_000 });
+      const row = (number: string) =>
+        page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: number }) });
+      const cells = (number: string) => row(number).getByRole('cell');
+      await row('37126120004').getByText('Rejected').waitFor({ timeout: 10_000 });
+      await row('447400123456').getByText('Delivered').waitFor({ timeout: 10_000 });
+      const headers = await page
+        .getByRole('table', { name: 'Recipients of this campaign' })
+        .getByRole('columnheader')
+        .allTextContents();
+      // Cells after the row header: Destination, Parts, Cost, Charged, …
+      expect(headers.slice(3, 5)).toEqual(['Cost', 'Charged']);
+      const refusedCost = await cells('37126120004').nth(2).textContent();
+      expect(refusedCost).toMatch(/^€0\.\d{3}/);
+      await expect(cells('37126120004').nth(3).textContent()).resolves.toBe(`Refunded ${refusedCost}`);
+      const deliveredCost = await cells('447400123456').nth(2).textContent();
+      await expect(cells('447400123456').nth(3).textContent()).resolves.toBe(deliveredCost);
+      await shoot(page, 'campaign-refunded');
     },
     STEP_MS,
   );

@@ -305,6 +305,8 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
           mnc: '02',
           parts: 1,
           cost: '0.041',
+          charged: '0',
+          refunded: '0',
           status: 'queued',
           provider_status: null,
           error: null,
@@ -458,11 +460,15 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         mnc: '01',
         parts: 1,
         cost: '0.039',
+        charged: '0.039',
+        refunded: '0',
         status: 'undelivered',
         provider_status: null,
         error: expect.any(String),
         updated_at: expect.stringMatching(/Z$/),
       });
+      // The one refused at submission shows its cost refunded, nothing charged.
+      expect(all.data[1]).toMatchObject({ recipient: '37126100004', cost: '0.039', charged: '0', refunded: '0.039' });
       const delivered = await c.json<Page<RecipientView>>(
         c.get(`/app/api/sendings/${dispatched.id}/messages?status=delivered`),
       );

@@ -13,6 +13,7 @@ const TEXT = {
   invalid: 'The given data was invalid.',
   format: (n: number) => `The recipients.${n} field format is invalid.`,
   noRate: (n: number) => `The recipients.${n} has no available rate.`,
+  hint: (digits: string) => `send ${digits}: digits only, with the country code`,
   scheduledAt: 'The scheduled at field must match the format Y-m-d H:i:s.',
 };
 
@@ -131,8 +132,32 @@ describeEachEngine('validation of sendings', (engine) => {
       ];
       const recipients = ['37120000000', ...bad];
       const errors = Object.fromEntries(bad.map((_, i) => [`recipients.${i + 1}`, [TEXT.format(i + 1)]]));
-      await expectBoth({ ...VALID, recipients }, { message: TEXT.invalid, errors });
+      // The two that are the number written as a person would get a hint beside their error.
+      const hints = { 'recipients.3': TEXT.hint('37120000000'), 'recipients.4': TEXT.hint('37120000000') };
+      await expectBoth({ ...VALID, recipients }, { message: TEXT.invalid, errors, hints });
       await expectBoth({ ...VALID, recipients: ['37120000000', '1234567'] }, one('recipients.1', TEXT.format(1)));
+    });
+
+    it('keeps the strict number rule, with a hint beside the error of a number written with spaces, + or 00', async () => {
+      await expectBoth(
+        { ...VALID, recipients: ['37120000000', '+371 2612 3457'] },
+        { ...one('recipients.1', TEXT.format(1)), hints: { 'recipients.1': TEXT.hint('37126123457') } },
+      );
+      // 00 is the international prefix: the digits are well formed, but no country starts with 0.
+      await expectBoth(
+        { ...VALID, recipients: '37120000000, (371) 2612-3457, 0037126123458, hello' },
+        {
+          message: TEXT.invalid,
+          errors: {
+            'recipients.1': [TEXT.format(1)],
+            'recipients.2': [TEXT.noRate(2)],
+            'recipients.3': [TEXT.format(3)],
+          },
+          hints: { 'recipients.1': TEXT.hint('37126123457'), 'recipients.2': TEXT.hint('37126123458') },
+        },
+      );
+      // A number that is no number once cleaned gets no hint.
+      await expectBoth({ ...VALID, recipients: ['37120000000', '+371 26'] }, one('recipients.1', TEXT.format(1)));
     });
 
     it('refuses a JSON number beyond exact integers, whose digits could not be kept', async () => {

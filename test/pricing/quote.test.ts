@@ -141,9 +141,26 @@ describe('recipients', () => {
     [3.71e10 + 0.5, 'a fraction'],
     [true, 'a boolean'],
   ])('refuses %j (%s) with the format text', (value) => {
-    expect(errorsOf('Hi', ['37126123456', value])).toEqual({
+    expect(errorsOf('Hi', ['37126123456', value])).toMatchObject({
       message: 'The recipients.1 field format is invalid.',
       errors: { 'recipients.1': ['The recipients.1 field format is invalid.'] },
+    });
+  });
+
+  it('hints at the digits to send beside the error of a number written with a plus, spaces or 00', () => {
+    expect(errorsOf('Hi', ['37126123456', '+37126123456', '371 26123456', '0037126123456', '1234567'])).toEqual({
+      message: 'The given data was invalid.',
+      errors: {
+        'recipients.1': ['The recipients.1 field format is invalid.'],
+        'recipients.2': ['The recipients.2 field format is invalid.'],
+        'recipients.3': ['The recipients.3 has no available rate.'],
+        'recipients.4': ['The recipients.4 field format is invalid.'],
+      },
+      hints: {
+        'recipients.1': 'send 37126123456: digits only, with the country code',
+        'recipients.2': 'send 37126123456: digits only, with the country code',
+        'recipients.3': 'send 37126123456: digits only, with the country code',
+      },
     });
   });
 

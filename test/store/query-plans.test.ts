@@ -357,6 +357,7 @@ describeEachEngine(
       await expectIndexed(() => inject('GET', '/sendings?page=2&per_page=5'));
       await expectIndexed(() => inject('GET', `/sendings/${sendingId}`));
       await expectIndexed(() => inject('GET', `/sendings/${sendingId}/messages`));
+      await expectIndexed(() => inject('GET', `/sendings/${sendingId}/messages?status=queued&page=2&per_page=1`));
       await expectIndexed(() => inject('POST', `/sendings/${sendingId}/cancel`));
       // A token that matches nothing.
       const unknown = await captured(() =>

@@ -1,35 +1,15 @@
-// Recipients from what a user types, pastes or uploads: split, cleaned of phone punctuation, deduplicated.
+// Recipients from what a user types, pastes or uploads: split, cleaned of phone punctuation (by the one rule of
+// src/domain/recipient-text.ts, also behind the public API's hint), deduplicated.
 // Written for a million numbers: plain loops and string slices, no regular expression per number where avoidable.
-
-/** Digits of a number written with spaces, dashes, dots, brackets or a leading "+" (the API takes digits only). */
-const PHONE_LIKE = /^\+?[\d\s\-().]+$/;
-const PUNCTUATION = /[\s\-().+]/g;
-
-/** The token as the API should see it: quotes dropped, and a phone-looking token reduced to its digits. */
-export function cleanRecipient(token: string): string {
-  let value = token.trim();
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
-    value = value.slice(1, -1).trim();
-  }
-  if (value === '') return '';
-  if (/^\d+$/.test(value)) return value;
-  return PHONE_LIKE.test(value) ? value.replace(PUNCTUATION, '') : value;
-}
+import { isRecipientNumber, normaliseRecipient, splitRecipientText } from '../../src/domain/recipient-text.js';
 
 function looksLikePhone(cell: string): boolean {
-  const cleaned = cleanRecipient(cell);
-  return /^\d{8,20}$/.test(cleaned);
+  return isRecipientNumber(normaliseRecipient(cell));
 }
 
-/** Numbers typed or pasted: one a line, or separated by commas, semicolons, tabs or spaces. */
-export function parseRecipientText(text: string): string[] {
-  const numbers: string[] = [];
-  for (const token of text.split(/[\s,;|]+/)) {
-    const cleaned = cleanRecipient(token);
-    if (cleaned !== '') numbers.push(cleaned);
-  }
-  return numbers;
-}
+/** Numbers typed or pasted: one a line, or separated by commas, semicolons, tabs, bars or spaces, where a number
+ *  written in groups ("+371 2612 3457") stays one. */
+export const parseRecipientText = splitRecipientText;
 
 export interface CsvRecipients {
   readonly numbers: string[];
@@ -132,7 +112,7 @@ export function parseRecipientCsv(text: string): CsvRecipients {
       headerSkipped = true;
       continue;
     }
-    const cleaned = cleanRecipient(cellAt(line, delimiter, column));
+    const cleaned = normaliseRecipient(cellAt(line, delimiter, column));
     if (cleaned === '') emptyRows++;
     else numbers.push(cleaned);
   }

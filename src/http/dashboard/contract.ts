@@ -265,6 +265,11 @@ export interface RecipientView {
   readonly mnc: string | null;
   readonly parts: number;
   readonly cost: string;
+  /** What stays charged for the message (before tax): its cost once a provider accepted it, else "0". */
+  readonly charged: string;
+  /** What is refunded for it (before tax): its cost once final with no provider having accepted it, the parts not
+   *  taken of one accepted only partly, else "0". Both are "0" while it is queued or being handed over (reserved). */
+  readonly refunded: string;
   readonly status: MessageStatusName;
   /** The provider's last word short of a final one, as it spells it (Twilio's `sent`: handed to the carrier), or
    *  null. Never changes `status`. */

@@ -1,6 +1,7 @@
 // Store objects as the dashboard's JSON shows them (contract.ts): money as decimal strings, ISO times.
 
 import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
+import { messageMoney } from '../../domain/status.js';
 import type { PriceSummary } from '../../services/compose.js';
 import type { PageOf } from '../../services/form-fields.js';
 import type { ProviderHealth } from '../../services/operator.js';
@@ -163,6 +164,7 @@ export function campaignView(campaign: Campaign): CampaignView {
 }
 
 export function recipientView(recipient: Recipient): RecipientView {
+  const { chargedMinor, refundedMinor } = messageMoney(recipient);
   return {
     id: recipient.id,
     recipient: recipient.recipient,
@@ -171,6 +173,8 @@ export function recipientView(recipient: Recipient): RecipientView {
     mnc: recipient.mnc,
     parts: recipient.parts,
     cost: amountText(recipient.costMinor),
+    charged: amountText(chargedMinor),
+    refunded: amountText(refundedMinor),
     status: recipient.status,
     provider_status: recipient.providerStatus,
     error: recipient.error,

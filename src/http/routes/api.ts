@@ -5,12 +5,14 @@ import { PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../../domain/limits.js';
 import { formatBalance, toNumber } from '../../domain/money.js';
 import type { Quote } from '../../domain/pricing.js';
 import { quoteJsonChunks } from '../../domain/quote-json.js';
+import { MESSAGE_STATUSES, type MessageStatus, messageMoney, messageStatusFrom } from '../../domain/status.js';
 import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs, ymdHisFromUs } from '../../domain/time.js';
-import { intField, type PageRequest, pageField } from '../../services/form-fields.js';
-import type { ApiServices, AuthenticatedAccount, RateFilters } from '../../services/ports.js';
+import { intField, oneOfField, type PageRequest, pageField } from '../../services/form-fields.js';
+import type { ApiServices, AuthenticatedAccount, MessageView, RateFilters } from '../../services/ports.js';
 import { requestFields } from '../body.js';
 import { accountSuspended, notFoundModel, unauthenticated, unprocessable } from '../errors.js';
+import { setPagingHeaders } from '../paging.js';
 import { schemas } from '../schemas.js';
 
 declare module 'fastify' {
@@ -78,6 +80,15 @@ function pageOf(fields: Record<string, unknown>): PageRequest {
   const page = pageField(fields, errors, { perPageDefault: PER_PAGE_DEFAULT, perPageMax: PER_PAGE_MAX });
   if (!errors.empty) throw unprocessable(errors);
   return page;
+}
+
+/** The page and the optional `status` filter of GET /sendings/{id}/messages, their errors together (422). */
+function messagesQueryOf(fields: Record<string, unknown>): { page: PageRequest; status: MessageStatus | undefined } {
+  const errors = new ValidationErrors();
+  const page = pageField(fields, errors, { perPageDefault: PER_PAGE_DEFAULT, perPageMax: PER_PAGE_MAX });
+  const status = oneOfField(fields, 'status', MESSAGE_STATUSES, errors);
+  if (!errors.empty) throw unprocessable(errors);
+  return { page, status };
 }
 
 function idempotencyKeyOf(request: FastifyRequest): string | undefined {
@@ -182,11 +193,12 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     },
   );
 
-  app.get('/sendings', { schema: schemas.listSendings, config: { auth: true } }, async (request) => {
-    const { page, perPage } = pageOf(requestFields(request));
-    const sendings = await services.listSendings(account(request).id, page, perPage);
+  app.get('/sendings', { schema: schemas.listSendings, config: { auth: true } }, async (request, reply) => {
+    const page = pageOf(requestFields(request));
+    const sendings = await services.listSendings(account(request).id, page.page, page.perPage);
+    setPagingHeaders(request, reply, page, sendings.total);
     return {
-      sendings: sendings.map((s) => ({
+      sendings: sendings.rows.map((s) => ({
         id: s.id,
         text: s.text,
         created_at: isoFromUs(s.createdAtUs),
@@ -225,33 +237,18 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
   app.get<{ Params: { id: string } }>(
     '/sendings/:id(^\\d+$)/messages',
     { schema: schemas.listMessages, config: { auth: true } },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
-      const { page, perPage } = pageOf(requestFields(request));
+      const { page, status } = messagesQueryOf(requestFields(request));
       const numeric = /^\d{1,15}$/.test(id) ? Number(id) : null;
+      const filter = status === undefined ? {} : { status };
       const messages =
-        numeric === null ? null : await services.listMessages(account(request).id, numeric, page, perPage);
+        numeric === null
+          ? null
+          : await services.listMessages(account(request).id, numeric, page.page, page.perPage, filter);
       if (!messages) throw notFoundModel(id);
-      return {
-        messages: messages.map((m) => ({
-          id: m.id,
-          recipient: m.recipient,
-          destination: m.destination,
-          mcc: m.mcc,
-          mnc: m.mnc,
-          sms: m.parts,
-          rate: toNumber(m.rateMinor),
-          cost: toNumber(m.costMinor),
-          status: m.status,
-          provider: m.provider,
-          provider_status: m.providerStatus,
-          error: m.error,
-          attempts: m.attempts,
-          submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),
-          final_at: m.finalAtUs === null ? null : isoFromUs(m.finalAtUs),
-          updated_at: isoFromUs(m.updatedAtUs),
-        })),
-      };
+      setPagingHeaders(request, reply, page, messages.total);
+      return { messages: messages.rows.map(messageJson) };
     },
   );
 
@@ -282,6 +279,37 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
       };
     },
   );
+}
+
+/** One item of GET /sendings/{id}/messages; `charged` and `refunded` (before tax) are in the format of `cost`. */
+function messageJson(m: MessageView) {
+  const money = messageMoney({
+    status: messageStatusFrom(m.status),
+    acceptedAtUs: m.submittedAtUs,
+    rateMinor: m.rateMinor,
+    parts: m.parts,
+    costMinor: m.costMinor,
+  });
+  return {
+    id: m.id,
+    recipient: m.recipient,
+    destination: m.destination,
+    mcc: m.mcc,
+    mnc: m.mnc,
+    sms: m.parts,
+    rate: toNumber(m.rateMinor),
+    cost: toNumber(m.costMinor),
+    charged: toNumber(money.chargedMinor),
+    refunded: toNumber(money.refundedMinor),
+    status: m.status,
+    provider: m.provider,
+    provider_status: m.providerStatus,
+    error: m.error,
+    attempts: m.attempts,
+    submitted_at: m.submittedAtUs === null ? null : isoFromUs(m.submittedAtUs),
+    final_at: m.finalAtUs === null ? null : isoFromUs(m.finalAtUs),
+    updated_at: isoFromUs(m.updatedAtUs),
+  };
 }
 
 /** The quote body as a stream, so that a million-recipient answer is never one giant string. */

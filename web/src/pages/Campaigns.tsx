@@ -45,6 +45,7 @@ const RECIPIENT_COLUMNS: readonly Column[] = [
   { label: 'Destination' },
   { label: 'Parts', num: true },
   { label: 'Cost', num: true },
+  { label: 'Charged', num: true },
   { label: 'Status' },
   { label: 'Error' },
   { label: 'Updated' },
@@ -69,6 +70,28 @@ const PROVIDER_STATUS_TEXTS: Readonly<Record<string, string>> = {
 export function recipientStatusLabel(row: Pick<RecipientView, 'status' | 'provider_status'>): string | undefined {
   if (row.status !== 'submitted' || !row.provider_status) return undefined;
   return `Submitted (${PROVIDER_STATUS_TEXTS[row.provider_status] ?? row.provider_status})`;
+}
+
+/** What a recipient's money became: charged, refunded (marked so), both for a partly taken one, or still reserved. */
+function ChargeCell({
+  row,
+  sign,
+  draft,
+}: {
+  readonly row: RecipientView;
+  readonly sign: string;
+  readonly draft: boolean;
+}) {
+  const charged = Number(row.charged) > 0;
+  const refunded = Number(row.refunded) > 0;
+  if (!charged && !refunded) return <span className="muted">{draft ? '—' : 'Reserved'}</span>;
+  return (
+    <>
+      {charged && money(row.charged, sign)}
+      {charged && refunded && <br />}
+      {refunded && <span className="refunded">Refunded {money(row.refunded, sign)}</span>}
+    </>
+  );
 }
 
 function isLive(status: CampaignView['status']): boolean {
@@ -276,6 +299,9 @@ function RecipientsCard({
             </td>
             <td className="num">{count(row.parts)}</td>
             <td className="num">{money(row.cost, sign)}</td>
+            <td className="num">
+              <ChargeCell row={row} sign={sign} draft={draft} />
+            </td>
             <td>
               <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
             </td>
