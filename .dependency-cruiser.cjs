@@ -80,7 +80,8 @@ module.exports = {
       from: { path: '^web/src/' },
       to: {
         path: '^src/',
-        pathNot: '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger|smart-encoding|recipient-text))\\.ts$',
+        pathNot:
+          '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger|smart-encoding|recipient-text))\\.ts$',
       },
     },
   ],
