@@ -33,11 +33,8 @@ const CAMPAIGN_COLUMNS: readonly Column[] = [
   { label: 'Campaign' },
   { label: 'Status' },
   { label: 'Created' },
-  { label: 'Scheduled' },
   { label: 'Recipients', num: true },
-  { label: 'Parts', num: true },
   { label: 'Cost', num: true },
-  { label: 'Refunded', num: true },
   { label: 'Messages' },
 ];
 const RECIPIENT_COLUMNS: readonly Column[] = [
@@ -50,10 +47,10 @@ const RECIPIENT_COLUMNS: readonly Column[] = [
   { label: 'Updated' },
 ];
 
-/** Sent at creation (no schedule of its own): the two times are within a minute. */
-function scheduledText(campaign: CampaignView): string {
+/** The schedule of a campaign that has one; null for one sent at creation (the two times within a minute). */
+function scheduledText(campaign: CampaignView): string | null {
   const gapMs = Date.parse(campaign.scheduled_at) - Date.parse(campaign.created_at);
-  return gapMs < 60_000 ? 'At once' : utc(campaign.scheduled_at);
+  return gapMs < 60_000 ? null : utc(campaign.scheduled_at);
 }
 
 /** What the provider's own word adds while a message awaits its final status (Twilio's `sent`: with the carrier). */
@@ -168,12 +165,30 @@ export function CampaignsPage() {
               <td>
                 <StatusBadge status={campaign.status} />
               </td>
-              <td className="nowrap">{dateTime(campaign.created_at)}</td>
-              <td className="nowrap">{scheduledText(campaign)}</td>
-              <td className="num">{count(campaign.recipients)}</td>
-              <td className="num">{count(campaign.parts_total)}</td>
-              <td className="num">{money(campaign.total, me.account.sign)}</td>
-              <td className="num">{money(campaign.refunded, me.account.sign)}</td>
+              <td>
+                <span className="cell-lines">
+                  <span className="nowrap">{dateTime(campaign.created_at)}</span>
+                  {scheduledText(campaign) !== null && (
+                    <span className="muted small nowrap">Scheduled {scheduledText(campaign)}</span>
+                  )}
+                </span>
+              </td>
+              <td className="num">
+                <span className="cell-lines">
+                  <span>{count(campaign.recipients)}</span>
+                  <span className="muted small">
+                    {count(campaign.parts_total)} {campaign.parts_total === 1 ? 'part' : 'parts'}
+                  </span>
+                </span>
+              </td>
+              <td className="num">
+                <span className="cell-lines">
+                  <span>{money(campaign.total, me.account.sign)}</span>
+                  {Number(campaign.refunded) !== 0 && (
+                    <span className="muted small">{money(campaign.refunded, me.account.sign)} refunded</span>
+                  )}
+                </span>
+              </td>
               <td>
                 <CountsCell counts={campaign.counts} />
               </td>
