@@ -1,6 +1,6 @@
 // The signed-in user and account (GET /app/api/me), shared by every page; a 401 anywhere ends it.
 import type { ReactNode } from 'react';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { Me } from '../../src/http/dashboard/contract.js';
 import { ApiError, api, errorText, onUnauthenticated, setCsrfToken } from './api.js';
 
@@ -71,4 +71,18 @@ export function useMe(): Me {
   const { me } = useSession();
   if (!me) throw new Error('useMe without a session');
   return me;
+}
+
+/**
+ * Reads /me again (the balance in the header) whenever `state` changes after its first value: a page that follows
+ * sendings passes what of them moves money (status, cost, refunds), so a refund shows without navigating.
+ */
+export function useBalanceFollows(state: string | null): void {
+  const { refresh } = useSession();
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (state === null) return;
+    if (seen.current !== null && seen.current !== state) void refresh();
+    seen.current = state;
+  }, [state, refresh]);
 }

@@ -23,7 +23,7 @@ import {
 } from '../components/ui.js';
 import { count, dateTime, money, truncate, utc } from '../format.js';
 import { useDebounced, useInterval, useResource, useTitle } from '../hooks.js';
-import { useMe, useSession } from '../session.js';
+import { useBalanceFollows, useMe, useSession } from '../session.js';
 import { NotFoundContent } from './NotFound.js';
 
 const PER_PAGE = 25;
@@ -51,6 +51,11 @@ const RECIPIENT_COLUMNS: readonly Column[] = [
 function scheduledText(campaign: CampaignView): string | null {
   const gapMs = Date.parse(campaign.scheduled_at) - Date.parse(campaign.created_at);
   return gapMs < 60_000 ? null : utc(campaign.scheduled_at);
+}
+
+/** What of a campaign moves the balance: its status, its cost and its refunds. */
+function moneyState(campaign: CampaignView): string {
+  return `${campaign.id}:${campaign.status}:${campaign.total}:${campaign.refunded}`;
 }
 
 /** What the provider's own word adds while a message awaits its final status (Twilio's `sent`: with the carrier). */
@@ -99,6 +104,7 @@ export function CampaignsPage() {
   const rows = campaigns.data?.data ?? [];
   const anyLive = rows.some((row) => isLive(row.status));
   useInterval(() => campaigns.reload(true), POLL_MS * 2, anyLive);
+  useBalanceFollows(campaigns.data ? rows.map(moneyState).join(' ') : null);
 
   return (
     <>
@@ -317,6 +323,7 @@ export function CampaignDetailPage() {
   const [action, setAction] = useState<PendingAction>(null);
   const live = campaign.data ? isLive(campaign.data.status) : false;
   useInterval(() => campaign.reload(true), POLL_MS, live);
+  useBalanceFollows(campaign.data ? moneyState(campaign.data) : null);
 
   if (campaignId === null || (campaign.error instanceof ApiError && campaign.error.status === 404)) {
     return (
