@@ -79,7 +79,8 @@ module.exports = {
       from: { path: '^web/src/' },
       to: {
         path: '^src/',
-        pathNot: '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger))\\.ts$',
+        pathNot:
+          '^src/(http/dashboard/contract|domain/(gsm|money|money-input|texts|limits|status|sending|ledger))\\.ts$',
       },
     },
   ],

@@ -71,6 +71,16 @@ export const ruleText = Object.freeze({
     `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
 });
 
+/** Why an amount typed into a form is refused (domain/money-input.ts), shown next to the field. */
+export const moneyInputText = Object.freeze({
+  notAnAmount: (text: string) =>
+    `“${text}” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.`,
+  ambiguous: (text: string, thousands: string, decimals: string) =>
+    `“${text}” is ambiguous: write ${thousands} if the comma separates thousands, or ${decimals} if it marks decimals.`,
+  tooManyDecimals: (text: string, decimals: number) => `“${text}” has more than ${decimals} decimals.`,
+  tooLarge: (text: string) => `“${text}” is too large.`,
+});
+
 /** Errors of one request, keyed by field, in the order they were found; the 422 body of the contract. */
 export class ValidationErrors {
   readonly #byField = new Map<string, string[]>();

@@ -29,35 +29,39 @@ interface PageCheck {
   readonly actions: (page: Page) => Locator[];
 }
 
-/** What sticks out: the page wider than the window, or an element cut off by the window or a scrolling box. */
-function overflow(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const width = window.innerWidth;
-    const scrollWidth = document.documentElement.scrollWidth;
-    if (scrollWidth > width) problems.push(`the page is ${scrollWidth}px wide in a ${width}px window`);
-    for (const element of document.querySelectorAll('#main button, #main a, #main td, #main th, .topbar a')) {
-      const box = element.getBoundingClientRect();
-      if (box.width <= 1 || box.height <= 1) continue;
-      let left = 0;
-      let right = width;
-      for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-        if (getComputedStyle(parent).overflowX === 'visible') continue;
-        const frame = parent.getBoundingClientRect();
-        left = Math.max(left, frame.left);
-        right = Math.min(right, frame.right);
-      }
-      // Inside a box of a pixel or less: hidden on purpose, named for screen readers only.
-      if (right - left <= 1) continue;
-      if (box.left < left - 0.5 || box.right > right + 0.5) {
-        const name = (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 40);
-        problems.push(
-          `<${element.tagName.toLowerCase()}> “${name}” spans ${box.left}–${box.right}, shown ${left}–${right}`,
-        );
-      }
+/**
+ * What sticks out: the page wider than the window, or an element cut off by the window or a scrolling box (run in
+ * the page, written as text: the tests are compiled without the DOM's types).
+ */
+const OVERFLOW_SCRIPT = `(() => {
+  const problems = [];
+  const width = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth > width) problems.push('the page is ' + scrollWidth + 'px wide in a ' + width + 'px window');
+  for (const element of document.querySelectorAll('#main button, #main a, #main td, #main th, .topbar a')) {
+    const box = element.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;
+    let left = 0;
+    let right = width;
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX === 'visible') continue;
+      const frame = parent.getBoundingClientRect();
+      left = Math.max(left, frame.left);
+      right = Math.min(right, frame.right);
     }
-    return problems;
-  });
+    // Inside a box of a pixel or less: hidden on purpose, named for screen readers only.
+    if (right - left <= 1) continue;
+    if (box.left < left - 0.5 || box.right > right + 0.5) {
+      const name = (element.getAttribute('aria-label') || element.textContent || '').trim().slice(0, 40);
+      problems.push('<' + element.tagName.toLowerCase() + '> “' + name + '” spans ' + box.left + '–' + box.right +
+        ', shown ' + left + '–' + right);
+    }
+  }
+  return problems;
+})()`;
+
+function overflow(page: Page): Promise<string[]> {
+  return page.evaluate(OVERFLOW_SCRIPT) as Promise<string[]>;
 }
 
 async function checkPages(page: Page, url: string, checks: readonly PageCheck[]): Promise<void> {
