@@ -306,7 +306,7 @@ describeWithChromium('dashboard in Chromium', () => {
         await shoot(ops, 'admin-providers');
 
         await operatorNav.getByRole('link', { name: 'Platform volume' }).click();
-        await ops.getByRole('img', { name: /Messages, delivered and failed per day/ }).waitFor();
+        await ops.getByRole('img', { name: /Messages, delivered and not delivered per day/ }).waitFor();
         await shoot(ops, 'admin-volume');
       } finally {
         await operator.close();

@@ -217,7 +217,7 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
         {
           path: '/admin/volume',
           heading: 'Platform volume',
-          ready: (p) => p.getByRole('img', { name: /Messages, delivered and failed per day/ }),
+          ready: (p) => p.getByRole('img', { name: /Messages, delivered and not delivered per day/ }),
           actions: () => [],
         },
       ]);

@@ -277,6 +277,7 @@ export interface ProviderHealthView {
   readonly configured: boolean;
   readonly submitted_last_hour: number;
   readonly delivered_last_hour: number;
+  /** Messages not delivered (`NOT_DELIVERED_STATUSES` of domain/status.ts), as `VolumeDay.failed` counts them. */
   readonly failed_last_hour: number;
   readonly last_error: string | null;
   readonly last_activity_at: string | null;
@@ -289,5 +290,6 @@ export interface VolumeDay {
   readonly messages: number;
   readonly parts: number;
   readonly delivered: number;
+  /** Messages not delivered (`NOT_DELIVERED_STATUSES` of domain/status.ts). */
   readonly failed: number;
 }

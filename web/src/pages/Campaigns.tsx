@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SENDING_STATUSES } from '../../../src/domain/sending.js';
-import { MESSAGE_STATUSES } from '../../../src/domain/status.js';
+import { MESSAGE_STATUSES, NOT_DELIVERED_LABEL, NOT_DELIVERED_STATUSES } from '../../../src/domain/status.js';
 import type { CampaignView, Page, RecipientView } from '../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
@@ -79,7 +79,7 @@ function isLive(status: CampaignView['status']): boolean {
 
 function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
   const inFlight = counts.queued + counts.submitting + counts.submitted;
-  const failed = counts.undelivered + counts.expired + counts.rejected + counts.failed;
+  const failed = NOT_DELIVERED_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   return (
     <span className="counts">
       <span className="count-delivered" title="Delivered">
@@ -87,7 +87,7 @@ function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
       </span>
       {failed > 0 && (
         <span className="count-failed" title="Undelivered, expired, rejected or failed">
-          {count(failed)} not delivered
+          {count(failed)} {NOT_DELIVERED_LABEL.toLowerCase()}
         </span>
       )}
       {inFlight > 0 && <span className="count-pending">{count(inFlight)} in progress</span>}
