@@ -22,6 +22,7 @@ export const TEXTS = Object.freeze({
   badCredentials: 'These credentials do not match our records.',
   passwordIncorrect: 'The password is incorrect.',
   draftChanged: 'The draft was changed meanwhile; send it again.',
+  schedulePast: 'The schedule is in the past: choose a later date and time, or send at once.',
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
 });
 

@@ -158,6 +158,9 @@ describeWithChromium('dashboard in Chromium', () => {
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
       await expect(page.getByLabel('Sender', { exact: true }).inputValue()).resolves.toBe('SMSgic');
       await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Send this message?' });
+      await confirm.getByText(/^2 recipients, €0\.\d+ — send\?$/).waitFor();
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
 
       await page.waitForURL(/\/app\/campaigns\/\d+$/);
       campaignPath = new URL(page.url()).pathname;

@@ -298,7 +298,12 @@ function RecipientsCard({
             <td className="num">{count(row.parts)}</td>
             <td className="num">{money(row.cost, sign)}</td>
             <td>
-              <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+              {/* A draft's recipients are no messages yet: nothing is queued until it is sent. */}
+              {draft ? (
+                <StatusBadge status="Draft" />
+              ) : (
+                <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+              )}
             </td>
             <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
             <td className="nowrap">{dateTime(row.updated_at)}</td>
