@@ -18,6 +18,8 @@ export const TEXTS = Object.freeze({
   // The dashboard's own answers.
   csrfMismatch: 'CSRF token mismatch.',
   accountSuspended: 'Account suspended.',
+  accountSuspendedExplained:
+    'This account is suspended: sending and API access are paused. Contact support to reinstate it.',
   forbidden: 'Forbidden.',
   badCredentials: 'These credentials do not match our records.',
   passwordIncorrect: 'The password is incorrect.',

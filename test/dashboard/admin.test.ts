@@ -162,7 +162,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
       });
       for (const res of [await victim.get('/app/api/tokens'), await victim.post('/app/api/tokens', { name: 'y' })]) {
         expect(res.statusCode).toBe(403);
-        expect(res.json()).toEqual({ message: 'Account suspended.' });
+        expect(res.json()).toEqual({ message: 'Account suspended.', reason: 'account_suspended' });
       }
       const me = await victim.json<Me>(victim.get('/app/api/me'));
       expect(me.account.suspended).toBe(true);

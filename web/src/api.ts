@@ -1,4 +1,5 @@
 // The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
+import { ACCOUNT_SUSPENDED_REASON, TEXTS } from '../../src/domain/texts.js';
 import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
@@ -10,9 +11,16 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly errors: FieldErrors = {},
+    /** The server's `reason`, e.g. `account_suspended`. */
+    readonly reason: string | null = null,
   ) {
     super(message);
   }
+}
+
+/** Refused because the account is suspended: trying again cannot help, reinstatement can. */
+export function isSuspension(error: unknown): boolean {
+  return error instanceof ApiError && error.reason === ACCOUNT_SUSPENDED_REASON;
 }
 
 let csrfToken: string | null = null;
@@ -82,7 +90,12 @@ async function errorFrom(response: Response): Promise<ApiError> {
     typeof body.message === 'string' && body.message
       ? body.message
       : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
-  return new ApiError(response.status, message, body.errors ?? {});
+  return new ApiError(
+    response.status,
+    message,
+    body.errors ?? {},
+    typeof body.reason === 'string' ? body.reason : null,
+  );
 }
 
 /** Fetches a fresh CSRF token (after the server refused ours, e.g. after a sign-in in another tab). */
@@ -134,6 +147,7 @@ export function isAbort(error: unknown): boolean {
 
 /** A message fit for an error banner, whatever was thrown. */
 export function errorText(error: unknown): string {
+  if (isSuspension(error)) return TEXTS.accountSuspendedExplained;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';

@@ -38,6 +38,8 @@ export interface Page<T> {
 export interface ErrorBody {
   readonly message: string;
   readonly errors?: Readonly<Record<string, readonly string[]>>;
+  /** Why, for a client to act on: `account_suspended` on the 403 of every route a suspended account may not use. */
+  readonly reason?: string;
 }
 
 // --- Accounts and sessions ------------------------------------------------------------------------------------------
