@@ -20,6 +20,7 @@ export const TEXTS = Object.freeze({
   accountSuspended: 'Account suspended.',
   accountSuspendedExplained:
     'This account is suspended: sending and API access are paused. Contact support to reinstate it.',
+  unavailableWhileSuspended: 'Not available while this account is suspended.',
   forbidden: 'Forbidden.',
   badCredentials: 'These credentials do not match our records.',
   passwordIncorrect: 'The password is incorrect.',

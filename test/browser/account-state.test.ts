@@ -8,6 +8,7 @@ import { accountId, call, signIn, signUp } from './pages.js';
 const STEP_MS = 90_000;
 const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
 const CUSTOMER = { email: 'owner@first-visit.example', password: 'correct horse battery', company: 'First Visit Ltd' };
+const UNAVAILABLE = 'Not available while this account is suspended.';
 const SUSPENDED = 'This account is suspended: sending and API access are paused. Contact support to reinstate it.';
 
 describeWithChromium('the account as the dashboard greets it', () => {
@@ -59,14 +60,16 @@ describeWithChromium('the account as the dashboard greets it', () => {
       });
       expect(suspended.status).toBe(200);
 
-      // The page was loaded before the suspension: the campaign list is refused as the customer moves on.
+      // The page was loaded before the suspension: the campaign list is refused as the customer moves on, and the
+      // layout learns of the suspension.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
-      const refusal = page.getByRole('alert').filter({ hasText: SUSPENDED });
-      await refusal.waitFor();
+      await page.getByRole('alert').filter({ hasText: UNAVAILABLE }).waitFor();
+      await page.getByRole('alert').filter({ hasText: SUSPENDED }).waitFor();
       expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
 
       await page.goto(`${server.url}/app/campaigns/${campaignId}`);
-      await page.getByRole('alert').filter({ hasText: SUSPENDED }).first().waitFor();
+      await page.getByRole('alert').filter({ hasText: UNAVAILABLE }).waitFor();
+      await page.getByRole('alert').filter({ hasText: SUSPENDED }).waitFor();
       await expect.poll(() => page.locator('.loading').count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     },

@@ -25,6 +25,7 @@ export function isSuspension(error: unknown): boolean {
 
 let csrfToken: string | null = null;
 let unauthenticatedHandler: (() => void) | null = null;
+let suspendedHandler: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -33,6 +34,11 @@ export function setCsrfToken(token: string | null): void {
 /** Called on a 401 from any request but the sign-in itself: the session has ended. */
 export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler;
+}
+
+/** Called when a request is refused because the account is suspended (since the session was read, maybe). */
+export function onSuspended(handler: (() => void) | null): void {
+  suspendedHandler = handler;
 }
 
 export interface RequestOptions {
@@ -126,7 +132,11 @@ export async function request<T>(
     throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
   }
   if (response.status === 401 && !options.quiet401) unauthenticatedHandler?.();
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (isSuspension(error)) suspendedHandler?.();
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) return (await response.text()) as T;
@@ -147,7 +157,7 @@ export function isAbort(error: unknown): boolean {
 
 /** A message fit for an error banner, whatever was thrown. */
 export function errorText(error: unknown): string {
-  if (isSuspension(error)) return TEXTS.accountSuspendedExplained;
+  if (isSuspension(error)) return TEXTS.unavailableWhileSuspended;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { Me } from '../../src/http/dashboard/contract.js';
-import { ApiError, api, errorText, onUnauthenticated, setCsrfToken } from './api.js';
+import { ApiError, api, errorText, onSuspended, onUnauthenticated, setCsrfToken } from './api.js';
 
 interface Session {
   /** undefined while the first GET /me is under way, null when signed out. */
@@ -39,8 +39,13 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
 
   useEffect(() => {
     onUnauthenticated(signedOut);
+    // A suspension since the session was read: read it again, so the layout says so (GET /me is still served).
+    onSuspended(() => void refresh());
     void refresh();
-    return () => onUnauthenticated(null);
+    return () => {
+      onUnauthenticated(null);
+      onSuspended(null);
+    };
   }, [refresh, signedOut]);
 
   const value = useMemo(() => ({ me, signedIn, signedOut, refresh }), [me, signedIn, signedOut, refresh]);
