@@ -81,7 +81,7 @@ module.exports = {
       to: {
         path: '^src/',
         pathNot:
-          '^src/(http/dashboard/contract|domain/(gsm|money|limits|status|sending|ledger|smart-encoding|recipient-text))\\.ts$',
+          '^src/(http/dashboard/contract|domain/(gsm|money|money-input|texts|limits|status|sending|ledger|smart-encoding|recipient-text))\\.ts$',
       },
     },
   ],

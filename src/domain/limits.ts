@@ -81,6 +81,12 @@ export const PROVIDER_CIRCUIT_COOL_DOWN_CAP_MS = 5 * 60 * 1000;
 export const PROVIDER_CIRCUIT_PROBE_MESSAGES_MAX = 10;
 export const PROVIDER_CIRCUIT_PROBE_WAIT_MS = 1_000;
 
+/**
+ * How far before now a dashboard form's schedule may be and still be taken (the form picks a time to the minute);
+ * earlier, the form refuses it (`scheduleIsPast`). The public API sends a sending scheduled in the past at once.
+ */
+export const SCHEDULE_PAST_GRACE_US = 60 * 1_000_000;
+
 /** Recipients a dashboard compose form may hold (typed, pasted or from a CSV file). */
 export const COMPOSE_RECIPIENTS_MAX = 1_000_000;
 /** Invalid recipients listed one by one in a dashboard price answer; the rest are only counted. */

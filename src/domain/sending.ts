@@ -1,4 +1,5 @@
 // A sending's words: the statuses it passes through and the types that choose its upstream, defined once here.
+import { SCHEDULE_PAST_GRACE_US } from './limits.js';
 
 /**
  * `Draft` (saved in the dashboard, nothing reserved), `Pending` (reserved, waiting for its time or a worker),
@@ -17,4 +18,9 @@ export type SendingType = (typeof SENDING_TYPES)[number];
 
 export function isSendingType(value: string): value is SendingType {
   return (SENDING_TYPES as readonly string[]).includes(value);
+}
+
+/** Whether a schedule a person picked is in the past (beyond `SCHEDULE_PAST_GRACE_US`): the dashboard refuses it. */
+export function scheduleIsPast(scheduledAtUs: number, nowUs: number): boolean {
+  return scheduledAtUs < nowUs - SCHEDULE_PAST_GRACE_US;
 }

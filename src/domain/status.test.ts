@@ -4,10 +4,12 @@ import {
   dispatchRefundMinor,
   isCharged,
   isFinalMessageStatus,
+  isNotDelivered,
   isRefunded,
   MESSAGE_STATUSES,
   type MessageStatus,
   messageMoney,
+  NOT_DELIVERED_LABEL,
   REPORT_STATUSES,
   reportMoves,
   sendingStatusOf,
@@ -15,6 +17,12 @@ import {
 } from './status.js';
 
 describe('message statuses', () => {
+  it('counts as not delivered the final statuses but delivered and cancelled, under one label', () => {
+    expect(MESSAGE_STATUSES.filter(isNotDelivered)).toEqual(['undelivered', 'expired', 'rejected', 'failed']);
+    expect(MESSAGE_STATUSES.filter(isNotDelivered).every(isFinalMessageStatus)).toBe(true);
+    expect(NOT_DELIVERED_LABEL).toBe('Not delivered');
+  });
+
   it('lets a report move an accepted message forward only, the first final status standing', () => {
     const table = Object.fromEntries(
       MESSAGE_STATUSES.map((from) => [from, REPORT_STATUSES.filter((to) => reportMoves(from, to)).join(',')]),

@@ -55,6 +55,20 @@ export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = [
   'cancelled',
 ];
 
+/**
+ * Messages that ended without reaching the phone: reported undelivered or expired, rejected (at submission or by the
+ * network), or failed at every provider. Cancelled messages were never sent and are not among them. Every count of
+ * "not delivered" (a campaign's, a provider's, the platform's per day) is of these, under `NOT_DELIVERED_LABEL`.
+ */
+export const NOT_DELIVERED_STATUSES: readonly MessageStatus[] = ['undelivered', 'expired', 'rejected', 'failed'];
+
+/** The word for `NOT_DELIVERED_STATUSES` wherever they are counted. */
+export const NOT_DELIVERED_LABEL = 'Not delivered';
+
+export function isNotDelivered(status: MessageStatus): boolean {
+  return NOT_DELIVERED_STATUSES.includes(status);
+}
+
 /** Not yet handed over for good: a sending is settled only once none of its messages is in one of these. */
 export const IN_FLIGHT_MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'submitting'];
 

@@ -18,10 +18,14 @@ export const TEXTS = Object.freeze({
   // The dashboard's own answers.
   csrfMismatch: 'CSRF token mismatch.',
   accountSuspended: 'Account suspended.',
+  accountSuspendedExplained:
+    'This account is suspended: sending and API access are paused. Contact support to reinstate it.',
+  unavailableWhileSuspended: 'Not available while this account is suspended.',
   forbidden: 'Forbidden.',
   badCredentials: 'These credentials do not match our records.',
   passwordIncorrect: 'The password is incorrect.',
   draftChanged: 'The draft was changed meanwhile; send it again.',
+  schedulePast: 'The schedule is in the past: choose a later date and time, or send at once.',
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
 });
 
@@ -71,6 +75,16 @@ export const ruleText = Object.freeze({
   notDraft: (status: string) => `Only a Draft can be sent, changed or deleted; this sending is ${status}.`,
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
     `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
+});
+
+/** Why an amount typed into a form is refused (domain/money-input.ts), shown next to the field. */
+export const moneyInputText = Object.freeze({
+  notAnAmount: (text: string) =>
+    `“${text}” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.`,
+  ambiguous: (text: string, thousands: string, decimals: string) =>
+    `“${text}” is ambiguous: write ${thousands} if the comma separates thousands, or ${decimals} if it marks decimals.`,
+  tooManyDecimals: (text: string, decimals: number) => `“${text}” has more than ${decimals} decimals.`,
+  tooLarge: (text: string) => `“${text}” is too large.`,
 });
 
 /**

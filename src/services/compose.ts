@@ -2,6 +2,7 @@
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
 import { type Quote, recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { scheduleIsPast } from '../domain/sending.js';
 import { smartEncode } from '../domain/smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
@@ -9,9 +10,10 @@ import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
-import { booleanField, type Fields } from './form-fields.js';
+import { booleanField, type Fields, isBlank } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
+import { readScheduledAt } from './sending-fields.js';
 import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
@@ -57,14 +59,18 @@ function withScheduleKey(errors: ValidationErrors): ValidationErrors {
   return renamed;
 }
 
-/** The compose form's fields as the public API's sending fields; the draft flag read aside. */
-function composeFields(fields: Fields, errors: ValidationErrors): { sending: Fields; draft: boolean } {
+/** The compose form's fields as the public API's sending fields; the draft flag read aside; a past schedule refused. */
+function composeFields(fields: Fields, errors: ValidationErrors, nowUs: number): { sending: Fields; draft: boolean } {
   const draft = fields.draft;
   if (draft !== undefined && draft !== null && typeof draft !== 'boolean')
     errors.add('draft', ruleText.boolean('draft'));
   const list = recipientList(fields.recipients);
   if (list !== null && list.length > COMPOSE_RECIPIENTS_MAX) {
     errors.add('recipients', ruleText.maxItems('recipients', COMPOSE_RECIPIENTS_MAX));
+  }
+  const scheduledAtUs = isBlank(fields.schedule) ? null : readScheduledAt(fields.schedule);
+  if (typeof scheduledAtUs === 'number' && scheduleIsPast(scheduledAtUs, nowUs)) {
+    errors.add('schedule', TEXTS.schedulePast);
   }
   return {
     sending: {
@@ -84,7 +90,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
   /** Validates compose fields into a draft's content (every rule of a sending but the balance). */
   async function draftContent(actor: Actor, fields: Fields) {
     const errors = new ValidationErrors();
-    const { sending } = composeFields(fields, errors);
+    const { sending } = composeFields(fields, errors, db.nowUs());
     if (!errors.empty) return { ok: false, errors } as const;
     const validated = await validateNewSending(deps, authenticated(actor.account), sending);
     if (!validated.ok) return { ok: false, errors: withScheduleKey(validated.errors) } as const;
@@ -168,7 +174,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
     /** A new sending exactly as POST /sendings makes it (priced, stored, reserved), or a Draft (nothing reserved). */
     async compose(actor: Actor, fields: Fields): Promise<Outcome<Campaign>> {
       const errors = new ValidationErrors();
-      const { sending, draft } = composeFields(fields, errors);
+      const { sending, draft } = composeFields(fields, errors, db.nowUs());
       if (!errors.empty) return invalid(errors);
       if (draft) {
         const prepared = await draftContent(actor, fields);

@@ -1,6 +1,7 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
-import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
+import { formatMinor } from '../domain/money.js';
+import { parseMoneyInput } from '../domain/money-input.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
@@ -51,7 +52,7 @@ export interface ProviderHealth {
   readonly activity: ProviderActivity | undefined;
 }
 
-/** A signed amount of money: positive credits, negative debits; zero and other text are refused. */
+/** A signed amount of money as typed (`parseMoneyInput`): positive credits, negative debits; zero is refused. */
 function amountField(fields: Fields, errors: ValidationErrors): number | undefined {
   const raw = fields.amount;
   if (isBlank(raw)) {
@@ -62,15 +63,13 @@ function amountField(fields: Fields, errors: ValidationErrors): number | undefin
     errors.add('amount', ruleText.string('amount'));
     return undefined;
   }
-  try {
-    const amountMinor = parseMoney(String(raw));
-    if (amountMinor === 0) errors.add('amount', ruleText.notZero('amount'));
-    return amountMinor;
-  } catch (error) {
-    if (!(error instanceof MoneyError)) throw error;
-    errors.add('amount', ruleText.formatInvalid('amount'));
+  const amount = parseMoneyInput(String(raw));
+  if (!amount.ok) {
+    errors.add('amount', amount.message);
     return undefined;
   }
+  if (amount.minor === 0) errors.add('amount', ruleText.notZero('amount'));
+  return amount.minor;
 }
 
 /** Credits a positive amount, debits a negative one: the balance never goes below zero nor over its ceiling. */

@@ -1,6 +1,7 @@
 // What the platform operator looks at: accounts (searchable, suspendable), provider activity, daily volume, price lists.
 import { type Selectable, sql } from 'kysely';
 import { minorFrom } from '../domain/money.js';
+import { NOT_DELIVERED_STATUSES } from '../domain/status.js';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import { containsText } from './dialect-sql.js';
@@ -22,7 +23,7 @@ export interface ProviderActivity {
   readonly submitted: number;
   /** Messages of the provider reported delivered within the window. */
   readonly delivered: number;
-  /** Messages of the provider that failed or were rejected within the window. */
+  /** Messages of the provider that ended not delivered (`NOT_DELIVERED_STATUSES`) within the window. */
   readonly failed: number;
   readonly lastError: string | null;
   readonly lastActivityAtUs: number | null;
@@ -35,11 +36,14 @@ export interface VolumeRow {
   readonly messages: number;
   readonly parts: number;
   readonly delivered: number;
-  /** Messages that ended without delivery: failed, rejected, undelivered or expired. */
+  /** Messages that ended not delivered (`NOT_DELIVERED_STATUSES`). */
   readonly failed: number;
 }
 
 export const US_PER_DAY = 86_400 * US_PER_SECOND;
+
+/** 1 for a message of `NOT_DELIVERED_STATUSES`, else 0: summed, the count every operator view shows. */
+const notDeliveredOne = sql<number>`case when m.status in (${sql.join(NOT_DELIVERED_STATUSES.map((status) => sql.lit(status)))}) then 1 else 0 end`;
 
 type AdminAccountRow = Selectable<AccountsTable> & { user_email: string | null; sendings: number | string };
 
@@ -131,7 +135,7 @@ export async function providerActivity(db: Db, sinceUs: number): Promise<Provide
       'm.provider',
       sql<number | string>`sum(case when m.submitted_at_us >= ${sinceUs} then 1 else 0 end)`.as('submitted'),
       sql<number | string>`sum(case when m.status = 'delivered' then 1 else 0 end)`.as('delivered'),
-      sql<number | string>`sum(case when m.status in ('failed', 'rejected') then 1 else 0 end)`.as('failed'),
+      sql<number | string>`sum(${notDeliveredOne})`.as('failed'),
       sql<number | string | null>`max(m.updated_at_us)`.as('last_activity'),
     ])
     .where('m.sending_id', 'in', recentSendings)
@@ -187,9 +191,7 @@ export async function volumeByDay(db: Db, fromUs: number): Promise<VolumeRow[]> 
       .select([
         day.as('day'),
         sql<number | string>`sum(case when m.status = 'delivered' then 1 else 0 end)`.as('delivered'),
-        sql<
-          number | string
-        >`sum(case when m.status in ('failed', 'rejected', 'undelivered', 'expired') then 1 else 0 end)`.as('failed'),
+        sql<number | string>`sum(${notDeliveredOne})`.as('failed'),
       ])
       .where('s.created_at_us', '>=', fromUs)
       .where('s.status', '<>', 'Draft')

@@ -198,6 +198,9 @@ describeWithChromium('dashboard in Chromium', () => {
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
       await expect(page.getByLabel('Sender', { exact: true }).inputValue()).resolves.toBe('SMSgic');
       await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Send this message?' });
+      await confirm.getByText(/^2 recipients, €0\.\d+ — send\?$/).waitFor();
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
 
       await page.waitForURL(/\/app\/campaigns\/\d+$/);
       campaignPath = new URL(page.url()).pathname;
@@ -389,7 +392,7 @@ describeWithChromium('dashboard in Chromium', () => {
         await shoot(ops, 'admin-providers');
 
         await operatorNav.getByRole('link', { name: 'Platform volume' }).click();
-        await ops.getByRole('img', { name: /Messages, delivered and failed per day/ }).waitFor();
+        await ops.getByRole('img', { name: /Messages, delivered and not delivered per day/ }).waitFor();
         await shoot(ops, 'admin-volume');
       } finally {
         await operator.close();

@@ -104,9 +104,11 @@ describeEachEngine('dashboard operator pages', (engine) => {
         errors: { amount: ['Insufficient balance.'] },
       });
       for (const [amount, text] of [
-        ['ten', 'The amount field format is invalid.'],
+        ['ten', '“ten” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.'],
         ['0', 'The amount field must not be zero.'],
-        ['1.00001', 'The amount field format is invalid.'],
+        ['0,00', 'The amount field must not be zero.'],
+        ['1.00001', '“1.00001” has more than 4 decimals.'],
+        ['1,500', '“1,500” is ambiguous: write 1500 if the comma separates thousands, or 1.500 if it marks decimals.'],
         ['', 'The amount field is required.'],
       ]) {
         const res = await credit(customer.accountId, amount as string);
@@ -160,7 +162,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
       });
       for (const res of [await victim.get('/app/api/tokens'), await victim.post('/app/api/tokens', { name: 'y' })]) {
         expect(res.statusCode).toBe(403);
-        expect(res.json()).toEqual({ message: 'Account suspended.' });
+        expect(res.json()).toEqual({ message: 'Account suspended.', reason: 'account_suspended' });
       }
       const me = await victim.json<Me>(victim.get('/app/api/me'));
       expect(me.account.suspended).toBe(true);

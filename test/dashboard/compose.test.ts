@@ -262,6 +262,30 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       expect(ours.errors.schedule).toEqual(['The scheduled at field must match the format Y-m-d H:i:s.']);
     });
 
+    it('refuses a schedule in the past, for a sending, a draft and a draft edited; the public API still sends it', async () => {
+      const past = { message: 'Hi', recipients: LATVIA, sender: 'SMSgic', schedule: '2020-01-01 10:00:00' };
+      const refused = {
+        message: 'The schedule is in the past: choose a later date and time, or send at once.',
+        errors: { schedule: ['The schedule is in the past: choose a later date and time, or send at once.'] },
+      };
+      const before = await balance(b);
+      for (const payload of [past, { ...past, draft: true }]) {
+        const res = await b.post('/app/api/sendings', payload);
+        expect(res.statusCode).toBe(422);
+        expect(res.json()).toEqual(refused);
+      }
+      const draft = await b.json<CampaignView>(
+        b.post('/app/api/sendings', { ...past, schedule: '', draft: true }),
+        201,
+      );
+      const edited = await b.request('PUT', `/app/api/sendings/${draft.id}`, { payload: past });
+      expect(edited.statusCode).toBe(422);
+      expect(edited.json()).toEqual(refused);
+      expect(await balance(b)).toBe(before);
+      const theirs = await publicPost('/sendings', { ...past, scheduled_at: past.schedule });
+      expect(theirs.statusCode).toBe(200);
+    });
+
     it("refuses a sending the balance cannot pay, with the public API's text, and reserves nothing", async () => {
       const poor = await dash.customer();
       const res = await poor.post('/app/api/sendings', { message: 'Hi', recipients: LATVIA, sender: 'SMSgic' });

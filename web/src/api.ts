@@ -1,4 +1,5 @@
 // The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
+import { ACCOUNT_SUSPENDED_REASON, TEXTS } from '../../src/domain/texts.js';
 import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
@@ -10,13 +11,21 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly errors: FieldErrors = {},
+    /** The server's `reason`, e.g. `account_suspended`. */
+    readonly reason: string | null = null,
   ) {
     super(message);
   }
 }
 
+/** Refused because the account is suspended: trying again cannot help, reinstatement can. */
+export function isSuspension(error: unknown): boolean {
+  return error instanceof ApiError && error.reason === ACCOUNT_SUSPENDED_REASON;
+}
+
 let csrfToken: string | null = null;
 let unauthenticatedHandler: (() => void) | null = null;
+let suspendedHandler: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -25,6 +34,11 @@ export function setCsrfToken(token: string | null): void {
 /** Called on a 401 from any request but the sign-in itself: the session has ended. */
 export function onUnauthenticated(handler: (() => void) | null): void {
   unauthenticatedHandler = handler;
+}
+
+/** Called when a request is refused because the account is suspended (since the session was read, maybe). */
+export function onSuspended(handler: (() => void) | null): void {
+  suspendedHandler = handler;
 }
 
 export interface RequestOptions {
@@ -82,7 +96,12 @@ async function errorFrom(response: Response): Promise<ApiError> {
     typeof body.message === 'string' && body.message
       ? body.message
       : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
-  return new ApiError(response.status, message, body.errors ?? {});
+  return new ApiError(
+    response.status,
+    message,
+    body.errors ?? {},
+    typeof body.reason === 'string' ? body.reason : null,
+  );
 }
 
 /** Fetches a fresh CSRF token (after the server refused ours, e.g. after a sign-in in another tab). */
@@ -113,7 +132,11 @@ export async function request<T>(
     throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
   }
   if (response.status === 401 && !options.quiet401) unauthenticatedHandler?.();
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    if (isSuspension(error)) suspendedHandler?.();
+    throw error;
+  }
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) return (await response.text()) as T;
@@ -134,6 +157,7 @@ export function isAbort(error: unknown): boolean {
 
 /** A message fit for an error banner, whatever was thrown. */
 export function errorText(error: unknown): string {
+  if (isSuspension(error)) return TEXTS.unavailableWhileSuspended;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';

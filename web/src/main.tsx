@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
 import { DASHBOARD_BASE } from '../../src/http/dashboard/contract.js';
 import { AppLayout } from './components/Layout.js';
+import { keepTableCellsLabelled } from './components/table-labels.js';
 import { ToastProvider } from './components/toast.js';
 import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
@@ -84,6 +85,7 @@ const router = createBrowserRouter(
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
+keepTableCellsLabelled(root);
 createRoot(root).render(
   <StrictMode>
     <RouterProvider router={router} />

@@ -1,8 +1,8 @@
 // The signed-in user and account (GET /app/api/me), shared by every page; a 401 anywhere ends it.
 import type { ReactNode } from 'react';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { Me } from '../../src/http/dashboard/contract.js';
-import { ApiError, api, errorText, onUnauthenticated, setCsrfToken } from './api.js';
+import { ApiError, api, errorText, onSuspended, onUnauthenticated, setCsrfToken } from './api.js';
 
 interface Session {
   /** undefined while the first GET /me is under way, null when signed out. */
@@ -39,8 +39,13 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
 
   useEffect(() => {
     onUnauthenticated(signedOut);
+    // A suspension since the session was read: read it again, so the layout says so (GET /me is still served).
+    onSuspended(() => void refresh());
     void refresh();
-    return () => onUnauthenticated(null);
+    return () => {
+      onUnauthenticated(null);
+      onSuspended(null);
+    };
   }, [refresh, signedOut]);
 
   const value = useMemo(() => ({ me, signedIn, signedOut, refresh }), [me, signedIn, signedOut, refresh]);
@@ -71,4 +76,18 @@ export function useMe(): Me {
   const { me } = useSession();
   if (!me) throw new Error('useMe without a session');
   return me;
+}
+
+/**
+ * Reads /me again (the balance in the header) whenever `state` changes after its first value: a page that follows
+ * sendings passes what of them moves money (status, cost, refunds), so a refund shows without navigating.
+ */
+export function useBalanceFollows(state: string | null): void {
+  const { refresh } = useSession();
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (state === null) return;
+    if (seen.current !== null && seen.current !== state) void refresh();
+    seen.current = state;
+  }, [state, refresh]);
 }

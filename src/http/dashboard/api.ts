@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
-import { ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
@@ -214,7 +214,7 @@ function registerGuards(app: FastifyInstance, options: DashboardApiOptions): voi
     }
     if (unsafe && !sameToken(request.headers[CSRF_HEADER], actor.csrfToken)) throw csrfMismatch();
     if (actor.account.suspendedAtUs !== null && !request.routeOptions.config.whileSuspended) {
-      throw new HttpError(403, { message: TEXTS.accountSuspended });
+      throw new HttpError(403, { message: TEXTS.accountSuspended, reason: ACCOUNT_SUSPENDED_REASON });
     }
     if (access === 'admin' && actor.user.role !== 'admin') throw new HttpError(403, { message: TEXTS.forbidden });
   });

@@ -38,6 +38,8 @@ export interface Page<T> {
 export interface ErrorBody {
   readonly message: string;
   readonly errors?: Readonly<Record<string, readonly string[]>>;
+  /** Why, for a client to act on: `account_suspended` on the 403 of every route a suspended account may not use. */
+  readonly reason?: string;
 }
 
 // --- Accounts and sessions ------------------------------------------------------------------------------------------
@@ -310,6 +312,7 @@ export interface ProviderHealthView {
   readonly configured: boolean;
   readonly submitted_last_hour: number;
   readonly delivered_last_hour: number;
+  /** Messages not delivered (`NOT_DELIVERED_STATUSES` of domain/status.ts), as `VolumeDay.failed` counts them. */
   readonly failed_last_hour: number;
   readonly last_error: string | null;
   readonly last_activity_at: string | null;
@@ -322,5 +325,6 @@ export interface VolumeDay {
   readonly messages: number;
   readonly parts: number;
   readonly delivered: number;
+  /** Messages not delivered (`NOT_DELIVERED_STATUSES` of domain/status.ts). */
   readonly failed: number;
 }

@@ -1,6 +1,7 @@
 // The signed-in frame: skip link, sidebar navigation (a menu on narrow screens), top bar with the account, content.
 import { useEffect, useRef, useState } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { TEXTS } from '../../../src/domain/texts.js';
 import { api } from '../api.js';
 import { money } from '../format.js';
 import { useSession } from '../session.js';
@@ -171,7 +172,7 @@ export function AppLayout() {
           <main id="main" ref={mainRef} tabIndex={-1} className="content">
             {me.account.suspended && (
               <div className="banner banner-danger" role="alert">
-                This account is suspended: sending and API access are paused. Contact support to reinstate it.
+                {TEXTS.accountSuspendedExplained}
               </div>
             )}
             <Outlet />

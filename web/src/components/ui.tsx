@@ -1,7 +1,7 @@
 // Building blocks shared by the pages: headers, cards, badges, banners, form fields, pagination, empty states.
 import type { InputHTMLAttributes, ReactElement, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { useId } from 'react';
-import { ApiError, errorText } from '../api.js';
+import { ApiError, errorText, isSuspension } from '../api.js';
 import { count } from '../format.js';
 
 export function PageHeader({
@@ -99,7 +99,7 @@ export function ErrorBanner({ error, onRetry }: { readonly error: unknown; reado
   return (
     <div className="banner banner-danger" role="alert">
       <span>{typeof error === 'string' ? error : errorText(error)}</span>
-      {onRetry && (
+      {onRetry && !isSuspension(error) && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
           Try again
         </button>

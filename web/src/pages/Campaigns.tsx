@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SENDING_STATUSES } from '../../../src/domain/sending.js';
-import { MESSAGE_STATUSES } from '../../../src/domain/status.js';
+import { MESSAGE_STATUSES, NOT_DELIVERED_LABEL, NOT_DELIVERED_STATUSES } from '../../../src/domain/status.js';
 import type { CampaignView, Page, RecipientView } from '../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
@@ -23,7 +23,7 @@ import {
 } from '../components/ui.js';
 import { count, dateTime, money, truncate, utc } from '../format.js';
 import { useDebounced, useInterval, useResource, useTitle } from '../hooks.js';
-import { useMe, useSession } from '../session.js';
+import { useBalanceFollows, useMe, useSession } from '../session.js';
 import { NotFoundContent } from './NotFound.js';
 
 const PER_PAGE = 25;
@@ -33,11 +33,8 @@ const CAMPAIGN_COLUMNS: readonly Column[] = [
   { label: 'Campaign' },
   { label: 'Status' },
   { label: 'Created' },
-  { label: 'Scheduled' },
   { label: 'Recipients', num: true },
-  { label: 'Parts', num: true },
   { label: 'Cost', num: true },
-  { label: 'Refunded', num: true },
   { label: 'Messages' },
 ];
 const RECIPIENT_COLUMNS: readonly Column[] = [
@@ -51,10 +48,15 @@ const RECIPIENT_COLUMNS: readonly Column[] = [
   { label: 'Updated' },
 ];
 
-/** Sent at creation (no schedule of its own): the two times are within a minute. */
-function scheduledText(campaign: CampaignView): string {
+/** The schedule of a campaign that has one; null for one sent at creation (the two times within a minute). */
+function scheduledText(campaign: CampaignView): string | null {
   const gapMs = Date.parse(campaign.scheduled_at) - Date.parse(campaign.created_at);
-  return gapMs < 60_000 ? 'At once' : utc(campaign.scheduled_at);
+  return gapMs < 60_000 ? null : utc(campaign.scheduled_at);
+}
+
+/** What of a campaign moves the balance: its status, its cost and its refunds. */
+function moneyState(campaign: CampaignView): string {
+  return `${campaign.id}:${campaign.status}:${campaign.total}:${campaign.refunded}`;
 }
 
 /** What the provider's own word adds while a message awaits its final status (Twilio's `sent`: with the carrier). */
@@ -100,7 +102,7 @@ function isLive(status: CampaignView['status']): boolean {
 
 function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
   const inFlight = counts.queued + counts.submitting + counts.submitted;
-  const failed = counts.undelivered + counts.expired + counts.rejected + counts.failed;
+  const failed = NOT_DELIVERED_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   return (
     <span className="counts">
       <span className="count-delivered" title="Delivered">
@@ -108,7 +110,7 @@ function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
       </span>
       {failed > 0 && (
         <span className="count-failed" title="Undelivered, expired, rejected or failed">
-          {count(failed)} not delivered
+          {count(failed)} {NOT_DELIVERED_LABEL.toLowerCase()}
         </span>
       )}
       {inFlight > 0 && <span className="count-pending">{count(inFlight)} in progress</span>}
@@ -125,6 +127,7 @@ export function CampaignsPage() {
   const rows = campaigns.data?.data ?? [];
   const anyLive = rows.some((row) => isLive(row.status));
   useInterval(() => campaigns.reload(true), POLL_MS * 2, anyLive);
+  useBalanceFollows(campaigns.data ? rows.map(moneyState).join(' ') : null);
 
   return (
     <>
@@ -191,12 +194,30 @@ export function CampaignsPage() {
               <td>
                 <StatusBadge status={campaign.status} />
               </td>
-              <td className="nowrap">{dateTime(campaign.created_at)}</td>
-              <td className="nowrap">{scheduledText(campaign)}</td>
-              <td className="num">{count(campaign.recipients)}</td>
-              <td className="num">{count(campaign.parts_total)}</td>
-              <td className="num">{money(campaign.total, me.account.sign)}</td>
-              <td className="num">{money(campaign.refunded, me.account.sign)}</td>
+              <td>
+                <span className="cell-lines">
+                  <span className="nowrap">{dateTime(campaign.created_at)}</span>
+                  {scheduledText(campaign) !== null && (
+                    <span className="muted small nowrap">Scheduled {scheduledText(campaign)}</span>
+                  )}
+                </span>
+              </td>
+              <td className="num">
+                <span className="cell-lines">
+                  <span>{count(campaign.recipients)}</span>
+                  <span className="muted small">
+                    {count(campaign.parts_total)} {campaign.parts_total === 1 ? 'part' : 'parts'}
+                  </span>
+                </span>
+              </td>
+              <td className="num">
+                <span className="cell-lines">
+                  <span>{money(campaign.total, me.account.sign)}</span>
+                  {Number(campaign.refunded) !== 0 && (
+                    <span className="muted small">{money(campaign.refunded, me.account.sign)} refunded</span>
+                  )}
+                </span>
+              </td>
               <td>
                 <CountsCell counts={campaign.counts} />
               </td>
@@ -303,7 +324,12 @@ function RecipientsCard({
               <ChargeCell row={row} sign={sign} draft={draft} />
             </td>
             <td>
-              <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+              {/* A draft's recipients are no messages yet: nothing is queued until it is sent. */}
+              {draft ? (
+                <StatusBadge status="Draft" />
+              ) : (
+                <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+              )}
             </td>
             <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
             <td className="nowrap">{dateTime(row.updated_at)}</td>
@@ -328,6 +354,7 @@ export function CampaignDetailPage() {
   const [action, setAction] = useState<PendingAction>(null);
   const live = campaign.data ? isLive(campaign.data.status) : false;
   useInterval(() => campaign.reload(true), POLL_MS, live);
+  useBalanceFollows(campaign.data ? moneyState(campaign.data) : null);
 
   if (campaignId === null || (campaign.error instanceof ApiError && campaign.error.status === 404)) {
     return (

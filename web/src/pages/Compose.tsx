@@ -3,7 +3,9 @@ import type { ChangeEvent, FormEvent } from 'react';
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
+import { scheduleIsPast } from '../../../src/domain/sending.js';
 import { smartEncode } from '../../../src/domain/smart-encoding.js';
+import { TEXTS } from '../../../src/domain/texts.js';
 import {
   type CampaignView,
   COMPOSE_RECIPIENTS_MAX,
@@ -13,7 +15,8 @@ import {
   type RecipientView,
   type SenderView,
 } from '../../../src/http/dashboard/contract.js';
-import { api, errorText, isAbort } from '../api.js';
+import { ApiError, api, errorText, isAbort } from '../api.js';
+import { ConfirmDialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';
 import { MessagePreview } from '../components/MessagePreview.js';
 import { useToast } from '../components/toast.js';
@@ -30,7 +33,7 @@ import {
   TextAreaField,
   TextField,
 } from '../components/ui.js';
-import { count, localInputToUtc, money, plural, toLocalInput } from '../format.js';
+import { count, localInputToUtc, money, plural, toLocalInput, utc } from '../format.js';
 import { type Resource, useResource, useSubmit, useTitle } from '../hooks.js';
 import {
   type CsvRecipients,
@@ -630,6 +633,45 @@ function SendingOptions({
   );
 }
 
+/** A "YYYY-MM-DD HH:MM:SS" UTC schedule in the past, as the server would refuse it. */
+function pastSchedule(scheduleUtc: string): boolean {
+  return scheduleIsPast(Date.parse(`${scheduleUtc.replace(' ', 'T')}Z`) * 1000, Date.now() * 1000);
+}
+
+/** Asks before spending: how many recipients, what they cost (when the price of this very list is known), when. */
+function SendConfirmDialog({
+  content,
+  price,
+  onClose,
+  onConfirm,
+}: {
+  readonly content: ComposeRequest | null;
+  readonly price: PriceView | null;
+  readonly onClose: () => void;
+  readonly onConfirm: (content: ComposeRequest) => void;
+}) {
+  const priced = price !== null && content !== null && price.recipients === content.recipients.length;
+  const recipients = priced ? price.valid : (content?.recipients.length ?? 0);
+  return (
+    <ConfirmDialog
+      open={content !== null}
+      title="Send this message?"
+      confirmLabel="Send"
+      danger={false}
+      onClose={onClose}
+      onConfirm={async () => {
+        if (content) onConfirm(content);
+      }}
+    >
+      <p>
+        {plural(recipients, 'recipient')}
+        {priced && `, ${money(price.total, price.sign)}`} — send?
+      </p>
+      {content?.schedule && <p className="muted">It goes out at {utc(`${content.schedule.replace(' ', 'T')}Z`)}.</p>}
+    </ConfirmDialog>
+  );
+}
+
 /** Send (the form's submit), save as a draft, and the balance beside them. */
 function ComposeActions({
   submitting,
@@ -705,9 +747,15 @@ function ComposeForm() {
   const submitError = sending.error;
   const submitting = sending.pending === null ? null : sending.pending[1] ? 'draft' : 'send';
 
+  const [confirming, setConfirming] = useState<ComposeRequest | null>(null);
+
   const submit = (saveOnly: boolean) => {
     if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
       sending.setError('The schedule is not a valid date and time.');
+      return;
+    }
+    if (scheduleUtc && pastSchedule(scheduleUtc)) {
+      sending.setError(new ApiError(422, TEXTS.schedulePast, { schedule: [TEXTS.schedulePast] }));
       return;
     }
     const content: ComposeRequest = {
@@ -717,7 +765,9 @@ function ComposeForm() {
       ...(scheduleUtc && { schedule: scheduleUtc }),
       ...(smartEncoding && smartEncode(message) !== message && { smart_encoding: true }),
     };
-    void sending.run(content, saveOnly);
+    // Saving a draft spends nothing; sending is confirmed first.
+    if (saveOnly) void sending.run(content, true);
+    else setConfirming(content);
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -791,6 +841,12 @@ function ComposeForm() {
           onSaveDraft={() => submit(true)}
         />
       </form>
+      <SendConfirmDialog
+        content={confirming}
+        price={price?.message === message ? price.view : null}
+        onClose={() => setConfirming(null)}
+        onConfirm={(content) => void sending.run(content, false)}
+      />
     </>
   );
 }

@@ -8,6 +8,14 @@ import { count, dateTime, money, truncate } from '../format.js';
 import { useResource, useTitle } from '../hooks.js';
 import { useMe, useSession } from '../session.js';
 
+/** A new account (nothing sent yet) is welcomed and pointed at its first message; one that has sent, welcomed back. */
+function greeting(name: string, campaigns: number | undefined): string {
+  if (campaigns === undefined) return name;
+  return campaigns === 0
+    ? `Welcome to SMSgic, ${name}: compose your first message to get started.`
+    : `Welcome back to ${name}.`;
+}
+
 export function OverviewPage() {
   useTitle('Overview');
   const me = useMe();
@@ -27,7 +35,7 @@ export function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description={`Welcome back to ${me.account.name}.`}
+        description={greeting(me.account.name, recent.data?.total)}
         actions={
           <Link to="/compose" className="btn btn-primary">
             <Icon name="send" size={16} />

@@ -1,8 +1,9 @@
 // Operator: every account, searchable; credit one, suspend or reinstate one.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { parseMoneyInput } from '../../../../src/domain/money-input.js';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
-import { api } from '../../api.js';
+import { ApiError, api } from '../../api.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { type Column, PagedTable } from '../../components/PagedTable.js';
 import { useToast } from '../../components/toast.js';
@@ -58,7 +59,10 @@ function CreditDialog({
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (account) void run(account);
+    // Read here as the server reads it, so a mistyped amount is explained at once, without a request.
+    const parsed = parseMoneyInput(amount);
+    if (!parsed.ok) setError(new ApiError(422, parsed.message, { amount: [parsed.message] }));
+    else if (account) void run(account);
   };
   return (
     <Dialog open={account !== null} title={`Credit ${account?.name ?? ''}`} onClose={close}>
@@ -73,7 +77,8 @@ function CreditDialog({
             label={`Amount (${account.currency})`}
             name="amount"
             inputMode="decimal"
-            placeholder="100.00"
+            placeholder="100,00"
+            hint="A decimal comma or point: 12,50 or 12.50."
             autoFocus
             value={amount}
             onChange={(event) => setAmount(event.target.value)}

@@ -1,4 +1,5 @@
 // Operator: each provider's traffic and errors over the last hour.
+import { NOT_DELIVERED_LABEL } from '../../../../src/domain/status.js';
 import type { ProviderHealthView } from '../../../../src/http/dashboard/contract.js';
 import { Icon } from '../../components/icons.js';
 import { Badge, Card, EmptyState, ErrorBanner, Loading, PageHeader } from '../../components/ui.js';
@@ -27,7 +28,7 @@ export function AdminProvidersPage() {
     <>
       <PageHeader
         title="Provider health"
-        description="Messages each provider took, delivered and failed in the last hour. Refreshed every 15 seconds."
+        description="Messages each provider took, delivered and did not deliver in the last hour. Refreshed every 15 seconds."
         actions={
           <button type="button" className="btn" onClick={() => providers.reload()}>
             <Icon name="refresh" size={16} />
@@ -56,7 +57,7 @@ export function AdminProvidersPage() {
                     Delivered
                   </th>
                   <th scope="col" className="num">
-                    Failed
+                    {NOT_DELIVERED_LABEL}
                   </th>
                   <th scope="col">Last error</th>
                   <th scope="col">Last activity</th>

@@ -1,5 +1,6 @@
 // Operator: platform traffic per UTC day, as a bar chart and a table.
 import { useState } from 'react';
+import { NOT_DELIVERED_LABEL } from '../../../../src/domain/status.js';
 import type { VolumeDay } from '../../../../src/http/dashboard/contract.js';
 import { BarChart } from '../../components/charts.js';
 import { Card, EmptyState, ErrorBanner, Loading, PageHeader, SelectField, Stat } from '../../components/ui.js';
@@ -48,7 +49,7 @@ export function AdminVolumePage() {
               <Stat label="Delivered" tone="success">
                 {count(totals.delivered)}
               </Stat>
-              <Stat label="Failed" tone={totals.failed > 0 ? 'danger' : undefined}>
+              <Stat label={NOT_DELIVERED_LABEL} tone={totals.failed > 0 ? 'danger' : undefined}>
                 {count(totals.failed)}
               </Stat>
             </dl>
@@ -58,12 +59,12 @@ export function AdminVolumePage() {
               <EmptyState title="No traffic in this period" />
             ) : (
               <BarChart
-                title={`Messages, delivered and failed per day over the last ${days} days`}
+                title={`Messages, delivered and ${NOT_DELIVERED_LABEL.toLowerCase()} per day over the last ${days} days`}
                 categories={rows.map((day) => day.day)}
                 series={[
                   { label: 'Messages', color: '#6366f1', values: rows.map((day) => day.messages) },
                   { label: 'Delivered', color: '#059669', values: rows.map((day) => day.delivered) },
-                  { label: 'Failed', color: '#dc2626', values: rows.map((day) => day.failed) },
+                  { label: NOT_DELIVERED_LABEL, color: '#dc2626', values: rows.map((day) => day.failed) },
                 ]}
               />
             )}
@@ -88,7 +89,7 @@ export function AdminVolumePage() {
                       Delivered
                     </th>
                     <th scope="col" className="num">
-                      Failed
+                      {NOT_DELIVERED_LABEL}
                     </th>
                   </tr>
                 </thead>

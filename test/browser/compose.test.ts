@@ -1,0 +1,102 @@
+// Compose in the browser: sending is confirmed first with what it costs, a schedule in the past is refused before
+// anything is sent, and a draft's recipients read as a draft's, not as queued messages.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
+import { accountId, call, signUp } from './pages.js';
+
+const STEP_MS = 90_000;
+const CUSTOMER = { email: 'owner@careful.example', password: 'correct horse battery', company: 'Careful Ltd' };
+const RECIPIENTS = ['447400123456', '37126123456'];
+const PAST = 'The schedule is in the past: choose a later date and time, or send at once.';
+
+function stat(page: Page, label: string) {
+  return page.locator('dd').and(page.getByLabel(label, { exact: true }));
+}
+
+async function campaignCount(page: Page): Promise<number> {
+  return (await call<{ total: number }>(page, 'GET', '/sendings')).body.total;
+}
+
+async function fillCompose(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/app/compose`);
+  await page.getByLabel('Message text').fill('Your table is booked for 8 pm.');
+  await page.getByLabel('Phone numbers').fill(RECIPIENTS.join('\n'));
+  await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
+}
+
+describeWithChromium('compose in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+    await signUp(page, server.url, CUSTOMER);
+    await server.cli(['credit', String(await accountId(page)), '10']);
+  }, STEP_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it(
+    'asks before sending, naming the recipients and the total; cancelling sends nothing',
+    async () => {
+      await fillCompose(page, server.url);
+      const total = await stat(page, 'Total').textContent();
+      expect(total).toMatch(/^€0\.\d+$/);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Send this message?' });
+      await confirm.getByText(`2 recipients, ${total} — send?`).waitFor();
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      expect(await campaignCount(page)).toBe(0);
+
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.waitForURL(/\/app\/campaigns\/\d+$/);
+      expect(await campaignCount(page)).toBe(1);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'refuses a schedule in the past with a clear message, and sends nothing',
+    async () => {
+      await fillCompose(page, server.url);
+      await page.getByLabel('Schedule for later').check();
+      await page.getByLabel('Send at (your local time)').fill('2020-01-01T10:00');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByText(PAST).waitFor();
+      await expect(page.getByLabel('Send at (your local time)').getAttribute('aria-invalid')).resolves.toBe('true');
+      expect(await page.getByRole('alertdialog').count()).toBe(0);
+      await page.getByRole('button', { name: 'Save as draft' }).click();
+      await page.getByText(PAST).waitFor();
+      expect(await campaignCount(page)).toBe(1);
+    },
+    STEP_MS,
+  );
+
+  it(
+    "shows a scheduled draft's recipients as a draft's, not as queued",
+    async () => {
+      await fillCompose(page, server.url);
+      await page.getByLabel('Schedule for later').check();
+      await page.getByLabel('Send at (your local time)').fill('2099-06-01T08:00');
+      await page.getByRole('button', { name: 'Save as draft' }).click();
+      await page.waitForURL(/\/app\/campaigns\/\d+$/);
+      await page.getByRole('status').filter({ hasText: 'Status: Draft' }).waitFor();
+      const rows = page.getByRole('row').filter({ hasText: /^\s*\d{8,}/ });
+      await expect.poll(() => rows.count()).toBe(2);
+      for (const row of await rows.all()) {
+        await row.getByText('Draft', { exact: true }).waitFor();
+        expect(await row.getByText('Queued', { exact: true }).count()).toBe(0);
+      }
+    },
+    STEP_MS,
+  );
+});
