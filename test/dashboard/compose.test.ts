@@ -392,6 +392,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         rejected: 1,
         failed: 0,
         cancelled: 0,
+        suppressed: 0,
       });
       // The one refused at submission (…0004, Latvia LMT at 0.039) came back.
       expect(view.refunded).toBe('0.039');
