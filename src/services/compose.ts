@@ -11,7 +11,7 @@ import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import type { Fields } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
-import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
+import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
 export interface PriceSummary {
@@ -91,6 +91,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         subtotalMinor: quote.subtotalMinor,
         taxMinor: quote.taxMinor,
         totalMinor: quote.totalMinor,
+        // Without the suppressed ones; the list is read again when the draft is sent.
         recipients: quote.recipients,
       },
     } as const;
@@ -195,6 +196,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         taxMinor: quote.taxMinor,
         totalMinor: quote.totalMinor,
         messages: messageRows(quote),
+        suppressed: suppressedRows(quote),
       });
       if (!result.ok) {
         switch (result.reason) {

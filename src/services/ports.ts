@@ -2,6 +2,7 @@
 import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
 import type { ValidationErrors } from '../domain/texts.js';
+import type { SuppressionServices } from './suppressions.js';
 
 export interface AuthenticatedAccount {
   readonly id: number;
@@ -91,4 +92,6 @@ export interface ApiServices {
     perPage: number,
   ): Promise<readonly MessageView[] | null>;
   cancelSending(accountId: number, sendingId: number): Promise<CancelResult>;
+  /** The account's opt-out list (GET/POST/DELETE /suppressions). */
+  readonly suppressions: SuppressionServices;
 }
