@@ -1,11 +1,12 @@
 // Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
-import { type Quote, recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
+import { suppressedAmong } from '../store/suppressions.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import type { Fields } from './form-fields.js';
@@ -129,8 +130,9 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         },
       );
       if (!priced.ok) return invalid(priced.errors);
+      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients);
       return ok({
-        quote: priced.quote,
+        quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm),
         characters: countParts(fields.message as string).units,
         invalid: invalidListed,
         invalidTotal,

@@ -165,6 +165,8 @@ export interface PriceView {
   /** Up to INVALID_LISTED_MAX of them, in the order given. */
   readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
   readonly invalid_total: number;
+  /** Valid recipients on the account's suppression list (opted out): not sent, not priced. */
+  readonly suppressed: number;
   readonly destinations: readonly {
     readonly country: string;
     readonly mcc: string | null;
