@@ -31,7 +31,7 @@ export interface SuppressionAuthor {
 export const SUPPRESSION_LOOKUP_BATCH = 10_000;
 /**
  * A long recipient list is checked against an account's whole suppression list read at once when that list has at
- * most this many numbers (one statement), else a batch of recipients at a time.
+ * most this many numbers, or a tenth of the recipients if more (one statement), else a batch of recipients at a time.
  */
 export const SUPPRESSION_LIST_READ_MAX = 10_000;
 /** Rows one insert statement writes (4 bound values a row, far below either engine's limit). */
@@ -126,7 +126,9 @@ export async function removeSuppression(
  * Which of `phones` are on the account's list, with the source of each. A list of up to SUPPRESSION_LOOKUP_BATCH
  * numbers is one indexed statement (an account with no suppressions pays that alone). A longer one first reads the
  * account's list, bounded: when it is short the recipients are matched in memory, else they are looked up a batch
- * per statement, each batch one parameter, with a turn of the event loop between batches.
+ * per statement, each batch one parameter; the event loop gets a turn between batches either way.
+ * `npx tsx test/support/measure-suppressions.ts` times it: 1,000,000 recipients took 5–10 ms against no suppressions,
+ * some 80 ms against 5,000 and 0.2–0.4 s against 50,000 on a 2-core machine.
  */
 export async function suppressedAmong(
   db: Db,
@@ -136,17 +138,20 @@ export async function suppressedAmong(
   const found = new Map<string, SuppressionSource>();
   if (phones.length === 0) return found;
   if (phones.length > SUPPRESSION_LOOKUP_BATCH) {
+    const readMax = Math.max(SUPPRESSION_LIST_READ_MAX, Math.floor(phones.length / 10));
     const list = await db.kysely
       .selectFrom('suppressions')
       .select(['phone', 'source'])
       .where('account_id', '=', accountId)
       .orderBy('phone')
-      .limit(SUPPRESSION_LIST_READ_MAX + 1)
+      .limit(readMax + 1)
       .execute();
-    if (list.length <= SUPPRESSION_LIST_READ_MAX) {
+    if (list.length <= readMax) {
       if (list.length === 0) return found;
       const sourceOf = new Map(list.map((row) => [row.phone, row.source]));
-      for (const phone of phones) {
+      for (let i = 0; i < phones.length; i++) {
+        if (i > 0 && i % SUPPRESSION_LOOKUP_BATCH === 0) await nextTurn();
+        const phone = phones[i] as string;
         const source = sourceOf.get(phone);
         if (source !== undefined) found.set(phone, suppressionSourceFrom(source));
       }
