@@ -22,6 +22,9 @@ const COMMANDS = [
   'rates import ACCOUNT FILE',
   'rates import --default FILE',
   'sending cancel ID',
+  'suppressions list --account ACCOUNT',
+  'suppressions add --account ACCOUNT PHONE...',
+  'suppressions remove --account ACCOUNT PHONE',
 ];
 
 describe('smsgic without a database', () => {
