@@ -1,6 +1,8 @@
 // The opt-out list: idempotent additions with a history, removal, lookups of a sending's recipients in batches,
 // pages and prefix search, each account's list its own.
 import { expect, it } from 'vitest';
+import { auditLedger, getBalance } from '../../src/store/ledger.js';
+import { createSending } from '../../src/store/sendings.js';
 import {
   addSuppressions,
   findSuppression,
@@ -12,7 +14,7 @@ import {
   suppressionHistory,
 } from '../../src/store/suppressions.js';
 import { describeEachEngine } from '../support/databases.js';
-import { fundedAccount } from '../support/store-fixtures.js';
+import { fundedAccount, newSending, sendingTotalMinor } from '../support/store-fixtures.js';
 
 describeEachEngine('suppressions', (engine) => {
   it('adds idempotently, keeping the first source, and records each change once', async () => {
@@ -136,5 +138,69 @@ describeEachEngine('suppressions', (engine) => {
     // The bounded read of the list, then one statement per batch of recipients, each with a fixed few parameters.
     const lookups = statements.filter((s) => /suppressions/.test(s));
     expect(lookups).toHaveLength(1 + Math.ceil(recipients.length / SUPPRESSION_LOOKUP_BATCH));
+  });
+
+  it('stores suppressed recipients as final messages outside the reservation, which the audit checks', async () => {
+    const db = engine.db;
+    const shape = { recipients: 3, parts: 2, rateMinor: 4397, taxMinor: 1_000 };
+    const accountId = await fundedAccount(db, sendingTotalMinor(shape));
+    const suppressed = ['4915100000001', '4915100000002'].map((recipient) => ({
+      recipient,
+      countryId: null,
+      mcc: '262',
+      mnc: '01',
+      destination: 'Germany Telekom',
+      parts: 2,
+      rateMinor: 500,
+      costMinor: 0,
+    }));
+    const created = await createSending(db, { ...newSending(accountId, shape), suppressed });
+    if (!created.ok) throw new Error(created.reason);
+    expect(await getBalance(db, accountId)).toBe(0);
+    const rows = await db.kysely
+      .selectFrom('messages')
+      .select(['recipient', 'status', 'cost_minor', 'final_at_us'])
+      .where('sending_id', '=', created.sending.id)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.status, Number(r.cost_minor), r.final_at_us === null])).toEqual([
+      ['queued', 8794, true],
+      ['queued', 8794, true],
+      ['queued', 8794, true],
+      ['suppressed', 0, false],
+      ['suppressed', 0, false],
+    ]);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+
+    // A suppressed message that cost something is a broken ledger.
+    const update = (cost: number) =>
+      db.transaction((trx) =>
+        trx
+          .updateTable('messages')
+          .set({ cost_minor: cost })
+          .where('sending_id', '=', created.sending.id)
+          .where('recipient', '=', '4915100000002')
+          .execute(),
+      );
+    await update(10);
+    try {
+      expect((await auditLedger(db)).mismatches).toEqual([
+        {
+          problem: 'suppressed_charged',
+          accountId,
+          detail: expect.stringMatching(/^sending \d+: suppressed message \d+ has a cost or was handed over$/),
+        },
+      ]);
+    } finally {
+      await update(0);
+    }
+    // A suppressed row with a cost is refused before it is written.
+    const another = await fundedAccount(db, sendingTotalMinor(shape));
+    await expect(
+      createSending(db, {
+        ...newSending(another, shape),
+        suppressed: [{ ...(suppressed[0] as (typeof suppressed)[0]), costMinor: 1 }],
+      }),
+    ).rejects.toThrow('has a cost');
   });
 });
