@@ -4,11 +4,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
 import { isEmailAddress } from '../domain/email.js';
+import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { adjustBalance, importPriceList } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
+import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
@@ -32,6 +34,9 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
+  smsgic suppressions list --account ACCOUNT [--search DIGITS]
+  smsgic suppressions add --account ACCOUNT PHONE...   (numbers never sent to nor charged for; source operator)
+  smsgic suppressions remove --account ACCOUNT PHONE
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -100,6 +105,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'admin list': [],
   'webhook-secret show': ['account'],
   'webhook-secret rotate': ['account'],
+  'suppressions list': ['account', 'search'],
+  'suppressions add': ['account'],
+  'suppressions remove': ['account'],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -117,9 +125,12 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'admin list': 0,
   'webhook-secret show': 0,
   'webhook-secret rotate': 0,
+  'suppressions list': 0,
+  'suppressions add': SUPPRESSIONS_PER_REQUEST_MAX,
+  'suppressions remove': 1,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret'];
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions'];
 
 interface CommandLine {
   readonly values: {
@@ -132,6 +143,7 @@ interface CommandLine {
     readonly default?: boolean;
     readonly password?: string;
     readonly account?: string;
+    readonly search?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -151,6 +163,7 @@ const OPTIONS = {
   default: { type: 'boolean' },
   password: { type: 'string' },
   account: { type: 'string' },
+  search: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -352,6 +365,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
         ...(given === undefined && { password }),
       };
     }
+    case 'suppressions list':
+    case 'suppressions add':
+    case 'suppressions remove':
+      return suppressionsCommand(sub, values, args, db);
     case 'admin list':
       return {
         admins: (await listAdmins(await db())).map((user) => ({
@@ -379,6 +396,52 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
 }
 
 /** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
+/** `smsgic suppressions list|add|remove --account ACCOUNT …`: an account's opt-out list, changed as the operator. */
+async function suppressionsCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Output> {
+  if (values.account === undefined) throw new UsageError('--account is required');
+  const search = values.search;
+  if (search !== undefined && !/^\d{1,20}$/.test(search))
+    throw new UsageError(`--search must be digits, got "${search}"`);
+  const phones = args.map((arg) => {
+    const phone = phoneOf(arg.replace(/^\+/, ''));
+    if (phone === null) throw new UsageError(`PHONE must be 8 to 20 digits, got "${arg}"`);
+    return phone;
+  });
+  if (sub !== 'list' && phones.length === 0) throw new UsageError('PHONE is required');
+  const database = await db();
+  const account = await existingAccount(database, values.account);
+  const suppressions = createSuppressionServices(database);
+  if (sub === 'add') {
+    const added = await suppressions.add(account.id, phones, 'operator', 'smsgic');
+    return { account_id: account.id, added: added.length };
+  }
+  if (sub === 'remove') {
+    const phone = phones[0] as string;
+    if (!(await suppressions.remove(account.id, phone, 'operator', 'smsgic'))) {
+      throw new CommandError(`${phone} is not on the suppression list of account ${account.id}`);
+    }
+    return { account_id: account.id, removed: phone };
+  }
+  const listed: Output[] = [];
+  for (let page = 1; ; page++) {
+    const rows = await suppressions.list(account.id, {
+      page,
+      perPage: 1000,
+      ...(search !== undefined && { prefix: search }),
+    });
+    for (const row of rows) {
+      listed.push({ phone_number: row.phone, source: row.source, created_at: isoFromUs(row.createdAtUs) });
+    }
+    if (rows.length < 1000) break;
+  }
+  return { account_id: account.id, suppressions: listed };
+}
+
 function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;

@@ -94,3 +94,6 @@ export const INVALID_LISTED_MAX = 1_000;
 
 /** A dashboard session ends this long after it started, however active (the cookie's lifetime too). */
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Numbers one `POST /suppressions` may add (the API's and the CLI's list). */
+export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;

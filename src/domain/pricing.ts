@@ -3,6 +3,7 @@ import { countParts, type Encoding, ucs2Characters } from './gsm.js';
 import { MESSAGE_CHARS_MAX, MESSAGE_PARTS_MAX, RECIPIENT_ERRORS_MAX } from './limits.js';
 import { addMoney, multiplyMoney, subtractMoney, taxOf } from './money.js';
 import type { Country, NumberingPlan, Resolution } from './numbering/types.js';
+import type { SuppressionSource } from './opt-out.js';
 import { isRecipientNumber, normaliseRecipient } from './recipient-text.js';
 import { smartEncode } from './smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from './texts.js';
@@ -74,6 +75,20 @@ export interface Quote {
   readonly subtotalMinor: number;
   readonly taxMinor: number;
   readonly totalMinor: number;
+  /**
+   * Recipients on the account's suppression list, in order of first appearance: left out of everything above (never
+   * priced into the totals, never reserved), each with the destination it would have had. Empty when none is.
+   */
+  readonly suppressed: readonly SuppressedRecipient[];
+}
+
+/** A recipient left out of a quote because its number opted out. */
+export interface SuppressedRecipient {
+  readonly recipient: string;
+  readonly resolution: Resolution;
+  /** The destination it would have been priced to (its name, network and rate). */
+  readonly destination: QuoteDestination;
+  readonly source: SuppressionSource;
 }
 
 export type QuoteResult =
@@ -329,54 +344,116 @@ export function* priceSendingSteps(
 
   const sent = options.smartEncoding === true ? smartEncode(text) : text;
   const parts = countParts(sent);
-  let smsCount = 0;
-  let subtotalMinor = 0;
-  const priced: QuoteDestination[] = destinations.map((d) => {
-    const destinationSms = multiplyMoney(d.numbers, parts.parts);
-    const totalMinor = multiplyMoney(d.rateMinor, destinationSms);
-    smsCount += destinationSms;
-    subtotalMinor = addMoney(subtotalMinor, totalMinor);
-    return Object.freeze({ ...d, smsCount: destinationSms, totalMinor });
-  });
-  const taxMinor = taxOf(subtotalMinor, context.taxRatePpm);
-  const totalMinor = addMoney(subtotalMinor, taxMinor);
+  const priced = pricedDestinations(destinations, parts.parts, context.taxRatePpm);
   return {
     ok: true,
     quote: {
       text: sent,
       smartEncoding:
-        options.smartEncoding === true ? savingOf(text, sent, destinations, context.taxRatePpm, totalMinor) : null,
+        options.smartEncoding === true
+          ? savingOf(countParts(text), sent !== text, destinations, context.taxRatePpm, priced.totalMinor)
+          : null,
       encoding: parts.encoding,
       ucs2Characters: parts.encoding === 'UCS-2' ? ucs2Characters(sent) : [],
       partsPerMessage: parts.parts,
       recipients,
       destinationOf: destinationOf.subarray(0, recipients.length),
       resolutions,
-      destinations: priced,
-      smsCount,
-      subtotalMinor,
-      taxMinor,
-      totalMinor,
+      ...priced,
+      suppressed: [],
     },
+  };
+}
+
+/** The destinations with their counts and totals, and the quote's totals over them, tax included. */
+function pricedDestinations(drafts: readonly DestinationDraft[], partsPerMessage: number, taxRatePpm: number) {
+  let smsCount = 0;
+  let subtotalMinor = 0;
+  const destinations: QuoteDestination[] = drafts.map((d) => {
+    const destinationSms = multiplyMoney(d.numbers, partsPerMessage);
+    const totalMinor = multiplyMoney(d.rateMinor, destinationSms);
+    smsCount += destinationSms;
+    subtotalMinor = addMoney(subtotalMinor, totalMinor);
+    return Object.freeze({ ...d, smsCount: destinationSms, totalMinor });
+  });
+  const taxMinor = taxOf(subtotalMinor, taxRatePpm);
+  return { destinations, smsCount, subtotalMinor, taxMinor, totalMinor: addMoney(subtotalMinor, taxMinor) };
+}
+
+/**
+ * The quote without the suppressed recipients (`sourceOf`: each suppressed number and who suppressed it): they move to
+ * `suppressed`, and the counts, destinations (one left without numbers is gone) and totals are those of the others,
+ * tax computed again on the smaller subtotal. The same quote when none of its recipients is suppressed.
+ */
+export function withoutSuppressed(
+  quote: Quote,
+  sourceOf: ReadonlyMap<string, SuppressionSource>,
+  taxRatePpm: number,
+): Quote {
+  if (sourceOf.size === 0) return quote;
+  const recipients: string[] = [];
+  const resolutions: Resolution[] = [];
+  const destinationOf = new Int32Array(quote.recipients.length);
+  const suppressed: SuppressedRecipient[] = [...quote.suppressed];
+  const kept = quote.destinations.map((d) => ({ ...d, numbers: 0 }));
+  for (let i = 0; i < quote.recipients.length; i++) {
+    const recipient = quote.recipients[i] as string;
+    const d = quote.destinationOf[i] as number;
+    const resolution = quote.resolutions[i] as Resolution;
+    const source = sourceOf.get(recipient);
+    if (source !== undefined) {
+      suppressed.push({ recipient, resolution, destination: quote.destinations[d] as QuoteDestination, source });
+      continue;
+    }
+    destinationOf[recipients.length] = d;
+    recipients.push(recipient);
+    resolutions.push(resolution);
+    (kept[d] as DestinationDraft).numbers++;
+  }
+  if (suppressed.length === quote.suppressed.length) return quote;
+  // Renumber the destinations that still have numbers, in their order.
+  const renumbered = new Int32Array(kept.length).fill(-1);
+  const drafts: DestinationDraft[] = [];
+  kept.forEach((d, index) => {
+    if (d.numbers === 0) return;
+    renumbered[index] = drafts.length;
+    const { name, country, operator, mcc, mnc, rateMinor, numbers } = d;
+    drafts.push({ name, country, operator, mcc, mnc, rateMinor, numbers });
+  });
+  for (let i = 0; i < recipients.length; i++) destinationOf[i] = renumbered[destinationOf[i] as number] as number;
+  const repriced = pricedDestinations(drafts, quote.partsPerMessage, taxRatePpm);
+  return {
+    ...quote,
+    recipients,
+    destinationOf: destinationOf.subarray(0, recipients.length),
+    resolutions,
+    ...repriced,
+    suppressed,
+    // What smart encoding saved, on the recipients that remain.
+    smartEncoding:
+      quote.smartEncoding === null
+        ? null
+        : savingOf(
+            { encoding: quote.smartEncoding.originalEncoding, parts: quote.smartEncoding.originalPartsPerMessage },
+            quote.smartEncoding.applied,
+            drafts,
+            taxRatePpm,
+            repriced.totalMinor,
+          ),
   };
 }
 
 /** What the text as written would have cost, priced exactly as the quote is, and what smart encoding saved. */
 function savingOf(
-  written: string,
-  sent: string,
+  original: { readonly encoding: Encoding; readonly parts: number },
+  applied: boolean,
   destinations: readonly DestinationDraft[],
   taxRatePpm: number,
   totalMinor: number,
 ): SmartEncodingSaving {
-  const original = countParts(written);
-  let subtotalMinor = 0;
-  for (const d of destinations) {
-    subtotalMinor = addMoney(subtotalMinor, multiplyMoney(d.rateMinor, multiplyMoney(d.numbers, original.parts)));
-  }
-  const originalTotalMinor = addMoney(subtotalMinor, taxOf(subtotalMinor, taxRatePpm));
+  const originalTotalMinor = pricedDestinations(destinations, original.parts, taxRatePpm).totalMinor;
   return {
-    applied: sent !== written,
+    applied,
     originalEncoding: original.encoding,
     originalPartsPerMessage: original.parts,
     originalTotalMinor,

@@ -1,5 +1,6 @@
 // Writes a Quote as the `calculate` response body, in chunks, with money and phone numbers as exact JSON tokens.
 import { multiplyMoney, toJsonNumber } from './money.js';
+import { suppressionReason } from './opt-out.js';
 import type { Quote } from './pricing.js';
 
 /** Numbers written per yielded chunk: big enough to amortise, small enough to stream a million recipients. */
@@ -10,6 +11,8 @@ const NUMBERS_PER_CHUNK = 2048;
  * (`encoding`, `ucs2_characters`, `parts_per_message`, `recipients` in info, and `smart_encoding` when it was asked
  * for; `mcc`, `mnc` per destination).
  * `phone_number` is the recipient's digits written as a JSON number token: never passed through a float.
+ * Recipients on the account's suppression list are left out of all of that and listed in `suppressed`
+ * (`[{"phone_number","reason"}]`), a field present only when some recipient is suppressed.
  */
 export function* quoteJsonChunks(quote: Quote): Generator<string> {
   const info = [
@@ -72,7 +75,25 @@ export function* quoteJsonChunks(quote: Quote): Generator<string> {
     )},"mcc":${JSON.stringify(dest.mcc)},"mnc":${JSON.stringify(dest.mnc)}}`;
     yield chunk;
   }
-  yield ']}}';
+  yield ']';
+  yield* suppressedJsonChunks(quote);
+  yield '}}';
+}
+
+/** `,"suppressed":[…]` when some recipient is suppressed; nothing otherwise, so other answers stay as they were. */
+function* suppressedJsonChunks(quote: Quote): Generator<string> {
+  if (quote.suppressed.length === 0) return;
+  let chunk = ',"suppressed":[';
+  for (let k = 0; k < quote.suppressed.length; k++) {
+    const { recipient, source } = quote.suppressed[k] as (typeof quote.suppressed)[number];
+    if (recipient.charCodeAt(0) === 48) throw new Error(`unpriceable recipient ${recipient} in a quote`);
+    chunk += `${k === 0 ? '' : ','}{"phone_number":${recipient},"reason":${JSON.stringify(suppressionReason(source))}}`;
+    if ((k + 1) % NUMBERS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}]`;
 }
 
 /** The whole body as one string (tests and small quotes). */

@@ -37,13 +37,14 @@ describe('message statuses', () => {
       rejected: '',
       failed: '',
       cancelled: '',
+      suppressed: '',
     });
     expect(statusesBelow('delivered')).toEqual(['submitted']);
   });
 
   it('knows the final statuses', () => {
     const finals = MESSAGE_STATUSES.filter((s) => isFinalMessageStatus(s));
-    expect(finals).toEqual(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'cancelled']);
+    expect(finals).toEqual(['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'cancelled', 'suppressed']);
   });
 
   it('charges what a provider accepted whatever its report, and refunds only final messages never accepted', () => {
@@ -56,6 +57,7 @@ describe('message statuses', () => {
       ['rejected', null, false, true],
       ['failed', null, false, true],
       ['cancelled', null, false, true],
+      ['suppressed', null, false, true],
       ['queued', null, false, false],
       ['submitting', null, false, false],
     ];

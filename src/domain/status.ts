@@ -10,7 +10,8 @@ import { addMoney, multiplyMoney, subtractMoney } from './money.js';
  * whole text. It counts as accepted, but its cost is cut to the parts taken (per-part rate × parts taken), so
  * settlement refunds the other parts and their tax share; its later receipts change nothing (the first final status
  * stands). `failed`: no provider accepted it after every attempt and route (refunded). `cancelled`: its sending was
- * cancelled before dispatch began (refunded).
+ * cancelled before dispatch began (refunded). `suppressed`: the number is on the account's suppression list (it opted
+ * out), so the message was stored final at once, never reserved, never handed over and never charged (cost 0).
  */
 export type MessageStatus =
   | 'queued'
@@ -21,7 +22,8 @@ export type MessageStatus =
   | 'expired'
   | 'rejected'
   | 'failed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'suppressed';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'queued',
@@ -33,6 +35,7 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'rejected',
   'failed',
   'cancelled',
+  'suppressed',
 ];
 
 /** What a provider may say about a message it accepted; adapters normalise their own vocabulary to this. */
@@ -53,6 +56,7 @@ export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = [
   'rejected',
   'failed',
   'cancelled',
+  'suppressed',
 ];
 
 /**

@@ -26,7 +26,16 @@ export const TEXTS = Object.freeze({
   passwordIncorrect: 'The password is incorrect.',
   draftChanged: 'The draft was changed meanwhile; send it again.',
   schedulePast: 'The schedule is in the past: choose a later date and time, or send at once.',
+  allRecipientsSuppressed: 'Every recipient has opted out of messages from this account; nothing was sent.',
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
+});
+
+/** Why a recipient was left out of a sending, by who suppressed the number (domain/opt-out.ts). */
+export const SUPPRESSION_REASONS = Object.freeze({
+  api: "The number is on the account's suppression list (added through the API).",
+  dashboard: "The number is on the account's suppression list (added in the dashboard).",
+  operator: "The number is on the account's suppression list (added by the platform operator).",
+  stop_message: 'The recipient opted out by replying STOP.',
 });
 
 /** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */

@@ -4,7 +4,8 @@
 // Response schemas of 200s also serialize those bodies (fast-json-stringify).
 
 import { PROVIDER_SENDING_TYPES } from '../dispatch/registry.js';
-import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../domain/limits.js';
+import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
+import { SUPPRESSION_SOURCES } from '../domain/opt-out.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
 import { PAGING_HEADERS_SCHEMA } from './paging.js';
@@ -257,10 +258,52 @@ const calculation = {
             },
           },
         },
+        suppressed: {
+          type: 'array',
+          description:
+            "Recipients on the account's suppression list (opted out): left out of `info` and `destinations`, never " +
+            'charged. Present only when some recipient is suppressed.',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['phone_number', 'reason'],
+            properties: {
+              phone_number: { type: 'integer', description: "The recipient's digits, as a JSON number" },
+              reason: { type: 'string', example: 'The recipient opted out by replying STOP.' },
+            },
+          },
+        },
       },
     },
   },
 } as const;
+
+/** A number as the suppression endpoints take it, in the body or the path: 8 to 20 digits. */
+const PHONE_TEXT = { type: 'string', pattern: '^\\d{8,20}$' } as const;
+
+const suppression = {
+  type: 'object',
+  required: ['phone_number', 'source', 'created_at'],
+  properties: {
+    phone_number: { type: 'string', example: '37120000001' },
+    source: {
+      type: 'string',
+      enum: [...SUPPRESSION_SOURCES],
+      description: 'Who put it on the list: the API, the dashboard, the platform operator, or a STOP reply',
+    },
+    created_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+  },
+} as const;
+
+const phonePath = {
+  type: 'object',
+  required: ['phone'],
+  properties: { phone: { ...PHONE_TEXT, description: 'The number, 8 to 20 digits without "+"' } },
+} as const;
+
+const phoneNotFound = messageOnly(
+  'The number is not on the account\'s suppression list: "No query results for model {phone}"',
+);
 
 export const schemas = {
   status: {
@@ -574,6 +617,75 @@ export const schemas = {
       404: notFound,
       422: validationBody,
       ...withBody,
+    },
+  },
+  listSuppressions: {
+    summary: "The account's suppression list (numbers that opted out), in number order",
+    querystring: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        ...pageQuery.properties,
+        search: { type: 'string', pattern: '^\\d{1,20}$', description: 'Only the numbers starting with these digits' },
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['suppressions'],
+        properties: { suppressions: { type: 'array', items: suppression } },
+      },
+      422: validationBody,
+      ...authenticated,
+    },
+  },
+  addSuppressions: {
+    summary: "Put numbers on the account's suppression list: no sending to them is ever sent or charged",
+    description: 'Adding a number already on the list changes nothing (its first source stays).',
+    consumes: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
+    body: {
+      type: 'object',
+      required: ['phone_numbers'],
+      additionalProperties: true,
+      properties: {
+        phone_numbers: {
+          type: 'array',
+          minItems: 1,
+          maxItems: SUPPRESSIONS_PER_REQUEST_MAX,
+          items: { anyOf: [PHONE_TEXT, RECIPIENT_NUMBER] },
+        },
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['added'],
+        properties: { added: { type: 'integer', minimum: 0, description: 'Numbers this request put on the list' } },
+      },
+      422: validationBody,
+      ...withBody,
+    },
+  },
+  getSuppression: {
+    summary: "One number of the account's suppression list",
+    params: phonePath,
+    response: {
+      200: { type: 'object', required: ['suppression'], properties: { suppression } },
+      404: phoneNotFound,
+      ...authenticated,
+    },
+  },
+  deleteSuppression: {
+    summary: "Take a number off the account's suppression list: it may be sent to again",
+    params: phonePath,
+    response: {
+      200: {
+        type: 'object',
+        required: ['phone_number', 'removed'],
+        properties: { phone_number: { type: 'string' }, removed: { type: 'boolean', enum: [true] } },
+      },
+      404: phoneNotFound,
+      ...authenticated,
     },
   },
 } as const;

@@ -62,7 +62,7 @@ export function apiValidatorCompiler(): FastifySchemaCompiler<SchemaObject> {
       return (data) => {
         const params = data as Record<string, string>;
         if (validate(deserialize(schema, params))) return true;
-        return { error: notFoundModel(params.id ?? '') };
+        return { error: notFoundModel(params.id ?? params.phone ?? '') };
       };
     }
     if (httpPart === 'headers') {

@@ -15,7 +15,14 @@ import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sen
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import type { ApiServices, SendingSummary } from './ports.js';
-import { messageRows, quoteFor, type SendingValidationDeps, validateNewSending } from './sending-validation.js';
+import {
+  messageRows,
+  quoteFor,
+  type SendingValidationDeps,
+  suppressedRows,
+  validateNewSending,
+} from './sending-validation.js';
+import { createSuppressionServices } from './suppressions.js';
 
 export interface ApiServicesDeps extends SendingValidationDeps {
   /** Told after a sending is stored, so that idle dispatch workers lease it at once. */
@@ -148,6 +155,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
           idempotencyKey === undefined || hash === null ? null : { key: idempotencyKey, requestSha256: hash },
         callbackUrl: options.callbackUrl,
         messages: messageRows(q),
+        suppressed: suppressedRows(q),
       });
       if (created.ok) {
         deps.workSignal?.notify();
@@ -186,6 +194,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       ]);
       return { rows, total };
     },
+
+    suppressions: createSuppressionServices(db),
 
     async cancelSending(accountId, sendingId) {
       const result = await cancelSending(db, sendingId, accountId);

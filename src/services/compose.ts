@@ -1,20 +1,21 @@
 // Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
-import { type Quote, recipientList, type UnpricedReason } from '../domain/pricing.js';
+import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
 import { scheduleIsPast } from '../domain/sending.js';
 import { smartEncode } from '../domain/smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
+import { suppressedAmong } from '../store/suppressions.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
 import { readScheduledAt } from './sending-fields.js';
-import { messageRows, priceSendingYielding, validateNewSending } from './sending-validation.js';
+import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
 export interface PriceSummary {
@@ -109,6 +110,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         subtotalMinor: quote.subtotalMinor,
         taxMinor: quote.taxMinor,
         totalMinor: quote.totalMinor,
+        // Without the suppressed ones; the list is read again when the draft is sent.
         recipients: quote.recipients,
       },
     } as const;
@@ -153,8 +155,9 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         },
       });
       if (!priced.ok) return invalid(priced.errors);
+      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients);
       return ok({
-        quote: priced.quote,
+        quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm),
         characters: countParts(fields.message as string).units,
         invalid: invalidListed,
         invalidTotal,
@@ -229,6 +232,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         taxMinor: quote.taxMinor,
         totalMinor: quote.totalMinor,
         messages: messageRows(quote),
+        suppressed: suppressedRows(quote),
       });
       if (!result.ok) {
         switch (result.reason) {

@@ -3,6 +3,7 @@ import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
 import type { MessageStatus } from '../domain/status.js';
 import type { ValidationErrors } from '../domain/texts.js';
+import type { SuppressionServices } from './suppressions.js';
 
 export interface AuthenticatedAccount {
   readonly id: number;
@@ -101,4 +102,6 @@ export interface ApiServices {
     filter?: { readonly status?: MessageStatus },
   ): Promise<Listed<MessageView> | null>;
   cancelSending(accountId: number, sendingId: number): Promise<CancelResult>;
+  /** The account's opt-out list (GET/POST/DELETE /suppressions). */
+  readonly suppressions: SuppressionServices;
 }

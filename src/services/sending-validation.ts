@@ -1,12 +1,13 @@
 // Checks and prices a new sending's fields with the account's rates: what POST /sendings and the dashboard share.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NumberingPlan } from '../domain/numbering/types.js';
-import { priceSendingSteps, type Quote, type QuoteResult } from '../domain/pricing.js';
+import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
 import type { SendingType } from '../domain/sending.js';
-import { ruleText, ValidationErrors } from '../domain/texts.js';
+import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
+import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
 import type { AuthenticatedAccount } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
@@ -50,6 +51,20 @@ export function* messageRows(quote: Quote): Generator<MessageRow> {
   }
 }
 
+/** The rows of the recipients left out as suppressed: stored final at once, costing nothing. */
+export function suppressedRows(quote: Quote): MessageRow[] {
+  return quote.suppressed.map(({ recipient, resolution, destination }) => ({
+    recipient,
+    countryId: resolution.country.id,
+    mcc: destination.mcc,
+    mnc: destination.mnc,
+    destination: destination.name,
+    parts: quote.partsPerMessage,
+    rateMinor: destination.rateMinor,
+    costMinor: 0,
+  }));
+}
+
 /**
  * `priceSending`, giving the event loop a turn between its steps: a million recipients take a second or so to price,
  * and other requests and timers of this process go on meanwhile instead of waiting for all of it.
@@ -65,22 +80,26 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
 
 /**
  * Prices message and recipients with the account's rates (its own list, else the default), the message smart-encoded
- * when `smart_encoding` asks for it.
+ * when `smart_encoding` asks for it, leaving out the recipients on the account's suppression list (one indexed
+ * lookup when there are none).
  */
 export async function quoteFor(
   deps: SendingValidationDeps,
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
-) {
+): Promise<QuoteResult> {
   const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
-  return priceSendingYielding(
+  const priced = await priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },
     errors,
     { smartEncoding },
   );
+  if (!priced.ok) return priced;
+  const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients);
+  return { ok: true, quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm) };
 }
 
 /**
@@ -111,6 +130,7 @@ export async function validateNewSending(
     // refused here rather than sent from the account's default number, which the customer did not choose.
     errors.add('sender', ruleText.senderName('sender', 'Trumpia sends from a short code or a landline number only'));
   }
+  if (priced.ok && priced.quote.recipients.length === 0) errors.add('recipients', TEXTS.allRecipientsSuppressed);
   if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };
   return {
     ok: true,

@@ -59,6 +59,8 @@ export interface DraftSend
   /** When to send; null means now. */
   readonly scheduledAtUs: number | null;
   readonly messages: MessageRows;
+  /** Recipients on the suppression list now: stored `suppressed`, costing nothing (as `NewSending.suppressed`). */
+  readonly suppressed?: NewSending['suppressed'];
 }
 
 export type SendDraftResult =

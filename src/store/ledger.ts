@@ -321,7 +321,7 @@ export async function listEntries(
   return rows.map(entryFromRow);
 }
 
-export type LedgerProblem = 'balance' | 'chain' | 'reservation' | 'over_refund';
+export type LedgerProblem = 'balance' | 'chain' | 'reservation' | 'over_refund' | 'suppressed_charged';
 
 export interface LedgerMismatch {
   readonly problem: LedgerProblem;
@@ -449,6 +449,18 @@ export async function auditLedger(db: Db): Promise<LedgerAudit> {
             acceptedMinor === 0
               ? `sending ${row.sending_id} got back ${minorFrom(row.net_minor)} more than it reserved`
               : `sending ${row.sending_id} got back more than it reserved less ${acceptedMinor} its accepted messages cost`,
+        });
+      }
+      // A suppressed recipient is never reserved, handed over or charged: its message costs nothing, accepted by none.
+      const charged = await sql<{ id: number | string; sending_id: number | string; account_id: number | string }>`
+        select m.id, m.sending_id, s.account_id from messages m join sendings s on s.id = m.sending_id
+        where m.status = 'suppressed' and (m.cost_minor <> 0 or m.submitted_at_us is not null)
+        order by m.id`.execute(trx);
+      for (const row of charged.rows) {
+        mismatches.push({
+          problem: 'suppressed_charged',
+          accountId: intFrom(row.account_id),
+          detail: `sending ${row.sending_id}: suppressed message ${row.id} has a cost or was handed over`,
         });
       }
       return { accounts: sums.length, entries, mismatches };

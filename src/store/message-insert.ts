@@ -1,7 +1,7 @@
 // Bulk insert of a sending's message rows: unnest() arrays on PostgreSQL, multi-row VALUES on SQLite.
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { DialectName } from './db.js';
-import type { MessageChunk } from './message-rows.js';
+import type { MessageChunk, MessageRow } from './message-rows.js';
 import type { Schema } from './schema.js';
 import { assertInt } from './values.js';
 
@@ -96,4 +96,40 @@ export async function insertMessageChunk(
     values[v++] = chunk.costMinor[i];
   }
   await trx.executeQuery(CompiledQuery.raw(sqliteInsert(sendingId, nowUs, rows), values));
+}
+
+/** Suppressed rows a statement writes (13 bound values a row, far below either engine's limit). */
+const SUPPRESSED_ROWS_PER_INSERT = 1_000;
+
+/**
+ * A sending's suppressed recipients as messages already final (`suppressed`, final at `nowUs`): never leased, never
+ * accepted, cost 0, so neither the reservation nor settlement ever counts them.
+ */
+export async function insertSuppressedMessages(
+  trx: Transaction<Schema>,
+  sendingId: number,
+  nowUs: number,
+  rows: readonly MessageRow[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += SUPPRESSED_ROWS_PER_INSERT) {
+    const values = rows.slice(start, start + SUPPRESSED_ROWS_PER_INSERT).map((row) => {
+      if (row.costMinor !== 0) throw new Error(`a suppressed message of sending ${sendingId} has a cost`);
+      return {
+        sending_id: sendingId,
+        recipient: row.recipient,
+        country_id: row.countryId,
+        mcc: row.mcc,
+        mnc: row.mnc,
+        destination: row.destination,
+        parts: row.parts,
+        rate_minor: row.rateMinor,
+        cost_minor: 0,
+        status: 'suppressed',
+        final_at_us: nowUs,
+        created_at_us: nowUs,
+        updated_at_us: nowUs,
+      };
+    });
+    await trx.insertInto('messages').values(values).execute();
+  }
 }

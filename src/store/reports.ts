@@ -281,7 +281,13 @@ async function applyKeptReports(
 
 function reportStatusFrom(text: string): ReportStatus {
   const status = messageStatusFrom(text);
-  if (status === 'queued' || status === 'submitting' || status === 'failed' || status === 'cancelled') {
+  if (
+    status === 'queued' ||
+    status === 'submitting' ||
+    status === 'failed' ||
+    status === 'cancelled' ||
+    status === 'suppressed'
+  ) {
     throw new Error(`a kept report has status ${text}`);
   }
   return status;

@@ -224,6 +224,25 @@ export interface SendingDraftsTable {
   updated_at_us: Int8;
 }
 
+export interface SuppressionsTable {
+  id: Id;
+  account_id: Int8;
+  /** International digits without "+". */
+  phone: string;
+  source: string;
+  created_at_us: Int8;
+}
+
+export interface SuppressionChangesTable {
+  id: Id;
+  account_id: Int8;
+  phone: string;
+  action: string;
+  source: string;
+  actor: string | null;
+  at_us: Int8;
+}
+
 export interface InstallationTable {
   id: number;
   /** 32 hex digits, drawn at the schema's creation. */
@@ -249,4 +268,6 @@ export interface Schema {
   login_failures: LoginFailuresTable;
   sending_drafts: SendingDraftsTable;
   installation: InstallationTable;
+  suppressions: SuppressionsTable;
+  suppression_changes: SuppressionChangesTable;
 }

@@ -8,8 +8,8 @@ import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType }
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import { type AccountNotFound, type InsufficientBalance, lockAccount } from './ledger.js';
-import { insertMessageChunk, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
-import { type MessageRows, messageChunks } from './message-rows.js';
+import { insertMessageChunk, insertSuppressedMessages, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
+import { type MessageRow, type MessageRows, messageChunks } from './message-rows.js';
 import { reserveForSending } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
 import { US_PER_MS } from './time.js';
@@ -66,6 +66,11 @@ export interface NewSending {
   readonly idempotency?: { readonly key: string; readonly requestSha256: string } | null;
   readonly callbackUrl?: string | null;
   readonly messages: MessageRows;
+  /**
+   * Recipients on the account's suppression list: stored as `suppressed` messages, final at once, costing nothing,
+   * outside the counts, the subtotal and the reservation.
+   */
+  readonly suppressed?: readonly MessageRow[];
 }
 
 /** What a sending's priced totals and schedule are: a new sending's, a grouped one's and a sent draft's. */
@@ -161,7 +166,8 @@ export function checkNewSending(
 
 /**
  * Inserts a sending's message rows in chunks inside the caller's transaction and checks that they add up to the
- * declared counts and subtotal: a mismatch is a bug, and throwing rolls the transaction back.
+ * declared counts and subtotal: a mismatch is a bug, and throwing rolls the transaction back. Its suppressed
+ * recipients follow, outside those totals.
  *
  * The event loop gets a turn after every chunk (a few milliseconds of work), so a million recipients do not freeze
  * the process for seconds: better-sqlite3 runs each statement synchronously, and its promise resolves at once. The
@@ -174,7 +180,7 @@ export async function insertSendingMessages(
   dialect: DialectName,
   sendingId: number,
   nowUs: number,
-  input: Pick<NewSending, 'recipients' | 'smsCount' | 'subtotalMinor' | 'messages'>,
+  input: Pick<NewSending, 'recipients' | 'smsCount' | 'subtotalMinor' | 'messages' | 'suppressed'>,
   yieldBetweenChunks = true,
 ): Promise<void> {
   let rows = 0;
@@ -201,6 +207,7 @@ export async function insertSendingMessages(
         `${input.recipients} recipients, ${input.smsCount} parts, subtotal ${input.subtotalMinor}`,
     );
   }
+  await insertSuppressedMessages(trx, sendingId, nowUs, input.suppressed ?? []);
 }
 
 /**

@@ -186,6 +186,37 @@ describeWithChromium('dashboard in Chromium', () => {
   );
 
   it(
+    'counts a number on the suppression list apart in the live price: not sent, not charged',
+    async () => {
+      const suppressions = `${server.url}/suppressions`;
+      const headers = { Authorization: `Bearer ${apiToken}`, 'Content-Type': 'application/json' };
+      const added = await fetch(suppressions, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ phone_numbers: [RECIPIENTS[1]] }),
+      });
+      expect(await added.json()).toEqual({ added: 1 });
+      try {
+        await page.getByRole('link', { name: 'Compose' }).click();
+        await page.getByLabel('Message text').fill(GSM_TEXT);
+        await page.getByLabel('Phone numbers').fill(RECIPIENTS.join('\n'));
+        await expect
+          .poll(() => stat(page, 'Opted out (not sent, not charged)').textContent(), { timeout: 10_000 })
+          .toBe('1');
+        await expect(stat(page, 'Valid recipients').textContent()).resolves.toBe('1');
+        await shoot(page, 'compose-suppressed');
+      } finally {
+        await fetch(`${suppressions}/${RECIPIENTS[1]}`, { method: 'DELETE', headers });
+      }
+      // Off the list, the number is priced again.
+      await page.getByLabel('Phone numbers').fill(`${RECIPIENTS.join('\n')}\n`);
+      await expect.poll(() => stat(page, 'Valid recipients').textContent(), { timeout: 10_000 }).toBe('2');
+      await expect.poll(() => page.getByText('Opted out (not sent, not charged)').count()).toBe(0);
+    },
+    STEP_MS,
+  );
+
+  it(
     'sends to the sandbox and the campaign page follows it to Completed',
     async () => {
       const me = await api<{ account: { id: number } }>(page, '/app/api/me');

@@ -24,6 +24,9 @@ const COMMANDS = [
   'sending cancel ID',
   'webhook-secret show --account ID',
   'webhook-secret rotate --account ID',
+  'suppressions list --account ACCOUNT',
+  'suppressions add --account ACCOUNT PHONE...',
+  'suppressions remove --account ACCOUNT PHONE',
 ];
 
 describe('smsgic without a database', () => {

@@ -11,6 +11,7 @@ import type {
 } from '../../src/http/dashboard/contract.js';
 import { auditLedger, credit, listEntries } from '../../src/store/ledger.js';
 import { replaceRates } from '../../src/store/rates.js';
+import { addSuppressions } from '../../src/store/suppressions.js';
 import { routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';
@@ -59,6 +60,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         valid: 3,
         invalid: [],
         invalid_total: 0,
+        suppressed: 0,
         destinations: [
           { country: 'Latvia Tele2', mcc: '247', mnc: '02', recipients: 2, rate: '0.041', cost: '0.082' },
           expect.objectContaining({ recipients: 1 }),
@@ -379,6 +381,48 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       expect((await auditLedger(engine.db)).mismatches).toEqual([]);
     });
 
+    it('leaves out numbers that opted out: the price without them, a Draft sent later records them at no cost', async () => {
+      const c = await dash.customer();
+      await fund(c, '10');
+      await addSuppressions(engine.db, c.accountId, [LATVIA[2] as string], { source: 'dashboard' });
+      const price = await c.json<PriceView>(c.post('/app/api/price', { message: 'Hi', recipients: LATVIA }));
+      const withoutIt = await c.json<PriceView>(
+        c.post('/app/api/price', { message: 'Hi', recipients: LATVIA.slice(0, 2) }),
+      );
+      expect(price).toMatchObject({ recipients: 3, valid: 2, suppressed: 1, invalid_total: 0, total: withoutIt.total });
+      expect(price.destinations).toEqual(withoutIt.destinations);
+
+      const draft = await c.json<CampaignView>(
+        c.post('/app/api/sendings', { message: 'Hi', recipients: LATVIA, sender: 'SMSgic', draft: true }),
+        201,
+      );
+      expect(draft).toMatchObject({ status: 'Draft', recipients: 2, total: withoutIt.total });
+      // Opted out after the draft was saved: left out when it is sent, recorded as suppressed, nothing reserved for it.
+      await addSuppressions(engine.db, c.accountId, [LATVIA[1] as string], { source: 'stop_message' });
+      const before = parseMoney(await balance(c));
+      const sent = await c.json<CampaignView>(c.post(`/app/api/sendings/${draft.id}/send`));
+      expect(sent).toMatchObject({ status: 'Pending', recipients: 1, total: '0.041' });
+      expect(sent.counts).toMatchObject({ queued: 1, suppressed: 1 });
+      expect(before - parseMoney(await balance(c))).toBe(410);
+      const messages = await c.json<Page<RecipientView>>(c.get(`/app/api/sendings/${draft.id}/messages`));
+      expect(messages.data.map((m) => [m.recipient, m.status, m.cost])).toEqual([
+        ['37126000001', 'queued', '0.041'],
+        ['37126000002', 'suppressed', '0'],
+      ]);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+
+      // Every recipient opted out: the public API's refusal, and the Draft stays a Draft.
+      await addSuppressions(engine.db, c.accountId, [LATVIA[0] as string], { source: 'api' });
+      const other = await c.json(
+        c.post('/app/api/sendings', { message: 'Hi', recipients: LATVIA, sender: 'SMSgic', draft: true }),
+        422,
+      );
+      expect(other).toEqual({
+        message: 'Every recipient has opted out of messages from this account; nothing was sent.',
+        errors: { recipients: ['Every recipient has opted out of messages from this account; nothing was sent.'] },
+      });
+    });
+
     it('sends a Draft once when two requests race', async () => {
       const draft = await b.json<CampaignView>(
         b.post('/app/api/sendings', { message: 'Race', recipients: LATVIA, sender: 'SMSgic', draft: true }),
@@ -462,6 +506,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         rejected: 1,
         failed: 0,
         cancelled: 0,
+        suppressed: 0,
       });
       // The one refused at submission (…0004, Latvia LMT at 0.039) came back.
       expect(view.refunded).toBe('0.039');

@@ -53,6 +53,10 @@ describeEachEngine('GET /openapi.json', (engine) => {
         'GET /sendings/{id}',
         'GET /sendings/{id}/messages',
         'POST /sendings/{id}/cancel',
+        'GET /suppressions',
+        'POST /suppressions',
+        'GET /suppressions/{phone}',
+        'DELETE /suppressions/{phone}',
       ].sort(),
     );
   });
@@ -79,6 +83,10 @@ describeEachEngine('GET /openapi.json', (engine) => {
       'GET /sendings/{id}': ['200', '401', '404', ...ALWAYS],
       'GET /sendings/{id}/messages': ['200', '401', '404', '422', ...ALWAYS],
       'POST /sendings/{id}/cancel': ['200', '401', '404', '415', '422', ...ALWAYS],
+      'GET /suppressions': ['200', '401', '422', ...ALWAYS],
+      'POST /suppressions': ['200', '401', '415', '422', ...ALWAYS],
+      'GET /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
+      'DELETE /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
     };
     const documented: Record<string, string[]> = {};
     for (const [path, methods] of Object.entries(document.paths)) {
@@ -106,7 +114,15 @@ describeEachEngine('GET /openapi.json', (engine) => {
         });
       }
     }
-    for (const path of ['/sendings', '/sendings/calculate']) {
+    for (const operation of Object.values(document.paths['/suppressions/{phone}'] ?? {})) {
+      expect(operation.parameters?.find((p) => p.in === 'path')).toMatchObject({
+        in: 'path',
+        name: 'phone',
+        required: true,
+        schema: { type: 'string', pattern: '^\\d{8,20}$' },
+      });
+    }
+    for (const path of ['/sendings', '/sendings/calculate', '/suppressions']) {
       const body = document.paths[path]?.post?.requestBody;
       expect(Object.keys(body?.content ?? {}).sort()).toEqual(
         ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'].sort(),

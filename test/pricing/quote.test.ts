@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney } from '../../src/domain/money.js';
-import { createRateCard, priceSending, type Quote } from '../../src/domain/pricing.js';
+import { createRateCard, priceSending, type Quote, withoutSuppressed } from '../../src/domain/pricing.js';
 import { quoteJson } from '../../src/domain/quote-json.js';
 
 const plan = loadNumberingPlan();
@@ -212,6 +212,60 @@ describe('message and required fields', () => {
       encoding: 'UCS-2',
       ucs2_characters: ['—', '😀'],
       parts_per_message: 1,
+    });
+  });
+});
+
+describe('suppressed recipients', () => {
+  it('are left out of the counts, destinations and totals, tax computed again, and listed apart', () => {
+    // Denmark, Singapore, Russia and a second Singapore number; 17.5% tax.
+    const recipients = ['45879921', '6523478945', '7554684221', '6523478946'];
+    const full = quoteOf('message', recipients, 175_000);
+    const expected = quoteOf('message', ['6523478945', '6523478946'], 175_000);
+    const quote = withoutSuppressed(
+      full,
+      new Map([
+        ['45879921', 'stop_message'],
+        ['7554684221', 'api'],
+      ] as const),
+      175_000,
+    );
+    expect(quote.recipients).toEqual(['6523478945', '6523478946']);
+    expect([quote.smsCount, quote.subtotalMinor, quote.taxMinor, quote.totalMinor]).toEqual([
+      expected.smsCount,
+      expected.subtotalMinor,
+      expected.taxMinor,
+      expected.totalMinor,
+    ]);
+    expect(quote.suppressed.map((s) => [s.recipient, s.source, s.destination.name])).toEqual([
+      ['45879921', 'stop_message', full.destinations[0]?.name],
+      ['7554684221', 'api', 'Russia'],
+    ]);
+    // The answer is the smaller quote's, with the suppressed listed after the destinations.
+    const body = quoteJson(quote);
+    const plain = quoteJson(expected);
+    expect(body).toBe(
+      `${plain.slice(0, -2)},"suppressed":[` +
+        '{"phone_number":45879921,"reason":"The recipient opted out by replying STOP."},' +
+        `{"phone_number":7554684221,"reason":"The number is on the account's suppression list (added through the API)."}]}}`,
+    );
+  });
+
+  it('leave a quote without suppressions exactly as it was', () => {
+    const full = quoteOf('message', ['45879921', '6523478945']);
+    expect(withoutSuppressed(full, new Map(), 0)).toBe(full);
+    expect(withoutSuppressed(full, new Map([['7554684221', 'api']]), 0)).toBe(full);
+    expect(quoteJson(full)).not.toContain('suppressed');
+  });
+
+  it('can take every recipient: an empty quote listing them all', () => {
+    const full = quoteOf('message', ['45879921'], 200_000);
+    const quote = withoutSuppressed(full, new Map([['45879921', 'operator']]), 200_000);
+    expect([quote.recipients.length, quote.destinations, quote.smsCount, quote.totalMinor]).toEqual([0, [], 0, 0]);
+    expect(JSON.parse(quoteJson(quote)).calculate).toMatchObject({
+      info: { sms_count: 0, subtotal: 0, total: 0, tax: 0, recipients: 0 },
+      destinations: [],
+      suppressed: [{ phone_number: 45879921 }],
     });
   });
 });

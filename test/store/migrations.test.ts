@@ -25,6 +25,8 @@ const TABLES = [
   'sending_drafts',
   'sendings',
   'sessions',
+  'suppression_changes',
+  'suppressions',
   'users',
 ];
 

@@ -43,6 +43,8 @@ const GROWING_TABLES = new Set([
   'sending_drafts',
   'users',
   'sessions',
+  'suppressions',
+  'suppression_changes',
 ]);
 
 /**
@@ -292,7 +294,7 @@ describeEachEngine(
       await api?.close();
     });
 
-    const inject = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+    const inject = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => {
       const res = await api.app.inject({
         method,
         url,
@@ -359,6 +361,21 @@ describeEachEngine(
       await expectIndexed(() => inject('GET', `/sendings/${sendingId}/messages`));
       await expectIndexed(() => inject('GET', `/sendings/${sendingId}/messages?status=queued&page=2&per_page=1`));
       await expectIndexed(() => inject('POST', `/sendings/${sendingId}/cancel`));
+      // The opt-out list, and a sending with a recipient on it.
+      const suppressed = { phone_numbers: ['37126123457', '37126123458'] };
+      await expectIndexed(() => inject('POST', '/suppressions', suppressed));
+      await expectIndexed(() => inject('GET', '/suppressions'));
+      await expectIndexed(() => inject('GET', '/suppressions?search=3712612345&per_page=5'));
+      await expectIndexed(() => inject('GET', '/suppressions/37126123457'));
+      const withSuppressed = { ...body, recipients: ['37126123456', '37126123457'] };
+      await expectIndexed(() => inject('POST', '/sendings/calculate', withSuppressed));
+      let suppressedSendingId = 0;
+      await expectIndexed(async () => {
+        suppressedSendingId = (await inject('POST', '/sendings', withSuppressed)).sending_id;
+      });
+      // Out of the way of the dispatch paths below.
+      await inject('POST', `/sendings/${suppressedSendingId}/cancel`);
+      await expectIndexed(() => inject('DELETE', '/suppressions/37126123458'));
       // A token that matches nothing.
       const unknown = await captured(() =>
         api.app.inject({ method: 'GET', url: '/balance', headers: { authorization: 'Bearer nope' } }),

@@ -19,6 +19,7 @@
 //   CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
 import type { LedgerKind } from '../../domain/ledger.js';
 import type { SendingStatus } from '../../domain/sending.js';
+import type { MessageStatus } from '../../domain/status.js';
 
 export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
@@ -192,6 +193,8 @@ export interface PriceView {
   /** Up to INVALID_LISTED_MAX of them, in the order given. */
   readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
   readonly invalid_total: number;
+  /** Valid recipients on the account's suppression list (opted out): not sent, not priced. */
+  readonly suppressed: number;
   readonly destinations: readonly {
     readonly country: string;
     readonly mcc: string | null;
@@ -226,16 +229,8 @@ export interface ComposeRequest {
 
 // --- Campaigns ------------------------------------------------------------------------------------------------------
 
-export type MessageStatusName =
-  | 'queued'
-  | 'submitting'
-  | 'submitted'
-  | 'delivered'
-  | 'undelivered'
-  | 'expired'
-  | 'rejected'
-  | 'failed'
-  | 'cancelled';
+/** A message's status, the domain's own list (`domain/status.ts`), so a new status reaches every screen's switch. */
+export type MessageStatusName = MessageStatus;
 
 /** GET /app/api/sendings?page&per_page&status → Page<CampaignView>, newest first. GET /app/api/sendings/:id →
  *  CampaignView. POST /app/api/sendings/:id/cancel (Pending only; 409 otherwise) → CampaignView.

@@ -221,10 +221,11 @@ export function priceView({
     ucs2_characters: [...quote.ucs2Characters],
     characters,
     parts: quote.partsPerMessage,
-    recipients: quote.recipients.length + invalidTotal,
+    recipients: quote.recipients.length + quote.suppressed.length + invalidTotal,
     valid: quote.recipients.length,
     invalid,
     invalid_total: invalidTotal,
+    suppressed: quote.suppressed.length,
     destinations: quote.destinations.map((d) => ({
       country: d.name,
       mcc: d.mcc,

@@ -10,18 +10,29 @@ export interface Slice {
   readonly color: string;
 }
 
-/** Outcome slices in a fixed order; messages being handed over count as submitted. */
+/** How each status is drawn; messages being handed over count as submitted. Every status is named here. */
+const OUTCOMES = {
+  delivered: { label: 'Delivered', color: '#059669' },
+  undelivered: { label: 'Undelivered', color: '#d97706' },
+  expired: { label: 'Expired', color: '#a16207' },
+  rejected: { label: 'Rejected', color: '#dc2626' },
+  failed: { label: 'Failed', color: '#9f1239' },
+  submitted: { label: 'Submitted', color: '#6366f1' },
+  submitting: null,
+  queued: { label: 'Queued', color: '#94a3b8' },
+  cancelled: { label: 'Cancelled', color: '#475569' },
+  suppressed: { label: 'Suppressed (opted out)', color: '#78716c' },
+} as const satisfies Record<MessageStatusName, { readonly label: string; readonly color: string } | null>;
+
+/** Outcome slices in a fixed order. */
 export function outcomeSlices(counts: Readonly<Record<MessageStatusName, number>>): Slice[] {
-  return [
-    { key: 'delivered', label: 'Delivered', value: counts.delivered, color: '#059669' },
-    { key: 'undelivered', label: 'Undelivered', value: counts.undelivered, color: '#d97706' },
-    { key: 'expired', label: 'Expired', value: counts.expired, color: '#a16207' },
-    { key: 'rejected', label: 'Rejected', value: counts.rejected, color: '#dc2626' },
-    { key: 'failed', label: 'Failed', value: counts.failed, color: '#9f1239' },
-    { key: 'submitted', label: 'Submitted', value: counts.submitted + counts.submitting, color: '#6366f1' },
-    { key: 'queued', label: 'Queued', value: counts.queued, color: '#94a3b8' },
-    { key: 'cancelled', label: 'Cancelled', value: counts.cancelled, color: '#475569' },
-  ];
+  const slices: Slice[] = [];
+  for (const [key, drawn] of Object.entries(OUTCOMES) as [MessageStatusName, (typeof OUTCOMES)[MessageStatusName]][]) {
+    if (drawn === null) continue;
+    const value = key === 'submitted' ? counts.submitted + counts.submitting : counts[key];
+    slices.push({ key, label: drawn.label, value, color: drawn.color });
+  }
+  return slices;
 }
 
 const RADIUS = 52;

@@ -78,6 +78,7 @@ const STATUS_TONES: Record<string, Tone> = {
   rejected: 'danger',
   failed: 'danger',
   cancelled: 'neutral',
+  suppressed: 'neutral',
   approved: 'success',
   pending: 'info',
   active: 'success',

@@ -114,6 +114,11 @@ function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
         </span>
       )}
       {inFlight > 0 && <span className="count-pending">{count(inFlight)} in progress</span>}
+      {counts.suppressed > 0 && (
+        <span className="count-suppressed" title="On the suppression list: not sent, not charged">
+          {count(counts.suppressed)} opted out
+        </span>
+      )}
     </span>
   );
 }

@@ -190,6 +190,11 @@ function PricePanel({
             <Stat label="Invalid recipients" tone={view.invalid_total > 0 ? 'danger' : undefined}>
               {count(view.invalid_total)}
             </Stat>
+            {view.suppressed > 0 && (
+              <Stat label="Opted out (not sent, not charged)" tone="warning">
+                {count(view.suppressed)}
+              </Stat>
+            )}
           </dl>
           {view.invalid_total > 0 && (
             <details className="invalid-list" open={view.invalid_total <= 5}>
