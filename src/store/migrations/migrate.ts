@@ -12,8 +12,8 @@ import { providerStatusSchema } from './0008-provider-status.js';
 import { messagesDispatchByIdSchema } from './0009-messages-dispatch-by-id.js';
 import { messagesSubmittedCostSchema } from './0010-messages-submitted-cost.js';
 import { ledgerEntriesBySendingSchema } from './0011-ledger-entries-by-sending.js';
-import { suppressionsSchema } from './0014-suppressions.js';
 import { webhookSecretRotationSchema } from './0013-webhook-secret-rotation.js';
+import { suppressionsSchema } from './0014-suppressions.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
