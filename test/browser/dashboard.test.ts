@@ -281,6 +281,10 @@ describeWithChromium('dashboard in Chromium', () => {
       await page.getByLabel('Phone numbers').fill('447400123456, 37126120004');
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
       await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page
+        .getByRole('alertdialog', { name: 'Send this message?' })
+        .getByRole('button', { name: 'Send', exact: true })
+        .click();
       await page.waitForURL(/\/app\/campaigns\/\d+$/);
       await page.getByRole('status').filter({ hasText: 'Status: Completed' }).waitFor({ timeout: 30_000 });
       const row = (number: string) =>
