@@ -53,6 +53,10 @@ export const ruleText = Object.freeze({
   notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+  priceListCurrency: (list: string, account: string) =>
+    `The price list is in ${list} but the account is in ${account}: an account is priced only in its own currency; nothing was imported.`,
+  noPriceList: (currency: string) =>
+    `There is no price list in ${currency}, the currency of this account, so nothing can be priced or sent.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,
   minChars: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min} characters.`,
   email: (field: string) => `The ${attributeName(field)} field must be a valid email address.`,

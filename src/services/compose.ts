@@ -111,6 +111,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       let invalidTotal = 0;
       const account = actor.account;
       const rates = await rateCardsOf(db).forAccount(account.id);
+      if (rates === null) return invalidOne('recipients', ruleText.noPriceList(account.currency));
       const priced = await priceSendingYielding(
         { message: fields.message, recipients: fields.recipients },
         { plan, rates, taxRatePpm: account.taxRatePpm },

@@ -62,7 +62,11 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
   }
 }
 
-/** Prices message and recipients with the account's rates (its own list, else the default). */
+/**
+ * Prices message and recipients with the account's rates (its own list, else the default list of its currency). An
+ * account whose currency has no list is refused as a whole (under `recipients`, which cannot be priced), never priced
+ * from a list in another currency.
+ */
 export async function quoteFor(
   deps: SendingValidationDeps,
   account: AuthenticatedAccount,
@@ -70,6 +74,10 @@ export async function quoteFor(
   errors: ValidationErrors,
 ) {
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
+  if (rates === null) {
+    errors.add('recipients', ruleText.noPriceList(account.currency.code));
+    return { ok: false, errors } as const;
+  }
   return priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },

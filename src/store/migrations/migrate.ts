@@ -12,6 +12,7 @@ import { providerStatusSchema } from './0008-provider-status.js';
 import { messagesDispatchByIdSchema } from './0009-messages-dispatch-by-id.js';
 import { messagesSubmittedCostSchema } from './0010-messages-submitted-cost.js';
 import { ledgerEntriesBySendingSchema } from './0011-ledger-entries-by-sending.js';
+import { rateListCurrencySchema } from './0014-rate-list-currency.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -27,6 +28,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0009-messages-dispatch-by-id': messagesDispatchByIdSchema(dialect),
     '0010-messages-submitted-cost': messagesSubmittedCostSchema(),
     '0011-ledger-entries-by-sending': ledgerEntriesBySendingSchema(),
+    '0014-rate-list-currency': rateListCurrencySchema(dialect),
   };
 }
 
