@@ -28,10 +28,10 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic token revoke TOKEN_ID
   smsgic sender add ACCOUNT NAME
   smsgic sender default NAME                        (a platform-wide default sender)
-  smsgic rates import ACCOUNT FILE [--currency CUR]  (CSV: mcc,mnc,rate[,currency]; replaces the account's list,
-                                                     which must be in the account's currency)
-  smsgic rates import --default [--currency CUR] FILE
-                                                    (a platform default list: the base one, GBP, unless stated)
+  smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate[,currency]; replaces the account's list,
+                                                     in the account's currency; --currency CUR states it)
+  smsgic rates import --default FILE                (a platform default list: the base one, GBP, unless
+                                                     --currency CUR or the file states another)
   smsgic rates convert CURRENCY RATE --date DAY     (1 GBP = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
