@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
 import { isEmailAddress } from '../domain/email.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
-import { formatConversionRate } from '../domain/price-lists.js';
+import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { adjustBalance, convertDefaultList, importPriceList, priceListImportProblem } from '../services/operator.js';
@@ -287,7 +287,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
   switch (key) {
     case 'account create': {
       if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? 'GBP').toUpperCase();
+      const currency = (values.currency ?? PLATFORM_CURRENCY).toUpperCase();
       if (!Object.hasOwn(CURRENCIES, currency)) {
         throw new UsageError(
           `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,

@@ -1,7 +1,11 @@
 // Price lists in currencies: each account priced only from a list in its own currency, default lists converted from
 // the base one at a recorded rate (rounded up), an import in another currency refused.
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { convertRateUp } from '../../src/domain/price-lists.js';
+import { CURRENCIES } from '../../src/domain/money.js';
+import { convertRateUp, PLATFORM_CURRENCY, parseConversionRates } from '../../src/domain/price-lists.js';
+import { parseRatesCsv } from '../../src/domain/rates-csv.js';
+import { CONVERSION_RATES_FILE } from '../../src/services/bootstrap.js';
 import { createAccount } from '../../src/store/accounts.js';
 import {
   priceListSummaries,
@@ -23,6 +27,29 @@ it('converts a price up to whole minor units, never below the base price at the 
   expect(convertRateUp(1, 1_000_001)).toBe(2); // 1.000001
   expect(convertRateUp(0, 27_650_000)).toBe(0);
   expect(convertRateUp(4397, 876_543)).toBe(3855); // 3854.159…
+});
+
+it('ships a conversion rate for every account currency but the base one', () => {
+  const parsed = parseConversionRates(readFileSync(CONVERSION_RATES_FILE, 'utf8'));
+  if (!parsed.ok) throw new Error(`line ${parsed.line}: ${parsed.message}`);
+  expect([...parsed.rates.keys(), PLATFORM_CURRENCY].sort()).toEqual(Object.keys(CURRENCIES).sort());
+  expect(parseConversionRates('currency,rate,date\nEUR,1.1,2026-02-30\n')).toMatchObject({ ok: false, line: 2 });
+  expect(parseConversionRates('currency,rate,date\nGBP,1,2026-02-03\n')).toMatchObject({ ok: false, line: 2 });
+  expect(parseConversionRates('currency,rate,date\nEUR,0,2026-02-03\n')).toMatchObject({ ok: false, line: 2 });
+});
+
+it('reads the currency a CSV states: one per list, one an account can have', () => {
+  expect(parseRatesCsv('mcc,mnc,rate\n247,,0.05\n')).toMatchObject({ ok: true, currency: null });
+  expect(parseRatesCsv('mcc,mnc,rate,currency\n247,,0.05,eur\n247,01,0.04,\n')).toMatchObject({
+    ok: true,
+    currency: 'EUR',
+  });
+  expect(parseRatesCsv('mcc,mnc,rate,currency\n247,,0.05,EUR\n247,01,0.04,USD\n')).toEqual({
+    ok: false,
+    line: 3,
+    message: 'currency USD differs from EUR above: a list has one currency',
+  });
+  expect(parseRatesCsv('mcc,mnc,rate,currency\n247,,0.05,XYZ\n')).toMatchObject({ ok: false, line: 2 });
 });
 
 describeEachEngine('price lists in currencies', (engine) => {
