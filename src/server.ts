@@ -127,6 +127,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   });
   if (report.migrations.length > 0) app.log.info({ migrations: report.migrations }, 'database schema upgraded');
   if (report.seededRates > 0) app.log.info({ rates: report.seededRates }, 'sample default price list imported');
+  if (report.convertedLists.length > 0) {
+    app.log.info({ currencies: report.convertedLists }, 'default price lists converted from the base list');
+  }
   if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');
 
   let worker: Worker | undefined;

@@ -6,14 +6,16 @@ import { loadNumberingPlan } from '../data/numbering.js';
 import { isEmailAddress } from '../domain/email.js';
 import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
+import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
-import { adjustBalance, importPriceList } from '../services/operator.js';
+import { adjustBalance, convertDefaultList, importPriceList, priceListImportProblem } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
 import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
+import { type PriceListSummary, priceListSummaries } from '../store/rates.js';
 import { addSender } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
@@ -29,8 +31,13 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic token revoke TOKEN_ID
   smsgic sender add ACCOUNT NAME
   smsgic sender default NAME                        (a platform-wide default sender)
-  smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate; replaces the account's list)
-  smsgic rates import --default FILE                (the platform default list)
+  smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate[,currency]; replaces the account's list,
+                                                     in the account's currency; --currency CUR states it)
+  smsgic rates import --default FILE                (a platform default list: the base one, GBP, unless
+                                                     --currency CUR or the file states another)
+  smsgic rates convert CURRENCY RATE --date DAY     (1 GBP = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
+                                                     default list converted from the base one, rounded up)
+  smsgic rates list                                 (price lists: currency, source, conversion rate and date)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -85,8 +92,17 @@ async function existingAccount(db: Db, text: string | undefined): Promise<Accoun
 }
 
 function human(result: Output): string {
+  const line = (entries: [string, unknown][], separator: string) =>
+    entries
+      .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+      .join(separator);
   return Object.entries(result)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) =>
+      // A list of records (accounts, price lists): one line each.
+      Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null)
+        ? [`${key}:`, ...value.map((item: Output) => `  ${line(Object.entries(item), ', ')}`)].join('\n')
+        : line([[key, value]], ''),
+    )
     .join('\n');
 }
 
@@ -99,7 +115,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'token revoke': [],
   'sender add': [],
   'sender default': [],
-  'rates import': ['default'],
+  'rates import': ['default', 'currency'],
+  'rates list': [],
+  'rates convert': ['date'],
   'sending cancel': [],
   'admin create': ['email', 'password'],
   'admin list': [],
@@ -120,6 +138,8 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'sender add': 2,
   'sender default': 1,
   'rates import': 2,
+  'rates list': 0,
+  'rates convert': 2,
   'sending cancel': 1,
   'admin create': 0,
   'admin list': 0,
@@ -144,6 +164,7 @@ interface CommandLine {
     readonly password?: string;
     readonly account?: string;
     readonly search?: string;
+    readonly date?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -164,6 +185,7 @@ const OPTIONS = {
   password: { type: 'string' },
   account: { type: 'string' },
   search: { type: 'string' },
+  date: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -209,13 +231,94 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
   return { values, key, sub, args, words: positionals };
 }
 
+/** A price list as `smsgic rates list` shows it. */
+function priceListJson(list: PriceListSummary): Output {
+  return {
+    list: list.owner === 0 ? 'default' : 'account',
+    account_id: list.owner === 0 ? null : list.owner,
+    account_name: list.accountName,
+    currency: list.currency,
+    source: list.source,
+    converted_from: list.conversion?.baseCurrency ?? null,
+    rate: list.conversion ? formatConversionRate(list.conversion.ratePpm) : null,
+    rate_date: list.conversion?.rateDate ?? null,
+    rates: list.rates,
+  };
+}
+
+/** `smsgic rates …`: import a list, convert a default list at a new rate, list the lists. */
+async function ratesCommand(
+  key: string,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Output> {
+  if (key === 'rates list') return { lists: (await priceListSummaries(await db())).map(priceListJson) };
+  if (key === 'rates convert') {
+    const [currency, rate] = args;
+    if (currency === undefined || rate === undefined) throw new UsageError('CURRENCY and RATE are required');
+    if (values.date === undefined) throw new UsageError('--date is required (the day the rate is quoted for)');
+    const result = await convertDefaultList(await db(), currency, rate, values.date);
+    if (!result.ok) throw new CommandError(`${result.problem}; nothing converted`);
+    return {
+      currency: result.currency,
+      converted_from: result.conversion.baseCurrency,
+      rate: formatConversionRate(result.conversion.ratePpm),
+      rate_date: result.conversion.rateDate,
+      imported: result.imported,
+    };
+  }
+  const isDefault = values.default === true;
+  const [first, second] = args;
+  if (isDefault && second !== undefined) {
+    throw new UsageError(
+      `"rates import --default" takes at most 1 argument (FILE), got ${args.length}: ${args.join(' ')}`,
+    );
+  }
+  const file = isDefault ? first : second;
+  if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, first);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const result = await importPriceList(
+    database,
+    account?.id ?? null,
+    text,
+    values.currency === undefined ? {} : { currency: values.currency },
+  );
+  if (!result.ok) {
+    if (result.reason === 'csv') {
+      throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
+    }
+    if (result.reason === 'empty_default') {
+      throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
+    }
+    if (result.reason === 'currency_mismatch') {
+      throw new CommandError(
+        `${file}: the list is in ${result.listCurrency} but account ${account?.id} is in ${result.accountCurrency}; an account is priced only in its own currency; nothing imported`,
+      );
+    }
+    throw new CommandError(`${file}: ${priceListImportProblem(result)}`);
+  }
+  return {
+    imported: result.imported,
+    ...(account ? { account_id: account.id } : { default: true }),
+    currency: result.currency,
+  };
+}
+
 async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
   const { values, key, sub, args, words } = parseCommandLine(argv);
 
   switch (key) {
     case 'account create': {
       if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? 'GBP').toUpperCase();
+      const currency = (values.currency ?? PLATFORM_CURRENCY).toUpperCase();
       if (!Object.hasOwn(CURRENCIES, currency)) {
         throw new UsageError(
           `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
@@ -303,36 +406,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
       const sender = await addSender(database, account?.id ?? null, name, 'approved');
       return { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) };
     }
-    case 'rates import': {
-      const isDefault = values.default === true;
-      const [first, second] = args;
-      if (isDefault && second !== undefined) {
-        throw new UsageError(
-          `"rates import --default" takes at most 1 argument (FILE), got ${args.length}: ${args.join(' ')}`,
-        );
-      }
-      const file = isDefault ? first : second;
-      if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
-      const database = await db();
-      const account = isDefault ? null : await existingAccount(database, first);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      const result = await importPriceList(database, account?.id ?? null, text);
-      if (!result.ok) {
-        if (result.reason === 'csv') {
-          throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
-        }
-        if (result.reason === 'empty_default') {
-          throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
-        }
-        throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
-      }
-      return { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) };
-    }
+    case 'rates import':
+    case 'rates list':
+    case 'rates convert':
+      return ratesCommand(key, values, args, db);
     case 'sending cancel': {
       const id = positiveId(args[0], 'ID');
       const result = await cancelSending(await db(), id);

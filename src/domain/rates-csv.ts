@@ -1,9 +1,11 @@
-// Reads a price list in CSV (header `mcc,mnc,rate`; empty mnc = country-wide) into rate rows, or says which line is wrong.
-import { MoneyError, parseMoney } from './money.js';
+// Reads a price list in CSV (header `mcc,mnc,rate`, or `mcc,mnc,rate,currency` to state the list's currency; empty mnc =
+// country-wide) into rate rows, or says which line is wrong.
+import { currencyOf, MoneyError, parseMoney } from './money.js';
 import type { RateRow } from './pricing.js';
 
 export type RatesCsvResult =
-  | { readonly ok: true; readonly rows: readonly RateRow[] }
+  /** `currency`: the one the rows state (every row the same or empty), null when none states one. */
+  | { readonly ok: true; readonly rows: readonly RateRow[]; readonly currency: string | null }
   | { readonly ok: false; readonly line: number; readonly message: string };
 
 const MCC_RE = /^\d{3}$/;
@@ -20,7 +22,12 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     .split(',')
     .map((cell) => unquote(cell.trim()).trim().toLowerCase())
     .join(',');
-  if (header !== 'mcc,mnc,rate') return { ok: false, line: 1, message: 'the header must be "mcc,mnc,rate"' };
+  const withCurrency = header === 'mcc,mnc,rate,currency';
+  if (header !== 'mcc,mnc,rate' && !withCurrency) {
+    return { ok: false, line: 1, message: 'the header must be "mcc,mnc,rate" or "mcc,mnc,rate,currency"' };
+  }
+  const fields = withCurrency ? 4 : 3;
+  let currency: string | null = null;
   const rows: RateRow[] = [];
   const seen = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {
@@ -28,8 +35,22 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     if (line === '') continue;
     const lineNo = i + 1;
     const cells = line.split(',').map((c) => unquote(c.trim()));
-    if (cells.length !== 3) return { ok: false, line: lineNo, message: `expected 3 fields, found ${cells.length}` };
-    const [mcc, mnc, rate] = cells as [string, string, string];
+    if (cells.length !== fields) {
+      return { ok: false, line: lineNo, message: `expected ${fields} fields, found ${cells.length}` };
+    }
+    const [mcc, mnc, rate, stated = ''] = cells as [string, string, string, string?];
+    const code = stated.toUpperCase();
+    if (code !== '' && currencyOf(code) === undefined) {
+      return { ok: false, line: lineNo, message: `currency "${stated}" is not one an account can have` };
+    }
+    if (code !== '' && currency !== null && code !== currency) {
+      return {
+        ok: false,
+        line: lineNo,
+        message: `currency ${code} differs from ${currency} above: a list has one currency`,
+      };
+    }
+    if (code !== '') currency = code;
     if (!MCC_RE.test(mcc)) return { ok: false, line: lineNo, message: `mcc "${mcc}" is not 3 digits` };
     if (mnc !== '' && !MNC_RE.test(mnc))
       return { ok: false, line: lineNo, message: `mnc "${mnc}" is not 1 to 3 digits` };
@@ -49,5 +70,5 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     seen.set(key, lineNo);
     rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });
   }
-  return { ok: true, rows };
+  return { ok: true, rows, currency };
 }

@@ -66,6 +66,10 @@ export const ruleText = Object.freeze({
   notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+  priceListCurrency: (list: string, account: string) =>
+    `The price list is in ${list} but the account is in ${account}: an account is priced only in its own currency; nothing was imported.`,
+  noPriceList: (currency: string) =>
+    `There is no price list in ${currency}, the currency of this account, so nothing can be priced or sent.`,
   notFoundModel: (id: string | number) => `No query results for model ${id}`,
   /** Beside a recipient's 422 (in `hints`, never in place of its error) when normalising would make it a number. */
   recipientHint: (digits: string) => `send ${digits}: digits only, with the country code`,

@@ -1,21 +1,27 @@
-// Prepares a database for serving: schema, the country catalog, and on first start the platform's sample defaults.
+// Prepares a database for serving: schema, the country catalog, and on first start the platform's sample defaults: the
+// base default price list, a default list converted from it for every other currency with a shipped rate, a sender.
 import { readFileSync } from 'node:fs';
 import type { NumberingPlan } from '../domain/numbering/types.js';
+import { parseConversionRates } from '../domain/price-lists.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { syncCountries } from '../store/countries.js';
 import type { Db } from '../store/db.js';
 import { migrate } from '../store/migrations/migrate.js';
 import { hasDefaultRates, hasDefaultSender } from '../store/platform-defaults.js';
-import { replaceRates } from '../store/rates.js';
+import { recordConversion, replaceRates } from '../store/rates.js';
 import { addSender } from '../store/senders.js';
 
 export const SAMPLE_RATES_FILE = new URL('../../data/rates/sample-default-rates.csv', import.meta.url);
+/** Sample conversion rates from the base currency, one per other account currency (header `currency,rate,date`). */
+export const CONVERSION_RATES_FILE = new URL('../../data/rates/conversion-rates.csv', import.meta.url);
 /** The platform-wide sender a new account can use at once. */
 export const DEFAULT_SENDER = 'SMSgic';
 
 export interface BootstrapReport {
   readonly migrations: readonly string[];
   readonly seededRates: number;
+  /** Currencies whose default list was converted from the base list at this start. */
+  readonly convertedLists: readonly string[];
   readonly seededSender: string | null;
 }
 
@@ -30,10 +36,27 @@ export async function bootstrap(db: Db, plan: NumberingPlan): Promise<BootstrapR
     if (!result.ok) throw new Error(`sample rates refused: ${result.reason}`);
     seededRates = result.imported;
   }
+  const convertedLists = await seedConvertedLists(db);
   let seededSender: string | null = null;
   if (!(await hasDefaultSender(db))) {
     await addSender(db, null, DEFAULT_SENDER, 'approved');
     seededSender = DEFAULT_SENDER;
   }
-  return { migrations, seededRates, seededSender };
+  return { migrations, seededRates, convertedLists, seededSender };
+}
+
+/**
+ * Gives each currency with a shipped conversion rate and no default list yet one converted from the base list. A
+ * currency whose default list the operator imported, converted at another rate, or emptied is left alone.
+ */
+async function seedConvertedLists(db: Db): Promise<string[]> {
+  const parsed = parseConversionRates(readFileSync(CONVERSION_RATES_FILE, 'utf8'));
+  if (!parsed.ok) throw new Error(`conversion rates line ${parsed.line}: ${parsed.message}`);
+  const converted: string[] = [];
+  for (const [currency, conversion] of parsed.rates) {
+    const result = await recordConversion(db, currency, conversion, { onlyIfAbsent: true });
+    if (!result.ok) throw new Error(`conversion rate for ${currency} refused: ${result.reason}`);
+    if (result.written) converted.push(currency);
+  }
+  return converted;
 }

@@ -132,6 +132,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       const account = actor.account;
       const wanted = booleanField(fields, 'smart_encoding', errors) === true;
       const rates = await rateCardsOf(db).forAccount(account.id);
+      if (rates === null) return invalidOne('recipients', ruleText.noPriceList(account.currency));
       const context = { plan, rates, taxRatePpm: account.taxRatePpm };
       const pricing = { message: fields.message, recipients: fields.recipients };
       // The saving is told whether or not it is taken: priced smart-encoded first, then as written when not wanted.

@@ -1,5 +1,5 @@
 // A Draft's recipients as a page, priced with today's rates: none is a message yet.
-import { priceSending } from '../domain/pricing.js';
+import { createRateCard, priceSending } from '../domain/pricing.js';
 import type { MessageStatus } from '../domain/status.js';
 import { ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
@@ -28,7 +28,12 @@ export async function draftRecipients(
   const numbers = shown.map((i) => draft.recipients[i] as string);
   const priced = priceSending(
     { message: draft.sending.text, recipients: numbers },
-    { plan, rates: await rateCardsOf(db).forAccount(account.id), taxRatePpm: account.taxRatePpm },
+    // Without a list in the account's currency the recipients are listed unpriced (sending them is refused).
+    {
+      plan,
+      rates: (await rateCardsOf(db).forAccount(account.id)) ?? createRateCard([]),
+      taxRatePpm: account.taxRatePpm,
+    },
     new ValidationErrors(),
     { onUnpriced: () => {} },
   );

@@ -1,7 +1,15 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
-import { formatMinor } from '../domain/money.js';
+import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import { parseMoneyInput } from '../domain/money-input.js';
+import {
+  accountCurrencies,
+  type Conversion,
+  isAccountCurrency,
+  isCalendarDate,
+  PLATFORM_CURRENCY,
+  parseConversionRate,
+} from '../domain/price-lists.js';
 import { parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
@@ -20,7 +28,13 @@ import {
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
 import { type CreditResult, credit, type DebitResult, debit } from '../store/ledger.js';
-import { type ListedRate, replaceRates } from '../store/rates.js';
+import {
+  type ListedRate,
+  type PriceListSummary,
+  priceListSummaries,
+  recordConversion,
+  replaceRates,
+} from '../store/rates.js';
 import { listSendersForReview, type ReviewedSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
 import { US_PER_MS } from '../store/time.js';
@@ -83,24 +97,114 @@ export function adjustBalance(
 }
 
 export type PriceListImport =
-  | { readonly ok: true; readonly imported: number }
+  | { readonly ok: true; readonly imported: number; readonly currency: string }
   | { readonly ok: false; readonly reason: 'csv'; readonly line: number; readonly message: string }
   | { readonly ok: false; readonly reason: 'empty_default' }
-  | { readonly ok: false; readonly reason: 'account_not_found' };
+  | { readonly ok: false; readonly reason: 'account_not_found' }
+  /** The list is stated in a currency other than the account's. */
+  | {
+      readonly ok: false;
+      readonly reason: 'currency_mismatch';
+      readonly listCurrency: string;
+      readonly accountCurrency: string;
+    }
+  /** The CSV and the caller state two different currencies. */
+  | { readonly ok: false; readonly reason: 'currency_conflict'; readonly stated: string; readonly given: string }
+  | { readonly ok: false; readonly reason: 'unknown_currency'; readonly currency: string };
+
+/** What an import that failed says, in words (the CLI and the dashboard show the same). */
+export function priceListImportProblem(result: Exclude<PriceListImport, { ok: true }>): string {
+  switch (result.reason) {
+    case 'csv':
+      return ruleText.csvLine(result.line, result.message);
+    case 'empty_default':
+      return 'The default price list cannot be empty; nothing was imported.';
+    case 'account_not_found':
+      return TEXTS.notFound;
+    case 'currency_mismatch':
+      return ruleText.priceListCurrency(result.listCurrency, result.accountCurrency);
+    case 'currency_conflict':
+      return `The list states ${result.stated} but ${result.given} was asked for; nothing was imported.`;
+    case 'unknown_currency':
+      return `${result.currency} is not a currency an account can have; nothing was imported.`;
+  }
+}
 
 /**
- * Replaces an account's price list, or the platform default (`accountId` null), from CSV (`mcc,mnc,rate`), all or
- * nothing. The default list is never emptied: without one, every start would put the sample list back.
+ * Replaces an account's price list, or a platform default list (`accountId` null), from CSV (`mcc,mnc,rate`, with an
+ * optional `currency` column), all or nothing. The currency is the one the CSV or `options.currency` states, else the
+ * account's (for a default list: the base currency); an account's list in another currency is refused. A default list
+ * is never emptied: without one, every start would put the sample list back.
  */
-export async function importPriceList(db: Db, accountId: number | null, csv: string): Promise<PriceListImport> {
+export async function importPriceList(
+  db: Db,
+  accountId: number | null,
+  csv: string,
+  options: { readonly currency?: string } = {},
+): Promise<PriceListImport> {
+  const given = options.currency?.trim().toUpperCase();
+  if (given !== undefined && !isAccountCurrency(given))
+    return { ok: false, reason: 'unknown_currency', currency: given };
   const parsed = parseRatesCsv(csv);
   if (!parsed.ok) return { ok: false, reason: 'csv', line: parsed.line, message: parsed.message };
+  if (given !== undefined && parsed.currency !== null && parsed.currency !== given) {
+    return { ok: false, reason: 'currency_conflict', stated: parsed.currency, given };
+  }
+  const stated = parsed.currency ?? given;
   if (accountId === null && parsed.rows.length === 0) return { ok: false, reason: 'empty_default' };
-  const result = await replaceRates(db, accountId, parsed.rows);
-  if (result.ok) return { ok: true, imported: result.imported };
+  const result = await replaceRates(db, accountId, parsed.rows, stated === undefined ? {} : { currency: stated });
+  if (result.ok) {
+    const account = accountId === null ? null : await getAccount(db, accountId);
+    return { ok: true, imported: result.imported, currency: account?.currency ?? stated ?? PLATFORM_CURRENCY };
+  }
   if (result.reason === 'account_not_found') return result;
+  if (result.reason === 'currency_mismatch') {
+    return {
+      ok: false,
+      reason: 'currency_mismatch',
+      listCurrency: stated ?? '',
+      accountCurrency: result.accountCurrency,
+    };
+  }
   // parseRatesCsv refuses what replaceRates would: reaching here is a disagreement between the two.
   throw new Error(`rates refused after parsing: ${result.reason}`);
+}
+
+export type ConversionRecorded =
+  | { readonly ok: true; readonly currency: string; readonly imported: number; readonly conversion: Conversion }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * Records the rate a currency's default list is converted at (1 base unit = RATE units, quoted on DATE) and converts
+ * the base default list into it, each price rounded up.
+ */
+export async function convertDefaultList(
+  db: Db,
+  currencyText: string,
+  rateText: string,
+  rateDate: string,
+): Promise<ConversionRecorded> {
+  const currency = currencyText.trim().toUpperCase();
+  const ratePpm = parseConversionRate(rateText);
+  if (ratePpm === null)
+    return { ok: false, problem: `RATE "${rateText}" is not a positive decimal (6 decimals at most)` };
+  if (!isCalendarDate(rateDate)) return { ok: false, problem: `the date "${rateDate}" is not a day YYYY-MM-DD` };
+  const result = await recordConversion(db, currency, { ratePpm, rateDate });
+  if (result.ok) {
+    return {
+      ok: true,
+      currency,
+      imported: result.imported,
+      conversion: { baseCurrency: PLATFORM_CURRENCY, ratePpm, rateDate },
+    };
+  }
+  if (result.reason === 'base_currency') {
+    return { ok: false, problem: `${currency} is the base currency: its list is imported, not converted` };
+  }
+  if (result.reason === 'unknown_currency') {
+    return { ok: false, problem: `${currency} is not a currency an account can have` };
+  }
+  throw new Error(`conversion refused after checking: ${result.reason}`);
 }
 
 export function createOperatorServices({ deps }: UseCaseContext) {
@@ -181,30 +285,50 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       return sender ? ok(sender) : notFound;
     },
 
-    /** An account's own price list, or the platform default without `account_id`. */
+    /**
+     * An account's own price list, or without `account_id` the platform default list of `currency` (the base
+     * currency's when absent).
+     */
     async rates(fields: Fields): Promise<Outcome<readonly ListedRate[]>> {
       const errors = new ValidationErrors();
       const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
       if (!errors.empty) return invalid(errors);
-      if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      return ok(await priceList(db, accountId ?? null));
+      if (accountId !== undefined) {
+        const account = await getAccount(db, accountId);
+        if (!account) return notFound;
+        return ok(await priceList(db, { owner: accountId, currency: account.currency }));
+      }
+      return ok(await priceList(db, { owner: 0, currency: currency ?? PLATFORM_CURRENCY }));
     },
 
-    /** Replaces a price list from CSV (`mcc,mnc,rate`), all or nothing, as `smsgic rates import` does. */
-    async importRates(fields: Fields, csv: string): Promise<Outcome<{ readonly imported: number }>> {
+    /** The default lists (one per currency: source, and the rate and date of a converted one), and an account's own. */
+    async priceLists(fields: Fields): Promise<Outcome<readonly PriceListSummary[]>> {
       const errors = new ValidationErrors();
       const accountId = intField(fields, 'account_id', errors);
       if (!errors.empty) return invalid(errors);
+      return ok(await priceListSummaries(db, accountId === undefined ? {} : { accountId }));
+    },
+
+    /**
+     * Replaces a price list from CSV (`mcc,mnc,rate`, optionally `currency`), all or nothing, as `smsgic rates import`
+     * does; `currency` names the default list to replace (the base one when absent).
+     */
+    async importRates(
+      fields: Fields,
+      csv: string,
+    ): Promise<Outcome<{ readonly imported: number; readonly currency: string }>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      if (!errors.empty) return invalid(errors);
       if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      const result = await importPriceList(db, accountId ?? null, csv);
+      const result = await importPriceList(db, accountId ?? null, csv, currency === undefined ? {} : { currency });
       if (!result.ok) {
         if (result.reason === 'account_not_found') return notFound;
-        if (result.reason === 'empty_default') {
-          return invalidOne('csv', 'The default price list cannot be empty; nothing was imported.');
-        }
-        return invalidOne('csv', ruleText.csvLine(result.line, result.message));
+        return invalidOne('csv', priceListImportProblem(result));
       }
-      return ok({ imported: result.imported });
+      return ok({ imported: result.imported, currency: result.currency });
     },
 
     /** Every provider the platform knows, with what it did within the last hour. */

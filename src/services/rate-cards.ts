@@ -2,14 +2,14 @@
 // process (the CLI, the dashboard's operator page, another server) is priced from the very next request on.
 //
 // Each use reads which list prices the account and that list's version (one small statement, `rateListVersion`); the
-// card is rebuilt only when that (list, version) is not the one held. The platform default list has one card shared
-// by every account without a list of its own; accounts with their own lists have one card each, the least recently
-// used dropped past a bound. Cards are frozen and shared between requests: nothing may change one.
+// card is rebuilt only when that (list, version) is not the one held. Each default list (one per currency) has one card
+// shared by every account of its currency without a list of its own; accounts with their own lists have one card each,
+// the least recently used dropped past a bound. Cards are frozen and shared between requests: nothing may change one.
 import { createRateCard, type RateCard, type RateRow } from '../domain/pricing.js';
 import type { Db } from '../store/db.js';
-import { rateListAt, rateListVersion, rateRows } from '../store/rates.js';
+import { type RateListRef, rateListAt, rateListVersion, rateRows } from '../store/rates.js';
 
-/** Accounts whose own lists are held at most (a card of 331 rows takes about 22 KiB); the default list's card besides. */
+/** Accounts whose own lists are held at most (a card of 331 rows takes about 22 KiB); the default lists' cards besides. */
 export const RATE_CARDS_MAX_ACCOUNTS = 2_000;
 
 /** Version reads a request makes at most when its list is rewritten between its version read and its rows read. */
@@ -25,8 +25,11 @@ export interface RateCardCounters {
 }
 
 export interface RateCards {
-  /** The card pricing the account's sendings now: its own list when it has one, else the platform default. */
-  forAccount(accountId: number): Promise<RateCard>;
+  /**
+   * The card pricing the account's sendings now: its own list when it has one, else the default list of its currency;
+   * null when its currency has no list (the account cannot be priced).
+   */
+  forAccount(accountId: number): Promise<RateCard | null>;
   /** What this cache has done since it was made, for tests and metrics. */
   counters(): RateCardCounters;
   /** Accounts whose own list's card is held. */
@@ -49,38 +52,39 @@ function frozenCard(rows: readonly RateRow[]): RateCard {
 export function createRateCards(db: Db, options: RateCardsOptions = {}): RateCards {
   const maxAccounts = options.maxAccounts ?? RATE_CARDS_MAX_ACCOUNTS;
   if (!Number.isSafeInteger(maxAccounts) || maxAccounts < 1) throw new RangeError('maxAccounts must be at least 1');
-  let defaultList: Held | undefined;
+  /** Default lists by currency: a handful, never dropped. */
+  const defaultLists = new Map<string, Held>();
   /** Own lists by account id, least recently used first (a Map keeps insertion order). */
   const ownLists = new Map<number, Held>();
-  /** Loads under way by `owner:version read`: concurrent misses of one list share one read. */
+  /** Loads under way by `owner:currency:version read`: concurrent misses of one list share one read. */
   const loading = new Map<string, Promise<Held>>();
   let checks = 0;
   let hits = 0;
   let loads = 0;
 
-  function remember(owner: number, held: Held): void {
-    if (owner === 0) {
-      defaultList = held;
+  function remember(list: RateListRef, held: Held): void {
+    if (list.owner === 0) {
+      defaultLists.set(list.currency, held);
       return;
     }
-    ownLists.delete(owner);
-    ownLists.set(owner, held);
+    ownLists.delete(list.owner);
+    ownLists.set(list.owner, held);
     if (ownLists.size > maxAccounts) {
       const oldest = ownLists.keys().next();
       if (!oldest.done) ownLists.delete(oldest.value);
     }
   }
 
-  function load(owner: number, versionRead: number): Promise<Held> {
-    const key = `${owner}:${versionRead}`;
+  function load(list: RateListRef, versionRead: number): Promise<Held> {
+    const key = `${list.owner}:${list.currency}:${versionRead}`;
     const pending = loading.get(key);
     if (pending) return pending;
     const started = (async () => {
-      const list = await rateListAt(db, owner);
+      const read = await rateListAt(db, list);
       loads++;
-      const held: Held = { version: list.version, card: frozenCard(list.rows) };
-      // An own list found empty no longer prices its account (the default does): nothing worth holding.
-      if (owner === 0 || list.rows.length > 0) remember(owner, held);
+      const held: Held = { version: read.version, card: frozenCard(read.rows) };
+      // A list found empty no longer prices its accounts: nothing worth holding.
+      if (read.rows.length > 0) remember(list, held);
       return held;
     })().finally(() => loading.delete(key));
     loading.set(key, started);
@@ -90,22 +94,24 @@ export function createRateCards(db: Db, options: RateCardsOptions = {}): RateCar
   return {
     async forAccount(accountId) {
       for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-        const { owner, version } = await rateListVersion(db, accountId);
+        const list = await rateListVersion(db, accountId);
         checks++;
-        if (owner === 0) ownLists.delete(accountId);
-        const held = owner === 0 ? defaultList : ownLists.get(owner);
-        if (held !== undefined && held.version === version) {
+        if (list === null || list.owner === 0) ownLists.delete(accountId);
+        if (list === null) return null;
+        const held = list.owner === 0 ? defaultLists.get(list.currency) : ownLists.get(list.owner);
+        if (held !== undefined && held.version === list.version) {
           hits++;
-          if (owner !== 0) remember(owner, held);
+          if (list.owner !== 0) remember(list, held);
           return held.card;
         }
-        const loaded = await load(owner, version);
-        // The same version as read: the list still prices the account (a rewrite, even one emptying an own list,
-        // would have changed it). Otherwise it was rewritten in between: read again which list applies.
-        if (loaded.version === version) return loaded.card;
+        const loaded = await load(list, list.version);
+        // The same version as read: the list still prices the account (a rewrite, even one emptying a list, would
+        // have changed it). Otherwise it was rewritten in between: read again which list applies.
+        if (loaded.version === list.version) return loaded.card;
       }
       // Rewritten under every attempt: one statement decides the list and reads it, as without the cache.
-      return frozenCard(await rateRows(db, accountId));
+      const rows = await rateRows(db, accountId);
+      return rows.length > 0 ? frozenCard(rows) : null;
     },
 
     counters: () => ({ checks, hits, loads }),

@@ -79,9 +79,10 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
 }
 
 /**
- * Prices message and recipients with the account's rates (its own list, else the default), the message smart-encoded
- * when `smart_encoding` asks for it, leaving out the recipients on the account's suppression list (one indexed
- * lookup when there are none).
+ * Prices message and recipients with the account's rates (its own list, else the default list of its currency), the
+ * message smart-encoded when `smart_encoding` asks for it, leaving out the recipients on the account's suppression
+ * list (one indexed lookup when there are none). An account whose currency has no list is refused as a whole (under
+ * `recipients`, which cannot be priced), never priced from a list in another currency.
  */
 export async function quoteFor(
   deps: SendingValidationDeps,
@@ -91,6 +92,10 @@ export async function quoteFor(
 ): Promise<QuoteResult> {
   const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
+  if (rates === null) {
+    errors.add('recipients', ruleText.noPriceList(account.currency.code));
+    return { ok: false, errors } as const;
+  }
   const priced = await priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
     { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },

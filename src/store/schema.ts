@@ -69,14 +69,23 @@ export interface RatesTable {
   mcc: string;
   mnc: string | null;
   rate_minor: Int8;
+  /** The currency of the list the row belongs to. */
+  currency: string;
   created_at_us: Int8;
 }
 
-export interface RateListVersionsTable {
-  /** The price list: its account's id, or 0 for the platform default. */
+export interface RateListsTable {
+  /** The price list's owner: its account's id, or 0 for the platform's default lists (one per currency). */
   list_owner: Int8;
+  currency: string;
   /** Changed in the transaction of every rewrite of the list; a list without a row is at version 0. */
   version: Int8;
+  /** 'imported' or 'converted' (from the base default list). */
+  source: string;
+  /** For a converted list: the base list's currency, the rate in millionths and the day it was quoted for. */
+  base_currency: string | null;
+  conversion_rate_ppm: NullableInt8;
+  rate_date: string | null;
 }
 
 export interface CountriesTable {
@@ -255,7 +264,7 @@ export interface Schema {
   ledger_entries: LedgerEntriesTable;
   senders: SendersTable;
   rates: RatesTable;
-  rate_list_versions: RateListVersionsTable;
+  rate_lists: RateListsTable;
   countries: CountriesTable;
   country_mccs: CountryMccsTable;
   sendings: SendingsTable;

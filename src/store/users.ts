@@ -1,5 +1,6 @@
 // Dashboard users: a login (email and password hash) for one account, as a customer or as a platform operator.
 import type { Selectable, Transaction } from 'kysely';
+import { PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
@@ -23,7 +24,7 @@ export interface User {
 
 /** The account platform operators belong to, opened when the first of them is added. */
 export const OPERATOR_ACCOUNT_NAME = 'SMSgic operator';
-const OPERATOR_ACCOUNT_CURRENCY = 'GBP';
+const OPERATOR_ACCOUNT_CURRENCY = PLATFORM_CURRENCY;
 
 const ROLES: readonly Role[] = ['customer', 'admin'];
 

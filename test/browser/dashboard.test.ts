@@ -414,8 +414,21 @@ describeWithChromium('dashboard in Chromium', () => {
         await shoot(ops, 'admin-accounts');
 
         await operatorNav.getByRole('link', { name: 'Price lists' }).click();
+        // Every currency has its default list; the converted ones show the rate they were converted at, and its date.
+        await ops
+          .getByRole('row', { name: /Platform default EUR Converted: 1 GBP = 1\.14 EUR \(rate of 2025-11-28\)/ })
+          .waitFor();
+        await ops.getByRole('row', { name: /Platform default GBP Imported/ }).waitFor();
         await ops.getByLabel('Price list', { exact: true }).selectOption(String(customerAccountId));
-        await ops.getByText('This account has no list of its own').waitFor();
+        await ops.getByText('This account has no list of its own: the default list in EUR applies.').waitFor();
+        // A list in another currency than the account's is refused.
+        await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate,currency\n234,,0.0500,USD\n');
+        await ops.getByRole('button', { name: 'Import rates' }).click();
+        await ops
+          .getByText(
+            'The price list is in USD but the account is in EUR: an account is priced only in its own currency; nothing was imported.',
+          )
+          .waitFor();
         await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate\n234,,0.0500\n247,,0.0420\n');
         await ops.getByRole('button', { name: 'Import rates' }).click();
         await ops.getByText('2 rates imported.').waitFor();

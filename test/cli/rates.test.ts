@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRatesCsv } from '../../src/domain/rates-csv.js';
 import { listRates } from '../../src/store/rates.js';
 import { describeEachEngine } from '../support/databases.js';
-import { ensureBuilt, fails, ok, scratchFolder } from './smsgic.js';
+import { ensureBuilt, fails, ok, scratchFolder, smsgic } from './smsgic.js';
 
 beforeAll(ensureBuilt);
 
@@ -12,6 +12,16 @@ const SAMPLE_CSV = readFileSync(new URL('../../data/rates/sample-default-rates.c
 const sample = parseRatesCsv(SAMPLE_CSV);
 if (!sample.ok) throw new Error(`the sample price list does not parse: line ${sample.line}`);
 const SAMPLE_ROWS = sample.rows.length;
+
+/** The shipped conversion rates, as `smsgic rates list` shows them. */
+const SHIPPED = new Map(
+  readFileSync(new URL('../../data/rates/conversion-rates.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','))
+    .map(([currency, rate, date]) => [currency as string, { rate: String(Number(rate)), date }]),
+);
 
 /** What `listRates` returns, reduced to what the CSV said. */
 const priced = async (...args: Parameters<typeof listRates>) =>
@@ -32,7 +42,7 @@ describeEachEngine('smsgic rates import', (engine) => {
     it("replaces the account's price list; an empty mnc is the country-wide rate", async () => {
       const csv = 'mcc,mnc,rate\n247,,0.0500\n247,01,0.0390\n234,,0.045\n234,30,0.035\n';
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('acme.csv', csv));
-      expect(result).toEqual({ imported: 4, account_id: Number(accountId) });
+      expect(result).toEqual({ imported: 4, account_id: Number(accountId), currency: 'GBP' });
       expect(await priced(engine.db, Number(accountId))).toEqual([
         ['234', null, 450],
         ['234', '30', 350],
@@ -46,7 +56,7 @@ describeEachEngine('smsgic rates import', (engine) => {
     it('reads what spreadsheets write: a BOM, CRLF line ends, quoted cells, blank lines', async () => {
       const csv = '\uFEFF"mcc","mnc","rate"\r\n"262","","0.0612"\r\n\r\n262,01,0.0555\r\n';
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('excel.csv', csv));
-      expect(result).toEqual({ imported: 2, account_id: Number(accountId) });
+      expect(result).toEqual({ imported: 2, account_id: Number(accountId), currency: 'GBP' });
       expect(await priced(engine.db, Number(accountId))).toEqual([
         ['262', null, 612],
         ['262', '01', 555],
@@ -85,7 +95,7 @@ describeEachEngine('smsgic rates import', (engine) => {
 
     it('with a header alone removes the own list, so the account falls back to the default', async () => {
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('empty.csv', 'mcc,mnc,rate\n'));
-      expect(result).toEqual({ imported: 0, account_id: Number(accountId) });
+      expect(result).toEqual({ imported: 0, account_id: Number(accountId), currency: 'GBP' });
       expect(await listRates(engine.db, Number(accountId))).toHaveLength(SAMPLE_ROWS);
     });
   });
@@ -95,7 +105,7 @@ describeEachEngine('smsgic rates import', (engine) => {
       await ok(engine.url, 'rates', 'import', accountId, files.path('own.csv', 'mcc,mnc,rate\n247,,0.0700\n'));
       const csv = 'mcc,mnc,rate\n247,,0.0400\n234,,0.0300\n234,10,0.0250\n';
       const result = await ok(engine.url, 'rates', 'import', '--default', files.path('default.csv', csv));
-      expect(result).toEqual({ imported: 3, default: true });
+      expect(result).toEqual({ imported: 3, default: true, currency: 'GBP' });
       expect(await priced(engine.db, bystander)).toEqual([
         ['234', null, 300],
         ['234', '10', 250],
@@ -127,6 +137,93 @@ describeEachEngine('smsgic rates import', (engine) => {
       expect(await fails(engine.url, 2, 'rates', 'import', '--default', accountId, file)).toMatch(
         /takes at most 1 argument/,
       );
+    });
+  });
+
+  describe('currencies', () => {
+    let euro: number;
+    beforeAll(async () => {
+      euro = (await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'euro', '--currency', 'EUR')).id;
+    });
+
+    it('lists every default list with its currency, source, and the rate and date of the converted ones', async () => {
+      const { lists } = await ok<{ lists: Record<string, unknown>[] }>(engine.url, 'rates', 'list');
+      const defaults = lists.filter((l) => l.list === 'default');
+      expect(defaults.map((l) => l.currency)).toEqual(['GBP', ...[...SHIPPED.keys()].sort()]);
+      expect(defaults[0]).toMatchObject({ currency: 'GBP', source: 'imported', rate: null, rate_date: null });
+      for (const [currency, { rate, date }] of SHIPPED) {
+        expect(defaults.find((l) => l.currency === currency)).toMatchObject({
+          source: 'converted',
+          converted_from: 'GBP',
+          rate,
+          rate_date: date,
+        });
+      }
+      expect(lists.find((l) => l.account_id === Number(accountId))).toMatchObject({
+        list: 'account',
+        account_name: 'acme',
+        currency: 'GBP',
+        source: 'imported',
+      });
+      const human = await smsgic(engine.url, ['rates', 'list']);
+      expect(human.stdout).toMatch(/^ {2}list: default, account_id: null, account_name: null, currency: EUR, /m);
+    });
+
+    it("refuses a list in another currency than the account's, stated in the file or on the command line", async () => {
+      const before = await priced(engine.db, euro);
+      const usd = files.path('usd.csv', 'mcc,mnc,rate,currency\n247,,0.0600,USD\n');
+      const refused = `${usd}: the list is in USD but account ${euro} is in EUR; an account is priced only in its own currency; nothing imported`;
+      expect(await fails(engine.url, 1, 'rates', 'import', String(euro), usd)).toBe(refused);
+      const plain = files.path('plain.csv', 'mcc,mnc,rate\n247,,0.0600\n');
+      expect(await fails(engine.url, 1, 'rates', 'import', String(euro), plain, '--currency', 'USD')).toBe(
+        refused.replace(usd, plain),
+      );
+      expect(await priced(engine.db, euro)).toEqual(before);
+      // Stating none, the list is in the account's currency.
+      expect(await ok(engine.url, 'rates', 'import', String(euro), plain)).toEqual({
+        imported: 1,
+        account_id: euro,
+        currency: 'EUR',
+      });
+      expect(await priced(engine.db, euro)).toEqual([['247', null, 600]]);
+      await ok(engine.url, 'rates', 'import', String(euro), files.path('none.csv', 'mcc,mnc,rate\n'));
+    });
+
+    it('converts a default list at a new rate, rounding up, and imports one in its own currency', async () => {
+      const base = await priced(engine.db, bystander);
+      const converted = await ok(engine.url, 'rates', 'convert', 'EUR', '1.3333', '--date', '2026-12-05');
+      expect(converted).toEqual({
+        currency: 'EUR',
+        converted_from: 'GBP',
+        rate: '1.3333',
+        rate_date: '2026-12-05',
+        imported: base.length,
+      });
+      expect(await priced(engine.db, euro)).toEqual(
+        base.map(([mcc, mnc, rate]) => [mcc, mnc, Math.ceil((rate * 13_333) / 10_000)]),
+      );
+      expect(await fails(engine.url, 1, 'rates', 'convert', 'GBP', '1', '--date', '2026-12-05')).toMatch(
+        /GBP is the base currency/,
+      );
+      expect(await fails(engine.url, 1, 'rates', 'convert', 'EUR', '0', '--date', '2026-12-05')).toMatch(/RATE "0"/);
+      expect(await fails(engine.url, 1, 'rates', 'convert', 'EUR', '1.2', '--date', '2026-02-30')).toMatch(
+        /2026-02-30/,
+      );
+
+      const euros = files.path('eur-default.csv', 'mcc,mnc,rate\n247,,0.0550\n');
+      expect(await ok(engine.url, 'rates', 'import', '--default', '--currency', 'EUR', euros)).toEqual({
+        imported: 1,
+        default: true,
+        currency: 'EUR',
+      });
+      expect(await priced(engine.db, euro)).toEqual([['247', null, 550]]);
+      expect(await priced(engine.db, bystander)).toEqual(base);
+      const { lists } = await ok<{ lists: Record<string, unknown>[] }>(engine.url, 'rates', 'list');
+      expect(lists.find((l) => l.list === 'default' && l.currency === 'EUR')).toMatchObject({
+        source: 'imported',
+        rate: null,
+        rates: 1,
+      });
     });
   });
 });

@@ -21,6 +21,8 @@ const COMMANDS = [
   'sender default NAME',
   'rates import ACCOUNT FILE',
   'rates import --default FILE',
+  'rates convert CURRENCY RATE --date DAY',
+  'rates list',
   'sending cancel ID',
   'webhook-secret show --account ID',
   'webhook-secret rotate --account ID',
@@ -116,7 +118,11 @@ describeEachEngine(
       const files = scratchFolder();
       try {
         const file = files.path('default.csv', 'mcc,mnc,rate\n234,,0.0300\n');
-        expect(await ok(engine.url, 'rates', 'import', '--default', file)).toEqual({ imported: 1, default: true });
+        expect(await ok(engine.url, 'rates', 'import', '--default', file)).toEqual({
+          imported: 1,
+          default: true,
+          currency: 'GBP',
+        });
         await ok(engine.url, 'account', 'list');
         expect((await listRates(engine.db, 1)).map((r) => [r.mcc, r.mnc, r.rateMinor])).toEqual([['234', null, 300]]);
         const senders = await engine.db.kysely

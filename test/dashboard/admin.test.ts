@@ -1,6 +1,7 @@
 // The operator's side of the dashboard: accounts (credit, suspension), sender review, price lists, providers, volume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/dispatch/worker.js';
+import { CURRENCIES } from '../../src/domain/money.js';
 import type {
   AdminAccountView,
   AdminSenderView,
@@ -8,6 +9,7 @@ import type {
   CreatedTokenView,
   Me,
   Page,
+  PriceListView,
   ProviderHealthView,
   RateView,
   SenderView,
@@ -27,6 +29,7 @@ const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
   ['POST', '/app/api/admin/senders/1/approve'],
   ['POST', '/app/api/admin/senders/1/reject'],
   ['GET', '/app/api/admin/rates'],
+  ['GET', '/app/api/admin/price-lists'],
   ['POST', '/app/api/admin/rates/import'],
   ['GET', '/app/api/admin/providers'],
   ['GET', '/app/api/admin/volume'],
@@ -247,12 +250,57 @@ describeEachEngine('dashboard operator pages', (engine) => {
         headers: { 'content-type': 'text/csv' },
       });
       expect(imported.statusCode, imported.body).toBe(200);
-      expect(imported.json()).toEqual({ imported: 2 });
+      expect(imported.json()).toEqual({ imported: 2, currency: 'GBP' });
       const seen = await customer.json<{ data: RateView[] }>(customer.get('/app/api/rates'));
       expect(seen.data).toEqual([
         { country: 'Latvia', mcc: '247', mnc: null, rate: '0.05' },
         { country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0311' },
       ]);
+    });
+
+    it('lists the default list of every currency, converted ones with their rate and date', async () => {
+      const lists = await admin.json<{ data: PriceListView[] }>(admin.get('/app/api/admin/price-lists'));
+      const defaults = lists.data.filter((list) => list.list === 'default');
+      expect(defaults.map((list) => list.currency).sort()).toEqual(Object.keys(CURRENCIES).sort());
+      expect(defaults[0]).toMatchObject({ currency: 'GBP', sign: '£', source: 'imported', rate: null });
+      expect(defaults.find((list) => list.currency === 'EUR')).toMatchObject({
+        account_id: null,
+        sign: '€',
+        source: 'converted',
+        converted_from: 'GBP',
+        rate: '1.14',
+        rate_date: '2025-11-28',
+      });
+      const euros = await admin.json<{ data: RateView[] }>(admin.get('/app/api/admin/rates?currency=EUR'));
+      // 0.039 GBP at 1.14 is 0.04446 EUR: rounded up.
+      expect(euros.data).toContainEqual({ country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0445' });
+      const bad = await admin.request('GET', '/app/api/admin/rates?currency=XYZ');
+      expect(bad.statusCode).toBe(422);
+    });
+
+    it("refuses a list in another currency than the account's, and imports nothing", async () => {
+      const euro = await dash.customer({ currency: 'EUR' });
+      const res = await admin.request('POST', `/app/api/admin/rates/import?account_id=${euro.accountId}`, {
+        payload: 'mcc,mnc,rate,currency\n247,,0.05,USD\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      const text =
+        'The price list is in USD but the account is in EUR: an account is priced only in its own currency; nothing was imported.';
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({ message: text, errors: { csv: [text] } });
+      const own = await admin.json<{ data: RateView[] }>(
+        admin.get(`/app/api/admin/rates?account_id=${euro.accountId}`),
+      );
+      expect(own.data).toEqual([]);
+      const lists = await admin.json<{ data: PriceListView[] }>(
+        admin.get(`/app/api/admin/price-lists?account_id=${euro.accountId}`),
+      );
+      expect(lists.data.filter((list) => list.list === 'account')).toEqual([]);
+      const stated = await admin.request('POST', `/app/api/admin/rates/import?account_id=${euro.accountId}`, {
+        payload: 'mcc,mnc,rate,currency\n247,,0.05,EUR\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(stated.json()).toEqual({ imported: 1, currency: 'EUR' });
     });
 
     it('refuses a bad line by its number and imports nothing', async () => {

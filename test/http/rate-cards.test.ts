@@ -202,13 +202,13 @@ describeEachEngine('rate cards held in memory', (engine) => {
       await cards.forAccount(z);
       expect(cards.ownListsHeld).toBe(2);
       expect(cards.counters().loads).toBe(3);
-      expect((await cards.forAccount(x)).rateFor('247', null)).toBe(100);
+      expect((await cards.forAccount(x))?.rateFor('247', null)).toBe(100);
       expect(cards.counters().loads).toBe(3);
-      expect((await cards.forAccount(y)).rateFor('247', null)).toBe(200);
+      expect((await cards.forAccount(y))?.rateFor('247', null)).toBe(200);
       expect(cards.counters().loads).toBe(4);
       // Emptied, an own list no longer takes a place: the account is priced by the default.
       await replaceRates(elsewhere, z, []);
-      expect((await cards.forAccount(z)).rateFor('247', null)).toBe(456);
+      expect((await cards.forAccount(z))?.rateFor('247', null)).toBe(456);
       expect(cards.ownListsHeld).toBe(2);
     });
   });

@@ -18,7 +18,7 @@ const TABLES = [
   'login_failures',
   'messages',
   'pending_reports',
-  'rate_list_versions',
+  'rate_lists',
   'rates',
   'sandbox_submissions',
   'senders',

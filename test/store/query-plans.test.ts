@@ -51,7 +51,7 @@ const GROWING_TABLES = new Set([
  * Tables that are read whole on purpose, each bounded by something other than the traffic stored:
  * - pending_reports: reports for provider ids not stored yet, kept for the keep window only (sweepKeptReports drops
  *   the older ones), so it holds at most a few minutes of early reports.
- * (Tables not in GROWING_TABLES are not looked at: countries and country_mccs are fixed, rate_list_versions holds one
+ * (Tables not in GROWING_TABLES are not looked at: countries and country_mccs are fixed, rate_lists holds one
  * row per price list, installation one row.)
  */
 const BOUNDED_TABLES: ReadonlyMap<string, string> = new Map([

@@ -1,9 +1,10 @@
 // Price list versions: changed with every rewrite of a list in its transaction, read with the list that applies.
 import { Migrator, sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { createAccount } from '../../src/store/accounts.js';
 import { createDb } from '../../src/store/db.js';
 import { migrate, migrationsFor } from '../../src/store/migrations/migrate.js';
-import { rateListAt, rateListVersion, rateRows, replaceRates } from '../../src/store/rates.js';
+import { rateListAt, rateListVersion, rateRows, recordConversion, replaceRates } from '../../src/store/rates.js';
 import { describeEachEngine } from '../support/databases.js';
 import { scratchDatabase } from '../support/scratch-db.js';
 import { fundedAccount } from '../support/store-fixtures.js';
@@ -20,30 +21,37 @@ describeEachEngine('price list versions', (engine) => {
     const bystander = await fundedAccount(db, 0, 'bystander');
     await replaceRates(db, null, DEFAULT_LIST);
     const start = await rateListVersion(db, accountId);
-    expect(start.owner).toBe(0);
+    if (start === null) throw new Error('no list prices the account');
+    expect(start).toMatchObject({ owner: 0, currency: 'GBP' });
     expect(await rateListVersion(db, bystander)).toEqual(start);
 
     await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 500 }]);
     const own = await rateListVersion(db, accountId);
-    expect(own).toEqual({ owner: accountId, version: 1 });
+    expect(own).toEqual({ owner: accountId, currency: 'GBP', version: 1 });
     expect(await rateListVersion(db, bystander)).toEqual(start);
-    expect(await rateListAt(db, accountId)).toEqual({
+    expect(await rateListAt(db, { owner: accountId, currency: 'GBP' })).toEqual({
       owner: accountId,
+      currency: 'GBP',
       version: 1,
       rows: await rateRows(db, accountId),
     });
 
     await replaceRates(db, null, [{ mcc: '247', mnc: null, rateMinor: 460 }]);
     expect(await rateListVersion(db, accountId)).toEqual(own);
-    expect(await rateListVersion(db, bystander)).toEqual({ owner: 0, version: start.version + 1 });
-    expect((await rateListAt(db, 0)).rows).toEqual(await rateRows(db, bystander));
+    expect(await rateListVersion(db, bystander)).toEqual({ owner: 0, currency: 'GBP', version: start.version + 1 });
+    expect((await rateListAt(db, { owner: 0, currency: 'GBP' })).rows).toEqual(await rateRows(db, bystander));
 
     // An empty own list hands the account back to the default list.
     await replaceRates(db, accountId, []);
-    expect(await rateListVersion(db, accountId)).toEqual({ owner: 0, version: start.version + 1 });
-    expect(await rateListAt(db, accountId)).toEqual({ owner: accountId, version: 2, rows: [] });
+    expect(await rateListVersion(db, accountId)).toEqual({ owner: 0, currency: 'GBP', version: start.version + 1 });
+    expect(await rateListAt(db, { owner: accountId, currency: 'GBP' })).toEqual({
+      owner: accountId,
+      currency: 'GBP',
+      version: 2,
+      rows: [],
+    });
     await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 510 }]);
-    expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, version: 3 });
+    expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, currency: 'GBP', version: 3 });
   });
 
   it('a refused or failed rewrite leaves the version as it was', async () => {
@@ -53,7 +61,7 @@ describeEachEngine('price list versions', (engine) => {
     const before = await rateListVersion(db, accountId);
     expect(await replaceRates(db, accountId, [{ mcc: '24', mnc: null, rateMinor: 1 }])).toMatchObject({ ok: false });
     expect(await replaceRates(db, 987_654, [])).toEqual({ ok: false, reason: 'account_not_found' });
-    expect((await rateListAt(db, 987_654)).version).toBe(0);
+    expect((await rateListAt(db, { owner: 987_654, currency: 'GBP' })).version).toBe(0);
 
     // A trigger refusing MCC 998 stands in for any failure after the version was changed in the transaction.
     if (db.dialect === 'sqlite') {
@@ -87,19 +95,50 @@ describeEachEngine('price list versions', (engine) => {
       const accountId = await fundedAccount(db, 0);
       const withoutOwn = await fundedAccount(db, 0, 'without');
       const nowUs = db.nowUs();
-      await db.kysely
-        .insertInto('rates')
-        .values([
-          { account_id: null, mcc: '247', mnc: null, rate_minor: 450, created_at_us: nowUs },
-          { account_id: null, mcc: '234', mnc: null, rate_minor: 440, created_at_us: nowUs },
-          { account_id: accountId, mcc: '247', mnc: null, rate_minor: 500, created_at_us: nowUs },
-        ])
-        .execute();
+      // The rates table as it was before 0014 gave it a currency.
+      await sql`insert into rates (account_id, mcc, mnc, rate_minor, created_at_us)
+        values (null, '247', null, 450, ${nowUs}), (null, '234', null, 440, ${nowUs}),
+          (${accountId}, '247', null, 500, ${nowUs})`.execute(db.kysely);
       expect((await migrate(db))[0]).toBe('0004-rate-versions');
-      expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, version: 1 });
-      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, version: 1 });
+      expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, currency: 'GBP', version: 1 });
+      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, currency: 'GBP', version: 1 });
       await replaceRates(db, null, DEFAULT_LIST);
-      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, version: 2 });
+      expect(await rateListVersion(db, withoutOwn)).toEqual({ owner: 0, currency: 'GBP', version: 2 });
+    } finally {
+      await db.close();
+      await scratch.dispose();
+    }
+  });
+
+  it("migration 0015 puts the default list in GBP and each own list in its account's currency", async () => {
+    const scratch = await scratchDatabase(engine.name);
+    const db = await createDb(scratch.url);
+    try {
+      const migrator = new Migrator({
+        db: db.kysely,
+        provider: { getMigrations: async () => migrationsFor(db.dialect) },
+      });
+      expect((await migrator.migrateTo('0011-ledger-entries-by-sending')).error).toBeUndefined();
+      const euro = (await createAccount(db, { name: 'euro', currency: 'EUR' })).id;
+      const euroWithout = (await createAccount(db, { name: 'euro-without', currency: 'EUR' })).id;
+      const pound = (await createAccount(db, { name: 'pound', currency: 'GBP' })).id;
+      const nowUs = db.nowUs();
+      await sql`insert into rates (account_id, mcc, mnc, rate_minor, created_at_us)
+        values (null, '247', null, 450, ${nowUs}), (${euro}, '247', null, 500, ${nowUs})`.execute(db.kysely);
+      await sql`insert into rate_list_versions (list_owner, version) values (0, 3), (${euro}, 2)`.execute(db.kysely);
+      expect(await migrate(db)).toContain('0015-rate-list-currency');
+
+      expect(await rateListVersion(db, euro)).toEqual({ owner: euro, currency: 'EUR', version: 2 });
+      expect(await rateRows(db, euro)).toEqual([{ mcc: '247', mnc: null, rateMinor: 500 }]);
+      expect(await rateListVersion(db, pound)).toEqual({ owner: 0, currency: 'GBP', version: 3 });
+      expect(await rateRows(db, pound)).toEqual([{ mcc: '247', mnc: null, rateMinor: 450 }]);
+      // No EUR default list yet: a EUR account without its own is not priced from the GBP one.
+      expect(await rateListVersion(db, euroWithout)).toBeNull();
+      expect(await rateRows(db, euroWithout)).toEqual([]);
+      expect(await recordConversion(db, 'EUR', { ratePpm: 1_150_000, rateDate: '2026-12-01' })).toMatchObject({
+        ok: true,
+      });
+      expect(await rateRows(db, euroWithout)).toEqual([{ mcc: '247', mnc: null, rateMinor: 518 }]);
     } finally {
       await db.close();
       await scratch.dispose();

@@ -67,7 +67,8 @@ describeEachEngine('rates', (engine) => {
       { id: 9_999, iso: 'XX', name: 'Nowhere', dialCode: '999', mcc: null, mccs: [] },
     ]);
     expect(await count()).toBe(CATALOG.length + 1);
-    expect((await listRates(db, 0, { mcc: '247', mnc: null }))[0]?.country).toBe('Latvija');
+    const accountId = await fundedAccount(db, 0);
+    expect((await listRates(db, accountId, { mcc: '247', mnc: null }))[0]?.country).toBe('Latvija');
     await syncCountries(db, CATALOG);
     expect(await count()).toBe(CATALOG.length);
     expect(await countryExists(db, 9_999)).toBe(false);
@@ -146,7 +147,7 @@ describeEachEngine('rates', (engine) => {
     const insert = (account: number | null, mnc: string | null) =>
       db.kysely
         .insertInto('rates')
-        .values({ account_id: account, mcc: '999', mnc, rate_minor: 1, created_at_us: db.nowUs() })
+        .values({ account_id: account, mcc: '999', mnc, rate_minor: 1, currency: 'GBP', created_at_us: db.nowUs() })
         .execute();
     for (const account of [null, accountId]) {
       await insert(account, null);

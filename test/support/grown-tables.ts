@@ -135,15 +135,15 @@ export async function growTables(db: Db, options: GrowOptions): Promise<GrownTab
   ] as const) {
     await run(
       db,
-      `insert into rates (account_id, mcc, mnc, rate_minor, created_at_us)
-       select id, '247', ${mnc}, ${rate}, ${at} from accounts
+      `insert into rates (account_id, mcc, mnc, rate_minor, currency, created_at_us)
+       select id, '247', ${mnc}, ${rate}, currency, ${at} from accounts
        where id between ${acc.first} and ${acc.last} and id % 10 = 0`,
     );
   }
   await run(
     db,
-    `insert into rate_list_versions (list_owner, version)
-     select id, 1 from accounts where id between ${acc.first} and ${acc.last} and id % 10 = 0`,
+    `insert into rate_lists (list_owner, currency, version, source)
+     select id, currency, 1, 'imported' from accounts where id between ${acc.first} and ${acc.last} and id % 10 = 0`,
   );
 
   // Sendings, round the accounts, each finished; message k of the n goes to sending floor(k * sendings / n), so a

@@ -17,6 +17,7 @@ import {
   createdTokenView,
   meView,
   pageView,
+  priceListView,
   priceView,
   providerHealthView,
   rateView,
@@ -407,6 +408,11 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   );
   route('GET', '/admin/rates', 'admin', async (request, reply) => {
     return answer(reply, await admin.rates(requestFields(request)), (rates) => ({ data: rates.map(rateView) }));
+  });
+  route('GET', '/admin/price-lists', 'admin', async (request, reply) => {
+    return answer(reply, await admin.priceLists(requestFields(request)), (lists) => ({
+      data: lists.map(priceListView),
+    }));
   });
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.

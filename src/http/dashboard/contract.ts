@@ -294,11 +294,34 @@ export interface AdminSenderView extends SenderView {
   readonly account_name: string | null;
 }
 
-/** GET /app/api/admin/rates?account_id → { data: RateView[] } (the platform default list without account_id).
- *  POST /app/api/admin/rates/import?account_id → body text/csv (the CLI's format) → { imported: number }; a bad line
- *  is a 422 naming the line, and nothing is imported. */
+/** GET /app/api/admin/rates?account_id&currency → { data: RateView[] }: an account's own list, or without account_id
+ *  the platform default list of `currency` (the base one, GBP, when absent).
+ *  POST /app/api/admin/rates/import?account_id&currency → body text/csv (the CLI's format, with an optional `currency`
+ *  column) → RatesImported; a bad line is a 422 naming the line, a list in another currency than the account's a 422
+ *  saying so, and nothing is imported. */
 export interface RatesImported {
   readonly imported: number;
+  /** The currency of the list replaced. */
+  readonly currency: string;
+}
+
+/** GET /app/api/admin/price-lists?account_id → { data: PriceListView[] }: the platform default lists (one per
+ *  currency, the base one first) and, with account_id, that account's own (without: every own list that prices). */
+export interface PriceListView {
+  readonly list: 'default' | 'account';
+  readonly account_id: number | null;
+  readonly account_name: string | null;
+  /** ISO 4217 code of the list's prices, and its sign. */
+  readonly currency: string;
+  readonly sign: string;
+  /** `imported` as they are, or `converted` from the base default list. */
+  readonly source: 'imported' | 'converted';
+  /** For a converted list: 1 `converted_from` = `rate` `currency`, quoted on `rate_date` (YYYY-MM-DD). */
+  readonly converted_from: string | null;
+  readonly rate: string | null;
+  readonly rate_date: string | null;
+  /** How many rates the list holds (0: it prices nothing). */
+  readonly rates: number;
 }
 
 /** GET /app/api/admin/providers → { data: ProviderHealthView[] }, from the messages of the last hour. */

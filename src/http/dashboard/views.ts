@@ -1,6 +1,7 @@
 // Store objects as the dashboard's JSON shows them (contract.ts): money as decimal strings, ISO times.
 
 import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
+import { formatConversionRate } from '../../domain/price-lists.js';
 import { messageMoney } from '../../domain/status.js';
 import type { PriceSummary } from '../../services/compose.js';
 import type { PageOf } from '../../services/form-fields.js';
@@ -9,6 +10,7 @@ import type { Account } from '../../store/accounts.js';
 import type { AdminAccount, VolumeRow } from '../../store/admin-views.js';
 import type { Campaign, Recipient } from '../../store/campaigns.js';
 import type { LedgerEntry } from '../../store/ledger.js';
+import type { PriceListSummary } from '../../store/rates.js';
 import type { ReviewedSender } from '../../store/sender-reviews.js';
 import type { Sender } from '../../store/senders.js';
 import type { ActiveSession } from '../../store/sessions.js';
@@ -22,6 +24,7 @@ import type {
   CreatedTokenView,
   Me,
   Page,
+  PriceListView,
   PriceView,
   ProviderHealthView,
   RateView,
@@ -197,6 +200,21 @@ export function rateView(rate: {
   readonly rateMinor: number;
 }): RateView {
   return { country: rate.country ?? '', mcc: rate.mcc, mnc: rate.mnc, rate: amountText(rate.rateMinor) };
+}
+
+export function priceListView(list: PriceListSummary): PriceListView {
+  return {
+    list: list.owner === 0 ? 'default' : 'account',
+    account_id: list.owner === 0 ? null : list.owner,
+    account_name: list.accountName,
+    currency: list.currency,
+    sign: currencyOf(list.currency)?.sign ?? list.currency,
+    source: list.source,
+    converted_from: list.conversion?.baseCurrency ?? null,
+    rate: list.conversion ? formatConversionRate(list.conversion.ratePpm) : null,
+    rate_date: list.conversion?.rateDate ?? null,
+    rates: list.rates,
+  };
 }
 
 export function priceView({
