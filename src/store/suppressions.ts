@@ -36,6 +36,10 @@ export const SUPPRESSION_LOOKUP_BATCH = 10_000;
 export const SUPPRESSION_LIST_READ_MAX = 10_000;
 /** Rows one insert statement writes (4 bound values a row, far below either engine's limit). */
 const ROWS_PER_INSERT = 500;
+/** Rows written between two turns of the event loop while a long list is added (inside its one transaction). */
+const ROWS_BETWEEN_TURNS = 10_000;
+/** Numbers one statement of an export reads. */
+export const SUPPRESSION_EXPORT_BATCH = 5_000;
 
 function phonesParameter(db: Db, phones: readonly string[]) {
   return db.dialect === 'postgres'
@@ -45,7 +49,8 @@ function phonesParameter(db: Db, phones: readonly string[]) {
 
 /**
  * Adds numbers to the account's list; a number already on it keeps its first source and time (adding is idempotent).
- * Returns the numbers this call added, each recorded in the history.
+ * Returns the numbers this call added, each recorded in the history. All or none: one transaction, whatever the
+ * count, with a turn of the event loop every ROWS_BETWEEN_TURNS rows (a million numbers is one call).
  */
 export async function addSuppressions(
   db: Db,
@@ -59,6 +64,7 @@ export async function addSuppressions(
     const nowUs = db.nowUs();
     const added: string[] = [];
     for (let start = 0; start < distinct.length; start += ROWS_PER_INSERT) {
+      if (start > 0 && start % ROWS_BETWEEN_TURNS === 0) await nextTurn();
       const rows = distinct.slice(start, start + ROWS_PER_INSERT).map((phone) => ({
         account_id: accountId,
         phone,
@@ -74,6 +80,7 @@ export async function addSuppressions(
       for (const row of inserted) added.push(row.phone);
     }
     for (let start = 0; start < added.length; start += ROWS_PER_INSERT) {
+      if (start > 0 && start % ROWS_BETWEEN_TURNS === 0) await nextTurn();
       await trx
         .insertInto('suppression_changes')
         .values(
@@ -209,6 +216,41 @@ export async function listSuppressions(
   }
   const rows = await query.orderBy('phone').limit(limit).offset(offset).execute();
   return rows.map(suppressionFrom);
+}
+
+/** How many numbers the account's list holds; of those starting with `prefix` when given (an index range). */
+export async function countSuppressions(db: Db, accountId: number, prefix = ''): Promise<number> {
+  let query = db.kysely
+    .selectFrom('suppressions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('account_id', '=', accountId);
+  if (prefix !== '') {
+    if (!/^\d+$/.test(prefix)) throw new RangeError('a suppression search is digits');
+    query = query.where('phone', '>=', prefix).where('phone', '<', `${prefix}:`);
+  }
+  const row = await query.executeTakeFirstOrThrow();
+  return intFrom(row.n as number | string);
+}
+
+/**
+ * The account's whole list in number order, SUPPRESSION_EXPORT_BATCH numbers a statement (each batch starts after the
+ * last number of the one before, an index range), so that a list of millions is never held at once.
+ */
+export async function* allSuppressions(db: Db, accountId: number): AsyncGenerator<Suppression[]> {
+  let after: string | null = null;
+  for (;;) {
+    let query = db.kysely
+      .selectFrom('suppressions')
+      .select(['phone', 'source', 'created_at_us'])
+      .where('account_id', '=', accountId);
+    if (after !== null) query = query.where('phone', '>', after);
+    const rows = await query.orderBy('phone').limit(SUPPRESSION_EXPORT_BATCH).execute();
+    if (rows.length === 0) return;
+    const batch = rows.map(suppressionFrom);
+    yield batch;
+    if (rows.length < SUPPRESSION_EXPORT_BATCH) return;
+    after = (batch.at(-1) as Suppression).phone;
+  }
 }
 
 /** The history of the account's list, newest first; of one number when `phone` is given. */
