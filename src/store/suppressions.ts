@@ -34,12 +34,17 @@ export const SUPPRESSION_LOOKUP_BATCH = 10_000;
  * most this many numbers, or a tenth of the recipients if more (one statement), else a batch of recipients at a time.
  */
 export const SUPPRESSION_LIST_READ_MAX = 10_000;
-/** Rows one insert statement writes (4 bound values a row, far below either engine's limit). */
-const ROWS_PER_INSERT = 500;
-/** Rows written between two turns of the event loop while a long list is added (inside its one transaction). */
-const ROWS_BETWEEN_TURNS = 10_000;
+/** Numbers one insert statement writes: bound as one parameter (an array, or JSON text), whatever the count. */
+const ROWS_PER_INSERT = 10_000;
 /** Numbers one statement of an export reads. */
 export const SUPPRESSION_EXPORT_BATCH = 5_000;
+
+/** The numbers as a one-column table `phone`, bound as one parameter. */
+function phonesTable(db: Db, phones: readonly string[]) {
+  return db.dialect === 'postgres'
+    ? sql`unnest(${phones}::text[]) as given(phone)`
+    : sql`(select value as phone from json_each(${JSON.stringify(phones)})) as given`;
+}
 
 function phonesParameter(db: Db, phones: readonly string[]) {
   return db.dialect === 'postgres'
@@ -49,8 +54,8 @@ function phonesParameter(db: Db, phones: readonly string[]) {
 
 /**
  * Adds numbers to the account's list; a number already on it keeps its first source and time (adding is idempotent).
- * Returns the numbers this call added, each recorded in the history. All or none: one transaction, whatever the
- * count, with a turn of the event loop every ROWS_BETWEEN_TURNS rows (a million numbers is one call).
+ * Returns the numbers this call added, each recorded in the history. All or none: one transaction whatever the count
+ * (a million numbers is one call), ROWS_PER_INSERT numbers a statement with a turn of the event loop between them.
  */
 export async function addSuppressions(
   db: Db,
@@ -64,36 +69,22 @@ export async function addSuppressions(
     const nowUs = db.nowUs();
     const added: string[] = [];
     for (let start = 0; start < distinct.length; start += ROWS_PER_INSERT) {
-      if (start > 0 && start % ROWS_BETWEEN_TURNS === 0) await nextTurn();
-      const rows = distinct.slice(start, start + ROWS_PER_INSERT).map((phone) => ({
-        account_id: accountId,
-        phone,
-        source: author.source,
-        created_at_us: nowUs,
-      }));
-      const inserted = await trx
-        .insertInto('suppressions')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['account_id', 'phone']).doNothing())
-        .returning('phone')
-        .execute();
-      for (const row of inserted) added.push(row.phone);
+      if (start > 0) await nextTurn();
+      const batch = distinct.slice(start, start + ROWS_PER_INSERT);
+      // `where true`: SQLite reads an upsert after `insert … select` only so (its parser's ambiguity with a join).
+      const inserted = await sql<{ phone: string }>`
+        insert into suppressions (account_id, phone, source, created_at_us)
+        select ${accountId}, phone, ${author.source}, ${nowUs} from ${phonesTable(db, batch)} where true
+        on conflict (account_id, phone) do nothing
+        returning phone`.execute(trx);
+      for (const row of inserted.rows) added.push(row.phone);
     }
     for (let start = 0; start < added.length; start += ROWS_PER_INSERT) {
-      if (start > 0 && start % ROWS_BETWEEN_TURNS === 0) await nextTurn();
-      await trx
-        .insertInto('suppression_changes')
-        .values(
-          added.slice(start, start + ROWS_PER_INSERT).map((phone) => ({
-            account_id: accountId,
-            phone,
-            action: 'add',
-            source: author.source,
-            actor: author.actor ?? null,
-            at_us: nowUs,
-          })),
-        )
-        .execute();
+      if (start > 0) await nextTurn();
+      await sql`
+        insert into suppression_changes (account_id, phone, action, source, actor, at_us)
+        select ${accountId}, phone, 'add', ${author.source}, ${author.actor ?? null}, ${nowUs}
+        from ${phonesTable(db, added.slice(start, start + ROWS_PER_INSERT))}`.execute(trx);
     }
     return added;
   });
