@@ -1,7 +1,7 @@
 // Opt-outs: the account's suppression list. Numbers on it are never sent to (a sending records them as opted out, at
 // no cost). Search, add typed numbers, remove one after a confirmation, see a number's history, export and import CSV.
 import type { ChangeEvent, FormEvent } from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SUPPRESSION_SOURCE_LABELS } from '../../../src/domain/texts.js';
 import type {
   OptOutChangeView,
@@ -154,8 +154,10 @@ function HistoryDialog({ phone, onClose }: { readonly phone: string | null; read
         <Loading label="Loading the history…" />
       ) : (
         <ol className="history-list">
-          {changes.map((change) => (
-            <li key={`${change.at}-${change.action}`}>
+          {changes.map((change, index) => (
+            // Newest first and never reordered: the position names a change (two may share a millisecond).
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+            <li key={index}>
               <strong>{change.action === 'add' ? 'Added' : 'Removed'}</strong>{' '}
               <span className="nowrap">{dateTime(change.at)}</span>
               <br />
@@ -252,6 +254,11 @@ export function OptOutsPage() {
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const rows = list.data?.data ?? [];
   const reload = () => list.reload(true);
+  // The last number of the last page removed: show the page before it rather than an empty one.
+  const pastTheEnd = list.data !== undefined && rows.length === 0 && page > 1;
+  useEffect(() => {
+    if (pastTheEnd) setPage((current) => Math.max(1, current - 1));
+  }, [pastTheEnd]);
   const importing = useSubmit(async (file: File) => {
     const result = await api.post<OptOutsImported>('/opt-outs/import', undefined, {
       raw: { body: await file.text(), contentType: 'text/csv' },
