@@ -97,3 +97,7 @@ export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Numbers one `POST /suppressions` may add (the API's and the CLI's list). */
 export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;
+/** Numbers one CSV import of the dashboard's opt-out list may hold. */
+export const SUPPRESSION_IMPORT_MAX = 1_000_000;
+/** Bad rows of a refused opt-out import named one by one (the first ones); the rest are only counted. */
+export const SUPPRESSION_IMPORT_ERRORS_LISTED = 10;

@@ -1,6 +1,13 @@
 // Numbers as people write them, read as the API takes them; lists typed or pasted, split where numbers end.
 import { describe, expect, it } from 'vitest';
-import { isRecipientNumber, normaliseRecipient, splitRecipientText } from './recipient-text.js';
+import {
+  isRecipientNumber,
+  normaliseRecipient,
+  recipientCsvCell,
+  recipientCsvLayout,
+  recipientCsvLines,
+  splitRecipientText,
+} from './recipient-text.js';
 
 describe('normaliseRecipient', () => {
   it.each([
@@ -59,5 +66,24 @@ describe('splitRecipientText', () => {
   it('takes each word on its own when the words make no numbers together, so that the bad ones are listed', () => {
     expect(splitRecipientText('37126123457 hello 123')).toEqual(['37126123457', 'hello', '123']);
     expect(splitRecipientText('+371 2612 3457 hello')).toEqual(['371', '2612', '3457', 'hello']);
+  });
+});
+
+describe('a CSV file of numbers', () => {
+  it('finds the column of numbers, its delimiter and a header row', () => {
+    const lines = recipientCsvLines(
+      '\uFEFFname;phone;city\r\nAnn;+371 2612 3457;Riga\r\n"Bob; Jr";0037126123458;Cēsis\r\n',
+    );
+    expect(lines).toHaveLength(4);
+    expect(recipientCsvLayout(lines)).toEqual({ delimiter: ';', column: 1, header: 'phone' });
+    expect(recipientCsvCell(lines[2] as string, ';', 1)).toBe('0037126123458');
+    expect(recipientCsvCell(lines[2] as string, ';', 0)).toBe('Bob; Jr');
+    expect(recipientCsvCell('Ann;x', ';', 5)).toBe('');
+  });
+
+  it('reads a file of one column without a header', () => {
+    const lines = recipientCsvLines('37126123457\n37126123458\n');
+    expect(recipientCsvLayout(lines)).toEqual({ delimiter: '', column: 0, header: null });
+    expect(recipientCsvCell(lines[0] as string, '', 0)).toBe('37126123457');
   });
 });

@@ -71,3 +71,108 @@ export function splitRecipientText(text: string): string[] {
   }
   return numbers;
 }
+
+// --- Numbers in a CSV file (Compose's upload, the opt-out list's import) ------------------------------------------
+
+function looksLikePhone(cell: string): boolean {
+  return isRecipientNumber(normaliseRecipient(cell));
+}
+
+function splitQuoted(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index];
+    if (quoted) {
+      if (char === '"' && line[index + 1] === '"') {
+        cell += '"';
+        index++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += char;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** The cell of `column` in one line of the file (quotes as spreadsheets write them); '' when the line is shorter. */
+export function recipientCsvCell(line: string, delimiter: string, column: number): string {
+  if (delimiter === '') return line;
+  if (line.includes('"')) return splitQuoted(line, delimiter)[column] ?? '';
+  let start = 0;
+  for (let skipped = 0; skipped < column; skipped++) {
+    const next = line.indexOf(delimiter, start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = line.indexOf(delimiter, start);
+  return end < 0 ? line.slice(start) : line.slice(start, end);
+}
+
+function detectDelimiter(sample: readonly string[]): string {
+  let best = '';
+  let bestCount = 0;
+  for (const delimiter of [',', ';', '\t', '|']) {
+    let total = 0;
+    for (const line of sample) total += line.split(delimiter).length - 1;
+    if (total > bestCount) {
+      best = delimiter;
+      bestCount = total;
+    }
+  }
+  return best;
+}
+
+const SAMPLE_ROWS = 200;
+
+/** The file's lines (line n of the file is index n − 1), without a byte order mark. */
+export function recipientCsvLines(text: string): string[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return body.split(/\r?\n/);
+}
+
+export interface RecipientCsvLayout {
+  /** ',', ';', tab or '|'; '' for a file of one column. */
+  readonly delimiter: string;
+  /** 0-based column the numbers are read from. */
+  readonly column: number;
+  /** The column's header when the first row is one (its first non-empty line is then skipped). */
+  readonly header: string | null;
+}
+
+/**
+ * Where the numbers of a CSV file are, from its first rows: the first column whose cells look like phone numbers
+ * (the first column when none does), and whether the first row is a header (its cell there is not a number).
+ */
+export function recipientCsvLayout(lines: readonly string[]): RecipientCsvLayout {
+  const sample: string[] = [];
+  for (const line of lines) {
+    if (line.trim() !== '') sample.push(line);
+    if (sample.length >= SAMPLE_ROWS) break;
+  }
+  const delimiter = detectDelimiter(sample);
+  const phoneCells: number[] = [];
+  for (const line of sample) {
+    const cells = delimiter === '' ? [line] : splitQuoted(line, delimiter);
+    cells.forEach((cell, column) => {
+      if (looksLikePhone(cell)) phoneCells[column] = (phoneCells[column] ?? 0) + 1;
+    });
+  }
+  let column = 0;
+  let best = 0;
+  phoneCells.forEach((found, index) => {
+    if (found > best) {
+      best = found;
+      column = index;
+    }
+  });
+  const first = sample[0];
+  const firstCell = first === undefined ? '' : recipientCsvCell(first, delimiter, column).trim();
+  const header = first !== undefined && firstCell !== '' && !looksLikePhone(firstCell) ? firstCell : null;
+  return { delimiter, column, header };
+}

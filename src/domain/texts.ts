@@ -38,6 +38,26 @@ export const SUPPRESSION_REASONS = Object.freeze({
   stop_message: 'The recipient opted out by replying STOP.',
 });
 
+/** Where a number of the opt-out list came from, in words (the dashboard's list). */
+export const SUPPRESSION_SOURCE_LABELS = Object.freeze({
+  api: 'Added through the API',
+  dashboard: 'Added in the dashboard',
+  operator: 'Added by the platform operator',
+  stop_message: 'Replied STOP',
+});
+
+/** The dashboard's opt-out list: what its forms and import say when refused. */
+export const optOutText = Object.freeze({
+  notANumber: (text: string) => `“${text}” is not a phone number: write it with the country code, 8 to 20 digits.`,
+  csvNotANumber: (line: number, text: string) =>
+    `Line ${line}: “${text}” is not a phone number (8 to 20 digits with the country code).`,
+  csvMoreBadRows: (count: number) => `…and ${count} more rows that are not phone numbers; nothing was imported.`,
+  csvNothingImported: 'Nothing was imported: correct these rows and import the file again.',
+  csvEmpty: 'The file holds no phone numbers.',
+  csvTooMany: (max: number) => `A file may hold at most ${max.toLocaleString('en')} numbers; nothing was imported.`,
+  tooManyNumbers: (max: number) => `At most ${max.toLocaleString('en')} numbers at a time.`,
+});
+
 /** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */
 export function attributeName(field: string): string {
   return field.replaceAll('_', ' ');

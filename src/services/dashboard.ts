@@ -5,6 +5,7 @@ import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
 import { createOperatorServices } from './operator.js';
+import { createOptOutServices } from './opt-outs.js';
 import { createSenderServices } from './senders.js';
 import { createTokenServices } from './tokens.js';
 import { createTransactionServices } from './transactions.js';
@@ -33,6 +34,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createSenderServices(context),
     ...createComposeServices(context),
     ...createCampaignServices(context),
+    ...createOptOutServices(context),
     admin: createOperatorServices(context),
   };
 }

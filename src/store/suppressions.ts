@@ -34,8 +34,17 @@ export const SUPPRESSION_LOOKUP_BATCH = 10_000;
  * most this many numbers, or a tenth of the recipients if more (one statement), else a batch of recipients at a time.
  */
 export const SUPPRESSION_LIST_READ_MAX = 10_000;
-/** Rows one insert statement writes (4 bound values a row, far below either engine's limit). */
-const ROWS_PER_INSERT = 500;
+/** Numbers one insert statement writes: bound as one parameter (an array, or JSON text), whatever the count. */
+const ROWS_PER_INSERT = 10_000;
+/** Numbers one statement of an export reads. */
+export const SUPPRESSION_EXPORT_BATCH = 5_000;
+
+/** The numbers as a one-column table `phone`, bound as one parameter. */
+function phonesTable(db: Db, phones: readonly string[]) {
+  return db.dialect === 'postgres'
+    ? sql`unnest(${phones}::text[]) as given(phone)`
+    : sql`(select value as phone from json_each(${JSON.stringify(phones)})) as given`;
+}
 
 function phonesParameter(db: Db, phones: readonly string[]) {
   return db.dialect === 'postgres'
@@ -45,7 +54,8 @@ function phonesParameter(db: Db, phones: readonly string[]) {
 
 /**
  * Adds numbers to the account's list; a number already on it keeps its first source and time (adding is idempotent).
- * Returns the numbers this call added, each recorded in the history.
+ * Returns the numbers this call added, each recorded in the history. All or none: one transaction whatever the count
+ * (a million numbers is one call), ROWS_PER_INSERT numbers a statement with a turn of the event loop between them.
  */
 export async function addSuppressions(
   db: Db,
@@ -59,34 +69,22 @@ export async function addSuppressions(
     const nowUs = db.nowUs();
     const added: string[] = [];
     for (let start = 0; start < distinct.length; start += ROWS_PER_INSERT) {
-      const rows = distinct.slice(start, start + ROWS_PER_INSERT).map((phone) => ({
-        account_id: accountId,
-        phone,
-        source: author.source,
-        created_at_us: nowUs,
-      }));
-      const inserted = await trx
-        .insertInto('suppressions')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['account_id', 'phone']).doNothing())
-        .returning('phone')
-        .execute();
-      for (const row of inserted) added.push(row.phone);
+      if (start > 0) await nextTurn();
+      const batch = distinct.slice(start, start + ROWS_PER_INSERT);
+      // `where true`: SQLite reads an upsert after `insert … select` only so (its parser's ambiguity with a join).
+      const inserted = await sql<{ phone: string }>`
+        insert into suppressions (account_id, phone, source, created_at_us)
+        select ${accountId}, phone, ${author.source}, ${nowUs} from ${phonesTable(db, batch)} where true
+        on conflict (account_id, phone) do nothing
+        returning phone`.execute(trx);
+      for (const row of inserted.rows) added.push(row.phone);
     }
     for (let start = 0; start < added.length; start += ROWS_PER_INSERT) {
-      await trx
-        .insertInto('suppression_changes')
-        .values(
-          added.slice(start, start + ROWS_PER_INSERT).map((phone) => ({
-            account_id: accountId,
-            phone,
-            action: 'add',
-            source: author.source,
-            actor: author.actor ?? null,
-            at_us: nowUs,
-          })),
-        )
-        .execute();
+      if (start > 0) await nextTurn();
+      await sql`
+        insert into suppression_changes (account_id, phone, action, source, actor, at_us)
+        select ${accountId}, phone, 'add', ${author.source}, ${author.actor ?? null}, ${nowUs}
+        from ${phonesTable(db, added.slice(start, start + ROWS_PER_INSERT))}`.execute(trx);
     }
     return added;
   });
@@ -209,6 +207,41 @@ export async function listSuppressions(
   }
   const rows = await query.orderBy('phone').limit(limit).offset(offset).execute();
   return rows.map(suppressionFrom);
+}
+
+/** How many numbers the account's list holds; of those starting with `prefix` when given (an index range). */
+export async function countSuppressions(db: Db, accountId: number, prefix = ''): Promise<number> {
+  let query = db.kysely
+    .selectFrom('suppressions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('account_id', '=', accountId);
+  if (prefix !== '') {
+    if (!/^\d+$/.test(prefix)) throw new RangeError('a suppression search is digits');
+    query = query.where('phone', '>=', prefix).where('phone', '<', `${prefix}:`);
+  }
+  const row = await query.executeTakeFirstOrThrow();
+  return intFrom(row.n as number | string);
+}
+
+/**
+ * The account's whole list in number order, SUPPRESSION_EXPORT_BATCH numbers a statement (each batch starts after the
+ * last number of the one before, an index range), so that a list of millions is never held at once.
+ */
+export async function* allSuppressions(db: Db, accountId: number): AsyncGenerator<Suppression[]> {
+  let after: string | null = null;
+  for (;;) {
+    let query = db.kysely
+      .selectFrom('suppressions')
+      .select(['phone', 'source', 'created_at_us'])
+      .where('account_id', '=', accountId);
+    if (after !== null) query = query.where('phone', '>', after);
+    const rows = await query.orderBy('phone').limit(SUPPRESSION_EXPORT_BATCH).execute();
+    if (rows.length === 0) return;
+    const batch = rows.map(suppressionFrom);
+    yield batch;
+    if (rows.length < SUPPRESSION_EXPORT_BATCH) return;
+    after = (batch.at(-1) as Suppression).phone;
+  }
 }
 
 /** The history of the account's list, newest first; of one number when `phone` is given. */

@@ -120,6 +120,7 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           timeout: 30_000,
         })
         .toBe('Completed');
+      await call(page, 'POST', '/opt-outs', { numbers: '447400123499' });
 
       await checkPages(page, server.url, [
         {
@@ -145,6 +146,18 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           heading: /^Campaign #\d+/,
           ready: (p) => p.getByRole('row').filter({ hasText: 'Delivered' }),
           actions: () => [],
+        },
+        {
+          path: '/opt-outs',
+          heading: 'Opt-outs',
+          ready: (p) => p.getByRole('row', { name: /\+447400123499/ }),
+          actions: (p) => [
+            p.getByRole('link', { name: 'Export CSV' }),
+            p.getByText('Import CSV'),
+            p.getByRole('button', { name: 'Add to opt-outs' }),
+            p.getByRole('button', { name: 'History of +447400123499' }),
+            p.getByRole('button', { name: 'Remove +447400123499' }),
+          ],
         },
         {
           path: '/transactions',

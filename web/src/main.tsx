@@ -17,6 +17,7 @@ import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
 import { ComposePage } from './pages/Compose.js';
 import { NotFoundContent, NotFoundPage } from './pages/NotFound.js';
+import { OptOutsPage } from './pages/OptOuts.js';
 import { OverviewPage } from './pages/Overview.js';
 import { RatesPage } from './pages/Rates.js';
 import { SendersPage } from './pages/Senders.js';
@@ -57,6 +58,7 @@ const router = createBrowserRouter(
             { path: 'compose', element: <ComposePage /> },
             { path: 'campaigns', element: <CampaignsPage /> },
             { path: 'campaigns/:id', element: <CampaignDetailPage /> },
+            { path: 'opt-outs', element: <OptOutsPage /> },
             { path: 'transactions', element: <TransactionsPage /> },
             { path: 'senders', element: <SendersPage /> },
             { path: 'rates', element: <RatesPage /> },

@@ -9,13 +9,16 @@ import type { Actor, DashboardServices, Outcome } from '../../services/dashboard
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
-import { CSRF_HEADER, type RatesImported, SESSION_COOKIE } from './contract.js';
+import { CSRF_HEADER, type OptOutsImported, type RatesImported, SESSION_COOKIE } from './contract.js';
 import {
   adminAccountView,
   adminSenderView,
   campaignView,
   createdTokenView,
   meView,
+  optOutChangeView,
+  optOutCsvLines,
+  optOutView,
   pageView,
   priceListView,
   priceView,
@@ -90,8 +93,9 @@ function fitForSignIn(request: FastifyRequest): boolean {
   }
 }
 
-/** Texts that may span lines: tab, line feed and carriage return are theirs; no other control character is anyone's. */
-const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['message', 'note', 'csv']);
+/** Texts that may span lines (a message, a note, a CSV body, numbers pasted one a line): tab, line feed and carriage
+ * return are theirs; no other control character is anyone's. */
+const MULTI_LINE_FIELDS: ReadonlySet<string> = new Set(['message', 'note', 'csv', 'numbers']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const CONTROL_RE = /[\u0000-\u001f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
@@ -152,6 +156,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerBalanceRoutes(route, services);
   registerSenderRoutes(route, services);
   registerCampaignRoutes(route, services);
+  registerOptOutRoutes(route, services);
   registerOperatorRoutes(route, services.admin);
 }
 
@@ -386,6 +391,54 @@ function registerCampaignRoutes(route: Route, services: DashboardServices): void
   );
 }
 
+/** A CSV body: the text itself (text/csv), or a JSON body's `csv` field. */
+function csvBody(request: FastifyRequest): string {
+  const body = request.body;
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object' && typeof (body as { csv?: unknown }).csv === 'string') {
+    return (body as { csv: string }).csv;
+  }
+  return '';
+}
+
+function phoneParam(request: FastifyRequest): string {
+  return (request.params as { phone?: string }).phone ?? '';
+}
+
+/** The account's opt-out list. */
+function registerOptOutRoutes(route: Route, services: DashboardServices): void {
+  route('GET', '/opt-outs', 'user', async (request, reply) =>
+    answer(reply, await services.optOuts(actorOf(request), requestFields(request)), (found) =>
+      pageView(found, optOutView),
+    ),
+  );
+  route('POST', '/opt-outs', 'user', async (request, reply) =>
+    answer(reply, await services.addOptOuts(actorOf(request), requestFields(request)), (added) => added),
+  );
+  route('POST', '/opt-outs/import', 'user', async (request, reply) =>
+    answer(
+      reply,
+      await services.importOptOuts(actorOf(request), csvBody(request)),
+      (imported): OptOutsImported => imported,
+    ),
+  );
+  route('GET', '/opt-outs.csv', 'user', async (request, reply) =>
+    reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="opt-outs.csv"')
+      .header('cache-control', 'no-store')
+      .send(Readable.from(optOutCsvLines(services.allOptOuts(actorOf(request))))),
+  );
+  route('DELETE', '/opt-outs/:phone', 'user', async (request, reply) =>
+    answer(reply, await services.removeOptOut(actorOf(request), phoneParam(request)), nothing),
+  );
+  route('GET', '/opt-outs/:phone/history', 'user', async (request, reply) =>
+    answer(reply, await services.optOutHistory(actorOf(request), phoneParam(request)), (changes) => ({
+      data: changes.map(optOutChangeView),
+    })),
+  );
+}
+
 /** The platform operator's. */
 function registerOperatorRoutes(route: Route, admin: DashboardServices['admin']): void {
   route('GET', '/admin/accounts', 'admin', async (request, reply) =>
@@ -417,14 +470,7 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.
     const query = request.query as Record<string, unknown>;
-    const body = request.body;
-    const csv =
-      typeof body === 'string'
-        ? body
-        : body && typeof body === 'object' && typeof (body as { csv?: unknown }).csv === 'string'
-          ? (body as { csv: string }).csv
-          : '';
-    return answer(reply, await admin.importRates(query, csv), (imported): RatesImported => imported);
+    return answer(reply, await admin.importRates(query, csvBody(request)), (imported): RatesImported => imported);
   });
   route('GET', '/admin/providers', 'admin', async () => ({ data: (await admin.providers()).map(providerHealthView) }));
   route('GET', '/admin/volume', 'admin', async (request, reply) => {

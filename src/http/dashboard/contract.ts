@@ -15,9 +15,10 @@
 //   it (e.g. "12.500"), never a float. Times are ISO 8601 UTC strings ("2026-11-25T10:00:00.000Z") or null.
 // - Lists are paginated: `?page=1&per_page=50` (per_page at most 500); the answer is `Page<T>`.
 // - A text (in a body or a query string) holding a control character is refused: 422 on that field, `The name field
-//   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note` and a
-//   CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
+//   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note`,
+//   `numbers` and a CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
 import type { LedgerKind } from '../../domain/ledger.js';
+import type { SuppressionSource } from '../../domain/opt-out.js';
 import type { SendingStatus } from '../../domain/sending.js';
 import type { MessageStatus } from '../../domain/status.js';
 
@@ -25,7 +26,13 @@ export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
 export const SESSION_COOKIE = 'smsgic_session';
 export const CSRF_HEADER = 'x-csrf-token';
-export { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX, WEBHOOK_SECRET_GRACE_MS } from '../../domain/limits.js';
+export {
+  COMPOSE_RECIPIENTS_MAX,
+  INVALID_LISTED_MAX,
+  SUPPRESSION_IMPORT_MAX,
+  SUPPRESSIONS_PER_REQUEST_MAX,
+  WEBHOOK_SECRET_GRACE_MS,
+} from '../../domain/limits.js';
 
 export type Role = 'customer' | 'admin';
 
@@ -273,6 +280,50 @@ export interface RecipientView {
   readonly provider_status: string | null;
   readonly error: string | null;
   readonly updated_at: string;
+}
+
+// --- Opt-outs (the account's suppression list) ----------------------------------------------------------------------
+
+/** Who put a number on the list: through the API, in the dashboard, the platform operator, or a STOP reply. */
+export type OptOutSource = SuppressionSource;
+
+/** GET /app/api/opt-outs?page&per_page&search → Page<OptOutView> in number order; `search` keeps the numbers starting
+ *  with it (digits; "+", "00" and phone punctuation are dropped: "+44 7700" searches 447700). A number on the list is
+ *  never sent to: a sending records it as `suppressed`, at no cost. */
+export interface OptOutView {
+  /** International digits without "+". */
+  readonly phone: string;
+  readonly source: OptOutSource;
+  readonly created_at: string;
+}
+
+/** POST /app/api/opt-outs { numbers: "text" } → 200 OptOutsAdded: one or several numbers typed or pasted (one a line,
+ *  or separated by commas, semicolons or spaces; read as Compose reads recipients), at most
+ *  SUPPRESSIONS_PER_REQUEST_MAX. Any that is not a number: 422 on `numbers` naming each, nothing added.
+ *  POST /app/api/opt-outs/import, body text/csv (a file as Compose takes one: the column of numbers, a header row
+ *  allowed) → 200 OptOutsImported. All or nothing: any row that is not a number is a 422 on `csv` whose texts name the
+ *  first rows by their line in the file (`Line 3: “abc” is not a phone number …`), and nothing is added. At most
+ *  SUPPRESSION_IMPORT_MAX numbers.
+ *  DELETE /app/api/opt-outs/:phone → 204 (404 when not on the list).
+ *  GET /app/api/opt-outs/:phone/history → { data: OptOutChangeView[] }, newest first (404 if never on the list).
+ *  GET /app/api/opt-outs.csv → text/csv of the whole list, number order: `phone,source,created_at` (UTC). */
+export interface OptOutsAdded {
+  readonly added: number;
+  /** Numbers given that were on the list already (they keep their first source and time). */
+  readonly already: number;
+}
+
+export interface OptOutsImported extends OptOutsAdded {
+  /** Number rows the file held. */
+  readonly rows: number;
+}
+
+export interface OptOutChangeView {
+  readonly action: 'add' | 'remove';
+  readonly source: OptOutSource;
+  /** Who: the dashboard user's email; null through the API or a STOP reply. */
+  readonly actor: string | null;
+  readonly at: string;
 }
 
 // --- Operator (role admin) ------------------------------------------------------------------------------------------

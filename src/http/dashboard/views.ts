@@ -14,6 +14,7 @@ import type { PriceListSummary } from '../../store/rates.js';
 import type { ReviewedSender } from '../../store/sender-reviews.js';
 import type { Sender } from '../../store/senders.js';
 import type { ActiveSession } from '../../store/sessions.js';
+import type { Suppression, SuppressionChange } from '../../store/suppressions.js';
 import type { TokenInfo } from '../../store/tokens.js';
 import type { WebhookSecret } from '../../store/webhook-secrets.js';
 import type {
@@ -23,6 +24,8 @@ import type {
   CampaignView,
   CreatedTokenView,
   Me,
+  OptOutChangeView,
+  OptOutView,
   Page,
   PriceListView,
   PriceView,
@@ -285,6 +288,24 @@ export function volumeDayView(row: VolumeRow): VolumeDay {
     delivered: row.delivered,
     failed: row.failed,
   };
+}
+
+export function optOutView(s: Suppression): OptOutView {
+  return { phone: s.phone, source: s.source, created_at: isoMs(s.createdAtUs) };
+}
+
+export function optOutChangeView(change: SuppressionChange): OptOutChangeView {
+  return { action: change.action, source: change.source, actor: change.actor, at: isoMs(change.atUs) };
+}
+
+export const OPT_OUT_CSV_HEADER = 'phone,source,created_at';
+
+/** The opt-out list as CSV lines, header first (numbers and sources are digits and words: nothing to quote). */
+export async function* optOutCsvLines(batches: AsyncIterable<readonly Suppression[]>): AsyncGenerator<string> {
+  yield `${OPT_OUT_CSV_HEADER}\r\n`;
+  for await (const batch of batches) {
+    yield batch.map((s) => `${s.phone},${s.source},${isoMs(s.createdAtUs)}\r\n`).join('');
+  }
 }
 
 /** The ledger as CSV lines, header first. */

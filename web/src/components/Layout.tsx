@@ -23,6 +23,7 @@ const CUSTOMER_NAV: readonly { readonly title: string; readonly items: readonly 
       { to: '/', label: 'Overview', icon: 'home', end: true },
       { to: '/compose', label: 'Compose', icon: 'send' },
       { to: '/campaigns', label: 'Campaigns', icon: 'list' },
+      { to: '/opt-outs', label: 'Opt-outs', icon: 'block' },
     ],
   },
   {
