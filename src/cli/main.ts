@@ -20,9 +20,13 @@ import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
 
+/** The currency of an account created without --currency. */
+const DEFAULT_CURRENCY = 'GBP';
+
 const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (one JSON object on stdout).
 
-  smsgic account create --name NAME [--currency GBP|EUR|USD] [--email E] [--tax-rate PCT]
+  smsgic account create --name NAME [--currency CODE] [--email E] [--tax-rate PCT]
+                                                    (CODE: ${Object.keys(CURRENCIES).join(', ')}; ${DEFAULT_CURRENCY} when not given)
   smsgic account list
   smsgic credit ACCOUNT AMOUNT [--note TEXT]        (negative AMOUNT debits; never below zero)
   smsgic token create ACCOUNT [--name NAME]         (the token is shown only this once)
@@ -215,7 +219,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
   switch (key) {
     case 'account create': {
       if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? 'GBP').toUpperCase();
+      const currency = (values.currency ?? DEFAULT_CURRENCY).toUpperCase();
       if (!Object.hasOwn(CURRENCIES, currency)) {
         throw new UsageError(
           `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENCIES } from '../../src/domain/money.js';
 import { parseRatesCsv } from '../../src/domain/rates-csv.js';
 import { listRates } from '../../src/store/rates.js';
 import { findUsableSender } from '../../src/store/senders.js';
@@ -42,6 +43,14 @@ describe('smsgic without a database', () => {
       expect(outcome).toMatchObject({ code: 0, stderr: '' });
       for (const command of COMMANDS) expect(outcome.stdout).toContain(`smsgic ${command}`);
     }
+  });
+
+  it('--help names every currency an account may hold, from the one list of them', async () => {
+    const help = await ok<{ usage: string }>(scratch.url, '--help');
+    const codes = Object.keys(CURRENCIES);
+    expect(codes.length).toBeGreaterThan(3);
+    expect(help.usage).toContain(`CODE: ${codes.join(', ')};`);
+    for (const code of codes) expect(help.usage).toContain(code);
   });
 
   it('--help --json prints the same text as one JSON object', async () => {
