@@ -19,6 +19,7 @@ import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
+import { count, fields, minuteUtc, money, NONE, table } from './print.js';
 
 /** The currency of an account created without --currency. */
 const DEFAULT_CURRENCY = 'GBP';
@@ -54,24 +55,77 @@ class CommandError extends Error {}
 
 type Output = Record<string, unknown>;
 
+/** What a command prints: `json` with --json (one object, its fields fixed), `text` for a person otherwise. */
+interface Printed {
+  readonly json: Output;
+  readonly text: string;
+}
+
+function taxRateText(ppm: number): string {
+  return formatMinor(ppm).replace(/\.?0+$/, '');
+}
+
 function accountJson(account: Account): Output {
   return {
     id: account.id,
     name: account.name,
     email: account.email,
     currency: account.currency,
-    tax_rate: formatMinor(account.taxRatePpm).replace(/\.?0+$/, ''),
+    tax_rate: taxRateText(account.taxRatePpm),
     balance: formatBalance(account.balanceMinor),
   };
 }
 
-function webhookSecretJson(found: WebhookSecret): Output {
-  return {
+function accountText(account: Account): string {
+  return fields([
+    ['id', String(account.id)],
+    ['name', account.name],
+    ['email', account.email ?? NONE],
+    ['currency', account.currency],
+    ['tax_rate', `${taxRateText(account.taxRatePpm)}%`],
+    ['balance', money(formatBalance(account.balanceMinor), account.currency)],
+  ]);
+}
+
+function accountsPrinted(accounts: readonly Account[]): Printed {
+  const text =
+    accounts.length === 0
+      ? 'No accounts yet.'
+      : table(
+          [
+            { header: 'ID', align: 'right' },
+            { header: 'NAME' },
+            { header: 'EMAIL' },
+            { header: 'CURRENCY' },
+            { header: 'TAX RATE', align: 'right' },
+            { header: 'BALANCE', align: 'right' },
+          ],
+          accounts.map((account) => [
+            String(account.id),
+            account.name,
+            account.email ?? NONE,
+            account.currency,
+            `${taxRateText(account.taxRatePpm)}%`,
+            money(formatBalance(account.balanceMinor), account.currency),
+          ]),
+        );
+  return { json: { accounts: accounts.map(accountJson) }, text };
+}
+
+function webhookSecretPrinted(found: WebhookSecret): Printed {
+  const json = {
     account_id: found.accountId,
     secret: found.secret,
     previous_valid_until: found.previousValidUntilUs === null ? null : isoFromUs(found.previousValidUntilUs),
     rotated_at: found.rotatedAtUs === null ? null : isoFromUs(found.rotatedAtUs),
   };
+  const text = fields([
+    ['account_id', String(found.accountId)],
+    ['secret', found.secret],
+    ['previous_valid_until', found.previousValidUntilUs === null ? NONE : minuteUtc(found.previousValidUntilUs)],
+    ['rotated_at', found.rotatedAtUs === null ? NONE : minuteUtc(found.rotatedAtUs)],
+  ]);
+  return { json, text };
 }
 
 function positiveId(text: string | undefined, what: string): number {
@@ -86,12 +140,6 @@ async function existingAccount(db: Db, text: string | undefined): Promise<Accoun
   const account = await getAccount(db, id);
   if (!account) throw new CommandError(`account ${id} does not exist`);
   return account;
-}
-
-function human(result: Output): string {
-  return Object.entries(result)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join('\n');
 }
 
 /** The options each command accepts besides --json (a misplaced option is a mistake, not something to ignore). */
@@ -213,200 +261,297 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
   return { values, key, sub, args, words: positionals };
 }
 
-async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
-  const { values, key, sub, args, words } = parseCommandLine(argv);
+async function accountCreate(values: CommandLine['values'], db: () => Promise<Db>): Promise<Printed> {
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  const currency = (values.currency ?? DEFAULT_CURRENCY).toUpperCase();
+  if (!Object.hasOwn(CURRENCIES, currency)) {
+    throw new UsageError(`--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`);
+  }
+  if (values.email !== undefined && !isEmailAddress(values.email)) {
+    throw new UsageError(`--email "${values.email}" is not an email address`);
+  }
+  let taxRatePpm = 0;
+  if (values['tax-rate'] !== undefined) {
+    try {
+      taxRatePpm = parsePercentPpm(values['tax-rate']);
+    } catch (error) {
+      if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
+      throw error;
+    }
+  }
+  const account = await createAccount(await db(), {
+    name: values.name.trim(),
+    email: values.email ?? null,
+    currency,
+    taxRatePpm,
+  });
+  return { json: accountJson(account), text: accountText(account) };
+}
 
-  switch (key) {
-    case 'account create': {
-      if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? DEFAULT_CURRENCY).toUpperCase();
-      if (!Object.hasOwn(CURRENCIES, currency)) {
-        throw new UsageError(
-          `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
-        );
-      }
-      if (values.email !== undefined && !isEmailAddress(values.email)) {
-        throw new UsageError(`--email "${values.email}" is not an email address`);
-      }
-      let taxRatePpm = 0;
-      if (values['tax-rate'] !== undefined) {
-        try {
-          taxRatePpm = parsePercentPpm(values['tax-rate']);
-        } catch (error) {
-          if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
-          throw error;
-        }
-      }
-      const account = await createAccount(await db(), {
-        name: values.name.trim(),
-        email: values.email ?? null,
-        currency,
-        taxRatePpm,
-      });
-      return accountJson(account);
+async function creditCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountText, amountText] = args;
+  // Mistakes in the command line are reported before the database is opened.
+  positiveId(accountText, 'ACCOUNT');
+  if (amountText === undefined) throw new UsageError('AMOUNT is required');
+  let amountMinor: number;
+  try {
+    amountMinor = parseMoney(amountText);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new UsageError(`AMOUNT: ${error.message}`);
+    throw error;
+  }
+  if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
+  const database = await db();
+  const account = await existingAccount(database, accountText);
+  const result = await adjustBalance(database, account.id, amountMinor, values.note);
+  if (!result.ok) {
+    if (result.reason === 'insufficient_balance') {
+      throw new CommandError(
+        `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
+      );
     }
-    case 'account list':
-      return { accounts: (await listAccounts(await db())).map(accountJson) };
-    case 'credit': {
-      const [accountText, amountText] = args;
-      // Mistakes in the command line are reported before the database is opened.
-      positiveId(accountText, 'ACCOUNT');
-      if (amountText === undefined) throw new UsageError('AMOUNT is required');
-      let amountMinor: number;
-      try {
-        amountMinor = parseMoney(amountText);
-      } catch (error) {
-        if (error instanceof MoneyError) throw new UsageError(`AMOUNT: ${error.message}`);
-        throw error;
-      }
-      if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
-      const database = await db();
-      const account = await existingAccount(database, accountText);
-      const result = await adjustBalance(database, account.id, amountMinor, values.note);
-      if (!result.ok) {
-        if (result.reason === 'insufficient_balance') {
-          throw new CommandError(
-            `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
-          );
-        }
-        if (result.reason === 'balance_ceiling') {
-          throw new CommandError(
-            `refused: the balance of account ${account.id} cannot exceed ${formatMinor(result.ceilingMinor)}`,
-          );
-        }
-        throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
-      }
-      return {
-        account_id: account.id,
-        amount: formatMinor(amountMinor),
-        balance: formatBalance(result.balanceMinor),
-        entry_id: result.entry.id,
-      };
+    if (result.reason === 'balance_ceiling') {
+      throw new CommandError(
+        `refused: the balance of account ${account.id} cannot exceed ${formatMinor(result.ceilingMinor)}`,
+      );
     }
-    case 'token create': {
-      const database = await db();
-      const account = await existingAccount(database, args[0]);
-      const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
-      return { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
+    throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
+  }
+  const moved = money(formatMinor(Math.abs(amountMinor)), account.currency);
+  const balance = money(formatBalance(result.balanceMinor), account.currency);
+  return {
+    json: {
+      account_id: account.id,
+      amount: formatMinor(amountMinor),
+      balance: formatBalance(result.balanceMinor),
+      entry_id: result.entry.id,
+    },
+    text:
+      `${amountMinor > 0 ? `Credited ${moved} to` : `Debited ${moved} from`} account ${account.id} (${account.name}): ` +
+      `the balance is ${balance} (ledger entry ${result.entry.id}).`,
+  };
+}
+
+async function tokenCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  if (sub === 'revoke') {
+    const id = positiveId(args[0], 'TOKEN_ID');
+    const result = await revokeTokenAsOperator(await db(), id);
+    if (!result.ok) throw new CommandError(`token ${id} does not exist`);
+    return { json: { revoked: id }, text: `Revoked token ${id}.` };
+  }
+  const database = await db();
+  const account = await existingAccount(database, args[0]);
+  const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
+  const json = { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
+  const text = fields([
+    ['id', String(created.id)],
+    ['token', created.token],
+    ['prefix', created.prefix],
+    ['account_id', String(account.id)],
+  ]);
+  return { json, text: `${text}\nThe token is shown only this once.` };
+}
+
+async function senderCommand(
+  sub: string | undefined,
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const isDefault = sub === 'default';
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, args[0]);
+  const name = isDefault ? args[0] : args[1];
+  if (name === undefined) throw new UsageError('NAME is required');
+  const problem = senderNameProblem(name);
+  if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
+  const sender = await addSender(database, account?.id ?? null, name, 'approved');
+  return {
+    json: { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) },
+    text: account
+      ? `Added the approved sender ${sender.name} (id ${sender.id}) to account ${account.id}.`
+      : `Added the platform-wide default sender ${sender.name} (id ${sender.id}).`,
+  };
+}
+
+async function ratesImport(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const isDefault = values.default === true;
+  const [first, second] = args;
+  if (isDefault && second !== undefined) {
+    throw new UsageError(
+      `"rates import --default" takes at most 1 argument (FILE), got ${args.length}: ${args.join(' ')}`,
+    );
+  }
+  const file = isDefault ? first : second;
+  if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, first);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const result = await importPriceList(database, account?.id ?? null, text);
+  if (!result.ok) {
+    if (result.reason === 'csv') {
+      throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
     }
-    case 'token revoke': {
-      const id = positiveId(args[0], 'TOKEN_ID');
-      const result = await revokeTokenAsOperator(await db(), id);
-      if (!result.ok) throw new CommandError(`token ${id} does not exist`);
-      return { revoked: id };
+    if (result.reason === 'empty_default') {
+      throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
     }
-    case 'sender add':
-    case 'sender default': {
-      const isDefault = sub === 'default';
-      const database = await db();
-      const account = isDefault ? null : await existingAccount(database, args[0]);
-      const name = isDefault ? args[0] : args[1];
-      if (name === undefined) throw new UsageError('NAME is required');
-      const problem = senderNameProblem(name);
-      if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
-      const sender = await addSender(database, account?.id ?? null, name, 'approved');
-      return { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) };
-    }
-    case 'rates import': {
-      const isDefault = values.default === true;
-      const [first, second] = args;
-      if (isDefault && second !== undefined) {
-        throw new UsageError(
-          `"rates import --default" takes at most 1 argument (FILE), got ${args.length}: ${args.join(' ')}`,
-        );
-      }
-      const file = isDefault ? first : second;
-      if (file === undefined) throw new UsageError(isDefault ? 'FILE is required' : 'ACCOUNT and FILE are required');
-      const database = await db();
-      const account = isDefault ? null : await existingAccount(database, first);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      const result = await importPriceList(database, account?.id ?? null, text);
-      if (!result.ok) {
-        if (result.reason === 'csv') {
-          throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
-        }
-        if (result.reason === 'empty_default') {
-          throw new CommandError(`${file} has no rates; the default price list cannot be empty; nothing imported`);
-        }
-        throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
-      }
-      return { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) };
-    }
-    case 'sending cancel': {
-      const id = positiveId(args[0], 'ID');
-      const result = await cancelSending(await db(), id);
-      if (!result.ok) {
-        if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
-        throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
-      }
-      return { id, status: 'Cancelled', refunded: formatMinor(result.refundedMinor) };
-    }
-    case 'admin create': {
-      const email = values.email?.trim();
-      if (!email) throw new UsageError('--email is required');
-      if (!isEmailAddress(email)) throw new UsageError(`--email "${email}" is not an email address`);
-      const given = values.password;
-      if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
-        throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);
-      }
-      if (given !== undefined && given.length > PASSWORD_CHARS_MAX) {
-        throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
-      }
-      const password = given ?? generatePassword();
-      const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
-      if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
-      return {
-        id: created.user.id,
-        email: created.user.email,
-        role: created.user.role,
-        account_id: created.account.id,
-        // Shown this once: only its hash is stored.
-        ...(given === undefined && { password }),
-      };
-    }
-    case 'suppressions list':
-    case 'suppressions add':
-    case 'suppressions remove':
-      return suppressionsCommand(sub, values, args, db);
-    case 'admin list':
-      return {
-        admins: (await listAdmins(await db())).map((user) => ({
+    throw new CommandError(`${file}: ${result.reason.replaceAll('_', ' ')}; nothing imported`);
+  }
+  return {
+    json: { imported: result.imported, ...(account ? { account_id: account.id } : { default: true }) },
+    text: `Imported ${count(result.imported, 'rate')}: ${account ? `the price list of account ${account.id}` : 'the default price list'} is replaced.`,
+  };
+}
+
+async function sendingCancel(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const id = positiveId(args[0], 'ID');
+  const result = await cancelSending(await db(), id);
+  if (!result.ok) {
+    if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
+    throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
+  }
+  const refunded = formatMinor(result.refundedMinor);
+  return {
+    json: { id, status: 'Cancelled', refunded },
+    text: `Cancelled sending ${id}: ${refunded} refunded to its account.`,
+  };
+}
+
+async function adminCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  if (sub === 'list') {
+    const admins = await listAdmins(await db());
+    return {
+      json: {
+        admins: admins.map((user) => ({
           id: user.id,
           email: user.email,
           account_id: user.accountId,
           created_at: isoFromUs(user.createdAtUs),
         })),
-      };
+      },
+      text:
+        admins.length === 0
+          ? 'No operators yet.'
+          : table(
+              [
+                { header: 'ID', align: 'right' },
+                { header: 'EMAIL' },
+                { header: 'ACCOUNT', align: 'right' },
+                { header: 'CREATED (UTC)' },
+              ],
+              admins.map((user) => [String(user.id), user.email, String(user.accountId), minuteUtc(user.createdAtUs)]),
+            ),
+    };
+  }
+  const email = values.email?.trim();
+  if (!email) throw new UsageError('--email is required');
+  if (!isEmailAddress(email)) throw new UsageError(`--email "${email}" is not an email address`);
+  const given = values.password;
+  if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
+    throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);
+  }
+  if (given !== undefined && given.length > PASSWORD_CHARS_MAX) {
+    throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
+  }
+  const password = given ?? generatePassword();
+  const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
+  if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
+  const json = {
+    id: created.user.id,
+    email: created.user.email,
+    role: created.user.role,
+    account_id: created.account.id,
+    // Shown this once: only its hash is stored.
+    ...(given === undefined && { password }),
+  };
+  const text = fields([
+    ['id', String(created.user.id)],
+    ['email', created.user.email],
+    ['role', created.user.role],
+    ['account_id', String(created.account.id)],
+    ...(given === undefined ? [['password', password] as const] : []),
+  ]);
+  return { json, text: given === undefined ? `${text}\nThe password is shown only this once.` : text };
+}
+
+async function webhookSecretCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  positiveId(values.account, '--account');
+  const database = await db();
+  const account = await existingAccount(database, values.account);
+  const found =
+    sub === 'rotate'
+      ? await rotateAccountWebhookSecret(database, account.id)
+      : await readWebhookSecret(database, account.id);
+  if (!found) throw new CommandError(`account ${account.id} does not exist`);
+  return webhookSecretPrinted(found);
+}
+
+async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const { values, key, sub, args, words } = parseCommandLine(argv);
+  switch (key) {
+    case 'account create':
+      return accountCreate(values, db);
+    case 'account list':
+      return accountsPrinted(await listAccounts(await db()));
+    case 'credit':
+      return creditCommand(values, args, db);
+    case 'token create':
+    case 'token revoke':
+      return tokenCommand(sub, values, args, db);
+    case 'sender add':
+    case 'sender default':
+      return senderCommand(sub, args, db);
+    case 'rates import':
+      return ratesImport(values, args, db);
+    case 'sending cancel':
+      return sendingCancel(args, db);
+    case 'admin create':
+    case 'admin list':
+      return adminCommand(sub, values, db);
+    case 'suppressions list':
+    case 'suppressions add':
+    case 'suppressions remove':
+      return suppressionsCommand(sub, values, args, db);
     case 'webhook-secret show':
-    case 'webhook-secret rotate': {
-      positiveId(values.account, '--account');
-      const database = await db();
-      const account = await existingAccount(database, values.account);
-      const found =
-        sub === 'rotate'
-          ? await rotateAccountWebhookSecret(database, account.id)
-          : await readWebhookSecret(database, account.id);
-      if (!found) throw new CommandError(`account ${account.id} does not exist`);
-      return webhookSecretJson(found);
-    }
+    case 'webhook-secret rotate':
+      return webhookSecretCommand(sub, values, db);
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }
 }
 
-/** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
 /** `smsgic suppressions list|add|remove --account ACCOUNT …`: an account's opt-out list, changed as the operator. */
 async function suppressionsCommand(
   sub: string | undefined,
   values: CommandLine['values'],
   args: readonly string[],
   db: () => Promise<Db>,
-): Promise<Output> {
+): Promise<Printed> {
   if (values.account === undefined) throw new UsageError('--account is required');
   const search = values.search;
   if (search !== undefined && !/^\d{1,20}$/.test(search))
@@ -422,30 +567,49 @@ async function suppressionsCommand(
   const suppressions = createSuppressionServices(database);
   if (sub === 'add') {
     const added = await suppressions.add(account.id, phones, 'operator', 'smsgic');
-    return { account_id: account.id, added: added.length };
+    return {
+      json: { account_id: account.id, added: added.length },
+      text: `Added ${count(added.length, 'number')} to the suppression list of account ${account.id}.`,
+    };
   }
   if (sub === 'remove') {
     const phone = phones[0] as string;
     if (!(await suppressions.remove(account.id, phone, 'operator', 'smsgic'))) {
       throw new CommandError(`${phone} is not on the suppression list of account ${account.id}`);
     }
-    return { account_id: account.id, removed: phone };
+    return {
+      json: { account_id: account.id, removed: phone },
+      text: `Removed ${phone} from the suppression list of account ${account.id}.`,
+    };
   }
-  const listed: Output[] = [];
+  const rows: { phone: string; source: string; createdAtUs: number }[] = [];
   for (let page = 1; ; page++) {
-    const rows = await suppressions.list(account.id, {
+    const found = await suppressions.list(account.id, {
       page,
       perPage: 1000,
       ...(search !== undefined && { prefix: search }),
     });
-    for (const row of rows) {
-      listed.push({ phone_number: row.phone, source: row.source, created_at: isoFromUs(row.createdAtUs) });
-    }
-    if (rows.length < 1000) break;
+    rows.push(...found);
+    if (found.length < 1000) break;
   }
-  return { account_id: account.id, suppressions: listed };
+  const listed = rows.map((row) => ({
+    phone_number: row.phone,
+    source: row.source,
+    created_at: isoFromUs(row.createdAtUs),
+  }));
+  return {
+    json: { account_id: account.id, suppressions: listed },
+    text:
+      rows.length === 0
+        ? `No numbers on the suppression list of account ${account.id}${search === undefined ? '' : ` starting ${search}`}.`
+        : table(
+            [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }],
+            rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs)]),
+          ),
+  };
 }
 
+/** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
 function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
@@ -496,7 +660,7 @@ async function main(): Promise<void> {
   };
   try {
     const result = await run(argv, open);
-    console.log(json ? JSON.stringify(result) : human(result));
+    console.log(json ? JSON.stringify(result.json) : result.text);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof CommandError;
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;

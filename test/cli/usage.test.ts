@@ -75,7 +75,7 @@ describe('smsgic without a database', () => {
   it('without --json prints one "key: value" line per field', async () => {
     const outcome = await smsgic(scratch.url, ['account', 'create', '--name', 'plain']);
     expect(outcome).toMatchObject({ code: 0, stderr: '' });
-    expect(outcome.stdout).toBe('id: 1\nname: plain\nemail: null\ncurrency: GBP\ntax_rate: 0\nbalance: 0.000\n');
+    expect(outcome.stdout).toBe('id: 1\nname: plain\nemail: -\ncurrency: GBP\ntax_rate: 0%\nbalance: £0.000\n');
   });
 
   it('says plainly, with exit code 1, when the database cannot be reached or named', async () => {
