@@ -128,7 +128,9 @@ export interface WebhookSecretView {
 export type TransactionKind = LedgerKind;
 
 /** GET /app/api/transactions?page&per_page&kind → Page<TransactionView>, newest first.
- *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row). */
+ *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row; `amount` and `balance_after`
+ *  as plain decimals with four decimals, the exact ledger value: "-0.0410", "30.5820"; `created_at` ISO-8601 UTC to
+ *  the millisecond). */
 export interface TransactionView {
   readonly id: number;
   readonly kind: TransactionKind;
