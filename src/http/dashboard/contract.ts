@@ -260,6 +260,9 @@ export interface RecipientView {
   readonly id: number;
   readonly recipient: string;
   readonly country: string | null;
+  /** The name its destination is shown by, the same as in Compose's price panel: "Latvia LMT" (the country and the
+   *  operator when known), the country alone otherwise; "" when it was not priced to a destination. */
+  readonly destination: string;
   readonly mcc: string | null;
   readonly mnc: string | null;
   readonly parts: number;

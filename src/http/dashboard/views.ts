@@ -172,6 +172,7 @@ export function recipientView(recipient: Recipient): RecipientView {
     id: recipient.id,
     recipient: recipient.recipient,
     country: recipient.country,
+    destination: recipient.destination,
     mcc: recipient.mcc,
     mnc: recipient.mnc,
     parts: recipient.parts,
