@@ -21,10 +21,15 @@ import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
+import { count, fields, minuteUtc, money, NONE, table } from './print.js';
+
+/** The currency of an account created without --currency. */
+const DEFAULT_CURRENCY = PLATFORM_CURRENCY;
 
 const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (one JSON object on stdout).
 
-  smsgic account create --name NAME [--currency GBP|EUR|USD] [--email E] [--tax-rate PCT]
+  smsgic account create --name NAME [--currency CODE] [--email E] [--tax-rate PCT]
+                                                    (CODE: ${Object.keys(CURRENCIES).join(', ')}; ${DEFAULT_CURRENCY} when not given)
   smsgic account list
   smsgic credit ACCOUNT AMOUNT [--note TEXT]        (negative AMOUNT debits; never below zero)
   smsgic token create ACCOUNT [--name NAME]         (the token is shown only this once)
@@ -33,9 +38,9 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic sender default NAME                        (a platform-wide default sender)
   smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate[,currency]; replaces the account's list,
                                                      in the account's currency; --currency CUR states it)
-  smsgic rates import --default FILE                (a platform default list: the base one, GBP, unless
+  smsgic rates import --default FILE                (a platform default list: the base one, ${PLATFORM_CURRENCY}, unless
                                                      --currency CUR or the file states another)
-  smsgic rates convert CURRENCY RATE --date DAY     (1 GBP = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
+  smsgic rates convert CURRENCY RATE --date DAY     (1 ${PLATFORM_CURRENCY} = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
   smsgic sending cancel ID
@@ -57,24 +62,77 @@ class CommandError extends Error {}
 
 type Output = Record<string, unknown>;
 
+/** What a command prints: `json` with --json (one object, its fields fixed), `text` for a person otherwise. */
+interface Printed {
+  readonly json: Output;
+  readonly text: string;
+}
+
+function taxRateText(ppm: number): string {
+  return formatMinor(ppm).replace(/\.?0+$/, '');
+}
+
 function accountJson(account: Account): Output {
   return {
     id: account.id,
     name: account.name,
     email: account.email,
     currency: account.currency,
-    tax_rate: formatMinor(account.taxRatePpm).replace(/\.?0+$/, ''),
+    tax_rate: taxRateText(account.taxRatePpm),
     balance: formatBalance(account.balanceMinor),
   };
 }
 
-function webhookSecretJson(found: WebhookSecret): Output {
-  return {
+function accountText(account: Account): string {
+  return fields([
+    ['id', String(account.id)],
+    ['name', account.name],
+    ['email', account.email ?? NONE],
+    ['currency', account.currency],
+    ['tax_rate', `${taxRateText(account.taxRatePpm)}%`],
+    ['balance', money(formatBalance(account.balanceMinor), account.currency)],
+  ]);
+}
+
+function accountsPrinted(accounts: readonly Account[]): Printed {
+  const text =
+    accounts.length === 0
+      ? 'No accounts yet.'
+      : table(
+          [
+            { header: 'ID', align: 'right' },
+            { header: 'NAME' },
+            { header: 'EMAIL' },
+            { header: 'CURRENCY' },
+            { header: 'TAX RATE', align: 'right' },
+            { header: 'BALANCE', align: 'right' },
+          ],
+          accounts.map((account) => [
+            String(account.id),
+            account.name,
+            account.email ?? NONE,
+            account.currency,
+            `${taxRateText(account.taxRatePpm)}%`,
+            money(formatBalance(account.balanceMinor), account.currency),
+          ]),
+        );
+  return { json: { accounts: accounts.map(accountJson) }, text };
+}
+
+function webhookSecretPrinted(found: WebhookSecret): Printed {
+  const json = {
     account_id: found.accountId,
     secret: found.secret,
     previous_valid_until: found.previousValidUntilUs === null ? null : isoFromUs(found.previousValidUntilUs),
     rotated_at: found.rotatedAtUs === null ? null : isoFromUs(found.rotatedAtUs),
   };
+  const text = fields([
+    ['account_id', String(found.accountId)],
+    ['secret', found.secret],
+    ['previous_valid_until', found.previousValidUntilUs === null ? NONE : minuteUtc(found.previousValidUntilUs)],
+    ['rotated_at', found.rotatedAtUs === null ? NONE : minuteUtc(found.rotatedAtUs)],
+  ]);
+  return { json, text };
 }
 
 function positiveId(text: string | undefined, what: string): number {
@@ -89,21 +147,6 @@ async function existingAccount(db: Db, text: string | undefined): Promise<Accoun
   const account = await getAccount(db, id);
   if (!account) throw new CommandError(`account ${id} does not exist`);
   return account;
-}
-
-function human(result: Output): string {
-  const line = (entries: [string, unknown][], separator: string) =>
-    entries
-      .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-      .join(separator);
-  return Object.entries(result)
-    .map(([key, value]) =>
-      // A list of records (accounts, price lists): one line each.
-      Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null)
-        ? [`${key}:`, ...value.map((item: Output) => `  ${line(Object.entries(item), ', ')}`)].join('\n')
-        : line([[key, value]], ''),
-    )
-    .join('\n');
 }
 
 /** The options each command accepts besides --json (a misplaced option is a mistake, not something to ignore). */
@@ -178,6 +221,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   name: { type: 'string' },
   currency: { type: 'string' },
+  date: { type: 'string' },
   email: { type: 'string' },
   'tax-rate': { type: 'string' },
   note: { type: 'string' },
@@ -185,7 +229,6 @@ const OPTIONS = {
   password: { type: 'string' },
   account: { type: 'string' },
   search: { type: 'string' },
-  date: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -231,43 +274,132 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
   return { values, key, sub, args, words: positionals };
 }
 
-/** A price list as `smsgic rates list` shows it. */
-function priceListJson(list: PriceListSummary): Output {
-  return {
-    list: list.owner === 0 ? 'default' : 'account',
-    account_id: list.owner === 0 ? null : list.owner,
-    account_name: list.accountName,
-    currency: list.currency,
-    source: list.source,
-    converted_from: list.conversion?.baseCurrency ?? null,
-    rate: list.conversion ? formatConversionRate(list.conversion.ratePpm) : null,
-    rate_date: list.conversion?.rateDate ?? null,
-    rates: list.rates,
-  };
+async function accountCreate(values: CommandLine['values'], db: () => Promise<Db>): Promise<Printed> {
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  const currency = (values.currency ?? DEFAULT_CURRENCY).toUpperCase();
+  if (!Object.hasOwn(CURRENCIES, currency)) {
+    throw new UsageError(`--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`);
+  }
+  if (values.email !== undefined && !isEmailAddress(values.email)) {
+    throw new UsageError(`--email "${values.email}" is not an email address`);
+  }
+  let taxRatePpm = 0;
+  if (values['tax-rate'] !== undefined) {
+    try {
+      taxRatePpm = parsePercentPpm(values['tax-rate']);
+    } catch (error) {
+      if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
+      throw error;
+    }
+  }
+  const account = await createAccount(await db(), {
+    name: values.name.trim(),
+    email: values.email ?? null,
+    currency,
+    taxRatePpm,
+  });
+  return { json: accountJson(account), text: accountText(account) };
 }
 
-/** `smsgic rates …`: import a list, convert a default list at a new rate, list the lists. */
-async function ratesCommand(
-  key: string,
+async function creditCommand(
   values: CommandLine['values'],
   args: readonly string[],
   db: () => Promise<Db>,
-): Promise<Output> {
-  if (key === 'rates list') return { lists: (await priceListSummaries(await db())).map(priceListJson) };
-  if (key === 'rates convert') {
-    const [currency, rate] = args;
-    if (currency === undefined || rate === undefined) throw new UsageError('CURRENCY and RATE are required');
-    if (values.date === undefined) throw new UsageError('--date is required (the day the rate is quoted for)');
-    const result = await convertDefaultList(await db(), currency, rate, values.date);
-    if (!result.ok) throw new CommandError(`${result.problem}; nothing converted`);
-    return {
-      currency: result.currency,
-      converted_from: result.conversion.baseCurrency,
-      rate: formatConversionRate(result.conversion.ratePpm),
-      rate_date: result.conversion.rateDate,
-      imported: result.imported,
-    };
+): Promise<Printed> {
+  const [accountText, amountText] = args;
+  // Mistakes in the command line are reported before the database is opened.
+  positiveId(accountText, 'ACCOUNT');
+  if (amountText === undefined) throw new UsageError('AMOUNT is required');
+  let amountMinor: number;
+  try {
+    amountMinor = parseMoney(amountText);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new UsageError(`AMOUNT: ${error.message}`);
+    throw error;
   }
+  if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
+  const database = await db();
+  const account = await existingAccount(database, accountText);
+  const result = await adjustBalance(database, account.id, amountMinor, values.note);
+  if (!result.ok) {
+    if (result.reason === 'insufficient_balance') {
+      throw new CommandError(
+        `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
+      );
+    }
+    if (result.reason === 'balance_ceiling') {
+      throw new CommandError(
+        `refused: the balance of account ${account.id} cannot exceed ${formatMinor(result.ceilingMinor)}`,
+      );
+    }
+    throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
+  }
+  const moved = money(formatMinor(Math.abs(amountMinor)), account.currency);
+  const balance = money(formatBalance(result.balanceMinor), account.currency);
+  return {
+    json: {
+      account_id: account.id,
+      amount: formatMinor(amountMinor),
+      balance: formatBalance(result.balanceMinor),
+      entry_id: result.entry.id,
+    },
+    text:
+      `${amountMinor > 0 ? `Credited ${moved} to` : `Debited ${moved} from`} account ${account.id} (${account.name}): ` +
+      `the balance is ${balance} (ledger entry ${result.entry.id}).`,
+  };
+}
+
+async function tokenCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  if (sub === 'revoke') {
+    const id = positiveId(args[0], 'TOKEN_ID');
+    const result = await revokeTokenAsOperator(await db(), id);
+    if (!result.ok) throw new CommandError(`token ${id} does not exist`);
+    return { json: { revoked: id }, text: `Revoked token ${id}.` };
+  }
+  const database = await db();
+  const account = await existingAccount(database, args[0]);
+  const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
+  const json = { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
+  const text = fields([
+    ['id', String(created.id)],
+    ['token', created.token],
+    ['prefix', created.prefix],
+    ['account_id', String(account.id)],
+  ]);
+  return { json, text: `${text}\nThe token is shown only this once.` };
+}
+
+async function senderCommand(
+  sub: string | undefined,
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const isDefault = sub === 'default';
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, args[0]);
+  const name = isDefault ? args[0] : args[1];
+  if (name === undefined) throw new UsageError('NAME is required');
+  const problem = senderNameProblem(name);
+  if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
+  const sender = await addSender(database, account?.id ?? null, name, 'approved');
+  return {
+    json: { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) },
+    text: account
+      ? `Added the approved sender ${sender.name} (id ${sender.id}) to account ${account.id}.`
+      : `Added the platform-wide default sender ${sender.name} (id ${sender.id}).`,
+  };
+}
+
+async function ratesImport(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
   const isDefault = values.default === true;
   const [first, second] = args;
   if (isDefault && second !== undefined) {
@@ -306,180 +438,215 @@ async function ratesCommand(
     throw new CommandError(`${file}: ${priceListImportProblem(result)}`);
   }
   return {
-    imported: result.imported,
-    ...(account ? { account_id: account.id } : { default: true }),
-    currency: result.currency,
+    json: {
+      imported: result.imported,
+      ...(account ? { account_id: account.id } : { default: true }),
+      currency: result.currency,
+    },
+    text: `Imported ${count(result.imported, 'rate')} in ${result.currency}: ${account ? `the price list of account ${account.id}` : `the default ${result.currency} price list`} is replaced.`,
   };
 }
 
-async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
-  const { values, key, sub, args, words } = parseCommandLine(argv);
+/** A price list as `smsgic rates list --json` shows it. */
+function priceListJson(list: PriceListSummary) {
+  return {
+    list: list.owner === 0 ? 'default' : 'account',
+    account_id: list.owner === 0 ? null : list.owner,
+    account_name: list.accountName,
+    currency: list.currency,
+    source: list.source,
+    converted_from: list.conversion?.baseCurrency ?? null,
+    rate: list.conversion ? formatConversionRate(list.conversion.ratePpm) : null,
+    rate_date: list.conversion?.rateDate ?? null,
+    rates: list.rates,
+  };
+}
 
-  switch (key) {
-    case 'account create': {
-      if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? PLATFORM_CURRENCY).toUpperCase();
-      if (!Object.hasOwn(CURRENCIES, currency)) {
-        throw new UsageError(
-          `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
-        );
-      }
-      if (values.email !== undefined && !isEmailAddress(values.email)) {
-        throw new UsageError(`--email "${values.email}" is not an email address`);
-      }
-      let taxRatePpm = 0;
-      if (values['tax-rate'] !== undefined) {
-        try {
-          taxRatePpm = parsePercentPpm(values['tax-rate']);
-        } catch (error) {
-          if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
-          throw error;
-        }
-      }
-      const account = await createAccount(await db(), {
-        name: values.name.trim(),
-        email: values.email ?? null,
-        currency,
-        taxRatePpm,
-      });
-      return accountJson(account);
-    }
-    case 'account list':
-      return { accounts: (await listAccounts(await db())).map(accountJson) };
-    case 'credit': {
-      const [accountText, amountText] = args;
-      // Mistakes in the command line are reported before the database is opened.
-      positiveId(accountText, 'ACCOUNT');
-      if (amountText === undefined) throw new UsageError('AMOUNT is required');
-      let amountMinor: number;
-      try {
-        amountMinor = parseMoney(amountText);
-      } catch (error) {
-        if (error instanceof MoneyError) throw new UsageError(`AMOUNT: ${error.message}`);
-        throw error;
-      }
-      if (amountMinor === 0) throw new UsageError('AMOUNT must not be zero');
-      const database = await db();
-      const account = await existingAccount(database, accountText);
-      const result = await adjustBalance(database, account.id, amountMinor, values.note);
-      if (!result.ok) {
-        if (result.reason === 'insufficient_balance') {
-          throw new CommandError(
-            `refused: the balance of account ${account.id} is ${formatBalance(result.balanceMinor)}; it never goes below zero`,
-          );
-        }
-        if (result.reason === 'balance_ceiling') {
-          throw new CommandError(
-            `refused: the balance of account ${account.id} cannot exceed ${formatMinor(result.ceilingMinor)}`,
-          );
-        }
-        throw new CommandError(`refused: ${result.reason.replaceAll('_', ' ')}`);
-      }
-      return {
-        account_id: account.id,
-        amount: formatMinor(amountMinor),
-        balance: formatBalance(result.balanceMinor),
-        entry_id: result.entry.id,
-      };
-    }
-    case 'token create': {
-      const database = await db();
-      const account = await existingAccount(database, args[0]);
-      const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
-      return { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
-    }
-    case 'token revoke': {
-      const id = positiveId(args[0], 'TOKEN_ID');
-      const result = await revokeTokenAsOperator(await db(), id);
-      if (!result.ok) throw new CommandError(`token ${id} does not exist`);
-      return { revoked: id };
-    }
-    case 'sender add':
-    case 'sender default': {
-      const isDefault = sub === 'default';
-      const database = await db();
-      const account = isDefault ? null : await existingAccount(database, args[0]);
-      const name = isDefault ? args[0] : args[1];
-      if (name === undefined) throw new UsageError('NAME is required');
-      const problem = senderNameProblem(name);
-      if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
-      const sender = await addSender(database, account?.id ?? null, name, 'approved');
-      return { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) };
-    }
-    case 'rates import':
-    case 'rates list':
-    case 'rates convert':
-      return ratesCommand(key, values, args, db);
-    case 'sending cancel': {
-      const id = positiveId(args[0], 'ID');
-      const result = await cancelSending(await db(), id);
-      if (!result.ok) {
-        if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
-        throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
-      }
-      return { id, status: 'Cancelled', refunded: formatMinor(result.refundedMinor) };
-    }
-    case 'admin create': {
-      const email = values.email?.trim();
-      if (!email) throw new UsageError('--email is required');
-      if (!isEmailAddress(email)) throw new UsageError(`--email "${email}" is not an email address`);
-      const given = values.password;
-      if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
-        throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);
-      }
-      if (given !== undefined && given.length > PASSWORD_CHARS_MAX) {
-        throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
-      }
-      const password = given ?? generatePassword();
-      const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
-      if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
-      return {
-        id: created.user.id,
-        email: created.user.email,
-        role: created.user.role,
-        account_id: created.account.id,
-        // Shown this once: only its hash is stored.
-        ...(given === undefined && { password }),
-      };
-    }
-    case 'suppressions list':
-    case 'suppressions add':
-    case 'suppressions remove':
-      return suppressionsCommand(sub, values, args, db);
-    case 'admin list':
-      return {
-        admins: (await listAdmins(await db())).map((user) => ({
+async function ratesList(db: () => Promise<Db>): Promise<Printed> {
+  const lists = (await priceListSummaries(await db())).map(priceListJson);
+  return {
+    json: { lists },
+    text:
+      lists.length === 0
+        ? 'No price lists yet.'
+        : table(
+            [
+              { header: 'LIST' },
+              { header: 'CURRENCY' },
+              { header: 'SOURCE' },
+              { header: 'CONVERSION' },
+              { header: 'RATES', align: 'right' },
+            ],
+            lists.map((l) => [
+              l.list === 'default' ? 'default' : `account ${l.account_id} (${l.account_name ?? ''})`,
+              l.currency,
+              l.source,
+              l.rate === null ? NONE : `1 ${l.converted_from} = ${l.rate} ${l.currency} (${l.rate_date})`,
+              String(l.rates),
+            ]),
+          ),
+  };
+}
+
+async function ratesConvert(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [currency, rate] = args;
+  if (currency === undefined || rate === undefined) throw new UsageError('CURRENCY and RATE are required');
+  if (values.date === undefined) throw new UsageError('--date is required (the day the rate is quoted for)');
+  const result = await convertDefaultList(await db(), currency, rate, values.date);
+  if (!result.ok) throw new CommandError(`${result.problem}; nothing converted`);
+  const json = {
+    currency: result.currency,
+    converted_from: result.conversion.baseCurrency,
+    rate: formatConversionRate(result.conversion.ratePpm),
+    rate_date: result.conversion.rateDate,
+    imported: result.imported,
+  };
+  return {
+    json,
+    text: `Converted the default ${json.currency} price list from ${json.converted_from} at 1 ${json.converted_from} = ${json.rate} ${json.currency} (${json.rate_date}): ${count(json.imported, 'rate')}.`,
+  };
+}
+
+async function sendingCancel(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const id = positiveId(args[0], 'ID');
+  const result = await cancelSending(await db(), id);
+  if (!result.ok) {
+    if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
+    throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
+  }
+  const refunded = formatMinor(result.refundedMinor);
+  return {
+    json: { id, status: 'Cancelled', refunded },
+    text: `Cancelled sending ${id}: ${refunded} refunded to its account.`,
+  };
+}
+
+async function adminCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  if (sub === 'list') {
+    const admins = await listAdmins(await db());
+    return {
+      json: {
+        admins: admins.map((user) => ({
           id: user.id,
           email: user.email,
           account_id: user.accountId,
           created_at: isoFromUs(user.createdAtUs),
         })),
-      };
+      },
+      text:
+        admins.length === 0
+          ? 'No operators yet.'
+          : table(
+              [
+                { header: 'ID', align: 'right' },
+                { header: 'EMAIL' },
+                { header: 'ACCOUNT', align: 'right' },
+                { header: 'CREATED (UTC)' },
+              ],
+              admins.map((user) => [String(user.id), user.email, String(user.accountId), minuteUtc(user.createdAtUs)]),
+            ),
+    };
+  }
+  const email = values.email?.trim();
+  if (!email) throw new UsageError('--email is required');
+  if (!isEmailAddress(email)) throw new UsageError(`--email "${email}" is not an email address`);
+  const given = values.password;
+  if (given !== undefined && given.length < PASSWORD_CHARS_MIN) {
+    throw new UsageError(`--password must be at least ${PASSWORD_CHARS_MIN} characters`);
+  }
+  if (given !== undefined && given.length > PASSWORD_CHARS_MAX) {
+    throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
+  }
+  const password = given ?? generatePassword();
+  const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
+  if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
+  const json = {
+    id: created.user.id,
+    email: created.user.email,
+    role: created.user.role,
+    account_id: created.account.id,
+    // Shown this once: only its hash is stored.
+    ...(given === undefined && { password }),
+  };
+  const text = fields([
+    ['id', String(created.user.id)],
+    ['email', created.user.email],
+    ['role', created.user.role],
+    ['account_id', String(created.account.id)],
+    ...(given === undefined ? [['password', password] as const] : []),
+  ]);
+  return { json, text: given === undefined ? `${text}\nThe password is shown only this once.` : text };
+}
+
+async function webhookSecretCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  positiveId(values.account, '--account');
+  const database = await db();
+  const account = await existingAccount(database, values.account);
+  const found =
+    sub === 'rotate'
+      ? await rotateAccountWebhookSecret(database, account.id)
+      : await readWebhookSecret(database, account.id);
+  if (!found) throw new CommandError(`account ${account.id} does not exist`);
+  return webhookSecretPrinted(found);
+}
+
+async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const { values, key, sub, args, words } = parseCommandLine(argv);
+  switch (key) {
+    case 'account create':
+      return accountCreate(values, db);
+    case 'account list':
+      return accountsPrinted(await listAccounts(await db()));
+    case 'credit':
+      return creditCommand(values, args, db);
+    case 'token create':
+    case 'token revoke':
+      return tokenCommand(sub, values, args, db);
+    case 'sender add':
+    case 'sender default':
+      return senderCommand(sub, args, db);
+    case 'rates import':
+      return ratesImport(values, args, db);
+    case 'rates list':
+      return ratesList(db);
+    case 'rates convert':
+      return ratesConvert(values, args, db);
+    case 'sending cancel':
+      return sendingCancel(args, db);
+    case 'admin create':
+    case 'admin list':
+      return adminCommand(sub, values, db);
+    case 'suppressions list':
+    case 'suppressions add':
+    case 'suppressions remove':
+      return suppressionsCommand(sub, values, args, db);
     case 'webhook-secret show':
-    case 'webhook-secret rotate': {
-      positiveId(values.account, '--account');
-      const database = await db();
-      const account = await existingAccount(database, values.account);
-      const found =
-        sub === 'rotate'
-          ? await rotateAccountWebhookSecret(database, account.id)
-          : await readWebhookSecret(database, account.id);
-      if (!found) throw new CommandError(`account ${account.id} does not exist`);
-      return webhookSecretJson(found);
-    }
+    case 'webhook-secret rotate':
+      return webhookSecretCommand(sub, values, db);
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }
 }
 
-/** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
 /** `smsgic suppressions list|add|remove --account ACCOUNT …`: an account's opt-out list, changed as the operator. */
 async function suppressionsCommand(
   sub: string | undefined,
   values: CommandLine['values'],
   args: readonly string[],
   db: () => Promise<Db>,
-): Promise<Output> {
+): Promise<Printed> {
   if (values.account === undefined) throw new UsageError('--account is required');
   const search = values.search;
   if (search !== undefined && !/^\d{1,20}$/.test(search))
@@ -495,30 +662,49 @@ async function suppressionsCommand(
   const suppressions = createSuppressionServices(database);
   if (sub === 'add') {
     const added = await suppressions.add(account.id, phones, 'operator', 'smsgic');
-    return { account_id: account.id, added: added.length };
+    return {
+      json: { account_id: account.id, added: added.length },
+      text: `Added ${count(added.length, 'number')} to the suppression list of account ${account.id}.`,
+    };
   }
   if (sub === 'remove') {
     const phone = phones[0] as string;
     if (!(await suppressions.remove(account.id, phone, 'operator', 'smsgic'))) {
       throw new CommandError(`${phone} is not on the suppression list of account ${account.id}`);
     }
-    return { account_id: account.id, removed: phone };
+    return {
+      json: { account_id: account.id, removed: phone },
+      text: `Removed ${phone} from the suppression list of account ${account.id}.`,
+    };
   }
-  const listed: Output[] = [];
+  const rows: { phone: string; source: string; createdAtUs: number }[] = [];
   for (let page = 1; ; page++) {
-    const rows = await suppressions.list(account.id, {
+    const found = await suppressions.list(account.id, {
       page,
       perPage: 1000,
       ...(search !== undefined && { prefix: search }),
     });
-    for (const row of rows) {
-      listed.push({ phone_number: row.phone, source: row.source, created_at: isoFromUs(row.createdAtUs) });
-    }
-    if (rows.length < 1000) break;
+    rows.push(...found);
+    if (found.length < 1000) break;
   }
-  return { account_id: account.id, suppressions: listed };
+  const listed = rows.map((row) => ({
+    phone_number: row.phone,
+    source: row.source,
+    created_at: isoFromUs(row.createdAtUs),
+  }));
+  return {
+    json: { account_id: account.id, suppressions: listed },
+    text:
+      rows.length === 0
+        ? `No numbers on the suppression list of account ${account.id}${search === undefined ? '' : ` starting ${search}`}.`
+        : table(
+            [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }],
+            rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs)]),
+          ),
+  };
 }
 
+/** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
 function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
@@ -569,7 +755,7 @@ async function main(): Promise<void> {
   };
   try {
     const result = await run(argv, open);
-    console.log(json ? JSON.stringify(result) : human(result));
+    console.log(json ? JSON.stringify(result.json) : result.text);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof CommandError;
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;

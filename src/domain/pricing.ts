@@ -25,6 +25,15 @@ export function createRateCard(rows: Iterable<RateRow>): RateCard {
   return { rateFor: (mcc, mnc) => byKey.get(`${mcc}:${mnc ?? ''}`) };
 }
 
+/**
+ * The name a destination is shown by, everywhere (the calculate response, Compose's price panel, a campaign's
+ * recipients): the country and the operator's name when known ("Latvia LMT"), the country alone otherwise. The
+ * network's MCC/MNC is secondary detail, shown beside it, never instead of the operator's name.
+ */
+export function destinationName(countryName: string, operatorName: string | null): string {
+  return operatorName ? `${countryName} ${operatorName}` : countryName;
+}
+
 /** One destination of a quote: a country and, when known, its operator; all its numbers share one rate. */
 export interface QuoteDestination {
   /** "Denmark Telenor", or the country alone when the operator is unknown. */
@@ -308,7 +317,7 @@ export function* priceSendingSteps(
           destination = destinations.length;
           destinationByKey.set(key, destination);
           destinations.push({
-            name: operator ? `${country.name} ${operator}` : country.name,
+            name: destinationName(country.name, operator),
             country,
             operator,
             mcc: resolution.mcc,

@@ -280,6 +280,13 @@ describeWithChromium('dashboard in Chromium', () => {
       await page.getByLabel('Message text').fill(GSM_TEXT);
       await page.getByLabel('Phone numbers').fill('447400123456, 37126120004');
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
+      // The price panel's name of the Latvian network (its MCC/MNC and rate follow in a muted span).
+      const latvia = page
+        .getByRole('table', { name: 'Per destination' })
+        .getByRole('rowheader')
+        .filter({ hasText: /^Latvia/ });
+      const panelName = await latvia.evaluate((cell) => cell.firstChild?.textContent);
+      expect(panelName).toMatch(/^Latvia \S/);
       await page.getByRole('button', { name: 'Send', exact: true }).click();
       await page
         .getByRole('alertdialog', { name: 'Send this message?' })
@@ -298,6 +305,13 @@ describeWithChromium('dashboard in Chromium', () => {
         .allTextContents();
       // Cells after the row header: Destination, Parts, Cost, Charged, …
       expect(headers.slice(3, 5)).toEqual(['Cost', 'Charged']);
+      // The campaign names the network as the price panel did, its MCC/MNC beside the name.
+      await expect(
+        cells('37126120004')
+          .nth(0)
+          .evaluate((cell) => cell.firstChild?.textContent),
+      ).resolves.toBe(panelName);
+      await expect(cells('37126120004').nth(0).textContent()).resolves.toMatch(/ 247\/\d\d$/);
       const refusedCost = await cells('37126120004').nth(2).textContent();
       expect(refusedCost).toMatch(/^€0\.\d{3}/);
       await expect(cells('37126120004').nth(3).textContent()).resolves.toBe(`Refunded ${refusedCost}`);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENCIES } from '../../src/domain/money.js';
 import { parseRatesCsv } from '../../src/domain/rates-csv.js';
 import { listRates } from '../../src/store/rates.js';
 import { findUsableSender } from '../../src/store/senders.js';
@@ -46,6 +47,14 @@ describe('smsgic without a database', () => {
     }
   });
 
+  it('--help names every currency an account may hold, from the one list of them', async () => {
+    const help = await ok<{ usage: string }>(scratch.url, '--help');
+    const codes = Object.keys(CURRENCIES);
+    expect(codes.length).toBeGreaterThan(3);
+    expect(help.usage).toContain(`CODE: ${codes.join(', ')};`);
+    for (const code of codes) expect(help.usage).toContain(code);
+  });
+
   it('--help --json prints the same text as one JSON object', async () => {
     const help = await ok<{ usage: string }>(scratch.url, '--help');
     expect(Object.keys(help)).toEqual(['usage']);
@@ -68,7 +77,7 @@ describe('smsgic without a database', () => {
   it('without --json prints one "key: value" line per field', async () => {
     const outcome = await smsgic(scratch.url, ['account', 'create', '--name', 'plain']);
     expect(outcome).toMatchObject({ code: 0, stderr: '' });
-    expect(outcome.stdout).toBe('id: 1\nname: plain\nemail: null\ncurrency: GBP\ntax_rate: 0\nbalance: 0.000\n');
+    expect(outcome.stdout).toBe('id: 1\nname: plain\nemail: -\ncurrency: GBP\ntax_rate: 0%\nbalance: £0.000\n');
   });
 
   it('says plainly, with exit code 1, when the database cannot be reached or named', async () => {

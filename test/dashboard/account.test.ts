@@ -118,8 +118,29 @@ describeEachEngine('dashboard account pages', (engine) => {
       const lines = res.body.trimEnd().split('\r\n');
       expect(lines[0]).toBe('id,kind,amount,balance_after,sending_id,note,created_at');
       expect(lines).toHaveLength(5);
-      expect(lines[1]).toMatch(/^\d+,reservation,-0\.041,30\.582,\d+,,\d{4}-.*Z$/);
-      expect(lines[4]).toMatch(/^\d+,credit,10,10\.000,,payment 10,.*Z$/);
+      const rows = lines.slice(1).map((line) => {
+        const [id, kind, amount, balanceAfter, sendingId, note, createdAt] = line.split(',');
+        return { id, kind, amount, balanceAfter, sendingId, note, createdAt };
+      });
+      expect(rows.map(({ kind, amount, balanceAfter, note }) => [kind, amount, balanceAfter, note])).toEqual([
+        ['reservation', '-0.0410', '30.5824', ''],
+        ['credit', '0.1234', '30.6234', 'payment 0.1234'],
+        ['credit', '20.5000', '30.5000', 'payment 20.5'],
+        ['credit', '10.0000', '10.0000', 'payment 10'],
+      ]);
+      // Every money column in one form (a plain decimal with four decimals), every time in one ISO-8601 UTC form,
+      // and the balances add up from the amounts, read back exactly.
+      for (const row of rows) {
+        expect(row.amount).toMatch(/^-?\d+\.\d{4}$/);
+        expect(row.balanceAfter).toMatch(/^-?\d+\.\d{4}$/);
+        expect(row.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+      for (const [index, row] of rows.entries()) {
+        const older = rows[index + 1];
+        const before = older ? parseMoney(older.balanceAfter ?? '') : 0;
+        expect(parseMoney(row.balanceAfter ?? '')).toBe(before + parseMoney(row.amount ?? ''));
+      }
+      expect(rows[0]?.sendingId).toMatch(/^\d+$/);
       const onlyCredits = await c.get('/app/api/transactions.csv?kind=credit');
       expect(onlyCredits.body.trimEnd().split('\r\n')).toHaveLength(4);
     });

@@ -87,6 +87,27 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
       expect(price.parts).toBe(1);
     });
 
+    it("names a network as the campaign's recipients do: the operator's name, the MCC/MNC beside it", async () => {
+      const d = await dash.customer();
+      await fund(d, '1');
+      // 37126100001 is on LMT, 247/01.
+      const price = await d.json<PriceView>(d.post('/app/api/price', { message: 'Hi', recipients: ['37126100001'] }));
+      expect(price.destinations.map(({ country, mcc, mnc }) => [country, mcc, mnc])).toEqual([
+        ['Latvia LMT', '247', '01'],
+      ]);
+      for (const draft of [false, true]) {
+        const campaign = await d.json<CampaignView>(
+          d.post('/app/api/sendings', { message: 'Hi', recipients: ['37126100001'], sender: 'SMSgic', draft }),
+          201,
+        );
+        const listed = await d.json<Page<RecipientView>>(d.get(`/app/api/sendings/${campaign.id}/messages`));
+        expect(
+          listed.data.map(({ destination, mcc, mnc }) => [destination, mcc, mnc]),
+          `draft: ${draft}`,
+        ).toEqual([['Latvia LMT', '247', '01']]);
+      }
+    });
+
     it('offers smart encoding for a text it makes GSM-7, with the saving, and prices the choice made', async () => {
       // 80 characters with Latvian letters: 2 UCS-2 parts as written, 1 GSM-7 part with plain letters.
       const message = `Jūsu pasūtījums ir ceļā. ${'x'.repeat(55)}`;
@@ -327,6 +348,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
           id: 1,
           recipient: '37126000001',
           country: 'Latvia',
+          destination: 'Latvia Tele2',
           mcc: '247',
           mnc: '02',
           parts: 1,
@@ -525,6 +547,7 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         id: expect.any(Number),
         recipient: '37126100001',
         country: 'Latvia',
+        destination: 'Latvia LMT',
         mcc: '247',
         mnc: '01',
         parts: 1,

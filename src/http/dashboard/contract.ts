@@ -135,7 +135,9 @@ export interface WebhookSecretView {
 export type TransactionKind = LedgerKind;
 
 /** GET /app/api/transactions?page&per_page&kind → Page<TransactionView>, newest first.
- *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row). */
+ *  GET /app/api/transactions.csv?kind → text/csv (all of them, same columns, header row; `amount` and `balance_after`
+ *  as plain decimals with four decimals, the exact ledger value: "-0.0410", "30.5820"; `created_at` ISO-8601 UTC to
+ *  the millisecond). */
 export interface TransactionView {
   readonly id: number;
   readonly kind: TransactionKind;
@@ -265,6 +267,9 @@ export interface RecipientView {
   readonly id: number;
   readonly recipient: string;
   readonly country: string | null;
+  /** The name its destination is shown by, the same as in Compose's price panel: "Latvia LMT" (the country and the
+   *  operator when known), the country alone otherwise; "" when it was not priced to a destination. */
+  readonly destination: string;
   readonly mcc: string | null;
   readonly mnc: string | null;
   readonly parts: number;

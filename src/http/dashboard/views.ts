@@ -122,17 +122,20 @@ function csvCell(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/**
+ * One ledger entry as a CSV row. Every money column (`amount`, `balance_after`) is the exact ledger value as a plain
+ * decimal with a point and four decimals, signed ("-0.0410", "30.5820"): numbers to a spreadsheet, written unquoted.
+ * `created_at` is ISO-8601 UTC to the millisecond ("2026-12-06T02:05:29.123Z"), as everywhere in the dashboard.
+ */
 export function transactionCsvLine(entry: LedgerEntry): string {
-  const view = transactionView(entry);
-  // Amounts are numbers to a spreadsheet, signs included: written as they are.
   return [
-    csvCell(view.id),
-    csvCell(view.kind),
-    view.amount,
-    view.balance_after,
-    csvCell(view.sending_id),
-    csvCell(view.note),
-    csvCell(view.created_at),
+    csvCell(entry.id),
+    csvCell(entry.kind),
+    formatMinor(entry.amountMinor),
+    formatMinor(entry.balanceAfterMinor),
+    csvCell(entry.sendingId),
+    csvCell(entry.note),
+    csvCell(isoMs(entry.createdAtUs)),
   ].join(',');
 }
 
@@ -175,6 +178,7 @@ export function recipientView(recipient: Recipient): RecipientView {
     id: recipient.id,
     recipient: recipient.recipient,
     country: recipient.country,
+    destination: recipient.destination,
     mcc: recipient.mcc,
     mnc: recipient.mnc,
     parts: recipient.parts,

@@ -314,7 +314,8 @@ function RecipientsCard({
               <code>{row.recipient}</code>
             </th>
             <td>
-              {row.country ?? <span className="muted">Unknown</span>}
+              {/* The name Compose's price panel gives the same network; its MCC/MNC beside it. */}
+              {row.destination || row.country || <span className="muted">Unknown</span>}
               {row.mcc && (
                 <span className="muted small">
                   {' '}
