@@ -14,6 +14,7 @@ import { messagesSubmittedCostSchema } from './0010-messages-submitted-cost.js';
 import { ledgerEntriesBySendingSchema } from './0011-ledger-entries-by-sending.js';
 import { webhookSecretRotationSchema } from './0013-webhook-secret-rotation.js';
 import { suppressionsSchema } from './0014-suppressions.js';
+import { inboundSchema } from './0016-inbound.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -31,6 +32,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0011-ledger-entries-by-sending': ledgerEntriesBySendingSchema(),
     '0013-webhook-secret-rotation': webhookSecretRotationSchema(),
     '0014-suppressions': suppressionsSchema(dialect),
+    '0016-inbound': inboundSchema(dialect),
   };
 }
 
