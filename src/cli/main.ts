@@ -8,6 +8,7 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import { adjustBalance, importPriceList } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
@@ -37,6 +38,10 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic suppressions list --account ACCOUNT [--search DIGITS]
   smsgic suppressions add --account ACCOUNT PHONE...   (numbers never sent to nor charged for; source operator)
   smsgic suppressions remove --account ACCOUNT PHONE
+  smsgic numbers assign --account ACCOUNT NUMBER [--keyword WORD]   (a number, or a keyword of a shared short
+                                                    code, the account receives messages on)
+  smsgic numbers list [--account ACCOUNT]
+  smsgic numbers unassign NUMBER [--keyword WORD]
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -108,6 +113,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'suppressions list': ['account', 'search'],
   'suppressions add': ['account'],
   'suppressions remove': ['account'],
+  'numbers assign': ['account', 'keyword'],
+  'numbers list': ['account'],
+  'numbers unassign': ['keyword'],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -128,9 +136,12 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'suppressions list': 0,
   'suppressions add': SUPPRESSIONS_PER_REQUEST_MAX,
   'suppressions remove': 1,
+  'numbers assign': 1,
+  'numbers list': 0,
+  'numbers unassign': 1,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions'];
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions', 'numbers'];
 
 interface CommandLine {
   readonly values: {
@@ -144,6 +155,7 @@ interface CommandLine {
     readonly password?: string;
     readonly account?: string;
     readonly search?: string;
+    readonly keyword?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -164,6 +176,7 @@ const OPTIONS = {
   password: { type: 'string' },
   account: { type: 'string' },
   search: { type: 'string' },
+  keyword: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -211,6 +224,9 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
 
 async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Output> {
   const { values, key, sub, args, words } = parseCommandLine(argv);
+  const grouped =
+    key === undefined || !Object.hasOwn(COMMAND_OPTIONS, key) ? undefined : GROUP_COMMANDS[key.split(' ')[0] ?? ''];
+  if (grouped !== undefined) return grouped(sub, values, args, db);
 
   switch (key) {
     case 'account create': {
@@ -365,10 +381,6 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
         ...(given === undefined && { password }),
       };
     }
-    case 'suppressions list':
-    case 'suppressions add':
-    case 'suppressions remove':
-      return suppressionsCommand(sub, values, args, db);
     case 'admin list':
       return {
         admins: (await listAdmins(await db())).map((user) => ({
@@ -441,6 +453,64 @@ async function suppressionsCommand(
   }
   return { account_id: account.id, suppressions: listed };
 }
+
+function numberJson(number: AssignedNumber): Output {
+  return {
+    id: number.id,
+    account_id: number.accountId,
+    number: number.number,
+    keyword: number.keyword,
+    created_at: isoFromUs(number.createdAtUs),
+  };
+}
+
+/** `smsgic numbers assign|list|unassign`: the numbers (or keywords of shared short codes) accounts receive on. */
+async function numbersCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Output> {
+  const keyword = values.keyword ?? null;
+  if (keyword !== null && !isKeyword(keyword))
+    throw new UsageError(`--keyword must be one word of at most 20 letters or digits, got "${keyword}"`);
+  let number: string | null = null;
+  if (sub !== 'list') {
+    if (args[0] === undefined) throw new UsageError('NUMBER is required');
+    number = receivingNumberOf(args[0]);
+    if (number === null) throw new UsageError(`NUMBER must be 3 to 20 digits, got "${args[0]}"`);
+  }
+  if (sub === 'assign' && values.account === undefined) throw new UsageError('--account is required');
+  const database = await db();
+  const numbers = createNumberServices(database);
+  const named = `${number}${keyword === null ? '' : ` keyword ${keyword.toUpperCase()}`}`;
+  if (sub === 'assign') {
+    const account = await existingAccount(database, values.account);
+    const result = await numbers.assign(account.id, number as string, keyword);
+    if (!result.ok) throw new CommandError(`${named} is assigned to account ${result.ownerAccountId}`);
+    return numberJson(result.number);
+  }
+  if (sub === 'unassign') {
+    const removed = await numbers.unassign(number as string, keyword);
+    if (removed === null) throw new CommandError(`${named} is not assigned`);
+    return { unassigned: numberJson(removed) };
+  }
+  const account = values.account === undefined ? undefined : await existingAccount(database, values.account);
+  return { numbers: (await numbers.list(account?.id)).map(numberJson) };
+}
+
+type GroupCommand = (
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+) => Promise<Output>;
+
+/** The groups whose commands one function serves. */
+const GROUP_COMMANDS: Readonly<Record<string, GroupCommand>> = {
+  suppressions: suppressionsCommand,
+  numbers: numbersCommand,
+};
 
 function describeError(error: unknown): string {
   const parts: string[] = [];
