@@ -116,6 +116,13 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
           reports.map((report) => ({ provider, ...report })),
         );
       },
+      receive: async (provider, messages) => {
+        for (const message of messages) {
+          await receiveInbound(db, { provider, ...message, receivedAtUs: db.nowUs() }, (fields, text) =>
+            app.log.warn(fields, text),
+          );
+        }
+      },
       providers: config.providers,
       publicUrl: config.publicUrl,
     },

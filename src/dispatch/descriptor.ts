@@ -60,6 +60,10 @@ export type WebhookAnswer =
       readonly ok: true;
       /** Stored before answering (nothing to store: none). */
       readonly reports: readonly DeliveryReport[];
+      /** Messages from handsets the request carries, stored before answering (the time they arrived is added). */
+      readonly inbound?: readonly Omit<InboundText, 'receivedAtUs'>[];
+      /** The 200 answer's content type, when `reply` is text of a type of its own (Twilio's TwiML). */
+      readonly replyType?: string;
       /** The 200 answer's body; undefined: an empty body. */
       readonly reply: unknown;
       /** Logged at info (a genuine request something was skipped from). */
