@@ -2,9 +2,10 @@
 // STOP or START reply applied to the owner's opt-out list.
 import { optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
-import { type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
+import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import { phoneOf } from './suppressions.js';
 
 export type { InboundFilters, InboundMessage } from '../store/inbound.js';
 
@@ -43,8 +44,8 @@ export interface InboundServices {
 
 /**
  * Takes one received message: finds whose it is, stores it once, and applies an opt-out keyword sent alone (STOP
- * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A duplicate
- * delivery is stored once and applies the keyword once.
+ * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A redelivery of
+ * a stored message is stored once and applies nothing.
  */
 export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
   const owner = await resolveReceivingNumber(db, message.to, message.text);
@@ -55,10 +56,14 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
     );
     return { status: 'unrouted' };
   }
-  const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
-  if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
+  // A redelivery of a stored message changes nothing. Otherwise the opt-out is applied before the message is stored
+  // (both idempotent): a failure between the two leaves it unstored, so the provider's redelivery applies it again
+  // and stores it, and a message is never stored without its STOP or START having been applied.
+  const earlier = await findInbound(db, message.provider, message.providerMessageId);
+  if (earlier !== undefined) return { status: 'duplicate', message: earlier, optOut: null };
   const author = { source: 'stop_message', actor: message.provider } as const;
-  const intent = optOutIntent(message.text);
+  // Only a number can be suppressed (a sender name cannot be sent to).
+  const intent = phoneOf(message.from) === message.from ? optOutIntent(message.text) : null;
   let optOut: 'suppressed' | 'unsuppressed' | 'help' | null = null;
   if (intent === 'stop') {
     await addSuppressions(db, owner.accountId, [message.from], author);
@@ -69,6 +74,8 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
   } else if (intent === 'help') {
     optOut = 'help';
   }
+  const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
+  if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   return { status: 'stored', message: stored.message, optOut };
 }
 

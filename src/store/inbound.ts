@@ -109,6 +109,21 @@ export async function storeInbound(
   });
 }
 
+/** The message a provider sent under this id, if it is stored. */
+export async function findInbound(
+  db: Db,
+  provider: string,
+  providerMessageId: string,
+): Promise<InboundMessage | undefined> {
+  const row = await db.kysely
+    .selectFrom('inbound_messages')
+    .select(COLUMNS)
+    .where('provider', '=', provider)
+    .where('provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  return row && inboundFrom(row);
+}
+
 /** The account's received messages, newest first, a page at a time, with the count of the whole filtered listing. */
 export async function listInbound(
   db: Db,
