@@ -2,11 +2,13 @@
 // (UDH 8- or 16-bit reference, SAR TLVs) put back together, answered, stored once for the number's account, and a STOP
 // suppressing the sender.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { InboundText } from '../../src/dispatch/provider.js';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { InboundAssembler } from '../../src/dispatch/providers/smpp/inbound.js';
 import type { DeliverSmPdu } from '../../src/dispatch/providers/smpp/pdu.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
 import { inboundPdus } from '../../src/dispatch/providers/smpp/simulator-inbound.js';
+import { createRegistry } from '../../src/dispatch/registry.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { type ReceiveOutcome, receiveInbound } from '../../src/services/inbound.js';
 import { listInbound } from '../../src/store/inbound.js';
@@ -39,6 +41,36 @@ it('puts parts together in any order, by UDH or SAR, and keeps them until the me
     expect(again).toMatchObject({ kind: 'complete', message: { providerMessageId: last.message.providerMessageId } });
     assembler.forget(last.key);
     expect(assembler.pending).toBe(0);
+  }
+});
+
+it('reach the registry’s inbound sink from the SMPP provider configured by SMPP_URL, with the time they arrived', async () => {
+  const sim = await startSmscSimulator();
+  const got: { provider: string; message: InboundText }[] = [];
+  const registry = createRegistry({
+    clockUs: () => 1_700_000_000_000_000,
+    providers: { smpp: { url: sim.url } },
+    inboundSink: async (provider, message) => {
+      got.push({ provider, message });
+    },
+  });
+  try {
+    await (registry.get('smpp') as SmppProvider).open();
+    sim.sendInbound({ from: '37120000009', to: '1881', text: 'via the registry' });
+    await waitFor(() => got.length === 1, 'the message at the sink');
+    expect(got[0]).toEqual({
+      provider: 'smpp',
+      message: {
+        providerMessageId: expect.stringMatching(/^mo-[0-9a-f]{32}$/),
+        from: '37120000009',
+        to: '1881',
+        text: 'via the registry',
+        receivedAtUs: 1_700_000_000_000_000,
+      },
+    });
+  } finally {
+    await registry.close();
+    await sim.close();
   }
 });
 
