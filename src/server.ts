@@ -11,6 +11,7 @@ import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
+import { receiveInbound } from './services/inbound.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
@@ -45,6 +46,10 @@ function registryFor(
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
     reportSink: async (provider, report) => {
       await applyReports(db, db.nowUs(), [{ provider, ...report }]);
+    },
+    // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
+    inboundSink: async (provider, message) => {
+      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text));
     },
     // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
     // Only SMPP binds tell it today, hence the words.
@@ -110,6 +115,13 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
           db.nowUs(),
           reports.map((report) => ({ provider, ...report })),
         );
+      },
+      receive: async (provider, messages) => {
+        for (const message of messages) {
+          await receiveInbound(db, { provider, ...message, receivedAtUs: db.nowUs() }, (fields, text) =>
+            app.log.warn(fields, text),
+          );
+        }
       },
       providers: config.providers,
       publicUrl: config.publicUrl,

@@ -9,6 +9,7 @@ import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePe
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import { adjustBalance, convertDefaultList, importPriceList, priceListImportProblem } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
@@ -49,6 +50,10 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic suppressions list --account ACCOUNT [--search DIGITS]
   smsgic suppressions add --account ACCOUNT PHONE...   (numbers never sent to nor charged for; source operator)
   smsgic suppressions remove --account ACCOUNT PHONE
+  smsgic numbers assign --account ACCOUNT NUMBER [--keyword WORD]   (a number, or a keyword of a shared short
+                                                    code, the account receives messages on)
+  smsgic numbers list [--account ACCOUNT]
+  smsgic numbers unassign NUMBER [--keyword WORD]
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -169,6 +174,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'suppressions list': ['account', 'search'],
   'suppressions add': ['account'],
   'suppressions remove': ['account'],
+  'numbers assign': ['account', 'keyword'],
+  'numbers list': ['account'],
+  'numbers unassign': ['keyword'],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -191,9 +199,12 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'suppressions list': 0,
   'suppressions add': SUPPRESSIONS_PER_REQUEST_MAX,
   'suppressions remove': 1,
+  'numbers assign': 1,
+  'numbers list': 0,
+  'numbers unassign': 1,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions'];
+const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions', 'numbers'];
 
 interface CommandLine {
   readonly values: {
@@ -208,6 +219,7 @@ interface CommandLine {
     readonly account?: string;
     readonly search?: string;
     readonly date?: string;
+    readonly keyword?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -229,6 +241,7 @@ const OPTIONS = {
   password: { type: 'string' },
   account: { type: 'string' },
   search: { type: 'string' },
+  keyword: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -632,6 +645,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
     case 'suppressions add':
     case 'suppressions remove':
       return suppressionsCommand(sub, values, args, db);
+    case 'numbers assign':
+    case 'numbers list':
+    case 'numbers unassign':
+      return numbersCommand(sub, values, args, db);
     case 'webhook-secret show':
     case 'webhook-secret rotate':
       return webhookSecretCommand(sub, values, db);
@@ -705,6 +722,83 @@ async function suppressionsCommand(
 }
 
 /** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
+function numberJson(number: AssignedNumber) {
+  return {
+    id: number.id,
+    account_id: number.accountId,
+    number: number.number,
+    keyword: number.keyword,
+    created_at: isoFromUs(number.createdAtUs),
+  };
+}
+
+function numberText(number: AssignedNumber): string {
+  return `${number.number}${number.keyword === null ? '' : ` keyword ${number.keyword}`}`;
+}
+
+/** `smsgic numbers assign|list|unassign`: the numbers (or keywords of shared short codes) accounts receive on. */
+async function numbersCommand(
+  sub: string | undefined,
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const keyword = values.keyword ?? null;
+  if (keyword !== null && !isKeyword(keyword))
+    throw new UsageError(`--keyword must be one word of at most 20 letters or digits, got "${keyword}"`);
+  let number: string | null = null;
+  if (sub !== 'list') {
+    if (args[0] === undefined) throw new UsageError('NUMBER is required');
+    number = receivingNumberOf(args[0]);
+    if (number === null) throw new UsageError(`NUMBER must be 3 to 20 digits, got "${args[0]}"`);
+  }
+  if (sub === 'assign' && values.account === undefined) throw new UsageError('--account is required');
+  const database = await db();
+  const numbers = createNumberServices(database);
+  const named = `${number}${keyword === null ? '' : ` keyword ${keyword.toUpperCase()}`}`;
+  if (sub === 'assign') {
+    const account = await existingAccount(database, values.account);
+    const result = await numbers.assign(account.id, number as string, keyword);
+    if (!result.ok) throw new CommandError(`${named} is assigned to account ${result.ownerAccountId}`);
+    return {
+      json: numberJson(result.number),
+      text: `Assigned ${numberText(result.number)} to account ${account.id}: its messages are received there.`,
+    };
+  }
+  if (sub === 'unassign') {
+    const removed = await numbers.unassign(number as string, keyword);
+    if (removed === null) throw new CommandError(`${named} is not assigned`);
+    return {
+      json: { unassigned: numberJson(removed) },
+      text: `Unassigned ${numberText(removed)} from account ${removed.accountId}.`,
+    };
+  }
+  const account = values.account === undefined ? undefined : await existingAccount(database, values.account);
+  const listed = await numbers.list(account?.id);
+  return {
+    json: { numbers: listed.map(numberJson) },
+    text:
+      listed.length === 0
+        ? 'No numbers assigned.'
+        : table(
+            [
+              { header: 'ID', align: 'right' },
+              { header: 'NUMBER' },
+              { header: 'KEYWORD' },
+              { header: 'ACCOUNT', align: 'right' },
+              { header: 'SINCE' },
+            ],
+            listed.map((n) => [
+              String(n.id),
+              n.number,
+              n.keyword ?? NONE,
+              String(n.accountId),
+              minuteUtc(n.createdAtUs),
+            ]),
+          ),
+  };
+}
+
 function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;

@@ -2,7 +2,7 @@
 // its settings read from the environment, its adapter factory and its delivery-report webhook.
 import type { NamedSendingType } from '../domain/sending.js';
 import type { ClockUs } from '../domain/time.js';
-import type { DeliveryReport, ProviderAdapter } from './provider.js';
+import type { DeliveryReport, InboundText, ProviderAdapter } from './provider.js';
 
 /** What every adapter factory is given besides the provider's own settings. */
 export interface ProviderContext {
@@ -14,6 +14,12 @@ export interface ProviderContext {
    * production. Absent: they wait for the worker's poll.
    */
   readonly onReport?: (report: DeliveryReport) => Promise<void>;
+  /**
+   * Where messages from handsets the provider pushes over its own connection go (SMPP deliver_sm that are not
+   * receipts): the inbound service, in production. Resolves once stored; a rejection has the provider deliver it again.
+   * Absent: they are acknowledged and dropped.
+   */
+  readonly onInbound?: (message: InboundText) => Promise<void>;
   /** The provider refused our account (an SMPP bind refused), told once per change of refusal; null: accepted again. */
   readonly onAccountRefusal?: (error: string | null) => void;
 }
@@ -54,6 +60,10 @@ export type WebhookAnswer =
       readonly ok: true;
       /** Stored before answering (nothing to store: none). */
       readonly reports: readonly DeliveryReport[];
+      /** Messages from handsets the request carries, stored before answering (the time they arrived is added). */
+      readonly inbound?: readonly Omit<InboundText, 'receivedAtUs'>[];
+      /** The 200 answer's content type, when `reply` is text of a type of its own (Twilio's TwiML). */
+      readonly replyType?: string;
       /** The 200 answer's body; undefined: an empty body. */
       readonly reply: unknown;
       /** Logged at info (a genuine request something was skipped from). */

@@ -90,6 +90,18 @@ export interface DeliveryReport {
   readonly providerStatus?: string | null;
 }
 
+/** A message from a handset to one of the platform's numbers, as a provider hands it over. */
+export interface InboundText {
+  /** The provider's id of it: a redelivery carries the same one. */
+  readonly providerMessageId: string;
+  /** The sender's number, digits without "+". */
+  readonly from: string;
+  /** The number or short code it was sent to, digits. */
+  readonly to: string;
+  readonly text: string;
+  readonly receivedAtUs: number;
+}
+
 export interface ProviderAdapter {
   /** The name routes and messages use (`sandbox`, `infobip`, `smpp`…). */
   readonly name: string;

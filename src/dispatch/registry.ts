@@ -2,7 +2,7 @@
 // always, real providers as configured. Adding a provider: its folder (a descriptor) and one line in PROVIDERS.
 import type { ClockUs } from '../domain/time.js';
 import type { ProviderContext, ProviderDescriptor } from './descriptor.js';
-import type { DeliveryReport, ProviderAdapter } from './provider.js';
+import type { DeliveryReport, InboundText, ProviderAdapter } from './provider.js';
 import { infobipDescriptor } from './providers/infobip/index.js';
 import { messenteDescriptor } from './providers/messente/index.js';
 import { createSandboxProvider, SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
@@ -113,6 +113,8 @@ export interface RegistryOptions {
   readonly adapters?: readonly ProviderAdapter[];
   /** Where reports that providers push (SMPP receipts) go: the store, in production. */
   readonly reportSink?: ReportSink;
+  /** Where messages from handsets that providers push (SMPP) go: the inbound service, in production. */
+  readonly inboundSink?: InboundSink;
   /** PUBLIC_URL: where HTTP providers are told to send delivery reports. */
   readonly publicUrl?: string;
   /**
@@ -123,6 +125,7 @@ export interface RegistryOptions {
 }
 
 export type ReportSink = (provider: string, report: DeliveryReport) => Promise<void>;
+export type InboundSink = (provider: string, message: InboundText) => Promise<void>;
 
 export function createRegistry(options: RegistryOptions): ProviderRegistry {
   const adapters = new Map<string, ProviderAdapter>();
@@ -144,11 +147,12 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
       await given(provider, report);
       for (const listener of stored) listener();
     });
-  const { clockUs, publicUrl, onAccountRefusal } = options;
+  const { clockUs, publicUrl, onAccountRefusal, inboundSink } = options;
   const contextFor = (name: string): ProviderContext => ({
     clockUs,
     ...(publicUrl !== undefined && { publicUrl }),
     ...(sink && { onReport: (report: DeliveryReport) => sink(name, report) }),
+    ...(inboundSink && { onInbound: (message: InboundText) => inboundSink(name, message) }),
     ...(onAccountRefusal && { onAccountRefusal: (error: string | null) => onAccountRefusal(name, error) }),
   });
   for (const descriptor of DESCRIPTORS) {

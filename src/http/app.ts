@@ -13,6 +13,7 @@ import { redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 import { postmanRoute } from './postman.js';
 import { apiRoutes } from './routes/api.js';
+import { inboundRoutes } from './routes/inbound.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { providerWebhooks, type WebhookDeps } from './routes/webhooks/provider.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -156,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Behind the same bearer-token hook as the routes above (apiRoutes adds it to the whole app).
   await suppressionRoutes(app, options.services);
+  await inboundRoutes(app, options.services);
   if (options.webhooks) {
     await providerWebhooks(app, options.webhooks);
   }

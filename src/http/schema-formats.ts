@@ -1,6 +1,7 @@
 // The string formats the OpenAPI schemas name where JSON Schema cannot state a rule: each is the handlers' own check.
 import { checkMessage, recipientDigits, recipientList } from '../domain/pricing.js';
 import { ValidationErrors } from '../domain/texts.js';
+import { usFromIso } from '../domain/time.js';
 import { callbackUrlFieldProblem, readScheduledAt } from '../services/sending-fields.js';
 
 /**
@@ -18,6 +19,8 @@ export const API_FORMATS: Readonly<Record<string, (value: string) => boolean>> =
   },
   /** `Y-m-d H:i:s`, UTC, a real time before 2200-01-01 00:00:00 (spaces around it are ignored). */
   'ymd-his': (value: string) => typeof readScheduledAt(value) === 'number',
+  /** UTC time with up to six decimals: "2023-04-11T15:46:26.123456Z", "2023-04-11 15:46:26" (GET /inbound). */
+  'utc-time': (value: string) => usFromIso(value) !== null,
   /** An absolute http(s) URL of at most 2048 characters whose host is not loopback, private, link-local or multicast. */
   'public-http-url': (value: string) => callbackUrlFieldProblem(value, false) === null,
 });

@@ -305,6 +305,45 @@ const phoneNotFound = messageOnly(
   'The number is not on the account\'s suppression list: "No query results for model {phone}"',
 );
 
+const receivingNumber = {
+  type: 'object',
+  required: ['number', 'keyword', 'created_at'],
+  properties: {
+    number: {
+      type: 'string',
+      description: 'A long number (international digits) or a short code',
+      example: '37120000100',
+    },
+    keyword: {
+      type: 'string',
+      nullable: true,
+      description:
+        "On a shared short code, the keyword (upper case) a message's first word must be to reach the account; " +
+        'null when the account has the whole number',
+    },
+    created_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+  },
+} as const;
+
+const inboundMessage = {
+  type: 'object',
+  required: ['id', 'from', 'to', 'text', 'received_at'],
+  properties: {
+    id: { type: 'integer' },
+    from: { type: 'string', description: "The sender's number, digits", example: '37120000001' },
+    to: { type: 'string', description: 'The number it was sent to, one of GET /numbers', example: '37120000100' },
+    text: { type: 'string' },
+    received_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+  },
+} as const;
+
+const ISO_TIME_FILTER = {
+  type: 'string',
+  format: 'utc-time',
+  description: 'UTC time, "2023-04-11T15:46:26Z" (up to six decimals)',
+  example: '2023-04-11T00:00:00Z',
+} as const;
+
 export const schemas = {
   status: {
     summary: 'Service status',
@@ -685,6 +724,48 @@ export const schemas = {
         properties: { phone_number: { type: 'string' }, removed: { type: 'boolean', enum: [true] } },
       },
       404: phoneNotFound,
+      ...authenticated,
+    },
+  },
+  listNumbers: {
+    summary: 'The numbers (or keywords of shared short codes) the account receives messages on',
+    description: 'Assigned by the platform operator.',
+    response: {
+      200: {
+        type: 'object',
+        required: ['numbers'],
+        properties: { numbers: { type: 'array', items: receivingNumber } },
+      },
+      ...authenticated,
+    },
+  },
+  listInbound: {
+    summary: "The messages the account's numbers received, newest first",
+    description: 'A STOP reply (alone, any case) also puts the sender on the suppression list, and START takes it off.',
+    querystring: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        ...pageQuery.properties,
+        number: { type: 'string', pattern: '^\\d{3,20}$', description: 'Only those received on this number' },
+        from: {
+          ...ISO_TIME_FILTER,
+          description: `Only those received at or after this time: ${ISO_TIME_FILTER.description}`,
+        },
+        to: {
+          ...ISO_TIME_FILTER,
+          description: `Only those received at or before this time: ${ISO_TIME_FILTER.description}`,
+        },
+      },
+    },
+    response: {
+      200: {
+        type: 'object',
+        headers: PAGING_HEADERS_SCHEMA,
+        required: ['inbound'],
+        properties: { inbound: { type: 'array', items: inboundMessage } },
+      },
+      422: validationBody,
       ...authenticated,
     },
   },

@@ -6,6 +6,7 @@ import { recipientList } from '../domain/pricing.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { countryExists } from '../store/countries.js';
 import { databaseReachable } from '../store/health.js';
+import { listInbound } from '../store/inbound.js';
 import { countMessages, listMessages } from '../store/messages.js';
 import { listRates } from '../store/rates.js';
 import { listUsableSenders } from '../store/senders.js';
@@ -14,6 +15,7 @@ import { createSendingGrouped } from '../store/sending-groups.js';
 import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
+import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
 import {
   messageRows,
@@ -196,6 +198,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     suppressions: createSuppressionServices(db),
+    numbers: createNumberServices(db),
+    inbound: { list: (accountId, filters) => listInbound(db, accountId, filters) },
 
     async cancelSending(accountId, sendingId) {
       const result = await cancelSending(db, sendingId, accountId);

@@ -3,6 +3,8 @@ import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
 import type { MessageStatus } from '../domain/status.js';
 import type { ValidationErrors } from '../domain/texts.js';
+import type { InboundServices } from './inbound.js';
+import type { NumberServices } from './numbers.js';
 import type { SuppressionServices } from './suppressions.js';
 
 export interface AuthenticatedAccount {
@@ -104,4 +106,8 @@ export interface ApiServices {
   cancelSending(accountId: number, sendingId: number): Promise<CancelResult>;
   /** The account's opt-out list (GET/POST/DELETE /suppressions). */
   readonly suppressions: SuppressionServices;
+  /** The numbers the account receives on (GET /numbers). */
+  readonly numbers: Pick<NumberServices, 'list'>;
+  /** The messages the account received (GET /inbound). */
+  readonly inbound: Pick<InboundServices, 'list'>;
 }

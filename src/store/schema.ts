@@ -252,6 +252,28 @@ export interface SuppressionChangesTable {
   at_us: Int8;
 }
 
+export interface NumbersTable {
+  id: Id;
+  /** Digits: a long number in international form without "+", or a short code. */
+  number: string;
+  /** Upper case; null when the account has the whole number. */
+  keyword: string | null;
+  account_id: Int8;
+  created_at_us: Int8;
+}
+
+export interface InboundMessagesTable {
+  id: Id;
+  account_id: Int8;
+  number_id: NullableInt8;
+  from_phone: string;
+  to_number: string;
+  text: string;
+  provider: string;
+  provider_message_id: string;
+  received_at_us: Int8;
+}
+
 export interface InstallationTable {
   id: number;
   /** 32 hex digits, drawn at the schema's creation. */
@@ -279,4 +301,6 @@ export interface Schema {
   installation: InstallationTable;
   suppressions: SuppressionsTable;
   suppression_changes: SuppressionChangesTable;
+  numbers: NumbersTable;
+  inbound_messages: InboundMessagesTable;
 }

@@ -166,6 +166,11 @@ describeEachEngine('the OpenAPI description against the server', (engine) => {
         .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2199-12-31T23:59:59Z'), noInvalidDate: true })
         .map((d) => d.toISOString().slice(0, 19).replace('T', ' '));
     }
+    if (schema.format === 'utc-time') {
+      return fc
+        .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2199-12-31T23:59:59Z'), noInvalidDate: true })
+        .chain((d) => fc.constantFrom(d.toISOString(), d.toISOString().slice(0, 19).replace('T', ' ')));
+    }
     if (schema.format === 'public-http-url') {
       return fc
         .tuple(fc.constantFrom('https', 'http', 'HTTPS'), fc.constantFrom('example.com', 'hooks.example.org'))
@@ -342,6 +347,8 @@ describeEachEngine('the OpenAPI description against the server', (engine) => {
         'POST /suppressions',
         'GET /suppressions/{phone}',
         'DELETE /suppressions/{phone}',
+        'GET /numbers',
+        'GET /inbound',
       ].sort(),
     );
   });

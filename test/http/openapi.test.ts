@@ -57,6 +57,8 @@ describeEachEngine('GET /openapi.json', (engine) => {
         'POST /suppressions',
         'GET /suppressions/{phone}',
         'DELETE /suppressions/{phone}',
+        'GET /numbers',
+        'GET /inbound',
       ].sort(),
     );
   });
@@ -87,6 +89,8 @@ describeEachEngine('GET /openapi.json', (engine) => {
       'POST /suppressions': ['200', '401', '415', '422', ...ALWAYS],
       'GET /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
       'DELETE /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
+      'GET /numbers': ['200', '401', ...ALWAYS],
+      'GET /inbound': ['200', '401', '422', ...ALWAYS],
     };
     const documented: Record<string, string[]> = {};
     for (const [path, methods] of Object.entries(document.paths)) {

@@ -3,6 +3,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { receiveInbound } from '../../src/services/inbound.js';
 import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
 import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
@@ -14,6 +15,7 @@ import {
   takeOverExpiredLeases,
 } from '../../src/store/dispatch-queue.js';
 import { claimLoginAttempt, loginSucceeded } from '../../src/store/login-failures.js';
+import { assignNumber } from '../../src/store/numbers.js';
 import { replaceRates } from '../../src/store/rates.js';
 import { applyReports, sweepKeptReports } from '../../src/store/reports.js';
 import { pruneFinishedRows } from '../../src/store/retention.js';
@@ -45,6 +47,8 @@ const GROWING_TABLES = new Set([
   'sessions',
   'suppressions',
   'suppression_changes',
+  'numbers',
+  'inbound_messages',
 ]);
 
 /**
@@ -376,6 +380,19 @@ describeEachEngine(
       // Out of the way of the dispatch paths below.
       await inject('POST', `/sendings/${suppressedSendingId}/cancel`);
       await expectIndexed(() => inject('DELETE', '/suppressions/37126123458'));
+      // Numbers, and a message received on one (a STOP: the opt-out list changes too).
+      await assignNumber(engine.db, acme.id, '37126100000', null);
+      await assignNumber(engine.db, acme.id, '1881', 'PLAN');
+      const received = { provider: 'smpp', from: '37126123459', to: '37126100000', receivedAtUs: 1_000 };
+      await expectIndexed(() =>
+        receiveInbound(engine.db, { ...received, providerMessageId: 'plan-1', text: 'STOP' }, () => {}),
+      );
+      await expectIndexed(() =>
+        receiveInbound(engine.db, { ...received, to: '1881', providerMessageId: 'plan-2', text: 'plan b' }, () => {}),
+      );
+      await expectIndexed(() => inject('GET', '/numbers'));
+      await expectIndexed(() => inject('GET', '/inbound'));
+      await expectIndexed(() => inject('GET', '/inbound?number=37126100000&from=1970-01-01T00:00:00Z&per_page=5'));
       // A token that matches nothing.
       const unknown = await captured(() =>
         api.app.inject({ method: 'GET', url: '/balance', headers: { authorization: 'Bearer nope' } }),

@@ -2,6 +2,7 @@
 import type { ClockUs } from '../../../domain/time.js';
 import type {
   DeliveryReport,
+  InboundText,
   OutgoingMessage,
   ProviderAdapter,
   RecheckResult,
@@ -9,6 +10,7 @@ import type {
   SubmittedMessage,
 } from '../../provider.js';
 import { type ClientOptions, type ClientStats, type MessageOutcome, type MessageReport, SmppClient } from './client.js';
+import type { SmppInboundMessage } from './inbound.js';
 import { FIELD_CHARS_MAX } from './pdu.js';
 import { type BindOutcome, parseSmppUrl, type SmppUrl } from './session.js';
 
@@ -121,8 +123,10 @@ export interface SmppProviderOptions {
   readonly name?: string;
   /** Reports as they arrive (the push path); they are also kept for `poll`. */
   readonly onReport?: (report: DeliveryReport) => void | Promise<void>;
+  /** Messages from handsets, whole, as they arrive; a rejection has the SMSC deliver the last part again. */
+  readonly onInbound?: (message: InboundText) => Promise<void>;
   /** Overrides of the client's settings (tests: short timeouts). */
-  readonly client?: Partial<Omit<ClientOptions, 'url' | 'onReport' | 'onLateAcceptance'>>;
+  readonly client?: Partial<Omit<ClientOptions, 'url' | 'onReport' | 'onLateAcceptance' | 'onInbound'>>;
 }
 
 export interface SmppProvider extends ProviderAdapter {
@@ -174,6 +178,9 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
       remember(reports, delivery.providerMessageId, delivery, SMPP_REPORTS_KEPT_MAX);
       await options.onReport?.(delivery);
     },
+    ...(options.onInbound && {
+      onInbound: (message: SmppInboundMessage) => options.onInbound?.({ ...message, receivedAtUs: clockUs() }),
+    }),
     onLateAcceptance: (context, partIndex, partId) => {
       if (partIndex === 0 && typeof context === 'string') {
         remember(known, context, { found: partId }, SMPP_OUTCOMES_KEPT_MAX);

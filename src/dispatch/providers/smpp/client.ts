@@ -3,6 +3,7 @@ import type { Encoding } from '../../../domain/gsm.js';
 import type { ReportStatus } from '../../../domain/status.js';
 import { type ClockUs, systemClockUs, US_PER_MS } from '../../../domain/time.js';
 import { CONCAT_UDH_OCTETS, encodeParts, REGISTERED_DELIVERY_FINAL } from './encoding.js';
+import { InboundAssembler, type SmppInboundMessage } from './inbound.js';
 import { CommandStatus, type DeliverSmPdu, FIELD_CHARS_MAX, type ShortMessageFields } from './pdu.js';
 import { describeReceipt, isReceipt, messageIdKey, messageIdKeys, parseReceipt, type Receipt } from './receipt.js';
 import {
@@ -98,6 +99,12 @@ export interface ClientOptions
    * rejects, the receipt is answered ESME_RX_T_APPN so the SMSC delivers it again.
    */
   readonly onReport?: (report: MessageReport) => void | Promise<void>;
+  /**
+   * A whole message from a handset (a deliver_sm or data_sm that is no receipt, its parts put together). When it
+   * rejects, the part that completed it is answered ESME_RX_T_APPN so the SMSC delivers it again. Without it such
+   * messages are acknowledged and dropped.
+   */
+  readonly onInbound?: (message: SmppInboundMessage) => void | Promise<void>;
   /** A part that had been given up as unknown turned out accepted (a late submit_sm_resp). */
   readonly onLateAcceptance?: (context: unknown, partIndex: number, partId: string) => void;
   readonly onStateChange?: (bind: number, state: SessionState, detail: string | null) => void;
@@ -161,6 +168,10 @@ export interface ClientStats {
   /** Final receipts that changed nothing: repeats, or parts of a message already reported. */
   readonly redundantReceipts: number;
   readonly trackedMessages: number;
+  /** Whole messages from handsets handed on, those that could not be read, and unfinished ones held. */
+  readonly inboundMessages: number;
+  readonly malformedInbound: number;
+  readonly pendingInboundParts: number;
 }
 
 function isAsciiPrintable(text: string): boolean {
@@ -171,6 +182,10 @@ function isAsciiPrintable(text: string): boolean {
 export class SmppClient {
   readonly #sessions: SmppSession[];
   readonly #onReport: ClientOptions['onReport'];
+  readonly #onInbound: ClientOptions['onInbound'];
+  readonly #inbound = new InboundAssembler();
+  #inboundMessages = 0;
+  #malformedInbound = 0;
   readonly #onLateAcceptance: ClientOptions['onLateAcceptance'];
   readonly #trackedMax: number;
   readonly #holdMs: number;
@@ -205,6 +220,7 @@ export class SmppClient {
       throw new RangeError(`binds must be 1..${CLIENT_BINDS_MAX}`);
     }
     this.#onReport = options.onReport;
+    this.#onInbound = options.onInbound;
     this.#onLateAcceptance = options.onLateAcceptance;
     this.#trackedMax = options.trackedMessagesMax ?? CLIENT_DEFAULTS.trackedMessagesMax;
     this.#holdMs = options.unmatchedReceiptHoldMs ?? CLIENT_DEFAULTS.unmatchedReceiptHoldMs;
@@ -215,7 +231,7 @@ export class SmppClient {
     this.#partRetryCapMs = options.partRetryCapMs ?? CLIENT_DEFAULTS.partRetryCapMs;
     this.#longMessages = options.longMessages ?? 'udh';
     this.#clockUs = options.clockUs ?? systemClockUs;
-    const { onStateChange, binds: _binds, ...sessionOptions } = options;
+    const { onStateChange, binds: _binds, onInbound: _onInbound, ...sessionOptions } = options;
     this.#sessions = Array.from(
       { length: binds },
       (_, bind) =>
@@ -252,6 +268,9 @@ export class SmppClient {
       unmatchedReceipts: this.#unmatchedReceipts,
       redundantReceipts: this.#redundantReceipts,
       trackedMessages: this.#tracked.size,
+      inboundMessages: this.#inboundMessages,
+      malformedInbound: this.#malformedInbound,
+      pendingInboundParts: this.#inbound.pending,
     };
   }
 
@@ -519,8 +538,10 @@ export class SmppClient {
   // ------------------------------------------------------------------------------------------------- receipts
 
   async #onDeliver(pdu: DeliverSmPdu): Promise<void> {
-    // A message from a handset: this platform takes none, so it is acknowledged and dropped.
-    if (!isReceipt(pdu)) return;
+    if (!isReceipt(pdu)) {
+      await this.#onHandsetMessage(pdu);
+      return;
+    }
     this.#receipts++;
     const parsed = parseReceipt(pdu);
     if (!parsed.ok) {
@@ -531,6 +552,22 @@ export class SmppClient {
     const match = this.#lookup(parsed.receipt.messageId);
     if (match) await this.#applyToPart(match.tracked, match.index, parsed.receipt);
     else this.#hold(parsed.receipt);
+  }
+
+  /** A message from a handset, or one part of it: handed on once whole; dropped when nobody takes them. */
+  async #onHandsetMessage(pdu: DeliverSmPdu): Promise<void> {
+    const onInbound = this.#onInbound;
+    if (onInbound === undefined) return;
+    const read = this.#inbound.accept(pdu, this.#nowMs());
+    if (read.kind === 'malformed') {
+      // Answered ESME_ROK all the same: sent again, it would be just as unreadable.
+      this.#malformedInbound++;
+      return;
+    }
+    if (read.kind === 'partial') return;
+    await onInbound(read.message);
+    this.#inbound.forget(read.key);
+    this.#inboundMessages++;
   }
 
   #lookup(receiptId: string): { tracked: Tracked; index: number } | null {

@@ -14,11 +14,12 @@ export interface SmppSettings {
  * it arrives, whichever worker process holds the bind.
  */
 function createConfiguredSmpp(settings: SmppSettings, context: ProviderContext): SmppProvider {
-  const { clockUs, onReport, onAccountRefusal } = context;
+  const { clockUs, onReport, onInbound, onAccountRefusal } = context;
   return createSmppProvider({
     url: settings.url,
     clockUs,
     ...(onReport && { onReport }),
+    ...(onInbound && { onInbound }),
     ...(onAccountRefusal && { client: { onBindRefusal: onAccountRefusal } }),
   });
 }

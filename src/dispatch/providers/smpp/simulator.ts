@@ -14,6 +14,9 @@ import {
   type SubmitSmPdu,
 } from './pdu.js';
 import type { ReceiptStat } from './receipt.js';
+import { inboundPdus, type SimulatedInbound } from './simulator-inbound.js';
+
+export type { SimulatedInbound } from './simulator-inbound.js';
 
 export interface SmscSimulatorOptions {
   /** Default 127.0.0.1. */
@@ -143,6 +146,11 @@ export interface SmscSimulator {
   readonly stats: SmscStats;
   readonly received: readonly ReceivedSubmit[];
   script(script: SmscScript): void;
+  /**
+   * Sends a message from a handset to the bound ESME (deliver_sm, or data_sm, per part); the number of PDUs sent.
+   * Throws when no ESME is bound. Their answers are counted in `stats.deliverSmResp` / `stats.dataSmResp`.
+   */
+  sendInbound(message: SimulatedInbound): number;
   /** Parts read more than once. */
   duplicateParts(): string[];
   /** Closes every connection and the listener. */
@@ -887,6 +895,13 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
     script(script: SmscScript): void {
       applyFaults(smsc.scripted, script);
       applyReceiptScript(smsc.scripted, script);
+    },
+    sendInbound(message: SimulatedInbound): number {
+      const connection = [...connections].find((c) => c.bound && !c.dropping);
+      if (connection === undefined) throw new Error('no ESME is bound to send a message to');
+      const pdus = inboundPdus(message, () => nextSequence(connection));
+      for (const pdu of pdus) write(connection, pdu);
+      return pdus.length;
     },
     duplicateParts(): string[] {
       return [...stats.partCounts].filter(([, count]) => count > 1).map(([key]) => key);

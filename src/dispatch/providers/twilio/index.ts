@@ -53,6 +53,8 @@ function formParams(body: unknown): TwilioParams {
   return params;
 }
 
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
 /** POST /webhooks/twilio: status callbacks, X-Twilio-Signature checked against PUBLIC_URL, form fields read. */
 function answerTwilioWebhook(request: WebhookRequest, config: TwilioConfig, publicUrl: string): WebhookAnswer {
   // Twilio signs the URL it was given (the StatusCallback), whatever a proxy in front of us rewrote.
@@ -77,6 +79,16 @@ function answerTwilioWebhook(request: WebhookRequest, config: TwilioConfig, publ
           message: 'Invalid status callback.',
           log: { fields: { reason: outcome.reason }, message: 'status callback unreadable' },
         };
+  }
+  if (outcome.inbound !== undefined) {
+    // An empty TwiML response: the message is taken and nothing is sent back.
+    return {
+      ok: true,
+      reports: [],
+      inbound: outcome.inbound,
+      reply: EMPTY_TWIML,
+      replyType: 'text/xml; charset=utf-8',
+    };
   }
   // Twilio reads nothing of the answer to a status callback but its status.
   return { ok: true, reports: outcome.reports, reply: undefined };

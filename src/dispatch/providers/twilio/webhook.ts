@@ -1,6 +1,6 @@
 // Twilio status callbacks as they reach our webhook: X-Twilio-Signature checked, form fields to our delivery reports.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { DeliveryReport } from '../../provider.js';
+import type { DeliveryReport, InboundText } from '../../provider.js';
 import { TWILIO_WEBHOOK_PATH, twilioPendingStatus, twilioReportStatus } from './wire.js';
 
 /** Form fields as our body parser gives them: strings, or arrays of strings for repeated bracketed names. */
@@ -65,6 +65,8 @@ export type TwilioWebhookOutcome =
       /** The callback's report: a final status, or `submitted` with Twilio's word (sent, queued…); none for inbound. */
       readonly reports: readonly DeliveryReport[];
       readonly notFinal: number;
+      /** A message from a handset (an incoming-message request: SmsStatus `received`, with From, To and Body). */
+      readonly inbound?: readonly Omit<InboundText, 'receivedAtUs'>[];
     }
   | { readonly ok: false; readonly refusal: 'signature' | 'payload'; readonly reason: string };
 
@@ -85,6 +87,21 @@ export function parseTwilioStatusCallback(params: TwilioParams): TwilioWebhookOu
   const word = field(params, 'MessageStatus', 'SmsStatus');
   if (sid === undefined || word === undefined) {
     return { ok: false, refusal: 'payload', reason: 'MessageSid or MessageStatus is missing' };
+  }
+  const from = field(params, 'From');
+  const to = field(params, 'To');
+  const body = params.Body;
+  if (word === 'received' && from !== undefined && to !== undefined && typeof body === 'string') {
+    // An incoming message to one of our Twilio numbers (twilio.com/docs/messaging/guides/webhook-request: MessageSid,
+    // From, To, Body, SmsStatus=received), when the number's "a message comes in" URL is this webhook. A `received`
+    // status without them tells nothing, as before.
+    const digits = (number: string) => number.trim().replace(/^\+/, '');
+    return {
+      ok: true,
+      reports: [],
+      notFinal: 0,
+      inbound: [{ providerMessageId: sid, from: digits(from), to: digits(to), text: body }],
+    };
   }
   const status = twilioReportStatus(word);
   if (status === null) {

@@ -1,13 +1,18 @@
 // POST /webhooks/<provider>: every provider's delivery reports, read by its descriptor's webhook, handed to the store.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProviderWebhook } from '../../../dispatch/descriptor.js';
-import type { DeliveryReport } from '../../../dispatch/provider.js';
+import type { DeliveryReport, InboundText } from '../../../dispatch/provider.js';
 import { type ProviderConfig, providerDescriptor, settingsOf, WEBHOOK_PROVIDERS } from '../../../dispatch/registry.js';
 
 /** What a provider's delivery-report webhook needs: where reports go, the provider settings, and the public base URL. */
 export interface WebhookDeps {
   /** Stores reports (matched by the provider's message id; idempotent; unknown ids kept until the id is stored). */
   ingest(provider: string, reports: readonly DeliveryReport[]): Promise<void>;
+  /**
+   * Takes messages from handsets a webhook carries (routed to the number's account, stored once per provider id);
+   * absent: they are refused with 503 so the provider tries again later rather than them being lost.
+   */
+  receive?(provider: string, messages: readonly Omit<InboundText, 'receivedAtUs'>[]): Promise<void>;
   readonly providers: ProviderConfig;
   /** The base URL providers were given (PUBLIC_URL): signature schemes that sign the URL need it. */
   readonly publicUrl: string;
@@ -35,6 +40,11 @@ async function answer(
   if (outcome.note) request.log.info({ provider: name, ...outcome.note.fields }, outcome.note.message);
   // Stored before answering: a failure answers 500 and the provider sends the reports again later.
   if (outcome.reports.length > 0) await deps.ingest(name, outcome.reports);
+  if (outcome.inbound !== undefined && outcome.inbound.length > 0) {
+    if (deps.receive === undefined) return reply.code(503).send({ message: 'Service Unavailable.' });
+    await deps.receive(name, outcome.inbound);
+  }
+  if (outcome.replyType !== undefined) reply.type(outcome.replyType);
   return reply.code(200).send(outcome.reply);
 }
 

@@ -1,0 +1,87 @@
+// Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
+// STOP or START reply applied to the owner's opt-out list.
+import { optOutIntent } from '../domain/opt-out.js';
+import type { Db } from '../store/db.js';
+import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
+import { resolveReceivingNumber } from '../store/numbers.js';
+import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import { phoneOf } from './suppressions.js';
+
+export type { InboundFilters, InboundMessage } from '../store/inbound.js';
+
+/** One message as a provider hands it over. */
+export interface ReceivedMessage {
+  /** The provider's name, as in the registry. */
+  readonly provider: string;
+  /** The provider's id of the message: a retry carries the same one. */
+  readonly providerMessageId: string;
+  /** The sender's number, international digits without "+". */
+  readonly from: string;
+  /** The number (or short code) it was sent to, digits. */
+  readonly to: string;
+  readonly text: string;
+  readonly receivedAtUs: number;
+}
+
+export type ReceiveOutcome =
+  /** Stored (or already stored by an earlier delivery of the same message), for this account. */
+  | {
+      readonly status: 'stored' | 'duplicate';
+      readonly message: InboundMessage;
+      /** What the text did to the account's opt-out list. */
+      readonly optOut: 'suppressed' | 'unsuppressed' | 'help' | null;
+    }
+  /** No account has the number (or the keyword on a shared code): stored nowhere. */
+  | { readonly status: 'unrouted' };
+
+/** Where an unrouted message is told about: it is kept nowhere else. */
+export type InboundLog = (fields: Record<string, unknown>, message: string) => void;
+
+export interface InboundServices {
+  receive(message: ReceivedMessage): Promise<ReceiveOutcome>;
+  list(accountId: number, filters: InboundFilters): Promise<{ rows: InboundMessage[]; total: number }>;
+}
+
+/**
+ * Takes one received message: finds whose it is, stores it once, and applies an opt-out keyword sent alone (STOP
+ * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A redelivery of
+ * a stored message is stored once and applies nothing.
+ */
+export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
+  const owner = await resolveReceivingNumber(db, message.to, message.text);
+  if (owner === undefined) {
+    log(
+      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
+      'inbound message to a number no account has: not stored',
+    );
+    return { status: 'unrouted' };
+  }
+  // A redelivery of a stored message changes nothing. Otherwise the opt-out is applied before the message is stored
+  // (both idempotent): a failure between the two leaves it unstored, so the provider's redelivery applies it again
+  // and stores it, and a message is never stored without its STOP or START having been applied.
+  const earlier = await findInbound(db, message.provider, message.providerMessageId);
+  if (earlier !== undefined) return { status: 'duplicate', message: earlier, optOut: null };
+  const author = { source: 'stop_message', actor: message.provider } as const;
+  // Only a number can be suppressed (a sender name cannot be sent to).
+  const intent = phoneOf(message.from) === message.from ? optOutIntent(message.text) : null;
+  let optOut: 'suppressed' | 'unsuppressed' | 'help' | null = null;
+  if (intent === 'stop') {
+    await addSuppressions(db, owner.accountId, [message.from], author);
+    optOut = 'suppressed';
+  } else if (intent === 'start') {
+    await removeSuppression(db, owner.accountId, message.from, author);
+    optOut = 'unsuppressed';
+  } else if (intent === 'help') {
+    optOut = 'help';
+  }
+  const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
+  if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
+  return { status: 'stored', message: stored.message, optOut };
+}
+
+export function createInboundServices(db: Db, log: InboundLog): InboundServices {
+  return {
+    receive: (message) => receiveInbound(db, message, log),
+    list: (accountId, filters) => listInbound(db, accountId, filters),
+  };
+}

@@ -1,0 +1,143 @@
+// Messages received on the accounts' numbers: stored once per provider message, listed per account.
+import { PER_PAGE_MAX } from '../domain/limits.js';
+import type { Db } from './db.js';
+import { intFrom, pageWindow } from './values.js';
+
+export interface InboundMessage {
+  readonly id: number;
+  readonly accountId: number;
+  /** The assignment it arrived through; null once it was removed. */
+  readonly numberId: number | null;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly receivedAtUs: number;
+}
+
+export interface NewInboundMessage {
+  readonly accountId: number;
+  readonly numberId: number;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly receivedAtUs: number;
+}
+
+export interface InboundFilters {
+  readonly page: number;
+  readonly perPage: number;
+  /** Received on this number. */
+  readonly number?: string;
+  /** Received at or after. */
+  readonly fromUs?: number;
+  /** Received at or before. */
+  readonly toUs?: number;
+}
+
+const COLUMNS = [
+  'id',
+  'account_id',
+  'number_id',
+  'from_phone',
+  'to_number',
+  'text',
+  'provider',
+  'provider_message_id',
+  'received_at_us',
+] as const;
+
+function inboundFrom(row: {
+  id: number | string;
+  account_id: number | string;
+  number_id: number | string | null;
+  from_phone: string;
+  to_number: string;
+  text: string;
+  provider: string;
+  provider_message_id: string;
+  received_at_us: number | string;
+}): InboundMessage {
+  return {
+    id: intFrom(row.id),
+    accountId: intFrom(row.account_id),
+    numberId: row.number_id === null ? null : intFrom(row.number_id),
+    from: row.from_phone,
+    to: row.to_number,
+    text: row.text,
+    provider: row.provider,
+    providerMessageId: row.provider_message_id,
+    receivedAtUs: intFrom(row.received_at_us),
+  };
+}
+
+/**
+ * Stores a received message once: a provider's retry of the same (provider, provider message id) answers the row
+ * stored first, with `created` false.
+ */
+export async function storeInbound(
+  db: Db,
+  message: NewInboundMessage,
+): Promise<{ readonly created: boolean; readonly message: InboundMessage }> {
+  return db.transaction(async (trx) => {
+    const inserted = await trx
+      .insertInto('inbound_messages')
+      .values({
+        account_id: message.accountId,
+        number_id: message.numberId,
+        from_phone: message.from,
+        to_number: message.to,
+        text: message.text,
+        provider: message.provider,
+        provider_message_id: message.providerMessageId,
+        received_at_us: message.receivedAtUs,
+      })
+      .onConflict((oc) => oc.columns(['provider', 'provider_message_id']).doNothing())
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    if (inserted !== undefined) return { created: true, message: inboundFrom(inserted) };
+    const first = await trx
+      .selectFrom('inbound_messages')
+      .select(COLUMNS)
+      .where('provider', '=', message.provider)
+      .where('provider_message_id', '=', message.providerMessageId)
+      .executeTakeFirstOrThrow();
+    return { created: false, message: inboundFrom(first) };
+  });
+}
+
+/** The message a provider sent under this id, if it is stored. */
+export async function findInbound(
+  db: Db,
+  provider: string,
+  providerMessageId: string,
+): Promise<InboundMessage | undefined> {
+  const row = await db.kysely
+    .selectFrom('inbound_messages')
+    .select(COLUMNS)
+    .where('provider', '=', provider)
+    .where('provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  return row && inboundFrom(row);
+}
+
+/** The account's received messages, newest first, a page at a time, with the count of the whole filtered listing. */
+export async function listInbound(
+  db: Db,
+  accountId: number,
+  filters: InboundFilters,
+): Promise<{ readonly rows: InboundMessage[]; readonly total: number }> {
+  const { limit, offset } = pageWindow(filters, PER_PAGE_MAX);
+  let query = db.kysely.selectFrom('inbound_messages').where('account_id', '=', accountId);
+  if (filters.number !== undefined) query = query.where('to_number', '=', filters.number);
+  if (filters.fromUs !== undefined) query = query.where('received_at_us', '>=', filters.fromUs);
+  if (filters.toUs !== undefined) query = query.where('received_at_us', '<=', filters.toUs);
+  const [rows, count] = await Promise.all([
+    query.select(COLUMNS).orderBy('received_at_us', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(inboundFrom), total: intFrom(count.n as number | string) };
+}

@@ -1,0 +1,85 @@
+// Messages from handsets sent by an SMSC built on the independent npm `smpp` package to our ESME client: deliver_sm
+// with esm_class 0 (SMPP 3.4 §4.6.1, §5.2.12) answered deliver_sm_resp, stored for the number's account, and a STOP
+// (in GSM-7 or, in Russian, in UCS-2) suppressing the sender.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
+import { systemClockUs } from '../../src/domain/time.js';
+import { receiveInbound } from '../../src/services/inbound.js';
+import { listInbound } from '../../src/store/inbound.js';
+import { assignNumber } from '../../src/store/numbers.js';
+import { findSuppression } from '../../src/store/suppressions.js';
+import { describeEachEngine } from '../support/databases.js';
+import { fundedAccount } from '../support/store-fixtures.js';
+import { waitFor } from '../support/wait.js';
+import { type PackagePdu, type PeerSmsc, startPeerSmsc } from './smpp-peer.js';
+
+describeEachEngine('messages from handsets sent by the npm smpp package', (engine) => {
+  let smsc: PeerSmsc;
+  let provider: SmppProvider;
+  let accountId: number;
+  let stored = 0;
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '37125550200', null);
+    smsc = await startPeerSmsc();
+    provider = createSmppProvider({
+      url: smsc.url,
+      clockUs: systemClockUs,
+      onInbound: async (message) => {
+        await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
+        stored++;
+      },
+      client: { reconnectBaseMs: 20, binds: 1 },
+    });
+    await provider.open();
+    await waitFor(() => smsc.sessions.length === 1, 'the bind');
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await smsc?.close();
+  });
+
+  const answers = () => smsc.log.filter((e) => e.pdu.command === 'deliver_sm_resp').map((e) => e.pdu as PackagePdu);
+
+  it('stores a deliver_sm with esm_class 0, answers it, and suppresses the sender of STOP', async () => {
+    const session = smsc.sessions[0];
+    session.deliver_sm({
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: '37120000010',
+      destination_addr: '37125550200',
+      esm_class: 0,
+      data_coding: 0,
+      short_message: 'Is my order ready?',
+    });
+    await waitFor(() => stored === 1 && answers().length === 1, 'the first message stored and answered');
+    session.deliver_sm({
+      source_addr: '+37120000011',
+      destination_addr: '37125550200',
+      esm_class: 0,
+      data_coding: 0,
+      short_message: 'STOP',
+    });
+    await waitFor(() => stored === 2 && answers().length === 2, 'STOP stored and answered');
+    session.deliver_sm({
+      source_addr: '37120000012',
+      destination_addr: '37125550200',
+      esm_class: 0,
+      data_coding: 8,
+      short_message: 'СТОП',
+    });
+    await waitFor(() => stored === 3 && answers().length === 3, 'СТОП stored and answered');
+
+    expect(answers().map((a) => a.command_status)).toEqual([0, 0, 0]);
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 10 });
+    expect(listed.rows.map((m) => [m.from, m.to, m.text]).reverse()).toEqual([
+      ['37120000010', '37125550200', 'Is my order ready?'],
+      ['37120000011', '37125550200', 'STOP'],
+      ['37120000012', '37125550200', 'СТОП'],
+    ]);
+    expect(await findSuppression(engine.db, accountId, '37120000011')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, accountId, '37120000012')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, accountId, '37120000010')).toBeUndefined();
+  });
+});

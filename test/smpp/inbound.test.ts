@@ -1,0 +1,140 @@
+// Messages from handsets over SMPP: deliver_sm and data_sm that are not receipts, decoded by data_coding, their parts
+// (UDH 8- or 16-bit reference, SAR TLVs) put back together, answered, stored once for the number's account, and a STOP
+// suppressing the sender.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { InboundText } from '../../src/dispatch/provider.js';
+import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
+import { InboundAssembler } from '../../src/dispatch/providers/smpp/inbound.js';
+import type { DeliverSmPdu } from '../../src/dispatch/providers/smpp/pdu.js';
+import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
+import { inboundPdus } from '../../src/dispatch/providers/smpp/simulator-inbound.js';
+import { createRegistry } from '../../src/dispatch/registry.js';
+import { systemClockUs } from '../../src/domain/time.js';
+import { type ReceiveOutcome, receiveInbound } from '../../src/services/inbound.js';
+import { listInbound } from '../../src/store/inbound.js';
+import { assignNumber } from '../../src/store/numbers.js';
+import { findSuppression } from '../../src/store/suppressions.js';
+import { describeEachEngine } from '../support/databases.js';
+import { fundedAccount } from '../support/store-fixtures.js';
+import { waitFor } from '../support/wait.js';
+
+const LONG_GSM =
+  'Yes please, deliver it on Tuesday after 17:00 to the back door; the code is 4321 and the dog is friendly. '.repeat(
+    3,
+  );
+const LONG_UCS2 = 'Привет! Доставьте, пожалуйста, во вторник после пяти вечера к задней двери. '.repeat(2);
+
+it('puts parts together in any order, by UDH or SAR, and keeps them until the message is stored', () => {
+  let sequence = 0;
+  const next = () => ++sequence;
+  for (const concat of ['udh', 'udh16', 'sar'] as const) {
+    const assembler = new InboundAssembler();
+    const pdus = inboundPdus({ from: '+37120000001', to: '1881', text: LONG_GSM, concat, reversed: true }, next);
+    expect(pdus.length).toBe(3);
+    const results = pdus.map((pdu) => assembler.accept(pdu as DeliverSmPdu, 1_000));
+    expect(results.slice(0, 2).map((r) => r.kind)).toEqual(['partial', 'partial']);
+    const last = results[2];
+    if (last?.kind !== 'complete') throw new Error(`${concat}: not complete`);
+    expect(last.message).toMatchObject({ from: '37120000001', to: '1881', text: LONG_GSM });
+    // The last part delivered again before the message was stored completes it again, with the same id.
+    const again = assembler.accept(pdus[2] as DeliverSmPdu, 2_000);
+    expect(again).toMatchObject({ kind: 'complete', message: { providerMessageId: last.message.providerMessageId } });
+    assembler.forget(last.key);
+    expect(assembler.pending).toBe(0);
+  }
+});
+
+it('reach the registry’s inbound sink from the SMPP provider configured by SMPP_URL, with the time they arrived', async () => {
+  const sim = await startSmscSimulator();
+  const got: { provider: string; message: InboundText }[] = [];
+  const registry = createRegistry({
+    clockUs: () => 1_700_000_000_000_000,
+    providers: { smpp: { url: sim.url } },
+    inboundSink: async (provider, message) => {
+      got.push({ provider, message });
+    },
+  });
+  try {
+    await (registry.get('smpp') as SmppProvider).open();
+    sim.sendInbound({ from: '37120000009', to: '1881', text: 'via the registry' });
+    await waitFor(() => got.length === 1, 'the message at the sink');
+    expect(got[0]).toEqual({
+      provider: 'smpp',
+      message: {
+        providerMessageId: expect.stringMatching(/^mo-[0-9a-f]{32}$/),
+        from: '37120000009',
+        to: '1881',
+        text: 'via the registry',
+        receivedAtUs: 1_700_000_000_000_000,
+      },
+    });
+  } finally {
+    await registry.close();
+    await sim.close();
+  }
+});
+
+describeEachEngine('messages from handsets over SMPP', (engine) => {
+  let sim: SmscSimulator;
+  let provider: SmppProvider;
+  let accountId: number;
+  const outcomes: ReceiveOutcome[] = [];
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '37125550100', null);
+    sim = await startSmscSimulator();
+    provider = createSmppProvider({
+      url: sim.url,
+      clockUs: systemClockUs,
+      onInbound: async (message) => {
+        outcomes.push(await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {}));
+      },
+      client: { reconnectBaseMs: 20 },
+    });
+    await provider.open();
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await sim?.close();
+  });
+
+  async function received(send: Parameters<SmscSimulator['sendInbound']>[0]) {
+    const before = outcomes.length;
+    const answers = sim.stats.deliverSmResp + sim.stats.dataSmResp;
+    const sent = sim.sendInbound(send);
+    await waitFor(() => outcomes.length === before + 1, 'the message stored');
+    await waitFor(() => sim.stats.deliverSmResp + sim.stats.dataSmResp === answers + sent, 'every part answered');
+    return outcomes[outcomes.length - 1] as ReceiveOutcome;
+  }
+
+  it('stores single and concatenated messages in every encoding, each part answered', async () => {
+    const texts: string[] = [];
+    for (const message of [
+      { text: 'Hello @ £5 {ok}' },
+      { text: LONG_GSM },
+      { text: LONG_GSM, concat: 'udh16' as const, reference: 0x1234 },
+      { text: LONG_GSM, concat: 'sar' as const, reference: 0x0102 },
+      { text: LONG_UCS2 },
+      { text: 'Grüße aus Köln', latin1: true },
+      { text: 'Sent as data_sm', command: 'data_sm' as const },
+    ]) {
+      const outcome = await received({ from: '+37120000002', to: '37125550100', ...message });
+      expect(outcome).toMatchObject({ status: 'stored', message: { accountId, from: '37120000002' } });
+      texts.push(message.text);
+    }
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 20 });
+    expect(listed.rows.map((m) => m.text).reverse()).toEqual(texts);
+    expect(listed.rows.every((m) => m.provider === 'smpp' && m.to === '37125550100')).toBe(true);
+    expect(provider.stats().pendingInboundParts).toBe(0);
+  });
+
+  it('suppresses the sender of a STOP for the number’s account, and drops a message to nobody’s number', async () => {
+    expect(await received({ from: '37120000003', to: '37125550100', text: 'STOP' })).toMatchObject({
+      status: 'stored',
+      optOut: 'suppressed',
+    });
+    expect(await findSuppression(engine.db, accountId, '37120000003')).toMatchObject({ source: 'stop_message' });
+    expect(await received({ from: '37120000003', to: '37199999999', text: 'hello' })).toEqual({ status: 'unrouted' });
+  });
+});
