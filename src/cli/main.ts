@@ -8,11 +8,11 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
-import { adjustBalance, importPriceList } from '../services/operator.js';
+import { adjustBalance, importPriceList, openCustomerAccount } from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
-import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
+import { type Account, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
 import { addSender } from '../store/senders.js';
 import { cancelSending } from '../store/sending-cancel.js';
@@ -233,7 +233,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
           throw error;
         }
       }
-      const account = await createAccount(await db(), {
+      const account = await openCustomerAccount(await db(), {
         name: values.name.trim(),
         email: values.email ?? null,
         currency,

@@ -1,5 +1,6 @@
-// Reads a price list in CSV (header `mcc,mnc,rate`; empty mnc = country-wide) into rate rows, or says which line is wrong.
-import { MoneyError, parseMoney } from './money.js';
+// A price list in CSV (header `mcc,mnc,rate`; empty mnc = country-wide): read into rate rows, saying which line is
+// wrong, and written back in the same format.
+import { formatMinor, MoneyError, parseMoney } from './money.js';
 import type { RateRow } from './pricing.js';
 
 export type RatesCsvResult =
@@ -50,4 +51,10 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });
   }
   return { ok: true, rows };
+}
+
+/** Writes rate rows as `parseRatesCsv` reads them: the header, then one `mcc,mnc,rate` line each (CRLF, RFC 4180). */
+export function formatRatesCsv(rows: readonly RateRow[]): string {
+  const lines = ['mcc,mnc,rate', ...rows.map((row) => `${row.mcc},${row.mnc ?? ''},${formatMinor(row.rateMinor)}`)];
+  return `${lines.map((line) => `${line}\r\n`).join('')}`;
 }
