@@ -1,8 +1,9 @@
-// Operator: the platform's default price list or an account's own; import a list as CSV (pasted or from a file).
+// Operator: the platform's default price list or an account's own; export it as CSV, import a list as CSV (pasted or
+// from a file).
 import type { ChangeEvent, FormEvent } from 'react';
 import { useId, useRef, useState } from 'react';
 import type { AdminAccountView, Page, RatesImported, RateView } from '../../../../src/http/dashboard/contract.js';
-import { api } from '../../api.js';
+import { api, apiUrl } from '../../api.js';
 import { Icon } from '../../components/icons.js';
 import { RatesTable } from '../../components/RatesTable.js';
 import { useToast } from '../../components/toast.js';
@@ -53,6 +54,12 @@ export function AdminRatesPage() {
       <PageHeader
         title="Price lists"
         description="Accounts without a list of their own are priced with the platform default list."
+        actions={
+          <a className="btn" href={apiUrl('/admin/rates.csv', { account_id: accountId })} download>
+            <Icon name="download" size={16} />
+            <span>Export CSV</span>
+          </a>
+        }
       />
       <Card>
         <div className="filters">
