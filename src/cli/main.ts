@@ -8,7 +8,13 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
-import { adjustBalance, importPriceList, openCustomerAccount } from '../services/operator.js';
+import {
+  adjustBalance,
+  changeTaxRate,
+  importPriceList,
+  openCustomerAccount,
+  priceListCsv,
+} from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
@@ -24,6 +30,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
 
   smsgic account create --name NAME [--currency GBP|EUR|USD] [--email E] [--tax-rate PCT]
   smsgic account list
+  smsgic account tax-rate ACCOUNT PCT              (sendings priced from now on are taxed at it)
   smsgic credit ACCOUNT AMOUNT [--note TEXT]        (negative AMOUNT debits; never below zero)
   smsgic token create ACCOUNT [--name NAME]         (the token is shown only this once)
   smsgic token revoke TOKEN_ID
@@ -31,6 +38,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic sender default NAME                        (a platform-wide default sender)
   smsgic rates import ACCOUNT FILE                  (CSV: mcc,mnc,rate; replaces the account's list)
   smsgic rates import --default FILE                (the platform default list)
+  smsgic rates export ACCOUNT | --default          (the list as CSV, in the format rates import reads)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -48,7 +56,10 @@ class UsageError extends Error {}
 /** The command was understood but could not be done (unknown account, balance too low): exit code 1. */
 class CommandError extends Error {}
 
-type Output = Record<string, unknown>;
+/** A command's output printed as it is without --json (a CSV file), instead of one "key: value" line per field. */
+const RAW_TEXT = Symbol('raw text');
+
+type Output = Record<string, unknown> & { readonly [RAW_TEXT]?: string };
 
 function accountJson(account: Account): Output {
   return {
@@ -94,12 +105,14 @@ function human(result: Output): string {
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account create': ['name', 'currency', 'email', 'tax-rate'],
   'account list': [],
+  'account tax-rate': [],
   credit: ['note'],
   'token create': ['name'],
   'token revoke': [],
   'sender add': [],
   'sender default': [],
   'rates import': ['default'],
+  'rates export': ['default'],
   'sending cancel': [],
   'admin create': ['email', 'password'],
   'admin list': [],
@@ -114,12 +127,14 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account create': 0,
   'account list': 0,
+  'account tax-rate': 2,
   credit: 2,
   'token create': 1,
   'token revoke': 1,
   'sender add': 2,
   'sender default': 1,
   'rates import': 2,
+  'rates export': 1,
   'sending cancel': 1,
   'admin create': 0,
   'admin list': 0,
@@ -213,36 +228,14 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
   const { values, key, sub, args, words } = parseCommandLine(argv);
 
   switch (key) {
-    case 'account create': {
-      if (!values.name?.trim()) throw new UsageError('--name is required');
-      const currency = (values.currency ?? 'GBP').toUpperCase();
-      if (!Object.hasOwn(CURRENCIES, currency)) {
-        throw new UsageError(
-          `--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`,
-        );
-      }
-      if (values.email !== undefined && !isEmailAddress(values.email)) {
-        throw new UsageError(`--email "${values.email}" is not an email address`);
-      }
-      let taxRatePpm = 0;
-      if (values['tax-rate'] !== undefined) {
-        try {
-          taxRatePpm = parsePercentPpm(values['tax-rate']);
-        } catch (error) {
-          if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
-          throw error;
-        }
-      }
-      const account = await openCustomerAccount(await db(), {
-        name: values.name.trim(),
-        email: values.email ?? null,
-        currency,
-        taxRatePpm,
-      });
-      return accountJson(account);
-    }
+    case 'account create':
+      return accountCreateCommand(values, db);
     case 'account list':
       return { accounts: (await listAccounts(await db())).map(accountJson) };
+    case 'account tax-rate':
+      return taxRateCommand(args, db);
+    case 'rates export':
+      return ratesExportCommand(values, args, db);
     case 'credit': {
       const [accountText, amountText] = args;
       // Mistakes in the command line are reported before the database is opened.
@@ -395,6 +388,68 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Outp
   }
 }
 
+/** `smsgic account create`: checks the command line, then opens the account as the operator's dashboard does. */
+async function accountCreateCommand(values: CommandLine['values'], db: () => Promise<Db>): Promise<Output> {
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  const currency = (values.currency ?? 'GBP').toUpperCase();
+  if (!Object.hasOwn(CURRENCIES, currency)) {
+    throw new UsageError(`--currency must be one of ${Object.keys(CURRENCIES).join(', ')}, got "${values.currency}"`);
+  }
+  if (values.email !== undefined && !isEmailAddress(values.email)) {
+    throw new UsageError(`--email "${values.email}" is not an email address`);
+  }
+  let taxRatePpm = 0;
+  if (values['tax-rate'] !== undefined) {
+    try {
+      taxRatePpm = parsePercentPpm(values['tax-rate']);
+    } catch (error) {
+      if (error instanceof MoneyError) throw new UsageError(`--tax-rate: ${error.message}`);
+      throw error;
+    }
+  }
+  const account = await openCustomerAccount(await db(), {
+    name: values.name.trim(),
+    email: values.email ?? null,
+    currency,
+    taxRatePpm,
+  });
+  return accountJson(account);
+}
+
+/** `smsgic account tax-rate ACCOUNT PCT`: sendings priced from now on are taxed at the new rate. */
+async function taxRateCommand(args: readonly string[], db: () => Promise<Db>): Promise<Output> {
+  const [accountText, rateText] = args;
+  positiveId(accountText, 'ACCOUNT');
+  if (rateText === undefined) throw new UsageError('PCT is required');
+  let taxRatePpm: number;
+  try {
+    taxRatePpm = parsePercentPpm(rateText);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new UsageError(`PCT: ${error.message}`);
+    throw error;
+  }
+  const database = await db();
+  const account = await existingAccount(database, accountText);
+  if (!(await changeTaxRate(database, account.id, taxRatePpm))) {
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  return accountJson(await existingAccount(database, accountText));
+}
+
+/** `smsgic rates export ACCOUNT | --default`: the price list as CSV, printed as it is without --json. */
+async function ratesExportCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Output> {
+  const isDefault = values.default === true;
+  if (isDefault === (args[0] !== undefined)) throw new UsageError('either ACCOUNT or --default is required');
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, args[0]);
+  const csv = await priceListCsv(database, account?.id ?? null);
+  return { ...(account ? { account_id: account.id } : { default: true }), csv, [RAW_TEXT]: csv };
+}
+
 /** An error's message followed by those of its causes ("migration failed: connect ECONNREFUSED …"). */
 /** `smsgic suppressions list|add|remove --account ACCOUNT …`: an account's opt-out list, changed as the operator. */
 async function suppressionsCommand(
@@ -492,7 +547,9 @@ async function main(): Promise<void> {
   };
   try {
     const result = await run(argv, open);
-    console.log(json ? JSON.stringify(result) : human(result));
+    const raw = result[RAW_TEXT];
+    if (!json && raw !== undefined) process.stdout.write(raw);
+    else console.log(json ? JSON.stringify(result) : human(result));
   } catch (error) {
     const known = error instanceof UsageError || error instanceof CommandError;
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;

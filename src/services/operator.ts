@@ -165,6 +165,11 @@ function newAccountFields(fields: Fields): Outcome<NewCustomerAccount> {
   });
 }
 
+/** A price list as CSV in the format `importPriceList` reads: an account's own list, or the default (`accountId` null). */
+export async function priceListCsv(db: Db, accountId: number | null): Promise<string> {
+  return formatRatesCsv(await priceList(db, accountId));
+}
+
 /** Sets an account's tax rate: sendings priced from now on are taxed at it; those stored keep their tax. */
 export function changeTaxRate(db: Db, accountId: number, taxRatePpm: number): Promise<boolean> {
   return setAccountTaxRate(db, accountId, taxRatePpm);
@@ -310,7 +315,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       const accountId = intField(fields, 'account_id', errors);
       if (!errors.empty) return invalid(errors);
       if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      return ok({ accountId: accountId ?? null, csv: formatRatesCsv(await priceList(db, accountId ?? null)) });
+      return ok({ accountId: accountId ?? null, csv: await priceListCsv(db, accountId ?? null) });
     },
 
     /** Replaces a price list from CSV (`mcc,mnc,rate`), all or nothing, as `smsgic rates import` does. */

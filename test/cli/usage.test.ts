@@ -14,6 +14,7 @@ beforeAll(ensureBuilt);
 const COMMANDS = [
   'account create --name NAME',
   'account list',
+  'account tax-rate ACCOUNT PCT',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',
@@ -21,6 +22,7 @@ const COMMANDS = [
   'sender default NAME',
   'rates import ACCOUNT FILE',
   'rates import --default FILE',
+  'rates export ACCOUNT | --default',
   'sending cancel ID',
   'webhook-secret show --account ID',
   'webhook-secret rotate --account ID',
