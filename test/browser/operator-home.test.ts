@@ -60,6 +60,14 @@ describeWithChromium("the operator's home and accounts", () => {
       await dialog.getByLabel('Tax rate (%)').fill('20');
       await dialog.getByLabel('Opening credit (GBP)').fill('25,50');
       await dialog.getByLabel('Owner email').fill('owner@harbour-freight.example');
+      // The dialog fits a phone: nothing sticks out sideways, its buttons are on screen.
+      await ops.setViewportSize({ width: 390, height: 844 });
+      expect(await ops.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      for (const name of ['Cancel', 'Create account']) {
+        const box = await dialog.getByRole('button', { name }).boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, name).toBe(true);
+      }
+      await ops.setViewportSize({ width: 1280, height: 800 });
       await dialog.getByRole('button', { name: 'Create account' }).click();
       await dialog.waitFor({ state: 'hidden' });
       const row = ops.getByRole('row', { name: /Harbour Freight/ });
