@@ -10,11 +10,20 @@ import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.j
 import { senderNameProblem } from '../domain/sender-name.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
-import { adjustBalance, convertDefaultList, importPriceList, priceListImportProblem } from '../services/operator.js';
+import {
+  adjustBalance,
+  changeTaxRate,
+  convertDefaultList,
+  importPriceList,
+  openCustomerAccount,
+  priceListCsv,
+  priceListImportProblem,
+  priceListRef,
+} from '../services/operator.js';
 import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
-import { type Account, createAccount, getAccount, listAccounts } from '../store/accounts.js';
+import { type Account, getAccount, listAccounts } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
 import { type PriceListSummary, priceListSummaries } from '../store/rates.js';
 import { addSender } from '../store/senders.js';
@@ -44,6 +53,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates convert CURRENCY RATE --date DAY     (1 ${PLATFORM_CURRENCY} = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
+  smsgic rates export ACCOUNT | --default [--currency CUR]   (the list as CSV, in the format rates import reads)
+  smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -71,6 +82,8 @@ type Output = Record<string, unknown>;
 interface Printed {
   readonly json: Output;
   readonly text: string;
+  /** Printed as it is without --json (a CSV file), with no newline added. */
+  readonly raw?: boolean;
 }
 
 function taxRateText(ppm: number): string {
@@ -164,6 +177,8 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'sender add': [],
   'sender default': [],
   'rates import': ['default', 'currency'],
+  'rates export': ['default', 'currency'],
+  'account tax-rate': [],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -189,6 +204,8 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'sender add': 2,
   'sender default': 1,
   'rates import': 2,
+  'rates export': 1,
+  'account tax-rate': 2,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -305,7 +322,7 @@ async function accountCreate(values: CommandLine['values'], db: () => Promise<Db
       throw error;
     }
   }
-  const account = await createAccount(await db(), {
+  const account = await openCustomerAccount(await db(), {
     name: values.name.trim(),
     email: values.email ?? null,
     currency,
@@ -475,6 +492,43 @@ function priceListJson(list: PriceListSummary) {
   };
 }
 
+/** `smsgic account tax-rate ACCOUNT PCT`: sendings priced from now on are taxed at the new rate. */
+async function taxRateCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const [accountArg, rateText] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if (rateText === undefined) throw new UsageError('PCT is required');
+  let taxRatePpm: number;
+  try {
+    taxRatePpm = parsePercentPpm(rateText);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new UsageError(`PCT: ${error.message}`);
+    throw error;
+  }
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  if (!(await changeTaxRate(database, account.id, taxRatePpm))) {
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const changed = await existingAccount(database, accountArg);
+  return { json: accountJson(changed), text: accountText(changed) };
+}
+
+/** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
+async function ratesExport(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const isDefault = values.default === true;
+  if (isDefault === (args[0] !== undefined)) throw new UsageError('either ACCOUNT or --default is required');
+  const database = await db();
+  const account = isDefault ? null : await existingAccount(database, args[0]);
+  const list = await priceListRef(database, account?.id ?? null, values.currency?.toUpperCase());
+  if (list === null) throw new CommandError(`account ${args[0]} does not exist`);
+  const csv = await priceListCsv(database, list);
+  return { json: { ...(account ? { account_id: account.id } : { default: true }), csv }, text: csv, raw: true };
+}
+
 async function ratesList(db: () => Promise<Db>): Promise<Printed> {
   const lists = (await priceListSummaries(await db())).map(priceListJson);
   return {
@@ -634,6 +688,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return ratesImport(values, args, db);
     case 'rates list':
       return ratesList(db);
+    case 'rates export':
+      return ratesExport(values, args, db);
+    case 'account tax-rate':
+      return taxRateCommand(args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':
@@ -849,7 +907,8 @@ async function main(): Promise<void> {
   };
   try {
     const result = await run(argv, open);
-    console.log(json ? JSON.stringify(result.json) : result.text);
+    if (!json && result.raw) process.stdout.write(result.text);
+    else console.log(json ? JSON.stringify(result.json) : result.text);
   } catch (error) {
     const known = error instanceof UsageError || error instanceof CommandError;
     const message = known ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;

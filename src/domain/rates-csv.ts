@@ -1,6 +1,6 @@
 // Reads a price list in CSV (header `mcc,mnc,rate`, or `mcc,mnc,rate,currency` to state the list's currency; empty mnc =
-// country-wide) into rate rows, or says which line is wrong.
-import { currencyOf, MoneyError, parseMoney } from './money.js';
+// country-wide) into rate rows, saying which line is wrong, and writes one back in the `mcc,mnc,rate` format.
+import { currencyOf, formatMinor, MoneyError, parseMoney } from './money.js';
 import type { RateRow } from './pricing.js';
 
 export type RatesCsvResult =
@@ -71,4 +71,10 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });
   }
   return { ok: true, rows, currency };
+}
+
+/** Writes rate rows as `parseRatesCsv` reads them: the header, then one `mcc,mnc,rate` line each (CRLF, RFC 4180). */
+export function formatRatesCsv(rows: readonly RateRow[]): string {
+  const lines = ['mcc,mnc,rate', ...rows.map((row) => `${row.mcc},${row.mnc ?? ''},${formatMinor(row.rateMinor)}`)];
+  return `${lines.map((line) => `${line}\r\n`).join('')}`;
 }

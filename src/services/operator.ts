@@ -1,6 +1,7 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
-import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
+import { isEmailAddress } from '../domain/email.js';
+import { CURRENCIES, formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import { parseMoneyInput } from '../domain/money-input.js';
 import {
   accountCurrencies,
@@ -10,9 +11,9 @@ import {
   PLATFORM_CURRENCY,
   parseConversionRate,
 } from '../domain/price-lists.js';
-import { parseRatesCsv } from '../domain/rates-csv.js';
+import { formatRatesCsv, parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import { getAccount } from '../store/accounts.js';
+import { type Account, createAccount, getAccount, setAccountTaxRate, TAX_RATE_PPM_MAX } from '../store/accounts.js';
 import {
   type AdminAccount,
   getAccountForAdmin,
@@ -32,6 +33,7 @@ import {
   type ListedRate,
   type PriceListSummary,
   priceListSummaries,
+  type RateListRef,
   recordConversion,
   replaceRates,
 } from '../store/rates.js';
@@ -53,6 +55,10 @@ import {
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
 const SEARCH_CHARS_MAX = 255;
+const NAME_CHARS_MAX = 255;
+const EMAIL_CHARS_MAX = 254;
+/** The ledger note of an account's opening credit. */
+export const OPENING_CREDIT_NOTE = 'Opening credit';
 const NOTE_CHARS_MAX = 500;
 const VOLUME_DAYS_DEFAULT = 30;
 const VOLUME_DAYS_MAX = 366;
@@ -84,6 +90,116 @@ function amountField(fields: Fields, errors: ValidationErrors): number | undefin
   }
   if (amount.minor === 0) errors.add('amount', ruleText.notZero('amount'));
   return amount.minor;
+}
+
+/** A tax rate typed as a percentage ("20", "20,5", "7.125"): 0 to 100 with at most four decimals, in millionths. */
+function taxRateField(fields: Fields, errors: ValidationErrors, required: boolean): number | undefined {
+  const raw = fields.tax_rate;
+  if (isBlank(raw)) {
+    if (required) errors.add('tax_rate', ruleText.required('tax_rate'));
+    return undefined;
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    errors.add('tax_rate', ruleText.string('tax_rate'));
+    return undefined;
+  }
+  // p percent is p * 10^4 millionths: the same digits as an amount with four decimals.
+  const parsed = parseMoneyInput(String(raw));
+  if (!parsed.ok) {
+    errors.add('tax_rate', parsed.message);
+    return undefined;
+  }
+  if (parsed.minor < 0 || parsed.minor > TAX_RATE_PPM_MAX) {
+    errors.add('tax_rate', ruleText.percentage('tax_rate'));
+    return undefined;
+  }
+  return parsed.minor;
+}
+
+/** An optional opening credit: a positive amount. */
+function openingCreditField(fields: Fields, errors: ValidationErrors): number | undefined {
+  const raw = fields.opening_credit;
+  if (isBlank(raw)) return undefined;
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    errors.add('opening_credit', ruleText.string('opening_credit'));
+    return undefined;
+  }
+  const parsed = parseMoneyInput(String(raw));
+  if (!parsed.ok) errors.add('opening_credit', parsed.message);
+  else if (parsed.minor <= 0) errors.add('opening_credit', ruleText.positive('opening_credit'));
+  return parsed.ok && parsed.minor > 0 ? parsed.minor : undefined;
+}
+
+export interface NewCustomerAccount {
+  readonly name: string;
+  /** Its owner's email, kept on the account; no user is made (its owner has no password yet). */
+  readonly email: string | null;
+  /** One of domain/money's CURRENCIES. */
+  readonly currency: string;
+  readonly taxRatePpm: number;
+  /** Credited at once, with the note `Opening credit`, when given. */
+  readonly openingCreditMinor?: number;
+}
+
+/**
+ * Opens a customer account, as `smsgic account create` and the operator's dashboard do: a zero balance, then the
+ * opening credit if any, as one ledger entry.
+ */
+export async function openCustomerAccount(db: Db, input: NewCustomerAccount): Promise<Account> {
+  const account = await createAccount(db, {
+    name: input.name,
+    email: input.email,
+    currency: input.currency,
+    taxRatePpm: input.taxRatePpm,
+  });
+  if (input.openingCreditMinor === undefined) return account;
+  const credited = await credit(db, account.id, input.openingCreditMinor, OPENING_CREDIT_NOTE);
+  if (!credited.ok) throw new Error(`opening credit of account ${account.id} refused: ${credited.reason}`);
+  return (await getAccount(db, account.id)) ?? account;
+}
+
+/** The operator's new account as typed: name and currency required, the rest optional. */
+function newAccountFields(fields: Fields): Outcome<NewCustomerAccount> {
+  const errors = new ValidationErrors();
+  const name = textField(fields, 'name', errors, { required: true, max: NAME_CHARS_MAX })?.trim();
+  const currency = textField(fields, 'currency', errors, { required: true })?.trim().toUpperCase();
+  if (currency !== undefined && !Object.hasOwn(CURRENCIES, currency)) {
+    errors.add('currency', ruleText.selectedInvalid('currency'));
+  }
+  const email = textField(fields, 'email', errors, { max: EMAIL_CHARS_MAX })?.trim();
+  if (email && !isEmailAddress(email)) errors.add('email', ruleText.email('email'));
+  const taxRatePpm = taxRateField(fields, errors, false) ?? 0;
+  const openingCreditMinor = openingCreditField(fields, errors);
+  if (!errors.empty || !name || !currency) return invalid(errors);
+  return ok({
+    name,
+    email: email || null,
+    currency,
+    taxRatePpm,
+    ...(openingCreditMinor !== undefined && { openingCreditMinor }),
+  });
+}
+
+/** A price list as CSV in the format `importPriceList` reads: an account's own list, or the default (`accountId` null). */
+export async function priceListCsv(db: Db, list: RateListRef): Promise<string> {
+  return formatRatesCsv(await priceList(db, list));
+}
+
+/** An account's own list (in its currency), or the default list of `currency` (the base one when absent); null when
+ * the account does not exist. */
+export async function priceListRef(
+  db: Db,
+  accountId: number | null,
+  currency: string | undefined,
+): Promise<RateListRef | null> {
+  if (accountId === null) return { owner: 0, currency: currency ?? PLATFORM_CURRENCY };
+  const account = await getAccount(db, accountId);
+  return account ? { owner: accountId, currency: account.currency } : null;
+}
+
+/** Sets an account's tax rate: sendings priced from now on are taxed at it; those stored keep their tax. */
+export function changeTaxRate(db: Db, accountId: number, taxRatePpm: number): Promise<boolean> {
+  return setAccountTaxRate(db, accountId, taxRatePpm);
 }
 
 /** Credits a positive amount, debits a negative one: the balance never goes below zero nor over its ceiling. */
@@ -229,6 +345,22 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       return ok(pageOf(found.rows, page, found.total));
     },
 
+    /** Opens a customer account (name, currency, tax rate, optional owner email and opening credit). */
+    async createAccount(fields: Fields): Promise<Outcome<AdminAccount>> {
+      const read = newAccountFields(fields);
+      if (!read.ok) return read;
+      const account = await openCustomerAccount(db, read.value);
+      return accountOrNotFound(account.id);
+    },
+    /** Changes an account's tax rate (a percentage, up to four decimals). */
+    async setTaxRate(accountId: number, fields: Fields): Promise<Outcome<AdminAccount>> {
+      const errors = new ValidationErrors();
+      const taxRatePpm = taxRateField(fields, errors, true);
+      if (!errors.empty || taxRatePpm === undefined) return invalid(errors);
+      if (!(await changeTaxRate(db, accountId, taxRatePpm))) return notFound;
+      return accountOrNotFound(accountId);
+    },
+
     /** A positive amount credits the account, a negative one debits it (never below zero). */
     async credit(accountId: number, fields: Fields): Promise<Outcome<AdminAccount>> {
       const errors = new ValidationErrors();
@@ -300,6 +432,22 @@ export function createOperatorServices({ deps }: UseCaseContext) {
         return ok(await priceList(db, { owner: accountId, currency: account.currency }));
       }
       return ok(await priceList(db, { owner: 0, currency: currency ?? PLATFORM_CURRENCY }));
+    },
+
+    /**
+     * A price list as CSV, in the format `importRates` reads back: an account's own list, else the default list of
+     * `currency` (the base currency's when absent).
+     */
+    async exportRates(
+      fields: Fields,
+    ): Promise<Outcome<{ readonly accountId: number | null; readonly currency: string; readonly csv: string }>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      if (!errors.empty) return invalid(errors);
+      const list = await priceListRef(db, accountId ?? null, currency);
+      if (list === null) return notFound;
+      return ok({ accountId: accountId ?? null, currency: list.currency, csv: await priceListCsv(db, list) });
     },
 
     /** The default lists (one per currency: source, and the rate and date of a converted one), and an account's own. */

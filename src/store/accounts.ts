@@ -83,3 +83,18 @@ export async function listAccounts(db: Db): Promise<Account[]> {
   const rows = await db.kysely.selectFrom('accounts').selectAll().orderBy('id').execute();
   return rows.map(accountFromRow);
 }
+
+/** Changes an account's tax rate (millionths); sendings priced from now on are taxed at it. False: no such account. */
+export async function setAccountTaxRate(db: Db, accountId: number, taxRatePpm: number): Promise<boolean> {
+  assertInt(taxRatePpm, 'taxRatePpm', 0);
+  if (taxRatePpm > TAX_RATE_PPM_MAX) throw new RangeError(`taxRatePpm must be at most ${TAX_RATE_PPM_MAX}`);
+  const nowUs = db.nowUs();
+  const result = await db.transaction((trx) =>
+    trx
+      .updateTable('accounts')
+      .set({ tax_rate_ppm: taxRatePpm, updated_at_us: nowUs })
+      .where('id', '=', accountId)
+      .executeTakeFirst(),
+  );
+  return result.numUpdatedRows > 0n;
+}

@@ -42,7 +42,7 @@ async function signIn(page: Page, url: string, who: { email: string; password: s
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: /^(Overview|Accounts)$/, level: 1 }).waitFor();
 }
 
 /** A full-page screenshot from the top, so that the sticky bar and the sidebar sit where a visitor sees them. */

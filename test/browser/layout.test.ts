@@ -202,6 +202,8 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           heading: 'Accounts',
           ready: (p) => p.getByRole('row', { name: /Wide Tables Ltd/ }),
           actions: (p) => [
+            p.getByRole('button', { name: 'New account' }),
+            p.getByRole('button', { name: 'Tax rate of Wide Tables Ltd' }),
             p.getByRole('button', { name: 'Credit Wide Tables Ltd' }),
             p.getByRole('button', { name: 'Suspend Wide Tables Ltd' }),
           ],
@@ -219,7 +221,10 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           path: '/admin/rates',
           heading: 'Price lists',
           ready: (p) => p.getByRole('row', { name: /Latvia/ }),
-          actions: (p) => [p.getByRole('button', { name: 'Import rates' })],
+          actions: (p) => [
+            p.getByRole('button', { name: 'Import rates' }),
+            p.getByRole('link', { name: 'Export CSV' }),
+          ],
         },
         {
           path: '/admin/providers',

@@ -23,7 +23,7 @@ export async function signIn(page: Page, url: string, who: { email: string; pass
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: /^(Overview|Accounts)$/, level: 1 }).waitFor();
 }
 
 /** A call of the dashboard API from the page, as the web client makes it (CSRF token read from /me). */

@@ -1,4 +1,4 @@
-// `smsgic account create`, `account list` and `credit`, run as an operator runs them, on SQLite and PostgreSQL.
+// `smsgic account create`, `account list`, `account tax-rate` and `credit`, run as an operator runs them, on SQLite and PostgreSQL.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listAccounts } from '../../src/store/accounts.js';
 import { listEntries } from '../../src/store/ledger.js';
@@ -82,6 +82,28 @@ describeEachEngine('smsgic account', (engine) => {
       expect(await fails(engine.url, 2, 'account', 'create', '--name', 'x', '--note', 'n')).toMatch(
         /--note is not an option of "account create"/,
       );
+    });
+  });
+
+  describe('account tax-rate', () => {
+    it("changes the account's tax rate, with up to four decimals, and shows the account", async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'taxed', '--tax-rate', '20');
+      const changed = await ok<AccountJson>(engine.url, 'account', 'tax-rate', String(created.id), '7.1255');
+      expect(changed).toEqual({ ...created, tax_rate: '7.1255' });
+      const { accounts } = await ok<{ accounts: AccountJson[] }>(engine.url, 'account', 'list');
+      expect(accounts.find((a) => a.id === created.id)?.tax_rate).toBe('7.1255');
+    });
+
+    it('refuses a rate out of range or too precise, and an unknown account, changing nothing', async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'kept', '--tax-rate', '5');
+      const id = String(created.id);
+      expect(await fails(engine.url, 2, 'account', 'tax-rate', id, '100.01')).toMatch(/^PCT: .*0 to 100/);
+      expect(await fails(engine.url, 2, 'account', 'tax-rate', id, '-1')).toMatch(/^PCT: .*0 to 100/);
+      expect(await fails(engine.url, 2, 'account', 'tax-rate', id, '1.23456')).toMatch(/more than 4 decimals/);
+      expect(await fails(engine.url, 2, 'account', 'tax-rate', id)).toBe('PCT is required');
+      expect(await fails(engine.url, 1, 'account', 'tax-rate', '999999', '1')).toBe('account 999999 does not exist');
+      const { accounts } = await ok<{ accounts: AccountJson[] }>(engine.url, 'account', 'list');
+      expect(accounts.find((a) => a.id === created.id)?.tax_rate).toBe('5');
     });
   });
 

@@ -1,4 +1,5 @@
-// `smsgic rates import`: an account's price list and the platform default, replaced whole or not at all.
+// `smsgic rates import`: an account's price list and the platform default, replaced whole or not at all; `smsgic rates
+// export` writes either back as the CSV the import reads.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRatesCsv } from '../../src/domain/rates-csv.js';
@@ -166,7 +167,7 @@ describeEachEngine('smsgic rates import', (engine) => {
         source: 'imported',
       });
       const human = await smsgic(engine.url, ['rates', 'list']);
-      expect(human.stdout).toMatch(/^ {2}list: default, account_id: null, account_name: null, currency: EUR, /m);
+      expect(human.stdout).toMatch(/^default +EUR +converted +1 GBP = \S+ EUR \(\d{4}-\d{2}-\d{2}\) +\d+$/m);
     });
 
     it("refuses a list in another currency than the account's, stated in the file or on the command line", async () => {
@@ -224,6 +225,26 @@ describeEachEngine('smsgic rates import', (engine) => {
         rate: null,
         rates: 1,
       });
+    });
+  });
+
+  describe('export', () => {
+    it('prints a list as CSV that imports back to the same list, for an account and for the default', async () => {
+      const csv = 'mcc,mnc,rate\n234,30,0.035\n247,,0.05\n247,01,0.039\n';
+      await ok(engine.url, 'rates', 'import', accountId, files.path('export-me.csv', csv));
+      const exported = await smsgic(engine.url, ['rates', 'export', accountId]);
+      expect(exported).toMatchObject({ code: 0, stderr: '' });
+      expect(exported.stdout).toBe('mcc,mnc,rate\r\n234,30,0.0350\r\n247,,0.0500\r\n247,01,0.0390\r\n');
+      const copy = (await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'copy')).id;
+      await ok(engine.url, 'rates', 'import', String(copy), files.path('exported.csv', exported.stdout));
+      expect(await priced(engine.db, copy)).toEqual(await priced(engine.db, Number(accountId)));
+
+      const defaults = await smsgic(engine.url, ['rates', 'export', '--default']);
+      expect(defaults.stdout.split('\r\n')[0]).toBe('mcc,mnc,rate');
+      const json = await ok<{ default: boolean; csv: string }>(engine.url, 'rates', 'export', '--default');
+      expect(json).toEqual({ default: true, csv: defaults.stdout });
+      expect(await fails(engine.url, 2, 'rates', 'export')).toBe('either ACCOUNT or --default is required');
+      expect(await fails(engine.url, 1, 'rates', 'export', '999999')).toBe('account 999999 does not exist');
     });
   });
 });

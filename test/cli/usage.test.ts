@@ -15,6 +15,7 @@ beforeAll(ensureBuilt);
 const COMMANDS = [
   'account create --name NAME',
   'account list',
+  'account tax-rate ACCOUNT PCT',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',
@@ -24,6 +25,7 @@ const COMMANDS = [
   'rates import --default FILE',
   'rates convert CURRENCY RATE --date DAY',
   'rates list',
+  'rates export ACCOUNT | --default',
   'sending cancel ID',
   'webhook-secret show --account ID',
   'webhook-secret rotate --account ID',

@@ -16,13 +16,16 @@ import type {
   TransactionView,
   VolumeDay,
 } from '../../src/http/dashboard/contract.js';
-import { auditLedger } from '../../src/store/ledger.js';
+import { auditLedger, listEntries } from '../../src/store/ledger.js';
+import { findUserByEmail } from '../../src/store/users.js';
 import { routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';
 
 const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
   ['GET', '/app/api/admin/accounts'],
+  ['POST', '/app/api/admin/accounts'],
+  ['POST', '/app/api/admin/accounts/1/tax-rate'],
   ['POST', '/app/api/admin/accounts/1/credit'],
   ['POST', '/app/api/admin/accounts/1/suspend'],
   ['GET', '/app/api/admin/senders'],
@@ -31,6 +34,7 @@ const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
   ['GET', '/app/api/admin/rates'],
   ['GET', '/app/api/admin/price-lists'],
   ['POST', '/app/api/admin/rates/import'],
+  ['GET', '/app/api/admin/rates.csv'],
   ['GET', '/app/api/admin/providers'],
   ['GET', '/app/api/admin/volume'],
 ];
@@ -182,6 +186,123 @@ describeEachEngine('dashboard operator pages', (engine) => {
       expect((await admin.post('/app/api/admin/accounts/999999/suspend', { suspended: true })).statusCode).toBe(404);
     });
 
+    it('opens an account: name, currency, tax rate, opening credit as one ledger entry, the owner email kept', async () => {
+      const created = await admin.json<AdminAccountView>(
+        admin.post('/app/api/admin/accounts', {
+          name: '  Acme Freight  ',
+          currency: 'eur',
+          tax_rate: '20,5',
+          opening_credit: '50',
+          email: 'owner@acme-freight.example',
+        }),
+        201,
+      );
+      expect(created).toEqual({
+        id: expect.any(Number),
+        name: 'Acme Freight',
+        currency: 'EUR',
+        sign: '€',
+        balance: '50.000',
+        tax_rate: '20.5',
+        suspended: false,
+        email: 'owner@acme-freight.example',
+        created_at: expect.stringMatching(/Z$/),
+        sendings: 0,
+      });
+      const entries = await listEntries(engine.db, created.id);
+      expect(entries).toEqual([
+        expect.objectContaining({ kind: 'credit', amountMinor: 500_000, note: 'Opening credit' }),
+      ]);
+      // As `smsgic account create --email` does: the email is the account's, no user is made.
+      expect(await findUserByEmail(engine.db, 'owner@acme-freight.example')).toBeUndefined();
+      const listed = await admin.json<Page<AdminAccountView>>(admin.get('/app/api/admin/accounts?search=acme freight'));
+      expect(listed.data).toEqual([created]);
+
+      const plain = await admin.json<AdminAccountView>(
+        admin.post('/app/api/admin/accounts', { name: 'Plain Ltd', currency: 'USD' }),
+        201,
+      );
+      expect(plain).toMatchObject({ currency: 'USD', balance: '0.000', tax_rate: '0', email: null });
+      expect(await listEntries(engine.db, plain.id)).toEqual([]);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
+
+    it('refuses a new account with bad fields, saying which, and opens nothing', async () => {
+      const before = (await admin.json<Page<AdminAccountView>>(admin.get('/app/api/admin/accounts'))).total;
+      const cases: [Record<string, unknown>, Record<string, string[]>][] = [
+        [{}, { name: ['The name field is required.'], currency: ['The currency field is required.'] }],
+        [{ name: 'X', currency: 'XYZ' }, { currency: ['The selected currency is invalid.'] }],
+        [
+          { name: 'X', currency: 'GBP', email: 'not-an-email' },
+          { email: ['The email field must be a valid email address.'] },
+        ],
+        [
+          { name: 'X', currency: 'GBP', tax_rate: '100.5' },
+          { tax_rate: ['The tax rate field must be a percentage from 0 to 100.'] },
+        ],
+        [{ name: 'X', currency: 'GBP', tax_rate: '7.12345' }, { tax_rate: ['“7.12345” has more than 4 decimals.'] }],
+        [
+          { name: 'X', currency: 'GBP', opening_credit: '-5' },
+          { opening_credit: ['The opening credit field must be greater than 0.'] },
+        ],
+      ];
+      for (const [payload, errors] of cases) {
+        const res = await admin.post('/app/api/admin/accounts', payload);
+        expect(res.statusCode, JSON.stringify(payload)).toBe(422);
+        expect(res.json().errors, JSON.stringify(payload)).toEqual(errors);
+      }
+      expect((await admin.json<Page<AdminAccountView>>(admin.get('/app/api/admin/accounts'))).total).toBe(before);
+    });
+
+    it('changes the tax rate: a sending priced afterwards is taxed at it, one stored before keeps its tax', async () => {
+      const taxed = await dash.customer({ company: 'Taxed Ltd' });
+      await admin.json(credit(taxed.accountId, '10'));
+      const imported = await admin.request('POST', `/app/api/admin/rates/import?account_id=${taxed.accountId}`, {
+        payload: 'mcc,mnc,rate\n247,,0.1\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(imported.statusCode, imported.body).toBe(200);
+      const send = () =>
+        taxed.json<CampaignView>(
+          taxed.post('/app/api/sendings', { message: 'Hi', recipients: ['37126000001'], sender: 'SMSgic' }),
+          201,
+        );
+      const before = await send();
+      expect(before.total).toBe('0.1');
+
+      const changed = await admin.json<AdminAccountView>(
+        admin.post(`/app/api/admin/accounts/${taxed.accountId}/tax-rate`, { tax_rate: '20.5' }),
+      );
+      expect(changed).toMatchObject({ id: taxed.accountId, tax_rate: '20.5' });
+      expect((await taxed.json<Me>(taxed.get('/app/api/me'))).account.tax_rate).toBe('20.5');
+      const after = await send();
+      expect(after.total).toBe('0.1205');
+      expect((await taxed.json<CampaignView>(taxed.get(`/app/api/sendings/${before.id}`))).total).toBe('0.1');
+      const ledger = await taxed.json<Page<TransactionView>>(taxed.get('/app/api/transactions'));
+      expect(ledger.data.filter((t) => t.kind === 'reservation').map((t) => [t.sending_id, t.amount])).toEqual([
+        [after.id, '-0.1205'],
+        [before.id, '-0.1'],
+      ]);
+
+      for (const [tax_rate, text] of [
+        ['', 'The tax rate field is required.'],
+        ['-1', 'The tax rate field must be a percentage from 0 to 100.'],
+        ['101', 'The tax rate field must be a percentage from 0 to 100.'],
+        ['1.23456', '“1.23456” has more than 4 decimals.'],
+        ['twenty', '“twenty” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.'],
+      ]) {
+        const res = await admin.post(`/app/api/admin/accounts/${taxed.accountId}/tax-rate`, { tax_rate });
+        expect(res.statusCode, tax_rate).toBe(422);
+        expect(res.json().errors, tax_rate).toEqual({ tax_rate: [text] });
+      }
+      const precise = await admin.json<AdminAccountView>(
+        admin.post(`/app/api/admin/accounts/${taxed.accountId}/tax-rate`, { tax_rate: '7,1255' }),
+      );
+      expect(precise.tax_rate).toBe('7.1255');
+      expect((await admin.post('/app/api/admin/accounts/999999/tax-rate', { tax_rate: '1' })).statusCode).toBe(404);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
+
     it('refuses to suspend the account the operators sign in to, which would lock them all out', async () => {
       const own = admin.accountId;
       const refused = await admin.post(`/app/api/admin/accounts/${own}/suspend`, { suspended: true });
@@ -320,6 +441,40 @@ describeEachEngine('dashboard operator pages', (engine) => {
         headers: { 'content-type': 'text/csv' },
       });
       expect(unknown.statusCode).toBe(404);
+    });
+
+    it("exports the default list and an account's own as CSV that imports back to the same list", async () => {
+      const exported = await admin.get('/app/api/admin/rates.csv');
+      expect(exported.statusCode).toBe(200);
+      expect(exported.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(exported.headers['content-disposition']).toBe('attachment; filename="rates-default-GBP.csv"');
+      const lines = exported.body.split('\r\n');
+      expect(lines[0]).toBe('mcc,mnc,rate');
+      expect(lines).toContain('247,01,0.0390');
+      const defaults = await admin.json<{ data: RateView[] }>(admin.get('/app/api/admin/rates'));
+      expect(lines.filter((line) => line !== '')).toHaveLength(defaults.data.length + 1);
+
+      // The default list, imported as an account's own, then exported again: the same list, the same text.
+      const copy = await dash.customer();
+      const imported = await admin.request('POST', `/app/api/admin/rates/import?account_id=${copy.accountId}`, {
+        payload: exported.body,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(imported.json()).toEqual({ imported: defaults.data.length });
+      const own = await admin.json<{ data: RateView[] }>(
+        admin.get(`/app/api/admin/rates?account_id=${copy.accountId}`),
+      );
+      expect(own.data).toEqual(defaults.data);
+      const again = await admin.get(`/app/api/admin/rates.csv?account_id=${copy.accountId}`);
+      expect(again.headers['content-disposition']).toBe(`attachment; filename="rates-account-${copy.accountId}.csv"`);
+      expect(again.body).toBe(exported.body);
+
+      // An account's own list, country-wide rows and networks alike.
+      const mine = await admin.get(`/app/api/admin/rates.csv?account_id=${customer.accountId}`);
+      expect(mine.body).toBe('mcc,mnc,rate\r\n247,,0.0500\r\n247,01,0.0311\r\n');
+      const empty = await dash.customer();
+      expect((await admin.get(`/app/api/admin/rates.csv?account_id=${empty.accountId}`)).body).toBe('mcc,mnc,rate\r\n');
+      expect((await admin.get('/app/api/admin/rates.csv?account_id=999999')).statusCode).toBe(404);
     });
   });
 

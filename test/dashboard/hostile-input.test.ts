@@ -123,6 +123,29 @@ const INPUTS: readonly TextInput[] = [
       fields: (bad) => ({ amount: '1', [field]: `1${bad}` }),
     }),
   ),
+  ...['name', 'currency', 'tax_rate', 'opening_credit', 'email'].map(
+    (field): TextInput => ({
+      who: 'admin',
+      method: 'POST',
+      path: '/app/api/admin/accounts',
+      field,
+      fields: (bad) => ({ name: 'Acme', currency: 'EUR', [field]: `1${bad}` }),
+    }),
+  ),
+  {
+    who: 'admin',
+    method: 'POST',
+    path: '/app/api/admin/accounts/:account/tax-rate',
+    field: 'tax_rate',
+    fields: (bad) => ({ tax_rate: `2${bad}` }),
+  },
+  {
+    who: 'admin',
+    method: 'GET',
+    path: '/app/api/admin/rates.csv',
+    field: 'account_id',
+    fields: (bad) => ({ account_id: `1${bad}` }),
+  },
   {
     who: 'admin',
     method: 'POST',

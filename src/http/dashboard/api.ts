@@ -444,6 +444,12 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   route('GET', '/admin/accounts', 'admin', async (request, reply) =>
     answer(reply, await admin.accounts(requestFields(request)), (found) => pageView(found, adminAccountView)),
   );
+  route('POST', '/admin/accounts', 'admin', async (request, reply) =>
+    answer(reply, await admin.createAccount(requestFields(request)), adminAccountView, 201),
+  );
+  route('POST', `/admin/accounts/${ID}/tax-rate`, 'admin', async (request, reply) =>
+    answer(reply, await admin.setTaxRate(idOf(request), requestFields(request)), adminAccountView),
+  );
   route('POST', `/admin/accounts/${ID}/credit`, 'admin', async (request, reply) =>
     answer(reply, await admin.credit(idOf(request), requestFields(request)), adminAccountView),
   );
@@ -466,6 +472,16 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
     return answer(reply, await admin.priceLists(requestFields(request)), (lists) => ({
       data: lists.map(priceListView),
     }));
+  });
+  route('GET', '/admin/rates.csv', 'admin', async (request, reply) => {
+    const outcome = await admin.exportRates(requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome, nothing);
+    const { accountId, currency, csv } = outcome.value;
+    const name = accountId === null ? `rates-default-${currency}.csv` : `rates-account-${accountId}.csv`;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(csv);
   });
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.

@@ -334,6 +334,9 @@ export interface OptOutChangeView {
 // --- Operator (role admin) ------------------------------------------------------------------------------------------
 
 /** GET /app/api/admin/accounts?search&page&per_page → Page<AdminAccountView>.
+ *  POST /app/api/admin/accounts NewAccountRequest → 201 AdminAccountView (422 on bad input).
+ *  POST /app/api/admin/accounts/:id/tax-rate { tax_rate: "20.5" } → AdminAccountView: sendings priced afterwards are
+ *  taxed at the new rate; those already stored keep their tax.
  *  POST /app/api/admin/accounts/:id/credit { amount: "100.00", note? } → AdminAccountView (422 on a bad amount).
  *  POST /app/api/admin/accounts/:id/suspend { suspended: boolean } → AdminAccountView. A suspended account's API
  *  tokens and sessions are refused (API: 401) until it is reinstated. */
@@ -341,6 +344,18 @@ export interface AdminAccountView extends AccountView {
   readonly email: string | null;
   readonly created_at: string;
   readonly sendings: number;
+}
+
+/** The operator opens a customer account. No user is made: the owner's email is kept on the account. */
+export interface NewAccountRequest {
+  readonly name: string;
+  /** ISO 4217 code the platform supports (e.g. "EUR", "GBP", "USD"). */
+  readonly currency: string;
+  /** A percentage from 0 to 100 with at most four decimals ("20", "7,125"); 0 when absent. */
+  readonly tax_rate?: string;
+  /** Credited at once (a ledger entry noted `Opening credit`) when given. */
+  readonly opening_credit?: string;
+  readonly email?: string;
 }
 
 /** GET /app/api/admin/senders?status → Page<AdminSenderView>. POST /app/api/admin/senders/:id/approve and
@@ -354,7 +369,9 @@ export interface AdminSenderView extends SenderView {
  *  the platform default list of `currency` (the base one, GBP, when absent).
  *  POST /app/api/admin/rates/import?account_id&currency → body text/csv (the CLI's format, with an optional `currency`
  *  column) → RatesImported; a bad line is a 422 naming the line, a list in another currency than the account's a 422
- *  saying so, and nothing is imported. */
+ *  saying so, and nothing is imported.
+ *  GET /app/api/admin/rates.csv?account_id&currency → text/csv, the list in the format the import reads (without
+ *  account_id the default list of `currency`, the base one when absent). */
 export interface RatesImported {
   readonly imported: number;
   /** The currency of the list replaced. */

@@ -33,6 +33,11 @@ function AuthFrame({ title, subtitle, children }: { title: string; subtitle: Rea
   );
 }
 
+/** Where a user lands after signing in: operators on the operator's accounts, customers on their overview. */
+function homeOf(me: Me): string {
+  return me.user.role === 'admin' ? '/admin/accounts' : '/';
+}
+
 function useAfterSignIn(): (me: Me) => void {
   const { signedIn } = useSession();
   const navigate = useNavigate();
@@ -40,7 +45,9 @@ function useAfterSignIn(): (me: Me) => void {
   const from = (location.state as { from?: string } | null)?.from;
   return (me) => {
     signedIn(me);
-    navigate(from && from !== '/signin' && from !== '/signup' ? from : '/', { replace: true });
+    // The overview is only where an unsigned visitor was sent by default: an operator goes to the operator's home.
+    const back = from && !['/', '/signin', '/signup'].includes(from) ? from : undefined;
+    navigate(back ?? homeOf(me), { replace: true });
   };
 }
 
@@ -52,7 +59,7 @@ export function SignInPage() {
   const { busy, error, run } = useSubmit(async () =>
     afterSignIn(await api.post<Me>('/login', form, { quiet401: true })),
   );
-  if (me) return <Navigate to="/" replace />;
+  if (me) return <Navigate to={homeOf(me)} replace />;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -106,7 +113,7 @@ export function SignUpPage() {
   const { busy, error, run } = useSubmit(async () =>
     afterSignIn(await api.post<Me>('/signup', form, { quiet401: true })),
   );
-  if (me) return <Navigate to="/" replace />;
+  if (me) return <Navigate to={homeOf(me)} replace />;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

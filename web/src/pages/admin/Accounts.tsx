@@ -1,10 +1,11 @@
-// Operator: every account, searchable; credit one, suspend or reinstate one.
+// Operator: every account, searchable; open one, credit one, change its tax rate, suspend or reinstate one.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { parseMoneyInput } from '../../../../src/domain/money-input.js';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../../api.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
+import { Icon } from '../../components/icons.js';
 import { type Column, PagedTable } from '../../components/PagedTable.js';
 import { useToast } from '../../components/toast.js';
 import {
@@ -20,12 +21,14 @@ import {
 import { count, date, money } from '../../format.js';
 import { useDebounced, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useMe, useSession } from '../../session.js';
+import { NewAccountDialog, TaxRateDialog } from './AccountDialogs.js';
 
 const PER_PAGE = 25;
 const COLUMNS: readonly Column[] = [
   { label: 'Account' },
   { label: 'Email' },
   { label: 'Balance', num: true },
+  { label: 'Tax', num: true },
   { label: 'Sendings', num: true },
   { label: 'Created' },
   { label: 'Status' },
@@ -122,6 +125,8 @@ export function AdminAccountsPage() {
   });
   const [crediting, setCrediting] = useState<AdminAccountView | null>(null);
   const [suspending, setSuspending] = useState<AdminAccountView | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [taxing, setTaxing] = useState<AdminAccountView | null>(null);
 
   const replace = (updated: AdminAccountView) => {
     accounts.setData((current) =>
@@ -134,7 +139,16 @@ export function AdminAccountsPage() {
 
   return (
     <>
-      <PageHeader title="Accounts" description="Customer accounts of the platform: balances, credit and suspension." />
+      <PageHeader
+        title="Accounts"
+        description="Customer accounts of the platform: balances, credit, tax and suspension."
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" size={16} />
+            <span>New account</span>
+          </button>
+        }
+      />
       <Card>
         <search className="filters" aria-label="Account search">
           <TextField
@@ -167,6 +181,17 @@ export function AdminAccountsPage() {
               <td className="cell-text">{account.email ?? <span className="muted">—</span>}</td>
               <td className="num">
                 {money(account.balance, account.sign)} <span className="muted small">{account.currency}</span>
+              </td>
+              <td className="num nowrap">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  aria-label={`Tax rate of ${account.name}`}
+                  title="Change the tax rate"
+                  onClick={() => setTaxing(account)}
+                >
+                  {account.tax_rate}%
+                </button>
               </td>
               <td className="num">{count(account.sendings)}</td>
               <td className="nowrap">{date(account.created_at)}</td>
@@ -201,6 +226,24 @@ export function AdminAccountsPage() {
         onCredited={(updated) => {
           replace(updated);
           toast(`${updated.name} credited: balance ${money(updated.balance, updated.sign)}.`);
+        }}
+      />
+      <NewAccountDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(created) => {
+          setSearch('');
+          setPage(1);
+          accounts.reload();
+          toast(`${created.name} opened: account #${created.id}.`);
+        }}
+      />
+      <TaxRateDialog
+        account={taxing}
+        onClose={() => setTaxing(null)}
+        onChanged={(updated) => {
+          replace(updated);
+          toast(`${updated.name}: tax rate ${updated.tax_rate}%.`);
         }}
       />
       <ConfirmDialog

@@ -1,5 +1,5 @@
 // Operator: the platform's default price lists (one per currency: the base one, and those converted from it at a recorded
-// rate) or an account's own, in the account's currency; import a list as CSV (pasted or from a file).
+// rate) or an account's own, in the account's currency; export it as CSV, import a list as CSV (pasted or from a file).
 import type { ChangeEvent, FormEvent } from 'react';
 import { useId, useRef, useState } from 'react';
 import type {
@@ -9,7 +9,7 @@ import type {
   RatesImported,
   RateView,
 } from '../../../../src/http/dashboard/contract.js';
-import { api } from '../../api.js';
+import { api, apiUrl } from '../../api.js';
 import { Icon } from '../../components/icons.js';
 import { RatesTable } from '../../components/RatesTable.js';
 import { useToast } from '../../components/toast.js';
@@ -115,6 +115,16 @@ export function AdminRatesPage() {
       <PageHeader
         title="Price lists"
         description="An account is priced only in its own currency: by its own list, else by the platform default list of its currency."
+        actions={
+          <a
+            className="btn"
+            href={apiUrl('/admin/rates.csv', { account_id: accountId, currency: currency || undefined })}
+            download
+          >
+            <Icon name="download" size={16} />
+            <span>Export CSV</span>
+          </a>
+        }
       />
       <Card title="Price lists">
         <ErrorBanner error={lists.error} onRetry={() => lists.reload()} />
