@@ -1,7 +1,7 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
 import { isEmailAddress } from '../domain/email.js';
-import { CURRENCIES, formatMinor, MoneyError, parseMoney } from '../domain/money.js';
+import { CURRENCIES, formatMinor } from '../domain/money.js';
 import { parseMoneyInput } from '../domain/money-input.js';
 import {
   accountCurrencies,
@@ -323,6 +323,73 @@ export async function convertDefaultList(
   throw new Error(`conversion refused after checking: ${result.reason}`);
 }
 
+/** The operator's price-list use cases: read, export, list and import the default lists and accounts' own. */
+function priceListServices(db: Db) {
+  return {
+    /**
+     * An account's own price list, or without `account_id` the platform default list of `currency` (the base
+     * currency's when absent).
+     */
+    async rates(fields: Fields): Promise<Outcome<readonly ListedRate[]>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      if (!errors.empty) return invalid(errors);
+      if (accountId !== undefined) {
+        const account = await getAccount(db, accountId);
+        if (!account) return notFound;
+        return ok(await priceList(db, { owner: accountId, currency: account.currency }));
+      }
+      return ok(await priceList(db, { owner: 0, currency: currency ?? PLATFORM_CURRENCY }));
+    },
+
+    /**
+     * A price list as CSV, in the format `importRates` reads back: an account's own list, else the default list of
+     * `currency` (the base currency's when absent).
+     */
+    async exportRates(
+      fields: Fields,
+    ): Promise<Outcome<{ readonly accountId: number | null; readonly currency: string; readonly csv: string }>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      if (!errors.empty) return invalid(errors);
+      const list = await priceListRef(db, accountId ?? null, currency);
+      if (list === null) return notFound;
+      return ok({ accountId: accountId ?? null, currency: list.currency, csv: await priceListCsv(db, list) });
+    },
+
+    /** The default lists (one per currency: source, and the rate and date of a converted one), and an account's own. */
+    async priceLists(fields: Fields): Promise<Outcome<readonly PriceListSummary[]>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      if (!errors.empty) return invalid(errors);
+      return ok(await priceListSummaries(db, accountId === undefined ? {} : { accountId }));
+    },
+
+    /**
+     * Replaces a price list from CSV (`mcc,mnc,rate`, optionally `currency`), all or nothing, as `smsgic rates import`
+     * does; `currency` names the default list to replace (the base one when absent).
+     */
+    async importRates(
+      fields: Fields,
+      csv: string,
+    ): Promise<Outcome<{ readonly imported: number; readonly currency: string }>> {
+      const errors = new ValidationErrors();
+      const accountId = intField(fields, 'account_id', errors);
+      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      if (!errors.empty) return invalid(errors);
+      if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
+      const result = await importPriceList(db, accountId ?? null, csv, currency === undefined ? {} : { currency });
+      if (!result.ok) {
+        if (result.reason === 'account_not_found') return notFound;
+        return invalidOne('csv', priceListImportProblem(result));
+      }
+      return ok({ imported: result.imported, currency: result.currency });
+    },
+  };
+}
+
 export function createOperatorServices({ deps }: UseCaseContext) {
   const { db } = deps;
 
@@ -417,67 +484,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       return sender ? ok(sender) : notFound;
     },
 
-    /**
-     * An account's own price list, or without `account_id` the platform default list of `currency` (the base
-     * currency's when absent).
-     */
-    async rates(fields: Fields): Promise<Outcome<readonly ListedRate[]>> {
-      const errors = new ValidationErrors();
-      const accountId = intField(fields, 'account_id', errors);
-      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
-      if (!errors.empty) return invalid(errors);
-      if (accountId !== undefined) {
-        const account = await getAccount(db, accountId);
-        if (!account) return notFound;
-        return ok(await priceList(db, { owner: accountId, currency: account.currency }));
-      }
-      return ok(await priceList(db, { owner: 0, currency: currency ?? PLATFORM_CURRENCY }));
-    },
-
-    /**
-     * A price list as CSV, in the format `importRates` reads back: an account's own list, else the default list of
-     * `currency` (the base currency's when absent).
-     */
-    async exportRates(
-      fields: Fields,
-    ): Promise<Outcome<{ readonly accountId: number | null; readonly currency: string; readonly csv: string }>> {
-      const errors = new ValidationErrors();
-      const accountId = intField(fields, 'account_id', errors);
-      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
-      if (!errors.empty) return invalid(errors);
-      const list = await priceListRef(db, accountId ?? null, currency);
-      if (list === null) return notFound;
-      return ok({ accountId: accountId ?? null, currency: list.currency, csv: await priceListCsv(db, list) });
-    },
-
-    /** The default lists (one per currency: source, and the rate and date of a converted one), and an account's own. */
-    async priceLists(fields: Fields): Promise<Outcome<readonly PriceListSummary[]>> {
-      const errors = new ValidationErrors();
-      const accountId = intField(fields, 'account_id', errors);
-      if (!errors.empty) return invalid(errors);
-      return ok(await priceListSummaries(db, accountId === undefined ? {} : { accountId }));
-    },
-
-    /**
-     * Replaces a price list from CSV (`mcc,mnc,rate`, optionally `currency`), all or nothing, as `smsgic rates import`
-     * does; `currency` names the default list to replace (the base one when absent).
-     */
-    async importRates(
-      fields: Fields,
-      csv: string,
-    ): Promise<Outcome<{ readonly imported: number; readonly currency: string }>> {
-      const errors = new ValidationErrors();
-      const accountId = intField(fields, 'account_id', errors);
-      const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
-      if (!errors.empty) return invalid(errors);
-      if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      const result = await importPriceList(db, accountId ?? null, csv, currency === undefined ? {} : { currency });
-      if (!result.ok) {
-        if (result.reason === 'account_not_found') return notFound;
-        return invalidOne('csv', priceListImportProblem(result));
-      }
-      return ok({ imported: result.imported, currency: result.currency });
-    },
+    ...priceListServices(db),
 
     /** Every provider the platform knows, with what it did within the last hour. */
     async providers(): Promise<ProviderHealth[]> {
