@@ -460,7 +460,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
         payload: exported.body,
         headers: { 'content-type': 'text/csv' },
       });
-      expect(imported.json()).toEqual({ imported: defaults.data.length });
+      expect(imported.json()).toEqual({ imported: defaults.data.length, currency: 'GBP' });
       const own = await admin.json<{ data: RateView[] }>(
         admin.get(`/app/api/admin/rates?account_id=${copy.accountId}`),
       );
