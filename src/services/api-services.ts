@@ -93,7 +93,13 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       const currency = found && currencyOf(found.account.currency);
       if (!found || !currency) return null;
       const { account } = found;
-      return { id: account.id, currency, taxRatePpm: account.taxRatePpm, balanceMinor: account.balanceMinor };
+      return {
+        id: account.id,
+        currency,
+        taxRatePpm: account.taxRatePpm,
+        balanceMinor: account.balanceMinor,
+        countries: account.countries,
+      };
     },
 
     databaseReachable: () => databaseReachable(db),

@@ -1,4 +1,6 @@
 // Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
+
+import { countryTest, effectiveCountries } from '../domain/destinations.js';
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
 import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
@@ -48,6 +50,8 @@ function unpricedText(why: UnpricedReason): string {
       return 'No country uses this number prefix.';
     case 'no_rate':
       return `No price for ${why.operator ? `${why.country} ${why.operator}` : why.country} in your price list.`;
+    case 'country_not_allowed':
+      return `This account does not send to ${why.country}: see the countries in Settings.`;
   }
 }
 
@@ -133,7 +137,12 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       const wanted = booleanField(fields, 'smart_encoding', errors) === true;
       const rates = await rateCardsOf(db).forAccount(account.id);
       if (rates === null) return invalidOne('recipients', ruleText.noPriceList(account.currency));
-      const context = { plan, rates, taxRatePpm: account.taxRatePpm };
+      const context = {
+        plan,
+        rates,
+        taxRatePpm: account.taxRatePpm,
+        countryAllowed: countryTest(effectiveCountries(account.allowedCountries, account.chosenCountries)),
+      };
       const pricing = { message: fields.message, recipients: fields.recipients };
       // The saving is told whether or not it is taken: priced smart-encoded first, then as written when not wanted.
       const encodable = typeof fields.message === 'string' && smartEncode(fields.message) !== fields.message;

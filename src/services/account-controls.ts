@@ -1,0 +1,94 @@
+// The controls on an account's money: which countries it sends to (the operator's list and the customer's choice
+// within it). One home for the rules, used by the CLI, the operator's pages and the customer's Settings.
+import { type CountryList, effectiveCountries, isCountryCode, normalisedCountryList } from '../domain/destinations.js';
+import type { NumberingPlan } from '../domain/numbering/types.js';
+import { ruleText, ValidationErrors } from '../domain/texts.js';
+import { type Account, getAccount, setAccountCountries } from '../store/accounts.js';
+import type { Db } from '../store/db.js';
+import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+
+/** A country as the settings show it. */
+export interface CountryChoice {
+  readonly iso: string;
+  readonly name: string;
+}
+
+/** What an account's countries are: the operator's list, the customer's choice and the countries it sends to. */
+export interface AccountCountries {
+  /** null: every country. */
+  readonly allowed: readonly CountryChoice[] | null;
+  readonly chosen: readonly CountryChoice[] | null;
+  readonly effective: readonly CountryChoice[] | null;
+}
+
+function choices(plan: NumberingPlan, list: CountryList): readonly CountryChoice[] | null {
+  if (list === null) return null;
+  return list.map((iso) => ({ iso, name: plan.countryByIso(iso)?.name ?? iso }));
+}
+
+export function accountCountries(plan: NumberingPlan, account: Account): AccountCountries {
+  return {
+    allowed: choices(plan, account.allowedCountries),
+    chosen: choices(plan, account.chosenCountries),
+    effective: choices(plan, effectiveCountries(account.allowedCountries, account.chosenCountries)),
+  };
+}
+
+/**
+ * A list of countries as written: "all" (every country), or ISO 3166 alpha-2 codes separated by commas or spaces
+ * ("LV, ee"), each a country of the numbering plan. Errors under `field`.
+ */
+export function readCountryList(
+  plan: NumberingPlan,
+  value: unknown,
+  field: string,
+): { readonly ok: true; readonly list: CountryList } | { readonly ok: false; readonly errors: ValidationErrors } {
+  if (value === null || (typeof value === 'string' && value.trim().toLowerCase() === 'all')) {
+    return { ok: true, list: null };
+  }
+  const items = typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s !== '') : value;
+  const errors = new ValidationErrors();
+  if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) {
+    return { ok: false, errors: errors.add(field, ruleText.countryList(field)) };
+  }
+  const unknown = (items as string[]).filter((iso) => !isCountryCode(iso) || !plan.countryByIso(iso.toUpperCase()));
+  if (unknown.length > 0) {
+    return { ok: false, errors: errors.add(field, ruleText.notCountryCodes(unknown)) };
+  }
+  return { ok: true, list: normalisedCountryList(items as string[]) };
+}
+
+/** The operator's list of the countries an account may send to ("all" or codes). */
+export async function setAllowedCountries(
+  db: Db,
+  plan: NumberingPlan,
+  accountId: number,
+  value: unknown,
+): Promise<Outcome<AccountCountries>> {
+  const read = readCountryList(plan, value, 'countries');
+  if (!read.ok) return invalid(read.errors);
+  if (!(await setAccountCountries(db, accountId, { allowed: read.list }))) return notFound;
+  const account = await getAccount(db, accountId);
+  return account ? ok(accountCountries(plan, account)) : notFound;
+}
+
+/** The customer's choice of countries ("all" or codes), each among those the operator allows. */
+export async function chooseCountries(
+  db: Db,
+  plan: NumberingPlan,
+  account: Account,
+  value: unknown,
+): Promise<Outcome<AccountCountries>> {
+  const read = readCountryList(plan, value, 'countries');
+  if (!read.ok) return invalid(read.errors);
+  const allowed = account.allowedCountries;
+  if (read.list !== null && allowed !== null) {
+    const outside = read.list.filter((iso) => !allowed.includes(iso));
+    if (outside.length > 0) {
+      return invalidOne('countries', ruleText.countriesNotAllowed(outside));
+    }
+  }
+  if (!(await setAccountCountries(db, account.id, { chosen: read.list }))) return notFound;
+  const changed = await getAccount(db, account.id);
+  return changed ? ok(accountCountries(plan, changed)) : notFound;
+}
