@@ -107,6 +107,24 @@ describeEachEngine('smsgic account', (engine) => {
     });
   });
 
+  describe('account countries', () => {
+    it('sets the countries an account may send to, or all of them again, and refuses unknown codes', async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'guarded');
+      const id = String(created.id);
+      expect(await ok(engine.url, 'account', 'countries', id, 'lv, EE')).toEqual({
+        id: created.id,
+        allowed_countries: ['EE', 'LV'],
+        chosen_countries: 'all',
+        sends_to: ['EE', 'LV'],
+      });
+      expect(await fails(engine.url, 2, 'account', 'countries', id, 'LV,XX')).toBe('LIST: Not a country code: XX.');
+      expect(await fails(engine.url, 1, 'account', 'countries', '999999', 'LV')).toBe(
+        'account 999999 does not exist',
+      );
+      expect(await ok(engine.url, 'account', 'countries', id, 'all')).toMatchObject({ allowed_countries: 'all' });
+    });
+  });
+
   describe('account list', () => {
     it('lists every account, oldest first, with its balance', async () => {
       const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'listed');

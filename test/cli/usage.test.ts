@@ -16,6 +16,7 @@ const COMMANDS = [
   'account create --name NAME',
   'account list',
   'account tax-rate ACCOUNT PCT',
+  'account countries ACCOUNT LIST|all',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',
