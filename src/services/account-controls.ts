@@ -5,6 +5,7 @@ import type { NumberingPlan } from '../domain/numbering/types.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { type Account, getAccount, setAccountCountries } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
+import type { Actor, UseCaseContext } from './context.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
 /** A country as the settings show it. */
@@ -91,4 +92,23 @@ export async function chooseCountries(
   if (!(await setAccountCountries(db, account.id, { chosen: read.list }))) return notFound;
   const changed = await getAccount(db, account.id);
   return changed ? ok(accountCountries(plan, changed)) : notFound;
+}
+
+/** The signed-in account's own countries: the actor names the account, no request field does. */
+export function createAccountControlServices({ deps: { db, plan } }: UseCaseContext) {
+  return {
+    async countries(actor: Actor): Promise<Outcome<AccountCountries>> {
+      return ok(accountCountries(plan, actor.account));
+    },
+
+    /** `countries`: "all" (every country the operator allows) or ISO codes among them. */
+    chooseCountries(actor: Actor, fields: Readonly<Record<string, unknown>>): Promise<Outcome<AccountCountries>> {
+      return chooseCountries(db, plan, actor.account, fields.countries ?? null);
+    },
+
+    /** The operator's list for any account: `countries`, "all" or ISO codes. */
+    allowCountries(accountId: number, fields: Readonly<Record<string, unknown>>): Promise<Outcome<AccountCountries>> {
+      return setAllowedCountries(db, plan, accountId, fields.countries ?? null);
+    },
+  };
 }

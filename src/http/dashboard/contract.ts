@@ -130,6 +130,26 @@ export interface WebhookSecretView {
   readonly rotated_at: string | null;
 }
 
+// --- Destination countries ------------------------------------------------------------------------------------------
+
+export interface CountryView {
+  /** ISO 3166 alpha-2 ("LV"). */
+  readonly iso: string;
+  readonly name: string;
+}
+
+/** GET /app/api/countries → CountriesView. POST /app/api/countries `{ countries: "all" | ["LV", …] }` → 200
+ *  CountriesView, or 422 under `countries` when a code is no country or one the operator does not allow. Null: every
+ *  country. */
+export interface CountriesView {
+  /** The countries the operator lets the account send to. */
+  readonly allowed: readonly CountryView[] | null;
+  /** The account's own choice among them. */
+  readonly chosen: readonly CountryView[] | null;
+  /** Where its sendings go: both lists together. */
+  readonly sends_to: readonly CountryView[] | null;
+}
+
 // --- Balance and transactions ---------------------------------------------------------------------------------------
 
 export type TransactionKind = LedgerKind;
