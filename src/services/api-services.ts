@@ -15,6 +15,7 @@ import { createSendingGrouped } from '../store/sending-groups.js';
 import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
+import { spendLimitErrors } from './account-controls.js';
 import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
 import {
@@ -172,6 +173,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       switch (created.reason) {
         case 'insufficient_balance':
           return { ok: false, errors: new ValidationErrors().add('balance', TEXTS.insufficientBalance) };
+        case 'spend_limit':
+          return { ok: false, errors: spendLimitErrors(created, account.currency.code) };
         case 'idempotency_key_used':
           // Another request with the same key won the race; it is the same sending only if it is the same request.
           if (created.sending.requestSha256 === hash) return { ok: true, sendingId: created.sending.id };

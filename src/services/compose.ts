@@ -11,6 +11,7 @@ import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { suppressedAmong } from '../store/suppressions.js';
+import { spendLimitErrors } from './account-controls.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
@@ -39,6 +40,11 @@ export interface PriceSummary {
     readonly parts: number;
     readonly savedMinor: number;
   } | null;
+}
+
+/** Whether the account sends to a country: the operator's list and its own choice. */
+function countryAllowedFor(account: Account) {
+  return countryTest(effectiveCountries(account.allowedCountries, account.chosenCountries));
 }
 
 /** Why a number of a compose form will not be sent, in words for the person typing it. */
@@ -137,12 +143,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       const wanted = booleanField(fields, 'smart_encoding', errors) === true;
       const rates = await rateCardsOf(db).forAccount(account.id);
       if (rates === null) return invalidOne('recipients', ruleText.noPriceList(account.currency));
-      const context = {
-        plan,
-        rates,
-        taxRatePpm: account.taxRatePpm,
-        countryAllowed: countryTest(effectiveCountries(account.allowedCountries, account.chosenCountries)),
-      };
+      const context = { plan, rates, taxRatePpm: account.taxRatePpm, countryAllowed: countryAllowedFor(account) };
       const pricing = { message: fields.message, recipients: fields.recipients };
       // The saving is told whether or not it is taken: priced smart-encoded first, then as written when not wanted.
       const encodable = typeof fields.message === 'string' && smartEncode(fields.message) !== fields.message;
@@ -248,6 +249,8 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         switch (result.reason) {
           case 'insufficient_balance':
             return invalidOne('balance', TEXTS.insufficientBalance);
+          case 'spend_limit':
+            return invalid(spendLimitErrors(result, actor.account.currency));
           case 'changed':
             return conflict(TEXTS.draftChanged);
           case 'not_draft':

@@ -1,7 +1,7 @@
 // Controls on an account's money through the API: the countries it sends to.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
-import { chooseCountries, setAllowedCountries } from '../../src/services/account-controls.js';
+import { changeSpendLimits, chooseCountries, setAllowedCountries } from '../../src/services/account-controls.js';
 import { getAccount } from '../../src/store/accounts.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -98,5 +98,70 @@ describeEachEngine('destination countries through the API', (engine) => {
     if (!result.ok && result.kind === 'invalid') {
       expect(result.errors.toJSON().errors).toEqual({ countries: ['Not a country code: XX, Latvia.'] });
     }
+  });
+
+  describe('spend limits', () => {
+    const costMinor = 410; // one part to Latvia Tele2
+    const spendLimit = (text: string) => ({ message: text, errors: { spend_limit: [text] } });
+
+    it('accepts exactly the sendings a daily limit covers under a rush, reserving nothing for the others', async () => {
+      const REQUESTS = 30;
+      const COVERED = 11;
+      const account = await api.account({ balance: '10' });
+      expect(await changeSpendLimits(engine.db, account.id, { dailyMinor: COVERED * costMinor + 409 })).toBe(true);
+      const baseUrl = await api.listen();
+      const responses = await Promise.all(
+        Array.from({ length: REQUESTS }, async (_, i) => {
+          const res = await fetch(`${baseUrl}/sendings`, {
+            method: 'POST',
+            headers: { ...account.headers, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              message: `rush ${i}`,
+              recipients: [String(37_120_000_000 + i)],
+              sender: 'MegaShop',
+            }),
+          });
+          return { status: res.status, body: (await res.json()) as { errors?: Record<string, string[]> } };
+        }),
+      );
+      expect(responses.filter((r) => r.status === 200)).toHaveLength(COVERED);
+      const refused = responses.filter((r) => r.status !== 200);
+      expect(refused).toHaveLength(REQUESTS - COVERED);
+      for (const r of refused) {
+        expect(r.status).toBe(422);
+        expect(Object.keys(r.body.errors ?? {})).toEqual(['spend_limit']);
+      }
+      expect(await getBalance(engine.db, account.id)).toBe(100_000 - COVERED * costMinor);
+      expect(await sendings(account)).toHaveLength(COVERED);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
+
+    it('refuses a sending past the monthly limit with the limit and what is spent, and counts refunds back', async () => {
+      const account = await api.account({ balance: '10' });
+      await changeSpendLimits(engine.db, account.id, { monthlyMinor: 1000 });
+      const one = { message: 'Hi', recipients: [LATVIA], sender: 'MegaShop' };
+      const first = await send(account, one);
+      expect(first.statusCode).toBe(200);
+      expect((await send(account, one)).statusCode).toBe(200);
+      const third = await send(account, one);
+      expect(third.statusCode).toBe(422);
+      expect(third.json()).toEqual(
+        spendLimit(
+          "This sending (0.0410 GBP) would pass the account's monthly spend limit of 0.1000 GBP: 0.0820 GBP is spent already.",
+        ),
+      );
+      expect(await getBalance(engine.db, account.id)).toBe(100_000 - 2 * costMinor);
+      // A cancelled sending gives its reservation back, and the limit with it.
+      const cancelled = await api.app.inject({
+        method: 'POST',
+        url: `/sendings/${first.json().sending_id}/cancel`,
+        headers: account.headers,
+      });
+      expect(cancelled.statusCode).toBe(200);
+      expect((await send(account, one)).statusCode).toBe(200);
+      await changeSpendLimits(engine.db, account.id, { monthlyMinor: null });
+      expect((await send(account, one)).statusCode).toBe(200);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    });
   });
 });
