@@ -1,12 +1,11 @@
 // The controls on an account's money: which countries it sends to (the operator's list and the customer's choice
 // within it). One home for the rules, used by the CLI, the operator's pages and the customer's Settings.
 import { type CountryList, effectiveCountries, isCountryCode, normalisedCountryList } from '../domain/destinations.js';
-import { formatMinor } from '../domain/money.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { type Account, getAccount, setAccountCountries } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
-import { type SpendLimitExceeded, setSpendLimits } from '../store/spend-limits.js';
+import { setSpendLimits } from '../store/spend-limits.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
@@ -113,20 +112,6 @@ export function createAccountControlServices({ deps: { db, plan } }: UseCaseCont
       return setAllowedCountries(db, plan, accountId, fields.countries ?? null);
     },
   };
-}
-
-/** The 422 of a sending refused by a spend cap: under `spend_limit`, the cap, what is spent and what it needed. */
-export function spendLimitErrors(refusal: SpendLimitExceeded, currencyCode: string): ValidationErrors {
-  const amount = (minor: number) => `${formatMinor(minor)} ${currencyCode}`;
-  return new ValidationErrors().add(
-    'spend_limit',
-    ruleText.spendLimit(
-      refusal.period,
-      amount(refusal.limitMinor),
-      amount(refusal.spentMinor),
-      amount(refusal.requiredMinor),
-    ),
-  );
 }
 
 /** Sets or clears (null) an account's daily and monthly spend caps, in its minor units; undefined keeps one. */

@@ -15,7 +15,6 @@ import { createSendingGrouped } from '../store/sending-groups.js';
 import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
-import { spendLimitErrors } from './account-controls.js';
 import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
 import {
@@ -25,6 +24,7 @@ import {
   suppressedRows,
   validateNewSending,
 } from './sending-validation.js';
+import { spendLimitErrors } from './spend-limit-errors.js';
 import { createSuppressionServices } from './suppressions.js';
 
 export interface ApiServicesDeps extends SendingValidationDeps {

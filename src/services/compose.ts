@@ -11,7 +11,6 @@ import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { suppressedAmong } from '../store/suppressions.js';
-import { spendLimitErrors } from './account-controls.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
@@ -19,6 +18,7 @@ import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './out
 import { rateCardsOf } from './rate-cards.js';
 import { readScheduledAt } from './sending-fields.js';
 import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
+import { spendLimitErrors } from './spend-limit-errors.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
 export interface PriceSummary {

@@ -118,9 +118,7 @@ describeEachEngine('smsgic account', (engine) => {
         sends_to: ['EE', 'LV'],
       });
       expect(await fails(engine.url, 2, 'account', 'countries', id, 'LV,XX')).toBe('LIST: Not a country code: XX.');
-      expect(await fails(engine.url, 1, 'account', 'countries', '999999', 'LV')).toBe(
-        'account 999999 does not exist',
-      );
+      expect(await fails(engine.url, 1, 'account', 'countries', '999999', 'LV')).toBe('account 999999 does not exist');
       expect(await ok(engine.url, 'account', 'countries', id, 'all')).toMatchObject({ allowed_countries: 'all' });
     });
   });
