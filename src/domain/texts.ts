@@ -93,6 +93,8 @@ export const ruleText = Object.freeze({
   notCountryCodes: (codes: readonly string[]) => `Not a country code: ${codes.join(', ')}.`,
   countriesNotAllowed: (codes: readonly string[]) =>
     `This account may not send to ${codes.join(', ')}: ask support to allow it.`,
+  spendLimitAmount: (field: string) =>
+    `The ${attributeName(field)} field must be an amount of 0 or more (as 25.50), or empty for no limit.`,
   spendLimit: (period: 'daily' | 'monthly', limit: string, spent: string, total: string) =>
     `This sending (${total}) would pass the account's ${period} spend limit of ${limit}: ${spent} is spent already.`,
   priceListCurrency: (list: string, account: string) =>

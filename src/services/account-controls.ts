@@ -1,6 +1,7 @@
 // The controls on an account's money: which countries it sends to (the operator's list and the customer's choice
 // within it). One home for the rules, used by the CLI, the operator's pages and the customer's Settings.
 import { type CountryList, effectiveCountries, isCountryCode, normalisedCountryList } from '../domain/destinations.js';
+import { formatMinor, MoneyError, parseMoney } from '../domain/money.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { type Account, getAccount, setAccountCountries } from '../store/accounts.js';
@@ -95,6 +96,53 @@ export async function chooseCountries(
   return changed ? ok(accountCountries(plan, changed)) : notFound;
 }
 
+/** An account's spend caps as the settings show them: decimal amounts in its currency, null for no cap. */
+export interface SpendLimits {
+  readonly daily: string | null;
+  readonly monthly: string | null;
+}
+
+function spendLimitsOf(account: Account): SpendLimits {
+  const shown = (minor: number | null) => (minor === null ? null : formatMinor(minor));
+  return { daily: shown(account.dailySpendLimitMinor), monthly: shown(account.monthlySpendLimitMinor) };
+}
+
+/** A cap as written: absent keeps it, empty, null or "none" clears it, else a decimal amount of 0 or more. */
+function readSpendLimit(fields: Readonly<Record<string, unknown>>, field: string, errors: ValidationErrors) {
+  const value = fields[field];
+  if (value === undefined) return undefined;
+  if (value === null || (typeof value === 'string' && ['', 'none'].includes(value.trim().toLowerCase()))) return null;
+  if (typeof value === 'string' || typeof value === 'number') {
+    try {
+      const minor = parseMoney(String(value).trim());
+      if (minor >= 0) return minor;
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+    }
+  }
+  errors.add(field, ruleText.spendLimitAmount(field));
+  return undefined;
+}
+
+/** Changes an account's caps from the fields `daily` and `monthly` (either may be left out). */
+export async function changeSpendLimitsFrom(
+  db: Db,
+  accountId: number,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<Outcome<SpendLimits>> {
+  const errors = new ValidationErrors();
+  const dailyMinor = readSpendLimit(fields, 'daily', errors);
+  const monthlyMinor = readSpendLimit(fields, 'monthly', errors);
+  if (!errors.empty) return invalid(errors);
+  const limits = {
+    ...(dailyMinor !== undefined && { dailyMinor }),
+    ...(monthlyMinor !== undefined && { monthlyMinor }),
+  };
+  if (!(await changeSpendLimits(db, accountId, limits))) return notFound;
+  const account = await getAccount(db, accountId);
+  return account ? ok(spendLimitsOf(account)) : notFound;
+}
+
 /** The signed-in account's own countries: the actor names the account, no request field does. */
 export function createAccountControlServices({ deps: { db, plan } }: UseCaseContext) {
   return {
@@ -105,6 +153,19 @@ export function createAccountControlServices({ deps: { db, plan } }: UseCaseCont
     /** `countries`: "all" (every country the operator allows) or ISO codes among them. */
     chooseCountries(actor: Actor, fields: Readonly<Record<string, unknown>>): Promise<Outcome<AccountCountries>> {
       return chooseCountries(db, plan, actor.account, fields.countries ?? null);
+    },
+
+    async spendLimits(actor: Actor): Promise<Outcome<SpendLimits>> {
+      return ok(spendLimitsOf(actor.account));
+    },
+
+    changeSpendLimits(actor: Actor, fields: Readonly<Record<string, unknown>>): Promise<Outcome<SpendLimits>> {
+      return changeSpendLimitsFrom(db, actor.account.id, fields);
+    },
+
+    /** The operator's caps for any account. */
+    setAccountSpendLimits(accountId: number, fields: Readonly<Record<string, unknown>>) {
+      return changeSpendLimitsFrom(db, accountId, fields);
     },
 
     /** The operator's list for any account: `countries`, "all" or ISO codes. */

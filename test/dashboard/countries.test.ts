@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney } from '../../src/domain/money.js';
-import type { CountriesView, PriceView } from '../../src/http/dashboard/contract.js';
+import type { CountriesView, PriceView, SpendLimitsView } from '../../src/http/dashboard/contract.js';
 import { setAllowedCountries } from '../../src/services/account-controls.js';
 import { auditLedger, credit, getBalance } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -79,5 +79,37 @@ describeEachEngine('dashboard destination countries', (engine) => {
     expect(
       (await b.json<PriceView>(b.post('/app/api/price', { message: 'Hi', recipients: ['4525123456'] }))).valid,
     ).toBe(1);
+  });
+
+  it('sets spend limits in Settings and refuses a sending past them, reserving nothing', async () => {
+    const c = await dash.customer();
+    const done = await credit(engine.db, c.accountId, parseMoney('10'), 'test funds');
+    if (!done.ok) throw new Error(done.reason);
+    expect(await c.json<SpendLimitsView>(c.get('/app/api/spend-limits'))).toEqual({ daily: null, monthly: null });
+    const wrong = await c.json(c.post('/app/api/spend-limits', { daily: '-1', monthly: 'lots' }), 422);
+    expect(wrong).toMatchObject({
+      errors: {
+        daily: ['The daily field must be an amount of 0 or more (as 25.50), or empty for no limit.'],
+        monthly: ['The monthly field must be an amount of 0 or more (as 25.50), or empty for no limit.'],
+      },
+    });
+    const set = await c.json<SpendLimitsView>(c.post('/app/api/spend-limits', { daily: '0.05' }));
+    expect(set).toEqual({ daily: '0.0500', monthly: null });
+    const one = { message: 'Hi', recipients: ['37126000001'], sender: 'SMSgic' };
+    await c.json(c.post('/app/api/sendings', one), 201);
+    const refused = await c.json<{ errors: Record<string, string[]> }>(c.post('/app/api/sendings', one), 422);
+    expect(refused.errors).toEqual({
+      spend_limit: [
+        "This sending (0.0410 GBP) would pass the account's daily spend limit of 0.0500 GBP: 0.0410 GBP is spent already.",
+      ],
+    });
+    expect(await getBalance(engine.db, c.accountId)).toBe(100_000 - 410);
+    const admin = await dash.admin();
+    const cleared = await admin.json<SpendLimitsView>(
+      admin.post(`/app/api/admin/accounts/${c.accountId}/spend-limits`, { daily: '', monthly: '100' }),
+    );
+    expect(cleared).toEqual({ daily: null, monthly: '100.0000' });
+    await c.json(c.post('/app/api/sendings', one), 201);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
 });

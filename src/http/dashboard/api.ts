@@ -334,6 +334,15 @@ function registerCountryRoutes(route: Route, services: DashboardServices): void 
   route('POST', '/countries', 'user', async (request, reply) =>
     answer(reply, await services.chooseCountries(actorOf(request), requestFields(request)), countriesView),
   );
+  route('GET', '/spend-limits', 'user', async (request, reply) =>
+    answer(reply, await services.spendLimits(actorOf(request)), (limits) => limits),
+  );
+  route('POST', '/spend-limits', 'user', async (request, reply) =>
+    answer(reply, await services.changeSpendLimits(actorOf(request), requestFields(request)), (limits) => limits),
+  );
+  route('POST', `/admin/accounts/${ID}/spend-limits`, 'admin', async (request, reply) =>
+    answer(reply, await services.setAccountSpendLimits(idOf(request), requestFields(request)), (limits) => limits),
+  );
   route('POST', `/admin/accounts/${ID}/countries`, 'admin', async (request, reply) =>
     answer(reply, await services.allowCountries(idOf(request), requestFields(request)), countriesView),
   );

@@ -150,6 +150,16 @@ export interface CountriesView {
   readonly sends_to: readonly CountryView[] | null;
 }
 
+/** GET /app/api/spend-limits → SpendLimitsView. POST /app/api/spend-limits `{ daily?, monthly? }` (a decimal amount
+ *  in the account's currency, or "" / null for no limit; a field left out is kept) → 200 SpendLimitsView, or 422.
+ *  POST /app/api/admin/accounts/:id/spend-limits: the same for the operator. A sending that would take what the
+ *  account's sendings hold in the UTC day or month past its limit is refused (422 under `spend_limit`). */
+export interface SpendLimitsView {
+  /** Null: no limit. */
+  readonly daily: string | null;
+  readonly monthly: string | null;
+}
+
 // --- Balance and transactions ---------------------------------------------------------------------------------------
 
 export type TransactionKind = LedgerKind;
