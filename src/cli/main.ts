@@ -8,7 +8,7 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
-import { setAllowedCountries } from '../services/account-controls.js';
+import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
@@ -57,6 +57,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates export ACCOUNT | --default [--currency CUR]   (the list as CSV, in the format rates import reads)
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
+  smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -182,6 +183,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'rates export': ['default', 'currency'],
   'account tax-rate': [],
   'account countries': [],
+  'account spend-limits': [],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -210,6 +212,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'rates export': 1,
   'account tax-rate': 2,
   'account countries': 2,
+  'account spend-limits': 3,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -549,6 +552,30 @@ async function countriesCommand(args: readonly string[], db: () => Promise<Db>):
   };
 }
 
+/** `smsgic account spend-limits ACCOUNT DAILY MONTHLY`: caps on what the account's sendings take per UTC day and month. */
+async function spendLimitsCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const [accountArg, daily, monthly] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if (daily === undefined || monthly === undefined)
+    throw new UsageError('DAILY and MONTHLY are required (none: no cap)');
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeSpendLimitsFrom(database, account.id, { daily, monthly });
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { value } = changed;
+  return {
+    json: { id: account.id, daily_spend_limit: value.daily, monthly_spend_limit: value.monthly },
+    text: fields([
+      ['id', String(account.id)],
+      ['daily_spend_limit', value.daily === null ? NONE : money(value.daily, account.currency)],
+      ['monthly_spend_limit', value.monthly === null ? NONE : money(value.monthly, account.currency)],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -730,6 +757,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return taxRateCommand(args, db);
     case 'account countries':
       return countriesCommand(args, db);
+    case 'account spend-limits':
+      return spendLimitsCommand(args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':

@@ -123,6 +123,26 @@ describeEachEngine('smsgic account', (engine) => {
     });
   });
 
+  describe('account spend-limits', () => {
+    it('sets and clears the daily and monthly spend limits', async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'capped');
+      const id = String(created.id);
+      expect(await ok(engine.url, 'account', 'spend-limits', id, '25.5', 'none')).toEqual({
+        id: created.id,
+        daily_spend_limit: '25.5000',
+        monthly_spend_limit: null,
+      });
+      expect(await fails(engine.url, 2, 'account', 'spend-limits', id, '-1', 'none')).toBe(
+        'The daily field must be an amount of 0 or more (as 25.50), or empty for no limit.',
+      );
+      expect(await ok(engine.url, 'account', 'spend-limits', id, 'none', '100')).toEqual({
+        id: created.id,
+        daily_spend_limit: null,
+        monthly_spend_limit: '100.0000',
+      });
+    });
+  });
+
   describe('account list', () => {
     it('lists every account, oldest first, with its balance', async () => {
       const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'listed');

@@ -17,6 +17,7 @@ const COMMANDS = [
   'account list',
   'account tax-rate ACCOUNT PCT',
   'account countries ACCOUNT LIST|all',
+  'account spend-limits ACCOUNT DAILY MONTHLY',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',
