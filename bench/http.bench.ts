@@ -133,7 +133,7 @@ async function serveWithoutDatabase(): Promise<void> {
   const { CURRENCIES } = await import('../src/domain/money.js');
   const currency = CURRENCIES.GBP;
   if (!currency) throw new Error('no GBP');
-  const account = { id: 1, currency, taxRatePpm: 0, balanceMinor: 4_500_000 };
+  const account = { id: 1, currency, taxRatePpm: 0, balanceMinor: 4_500_000, countries: null };
   const unused = () => Promise.reject(new Error('not served by this bench server'));
   const served: Partial<ApiServices> = {
     authenticate: async () => account,

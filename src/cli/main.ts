@@ -8,6 +8,7 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
+import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
@@ -55,6 +56,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
   smsgic rates export ACCOUNT | --default [--currency CUR]   (the list as CSV, in the format rates import reads)
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
+  smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
+  smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -179,6 +182,8 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'rates import': ['default', 'currency'],
   'rates export': ['default', 'currency'],
   'account tax-rate': [],
+  'account countries': [],
+  'account spend-limits': [],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -206,6 +211,8 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'rates import': 2,
   'rates export': 1,
   'account tax-rate': 2,
+  'account countries': 2,
+  'account spend-limits': 3,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -513,6 +520,62 @@ async function taxRateCommand(args: readonly string[], db: () => Promise<Db>): P
   return { json: accountJson(changed), text: accountText(changed) };
 }
 
+/** `smsgic account countries ACCOUNT LIST|all`: the countries the account may send to (the customer chooses among them). */
+async function countriesCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const [accountArg, listText] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if (listText === undefined) throw new UsageError('LIST is required: ISO country codes ("LV,EE") or all');
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await setAllowedCountries(database, loadNumberingPlan(), account.id, listText);
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(`LIST: ${changed.errors.toJSON().message}`);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const codes = (list: readonly { iso: string }[] | null) => (list === null ? 'all' : list.map((c) => c.iso));
+  const words = (list: readonly { iso: string; name: string }[] | null) =>
+    list === null ? 'all' : list.length === 0 ? NONE : list.map((c) => `${c.name} (${c.iso})`).join(', ');
+  const { allowed, chosen, effective } = changed.value;
+  return {
+    json: {
+      id: account.id,
+      allowed_countries: codes(allowed),
+      chosen_countries: codes(chosen),
+      sends_to: codes(effective),
+    },
+    text: fields([
+      ['id', String(account.id)],
+      ['allowed_countries', words(allowed)],
+      ['chosen_countries', words(chosen)],
+      ['sends_to', words(effective)],
+    ]),
+  };
+}
+
+/** `smsgic account spend-limits ACCOUNT DAILY MONTHLY`: caps on what the account's sendings take per UTC day and month. */
+async function spendLimitsCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const [accountArg, daily, monthly] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if (daily === undefined || monthly === undefined)
+    throw new UsageError('DAILY and MONTHLY are required (none: no cap)');
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeSpendLimitsFrom(database, account.id, { daily, monthly });
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { value } = changed;
+  return {
+    json: { id: account.id, daily_spend_limit: value.daily, monthly_spend_limit: value.monthly },
+    text: fields([
+      ['id', String(account.id)],
+      ['daily_spend_limit', value.daily === null ? NONE : money(value.daily, account.currency)],
+      ['monthly_spend_limit', value.monthly === null ? NONE : money(value.monthly, account.currency)],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -692,6 +755,10 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return ratesExport(values, args, db);
     case 'account tax-rate':
       return taxRateCommand(args, db);
+    case 'account countries':
+      return countriesCommand(args, db);
+    case 'account spend-limits':
+      return spendLimitsCommand(args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':

@@ -109,6 +109,8 @@ export interface PricingContext {
   readonly rates: RateCard;
   /** The account's tax rate in millionths (20% = 200000). */
   readonly taxRatePpm: number;
+  /** Whether the account sends to a country (its ISO 3166 alpha-2 code); absent: it sends to every country. */
+  readonly countryAllowed?: ((iso: string) => boolean) | undefined;
 }
 
 function isBlank(value: unknown): boolean {
@@ -225,12 +227,13 @@ export interface PricingOptions {
 
 /**
  * Why a recipient could not be priced: not 8–20 digits; a prefix no country uses; a destination the price list has no
- * rate for (its country and operator given, for telling the user which).
+ * rate for (its country and operator given, for telling the user which); a country the account does not send to.
  */
 export type UnpricedReason =
   | { readonly kind: 'format' }
   | { readonly kind: 'unknown_prefix' }
-  | { readonly kind: 'no_rate'; readonly country: string; readonly operator: string | null };
+  | { readonly kind: 'no_rate'; readonly country: string; readonly operator: string | null }
+  | { readonly kind: 'country_not_allowed'; readonly country: string };
 
 /**
  * Validates and prices `message` and `recipients` (fields as received). Duplicate recipients are priced once;
@@ -277,7 +280,7 @@ export function* priceSendingSteps(
   }
   if (list === null || (list.length === 0 && !onUnpriced)) return { ok: false, errors };
 
-  const { plan, rates } = context;
+  const { plan, rates, countryAllowed } = context;
   const seen = new Set<string>();
   const recipients: string[] = [];
   const resolutions: Resolution[] = [];
@@ -304,6 +307,16 @@ export function* priceSendingSteps(
     if (seen.has(digits)) continue;
     seen.add(digits);
     const resolution = plan.resolve(digits);
+    if (resolution !== null && countryAllowed !== undefined && !countryAllowed(resolution.country.iso)) {
+      const refusal = ruleText.countryNotAllowed(`recipients.${i}`, resolution.country.name);
+      if (onUnpriced) {
+        onUnpriced(i, list[i], refusal, { kind: 'country_not_allowed', country: resolution.country.name });
+        continue;
+      }
+      errors.add(`recipients.${i}`, refusal);
+      if (++recipientErrors >= RECIPIENT_ERRORS_MAX) break;
+      continue;
+    }
     let destination = resolution === null ? NO_RATE : destinationByResolution.get(resolution);
     if (destination === undefined && resolution !== null) {
       const rateMinor = rateOf(resolution, rates);

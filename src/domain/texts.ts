@@ -86,6 +86,17 @@ export const ruleText = Object.freeze({
   notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+  countryNotAllowed: (field: string, country: string) =>
+    `The ${attributeName(field)} is in ${country}, where this account does not send.`,
+  countryList: (field: string) =>
+    `The ${attributeName(field)} field must be "all" or a list of ISO 3166 country codes.`,
+  notCountryCodes: (codes: readonly string[]) => `Not a country code: ${codes.join(', ')}.`,
+  countriesNotAllowed: (codes: readonly string[]) =>
+    `This account may not send to ${codes.join(', ')}: ask support to allow it.`,
+  spendLimitAmount: (field: string) =>
+    `The ${attributeName(field)} field must be an amount of 0 or more (as 25.50), or empty for no limit.`,
+  spendLimit: (period: 'daily' | 'monthly', limit: string, spent: string, total: string) =>
+    `This sending (${total}) would pass the account's ${period} spend limit of ${limit}: ${spent} is spent already.`,
   priceListCurrency: (list: string, account: string) =>
     `The price list is in ${list} but the account is in ${account}: an account is priced only in its own currency; nothing was imported.`,
   noPriceList: (currency: string) =>

@@ -24,6 +24,7 @@ import {
   suppressedRows,
   validateNewSending,
 } from './sending-validation.js';
+import { spendLimitErrors } from './spend-limit-errors.js';
 import { createSuppressionServices } from './suppressions.js';
 
 export interface ApiServicesDeps extends SendingValidationDeps {
@@ -93,7 +94,13 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       const currency = found && currencyOf(found.account.currency);
       if (!found || !currency) return null;
       const { account } = found;
-      return { id: account.id, currency, taxRatePpm: account.taxRatePpm, balanceMinor: account.balanceMinor };
+      return {
+        id: account.id,
+        currency,
+        taxRatePpm: account.taxRatePpm,
+        balanceMinor: account.balanceMinor,
+        countries: account.countries,
+      };
     },
 
     databaseReachable: () => databaseReachable(db),
@@ -166,6 +173,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       switch (created.reason) {
         case 'insufficient_balance':
           return { ok: false, errors: new ValidationErrors().add('balance', TEXTS.insufficientBalance) };
+        case 'spend_limit':
+          return { ok: false, errors: spendLimitErrors(created, account.currency.code) };
         case 'idempotency_key_used':
           // Another request with the same key won the race; it is the same sending only if it is the same request.
           if (created.sending.requestSha256 === hash) return { ok: true, sendingId: created.sending.id };

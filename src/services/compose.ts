@@ -1,4 +1,6 @@
 // Writing a campaign in the dashboard: the live price, sending at once or saving a Draft, and a Draft's life.
+
+import { countryTest, effectiveCountries } from '../domain/destinations.js';
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
 import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
@@ -16,6 +18,7 @@ import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './out
 import { rateCardsOf } from './rate-cards.js';
 import { readScheduledAt } from './sending-fields.js';
 import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
+import { spendLimitErrors } from './spend-limit-errors.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
 export interface PriceSummary {
@@ -39,6 +42,11 @@ export interface PriceSummary {
   } | null;
 }
 
+/** Whether the account sends to a country: the operator's list and its own choice. */
+function countryAllowedFor(account: Account) {
+  return countryTest(effectiveCountries(account.allowedCountries, account.chosenCountries));
+}
+
 /** Why a number of a compose form will not be sent, in words for the person typing it. */
 function unpricedText(why: UnpricedReason): string {
   switch (why.kind) {
@@ -48,6 +56,8 @@ function unpricedText(why: UnpricedReason): string {
       return 'No country uses this number prefix.';
     case 'no_rate':
       return `No price for ${why.operator ? `${why.country} ${why.operator}` : why.country} in your price list.`;
+    case 'country_not_allowed':
+      return `This account does not send to ${why.country}: see the countries in Settings.`;
   }
 }
 
@@ -133,7 +143,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       const wanted = booleanField(fields, 'smart_encoding', errors) === true;
       const rates = await rateCardsOf(db).forAccount(account.id);
       if (rates === null) return invalidOne('recipients', ruleText.noPriceList(account.currency));
-      const context = { plan, rates, taxRatePpm: account.taxRatePpm };
+      const context = { plan, rates, taxRatePpm: account.taxRatePpm, countryAllowed: countryAllowedFor(account) };
       const pricing = { message: fields.message, recipients: fields.recipients };
       // The saving is told whether or not it is taken: priced smart-encoded first, then as written when not wanted.
       const encodable = typeof fields.message === 'string' && smartEncode(fields.message) !== fields.message;
@@ -239,6 +249,8 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         switch (result.reason) {
           case 'insufficient_balance':
             return invalidOne('balance', TEXTS.insufficientBalance);
+          case 'spend_limit':
+            return invalid(spendLimitErrors(result, actor.account.currency));
           case 'changed':
             return conflict(TEXTS.draftChanged);
           case 'not_draft':

@@ -1,5 +1,6 @@
 // What every dashboard use case works with: its dependencies, the public API's services over the same database, and
 // the signed-in person.
+import { effectiveCountries } from '../domain/destinations.js';
 import { currencyOf } from '../domain/money.js';
 import type { Account } from '../store/accounts.js';
 import type { LoginLimits } from '../store/login-failures.js';
@@ -28,5 +29,11 @@ export type Actor = ActiveSession;
 export function authenticated(account: Account): AuthenticatedAccount {
   const currency = currencyOf(account.currency);
   if (!currency) throw new Error(`account ${account.id} has unknown currency ${account.currency}`);
-  return { id: account.id, currency, taxRatePpm: account.taxRatePpm, balanceMinor: account.balanceMinor };
+  return {
+    id: account.id,
+    currency,
+    taxRatePpm: account.taxRatePpm,
+    balanceMinor: account.balanceMinor,
+    countries: effectiveCountries(account.allowedCountries, account.chosenCountries),
+  };
 }

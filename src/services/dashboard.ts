@@ -1,4 +1,5 @@
 // The dashboard's use cases put together over one set of dependencies: what the dashboard's HTTP API calls.
+import { createAccountControlServices } from './account-controls.js';
 import { createApiServices } from './api-services.js';
 import { createAuthServices } from './auth.js';
 import { createCampaignServices } from './campaigns.js';
@@ -30,6 +31,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createAuthServices(context),
     ...createTokenServices(context),
     ...createWebhookSecretServices(context),
+    ...createAccountControlServices(context),
     ...createTransactionServices(context),
     ...createSenderServices(context),
     ...createComposeServices(context),

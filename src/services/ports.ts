@@ -1,4 +1,5 @@
 // What the edges need from the public API's use cases: the services behind it, as one interface, and their results.
+import type { CountryList } from '../domain/destinations.js';
 import type { Currency } from '../domain/money.js';
 import type { QuoteResult } from '../domain/pricing.js';
 import type { MessageStatus } from '../domain/status.js';
@@ -13,6 +14,9 @@ export interface AuthenticatedAccount {
   readonly taxRatePpm: number;
   /** The balance read with the token, at the start of this request. */
   readonly balanceMinor: number;
+  /** The countries (ISO 3166 alpha-2) it sends to, read with the token: the operator's list and the customer's
+   *  choice within it; null: every country. */
+  readonly countries: CountryList;
 }
 
 export interface RateFilters {

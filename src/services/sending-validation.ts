@@ -1,5 +1,6 @@
 // Checks and prices a new sending's fields with the account's rates: what POST /sendings and the dashboard share.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { countryTest } from '../domain/destinations.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
 import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
 import type { SendingType } from '../domain/sending.js';
@@ -98,7 +99,7 @@ export async function quoteFor(
   }
   const priced = await priceSendingYielding(
     { message: fields.message, recipients: fields.recipients },
-    { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm },
+    { plan: deps.plan, rates, taxRatePpm: account.taxRatePpm, countryAllowed: countryTest(account.countries) },
     errors,
     { smartEncoding },
   );

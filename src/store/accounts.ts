@@ -1,5 +1,6 @@
 // Customer accounts: currency, tax rate and the balance the ledger keeps.
 import type { Selectable } from 'kysely';
+import { type CountryList, countryListFrom, storedCountryList } from '../domain/destinations.js';
 import { currencyOf, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import type { AccountsTable } from './schema.js';
@@ -20,6 +21,13 @@ export interface Account {
   readonly createdAtUs: number;
   /** When the account was suspended (its tokens and sessions refused); null while it is in good standing. */
   readonly suspendedAtUs: number | null;
+  /** The countries (ISO 3166 alpha-2) the operator lets the account send to; null: every country. */
+  readonly allowedCountries: CountryList;
+  /** The customer's own choice among the allowed countries; null: all the operator allows. */
+  readonly chosenCountries: CountryList;
+  /** Caps on what sendings may take per UTC day and month, in minor units; null: no cap. */
+  readonly dailySpendLimitMinor: number | null;
+  readonly monthlySpendLimitMinor: number | null;
 }
 
 export interface NewAccount {
@@ -42,6 +50,10 @@ export function accountFromRow(row: Selectable<AccountsTable>): Account {
     webhookSecret: row.webhook_secret,
     createdAtUs: intFrom(row.created_at_us),
     suspendedAtUs: intOrNull(row.suspended_at_us),
+    allowedCountries: countryListFrom(row.allowed_countries),
+    chosenCountries: countryListFrom(row.chosen_countries),
+    dailySpendLimitMinor: row.daily_spend_limit_minor === null ? null : minorFrom(row.daily_spend_limit_minor),
+    monthlySpendLimitMinor: row.monthly_spend_limit_minor === null ? null : minorFrom(row.monthly_spend_limit_minor),
   };
 }
 
@@ -93,6 +105,31 @@ export async function setAccountTaxRate(db: Db, accountId: number, taxRatePpm: n
     trx
       .updateTable('accounts')
       .set({ tax_rate_ppm: taxRatePpm, updated_at_us: nowUs })
+      .where('id', '=', accountId)
+      .executeTakeFirst(),
+  );
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Changes which countries an account sends to: `allowed` (the operator's list) and/or `chosen` (the customer's
+ * choice), each a list of ISO codes or null for all; a field left undefined keeps its value. Read by the next request
+ * of every token and session (they read the account with each request). False: no such account.
+ */
+export async function setAccountCountries(
+  db: Db,
+  accountId: number,
+  change: { readonly allowed?: CountryList; readonly chosen?: CountryList },
+): Promise<boolean> {
+  const nowUs = db.nowUs();
+  const result = await db.transaction((trx) =>
+    trx
+      .updateTable('accounts')
+      .set({
+        ...(change.allowed !== undefined && { allowed_countries: storedCountryList(change.allowed) }),
+        ...(change.chosen !== undefined && { chosen_countries: storedCountryList(change.chosen) }),
+        updated_at_us: nowUs,
+      })
       .where('id', '=', accountId)
       .executeTakeFirst(),
   );

@@ -12,6 +12,7 @@ import {
   type Sending,
   sendingFromRow,
 } from './sendings.js';
+import type { SpendLimitExceeded } from './spend-limits.js';
 import { intFrom } from './values.js';
 
 /** A draft as priced when saved: the counts and totals are a preview, priced again when it is sent. */
@@ -68,7 +69,8 @@ export type SendDraftResult =
   | NotFound
   | NotDraft
   | { readonly ok: false; readonly reason: 'changed' }
-  | InsufficientBalance;
+  | InsufficientBalance
+  | SpendLimitExceeded;
 
 function checkContent(content: DraftContent): void {
   if (content.recipients.length === 0) throw new RangeError('a draft has at least one recipient');
@@ -197,7 +199,7 @@ export async function sendDraft(db: Db, input: DraftSend): Promise<SendDraftResu
     if (current.status !== 'Draft') return { ok: false, reason: 'not_draft', status: current.status as SendingStatus };
     if (intFrom(current.updated_at_us) !== input.expectedUpdatedAtUs) return { ok: false, reason: 'changed' };
 
-    const reserved = await reserveForSending(trx, nowUs, input.accountId, input.totalMinor, async () => {
+    const reserved = await reserveForSending(trx, db.dialect, nowUs, input.accountId, input.totalMinor, async () => {
       const row = await trx
         .updateTable('sendings')
         .set({

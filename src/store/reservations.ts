@@ -1,6 +1,7 @@
 // The hold a sending puts on its account's balance: its total taken from the balance, with a `reservation` entry.
 import type { Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
+import type { DialectName } from './db.js';
 import {
   type AccountNotFound,
   appendEntry,
@@ -10,6 +11,7 @@ import {
   sendingReference,
 } from './ledger.js';
 import type { Schema } from './schema.js';
+import { readSpendState, type SpendLimitExceeded, takeSpend } from './spend-limits.js';
 
 /** A sending written with its total reserved; `balanceMinor` is the balance after the reservation. */
 export interface Reserved<S> {
@@ -36,16 +38,22 @@ export function reservationEntry(accountId: number, sendingId: number, totalMino
 
 /**
  * Reserves a sending's total in the caller's transaction: the balance moved first (its row lock orders the account's
- * entries), then the sending written by `write`, then its reservation entry with the balance after. When the balance
- * is short (or the account is missing) nothing is written and `write` is not called.
+ * entries), then the sending written by `write`, then its reservation entry with the balance after. The account's
+ * spend caps are checked first, under its row lock. When a cap would be passed or the balance is short (or the account
+ * is missing) nothing is written and `write` is not called.
  */
 export async function reserveForSending<S extends { readonly id: number }>(
   trx: Transaction<Schema>,
+  dialect: DialectName,
   nowUs: number,
   accountId: number,
   totalMinor: number,
   write: () => Promise<S>,
-): Promise<Reserved<S> | InsufficientBalance | AccountNotFound> {
+): Promise<Reserved<S> | InsufficientBalance | SpendLimitExceeded | AccountNotFound> {
+  const spend = await readSpendState(trx, dialect, nowUs, accountId);
+  if (spend === undefined) return { ok: false, reason: 'account_not_found' };
+  const overLimit = takeSpend(spend, totalMinor);
+  if (overLimit) return overLimit;
   const balanceMinor = await moveBalance(trx, nowUs, accountId, -totalMinor);
   if (balanceMinor === null) {
     const account = await trx

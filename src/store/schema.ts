@@ -27,6 +27,13 @@ export interface AccountsTable {
   webhook_secret_previous_until_us: ColumnType<number | string | null, number | null | undefined, number | null>;
   /** When the secret was last rotated; null if it never was. */
   webhook_secret_rotated_at_us: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** ISO 3166 alpha-2 codes, comma-separated, the operator lets the account send to; null: every country. */
+  allowed_countries: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The customer's own choice among the allowed countries, same form; null: all the operator allows. */
+  chosen_countries: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Caps on what sendings may take per UTC day and month (reservations less refunds); null: no cap. */
+  daily_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
+  monthly_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 export interface ApiTokensTable {

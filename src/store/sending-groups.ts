@@ -20,6 +20,7 @@ import {
   storeSending,
   winnerOfKeyRace,
 } from './sendings.js';
+import { type SpendState, spendStateOf, takeSpend } from './spend-limits.js';
 
 /** Sendings of at most this many recipients are grouped; larger ones keep their own transaction (and its yields). */
 export const GROUPED_RECIPIENTS_MAX = 100;
@@ -170,9 +171,9 @@ async function storeGroup(
   nowUs: number,
   group: readonly Waiting[],
 ): Promise<Outcome[]> {
-  const balances = await readBalances(trx, db, group);
+  const { balances, spends } = await readBalances(trx, db, nowUs, group);
   const earlier = await readEarlierSendings(trx, group);
-  const { decisions, created } = decideCreates(group, balances, earlier);
+  const { decisions, created } = decideCreates(group, balances, spends, earlier);
   if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
   const sendingOf = await insertSendings(trx, nowUs, group, created);
   await insertReservations(trx, nowUs, group, { decisions, created }, sendingOf);
@@ -187,17 +188,26 @@ async function storeGroup(
   });
 }
 
-/** The group's accounts' balances, by account id (an account not found is absent). */
-async function readBalances(trx: Transaction<Schema>, db: Db, group: readonly Waiting[]): Promise<Map<number, number>> {
+/** The group's accounts' balances and spend against their caps, by account id (an account not found is absent). */
+async function readBalances(
+  trx: Transaction<Schema>,
+  db: Db,
+  nowUs: number,
+  group: readonly Waiting[],
+): Promise<{ balances: Map<number, number>; spends: Map<number, SpendState> }> {
   const accountIds = [...new Set(group.map((w) => w.input.accountId))];
   const balances = new Map<number, number>();
+  const spends = new Map<number, SpendState>();
   const accounts = await trx
     .selectFrom('accounts')
-    .select(['id', 'balance_minor'])
+    .select(['id', 'balance_minor', 'daily_spend_limit_minor', 'monthly_spend_limit_minor'])
     .where(sql<boolean>`id in ${idList(db.dialect, accountIds)}`)
     .execute();
-  for (const a of accounts) balances.set(Number(a.id), minorFrom(a.balance_minor));
-  return balances;
+  for (const a of accounts) {
+    balances.set(Number(a.id), minorFrom(a.balance_minor));
+    spends.set(Number(a.id), await spendStateOf(trx, nowUs, Number(a.id), a));
+  }
+  return { balances, spends };
 }
 
 /** The sendings already stored under the group's idempotency keys, by `accountId:key`. */
@@ -221,6 +231,7 @@ async function readEarlierSendings(trx: Transaction<Schema>, group: readonly Wai
 function decideCreates(
   group: readonly Waiting[],
   balances: Map<number, number>,
+  spends: ReadonlyMap<number, SpendState>,
   earlier: ReadonlyMap<string, Sending>,
 ): Decisions {
   const decisions: Decision[] = [];
@@ -240,6 +251,11 @@ function decideCreates(
     else if (balance < input.totalMinor) {
       decisions.push({ kind: 'done', result: insufficientBalance(balance, input.totalMinor) });
     } else {
+      const overLimit = takeSpend(spends.get(input.accountId) as SpendState, input.totalMinor);
+      if (overLimit) {
+        decisions.push({ kind: 'done', result: overLimit });
+        continue;
+      }
       const balanceAfter = balance - input.totalMinor;
       balances.set(input.accountId, balanceAfter);
       if (key !== undefined) claimed.set(keyOf, i);

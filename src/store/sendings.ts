@@ -12,6 +12,7 @@ import { insertMessageChunk, insertSuppressedMessages, MESSAGE_ROWS_PER_INSERT }
 import { type MessageRow, type MessageRows, messageChunks } from './message-rows.js';
 import { reserveForSending } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
+import type { SpendLimitExceeded } from './spend-limits.js';
 import { US_PER_MS } from './time.js';
 import { assertInt, intFrom, pageWindow } from './values.js';
 
@@ -109,6 +110,7 @@ export function pendingColumns(input: PricedSending, nowUs: number) {
 export type CreateSendingResult =
   | { readonly ok: true; readonly sending: Sending; readonly balanceMinor: number }
   | InsufficientBalance
+  | SpendLimitExceeded
   | AccountNotFound
   /** The key was used within IDEMPOTENCY_KEY_TTL_MS: nothing was created; `sending` is the first one. */
   | { readonly ok: false; readonly reason: 'idempotency_key_used'; readonly sending: Sending };
@@ -287,7 +289,7 @@ export async function storeSending(
     if (first) return { ok: false, reason: 'idempotency_key_used', sending: sendingFromRow(first) };
   }
 
-  const reserved = await reserveForSending(trx, nowUs, input.accountId, input.totalMinor, async () => {
+  const reserved = await reserveForSending(trx, dialect, nowUs, input.accountId, input.totalMinor, async () => {
     const row = await trx
       .insertInto('sendings')
       .values({

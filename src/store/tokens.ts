@@ -1,6 +1,7 @@
 // API tokens: created once in plain text, stored as a SHA-256 hash, checked on every request.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
+import { type CountryList, countryListFrom, effectiveCountries } from '../domain/destinations.js';
 import { minorFrom } from '../domain/money.js';
 import type { Account } from './accounts.js';
 import type { Db } from './db.js';
@@ -88,7 +89,7 @@ export async function createToken(
 
 type AuthenticationRow = Pick<
   Selectable<AccountsTable>,
-  'id' | 'currency' | 'tax_rate_ppm' | 'balance_minor' | 'suspended_at_us'
+  'id' | 'currency' | 'tax_rate_ppm' | 'balance_minor' | 'suspended_at_us' | 'allowed_countries' | 'chosen_countries'
 > & {
   token_id: number | string;
   token_revoked_at_us: number | string | null;
@@ -115,6 +116,8 @@ function authenticationSql(db: Db): string {
         'a.tax_rate_ppm',
         'a.balance_minor',
         'a.suspended_at_us',
+        'a.allowed_countries',
+        'a.chosen_countries',
         't.id as token_id',
         't.revoked_at_us as token_revoked_at_us',
         't.expires_at_us as token_expires_at_us',
@@ -129,7 +132,10 @@ function authenticationSql(db: Db): string {
 
 export interface AuthenticatedAccount extends Authenticated {
   /** What a request needs of its account, as of this request. */
-  readonly account: Pick<Account, 'id' | 'currency' | 'taxRatePpm' | 'balanceMinor'>;
+  readonly account: Pick<Account, 'id' | 'currency' | 'taxRatePpm' | 'balanceMinor'> & {
+    /** The countries it sends to (the operator's list and the customer's choice), as of this request; null: all. */
+    readonly countries: CountryList;
+  };
 }
 
 /** A good token of a suspended account. */
@@ -176,6 +182,7 @@ export async function authenticateAccount(
     currency: row.currency,
     taxRatePpm: row.tax_rate_ppm,
     balanceMinor: minorFrom(row.balance_minor),
+    countries: effectiveCountries(countryListFrom(row.allowed_countries), countryListFrom(row.chosen_countries)),
   };
   return { accountId: account.id, tokenId, account };
 }

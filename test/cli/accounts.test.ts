@@ -107,6 +107,42 @@ describeEachEngine('smsgic account', (engine) => {
     });
   });
 
+  describe('account countries', () => {
+    it('sets the countries an account may send to, or all of them again, and refuses unknown codes', async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'guarded');
+      const id = String(created.id);
+      expect(await ok(engine.url, 'account', 'countries', id, 'lv, EE')).toEqual({
+        id: created.id,
+        allowed_countries: ['EE', 'LV'],
+        chosen_countries: 'all',
+        sends_to: ['EE', 'LV'],
+      });
+      expect(await fails(engine.url, 2, 'account', 'countries', id, 'LV,XX')).toBe('LIST: Not a country code: XX.');
+      expect(await fails(engine.url, 1, 'account', 'countries', '999999', 'LV')).toBe('account 999999 does not exist');
+      expect(await ok(engine.url, 'account', 'countries', id, 'all')).toMatchObject({ allowed_countries: 'all' });
+    });
+  });
+
+  describe('account spend-limits', () => {
+    it('sets and clears the daily and monthly spend limits', async () => {
+      const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'capped');
+      const id = String(created.id);
+      expect(await ok(engine.url, 'account', 'spend-limits', id, '25.5', 'none')).toEqual({
+        id: created.id,
+        daily_spend_limit: '25.5000',
+        monthly_spend_limit: null,
+      });
+      expect(await fails(engine.url, 2, 'account', 'spend-limits', id, '-1', 'none')).toBe(
+        'The daily field must be an amount of 0 or more (as 25.50), or empty for no limit.',
+      );
+      expect(await ok(engine.url, 'account', 'spend-limits', id, 'none', '100')).toEqual({
+        id: created.id,
+        daily_spend_limit: null,
+        monthly_spend_limit: '100.0000',
+      });
+    });
+  });
+
   describe('account list', () => {
     it('lists every account, oldest first, with its balance', async () => {
       const created = await ok<AccountJson>(engine.url, 'account', 'create', '--name', 'listed');

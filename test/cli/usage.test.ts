@@ -16,6 +16,8 @@ const COMMANDS = [
   'account create --name NAME',
   'account list',
   'account tax-rate ACCOUNT PCT',
+  'account countries ACCOUNT LIST|all',
+  'account spend-limits ACCOUNT DAILY MONTHLY',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',

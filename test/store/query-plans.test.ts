@@ -3,6 +3,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { changeSpendLimits } from '../../src/services/account-controls.js';
 import { receiveInbound } from '../../src/services/inbound.js';
 import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
 import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
@@ -380,6 +381,16 @@ describeEachEngine(
       // Out of the way of the dispatch paths below.
       await inject('POST', `/sendings/${suppressedSendingId}/cancel`);
       await expectIndexed(() => inject('DELETE', '/suppressions/37126123458'));
+      // Spend limits: the day's and month's reservations and refunds of the account are summed by index.
+      await changeSpendLimits(engine.db, acme.id, { dailyMinor: 100_000_000, monthlyMinor: 200_000_000 });
+      let limitedId = 0;
+      const limitedStatements = await captured(async () => {
+        limitedId = (await inject('POST', '/sendings', body)).sending_id;
+      });
+      expect(limitedStatements.some((s) => /sum\(amount_minor\)/.test(s.sql))).toBe(true);
+      expect.soft((await fullScansIn(engine, limitedStatements)).join('\n')).toBe('');
+      await inject('POST', `/sendings/${limitedId}/cancel`);
+      await changeSpendLimits(engine.db, acme.id, { dailyMinor: null, monthlyMinor: null });
       // Numbers, and a message received on one (a STOP: the opt-out list changes too).
       await assignNumber(engine.db, acme.id, '37126100000', null);
       await assignNumber(engine.db, acme.id, '1881', 'PLAN');

@@ -14,6 +14,7 @@ import {
   adminAccountView,
   adminSenderView,
   campaignView,
+  countriesView,
   createdTokenView,
   meView,
   optOutChangeView,
@@ -153,6 +154,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerSessionRoutes(route, services);
   registerTokenRoutes(route, services);
   registerWebhookSecretRoutes(route, services);
+  registerCountryRoutes(route, services);
   registerBalanceRoutes(route, services);
   registerSenderRoutes(route, services);
   registerCampaignRoutes(route, services);
@@ -321,6 +323,28 @@ function registerWebhookSecretRoutes(route: Route, services: DashboardServices):
       await services.rotateWebhookSecret(actorOf(request)),
       webhookSecretView,
     ),
+  );
+}
+
+/** The countries the signed-in account sends to: the operator's list and its own choice within it. */
+function registerCountryRoutes(route: Route, services: DashboardServices): void {
+  route('GET', '/countries', 'user', async (request, reply) =>
+    answer(reply, await services.countries(actorOf(request)), countriesView),
+  );
+  route('POST', '/countries', 'user', async (request, reply) =>
+    answer(reply, await services.chooseCountries(actorOf(request), requestFields(request)), countriesView),
+  );
+  route('GET', '/spend-limits', 'user', async (request, reply) =>
+    answer(reply, await services.spendLimits(actorOf(request)), (limits) => limits),
+  );
+  route('POST', '/spend-limits', 'user', async (request, reply) =>
+    answer(reply, await services.changeSpendLimits(actorOf(request), requestFields(request)), (limits) => limits),
+  );
+  route('POST', `/admin/accounts/${ID}/spend-limits`, 'admin', async (request, reply) =>
+    answer(reply, await services.setAccountSpendLimits(idOf(request), requestFields(request)), (limits) => limits),
+  );
+  route('POST', `/admin/accounts/${ID}/countries`, 'admin', async (request, reply) =>
+    answer(reply, await services.allowCountries(idOf(request), requestFields(request)), countriesView),
   );
 }
 

@@ -130,6 +130,36 @@ export interface WebhookSecretView {
   readonly rotated_at: string | null;
 }
 
+// --- Destination countries ------------------------------------------------------------------------------------------
+
+export interface CountryView {
+  /** ISO 3166 alpha-2 ("LV"). */
+  readonly iso: string;
+  readonly name: string;
+}
+
+/** GET /app/api/countries → CountriesView. POST /app/api/countries `{ countries: "all" | ["LV", …] }` → 200
+ *  CountriesView, or 422 under `countries` when a code is no country or one the operator does not allow. Null: every
+ *  country. */
+export interface CountriesView {
+  /** The countries the operator lets the account send to. */
+  readonly allowed: readonly CountryView[] | null;
+  /** The account's own choice among them. */
+  readonly chosen: readonly CountryView[] | null;
+  /** Where its sendings go: both lists together. */
+  readonly sends_to: readonly CountryView[] | null;
+}
+
+/** GET /app/api/spend-limits → SpendLimitsView. POST /app/api/spend-limits `{ daily?, monthly? }` (a decimal amount
+ *  in the account's currency, or "" / null for no limit; a field left out is kept) → 200 SpendLimitsView, or 422.
+ *  POST /app/api/admin/accounts/:id/spend-limits: the same for the operator. A sending that would take what the
+ *  account's sendings hold in the UTC day or month past its limit is refused (422 under `spend_limit`). */
+export interface SpendLimitsView {
+  /** Null: no limit. */
+  readonly daily: string | null;
+  readonly monthly: string | null;
+}
+
 // --- Balance and transactions ---------------------------------------------------------------------------------------
 
 export type TransactionKind = LedgerKind;

@@ -3,6 +3,7 @@
 import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
 import { formatConversionRate } from '../../domain/price-lists.js';
 import { messageMoney } from '../../domain/status.js';
+import type { AccountCountries } from '../../services/account-controls.js';
 import type { PriceSummary } from '../../services/compose.js';
 import type { PageOf } from '../../services/form-fields.js';
 import type { ProviderHealth } from '../../services/operator.js';
@@ -22,6 +23,7 @@ import type {
   AdminAccountView,
   AdminSenderView,
   CampaignView,
+  CountriesView,
   CreatedTokenView,
   Me,
   OptOutChangeView,
@@ -324,4 +326,8 @@ export function webhookSecretView(secret: WebhookSecret): WebhookSecretView {
     previous_valid_until: isoMsOrNull(secret.previousValidUntilUs),
     rotated_at: isoMsOrNull(secret.rotatedAtUs),
   };
+}
+
+export function countriesView(countries: AccountCountries): CountriesView {
+  return { allowed: countries.allowed, chosen: countries.chosen, sends_to: countries.effective };
 }

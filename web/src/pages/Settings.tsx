@@ -15,6 +15,7 @@ import {
 } from '../components/ui.js';
 import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
+import { SpendingControlsCard } from './SpendingControlsCard.js';
 import { WebhookSecretCard } from './WebhookSecretCard.js';
 
 const EMPTY = { current_password: '', password: '', confirmation: '' };
@@ -96,6 +97,7 @@ export function SettingsPage() {
           </form>
         </Card>
         <WebhookSecretCard />
+        <SpendingControlsCard />
       </div>
     </>
   );
