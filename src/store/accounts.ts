@@ -39,6 +39,10 @@ export interface NewAccount {
 
 export const TAX_RATE_PPM_MAX = 1_000_000;
 
+function minorOrNull(value: Parameters<typeof minorFrom>[0] | null): number | null {
+  return value === null ? null : minorFrom(value);
+}
+
 export function accountFromRow(row: Selectable<AccountsTable>): Account {
   return {
     id: intFrom(row.id),
@@ -50,10 +54,11 @@ export function accountFromRow(row: Selectable<AccountsTable>): Account {
     webhookSecret: row.webhook_secret,
     createdAtUs: intFrom(row.created_at_us),
     suspendedAtUs: intOrNull(row.suspended_at_us),
-    allowedCountries: countryListFrom(row.allowed_countries),
-    chosenCountries: countryListFrom(row.chosen_countries),
-    dailySpendLimitMinor: row.daily_spend_limit_minor === null ? null : minorFrom(row.daily_spend_limit_minor),
-    monthlySpendLimitMinor: row.monthly_spend_limit_minor === null ? null : minorFrom(row.monthly_spend_limit_minor),
+    // `?? null`: a row read before migration 0017 (an upgrade in progress, or a test of an older migration) has none.
+    allowedCountries: countryListFrom(row.allowed_countries ?? null),
+    chosenCountries: countryListFrom(row.chosen_countries ?? null),
+    dailySpendLimitMinor: minorOrNull(row.daily_spend_limit_minor ?? null),
+    monthlySpendLimitMinor: minorOrNull(row.monthly_spend_limit_minor ?? null),
   };
 }
 
