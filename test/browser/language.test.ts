@@ -104,6 +104,7 @@ describeWithChromium('the dashboard in Latvian', () => {
         }).format(Number(latest?.total)),
       );
       await page.getByRole('columnheader', { name: 'Izmaksas' }).waitFor();
+      expect(cells).toContain('Gaida');
 
       await page.reload();
       await page.getByRole('navigation', { name: 'Galvenā' }).getByRole('link', { name: 'Kampaņas' }).waitFor();

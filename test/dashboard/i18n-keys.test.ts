@@ -17,6 +17,9 @@ const TRANSLATED_MODULES = [
   'pages/Auth.tsx',
   'pages/NotFound.tsx',
   'pages/Overview.tsx',
+  'components/ui.tsx',
+  'components/dialog.tsx',
+  'components/toast.tsx',
 ];
 
 function sources(dir: string): string[] {
