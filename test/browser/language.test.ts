@@ -106,6 +106,14 @@ describeWithChromium('the dashboard in Latvian', () => {
       await page.getByRole('columnheader', { name: 'Izmaksas' }).waitFor();
       expect(cells).toContain('Gaida');
 
+      await nav.getByRole('link', { name: 'Rakstīt' }).click();
+      await page.getByRole('heading', { name: 'Rakstīt', level: 1 }).waitFor();
+      await page.getByLabel('Ziņas teksts').fill('Labdien!');
+      await page.getByLabel('Tālruņa numuri').fill('37126123456\n37126123457\n37126123457');
+      await page.getByText('2 saņēmēji').first().waitFor();
+      await page.getByText('(izņemts 1 dublikāts)').waitFor();
+      await page.getByText(/^Kopā .+: 2 saņēmēji, katram 1 daļa\.$/).waitFor();
+
       await page.reload();
       await page.getByRole('navigation', { name: 'Galvenā' }).getByRole('link', { name: 'Kampaņas' }).waitFor();
       expect(await page.getByLabel('Valoda').inputValue()).toBe('lv');

@@ -17,6 +17,7 @@ const TRANSLATED_MODULES = [
   'pages/Auth.tsx',
   'pages/NotFound.tsx',
   'pages/Overview.tsx',
+  'pages/Compose.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',
   'components/toast.tsx',
@@ -38,6 +39,21 @@ function flatten(texts: unknown, prefix = ''): Map<string, unknown> {
     else keys.set(path, value);
   }
   return keys;
+}
+
+const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+/** Keys without their plural suffix, each with the plural forms it has (none for a key without plural forms). */
+function baseKeys(texts: unknown): Map<string, Set<string>> {
+  const bases = new Map<string, Set<string>>();
+  for (const key of flatten(texts).keys()) {
+    const form = PLURAL_SUFFIX.exec(key)?.[1];
+    const base = key.replace(PLURAL_SUFFIX, '');
+    const forms = bases.get(base) ?? new Set<string>();
+    if (form) forms.add(form);
+    bases.set(base, forms);
+  }
+  return bases;
 }
 
 /** Every `t('key')` / `t("key")` of a source, with the file it is in. */
@@ -66,25 +82,35 @@ describe('the dashboard texts', () => {
     const used = usedKeys();
     expect(used.length).toBeGreaterThan(20);
     for (const [language, texts] of Object.entries(LANGUAGES)) {
-      const keys = flatten(texts);
+      const keys = baseKeys(texts);
       const missing = used.filter(({ key }) => !keys.has(key)).map(({ key, file }) => `${file}: ${key}`);
       expect(missing, `missing in ${language}`).toEqual([]);
     }
   });
 
   it('has the same keys in every language, each a text that is not empty', () => {
-    const english = [...flatten(en).keys()].sort();
+    const english = [...baseKeys(en).keys()].sort();
     for (const [language, texts] of Object.entries(LANGUAGES)) {
+      expect([...baseKeys(texts).keys()].sort(), language).toEqual(english);
       const keys = flatten(texts);
-      expect([...keys.keys()].sort(), language).toEqual(english);
       const empty = [...keys].filter(([, value]) => typeof value !== 'string' || value.trim() === '');
       expect(empty, `empty in ${language}`).toEqual([]);
     }
   });
 
+  it("has every plural form of each language's plural rules", () => {
+    for (const [language, texts] of Object.entries(LANGUAGES)) {
+      const needed = new Intl.PluralRules(language).resolvedOptions().pluralCategories;
+      for (const [key, forms] of baseKeys(texts)) {
+        if (forms.size === 0) continue;
+        expect([...forms].sort(), `${language}: ${key}`).toEqual([...needed].sort());
+      }
+    }
+  });
+
   it('uses every key it defines', () => {
     const used = new Set(usedKeys().map(({ key }) => key));
-    expect([...flatten(en).keys()].filter((key) => !used.has(key))).toEqual([]);
+    expect([...baseKeys(en).keys()].filter((key) => !used.has(key))).toEqual([]);
   });
 
   it.each(TRANSLATED_MODULES)('leaves no text in English in %s', (module) => {
