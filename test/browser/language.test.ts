@@ -114,6 +114,16 @@ describeWithChromium('the dashboard in Latvian', () => {
       await page.getByText('(izņemts 1 dublikāts)').waitFor();
       await page.getByText(/^Kopā .+: 2 saņēmēji, katram 1 daļa\.$/).waitFor();
 
+      await nav.getByRole('link', { name: 'Kampaņas' }).click();
+      await page.getByRole('heading', { name: 'Kampaņas', level: 1 }).waitFor();
+      await page.getByRole('table', { name: 'Kampaņas' }).getByText('Gaida').waitFor();
+      await page
+        .getByRole('link', { name: /^#\d+$/ })
+        .first()
+        .click();
+      await page.getByRole('status').filter({ hasText: 'Statuss: Gaida' }).waitFor();
+      await page.getByRole('button', { name: 'Atcelt kampaņu' }).waitFor();
+
       await page.reload();
       await page.getByRole('navigation', { name: 'Galvenā' }).getByRole('link', { name: 'Kampaņas' }).waitFor();
       expect(await page.getByLabel('Valoda').inputValue()).toBe('lv');

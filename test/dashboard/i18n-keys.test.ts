@@ -18,6 +18,8 @@ const TRANSLATED_MODULES = [
   'pages/NotFound.tsx',
   'pages/Overview.tsx',
   'pages/Compose.tsx',
+  'pages/Campaigns.tsx',
+  'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',
   'components/toast.tsx',

@@ -91,10 +91,10 @@ const STATUS_TONES: Record<string, Tone> = {
   debit: 'neutral',
 };
 
-type Translate = ReturnType<typeof useTranslation>['t'];
+export type Translate = ReturnType<typeof useTranslation>['t'];
 
 /** A status's name in the current language (campaign statuses are capitalised, the others lower case). */
-function statusText(t: Translate, status: string): string {
+export function statusText(t: Translate, status: string): string {
   switch (status.toLowerCase()) {
     case 'draft':
       return t('status.draft');
