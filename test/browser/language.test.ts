@@ -124,6 +124,11 @@ describeWithChromium('the dashboard in Latvian', () => {
       await page.getByRole('status').filter({ hasText: 'Statuss: Gaida' }).waitFor();
       await page.getByRole('button', { name: 'Atcelt kampaņu' }).waitFor();
 
+      await nav.getByRole('link', { name: 'Atlikums un darījumi' }).click();
+      await page.getByRole('heading', { name: 'Atlikums un darījumi', level: 1 }).waitFor();
+      const credit = page.getByRole('row').filter({ hasText: 'Papildinājums' });
+      await credit.getByRole('cell', { name: `+${latvianEuros(12.5)}`, exact: true }).waitFor();
+
       await page.reload();
       await page.getByRole('navigation', { name: 'Galvenā' }).getByRole('link', { name: 'Kampaņas' }).waitFor();
       expect(await page.getByLabel('Valoda').inputValue()).toBe('lv');

@@ -19,6 +19,7 @@ const TRANSLATED_MODULES = [
   'pages/Overview.tsx',
   'pages/Compose.tsx',
   'pages/Campaigns.tsx',
+  'pages/Transactions.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',
