@@ -20,6 +20,7 @@ const TRANSLATED_MODULES = [
   'pages/Compose.tsx',
   'pages/Campaigns.tsx',
   'pages/Transactions.tsx',
+  'pages/Settings.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',
