@@ -21,6 +21,7 @@ const TRANSLATED_MODULES = [
   'pages/Campaigns.tsx',
   'pages/Transactions.tsx',
   'pages/Settings.tsx',
+  'pages/Senders.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',
