@@ -53,7 +53,9 @@ export function money(amount: string, sign: string): string {
 /** The amount in the current locale through Intl, with the currency the sign stands for (the sign alone if none). */
 function localMoney(amount: string, sign: string): string {
   const digits = Math.max(MONEY_DECIMALS_MIN, amount.split('.')[1]?.length ?? 0);
-  const currency = Object.values(CURRENCIES).find((entry) => entry.sign === sign)?.code;
+  // A sign two currencies share (kr: SEK and NOK) names neither: the sign is written after the amount as it is.
+  const matching = Object.values(CURRENCIES).filter((entry) => entry.sign === sign);
+  const currency = matching.length === 1 ? matching[0]?.code : undefined;
   const options: Intl.NumberFormatOptions = { minimumFractionDigits: digits, maximumFractionDigits: digits };
   // A decimal string keeps every digit (Intl formats strings exactly), unlike a number.
   const exact = amount as unknown as number;
