@@ -1,17 +1,36 @@
 // Display formats: money strings as the API writes them, dates in the viewer's locale, counts with separators.
+import { CURRENCIES } from '../../src/domain/money.js';
+import { currentLanguage, currentLocale } from './i18n.js';
 
-const numberFormat = new Intl.NumberFormat('en-GB');
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-const thisYearFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+// English keeps the dashboard's own formats (en-GB dates, "€1,234.500"); other languages format through Intl in their
+// locale ("1234,500 €" in lv-LV).
+
+type Formats = {
+  readonly number: Intl.NumberFormat;
+  readonly dateTime: Intl.DateTimeFormat;
+  readonly thisYear: Intl.DateTimeFormat;
+  readonly date: Intl.DateTimeFormat;
+};
+
+const formatsByLocale = new Map<string, Formats>();
+
+function formats(): Formats {
+  const locale = currentLocale();
+  let found = formatsByLocale.get(locale);
+  if (!found) {
+    found = {
+      number: new Intl.NumberFormat(locale),
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+      thisYear: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+      date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }),
+    };
+    formatsByLocale.set(locale, found);
+  }
+  return found;
+}
 
 export function count(value: number): string {
-  return numberFormat.format(value);
+  return formats().number.format(value);
 }
 
 /** Decimals every amount shows at least (the balance's precision); more are kept, never rounded away. */
@@ -22,6 +41,7 @@ const MONEY_DECIMALS_MIN = 3;
  * dropped or rounded: the amount stays exactly the one the server computed.
  */
 export function money(amount: string, sign: string): string {
+  if (currentLanguage() !== 'en') return localMoney(amount, sign);
   const negative = amount.startsWith('-');
   const unsigned = negative || amount.startsWith('+') ? amount.slice(1) : amount;
   const [whole = '0', fraction = ''] = unsigned.split('.');
@@ -30,18 +50,34 @@ export function money(amount: string, sign: string): string {
   return negative ? `−${text}` : text;
 }
 
+/** The amount in the current locale through Intl, with the currency the sign stands for (the sign alone if none). */
+function localMoney(amount: string, sign: string): string {
+  const digits = Math.max(MONEY_DECIMALS_MIN, amount.split('.')[1]?.length ?? 0);
+  // A sign two currencies share (kr: SEK and NOK) names neither: the sign is written after the amount as it is.
+  const matching = Object.values(CURRENCIES).filter((entry) => entry.sign === sign);
+  const currency = matching.length === 1 ? matching[0]?.code : undefined;
+  const options: Intl.NumberFormatOptions = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  // A decimal string keeps every digit (Intl formats strings exactly), unlike a number.
+  const exact = amount as unknown as number;
+  if (currency)
+    return new Intl.NumberFormat(currentLocale(), { ...options, style: 'currency', currency }).format(exact);
+  return `${new Intl.NumberFormat(currentLocale(), options).format(exact)} ${sign}`;
+}
+
 /** "25 Nov, 14:05" this year, "25 Nov 2025, 14:05" otherwise, in the viewer's time zone. */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.getFullYear() === new Date().getFullYear() ? thisYearFormat.format(date) : dateTimeFormat.format(date);
+  return date.getFullYear() === new Date().getFullYear()
+    ? formats().thisYear.format(date)
+    : formats().dateTime.format(date);
 }
 
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
   const parsed = new Date(iso);
-  return Number.isNaN(parsed.getTime()) ? iso : dateFormat.format(parsed);
+  return Number.isNaN(parsed.getTime()) ? iso : formats().date.format(parsed);
 }
 
 /** "2026-11-25 10:00" in UTC, for times the API takes and shows in UTC. */

@@ -1,8 +1,10 @@
 // Entry of the dashboard: routes under /app, the session and the notifications around them.
 import './styles.css';
+import './i18n.js';
 import type { ReactNode } from 'react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router';
 import { DASHBOARD_BASE } from '../../src/http/dashboard/contract.js';
 import { AppLayout } from './components/Layout.js';
@@ -37,7 +39,8 @@ function Providers({ children }: { readonly children: ReactNode }) {
 /** Operator pages; anyone else gets the not-found page, as for a page that does not exist. */
 function OperatorOnly() {
   const me = useMe();
-  return me.user.role === 'admin' ? <Outlet /> : <NotFoundContent title="Page not found" />;
+  const { t } = useTranslation();
+  return me.user.role === 'admin' ? <Outlet /> : <NotFoundContent title={t('notFound.title')} />;
 }
 
 const router = createBrowserRouter(

@@ -1,11 +1,13 @@
 // The signed-in frame: skip link, sidebar navigation (a menu on narrow screens), top bar with the account, content.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { TEXTS } from '../../../src/domain/texts.js';
 import { api } from '../api.js';
 import { money } from '../format.js';
 import { useSession } from '../session.js';
 import { Icon, type IconName } from './icons.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
 import { useToast } from './toast.js';
 import { Loading } from './ui.js';
 
@@ -16,34 +18,36 @@ interface NavItem {
   readonly end?: boolean;
 }
 
-const CUSTOMER_NAV: readonly { readonly title: string; readonly items: readonly NavItem[] }[] = [
+type Translate = ReturnType<typeof useTranslation>['t'];
+
+const customerNav = (t: Translate): readonly { readonly title: string; readonly items: readonly NavItem[] }[] => [
   {
-    title: 'Messaging',
+    title: t('layout.messaging'),
     items: [
-      { to: '/', label: 'Overview', icon: 'home', end: true },
-      { to: '/compose', label: 'Compose', icon: 'send' },
-      { to: '/campaigns', label: 'Campaigns', icon: 'list' },
-      { to: '/opt-outs', label: 'Opt-outs', icon: 'block' },
+      { to: '/', label: t('nav.overview'), icon: 'home', end: true },
+      { to: '/compose', label: t('nav.compose'), icon: 'send' },
+      { to: '/campaigns', label: t('nav.campaigns'), icon: 'list' },
+      { to: '/opt-outs', label: t('nav.optOuts'), icon: 'block' },
     ],
   },
   {
-    title: 'Account',
+    title: t('layout.account'),
     items: [
-      { to: '/transactions', label: 'Balance & transactions', icon: 'wallet' },
-      { to: '/senders', label: 'Senders', icon: 'tag' },
-      { to: '/rates', label: 'Rates', icon: 'globe' },
-      { to: '/tokens', label: 'API tokens', icon: 'key' },
-      { to: '/settings', label: 'Settings', icon: 'settings' },
+      { to: '/transactions', label: t('nav.transactions'), icon: 'wallet' },
+      { to: '/senders', label: t('nav.senders'), icon: 'tag' },
+      { to: '/rates', label: t('nav.rates'), icon: 'globe' },
+      { to: '/tokens', label: t('nav.tokens'), icon: 'key' },
+      { to: '/settings', label: t('nav.settings'), icon: 'settings' },
     ],
   },
 ];
 
-const OPERATOR_NAV: readonly NavItem[] = [
-  { to: '/admin/accounts', label: 'Accounts', icon: 'users' },
-  { to: '/admin/senders', label: 'Sender approvals', icon: 'check' },
-  { to: '/admin/rates', label: 'Price lists', icon: 'table' },
-  { to: '/admin/providers', label: 'Provider health', icon: 'activity' },
-  { to: '/admin/volume', label: 'Platform volume', icon: 'chart' },
+const operatorNav = (t: Translate): readonly NavItem[] => [
+  { to: '/admin/accounts', label: t('nav.adminAccounts'), icon: 'users' },
+  { to: '/admin/senders', label: t('nav.adminSenders'), icon: 'check' },
+  { to: '/admin/rates', label: t('nav.adminRates'), icon: 'table' },
+  { to: '/admin/providers', label: t('nav.adminProviders'), icon: 'activity' },
+  { to: '/admin/volume', label: t('nav.adminVolume'), icon: 'chart' },
 ];
 
 function NavList({ items }: { readonly items: readonly NavItem[] }) {
@@ -62,6 +66,7 @@ function NavList({ items }: { readonly items: readonly NavItem[] }) {
 }
 
 export function AppLayout() {
+  const { t } = useTranslation();
   const { me, signedOut } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
@@ -83,7 +88,7 @@ export function AppLayout() {
   if (me === undefined) {
     return (
       <div className="splash">
-        <Loading label="Loading your dashboard…" />
+        <Loading label={t('layout.loading')} />
       </div>
     );
   }
@@ -96,14 +101,14 @@ export function AppLayout() {
       // The session may already be gone; signing out locally is what matters.
     }
     signedOut();
-    toast('You are signed out.', 'info');
+    toast(t('layout.signedOut'), 'info');
     navigate('/signin', { replace: true });
   };
 
   return (
     <>
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('common.skipToContent')}
       </a>
       <div className="shell">
         <aside className={`sidebar${menuOpen ? ' sidebar-open' : ''}`} id="sidebar">
@@ -116,8 +121,8 @@ export function AppLayout() {
             </span>
             <span className="brand-name">SMSgic</span>
           </div>
-          <nav aria-label="Main" className="nav">
-            {CUSTOMER_NAV.map((section) => (
+          <nav aria-label={t('layout.mainNav')} className="nav">
+            {customerNav(t).map((section) => (
               <div key={section.title} className="nav-section">
                 <p className="nav-section-title">{section.title}</p>
                 <NavList items={section.items} />
@@ -125,10 +130,10 @@ export function AppLayout() {
             ))}
           </nav>
           {me.user.role === 'admin' && (
-            <nav aria-label="Operator" className="nav nav-operator">
+            <nav aria-label={t('layout.operatorNav')} className="nav nav-operator">
               <div className="nav-section">
-                <p className="nav-section-title">Operator</p>
-                <NavList items={OPERATOR_NAV} />
+                <p className="nav-section-title">{t('layout.operator')}</p>
+                <NavList items={operatorNav(t)} />
               </div>
             </nav>
           )}
@@ -140,7 +145,7 @@ export function AppLayout() {
               className="icon-button menu-button"
               aria-expanded={menuOpen}
               aria-controls="sidebar"
-              aria-label="Menu"
+              aria-label={t('layout.menu')}
               onClick={() => setMenuOpen((open) => !open)}
             >
               <Icon name="menu" size={22} />
@@ -148,16 +153,17 @@ export function AppLayout() {
             <div className="topbar-account">
               <span className="topbar-company">{me.account.name}</span>
               <NavLink to="/transactions" className="topbar-balance">
-                <span className="visually-hidden">Balance: </span>
+                <span className="visually-hidden">{t('layout.balance')}</span>
                 {money(me.account.balance, me.account.sign)}
               </NavLink>
             </div>
             <div className="topbar-user">
+              <LanguageSwitch />
               <span className="topbar-email">{me.user.email}</span>
-              {me.user.role === 'admin' && <span className="badge badge-accent">Operator</span>}
+              {me.user.role === 'admin' && <span className="badge badge-accent">{t('layout.operator')}</span>}
               <button type="button" className="btn btn-ghost btn-small" onClick={signOut}>
                 <Icon name="logout" size={16} />
-                <span>Sign out</span>
+                <span>{t('layout.signOut')}</span>
               </button>
             </div>
           </header>
@@ -165,7 +171,7 @@ export function AppLayout() {
             <button
               type="button"
               className="scrim"
-              aria-label="Close menu"
+              aria-label={t('layout.closeMenu')}
               tabIndex={-1}
               onClick={() => setMenuOpen(false)}
             />

@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { MessageStatusName } from '../../../src/http/dashboard/contract.js';
 import { count } from '../format.js';
+import { statusText, type Translate } from './ui.js';
 
 export interface Slice {
   readonly key: string;
@@ -12,25 +13,26 @@ export interface Slice {
 
 /** How each status is drawn; messages being handed over count as submitted. Every status is named here. */
 const OUTCOMES = {
-  delivered: { label: 'Delivered', color: '#059669' },
-  undelivered: { label: 'Undelivered', color: '#d97706' },
-  expired: { label: 'Expired', color: '#a16207' },
-  rejected: { label: 'Rejected', color: '#dc2626' },
-  failed: { label: 'Failed', color: '#9f1239' },
-  submitted: { label: 'Submitted', color: '#6366f1' },
+  delivered: { color: '#059669' },
+  undelivered: { color: '#d97706' },
+  expired: { color: '#a16207' },
+  rejected: { color: '#dc2626' },
+  failed: { color: '#9f1239' },
+  submitted: { color: '#6366f1' },
   submitting: null,
-  queued: { label: 'Queued', color: '#94a3b8' },
-  cancelled: { label: 'Cancelled', color: '#475569' },
-  suppressed: { label: 'Suppressed (opted out)', color: '#78716c' },
-} as const satisfies Record<MessageStatusName, { readonly label: string; readonly color: string } | null>;
+  queued: { color: '#94a3b8' },
+  cancelled: { color: '#475569' },
+  suppressed: { color: '#78716c' },
+} as const satisfies Record<MessageStatusName, { readonly color: string } | null>;
 
 /** Outcome slices in a fixed order. */
-export function outcomeSlices(counts: Readonly<Record<MessageStatusName, number>>): Slice[] {
+export function outcomeSlices(t: Translate, counts: Readonly<Record<MessageStatusName, number>>): Slice[] {
   const slices: Slice[] = [];
   for (const [key, drawn] of Object.entries(OUTCOMES) as [MessageStatusName, (typeof OUTCOMES)[MessageStatusName]][]) {
     if (drawn === null) continue;
     const value = key === 'submitted' ? counts.submitted + counts.submitting : counts[key];
-    slices.push({ key, label: drawn.label, value, color: drawn.color });
+    const label = key === 'suppressed' ? t('campaigns.suppressedOptedOut') : statusText(t, key);
+    slices.push({ key, label, value, color: drawn.color });
   }
   return slices;
 }

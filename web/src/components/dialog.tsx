@@ -1,6 +1,7 @@
 // Modal dialogs on the native <dialog> element (focus kept inside, Escape closes), and a confirmation dialog.
 import type { ReactNode } from 'react';
 import { useEffect, useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorText } from '../api.js';
 import { useSubmit } from '../hooks.js';
 
@@ -19,6 +20,7 @@ export function Dialog({
   readonly footer?: ReactNode;
   readonly role?: 'alertdialog';
 }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const opener = useRef<Element | null>(null);
@@ -56,7 +58,7 @@ export function Dialog({
         <div className="dialog-body">
           <div className="dialog-header">
             <h2 id={titleId}>{title}</h2>
-            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+            <button type="button" className="icon-button" aria-label={t('ui.close')} onClick={onClose}>
               <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
                 <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
               </svg>
@@ -76,7 +78,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
-  cancelLabel = 'Cancel',
+  cancelLabel,
   danger = true,
   onConfirm,
   onClose,
@@ -90,6 +92,7 @@ export function ConfirmDialog({
   readonly onConfirm: () => Promise<void>;
   readonly onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const { busy, error, setError, run } = useSubmit(async () => {
     await onConfirm();
     onClose();
@@ -106,7 +109,7 @@ export function ConfirmDialog({
       footer={
         <>
           <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            {cancelLabel}
+            {cancelLabel ?? t('ui.cancel')}
           </button>
           <button
             type="button"
@@ -114,7 +117,7 @@ export function ConfirmDialog({
             disabled={busy}
             onClick={() => void run()}
           >
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? t('ui.working') : confirmLabel}
           </button>
         </>
       }

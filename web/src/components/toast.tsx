@@ -1,6 +1,7 @@
 // Short confirmations in a polite live region, dismissed after a few seconds or by hand.
 import type { ReactNode } from 'react';
 import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 type ToastTone = 'success' | 'danger' | 'info';
 interface Toast {
@@ -13,6 +14,7 @@ const TOAST_MS = 5000;
 const ToastContext = createContext<((text: string, tone?: ToastTone) => void) | null>(null);
 
 export function ToastProvider({ children }: { readonly children: ReactNode }) {
+  const { t } = useTranslation();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const nextId = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
@@ -28,11 +30,16 @@ export function ToastProvider({ children }: { readonly children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <section className="toasts" aria-live="polite" aria-label="Notifications">
+      <section className="toasts" aria-live="polite" aria-label={t('ui.notifications')}>
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast-${toast.tone}`}>
             <span>{toast.text}</span>
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('ui.dismiss')}
+              onClick={() => dismiss(toast.id)}
+            >
               <svg viewBox="0 0 20 20" width="14" height="14" aria-hidden="true" focusable="false">
                 <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
               </svg>

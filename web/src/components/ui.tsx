@@ -1,6 +1,7 @@
 // Building blocks shared by the pages: headers, cards, badges, banners, form fields, pagination, empty states.
 import type { InputHTMLAttributes, ReactElement, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, errorText, isSuspension } from '../api.js';
 import { count } from '../format.js';
 
@@ -90,19 +91,75 @@ const STATUS_TONES: Record<string, Tone> = {
   debit: 'neutral',
 };
 
+export type Translate = ReturnType<typeof useTranslation>['t'];
+
+/** A status's name in the current language (campaign statuses are capitalised, the others lower case). */
+export function statusText(t: Translate, status: string): string {
+  switch (status.toLowerCase()) {
+    case 'draft':
+      return t('status.draft');
+    case 'pending':
+      return t('status.pending');
+    case 'processing':
+      return t('status.processing');
+    case 'completed':
+      return t('status.completed');
+    case 'cancelled':
+      return t('status.cancelled');
+    case 'failed':
+      return t('status.failed');
+    case 'queued':
+      return t('status.queued');
+    case 'submitting':
+      return t('status.submitting');
+    case 'submitted':
+      return t('status.submitted');
+    case 'delivered':
+      return t('status.delivered');
+    case 'undelivered':
+      return t('status.undelivered');
+    case 'expired':
+      return t('status.expired');
+    case 'rejected':
+      return t('status.rejected');
+    case 'suppressed':
+      return t('status.suppressed');
+    case 'approved':
+      return t('status.approved');
+    case 'active':
+      return t('status.active');
+    case 'revoked':
+      return t('status.revoked');
+    case 'suspended':
+      return t('status.suspended');
+    case 'credit':
+      return t('status.credit');
+    case 'refund':
+      return t('status.refund');
+    case 'reservation':
+      return t('status.reservation');
+    case 'debit':
+      return t('status.debit');
+    default:
+      return status.charAt(0).toUpperCase() + status.slice(1);
+  }
+}
+
 export function StatusBadge({ status, label }: { readonly status: string; readonly label?: string }) {
-  const text = label ?? status.charAt(0).toUpperCase() + status.slice(1);
+  const { t } = useTranslation();
+  const text = label ?? statusText(t, status);
   return <Badge tone={STATUS_TONES[status] ?? 'neutral'}>{text}</Badge>;
 }
 
 export function ErrorBanner({ error, onRetry }: { readonly error: unknown; readonly onRetry?: () => void }) {
+  const { t } = useTranslation();
   if (!error) return null;
   return (
     <div className="banner banner-danger" role="alert">
       <span>{typeof error === 'string' ? error : errorText(error)}</span>
       {onRetry && !isSuspension(error) && (
         <button type="button" className="btn btn-small" onClick={onRetry}>
-          Try again
+          {t('ui.tryAgain')}
         </button>
       )}
     </div>
@@ -117,11 +174,12 @@ export function Banner({ tone = 'info', children }: { readonly tone?: Tone; read
   );
 }
 
-export function Loading({ label = 'Loading…' }: { readonly label?: string }) {
+export function Loading({ label }: { readonly label?: string }) {
+  const { t } = useTranslation();
   return (
     <div className="loading" role="status">
       <span className="spinner" aria-hidden="true" />
-      <span>{label}</span>
+      <span>{label ?? t('ui.loading')}</span>
     </div>
   );
 }
@@ -290,7 +348,7 @@ export function Pagination({
   perPage,
   total,
   onPage,
-  label = 'Pagination',
+  label,
 }: {
   readonly page: number;
   readonly perPage: number;
@@ -298,24 +356,23 @@ export function Pagination({
   readonly onPage: (page: number) => void;
   readonly label?: string;
 }) {
+  const { t } = useTranslation();
   const pages = Math.max(1, Math.ceil(total / perPage));
   if (total === 0) return null;
   const first = (page - 1) * perPage + 1;
   const last = Math.min(total, page * perPage);
   return (
-    <nav className="pagination" aria-label={label}>
+    <nav className="pagination" aria-label={label ?? t('ui.pagination')}>
       <p className="pagination-info">
-        {count(first)}–{count(last)} of {count(total)}
+        {t('ui.range', { first: count(first), last: count(last), total: count(total) })}
       </p>
       <div className="pagination-buttons">
         <button type="button" className="btn btn-small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-          Previous
+          {t('ui.previous')}
         </button>
-        <span className="pagination-page">
-          Page {count(page)} of {count(pages)}
-        </span>
+        <span className="pagination-page">{t('ui.page', { page: count(page), pages: count(pages) })}</span>
         <button type="button" className="btn btn-small" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-          Next
+          {t('ui.next')}
         </button>
       </div>
     </nav>

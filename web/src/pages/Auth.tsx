@@ -1,20 +1,26 @@
 // Sign in and sign up: public pages, centred cards, errors next to their fields.
 import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { CURRENCIES } from '../../../src/domain/money.js';
 import type { LoginRequest, Me, SignupRequest } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { ErrorBanner, fieldErrors, formLevelError, SelectField, TextField } from '../components/ui.js';
 import { useSubmit, useTitle } from '../hooks.js';
 import { useSession } from '../session.js';
 
 function AuthFrame({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="auth-page">
       <a href="#main" className="skip-link">
-        Skip to content
+        {t('common.skipToContent')}
       </a>
+      <div className="auth-language">
+        <LanguageSwitch />
+      </div>
       <main id="main" className="auth-main" tabIndex={-1}>
         <div className="auth-brand" aria-hidden="true">
           <svg viewBox="0 0 32 32" width="36" height="36" focusable="false" aria-hidden="true">
@@ -23,6 +29,7 @@ function AuthFrame({ title, subtitle, children }: { title: string; subtitle: Rea
           </svg>
           <span>SMSgic</span>
         </div>
+        <p className="auth-slogan">{t('brand.slogan')}</p>
         <div className="auth-card">
           <h1>{title}</h1>
           <p className="auth-subtitle">{subtitle}</p>
@@ -52,7 +59,8 @@ function useAfterSignIn(): (me: Me) => void {
 }
 
 export function SignInPage() {
-  useTitle('Sign in');
+  const { t } = useTranslation();
+  useTitle(t('auth.signIn'));
   const { me } = useSession();
   const afterSignIn = useAfterSignIn();
   const [form, setForm] = useState<LoginRequest>({ email: '', password: '' });
@@ -68,17 +76,17 @@ export function SignInPage() {
 
   return (
     <AuthFrame
-      title="Sign in"
+      title={t('auth.signIn')}
       subtitle={
         <>
-          New to SMSgic? <Link to="/signup">Create an account</Link>
+          {t('auth.newHere')} <Link to="/signup">{t('auth.createAnAccount')}</Link>
         </>
       }
     >
       <form onSubmit={submit} noValidate className="form">
         <ErrorBanner error={formLevelError(error, ['email', 'password'])} />
         <TextField
-          label="Email"
+          label={t('auth.email')}
           type="email"
           name="email"
           autoComplete="email"
@@ -88,7 +96,7 @@ export function SignInPage() {
           errors={fieldErrors(error, 'email')}
         />
         <TextField
-          label="Password"
+          label={t('auth.password')}
           type="password"
           name="password"
           autoComplete="current-password"
@@ -98,7 +106,7 @@ export function SignInPage() {
           errors={fieldErrors(error, 'password')}
         />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('auth.signingIn') : t('auth.signIn')}
         </button>
       </form>
     </AuthFrame>
@@ -106,7 +114,8 @@ export function SignInPage() {
 }
 
 export function SignUpPage() {
-  useTitle('Create an account');
+  const { t } = useTranslation();
+  useTitle(t('auth.createAnAccount'));
   const { me } = useSession();
   const afterSignIn = useAfterSignIn();
   const [form, setForm] = useState<SignupRequest>({ email: '', password: '', company: '', currency: 'EUR' });
@@ -122,17 +131,17 @@ export function SignUpPage() {
 
   return (
     <AuthFrame
-      title="Create your account"
+      title={t('auth.createYourAccount')}
       subtitle={
         <>
-          Already have one? <Link to="/signin">Sign in</Link>
+          {t('auth.alreadyHaveOne')} <Link to="/signin">{t('auth.signIn')}</Link>
         </>
       }
     >
       <form onSubmit={submit} noValidate className="form">
         <ErrorBanner error={formLevelError(error, ['email', 'password', 'company', 'currency'])} />
         <TextField
-          label="Work email"
+          label={t('auth.workEmail')}
           type="email"
           name="email"
           autoComplete="email"
@@ -142,19 +151,19 @@ export function SignUpPage() {
           errors={fieldErrors(error, 'email')}
         />
         <TextField
-          label="Password"
+          label={t('auth.password')}
           type="password"
           name="password"
           autoComplete="new-password"
           required
           minLength={10}
-          hint="At least 10 characters."
+          hint={t('auth.passwordHint')}
           value={form.password}
           onChange={(event) => setForm({ ...form, password: event.target.value })}
           errors={fieldErrors(error, 'password')}
         />
         <TextField
-          label="Company"
+          label={t('auth.company')}
           name="company"
           autoComplete="organization"
           required
@@ -163,9 +172,9 @@ export function SignUpPage() {
           errors={fieldErrors(error, 'company')}
         />
         <SelectField
-          label="Currency"
+          label={t('auth.currency')}
           name="currency"
-          hint="Your balance and prices are kept in this currency."
+          hint={t('auth.currencyHint')}
           value={form.currency}
           onChange={(event) => setForm({ ...form, currency: event.target.value })}
           errors={fieldErrors(error, 'currency')}
@@ -177,7 +186,7 @@ export function SignUpPage() {
           ))}
         </SelectField>
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Creating your account…' : 'Create account'}
+          {busy ? t('auth.creating') : t('auth.createAccount')}
         </button>
       </form>
     </AuthFrame>

@@ -1,8 +1,9 @@
 // Campaigns: the list with a status filter, and one campaign's summary, outcome chart, recipients and actions.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SENDING_STATUSES } from '../../../src/domain/sending.js';
-import { MESSAGE_STATUSES, NOT_DELIVERED_LABEL, NOT_DELIVERED_STATUSES } from '../../../src/domain/status.js';
+import { MESSAGE_STATUSES, NOT_DELIVERED_STATUSES } from '../../../src/domain/status.js';
 import type { CampaignView, Page, RecipientView } from '../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../api.js';
 import { DonutChart, outcomeSlices } from '../components/charts.js';
@@ -19,7 +20,9 @@ import {
   SelectField,
   Stat,
   StatusBadge,
+  statusText,
   TextField,
+  type Translate,
 } from '../components/ui.js';
 import { count, dateTime, money, truncate, utc } from '../format.js';
 import { useDebounced, useInterval, useResource, useTitle } from '../hooks.js';
@@ -29,23 +32,23 @@ import { NotFoundContent } from './NotFound.js';
 const PER_PAGE = 25;
 const RECIPIENTS_PER_PAGE = 25;
 const POLL_MS = 2000;
-const CAMPAIGN_COLUMNS: readonly Column[] = [
-  { label: 'Campaign' },
-  { label: 'Status' },
-  { label: 'Created' },
-  { label: 'Recipients', num: true },
-  { label: 'Cost', num: true },
-  { label: 'Messages' },
+const campaignColumns = (t: Translate): readonly Column[] => [
+  { label: t('campaigns.campaign') },
+  { label: t('campaigns.status') },
+  { label: t('campaigns.created') },
+  { label: t('campaigns.recipients'), num: true },
+  { label: t('campaigns.cost'), num: true },
+  { label: t('campaigns.messages') },
 ];
-const RECIPIENT_COLUMNS: readonly Column[] = [
-  { label: 'Number' },
-  { label: 'Destination' },
-  { label: 'Parts', num: true },
-  { label: 'Cost', num: true },
-  { label: 'Charged', num: true },
-  { label: 'Status' },
-  { label: 'Error' },
-  { label: 'Updated' },
+const recipientColumns = (t: Translate): readonly Column[] => [
+  { label: t('campaigns.number') },
+  { label: t('campaigns.destination') },
+  { label: t('campaigns.parts'), num: true },
+  { label: t('campaigns.cost'), num: true },
+  { label: t('campaigns.charged'), num: true },
+  { label: t('campaigns.status') },
+  { label: t('campaigns.error') },
+  { label: t('campaigns.updated') },
 ];
 
 /** The schedule of a campaign that has one; null for one sent at creation (the two times within a minute). */
@@ -60,18 +63,30 @@ function moneyState(campaign: CampaignView): string {
 }
 
 /** What the provider's own word adds while a message awaits its final status (Twilio's `sent`: with the carrier). */
-const PROVIDER_STATUS_TEXTS: Readonly<Record<string, string>> = {
-  accepted: 'accepted by the provider',
-  scheduled: 'scheduled at the provider',
-  queued: 'queued at the provider',
-  sending: 'being sent',
-  sent: 'sent to carrier',
-};
+function providerStatusText(t: Translate, providerStatus: string): string {
+  switch (providerStatus) {
+    case 'accepted':
+      return t('campaigns.providerAccepted');
+    case 'scheduled':
+      return t('campaigns.providerScheduled');
+    case 'queued':
+      return t('campaigns.providerQueued');
+    case 'sending':
+      return t('campaigns.providerSending');
+    case 'sent':
+      return t('campaigns.providerSent');
+    default:
+      return providerStatus;
+  }
+}
 
 /** "Submitted (sent to carrier)": the badge of a submitted message the provider said more of; else its status alone. */
-export function recipientStatusLabel(row: Pick<RecipientView, 'status' | 'provider_status'>): string | undefined {
+export function recipientStatusLabel(
+  t: Translate,
+  row: Pick<RecipientView, 'status' | 'provider_status'>,
+): string | undefined {
   if (row.status !== 'submitted' || !row.provider_status) return undefined;
-  return `Submitted (${PROVIDER_STATUS_TEXTS[row.provider_status] ?? row.provider_status})`;
+  return t('campaigns.submittedWith', { detail: providerStatusText(t, row.provider_status) });
 }
 
 /** What a recipient's money became: charged, refunded (marked so), both for a partly taken one, or still reserved. */
@@ -84,14 +99,17 @@ function ChargeCell({
   readonly sign: string;
   readonly draft: boolean;
 }) {
+  const { t } = useTranslation();
   const charged = Number(row.charged) > 0;
   const refunded = Number(row.refunded) > 0;
-  if (!charged && !refunded) return <span className="muted">{draft ? '—' : 'Reserved'}</span>;
+  if (!charged && !refunded) return <span className="muted">{draft ? '—' : t('campaigns.reserved')}</span>;
   return (
     <>
       {charged && money(row.charged, sign)}
       {charged && refunded && <br />}
-      {refunded && <span className="refunded">Refunded {money(row.refunded, sign)}</span>}
+      {refunded && (
+        <span className="refunded">{t('campaigns.refundedAmount', { amount: money(row.refunded, sign) })}</span>
+      )}
     </>
   );
 }
@@ -101,22 +119,23 @@ function isLive(status: CampaignView['status']): boolean {
 }
 
 function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
+  const { t } = useTranslation();
   const inFlight = counts.queued + counts.submitting + counts.submitted;
   const failed = NOT_DELIVERED_STATUSES.reduce((sum, status) => sum + counts[status], 0);
   return (
     <span className="counts">
-      <span className="count-delivered" title="Delivered">
-        {count(counts.delivered)} delivered
+      <span className="count-delivered" title={t('status.delivered')}>
+        {t('campaigns.countDelivered', { n: count(counts.delivered) })}
       </span>
       {failed > 0 && (
-        <span className="count-failed" title="Undelivered, expired, rejected or failed">
-          {count(failed)} {NOT_DELIVERED_LABEL.toLowerCase()}
+        <span className="count-failed" title={t('campaigns.notDeliveredTitle')}>
+          {t('campaigns.countNotDelivered', { n: count(failed) })}
         </span>
       )}
-      {inFlight > 0 && <span className="count-pending">{count(inFlight)} in progress</span>}
+      {inFlight > 0 && <span className="count-pending">{t('campaigns.countInProgress', { n: count(inFlight) })}</span>}
       {counts.suppressed > 0 && (
-        <span className="count-suppressed" title="On the suppression list: not sent, not charged">
-          {count(counts.suppressed)} opted out
+        <span className="count-suppressed" title={t('campaigns.suppressedTitle')}>
+          {t('campaigns.countOptedOut', { n: count(counts.suppressed) })}
         </span>
       )}
     </span>
@@ -124,7 +143,8 @@ function CountsCell({ counts }: { readonly counts: CampaignView['counts'] }) {
 }
 
 export function CampaignsPage() {
-  useTitle('Campaigns');
+  const { t } = useTranslation();
+  useTitle(t('nav.campaigns'));
   const me = useMe();
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
@@ -137,20 +157,20 @@ export function CampaignsPage() {
   return (
     <>
       <PageHeader
-        title="Campaigns"
-        description="Every sending of this account, from the dashboard or the API, newest first."
+        title={t('nav.campaigns')}
+        description={t('campaigns.description')}
         actions={
           <Link to="/compose" className="btn btn-primary">
             <Icon name="send" size={16} />
-            <span>New message</span>
+            <span>{t('overview.newMessage')}</span>
           </Link>
         }
       />
       <Card
-        title="All campaigns"
+        title={t('campaigns.allCampaigns')}
         actions={
           <SelectField
-            label="Status"
+            label={t('campaigns.status')}
             className="field-inline"
             value={status}
             onChange={(event) => {
@@ -158,10 +178,10 @@ export function CampaignsPage() {
               setPage(1);
             }}
           >
-            <option value="">All statuses</option>
+            <option value="">{t('campaigns.allStatuses')}</option>
             {SENDING_STATUSES.map((option) => (
               <option key={option} value={option}>
-                {option}
+                {statusText(t, option)}
               </option>
             ))}
           </SelectField>
@@ -172,22 +192,26 @@ export function CampaignsPage() {
           page={page}
           perPage={PER_PAGE}
           onPage={setPage}
-          pagerLabel="Campaign pages"
-          loadingLabel="Loading campaigns…"
+          pagerLabel={t('campaigns.campaignPages')}
+          loadingLabel={t('overview.loadingCampaigns')}
           empty={
             <EmptyState
-              title={status ? `No ${status.toLowerCase()} campaigns` : 'No campaigns yet'}
+              title={
+                status
+                  ? t('campaigns.noneWithStatus', { status: statusText(t, status).toLowerCase() })
+                  : t('overview.noCampaigns')
+              }
               action={
                 status ? undefined : (
                   <Link to="/compose" className="btn btn-primary">
-                    Compose a message
+                    {t('overview.composeMessage')}
                   </Link>
                 )
               }
             />
           }
-          caption="Campaigns"
-          columns={CAMPAIGN_COLUMNS}
+          caption={t('nav.campaigns')}
+          columns={campaignColumns(t)}
           row={(campaign) => (
             <>
               <th scope="row">
@@ -203,7 +227,9 @@ export function CampaignsPage() {
                 <span className="cell-lines">
                   <span className="nowrap">{dateTime(campaign.created_at)}</span>
                   {scheduledText(campaign) !== null && (
-                    <span className="muted small nowrap">Scheduled {scheduledText(campaign)}</span>
+                    <span className="muted small nowrap">
+                      {t('campaigns.scheduledAt', { when: scheduledText(campaign) })}
+                    </span>
                   )}
                 </span>
               </td>
@@ -211,7 +237,7 @@ export function CampaignsPage() {
                 <span className="cell-lines">
                   <span>{count(campaign.recipients)}</span>
                   <span className="muted small">
-                    {count(campaign.parts_total)} {campaign.parts_total === 1 ? 'part' : 'parts'}
+                    {t('compose.partCount', { count: campaign.parts_total, n: count(campaign.parts_total) })}
                   </span>
                 </span>
               </td>
@@ -219,7 +245,9 @@ export function CampaignsPage() {
                 <span className="cell-lines">
                   <span>{money(campaign.total, me.account.sign)}</span>
                   {Number(campaign.refunded) !== 0 && (
-                    <span className="muted small">{money(campaign.refunded, me.account.sign)} refunded</span>
+                    <span className="muted small">
+                      {t('campaigns.refundedSuffix', { amount: money(campaign.refunded, me.account.sign) })}
+                    </span>
                   )}
                 </span>
               </td>
@@ -245,6 +273,7 @@ function RecipientsCard({
   draft: boolean;
   sign: string;
 }) {
+  const { t } = useTranslation();
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
@@ -264,28 +293,28 @@ function RecipientsCard({
   }, [live, messages.reload]);
 
   return (
-    <Card title="Recipients">
-      <search className="filters" aria-label="Filter recipients">
+    <Card title={t('campaigns.recipients')}>
+      <search className="filters" aria-label={t('campaigns.filterRecipients')}>
         <SelectField
-          label="Message status"
+          label={t('campaigns.messageStatus')}
           value={status}
           onChange={(event) => {
             setStatus(event.target.value);
             setPage(1);
           }}
         >
-          <option value="">All statuses</option>
+          <option value="">{t('campaigns.allStatuses')}</option>
           {MESSAGE_STATUSES.map((option) => (
             <option key={option} value={option}>
-              {option.charAt(0).toUpperCase() + option.slice(1)}
+              {statusText(t, option)}
             </option>
           ))}
         </SelectField>
         <TextField
-          label="Search number"
+          label={t('campaigns.searchNumber')}
           type="search"
           inputMode="numeric"
-          placeholder="Part of a number"
+          placeholder={t('campaigns.partOfNumber')}
           value={search}
           onChange={(event) => {
             setSearch(event.target.value);
@@ -298,15 +327,17 @@ function RecipientsCard({
         page={page}
         perPage={RECIPIENTS_PER_PAGE}
         onPage={setPage}
-        pagerLabel="Recipient pages"
-        loadingLabel="Loading recipients…"
+        pagerLabel={t('campaigns.recipientPages')}
+        loadingLabel={t('campaigns.loadingRecipients')}
         empty={
-          <EmptyState title={status || debouncedSearch ? 'No recipients match' : 'No recipients listed'}>
-            {draft && !status && !debouncedSearch ? 'The recipients of a draft are listed once it is sent.' : undefined}
+          <EmptyState
+            title={status || debouncedSearch ? t('campaigns.noRecipientsMatch') : t('campaigns.noRecipientsListed')}
+          >
+            {draft && !status && !debouncedSearch ? t('campaigns.draftRecipients') : undefined}
           </EmptyState>
         }
-        caption="Recipients of this campaign"
-        columns={RECIPIENT_COLUMNS}
+        caption={t('campaigns.recipientsCaption')}
+        columns={recipientColumns(t)}
         compact
         row={(row) => (
           <>
@@ -315,7 +346,7 @@ function RecipientsCard({
             </th>
             <td>
               {/* The name Compose's price panel gives the same network; its MCC/MNC beside it. */}
-              {row.destination || row.country || <span className="muted">Unknown</span>}
+              {row.destination || row.country || <span className="muted">{t('campaigns.unknown')}</span>}
               {row.mcc && (
                 <span className="muted small">
                   {' '}
@@ -334,7 +365,7 @@ function RecipientsCard({
               {draft ? (
                 <StatusBadge status="Draft" />
               ) : (
-                <StatusBadge status={row.status} label={recipientStatusLabel(row)} />
+                <StatusBadge status={row.status} label={recipientStatusLabel(t, row)} />
               )}
             </td>
             <td className="cell-text">{row.error ?? <span className="muted">—</span>}</td>
@@ -351,7 +382,8 @@ type PendingAction = 'cancel' | 'send' | 'delete' | null;
 export function CampaignDetailPage() {
   const { id = '' } = useParams();
   const campaignId = /^\d+$/.test(id) ? Number(id) : null;
-  useTitle(campaignId ? `Campaign #${campaignId}` : 'Campaign');
+  const { t } = useTranslation();
+  useTitle(campaignId ? t('campaigns.campaignNumber', { id: campaignId }) : t('campaigns.campaign'));
   const me = useMe();
   const { refresh } = useSession();
   const toast = useToast();
@@ -364,12 +396,12 @@ export function CampaignDetailPage() {
 
   if (campaignId === null || (campaign.error instanceof ApiError && campaign.error.status === 404)) {
     return (
-      <NotFoundContent title="Campaign not found">
-        There is no campaign #{id} in this account. <Link to="/campaigns">See all campaigns</Link>
+      <NotFoundContent title={t('campaigns.notFound')}>
+        {t('campaigns.notFoundText', { id })} <Link to="/campaigns">{t('campaigns.seeAll')}</Link>
       </NotFoundContent>
     );
   }
-  if (campaign.loading && !campaign.data) return <Loading label="Loading the campaign…" />;
+  if (campaign.loading && !campaign.data) return <Loading label={t('campaigns.loadingCampaign')} />;
   if (!campaign.data) return <ErrorBanner error={campaign.error} onRetry={() => campaign.reload()} />;
 
   const data = campaign.data;
@@ -383,44 +415,44 @@ export function CampaignDetailPage() {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/campaigns">Campaigns</Link>
+      <nav aria-label={t('campaigns.breadcrumb')} className="breadcrumb">
+        <Link to="/campaigns">{t('nav.campaigns')}</Link>
         <span aria-hidden="true">/</span>
         <span aria-current="page">#{data.id}</span>
       </nav>
       <PageHeader
         title={
           <>
-            Campaign #{data.id} <StatusBadge status={data.status} />
+            {t('campaigns.campaignNumber', { id: data.id })} <StatusBadge status={data.status} />
           </>
         }
         description={
           live ? (
             <span className="live-indicator">
-              <span className="pulse" aria-hidden="true" /> Updating live
+              <span className="pulse" aria-hidden="true" /> {t('campaigns.updatingLive')}
             </span>
           ) : (
-            `Created ${dateTime(data.created_at)}`
+            t('campaigns.createdAt', { when: dateTime(data.created_at) })
           )
         }
         actions={
           <>
             {data.status === 'Pending' && (
               <button type="button" className="btn btn-danger-outline" onClick={() => setAction('cancel')}>
-                Cancel campaign
+                {t('campaigns.cancelCampaign')}
               </button>
             )}
             {data.status === 'Draft' && (
               <>
                 <button type="button" className="btn btn-danger-outline" onClick={() => setAction('delete')}>
-                  Delete
+                  {t('campaigns.delete')}
                 </button>
                 <Link to={`/compose?draft=${data.id}`} className="btn">
-                  Edit
+                  {t('campaigns.edit')}
                 </Link>
                 <button type="button" className="btn btn-primary" onClick={() => setAction('send')}>
                   <Icon name="send" size={16} />
-                  <span>Send</span>
+                  <span>{t('compose.send')}</span>
                 </button>
               </>
             )}
@@ -428,36 +460,34 @@ export function CampaignDetailPage() {
         }
       />
       <p className="status-line" role="status" aria-live="polite">
-        Status: <strong>{data.status}</strong>
+        {t('campaigns.statusLabel')} <strong>{statusText(t, data.status)}</strong>
       </p>
       <ErrorBanner error={campaign.error} />
       <div className="grid grid-2-1">
-        <Card title="Summary">
+        <Card title={t('campaigns.summary')}>
           <dl className="stats stats-grid">
-            <Stat label="Sender">{data.sender}</Stat>
-            <Stat label="Recipients">{count(data.recipients)}</Stat>
-            <Stat label="Parts">{count(data.parts_total)}</Stat>
-            <Stat label="Encoding">{data.encoding}</Stat>
-            <Stat label="Cost">{money(data.total, sign)}</Stat>
-            <Stat label="Refunded">{money(data.refunded, sign)}</Stat>
-            <Stat label="Created">{dateTime(data.created_at)}</Stat>
-            <Stat label="Scheduled">{utc(data.scheduled_at)}</Stat>
-            <Stat label="Route">{data.type}</Stat>
+            <Stat label={t('compose.sender')}>{data.sender}</Stat>
+            <Stat label={t('campaigns.recipients')}>{count(data.recipients)}</Stat>
+            <Stat label={t('campaigns.parts')}>{count(data.parts_total)}</Stat>
+            <Stat label={t('compose.encoding')}>{data.encoding}</Stat>
+            <Stat label={t('campaigns.cost')}>{money(data.total, sign)}</Stat>
+            <Stat label={t('campaigns.refunded')}>{money(data.refunded, sign)}</Stat>
+            <Stat label={t('campaigns.created')}>{dateTime(data.created_at)}</Stat>
+            <Stat label={t('campaigns.scheduled')}>{utc(data.scheduled_at)}</Stat>
+            <Stat label={t('campaigns.route')}>{data.type}</Stat>
           </dl>
           <h3 className="subheading">Message</h3>
           <p className="message-text">{data.text}</p>
         </Card>
-        <Card title="Message outcomes">
+        <Card title={t('campaigns.outcomes')}>
           {Object.values(data.counts).some((n) => n > 0) ? (
             <DonutChart
-              slices={outcomeSlices(data.counts)}
-              title={`Outcomes of the ${count(data.recipients)} messages`}
+              slices={outcomeSlices(t, data.counts)}
+              title={t('campaigns.outcomesOf', { n: count(data.recipients) })}
             />
           ) : (
-            <EmptyState title="No messages yet">
-              {data.status === 'Draft'
-                ? 'Send the draft to follow its messages here.'
-                : 'Outcomes appear as messages are handed over.'}
+            <EmptyState title={t('campaigns.noMessages')}>
+              {data.status === 'Draft' ? t('campaigns.sendDraftToFollow') : t('campaigns.outcomesAppear')}
             </EmptyState>
           )}
         </Card>
@@ -465,42 +495,42 @@ export function CampaignDetailPage() {
       <RecipientsCard campaignId={data.id} live={live} draft={data.status === 'Draft'} sign={sign} />
       <ConfirmDialog
         open={action === 'cancel'}
-        title="Cancel this campaign?"
-        confirmLabel="Cancel campaign"
-        cancelLabel="Keep it"
+        title={t('campaigns.cancelTitle')}
+        confirmLabel={t('campaigns.cancelCampaign')}
+        cancelLabel={t('campaigns.keepIt')}
         onClose={() => setAction(null)}
         onConfirm={async () => {
           await run(`/sendings/${data.id}/cancel`);
-          toast(`Campaign #${data.id} cancelled; its reservation is refunded.`);
+          toast(t('campaigns.cancelled', { id: data.id }));
         }}
       >
-        <p>Nothing of it will be sent, and what was reserved for it goes back to your balance.</p>
+        <p>{t('campaigns.cancelText')}</p>
       </ConfirmDialog>
       <ConfirmDialog
         open={action === 'send'}
-        title="Send this draft?"
-        confirmLabel="Send now"
+        title={t('campaigns.sendDraftTitle')}
+        confirmLabel={t('campaigns.sendNow')}
         danger={false}
         onClose={() => setAction(null)}
         onConfirm={async () => {
           await run(`/sendings/${data.id}/send`);
-          toast(`Campaign #${data.id} sent.`);
+          toast(t('campaigns.sent', { id: data.id }));
         }}
       >
-        <p>It is priced again now and its cost is reserved from your balance.</p>
+        <p>{t('campaigns.sendDraftText')}</p>
       </ConfirmDialog>
       <ConfirmDialog
         open={action === 'delete'}
-        title="Delete this draft?"
-        confirmLabel="Delete draft"
+        title={t('campaigns.deleteTitle')}
+        confirmLabel={t('campaigns.deleteDraft')}
         onClose={() => setAction(null)}
         onConfirm={async () => {
           await api.del(`/sendings/${data.id}`);
-          toast(`Draft #${data.id} deleted.`);
+          toast(t('campaigns.deleted', { id: data.id }));
           navigate('/campaigns');
         }}
       >
-        <p>The draft and its recipients are removed. This cannot be undone.</p>
+        <p>{t('campaigns.deleteText')}</p>
       </ConfirmDialog>
     </>
   );

@@ -1,6 +1,7 @@
 // Compose a sending: message, recipients (typed, pasted or from a CSV file), sender, optional schedule, live price.
 import type { ChangeEvent, FormEvent } from 'react';
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
 import { scheduleIsPast } from '../../../src/domain/sending.js';
@@ -33,7 +34,7 @@ import {
   TextAreaField,
   TextField,
 } from '../components/ui.js';
-import { count, localInputToUtc, money, plural, toLocalInput, utc } from '../format.js';
+import { count, localInputToUtc, money, toLocalInput, utc } from '../format.js';
 import { type Resource, useResource, useSubmit, useTitle } from '../hooks.js';
 import {
   type CsvRecipients,
@@ -91,6 +92,7 @@ function SmartEncodingOffer({
   readonly view: PriceView | undefined;
   readonly sign: string;
 }) {
+  const { t } = useTranslation();
   const smart = useMemo(() => smartEncode(message), [message]);
   if (smart === message) return null;
   const before = countParts(message).parts;
@@ -100,13 +102,15 @@ function SmartEncodingOffer({
     <div className="field smart-encoding">
       <div className="checkbox-row">
         <input id="smart-encoding" type="checkbox" checked={on} onChange={(event) => onChange(event.target.checked)} />
-        <label htmlFor="smart-encoding">Replace them with plain letters (smart encoding)</label>
+        <label htmlFor="smart-encoding">{t('compose.smartEncoding')}</label>
       </div>
       <p className="field-hint" aria-live="polite">
         {after < before
-          ? `${plural(after, 'part')} instead of ${before}${saved !== undefined ? `: ${money(saved, sign)} saved` : ''}.`
-          : 'Same number of parts, GSM alphabet.'}{' '}
-        Sent as: <q className="smart-text">{smart}</q>
+          ? saved !== undefined
+            ? t('compose.fewerPartsSaved', { count: after, n: count(after), before, saved: money(saved, sign) })
+            : t('compose.fewerParts', { count: after, n: count(after), before })
+          : t('compose.sameParts')}{' '}
+        {t('compose.sentAs')} <q className="smart-text">{smart}</q>
       </p>
     </div>
   );
@@ -129,6 +133,7 @@ function PricePanel({
   readonly smartEncoding: boolean;
   readonly onSmartEncoding: (on: boolean) => void;
 }) {
+  const { t } = useTranslation();
   const me = useMe();
   const sent = smartEncoding ? smartEncode(message) : message;
   const local = useMemo(() => ({ parts: countParts(sent), ucs2: ucs2Characters(message) }), [message, sent]);
@@ -136,41 +141,43 @@ function PricePanel({
   const sign = view?.sign ?? me.account.sign;
   const summary =
     message === ''
-      ? 'Type a message to see its price.'
+      ? t('compose.typeToPrice')
       : recipients === 0
-        ? 'Add recipients to see the price.'
+        ? t('compose.addRecipientsToPrice')
         : pricing || !view
-          ? 'Calculating the price…'
-          : `Total ${money(view.total, sign)} for ${plural(view.valid, 'recipient')}, ${plural(view.parts, 'part')} each.`;
+          ? t('compose.calculating')
+          : t('compose.totalFor', {
+              total: money(view.total, sign),
+              recipients: t('compose.recipientCount', { count: view.valid, n: count(view.valid) }),
+              parts: t('compose.partCount', { count: view.parts, n: count(view.parts) }),
+            });
 
   return (
-    <Card title="Price" className="price-card">
+    <Card title={t('compose.price')} className="price-card">
       <p className="price-summary" aria-live="polite" aria-atomic="true">
         {summary}
       </p>
       <dl className="stats">
-        <Stat label="Encoding">{local.parts.encoding}</Stat>
-        <Stat label="Characters">
+        <Stat label={t('compose.encoding')}>{local.parts.encoding}</Stat>
+        <Stat label={t('compose.characters')}>
           {count(local.parts.units)}
-          <span className="muted small"> / {local.parts.unitsPerPart} per part</span>
+          <span className="muted small"> {t('compose.perPart', { n: local.parts.unitsPerPart })}</span>
         </Stat>
-        <Stat label="Parts">{count(local.parts.parts)}</Stat>
-        <Stat label="Recipients">{count(recipients)}</Stat>
+        <Stat label={t('compose.parts')}>{count(local.parts.parts)}</Stat>
+        <Stat label={t('compose.recipients')}>{count(recipients)}</Stat>
       </dl>
       {local.ucs2.length > 0 && (
         <div className={`banner ${local.parts.encoding === 'UCS-2' ? 'banner-warning' : 'banner-info'}`}>
           {local.parts.encoding === 'UCS-2' ? (
             <p>
-              <strong>UCS-2 encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
-              not in the GSM alphabet, so each part holds 70 characters instead of 160:
+              <strong>{t('compose.ucs2Title')}</strong> {t('compose.ucs2Text', { count: local.ucs2.length })}
             </p>
           ) : (
             <p>
-              <strong>GSM encoding:</strong> {local.ucs2.length === 1 ? 'this character is' : 'these characters are'}{' '}
-              replaced by plain look-alikes, so each part holds 160 characters:
+              <strong>{t('compose.gsmTitle')}</strong> {t('compose.gsmText', { count: local.ucs2.length })}
             </p>
           )}
-          <ul className="char-list" aria-label="Characters forcing UCS-2">
+          <ul className="char-list" aria-label={t('compose.forcingCharacters')}>
             {local.ucs2.map((char) => (
               <li key={char}>
                 <mark>{char}</mark>
@@ -180,18 +187,18 @@ function PricePanel({
           <SmartEncodingOffer message={message} on={smartEncoding} onChange={onSmartEncoding} view={view} sign={sign} />
         </div>
       )}
-      <ErrorBanner error={error ? `The price could not be calculated: ${errorText(error)}` : null} />
+      <ErrorBanner error={error ? t('compose.priceFailed', { reason: errorText(error) }) : null} />
       {view && recipients > 0 && message !== '' && (
         <div className={`price-details${pricing ? ' is-stale' : ''}`} aria-busy={pricing}>
           <dl className="stats">
-            <Stat label="Valid recipients" tone="success">
+            <Stat label={t('compose.validRecipients')} tone="success">
               {count(view.valid)}
             </Stat>
-            <Stat label="Invalid recipients" tone={view.invalid_total > 0 ? 'danger' : undefined}>
+            <Stat label={t('compose.invalidRecipients')} tone={view.invalid_total > 0 ? 'danger' : undefined}>
               {count(view.invalid_total)}
             </Stat>
             {view.suppressed > 0 && (
-              <Stat label="Opted out (not sent, not charged)" tone="warning">
+              <Stat label={t('compose.optedOut')} tone="warning">
                 {count(view.suppressed)}
               </Stat>
             )}
@@ -199,34 +206,36 @@ function PricePanel({
           {view.invalid_total > 0 && (
             <details className="invalid-list" open={view.invalid_total <= 5}>
               <summary>
-                {plural(view.invalid_total, 'recipient')} will not be sent
-                {view.invalid_total > view.invalid.length ? ` (first ${count(view.invalid.length)} listed)` : ''}
+                {t('compose.notSent', { count: view.invalid_total, n: count(view.invalid_total) })}
+                {view.invalid_total > view.invalid.length
+                  ? ` ${t('compose.firstListed', { n: count(view.invalid.length) })}`
+                  : ''}
               </summary>
               <ul>
                 {view.invalid.slice(0, INVALID_SHOWN).map((item, index) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: the same text may be listed twice with reasons.
                   <li key={index}>
-                    <code>{item.recipient || '(empty)'}</code>: {item.reason}
+                    <code>{item.recipient || t('compose.empty')}</code>: {item.reason}
                   </li>
                 ))}
               </ul>
               {view.invalid.length > INVALID_SHOWN && (
-                <p className="muted small">…and {count(view.invalid_total - INVALID_SHOWN)} more.</p>
+                <p className="muted small">{t('compose.andMore', { n: count(view.invalid_total - INVALID_SHOWN) })}</p>
               )}
             </details>
           )}
           {view.destinations.length > 0 && (
             <div className="table-wrap">
               <table className="table table-compact">
-                <caption className="table-caption">Per destination</caption>
+                <caption className="table-caption">{t('compose.perDestination')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Destination</th>
+                    <th scope="col">{t('compose.destination')}</th>
                     <th scope="col" className="num">
-                      Recipients
+                      {t('compose.recipients')}
                     </th>
                     <th scope="col" className="num">
-                      Cost
+                      {t('compose.cost')}
                     </th>
                   </tr>
                 </thead>
@@ -239,7 +248,7 @@ function PricePanel({
                           {destination.mcc
                             ? `${destination.mcc}${destination.mnc ? `/${destination.mnc}` : ''} · `
                             : ''}
-                          {money(destination.rate, sign)} a part
+                          {t('compose.aPart', { rate: money(destination.rate, sign) })}
                         </span>
                       </th>
                       <td className="num">{count(destination.recipients)}</td>
@@ -251,16 +260,14 @@ function PricePanel({
             </div>
           )}
           <dl className="totals">
-            <Stat label="Subtotal">{money(view.subtotal, sign)}</Stat>
-            <Stat label="Tax">{money(view.tax, sign)}</Stat>
-            <Stat label="Total">{money(view.total, sign)}</Stat>
+            <Stat label={t('compose.subtotal')}>{money(view.subtotal, sign)}</Stat>
+            <Stat label={t('compose.tax')}>{money(view.tax, sign)}</Stat>
+            <Stat label={t('compose.total')}>{money(view.total, sign)}</Stat>
           </dl>
           {view.affordable ? (
-            <p className="banner banner-success">Your balance of {money(view.balance, sign)} covers this sending.</p>
+            <p className="banner banner-success">{t('compose.covers', { balance: money(view.balance, sign) })}</p>
           ) : (
-            <p className="banner banner-danger">
-              Your balance of {money(view.balance, sign)} does not cover this sending. Ask us for a top-up first.
-            </p>
+            <p className="banner banner-danger">{t('compose.doesNotCover', { balance: money(view.balance, sign) })}</p>
           )}
         </div>
       )}
@@ -379,6 +386,7 @@ function useSendCampaign(draftId: number | null) {
   const { refresh } = useSession();
   const navigate = useNavigate();
   const toast = useToast();
+  const { t } = useTranslation();
   // After a success the page moves on to the campaign: the buttons stay disabled until it does.
   return useSubmit(
     async (content: ComposeRequest, saveOnly: boolean) => {
@@ -391,7 +399,9 @@ function useSendCampaign(draftId: number | null) {
         campaign = await api.post<CampaignView>('/sendings', { ...content, ...(saveOnly && { draft: true }) });
       }
       void refresh();
-      toast(saveOnly ? `Draft #${campaign.id} saved.` : `Campaign #${campaign.id} created.`);
+      toast(
+        saveOnly ? t('compose.draftSaved', { id: campaign.id }) : t('compose.campaignCreated', { id: campaign.id }),
+      );
       navigate(`/campaigns/${campaign.id}`);
     },
     { staysBusy: true },
@@ -399,19 +409,20 @@ function useSendCampaign(draftId: number | null) {
 }
 
 function DraftBanners({ draftLoad }: { readonly draftLoad: DraftLoad | null }) {
+  const { t } = useTranslation();
   return (
     <>
       {draftLoad?.state === 'loading' && (
         <Banner tone="info">
-          Loading the draft…{' '}
-          {draftLoad.total > 0 && `${count(draftLoad.loaded)} of ${count(draftLoad.total)} recipients`}
+          {t('compose.loadingDraft')}{' '}
+          {draftLoad.total > 0 &&
+            t('compose.loadedOf', { loaded: count(draftLoad.loaded), total: count(draftLoad.total) })}
         </Banner>
       )}
       {draftLoad?.state === 'failed' && <ErrorBanner error={draftLoad.error} />}
       {draftLoad?.state === 'ready' && (draftLoad.missing ?? 0) > 0 && (
         <Banner tone="warning">
-          {plural(draftLoad.missing ?? 0, 'recipient')} of this draft could not be loaded: enter the recipients again
-          before saving or sending it.
+          {t('compose.draftMissing', { count: draftLoad.missing ?? 0, n: count(draftLoad.missing ?? 0) })}
         </Banner>
       )}
     </>
@@ -432,16 +443,17 @@ function MessageInput({
   readonly sender: string;
   readonly ucs2: readonly string[];
 }) {
+  const { t } = useTranslation();
   return (
-    <Card title="Message">
+    <Card title={t('compose.message')}>
       <TextAreaField
-        label="Message text"
+        label={t('compose.messageText')}
         name="message"
         rows={6}
         value={message}
         onChange={(event) => onMessage(event.target.value)}
         errors={errors}
-        hint="GSM characters fit 160 to a part (153 when split). Other characters, such as emoji or ą, switch the whole message to UCS-2: 70 per part (67 when split)."
+        hint={t('compose.messageHint')}
       />
       <MessagePreview text={message} sender={sender} ucs2={ucs2} />
     </Card>
@@ -464,17 +476,20 @@ function RecipientsInput({
   readonly onFile: (file: FileRecipients | null) => void;
   readonly recipients: RecipientList;
 }) {
+  const { t } = useTranslation();
   const fileInput = useRef<HTMLInputElement>(null);
   const recipientsSummaryId = useId();
   const reading = useSubmit(
     async (chosen: File) => {
       const parsed = parseRecipientCsv(await chosen.text());
-      if (parsed.numbers.length === 0) throw new FileRefused(`${chosen.name} has no phone numbers.`);
+      if (parsed.numbers.length === 0) throw new FileRefused(t('compose.fileNoNumbers', { name: chosen.name }));
       onFile({ ...parsed, name: chosen.name });
     },
     {
       describeError: (error, chosen) =>
-        error instanceof FileRefused ? error.message : `${chosen.name} could not be read: ${errorText(error)}`,
+        error instanceof FileRefused
+          ? error.message
+          : t('compose.fileUnreadable', { name: chosen.name, reason: errorText(error) }),
     },
   );
 
@@ -490,9 +505,9 @@ function RecipientsInput({
   };
 
   return (
-    <Card title="Recipients">
+    <Card title={t('compose.recipients')}>
       <TextAreaField
-        label="Phone numbers"
+        label={t('compose.phoneNumbers')}
         name="recipients"
         rows={5}
         className="field-mono"
@@ -500,14 +515,14 @@ function RecipientsInput({
         value={text}
         onChange={(event) => onText(event.target.value)}
         errors={errors}
-        hint="International format with the country code, without + or leading zeros. One a line, or separated by commas or spaces; pasting a column from a spreadsheet works."
+        hint={t('compose.phoneHint')}
         spellCheck={false}
         autoComplete="off"
       />
       <div className="file-upload">
         <label htmlFor="recipients-file" className="btn">
           <Icon name="upload" size={16} />
-          <span>Upload a CSV file</span>
+          <span>{t('compose.uploadCsv')}</span>
         </label>
         <input
           ref={fileInput}
@@ -517,9 +532,9 @@ function RecipientsInput({
           accept=".csv,.txt,text/csv,text/plain"
           onChange={loadFile}
         />
-        <span className="muted small">Numbers are read from the column that holds phone numbers.</span>
+        <span className="muted small">{t('compose.csvHint')}</span>
       </div>
-      {reading.busy && <p className="muted">Reading the file…</p>}
+      {reading.busy && <p className="muted">{t('compose.readingFile')}</p>}
       {typeof reading.error === 'string' && (
         <p className="banner banner-danger" role="alert">
           {reading.error}
@@ -528,19 +543,29 @@ function RecipientsInput({
       {file && (
         <div className="file-chip">
           <span>
-            <strong>{file.name}</strong>: {plural(file.numbers.length, 'number')}
-            {file.header ? ` from column “${file.header}”` : ` from column ${file.column + 1}`}
-            {file.emptyRows > 0 ? `, ${plural(file.emptyRows, 'empty row')} skipped` : ''}
+            <strong>{file.name}</strong>:{' '}
+            {t('compose.numberCount', { count: file.numbers.length, n: count(file.numbers.length) })}{' '}
+            {file.header
+              ? t('compose.fromNamedColumn', { header: file.header })
+              : t('compose.fromColumn', { column: file.column + 1 })}
+            {file.emptyRows > 0
+              ? t('compose.emptyRowsSkipped', { count: file.emptyRows, n: count(file.emptyRows) })
+              : ''}
           </span>
           <button type="button" className="btn btn-small btn-ghost" onClick={removeFile}>
-            Remove file
+            {t('compose.removeFile')}
           </button>
         </div>
       )}
       <p className="recipients-count" id={recipientsSummaryId} aria-live="polite">
-        <strong>{plural(recipients.numbers.length, 'recipient')}</strong>
+        <strong>
+          {t('compose.recipientCount', { count: recipients.numbers.length, n: count(recipients.numbers.length) })}
+        </strong>
         {recipients.duplicates > 0 && (
-          <span className="muted"> ({plural(recipients.duplicates, 'duplicate')} removed)</span>
+          <span className="muted">
+            {' '}
+            {t('compose.duplicatesRemoved', { count: recipients.duplicates, n: count(recipients.duplicates) })}
+          </span>
         )}
       </p>
     </Card>
@@ -571,32 +596,33 @@ function SendingOptions({
   readonly scheduleUtc: string | null;
   readonly error: unknown;
 }) {
+  const { t } = useTranslation();
   return (
-    <Card title="Sending options">
+    <Card title={t('compose.sendingOptions')}>
       <div className="form-grid">
         <SelectField
-          label="Sender"
+          label={t('compose.sender')}
           name="sender"
           value={sender}
           onChange={(event) => onSender(event.target.value)}
           errors={fieldErrors(error, 'sender')}
           hint={
             <>
-              Approved senders only. <Link to="/senders">Request another</Link>
+              {t('compose.approvedOnly')} <Link to="/senders">{t('compose.requestAnother')}</Link>
             </>
           }
         >
-          {senders.loading && approved.length === 0 && <option value="">Loading senders…</option>}
-          {!senders.loading && approved.length === 0 && <option value="">No approved sender</option>}
+          {senders.loading && approved.length === 0 && <option value="">{t('compose.loadingSenders')}</option>}
+          {!senders.loading && approved.length === 0 && <option value="">{t('compose.noApprovedSender')}</option>}
           {approved.map((option) => (
             <option key={option.id} value={option.name}>
               {option.name}
-              {option.platform ? ' (platform default)' : ''}
+              {option.platform ? ` ${t('compose.platformDefault')}` : ''}
             </option>
           ))}
         </SelectField>
         <div className="field">
-          <span className="label">When</span>
+          <span className="label">{t('compose.when')}</span>
           <div className="checkbox-row">
             <input
               id="schedule-toggle"
@@ -609,13 +635,13 @@ function SendingOptions({
                 }
               }}
             />
-            <label htmlFor="schedule-toggle">Schedule for later</label>
+            <label htmlFor="schedule-toggle">{t('compose.scheduleLater')}</label>
           </div>
-          {!scheduled && <p className="field-hint">Sent as soon as you press Send.</p>}
+          {!scheduled && <p className="field-hint">{t('compose.sentAtOnce')}</p>}
         </div>
         {scheduled && (
           <TextField
-            label="Send at (your local time)"
+            label={t('compose.sendAt')}
             type="datetime-local"
             name="schedule"
             value={scheduleLocal}
@@ -625,10 +651,10 @@ function SendingOptions({
             hint={
               scheduleUtc ? (
                 <>
-                  Sent to the API as <strong>{scheduleUtc} UTC</strong>.
+                  {t('compose.sentToApiAs')} <strong>{scheduleUtc} UTC</strong>.
                 </>
               ) : (
-                'Choose a date and time.'
+                t('compose.chooseDateTime')
               )
             }
           />
@@ -655,13 +681,14 @@ function SendConfirmDialog({
   readonly onClose: () => void;
   readonly onConfirm: (content: ComposeRequest) => void;
 }) {
+  const { t } = useTranslation();
   const priced = price !== null && content !== null && price.recipients === content.recipients.length;
   const recipients = priced ? price.valid : (content?.recipients.length ?? 0);
   return (
     <ConfirmDialog
       open={content !== null}
-      title="Send this message?"
-      confirmLabel="Send"
+      title={t('compose.confirmTitle')}
+      confirmLabel={t('compose.send')}
       danger={false}
       onClose={onClose}
       onConfirm={async () => {
@@ -669,10 +696,12 @@ function SendConfirmDialog({
       }}
     >
       <p>
-        {plural(recipients, 'recipient')}
-        {priced && `, ${money(price.total, price.sign)}`} — send?
+        {t('compose.recipientCount', { count: recipients, n: count(recipients) })}
+        {priced && `, ${money(price.total, price.sign)}`} {t('compose.confirmQuestion')}
       </p>
-      {content?.schedule && <p className="muted">It goes out at {utc(`${content.schedule.replace(' ', 'T')}Z`)}.</p>}
+      {content?.schedule && (
+        <p className="muted">{t('compose.goesOutAt', { when: utc(`${content.schedule.replace(' ', 'T')}Z`) })}</p>
+      )}
     </ConfirmDialog>
   );
 }
@@ -691,19 +720,27 @@ function ComposeActions({
   readonly unaffordable: boolean;
   readonly onSaveDraft: () => void;
 }) {
+  const { t } = useTranslation();
   const me = useMe();
   return (
     <div className="form-actions compose-actions">
       <button type="submit" className="btn btn-primary btn-large" disabled={disabled}>
         <Icon name="send" size={16} />
-        <span>{submitting === 'send' ? 'Sending…' : 'Send'}</span>
+        <span>{submitting === 'send' ? t('compose.sending') : t('compose.send')}</span>
       </button>
       <button type="button" className="btn btn-large" disabled={disabled} onClick={onSaveDraft}>
-        {submitting === 'draft' ? 'Saving…' : editingDraft ? 'Save draft' : 'Save as draft'}
+        {submitting === 'draft'
+          ? t('compose.saving')
+          : editingDraft
+            ? t('compose.saveDraft')
+            : t('compose.saveAsDraft')}
       </button>
-      {unaffordable && <Badge tone="danger">Balance too low</Badge>}
+      {unaffordable && <Badge tone="danger">{t('compose.balanceTooLow')}</Badge>}
       <span className="muted small">
-        Balance: {money(me.account.balance, me.account.sign)} {me.account.currency}
+        {t('compose.balanceLine', {
+          balance: money(me.account.balance, me.account.sign),
+          currency: me.account.currency,
+        })}
       </span>
     </div>
   );
@@ -715,7 +752,9 @@ function ComposeForm() {
   const [params] = useSearchParams();
   const draftParam = params.get('draft') ?? '';
   const draftId = /^\d+$/.test(draftParam) ? Number(draftParam) : null;
-  useTitle(draftId ? `Edit draft #${draftId}` : 'Compose');
+  const { t } = useTranslation();
+  const title = draftId ? t('compose.editDraft', { id: draftId }) : t('nav.compose');
+  useTitle(title);
   const senders = useResource<{ data: SenderView[] }>('/senders');
   const approved = useMemo(
     () => (senders.data?.data ?? []).filter((sender) => sender.status === 'approved'),
@@ -756,7 +795,7 @@ function ComposeForm() {
 
   const submit = (saveOnly: boolean) => {
     if (scheduled && scheduleLocal !== '' && scheduleUtc === null) {
-      sending.setError('The schedule is not a valid date and time.');
+      sending.setError(t('compose.invalidSchedule'));
       return;
     }
     if (scheduleUtc && pastSchedule(scheduleUtc)) {
@@ -783,20 +822,15 @@ function ComposeForm() {
   const recipientErrors = [
     ...fieldErrors(submitError, 'recipients'),
     ...(tooMany
-      ? [
-          `At most ${count(COMPOSE_RECIPIENTS_MAX)} recipients per sending; this list has ${count(recipients.numbers.length)}.`,
-        ]
+      ? [t('compose.tooMany', { max: count(COMPOSE_RECIPIENTS_MAX), n: count(recipients.numbers.length) })]
       : []),
   ];
 
   return (
     <>
-      <PageHeader
-        title={draftId ? `Edit draft #${draftId}` : 'Compose'}
-        description="Write a message, choose who receives it, check the price and send."
-      />
+      <PageHeader title={title} description={t('compose.description')} />
       <DraftBanners draftLoad={draftLoad} />
-      <form className="compose" onSubmit={onSubmit} noValidate aria-label="Compose a message">
+      <form className="compose" onSubmit={onSubmit} noValidate aria-label={t('overview.composeMessage')}>
         <div className="compose-main">
           <ErrorBanner error={formLevelError(submitError, SHOWN_KEYS)} />
           <MessageInput
@@ -827,7 +861,7 @@ function ComposeForm() {
             error={submitError}
           />
         </div>
-        <aside className="compose-side" aria-label="Price and checks">
+        <aside className="compose-side" aria-label={t('compose.priceAndChecks')}>
           <PricePanel
             message={message}
             recipients={recipients.numbers.length}

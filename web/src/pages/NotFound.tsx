@@ -1,9 +1,11 @@
 // Not found: inside the signed-in frame for an unknown page or a record this account cannot see.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useTitle } from '../hooks.js';
 
 export function NotFoundContent({ title, children }: { readonly title: string; readonly children?: ReactNode }) {
+  const { t } = useTranslation();
   useTitle(title);
   return (
     <section className="not-found" aria-labelledby="not-found-title">
@@ -11,14 +13,15 @@ export function NotFoundContent({ title, children }: { readonly title: string; r
         404
       </p>
       <h1 id="not-found-title">{title}</h1>
-      <p className="muted">{children ?? 'The page you asked for does not exist or has moved.'}</p>
+      <p className="muted">{children ?? t('notFound.text')}</p>
       <Link to="/" className="btn btn-primary not-found-action">
-        Go to the overview
+        {t('notFound.toOverview')}
       </Link>
     </section>
   );
 }
 
 export function NotFoundPage() {
-  return <NotFoundContent title="Page not found" />;
+  const { t } = useTranslation();
+  return <NotFoundContent title={t('notFound.title')} />;
 }

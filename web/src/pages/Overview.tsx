@@ -1,5 +1,6 @@
 // Home: the balance, quick links and the latest campaigns.
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CampaignView, Page } from '../../../src/http/dashboard/contract.js';
 import { Icon } from '../components/icons.js';
@@ -9,15 +10,14 @@ import { useResource, useTitle } from '../hooks.js';
 import { useMe, useSession } from '../session.js';
 
 /** A new account (nothing sent yet) is welcomed and pointed at its first message; one that has sent, welcomed back. */
-function greeting(name: string, campaigns: number | undefined): string {
+function greeting(t: ReturnType<typeof useTranslation>['t'], name: string, campaigns: number | undefined): string {
   if (campaigns === undefined) return name;
-  return campaigns === 0
-    ? `Welcome to SMSgic, ${name}: compose your first message to get started.`
-    : `Welcome back to ${name}.`;
+  return campaigns === 0 ? t('overview.welcomeNew', { name }) : t('overview.welcomeBack', { name });
 }
 
 export function OverviewPage() {
-  useTitle('Overview');
+  const { t } = useTranslation();
+  useTitle(t('nav.overview'));
   const me = useMe();
   const { refresh } = useSession();
   const recent = useResource<Page<CampaignView>>('/sendings', { page: 1, per_page: 5 });
@@ -34,105 +34,105 @@ export function OverviewPage() {
   return (
     <>
       <PageHeader
-        title="Overview"
-        description={greeting(me.account.name, recent.data?.total)}
+        title={t('nav.overview')}
+        description={greeting(t, me.account.name, recent.data?.total)}
         actions={
           <Link to="/compose" className="btn btn-primary">
             <Icon name="send" size={16} />
-            <span>New message</span>
+            <span>{t('overview.newMessage')}</span>
           </Link>
         }
       />
       <div className="grid grid-3">
-        <Card title="Balance" className="card-balance">
+        <Card title={t('overview.balance')} className="card-balance">
           <p className="big-number" aria-live="polite">
             {money(me.account.balance, me.account.sign)}
           </p>
           <p className="muted">
-            {me.account.currency} · tax rate {me.account.tax_rate}%
+            {t('overview.currencyAndTax', { currency: me.account.currency, rate: me.account.tax_rate })}
           </p>
           <Link to="/transactions" className="card-link">
-            View transactions
+            {t('overview.viewTransactions')}
           </Link>
         </Card>
-        <Card title="Recent activity">
+        <Card title={t('overview.recentActivity')}>
           <dl className="mini-stats">
             <div>
-              <dt>Campaigns</dt>
+              <dt>{t('nav.campaigns')}</dt>
               <dd>{recent.data ? count(recent.data.total) : '—'}</dd>
             </div>
             <div>
-              <dt>Recipients (last 5)</dt>
+              <dt>{t('overview.recipientsLast5')}</dt>
               <dd>{count(messages)}</dd>
             </div>
             <div>
-              <dt>Delivered (last 5)</dt>
+              <dt>{t('overview.deliveredLast5')}</dt>
               <dd>{count(delivered)}</dd>
             </div>
           </dl>
         </Card>
-        <Card title="Quick links">
+        <Card title={t('overview.quickLinks')}>
           <ul className="quick-links">
             <li>
               <Link to="/compose">
-                <Icon name="send" /> Compose a message
+                <Icon name="send" /> {t('overview.composeMessage')}
               </Link>
             </li>
             <li>
               <Link to="/tokens">
-                <Icon name="key" /> Create an API token
+                <Icon name="key" /> {t('overview.createToken')}
               </Link>
             </li>
             <li>
               <Link to="/senders">
-                <Icon name="tag" /> Request a sender name
+                <Icon name="tag" /> {t('overview.requestSender')}
               </Link>
             </li>
             <li>
               <Link to="/rates">
-                <Icon name="globe" /> Check rates
+                <Icon name="globe" /> {t('overview.checkRates')}
               </Link>
             </li>
           </ul>
         </Card>
       </div>
       <Card
-        title="Recent campaigns"
+        title={t('overview.recentCampaigns')}
         actions={
           <Link to="/campaigns" className="btn btn-small">
-            View all
+            {t('overview.viewAll')}
           </Link>
         }
       >
         <ErrorBanner error={recent.error} onRetry={() => recent.reload()} />
         {recent.loading && !recent.data ? (
-          <Loading label="Loading campaigns…" />
+          <Loading label={t('overview.loadingCampaigns')} />
         ) : campaigns.length === 0 && !recent.error ? (
           <EmptyState
-            title="No campaigns yet"
+            title={t('overview.noCampaigns')}
             action={
               <Link to="/compose" className="btn btn-primary">
-                Compose your first message
+                {t('overview.composeFirst')}
               </Link>
             }
           >
-            Messages you send from here or through the API appear in this list.
+            {t('overview.emptyText')}
           </EmptyState>
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="visually-hidden">The five latest campaigns</caption>
+              <caption className="visually-hidden">{t('overview.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Message</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
+                  <th scope="col">{t('overview.campaign')}</th>
+                  <th scope="col">{t('overview.message')}</th>
+                  <th scope="col">{t('overview.status')}</th>
+                  <th scope="col">{t('overview.created')}</th>
                   <th scope="col" className="num">
-                    Recipients
+                    {t('overview.recipients')}
                   </th>
                   <th scope="col" className="num">
-                    Cost
+                    {t('overview.cost')}
                   </th>
                 </tr>
               </thead>

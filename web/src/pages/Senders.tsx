@@ -1,6 +1,7 @@
 // Sender names: the account's own (any status) and the platform's defaults; request a new one for approval.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SenderView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { Icon } from '../components/icons.js';
@@ -21,7 +22,8 @@ import { dateTime } from '../format.js';
 import { useResource, useSubmit, useTitle } from '../hooks.js';
 
 export function SendersPage() {
-  useTitle('Senders');
+  const { t } = useTranslation();
+  useTitle(t('nav.senders'));
   const toast = useToast();
   const senders = useResource<{ data: SenderView[] }>('/senders');
   const [name, setName] = useState('');
@@ -29,7 +31,7 @@ export function SendersPage() {
     const sender = await api.post<SenderView>('/senders', { name: name.trim() });
     senders.setData((current) => (current ? { data: [sender, ...current.data] } : { data: [sender] }));
     setName('');
-    toast(`Sender “${sender.name}” requested: it is pending approval.`);
+    toast(t('senders.requested', { name: sender.name }));
   });
 
   const request = (event: FormEvent) => {
@@ -40,17 +42,14 @@ export function SendersPage() {
   const list = senders.data?.data ?? [];
   return (
     <>
-      <PageHeader
-        title="Senders"
-        description="The name or number your recipients see as the sender. New names are checked by our team before use."
-      />
-      <Card title="Request a sender name">
+      <PageHeader title={t('nav.senders')} description={t('senders.description')} />
+      <Card title={t('overview.requestSender')}>
         <form className="inline-form" onSubmit={request} noValidate>
           <TextField
-            label="Sender name"
+            label={t('senders.senderName')}
             name="name"
-            placeholder="e.g. MegaShop"
-            hint="Up to 11 letters, digits, spaces or . - & _ (with at least one letter), or a number of up to 16 digits."
+            placeholder={t('senders.placeholder')}
+            hint={t('senders.hint')}
             value={name}
             maxLength={17}
             onChange={(event) => setName(event.target.value)}
@@ -58,27 +57,27 @@ export function SendersPage() {
           />
           <button type="submit" className="btn btn-primary inline-submit" disabled={busy}>
             <Icon name="plus" size={16} />
-            <span>{busy ? 'Requesting…' : 'Request sender'}</span>
+            <span>{busy ? t('senders.requesting') : t('senders.request')}</span>
           </button>
         </form>
         <ErrorBanner error={formLevelError(error, ['name', 'sender'])} />
       </Card>
-      <Card title="Your senders">
+      <Card title={t('senders.yours')}>
         <ErrorBanner error={senders.error} onRetry={() => senders.reload()} />
         {senders.loading && !senders.data ? (
-          <Loading label="Loading senders…" />
+          <Loading label={t('compose.loadingSenders')} />
         ) : list.length === 0 && !senders.error ? (
-          <EmptyState title="No senders yet">Request a sender name above.</EmptyState>
+          <EmptyState title={t('senders.noneYet')}>{t('senders.emptyText')}</EmptyState>
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="visually-hidden">Sender names</caption>
+              <caption className="visually-hidden">{t('senders.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Requested</th>
+                  <th scope="col">{t('senders.name')}</th>
+                  <th scope="col">{t('campaigns.status')}</th>
+                  <th scope="col">{t('senders.type')}</th>
+                  <th scope="col">{t('senders.requestedAt')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -88,7 +87,13 @@ export function SendersPage() {
                     <td>
                       <StatusBadge status={sender.status} />
                     </td>
-                    <td>{sender.platform ? <Badge tone="accent">Platform default</Badge> : 'Your own'}</td>
+                    <td>
+                      {sender.platform ? (
+                        <Badge tone="accent">{t('senders.platformDefault')}</Badge>
+                      ) : (
+                        t('senders.yourOwn')
+                      )}
+                    </td>
                     <td className="nowrap">{dateTime(sender.created_at)}</td>
                   </tr>
                 ))}

@@ -1,6 +1,7 @@
 // Settings: the profile (read-only), a password change and the webhook secret.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api.js';
 import { useToast } from '../components/toast.js';
 import {
@@ -21,7 +22,8 @@ import { WebhookSecretCard } from './WebhookSecretCard.js';
 const EMPTY = { current_password: '', password: '', confirmation: '' };
 
 export function SettingsPage() {
-  useTitle('Settings');
+  const { t } = useTranslation();
+  useTitle(t('nav.settings'));
   const me = useMe();
   const toast = useToast();
   const [form, setForm] = useState(EMPTY);
@@ -30,14 +32,15 @@ export function SettingsPage() {
     await api.post('/password', { current_password: form.current_password, password: form.password });
     setForm(EMPTY);
     setDone(true);
-    toast('Password changed.');
+    toast(t('settings.passwordChanged'));
   });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setDone(false);
     if (form.password !== form.confirmation) {
-      setError(new ApiError(422, 'The passwords do not match.', { confirmation: ['The passwords do not match.'] }));
+      const mismatch = t('settings.mismatch');
+      setError(new ApiError(422, mismatch, { confirmation: [mismatch] }));
       return;
     }
     void run();
@@ -45,26 +48,28 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="Your profile, sign-in details and webhook secret." />
+      <PageHeader title={t('nav.settings')} description={t('settings.description')} />
       <div className="grid grid-2">
-        <Card title="Profile">
+        <Card title={t('settings.profile')}>
           <dl className="stats stats-list">
-            <Stat label="Email">{me.user.email}</Stat>
-            <Stat label="Role">{me.user.role === 'admin' ? 'Operator' : 'Customer'}</Stat>
-            <Stat label="Company">{me.account.name}</Stat>
-            <Stat label="Account ID">{me.account.id}</Stat>
-            <Stat label="Currency">
+            <Stat label={t('auth.email')}>{me.user.email}</Stat>
+            <Stat label={t('settings.role')}>
+              {me.user.role === 'admin' ? t('layout.operator') : t('settings.customer')}
+            </Stat>
+            <Stat label={t('auth.company')}>{me.account.name}</Stat>
+            <Stat label={t('settings.accountId')}>{me.account.id}</Stat>
+            <Stat label={t('auth.currency')}>
               {me.account.currency} ({me.account.sign})
             </Stat>
-            <Stat label="Tax rate">{me.account.tax_rate}%</Stat>
+            <Stat label={t('transactions.taxRate')}>{me.account.tax_rate}%</Stat>
           </dl>
         </Card>
-        <Card title="Change password">
+        <Card title={t('settings.changePassword')}>
           <form className="form" onSubmit={submit} noValidate>
-            {done && <Banner tone="success">Your password is changed. Your other sessions are signed out.</Banner>}
+            {done && <Banner tone="success">{t('settings.changedText')}</Banner>}
             <ErrorBanner error={formLevelError(error, ['current_password', 'password', 'confirmation'])} />
             <TextField
-              label="Current password"
+              label={t('settings.currentPassword')}
               type="password"
               autoComplete="current-password"
               value={form.current_password}
@@ -72,17 +77,17 @@ export function SettingsPage() {
               errors={fieldErrors(error, 'current_password')}
             />
             <TextField
-              label="New password"
+              label={t('settings.newPassword')}
               type="password"
               autoComplete="new-password"
               minLength={10}
-              hint="At least 10 characters."
+              hint={t('auth.passwordHint')}
               value={form.password}
               onChange={(event) => setForm({ ...form, password: event.target.value })}
               errors={fieldErrors(error, 'password')}
             />
             <TextField
-              label="Repeat the new password"
+              label={t('settings.repeatPassword')}
               type="password"
               autoComplete="new-password"
               value={form.confirmation}
@@ -91,7 +96,7 @@ export function SettingsPage() {
             />
             <div>
               <button type="submit" className="btn btn-primary" disabled={busy}>
-                {busy ? 'Saving…' : 'Change password'}
+                {busy ? t('compose.saving') : t('settings.changePassword')}
               </button>
             </div>
           </form>

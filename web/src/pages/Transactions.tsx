@@ -1,33 +1,38 @@
 // Balance and the ledger: every credit, reservation, debit and refund, newest first, filterable and exportable.
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Page, TransactionKind, TransactionView } from '../../../src/http/dashboard/contract.js';
 import { apiUrl } from '../api.js';
 import { Icon } from '../components/icons.js';
 import { type Column, PagedTable } from '../components/PagedTable.js';
-import { Card, EmptyState, PageHeader, SelectField, StatusBadge } from '../components/ui.js';
+import {
+  Card,
+  EmptyState,
+  PageHeader,
+  SelectField,
+  StatusBadge,
+  statusText,
+  type Translate,
+} from '../components/ui.js';
 import { dateTime, money } from '../format.js';
 import { useResource, useTitle } from '../hooks.js';
 import { useMe, useSession } from '../session.js';
 
-const KINDS: readonly { readonly value: TransactionKind; readonly label: string }[] = [
-  { value: 'credit', label: 'Credit' },
-  { value: 'reservation', label: 'Reservation' },
-  { value: 'debit', label: 'Debit' },
-  { value: 'refund', label: 'Refund' },
-];
+const KINDS: readonly TransactionKind[] = ['credit', 'reservation', 'debit', 'refund'];
 const PER_PAGE = 25;
-const COLUMNS: readonly Column[] = [
-  { label: 'Date' },
-  { label: 'Kind' },
-  { label: 'Amount', num: true },
-  { label: 'Balance after', num: true },
-  { label: 'Sending' },
-  { label: 'Note' },
+const columns = (t: Translate): readonly Column[] => [
+  { label: t('transactions.date') },
+  { label: t('transactions.kind') },
+  { label: t('transactions.amount'), num: true },
+  { label: t('transactions.balanceAfter'), num: true },
+  { label: t('transactions.sending') },
+  { label: t('transactions.note') },
 ];
 
 export function TransactionsPage() {
-  useTitle('Balance & transactions');
+  const { t } = useTranslation();
+  useTitle(t('nav.transactions'));
   const me = useMe();
   const { refresh } = useSession();
   const [kind, setKind] = useState<TransactionKind | ''>('');
@@ -42,33 +47,33 @@ export function TransactionsPage() {
   return (
     <>
       <PageHeader
-        title="Balance & transactions"
-        description="Every change to your balance: credits, reservations for sendings, and refunds."
+        title={t('nav.transactions')}
+        description={t('transactions.description')}
         actions={
           <a className="btn" href={apiUrl('/transactions.csv', { kind })} download>
             <Icon name="download" size={16} />
-            <span>Export CSV</span>
+            <span>{t('transactions.exportCsv')}</span>
           </a>
         }
       />
       <div className="grid grid-3">
-        <Card title="Current balance" className="card-balance">
+        <Card title={t('transactions.currentBalance')} className="card-balance">
           <p className="big-number">{money(me.account.balance, sign)}</p>
           <p className="muted">{me.account.currency}</p>
         </Card>
-        <Card title="Tax rate">
+        <Card title={t('transactions.taxRate')}>
           <p className="big-number big-number-small">{me.account.tax_rate}%</p>
-          <p className="muted">Added to the price of every sending.</p>
+          <p className="muted">{t('transactions.taxRateText')}</p>
         </Card>
-        <Card title="Top up">
-          <p className="muted">Credit is added by the SMSgic team. Contact your account manager to top up.</p>
+        <Card title={t('transactions.topUp')}>
+          <p className="muted">{t('transactions.topUpText')}</p>
         </Card>
       </div>
       <Card
-        title="Transactions"
+        title={t('transactions.title')}
         actions={
           <SelectField
-            label="Kind"
+            label={t('transactions.kind')}
             className="field-inline"
             value={kind}
             onChange={(event) => {
@@ -76,10 +81,10 @@ export function TransactionsPage() {
               setPage(1);
             }}
           >
-            <option value="">All kinds</option>
+            <option value="">{t('transactions.allKinds')}</option>
             {KINDS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
+              <option key={option} value={option}>
+                {statusText(t, option)}
               </option>
             ))}
           </SelectField>
@@ -90,15 +95,15 @@ export function TransactionsPage() {
           page={page}
           perPage={PER_PAGE}
           onPage={setPage}
-          pagerLabel="Transactions pages"
-          loadingLabel="Loading transactions…"
+          pagerLabel={t('transactions.pages')}
+          loadingLabel={t('transactions.loading')}
           empty={
-            <EmptyState title={kind ? 'No transactions of this kind' : 'No transactions yet'}>
-              Credits and sendings appear here.
+            <EmptyState title={kind ? t('transactions.noneOfKind') : t('transactions.noneYet')}>
+              {t('transactions.emptyText')}
             </EmptyState>
           }
-          caption="Transactions, newest first"
-          columns={COLUMNS}
+          caption={t('transactions.caption')}
+          columns={columns(t)}
           row={(row) => (
             <>
               <td className="nowrap">{dateTime(row.created_at)}</td>
