@@ -142,3 +142,18 @@ export function useTitle(title: string): void {
     document.title = `${title} · SMSgic`;
   }, [title]);
 }
+
+/** Copies a text to the clipboard: `copied` says how the last copy went (null before any, or after `reset`). */
+export function useCopy() {
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const copy = useCallback(async (text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+  }, []);
+  const reset = useCallback(() => setCopied(null), []);
+  return { copied, copy, reset };
+}

@@ -18,7 +18,7 @@ import {
   TextField,
 } from '../components/ui.js';
 import { dateTime } from '../format.js';
-import { useResource, useSubmit, useTitle } from '../hooks.js';
+import { useCopy, useResource, useSubmit, useTitle } from '../hooks.js';
 
 function tokenStatus(token: TokenView): 'active' | 'revoked' | 'expired' {
   if (token.revoked_at) return 'revoked';
@@ -65,22 +65,16 @@ function CreatedTokenDialog({
   readonly token: CreatedTokenView | null;
   readonly onClose: () => void;
 }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const { copied, copy: copyText, reset: resetCopied } = useCopy();
   const copy = async () => {
-    if (!token) return;
-    try {
-      await navigator.clipboard.writeText(token.token);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
+    if (token) await copyText(token.token);
   };
   return (
     <Dialog
       open={token !== null}
       title="Your new API token"
       onClose={() => {
-        setCopied(null);
+        resetCopied();
         onClose();
       }}
       footer={
@@ -88,7 +82,7 @@ function CreatedTokenDialog({
           type="button"
           className="btn btn-primary"
           onClick={() => {
-            setCopied(null);
+            resetCopied();
             onClose();
           }}
         >

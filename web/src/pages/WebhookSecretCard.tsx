@@ -7,7 +7,7 @@ import { Icon } from '../components/icons.js';
 import { useToast } from '../components/toast.js';
 import { Banner, Card, ErrorBanner, Loading } from '../components/ui.js';
 import { dateTime, plural } from '../format.js';
-import { useResource } from '../hooks.js';
+import { useCopy, useResource } from '../hooks.js';
 
 const GRACE_TEXT = plural(WEBHOOK_SECRET_GRACE_MS / (60 * 60 * 1000), 'hour');
 const MASK = '•'.repeat(24);
@@ -16,18 +16,12 @@ export function WebhookSecretCard() {
   const toast = useToast();
   const secret = useResource<WebhookSecretView>('/webhook-secret');
   const [revealed, setRevealed] = useState(false);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const { copied, copy: copyText, reset: resetCopied } = useCopy();
   const [confirming, setConfirming] = useState(false);
   const view = secret.data;
 
   const copy = async () => {
-    if (!view) return;
-    try {
-      await navigator.clipboard.writeText(view.secret);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
+    if (view) await copyText(view.secret);
   };
 
   return (
@@ -93,7 +87,7 @@ export function WebhookSecretCard() {
           const rotated = await api.post<WebhookSecretView>('/webhook-secret/rotate');
           secret.setData(() => rotated);
           setRevealed(false);
-          setCopied(null);
+          resetCopied();
           toast('Webhook secret rotated.');
         }}
       >
