@@ -44,3 +44,25 @@ export function deliveryRatioPpm(quality: DeliveryQuality): number | null {
   if (quality.reports <= 0) return null;
   return Math.floor((quality.delivered * 1_000_000) / quality.reports);
 }
+
+/**
+ * An amount in currency `from` in currency `to`, through the platform's conversion rates (each quoted as
+ * `1 base = ratePpm / 10^6 currency`, the base currency's own rate being 10^6), rounded UP to whole minor units: a
+ * converted cost is never below what it is worth, so a margin computed with it is never flattering. Exact (BigInt).
+ * Null when either currency has no rate.
+ */
+export function convertCostUp(
+  amountMinor: number,
+  from: string,
+  to: string,
+  ratePpmOf: (currency: string) => number | null,
+): number | null {
+  if (from === to) return amountMinor;
+  const fromPpm = ratePpmOf(from);
+  const toPpm = ratePpmOf(to);
+  if (fromPpm === null || toPpm === null || fromPpm <= 0) return null;
+  const product = BigInt(amountMinor) * BigInt(toPpm);
+  const divisor = BigInt(fromPpm);
+  const quotient = product / divisor;
+  return Number(product % divisor === 0n ? quotient : quotient + 1n);
+}
