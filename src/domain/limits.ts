@@ -95,6 +95,12 @@ export const INVALID_LISTED_MAX = 1_000;
 /** A dashboard session ends this long after it started, however active (the cookie's lifetime too). */
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** An invitation link works this long after it is made (then the operator makes a new one). */
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Characters of an email address (RFC 5321's path limit less its angle brackets). */
+export const EMAIL_CHARS_MAX = 254;
+
 /** Numbers one `POST /suppressions` may add (the API's and the CLI's list). */
 export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;
 /** Numbers one CSV import of the dashboard's opt-out list may hold. */

@@ -27,6 +27,10 @@ export const TEXTS = Object.freeze({
   draftChanged: 'The draft was changed meanwhile; send it again.',
   schedulePast: 'The schedule is in the past: choose a later date and time, or send at once.',
   allRecipientsSuppressed: 'Every recipient has opted out of messages from this account; nothing was sent.',
+  invitationNotOpen:
+    'This invitation link no longer works: it was used, replaced by a newer one, or has expired. Ask for a new one.',
+  operatorAccountInvitation:
+    'Operators are not invited to the operator account: add one with `smsgic admin create --email E`.',
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
 });
 

@@ -1,7 +1,9 @@
 // Signing up, in and out, and changing a password: sessions and the sign-in throttle.
 import { isEmailAddress } from '../domain/email.js';
+import { EMAIL_CHARS_MAX } from '../domain/limits.js';
 import { CURRENCIES } from '../domain/money.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import type { Db } from '../store/db.js';
 import { claimLoginAttempt, DEFAULT_LOGIN_LIMITS, loginSucceeded } from '../store/login-failures.js';
 import { type ActiveSession, createSession, findSession, type NewSession, revokeSession } from '../store/sessions.js';
 import { changePassword, createCustomer, findUserByEmail, foldEmail, getUser } from '../store/users.js';
@@ -23,21 +25,30 @@ export interface SignedIn {
   readonly session: NewSession;
 }
 
-const EMAIL_CHARS_MAX = 254;
 const COMPANY_CHARS_MAX = 255;
+
+/** A new session for a user whose credentials were just checked (or chosen). */
+export async function signIn(db: Db, userId: number): Promise<SignedIn> {
+  const session = await createSession(db, userId);
+  const active = await findSession(db, session.sessionId);
+  if (!active) throw new Error(`session ${session.id} vanished`);
+  return { actor: active, session };
+}
+
+/** A new password as typed: required, within the length bounds; its errors under `field`. */
+export function newPasswordField(fields: Fields, errors: ValidationErrors, field = 'password'): string | undefined {
+  const password = textField(fields, field, errors, { required: true, max: PASSWORD_CHARS_MAX });
+  if (password !== undefined && password.length < PASSWORD_CHARS_MIN) {
+    errors.add(field, ruleText.minChars(field, PASSWORD_CHARS_MIN));
+  }
+  return password;
+}
 
 export function createAuthServices({ deps }: UseCaseContext) {
   const { db } = deps;
   const loginLimits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
   // Made now, so that the first login for an unknown email takes no longer than any other.
   void dummyPasswordHash().catch(() => {});
-
-  async function signIn(userId: number): Promise<SignedIn> {
-    const session = await createSession(db, userId);
-    const active = await findSession(db, session.sessionId);
-    if (!active) throw new Error(`session ${session.id} vanished`);
-    return { actor: active, session };
-  }
 
   return {
     /** The session a cookie names; null when there is none or it has ended. */
@@ -49,10 +60,7 @@ export function createAuthServices({ deps }: UseCaseContext) {
       const errors = new ValidationErrors();
       const email = textField(fields, 'email', errors, { required: true, max: EMAIL_CHARS_MAX });
       if (email !== undefined && !isEmailAddress(email.trim())) errors.add('email', ruleText.email('email'));
-      const password = textField(fields, 'password', errors, { required: true, max: PASSWORD_CHARS_MAX });
-      if (password !== undefined && password.length < PASSWORD_CHARS_MIN) {
-        errors.add('password', ruleText.minChars('password', PASSWORD_CHARS_MIN));
-      }
+      const password = newPasswordField(fields, errors);
       const company = textField(fields, 'company', errors, { required: true, max: COMPANY_CHARS_MAX });
       const currencyText = textField(fields, 'currency', errors, { required: true });
       const currency = currencyText?.trim().toUpperCase();
@@ -67,7 +75,7 @@ export function createAuthServices({ deps }: UseCaseContext) {
         currency,
       });
       if (!created.ok) return invalidOne('email', ruleText.taken('email'));
-      return ok(await signIn(created.user.id));
+      return ok(await signIn(db, created.user.id));
     },
 
     /**
@@ -90,7 +98,7 @@ export function createAuthServices({ deps }: UseCaseContext) {
       if (!user || !matches) return invalidOne('email', TEXTS.badCredentials);
       await loginSucceeded(db, claim.attemptId, folded, ip);
       if (previous) await revokeSession(db, previous.id);
-      return ok(await signIn(user.id));
+      return ok(await signIn(db, user.id));
     },
 
     async logout(actor: Actor): Promise<void> {
@@ -101,10 +109,7 @@ export function createAuthServices({ deps }: UseCaseContext) {
     async changePassword(actor: Actor, fields: Fields, ip: string): Promise<Outcome<null>> {
       const errors = new ValidationErrors();
       const current = textField(fields, 'current_password', errors, { required: true, max: PASSWORD_CHARS_MAX });
-      const password = textField(fields, 'password', errors, { required: true, max: PASSWORD_CHARS_MAX });
-      if (password !== undefined && password.length < PASSWORD_CHARS_MIN) {
-        errors.add('password', ruleText.minChars('password', PASSWORD_CHARS_MIN));
-      }
+      const password = newPasswordField(fields, errors);
       if (!errors.empty || current === undefined || password === undefined) return invalid(errors);
       const folded = foldEmail(actor.user.email);
       // Counted with the sign-ins: a stolen session is no way around their limits.

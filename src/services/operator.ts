@@ -1,6 +1,7 @@
 // What the operator does to the platform: accounts (credit, debit, suspend), sender reviews, price lists, and the
 // view of providers and traffic.
 import { isEmailAddress } from '../domain/email.js';
+import { EMAIL_CHARS_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatMinor } from '../domain/money.js';
 import { parseMoneyInput } from '../domain/money-input.js';
 import {
@@ -28,6 +29,7 @@ import {
 } from '../store/admin-views.js';
 import { DASHBOARD_PER_PAGE_MAX } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
+import type { NewInvitation } from '../store/invitations.js';
 import { type CreditResult, credit, type DebitResult, debit } from '../store/ledger.js';
 import {
   type ListedRate,
@@ -52,11 +54,11 @@ import {
   pageOf,
   textField,
 } from './form-fields.js';
+import { inviteToAccount } from './invitations.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
 const SEARCH_CHARS_MAX = 255;
 const NAME_CHARS_MAX = 255;
-const EMAIL_CHARS_MAX = 254;
 /** The ledger note of an account's opening credit. */
 export const OPENING_CREDIT_NOTE = 'Opening credit';
 const NOTE_CHARS_MAX = 500;
@@ -418,6 +420,10 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       if (!read.ok) return read;
       const account = await openCustomerAccount(db, read.value);
       return accountOrNotFound(account.id);
+    },
+    /** Invites someone (the account's email when none is given) to a customer account; `by` is the operator. */
+    invite(accountId: number, fields: Fields, by: string): Promise<Outcome<NewInvitation>> {
+      return inviteToAccount(db, accountId, fields, by);
     },
     /** Changes an account's tax rate (a percentage, up to four decimals). */
     async setTaxRate(accountId: number, fields: Fields): Promise<Outcome<AdminAccount>> {

@@ -281,6 +281,20 @@ export interface InboundMessagesTable {
   received_at_us: Int8;
 }
 
+export interface InvitationsTable {
+  id: Id;
+  account_id: Int8;
+  /** SHA-256 (hex) of the link's token; the token is shown once and never stored. */
+  token_sha256: string;
+  email: string;
+  created_by: string;
+  created_at_us: Int8;
+  expires_at_us: Int8;
+  ended_at_us: NullableInt8;
+  /** `accepted` (the owner's user made) or `replaced` (a newer invitation of the account); null while open. */
+  outcome: string | null;
+}
+
 export interface InstallationTable {
   id: number;
   /** 32 hex digits, drawn at the schema's creation. */
@@ -310,4 +324,5 @@ export interface Schema {
   suppression_changes: SuppressionChangesTable;
   numbers: NumbersTable;
   inbound_messages: InboundMessagesTable;
+  invitations: InvitationsTable;
 }

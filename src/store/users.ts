@@ -95,6 +95,17 @@ async function insertAccount(
   return accountFromRow(row);
 }
 
+/** Adds a customer user to an existing account inside `trx` (an accepted invitation); the email is checked free first. */
+export async function insertCustomerUserIn(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  accountId: number,
+  input: { readonly email: string; readonly passwordHash: string },
+): Promise<User | null> {
+  if (await emailTaken(trx, input.email)) return null;
+  return insertUser(trx, nowUs, accountId, { ...input, role: 'customer' });
+}
+
 async function emailTaken(trx: Transaction<Schema>, email: string): Promise<boolean> {
   const row = await trx
     .selectFrom('users')

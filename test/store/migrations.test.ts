@@ -15,6 +15,7 @@ const TABLES = [
   'country_mccs',
   'inbound_messages',
   'installation',
+  'invitations',
   'ledger_entries',
   'login_failures',
   'messages',

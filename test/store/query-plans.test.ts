@@ -50,6 +50,7 @@ const GROWING_TABLES = new Set([
   'suppression_changes',
   'numbers',
   'inbound_messages',
+  'invitations',
 ]);
 
 /**

@@ -16,7 +16,9 @@ import {
   campaignView,
   countriesView,
   createdTokenView,
+  invitationView,
   meView,
+  newInvitationView,
   optOutChangeView,
   optOutCsvLines,
   optOutView,
@@ -70,6 +72,12 @@ function idOf(request: FastifyRequest): number {
   const id = (request.params as { id?: string }).id ?? '';
   if (!/^\d{1,15}$/.test(id)) throw new HttpError(404, { message: TEXTS.notFound });
   return Number(id);
+}
+
+/** An invitation's token from the body: a string of the link's alphabet, else none (which no invitation matches). */
+function tokenField(request: FastifyRequest): string {
+  const token = requestFields(request).token;
+  return typeof token === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(token) ? token : '';
 }
 
 function sameToken(given: string | string[] | undefined, expected: string): boolean {
@@ -290,6 +298,16 @@ function registerSessionRoutes(route: Route, services: DashboardServices): void 
 
   route('GET', '/me', 'user', async (request) => meView(actorOf(request)), { whileSuspended: true });
 
+  // The token travels in bodies only (never in a URL, which logs and Referer headers would keep).
+  route('POST', '/invitations/open', 'open', async (request, reply) =>
+    answer(reply, await services.invitation(tokenField(request)), invitationView),
+  );
+  route('POST', '/invitations/accept', 'open', async (request, reply) => {
+    const outcome = await services.acceptInvitation(tokenField(request), requestFields(request));
+    if (outcome.ok) setSessionCookie(request, reply, outcome.value.session.sessionId);
+    return answer(reply, outcome, (signedIn) => meView(signedIn.actor), 201);
+  });
+
   route('POST', '/password', 'user', async (request, reply) =>
     answer(reply, await services.changePassword(actorOf(request), requestFields(request), request.ip), nothing),
   );
@@ -470,6 +488,14 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   );
   route('POST', '/admin/accounts', 'admin', async (request, reply) =>
     answer(reply, await admin.createAccount(requestFields(request)), adminAccountView, 201),
+  );
+  route('POST', `/admin/accounts/${ID}/invitations`, 'admin', async (request, reply) =>
+    answer(
+      reply,
+      await admin.invite(idOf(request), requestFields(request), actorOf(request).user.email),
+      newInvitationView,
+      201,
+    ),
   );
   route('POST', `/admin/accounts/${ID}/tax-rate`, 'admin', async (request, reply) =>
     answer(reply, await admin.setTaxRate(idOf(request), requestFields(request)), adminAccountView),

@@ -96,6 +96,33 @@ export interface Me {
   readonly csrfToken: string;
 }
 
+// --- Invitations ------------------------------------------------------------------------------------------------------
+
+/** The operator invites someone to a customer account (POST /admin/accounts/:id/invitations); empty: its email. */
+export interface InvitationRequest {
+  readonly email?: string;
+}
+
+/** A new invitation: the token goes in the link (`/app/invite#<token>`) and is shown this once. */
+export interface NewInvitationView {
+  readonly email: string;
+  readonly token: string;
+  readonly expires_at: string;
+}
+
+/** What an open link shows (POST /invitations/open with `{ token }`). */
+export interface InvitationView {
+  readonly email: string;
+  readonly account_name: string;
+  readonly expires_at: string;
+}
+
+/** Choosing the password (POST /invitations/accept): signs the new user in, answered like a sign-in. */
+export interface AcceptInvitationRequest {
+  readonly token: string;
+  readonly password: string;
+}
+
 // --- API tokens -----------------------------------------------------------------------------------------------------
 
 export interface TokenView {
@@ -376,7 +403,10 @@ export interface AdminAccountView extends AccountView {
   readonly sendings: number;
 }
 
-/** The operator opens a customer account. No user is made: the owner's email is kept on the account. */
+/**
+ * The operator opens a customer account. No user is made: the owner's email is kept on the account, and an invitation
+ * (below) lets the owner choose a password.
+ */
 export interface NewAccountRequest {
   readonly name: string;
   /** ISO 4217 code the platform supports (e.g. "EUR", "GBP", "USD"). */

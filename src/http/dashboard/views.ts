@@ -10,6 +10,7 @@ import type { ProviderHealth } from '../../services/operator.js';
 import type { Account } from '../../store/accounts.js';
 import type { AdminAccount, VolumeRow } from '../../store/admin-views.js';
 import type { Campaign, Recipient } from '../../store/campaigns.js';
+import type { NewInvitation, OpenInvitation } from '../../store/invitations.js';
 import type { LedgerEntry } from '../../store/ledger.js';
 import type { PriceListSummary } from '../../store/rates.js';
 import type { ReviewedSender } from '../../store/sender-reviews.js';
@@ -25,7 +26,9 @@ import type {
   CampaignView,
   CountriesView,
   CreatedTokenView,
+  InvitationView,
   Me,
+  NewInvitationView,
   OptOutChangeView,
   OptOutView,
   Page,
@@ -330,4 +333,16 @@ export function webhookSecretView(secret: WebhookSecret): WebhookSecretView {
 
 export function countriesView(countries: AccountCountries): CountriesView {
   return { allowed: countries.allowed, chosen: countries.chosen, sends_to: countries.effective };
+}
+
+export function newInvitationView(invitation: NewInvitation): NewInvitationView {
+  return { email: invitation.email, token: invitation.token, expires_at: isoMs(invitation.expiresAtUs) };
+}
+
+export function invitationView(invitation: OpenInvitation): InvitationView {
+  return {
+    email: invitation.email,
+    account_name: invitation.accountName,
+    expires_at: isoMs(invitation.expiresAtUs),
+  };
 }
