@@ -13,6 +13,7 @@ describeWithChromium("the operator's home and accounts", () => {
   let server: TestServer;
   let browser: Browser;
   let ops: Page;
+  let invitationLink = '';
 
   beforeAll(async () => {
     server = await startServer();
@@ -70,10 +71,19 @@ describeWithChromium("the operator's home and accounts", () => {
       await ops.setViewportSize({ width: 1280, height: 800 });
       await dialog.getByRole('button', { name: 'Create account' }).click();
       await dialog.waitFor({ state: 'hidden' });
+      // With an owner's email, the next step is offered at once: the owner's invitation link.
+      const invite = ops.getByRole('dialog', { name: 'Invite a user to Harbour Freight' });
+      expect(await invite.getByLabel('Email of the person invited').inputValue()).toBe('owner@harbour-freight.example');
+      await invite.getByRole('button', { name: 'Make invitation link' }).click();
+      await invite.getByText(/Send this link to owner@harbour-freight\.example\. It works once, until/).waitFor();
+      invitationLink = await invite.getByLabel('Invitation link').inputValue();
+      expect(invitationLink).toMatch(new RegExp(`^${server.url}/app/invite#[A-Za-z0-9_-]{43}$`));
+      await invite.getByRole('button', { name: 'Done' }).click();
+      await invite.waitFor({ state: 'hidden' });
       const row = ops.getByRole('row', { name: /Harbour Freight/ });
       await row.waitFor();
       expect(await row.getByRole('cell').allTextContents()).toEqual(
-        expect.arrayContaining(['owner@harbour-freight.example', '£25.500 GBP', '20%']),
+        expect.arrayContaining([expect.stringMatching(/^owner@harbour-freight\.example\b/), '£25.500 GBP', '20%']),
       );
 
       await ops.getByRole('button', { name: 'Tax rate of Harbour Freight' }).click();
@@ -82,6 +92,32 @@ describeWithChromium("the operator's home and accounts", () => {
       await tax.getByRole('button', { name: 'Save tax rate' }).click();
       await tax.waitFor({ state: 'hidden' });
       await row.getByRole('button', { name: 'Tax rate of Harbour Freight' }).getByText('7.125%').waitFor();
+    },
+    STEP_MS,
+  );
+
+  it(
+    "lets the owner choose a password with the invitation link and lands them on their account's overview",
+    async () => {
+      const owner = await (await browser.newContext()).newPage();
+      await owner.goto(invitationLink);
+      await owner.getByRole('heading', { name: 'Join Harbour Freight', level: 1 }).waitFor();
+      expect(await owner.getByLabel('Email').inputValue()).toBe('owner@harbour-freight.example');
+      await owner.getByLabel('New password').fill('short');
+      await owner.getByRole('button', { name: 'Choose password and sign in' }).click();
+      await owner.getByText('The password field must be at least 10 characters.').waitFor();
+      await owner.getByLabel('New password').fill('harbour owner password');
+      await owner.getByRole('button', { name: 'Choose password and sign in' }).click();
+      await owner.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      await owner.getByText('Harbour Freight').first().waitFor();
+      await owner.getByText('£25.500').first().waitFor();
+
+      // Used once: the same link now says so, and the password signs in.
+      const later = await (await browser.newContext()).newPage();
+      await later.goto(invitationLink);
+      await later.getByText(/This invitation link no longer works/).waitFor();
+      await signIn(later, server.url, { email: 'owner@harbour-freight.example', password: 'harbour owner password' });
+      await later.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     },
     STEP_MS,
   );

@@ -18,6 +18,7 @@ import { AdminSendersPage } from './pages/admin/Senders.js';
 import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
 import { ComposePage } from './pages/Compose.js';
+import { InvitationPage } from './pages/Invitation.js';
 import { NotFoundContent, NotFoundPage } from './pages/NotFound.js';
 import { OptOutsPage } from './pages/OptOuts.js';
 import { OverviewPage } from './pages/Overview.js';
@@ -54,6 +55,7 @@ const router = createBrowserRouter(
       children: [
         { path: 'signin', element: <SignInPage /> },
         { path: 'signup', element: <SignUpPage /> },
+        { path: 'invite', element: <InvitationPage /> },
         {
           element: <AppLayout />,
           children: [

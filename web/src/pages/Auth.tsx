@@ -11,7 +11,7 @@ import { ErrorBanner, fieldErrors, formLevelError, SelectField, TextField } from
 import { useSubmit, useTitle } from '../hooks.js';
 import { useSession } from '../session.js';
 
-function AuthFrame({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
+export function AuthFrame({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
   const { t } = useTranslation();
   return (
     <div className="auth-page">
@@ -45,7 +45,7 @@ function homeOf(me: Me): string {
   return me.user.role === 'admin' ? '/admin/accounts' : '/';
 }
 
-function useAfterSignIn(): (me: Me) => void {
+export function useAfterSignIn(): (me: Me) => void {
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const location = useLocation();

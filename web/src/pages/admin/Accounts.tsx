@@ -1,6 +1,7 @@
 // Operator: every account, searchable; open one, credit one, change its tax rate, suspend or reinstate one.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { parseMoneyInput } from '../../../../src/domain/money-input.js';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../../api.js';
@@ -22,6 +23,7 @@ import { count, date, money } from '../../format.js';
 import { useDebounced, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useMe, useSession } from '../../session.js';
 import { NewAccountDialog, TaxRateDialog } from './AccountDialogs.js';
+import { InviteDialog } from './InviteDialog.js';
 
 const PER_PAGE = 25;
 const COLUMNS: readonly Column[] = [
@@ -110,6 +112,29 @@ function CreditDialog({
   );
 }
 
+/** Invites the owner or a colleague: customer accounts only (operators are added with `smsgic admin create`). */
+function InviteButton({
+  account,
+  onInvite,
+}: {
+  readonly account: AdminAccountView;
+  readonly onInvite: (account: AdminAccountView) => void;
+}) {
+  const me = useMe();
+  const { t } = useTranslation();
+  if (account.id === me.account.id) return null;
+  return (
+    <button
+      type="button"
+      className="btn btn-small btn-link"
+      aria-label={t('invite.buttonLabel', { name: account.name })}
+      onClick={() => onInvite(account)}
+    >
+      {t('invite.button')}
+    </button>
+  );
+}
+
 export function AdminAccountsPage() {
   useTitle('Accounts');
   const me = useMe();
@@ -127,6 +152,7 @@ export function AdminAccountsPage() {
   const [suspending, setSuspending] = useState<AdminAccountView | null>(null);
   const [creating, setCreating] = useState(false);
   const [taxing, setTaxing] = useState<AdminAccountView | null>(null);
+  const [inviting, setInviting] = useState<AdminAccountView | null>(null);
 
   const replace = (updated: AdminAccountView) => {
     accounts.setData((current) =>
@@ -178,7 +204,10 @@ export function AdminAccountsPage() {
                 {account.name}
                 <span className="muted small"> #{account.id}</span>
               </th>
-              <td className="cell-text">{account.email ?? <span className="muted">—</span>}</td>
+              <td className="cell-text">
+                {account.email ?? <span className="muted">—</span>}{' '}
+                <InviteButton account={account} onInvite={setInviting} />
+              </td>
               <td className="num">
                 {money(account.balance, account.sign)} <span className="muted small">{account.currency}</span>
               </td>
@@ -236,8 +265,11 @@ export function AdminAccountsPage() {
           setPage(1);
           accounts.reload();
           toast(`${created.name} opened: account #${created.id}.`);
+          // An owner's email given: the next step is the owner's invitation.
+          if (created.email) setInviting(created);
         }}
       />
+      <InviteDialog account={inviting} onClose={() => setInviting(null)} />
       <TaxRateDialog
         account={taxing}
         onClose={() => setTaxing(null)}
