@@ -8,8 +8,10 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { senderNameProblem } from '../domain/sender-name.js';
+import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { inviteToAccount } from '../services/invitations.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
   adjustBalance,
@@ -55,6 +57,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
   smsgic rates export ACCOUNT | --default [--currency CUR]   (the list as CSV, in the format rates import reads)
+  smsgic account invite ACCOUNT [--email E]         (a link with which E, else the account's email, chooses a
+                                                     password and signs in to the account; works once, 7 days)
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
@@ -182,6 +186,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'rates import': ['default', 'currency'],
   'rates export': ['default', 'currency'],
   'account tax-rate': [],
+  'account invite': ['email'],
   'account countries': [],
   'account spend-limits': [],
   'rates list': [],
@@ -211,6 +216,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'rates import': 2,
   'rates export': 1,
   'account tax-rate': 2,
+  'account invite': 1,
   'account countries': 2,
   'account spend-limits': 3,
   'rates list': 0,
@@ -520,6 +526,34 @@ async function taxRateCommand(args: readonly string[], db: () => Promise<Db>): P
   return { json: accountJson(changed), text: accountText(changed) };
 }
 
+/** `smsgic account invite ACCOUNT [--email E]`: the invitation link, shown this once (the dashboard makes the same). */
+async function inviteCommand(
+  args: readonly string[],
+  values: CommandLine['values'],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountArg] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const made = await inviteToAccount(database, account.id, { email: values.email ?? '' }, 'cli');
+  if (!made.ok) {
+    if (made.kind === 'invalid') throw new UsageError(made.errors.toJSON().message);
+    throw new CommandError(made.kind === 'conflict' ? made.message : `account ${account.id} does not exist`);
+  }
+  const link = `${loadConfig().publicUrl}${DASHBOARD_BASE}/invite#${made.value.token}`;
+  const expires = isoFromUs(made.value.expiresAtUs);
+  return {
+    json: { account: account.id, email: made.value.email, link, expires_at: expires },
+    text: fields([
+      ['account', `${account.name} (#${account.id})`],
+      ['email', made.value.email],
+      ['link', link],
+      ['expires', `${minuteUtc(made.value.expiresAtUs)} UTC (works once; a new invitation replaces it)`],
+    ]),
+  };
+}
+
 /** `smsgic account countries ACCOUNT LIST|all`: the countries the account may send to (the customer chooses among them). */
 async function countriesCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
   const [accountArg, listText] = args;
@@ -755,6 +789,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return ratesExport(values, args, db);
     case 'account tax-rate':
       return taxRateCommand(args, db);
+    case 'account invite':
+      return inviteCommand(args, values, db);
     case 'account countries':
       return countriesCommand(args, db);
     case 'account spend-limits':

@@ -18,6 +18,7 @@ const COMMANDS = [
   'account tax-rate ACCOUNT PCT',
   'account countries ACCOUNT LIST|all',
   'account spend-limits ACCOUNT DAILY MONTHLY',
+  'account invite ACCOUNT [--email E]',
   'credit ACCOUNT AMOUNT',
   'token create ACCOUNT',
   'token revoke TOKEN_ID',
