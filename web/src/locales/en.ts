@@ -382,7 +382,7 @@ export const en = {
     importTitle: 'Import a cost list',
     importHelp:
       'The file replaces the provider’s whole list. Header mcc,mnc,cost (a currency column may state the currency); an empty MNC is the country-wide cost; the cost of one part has at most 4 decimals.',
-    currencyFromFile: 'As the file states, else the current list’s',
+    currencyFromFile: 'From the file or the current list',
     chooseFile: 'Choose a CSV file',
     checking: 'Comparing with the stored list…',
     diffTitle: 'What changes for {{provider}}',

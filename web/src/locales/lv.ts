@@ -397,7 +397,7 @@ export const lv: Texts = {
     importTitle: 'Importēt izmaksu sarakstu',
     importHelp:
       'Fails aizstāj visu piegādātāja sarakstu. Galvene mcc,mnc,cost (kolonna currency var norādīt valūtu); tukšs MNC ir izmaksa visai valstij; vienas daļas izmaksā ir ne vairāk kā 4 decimālzīmes.',
-    currencyFromFile: 'Kā norādīts failā, citādi pašreizējā saraksta',
+    currencyFromFile: 'No faila vai pašreizējā saraksta',
     chooseFile: 'Izvēlēties CSV failu',
     checking: 'Salīdzina ar saglabāto sarakstu…',
     diffTitle: 'Kas mainās piegādātājam {{provider}}',

@@ -92,7 +92,7 @@ function DiffTable({ diff }: { readonly diff: CostsDiff }) {
             <tr key={`${row.mcc}-${row.mnc ?? ''}`}>
               <td>{row.kind}</td>
               <td className="cell-mono">{row.mcc}</td>
-              <td className="cell-mono">{network(row.mnc)}</td>
+              <td className={row.mnc === null ? undefined : 'cell-mono'}>{network(row.mnc)}</td>
               <td className="num cell-mono">{row.old}</td>
               <td className="num cell-mono">{row.new}</td>
             </tr>
