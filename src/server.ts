@@ -143,6 +143,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     app.log.info({ currencies: report.convertedLists }, 'default price lists converted from the base list');
   }
   if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');
+  if (report.seededCosts.length > 0) app.log.info({ providers: report.seededCosts }, 'sample cost lists imported');
 
   let worker: Worker | undefined;
   let registry: ProviderRegistry | undefined;

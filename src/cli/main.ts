@@ -34,6 +34,7 @@ import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
+import { costsCommand } from './costs.js';
 import { count, fields, minuteUtc, money, NONE, table } from './print.js';
 
 /** The currency of an account created without --currency. */
@@ -59,6 +60,10 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic rates export ACCOUNT | --default [--currency CUR]   (the list as CSV, in the format rates import reads)
   smsgic account invite ACCOUNT [--email E]         (a link with which E, else the account's email, chooses a
                                                      password and signs in to the account; works once, 7 days)
+  smsgic costs list                                 (each provider's cost list: currency, rows, version)
+  smsgic costs import PROVIDER FILE [--currency CUR] [--dry-run]   (CSV: mcc,mnc,cost[,currency]; prints what
+                                                     changes, then replaces the provider's list unless --dry-run)
+  smsgic costs export PROVIDER                      (the list as CSV, in the format costs import reads)
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
@@ -202,6 +207,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'numbers assign': ['account', 'keyword'],
   'numbers list': ['account'],
   'numbers unassign': ['keyword'],
+  'costs list': [],
+  'costs import': ['currency', 'dry-run'],
+  'costs export': [],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -232,9 +240,23 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'numbers assign': 1,
   'numbers list': 0,
   'numbers unassign': 1,
+  'costs list': 0,
+  'costs import': 2,
+  'costs export': 1,
 };
 
-const GROUPS = ['account', 'token', 'sender', 'rates', 'sending', 'admin', 'webhook-secret', 'suppressions', 'numbers'];
+const GROUPS = [
+  'account',
+  'token',
+  'sender',
+  'rates',
+  'sending',
+  'admin',
+  'webhook-secret',
+  'suppressions',
+  'numbers',
+  'costs',
+];
 
 interface CommandLine {
   readonly values: {
@@ -250,6 +272,7 @@ interface CommandLine {
     readonly search?: string;
     readonly date?: string;
     readonly keyword?: string;
+    readonly 'dry-run'?: boolean;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -272,6 +295,7 @@ const OPTIONS = {
   account: { type: 'string' },
   search: { type: 'string' },
   keyword: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -813,6 +837,14 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
     case 'webhook-secret show':
     case 'webhook-secret rotate':
       return webhookSecretCommand(sub, values, db);
+    case 'costs list':
+    case 'costs import':
+    case 'costs export': {
+      const options = { dryRun: values['dry-run'] === true, ...(values.currency && { currency: values.currency }) };
+      const outcome = await costsCommand(sub, args, options, db);
+      if ('error' in outcome) throw outcome.usage ? new UsageError(outcome.error) : new CommandError(outcome.error);
+      return outcome;
+    }
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }

@@ -17,14 +17,23 @@ function unquote(cell: string): string {
 }
 
 export function parseRatesCsv(text: string): RatesCsvResult {
+  return parseNetworkAmountsCsv(text, 'rate');
+}
+
+/**
+ * Reads a list of amounts per network in CSV (header `mcc,mnc,COLUMN`, or `mcc,mnc,COLUMN,currency`; empty mnc =
+ * country-wide): the one reader of price lists (`rate`) and of providers' cost lists (`cost`). Each row's amount is
+ * in `rateMinor`.
+ */
+export function parseNetworkAmountsCsv(text: string, column: 'rate' | 'cost'): RatesCsvResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '')
     .split(',')
     .map((cell) => unquote(cell.trim()).trim().toLowerCase())
     .join(',');
-  const withCurrency = header === 'mcc,mnc,rate,currency';
-  if (header !== 'mcc,mnc,rate' && !withCurrency) {
-    return { ok: false, line: 1, message: 'the header must be "mcc,mnc,rate" or "mcc,mnc,rate,currency"' };
+  const withCurrency = header === `mcc,mnc,${column},currency`;
+  if (header !== `mcc,mnc,${column}` && !withCurrency) {
+    return { ok: false, line: 1, message: `the header must be "mcc,mnc,${column}" or "mcc,mnc,${column},currency"` };
   }
   const fields = withCurrency ? 4 : 3;
   let currency: string | null = null;
@@ -58,14 +67,21 @@ export function parseRatesCsv(text: string): RatesCsvResult {
     try {
       rateMinor = parseMoney(rate);
     } catch (error) {
-      if (error instanceof MoneyError) return { ok: false, line: lineNo, message: `rate "${rate}": ${error.message}` };
+      if (error instanceof MoneyError) {
+        return { ok: false, line: lineNo, message: `${column} "${rate}": ${error.message}` };
+      }
       throw error;
     }
-    if (rateMinor < 0) return { ok: false, line: lineNo, message: `rate "${rate}" is negative` };
+    if (rateMinor < 0) return { ok: false, line: lineNo, message: `${column} "${rate}" is negative` };
     const key = `${mcc}:${mnc}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      return { ok: false, line: lineNo, message: `${mcc}/${mnc || '(country)'} is already priced on line ${earlier}` };
+      const already = column === 'rate' ? 'priced' : 'given a cost';
+      return {
+        ok: false,
+        line: lineNo,
+        message: `${mcc}/${mnc || '(country)'} is already ${already} on line ${earlier}`,
+      };
     }
     seen.set(key, lineNo);
     rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });

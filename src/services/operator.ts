@@ -56,6 +56,7 @@ import {
 } from './form-fields.js';
 import { inviteToAccount } from './invitations.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+import { providerCostServices } from './provider-costs.js';
 
 const SEARCH_CHARS_MAX = 255;
 const NAME_CHARS_MAX = 255;
@@ -491,6 +492,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
     },
 
     ...priceListServices(db),
+    ...providerCostServices(db, deps.providers?.known ?? []),
 
     /** Every provider the platform knows, with what it did within the last hour. */
     async providers(): Promise<ProviderHealth[]> {

@@ -295,6 +295,24 @@ export interface InvitationsTable {
   outcome: string | null;
 }
 
+export interface ProviderCostListsTable {
+  /** The provider's name, as the registry spells it. */
+  provider: string;
+  currency: string;
+  /** Moved on in the transaction of every replacement of the list. */
+  version: Int8;
+  updated_at_us: Int8;
+}
+
+export interface ProviderCostsTable {
+  provider: string;
+  mcc: string;
+  /** Null for the country-wide row. */
+  mnc: string | null;
+  /** One part's cost in 1/10000 of the list's currency. */
+  cost_minor: Int8;
+}
+
 export interface InstallationTable {
   id: number;
   /** 32 hex digits, drawn at the schema's creation. */
@@ -325,4 +343,6 @@ export interface Schema {
   numbers: NumbersTable;
   inbound_messages: InboundMessagesTable;
   invitations: InvitationsTable;
+  provider_cost_lists: ProviderCostListsTable;
+  provider_costs: ProviderCostsTable;
 }

@@ -233,6 +233,12 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           actions: () => [],
         },
         {
+          path: '/admin/costs',
+          heading: 'Provider costs',
+          ready: (p) => p.getByRole('row', { name: /^sandbox/ }),
+          actions: (p) => [p.getByRole('link', { name: 'Export CSV' }), p.getByText('Choose a CSV file')],
+        },
+        {
           path: '/admin/volume',
           heading: 'Platform volume',
           ready: (p) => p.getByRole('img', { name: /Messages, delivered and not delivered per day/ }),

@@ -21,6 +21,8 @@ const TABLES = [
   'messages',
   'numbers',
   'pending_reports',
+  'provider_cost_lists',
+  'provider_costs',
   'rate_lists',
   'rates',
   'sandbox_submissions',

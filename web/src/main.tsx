@@ -12,6 +12,7 @@ import { keepTableCellsLabelled } from './components/table-labels.js';
 import { ToastProvider } from './components/toast.js';
 import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
+import { AdminCostsPage } from './pages/admin/Costs.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
 import { AdminSendersPage } from './pages/admin/Senders.js';
@@ -78,6 +79,7 @@ const router = createBrowserRouter(
                 { path: 'senders', element: <AdminSendersPage /> },
                 { path: 'rates', element: <AdminRatesPage /> },
                 { path: 'providers', element: <AdminProvidersPage /> },
+                { path: 'costs', element: <AdminCostsPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
               ],
             },

@@ -10,6 +10,7 @@ import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
 import { CSRF_HEADER, type OptOutsImported, type RatesImported, SESSION_COOKIE } from './contract.js';
+import { costListView, costsDiffView } from './costs-views.js';
 import {
   adminAccountView,
   adminSenderView,
@@ -481,6 +482,25 @@ function registerOptOutRoutes(route: Route, services: DashboardServices): void {
   );
 }
 
+/** The operator's providers' cost lists: the query string names the provider (and currency), the body is the CSV. */
+function registerCostRoutes(route: Route, admin: DashboardServices['admin']): void {
+  route('GET', '/admin/costs', 'admin', async () => ({ data: (await admin.costLists()).map(costListView) }));
+  route('POST', '/admin/costs/preview', 'admin', async (request, reply) =>
+    answer(reply, await admin.previewCosts(request.query as Record<string, unknown>, csvBody(request)), costsDiffView),
+  );
+  route('POST', '/admin/costs/import', 'admin', async (request, reply) =>
+    answer(reply, await admin.importCosts(request.query as Record<string, unknown>, csvBody(request)), costsDiffView),
+  );
+  route('GET', '/admin/costs.csv', 'admin', async (request, reply) => {
+    const outcome = await admin.exportCosts(requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome, nothing);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="costs-${outcome.value.provider}.csv"`)
+      .send(outcome.value.csv);
+  });
+}
+
 /** The platform operator's. */
 function registerOperatorRoutes(route: Route, admin: DashboardServices['admin']): void {
   route('GET', '/admin/accounts', 'admin', async (request, reply) =>
@@ -539,6 +559,7 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
     return answer(reply, await admin.importRates(query, csvBody(request)), (imported): RatesImported => imported);
   });
   route('GET', '/admin/providers', 'admin', async () => ({ data: (await admin.providers()).map(providerHealthView) }));
+  registerCostRoutes(route, admin);
   route('GET', '/admin/volume', 'admin', async (request, reply) => {
     return answer(reply, await admin.volume(requestFields(request)), (days) => ({ data: days.map(volumeDayView) }));
   });

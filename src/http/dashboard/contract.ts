@@ -479,3 +479,47 @@ export interface VolumeDay {
   /** Messages not delivered (`NOT_DELIVERED_STATUSES` of domain/status.ts). */
   readonly failed: number;
 }
+
+/** GET /app/api/admin/costs → { data: CostListView[] }: every provider of the platform (the sandbox first) with its
+ *  cost list (`currency` null and `rows` 0 when it has none).
+ *  POST /app/api/admin/costs/preview?provider&currency → body text/csv (`mcc,mnc,cost`, optionally `currency`) →
+ *  CostsDiff with `replaced` false: what importing it would change, written nowhere.
+ *  POST /app/api/admin/costs/import?provider&currency → the same body → CostsDiff with `replaced` true: the list is
+ *  replaced whole. An unknown provider, a bad currency or a bad line (named) is a 422 and nothing is written.
+ *  GET /app/api/admin/costs.csv?provider → text/csv, the list in the format the import reads (404 without a list). */
+export interface CostListView {
+  readonly provider: string;
+  readonly currency: string | null;
+  readonly rows: number;
+  /** Moves on with every replacement; 0 without a list. */
+  readonly version: number;
+  readonly updated_at: string | null;
+}
+
+/** One part's cost to a network (`mnc` null: the whole country), a decimal in the list's currency ("0.0310"). */
+export interface CostRowView {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly cost: string;
+}
+
+export interface CostChangeView {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly old: string;
+  readonly new: string;
+}
+
+export interface CostsDiff {
+  readonly provider: string;
+  /** The list's currency after the import, and before it (null: the provider had no list). */
+  readonly currency: string;
+  readonly currency_before: string | null;
+  readonly added: readonly CostRowView[];
+  readonly removed: readonly CostRowView[];
+  readonly changed: readonly CostChangeView[];
+  readonly unchanged: number;
+  readonly replaced: boolean;
+  /** The list's version after the replacement; null for a preview. */
+  readonly version: number | null;
+}
