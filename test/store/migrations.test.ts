@@ -22,6 +22,8 @@ const TABLES = [
   'pending_reports',
   'rate_lists',
   'rates',
+  'route_rules',
+  'route_table',
   'sandbox_submissions',
   'senders',
   'sending_drafts',
