@@ -14,7 +14,7 @@ export const ROUTES_USAGE = `  smsgic routes list                               
   smsgic routes add --strategy fixed|failover|least_cost --providers A,B [--mcc M --mnc N --prefix DIGITS
                     --account ID --type TYPE --sender-kind alphanumeric|numeric --min-delivery PCT
                     --max-latency-ms MS --min-reports N --loss send|refuse] [--position N]
-  smsgic routes update ID (the same options as add; the default rule takes only strategy, providers,
+  smsgic routes update ID (the whole rule, with the options of add; the default rule takes only strategy, providers,
                     thresholds and loss)
   smsgic routes remove ID
   smsgic routes move ID POSITION

@@ -7,6 +7,7 @@ import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
+import { builtInProviderOrder, createRouteServices } from './routes.js';
 import { createSenderServices } from './senders.js';
 import { createTokenServices } from './tokens.js';
 import { createTransactionServices } from './transactions.js';
@@ -38,6 +39,12 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createCampaignServices(context),
     ...createOptOutServices(context),
     admin: createOperatorServices(context),
+    routes: createRouteServices({
+      db: deps.db,
+      plan: deps.plan,
+      knownProviders: deps.providers?.known ?? [],
+      defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
+    }),
   };
 }
 

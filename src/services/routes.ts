@@ -25,6 +25,7 @@ import {
   removeRouteRule,
   updateRouteRule,
 } from '../store/route-rules.js';
+import { conflict, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 
 export type { RouteRule } from '../domain/routing.js';
 
@@ -214,3 +215,26 @@ export function createRouteServices(deps: RouteServicesDeps) {
 }
 
 export type RouteServices = ReturnType<typeof createRouteServices>;
+
+/** A change as the dashboard answers it: the rule, or 422 naming the field, 404, or 409 for the default rule. */
+export function routeOutcome(change: RouteChange): Outcome<RouteRule> {
+  if (change.ok) return ok(change.rule);
+  switch (change.reason) {
+    case 'invalid':
+      return invalidOne(change.field ?? 'rule', change.problem);
+    case 'not-found':
+      return notFound;
+    case 'default-rule':
+      return conflict(change.problem);
+  }
+}
+
+/** The default rule's meaning when it names none: the configured real providers in the catalog's order, else the
+ * first one (the sandbox). */
+export function builtInProviderOrder(catalog: {
+  readonly known: readonly string[];
+  readonly configured: ReadonlySet<string>;
+}): readonly string[] {
+  const real = catalog.known.slice(1).filter((name) => catalog.configured.has(name));
+  return real.length > 0 ? real : catalog.known.slice(0, 1);
+}

@@ -14,6 +14,7 @@ import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
+import { AdminRoutesPage } from './pages/admin/Routes.js';
 import { AdminSendersPage } from './pages/admin/Senders.js';
 import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
@@ -76,6 +77,7 @@ const router = createBrowserRouter(
                 { path: 'senders', element: <AdminSendersPage /> },
                 { path: 'rates', element: <AdminRatesPage /> },
                 { path: 'providers', element: <AdminProvidersPage /> },
+                { path: 'routes', element: <AdminRoutesPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
               ],
             },
