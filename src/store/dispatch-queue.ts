@@ -266,6 +266,8 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         for (const sending of sendings.values()) {
           if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
         }
+        // The message rows are this transaction's since the lease statement: writing them again after the sendings
+        // waits for no lock, so LOCK_ORDER holds.
         const messages = await recordRouteChoices(trx, db.dialect, leased, sendings, route);
         return { workerId, expiresAtUs, messages, sendings };
       });
