@@ -171,4 +171,23 @@ describeEachEngine('route rules', (engine) => {
     expect(await routedAs(db, other.sending.id)).toEqual([{ provider: 'beta', rule: byNumber.rule.id }]);
     await removeAllButDefault(db);
   });
+  it("record a lease's choices one statement per (provider, rule), not one per message", async () => {
+    const statements: string[] = [];
+    const db = await engine.open({ onQuery: (query) => statements.push(query.sql) });
+    const clock = fakeClock();
+    const alpha = acceptingProvider('alpha');
+    const router = routerWith(clock.clockUs, { adapters: [alpha.adapter] });
+    const country = await addRouteRule(db, { ...ANYTHING, mcc: '247', providers: ['alpha'] });
+    const byNumber = await addRouteRule(db, { ...ANYTHING, prefix: '3712001' }, 1);
+    if (!country.ok || !byNumber.ok) throw new Error('no rules');
+    const recipients = Array.from({ length: 60 }, (_, i) => numberEndingWith(String(1000 + i), i % 2 === 0 ? 1 : 2));
+    const { sending } = await storedSending(db, recipients, { mcc: '247' });
+    statements.length = 0;
+    await createDispatcher({ db, router, clockUs: clock.clockUs }).runUntilIdle();
+    const routed = await routedAs(db, sending.id);
+    expect(routed.filter((r) => r.rule === byNumber.rule.id && r.provider === 'sandbox')).toHaveLength(30);
+    expect(routed.filter((r) => r.rule === country.rule.id && r.provider === 'alpha')).toHaveLength(30);
+    expect(statements.filter((text) => /update messages set provider/i.test(text))).toHaveLength(2);
+    await removeAllButDefault(db);
+  });
 });
