@@ -47,7 +47,7 @@ export interface Router {
    * process). A router given a table in code keeps that table.
    */
   refresh(db: Db): Promise<void>;
-  /** The rule that decides the message (null for a named sending type) and its providers in order, whatever their health. */
+  /** The rule of the route table that decides the message; null for a sending type that names its provider. */
   ruleFor(message: RoutedMessage): RouteRule | null;
   /** The ordered providers a message may go to, as configured (whatever their health); empty when none serves it. */
   providersFor(message: RoutedMessage): readonly string[];
@@ -190,7 +190,8 @@ export function createRouter(registry: ProviderRegistry, table?: RouteTable, opt
     const configured = providersOf(message, rule);
     const list = message.type === 'default' ? live(configured) : configured;
     const provider = list.length === 0 ? null : (list[(attempt - 1) % list.length] ?? null);
-    return { provider, ruleId: fromDatabase && rule !== null ? rule.id : null };
+    // Recorded only for a rule of the operator's table (the built-in default before any table is read has id 0).
+    return { provider, ruleId: fromDatabase && rule !== null && rule.id > 0 ? rule.id : null };
   };
   return {
     async refresh(db) {
