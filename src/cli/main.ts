@@ -36,6 +36,7 @@ import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
 import { costsCommand } from './costs.js';
 import { count, fields, minuteUtc, money, NONE, table } from './print.js';
+import { ROUTES_USAGE, routesCommand } from './routes.js';
 
 /** The currency of an account created without --currency. */
 const DEFAULT_CURRENCY = PLATFORM_CURRENCY;
@@ -77,6 +78,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
                                                     code, the account receives messages on)
   smsgic numbers list [--account ACCOUNT]
   smsgic numbers unassign NUMBER [--keyword WORD]
+${ROUTES_USAGE}
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -791,6 +793,10 @@ async function webhookSecretCommand(
 }
 
 async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  if (argv[0] === 'routes') {
+    const errors = { usage: (m: string) => new UsageError(m), refused: (m: string) => new CommandError(m) };
+    return routesCommand(argv.slice(1), db, errors);
+  }
   const { values, key, sub, args, words } = parseCommandLine(argv);
   switch (key) {
     case 'account create':

@@ -8,6 +8,7 @@ import type { DashboardServicesDeps, UseCaseContext } from './context.js';
 import { createInvitationServices } from './invitations.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
+import { builtInProviderOrder, createRouteServices } from './routes.js';
 import { createSenderServices } from './senders.js';
 import { createTokenServices } from './tokens.js';
 import { createTransactionServices } from './transactions.js';
@@ -40,6 +41,12 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createOptOutServices(context),
     ...createInvitationServices(context),
     admin: createOperatorServices(context),
+    routes: createRouteServices({
+      db: deps.db,
+      plan: deps.plan,
+      knownProviders: deps.providers?.known ?? [],
+      defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
+    }),
   };
 }
 

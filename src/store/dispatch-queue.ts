@@ -43,41 +43,14 @@ export interface Lease {
   readonly sendings: ReadonlyMap<number, DispatchSending>;
 }
 
-/** Providers tried in order, one per attempt, round again after the last; empty: none serves the message. */
-export type ProviderList = readonly string[];
-
-/**
- * The router's table as data, so that the lease statement itself records each message's provider: the sending's
- * type when it names one, else the first route matching the network (MCC + MNC), then the country (MCC), then the
- * default. The attempt picks within the list.
- */
-export interface RoutePlan {
-  /** Providers of each sending type other than `default` (a type without providers gets none). */
-  readonly byType: ReadonlyMap<SendingType, ProviderList>;
-  readonly byNetwork: readonly { readonly mcc: string; readonly mnc: string; readonly providers: ProviderList }[];
-  readonly byCountry: readonly { readonly mcc: string; readonly providers: ProviderList }[];
-  readonly defaults: ProviderList;
+/** The provider a lease records for a message's attempt (null: none serves it), and the route rule that chose it. */
+export interface RouteChoice {
+  readonly provider: string | null;
+  readonly ruleId: number | null;
 }
 
-/** The provider of the next attempt, as SQL over `q` (the message, attempts not yet counted) and `s` (its sending). */
-function providerCase(plan: RoutePlan): RawBuilder<string | null> {
-  const pick = (providers: ProviderList) => {
-    if (providers.length === 0) return sql`null`;
-    if (providers.length === 1) return sql`${providers[0]}`;
-    const arms = providers.map((p, i) => sql`when ${sql.lit(i)} then ${p}`);
-    return sql`case q.attempts % ${sql.lit(providers.length)} ${sql.join(arms, sql` `)} end`;
-  };
-  const arms: RawBuilder<unknown>[] = [];
-  for (const [type, providers] of plan.byType) {
-    if (type !== 'default') arms.push(sql`when s.type = ${type} then ${pick(providers)}`);
-  }
-  arms.push(sql`when s.type <> 'default' then null`);
-  for (const route of plan.byNetwork) {
-    arms.push(sql`when q.mcc = ${route.mcc} and q.mnc = ${route.mnc} then ${pick(route.providers)}`);
-  }
-  for (const route of plan.byCountry) arms.push(sql`when q.mcc = ${route.mcc} then ${pick(route.providers)}`);
-  return sql<string | null>`case ${sql.join(arms, sql` `)} else ${pick(plan.defaults)} end`;
-}
+/** Decides a leased message's provider for its attempt (`message.attempt`, already counted); the router's `choose`. */
+export type LeaseRouting = (message: LeasedMessage, sending: DispatchSending) => RouteChoice;
 
 export interface LeaseRequest {
   readonly workerId: string;
@@ -146,6 +119,35 @@ async function readSendings(
   return sendings;
 }
 
+/**
+ * Asks `route` for each leased message's provider and writes the choices: messages grouped by (provider, rule), one
+ * update per group, never one per message. Returns the messages with their provider.
+ */
+async function recordRouteChoices(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  leased: readonly LeasedMessage[],
+  sendings: ReadonlyMap<number, DispatchSending>,
+  route: LeaseRouting,
+): Promise<LeasedMessage[]> {
+  const groups = new Map<string, { choice: RouteChoice; ids: number[] }>();
+  const messages = leased.map((message): LeasedMessage => {
+    const sending = sendings.get(message.sendingId);
+    if (sending === undefined) throw new Error(`leased message ${message.id} has no sending`);
+    const choice = route(message, sending);
+    const key = `${choice.provider ?? ''}\u0000${choice.ruleId ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(message.id);
+    else groups.set(key, { choice, ids: [message.id] });
+    return { ...message, provider: choice.provider };
+  });
+  for (const { choice, ids } of groups.values()) {
+    await sql`update messages set provider = ${choice.provider}, route_rule_id = ${choice.ruleId}
+      where id in ${idList(dialect, ids)}`.execute(trx);
+  }
+  return messages;
+}
+
 function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
   return dialect === 'postgres' ? sql`for update of ${sql.raw(alias)} skip locked` : sql``;
 }
@@ -166,12 +168,14 @@ const LEASE_SENDINGS_MAX = 4;
 /**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The lease itself records the hand-over intent: `submitting`, lease
- * owner and expiry, attempts + 1, and the provider `plan` gives this attempt. A Pending sending becomes
+ * owner and expiry, attempts + 1; then `route` decides each message's provider for this attempt, and the choices
+ * (provider and route rule) are written in the same transaction, one statement per (provider, rule), so that the
+ * provider recorded at lease is the one a take-over asks about. A Pending sending becomes
  * Processing in the same transaction, which is what makes a later cancel refuse. PostgreSQL takes the rows with
  * FOR UPDATE SKIP LOCKED, so several workers lease disjoint batches without waiting for each other; SQLite's
  * transaction holds the write lock throughout.
  */
-export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: RoutePlan): Promise<Lease> {
+export async function leaseDueMessages(db: Db, request: LeaseRequest, route: LeaseRouting): Promise<Lease> {
   assertInt(request.limit, 'limit', 1);
   assertInt(request.leaseUs, 'leaseUs', 1);
   const { workerId, nowUs } = request;
@@ -191,10 +195,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
     ${queuedSendings}
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
-        attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
+        attempts = ${m}.attempts + 1, updated_at_us = ${nowUs}
     from (
-      select q.id, ${providerCase(plan)} as provider from messages q
-      join sendings s on s.id = q.sending_id
+      select q.id from messages q
       where q.sending_id in (
           select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
           where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
@@ -213,9 +216,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
     ${queuedSendings}
     update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
     set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
-        attempts = ${m}.attempts + 1, provider = c.provider, updated_at_us = ${nowUs}
+        attempts = ${m}.attempts + 1, updated_at_us = ${nowUs}
     from (
-      select q.id, ${providerCase(plan)} as provider
+      select q.id
       from (
           select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
           where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
@@ -226,7 +229,6 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
           order by t.last_leased_at_us, t.id
           limit ${limit}) as due
       join messages q on q.sending_id = due.id
-      join sendings s on s.id = q.sending_id
       where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
       order by due.last_leased_at_us, due.id
       limit ${limit}
@@ -242,8 +244,8 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
         if (rows.length < request.limit)
           rows = rows.concat((await fill(request.limit - rows.length).execute(trx)).rows);
         if (rows.length === 0) return empty;
-        const messages = rows.map(leasedFrom);
-        const sendingIds = [...new Set(messages.map((message) => message.sendingId))];
+        const leased = rows.map(leasedFrom);
+        const sendingIds = [...new Set(leased.map((message) => message.sendingId))];
         // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
         // rolls back) or waits for this transaction and then finds the sending Processing.
         await trx
@@ -264,6 +266,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, plan: Rout
         for (const sending of sendings.values()) {
           if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
         }
+        // The message rows are this transaction's since the lease statement: writing them again after the sendings
+        // waits for no lock, so LOCK_ORDER holds.
+        const messages = await recordRouteChoices(trx, db.dialect, leased, sendings, route);
         return { workerId, expiresAtUs, messages, sendings };
       });
     } catch (error) {

@@ -164,6 +164,8 @@ export interface MessagesTable {
   next_poll_at_us: NullableInt8;
   /** The provider's last non-final status word (Twilio's `sent`, `queued`…), null when it reported none. */
   provider_status: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The route rule that decided the provider at the latest lease; null for a named type or before any lease. */
+  route_rule_id: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 export interface PendingReportsTable {
@@ -319,6 +321,33 @@ export interface InstallationTable {
   installation_id: string;
 }
 
+export interface RouteRulesTable {
+  id: Id;
+  position: number;
+  is_default: ColumnType<number, number | undefined, number>;
+  mcc: string | null;
+  mnc: string | null;
+  prefix: string | null;
+  account_id: NullableInt8;
+  sending_type: string | null;
+  sender_kind: string | null;
+  strategy: string;
+  /** Provider names in order, separated by commas; empty for none. */
+  providers: string;
+  min_delivery_ppm: number | null;
+  max_latency_ms: NullableInt8;
+  min_reports: number | null;
+  loss_policy: string;
+  created_at_us: Int8;
+  updated_at_us: Int8;
+}
+
+export interface RouteTableTable {
+  id: number;
+  /** Moves on every change of `route_rules`. */
+  version: Int8;
+}
+
 export interface Schema {
   accounts: AccountsTable;
   api_tokens: ApiTokensTable;
@@ -345,4 +374,6 @@ export interface Schema {
   invitations: InvitationsTable;
   provider_cost_lists: ProviderCostListsTable;
   provider_costs: ProviderCostsTable;
+  route_rules: RouteRulesTable;
+  route_table: RouteTableTable;
 }

@@ -37,6 +37,10 @@ const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
   ['GET', '/app/api/admin/rates.csv'],
   ['GET', '/app/api/admin/providers'],
   ['GET', '/app/api/admin/volume'],
+  ['GET', '/app/api/admin/routes'],
+  ['POST', '/app/api/admin/routes'],
+  ['POST', '/app/api/admin/routes/1'],
+  ['POST', '/app/api/admin/routes/1/move'],
 ];
 
 describeEachEngine('dashboard operator pages', (engine) => {

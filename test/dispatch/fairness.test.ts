@@ -2,12 +2,16 @@
 import { expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { leaseDueMessages, type RoutePlan } from '../../src/store/dispatch-queue.js';
+import { type LeaseRouting, leaseDueMessages } from '../../src/store/dispatch-queue.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fakeClock, numberEndingWith, routerWith, statusOf, storedSending } from './support.js';
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const BATCH = 50;
 
 function numbers(count: number, offset: number): string[] {

@@ -177,12 +177,12 @@ describe('the router and open circuits', () => {
     expect([1, 2].map((attempt) => router.providerFor(lmt, attempt))).toEqual(['alpha', 'beta']);
     open('alpha');
     expect([1, 2].map((attempt) => router.providerFor(lmt, attempt))).toEqual(['beta', 'beta']);
-    expect(router.plan().byCountry).toEqual([{ mcc: '247', providers: ['beta'] }]);
     open('infobip');
     // Every provider of the default route open: the route as configured, the worker holds the messages back.
-    expect(router.plan().defaults).toEqual(['infobip', 'alpha']);
+    const elsewhere = { type: 'default' as const, mcc: '248', mnc: '01' };
+    expect([1, 2].map((attempt) => router.providerFor(elsewhere, attempt))).toEqual(['infobip', 'alpha']);
     expect(router.providerFor({ type: 'infobip', mcc: '247', mnc: '01' }, 1)).toBe('infobip');
-    expect(router.plan().byType.get('infobip')).toEqual(['infobip']);
+    expect(router.providersFor({ type: 'infobip', mcc: '247', mnc: '01' })).toEqual(['infobip']);
     // The configured list does not change with health.
     expect(router.providersFor(lmt)).toEqual(['alpha', 'beta']);
     expect(router.health().map((h) => [h.provider, h.state])).toEqual([

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
 import { createDispatcher, NO_REPORT } from '../../src/dispatch/worker.js';
-import { dispatchCounts, leaseDueMessages, type RoutePlan, recordOutcomes } from '../../src/store/dispatch-queue.js';
+import { dispatchCounts, type LeaseRouting, leaseDueMessages, recordOutcomes } from '../../src/store/dispatch-queue.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports, countKeptReports, sweepKeptReports } from '../../src/store/reports.js';
@@ -11,7 +11,11 @@ import { US_PER_MS } from '../../src/store/time.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fakeClock, numberEndingWith, RATE_MINOR, routerWith, statusOf, storedSending } from './support.js';
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const HOUR_MS = 60 * 60 * 1000;
 
 describeEachEngine('delivery reports', (engine) => {

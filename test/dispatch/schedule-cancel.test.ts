@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { messageReference } from '../../src/dispatch/provider.js';
 import { createMemorySandboxUpstream } from '../../src/dispatch/providers/sandbox/upstream.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { dispatchCounts, leaseDueMessages, type RoutePlan } from '../../src/store/dispatch-queue.js';
+import { dispatchCounts, type LeaseRouting, leaseDueMessages } from '../../src/store/dispatch-queue.js';
 import { readInstallationId } from '../../src/store/installation.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { cancelSending } from '../../src/store/sending-cancel.js';
@@ -13,7 +13,11 @@ import { US_PER_MS } from '../../src/store/time.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fakeClock, numberEndingWith, routerWith, statusOf, storedSending } from './support.js';
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const HOUR_MS = 60 * 60 * 1000;
 
 describeEachEngine('scheduling and cancel', (engine) => {

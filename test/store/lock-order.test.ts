@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { TRANSACTION_CONFLICT_RETRIES } from '../../src/store/db.js';
-import { leaseDueMessages, type RoutePlan, recordOutcomes } from '../../src/store/dispatch-queue.js';
+import { type LeaseRouting, leaseDueMessages, recordOutcomes } from '../../src/store/dispatch-queue.js';
 import { auditLedger } from '../../src/store/ledger.js';
 import { cancelSending } from '../../src/store/sending-cancel.js';
 import { createSending } from '../../src/store/sendings.js';
@@ -13,7 +13,11 @@ import { numberEndingWith, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const LEASE_US = 60_000 * US_PER_MS;
 /** Rounds of the race below: the orders the transactions interleave in differ from round to round. */
 const ROUNDS = 25;

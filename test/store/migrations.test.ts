@@ -25,6 +25,8 @@ const TABLES = [
   'provider_costs',
   'rate_lists',
   'rates',
+  'route_rules',
+  'route_table',
   'sandbox_submissions',
   'senders',
   'sending_drafts',

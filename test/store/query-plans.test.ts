@@ -9,9 +9,9 @@ import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks
 import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
 import {
+  type LeaseRouting,
   leaseDueMessages,
   lookAtAwaitingReports,
-  type RoutePlan,
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../../src/store/dispatch-queue.js';
@@ -93,7 +93,11 @@ function watched(table: string | undefined): table is string {
 /** Stored messages of the history the paths run among. */
 const GROWN_MESSAGES = 40_000;
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const LEASE_US = 60_000 * US_PER_MS;
 
 /** QUERY_PLANS_PRINT=1 prints every statement looked at with its plan. */

@@ -2,7 +2,7 @@
 // provider accepted, however often they are attempted; and the auditor finds a refund written around the guard.
 import { expect, it } from 'vitest';
 import { dispatchRefundMinor } from '../../src/domain/status.js';
-import { leaseDueMessages, type RoutePlan, recordOutcomes } from '../../src/store/dispatch-queue.js';
+import { type LeaseRouting, leaseDueMessages, recordOutcomes } from '../../src/store/dispatch-queue.js';
 import { auditLedger, getBalance, listEntries, postEntry, refundSending } from '../../src/store/ledger.js';
 import { listMessages } from '../../src/store/messages.js';
 import { applyReports } from '../../src/store/reports.js';
@@ -13,7 +13,11 @@ import { numberEndingWith, RATE_MINOR, type SendingOptions, sendingTo } from '..
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
-const SANDBOX_ONLY: RoutePlan = { byType: new Map(), byNetwork: [], byCountry: [], defaults: ['sandbox'] };
+/** Every `default` message to the sandbox; a named type to none. */
+const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
+  provider: sending.type === 'default' ? 'sandbox' : null,
+  ruleId: null,
+});
 const LEASE_US = 60_000 * US_PER_MS;
 /** Tax makes the dispatch refund carry a share of it, so what is kept differs from the accepted cost. */
 const WITH_TAX = { taxMinor: 101 };

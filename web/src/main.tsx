@@ -15,6 +15,7 @@ import { AdminAccountsPage } from './pages/admin/Accounts.js';
 import { AdminCostsPage } from './pages/admin/Costs.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
+import { AdminRoutesPage } from './pages/admin/Routes.js';
 import { AdminSendersPage } from './pages/admin/Senders.js';
 import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
@@ -80,6 +81,7 @@ const router = createBrowserRouter(
                 { path: 'rates', element: <AdminRatesPage /> },
                 { path: 'providers', element: <AdminProvidersPage /> },
                 { path: 'costs', element: <AdminCostsPage /> },
+                { path: 'routes', element: <AdminRoutesPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
               ],
             },

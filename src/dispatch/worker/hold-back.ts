@@ -2,6 +2,7 @@
 import { US_PER_MS } from '../../domain/time.js';
 import type { Lease, LeasedMessage } from '../../store/dispatch-queue.js';
 import { backoffMs, type OutcomeLists } from '../outcomes.js';
+import { routedMessage } from '../router.js';
 import type { WorkerContext } from './context.js';
 
 /**
@@ -25,7 +26,7 @@ export function holdBack(
   const error = `${provider}: not sent, its circuit is ${circuits.state(provider)}`;
   for (const m of held) {
     const sending = lease.sendings.get(m.sendingId);
-    const now = sending ? router.providerFor({ type: sending.type, mcc: m.mcc, mnc: m.mnc }, m.attempt) : m.provider;
+    const now = sending ? router.providerFor(routedMessage(m, sending), m.attempt) : m.provider;
     if (now !== null && now !== m.provider) {
       into.released.push(m.id);
     } else if (m.attempt >= retry.attemptsMax) {

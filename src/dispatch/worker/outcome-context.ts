@@ -3,6 +3,7 @@ import { US_PER_MS } from '../../domain/time.js';
 import type { Lease } from '../../store/dispatch-queue.js';
 import type { OutcomeContext } from '../outcomes.js';
 import type { ProviderAdapter } from '../provider.js';
+import { routedMessage } from '../router.js';
 import type { WorkerContext } from './context.js';
 import type { WorkerSettings } from './settings.js';
 
@@ -25,7 +26,7 @@ export function outcomeContext(
     providerFor: (message, attempt) => {
       const sending = lease.sendings.get(message.sendingId);
       if (!sending) return null;
-      return context.router.providerFor({ type: sending.type, mcc: message.mcc, mnc: message.mnc }, attempt);
+      return context.router.providerFor(routedMessage(message, sending), attempt);
     },
     nextPollAtUs: adapter?.poll ? nowUs + Math.round((adapter.pollIntervalMs ?? 0) * US_PER_MS) : nowUs + reportWaitUs,
     reportWaitEndsAtUs: nowUs + reportWaitUs,

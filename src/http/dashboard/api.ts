@@ -6,10 +6,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteH
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
 import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
+import { invalidOne } from '../../services/outcome.js';
+import { routeOutcome } from '../../services/routes.js';
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
-import { CSRF_HEADER, type OptOutsImported, type RatesImported, SESSION_COOKIE } from './contract.js';
+import {
+  CSRF_HEADER,
+  type OptOutsImported,
+  type RatesImported,
+  type RouteTableView,
+  SESSION_COOKIE,
+} from './contract.js';
 import { costListView, costsDiffView } from './costs-views.js';
 import {
   adminAccountView,
@@ -29,6 +37,7 @@ import {
   providerHealthView,
   rateView,
   recipientView,
+  routeRuleView,
   senderView,
   tokenView,
   transactionCsvLines,
@@ -169,6 +178,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerCampaignRoutes(route, services);
   registerOptOutRoutes(route, services);
   registerOperatorRoutes(route, services.admin);
+  registerRouteTableRoutes(route, services.routes);
 }
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): FastifyReply {
@@ -563,4 +573,39 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   route('GET', '/admin/volume', 'admin', async (request, reply) => {
     return answer(reply, await admin.volume(requestFields(request)), (days) => ({ data: days.map(volumeDayView) }));
   });
+}
+
+/** The operator's route table. */
+function registerRouteTableRoutes(route: Route, routes: DashboardServices['routes']): void {
+  route(
+    'GET',
+    '/admin/routes',
+    'admin',
+    async (): Promise<RouteTableView> => ({
+      data: (await routes.list()).map(routeRuleView),
+      providers: routes.knownProviders,
+    }),
+  );
+  route('POST', '/admin/routes', 'admin', async (request, reply) => {
+    const fields = requestFields(request);
+    const position = positionOf(fields.position);
+    return answer(reply, routeOutcome(await routes.add(fields, position ?? undefined)), routeRuleView, 201);
+  });
+  route('POST', `/admin/routes/${ID}`, 'admin', async (request, reply) =>
+    answer(reply, routeOutcome(await routes.update(idOf(request), requestFields(request))), routeRuleView),
+  );
+  route('POST', `/admin/routes/${ID}/move`, 'admin', async (request, reply) => {
+    const position = positionOf(requestFields(request).position);
+    if (position === null)
+      return answer(reply, invalidOne('position', 'position must be a whole number from 1'), nothing);
+    return answer(reply, routeOutcome(await routes.move(idOf(request), position)), routeRuleView);
+  });
+  route('DELETE', `/admin/routes/${ID}`, 'admin', async (request, reply) =>
+    answer(reply, routeOutcome(await routes.remove(idOf(request))), () => null, 204),
+  );
+}
+
+function positionOf(value: unknown): number | null {
+  const text = value === undefined || value === null ? '' : String(value).trim();
+  return /^\d{1,9}$/.test(text) && Number(text) >= 1 ? Number(text) : null;
 }

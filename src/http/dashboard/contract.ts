@@ -523,3 +523,36 @@ export interface CostsDiff {
   /** The list's version after the replacement; null for a preview. */
   readonly version: number | null;
 }
+
+/** One rule of the operator's route table. `position` is null for the default rule, which is always last. */
+export interface RouteRuleView {
+  readonly id: number;
+  readonly position: number | null;
+  readonly default: boolean;
+  readonly mcc: string | null;
+  readonly mnc: string | null;
+  readonly prefix: string | null;
+  readonly account_id: number | null;
+  readonly type: string | null;
+  readonly sender_kind: 'alphanumeric' | 'numeric' | null;
+  readonly strategy: 'fixed' | 'failover' | 'least_cost';
+  /** In order; empty on the default rule: the configured providers in the built-in order. */
+  readonly providers: readonly string[];
+  readonly min_delivery_ppm: number | null;
+  readonly max_latency_ms: number | null;
+  readonly min_reports: number | null;
+  readonly loss: 'send' | 'refuse';
+}
+
+/**
+ * GET /app/api/admin/routes → RouteTableView. POST /app/api/admin/routes { strategy, providers: "a,b", mcc?, mnc?,
+ * prefix?, account_id?, type?, sender_kind?, min_delivery? (percent), max_latency_ms?, min_reports?, loss?,
+ * position? } → 201 RouteRuleView (422 on a bad field, naming it). POST /app/api/admin/routes/:id (the same fields)
+ * → RouteRuleView. POST /app/api/admin/routes/:id/move { position } → RouteRuleView. DELETE /app/api/admin/routes/:id
+ * → 204 (409 for the default rule).
+ */
+export interface RouteTableView {
+  readonly data: readonly RouteRuleView[];
+  /** Every provider a rule may name. */
+  readonly providers: readonly string[];
+}

@@ -2,6 +2,7 @@
 
 import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
 import { formatConversionRate } from '../../domain/price-lists.js';
+import type { RouteRule } from '../../domain/routing.js';
 import { messageMoney } from '../../domain/status.js';
 import type { AccountCountries } from '../../services/account-controls.js';
 import type { PriceSummary } from '../../services/compose.js';
@@ -37,6 +38,7 @@ import type {
   ProviderHealthView,
   RateView,
   RecipientView,
+  RouteRuleView,
   SenderView,
   TokenView,
   TransactionView,
@@ -344,5 +346,25 @@ export function invitationView(invitation: OpenInvitation): InvitationView {
     email: invitation.email,
     account_name: invitation.accountName,
     expires_at: isoMs(invitation.expiresAtUs),
+  };
+}
+
+export function routeRuleView(rule: RouteRule): RouteRuleView {
+  return {
+    id: rule.id,
+    position: rule.isDefault ? null : rule.position,
+    default: rule.isDefault,
+    mcc: rule.mcc,
+    mnc: rule.mnc,
+    prefix: rule.prefix,
+    account_id: rule.accountId,
+    type: rule.sendingType,
+    sender_kind: rule.senderKind,
+    strategy: rule.strategy,
+    providers: rule.providers,
+    min_delivery_ppm: rule.quality.minDeliveryPpm,
+    max_latency_ms: rule.quality.maxLatencyMs,
+    min_reports: rule.quality.minReports,
+    loss: rule.loss,
   };
 }

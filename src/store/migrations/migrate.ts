@@ -18,6 +18,7 @@ import { rateListCurrencySchema } from './0015-rate-list-currency.js';
 import { inboundSchema } from './0016-inbound.js';
 import { moneyControlsSchema } from './0017-money-controls.js';
 import { providerCostsSchema } from './0018-provider-costs.js';
+import { routeRulesSchema } from './0019-route-rules.js';
 import { invitationsSchema } from './0024-invitations.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
@@ -40,6 +41,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0016-inbound': inboundSchema(dialect),
     '0017-money-controls': moneyControlsSchema(),
     '0018-provider-costs': providerCostsSchema(),
+    '0019-route-rules': routeRulesSchema(dialect),
     '0024-invitations': invitationsSchema(dialect),
   };
 }

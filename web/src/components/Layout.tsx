@@ -48,6 +48,7 @@ const operatorNav = (t: Translate): readonly NavItem[] => [
   { to: '/admin/rates', label: t('nav.adminRates'), icon: 'table' },
   { to: '/admin/providers', label: t('nav.adminProviders'), icon: 'activity' },
   { to: '/admin/costs', label: t('costs.nav'), icon: 'tag' },
+  { to: '/admin/routes', label: t('routes.nav'), icon: 'globe' },
   { to: '/admin/volume', label: t('nav.adminVolume'), icon: 'chart' },
 ];
 
