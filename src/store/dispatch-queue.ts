@@ -5,6 +5,7 @@ import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { messageStatusFrom } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
+import { QualityTally } from './delivery-quality.js';
 import { settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
@@ -395,6 +396,7 @@ export async function recordOutcomes(
   if (expected === 0) return { recorded: 0, notHeld: 0 };
   return db.transaction(async (trx): Promise<OutcomesRecorded> => {
     const changed: UpdatedRow[] = [];
+    const quality = new QualityTally();
     if (accepted.length > 0) {
       const rows = listRelation(dialect, 'u', [
         { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
@@ -474,6 +476,7 @@ export async function recordOutcomes(
             ? [{ provider: row.provider, providerMessageId: row.provider_message_id }]
             : [],
         ),
+        quality,
       );
       const sendings = await settleSendings(
         trx,
@@ -493,6 +496,7 @@ export async function recordOutcomes(
         });
       }
       await enqueueCallbacks(trx, dialect, nowUs, events);
+      await quality.flush(trx, dialect);
     }
     const recorded = changed.length + requeued;
     return { recorded, notHeld: expected - recorded };
@@ -554,7 +558,8 @@ export async function lookAtAwaitingReports(
         ),
       );
   const write = async (trx: Transaction<Schema>, due: readonly AwaitingReport[], verdict: AwaitingVerdict) => {
-    const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict);
+    const quality = new QualityTally();
+    const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict, quality);
     // Those a change ended are no longer `submitted` (and have no next poll); every other one is asked again later,
     // a non-final word included, so that no message is asked about every round.
     const rows = listRelation(db.dialect, 'u', [
@@ -569,6 +574,7 @@ export async function lookAtAwaitingReports(
       update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
       set next_poll_at_us = u.next_poll
       from ${rows} where ${target}.id = u.id and ${unindexed}${target}.status = 'submitted'`.execute(trx);
+    await quality.flush(trx, db.dialect);
     return applied;
   };
   if (db.dialect === 'postgres') {
