@@ -1,5 +1,6 @@
 // The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
 import { type RawBuilder, sql, type Transaction } from 'kysely';
+import type { MessageProviderCost } from '../domain/margins.js';
 import { minorFrom } from '../domain/money.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { messageStatusFrom } from '../domain/status.js';
@@ -21,6 +22,8 @@ export interface DispatchSending {
   readonly type: SendingType;
   /** When the sending was stored: none of its messages can have been handed over before. */
   readonly createdAtUs: number;
+  /** The account's currency: what it is charged in, and what a provider's cost is converted into. */
+  readonly currency: string;
 }
 
 export interface LeasedMessage {
@@ -125,9 +128,10 @@ async function readSendings(
   ids: readonly number[],
 ): Promise<Map<number, DispatchSending & { status: string }>> {
   const rows = await trx
-    .selectFrom('sendings')
-    .select(['id', 'account_id', 'text', 'sender', 'type', 'status', 'created_at_us'])
-    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .selectFrom('sendings as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(['s.id', 's.account_id', 's.text', 's.sender', 's.type', 's.status', 's.created_at_us', 'a.currency'])
+    .where(sql<boolean>`s.id in ${idList(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
   for (const row of rows) {
@@ -141,6 +145,7 @@ async function readSendings(
       sender: row.sender,
       type,
       createdAtUs: intFrom(row.created_at_us),
+      currency: row.currency,
       status: row.status,
     });
   }
@@ -310,6 +315,8 @@ export interface AcceptedOutcome {
   readonly nextPollAtUs: number;
   /** Kept as the message's error text, e.g. why the hand-over could not be confirmed. */
   readonly note?: string | null;
+  /** What the provider charges for it (`messageProviderCost`); absent or null: unknown, stored as null. */
+  readonly providerCost?: MessageProviderCost | null;
 }
 
 export interface RetryOutcome {
@@ -331,6 +338,8 @@ export interface FinalOutcome {
   readonly partsTaken?: number;
   /** The provider's id of what it took (its first part's), so that its late receipts find the message. */
   readonly providerMessageId?: string | null;
+  /** With `partsTaken`: what the provider charges for the parts it took; stored only with them. */
+  readonly providerCost?: MessageProviderCost | null;
 }
 
 export interface DispatchOutcomes {
@@ -355,6 +364,23 @@ interface UpdatedRow {
   provider: string | null;
   provider_message_id: string | null;
 }
+
+/** The provider cost of each outcome as list columns (null where unknown), for `PROVIDER_COST_SET`. */
+function providerCostColumns(outcomes: readonly { readonly providerCost?: MessageProviderCost | null }[]) {
+  const cost = outcomes.map((o) => o.providerCost ?? null);
+  return [
+    { name: 'pc', kind: 'int8', values: cost.map((c) => c?.amountMinor ?? null) },
+    { name: 'pc_currency', kind: 'text', values: cost.map((c) => c?.currency ?? null) },
+    { name: 'pc_account', kind: 'int8', values: cost.map((c) => c?.accountAmountMinor ?? null) },
+    { name: 'pc_from', kind: 'int8', values: cost.map((c) => c?.fromRatePpm ?? null) },
+    { name: 'pc_to', kind: 'int8', values: cost.map((c) => c?.toRatePpm ?? null) },
+  ] as const;
+}
+
+/** Writes the provider cost a hand-over's outcome carries, in the statement that records the outcome. */
+const PROVIDER_COST_SET = sql`provider_cost_minor = u.pc, provider_cost_currency = u.pc_currency,
+            provider_cost_account_minor = u.pc_account, provider_cost_from_ppm = u.pc_from,
+            provider_cost_to_ppm = u.pc_to`;
 
 /** `update messages … from <rows> where id matches and the lease is still ours`, in each dialect's spelling. */
 function updateHeld(
@@ -403,13 +429,15 @@ export async function recordOutcomes(
         { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
         { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
         { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
+        ...providerCostColumns(accepted),
       ]);
       const { rows: updated } = await updateHeld(
         dialect,
         workerId,
         rows,
         () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
-            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs},
+            ${PROVIDER_COST_SET}`,
       ).execute(trx);
       changed.push(...updated);
     }
@@ -423,6 +451,7 @@ export async function recordOutcomes(
         { name: 'error', kind: 'text', values: final.map((f) => f.error) },
         { name: 'taken', kind: 'int8', values: final.map((f) => f.partsTaken ?? null) },
         { name: 'pid', kind: 'text', values: final.map((f) => f.providerMessageId ?? null) },
+        ...providerCostColumns(final.map((f) => (f.partsTaken === undefined ? {} : f))),
       ]);
       // Parts taken: charged for those alone, never more than the message was priced at (a part count past the
       // message's own keeps its price), and accepted now, which is what settlement and the ledger's guard count.
@@ -435,7 +464,8 @@ export async function recordOutcomes(
             provider_message_id = coalesce(u.pid, ${m}.provider_message_id),
             submitted_at_us = case when u.taken is null then ${m}.submitted_at_us else ${nowUs} end,
             cost_minor = case when u.taken is null or u.taken >= ${m}.parts then ${m}.cost_minor
-              else ${m}.rate_minor * u.taken end`,
+              else ${m}.rate_minor * u.taken end,
+            ${PROVIDER_COST_SET}`,
       ).execute(trx);
       changed.push(...updated);
     }
