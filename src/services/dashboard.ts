@@ -5,6 +5,7 @@ import { createAuthServices } from './auth.js';
 import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
+import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
 import { createSenderServices } from './senders.js';
@@ -38,6 +39,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createCampaignServices(context),
     ...createOptOutServices(context),
     admin: createOperatorServices(context),
+    margins: createMarginServices(context),
   };
 }
 

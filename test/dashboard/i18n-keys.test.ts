@@ -26,6 +26,7 @@ const TRANSLATED_MODULES = [
   'components/ui.tsx',
   'components/dialog.tsx',
   'components/toast.tsx',
+  'pages/admin/Margin.tsx',
 ];
 
 function sources(dir: string): string[] {

@@ -12,6 +12,7 @@ import { keepTableCellsLabelled } from './components/table-labels.js';
 import { ToastProvider } from './components/toast.js';
 import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
+import { AdminMarginPage } from './pages/admin/Margin.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
 import { AdminSendersPage } from './pages/admin/Senders.js';
@@ -77,6 +78,7 @@ const router = createBrowserRouter(
                 { path: 'rates', element: <AdminRatesPage /> },
                 { path: 'providers', element: <AdminProvidersPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
+                { path: 'margin', element: <AdminMarginPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

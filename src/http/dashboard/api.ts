@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteH
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
 import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
+import { marginCsv } from '../../services/margins.js';
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
@@ -16,6 +17,7 @@ import {
   campaignView,
   countriesView,
   createdTokenView,
+  marginReportView,
   meView,
   optOutChangeView,
   optOutCsvLines,
@@ -160,6 +162,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerCampaignRoutes(route, services);
   registerOptOutRoutes(route, services);
   registerOperatorRoutes(route, services.admin);
+  registerMarginRoutes(route, services.margins);
 }
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): FastifyReply {
@@ -461,6 +464,23 @@ function registerOptOutRoutes(route: Route, services: DashboardServices): void {
       data: changes.map(optOutChangeView),
     })),
   );
+}
+
+/** The operator's margin report, as JSON and as CSV. */
+function registerMarginRoutes(route: Route, margins: DashboardServices['margins']): void {
+  route('GET', '/admin/margin', 'admin', async (request, reply) =>
+    answer(reply, await margins.report(requestFields(request)), marginReportView),
+  );
+  route('GET', '/admin/margin.csv', 'admin', async (request, reply) => {
+    const outcome = await margins.report(requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome, nothing);
+    const { from, to, by } = outcome.value;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="margin-${by}-${from}-${to}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(marginCsv(outcome.value));
+  });
 }
 
 /** The platform operator's. */

@@ -48,6 +48,7 @@ const operatorNav = (t: Translate): readonly NavItem[] => [
   { to: '/admin/rates', label: t('nav.adminRates'), icon: 'table' },
   { to: '/admin/providers', label: t('nav.adminProviders'), icon: 'activity' },
   { to: '/admin/volume', label: t('nav.adminVolume'), icon: 'chart' },
+  { to: '/admin/margin', label: t('margin.title'), icon: 'chart' },
 ];
 
 function NavList({ items }: { readonly items: readonly NavItem[] }) {
