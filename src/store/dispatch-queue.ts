@@ -365,8 +365,12 @@ interface UpdatedRow {
   provider_message_id: string | null;
 }
 
-/** The provider cost of each outcome as list columns (null where unknown), for `PROVIDER_COST_SET`. */
+/**
+ * The provider cost of each outcome as list columns (null where unknown), for `PROVIDER_COST_SET`; none for an empty
+ * list (the statement then leaves the cost columns as they are: null, since the message was never taken before).
+ */
 function providerCostColumns(outcomes: readonly { readonly providerCost?: MessageProviderCost | null }[]) {
+  if (outcomes.length === 0) return [];
   const cost = outcomes.map((o) => o.providerCost ?? null);
   return [
     { name: 'pc', kind: 'int8', values: cost.map((c) => c?.amountMinor ?? null) },
@@ -378,7 +382,7 @@ function providerCostColumns(outcomes: readonly { readonly providerCost?: Messag
 }
 
 /** Writes the provider cost a hand-over's outcome carries, in the statement that records the outcome. */
-const PROVIDER_COST_SET = sql`provider_cost_minor = u.pc, provider_cost_currency = u.pc_currency,
+const PROVIDER_COST_SET = sql`, provider_cost_minor = u.pc, provider_cost_currency = u.pc_currency,
             provider_cost_account_minor = u.pc_account, provider_cost_from_ppm = u.pc_from,
             provider_cost_to_ppm = u.pc_to`;
 
@@ -423,21 +427,26 @@ export async function recordOutcomes(
   return db.transaction(async (trx): Promise<OutcomesRecorded> => {
     const changed: UpdatedRow[] = [];
     const quality = new QualityTally();
+    // The cost columns only when some outcome has a cost: a batch without (no cost list) writes none of them.
+    const acceptedCosts = accepted.some((a) => a.providerCost) ? accepted : [];
+    const finalCosts = final.some((f) => f.partsTaken !== undefined && f.providerCost)
+      ? final.map((f) => (f.partsTaken === undefined ? {} : f))
+      : [];
     if (accepted.length > 0) {
       const rows = listRelation(dialect, 'u', [
         { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
         { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
         { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
         { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
-        ...providerCostColumns(accepted),
+        ...providerCostColumns(acceptedCosts),
       ]);
       const { rows: updated } = await updateHeld(
         dialect,
         workerId,
         rows,
         () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
-            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs},
-            ${PROVIDER_COST_SET}`,
+            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}
+            ${acceptedCosts.length > 0 ? PROVIDER_COST_SET : sql``}`,
       ).execute(trx);
       changed.push(...updated);
     }
@@ -451,7 +460,7 @@ export async function recordOutcomes(
         { name: 'error', kind: 'text', values: final.map((f) => f.error) },
         { name: 'taken', kind: 'int8', values: final.map((f) => f.partsTaken ?? null) },
         { name: 'pid', kind: 'text', values: final.map((f) => f.providerMessageId ?? null) },
-        ...providerCostColumns(final.map((f) => (f.partsTaken === undefined ? {} : f))),
+        ...providerCostColumns(finalCosts),
       ]);
       // Parts taken: charged for those alone, never more than the message was priced at (a part count past the
       // message's own keeps its price), and accepted now, which is what settlement and the ledger's guard count.
@@ -464,8 +473,8 @@ export async function recordOutcomes(
             provider_message_id = coalesce(u.pid, ${m}.provider_message_id),
             submitted_at_us = case when u.taken is null then ${m}.submitted_at_us else ${nowUs} end,
             cost_minor = case when u.taken is null or u.taken >= ${m}.parts then ${m}.cost_minor
-              else ${m}.rate_minor * u.taken end,
-            ${PROVIDER_COST_SET}`,
+              else ${m}.rate_minor * u.taken end
+            ${finalCosts.length > 0 ? PROVIDER_COST_SET : sql``}`,
       ).execute(trx);
       changed.push(...updated);
     }
