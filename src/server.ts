@@ -4,6 +4,7 @@ import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { createRegistry, PROVIDERS, type ProviderRegistry, providerCatalog, settingsOf } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
+import { createRoutingBooks } from './dispatch/routing-books.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
 import type { SendingType } from './domain/sending.js';
 import { buildApp } from './http/app.js';
@@ -180,7 +181,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     }
     worker = startWorker({
       db,
-      router: createRouter(registry),
+      // The operator's route table, with least-cost routing over the cost lists and the delivery quality.
+      router: createRouter(registry, undefined, { books: createRoutingBooks(db) }),
       logger: app.log,
       callbacks: { allowPrivate: config.callbackAllowPrivate },
       workSignal,

@@ -12,6 +12,7 @@ import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
 import { inviteToAccount } from '../services/invitations.js';
+import { type MarginTotal, marginCsv, marginReportFor } from '../services/margins.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
   adjustBalance,
@@ -79,6 +80,9 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic numbers list [--account ACCOUNT]
   smsgic numbers unassign NUMBER [--keyword WORD]
 ${ROUTES_USAGE}
+  smsgic report margin [--from DAY --to DAY] [--by day|country|provider|account] [--csv]
+                                                    (revenue net of refunds, provider cost and margin per group,
+                                                     in each account currency; the last 30 days by default)
   smsgic admin create --email E [--password P]      (a platform operator; a password is made when none is given)
   smsgic admin list
   smsgic serve [--api] [--worker]                   (both roles when neither is given)
@@ -212,6 +216,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'costs list': [],
   'costs import': ['currency', 'dry-run'],
   'costs export': [],
+  'report margin': ['from', 'to', 'by', 'csv'],
 };
 
 /** How many positional arguments each command takes at most. */
@@ -245,6 +250,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'costs list': 0,
   'costs import': 2,
   'costs export': 1,
+  'report margin': 0,
 };
 
 const GROUPS = [
@@ -258,6 +264,7 @@ const GROUPS = [
   'suppressions',
   'numbers',
   'costs',
+  'report',
 ];
 
 interface CommandLine {
@@ -275,6 +282,10 @@ interface CommandLine {
     readonly date?: string;
     readonly keyword?: string;
     readonly 'dry-run'?: boolean;
+    readonly from?: string;
+    readonly to?: string;
+    readonly by?: string;
+    readonly csv?: boolean;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -298,6 +309,10 @@ const OPTIONS = {
   search: { type: 'string' },
   keyword: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  by: { type: 'string' },
+  csv: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -792,6 +807,77 @@ async function webhookSecretCommand(
   return webhookSecretPrinted(found);
 }
 
+/** `smsgic report margin`: the operator's margin over a range of UTC days, as a table, CSV or JSON. */
+async function marginCommand(values: CommandLine['values'], db: () => Promise<Db>): Promise<Printed> {
+  const outcome = await marginReportFor(await db(), { from: values.from, to: values.to, by: values.by });
+  if (!outcome.ok) {
+    throw new UsageError(outcome.kind === 'invalid' ? outcome.errors.message.replace(/^The /, '--') : 'refused');
+  }
+  const report = outcome.value;
+  const json = {
+    from: report.from,
+    to: report.to,
+    by: report.by,
+    rows: report.rows.map((row) => ({ ...marginAmountsJson(row), key: row.key, label: row.label })),
+    totals: report.totals.map(marginAmountsJson),
+  };
+  if (values.csv) return { json, text: marginCsv(report), raw: true };
+  const amounts = (row: MarginTotal) =>
+    [row.chargedMinor, row.refundedMinor, row.revenueMinor, row.costMinor].map((minor) =>
+      money(formatMinor(minor), row.currency),
+    );
+  const rows = [
+    ...report.rows.map((row) => [
+      row.currency,
+      row.label || NONE,
+      String(row.messages),
+      ...amounts(row),
+      String(row.costUnknown),
+      money(formatMinor(row.marginMinor), row.currency),
+    ]),
+    ...report.totals.map((t) => [
+      t.currency,
+      'TOTAL',
+      String(t.messages),
+      ...amounts(t),
+      String(t.costUnknown),
+      money(formatMinor(t.marginMinor), t.currency),
+    ]),
+  ];
+  const title = `Margin by ${report.by}, ${report.from} to ${report.to} (UTC), before tax`;
+  const columns = [
+    'CURRENCY',
+    report.by.toUpperCase(),
+    'MESSAGES',
+    'CHARGED',
+    'REFUNDED',
+    'REVENUE',
+    'COST',
+    'COST UNKNOWN',
+    'MARGIN',
+  ].map((header, i) => ({ header, align: i < 2 ? ('left' as const) : ('right' as const) }));
+  const text =
+    report.rows.length === 0
+      ? `${title}
+No sendings in this period.`
+      : `${title}
+${table(columns, rows)}`;
+  return { json, text };
+}
+
+function marginAmountsJson(row: MarginTotal): Output {
+  return {
+    currency: row.currency,
+    messages: row.messages,
+    charged: formatMinor(row.chargedMinor),
+    refunded: formatMinor(row.refundedMinor),
+    revenue: formatMinor(row.revenueMinor),
+    cost: formatMinor(row.costMinor),
+    cost_unknown: row.costUnknown,
+    margin: formatMinor(row.marginMinor),
+  };
+}
+
 async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Printed> {
   if (argv[0] === 'routes') {
     const errors = { usage: (m: string) => new UsageError(m), refused: (m: string) => new CommandError(m) };
@@ -851,6 +937,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       if ('error' in outcome) throw outcome.usage ? new UsageError(outcome.error) : new CommandError(outcome.error);
       return outcome;
     }
+    case 'report margin':
+      return marginCommand(values, db);
     default:
       throw new UsageError(key ? `unknown command "${words.join(' ')}"` : 'a command is required');
   }

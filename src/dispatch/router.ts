@@ -20,6 +20,7 @@ import type { ProviderAdapter } from './provider.js';
 import { type CircuitPolicy, ProviderHealth, type ProviderHealthState } from './provider-health.js';
 import { SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
 import { PROVIDERS, type ProviderRegistry } from './registry.js';
+import type { RoutingBooks } from './routing-books.js';
 
 /**
  * A route of a table written in code: messages to this network (MCC + MNC), or to this country (MCC alone, `mnc`
@@ -68,6 +69,8 @@ export interface Router {
   health(): readonly ProviderHealthState[];
   /** The registry's `onReportStored`: pushed reports stored, callbacks possibly due. */
   onReportStored(listener: () => void): () => void;
+  /** The cost lists as this router last read them (settlement records each hand-over's cost with the same book). */
+  costBook(): CostBook;
 }
 
 export interface RouterOptions {
@@ -82,6 +85,11 @@ export interface RouterOptions {
   readonly qualityBook?: () => QualityBook;
   /** Currency rates to compare costs quoted in different currencies; default: none. */
   readonly ratePpmOf?: (currency: string) => number | null;
+  /**
+   * The database's books (cost lists, delivery quality, conversion rates), brought up to date with the route table
+   * at every `refresh`; they stand in for the three options above.
+   */
+  readonly books?: RoutingBooks;
 }
 
 /** The message and its sending as routing sees them (lease, failover and hold-back alike). */
@@ -154,11 +162,10 @@ export function createRouter(registry: ProviderRegistry, table?: RouteTable, opt
       sendingType === undefined ? [] : [[sendingType, registry.get(name) ? [name] : []] as const],
     ),
   );
-  const books = () => ({
-    costBook: options.costBook?.() ?? EMPTY_COST_BOOK,
-    qualityBook: options.qualityBook?.() ?? EMPTY_QUALITY_BOOK,
-    ...(options.ratePpmOf && { ratePpmOf: options.ratePpmOf }),
-  });
+  const costBook = options.books?.costBook ?? options.costBook ?? (() => EMPTY_COST_BOOK);
+  const qualityBook = options.books?.qualityBook ?? options.qualityBook ?? (() => EMPTY_QUALITY_BOOK);
+  const ratePpmOf = options.books?.ratePpmOf ?? options.ratePpmOf;
+  const books = () => ({ costBook: costBook(), qualityBook: qualityBook(), ...(ratePpmOf && { ratePpmOf }) });
   const ruleFor = (message: RoutedMessage): RouteRule | null =>
     message.type === 'default' ? routes.match(message) : null;
   const providersOf = (message: RoutedMessage, rule: RouteRule | null): readonly string[] => {
@@ -195,6 +202,7 @@ export function createRouter(registry: ProviderRegistry, table?: RouteTable, opt
   };
   return {
     async refresh(db) {
+      await options.books?.refresh();
       if (!fromDatabase) return;
       const read = await readRouteTable(db);
       if (read.version !== version) {
@@ -212,5 +220,6 @@ export function createRouter(registry: ProviderRegistry, table?: RouteTable, opt
     circuits,
     health: () => circuits.snapshot(),
     onReportStored: (listener) => registry.onReportStored(listener),
+    costBook,
   };
 }

@@ -107,3 +107,7 @@ export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;
 export const SUPPRESSION_IMPORT_MAX = 1_000_000;
 /** Bad rows of a refused opt-out import named one by one (the first ones); the rest are only counted. */
 export const SUPPRESSION_IMPORT_ERRORS_LISTED = 10;
+
+/** Days a margin report covers unless told otherwise (ending today, UTC), and at most. */
+export const MARGIN_DAYS_DEFAULT = 30;
+export const MARGIN_DAYS_MAX = 366;

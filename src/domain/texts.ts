@@ -75,6 +75,9 @@ export const ruleText = Object.freeze({
   selectedInvalid: (field: string) => `The selected ${attributeName(field)} is invalid.`,
   dateFormat: (field: string, format: string) => `The ${attributeName(field)} field must match the format ${format}.`,
   dateBefore: (field: string, date: string) => `The ${attributeName(field)} field must be a date before ${date}.`,
+  dateBeforeOrEqual: (field: string, date: string) =>
+    `The ${attributeName(field)} field must be a date before or equal to ${date}.`,
+  rangeDaysMax: (max: number) => `The period must not be longer than ${max} days.`,
   string: (field: string) => `The ${attributeName(field)} field must be a string.`,
   array: (field: string) => `The ${attributeName(field)} field must be an array.`,
   integer: (field: string) => `The ${attributeName(field)} field must be an integer.`,

@@ -6,6 +6,7 @@ import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
 import { createInvitationServices } from './invitations.js';
+import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
 import { builtInProviderOrder, createRouteServices } from './routes.js';
@@ -47,6 +48,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       knownProviders: deps.providers?.known ?? [],
       defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
     }),
+    margins: createMarginServices(context),
   };
 }
 

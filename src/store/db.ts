@@ -40,12 +40,13 @@ const CONFLICT_BACKOFF_BASE_MS = 5;
  * The lock order every transaction follows on PostgreSQL, so that two of them never wait on each other in a cycle:
  *   1. messages rows (a lease takes them with SKIP LOCKED; outcomes and reports update them by id);
  *   2. sendings rows, by ascending id (settlement, cancel, sending a draft, the expiry of an idempotency key);
- *   3. accounts rows, by ascending id (every balance move: reservation, refund, credit, debit).
+ *   3. accounts rows, by ascending id (every balance move: reservation, refund, credit, debit);
+ *   4. delivery_quality rows, in key order, written last (the counts of the final reports a transaction applied).
  * A transaction may skip a level but never goes back up one: a refund is written only after every sending row the
  * transaction will touch is locked. What is left (a lock taken implicitly, e.g. a foreign key's KEY SHARE) is caught
  * by the rerun of deadlocks below.
  */
-export const LOCK_ORDER = ['messages', 'sendings', 'accounts'] as const;
+export const LOCK_ORDER = ['messages', 'sendings', 'accounts', 'delivery_quality'] as const;
 
 /** PostgreSQL's deadlock and serialization failures: the server rolled the whole transaction back. */
 export function isTransientConflict(error: unknown): boolean {

@@ -1,10 +1,12 @@
 // The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
 import { type RawBuilder, sql, type Transaction } from 'kysely';
+import type { MessageProviderCost } from '../domain/margins.js';
 import { minorFrom } from '../domain/money.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { messageStatusFrom } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
+import { QualityTally } from './delivery-quality.js';
 import { settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
@@ -20,6 +22,8 @@ export interface DispatchSending {
   readonly type: SendingType;
   /** When the sending was stored: none of its messages can have been handed over before. */
   readonly createdAtUs: number;
+  /** The account's currency: what it is charged in, and what a provider's cost is converted into. */
+  readonly currency: string;
 }
 
 export interface LeasedMessage {
@@ -97,9 +101,10 @@ async function readSendings(
   ids: readonly number[],
 ): Promise<Map<number, DispatchSending & { status: string }>> {
   const rows = await trx
-    .selectFrom('sendings')
-    .select(['id', 'account_id', 'text', 'sender', 'type', 'status', 'created_at_us'])
-    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .selectFrom('sendings as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(['s.id', 's.account_id', 's.text', 's.sender', 's.type', 's.status', 's.created_at_us', 'a.currency'])
+    .where(sql<boolean>`s.id in ${idList(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
   for (const row of rows) {
@@ -113,6 +118,7 @@ async function readSendings(
       sender: row.sender,
       type,
       createdAtUs: intFrom(row.created_at_us),
+      currency: row.currency,
       status: row.status,
     });
   }
@@ -314,6 +320,8 @@ export interface AcceptedOutcome {
   readonly nextPollAtUs: number;
   /** Kept as the message's error text, e.g. why the hand-over could not be confirmed. */
   readonly note?: string | null;
+  /** What the provider charges for it (`messageProviderCost`); absent or null: unknown, stored as null. */
+  readonly providerCost?: MessageProviderCost | null;
 }
 
 export interface RetryOutcome {
@@ -335,6 +343,8 @@ export interface FinalOutcome {
   readonly partsTaken?: number;
   /** The provider's id of what it took (its first part's), so that its late receipts find the message. */
   readonly providerMessageId?: string | null;
+  /** With `partsTaken`: what the provider charges for the parts it took; stored only with them. */
+  readonly providerCost?: MessageProviderCost | null;
 }
 
 export interface DispatchOutcomes {
@@ -359,6 +369,27 @@ interface UpdatedRow {
   provider: string | null;
   provider_message_id: string | null;
 }
+
+/**
+ * The provider cost of each outcome as list columns (null where unknown), for `PROVIDER_COST_SET`; none for an empty
+ * list (the statement then leaves the cost columns as they are: null, since the message was never taken before).
+ */
+function providerCostColumns(outcomes: readonly { readonly providerCost?: MessageProviderCost | null }[]) {
+  if (outcomes.length === 0) return [];
+  const cost = outcomes.map((o) => o.providerCost ?? null);
+  return [
+    { name: 'pc', kind: 'int8', values: cost.map((c) => c?.amountMinor ?? null) },
+    { name: 'pc_currency', kind: 'text', values: cost.map((c) => c?.currency ?? null) },
+    { name: 'pc_account', kind: 'int8', values: cost.map((c) => c?.accountAmountMinor ?? null) },
+    { name: 'pc_from', kind: 'int8', values: cost.map((c) => c?.fromRatePpm ?? null) },
+    { name: 'pc_to', kind: 'int8', values: cost.map((c) => c?.toRatePpm ?? null) },
+  ] as const;
+}
+
+/** Writes the provider cost a hand-over's outcome carries, in the statement that records the outcome. */
+const PROVIDER_COST_SET = sql`, provider_cost_minor = u.pc, provider_cost_currency = u.pc_currency,
+            provider_cost_account_minor = u.pc_account, provider_cost_from_ppm = u.pc_from,
+            provider_cost_to_ppm = u.pc_to`;
 
 /** `update messages … from <rows> where id matches and the lease is still ours`, in each dialect's spelling. */
 function updateHeld(
@@ -400,19 +431,27 @@ export async function recordOutcomes(
   if (expected === 0) return { recorded: 0, notHeld: 0 };
   return db.transaction(async (trx): Promise<OutcomesRecorded> => {
     const changed: UpdatedRow[] = [];
+    const quality = new QualityTally();
+    // The cost columns only when some outcome has a cost: a batch without (no cost list) writes none of them.
+    const acceptedCosts = accepted.some((a) => a.providerCost) ? accepted : [];
+    const finalCosts = final.some((f) => f.partsTaken !== undefined && f.providerCost)
+      ? final.map((f) => (f.partsTaken === undefined ? {} : f))
+      : [];
     if (accepted.length > 0) {
       const rows = listRelation(dialect, 'u', [
         { name: 'id', kind: 'int8', values: accepted.map((a) => a.id) },
         { name: 'pid', kind: 'text', values: accepted.map((a) => a.providerMessageId) },
         { name: 'poll_at', kind: 'int8', values: accepted.map((a) => a.nextPollAtUs) },
         { name: 'note', kind: 'text', values: accepted.map((a) => a.note ?? null) },
+        ...providerCostColumns(acceptedCosts),
       ]);
       const { rows: updated } = await updateHeld(
         dialect,
         workerId,
         rows,
         () => sql`status = 'submitted', provider_message_id = u.pid, next_poll_at_us = u.poll_at, error = u.note,
-            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}`,
+            submitted_at_us = ${nowUs}, lease_owner = null, lease_expires_at_us = null, updated_at_us = ${nowUs}
+            ${acceptedCosts.length > 0 ? PROVIDER_COST_SET : sql``}`,
       ).execute(trx);
       changed.push(...updated);
     }
@@ -426,6 +465,7 @@ export async function recordOutcomes(
         { name: 'error', kind: 'text', values: final.map((f) => f.error) },
         { name: 'taken', kind: 'int8', values: final.map((f) => f.partsTaken ?? null) },
         { name: 'pid', kind: 'text', values: final.map((f) => f.providerMessageId ?? null) },
+        ...providerCostColumns(finalCosts),
       ]);
       // Parts taken: charged for those alone, never more than the message was priced at (a part count past the
       // message's own keeps its price), and accepted now, which is what settlement and the ledger's guard count.
@@ -438,7 +478,8 @@ export async function recordOutcomes(
             provider_message_id = coalesce(u.pid, ${m}.provider_message_id),
             submitted_at_us = case when u.taken is null then ${m}.submitted_at_us else ${nowUs} end,
             cost_minor = case when u.taken is null or u.taken >= ${m}.parts then ${m}.cost_minor
-              else ${m}.rate_minor * u.taken end`,
+              else ${m}.rate_minor * u.taken end
+            ${finalCosts.length > 0 ? PROVIDER_COST_SET : sql``}`,
       ).execute(trx);
       changed.push(...updated);
     }
@@ -479,6 +520,7 @@ export async function recordOutcomes(
             ? [{ provider: row.provider, providerMessageId: row.provider_message_id }]
             : [],
         ),
+        quality,
       );
       const sendings = await settleSendings(
         trx,
@@ -498,6 +540,7 @@ export async function recordOutcomes(
         });
       }
       await enqueueCallbacks(trx, dialect, nowUs, events);
+      await quality.flush(trx, dialect);
     }
     const recorded = changed.length + requeued;
     return { recorded, notHeld: expected - recorded };
@@ -559,7 +602,8 @@ export async function lookAtAwaitingReports(
         ),
       );
   const write = async (trx: Transaction<Schema>, due: readonly AwaitingReport[], verdict: AwaitingVerdict) => {
-    const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict);
+    const quality = new QualityTally();
+    const applied = await applyStatusChanges(trx, db.dialect, request.nowUs, verdict, quality);
     // Those a change ended are no longer `submitted` (and have no next poll); every other one is asked again later,
     // a non-final word included, so that no message is asked about every round.
     const rows = listRelation(db.dialect, 'u', [
@@ -574,6 +618,7 @@ export async function lookAtAwaitingReports(
       update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
       set next_poll_at_us = u.next_poll
       from ${rows} where ${target}.id = u.id and ${unindexed}${target}.status = 'submitted'`.execute(trx);
+    await quality.flush(trx, db.dialect);
     return applied;
   };
   if (db.dialect === 'postgres') {

@@ -9,6 +9,7 @@ import {
   isCalendarDate,
   PLATFORM_CURRENCY,
   type PriceListSource,
+  RATE_PPM_PER_UNIT,
 } from '../domain/price-lists.js';
 import type { RateRow } from '../domain/pricing.js';
 import type { Db } from './db.js';
@@ -427,4 +428,24 @@ export async function rateListAt(db: Db, list: RateListRef): Promise<RateListVer
     rates.push({ mcc: row.mcc, mnc: row.mnc, rateMinor: minorFrom(row.rate_minor) });
   }
   return { ...list, version: intFrom(first.version), rows: rates };
+}
+
+/**
+ * The platform's conversion rates: for each currency whose default list is converted from the base one, the rate it
+ * is converted at (millionths of the currency per unit of the base), and the base currency itself at 10^6. A
+ * currency whose default list was imported as it is has no rate here.
+ */
+export async function conversionRatesPpm(db: Db): Promise<ReadonlyMap<string, number>> {
+  const rows = await db.kysely
+    .selectFrom('rate_lists')
+    .select(['currency', 'conversion_rate_ppm'])
+    .where('list_owner', '=', 0)
+    .where('base_currency', '=', PLATFORM_CURRENCY)
+    .where('conversion_rate_ppm', 'is not', null)
+    .execute();
+  const rates = new Map<string, number>([[PLATFORM_CURRENCY, RATE_PPM_PER_UNIT]]);
+  for (const row of rows) {
+    if (row.conversion_rate_ppm !== null) rates.set(row.currency, intFrom(row.conversion_rate_ppm));
+  }
+  return rates;
 }

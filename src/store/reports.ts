@@ -9,11 +9,12 @@ import {
 } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
+import { QualityTally } from './delivery-quality.js';
 import { KEPT_REPORTS_LOCK } from './dialect-sql.js';
 import { settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
-import { assertInt, intFrom } from './values.js';
+import { assertInt, intFrom, intOrNull } from './values.js';
 
 /** What a provider said about a message it accepted, already in our vocabulary. */
 export interface ProviderReport {
@@ -44,30 +45,48 @@ export interface StatusChange {
   readonly atUs: number;
   /** With status `submitted`: the provider's non-final word, stored while the message is still `submitted`. */
   readonly providerStatus?: string | null;
+  /** The wait for a report ended without one: a final status, but no delivery report (not in the quality). */
+  readonly reportless?: boolean;
+}
+
+interface CurrentMessage {
+  readonly sendingId: number;
+  status: MessageStatus;
+  readonly provider: string | null;
+  readonly mcc: string | null;
+  readonly submittedAtUs: number | null;
 }
 
 /**
  * Applies changes inside the caller's transaction: each message is locked (in id order, so concurrent appliers never
  * deadlock on each other), moved only forward (`reportMoves`), the first final status standing. Settles the sendings
- * concerned and queues their callbacks. Returns how many moved.
+ * concerned and queues their callbacks. The final delivery reports among them are added to `quality`, which the
+ * caller writes last in its transaction; without one they are written here, last. Returns how many moved.
  */
 export async function applyStatusChanges(
   trx: Transaction<Schema>,
   dialect: DialectName,
   nowUs: number,
   changes: readonly StatusChange[],
+  quality?: QualityTally,
 ): Promise<number> {
   if (changes.length === 0) return 0;
   const ids = [...new Set(changes.map((c) => c.messageId))].sort((a, b) => a - b);
   let select = trx
     .selectFrom('messages')
-    .select(['id', 'sending_id', 'status'])
+    .select(['id', 'sending_id', 'status', 'provider', 'mcc', 'submitted_at_us'])
     .where(sql<boolean>`id in ${idList(dialect, ids)}`)
     .orderBy('id');
   if (dialect === 'postgres') select = select.forUpdate();
-  const current = new Map<number, { sendingId: number; status: MessageStatus }>();
+  const current = new Map<number, CurrentMessage>();
   for (const row of await select.execute()) {
-    current.set(intFrom(row.id), { sendingId: intFrom(row.sending_id), status: messageStatusFrom(row.status) });
+    current.set(intFrom(row.id), {
+      sendingId: intFrom(row.sending_id),
+      status: messageStatusFrom(row.status),
+      provider: row.provider,
+      mcc: row.mcc,
+      submittedAtUs: intOrNull(row.submitted_at_us),
+    });
   }
   // Changes in the order given: a later change in the same batch only applies if it moves further forward.
   const moved = new Map<number, StatusChange>();
@@ -108,6 +127,20 @@ export async function applyStatusChanges(
     events.push({ messageId: change.messageId, sendingId, status: change.status, error: change.error });
   }
   await enqueueCallbacks(trx, dialect, nowUs, events);
+  const tally = quality ?? new QualityTally();
+  for (const change of list) {
+    const message = current.get(change.messageId);
+    if (!message || change.reportless || !isFinalMessageStatus(change.status)) continue;
+    if (message.provider === null || message.submittedAtUs === null) continue;
+    tally.add({
+      provider: message.provider,
+      mcc: message.mcc,
+      atUs: nowUs,
+      delivered: change.status === 'delivered',
+      latencyUs: change.atUs - message.submittedAtUs,
+    });
+  }
+  if (!quality) await tally.flush(trx, dialect);
   return moved.size;
 }
 
@@ -220,6 +253,7 @@ export async function applyKeptReportsFor(
   dialect: DialectName,
   nowUs: number,
   stored: readonly { readonly provider: string; readonly providerMessageId: string }[],
+  quality?: QualityTally,
 ): Promise<number> {
   if (stored.length === 0) return 0;
   // PostgreSQL: a report transaction that did not see these ids (not committed yet) waits for this one to end before
@@ -242,6 +276,7 @@ export async function applyKeptReportsFor(
     dialect,
     nowUs,
     rows.map((r) => intFrom(r.id)),
+    quality,
   );
 }
 
@@ -250,6 +285,7 @@ async function applyKeptReports(
   dialect: DialectName,
   nowUs: number,
   pendingIds: readonly number[],
+  quality?: QualityTally,
 ): Promise<number> {
   const kept = await trx
     .selectFrom('pending_reports')
@@ -276,7 +312,7 @@ async function applyKeptReports(
       .where(sql<boolean>`id in ${idList(dialect, done)}`)
       .execute();
   }
-  return applyStatusChanges(trx, dialect, nowUs, changesOf(reports, matched, nowUs));
+  return applyStatusChanges(trx, dialect, nowUs, changesOf(reports, matched, nowUs), quality);
 }
 
 function reportStatusFrom(text: string): ReportStatus {

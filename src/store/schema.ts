@@ -7,6 +7,8 @@ import type { ColumnType, Generated } from 'kysely';
  */
 export type Int8 = ColumnType<number | string, number, number>;
 export type NullableInt8 = ColumnType<number | string | null, number | null, number | null>;
+/** A nullable BIGINT column an insert may leave out. */
+export type OptionalInt8 = ColumnType<number | string | null, number | null | undefined, number | null>;
 /** A BIGINT primary key the database assigns. */
 export type Id = ColumnType<number | string, never, never>;
 
@@ -166,6 +168,24 @@ export interface MessagesTable {
   provider_status: ColumnType<string | null, string | null | undefined, string | null>;
   /** The route rule that decided the provider at the latest lease; null for a named type or before any lease. */
   route_rule_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** What the provider charges for it, in its own currency; null when unknown (written with the submit result). */
+  provider_cost_minor: OptionalInt8;
+  provider_cost_currency: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The same in the account's currency, rounded up; null when unknown or not convertible. */
+  provider_cost_account_minor: OptionalInt8;
+  /** The conversion rates used (1 base unit = ppm / 10^6 of the currency) for the provider's and the account's. */
+  provider_cost_from_ppm: OptionalInt8;
+  provider_cost_to_ppm: OptionalInt8;
+}
+
+/** Final delivery reports per provider, MCC ('' unknown) and UTC hour, for the delivery quality. */
+export interface DeliveryQualityTable {
+  provider: string;
+  mcc: string;
+  hour_us: Int8;
+  reports: Int8;
+  delivered: Int8;
+  latency_ms_sum: Int8;
 }
 
 export interface PendingReportsTable {
@@ -376,4 +396,5 @@ export interface Schema {
   provider_costs: ProviderCostsTable;
   route_rules: RouteRulesTable;
   route_table: RouteTableTable;
+  delivery_quality: DeliveryQualityTable;
 }

@@ -7,6 +7,7 @@ import type {
   AdminSenderView,
   CampaignView,
   CreatedTokenView,
+  MarginReportView,
   Me,
   Page,
   PriceListView,
@@ -41,6 +42,8 @@ const ADMIN_ROUTES: readonly (readonly ['GET' | 'POST', string])[] = [
   ['POST', '/app/api/admin/routes'],
   ['POST', '/app/api/admin/routes/1'],
   ['POST', '/app/api/admin/routes/1/move'],
+  ['GET', '/app/api/admin/margin'],
+  ['GET', '/app/api/admin/margin.csv'],
 ];
 
 describeEachEngine('dashboard operator pages', (engine) => {
@@ -533,6 +536,32 @@ describeEachEngine('dashboard operator pages', (engine) => {
       expect(month.data).toHaveLength(30);
       expect((await admin.get('/app/api/admin/volume?days=0')).json().errors).toEqual({
         days: ['The days field must be at least 1.'],
+      });
+    });
+
+    it('reports the margin per grouping as JSON and CSV, and refuses a wrong range, saying which field', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const report = await admin.json<MarginReportView>(admin.get('/app/api/admin/margin?by=provider'));
+      expect(report).toMatchObject({ to: today, by: 'provider' });
+      const sandbox = report.rows.find((row) => row.key === 'sandbox');
+      expect(sandbox?.messages).toBeGreaterThanOrEqual(3);
+      expect(sandbox?.revenue_minor).toBe((sandbox?.margin_minor ?? 0) + (sandbox?.cost_minor ?? 0));
+      expect(report.totals.map((total) => total.currency)).toEqual([...new Set(report.rows.map((r) => r.currency))]);
+      const csv = await admin.get('/app/api/admin/margin.csv?by=provider');
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.body.split('\r\n')[0]).toBe(
+        'currency,group,name,messages,charged,refunded,revenue,cost,cost_unknown,margin',
+      );
+      expect(csv.body).toContain(`,sandbox,sandbox,${sandbox?.messages},`);
+      expect((await admin.get('/app/api/admin/margin?from=2026-02-30&by=week')).json().errors).toEqual({
+        by: ['The selected by is invalid.'],
+        from: ['The from field must match the format Y-m-d.'],
+      });
+      expect((await admin.get('/app/api/admin/margin?from=2020-01-02&to=2020-01-01')).json().errors).toEqual({
+        from: ['The from field must be a date before or equal to 2020-01-01.'],
+      });
+      expect((await admin.get('/app/api/admin/margin.csv?from=2020-01-01&to=2021-12-31')).json().errors).toEqual({
+        from: ['The period must not be longer than 366 days.'],
       });
     });
   });

@@ -27,6 +27,7 @@ const TRANSLATED_MODULES = [
   'components/dialog.tsx',
   'components/toast.tsx',
   'pages/admin/Costs.tsx',
+  'pages/admin/Margin.tsx',
 ];
 
 function sources(dir: string): string[] {

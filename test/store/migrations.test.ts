@@ -13,6 +13,7 @@ const TABLES = [
   'callback_outbox',
   'countries',
   'country_mccs',
+  'delivery_quality',
   'inbound_messages',
   'installation',
   'invitations',

@@ -13,6 +13,7 @@ import { ToastProvider } from './components/toast.js';
 import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
 import { AdminCostsPage } from './pages/admin/Costs.js';
+import { AdminMarginPage } from './pages/admin/Margin.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
 import { AdminRoutesPage } from './pages/admin/Routes.js';
@@ -83,6 +84,7 @@ const router = createBrowserRouter(
                 { path: 'costs', element: <AdminCostsPage /> },
                 { path: 'routes', element: <AdminRoutesPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
+                { path: 'margin', element: <AdminMarginPage /> },
               ],
             },
             { path: '*', element: <NotFoundPage /> },

@@ -65,7 +65,7 @@ async function handOver(
         const type = lease.sendings.get(m.sendingId)?.type ?? 'default';
         outcomes.final.push({ id: m.id, status: 'failed', error: `no provider is configured for type ${type}` });
       }
-      work.push(settle(context, outcomes));
+      work.push(settle(context, outcomes, lease));
       continue;
     }
     const throttle = throttleOf(adapter.name);
@@ -93,7 +93,7 @@ async function submitChunk(
   const startUs = context.clockUs();
   if (!release || context.stopSignal.aborted || startUs >= lastStartUs) {
     release?.();
-    await settle(context, { released: leased.map((m) => m.id) });
+    await settle(context, { released: leased.map((m) => m.id) }, lease);
     return;
   }
   const outcomes = emptyOutcomes();
@@ -103,7 +103,7 @@ async function submitChunk(
   if (pass.messages < leased.length) holdBack(context, lease, adapter.name, leased.slice(pass.messages), outcomes);
   if (chunk.length === 0) {
     release();
-    await settle(context, outcomes);
+    await settle(context, outcomes, lease);
     return;
   }
   try {
@@ -115,7 +115,7 @@ async function submitChunk(
     pass.settle(null);
     release();
   }
-  await settle(context, outcomes);
+  await settle(context, outcomes, lease);
 }
 
 function outgoingBatch(

@@ -66,7 +66,7 @@ async function reportChanges(
   const asked = [];
   for (const message of due) {
     if (message.submittedAtUs <= nowUs - reportWaitUsOf(context.settings, adapter)) {
-      changes.push({ messageId: message.id, status: 'expired', error: NO_REPORT, atUs: nowUs });
+      changes.push({ messageId: message.id, status: 'expired', error: NO_REPORT, atUs: nowUs, reportless: true });
     } else if (adapter.poll && message.providerMessageId !== null) {
       ask.set(message.providerMessageId, message.id);
       asked.push({ ...message, providerMessageId: message.providerMessageId, reference: referenceOf(message.id) });

@@ -16,6 +16,7 @@ import {
   DISPATCH_CONCURRENCY_MAX,
   DISPATCH_LEASE_MS,
 } from '../../domain/limits.js';
+import type { CostBook } from '../../domain/provider-costs.js';
 import { type ClockUs, US_PER_MS } from '../../domain/time.js';
 import type { Db } from '../../store/db.js';
 import type { WorkSignal } from '../../store/work-signal.js';
@@ -54,6 +55,8 @@ export interface WorkerOptions {
   readonly sleep?: Sleep;
   /** The pause after a failed round (database unreachable…): doubled at each failure in a row, up to the cap. */
   readonly errorBackoff?: { readonly baseMs?: number; readonly capMs?: number };
+  /** Every provider's cost list as known now (asked at each settlement); default none (costs recorded as unknown). */
+  readonly costBook?: () => CostBook;
 }
 
 export interface WorkerSettings {

@@ -42,6 +42,6 @@ export async function takeOver(context: WorkerContext): Promise<number> {
     },
     'took over expired leases',
   );
-  await settle(context, outcomes);
+  await settle(context, outcomes, lease);
   return lease.messages.length;
 }

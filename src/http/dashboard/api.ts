@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteH
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
 import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
+import { marginCsv } from '../../services/margins.js';
 import { invalidOne } from '../../services/outcome.js';
 import { routeOutcome } from '../../services/routes.js';
 import { requestFields } from '../body.js';
@@ -26,6 +27,7 @@ import {
   countriesView,
   createdTokenView,
   invitationView,
+  marginReportView,
   meView,
   newInvitationView,
   optOutChangeView,
@@ -179,6 +181,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerOptOutRoutes(route, services);
   registerOperatorRoutes(route, services.admin);
   registerRouteTableRoutes(route, services.routes);
+  registerMarginRoutes(route, services.margins);
 }
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): FastifyReply {
@@ -508,6 +511,23 @@ function registerCostRoutes(route: Route, admin: DashboardServices['admin']): vo
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="costs-${outcome.value.provider}.csv"`)
       .send(outcome.value.csv);
+  });
+}
+
+/** The operator's margin report, as JSON and as CSV. */
+function registerMarginRoutes(route: Route, margins: DashboardServices['margins']): void {
+  route('GET', '/admin/margin', 'admin', async (request, reply) =>
+    answer(reply, await margins.report(requestFields(request)), marginReportView),
+  );
+  route('GET', '/admin/margin.csv', 'admin', async (request, reply) => {
+    const outcome = await margins.report(requestFields(request));
+    if (!outcome.ok) return answer(reply, outcome, nothing);
+    const { from, to, by } = outcome.value;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="margin-${by}-${from}-${to}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(marginCsv(outcome.value));
   });
 }
 

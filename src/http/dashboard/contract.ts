@@ -556,3 +556,45 @@ export interface RouteTableView {
   /** Every provider a rule may name. */
   readonly providers: readonly string[];
 }
+
+/** How the margin report groups its messages. */
+export type MarginGroupingName = 'day' | 'country' | 'provider' | 'account';
+
+/**
+ * One group's (or one currency's) money, before tax, in `currency`: decimal strings (exact, as every amount) and the
+ * same in integer minor units (1/10000) for charts. `cost_unknown`: messages a provider took at an unknown cost.
+ */
+export interface MarginAmountsView {
+  readonly currency: string;
+  /** The currency's sign, for `money()`. */
+  readonly sign: string;
+  readonly messages: number;
+  readonly charged: string;
+  readonly refunded: string;
+  readonly revenue: string;
+  readonly cost: string;
+  readonly cost_unknown: number;
+  readonly margin: string;
+  readonly revenue_minor: number;
+  readonly cost_minor: number;
+  readonly margin_minor: number;
+}
+
+export interface MarginRowView extends MarginAmountsView {
+  /** The day (YYYY-MM-DD), country ISO code, provider name or account id; '' for none (no country, no provider). */
+  readonly key: string;
+  readonly label: string;
+}
+
+/**
+ * GET /app/api/admin/margin?from=YYYY-MM-DD&to=YYYY-MM-DD&by=day|country|provider|account → MarginReportView (the last
+ * 30 days by day by default; 422 on a bad day, a reversed or too long range). GET /app/api/admin/margin.csv with the
+ * same query → text/csv of the rows.
+ */
+export interface MarginReportView {
+  readonly from: string;
+  readonly to: string;
+  readonly by: MarginGroupingName;
+  readonly rows: readonly MarginRowView[];
+  readonly totals: readonly MarginAmountsView[];
+}

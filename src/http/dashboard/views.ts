@@ -7,6 +7,7 @@ import { messageMoney } from '../../domain/status.js';
 import type { AccountCountries } from '../../services/account-controls.js';
 import type { PriceSummary } from '../../services/compose.js';
 import type { PageOf } from '../../services/form-fields.js';
+import type { MarginReport, MarginTotal } from '../../services/margins.js';
 import type { ProviderHealth } from '../../services/operator.js';
 import type { Account } from '../../store/accounts.js';
 import type { AdminAccount, VolumeRow } from '../../store/admin-views.js';
@@ -28,6 +29,8 @@ import type {
   CountriesView,
   CreatedTokenView,
   InvitationView,
+  MarginAmountsView,
+  MarginReportView,
   Me,
   NewInvitationView,
   OptOutChangeView,
@@ -366,5 +369,32 @@ export function routeRuleView(rule: RouteRule): RouteRuleView {
     max_latency_ms: rule.quality.maxLatencyMs,
     min_reports: rule.quality.minReports,
     loss: rule.loss,
+  };
+}
+
+function marginAmountsView(row: MarginTotal): MarginAmountsView {
+  return {
+    currency: row.currency,
+    sign: currencyOf(row.currency)?.sign ?? row.currency,
+    messages: row.messages,
+    charged: formatMinor(row.chargedMinor),
+    refunded: formatMinor(row.refundedMinor),
+    revenue: formatMinor(row.revenueMinor),
+    cost: formatMinor(row.costMinor),
+    cost_unknown: row.costUnknown,
+    margin: formatMinor(row.marginMinor),
+    revenue_minor: row.revenueMinor,
+    cost_minor: row.costMinor,
+    margin_minor: row.marginMinor,
+  };
+}
+
+export function marginReportView(report: MarginReport): MarginReportView {
+  return {
+    from: report.from,
+    to: report.to,
+    by: report.by,
+    rows: report.rows.map((row) => ({ ...marginAmountsView(row), key: row.key, label: row.label })),
+    totals: report.totals.map(marginAmountsView),
   };
 }

@@ -50,6 +50,7 @@ const operatorNav = (t: Translate): readonly NavItem[] => [
   { to: '/admin/costs', label: t('costs.nav'), icon: 'tag' },
   { to: '/admin/routes', label: t('routes.nav'), icon: 'globe' },
   { to: '/admin/volume', label: t('nav.adminVolume'), icon: 'chart' },
+  { to: '/admin/margin', label: t('margin.title'), icon: 'chart' },
 ];
 
 function NavList({ items }: { readonly items: readonly NavItem[] }) {
