@@ -57,6 +57,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'One-recipient POST /sendings (one-time codes): accepted, handed over, CPU per sending',
     load: () => import('./one-recipient.bench.js'),
   },
+  inbound: {
+    title: 'Messages from handsets through SMPP (deliver_sm stored, opt-outs applied, answered)',
+    load: () => import('./inbound.bench.js'),
+  },
   suppression: {
     title: 'A million-recipient sending against a million-number suppression list',
     load: () => import('./suppression.bench.js'),
