@@ -13,7 +13,14 @@ import {
 } from '../domain/price-lists.js';
 import { formatRatesCsv, parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import { type Account, createAccount, getAccount, setAccountTaxRate, TAX_RATE_PPM_MAX } from '../store/accounts.js';
+import {
+  type Account,
+  createAccount,
+  getAccount,
+  listAccounts,
+  setAccountTaxRate,
+  TAX_RATE_PPM_MAX,
+} from '../store/accounts.js';
 import {
   type AdminAccount,
   getAccountForAdmin,
@@ -40,7 +47,7 @@ import {
 import { listSendersForReview, type ReviewedSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
 import { US_PER_MS } from '../store/time.js';
-import { isOperatorAccount } from '../store/users.js';
+import { type CreateUserResult, createAdmin, isOperatorAccount, listAdmins, type User } from '../store/users.js';
 import type { UseCaseContext } from './context.js';
 import {
   type Fields,
@@ -53,6 +60,7 @@ import {
   textField,
 } from './form-fields.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+import { hashPassword } from './passwords.js';
 
 const SEARCH_CHARS_MAX = 255;
 const NAME_CHARS_MAX = 255;
@@ -178,6 +186,38 @@ function newAccountFields(fields: Fields): Outcome<NewCustomerAccount> {
     taxRatePpm,
     ...(openingCreditMinor !== undefined && { openingCreditMinor }),
   });
+}
+
+/** One account, customer or operator; undefined when there is none of that id. */
+export function findAccount(db: Db, accountId: number): Promise<Account | undefined> {
+  return getAccount(db, accountId);
+}
+
+/** Every account, oldest first (`smsgic account list`). */
+export function allAccounts(db: Db): Promise<Account[]> {
+  return listAccounts(db);
+}
+
+/** Every default list (one per currency) and the accounts' own lists that price their account (`smsgic rates list`). */
+export function allPriceLists(db: Db): Promise<PriceListSummary[]> {
+  return priceListSummaries(db);
+}
+
+/** The platform's operators (admins), oldest first. */
+export function operators(db: Db): Promise<User[]> {
+  return listAdmins(db);
+}
+
+/**
+ * Adds a platform operator with this password (only its hash is kept), in the operator account, opened with the
+ * first one; refused when a user has the email already.
+ */
+export async function addOperator(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<CreateUserResult & { readonly accountCreated?: boolean }> {
+  return createAdmin(db, { email, passwordHash: await hashPassword(password) });
 }
 
 /** A price list as CSV in the format `importPriceList` reads: an account's own list, or the default (`accountId` null). */
