@@ -26,7 +26,6 @@ import {
   getAccountForAdmin,
   listAccountsForAdmin,
   type ProviderActivity,
-  priceList,
   providerActivity,
   setAccountSuspended,
   US_PER_DAY,
@@ -39,6 +38,7 @@ import { type CreditResult, credit, type DebitResult, debit } from '../store/led
 import {
   type ListedRate,
   type PriceListSummary,
+  priceList,
   priceListSummaries,
   type RateListRef,
   recordConversion,
@@ -475,10 +475,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       const note = textField(fields, 'note', errors, { max: NOTE_CHARS_MAX });
       if (!errors.empty || amountMinor === undefined) return invalid(errors);
       if (!(await getAccount(db, accountId))) return notFound;
-      const result =
-        amountMinor > 0
-          ? await credit(db, accountId, amountMinor, note)
-          : await debit(db, accountId, -amountMinor, note);
+      const result = await adjustBalance(db, accountId, amountMinor, note);
       if (!result.ok) {
         if (result.reason === 'account_not_found') return notFound;
         if (result.reason === 'insufficient_balance') return invalidOne('amount', TEXTS.insufficientBalance);

@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import { dispatchRefundMinor, IN_FLIGHT_MESSAGE_STATUSES, sendingStatusOf } from '../domain/status.js';
 import type { DialectName } from './db.js';
-import { idList } from './dispatch-sql.js';
+import { acceptedCostSum, idList } from './dispatch-sql.js';
 import { postRefund, type Refund } from './ledger.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
@@ -92,7 +92,7 @@ export async function settleSendings(
       select sending_id,
              coalesce(sum(case when status in (${inFlight}) then 1 else 0 end), 0) as in_flight,
              count(submitted_at_us) as accepted,
-             coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0) as accepted_cost,
+             ${acceptedCostSum()} as accepted_cost,
              coalesce(sum(case when status = 'submitted' then 1 else 0 end), 0) as awaiting
       from messages where sending_id in ${idList(dialect, small)}
       group by sending_id`.execute(trx);
@@ -165,12 +165,7 @@ export async function settleSendings(
         .selectFrom('messages')
         .select((eb) => [
           eb.fn.count<number | string>('submitted_at_us').as('accepted'),
-          eb.fn
-            .coalesce(
-              eb.fn.sum<number | string>(sql`case when submitted_at_us is not null then cost_minor else 0 end`),
-              sql<number>`0`,
-            )
-            .as('accepted_cost'),
+          acceptedCostSum().as('accepted_cost'),
           eb.fn
             .coalesce(eb.fn.sum<number | string>(sql`case when status = 'submitted' then 1 else 0 end`), sql<number>`0`)
             .as('awaiting'),
