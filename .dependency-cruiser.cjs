@@ -71,6 +71,17 @@ module.exports = {
       to: { path: '^src/store/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'cli-calls-services',
+      comment:
+        'The operator CLI is an edge like HTTP: each operator rule lives in one use case that the dashboard and the ' +
+        'API share, so the CLI reaches the store only through services. Allowed: store/db.ts, because a command ' +
+        'opens its own database (createDb, from DATABASE_URL) and closes it when done; the schema is migrated through ' +
+        'services/bootstrap.ts, never from the CLI. Type-only imports name the values the services return.',
+      severity: 'error',
+      from: { path: '^src/cli/', pathNot: TESTS },
+      to: { path: '^src/store/', pathNot: '^src/store/db\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'web-imports-the-contract-only',
       comment:
         'The browser bundle may hold only what is safe and small in a browser: the dashboard contract and the ' +

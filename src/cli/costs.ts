@@ -2,10 +2,9 @@
 import { readFileSync } from 'node:fs';
 import type { CostListDiff } from '../domain/cost-lists.js';
 import { formatMinor } from '../domain/money.js';
-import { costImportProblem, importCostList, providerCostLists } from '../services/provider-costs.js';
+import { isoFromUs } from '../domain/time.js';
+import { costImportProblem, costListCsv, importCostList, providerCostLists } from '../services/provider-costs.js';
 import type { Db } from '../store/db.js';
-import { costListCsv } from '../store/provider-costs.js';
-import { isoFromUs } from '../store/time.js';
 import { count, minuteUtc, NONE, table } from './print.js';
 
 /** What a costs command prints, or what went wrong (`usage`: the command line itself). */

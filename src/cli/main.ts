@@ -1,4 +1,4 @@
-// `smsgic`: the operator's command line over the same store and services as the API.
+// `smsgic`: the operator's command line over the same services as the API and the dashboard.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
@@ -7,7 +7,7 @@ import { isEmailAddress } from '../domain/email.js';
 import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
-import { senderNameProblem } from '../domain/sender-name.js';
+import { isoFromUs } from '../domain/time.js';
 import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
@@ -15,26 +15,29 @@ import { inviteToAccount } from '../services/invitations.js';
 import { type MarginTotal, marginCsv, marginReportFor } from '../services/margins.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
+  addOperator,
   adjustBalance,
+  allAccounts,
+  allPriceLists,
   changeTaxRate,
   convertDefaultList,
+  findAccount,
   importPriceList,
   openCustomerAccount,
+  operators,
   priceListCsv,
   priceListImportProblem,
   priceListRef,
 } from '../services/operator.js';
-import { generatePassword, hashPassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
+import { generatePassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
+import { addApprovedSender } from '../services/senders.js';
+import { cancelPendingSending } from '../services/sending-cancel.js';
 import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
+import { issueToken, revokeAnyToken } from '../services/tokens.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
-import { type Account, getAccount, listAccounts } from '../store/accounts.js';
+import type { Account } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
-import { type PriceListSummary, priceListSummaries } from '../store/rates.js';
-import { addSender } from '../store/senders.js';
-import { cancelSending } from '../store/sending-cancel.js';
-import { isoFromUs } from '../store/time.js';
-import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
-import { createAdmin, listAdmins } from '../store/users.js';
+import type { PriceListSummary } from '../store/rates.js';
 import { costsCommand } from './costs.js';
 import { count, fields, minuteUtc, money, NONE, table } from './print.js';
 import { ROUTES_USAGE, routesCommand } from './routes.js';
@@ -180,7 +183,7 @@ function positiveId(text: string | undefined, what: string): number {
 
 async function existingAccount(db: Db, text: string | undefined): Promise<Account> {
   const id = positiveId(text, 'ACCOUNT');
-  const account = await getAccount(db, id);
+  const account = await findAccount(db, id);
   if (!account) throw new CommandError(`account ${id} does not exist`);
   return account;
 }
@@ -441,13 +444,13 @@ async function tokenCommand(
 ): Promise<Printed> {
   if (sub === 'revoke') {
     const id = positiveId(args[0], 'TOKEN_ID');
-    const result = await revokeTokenAsOperator(await db(), id);
+    const result = await revokeAnyToken(await db(), id);
     if (!result.ok) throw new CommandError(`token ${id} does not exist`);
     return { json: { revoked: id }, text: `Revoked token ${id}.` };
   }
   const database = await db();
   const account = await existingAccount(database, args[0]);
-  const created = await createToken(database, account.id, values.name ? { name: values.name } : {});
+  const created = await issueToken(database, account.id, values.name ? { name: values.name } : {});
   const json = { id: created.id, token: created.token, prefix: created.prefix, account_id: account.id };
   const text = fields([
     ['id', String(created.id)],
@@ -468,9 +471,9 @@ async function senderCommand(
   const account = isDefault ? null : await existingAccount(database, args[0]);
   const name = isDefault ? args[0] : args[1];
   if (name === undefined) throw new UsageError('NAME is required');
-  const problem = senderNameProblem(name);
-  if (problem) throw new UsageError(`NAME "${name}": ${problem}`);
-  const sender = await addSender(database, account?.id ?? null, name, 'approved');
+  const added = await addApprovedSender(database, account?.id ?? null, name);
+  if (!added.ok) throw new UsageError(`NAME "${name}": ${added.problem}`);
+  const { sender } = added;
   return {
     json: { id: sender.id, sender: sender.name, ...(isDefault && { default: true }) },
     text: account
@@ -668,7 +671,7 @@ async function ratesExport(
 }
 
 async function ratesList(db: () => Promise<Db>): Promise<Printed> {
-  const lists = (await priceListSummaries(await db())).map(priceListJson);
+  const lists = (await allPriceLists(await db())).map(priceListJson);
   return {
     json: { lists },
     text:
@@ -718,7 +721,7 @@ async function ratesConvert(
 
 async function sendingCancel(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
   const id = positiveId(args[0], 'ID');
-  const result = await cancelSending(await db(), id);
+  const result = await cancelPendingSending(await db(), id);
   if (!result.ok) {
     if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
     throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
@@ -736,7 +739,7 @@ async function adminCommand(
   db: () => Promise<Db>,
 ): Promise<Printed> {
   if (sub === 'list') {
-    const admins = await listAdmins(await db());
+    const admins = await operators(await db());
     return {
       json: {
         admins: admins.map((user) => ({
@@ -771,7 +774,7 @@ async function adminCommand(
     throw new UsageError(`--password must be at most ${PASSWORD_CHARS_MAX} characters`);
   }
   const password = given ?? generatePassword();
-  const created = await createAdmin(await db(), { email, passwordHash: await hashPassword(password) });
+  const created = await addOperator(await db(), email, password);
   if (!created.ok) throw new CommandError(`a user with the email ${email} already exists`);
   const json = {
     id: created.user.id,
@@ -888,7 +891,7 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
     case 'account create':
       return accountCreate(values, db);
     case 'account list':
-      return accountsPrinted(await listAccounts(await db()));
+      return accountsPrinted(await allAccounts(await db()));
     case 'credit':
       return creditCommand(values, args, db);
     case 'token create':

@@ -10,13 +10,13 @@ import { listInbound } from '../store/inbound.js';
 import { countMessages, listMessages } from '../store/messages.js';
 import { listRates } from '../store/rates.js';
 import { listUsableSenders } from '../store/senders.js';
-import { cancelSending } from '../store/sending-cancel.js';
 import { createSendingGrouped } from '../store/sending-groups.js';
 import { countSendings, findByIdempotencyKey, getSending, listSendings, type Sending } from '../store/sendings.js';
 import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
+import { cancelPendingSending } from './sending-cancel.js';
 import {
   messageRows,
   quoteFor,
@@ -211,7 +211,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     inbound: { list: (accountId, filters) => listInbound(db, accountId, filters) },
 
     async cancelSending(accountId, sendingId) {
-      const result = await cancelSending(db, sendingId, accountId);
+      const result = await cancelPendingSending(db, sendingId, accountId);
       if (!result.ok) return result;
       const sending = await getSending(db, accountId, sendingId);
       if (!sending) throw new Error(`cancelled sending ${sendingId} vanished`);

@@ -6,11 +6,11 @@ import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { type Campaign, getCampaign, listCampaigns, listRecipients, type Recipient } from '../store/campaigns.js';
 import type { Db } from '../store/db.js';
 import { readDraft } from '../store/drafts.js';
-import { cancelSending } from '../store/sending-cancel.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { draftRecipients } from './draft-recipients.js';
 import { type Fields, oneOfField, type PageOf, pageField, pageOf, textField } from './form-fields.js';
 import { conflict, invalid, notFound, type Outcome, ok } from './outcome.js';
+import { cancelPendingSending } from './sending-cancel.js';
 
 const SENDING_STATUSES: readonly SendingStatus[] = [
   'Draft',
@@ -43,7 +43,7 @@ export function createCampaignServices({ deps }: UseCaseContext) {
     },
 
     async cancel(actor: Actor, sendingId: number): Promise<Outcome<Campaign>> {
-      const result = await cancelSending(db, sendingId, actor.account.id);
+      const result = await cancelPendingSending(db, sendingId, actor.account.id);
       if (!result.ok) {
         return result.reason === 'not_found' ? notFound : conflict(ruleText.notCancellable(result.status));
       }

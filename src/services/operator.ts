@@ -14,13 +14,19 @@ import {
 } from '../domain/price-lists.js';
 import { formatRatesCsv, parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
-import { type Account, createAccount, getAccount, setAccountTaxRate, TAX_RATE_PPM_MAX } from '../store/accounts.js';
+import {
+  type Account,
+  createAccount,
+  getAccount,
+  listAccounts,
+  setAccountTaxRate,
+  TAX_RATE_PPM_MAX,
+} from '../store/accounts.js';
 import {
   type AdminAccount,
   getAccountForAdmin,
   listAccountsForAdmin,
   type ProviderActivity,
-  priceList,
   providerActivity,
   setAccountSuspended,
   US_PER_DAY,
@@ -34,6 +40,7 @@ import { type CreditResult, credit, type DebitResult, debit } from '../store/led
 import {
   type ListedRate,
   type PriceListSummary,
+  priceList,
   priceListSummaries,
   type RateListRef,
   recordConversion,
@@ -42,7 +49,7 @@ import {
 import { listSendersForReview, type ReviewedSender, reviewSender } from '../store/sender-reviews.js';
 import type { SenderStatus } from '../store/senders.js';
 import { US_PER_MS } from '../store/time.js';
-import { isOperatorAccount } from '../store/users.js';
+import { type CreateUserResult, createAdmin, isOperatorAccount, listAdmins, type User } from '../store/users.js';
 import type { UseCaseContext } from './context.js';
 import {
   type Fields,
@@ -56,6 +63,7 @@ import {
 } from './form-fields.js';
 import { inviteToAccount } from './invitations.js';
 import { invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+import { hashPassword } from './passwords.js';
 import { providerCostServices } from './provider-costs.js';
 
 const SEARCH_CHARS_MAX = 255;
@@ -181,6 +189,38 @@ function newAccountFields(fields: Fields): Outcome<NewCustomerAccount> {
     taxRatePpm,
     ...(openingCreditMinor !== undefined && { openingCreditMinor }),
   });
+}
+
+/** One account, customer or operator; undefined when there is none of that id. */
+export function findAccount(db: Db, accountId: number): Promise<Account | undefined> {
+  return getAccount(db, accountId);
+}
+
+/** Every account, oldest first (`smsgic account list`). */
+export function allAccounts(db: Db): Promise<Account[]> {
+  return listAccounts(db);
+}
+
+/** Every default list (one per currency) and the accounts' own lists that price their account (`smsgic rates list`). */
+export function allPriceLists(db: Db): Promise<PriceListSummary[]> {
+  return priceListSummaries(db);
+}
+
+/** The platform's operators (admins), oldest first. */
+export function operators(db: Db): Promise<User[]> {
+  return listAdmins(db);
+}
+
+/**
+ * Adds a platform operator with this password (only its hash is kept), in the operator account, opened with the
+ * first one; refused when a user has the email already.
+ */
+export async function addOperator(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<CreateUserResult & { readonly accountCreated?: boolean }> {
+  return createAdmin(db, { email, passwordHash: await hashPassword(password) });
 }
 
 /** A price list as CSV in the format `importPriceList` reads: an account's own list, or the default (`accountId` null). */
@@ -442,10 +482,7 @@ export function createOperatorServices({ deps }: UseCaseContext) {
       const note = textField(fields, 'note', errors, { max: NOTE_CHARS_MAX });
       if (!errors.empty || amountMinor === undefined) return invalid(errors);
       if (!(await getAccount(db, accountId))) return notFound;
-      const result =
-        amountMinor > 0
-          ? await credit(db, accountId, amountMinor, note)
-          : await debit(db, accountId, -amountMinor, note);
+      const result = await adjustBalance(db, accountId, amountMinor, note);
       if (!result.ok) {
         if (result.reason === 'account_not_found') return notFound;
         if (result.reason === 'insufficient_balance') return invalidOne('amount', TEXTS.insufficientBalance);

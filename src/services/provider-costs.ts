@@ -135,3 +135,6 @@ export function providerCostServices(db: Db, known: readonly string[]) {
     },
   };
 }
+
+/** A provider's list as CSV in the format the import reads (null without a list): for the CLI's export. */
+export { costListCsv } from '../store/provider-costs.js';

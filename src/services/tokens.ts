@@ -1,6 +1,15 @@
 // An account's API tokens: listed, created (the secret shown once) and revoked.
 import { ValidationErrors } from '../domain/texts.js';
-import { createToken, listTokens, revokeToken, type TokenInfo } from '../store/tokens.js';
+import type { Db } from '../store/db.js';
+import {
+  createToken,
+  listTokens,
+  type RevokeResult,
+  revokeToken,
+  revokeTokenAsOperator,
+  type CreatedToken as StoredToken,
+  type TokenInfo,
+} from '../store/tokens.js';
 import type { Actor, UseCaseContext } from './context.js';
 import { type Fields, textField } from './form-fields.js';
 import { invalid, notFound, type Outcome, ok } from './outcome.js';
@@ -13,6 +22,16 @@ export interface CreatedToken {
   readonly secret: string;
 }
 
+/** A new token of an account (named `default` without a name); its secret is in the answer, only its hash is kept. */
+export function issueToken(db: Db, accountId: number, options: { readonly name?: string } = {}): Promise<StoredToken> {
+  return createToken(db, accountId, options);
+}
+
+/** Revokes any token by id, whatever its account: the operator's (`smsgic token revoke`). */
+export function revokeAnyToken(db: Db, tokenId: number): Promise<RevokeResult> {
+  return revokeTokenAsOperator(db, tokenId);
+}
+
 export function createTokenServices({ deps: { db } }: UseCaseContext) {
   return {
     tokens(actor: Actor): Promise<TokenInfo[]> {
@@ -23,7 +42,7 @@ export function createTokenServices({ deps: { db } }: UseCaseContext) {
       const errors = new ValidationErrors();
       const name = textField(fields, 'name', errors, { required: true, max: TOKEN_NAME_CHARS_MAX });
       if (!errors.empty || name === undefined) return invalid(errors);
-      const created = await createToken(db, actor.account.id, { name: name.trim() });
+      const created = await issueToken(db, actor.account.id, { name: name.trim() });
       const info = (await listTokens(db, actor.account.id)).find((t) => t.id === created.id);
       if (!info) throw new Error(`token ${created.id} vanished`);
       return ok({ info, secret: created.token });

@@ -1,11 +1,9 @@
-// What the platform operator looks at: accounts (searchable, suspendable), provider activity, daily volume, price lists.
+// What the platform operator looks at: accounts (searchable, suspendable), provider activity, daily volume.
 import { type Selectable, sql } from 'kysely';
-import { minorFrom } from '../domain/money.js';
 import { NOT_DELIVERED_STATUSES } from '../domain/status.js';
 import { type Account, accountFromRow } from './accounts.js';
 import type { Db } from './db.js';
 import { containsText } from './dialect-sql.js';
-import type { ListedRate, RateListRef } from './rates.js';
 import type { AccountsTable } from './schema.js';
 import { US_PER_SECOND } from './time.js';
 import { intFrom, intOrNull, pageWindow } from './values.js';
@@ -214,27 +212,4 @@ export async function volumeByDay(db: Db, fromUs: number): Promise<VolumeRow[]> 
       failed: outcome?.failed ?? 0,
     };
   });
-}
-
-/** One price list as it is stored: an account's own (empty when it has none) or a platform default list (owner 0). */
-export async function priceList(db: Db, list: RateListRef): Promise<ListedRate[]> {
-  const rows = await db.kysely
-    .selectFrom('rates as r')
-    .leftJoin('country_mccs as cm', (join) => join.onRef('cm.mcc', '=', 'r.mcc').on('cm.rank', '=', 0))
-    .leftJoin('countries as c', 'c.id', 'cm.country_id')
-    .select(['r.mcc', 'r.mnc', 'r.rate_minor', 'c.name as country', 'c.id as country_id'])
-    .where(sql<boolean>`coalesce(r.account_id, 0) = ${list.owner}`)
-    .where('r.currency', '=', list.currency)
-    // coalesce: SQLite sorts NULLs first and PostgreSQL last; '' puts the country-wide row first on both.
-    .orderBy('r.mcc')
-    .orderBy(sql`coalesce(r.mnc, '')`)
-    .orderBy('r.mnc')
-    .execute();
-  return rows.map((row) => ({
-    mcc: row.mcc,
-    mnc: row.mnc,
-    rateMinor: minorFrom(row.rate_minor),
-    country: row.country,
-    countryId: row.country_id,
-  }));
 }

@@ -8,7 +8,7 @@ import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { settleSendings } from './dispatch-settlement.js';
-import { idList, listRelation } from './dispatch-sql.js';
+import { acceptedCostSum, idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -649,12 +649,7 @@ export async function dispatchCounts(db: Db, sendingId: number): Promise<QueueCo
       'status',
       eb.fn.countAll<number | string>().as('n'),
       eb.fn.count<number | string>('submitted_at_us').as('accepted'),
-      eb.fn
-        .coalesce(
-          eb.fn.sum<number | string>(sql`case when submitted_at_us is not null then cost_minor else 0 end`),
-          sql<number>`0`,
-        )
-        .as('accepted_cost'),
+      acceptedCostSum().as('accepted_cost'),
     ])
     .where('sending_id', '=', sendingId)
     .groupBy('status')

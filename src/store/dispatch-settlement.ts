@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import { dispatchRefundMinor, IN_FLIGHT_MESSAGE_STATUSES, sendingStatusOf } from '../domain/status.js';
 import type { DialectName } from './db.js';
-import { idList } from './dispatch-sql.js';
+import { acceptedCostSum, idList } from './dispatch-sql.js';
 import { postRefund, type Refund } from './ledger.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
@@ -16,6 +16,42 @@ const COUNTED_MAX = 1_000;
 
 /** The dispatch refund of a sending is written once under this settlement key (the ledger's unique index holds it). */
 export const DISPATCH_SETTLEMENT_KEY = 'dispatch';
+
+/** The columns of a sending row its dispatch refund is worked out from. */
+interface RefundedSending {
+  readonly id: number | string;
+  readonly account_id: number | string;
+  readonly subtotal_minor: number | string;
+  readonly tax_minor: number | string;
+}
+
+/**
+ * Adds to `refunds` the dispatch refund of a sending that has no message in flight: what was reserved less what its
+ * `accepted` messages cost (a message some of whose parts were taken counts for those parts only, recordOutcomes).
+ * Returns the amount, 0 when nothing is left to give back (and nothing is added).
+ */
+function dispatchRefund(
+  refunds: Refund[],
+  sending: RefundedSending,
+  accepted: number,
+  acceptedCostMinor: number,
+): number {
+  const amountMinor = dispatchRefundMinor({
+    subtotalMinor: minorFrom(sending.subtotal_minor),
+    taxMinor: minorFrom(sending.tax_minor),
+    acceptedCostMinor,
+  });
+  if (amountMinor > 0) {
+    refunds.push({
+      accountId: intFrom(sending.account_id),
+      amountMinor,
+      sendingId: intFrom(sending.id),
+      settlementKey: DISPATCH_SETTLEMENT_KEY,
+      note: accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
+    });
+  }
+  return amountMinor;
+}
 
 export interface SettledSending {
   readonly id: number;
@@ -92,7 +128,7 @@ export async function settleSendings(
       select sending_id,
              coalesce(sum(case when status in (${inFlight}) then 1 else 0 end), 0) as in_flight,
              count(submitted_at_us) as accepted,
-             coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0) as accepted_cost,
+             ${acceptedCostSum()} as accepted_cost,
              coalesce(sum(case when status = 'submitted' then 1 else 0 end), 0) as awaiting
       from messages where sending_id in ${idList(dialect, small)}
       group by sending_id`.execute(trx);
@@ -133,20 +169,7 @@ export async function settleSendings(
           settled.set(sendingId, { id: sendingId, status, hasCallback, refundedMinor });
           continue;
         }
-        refundedMinor = dispatchRefundMinor({
-          subtotalMinor: minorFrom(sending.subtotal_minor),
-          taxMinor: minorFrom(sending.tax_minor),
-          acceptedCostMinor: count.acceptedCost,
-        });
-        if (refundedMinor > 0) {
-          refunds.push({
-            accountId: intFrom(sending.account_id),
-            amountMinor: refundedMinor,
-            sendingId,
-            settlementKey: DISPATCH_SETTLEMENT_KEY,
-            note: count.accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
-          });
-        }
+        refundedMinor = dispatchRefund(refunds, sending, count.accepted, count.acceptedCost);
         status = sendingStatusOf({ inFlight: false, awaitingReports: count.awaiting > 0, accepted: count.accepted });
         update(status).settle.push(sendingId);
       } else if (count.awaiting === 0) {
@@ -165,12 +188,7 @@ export async function settleSendings(
         .selectFrom('messages')
         .select((eb) => [
           eb.fn.count<number | string>('submitted_at_us').as('accepted'),
-          eb.fn
-            .coalesce(
-              eb.fn.sum<number | string>(sql`case when submitted_at_us is not null then cost_minor else 0 end`),
-              sql<number>`0`,
-            )
-            .as('accepted_cost'),
+          acceptedCostSum().as('accepted_cost'),
           eb.fn
             .coalesce(eb.fn.sum<number | string>(sql`case when status = 'submitted' then 1 else 0 end`), sql<number>`0`)
             .as('awaiting'),
@@ -178,21 +196,7 @@ export async function settleSendings(
         .where('sending_id', '=', sendingId)
         .executeTakeFirstOrThrow();
       const accepted = intFrom(totals.accepted);
-      refundedMinor = dispatchRefundMinor({
-        subtotalMinor: minorFrom(sending.subtotal_minor),
-        taxMinor: minorFrom(sending.tax_minor),
-        acceptedCostMinor: minorFrom(totals.accepted_cost),
-      });
-      if (refundedMinor > 0) {
-        refunds.push({
-          accountId: intFrom(sending.account_id),
-          amountMinor: refundedMinor,
-          sendingId,
-          settlementKey: DISPATCH_SETTLEMENT_KEY,
-          // A message some of whose parts were taken is in `accepted_cost` for those parts only (recordOutcomes).
-          note: accepted === 0 ? 'no message was accepted by a provider' : 'messages no provider accepted',
-        });
-      }
+      refundedMinor = dispatchRefund(refunds, sending, accepted, minorFrom(totals.accepted_cost));
       status = sendingStatusOf({ inFlight: false, awaitingReports: intFrom(totals.awaiting) > 0, accepted });
       await trx
         .updateTable('sendings')

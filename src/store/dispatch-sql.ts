@@ -31,6 +31,14 @@ export function listRelation(dialect: DialectName, alias: string, columns: reado
 }
 
 /** `(select …)`: the ids as a subquery for `column in …`. */
+/**
+ * What a sending's accepted messages cost, over its `messages` rows: a message counts once a provider took it
+ * (`submitted_at_us` set), at its `cost_minor`; 0 when none was. A settlement refunds the reservation less this.
+ */
+export function acceptedCostSum(): RawBuilder<number | string> {
+  return sql<number | string>`coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0)`;
+}
+
 export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
   return dialect === 'postgres'
     ? sql`(select unnest(${ids}::int8[]))`

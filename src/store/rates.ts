@@ -309,17 +309,43 @@ function pricingAccount(alias: string, accountId: number) {
     and ${sql.ref(`${alias}.currency`)} = ${accountCurrency(accountId)}`;
 }
 
+/** Rates (alias `r`) with the country of their MCC: what every listing of a price list selects. */
+function ratesWithCountry(db: Db) {
+  return db.kysely
+    .selectFrom('rates as r')
+    .leftJoin('country_mccs as cm', (join) => join.onRef('cm.mcc', '=', 'r.mcc').on('cm.rank', '=', 0))
+    .leftJoin('countries as c', 'c.id', 'cm.country_id')
+    .select(['r.mcc', 'r.mnc', 'r.rate_minor', 'c.name as country', 'c.id as country_id']);
+}
+
+/** Runs a listing of `ratesWithCountry` in a price list's order: by MCC, then MNC, the country-wide row first. */
+async function inListOrder(query: ReturnType<typeof ratesWithCountry>): Promise<ListedRate[]> {
+  // coalesce: SQLite sorts NULLs first and PostgreSQL last; '' puts the country-wide row first on both.
+  const rows = await query.orderBy('r.mcc').orderBy(sql`coalesce(r.mnc, '')`).orderBy('r.mnc').execute();
+  return rows.map((row) => ({
+    mcc: row.mcc,
+    mnc: row.mnc,
+    rateMinor: minorFrom(row.rate_minor),
+    country: row.country,
+    countryId: row.country_id,
+  }));
+}
+
+/** One price list as it is stored: an account's own (empty when it has none) or a platform default list (owner 0). */
+export function priceList(db: Db, list: RateListRef): Promise<ListedRate[]> {
+  return inListOrder(
+    ratesWithCountry(db)
+      .where(sql<boolean>`coalesce(r.account_id, 0) = ${list.owner}`)
+      .where('r.currency', '=', list.currency),
+  );
+}
+
 /**
  * The price list the account sees (its own, else the default list of its currency), with country names, ordered by MCC
  * then MNC; empty when its currency has no list.
  */
 export async function listRates(db: Db, accountId: number, filters: RateFilters = {}): Promise<ListedRate[]> {
-  let query = db.kysely
-    .selectFrom('rates as r')
-    .leftJoin('country_mccs as cm', (join) => join.onRef('cm.mcc', '=', 'r.mcc').on('cm.rank', '=', 0))
-    .leftJoin('countries as c', 'c.id', 'cm.country_id')
-    .select(['r.mcc', 'r.mnc', 'r.rate_minor', 'c.name as country', 'c.id as country_id'])
-    .where(pricingAccount('r', accountId));
+  let query = ratesWithCountry(db).where(pricingAccount('r', accountId));
   if (filters.mcc !== undefined) query = query.where('r.mcc', '=', filters.mcc);
   if (filters.mnc === null) query = query.where('r.mnc', 'is', null);
   else if (filters.mnc !== undefined) query = query.where('r.mnc', '=', filters.mnc);
@@ -341,15 +367,7 @@ export async function listRates(db: Db, accountId: number, filters: RateFilters 
         .where(containsText(db.dialect, sql.ref('named.name_folded'), needle)),
     );
   }
-  // coalesce: SQLite sorts NULLs first and PostgreSQL last; '' puts the country-wide row first on both.
-  const rows = await query.orderBy('r.mcc').orderBy(sql`coalesce(r.mnc, '')`).orderBy('r.mnc').execute();
-  return rows.map((row) => ({
-    mcc: row.mcc,
-    mnc: row.mnc,
-    rateMinor: minorFrom(row.rate_minor),
-    country: row.country,
-    countryId: row.country_id,
-  }));
+  return inListOrder(query);
 }
 
 /** Every rate that prices the account's sendings (its own list, else its currency's default), for a RateCard. */

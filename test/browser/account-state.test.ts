@@ -1,9 +1,9 @@
 // What the dashboard says to an account about itself: a new account is welcomed (not "welcomed back") and pointed at
 // its first message; a suspended account is told it is suspended where a page cannot load, with no "Try again".
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, call, signIn, signUp } from './pages.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { accountId, call, signUp, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
@@ -12,31 +12,22 @@ const UNAVAILABLE = 'Not available while this account is suspended.';
 const SUSPENDED = 'This account is suspended: sending and API access are paused. Contact support to reinstate it.';
 
 describeWithChromium('the account as the dashboard greets it', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ operator: OPERATOR });
   let page: Page;
   let campaignId = 0;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-    page = await (await browser.newContext()).newPage();
+    page = await app.newPage();
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'welcomes a new account on its first visit, and welcomes it back once it has sent',
     async () => {
-      await signUp(page, server.url, CUSTOMER);
+      await signUp(page, app.server.url, CUSTOMER);
       await page.getByText('Welcome to SMSgic, First Visit Ltd: compose your first message to get started.').waitFor();
       expect(await page.getByText(/Welcome back/).count()).toBe(0);
 
-      await server.cli(['credit', String(await accountId(page)), '10']);
+      await app.server.cli(['credit', String(await accountId(page)), '10']);
       const sent = await call<{ id: number }>(page, 'POST', '/sendings', {
         message: 'Hello from our new shop.',
         recipients: ['447400123456'],
@@ -53,8 +44,7 @@ describeWithChromium('the account as the dashboard greets it', () => {
   it(
     'tells a suspended account it is suspended where a page cannot load, without offering to try again',
     async () => {
-      const ops = await (await browser.newContext()).newPage();
-      await signIn(ops, server.url, OPERATOR);
+      const ops = await app.signedIn(OPERATOR);
       const suspended = await call(ops, 'POST', `/admin/accounts/${await accountId(page)}/suspend`, {
         suspended: true,
       });
@@ -67,7 +57,7 @@ describeWithChromium('the account as the dashboard greets it', () => {
       await page.getByRole('alert').filter({ hasText: SUSPENDED }).waitFor();
       expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
 
-      await page.goto(`${server.url}/app/campaigns/${campaignId}`);
+      await page.goto(`${app.server.url}/app/campaigns/${campaignId}`);
       await page.getByRole('alert').filter({ hasText: UNAVAILABLE }).waitFor();
       await page.getByRole('alert').filter({ hasText: SUSPENDED }).waitFor();
       await expect.poll(() => page.locator('.loading').count()).toBe(0);

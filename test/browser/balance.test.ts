@@ -1,9 +1,9 @@
 // The balance follows what happens to the money: a sending's refund shows in the header on the campaign page as it
 // happens, without navigating; the operator credits an amount typed with a decimal comma.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, call, signIn, signUp } from './pages.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
@@ -21,23 +21,12 @@ function headerBalance(page: Page): Promise<string | null> {
 }
 
 describeWithChromium('the balance in the header', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ operator: OPERATOR });
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-    page = await (await browser.newContext()).newPage();
-    await signUp(page, server.url, CUSTOMER);
-    await server.cli(['credit', String(await accountId(page)), '10']);
+    page = await app.signedUp(CUSTOMER, { credit: '10' });
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     "follows a sending's refund on the campaign page, without navigating",
@@ -49,7 +38,7 @@ describeWithChromium('the balance in the header', () => {
         schedule: scheduleIn(4),
       });
       expect(sent.status).toBe(201);
-      await page.goto(`${server.url}/app/campaigns/${sent.body.id}`);
+      await page.goto(`${app.server.url}/app/campaigns/${sent.body.id}`);
       await page.getByRole('status').filter({ hasText: 'Status: Pending' }).waitFor();
       const reserved = await headerBalance(page);
       expect(reserved).not.toBe('Balance: €10.000');
@@ -64,11 +53,9 @@ describeWithChromium('the balance in the header', () => {
     'lets the operator credit 12,50 (a decimal comma), and refuses 1,500 saying why',
     async () => {
       const before = await headerBalance(page);
-      const operator = await browser.newContext();
+      const ops = await app.signedIn(OPERATOR);
       try {
-        const ops = await operator.newPage();
-        await signIn(ops, server.url, OPERATOR);
-        await ops.goto(`${server.url}/app/admin/accounts`);
+        await ops.goto(`${app.server.url}/app/admin/accounts`);
         await ops.getByRole('button', { name: 'Credit Refunded Ltd' }).click();
         const dialog = ops.getByRole('dialog', { name: 'Credit Refunded Ltd' });
         await dialog.getByLabel('Amount (EUR)').fill('1,500');
@@ -86,10 +73,10 @@ describeWithChromium('the balance in the header', () => {
           .getByText('€22.500')
           .waitFor();
       } finally {
-        await operator.close();
+        await ops.context().close();
       }
       expect(before).toBe('Balance: €10.000');
-      await page.goto(`${server.url}/app/transactions`);
+      await page.goto(`${app.server.url}/app/transactions`);
       await page
         .getByRole('row', { name: /Credit/ })
         .getByText('+€12.50')

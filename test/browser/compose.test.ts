@@ -1,9 +1,9 @@
 // Compose in the browser: sending is confirmed first with what it costs, a schedule in the past is refused before
 // anything is sent, and a draft's recipients read as a draft's, not as queued messages.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, call, signUp } from './pages.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const CUSTOMER = { email: 'owner@careful.example', password: 'correct horse battery', company: 'Careful Ltd' };
@@ -26,27 +26,17 @@ async function fillCompose(page: Page, url: string): Promise<void> {
 }
 
 describeWithChromium('compose in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest();
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    await signUp(page, server.url, CUSTOMER);
-    await server.cli(['credit', String(await accountId(page)), '10']);
+    page = await app.signedUp(CUSTOMER, { credit: '10' });
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'asks before sending, naming the recipients and the total; cancelling sends nothing',
     async () => {
-      await fillCompose(page, server.url);
+      await fillCompose(page, app.server.url);
       const total = await stat(page, 'Total').textContent();
       expect(total).toMatch(/^€0\.\d+$/);
       await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -67,7 +57,7 @@ describeWithChromium('compose in Chromium', () => {
   it(
     'refuses a schedule in the past with a clear message, and sends nothing',
     async () => {
-      await fillCompose(page, server.url);
+      await fillCompose(page, app.server.url);
       await page.getByLabel('Schedule for later').check();
       await page.getByLabel('Send at (your local time)').fill('2020-01-01T10:00');
       await page.getByRole('button', { name: 'Send', exact: true }).click();
@@ -84,7 +74,7 @@ describeWithChromium('compose in Chromium', () => {
   it(
     "shows a scheduled draft's recipients as a draft's, not as queued",
     async () => {
-      await fillCompose(page, server.url);
+      await fillCompose(page, app.server.url);
       await page.getByLabel('Schedule for later').check();
       await page.getByLabel('Send at (your local time)').fill('2099-06-01T08:00');
       await page.getByRole('button', { name: 'Save as draft' }).click();

@@ -1,15 +1,10 @@
 // The dashboard in a real browser against the built server: sign-up, API tokens, compose with the live price, a
 // sending to the sandbox watched to completion, isolation between accounts, and the operator pages.
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  screenshotPath,
-  startServer,
-  type TestServer,
-} from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithChromium, screenshotPath } from '../support/browser.js';
+import { signIn, signUp, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const VIEWPORT = { width: 1366, height: 900 };
@@ -27,24 +22,6 @@ function stat(page: Page, label: string) {
   return page.locator('dd').and(page.getByLabel(label, { exact: true }));
 }
 
-async function signUp(page: Page, url: string, who: { email: string; password: string; company: string }) {
-  await page.goto(`${url}/app/signup`);
-  await page.getByLabel('Work email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByLabel('Company').fill(who.company);
-  await page.getByLabel('Currency').selectOption('EUR');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-}
-
-async function signIn(page: Page, url: string, who: { email: string; password: string }) {
-  await page.goto(`${url}/app/signin`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^(Overview|Accounts)$/, level: 1 }).waitFor();
-}
-
 /** A full-page screenshot from the top, so that the sticky bar and the sidebar sit where a visitor sees them. */
 async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
@@ -59,8 +36,7 @@ async function api<T>(page: Page, path: string): Promise<{ status: number; body:
 }
 
 describeWithChromium('dashboard in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ operator: OPERATOR });
   let customer: BrowserContext;
   let page: Page;
   let apiToken = '';
@@ -68,29 +44,21 @@ describeWithChromium('dashboard in Chromium', () => {
   let customerAccountId = 0;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-    customer = await browser.newContext({ viewport: VIEWPORT });
-    await customer.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await customer.newPage();
+    page = await app.newPage({ viewport: VIEWPORT });
+    customer = page.context();
+    await customer.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'signs up, shows errors next to the fields, and creates an API token that works on the public API',
     async () => {
-      await page.goto(`${server.url}/app/signup`);
+      await page.goto(`${app.server.url}/app/signup`);
       await page.getByLabel('Work email').fill('not-an-email');
       await page.getByLabel('Password').fill('short');
       await page.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(() => page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
 
-      await signUp(page, server.url, CUSTOMER);
+      await signUp(page, app.server.url, CUSTOMER);
       await expect(page.getByRole('link', { name: /^Balance:/ }).textContent()).resolves.toBe('Balance: €0.000');
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
@@ -105,9 +73,9 @@ describeWithChromium('dashboard in Chromium', () => {
       await dialog.getByText('Copied to the clipboard.').waitFor();
       expect(await page.evaluate('navigator.clipboard.readText()')).toBe(apiToken);
       // The dialog names the API's address and shows a first call with the new token, ready to paste.
-      await expect(dialog.getByLabel('API base URL').inputValue()).resolves.toBe(server.url);
+      await expect(dialog.getByLabel('API base URL').inputValue()).resolves.toBe(app.server.url);
       await expect(dialog.getByLabel('Example request').inputValue()).resolves.toBe(
-        `curl -s ${server.url}/balance \\\n  -H "Authorization: Bearer ${apiToken}"`,
+        `curl -s ${app.server.url}/balance \\\n  -H "Authorization: Bearer ${apiToken}"`,
       );
       await shoot(page, 'tokens-created');
       await dialog.getByRole('button', { name: 'Done' }).click();
@@ -125,9 +93,9 @@ describeWithChromium('dashboard in Chromium', () => {
       const collection = JSON.parse(await readFile(await download.path(), 'utf8')) as {
         variable: { key: string; value: string }[];
       };
-      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: server.url }));
+      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: app.server.url }));
 
-      const balance = await fetch(`${server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
+      const balance = await fetch(`${app.server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(balance.status).toBe(200);
       expect(await balance.json()).toEqual({ balance: '0.000', sign: '€', code: 'EUR' });
     },
@@ -175,7 +143,7 @@ describeWithChromium('dashboard in Chromium', () => {
   it(
     'reads numbers written with spaces, + or 00 as one number each in Compose',
     async () => {
-      await page.goto(`${server.url}/app/compose`);
+      await page.goto(`${app.server.url}/app/compose`);
       await page.getByLabel('Message text').fill(GSM_TEXT);
       await page.getByLabel('Phone numbers').fill('+371 2612 3457, 0037126123458');
       await expect.poll(() => page.locator('.recipients-count strong').textContent()).toBe('2 recipients');
@@ -188,7 +156,7 @@ describeWithChromium('dashboard in Chromium', () => {
   it(
     'counts a number on the suppression list apart in the live price: not sent, not charged',
     async () => {
-      const suppressions = `${server.url}/suppressions`;
+      const suppressions = `${app.server.url}/suppressions`;
       const headers = { Authorization: `Bearer ${apiToken}`, 'Content-Type': 'application/json' };
       const added = await fetch(suppressions, {
         method: 'POST',
@@ -221,9 +189,9 @@ describeWithChromium('dashboard in Chromium', () => {
     async () => {
       const me = await api<{ account: { id: number } }>(page, '/app/api/me');
       customerAccountId = me.body.account.id;
-      await server.cli(['credit', String(customerAccountId), '10', '--note', 'Welcome credit']);
+      await app.server.cli(['credit', String(customerAccountId), '10', '--note', 'Welcome credit']);
 
-      await page.goto(`${server.url}/app/compose`);
+      await page.goto(`${app.server.url}/app/compose`);
       await page.getByLabel('Message text').fill(GSM_TEXT);
       await page.getByLabel('Phone numbers').fill(RECIPIENTS.join(', '));
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
@@ -260,7 +228,7 @@ describeWithChromium('dashboard in Chromium', () => {
       await shoot(page, 'overview');
       const mobile = await customer.newPage();
       await mobile.setViewportSize({ width: 390, height: 844 });
-      await mobile.goto(`${server.url}/app/`);
+      await mobile.goto(`${app.server.url}/app/`);
       await mobile.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
       await mobile.getByRole('button', { name: 'Menu' }).click();
       await mobile.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
@@ -276,7 +244,7 @@ describeWithChromium('dashboard in Chromium', () => {
     'marks a refused recipient Refunded on the campaign page, and shows what the others were charged',
     async () => {
       // The sandbox refuses a number ending in 0004 at submission: never handed over, so refunded.
-      await page.goto(`${server.url}/app/compose`);
+      await page.goto(`${app.server.url}/app/compose`);
       await page.getByLabel('Message text').fill(GSM_TEXT);
       await page.getByLabel('Phone numbers').fill('447400123456, 37126120004');
       await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
@@ -343,9 +311,9 @@ describeWithChromium('dashboard in Chromium', () => {
       const collection = JSON.parse(await readFile(await download.path(), 'utf8')) as {
         variable: { key: string; value: string }[];
       };
-      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: server.url }));
+      expect(collection.variable).toContainEqual(expect.objectContaining({ key: 'baseUrl', value: app.server.url }));
 
-      const balance = await fetch(`${server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
+      const balance = await fetch(`${app.server.url}/balance`, { headers: { Authorization: `Bearer ${apiToken}` } });
       expect(balance.status).toBe(401);
       expect(await balance.json()).toEqual({ message: 'Unauthenticated.' });
     },
@@ -355,10 +323,8 @@ describeWithChromium('dashboard in Chromium', () => {
   it(
     "changes a password, and shows another account's campaign as not found, in the page and in its API",
     async () => {
-      const rival = await browser.newContext({ viewport: VIEWPORT });
+      const rivalPage = await app.signedUp(RIVAL, { context: { viewport: VIEWPORT } });
       try {
-        const rivalPage = await rival.newPage();
-        await signUp(rivalPage, server.url, RIVAL);
         await rivalPage.getByRole('link', { name: 'Settings' }).click();
         await rivalPage.getByLabel('Current password', { exact: true }).fill(RIVAL.password);
         await rivalPage.getByLabel('New password', { exact: true }).fill(RIVAL_NEW_PASSWORD);
@@ -367,9 +333,9 @@ describeWithChromium('dashboard in Chromium', () => {
         await rivalPage.getByText('Your password is changed.').waitFor();
         await rivalPage.getByRole('button', { name: 'Sign out' }).click();
         await rivalPage.getByRole('heading', { name: 'Sign in' }).waitFor();
-        await signIn(rivalPage, server.url, { email: RIVAL.email, password: RIVAL_NEW_PASSWORD });
+        await signIn(rivalPage, app.server.url, { email: RIVAL.email, password: RIVAL_NEW_PASSWORD });
 
-        await rivalPage.goto(`${server.url}${campaignPath}`);
+        await rivalPage.goto(`${app.server.url}${campaignPath}`);
         await rivalPage.getByRole('heading', { name: 'Campaign not found' }).waitFor();
         const id = campaignPath.replace(/.*\//, '');
         await expect(api(rivalPage, `/app/api/sendings/${id}`)).resolves.toMatchObject({ status: 404 });
@@ -377,11 +343,11 @@ describeWithChromium('dashboard in Chromium', () => {
 
         await rivalPage.getByRole('button', { name: 'Sign out' }).click();
         await rivalPage.getByRole('heading', { name: 'Sign in' }).waitFor();
-        await rivalPage.goto(`${server.url}/app/campaigns`);
+        await rivalPage.goto(`${app.server.url}/app/campaigns`);
         await rivalPage.getByRole('heading', { name: 'Sign in' }).waitFor();
         await expect(api(rivalPage, '/app/api/me')).resolves.toMatchObject({ status: 401 });
       } finally {
-        await rival.close();
+        await rivalPage.context().close();
       }
     },
     STEP_MS,
@@ -398,10 +364,8 @@ describeWithChromium('dashboard in Chromium', () => {
         .getByText('Pending')
         .waitFor();
 
-      const operator = await browser.newContext({ viewport: VIEWPORT });
+      const ops = await app.signedIn(OPERATOR, { viewport: VIEWPORT });
       try {
-        const ops = await operator.newPage();
-        await signIn(ops, server.url, OPERATOR);
         const operatorNav = ops.getByRole('navigation', { name: 'Operator' });
         await operatorNav.getByRole('link', { name: 'Sender approvals' }).click();
         await shoot(ops, 'admin-senders');
@@ -457,7 +421,7 @@ describeWithChromium('dashboard in Chromium', () => {
         await ops.getByRole('img', { name: /Messages, delivered and not delivered per day/ }).waitFor();
         await shoot(ops, 'admin-volume');
       } finally {
-        await operator.close();
+        await ops.context().close();
       }
 
       await page.reload();

@@ -1,9 +1,9 @@
 // The dashboard in Latvian: chosen on the sign-in page (or taken from the browser's language), with the slogan, the
 // labels and the navigation in Latvian, money in the Latvian format; the choice outlives a reload and a new sign-in.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, call, signUp } from './pages.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 120_000;
 /** The sandbox refuses these numbers; the campaign is scheduled a day ahead, so it only waits on the overview. */
@@ -30,15 +30,10 @@ function sticksOut(page: Page, selector: string): Promise<boolean> {
 }
 
 describeWithChromium('the dashboard in Latvian', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest();
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    const page = await (await browser.newContext()).newPage();
-    await signUp(page, server.url, CUSTOMER);
-    await server.cli(['credit', String(await accountId(page)), '12.5']);
+    const page = await app.signedUp(CUSTOMER, { credit: '12.5' });
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
     const sent = await call(page, 'POST', '/sendings', {
       message: 'Jūsu sūtījums ir ceļā.',
@@ -50,16 +45,11 @@ describeWithChromium('the dashboard in Latvian', () => {
     await page.context().close();
   }, STEP_MS);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   it(
     'is chosen on the sign-in page and kept through sign-in, navigation and a reload',
     async () => {
-      const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-      await page.goto(`${server.url}/app/signin`);
+      const page = await app.newPage({ locale: 'en-GB' });
+      await page.goto(`${app.server.url}/app/signin`);
       await page.getByText('We deliver, you earn').waitFor();
       expect(await documentLanguage(page)).toBe('en');
 
@@ -148,8 +138,8 @@ describeWithChromium('the dashboard in Latvian', () => {
   it(
     "follows the browser's language until one is chosen",
     async () => {
-      const page = await (await browser.newContext({ locale: 'lv-LV' })).newPage();
-      await page.goto(`${server.url}/app/signup`);
+      const page = await app.newPage({ locale: 'lv-LV' });
+      await page.goto(`${app.server.url}/app/signup`);
       await page.getByRole('heading', { name: 'Izveidojiet savu kontu', level: 1 }).waitFor();
       await page.getByLabel('Darba e-pasts').waitFor();
       await page.getByText('Mēs piegādājam, jūs nopelnāt').waitFor();
@@ -165,8 +155,8 @@ describeWithChromium('the dashboard in Latvian', () => {
         { width: 390, height: 844 },
         { width: 1280, height: 800 },
       ]) {
-        const page = await (await browser.newContext({ locale: 'lv-LV', viewport })).newPage();
-        await page.goto(`${server.url}/app/signin`);
+        const page = await app.newPage({ locale: 'lv-LV', viewport });
+        await page.goto(`${app.server.url}/app/signin`);
         await page.getByRole('heading', { name: 'Pieteikties', level: 1 }).waitFor();
         expect(await sticksOut(page, '.language-switch'), `${viewport.width}px sign-in`).toBe(false);
         await page.getByLabel('E-pasts').fill(CUSTOMER.email);

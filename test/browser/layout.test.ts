@@ -1,15 +1,9 @@
 // Every dashboard page, the customer's and the operator's, fits a laptop (1280×800) and a phone (390×844): the page
 // never scrolls sideways, and no button, link or table cell is cut off by the window or by a scrolling box around it.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  screenshotPath,
-  startServer,
-  type TestServer,
-} from '../support/browser.js';
-import { accountId, call, signIn, signUp } from './pages.js';
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeWithChromium, screenshotPath } from '../support/browser.js';
+import { call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 180_000;
 const VIEWPORTS = [
@@ -84,28 +78,13 @@ async function checkPages(page: Page, url: string, checks: readonly PageCheck[])
 }
 
 describeWithChromium('every dashboard page at laptop and phone widths', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ operator: OPERATOR, timeoutMs: STEP_MS });
   let campaignId = 0;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-  }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     "fits the customer's pages: no sideways scroll, every action on screen",
     async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await signUp(page, server.url, CUSTOMER);
-      await server.cli(['credit', String(await accountId(page)), '10', '--note', 'Opening credit for the layout test']);
+      const page = await app.signedUp(CUSTOMER, { credit: '10', note: 'Opening credit for the layout test' });
       await call(page, 'POST', '/tokens', { name: 'Warehouse integration for the EU shops' });
       await call(page, 'POST', '/senders', { name: 'WideTables' });
       const sent = await call<{ id: number }>(page, 'POST', '/sendings', {
@@ -122,7 +101,7 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
         .toBe('Completed');
       await call(page, 'POST', '/opt-outs', { numbers: '447400123499' });
 
-      await checkPages(page, server.url, [
+      await checkPages(page, app.server.url, [
         {
           path: '/',
           heading: 'Overview',
@@ -185,7 +164,7 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           actions: (p) => [p.getByRole('button', { name: 'Change password' })],
         },
       ]);
-      await context.close();
+      await page.context().close();
     },
     STEP_MS,
   );
@@ -193,10 +172,8 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
   it(
     "fits the operator's pages: no sideways scroll, every action on screen",
     async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await signIn(page, server.url, OPERATOR);
-      await checkPages(page, server.url, [
+      const page = await app.signedIn(OPERATOR);
+      await checkPages(page, app.server.url, [
         {
           path: '/admin/accounts',
           heading: 'Accounts',
@@ -245,7 +222,7 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
           actions: () => [],
         },
       ]);
-      await context.close();
+      await page.context().close();
     },
     STEP_MS,
   );

@@ -1,9 +1,9 @@
 // The operator's two views of traffic count "not delivered" alike: Provider health and Platform volume show the same
 // number for the same messages (undelivered, expired, rejected at submission or by the network).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, call, signIn, signUp } from './pages.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
@@ -16,26 +16,12 @@ function stat(page: Page, label: string) {
 }
 
 describeWithChromium("the operator's counts of messages not delivered", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-  }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const app = useBrowserTest({ operator: OPERATOR });
 
   it(
     'shows the same number on Provider health and Platform volume for the same traffic',
     async () => {
-      const page = await (await browser.newContext()).newPage();
-      await signUp(page, server.url, CUSTOMER);
-      await server.cli(['credit', String(await accountId(page)), '10']);
+      const page = await app.signedUp(CUSTOMER, { credit: '10' });
       const sent = await call<{ id: number }>(page, 'POST', '/sendings', {
         message: 'Your parcel is on its way.',
         recipients: RECIPIENTS,
@@ -47,12 +33,11 @@ describeWithChromium("the operator's counts of messages not delivered", () => {
           timeout: 30_000,
         })
         .toBe('Completed');
-      await page.goto(`${server.url}/app/campaigns`);
+      await page.goto(`${app.server.url}/app/campaigns`);
       await page.getByText('4 not delivered').waitFor();
 
-      const ops = await (await browser.newContext()).newPage();
-      await signIn(ops, server.url, OPERATOR);
-      await ops.goto(`${server.url}/app/admin/providers`);
+      const ops = await app.signedIn(OPERATOR);
+      await ops.goto(`${app.server.url}/app/admin/providers`);
       const sandbox = ops.getByRole('row', { name: /sandbox/i });
       await sandbox.waitFor();
       await expect(ops.getByRole('columnheader', { name: 'Not delivered' }).count()).resolves.toBe(1);
@@ -60,7 +45,7 @@ describeWithChromium("the operator's counts of messages not delivered", () => {
       const headers = await ops.getByRole('columnheader').allTextContents();
       const onProviders = cells[headers.indexOf('Not delivered') - 1];
 
-      await ops.goto(`${server.url}/app/admin/volume`);
+      await ops.goto(`${app.server.url}/app/admin/volume`);
       const onVolume = await stat(ops, 'Not delivered').textContent();
       expect({ onProviders, onVolume }).toEqual({ onProviders: '4', onVolume: '4' });
     },

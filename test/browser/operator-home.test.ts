@@ -1,48 +1,35 @@
 // The operator's dashboard: signing in lands on the operator's accounts, not on an empty customer overview; from
 // there the operator opens an account, changes its tax rate and exports a price list as CSV.
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { signIn } from './pages.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeWithChromium } from '../support/browser.js';
+import { useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
 
 describeWithChromium("the operator's home and accounts", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ operator: OPERATOR });
   let ops: Page;
   let invitationLink = '';
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
-  }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'lands an operator on the accounts after signing in, from the sign-in page or from the overview',
     async () => {
-      ops = await (await browser.newContext({ acceptDownloads: true })).newPage();
-      await signIn(ops, server.url, OPERATOR);
+      ops = await app.signedIn(OPERATOR, { acceptDownloads: true });
       await ops.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
       expect(new URL(ops.url()).pathname).toBe('/app/admin/accounts');
       expect(await ops.getByRole('heading', { name: 'Overview', level: 1 }).count()).toBe(0);
 
-      const again = await (await browser.newContext()).newPage();
-      await again.goto(`${server.url}/app/`);
+      const again = await app.newPage();
+      await again.goto(`${app.server.url}/app/`);
       await again.getByLabel('Email').fill(OPERATOR.email);
       await again.getByLabel('Password').fill(OPERATOR.password);
       await again.getByRole('button', { name: 'Sign in' }).click();
       await again.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
       expect(new URL(again.url()).pathname).toBe('/app/admin/accounts');
-      await again.goto(`${server.url}/app/signin`);
+      await again.goto(`${app.server.url}/app/signin`);
       await again.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     },
     STEP_MS,
@@ -77,7 +64,7 @@ describeWithChromium("the operator's home and accounts", () => {
       await invite.getByRole('button', { name: 'Make invitation link' }).click();
       await invite.getByText(/Send this link to owner@harbour-freight\.example\. It works once, until/).waitFor();
       invitationLink = await invite.getByLabel('Invitation link').inputValue();
-      expect(invitationLink).toMatch(new RegExp(`^${server.url}/app/invite#[A-Za-z0-9_-]{43}$`));
+      expect(invitationLink).toMatch(new RegExp(`^${app.server.url}/app/invite#[A-Za-z0-9_-]{43}$`));
       await invite.getByRole('button', { name: 'Done' }).click();
       await invite.waitFor({ state: 'hidden' });
       const row = ops.getByRole('row', { name: /Harbour Freight/ });
@@ -99,7 +86,7 @@ describeWithChromium("the operator's home and accounts", () => {
   it(
     "lets the owner choose a password with the invitation link and lands them on their account's overview",
     async () => {
-      const owner = await (await browser.newContext()).newPage();
+      const owner = await app.newPage();
       await owner.goto(invitationLink);
       await owner.getByRole('heading', { name: 'Join Harbour Freight', level: 1 }).waitFor();
       expect(await owner.getByLabel('Email').inputValue()).toBe('owner@harbour-freight.example');
@@ -113,11 +100,14 @@ describeWithChromium("the operator's home and accounts", () => {
       await owner.getByText('£25.500').first().waitFor();
 
       // Used once: the same link now says so, and the password signs in.
-      const later = await (await browser.newContext()).newPage();
+      const later = await app.newPage();
       await later.goto(invitationLink);
       await later.getByText(/This invitation link no longer works/).waitFor();
-      await signIn(later, server.url, { email: 'owner@harbour-freight.example', password: 'harbour owner password' });
-      await later.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      const signedIn = await app.signedIn({
+        email: 'owner@harbour-freight.example',
+        password: 'harbour owner password',
+      });
+      await signedIn.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     },
     STEP_MS,
   );
@@ -125,7 +115,7 @@ describeWithChromium("the operator's home and accounts", () => {
   it(
     'exports the default price list as the CSV the import reads',
     async () => {
-      await ops.goto(`${server.url}/app/admin/rates`);
+      await ops.goto(`${app.server.url}/app/admin/rates`);
       await ops
         .getByRole('row', { name: /Latvia/ })
         .first()

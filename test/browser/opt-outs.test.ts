@@ -4,10 +4,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
-import { accountId, signUp } from './pages.js';
+import { describeWithChromium } from '../support/browser.js';
+import { useBrowserTest } from './pages.js';
 
 const STEP_MS = 120_000;
 const CUSTOMER = { email: 'owner@quiet-shop.example', password: 'correct horse battery', company: 'Quiet Shop' };
@@ -17,23 +17,16 @@ function optOutRow(page: Page, phone: string) {
 }
 
 describeWithChromium('opt-outs in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest({ timeoutMs: STEP_MS });
   let page: Page;
   let dir: string;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-    await signUp(page, server.url, CUSTOMER);
-    await server.cli(['credit', String(await accountId(page)), '10']);
+    page = await app.signedUp(CUSTOMER, { credit: '10', context: { acceptDownloads: true } });
     dir = await mkdtemp(join(tmpdir(), 'smsgic-opt-outs-'));
   }, STEP_MS);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,15 +1,10 @@
 // The sending controls on the Settings page in a real browser: the countries the operator allows, the customer's
 // choice among them and the spend limits, saved and shown again; a country outside the operator's list is refused.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { CountriesView, SpendLimitsView } from '../../src/http/dashboard/contract.js';
-import {
-  describeWithChromium,
-  launchChromium,
-  screenshotPath,
-  startServer,
-  type TestServer,
-} from '../support/browser.js';
+import { describeWithChromium, screenshotPath } from '../support/browser.js';
+import { signUp, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const CUSTOMER = { email: 'owner@guarded-shop.example', password: 'correct horse battery', company: 'Guarded Shop' };
@@ -19,32 +14,19 @@ function read<T>(page: Page, path: string): Promise<T> {
 }
 
 describeWithChromium('sending controls in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest();
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    page = await app.newPage({ viewport: { width: 1366, height: 900 } });
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'chooses countries among those allowed and sets spend limits',
     async () => {
-      await page.goto(`${server.url}/app/signup`);
-      await page.getByLabel('Work email').fill(CUSTOMER.email);
-      await page.getByLabel('Password').fill(CUSTOMER.password);
-      await page.getByLabel('Company').fill(CUSTOMER.company);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      await signUp(page, app.server.url, CUSTOMER);
       const me = await read<{ account: { id: number } }>(page, '/app/api/me');
-      await server.cli(['account', 'countries', String(me.account.id), 'LV,EE']);
+      await app.server.cli(['account', 'countries', String(me.account.id), 'LV,EE']);
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
       await page.getByRole('heading', { name: 'Sending controls' }).waitFor();

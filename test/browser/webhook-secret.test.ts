@@ -1,29 +1,14 @@
 // The webhook secret on the Settings page in a real browser: masked, revealed, copied, rotated after a confirmation
 // that says the old secret keeps working for 24 h; the operator's CLI sees what the page shows.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { WebhookSecretView } from '../../src/http/dashboard/contract.js';
-import {
-  describeWithChromium,
-  launchChromium,
-  screenshotPath,
-  startServer,
-  type TestServer,
-} from '../support/browser.js';
+import { describeWithChromium, screenshotPath } from '../support/browser.js';
+import { signUp, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const CUSTOMER = { email: 'owner@hooks-shop.example', password: 'correct horse battery', company: 'Hooks Shop' };
 const RIVAL = { email: 'owner@hooks-rival.example', password: 'another long password', company: 'Hooks Rival' };
-
-async function signUp(page: Page, url: string, who: typeof CUSTOMER) {
-  await page.goto(`${url}/app/signup`);
-  await page.getByLabel('Work email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByLabel('Company').fill(who.company);
-  await page.getByLabel('Currency').selectOption('EUR');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
-}
 
 /** The account's secret as the dashboard API gives it to this session. */
 function secretOf(page: Page): Promise<WebhookSecretView> {
@@ -39,27 +24,18 @@ async function openSettings(page: Page) {
 }
 
 describeWithChromium('webhook secret in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const app = useBrowserTest();
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
+    page = await app.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.url });
   }, STEP_MS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it(
     'shows the secret masked, reveals and copies it, and is the secret the operator sees',
     async () => {
-      await signUp(page, server.url, CUSTOMER);
+      await signUp(page, app.server.url, CUSTOMER);
       await openSettings(page);
       const field = page.getByLabel('Secret', { exact: true });
       const { secret } = await secretOf(page);
@@ -78,7 +54,7 @@ describeWithChromium('webhook secret in Chromium', () => {
       const me = await page.evaluate(
         async () => (await (await fetch('/app/api/me')).json()) as { account: { id: number } },
       );
-      const shown = await server.cli<{ secret: string }>([
+      const shown = await app.server.cli<{ secret: string }>([
         'webhook-secret',
         'show',
         '--account',
@@ -124,14 +100,13 @@ describeWithChromium('webhook secret in Chromium', () => {
     "another account's page shows its own secret, never this one's",
     async () => {
       const mine = await secretOf(page);
-      const rival = await browser.newPage();
-      await signUp(rival, server.url, RIVAL);
+      const rival = await app.signedUp(RIVAL);
       await openSettings(rival);
       await rival.getByRole('button', { name: 'Reveal' }).click();
       const theirs = await rival.getByLabel('Secret', { exact: true }).inputValue();
       expect(theirs).toBe((await secretOf(rival)).secret);
       expect(theirs).not.toBe(mine.secret);
-      await rival.close();
+      await rival.context().close();
     },
     STEP_MS,
   );

@@ -51,6 +51,21 @@ describe('layer rules', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuse the CLI reaching the store past the services, but let it open the database', async () => {
+    const dir = await mkdtemp(join(CHECKOUT, 'src/cli/layers-probe-'));
+    try {
+      await writeFile(join(dir, 'probe.ts'), "export { createToken } from '../../store/tokens.js';\n");
+      await writeFile(join(dir, 'opens.ts'), "export { createDb } from '../../store/db.js';\n");
+      const result = await cruise([dir.slice(CHECKOUT.length + 1)]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('cli-calls-services: src/cli/layers-probe-');
+      expect(result.output).toContain('probe.ts → src/store/tokens.ts');
+      expect(result.output).not.toContain('opens.ts');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 const BIOME = join(CHECKOUT, 'node_modules/.bin/biome');

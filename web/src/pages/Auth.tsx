@@ -58,21 +58,27 @@ export function useAfterSignIn(): (me: Me) => void {
   };
 }
 
-export function SignInPage() {
-  const { t } = useTranslation();
-  useTitle(t('auth.signIn'));
-  const { me } = useSession();
+/**
+ * A sign-in or sign-up form: its fields, and their submission to `path`, whose 401 is the form's own error (wrong
+ * credentials), not the end of a session; a success signs the visitor in and takes them on.
+ */
+function useAuthForm<T>(path: '/login' | '/signup', initial: T) {
   const afterSignIn = useAfterSignIn();
-  const [form, setForm] = useState<LoginRequest>({ email: '', password: '' });
-  const { busy, error, run } = useSubmit(async () =>
-    afterSignIn(await api.post<Me>('/login', form, { quiet401: true })),
-  );
-  if (me) return <Navigate to={homeOf(me)} replace />;
-
+  const [form, setForm] = useState<T>(initial);
+  const { busy, error, run } = useSubmit(async () => afterSignIn(await api.post<Me>(path, form, { quiet401: true })));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void run();
   };
+  return { form, setForm, busy, error, submit };
+}
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  useTitle(t('auth.signIn'));
+  const { me } = useSession();
+  const { form, setForm, busy, error, submit } = useAuthForm<LoginRequest>('/login', { email: '', password: '' });
+  if (me) return <Navigate to={homeOf(me)} replace />;
 
   return (
     <AuthFrame
@@ -117,17 +123,13 @@ export function SignUpPage() {
   const { t } = useTranslation();
   useTitle(t('auth.createAnAccount'));
   const { me } = useSession();
-  const afterSignIn = useAfterSignIn();
-  const [form, setForm] = useState<SignupRequest>({ email: '', password: '', company: '', currency: 'EUR' });
-  const { busy, error, run } = useSubmit(async () =>
-    afterSignIn(await api.post<Me>('/signup', form, { quiet401: true })),
-  );
+  const { form, setForm, busy, error, submit } = useAuthForm<SignupRequest>('/signup', {
+    email: '',
+    password: '',
+    company: '',
+    currency: 'EUR',
+  });
   if (me) return <Navigate to={homeOf(me)} replace />;
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void run();
-  };
 
   return (
     <AuthFrame

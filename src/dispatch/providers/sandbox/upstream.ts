@@ -1,17 +1,9 @@
 // The sandbox's "upstream": what it accepted (our reference → its id, time). A port, kept in memory or in a table.
 
-/** One message as the sandbox upstream takes it. */
-export interface SandboxHandOver {
-  readonly reference: string;
-  readonly providerMessageId: string;
-  readonly recipient: string;
-  readonly acceptedAtUs: number;
-}
+// What the upstream takes and gives back is the table's shape (src/store/sandbox-upstream.ts), named once there.
+import type { SandboxHandOver, SandboxRecord } from '../../../store/sandbox-upstream.js';
 
-export interface SandboxRecord {
-  readonly providerMessageId: string;
-  readonly acceptedAtUs: number;
-}
+export type { SandboxHandOver, SandboxRecord };
 
 /**
  * The port. `accept` is idempotent on the reference: a reference taken before keeps its first id and time. The table
