@@ -643,15 +643,18 @@ async function ratesConvert(
 
 async function sendingCancel(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
   const id = positiveId(args[0], 'ID');
-  const result = await cancelSending(await db(), id);
+  const database = await db();
+  const result = await cancelSending(database, id);
   if (!result.ok) {
     if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
     throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
   }
   const refunded = formatMinor(result.refundedMinor);
+  const account = await getAccount(database, result.accountId);
+  const shown = account ? money(refunded, account.currency) : refunded;
   return {
     json: { id, status: 'Cancelled', refunded },
-    text: `Cancelled sending ${id}: ${refunded} refunded to its account.`,
+    text: `Cancelled sending ${id}: ${shown} refunded to its account.`,
   };
 }
 
