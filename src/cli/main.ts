@@ -32,7 +32,7 @@ import { cancelSending } from '../store/sending-cancel.js';
 import { isoFromUs } from '../store/time.js';
 import { createToken, revokeTokenAsOperator } from '../store/tokens.js';
 import { createAdmin, listAdmins } from '../store/users.js';
-import { count, fields, minuteUtc, money, NONE, table } from './print.js';
+import { count, fields, minuteUtc, money, NONE, rateDiff, rateDiffJson, table } from './print.js';
 
 /** The currency of an account created without --currency. */
 const DEFAULT_CURRENCY = PLATFORM_CURRENCY;
@@ -51,6 +51,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
                                                      in the account's currency; --currency CUR states it)
   smsgic rates import --default FILE                (a platform default list: the base one, ${PLATFORM_CURRENCY}, unless
                                                      --currency CUR or the file states another)
+  smsgic rates import … --dry-run                   (prints the rows an import would add, remove and reprice, old and
+                                                     new price, and changes nothing; an import prints what it changed)
   smsgic rates convert CURRENCY RATE --date DAY     (1 ${PLATFORM_CURRENCY} = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
@@ -179,7 +181,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'token revoke': [],
   'sender add': [],
   'sender default': [],
-  'rates import': ['default', 'currency'],
+  'rates import': ['default', 'currency', 'dry-run'],
   'rates export': ['default', 'currency'],
   'account tax-rate': [],
   'account countries': [],
@@ -244,6 +246,7 @@ interface CommandLine {
     readonly search?: string;
     readonly date?: string;
     readonly keyword?: string;
+    readonly 'dry-run'?: boolean;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -266,6 +269,7 @@ const OPTIONS = {
   account: { type: 'string' },
   search: { type: 'string' },
   keyword: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -454,12 +458,11 @@ async function ratesImport(
   } catch (error) {
     throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const result = await importPriceList(
-    database,
-    account?.id ?? null,
-    text,
-    values.currency === undefined ? {} : { currency: values.currency },
-  );
+  const dryRun = values['dry-run'] === true;
+  const result = await importPriceList(database, account?.id ?? null, text, {
+    dryRun,
+    ...(values.currency === undefined ? {} : { currency: values.currency }),
+  });
   if (!result.ok) {
     if (result.reason === 'csv') {
       throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
@@ -474,13 +477,19 @@ async function ratesImport(
     }
     throw new CommandError(`${file}: ${priceListImportProblem(result)}`);
   }
+  const list = account ? `the price list of account ${account.id}` : `the default ${result.currency} price list`;
+  const headline = dryRun
+    ? `Dry run: importing ${count(result.imported, 'rate')} in ${result.currency} would replace ${list}; nothing changed.`
+    : `Imported ${count(result.imported, 'rate')} in ${result.currency}: ${list} is replaced.`;
   return {
     json: {
       imported: result.imported,
       ...(account ? { account_id: account.id } : { default: true }),
       currency: result.currency,
+      dry_run: dryRun,
+      ...rateDiffJson(result.diff),
     },
-    text: `Imported ${count(result.imported, 'rate')} in ${result.currency}: ${account ? `the price list of account ${account.id}` : `the default ${result.currency} price list`} is replaced.`,
+    text: `${headline}\n${rateDiff(result.diff, result.currency)}`,
   };
 }
 

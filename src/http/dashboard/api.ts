@@ -9,7 +9,7 @@ import type { Actor, DashboardServices, Outcome } from '../../services/dashboard
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
-import { CSRF_HEADER, type OptOutsImported, type RatesImported, SESSION_COOKIE } from './contract.js';
+import { CSRF_HEADER, type OptOutsImported, SESSION_COOKIE } from './contract.js';
 import {
   adminAccountView,
   adminSenderView,
@@ -24,6 +24,7 @@ import {
   priceListView,
   priceView,
   providerHealthView,
+  ratesImportedView,
   rateView,
   recipientView,
   senderView,
@@ -510,7 +511,7 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.
     const query = request.query as Record<string, unknown>;
-    return answer(reply, await admin.importRates(query, csvBody(request)), (imported): RatesImported => imported);
+    return answer(reply, await admin.importRates(query, csvBody(request)), ratesImportedView);
   });
   route('GET', '/admin/providers', 'admin', async () => ({ data: (await admin.providers()).map(providerHealthView) }));
   route('GET', '/admin/volume', 'admin', async (request, reply) => {
