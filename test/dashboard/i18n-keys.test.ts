@@ -27,6 +27,20 @@ const TRANSLATED_MODULES = [
   'components/ui.tsx',
   'components/dialog.tsx',
   'components/toast.tsx',
+  'components/MessagePreview.tsx',
+  'components/PagedTable.tsx',
+  'components/RatesTable.tsx',
+  'pages/OptOuts.tsx',
+  'pages/Rates.tsx',
+  'pages/Tokens.tsx',
+  'pages/WebhookSecretCard.tsx',
+  'pages/SpendingControlsCard.tsx',
+  'pages/admin/AccountDialogs.tsx',
+  'pages/admin/Accounts.tsx',
+  'pages/admin/Providers.tsx',
+  'pages/admin/Rates.tsx',
+  'pages/admin/Senders.tsx',
+  'pages/admin/Volume.tsx',
 ];
 
 function sources(dir: string): string[] {

@@ -30,8 +30,8 @@ export function RatesTable({
           <thead>
             <tr>
               <th scope="col">{t('ratesTable.country')}</th>
-              <th scope="col">MCC</th>
-              <th scope="col">MNC</th>
+              <th scope="col">{t('ratesTable.mcc')}</th>
+              <th scope="col">{t('ratesTable.mnc')}</th>
               <th scope="col" className="num">
                 {t('ratesTable.pricePerPart')}
               </th>

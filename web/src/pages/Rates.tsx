@@ -45,7 +45,7 @@ export function RatesPage() {
             errors={fieldErrors(rates.error, 'country', 'country_id')}
           />
           <TextField
-            label="MCC"
+            label={t('rates.mcc')}
             name="mcc"
             inputMode="numeric"
             placeholder={t('rates.mccPlaceholder')}
@@ -55,7 +55,7 @@ export function RatesPage() {
             errors={fieldErrors(rates.error, 'mcc')}
           />
           <TextField
-            label="MNC"
+            label={t('rates.mnc')}
             name="mnc"
             placeholder={t('rates.mncPlaceholder')}
             maxLength={4}

@@ -37,6 +37,11 @@ function curlExample(token: string): string {
   return `curl -s ${apiBaseUrl()}/balance \\\n  -H "Authorization: Bearer ${token}"`;
 }
 
+const CODE = <code />;
+const STRONG = <strong />;
+/** The markup the translated texts may use. */
+const MARKUP = { code: CODE, strong: STRONG };
+
 /** Where a request's token goes, as the examples write it. */
 const TOKEN = '<token>';
 
@@ -46,11 +51,7 @@ function ApiLinks() {
   return (
     <Card title={t('tokens.useApi')}>
       <p>
-        <Trans
-          i18nKey="tokens.baseUrl"
-          values={{ url: apiBaseUrl(), token: TOKEN }}
-          components={{ code: <code />, strong: <strong /> }}
-        />
+        <Trans i18nKey="tokens.baseUrl" values={{ url: apiBaseUrl(), token: TOKEN }} components={MARKUP} />
       </p>
       <ul className="link-list">
         <li>
@@ -103,7 +104,7 @@ function CreatedTokenDialog({
       {token && (
         <>
           <p className="banner banner-warning">
-            <Trans i18nKey="tokens.copyNow" components={{ code: <code />, strong: <strong /> }} />
+            <Trans i18nKey="tokens.copyNow" components={MARKUP} />
           </p>
           <label htmlFor="new-token" className="label">
             {t('tokens.tokenNamed', { name: token.name })}
@@ -126,11 +127,7 @@ function CreatedTokenDialog({
             {copied === 'failed' && t('tokens.copyFailed')}
           </p>
           <p className="muted small">
-            <Trans
-              i18nKey="tokens.useIt"
-              values={{ token: TOKEN }}
-              components={{ code: <code />, strong: <strong /> }}
-            />
+            <Trans i18nKey="tokens.useIt" values={{ token: TOKEN }} components={MARKUP} />
           </p>
           <label htmlFor="api-base-url" className="label">
             {t('tokens.apiBaseUrl')}
@@ -274,7 +271,7 @@ export function TokensPage() {
           <Trans
             i18nKey="tokens.revokeText"
             values={{ name: revoking?.name, prefix: revoking?.prefix }}
-            components={{ code: <code />, strong: <strong /> }}
+            components={MARKUP}
           />
         </p>
       </ConfirmDialog>

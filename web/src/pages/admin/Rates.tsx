@@ -112,8 +112,8 @@ function RatesDiff({ diff, sign }: { readonly diff: RatesImported; readonly sign
             <thead>
               <tr>
                 <th scope="col">{t('adminRates.change')}</th>
-                <th scope="col">MCC</th>
-                <th scope="col">MNC</th>
+                <th scope="col">{t('adminRates.mcc')}</th>
+                <th scope="col">{t('adminRates.mnc')}</th>
                 <th scope="col" className="num">
                   {t('adminRates.oldPrice')}
                 </th>
@@ -288,7 +288,7 @@ export function AdminRatesPage() {
             {imported !== null && <Banner tone="success">{t('adminRates.importedCount', { count: imported })}</Banner>}
             <ErrorBanner error={previewing.error} />
             <TextAreaField
-              label="CSV"
+              label={t('adminRates.csv')}
               className="field-mono"
               rows={10}
               placeholder={SAMPLE}
