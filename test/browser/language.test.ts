@@ -1,5 +1,7 @@
-// The dashboard in Latvian: chosen on the sign-in page (or taken from the browser's language), with the slogan, the
-// labels and the navigation in Latvian, money in the Latvian format; the choice outlives a reload and a new sign-in.
+// The dashboard in Latvian and Russian: chosen on the sign-in page (or taken from the browser's language), with the
+// slogan, the labels and the navigation in the language, money in its format; the choice outlives a reload and a new
+// sign-in. Every page, the customer's and the operator's, shows none of its English texts in either language, and fits
+// a phone with the longer words.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
@@ -9,6 +11,104 @@ const STEP_MS = 120_000;
 /** The sandbox refuses these numbers; the campaign is scheduled a day ahead, so it only waits on the overview. */
 const RECIPIENTS = ['447400120004'];
 const CUSTOMER = { email: 'owner@latvian.example', password: 'correct horse battery', company: 'Latvian Ltd' };
+const OPERATOR = { email: 'ops@smsgic.example', password: 'operator password 42' };
+
+/** The pages of a customer and of an operator, by their path under /app. */
+const CUSTOMER_PAGES = [
+  '',
+  '/compose',
+  '/campaigns',
+  '/opt-outs',
+  '/transactions',
+  '/senders',
+  '/rates',
+  '/tokens',
+  '/settings',
+];
+const OPERATOR_PAGES = ['/admin/accounts', '/admin/senders', '/admin/rates', '/admin/providers', '/admin/volume'];
+
+/** Texts the dashboard shows in English: a page in another language shows none of them. */
+const ENGLISH = [
+  'Overview',
+  'Compose',
+  'Campaigns',
+  'Opt-outs',
+  'Balance & transactions',
+  'API tokens',
+  'Settings',
+  'Sign out',
+  'Loading',
+  'Recent campaigns',
+  'Quick links',
+  'Message text',
+  'Phone numbers',
+  'Sending options',
+  'All statuses',
+  'Export CSV',
+  'Import CSV',
+  'Add numbers',
+  'Add to opt-outs',
+  'Opted-out numbers',
+  'Search numbers',
+  'Current balance',
+  'Tax rate',
+  'Top up',
+  'Sender name',
+  'Request sender',
+  'Your senders',
+  'Apply filters',
+  'Price per part',
+  'All networks',
+  'Create a token',
+  'Token name',
+  'Create token',
+  'Your tokens',
+  'Use the API',
+  'Download the Postman collection',
+  'Profile',
+  'Change password',
+  'Webhook secret',
+  'Rotate secret',
+  'Reveal',
+  'Sending controls',
+  'Daily spend limit',
+  'Save controls',
+  'Accounts',
+  'New account',
+  'Search accounts',
+  'Sender approvals',
+  'Requests',
+  'Price lists',
+  'Platform default',
+  'Import rates',
+  'Load a CSV file',
+  'Provider health',
+  'Last hour',
+  'Refresh',
+  'Platform volume',
+  'Messages per day',
+  'Per day',
+  'Delivered',
+  'Not delivered',
+  'Status',
+  'Created',
+  'Credit',
+  'Suspend',
+];
+
+/** The English texts the page shows (whole words, as written). */
+async function englishOn(page: Page): Promise<string[]> {
+  const text = (await page.evaluate('document.body.innerText')) as string;
+  return ENGLISH.filter((english) => {
+    const escaped = english.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^\\p{L}])${escaped}($|[^\\p{L}])`, 'u').test(text);
+  });
+}
+
+/** Whether the page is wider than its window. */
+function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate('document.documentElement.scrollWidth > window.innerWidth') as Promise<boolean>;
+}
 
 /** What Intl writes for an amount in euros in Latvia, with the balance's three decimals ("12,500 €"). */
 function latvianEuros(amount: number): string {
@@ -48,6 +148,7 @@ describeWithChromium('the dashboard in Latvian', () => {
     });
     expect(sent.status).toBe(201);
     await page.context().close();
+    await server.cli(['admin', 'create', '--email', OPERATOR.email, '--password', OPERATOR.password]);
   }, STEP_MS);
 
   afterAll(async () => {
@@ -177,6 +278,38 @@ describeWithChromium('the dashboard in Latvian', () => {
           expect(await sticksOut(page, selector), `${viewport.width}px ${selector}`).toBe(false);
         }
         await page.context().close();
+      }
+    },
+    STEP_MS,
+  );
+  it.each([
+    { language: 'lv', locale: 'lv-LV', signIn: 'Pieteikties', email: 'E-pasts', password: 'Parole' },
+    { language: 'ru', locale: 'ru-RU', signIn: 'Войти', email: 'Эл. почта', password: 'Пароль' },
+  ])(
+    'shows no English text on any page in $language, and no page scrolls sideways on a phone',
+    async ({ language, locale, signIn, email, password }) => {
+      for (const [who, paths] of [
+        [CUSTOMER, CUSTOMER_PAGES],
+        [OPERATOR, OPERATOR_PAGES],
+      ] as const) {
+        const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+        const page = await context.newPage();
+        await page.goto(`${server.url}/app/signin`);
+        await page.getByRole('heading', { name: signIn, level: 1 }).waitFor();
+        expect(await documentLanguage(page)).toBe(language);
+        await page.getByLabel(email).fill(who.email);
+        await page.getByLabel(password).fill(who.password);
+        await page.getByRole('button', { name: signIn }).click();
+        await page.locator('.topbar-user .btn').waitFor();
+        for (const path of paths) {
+          await page.goto(`${server.url}/app${path}`);
+          await page.getByRole('heading', { level: 1 }).waitFor();
+          await expect.poll(() => page.locator('.loading').count(), { message: path }).toBe(0);
+          await page.waitForLoadState('networkidle');
+          expect(await englishOn(page), `${language} ${path}`).toEqual([]);
+          expect(await scrollsSideways(page), `${language} ${path} at 390px`).toBe(false);
+        }
+        await context.close();
       }
     },
     STEP_MS,
