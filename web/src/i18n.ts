@@ -1,5 +1,5 @@
-// The dashboard's languages: English (the default and the fallback), Latvian and Russian, through i18next. The choice is kept in
-// the browser (localStorage) and read back first; without one, the browser's preferred languages decide.
+// The dashboard's languages: English (the default and the fallback), Latvian and Russian, through i18next. The choice
+// is kept in the browser (localStorage) and read back first; without one, the browser's preferred languages decide.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './locales/en.js';

@@ -1,5 +1,5 @@
-// The dashboard's English texts. Every key here exists in every other language file (lv.ts is typed against this one,
-// and test/dashboard/i18n-keys.test.ts checks both against the keys the code uses).
+// The dashboard's English texts. Every key here exists in every other language file (lv.ts and ru.ts are typed against
+// this one, and test/dashboard/i18n-keys.test.ts checks them all against the keys the code uses).
 
 export const en = {
   language: {
