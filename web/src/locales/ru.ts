@@ -216,7 +216,7 @@ export const ru: Texts = {
     fromNamedColumn: 'из столбца «{{header}}»',
     fromColumn: 'из столбца {{column}}',
     emptyRowsSkipped_one: ', пропущена {{n}} пустая строка',
-    emptyRowsSkipped_few: ', пропущено {{n}} пустые строки',
+    emptyRowsSkipped_few: ', пропущены {{n}} пустые строки',
     emptyRowsSkipped_many: ', пропущено {{n}} пустых строк',
     emptyRowsSkipped_other: ', пропущено {{n}} пустой строки',
     removeFile: 'Убрать файл',
