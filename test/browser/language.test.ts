@@ -301,6 +301,9 @@ describeWithChromium('the dashboard in Latvian', () => {
         await page.getByLabel(password).fill(who.password);
         await page.getByRole('button', { name: signIn }).click();
         await page.locator('.topbar-user .btn').waitFor();
+        const languages = page.locator('.topbar .language-switch');
+        expect(await languages.inputValue()).toBe(language);
+        expect(await languages.locator('option').allTextContents()).toEqual(['English', 'Latviešu', 'Русский']);
         for (const path of paths) {
           await page.goto(`${server.url}/app${path}`);
           await page.getByRole('heading', { level: 1 }).waitFor();
