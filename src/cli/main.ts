@@ -39,7 +39,7 @@ import type { Account } from '../store/accounts.js';
 import { createDb, type Db } from '../store/db.js';
 import type { PriceListSummary } from '../store/rates.js';
 import { costsCommand } from './costs.js';
-import { count, fields, minuteUtc, money, NONE, table } from './print.js';
+import { count, fields, minuteUtc, money, NONE, rateDiff, rateDiffJson, table } from './print.js';
 import { ROUTES_USAGE, routesCommand } from './routes.js';
 
 /** The currency of an account created without --currency. */
@@ -59,6 +59,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
                                                      in the account's currency; --currency CUR states it)
   smsgic rates import --default FILE                (a platform default list: the base one, ${PLATFORM_CURRENCY}, unless
                                                      --currency CUR or the file states another)
+  smsgic rates import … --dry-run                   (prints the rows an import would add, remove and reprice, old and
+                                                     new price, and changes nothing; an import prints what it changed)
   smsgic rates convert CURRENCY RATE --date DAY     (1 ${PLATFORM_CURRENCY} = RATE CURRENCY on DAY, YYYY-MM-DD: that currency's
                                                      default list converted from the base one, rounded up)
   smsgic rates list                                 (price lists: currency, source, conversion rate and date)
@@ -197,7 +199,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'token revoke': [],
   'sender add': [],
   'sender default': [],
-  'rates import': ['default', 'currency'],
+  'rates import': ['default', 'currency', 'dry-run'],
   'rates export': ['default', 'currency'],
   'account tax-rate': [],
   'account invite': ['email'],
@@ -504,12 +506,11 @@ async function ratesImport(
   } catch (error) {
     throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const result = await importPriceList(
-    database,
-    account?.id ?? null,
-    text,
-    values.currency === undefined ? {} : { currency: values.currency },
-  );
+  const dryRun = values['dry-run'] === true;
+  const result = await importPriceList(database, account?.id ?? null, text, {
+    dryRun,
+    ...(values.currency === undefined ? {} : { currency: values.currency }),
+  });
   if (!result.ok) {
     if (result.reason === 'csv') {
       throw new CommandError(`${file} line ${result.line}: ${result.message}; nothing imported`);
@@ -524,13 +525,19 @@ async function ratesImport(
     }
     throw new CommandError(`${file}: ${priceListImportProblem(result)}`);
   }
+  const list = account ? `the price list of account ${account.id}` : `the default ${result.currency} price list`;
+  const headline = dryRun
+    ? `Dry run: importing ${count(result.imported, 'rate')} in ${result.currency} would replace ${list}; nothing changed.`
+    : `Imported ${count(result.imported, 'rate')} in ${result.currency}: ${list} is replaced.`;
   return {
     json: {
       imported: result.imported,
       ...(account ? { account_id: account.id } : { default: true }),
       currency: result.currency,
+      dry_run: dryRun,
+      ...rateDiffJson(result.diff),
     },
-    text: `Imported ${count(result.imported, 'rate')} in ${result.currency}: ${account ? `the price list of account ${account.id}` : `the default ${result.currency} price list`} is replaced.`,
+    text: `${headline}\n${rateDiff(result.diff, result.currency)}`,
   };
 }
 
@@ -721,15 +728,18 @@ async function ratesConvert(
 
 async function sendingCancel(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
   const id = positiveId(args[0], 'ID');
-  const result = await cancelPendingSending(await db(), id);
+  const database = await db();
+  const result = await cancelPendingSending(database, id);
   if (!result.ok) {
     if (result.reason === 'not_found') throw new CommandError(`sending ${id} does not exist`);
     throw new CommandError(`sending ${id} is ${result.status}; only a Pending sending can be cancelled`);
   }
   const refunded = formatMinor(result.refundedMinor);
+  const account = await findAccount(database, result.accountId);
+  const shown = account ? money(refunded, account.currency) : refunded;
   return {
     json: { id, status: 'Cancelled', refunded },
-    text: `Cancelled sending ${id}: ${refunded} refunded to its account.`,
+    text: `Cancelled sending ${id}: ${shown} refunded to its account.`,
   };
 }
 

@@ -1,6 +1,7 @@
 // What `smsgic` prints for a person (without --json): tables for lists, "key: value" lines for one object, and the
 // money and time forms shared by both.
-import { currencyOf } from '../domain/money.js';
+import { currencyOf, formatMinor } from '../domain/money.js';
+import type { RateListDiff } from '../domain/price-lists.js';
 import { isoFromUs } from '../domain/time.js';
 
 export interface Column {
@@ -75,4 +76,44 @@ export function minuteUtc(us: number): string {
 /** "1 rate", "3 rates". */
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A price list's diff: one line of counts, then a table of the rows added (+), removed (-) and repriced (~). */
+export function rateDiff(diff: RateListDiff, currencyCode: string): string {
+  const price = (minor: number) => money(formatMinor(minor), currencyCode);
+  const summary = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`;
+  const rows = [
+    ...diff.added.map((row) => ['+', row.mcc, row.mnc ?? NONE, NONE, price(row.rateMinor)]),
+    ...diff.removed.map((row) => ['-', row.mcc, row.mnc ?? NONE, price(row.rateMinor), NONE]),
+    ...diff.changed.map((row) => ['~', row.mcc, row.mnc ?? NONE, price(row.oldRateMinor), price(row.newRateMinor)]),
+  ];
+  if (rows.length === 0) return summary;
+  const columns: Column[] = [
+    { header: '' },
+    { header: 'MCC' },
+    { header: 'MNC' },
+    { header: 'OLD PRICE', align: 'right' },
+    { header: 'NEW PRICE', align: 'right' },
+  ];
+  return `${summary}\n${table(columns, rows)}`;
+}
+
+/** The same diff for --json: amounts as the API writes them. */
+export function rateDiffJson(diff: RateListDiff) {
+  const row = (rate: { mcc: string; mnc: string | null; rateMinor: number }) => ({
+    mcc: rate.mcc,
+    mnc: rate.mnc,
+    rate: formatMinor(rate.rateMinor),
+  });
+  return {
+    added: diff.added.map(row),
+    removed: diff.removed.map(row),
+    changed: diff.changed.map((change) => ({
+      mcc: change.mcc,
+      mnc: change.mnc,
+      old_rate: formatMinor(change.oldRateMinor),
+      new_rate: formatMinor(change.newRateMinor),
+    })),
+    unchanged: diff.unchanged,
+  };
 }

@@ -115,3 +115,53 @@ export function parseConversionRates(text: string): ConversionRatesResult {
   }
   return { ok: true, rates };
 }
+
+/** A rate whose price an import changes. */
+export interface RateChange {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly oldRateMinor: number;
+  readonly newRateMinor: number;
+}
+
+/** What replacing a price list does to it: the rows it adds, removes and reprices, and how many stay as they are. */
+export interface RateListDiff {
+  readonly added: readonly RateRow[];
+  readonly removed: readonly RateRow[];
+  readonly changed: readonly RateChange[];
+  readonly unchanged: number;
+}
+
+function rateKey(row: { readonly mcc: string; readonly mnc: string | null }): string {
+  return `${row.mcc}:${row.mnc ?? ''}`;
+}
+
+/** Country-wide rows (no network) before a country's networks; then by network code. */
+function byMccMnc(a: { mcc: string; mnc: string | null }, b: { mcc: string; mnc: string | null }): number {
+  if (a.mcc !== b.mcc) return a.mcc < b.mcc ? -1 : 1;
+  if (a.mnc === b.mnc) return 0;
+  if (a.mnc === null) return -1;
+  if (b.mnc === null) return 1;
+  return a.mnc < b.mnc ? -1 : 1;
+}
+
+/** The difference between a list and the one replacing it, each part ordered by MCC, then MNC. */
+export function diffRateLists(before: readonly RateRow[], after: readonly RateRow[]): RateListDiff {
+  const old = new Map(before.map((row) => [rateKey(row), row]));
+  const added: RateRow[] = [];
+  const changed: RateChange[] = [];
+  let unchanged = 0;
+  for (const row of after) {
+    const previous = old.get(rateKey(row));
+    old.delete(rateKey(row));
+    if (previous === undefined) added.push(row);
+    else if (previous.rateMinor === row.rateMinor) unchanged++;
+    else changed.push({ mcc: row.mcc, mnc: row.mnc, oldRateMinor: previous.rateMinor, newRateMinor: row.rateMinor });
+  }
+  return {
+    added: added.sort(byMccMnc),
+    removed: [...old.values()].sort(byMccMnc),
+    changed: changed.sort(byMccMnc),
+    unchanged,
+  };
+}

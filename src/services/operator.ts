@@ -11,6 +11,7 @@ import {
   isCalendarDate,
   PLATFORM_CURRENCY,
   parseConversionRate,
+  type RateListDiff,
 } from '../domain/price-lists.js';
 import { formatRatesCsv, parseRatesCsv } from '../domain/rates-csv.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
@@ -40,6 +41,7 @@ import { type CreditResult, credit, type DebitResult, debit } from '../store/led
 import {
   type ListedRate,
   type PriceListSummary,
+  previewRates,
   priceList,
   priceListSummaries,
   type RateListRef,
@@ -256,7 +258,15 @@ export function adjustBalance(
 }
 
 export type PriceListImport =
-  | { readonly ok: true; readonly imported: number; readonly currency: string }
+  | {
+      readonly ok: true;
+      readonly imported: number;
+      readonly currency: string;
+      /** What the import changed in the list, or would change on a dry run. */
+      readonly diff: RateListDiff;
+      /** Nothing was written: the diff is what the import would do. */
+      readonly dryRun: boolean;
+    }
   | { readonly ok: false; readonly reason: 'csv'; readonly line: number; readonly message: string }
   | { readonly ok: false; readonly reason: 'empty_default' }
   | { readonly ok: false; readonly reason: 'account_not_found' }
@@ -293,13 +303,14 @@ export function priceListImportProblem(result: Exclude<PriceListImport, { ok: tr
  * Replaces an account's price list, or a platform default list (`accountId` null), from CSV (`mcc,mnc,rate`, with an
  * optional `currency` column), all or nothing. The currency is the one the CSV or `options.currency` states, else the
  * account's (for a default list: the base currency); an account's list in another currency is refused. A default list
- * is never emptied: without one, every start would put the sample list back.
+ * is never emptied: without one, every start would put the sample list back. A dry run checks the same and tells the
+ * diff without writing.
  */
 export async function importPriceList(
   db: Db,
   accountId: number | null,
   csv: string,
-  options: { readonly currency?: string } = {},
+  options: { readonly currency?: string; readonly dryRun?: boolean } = {},
 ): Promise<PriceListImport> {
   const given = options.currency?.trim().toUpperCase();
   if (given !== undefined && !isAccountCurrency(given))
@@ -311,10 +322,13 @@ export async function importPriceList(
   }
   const stated = parsed.currency ?? given;
   if (accountId === null && parsed.rows.length === 0) return { ok: false, reason: 'empty_default' };
-  const result = await replaceRates(db, accountId, parsed.rows, stated === undefined ? {} : { currency: stated });
+  const dryRun = options.dryRun === true;
+  const write = dryRun ? previewRates : replaceRates;
+  const result = await write(db, accountId, parsed.rows, stated === undefined ? {} : { currency: stated });
   if (result.ok) {
     const account = accountId === null ? null : await getAccount(db, accountId);
-    return { ok: true, imported: result.imported, currency: account?.currency ?? stated ?? PLATFORM_CURRENCY };
+    const currency = account?.currency ?? stated ?? PLATFORM_CURRENCY;
+    return { ok: true, imported: result.imported, currency, diff: result.diff, dryRun };
   }
   if (result.reason === 'account_not_found') return result;
   if (result.reason === 'currency_mismatch') {
@@ -412,23 +426,35 @@ function priceListServices(db: Db) {
 
     /**
      * Replaces a price list from CSV (`mcc,mnc,rate`, optionally `currency`), all or nothing, as `smsgic rates import`
-     * does; `currency` names the default list to replace (the base one when absent).
+     * does; `currency` names the default list to replace (the base one when absent). With `dry_run=true` nothing is
+     * written: the answer is the diff the import would apply.
      */
     async importRates(
       fields: Fields,
       csv: string,
-    ): Promise<Outcome<{ readonly imported: number; readonly currency: string }>> {
+    ): Promise<
+      Outcome<{
+        readonly imported: number;
+        readonly currency: string;
+        readonly diff: RateListDiff;
+        readonly dryRun: boolean;
+      }>
+    > {
       const errors = new ValidationErrors();
       const accountId = intField(fields, 'account_id', errors);
       const currency = oneOfField(fields, 'currency', accountCurrencies(), errors);
+      const dryRun = oneOfField(fields, 'dry_run', ['true', 'false'], errors) === 'true';
       if (!errors.empty) return invalid(errors);
       if (accountId !== undefined && !(await getAccount(db, accountId))) return notFound;
-      const result = await importPriceList(db, accountId ?? null, csv, currency === undefined ? {} : { currency });
+      const result = await importPriceList(db, accountId ?? null, csv, {
+        dryRun,
+        ...(currency === undefined ? {} : { currency }),
+      });
       if (!result.ok) {
         if (result.reason === 'account_not_found') return notFound;
         return invalidOne('csv', priceListImportProblem(result));
       }
-      return ok({ imported: result.imported, currency: result.currency });
+      return ok({ imported: result.imported, currency: result.currency, diff: result.diff, dryRun: result.dryRun });
     },
   };
 }

@@ -5,11 +5,13 @@ import { minorFrom } from '../domain/money.js';
 import {
   type Conversion,
   convertRows,
+  diffRateLists,
   isAccountCurrency,
   isCalendarDate,
   PLATFORM_CURRENCY,
   type PriceListSource,
   RATE_PPM_PER_UNIT,
+  type RateListDiff,
 } from '../domain/price-lists.js';
 import type { RateRow } from '../domain/pricing.js';
 import type { Db } from './db.js';
@@ -40,7 +42,8 @@ export interface RateFilters {
 }
 
 export type ReplaceRatesResult =
-  | { readonly ok: true; readonly imported: number }
+  /** `diff`: the list as it was against the rows given. */
+  | { readonly ok: true; readonly imported: number; readonly diff: RateListDiff }
   | {
       readonly ok: false;
       readonly reason: 'invalid_row';
@@ -153,11 +156,61 @@ async function reconvertDefaults(trx: Transaction<Schema>, nowUs: number, baseRo
   }
 }
 
+type Reader = Pick<Db['kysely'], 'selectFrom'>;
+
+/** Which list an import replaces: an account's own (in the account's currency) or a default list; null when refused. */
+async function listToReplace(
+  reader: Reader,
+  accountId: number | null,
+  options: ReplaceRatesOptions,
+): Promise<{ readonly ok: true; readonly list: RateListRef } | Extract<ReplaceRatesResult, { ok: false }>> {
+  if (accountId === null) return { ok: true, list: { owner: 0, currency: options.currency ?? PLATFORM_CURRENCY } };
+  const account = await reader
+    .selectFrom('accounts')
+    .select(['id', 'currency'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!account) return { ok: false, reason: 'account_not_found' };
+  if (options.currency !== undefined && options.currency !== account.currency) {
+    return { ok: false, reason: 'currency_mismatch', accountCurrency: account.currency };
+  }
+  return { ok: true, list: { owner: accountId, currency: account.currency } };
+}
+
+async function rowsOf(reader: Reader, list: RateListRef): Promise<RateRow[]> {
+  const rows = await reader
+    .selectFrom('rates')
+    .select(['mcc', 'mnc', 'rate_minor'])
+    .where(ofList('rates', list))
+    .execute();
+  return rows.map((row) => ({ mcc: row.mcc, mnc: row.mnc, rateMinor: minorFrom(row.rate_minor) }));
+}
+
+/**
+ * What `replaceRates` with the same arguments would do, refused for the same reasons, without writing: the rows it
+ * would add, remove and reprice in the list it would replace.
+ */
+export async function previewRates(
+  db: Db,
+  accountId: number | null,
+  rows: readonly RateRow[],
+  options: ReplaceRatesOptions = {},
+): Promise<ReplaceRatesResult> {
+  const invalid = checkRows(rows);
+  if (invalid) return invalid;
+  if (options.currency !== undefined && !isAccountCurrency(options.currency)) {
+    return { ok: false, reason: 'unknown_currency' };
+  }
+  const target = await listToReplace(db.kysely, accountId, options);
+  if (!target.ok) return target;
+  return { ok: true, imported: rows.length, diff: diffRateLists(await rowsOf(db.kysely, target.list), rows) };
+}
+
 /**
  * Replaces a whole price list (accountId null: a platform default list) in one transaction: afterwards the new list is
  * in place and the old one gone, or, on any error, nothing changed. An empty list removes an account's own prices, so
  * it falls back to the default list of its currency. A new base default list (in PLATFORM_CURRENCY) is converted again
- * into every converted default list, in the same transaction.
+ * into every converted default list, in the same transaction. The result tells what changed in the list replaced.
  */
 export async function replaceRates(
   db: Db,
@@ -174,23 +227,14 @@ export async function replaceRates(
     // Two replacements of one list at once (servers seeding the default list together) take turns: the second then
     // deletes what the first inserted, instead of inserting beside it and failing on the unique index.
     await lockForRewrite(trx, db.dialect, REWRITE_LOCKS.rateLists);
-    let currency = options.currency ?? PLATFORM_CURRENCY;
-    if (accountId !== null) {
-      const account = await trx
-        .selectFrom('accounts')
-        .select(['id', 'currency'])
-        .where('id', '=', accountId)
-        .executeTakeFirst();
-      if (!account) return { ok: false, reason: 'account_not_found' };
-      if (options.currency !== undefined && options.currency !== account.currency) {
-        return { ok: false, reason: 'currency_mismatch', accountCurrency: account.currency };
-      }
-      currency = account.currency;
-    }
+    const target = await listToReplace(trx, accountId, options);
+    if (!target.ok) return target;
+    const { list } = target;
+    const diff = diffRateLists(await rowsOf(trx, list), rows);
     const nowUs = db.nowUs();
-    await writeList(trx, nowUs, { owner: accountId ?? 0, currency }, rows, null);
-    if (accountId === null && currency === PLATFORM_CURRENCY) await reconvertDefaults(trx, nowUs, rows);
-    return { ok: true, imported: rows.length };
+    await writeList(trx, nowUs, list, rows, null);
+    if (accountId === null && list.currency === PLATFORM_CURRENCY) await reconvertDefaults(trx, nowUs, rows);
+    return { ok: true, imported: rows.length, diff };
   });
 }
 

@@ -8,7 +8,7 @@ import { postRefund } from './ledger.js';
 import { assertInt, intFrom } from './values.js';
 
 export type CancelResult =
-  | { readonly ok: true; readonly refundedMinor: number }
+  | { readonly ok: true; readonly refundedMinor: number; readonly accountId: number }
   | { readonly ok: false; readonly reason: 'not_found' }
   | { readonly ok: false; readonly reason: 'not_pending'; readonly status: string };
 
@@ -40,7 +40,11 @@ const INTERRUPTED_CANCELS_PER_SWEEP = 10;
  */
 export async function cancelSending(db: Db, sendingId: number, accountId?: number): Promise<CancelResult> {
   const cancelled = await db.transaction(
-    async (trx): Promise<CancelResult | { readonly ok: true; refundedMinor: number; cancelledAtUs: number }> => {
+    async (
+      trx,
+    ): Promise<
+      CancelResult | { readonly ok: true; refundedMinor: number; accountId: number; cancelledAtUs: number }
+    > => {
       const nowUs = db.nowUs();
       let update = trx
         .updateTable('sendings')
@@ -74,12 +78,12 @@ export async function cancelSending(db: Db, sendingId: number, accountId?: numbe
         // A Pending sending has never been cancelled before, so its cancel refund cannot exist yet.
         if (!posted.ok) throw new Error(`sending ${sendingId} refunded twice on cancel: ${posted.reason}`);
       }
-      return { ok: true, refundedMinor, cancelledAtUs: nowUs };
+      return { ok: true, refundedMinor, accountId: owner, cancelledAtUs: nowUs };
     },
   );
   if (!cancelled.ok) return cancelled;
   if ('cancelledAtUs' in cancelled) await endCancelledMessages(db, sendingId, cancelled.cancelledAtUs);
-  return { ok: true, refundedMinor: cancelled.refundedMinor };
+  return { ok: true, refundedMinor: cancelled.refundedMinor, accountId: cancelled.accountId };
 }
 
 /**

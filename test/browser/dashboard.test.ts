@@ -409,6 +409,27 @@ describeWithChromium('dashboard in Chromium', () => {
           .waitFor();
         await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate\n234,,0.0500\n247,,0.0420\n');
         await ops.getByRole('button', { name: 'Import rates' }).click();
+        // Nothing is replaced before the operator has seen the rows the import adds, removes and reprices.
+        const review = ops.getByRole('alertdialog', { name: "Replace Acme Shop's price list?" });
+        await review.getByText('2 added, 0 removed, 0 changed, 0 unchanged.').waitFor();
+        await review.getByRole('row', { name: 'Added 234 All networks — €0.050' }).waitFor();
+        await review.getByRole('button', { name: 'Cancel' }).click();
+        await review.waitFor({ state: 'hidden' });
+        await ops.getByText('This account has no list of its own: the default list in EUR applies.').waitFor();
+        await ops.getByRole('button', { name: 'Import rates' }).click();
+        await review.getByRole('button', { name: 'Replace the list' }).click();
+        await ops.getByText('2 rates imported.').waitFor();
+        await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate\n234,,0.0500\n247,,0.0450\n262,,0.061\n');
+        await ops.getByRole('button', { name: 'Import rates' }).click();
+        await review.getByText('1 added, 0 removed, 1 changed, 1 unchanged.').waitFor();
+        await review.getByRole('row', { name: 'Changed 247 All networks €0.042 €0.045' }).waitFor();
+        await review.getByRole('row', { name: 'Added 262 All networks — €0.061' }).waitFor();
+        await review.getByRole('button', { name: 'Replace the list' }).click();
+        await ops.getByText('3 rates imported.').waitFor();
+        await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate\n234,,0.0500\n247,,0.0450\n');
+        await ops.getByRole('button', { name: 'Import rates' }).click();
+        await review.getByRole('row', { name: 'Removed 262 All networks €0.061 —' }).waitFor();
+        await review.getByRole('button', { name: 'Replace the list' }).click();
         await ops.getByText('2 rates imported.').waitFor();
         await ops.getByRole('row', { name: /United Kingdom/ }).waitFor();
         await shoot(ops, 'admin-rates');

@@ -43,7 +43,7 @@ describeEachEngine('smsgic rates import', (engine) => {
     it("replaces the account's price list; an empty mnc is the country-wide rate", async () => {
       const csv = 'mcc,mnc,rate\n247,,0.0500\n247,01,0.0390\n234,,0.045\n234,30,0.035\n';
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('acme.csv', csv));
-      expect(result).toEqual({ imported: 4, account_id: Number(accountId), currency: 'GBP' });
+      expect(result).toMatchObject({ imported: 4, account_id: Number(accountId), currency: 'GBP' });
       expect(await priced(engine.db, Number(accountId))).toEqual([
         ['234', null, 450],
         ['234', '30', 350],
@@ -57,7 +57,7 @@ describeEachEngine('smsgic rates import', (engine) => {
     it('reads what spreadsheets write: a BOM, CRLF line ends, quoted cells, blank lines', async () => {
       const csv = '\uFEFF"mcc","mnc","rate"\r\n"262","","0.0612"\r\n\r\n262,01,0.0555\r\n';
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('excel.csv', csv));
-      expect(result).toEqual({ imported: 2, account_id: Number(accountId), currency: 'GBP' });
+      expect(result).toMatchObject({ imported: 2, account_id: Number(accountId), currency: 'GBP' });
       expect(await priced(engine.db, Number(accountId))).toEqual([
         ['262', null, 612],
         ['262', '01', 555],
@@ -96,8 +96,60 @@ describeEachEngine('smsgic rates import', (engine) => {
 
     it('with a header alone removes the own list, so the account falls back to the default', async () => {
       const result = await ok(engine.url, 'rates', 'import', accountId, files.path('empty.csv', 'mcc,mnc,rate\n'));
-      expect(result).toEqual({ imported: 0, account_id: Number(accountId), currency: 'GBP' });
+      expect(result).toMatchObject({ imported: 0, account_id: Number(accountId), currency: 'GBP' });
       expect(await listRates(engine.db, Number(accountId))).toHaveLength(SAMPLE_ROWS);
+    });
+  });
+
+  describe('--dry-run', () => {
+    it('prints the rows an import would add, remove and reprice, old and new price, and changes nothing', async () => {
+      const id = String((await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'diff')).id);
+      const first = 'mcc,mnc,rate\n247,,0.0500\n247,01,0.0390\n234,,0.0450\n';
+      await ok(engine.url, 'rates', 'import', id, files.path('first.csv', first));
+      const next = files.path('next.csv', 'mcc,mnc,rate\n247,,0.0500\n247,01,0.0410\n310,,0.0090\n');
+
+      const preview = await smsgic(engine.url, ['rates', 'import', id, next, '--dry-run']);
+      expect(preview.stderr).toBe('');
+      expect(preview.stdout.split('\n')).toEqual([
+        `Dry run: importing 3 rates in GBP would replace the price list of account ${id}; nothing changed.`,
+        '1 added, 1 removed, 1 changed, 1 unchanged',
+        '   MCC  MNC  OLD PRICE  NEW PRICE',
+        '+  310  -            -    £0.0090',
+        '-  234  -      £0.0450          -',
+        '~  247  01     £0.0390    £0.0410',
+        '',
+      ]);
+      expect(await priced(engine.db, Number(id))).toEqual([
+        ['234', null, 450],
+        ['247', null, 500],
+        ['247', '01', 390],
+      ]);
+      const json = await ok(engine.url, 'rates', 'import', id, next, '--dry-run');
+      expect(json).toEqual({
+        imported: 3,
+        account_id: Number(id),
+        currency: 'GBP',
+        dry_run: true,
+        added: [{ mcc: '310', mnc: null, rate: '0.0090' }],
+        removed: [{ mcc: '234', mnc: null, rate: '0.0450' }],
+        changed: [{ mcc: '247', mnc: '01', old_rate: '0.0390', new_rate: '0.0410' }],
+        unchanged: 1,
+      });
+      expect(await priced(engine.db, Number(id))).toHaveLength(3);
+
+      const applied = await smsgic(engine.url, ['rates', 'import', id, next]);
+      expect(applied.stdout.split('\n').slice(0, 2)).toEqual([
+        `Imported 3 rates in GBP: the price list of account ${id} is replaced.`,
+        '1 added, 1 removed, 1 changed, 1 unchanged',
+      ]);
+      expect(applied.stdout).toContain('~  247  01     £0.0390    £0.0410');
+      expect(await priced(engine.db, Number(id))).toEqual([
+        ['247', null, 500],
+        ['247', '01', 410],
+        ['310', null, 90],
+      ]);
+      const again = await smsgic(engine.url, ['rates', 'import', id, next]);
+      expect(again.stdout.split('\n')[1]).toBe('0 added, 0 removed, 0 changed, 3 unchanged');
     });
   });
 
@@ -106,7 +158,7 @@ describeEachEngine('smsgic rates import', (engine) => {
       await ok(engine.url, 'rates', 'import', accountId, files.path('own.csv', 'mcc,mnc,rate\n247,,0.0700\n'));
       const csv = 'mcc,mnc,rate\n247,,0.0400\n234,,0.0300\n234,10,0.0250\n';
       const result = await ok(engine.url, 'rates', 'import', '--default', files.path('default.csv', csv));
-      expect(result).toEqual({ imported: 3, default: true, currency: 'GBP' });
+      expect(result).toMatchObject({ imported: 3, default: true, currency: 'GBP' });
       expect(await priced(engine.db, bystander)).toEqual([
         ['234', null, 300],
         ['234', '10', 250],
@@ -181,7 +233,7 @@ describeEachEngine('smsgic rates import', (engine) => {
       );
       expect(await priced(engine.db, euro)).toEqual(before);
       // Stating none, the list is in the account's currency.
-      expect(await ok(engine.url, 'rates', 'import', String(euro), plain)).toEqual({
+      expect(await ok(engine.url, 'rates', 'import', String(euro), plain)).toMatchObject({
         imported: 1,
         account_id: euro,
         currency: 'EUR',
@@ -212,7 +264,7 @@ describeEachEngine('smsgic rates import', (engine) => {
       );
 
       const euros = files.path('eur-default.csv', 'mcc,mnc,rate\n247,,0.0550\n');
-      expect(await ok(engine.url, 'rates', 'import', '--default', '--currency', 'EUR', euros)).toEqual({
+      expect(await ok(engine.url, 'rates', 'import', '--default', '--currency', 'EUR', euros)).toMatchObject({
         imported: 1,
         default: true,
         currency: 'EUR',

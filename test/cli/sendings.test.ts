@@ -5,7 +5,7 @@ import { formatMinor } from '../../src/domain/money.js';
 import { auditLedger, listEntries } from '../../src/store/ledger.js';
 import { getSending } from '../../src/store/sendings.js';
 import { describeEachEngine } from '../support/databases.js';
-import { apiOver, bearer, ensureBuilt, fails, ok } from './smsgic.js';
+import { apiOver, bearer, ensureBuilt, fails, ok, smsgic } from './smsgic.js';
 
 beforeAll(ensureBuilt);
 
@@ -62,6 +62,14 @@ describeEachEngine('smsgic sending cancel', (engine) => {
     const [refund] = await listEntries(engine.db, accountId);
     expect(refund).toMatchObject({ kind: 'refund', amountMinor: totalMinor, sendingId: id });
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it("says the refund in the account's currency", async () => {
+    const id = await pendingSending();
+    const totalMinor = (await getSending(engine.db, accountId, id))?.totalMinor ?? 0;
+    const printed = await smsgic(engine.url, ['sending', 'cancel', String(id)]);
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    expect(printed.stdout.trim()).toBe(`Cancelled sending ${id}: £${formatMinor(totalMinor)} refunded to its account.`);
   });
 
   it('refuses to cancel a sending twice, and refunds only once', async () => {

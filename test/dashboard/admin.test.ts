@@ -378,12 +378,50 @@ describeEachEngine('dashboard operator pages', (engine) => {
         headers: { 'content-type': 'text/csv' },
       });
       expect(imported.statusCode, imported.body).toBe(200);
-      expect(imported.json()).toEqual({ imported: 2, currency: 'GBP' });
+      expect(imported.json()).toEqual({
+        imported: 2,
+        currency: 'GBP',
+        dry_run: false,
+        added: [
+          { mcc: '247', mnc: null, rate: '0.05' },
+          { mcc: '247', mnc: '01', rate: '0.0311' },
+        ],
+        removed: [],
+        changed: [],
+        unchanged: 0,
+      });
       const seen = await customer.json<{ data: RateView[] }>(customer.get('/app/api/rates'));
       expect(seen.data).toEqual([
         { country: 'Latvia', mcc: '247', mnc: null, rate: '0.05' },
         { country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0311' },
       ]);
+    });
+
+    it('previews an import with dry_run: the rows added, removed and repriced, and writes nothing', async () => {
+      const diffed = await dash.customer({ company: 'Diffed Ltd' });
+      const path = `/app/api/admin/rates/import?account_id=${diffed.accountId}`;
+      const csv = (payload: string) => ({ payload, headers: { 'content-type': 'text/csv' } });
+      expect((await admin.request('POST', path, csv('mcc,mnc,rate\n247,,0.05\n247,01,0.0311\n'))).statusCode).toBe(200);
+      const preview = await admin.request('POST', `${path}&dry_run=true`, csv('mcc,mnc,rate\n247,,0.06\n234,,0.04\n'));
+      expect(preview.statusCode, preview.body).toBe(200);
+      expect(preview.json()).toEqual({
+        imported: 2,
+        currency: 'GBP',
+        dry_run: true,
+        added: [{ mcc: '234', mnc: null, rate: '0.04' }],
+        removed: [{ mcc: '247', mnc: '01', rate: '0.0311' }],
+        changed: [{ mcc: '247', mnc: null, old_rate: '0.05', new_rate: '0.06' }],
+        unchanged: 0,
+      });
+      const own = await admin.json<{ data: RateView[] }>(
+        admin.get(`/app/api/admin/rates?account_id=${diffed.accountId}`),
+      );
+      expect(own.data.map((rate) => [rate.mcc, rate.mnc, rate.rate])).toEqual([
+        ['247', null, '0.05'],
+        ['247', '01', '0.0311'],
+      ]);
+      const refused = await admin.request('POST', `${path}&dry_run=true`, csv('mcc,mnc,rate\n24x,,0.06\n'));
+      expect(refused.statusCode).toBe(422);
     });
 
     it('lists the default list of every currency, converted ones with their rate and date', async () => {
@@ -428,7 +466,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
         payload: 'mcc,mnc,rate,currency\n247,,0.05,EUR\n',
         headers: { 'content-type': 'text/csv' },
       });
-      expect(stated.json()).toEqual({ imported: 1, currency: 'EUR' });
+      expect(stated.json()).toMatchObject({ imported: 1, currency: 'EUR', dry_run: false });
     });
 
     it('refuses a bad line by its number and imports nothing', async () => {
@@ -467,7 +505,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
         payload: exported.body,
         headers: { 'content-type': 'text/csv' },
       });
-      expect(imported.json()).toEqual({ imported: defaults.data.length, currency: 'GBP' });
+      expect(imported.json()).toMatchObject({ imported: defaults.data.length, currency: 'GBP', dry_run: false });
       const own = await admin.json<{ data: RateView[] }>(
         admin.get(`/app/api/admin/rates?account_id=${copy.accountId}`),
       );

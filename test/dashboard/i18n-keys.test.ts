@@ -5,9 +5,10 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/locales/en.js';
 import { lv } from '../../web/src/locales/lv.js';
+import { ru } from '../../web/src/locales/ru.js';
 
 const WEB = join(import.meta.dirname, '../../web/src');
-const LANGUAGES: Record<string, unknown> = { en, lv };
+const LANGUAGES: Record<string, unknown> = { en, lv, ru };
 
 /** The modules whose every visible text goes through `t`. */
 const TRANSLATED_MODULES = [
@@ -28,6 +29,20 @@ const TRANSLATED_MODULES = [
   'components/toast.tsx',
   'pages/admin/Costs.tsx',
   'pages/admin/Margin.tsx',
+  'components/MessagePreview.tsx',
+  'components/PagedTable.tsx',
+  'components/RatesTable.tsx',
+  'pages/OptOuts.tsx',
+  'pages/Rates.tsx',
+  'pages/Tokens.tsx',
+  'pages/WebhookSecretCard.tsx',
+  'pages/SpendingControlsCard.tsx',
+  'pages/admin/AccountDialogs.tsx',
+  'pages/admin/Accounts.tsx',
+  'pages/admin/Providers.tsx',
+  'pages/admin/Rates.tsx',
+  'pages/admin/Senders.tsx',
+  'pages/admin/Volume.tsx',
 ];
 
 function sources(dir: string): string[] {
@@ -63,10 +78,10 @@ function baseKeys(texts: unknown): Map<string, Set<string>> {
   return bases;
 }
 
-/** Every `t('key')` / `t("key")` of a source, with the file it is in. */
+/** Every `t('key')` / `t("key")` and `<Trans i18nKey="key">` of a source, with the file it is in. */
 function usedKeys(): { key: string; file: string }[] {
   return sources(WEB).flatMap((path) =>
-    [...readFileSync(path, 'utf8').matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)].map((match) => ({
+    [...readFileSync(path, 'utf8').matchAll(/(?:\bt\(\s*|\bi18nKey=)['"]([^'"]+)['"]/g)].map((match) => ({
       key: match[1] as string,
       file: relative(WEB, path),
     })),

@@ -53,7 +53,7 @@ describeEachEngine('scheduling and cancel', (engine) => {
     const clock = fakeClock();
     const upstream = createMemorySandboxUpstream({ soleProcess: true });
     const { accountId, sending, totalMinor } = await storedSending(db, [numberEndingWith('0009')], { taxMinor: 77 });
-    expect(await cancelSending(db, sending.id, accountId)).toEqual({ ok: true, refundedMinor: totalMinor });
+    expect(await cancelSending(db, sending.id, accountId)).toEqual({ ok: true, refundedMinor: totalMinor, accountId });
 
     const dispatcher = createDispatcher({
       db,

@@ -115,7 +115,11 @@ describeEachEngine('long work and the event loop', (engine) => {
     expect(await messagesByStatus(engine.db, sendingId)).toEqual({ queued: RECIPIENTS });
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
     // Not left for the worker of a later test to send.
-    expect(await cancelSending(engine.db, sendingId)).toEqual({ ok: true, refundedMinor: total });
+    expect(await cancelSending(engine.db, sendingId)).toEqual({
+      ok: true,
+      refundedMinor: total,
+      accountId: account.id,
+    });
   });
 
   it('answers a balance request while a large sending is cancelled, and refunds it exactly once', async () => {

@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Country } from '../../src/domain/numbering/types.js';
 import { countryExists, rankMccs, syncCountries } from '../../src/store/countries.js';
 import { isUniqueViolation } from '../../src/store/dialect-sql.js';
-import { listRates, rateRows, replaceRates } from '../../src/store/rates.js';
+import { listRates, previewRates, rateRows, replaceRates } from '../../src/store/rates.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
@@ -46,7 +46,10 @@ describeEachEngine('rates', (engine) => {
   beforeAll(async () => {
     await syncCountries(engine.db, CATALOG);
     await syncCountries(engine.db, CATALOG);
-    expect(await replaceRates(engine.db, null, DEFAULT_LIST)).toEqual({ ok: true, imported: DEFAULT_LIST.length });
+    expect(await replaceRates(engine.db, null, DEFAULT_LIST)).toMatchObject({
+      ok: true,
+      imported: DEFAULT_LIST.length,
+    });
   });
 
   it('syncs the catalog idempotently and drops countries no longer listed', async () => {
@@ -108,13 +111,60 @@ describeEachEngine('rates', (engine) => {
   it('an account with its own list sees only it; an empty replacement falls back to the default', async () => {
     const db = engine.db;
     const accountId = await fundedAccount(db, 0);
-    expect(await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 1 }])).toEqual({
+    expect(await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 1 }])).toMatchObject({
       ok: true,
       imported: 1,
     });
     expect(await rateRows(db, accountId)).toEqual([{ mcc: '247', mnc: null, rateMinor: 1 }]);
-    expect(await replaceRates(db, accountId, [])).toEqual({ ok: true, imported: 0 });
+    expect(await replaceRates(db, accountId, [])).toMatchObject({ ok: true, imported: 0 });
     expect(await rateRows(db, accountId)).toHaveLength(DEFAULT_LIST.length);
+  });
+
+  it('tells the rows an import adds, removes and reprices: a preview writes nothing, a replacement the same diff', async () => {
+    const db = engine.db;
+    const accountId = await fundedAccount(db, 0);
+    const first = [
+      { mcc: '247', mnc: null, rateMinor: 4000 },
+      { mcc: '247', mnc: '01', rateMinor: 3900 },
+      { mcc: '234', mnc: null, rateMinor: 300 },
+    ];
+    expect(await replaceRates(db, accountId, first)).toEqual({
+      ok: true,
+      imported: 3,
+      diff: {
+        added: [first[2], first[0], first[1]],
+        removed: [],
+        changed: [],
+        unchanged: 0,
+      },
+    });
+    const next = [
+      { mcc: '310', mnc: null, rateMinor: 90 },
+      { mcc: '247', mnc: '01', rateMinor: 4100 },
+      { mcc: '247', mnc: null, rateMinor: 4000 },
+    ];
+    const diff = {
+      added: [{ mcc: '310', mnc: null, rateMinor: 90 }],
+      removed: [{ mcc: '234', mnc: null, rateMinor: 300 }],
+      changed: [{ mcc: '247', mnc: '01', oldRateMinor: 3900, newRateMinor: 4100 }],
+      unchanged: 1,
+    };
+    expect(await previewRates(db, accountId, next)).toEqual({ ok: true, imported: 3, diff });
+    expect(await rateRows(db, accountId)).toEqual(expect.arrayContaining(first));
+    expect(await rateRows(db, accountId)).toHaveLength(3);
+    expect(await previewRates(db, accountId, next, { currency: 'EUR' })).toEqual({
+      ok: false,
+      reason: 'currency_mismatch',
+      accountCurrency: 'GBP',
+    });
+    expect(await previewRates(db, 987_654, next)).toEqual({ ok: false, reason: 'account_not_found' });
+    expect(await previewRates(db, accountId, [...next, { mcc: '310', mnc: null, rateMinor: 1 }])).toEqual({
+      ok: false,
+      reason: 'duplicate',
+      index: 3,
+    });
+    expect(await replaceRates(db, accountId, next)).toEqual({ ok: true, imported: 3, diff });
+    expect(await rateRows(db, accountId)).toEqual(expect.arrayContaining(next));
   });
 
   it('refuses duplicate networks and malformed rows before writing anything', async () => {

@@ -1,6 +1,7 @@
 // The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
 import { ACCOUNT_SUSPENDED_REASON, TEXTS } from '../../src/domain/texts.js';
 import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
+import { i18n } from './i18n.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 
@@ -95,7 +96,9 @@ async function errorFrom(response: Response): Promise<ApiError> {
   const message =
     typeof body.message === 'string' && body.message
       ? body.message
-      : `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`;
+      : i18n.t('errors.serverAnswered', {
+          status: `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        });
   return new ApiError(
     response.status,
     message,
@@ -129,7 +132,7 @@ export async function request<T>(
     }
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+    throw new ApiError(0, i18n.t('errors.unreachable'));
   }
   if (response.status === 401 && !options.quiet401) unauthenticatedHandler?.();
   if (!response.ok) {
@@ -160,5 +163,5 @@ export function errorText(error: unknown): string {
   if (isSuspension(error)) return TEXTS.unavailableWhileSuspended;
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
+  return i18n.t('errors.somethingWrong');
 }

@@ -88,10 +88,6 @@ export function utc(iso: string | null | undefined): string {
   return `${parsed.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
-
 /** The value of a `datetime-local` input (the viewer's local time) as the API's "YYYY-MM-DD HH:MM:SS" in UTC. */
 export function localInputToUtc(value: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;

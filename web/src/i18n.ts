@@ -1,13 +1,15 @@
-// The dashboard's languages: English (the default and the fallback) and Latvian, through i18next. The choice is kept in
-// the browser (localStorage) and read back first; without one, the browser's preferred languages decide.
+// The dashboard's languages: English (the default and the fallback), Latvian and Russian, through i18next. The choice
+// is kept in the browser (localStorage) and read back first; without one, the browser's preferred languages decide.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './locales/en.js';
 import { lv } from './locales/lv.js';
+import { ru } from './locales/ru.js';
 
 export const LANGUAGES = [
   { code: 'en', name: 'English', locale: 'en-GB' },
   { code: 'lv', name: 'Latviešu', locale: 'lv-LV' },
+  { code: 'ru', name: 'Русский', locale: 'ru-RU' },
 ] as const;
 
 export type Language = (typeof LANGUAGES)[number]['code'];
@@ -43,7 +45,7 @@ function applyToDocument(language: string): void {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, lv: { translation: lv } },
+  resources: { en: { translation: en }, lv: { translation: lv }, ru: { translation: ru } },
   lng: detectLanguage(),
   fallbackLng: 'en',
   supportedLngs: LANGUAGES.map((language) => language.code),

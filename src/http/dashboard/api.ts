@@ -12,13 +12,7 @@ import { routeOutcome } from '../../services/routes.js';
 import { requestFields } from '../body.js';
 import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
-import {
-  CSRF_HEADER,
-  type OptOutsImported,
-  type RatesImported,
-  type RouteTableView,
-  SESSION_COOKIE,
-} from './contract.js';
+import { CSRF_HEADER, type OptOutsImported, type RouteTableView, SESSION_COOKIE } from './contract.js';
 import { costListView, costsDiffView } from './costs-views.js';
 import {
   adminAccountView,
@@ -37,6 +31,7 @@ import {
   priceListView,
   priceView,
   providerHealthView,
+  ratesImportedView,
   rateView,
   recipientView,
   routeRuleView,
@@ -586,7 +581,7 @@ function registerOperatorRoutes(route: Route, admin: DashboardServices['admin'])
   route('POST', '/admin/rates/import', 'admin', async (request, reply) => {
     // The query string names the list; the body is the CSV itself.
     const query = request.query as Record<string, unknown>;
-    return answer(reply, await admin.importRates(query, csvBody(request)), (imported): RatesImported => imported);
+    return answer(reply, await admin.importRates(query, csvBody(request)), ratesImportedView);
   });
   route('GET', '/admin/providers', 'admin', async () => ({ data: (await admin.providers()).map(providerHealthView) }));
   registerCostRoutes(route, admin);

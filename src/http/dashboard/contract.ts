@@ -427,7 +427,7 @@ export interface AdminSenderView extends SenderView {
 
 /** GET /app/api/admin/rates?account_id&currency → { data: RateView[] }: an account's own list, or without account_id
  *  the platform default list of `currency` (the base one, GBP, when absent).
- *  POST /app/api/admin/rates/import?account_id&currency → body text/csv (the CLI's format, with an optional `currency`
+ *  POST /app/api/admin/rates/import?account_id&currency&dry_run → body text/csv (the CLI's format, with an optional `currency`
  *  column) → RatesImported; a bad line is a 422 naming the line, a list in another currency than the account's a 422
  *  saying so, and nothing is imported.
  *  GET /app/api/admin/rates.csv?account_id&currency → text/csv, the list in the format the import reads (without
@@ -436,6 +436,27 @@ export interface RatesImported {
   readonly imported: number;
   /** The currency of the list replaced. */
   readonly currency: string;
+  /** With `dry_run=true` in the query: nothing was written, the diff is what the import would do. */
+  readonly dry_run: boolean;
+  /** Rows the list did not have, rows it loses, and rows whose price changes; ordered by MCC, then MNC. */
+  readonly added: readonly RateDiffRow[];
+  readonly removed: readonly RateDiffRow[];
+  readonly changed: readonly RateDiffChange[];
+  /** How many rows keep their price. */
+  readonly unchanged: number;
+}
+
+export interface RateDiffRow {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly rate: string;
+}
+
+export interface RateDiffChange {
+  readonly mcc: string;
+  readonly mnc: string | null;
+  readonly old_rate: string;
+  readonly new_rate: string;
 }
 
 /** GET /app/api/admin/price-lists?account_id → { data: PriceListView[] }: the platform default lists (one per

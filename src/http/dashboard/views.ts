@@ -1,7 +1,7 @@
 // Store objects as the dashboard's JSON shows them (contract.ts): money as decimal strings, ISO times.
 
 import { currencyOf, formatBalance, formatMinor, toJsonNumber } from '../../domain/money.js';
-import { formatConversionRate } from '../../domain/price-lists.js';
+import { formatConversionRate, type RateListDiff } from '../../domain/price-lists.js';
 import type { RouteRule } from '../../domain/routing.js';
 import { messageMoney } from '../../domain/status.js';
 import type { AccountCountries } from '../../services/account-controls.js';
@@ -39,6 +39,7 @@ import type {
   PriceListView,
   PriceView,
   ProviderHealthView,
+  RatesImported,
   RateView,
   RecipientView,
   RouteRuleView,
@@ -208,6 +209,35 @@ export function pageView<T, V>(found: PageOf<T>, view: (row: T) => V): Page<V> {
 
 export function meView(session: ActiveSession): Me {
   return { user: { ...session.user }, account: accountView(session.account), csrfToken: session.csrfToken };
+}
+
+/** An import's answer: the diff it applied, or on a dry run would apply. */
+export function ratesImportedView(imported: {
+  readonly imported: number;
+  readonly currency: string;
+  readonly diff: RateListDiff;
+  readonly dryRun: boolean;
+}): RatesImported {
+  const { diff } = imported;
+  const row = (rate: { mcc: string; mnc: string | null; rateMinor: number }) => ({
+    mcc: rate.mcc,
+    mnc: rate.mnc,
+    rate: amountText(rate.rateMinor),
+  });
+  return {
+    imported: imported.imported,
+    currency: imported.currency,
+    dry_run: imported.dryRun,
+    added: diff.added.map(row),
+    removed: diff.removed.map(row),
+    changed: diff.changed.map((change) => ({
+      mcc: change.mcc,
+      mnc: change.mnc,
+      old_rate: amountText(change.oldRateMinor),
+      new_rate: amountText(change.newRateMinor),
+    })),
+    unchanged: diff.unchanged,
+  };
 }
 
 export function rateView(rate: {

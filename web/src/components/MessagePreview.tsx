@@ -1,5 +1,6 @@
 // The message as a phone shows it, with the characters that force UCS-2 marked.
 import { Fragment } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** Runs of plain text and single marked characters, walked by code point so that an emoji stays whole. */
 export function highlightSegments(text: string, marked: ReadonlySet<string>): { text: string; marked: boolean }[] {
@@ -25,18 +26,19 @@ export function MessagePreview({
   readonly sender: string;
   readonly ucs2: readonly string[];
 }) {
+  const { t } = useTranslation();
   const segments = highlightSegments(text, new Set(ucs2));
   return (
-    <figure className="phone-preview" aria-label="Message preview">
-      <figcaption className="phone-sender">{sender || 'Sender'}</figcaption>
+    <figure className="phone-preview" aria-label={t('preview.label')}>
+      <figcaption className="phone-sender">{sender || t('preview.sender')}</figcaption>
       <div className="phone-bubble">
         {text === '' ? (
-          <span className="muted">Your message appears here.</span>
+          <span className="muted">{t('preview.empty')}</span>
         ) : (
           segments.map((segment, index) =>
             segment.marked ? (
               // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional and rebuilt on every change.
-              <mark key={index} title="Forces UCS-2 encoding">
+              <mark key={index} title={t('preview.forcesUcs2')}>
                 {segment.text}
               </mark>
             ) : (

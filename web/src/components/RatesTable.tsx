@@ -1,5 +1,6 @@
 // A price list as a table (country, MCC, MNC, price per part), cut to its first rows when long.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RateView } from '../../../src/http/dashboard/contract.js';
 import { count, money } from '../format.js';
 import { EmptyState } from './ui.js';
@@ -10,15 +11,16 @@ export function RatesTable({
   rates,
   sign,
   caption,
-  empty = 'No rates match these filters.',
+  empty,
 }: {
   readonly rates: readonly RateView[];
   readonly sign: string;
   readonly caption: string;
   readonly empty?: string;
 }) {
+  const { t } = useTranslation();
   const [showAll, setShowAll] = useState(false);
-  if (rates.length === 0) return <EmptyState title={empty} />;
+  if (rates.length === 0) return <EmptyState title={empty ?? t('ratesTable.noneMatch')} />;
   const shown = showAll ? rates : rates.slice(0, SHOWN_FIRST);
   return (
     <>
@@ -27,11 +29,11 @@ export function RatesTable({
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
-              <th scope="col">Country</th>
-              <th scope="col">MCC</th>
-              <th scope="col">MNC</th>
+              <th scope="col">{t('ratesTable.country')}</th>
+              <th scope="col">{t('ratesTable.mcc')}</th>
+              <th scope="col">{t('ratesTable.mnc')}</th>
               <th scope="col" className="num">
-                Price per part
+                {t('ratesTable.pricePerPart')}
               </th>
             </tr>
           </thead>
@@ -42,7 +44,13 @@ export function RatesTable({
                 <td>
                   <code>{rate.mcc}</code>
                 </td>
-                <td>{rate.mnc === null ? <span className="muted">All networks</span> : <code>{rate.mnc}</code>}</td>
+                <td>
+                  {rate.mnc === null ? (
+                    <span className="muted">{t('ratesTable.allNetworks')}</span>
+                  ) : (
+                    <code>{rate.mnc}</code>
+                  )}
+                </td>
                 <td className="num">{money(rate.rate, sign)}</td>
               </tr>
             ))}
@@ -52,13 +60,13 @@ export function RatesTable({
       <p className="table-footer muted">
         {shown.length < rates.length ? (
           <>
-            Showing {count(shown.length)} of {count(rates.length)} rates.{' '}
+            {t('ratesTable.showing', { shown: count(shown.length), total: count(rates.length) })}{' '}
             <button type="button" className="btn-link" onClick={() => setShowAll(true)}>
-              Show all
+              {t('ratesTable.showAll')}
             </button>
           </>
         ) : (
-          `${count(rates.length)} ${rates.length === 1 ? 'rate' : 'rates'}`
+          t('ratesTable.count', { count: rates.length, n: count(rates.length) })
         )}
       </p>
     </>

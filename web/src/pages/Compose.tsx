@@ -31,11 +31,13 @@ import {
   PageHeader,
   SelectField,
   Stat,
+  statusText,
   TextAreaField,
   TextField,
 } from '../components/ui.js';
 import { count, localInputToUtc, money, toLocalInput, utc } from '../format.js';
 import { type Resource, useResource, useSubmit, useTitle } from '../hooks.js';
+import { i18n } from '../i18n.js';
 import {
   type CsvRecipients,
   mergeRecipients,
@@ -306,7 +308,7 @@ function useDraft(draftId: number | null, fill: (content: DraftContent) => void)
     (async () => {
       const campaign = await api.get<CampaignView>(`/sendings/${draftId}`, {}, { signal });
       if (campaign.status !== 'Draft')
-        throw new Error(`Campaign #${draftId} is ${campaign.status}, no longer a draft.`);
+        throw new Error(i18n.t('compose.noLongerDraft', { id: draftId, status: statusText(i18n.t, campaign.status) }));
       const numbers: string[] = [];
       for (let page = 1; ; page++) {
         const batch = await api.get<Page<RecipientView>>(

@@ -2,7 +2,7 @@
 // no cost). Search, add typed numbers, remove one after a confirmation, see a number's history, export and import CSV.
 import type { ChangeEvent, FormEvent } from 'react';
 import { useEffect, useState } from 'react';
-import { SUPPRESSION_SOURCE_LABELS } from '../../../src/domain/texts.js';
+import { Trans, useTranslation } from 'react-i18next';
 import type {
   OptOutChangeView,
   OptOutsAdded,
@@ -25,8 +25,9 @@ import {
   Pagination,
   TextAreaField,
   TextField,
+  type Translate,
 } from '../components/ui.js';
-import { count, dateTime, plural } from '../format.js';
+import { count, dateTime } from '../format.js';
 import { useDebounced, useResource, useSubmit, useTitle } from '../hooks.js';
 
 const PER_PAGE = 50;
@@ -36,19 +37,38 @@ function shown(phone: string): string {
   return `+${phone}`;
 }
 
-function addedText(result: OptOutsAdded): string {
-  const parts = [`${plural(result.added, 'number')} added to the opt-out list`];
-  if (result.already > 0) parts.push(`${count(result.already)} already on it`);
-  return `${parts.join('; ')}.`;
+function addedText(t: Translate, result: OptOutsAdded): string {
+  const added = t('optOuts.added', { count: result.added, n: count(result.added) });
+  return result.already > 0 ? t('optOuts.addedAlready', { added, already: count(result.already) }) : `${added}.`;
+}
+
+/** Where an opt-out came from, or how it was removed. */
+function sourceText(t: Translate, action: 'add' | 'remove', source: OptOutView['source']): string {
+  const texts = {
+    add: {
+      api: t('optOuts.addedApi'),
+      dashboard: t('optOuts.addedDashboard'),
+      operator: t('optOuts.addedOperator'),
+      stop_message: t('optOuts.repliedStop'),
+    },
+    remove: {
+      api: t('optOuts.removedApi'),
+      dashboard: t('optOuts.removedDashboard'),
+      operator: t('optOuts.removedOperator'),
+      stop_message: t('optOuts.repliedStart'),
+    },
+  };
+  return texts[action][source];
 }
 
 function AddForm({ onAdded }: { readonly onAdded: () => void }) {
+  const { t } = useTranslation();
   const toast = useToast();
   const [numbers, setNumbers] = useState('');
   const { busy, error, run } = useSubmit(async () => {
     const result = await api.post<OptOutsAdded>('/opt-outs', { numbers });
     setNumbers('');
-    toast(addedText(result));
+    toast(addedText(t, result));
     onAdded();
   });
   const submit = (event: FormEvent) => {
@@ -56,10 +76,10 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
     void run();
   };
   return (
-    <Card title="Add numbers">
+    <Card title={t('optOuts.addNumbers')}>
       <form className="form" onSubmit={submit} noValidate>
         <TextAreaField
-          label="Phone numbers"
+          label={t('optOuts.phoneNumbers')}
           name="numbers"
           rows={3}
           className="field-mono"
@@ -67,7 +87,7 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
           value={numbers}
           onChange={(event) => setNumbers(event.target.value)}
           errors={fieldErrors(error, 'numbers')}
-          hint="With the country code. One a line, or separated by commas or spaces."
+          hint={t('optOuts.phoneHint')}
           spellCheck={false}
           autoComplete="off"
         />
@@ -75,7 +95,7 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
         <div>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             <Icon name="plus" size={16} />
-            <span>{busy ? 'Adding…' : 'Add to opt-outs'}</span>
+            <span>{busy ? t('optOuts.adding') : t('optOuts.add')}</span>
           </button>
         </div>
       </form>
@@ -85,6 +105,7 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
 
 /** The Import CSV button: sends the file as it is; the server reads it all or refuses it naming the bad rows. */
 function ImportButton({ busy, onFile }: { readonly busy: boolean; readonly onFile: (file: File) => void }) {
+  const { t } = useTranslation();
   const chosen = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';
@@ -94,7 +115,7 @@ function ImportButton({ busy, onFile }: { readonly busy: boolean; readonly onFil
     <>
       <label htmlFor="opt-outs-file" className="btn">
         <Icon name="upload" size={16} />
-        <span>{busy ? 'Importing…' : 'Import CSV'}</span>
+        <span>{busy ? t('optOuts.importing') : t('optOuts.importCsv')}</span>
       </label>
       <input
         id="opt-outs-file"
@@ -110,13 +131,14 @@ function ImportButton({ busy, onFile }: { readonly busy: boolean; readonly onFil
 
 /** Why a file was refused: the rows the server names (the first bad ones, by line), or the error itself. */
 function ImportErrors({ error, onDismiss }: { readonly error: unknown; readonly onDismiss: () => void }) {
+  const { t } = useTranslation();
   if (!error) return null;
   const rows = error instanceof ApiError ? fieldErrors(error, 'csv') : [];
   return (
     <div className="banner banner-danger" role="alert">
       {rows.length > 0 ? (
         <>
-          <p>The file was not imported:</p>
+          <p>{t('optOuts.notImported')}</p>
           <ul className="import-errors">
             {rows.map((text) => (
               <li key={text}>{text}</li>
@@ -127,13 +149,14 @@ function ImportErrors({ error, onDismiss }: { readonly error: unknown; readonly 
         <p>{errorText(error)}</p>
       )}
       <button type="button" className="btn btn-small" onClick={onDismiss}>
-        Dismiss
+        {t('ui.dismiss')}
       </button>
     </div>
   );
 }
 
 function HistoryDialog({ phone, onClose }: { readonly phone: string | null; readonly onClose: () => void }) {
+  const { t } = useTranslation();
   const history = useResource<{ data: OptOutChangeView[] }>(
     phone === null ? null : `/opt-outs/${encodeURIComponent(phone)}/history`,
   );
@@ -141,28 +164,28 @@ function HistoryDialog({ phone, onClose }: { readonly phone: string | null; read
   return (
     <Dialog
       open={phone !== null}
-      title={phone === null ? 'History' : `History of ${shown(phone)}`}
+      title={phone === null ? t('optOuts.history') : t('optOuts.historyOf', { phone: shown(phone) })}
       onClose={onClose}
       footer={
         <button type="button" className="btn btn-primary" onClick={onClose}>
-          Close
+          {t('ui.close')}
         </button>
       }
     >
       <ErrorBanner error={history.error} onRetry={() => history.reload()} />
       {history.loading && !history.data ? (
-        <Loading label="Loading the history…" />
+        <Loading label={t('optOuts.loadingHistory')} />
       ) : (
         <ol className="history-list">
           {changes.map((change, index) => (
             // Newest first and never reordered: the position names a change (two may share a millisecond).
             // biome-ignore lint/suspicious/noArrayIndexKey: see above.
             <li key={index}>
-              <strong>{change.action === 'add' ? 'Added' : 'Removed'}</strong>{' '}
+              <strong>{change.action === 'add' ? t('optOuts.addedAction') : t('optOuts.removedAction')}</strong>{' '}
               <span className="nowrap">{dateTime(change.at)}</span>
               <br />
               <span className="muted small">
-                {change.action === 'add' ? SUPPRESSION_SOURCE_LABELS[change.source] : sourceOfRemoval(change)}
+                {sourceText(t, change.action === 'add' ? 'add' : 'remove', change.source)}
                 {change.actor ? ` · ${change.actor}` : ''}
               </span>
             </li>
@@ -171,19 +194,6 @@ function HistoryDialog({ phone, onClose }: { readonly phone: string | null; read
       )}
     </Dialog>
   );
-}
-
-function sourceOfRemoval(change: OptOutChangeView): string {
-  switch (change.source) {
-    case 'api':
-      return 'Removed through the API';
-    case 'dashboard':
-      return 'Removed in the dashboard';
-    case 'operator':
-      return 'Removed by the platform operator';
-    case 'stop_message':
-      return 'Replied START';
-  }
 }
 
 function OptOutRows({
@@ -195,17 +205,18 @@ function OptOutRows({
   readonly onHistory: (phone: string) => void;
   readonly onRemove: (phone: string) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="table-wrap">
       <table className="table">
-        <caption className="visually-hidden">Opted-out numbers</caption>
+        <caption className="visually-hidden">{t('optOuts.listTitle')}</caption>
         <thead>
           <tr>
-            <th scope="col">Number</th>
-            <th scope="col">Source</th>
-            <th scope="col">Since</th>
+            <th scope="col">{t('optOuts.number')}</th>
+            <th scope="col">{t('optOuts.source')}</th>
+            <th scope="col">{t('optOuts.since')}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('optOuts.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -215,24 +226,24 @@ function OptOutRows({
               <th scope="row" className="nowrap">
                 {shown(row.phone)}
               </th>
-              <td>{SUPPRESSION_SOURCE_LABELS[row.source]}</td>
+              <td>{sourceText(t, 'add', row.source)}</td>
               <td className="nowrap">{dateTime(row.created_at)}</td>
               <td className="actions">
                 <button
                   type="button"
                   className="btn btn-small"
-                  aria-label={`History of ${shown(row.phone)}`}
+                  aria-label={t('optOuts.historyOf', { phone: shown(row.phone) })}
                   onClick={() => onHistory(row.phone)}
                 >
-                  History
+                  {t('optOuts.history')}
                 </button>
                 <button
                   type="button"
                   className="btn btn-small btn-danger-outline"
-                  aria-label={`Remove ${shown(row.phone)}`}
+                  aria-label={t('optOuts.removeNamed', { phone: shown(row.phone) })}
                   onClick={() => onRemove(row.phone)}
                 >
-                  Remove
+                  {t('optOuts.remove')}
                 </button>
               </td>
             </tr>
@@ -244,7 +255,8 @@ function OptOutRows({
 }
 
 export function OptOutsPage() {
-  useTitle('Opt-outs');
+  const { t } = useTranslation();
+  useTitle(t('optOuts.title'));
   const toast = useToast();
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
@@ -263,20 +275,20 @@ export function OptOutsPage() {
     const result = await api.post<OptOutsImported>('/opt-outs/import', undefined, {
       raw: { body: await file.text(), contentType: 'text/csv' },
     });
-    toast(`${file.name}: ${addedText(result)}`);
+    toast(`${file.name}: ${addedText(t, result)}`);
     reload();
   });
 
   return (
     <>
       <PageHeader
-        title="Opt-outs"
-        description="Numbers that asked not to hear from you. They are left out of every sending, and never charged."
+        title={t('optOuts.title')}
+        description={t('optOuts.description')}
         actions={
           <>
             <a className="btn" href={apiUrl('/opt-outs.csv')} download>
               <Icon name="download" size={16} />
-              <span>Export CSV</span>
+              <span>{t('optOuts.exportCsv')}</span>
             </a>
             <ImportButton busy={importing.busy} onFile={(file) => void importing.run(file)} />
           </>
@@ -284,13 +296,13 @@ export function OptOutsPage() {
       />
       <ImportErrors error={importing.error} onDismiss={importing.reset} />
       <AddForm onAdded={reload} />
-      <Card title={list.data ? `Opted-out numbers (${count(list.data.total)})` : 'Opted-out numbers'}>
-        <search className="filters" aria-label="Opt-out search">
+      <Card title={list.data ? t('optOuts.listTitleCount', { n: count(list.data.total) }) : t('optOuts.listTitle')}>
+        <search className="filters" aria-label={t('optOuts.search')}>
           <TextField
-            label="Search numbers"
+            label={t('optOuts.searchNumbers')}
             type="search"
             inputMode="tel"
-            placeholder="Starts with, e.g. 4477"
+            placeholder={t('optOuts.searchPlaceholder')}
             value={search}
             onChange={(event) => {
               setSearch(event.target.value);
@@ -301,12 +313,10 @@ export function OptOutsPage() {
         </search>
         <ErrorBanner error={formLevelError(list.error, ['search'])} onRetry={() => list.reload()} />
         {list.loading && !list.data ? (
-          <Loading label="Loading opt-outs…" />
+          <Loading label={t('optOuts.loading')} />
         ) : rows.length === 0 && !list.error ? (
-          <EmptyState title={debounced ? 'No number matches' : 'No opt-outs yet'}>
-            {debounced
-              ? 'No number on the list starts with these digits.'
-              : 'Numbers added here or replying STOP appear here.'}
+          <EmptyState title={debounced ? t('optOuts.noMatch') : t('optOuts.noneYet')}>
+            {debounced ? t('optOuts.noMatchText') : t('optOuts.emptyText')}
           </EmptyState>
         ) : (
           <>
@@ -316,7 +326,7 @@ export function OptOutsPage() {
               perPage={PER_PAGE}
               total={list.data?.total ?? 0}
               onPage={setPage}
-              label="Opt-out pages"
+              label={t('optOuts.pages')}
             />
           </>
         )}
@@ -324,19 +334,22 @@ export function OptOutsPage() {
       <HistoryDialog phone={historyOf} onClose={() => setHistoryOf(null)} />
       <ConfirmDialog
         open={removing !== null}
-        title="Remove this number from the opt-outs?"
-        confirmLabel="Remove number"
+        title={t('optOuts.removeTitle')}
+        confirmLabel={t('optOuts.removeNumber')}
         onClose={() => setRemoving(null)}
         onConfirm={async () => {
           if (removing === null) return;
           await api.del(`/opt-outs/${encodeURIComponent(removing)}`);
-          toast(`${shown(removing)} removed from the opt-out list.`);
+          toast(t('optOuts.removed', { phone: shown(removing) }));
           reload();
         }}
       >
         <p>
-          Sendings will reach <strong>{removing === null ? '' : shown(removing)}</strong> again. Remove it only if the
-          person asked to receive your messages again.
+          <Trans
+            i18nKey="optOuts.removeText"
+            values={{ phone: removing === null ? '' : shown(removing) }}
+            components={{ strong: <strong /> }}
+          />
         </p>
       </ConfirmDialog>
     </>

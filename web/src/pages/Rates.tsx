@@ -1,6 +1,7 @@
 // The account's price list with the public API's filters: a part of the country's name, MCC, MNC.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RateView } from '../../../src/http/dashboard/contract.js';
 import { RatesTable } from '../components/RatesTable.js';
 import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, PageHeader, TextField } from '../components/ui.js';
@@ -16,7 +17,8 @@ interface Filters {
 const NO_FILTERS: Filters = { country: '', mcc: '', mnc: '' };
 
 export function RatesPage() {
-  useTitle('Rates');
+  const { t } = useTranslation();
+  useTitle(t('rates.title'));
   const me = useMe();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -30,44 +32,41 @@ export function RatesPage() {
 
   return (
     <>
-      <PageHeader
-        title="Rates"
-        description={`Price of one SMS part per destination, in ${me.account.currency}, before tax. "All networks" applies when a number's network has no price of its own.`}
-      />
+      <PageHeader title={t('rates.title')} description={t('rates.description', { currency: me.account.currency })} />
       <Card>
-        <form className="filters" onSubmit={apply} noValidate aria-label="Rate filters">
+        <form className="filters" onSubmit={apply} noValidate aria-label={t('rates.filters')}>
           <TextField
-            label="Country"
+            label={t('rates.country')}
             type="search"
             name="country"
-            placeholder="e.g. Latvia"
+            placeholder={t('rates.countryPlaceholder')}
             value={draft.country}
             onChange={(event) => setDraft({ ...draft, country: event.target.value })}
             errors={fieldErrors(rates.error, 'country', 'country_id')}
           />
           <TextField
-            label="MCC"
+            label={t('rates.mcc')}
             name="mcc"
             inputMode="numeric"
-            placeholder="3 digits"
+            placeholder={t('rates.mccPlaceholder')}
             maxLength={3}
             value={draft.mcc}
             onChange={(event) => setDraft({ ...draft, mcc: event.target.value })}
             errors={fieldErrors(rates.error, 'mcc')}
           />
           <TextField
-            label="MNC"
+            label={t('rates.mnc')}
             name="mnc"
-            placeholder="digits or null"
+            placeholder={t('rates.mncPlaceholder')}
             maxLength={4}
-            hint="Needs an MCC."
+            hint={t('rates.mncHint')}
             value={draft.mnc}
             onChange={(event) => setDraft({ ...draft, mnc: event.target.value })}
             errors={fieldErrors(rates.error, 'mnc')}
           />
           <div className="filters-actions">
             <button type="submit" className="btn btn-primary">
-              Apply filters
+              {t('rates.apply')}
             </button>
             {filtered && (
               <button
@@ -78,16 +77,16 @@ export function RatesPage() {
                   setFilters(NO_FILTERS);
                 }}
               >
-                Clear
+                {t('rates.clear')}
               </button>
             )}
           </div>
         </form>
         <ErrorBanner error={formLevelError(rates.error, ['country', 'country_id', 'mcc', 'mnc'])} />
         {rates.loading && !rates.data ? (
-          <Loading label="Loading rates…" />
+          <Loading label={t('rates.loading')} />
         ) : rates.data ? (
-          <RatesTable rates={rates.data.data} sign={me.account.sign} caption="Your rates" />
+          <RatesTable rates={rates.data.data} sign={me.account.sign} caption={t('rates.caption')} />
         ) : null}
       </Card>
     </>

@@ -1,17 +1,20 @@
 // Settings' controls on what the account's sendings may spend: where they go and how much per day and month.
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CountriesView, SpendLimitsView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { useToast } from '../components/toast.js';
+import type { Translate } from '../components/ui.js';
 import { Card, ErrorBanner, fieldErrors, Loading, TextField } from '../components/ui.js';
 import { useResource } from '../hooks.js';
 
-function countryNames(list: CountriesView['sends_to']): string {
-  if (list === null) return 'every country';
-  return list.length === 0 ? 'no country' : list.map((c) => c.name).join(', ');
+function countryNames(t: Translate, list: CountriesView['sends_to']): string {
+  if (list === null) return t('spending.everyCountry');
+  return list.length === 0 ? t('spending.noCountry') : list.map((c) => c.name).join(', ');
 }
 
 export function SpendingControlsCard() {
+  const { t } = useTranslation();
   const toast = useToast();
   const countries = useResource<CountriesView>('/countries');
   const limits = useResource<SpendLimitsView>('/spend-limits');
@@ -40,7 +43,7 @@ export function SpendingControlsCard() {
       countries.setData(() => savedCountries);
       const savedLimits = await api.post<SpendLimitsView>('/spend-limits', { daily, monthly });
       limits.setData(() => savedLimits);
-      toast('Sending controls saved.');
+      toast(t('spending.saved'));
     } catch (caught) {
       setError(caught);
     } finally {
@@ -50,43 +53,42 @@ export function SpendingControlsCard() {
 
   const view = countries.data;
   return (
-    <Card title="Sending controls">
+    <Card title={t('spending.title')}>
       <p className="muted small" style={{ marginBottom: 16 }}>
-        Protect your balance if a token leaks: send only to the countries you need, and cap what sendings may spend each
-        day and month (UTC). A sending past a limit is refused and nothing is charged.
+        {t('spending.intro')}
       </p>
       <ErrorBanner error={countries.error ?? limits.error} />
       {!view || !limits.data ? (
-        <Loading label="Loading the sending controls…" />
+        <Loading label={t('spending.loading')} />
       ) : (
         <form className="form" onSubmit={save}>
-          <p role="status">This account sends to {countryNames(view.sends_to)}.</p>
+          <p role="status">{t('spending.sendsTo', { countries: countryNames(t, view.sends_to) })}</p>
           <TextField
-            label="Countries"
+            label={t('spending.countries')}
             value={chosen}
             onChange={(e) => setChosen(e.target.value)}
-            hint={`ISO codes such as "LV, EE", or all; allowed: ${countryNames(view.allowed)}.`}
+            hint={t('spending.countriesHint', { allowed: countryNames(t, view.allowed) })}
             errors={fieldErrors(error, 'countries')}
           />
           <TextField
-            label="Daily spend limit"
+            label={t('spending.daily')}
             value={daily}
             inputMode="decimal"
             onChange={(e) => setDaily(e.target.value)}
-            hint="Empty for no limit."
+            hint={t('spending.noLimit')}
             errors={fieldErrors(error, 'daily')}
           />
           <TextField
-            label="Monthly spend limit"
+            label={t('spending.monthly')}
             value={monthly}
             inputMode="decimal"
             onChange={(e) => setMonthly(e.target.value)}
-            hint="Empty for no limit."
+            hint={t('spending.noLimit')}
             errors={fieldErrors(error, 'monthly')}
           />
           <div>
             <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save controls'}
+              {busy ? t('spending.saving') : t('spending.save')}
             </button>
           </div>
         </form>

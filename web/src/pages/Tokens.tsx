@@ -1,6 +1,7 @@
 // API tokens: create one (shown once, with a copy button), list them, revoke one after a confirmation.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { CreatedTokenView, TokenView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { ConfirmDialog, Dialog } from '../components/dialog.js';
@@ -36,22 +37,31 @@ function curlExample(token: string): string {
   return `curl -s ${apiBaseUrl()}/balance \\\n  -H "Authorization: Bearer ${token}"`;
 }
 
+const CODE = <code />;
+const STRONG = <strong />;
+/** The markup the translated texts may use. */
+const MARKUP = { code: CODE, strong: STRONG };
+
+/** Where a request's token goes, as the examples write it. */
+const TOKEN = '<token>';
+
 /** Where a developer starts: the API reference and the Postman collection, both generated from the API itself. */
 function ApiLinks() {
+  const { t } = useTranslation();
   return (
-    <Card title="Use the API">
+    <Card title={t('tokens.useApi')}>
       <p>
-        Base URL <code>{apiBaseUrl()}</code>. Every request takes <code>Authorization: Bearer {'<token>'}</code>.
+        <Trans i18nKey="tokens.baseUrl" values={{ url: apiBaseUrl(), token: TOKEN }} components={MARKUP} />
       </p>
       <ul className="link-list">
         <li>
           <a href="/postman.json" download="smsgic.postman_collection.json">
-            Download the Postman collection
+            {t('tokens.postman')}
           </a>{' '}
-          <span className="muted small">(set its bearerToken variable to your token)</span>
+          <span className="muted small">{t('tokens.postmanHint')}</span>
         </li>
         <li>
-          <a href="/openapi.json">OpenAPI description</a>
+          <a href="/openapi.json">{t('tokens.openApi')}</a>
         </li>
       </ul>
     </Card>
@@ -65,6 +75,7 @@ function CreatedTokenDialog({
   readonly token: CreatedTokenView | null;
   readonly onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const { copied, copy: copyText, reset: resetCopied } = useCopy();
   const copy = async () => {
     if (token) await copyText(token.token);
@@ -72,7 +83,7 @@ function CreatedTokenDialog({
   return (
     <Dialog
       open={token !== null}
-      title="Your new API token"
+      title={t('tokens.newToken')}
       onClose={() => {
         resetCopied();
         onClose();
@@ -86,18 +97,17 @@ function CreatedTokenDialog({
             onClose();
           }}
         >
-          Done
+          {t('tokens.done')}
         </button>
       }
     >
       {token && (
         <>
           <p className="banner banner-warning">
-            <strong>Copy it now: you will not see it again.</strong> We keep only a fingerprint of it, so it cannot be
-            shown later. If you lose it, revoke it and create another.
+            <Trans i18nKey="tokens.copyNow" components={MARKUP} />
           </p>
           <label htmlFor="new-token" className="label">
-            Token “{token.name}”
+            {t('tokens.tokenNamed', { name: token.name })}
           </label>
           <div className="copy-row">
             <input
@@ -109,22 +119,22 @@ function CreatedTokenDialog({
             />
             <button type="button" className="btn btn-primary" onClick={copy}>
               <Icon name="copy" size={16} />
-              <span>Copy</span>
+              <span>{t('tokens.copy')}</span>
             </button>
           </div>
           <p className="field-hint" role="status">
-            {copied === 'yes' && 'Copied to the clipboard.'}
-            {copied === 'failed' && 'The browser refused the clipboard: select the token and copy it by hand.'}
+            {copied === 'yes' && t('tokens.copied')}
+            {copied === 'failed' && t('tokens.copyFailed')}
           </p>
           <p className="muted small">
-            Use it as <code>Authorization: Bearer {'<token>'}</code> in requests to the SMSgic API. Try it:
+            <Trans i18nKey="tokens.useIt" values={{ token: TOKEN }} components={MARKUP} />
           </p>
           <label htmlFor="api-base-url" className="label">
-            API base URL
+            {t('tokens.apiBaseUrl')}
           </label>
           <input id="api-base-url" className="input input-mono" readOnly value={apiBaseUrl()} />
           <label htmlFor="example-request" className="label">
-            Example request
+            {t('tokens.exampleRequest')}
           </label>
           <textarea
             id="example-request"
@@ -141,7 +151,8 @@ function CreatedTokenDialog({
 }
 
 export function TokensPage() {
-  useTitle('API tokens');
+  const { t } = useTranslation();
+  useTitle(t('tokens.title'));
   const toast = useToast();
   const tokens = useResource<{ data: TokenView[] }>('/tokens');
   const [name, setName] = useState('');
@@ -162,17 +173,14 @@ export function TokensPage() {
   const list = tokens.data?.data ?? [];
   return (
     <>
-      <PageHeader
-        title="API tokens"
-        description="Tokens let your systems use the SMSgic API. Each one acts for this account: keep them secret."
-      />
-      <Card title="Create a token">
+      <PageHeader title={t('tokens.title')} description={t('tokens.description')} />
+      <Card title={t('tokens.createTitle')}>
         <form className="inline-form" onSubmit={create} noValidate>
           <TextField
-            label="Token name"
+            label={t('tokens.tokenName')}
             name="name"
-            placeholder="e.g. Production shop"
-            hint="A name to recognise it by, such as the system that uses it."
+            placeholder={t('tokens.placeholder')}
+            hint={t('tokens.nameHint')}
             value={name}
             maxLength={100}
             onChange={(event) => setName(event.target.value)}
@@ -180,31 +188,31 @@ export function TokensPage() {
           />
           <button type="submit" className="btn btn-primary inline-submit" disabled={busy}>
             <Icon name="plus" size={16} />
-            <span>{busy ? 'Creating…' : 'Create token'}</span>
+            <span>{busy ? t('tokens.creating') : t('tokens.create')}</span>
           </button>
         </form>
         <ErrorBanner error={formLevelError(error, ['name'])} />
       </Card>
       <ApiLinks />
-      <Card title="Your tokens">
+      <Card title={t('tokens.yours')}>
         <ErrorBanner error={tokens.error} onRetry={() => tokens.reload()} />
         {tokens.loading && !tokens.data ? (
-          <Loading label="Loading tokens…" />
+          <Loading label={t('tokens.loading')} />
         ) : list.length === 0 && !tokens.error ? (
-          <EmptyState title="No tokens yet">Create one above to start using the API.</EmptyState>
+          <EmptyState title={t('tokens.noneYet')}>{t('tokens.emptyText')}</EmptyState>
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="visually-hidden">API tokens</caption>
+              <caption className="visually-hidden">{t('tokens.title')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('tokens.name')}</th>
+                  <th scope="col">{t('tokens.prefix')}</th>
+                  <th scope="col">{t('tokens.created')}</th>
+                  <th scope="col">{t('tokens.lastUsed')}</th>
+                  <th scope="col">{t('tokens.status')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('tokens.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -218,7 +226,9 @@ export function TokensPage() {
                         <code>{token.prefix}…</code>
                       </td>
                       <td className="nowrap">{dateTime(token.created_at)}</td>
-                      <td className="nowrap">{token.last_used_at ? dateTime(token.last_used_at) : 'Never'}</td>
+                      <td className="nowrap">
+                        {token.last_used_at ? dateTime(token.last_used_at) : t('tokens.never')}
+                      </td>
                       <td>
                         <StatusBadge status={status} />
                       </td>
@@ -227,10 +237,10 @@ export function TokensPage() {
                           <button
                             type="button"
                             className="btn btn-small btn-danger-outline"
-                            aria-label={`Revoke ${token.name}`}
+                            aria-label={t('tokens.revokeNamed', { name: token.name })}
                             onClick={() => setRevoking(token)}
                           >
-                            Revoke
+                            {t('tokens.revoke')}
                           </button>
                         )}
                       </td>
@@ -245,8 +255,8 @@ export function TokensPage() {
       <CreatedTokenDialog token={created} onClose={() => setCreated(null)} />
       <ConfirmDialog
         open={revoking !== null}
-        title="Revoke this token?"
-        confirmLabel="Revoke token"
+        title={t('tokens.revokeTitle')}
+        confirmLabel={t('tokens.revokeToken')}
         onClose={() => setRevoking(null)}
         onConfirm={async () => {
           if (!revoking) return;
@@ -254,12 +264,15 @@ export function TokensPage() {
           tokens.setData((current) =>
             current ? { data: current.data.map((token) => (token.id === revoked.id ? revoked : token)) } : current,
           );
-          toast(`Token “${revoked.name}” revoked.`);
+          toast(t('tokens.revoked', { name: revoked.name }));
         }}
       >
         <p>
-          Requests with <strong>{revoking?.name}</strong> (<code>{revoking?.prefix}…</code>) will be refused at once.
-          This cannot be undone.
+          <Trans
+            i18nKey="tokens.revokeText"
+            values={{ name: revoking?.name, prefix: revoking?.prefix }}
+            components={MARKUP}
+          />
         </p>
       </ConfirmDialog>
     </>

@@ -1,18 +1,20 @@
 // Settings' webhook secret: masked until revealed, copied to the clipboard, rotated after a confirmation.
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { WEBHOOK_SECRET_GRACE_MS, type WebhookSecretView } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';
 import { useToast } from '../components/toast.js';
 import { Banner, Card, ErrorBanner, Loading } from '../components/ui.js';
-import { dateTime, plural } from '../format.js';
+import { dateTime } from '../format.js';
 import { useCopy, useResource } from '../hooks.js';
 
-const GRACE_TEXT = plural(WEBHOOK_SECRET_GRACE_MS / (60 * 60 * 1000), 'hour');
+const GRACE_HOURS = WEBHOOK_SECRET_GRACE_MS / (60 * 60 * 1000);
 const MASK = '•'.repeat(24);
 
 export function WebhookSecretCard() {
+  const { t } = useTranslation();
   const toast = useToast();
   const secret = useResource<WebhookSecretView>('/webhook-secret');
   const [revealed, setRevealed] = useState(false);
@@ -25,27 +27,29 @@ export function WebhookSecretCard() {
   };
 
   return (
-    <Card title="Webhook secret">
+    <Card title={t('webhookSecret.title')}>
       <p className="muted small" style={{ marginBottom: 16 }}>
-        Status callbacks to your <code>callback_url</code> are signed: <code>X-Smsgic-Signature</code> is the hex
-        HMAC-SHA256 of the request body under this secret. Check it before you trust a callback.
+        <Trans i18nKey="webhookSecret.intro" components={{ code: <code /> }} />
       </p>
       <ErrorBanner error={secret.error} onRetry={() => secret.reload()} />
       {!view ? (
         secret.error ? null : (
-          <Loading label="Loading the webhook secret…" />
+          <Loading label={t('webhookSecret.loading')} />
         )
       ) : (
         <div className="form">
           {view.previous_valid_until && (
             <Banner tone="info">
-              The previous secret keeps working until {dateTime(view.previous_valid_until)}: until then callbacks carry
-              its signature in <code>X-Smsgic-Signature</code> and this secret's in <code>X-Smsgic-Signature-New</code>.
+              <Trans
+                i18nKey="webhookSecret.previous"
+                values={{ until: dateTime(view.previous_valid_until) }}
+                components={{ code: <code /> }}
+              />
             </Banner>
           )}
           <div>
             <label htmlFor="webhook-secret" className="label">
-              Secret
+              {t('webhookSecret.secret')}
             </label>
             <div className="copy-row">
               <input
@@ -56,46 +60,44 @@ export function WebhookSecretCard() {
                 onFocus={(event) => revealed && event.currentTarget.select()}
               />
               <button type="button" className="btn" aria-pressed={revealed} onClick={() => setRevealed(!revealed)}>
-                {revealed ? 'Hide' : 'Reveal'}
+                {revealed ? t('webhookSecret.hide') : t('webhookSecret.reveal')}
               </button>
               <button type="button" className="btn btn-primary" onClick={copy}>
                 <Icon name="copy" size={16} />
-                <span>Copy</span>
+                <span>{t('webhookSecret.copy')}</span>
               </button>
             </div>
             <p className="field-hint" role="status">
-              {copied === 'yes' && 'Copied to the clipboard.'}
-              {copied === 'failed' && 'The browser refused the clipboard: reveal the secret and copy it by hand.'}
+              {copied === 'yes' && t('webhookSecret.copied')}
+              {copied === 'failed' && t('webhookSecret.copyFailed')}
             </p>
           </div>
           <p className="muted small">
-            {view.rotated_at ? `Last rotated ${dateTime(view.rotated_at)}.` : 'Never rotated.'}
+            {view.rotated_at
+              ? t('webhookSecret.lastRotated', { when: dateTime(view.rotated_at) })
+              : t('webhookSecret.neverRotated')}
           </p>
           <div>
             <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)}>
-              Rotate secret
+              {t('webhookSecret.rotate')}
             </button>
           </div>
         </div>
       )}
       <ConfirmDialog
         open={confirming}
-        title="Rotate the webhook secret?"
-        confirmLabel="Rotate secret"
+        title={t('webhookSecret.rotateTitle')}
+        confirmLabel={t('webhookSecret.rotate')}
         onClose={() => setConfirming(false)}
         onConfirm={async () => {
           const rotated = await api.post<WebhookSecretView>('/webhook-secret/rotate');
           secret.setData(() => rotated);
           setRevealed(false);
           resetCopied();
-          toast('Webhook secret rotated.');
+          toast(t('webhookSecret.rotated'));
         }}
       >
-        <p>
-          A new secret is made at once. The old secret keeps working for {GRACE_TEXT}: until then each callback is
-          signed with both, so your systems can switch to the new one without missing a callback. After that only the
-          new secret works.
-        </p>
+        <p>{t('webhookSecret.rotateText', { count: GRACE_HOURS })}</p>
       </ConfirmDialog>
     </Card>
   );

@@ -1,6 +1,7 @@
 // Operator: opening a customer account and changing an account's tax rate, each in a dialog of the accounts page.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { CURRENCIES } from '../../../../src/domain/money.js';
 import type { AdminAccountView, NewAccountRequest } from '../../../../src/http/dashboard/contract.js';
 import { api } from '../../api.js';
@@ -12,13 +13,14 @@ const EMPTY: NewAccountRequest = { name: '', currency: 'EUR', tax_rate: '', open
 const NEW_ACCOUNT_FIELDS = ['name', 'currency', 'tax_rate', 'opening_credit', 'email'];
 
 function DialogButtons({ busy, label, onCancel }: { busy: boolean; label: string; onCancel: () => void }) {
+  const { t } = useTranslation();
   return (
     <div className="dialog-footer dialog-footer-inline">
       <button type="button" className="btn" onClick={onCancel} disabled={busy}>
-        Cancel
+        {t('ui.cancel')}
       </button>
       <button type="submit" className="btn btn-primary" disabled={busy}>
-        {busy ? 'Saving…' : label}
+        {busy ? t('adminAccounts.saving') : label}
       </button>
     </div>
   );
@@ -33,6 +35,7 @@ export function NewAccountDialog({
   readonly onClose: () => void;
   readonly onCreated: (account: AdminAccountView) => void;
 }) {
+  const { t } = useTranslation();
   const [form, setForm] = useState<NewAccountRequest>(EMPTY);
   const close = () => {
     setForm(EMPTY);
@@ -57,11 +60,11 @@ export function NewAccountDialog({
   const set = (field: keyof NewAccountRequest) => (event: { target: { value: string } }) =>
     setForm({ ...form, [field]: event.target.value });
   return (
-    <Dialog open={open} title="New account" onClose={close}>
+    <Dialog open={open} title={t('adminAccounts.newAccount')} onClose={close}>
       <form className="form" onSubmit={submit} noValidate>
         <ErrorBanner error={formLevelError(error, NEW_ACCOUNT_FIELDS)} />
         <TextField
-          label="Company"
+          label={t('adminAccounts.company')}
           name="name"
           autoFocus
           value={form.name}
@@ -69,9 +72,9 @@ export function NewAccountDialog({
           errors={fieldErrors(error, 'name')}
         />
         <SelectField
-          label="Currency"
+          label={t('adminAccounts.currency')}
           name="currency"
-          hint="Its balance and prices are kept in this currency."
+          hint={t('adminAccounts.currencyHint')}
           value={form.currency}
           onChange={set('currency')}
           errors={fieldErrors(error, 'currency')}
@@ -83,35 +86,35 @@ export function NewAccountDialog({
           ))}
         </SelectField>
         <TextField
-          label="Tax rate (%)"
+          label={t('adminAccounts.taxRateLabel')}
           name="tax_rate"
           inputMode="decimal"
           placeholder="0"
-          hint="From 0 to 100, at most 4 decimals."
+          hint={t('adminAccounts.taxRateHint')}
           value={form.tax_rate}
           onChange={set('tax_rate')}
           errors={fieldErrors(error, 'tax_rate')}
         />
         <TextField
-          label={`Opening credit (${form.currency})`}
+          label={t('adminAccounts.openingCredit', { currency: form.currency })}
           name="opening_credit"
           inputMode="decimal"
-          placeholder="Optional"
+          placeholder={t('adminAccounts.optional')}
           value={form.opening_credit}
           onChange={set('opening_credit')}
           errors={fieldErrors(error, 'opening_credit')}
         />
         <TextField
-          label="Owner email"
+          label={t('adminAccounts.ownerEmail')}
           name="email"
           type="email"
-          placeholder="Optional"
-          hint="Kept on the account as its contact."
+          placeholder={t('adminAccounts.optional')}
+          hint={t('adminAccounts.ownerEmailHint')}
           value={form.email}
           onChange={set('email')}
           errors={fieldErrors(error, 'email')}
         />
-        <DialogButtons busy={busy} label="Create account" onCancel={close} />
+        <DialogButtons busy={busy} label={t('adminAccounts.createAccount')} onCancel={close} />
       </form>
     </Dialog>
   );
@@ -126,6 +129,7 @@ export function TaxRateDialog({
   readonly onClose: () => void;
   readonly onChanged: (account: AdminAccountView) => void;
 }) {
+  const { t } = useTranslation();
   const [rate, setRate] = useState<string | null>(null);
   const close = () => {
     setRate(null);
@@ -144,24 +148,22 @@ export function TaxRateDialog({
     if (account) void run(account);
   };
   return (
-    <Dialog open={account !== null} title={`Tax rate of ${account?.name ?? ''}`} onClose={close}>
+    <Dialog open={account !== null} title={t('adminAccounts.taxRateOf', { name: account?.name ?? '' })} onClose={close}>
       {account && (
         <form className="form" onSubmit={submit} noValidate>
-          <p className="muted">
-            Sendings priced from now on are taxed at the new rate; those already sent keep their tax.
-          </p>
+          <p className="muted">{t('adminAccounts.taxRateText')}</p>
           <ErrorBanner error={formLevelError(error, ['tax_rate'])} />
           <TextField
-            label="Tax rate (%)"
+            label={t('adminAccounts.taxRateLabel')}
             name="tax_rate"
             inputMode="decimal"
-            hint="From 0 to 100, at most 4 decimals."
+            hint={t('adminAccounts.taxRateHint')}
             autoFocus
             value={rate ?? account.tax_rate}
             onChange={(event) => setRate(event.target.value)}
             errors={fieldErrors(error, 'tax_rate')}
           />
-          <DialogButtons busy={busy} label="Save tax rate" onCancel={close} />
+          <DialogButtons busy={busy} label={t('adminAccounts.saveTaxRate')} onCancel={close} />
         </form>
       )}
     </Dialog>

@@ -1,7 +1,7 @@
 // Operator: every account, searchable; open one, credit one, change its tax rate, suspend or reinstate one.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { parseMoneyInput } from '../../../../src/domain/money-input.js';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
 import { ApiError, api } from '../../api.js';
@@ -26,16 +26,6 @@ import { NewAccountDialog, TaxRateDialog } from './AccountDialogs.js';
 import { InviteDialog } from './InviteDialog.js';
 
 const PER_PAGE = 25;
-const COLUMNS: readonly Column[] = [
-  { label: 'Account' },
-  { label: 'Email' },
-  { label: 'Balance', num: true },
-  { label: 'Tax', num: true },
-  { label: 'Sendings', num: true },
-  { label: 'Created' },
-  { label: 'Status' },
-  { label: 'Actions', hidden: true },
-];
 
 function CreditDialog({
   account,
@@ -46,6 +36,7 @@ function CreditDialog({
   readonly onClose: () => void;
   readonly onCredited: (account: AdminAccountView) => void;
 }) {
+  const { t } = useTranslation();
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   const close = () => {
@@ -70,40 +61,47 @@ function CreditDialog({
     else if (account) void run(account);
   };
   return (
-    <Dialog open={account !== null} title={`Credit ${account?.name ?? ''}`} onClose={close}>
+    <Dialog
+      open={account !== null}
+      title={t('adminAccounts.creditNamed', { name: account?.name ?? '' })}
+      onClose={close}
+    >
       {account && (
         <form className="form" onSubmit={submit} noValidate>
           <p className="muted">
-            Current balance: <strong>{money(account.balance, account.sign)}</strong> ({account.currency}). A negative
-            amount debits the account, never below zero.
+            <Trans
+              i18nKey="adminAccounts.creditText"
+              values={{ balance: money(account.balance, account.sign), currency: account.currency }}
+              components={{ strong: <strong /> }}
+            />
           </p>
           <ErrorBanner error={formLevelError(error, ['amount', 'note'])} />
           <TextField
-            label={`Amount (${account.currency})`}
+            label={t('adminAccounts.amount', { currency: account.currency })}
             name="amount"
             inputMode="decimal"
             placeholder="100,00"
-            hint="A decimal comma or point: 12,50 or 12.50."
+            hint={t('adminAccounts.amountHint')}
             autoFocus
             value={amount}
             onChange={(event) => setAmount(event.target.value)}
             errors={fieldErrors(error, 'amount')}
           />
           <TextField
-            label="Note"
+            label={t('adminAccounts.note')}
             name="note"
-            placeholder="e.g. Invoice 2026-114 paid"
-            hint="Shown to the customer in their transactions."
+            placeholder={t('adminAccounts.notePlaceholder')}
+            hint={t('adminAccounts.noteHint')}
             value={note}
             onChange={(event) => setNote(event.target.value)}
             errors={fieldErrors(error, 'note')}
           />
           <div className="dialog-footer dialog-footer-inline">
             <button type="button" className="btn" onClick={close} disabled={busy}>
-              Cancel
+              {t('ui.cancel')}
             </button>
             <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? 'Crediting…' : 'Credit account'}
+              {busy ? t('adminAccounts.crediting') : t('adminAccounts.creditAccount')}
             </button>
           </div>
         </form>
@@ -136,7 +134,18 @@ function InviteButton({
 }
 
 export function AdminAccountsPage() {
-  useTitle('Accounts');
+  const { t } = useTranslation();
+  useTitle(t('adminAccounts.title'));
+  const columns: readonly Column[] = [
+    { label: t('adminAccounts.account') },
+    { label: t('adminAccounts.email') },
+    { label: t('adminAccounts.balance'), num: true },
+    { label: t('adminAccounts.tax'), num: true },
+    { label: t('adminAccounts.sendings'), num: true },
+    { label: t('adminAccounts.created') },
+    { label: t('adminAccounts.status') },
+    { label: t('adminAccounts.actions'), hidden: true },
+  ];
   const me = useMe();
   const { refresh } = useSession();
   const toast = useToast();
@@ -166,21 +175,21 @@ export function AdminAccountsPage() {
   return (
     <>
       <PageHeader
-        title="Accounts"
-        description="Customer accounts of the platform: balances, credit, tax and suspension."
+        title={t('adminAccounts.title')}
+        description={t('adminAccounts.description')}
         actions={
           <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
             <Icon name="plus" size={16} />
-            <span>New account</span>
+            <span>{t('adminAccounts.newAccount')}</span>
           </button>
         }
       />
       <Card>
-        <search className="filters" aria-label="Account search">
+        <search className="filters" aria-label={t('adminAccounts.search')}>
           <TextField
-            label="Search accounts"
+            label={t('adminAccounts.searchAccounts')}
             type="search"
-            placeholder="Name or email"
+            placeholder={t('adminAccounts.searchPlaceholder')}
             value={search}
             onChange={(event) => {
               setSearch(event.target.value);
@@ -193,11 +202,11 @@ export function AdminAccountsPage() {
           page={page}
           perPage={PER_PAGE}
           onPage={setPage}
-          pagerLabel="Account pages"
-          loadingLabel="Loading accounts…"
-          empty={<EmptyState title={debounced ? 'No account matches' : 'No accounts yet'} />}
-          caption="Accounts"
-          columns={COLUMNS}
+          pagerLabel={t('adminAccounts.pages')}
+          loadingLabel={t('adminAccounts.loading')}
+          empty={<EmptyState title={debounced ? t('adminAccounts.noMatch') : t('adminAccounts.noneYet')} />}
+          caption={t('adminAccounts.title')}
+          columns={columns}
           row={(account) => (
             <>
               <th scope="row">
@@ -215,8 +224,8 @@ export function AdminAccountsPage() {
                 <button
                   type="button"
                   className="btn btn-small"
-                  aria-label={`Tax rate of ${account.name}`}
-                  title="Change the tax rate"
+                  aria-label={t('adminAccounts.taxRateOf', { name: account.name })}
+                  title={t('adminAccounts.changeTaxRate')}
                   onClick={() => setTaxing(account)}
                 >
                   {account.tax_rate}%
@@ -231,18 +240,22 @@ export function AdminAccountsPage() {
                 <button
                   type="button"
                   className="btn btn-small"
-                  aria-label={`Credit ${account.name}`}
+                  aria-label={t('adminAccounts.creditNamed', { name: account.name })}
                   onClick={() => setCrediting(account)}
                 >
-                  Credit
+                  {t('adminAccounts.credit')}
                 </button>
                 <button
                   type="button"
                   className={`btn btn-small ${account.suspended ? '' : 'btn-danger-outline'}`}
-                  aria-label={`${account.suspended ? 'Reinstate' : 'Suspend'} ${account.name}`}
+                  aria-label={
+                    account.suspended
+                      ? t('adminAccounts.reinstateNamed', { name: account.name })
+                      : t('adminAccounts.suspendNamed', { name: account.name })
+                  }
                   onClick={() => setSuspending(account)}
                 >
-                  {account.suspended ? 'Reinstate' : 'Suspend'}
+                  {account.suspended ? t('adminAccounts.reinstate') : t('adminAccounts.suspend')}
                 </button>
               </td>
             </>
@@ -254,7 +267,7 @@ export function AdminAccountsPage() {
         onClose={() => setCrediting(null)}
         onCredited={(updated) => {
           replace(updated);
-          toast(`${updated.name} credited: balance ${money(updated.balance, updated.sign)}.`);
+          toast(t('adminAccounts.credited', { name: updated.name, balance: money(updated.balance, updated.sign) }));
         }}
       />
       <NewAccountDialog
@@ -264,7 +277,7 @@ export function AdminAccountsPage() {
           setSearch('');
           setPage(1);
           accounts.reload();
-          toast(`${created.name} opened: account #${created.id}.`);
+          toast(t('adminAccounts.opened', { name: created.name, id: created.id }));
           // An owner's email given: the next step is the owner's invitation.
           if (created.email) setInviting(created);
         }}
@@ -275,13 +288,17 @@ export function AdminAccountsPage() {
         onClose={() => setTaxing(null)}
         onChanged={(updated) => {
           replace(updated);
-          toast(`${updated.name}: tax rate ${updated.tax_rate}%.`);
+          toast(t('adminAccounts.taxRateChanged', { name: updated.name, rate: updated.tax_rate }));
         }}
       />
       <ConfirmDialog
         open={suspending !== null}
-        title={suspending?.suspended ? `Reinstate ${suspending.name}?` : `Suspend ${suspending?.name ?? ''}?`}
-        confirmLabel={suspending?.suspended ? 'Reinstate account' : 'Suspend account'}
+        title={
+          suspending?.suspended
+            ? t('adminAccounts.reinstateTitle', { name: suspending.name })
+            : t('adminAccounts.suspendTitle', { name: suspending?.name ?? '' })
+        }
+        confirmLabel={suspending?.suspended ? t('adminAccounts.reinstateAccount') : t('adminAccounts.suspendAccount')}
         danger={!suspending?.suspended}
         onClose={() => setSuspending(null)}
         onConfirm={async () => {
@@ -290,14 +307,14 @@ export function AdminAccountsPage() {
             suspended: !suspending.suspended,
           });
           replace(updated);
-          toast(`${updated.name} ${updated.suspended ? 'suspended' : 'reinstated'}.`);
+          toast(
+            updated.suspended
+              ? t('adminAccounts.suspended', { name: updated.name })
+              : t('adminAccounts.reinstated', { name: updated.name }),
+          );
         }}
       >
-        <p>
-          {suspending?.suspended
-            ? 'Its users can sign in again and its API tokens work again.'
-            : 'Its API tokens and dashboard sessions are refused until it is reinstated.'}
-        </p>
+        <p>{suspending?.suspended ? t('adminAccounts.reinstateText') : t('adminAccounts.suspendText')}</p>
       </ConfirmDialog>
     </>
   );

@@ -1,25 +1,29 @@
 // Operator: each provider's traffic and errors over the last hour.
-import { NOT_DELIVERED_LABEL } from '../../../../src/domain/status.js';
+import { useTranslation } from 'react-i18next';
 import type { ProviderHealthView } from '../../../../src/http/dashboard/contract.js';
 import { Icon } from '../../components/icons.js';
-import { Badge, Card, EmptyState, ErrorBanner, Loading, PageHeader } from '../../components/ui.js';
+import { Badge, Card, EmptyState, ErrorBanner, Loading, PageHeader, type Translate } from '../../components/ui.js';
 import { count, dateTime } from '../../format.js';
 import { useInterval, useResource, useTitle } from '../../hooks.js';
 
 const REFRESH_MS = 15_000;
 
-function health(provider: ProviderHealthView): { label: string; tone: 'success' | 'warning' | 'danger' | 'neutral' } {
-  if (!provider.configured) return { label: 'Not configured', tone: 'neutral' };
+function health(
+  t: Translate,
+  provider: ProviderHealthView,
+): { label: string; tone: 'success' | 'warning' | 'danger' | 'neutral' } {
+  if (!provider.configured) return { label: t('adminProviders.notConfigured'), tone: 'neutral' };
   const finished = provider.delivered_last_hour + provider.failed_last_hour;
-  if (finished === 0) return { label: 'Idle', tone: 'neutral' };
+  if (finished === 0) return { label: t('adminProviders.idle'), tone: 'neutral' };
   const failedShare = provider.failed_last_hour / finished;
-  if (failedShare > 0.5) return { label: 'Failing', tone: 'danger' };
-  if (failedShare > 0.1) return { label: 'Degraded', tone: 'warning' };
-  return { label: 'Healthy', tone: 'success' };
+  if (failedShare > 0.5) return { label: t('adminProviders.failing'), tone: 'danger' };
+  if (failedShare > 0.1) return { label: t('adminProviders.degraded'), tone: 'warning' };
+  return { label: t('adminProviders.healthy'), tone: 'success' };
 }
 
 export function AdminProvidersPage() {
-  useTitle('Provider health');
+  const { t } = useTranslation();
+  useTitle(t('adminProviders.title'));
   const providers = useResource<{ data: ProviderHealthView[] }>('/admin/providers');
   useInterval(() => providers.reload(true), REFRESH_MS, true);
   const rows = providers.data?.data ?? [];
@@ -27,45 +31,45 @@ export function AdminProvidersPage() {
   return (
     <>
       <PageHeader
-        title="Provider health"
-        description="Messages each provider took, delivered and did not deliver in the last hour. Refreshed every 15 seconds."
+        title={t('adminProviders.title')}
+        description={t('adminProviders.description')}
         actions={
           <button type="button" className="btn" onClick={() => providers.reload()}>
             <Icon name="refresh" size={16} />
-            <span>Refresh</span>
+            <span>{t('adminProviders.refresh')}</span>
           </button>
         }
       />
-      <Card title="Last hour">
+      <Card title={t('adminProviders.lastHour')}>
         <ErrorBanner error={providers.error} onRetry={() => providers.reload()} />
         {providers.loading && !providers.data ? (
-          <Loading label="Loading providers…" />
+          <Loading label={t('adminProviders.loading')} />
         ) : rows.length === 0 && !providers.error ? (
-          <EmptyState title="No providers" />
+          <EmptyState title={t('adminProviders.none')} />
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="visually-hidden">Providers over the last hour</caption>
+              <caption className="visually-hidden">{t('adminProviders.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Health</th>
+                  <th scope="col">{t('adminProviders.provider')}</th>
+                  <th scope="col">{t('adminProviders.health')}</th>
                   <th scope="col" className="num">
-                    Submitted
+                    {t('adminProviders.submitted')}
                   </th>
                   <th scope="col" className="num">
-                    Delivered
+                    {t('adminProviders.delivered')}
                   </th>
                   <th scope="col" className="num">
-                    {NOT_DELIVERED_LABEL}
+                    {t('adminProviders.notDelivered')}
                   </th>
-                  <th scope="col">Last error</th>
-                  <th scope="col">Last activity</th>
+                  <th scope="col">{t('adminProviders.lastError')}</th>
+                  <th scope="col">{t('adminProviders.lastActivity')}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((provider) => {
-                  const state = health(provider);
+                  const state = health(t, provider);
                   return (
                     <tr key={provider.name}>
                       <th scope="row">{provider.name}</th>

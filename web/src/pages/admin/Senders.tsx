@@ -1,5 +1,6 @@
 // Operator: sender names customers requested; approve or reject the pending ones.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AdminSenderView, Page } from '../../../../src/http/dashboard/contract.js';
 import { api, errorText } from '../../api.js';
 import { type Column, PagedTable } from '../../components/PagedTable.js';
@@ -9,16 +10,17 @@ import { dateTime } from '../../format.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
 
 const PER_PAGE = 50;
-const COLUMNS: readonly Column[] = [
-  { label: 'Sender' },
-  { label: 'Account' },
-  { label: 'Requested' },
-  { label: 'Status' },
-  { label: 'Actions', hidden: true },
-];
 
 export function AdminSendersPage() {
-  useTitle('Sender approvals');
+  const { t } = useTranslation();
+  useTitle(t('adminSenders.title'));
+  const columns: readonly Column[] = [
+    { label: t('adminSenders.sender') },
+    { label: t('adminSenders.account') },
+    { label: t('adminSenders.requested') },
+    { label: t('adminSenders.status') },
+    { label: t('adminSenders.actions'), hidden: true },
+  ];
   const toast = useToast();
   const [status, setStatus] = useState('pending');
   const [page, setPage] = useState(1);
@@ -29,23 +31,29 @@ export function AdminSendersPage() {
       senders.setData((current) =>
         current ? { ...current, data: current.data.map((row) => (row.id === updated.id ? updated : row)) } : current,
       );
-      toast(`Sender “${updated.name}” ${decision === 'approve' ? 'approved' : 'rejected'}.`);
+      toast(
+        decision === 'approve'
+          ? t('adminSenders.approved', { name: updated.name })
+          : t('adminSenders.rejected', { name: updated.name }),
+      );
     },
-    { describeError: (caught, sender, decision) => `Could not ${decision} “${sender.name}”: ${errorText(caught)}` },
+    {
+      describeError: (caught, sender, decision) =>
+        decision === 'approve'
+          ? t('adminSenders.approveFailed', { name: sender.name, reason: errorText(caught) })
+          : t('adminSenders.rejectFailed', { name: sender.name, reason: errorText(caught) }),
+    },
   );
   const busyId = deciding.pending?.[0].id ?? null;
   const decide = deciding.run;
 
   return (
     <>
-      <PageHeader
-        title="Sender approvals"
-        description="Check that a requested name belongs to the customer before approving it."
-      />
+      <PageHeader title={t('adminSenders.title')} description={t('adminSenders.description')} />
       <Card
         actions={
           <SelectField
-            label="Status"
+            label={t('adminSenders.status')}
             className="field-inline"
             value={status}
             onChange={(event) => {
@@ -53,13 +61,13 @@ export function AdminSendersPage() {
               setPage(1);
             }}
           >
-            <option value="pending">Pending</option>
-            <option value="approved">Approved</option>
-            <option value="rejected">Rejected</option>
-            <option value="">All</option>
+            <option value="pending">{t('status.pending')}</option>
+            <option value="approved">{t('status.approved')}</option>
+            <option value="rejected">{t('status.rejected')}</option>
+            <option value="">{t('adminSenders.all')}</option>
           </SelectField>
         }
-        title="Requests"
+        title={t('adminSenders.requests')}
       >
         <ErrorBanner error={deciding.error} />
         <PagedTable
@@ -67,21 +75,21 @@ export function AdminSendersPage() {
           page={page}
           perPage={PER_PAGE}
           onPage={setPage}
-          pagerLabel="Sender pages"
-          loadingLabel="Loading senders…"
+          pagerLabel={t('adminSenders.pages')}
+          loadingLabel={t('adminSenders.loading')}
           empty={
-            <EmptyState title={status === 'pending' ? 'No pending requests' : 'No senders'}>
-              {status === 'pending' ? 'New requests from customers appear here.' : undefined}
+            <EmptyState title={status === 'pending' ? t('adminSenders.noPending') : t('adminSenders.none')}>
+              {status === 'pending' ? t('adminSenders.emptyText') : undefined}
             </EmptyState>
           }
-          caption="Sender names"
-          columns={COLUMNS}
+          caption={t('adminSenders.caption')}
+          columns={columns}
           row={(sender) => (
             <>
               <th scope="row">{sender.name}</th>
               <td>
                 {sender.platform ? (
-                  <Badge tone="accent">Platform default</Badge>
+                  <Badge tone="accent">{t('adminSenders.platformDefault')}</Badge>
                 ) : (
                   <>
                     {sender.account_name ?? '—'}
@@ -100,19 +108,19 @@ export function AdminSendersPage() {
                       type="button"
                       className="btn btn-small btn-primary"
                       disabled={busyId === sender.id}
-                      aria-label={`Approve ${sender.name}`}
+                      aria-label={t('adminSenders.approveNamed', { name: sender.name })}
                       onClick={() => void decide(sender, 'approve')}
                     >
-                      Approve
+                      {t('adminSenders.approve')}
                     </button>
                     <button
                       type="button"
                       className="btn btn-small btn-danger-outline"
                       disabled={busyId === sender.id}
-                      aria-label={`Reject ${sender.name}`}
+                      aria-label={t('adminSenders.rejectNamed', { name: sender.name })}
                       onClick={() => void decide(sender, 'reject')}
                     >
-                      Reject
+                      {t('adminSenders.reject')}
                     </button>
                   </>
                 )}

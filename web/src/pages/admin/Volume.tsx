@@ -1,6 +1,6 @@
 // Operator: platform traffic per UTC day, as a bar chart and a table.
 import { useState } from 'react';
-import { NOT_DELIVERED_LABEL } from '../../../../src/domain/status.js';
+import { useTranslation } from 'react-i18next';
 import type { VolumeDay } from '../../../../src/http/dashboard/contract.js';
 import { BarChart } from '../../components/charts.js';
 import { Card, EmptyState, ErrorBanner, Loading, PageHeader, SelectField, Stat } from '../../components/ui.js';
@@ -8,7 +8,9 @@ import { count } from '../../format.js';
 import { useResource, useTitle } from '../../hooks.js';
 
 export function AdminVolumePage() {
-  useTitle('Platform volume');
+  const { t } = useTranslation();
+  useTitle(t('adminVolume.title'));
+  const notDelivered = t('adminVolume.notDelivered');
   const [days, setDays] = useState('30');
   const volume = useResource<{ data: VolumeDay[] }>('/admin/volume', { days });
   const rows = volume.data?.data ?? [];
@@ -26,70 +28,75 @@ export function AdminVolumePage() {
   return (
     <>
       <PageHeader
-        title="Platform volume"
-        description="Sendings, messages and parts of every account per UTC day."
+        title={t('adminVolume.title')}
+        description={t('adminVolume.description')}
         actions={
-          <SelectField label="Period" className="field-inline" value={days} onChange={(e) => setDays(e.target.value)}>
-            <option value="7">Last 7 days</option>
-            <option value="30">Last 30 days</option>
-            <option value="90">Last 90 days</option>
+          <SelectField
+            label={t('adminVolume.period')}
+            className="field-inline"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          >
+            <option value="7">{t('adminVolume.lastDays', { count: 7 })}</option>
+            <option value="30">{t('adminVolume.lastDays', { count: 30 })}</option>
+            <option value="90">{t('adminVolume.lastDays', { count: 90 })}</option>
           </SelectField>
         }
       />
       <ErrorBanner error={volume.error} onRetry={() => volume.reload()} />
       {volume.loading && !volume.data ? (
-        <Loading label="Loading volume…" />
+        <Loading label={t('adminVolume.loading')} />
       ) : volume.data ? (
         <>
           <Card>
             <dl className="stats stats-row">
-              <Stat label="Sendings">{count(totals.sendings)}</Stat>
-              <Stat label="Messages">{count(totals.messages)}</Stat>
-              <Stat label="Parts">{count(totals.parts)}</Stat>
-              <Stat label="Delivered" tone="success">
+              <Stat label={t('adminVolume.sendings')}>{count(totals.sendings)}</Stat>
+              <Stat label={t('adminVolume.messages')}>{count(totals.messages)}</Stat>
+              <Stat label={t('adminVolume.parts')}>{count(totals.parts)}</Stat>
+              <Stat label={t('adminVolume.delivered')} tone="success">
                 {count(totals.delivered)}
               </Stat>
-              <Stat label={NOT_DELIVERED_LABEL} tone={totals.failed > 0 ? 'danger' : undefined}>
+              <Stat label={notDelivered} tone={totals.failed > 0 ? 'danger' : undefined}>
                 {count(totals.failed)}
               </Stat>
             </dl>
           </Card>
-          <Card title="Messages per day">
+          <Card title={t('adminVolume.perDayChart')}>
             {totals.messages === 0 ? (
-              <EmptyState title="No traffic in this period" />
+              <EmptyState title={t('adminVolume.noTraffic')} />
             ) : (
               <BarChart
-                title={`Messages, delivered and ${NOT_DELIVERED_LABEL.toLowerCase()} per day over the last ${days} days`}
+                title={t('adminVolume.chartTitle', { count: Number(days) })}
                 categories={rows.map((day) => day.day)}
                 series={[
-                  { label: 'Messages', color: '#6366f1', values: rows.map((day) => day.messages) },
-                  { label: 'Delivered', color: '#059669', values: rows.map((day) => day.delivered) },
-                  { label: NOT_DELIVERED_LABEL, color: '#dc2626', values: rows.map((day) => day.failed) },
+                  { label: t('adminVolume.messages'), color: '#6366f1', values: rows.map((day) => day.messages) },
+                  { label: t('adminVolume.delivered'), color: '#059669', values: rows.map((day) => day.delivered) },
+                  { label: notDelivered, color: '#dc2626', values: rows.map((day) => day.failed) },
                 ]}
               />
             )}
           </Card>
-          <Card title="Per day">
+          <Card title={t('adminVolume.perDay')}>
             <div className="table-wrap">
               <table className="table table-compact">
-                <caption className="visually-hidden">Volume per UTC day, newest first</caption>
+                <caption className="visually-hidden">{t('adminVolume.caption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Day (UTC)</th>
+                    <th scope="col">{t('adminVolume.day')}</th>
                     <th scope="col" className="num">
-                      Sendings
+                      {t('adminVolume.sendings')}
                     </th>
                     <th scope="col" className="num">
-                      Messages
+                      {t('adminVolume.messages')}
                     </th>
                     <th scope="col" className="num">
-                      Parts
+                      {t('adminVolume.parts')}
                     </th>
                     <th scope="col" className="num">
-                      Delivered
+                      {t('adminVolume.delivered')}
                     </th>
                     <th scope="col" className="num">
-                      {NOT_DELIVERED_LABEL}
+                      {notDelivered}
                     </th>
                   </tr>
                 </thead>
