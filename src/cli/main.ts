@@ -10,6 +10,7 @@ import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.j
 import { senderNameProblem } from '../domain/sender-name.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { changeInboundUrl } from '../services/inbound-url.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
   adjustBalance,
@@ -58,6 +59,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
+  smsgic account inbound-url ACCOUNT URL|--clear    (received messages POSTed there, signed like status callbacks)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -184,6 +186,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account tax-rate': [],
   'account countries': [],
   'account spend-limits': [],
+  'account inbound-url': ['clear'],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -213,6 +216,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account tax-rate': 2,
   'account countries': 2,
   'account spend-limits': 3,
+  'account inbound-url': 2,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -244,6 +248,7 @@ interface CommandLine {
     readonly search?: string;
     readonly date?: string;
     readonly keyword?: string;
+    readonly clear?: boolean;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -266,6 +271,7 @@ const OPTIONS = {
   account: { type: 'string' },
   search: { type: 'string' },
   keyword: { type: 'string' },
+  clear: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -576,6 +582,33 @@ async function spendLimitsCommand(args: readonly string[], db: () => Promise<Db>
   };
 }
 
+/** `smsgic account inbound-url ACCOUNT URL|--clear`: where the account's received messages are POSTed. */
+async function inboundUrlCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountArg, url] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if ((url === undefined) === (values.clear !== true)) throw new UsageError('give either URL or --clear');
+  const allowPrivate = loadConfig().callbackAllowPrivate;
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeInboundUrl(database, account.id, values.clear ? null : url, allowPrivate);
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { url: saved } = changed.value;
+  return {
+    json: { id: account.id, inbound_url: saved },
+    text: fields([
+      ['id', String(account.id)],
+      ['inbound_url', saved ?? NONE],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -759,6 +792,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return countriesCommand(args, db);
     case 'account spend-limits':
       return spendLimitsCommand(args, db);
+    case 'account inbound-url':
+      return inboundUrlCommand(values, args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':

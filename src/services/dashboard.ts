@@ -5,6 +5,7 @@ import { createAuthServices } from './auth.js';
 import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
+import { createInboundUrlServices } from './inbound-url.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
 import { createSenderServices } from './senders.js';
@@ -31,6 +32,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createAuthServices(context),
     ...createTokenServices(context),
     ...createWebhookSecretServices(context),
+    ...createInboundUrlServices(context),
     ...createAccountControlServices(context),
     ...createTransactionServices(context),
     ...createSenderServices(context),

@@ -42,23 +42,22 @@ export interface InboundServices {
   list(accountId: number, filters: InboundFilters): Promise<{ rows: InboundMessage[]; total: number }>;
 }
 
+const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } as const;
+
 /**
- * Takes one received message: finds whose it is, stores it once, and applies an opt-out keyword sent alone (STOP
- * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A redelivery of
- * a stored message is stored once and applies nothing.
+ * Stores a message for the account it reached (through assignment `numberId`, or none): a redelivery of a stored
+ * message is stored once and applies nothing; otherwise an opt-out keyword sent alone is applied first (STOP
+ * suppresses the sender for that account, START takes the suppression away; HELP changes nothing), then the message is
+ * stored and queued for the account's inbound_url.
  */
-export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
-  const owner = await resolveReceivingNumber(db, message.to, message.text);
-  if (owner === undefined) {
-    log(
-      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
-      'inbound message to a number no account has: not stored',
-    );
-    return { status: 'unrouted' };
-  }
-  // A redelivery of a stored message changes nothing. Otherwise the opt-out is applied before the message is stored
-  // (both idempotent): a failure between the two leaves it unstored, so the provider's redelivery applies it again
-  // and stores it, and a message is never stored without its STOP or START having been applied.
+export async function storeReceived(
+  db: Db,
+  message: ReceivedMessage,
+  owner: { readonly accountId: number; readonly numberId: number | null },
+): Promise<ReceiveOutcome> {
+  // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
+  // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
+  // STOP or START having been applied.
   const earlier = await findInbound(db, message.provider, message.providerMessageId);
   if (earlier !== undefined) return { status: 'duplicate', message: earlier, optOut: null };
   const author = { source: 'stop_message', actor: message.provider } as const;
@@ -74,9 +73,26 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
   } else if (intent === 'help') {
     optOut = 'help';
   }
-  const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
+  const stored = await storeInbound(db, {
+    ...message,
+    ...owner,
+    keywordEffect: optOut === null ? null : EFFECTS[optOut],
+  });
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/** Takes one received message: finds whose it is by the number (or keyword) it came to, and stores it once. */
+export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
+  const owner = await resolveReceivingNumber(db, message.to, message.text);
+  if (owner === undefined) {
+    log(
+      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
+      'inbound message to a number no account has: not stored',
+    );
+    return { status: 'unrouted' };
+  }
+  return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id });
 }
 
 export function createInboundServices(db: Db, log: InboundLog): InboundServices {

@@ -379,6 +379,20 @@ export const lv: Texts = {
     platformDefault: 'Platformas noklusējums',
     yourOwn: 'Jūsu paša',
   },
+  inbound: {
+    title: 'Ienākošās ziņas',
+    description:
+      'Katra ziņa, ko saņem jūsu numuri, tiek nosūtīta uz šo URL kā JSON POST (id, from, to, text, received_at, parts, keyword_effect), parakstīta ar X-Smsgic-Signature ar jūsu webhook noslēpumu un atkārtota tāpat kā statusa atzvani.',
+    loading: 'Ielādē ienākošo ziņu URL…',
+    none: 'Saņemtās ziņas netiek sūtītas nekur; tās redzamas GET /inbound.',
+    current: 'Saņemtās ziņas tiek sūtītas uz {{url}}.',
+    url: 'Ienākošo ziņu URL',
+    hint: 'Publiska http(s) adrese. Atstājiet tukšu, lai pārtrauktu sūtīšanu.',
+    save: 'Saglabāt URL',
+    clear: 'Notīrīt',
+    saved: 'Ienākošo ziņu URL saglabāts.',
+    cleared: 'Ienākošo ziņu URL notīrīts.',
+  },
   notFound: {
     title: 'Lapa nav atrasta',
     text: 'Pieprasītā lapa neeksistē vai ir pārvietota.',
