@@ -2,7 +2,14 @@
 // STOP or START reply applied to the owner's opt-out list.
 import { optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
-import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
+import {
+  findInbound,
+  type InboundFilters,
+  type InboundMessage,
+  listInbound,
+  sentMessageOrigin,
+  storeInbound,
+} from '../store/inbound.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
 import { phoneOf } from './suppressions.js';
@@ -93,6 +100,45 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
     return { status: 'unrouted' };
   }
   return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id });
+}
+
+/** A scripted handset's answer to a message the sandbox delivered (see dispatch/providers/sandbox/adapter.ts). */
+export interface SandboxReplyMessage {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  /** The provider's id of the message answered. */
+  readonly inReplyTo: string;
+  readonly from: string;
+  readonly text: string;
+  readonly receivedAtUs: number;
+}
+
+/**
+ * A sandbox reply goes to the account that sent the message it answers, to the sending's sender, whatever that sender
+ * is: through the account's assignment when the sender is one of its numbers (as a real reply would arrive), else
+ * with no number (an alphanumeric or unassigned sender), so that replies and STOP can be tried without a number.
+ */
+export async function receiveSandboxReply(
+  db: Db,
+  reply: SandboxReplyMessage,
+  log: InboundLog,
+): Promise<ReceiveOutcome> {
+  const origin = await sentMessageOrigin(db, reply.provider, reply.inReplyTo);
+  if (origin === undefined) {
+    log({ provider: reply.provider, inReplyTo: reply.inReplyTo }, 'sandbox reply to a message not stored: dropped');
+    return { status: 'unrouted' };
+  }
+  const owner = await resolveReceivingNumber(db, origin.sender, reply.text);
+  const numberId = owner !== undefined && owner.accountId === origin.accountId ? owner.id : null;
+  const message: ReceivedMessage = {
+    provider: reply.provider,
+    providerMessageId: reply.providerMessageId,
+    from: reply.from,
+    to: origin.sender,
+    text: reply.text,
+    receivedAtUs: reply.receivedAtUs,
+  };
+  return storeReceived(db, message, { accountId: origin.accountId, numberId });
 }
 
 export function createInboundServices(db: Db, log: InboundLog): InboundServices {

@@ -157,3 +157,19 @@ export async function listInbound(
   ]);
   return { rows: rows.map(inboundFrom), total: intFrom(count.n as number | string) };
 }
+
+/** Whose message a provider sent under this id: its account and its sending's sender; undefined when none. */
+export async function sentMessageOrigin(
+  db: Db,
+  provider: string,
+  providerMessageId: string,
+): Promise<{ readonly accountId: number; readonly sender: string } | undefined> {
+  const row = await db.kysely
+    .selectFrom('messages as m')
+    .innerJoin('sendings as s', 's.id', 'm.sending_id')
+    .select(['s.account_id', 's.sender'])
+    .where('m.provider', '=', provider)
+    .where('m.provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  return row && { accountId: intFrom(row.account_id), sender: row.sender };
+}
