@@ -31,6 +31,11 @@ async function rebuildSqliteOutbox(db: Kysely<unknown>): Promise<void> {
     select id, message_id, sending_id, status, error, event_at_us, state, attempts, next_attempt_at_us, last_error,
        created_at_us, updated_at_us
     from "callback_outbox"`.execute(db);
+  // The ids go on from where the old table's did, never giving again the id of a row deleted since (a receiver may
+  // drop repeats by X-Smsgic-Delivery).
+  await sql`delete from sqlite_sequence where name = 'callback_outbox_0021'`.execute(db);
+  await sql`insert into sqlite_sequence (name, seq)
+    select 'callback_outbox_0021', seq from sqlite_sequence where name = 'callback_outbox'`.execute(db);
   await sql`drop table "callback_outbox"`.execute(db);
   await sql`alter table "callback_outbox_0021" rename to "callback_outbox"`.execute(db);
   await sql`create index "callback_outbox_due" on "callback_outbox" ("next_attempt_at_us", "id") where "state" = 'pending'`.execute(
