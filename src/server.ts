@@ -12,7 +12,7 @@ import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
-import { receiveInbound } from './services/inbound.js';
+import { receiveInbound, receiveSandboxReply } from './services/inbound.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
@@ -42,7 +42,14 @@ function registryFor(
     clockUs: () => db.nowUs(),
     providers: config.providers,
     // Table-backed, so that what the sandbox accepted survives restarts and is shared by every worker process.
-    sandbox: { upstream: createTableSandboxUpstream(db), reportDelayMs: config.sandboxReportDelayMs },
+    sandbox: {
+      upstream: createTableSandboxUpstream(db),
+      reportDelayMs: config.sandboxReportDelayMs,
+      // The scripted handsets' replies (0006: STOP, 0007: Hello), to the account that sent the message they answer.
+      onReply: async (reply) => {
+        await receiveSandboxReply(db, { provider: 'sandbox', ...reply }, (fields, text) => log.warn(fields, text));
+      },
+    },
     publicUrl: config.publicUrl,
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
     reportSink: async (provider, report) => {

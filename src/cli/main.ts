@@ -11,6 +11,7 @@ import { isoFromUs } from '../domain/time.js';
 import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { changeInboundUrl } from '../services/inbound-url.js';
 import { inviteToAccount } from '../services/invitations.js';
 import { type MarginTotal, marginCsv, marginReportFor } from '../services/margins.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
@@ -74,6 +75,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
+  smsgic account inbound-url ACCOUNT URL|--clear    (received messages POSTed there, signed like status callbacks)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -205,6 +207,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account invite': ['email'],
   'account countries': [],
   'account spend-limits': [],
+  'account inbound-url': ['clear'],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -239,6 +242,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account invite': 1,
   'account countries': 2,
   'account spend-limits': 3,
+  'account inbound-url': 2,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -291,6 +295,7 @@ interface CommandLine {
     readonly to?: string;
     readonly by?: string;
     readonly csv?: boolean;
+    readonly clear?: boolean;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -318,6 +323,7 @@ const OPTIONS = {
   to: { type: 'string' },
   by: { type: 'string' },
   csv: { type: 'boolean' },
+  clear: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -661,6 +667,33 @@ async function spendLimitsCommand(args: readonly string[], db: () => Promise<Db>
   };
 }
 
+/** `smsgic account inbound-url ACCOUNT URL|--clear`: where the account's received messages are POSTed. */
+async function inboundUrlCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountArg, url] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if ((url === undefined) === (values.clear !== true)) throw new UsageError('give either URL or --clear');
+  const allowPrivate = loadConfig().callbackAllowPrivate;
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeInboundUrl(database, account.id, values.clear ? null : url, allowPrivate);
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { url: saved } = changed.value;
+  return {
+    json: { id: account.id, inbound_url: saved },
+    text: fields([
+      ['id', String(account.id)],
+      ['inbound_url', saved ?? NONE],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -924,6 +957,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return countriesCommand(args, db);
     case 'account spend-limits':
       return spendLimitsCommand(args, db);
+    case 'account inbound-url':
+      return inboundUrlCommand(values, args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':

@@ -1,10 +1,11 @@
-// Customer status callbacks: the signed JSON body, one POST with a timeout, and when to try again; never to an address
+// Customer callbacks (status changes, and received messages for the inbound_url): the signed JSON body, one POST with a timeout, and when to try again; never to an address
 // inside the platform's own network (loopback, private, link-local…) unless allowed.
 import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { countParts } from '../domain/gsm.js';
 import { callbackUrlProblem, isInternalAddress } from '../domain/ip-address.js';
 import { isoFromUs, US_PER_MS } from '../domain/time.js';
 import type { CallbackDelivery, CallbackResult } from '../store/callbacks.js';
@@ -111,8 +112,23 @@ export function callbackFetch(allowPrivate: boolean): Fetch {
   return post as Fetch;
 }
 
-/** The body a customer receives: fields named like the API's, times as ISO-8601 UTC with microseconds. */
+/**
+ * The body a customer receives: fields named like the API's, times as ISO-8601 UTC with microseconds. A received
+ * message: its id (as GET /inbound lists it), who sent it, the number it came to, its text and parts, and what it did
+ * to the opt-out list (`opt_out` for STOP, `opt_in` for START, `help`; null: nothing).
+ */
 export function callbackBody(delivery: CallbackDelivery): string {
+  if (delivery.kind === 'inbound') {
+    return JSON.stringify({
+      id: delivery.inboundId,
+      from: delivery.from,
+      to: delivery.to,
+      text: delivery.text,
+      received_at: isoFromUs(delivery.receivedAtUs),
+      parts: countParts(delivery.text).parts,
+      keyword_effect: delivery.keywordEffect,
+    });
+  }
   return JSON.stringify({
     sending_id: delivery.sendingId,
     message_id: delivery.messageId,

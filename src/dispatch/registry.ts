@@ -5,7 +5,7 @@ import type { ProviderContext, ProviderDescriptor } from './descriptor.js';
 import type { DeliveryReport, InboundText, ProviderAdapter } from './provider.js';
 import { infobipDescriptor } from './providers/infobip/index.js';
 import { messenteDescriptor } from './providers/messente/index.js';
-import { createSandboxProvider, SANDBOX_PROVIDER } from './providers/sandbox/adapter.js';
+import { createSandboxProvider, SANDBOX_PROVIDER, type SandboxReply } from './providers/sandbox/adapter.js';
 import { createMemorySandboxUpstream, type SandboxUpstream } from './providers/sandbox/upstream.js';
 import { smppDescriptor } from './providers/smpp/index.js';
 import { trumpiaDescriptor } from './providers/trumpia/index.js';
@@ -108,6 +108,8 @@ export interface RegistryOptions {
     /** Where the sandbox records what it accepted: shared by every process when table-backed. Default: memory. */
     readonly upstream?: SandboxUpstream;
     readonly reportDelayMs?: number;
+    /** Where the scripted handsets' replies (numbers ending 0006, 0007) go: the inbound service, in production. */
+    readonly onReply?: (reply: SandboxReply) => Promise<void>;
   };
   /** Adapters built elsewhere (tests, simulators); a name given here replaces the configured one. */
   readonly adapters?: readonly ProviderAdapter[];
@@ -135,6 +137,7 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
       upstream: options.sandbox?.upstream ?? createMemorySandboxUpstream(),
       clockUs: options.clockUs,
       ...(options.sandbox?.reportDelayMs !== undefined && { reportDelayMs: options.sandbox.reportDelayMs }),
+      ...(options.sandbox?.onReply && { onReply: options.sandbox.onReply }),
     }),
   );
   const unavailable: string[] = [];

@@ -734,7 +734,17 @@ export const schemas = {
       200: {
         type: 'object',
         required: ['numbers'],
-        properties: { numbers: { type: 'array', items: receivingNumber } },
+        properties: {
+          numbers: { type: 'array', items: receivingNumber },
+          inbound_url: {
+            type: 'string',
+            nullable: true,
+            description:
+              'Where each received message is POSTed as JSON (id, from, to, text, received_at, parts, keyword_effect), ' +
+              "signed and retried as status callbacks are (X-Smsgic-Signature under the account's webhook secret); " +
+              'null: nowhere. Set in the dashboard (Settings) or by the operator.',
+          },
+        },
       },
       ...authenticated,
     },

@@ -5,6 +5,7 @@ import { createAuthServices } from './auth.js';
 import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
+import { createInboundUrlServices } from './inbound-url.js';
 import { createInvitationServices } from './invitations.js';
 import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
@@ -34,6 +35,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createAuthServices(context),
     ...createTokenServices(context),
     ...createWebhookSecretServices(context),
+    ...createInboundUrlServices(context),
     ...createAccountControlServices(context),
     ...createTransactionServices(context),
     ...createSenderServices(context),

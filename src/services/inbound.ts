@@ -2,7 +2,14 @@
 // STOP or START reply applied to the owner's opt-out list.
 import { optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
-import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
+import {
+  findInbound,
+  type InboundFilters,
+  type InboundMessage,
+  listInbound,
+  sentMessageOrigin,
+  storeInbound,
+} from '../store/inbound.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
 import { phoneOf } from './suppressions.js';
@@ -42,23 +49,22 @@ export interface InboundServices {
   list(accountId: number, filters: InboundFilters): Promise<{ rows: InboundMessage[]; total: number }>;
 }
 
+const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } as const;
+
 /**
- * Takes one received message: finds whose it is, stores it once, and applies an opt-out keyword sent alone (STOP
- * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A redelivery of
- * a stored message is stored once and applies nothing.
+ * Stores a message for the account it reached (through assignment `numberId`, or none): a redelivery of a stored
+ * message is stored once and applies nothing; otherwise an opt-out keyword sent alone is applied first (STOP
+ * suppresses the sender for that account, START takes the suppression away; HELP changes nothing), then the message is
+ * stored and queued for the account's inbound_url.
  */
-export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
-  const owner = await resolveReceivingNumber(db, message.to, message.text);
-  if (owner === undefined) {
-    log(
-      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
-      'inbound message to a number no account has: not stored',
-    );
-    return { status: 'unrouted' };
-  }
-  // A redelivery of a stored message changes nothing. Otherwise the opt-out is applied before the message is stored
-  // (both idempotent): a failure between the two leaves it unstored, so the provider's redelivery applies it again
-  // and stores it, and a message is never stored without its STOP or START having been applied.
+export async function storeReceived(
+  db: Db,
+  message: ReceivedMessage,
+  owner: { readonly accountId: number; readonly numberId: number | null },
+): Promise<ReceiveOutcome> {
+  // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
+  // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
+  // STOP or START having been applied.
   const earlier = await findInbound(db, message.provider, message.providerMessageId);
   if (earlier !== undefined) return { status: 'duplicate', message: earlier, optOut: null };
   const author = { source: 'stop_message', actor: message.provider } as const;
@@ -74,9 +80,65 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
   } else if (intent === 'help') {
     optOut = 'help';
   }
-  const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
+  const stored = await storeInbound(db, {
+    ...message,
+    ...owner,
+    keywordEffect: optOut === null ? null : EFFECTS[optOut],
+  });
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/** Takes one received message: finds whose it is by the number (or keyword) it came to, and stores it once. */
+export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
+  const owner = await resolveReceivingNumber(db, message.to, message.text);
+  if (owner === undefined) {
+    log(
+      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
+      'inbound message to a number no account has: not stored',
+    );
+    return { status: 'unrouted' };
+  }
+  return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id });
+}
+
+/** A scripted handset's answer to a message the sandbox delivered (see dispatch/providers/sandbox/adapter.ts). */
+export interface SandboxReplyMessage {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  /** The provider's id of the message answered. */
+  readonly inReplyTo: string;
+  readonly from: string;
+  readonly text: string;
+  readonly receivedAtUs: number;
+}
+
+/**
+ * A sandbox reply goes to the account that sent the message it answers, to the sending's sender, whatever that sender
+ * is: through the account's assignment when the sender is one of its numbers (as a real reply would arrive), else
+ * with no number (an alphanumeric or unassigned sender), so that replies and STOP can be tried without a number.
+ */
+export async function receiveSandboxReply(
+  db: Db,
+  reply: SandboxReplyMessage,
+  log: InboundLog,
+): Promise<ReceiveOutcome> {
+  const origin = await sentMessageOrigin(db, reply.provider, reply.inReplyTo);
+  if (origin === undefined) {
+    log({ provider: reply.provider, inReplyTo: reply.inReplyTo }, 'sandbox reply to a message not stored: dropped');
+    return { status: 'unrouted' };
+  }
+  const owner = await resolveReceivingNumber(db, origin.sender, reply.text);
+  const numberId = owner !== undefined && owner.accountId === origin.accountId ? owner.id : null;
+  const message: ReceivedMessage = {
+    provider: reply.provider,
+    providerMessageId: reply.providerMessageId,
+    from: reply.from,
+    to: origin.sender,
+    text: reply.text,
+    receivedAtUs: reply.receivedAtUs,
+  };
+  return storeReceived(db, message, { accountId: origin.accountId, numberId });
 }
 
 export function createInboundServices(db: Db, log: InboundLog): InboundServices {

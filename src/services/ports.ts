@@ -111,7 +111,7 @@ export interface ApiServices {
   /** The account's opt-out list (GET/POST/DELETE /suppressions). */
   readonly suppressions: SuppressionServices;
   /** The numbers the account receives on (GET /numbers). */
-  readonly numbers: Pick<NumberServices, 'list'>;
+  readonly numbers: Pick<NumberServices, 'list' | 'inboundUrl'>;
   /** The messages the account received (GET /inbound). */
   readonly inbound: Pick<InboundServices, 'list'>;
 }

@@ -140,3 +140,26 @@ export async function setAccountCountries(
   );
   return result.numUpdatedRows > 0n;
 }
+
+/** Where the account's received messages are POSTed; null: nowhere; undefined: no such account. */
+export async function getInboundUrl(db: Db, accountId: number): Promise<string | null | undefined> {
+  const row = await db.kysely
+    .selectFrom('accounts')
+    .select('inbound_url')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : row.inbound_url;
+}
+
+/** Sets (or, with null, clears) the account's inbound_url; false when there is no such account. */
+export async function setInboundUrl(db: Db, accountId: number, url: string | null): Promise<boolean> {
+  const nowUs = db.nowUs();
+  const result = await db.transaction((trx) =>
+    trx
+      .updateTable('accounts')
+      .set({ inbound_url: url, updated_at_us: nowUs })
+      .where('id', '=', accountId)
+      .executeTakeFirst(),
+  );
+  return result.numUpdatedRows > 0n;
+}

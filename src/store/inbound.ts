@@ -1,5 +1,6 @@
 // Messages received on the accounts' numbers: stored once per provider message, listed per account.
 import { PER_PAGE_MAX } from '../domain/limits.js';
+import { enqueueInboundCallback } from './callbacks.js';
 import type { Db } from './db.js';
 import { intFrom, pageWindow } from './values.js';
 
@@ -14,17 +15,24 @@ export interface InboundMessage {
   readonly provider: string;
   readonly providerMessageId: string;
   readonly receivedAtUs: number;
+  /** What the text did to the account's opt-out list; null: nothing. */
+  readonly keywordEffect: KeywordEffect | null;
 }
+
+/** What a received text did to the opt-out list: STOP, START, HELP. */
+export type KeywordEffect = 'opt_out' | 'opt_in' | 'help';
 
 export interface NewInboundMessage {
   readonly accountId: number;
-  readonly numberId: number;
+  /** The assignment it arrived through; null when it reached the account otherwise (a sandbox reply). */
+  readonly numberId: number | null;
   readonly from: string;
   readonly to: string;
   readonly text: string;
   readonly provider: string;
   readonly providerMessageId: string;
   readonly receivedAtUs: number;
+  readonly keywordEffect?: KeywordEffect | null;
 }
 
 export interface InboundFilters {
@@ -48,6 +56,7 @@ const COLUMNS = [
   'provider',
   'provider_message_id',
   'received_at_us',
+  'keyword_effect',
 ] as const;
 
 function inboundFrom(row: {
@@ -60,6 +69,7 @@ function inboundFrom(row: {
   provider: string;
   provider_message_id: string;
   received_at_us: number | string;
+  keyword_effect: string | null;
 }): InboundMessage {
   return {
     id: intFrom(row.id),
@@ -71,12 +81,13 @@ function inboundFrom(row: {
     provider: row.provider,
     providerMessageId: row.provider_message_id,
     receivedAtUs: intFrom(row.received_at_us),
+    keywordEffect: row.keyword_effect as KeywordEffect | null,
   };
 }
 
 /**
  * Stores a received message once: a provider's retry of the same (provider, provider message id) answers the row
- * stored first, with `created` false.
+ * stored first, with `created` false. A new one is queued, in the same transaction, for the account's inbound_url.
  */
 export async function storeInbound(
   db: Db,
@@ -94,11 +105,16 @@ export async function storeInbound(
         provider: message.provider,
         provider_message_id: message.providerMessageId,
         received_at_us: message.receivedAtUs,
+        keyword_effect: message.keywordEffect ?? null,
       })
       .onConflict((oc) => oc.columns(['provider', 'provider_message_id']).doNothing())
       .returning(COLUMNS)
       .executeTakeFirst();
-    if (inserted !== undefined) return { created: true, message: inboundFrom(inserted) };
+    if (inserted !== undefined) {
+      const created = inboundFrom(inserted);
+      await enqueueInboundCallback(trx, db.nowUs(), created);
+      return { created: true, message: created };
+    }
     const first = await trx
       .selectFrom('inbound_messages')
       .select(COLUMNS)
@@ -140,4 +156,20 @@ export async function listInbound(
     query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(inboundFrom), total: intFrom(count.n as number | string) };
+}
+
+/** Whose message a provider sent under this id: its account and its sending's sender; undefined when none. */
+export async function sentMessageOrigin(
+  db: Db,
+  provider: string,
+  providerMessageId: string,
+): Promise<{ readonly accountId: number; readonly sender: string } | undefined> {
+  const row = await db.kysely
+    .selectFrom('messages as m')
+    .innerJoin('sendings as s', 's.id', 'm.sending_id')
+    .select(['s.account_id', 's.sender'])
+    .where('m.provider', '=', provider)
+    .where('m.provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  return row && { accountId: intFrom(row.account_id), sender: row.sender };
 }

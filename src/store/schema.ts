@@ -36,6 +36,8 @@ export interface AccountsTable {
   /** Caps on what sendings may take per UTC day and month (reservations less refunds); null: no cap. */
   daily_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
   monthly_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** Where the account's received messages are POSTed, signed as status callbacks are; null: nowhere. */
+  inbound_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiTokensTable {
@@ -201,8 +203,12 @@ export interface PendingReportsTable {
 
 export interface CallbackOutboxTable {
   id: Id;
-  message_id: Int8;
-  sending_id: Int8;
+  /** A sent message's status change: its message and sending (null for a received message). */
+  message_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  sending_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** A received message to POST to `url` (the account's inbound_url when it arrived); null for a status change. */
+  inbound_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  url: ColumnType<string | null, string | null | undefined, string | null>;
   status: string;
   error: string | null;
   event_at_us: Int8;
@@ -301,6 +307,8 @@ export interface InboundMessagesTable {
   provider: string;
   provider_message_id: string;
   received_at_us: Int8;
+  /** What the text did to the opt-out list: opt_out, opt_in, help; null: nothing. */
+  keyword_effect: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InvitationsTable {

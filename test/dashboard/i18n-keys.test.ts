@@ -23,6 +23,7 @@ const TRANSLATED_MODULES = [
   'pages/Transactions.tsx',
   'pages/Settings.tsx',
   'pages/Senders.tsx',
+  'pages/InboundUrlCard.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',

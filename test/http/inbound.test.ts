@@ -48,6 +48,7 @@ describeEachEngine('inbound messages over HTTP', (engine) => {
         { number: '37125550001', keyword: null, created_at: expect.any(String) },
         { number: '37125550002', keyword: null, created_at: expect.any(String) },
       ],
+      inbound_url: null,
     });
     expect((await get(b, '/numbers')).json().numbers).toEqual([
       { number: '1881', keyword: 'CAFE', created_at: expect.any(String) },

@@ -405,6 +405,7 @@ describe('Infobip delivery reports', () => {
     expect(outcome).toEqual({
       ok: true,
       notFinal: 1,
+      inbound: [],
       reports: [
         {
           providerMessageId: 'm-1',
@@ -422,6 +423,39 @@ describe('Infobip delivery reports', () => {
     });
     expect(parseInfobipReports({ results: [{ to: '1' }] })).toMatchObject({ ok: false, refusal: 'payload' });
     expect(parseInfobipReports([])).toMatchObject({ ok: false, refusal: 'payload' });
+  });
+
+  it('reads the documented inbound body (MO_JSON_2): the whole text, numbers without "+"', () => {
+    const outcome = parseInfobipReports({
+      results: [
+        {
+          messageId: 'mo-1',
+          from: '+385916242493',
+          to: '385921004026',
+          text: 'QUIZ Correct answer is Paris',
+          cleanText: 'Correct answer is Paris',
+          keyword: 'QUIZ',
+          receivedAt: '2025-03-01T10:00:04.000+0000',
+          smsCount: 1,
+          price: { pricePerMessage: 0, currency: 'EUR' },
+          callbackData: 'callbackData',
+        },
+      ],
+      messageCount: 1,
+      pendingMessageCount: 0,
+    });
+    expect(outcome).toEqual({
+      ok: true,
+      reports: [],
+      notFinal: 0,
+      inbound: [
+        { providerMessageId: 'mo-1', from: '385916242493', to: '385921004026', text: 'QUIZ Correct answer is Paris' },
+      ],
+    });
+    expect(parseInfobipReports({ results: [{ messageId: 'mo-2', from: '1', text: 'x' }] })).toMatchObject({
+      ok: false,
+      refusal: 'payload',
+    });
   });
 
   it('derives the notify URL token from the API key and checks it in constant time', () => {

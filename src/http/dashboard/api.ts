@@ -169,6 +169,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerSessionRoutes(route, services);
   registerTokenRoutes(route, services);
   registerWebhookSecretRoutes(route, services);
+  registerInboundUrlRoutes(route, services);
   registerCountryRoutes(route, services);
   registerBalanceRoutes(route, services);
   registerSenderRoutes(route, services);
@@ -350,6 +351,17 @@ function registerWebhookSecretRoutes(route: Route, services: DashboardServices):
       await services.rotateWebhookSecret(actorOf(request)),
       webhookSecretView,
     ),
+  );
+}
+
+/** The signed-in account's inbound_url: read and changed. */
+function registerInboundUrlRoutes(route: Route, services: DashboardServices): void {
+  const view = (found: { url: string | null }) => ({ inbound_url: found.url });
+  route('GET', '/inbound-url', 'user', async (request, reply) =>
+    answer(reply, await services.inboundUrl(actorOf(request)), view),
+  );
+  route('POST', '/inbound-url', 'user', async (request, reply) =>
+    answer(reply, await services.changeInboundUrl(actorOf(request), requestFields(request)), view),
   );
 }
 

@@ -157,6 +157,16 @@ export interface WebhookSecretView {
   readonly rotated_at: string | null;
 }
 
+// --- Inbound URL --------------------------------------------------------------------------------------------------
+
+/** GET /app/api/inbound-url → InboundUrlView. POST /app/api/inbound-url `{ inbound_url }` (a public http(s) URL; "" or
+ *  null clears it) → 200 InboundUrlView, or 422 under `inbound_url`. Each received message is POSTed there as JSON
+ *  (id, from, to, text, received_at, parts, keyword_effect), signed with `X-Smsgic-Signature` as status callbacks are. */
+export interface InboundUrlView {
+  /** Null: received messages are not POSTed anywhere. */
+  readonly inbound_url: string | null;
+}
+
 // --- Destination countries ------------------------------------------------------------------------------------------
 
 export interface CountryView {

@@ -1,4 +1,4 @@
-// Two-way messaging in the public API: GET /numbers and GET /inbound, bearer token as the rest.
+// Two-way messaging in the public API: GET /numbers (with the account's inbound_url) and GET /inbound, bearer token as the rest.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PER_PAGE_DEFAULT, PER_PAGE_MAX } from '../../domain/limits.js';
 import { ruleText, ValidationErrors } from '../../domain/texts.js';
@@ -46,9 +46,14 @@ function inboundFilters(fields: Record<string, unknown>): InboundFilters {
 
 export async function inboundRoutes(app: FastifyInstance, services: Pick<ApiServices, 'numbers' | 'inbound'>) {
   app.get('/numbers', { schema: schemas.listNumbers, config: { auth: true } }, async (request) => {
-    const numbers = await services.numbers.list(account(request).id);
+    const accountId = account(request).id;
+    const [numbers, inboundUrl] = await Promise.all([
+      services.numbers.list(accountId),
+      services.numbers.inboundUrl(accountId),
+    ]);
     return {
       numbers: numbers.map((n) => ({ number: n.number, keyword: n.keyword, created_at: isoFromUs(n.createdAtUs) })),
+      inbound_url: inboundUrl,
     };
   });
 

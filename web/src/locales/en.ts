@@ -885,6 +885,20 @@ export const en = {
     reinstateText: 'Its users can sign in again and its API tokens work again.',
     suspendText: 'Its API tokens and dashboard sessions are refused until it is reinstated.',
   },
+  inbound: {
+    title: 'Inbound messages',
+    description:
+      'Each message your numbers receive is POSTed to this URL as JSON (id, from, to, text, received_at, parts, keyword_effect), signed with X-Smsgic-Signature under your webhook secret and retried like status callbacks.',
+    loading: 'Loading the inbound URL…',
+    none: 'Received messages are not sent anywhere; they are listed by GET /inbound.',
+    current: 'Received messages are POSTed to {{url}}.',
+    url: 'Inbound URL',
+    hint: 'A public http(s) address. Leave empty to stop the POSTs.',
+    save: 'Save URL',
+    clear: 'Clear',
+    saved: 'Inbound URL saved.',
+    cleared: 'Inbound URL cleared.',
+  },
   notFound: {
     title: 'Page not found',
     text: 'The page you asked for does not exist or has moved.',

@@ -911,6 +911,20 @@ export const lv: Texts = {
     reinstateText: 'Tā lietotāji atkal varēs pieteikties, un tā API marķieri atkal darbosies.',
     suspendText: 'Tā API marķieri un paneļa sesijas tiks noraidītas, līdz tas tiks atjaunots.',
   },
+  inbound: {
+    title: 'Ienākošās ziņas',
+    description:
+      'Katra ziņa, ko saņem jūsu numuri, tiek nosūtīta uz šo URL kā JSON POST (id, from, to, text, received_at, parts, keyword_effect), parakstīta ar X-Smsgic-Signature ar jūsu webhook noslēpumu un atkārtota tāpat kā statusa atzvani.',
+    loading: 'Ielādē ienākošo ziņu URL…',
+    none: 'Saņemtās ziņas netiek sūtītas nekur; tās redzamas GET /inbound.',
+    current: 'Saņemtās ziņas tiek sūtītas uz {{url}}.',
+    url: 'Ienākošo ziņu URL',
+    hint: 'Publiska http(s) adrese. Atstājiet tukšu, lai pārtrauktu sūtīšanu.',
+    save: 'Saglabāt URL',
+    clear: 'Notīrīt',
+    saved: 'Ienākošo ziņu URL saglabāts.',
+    cleared: 'Ienākošo ziņu URL notīrīts.',
+  },
   notFound: {
     title: 'Lapa nav atrasta',
     text: 'Pieprasītā lapa neeksistē vai ir pārvietota.',

@@ -1,4 +1,4 @@
-// Settings: the profile (read-only), a password change and the webhook secret.
+// Settings: the profile (read-only), a password change, the webhook secret and the inbound URL.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import {
 } from '../components/ui.js';
 import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
+import { InboundUrlCard } from './InboundUrlCard.js';
 import { SpendingControlsCard } from './SpendingControlsCard.js';
 import { WebhookSecretCard } from './WebhookSecretCard.js';
 
@@ -102,6 +103,7 @@ export function SettingsPage() {
           </form>
         </Card>
         <WebhookSecretCard />
+        <InboundUrlCard />
         <SpendingControlsCard />
       </div>
     </>

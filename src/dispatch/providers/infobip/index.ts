@@ -37,7 +37,10 @@ function createConfiguredInfobip(config: InfobipConfig, context: ProviderContext
   });
 }
 
-/** POST /webhooks/infobip: reports checked against the notify URL's token (its query string), JSON body. */
+/**
+ * POST /webhooks/infobip: reports, and messages received on the account's Infobip numbers (their forwarding URL set to
+ * the same notify URL, token included), checked against the token in the query string; JSON body.
+ */
 function answerInfobipWebhook(query: unknown, body: unknown, config: InfobipConfig): WebhookAnswer {
   const token = (query as Record<string, unknown> | undefined)?.token;
   const outcome = readInfobipWebhook({ token, body, apiKey: config.apiKey });
@@ -56,8 +59,13 @@ function answerInfobipWebhook(query: unknown, body: unknown, config: InfobipConf
           log: { fields: { reason: outcome.reason }, message: 'delivery report unreadable' },
         };
   }
-  // Stored before answering: a failure answers 500 and Infobip sends the reports again later.
-  return { ok: true, reports: outcome.reports, reply: { received: outcome.reports.length + outcome.notFinal } };
+  // Stored before answering: a failure answers 500 and Infobip sends the reports (or messages) again later.
+  return {
+    ok: true,
+    reports: outcome.reports,
+    ...(outcome.inbound.length > 0 && { inbound: outcome.inbound }),
+    reply: { received: outcome.reports.length + outcome.notFinal + outcome.inbound.length },
+  };
 }
 
 export const infobipDescriptor = defineProvider({

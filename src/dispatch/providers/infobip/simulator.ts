@@ -88,6 +88,44 @@ export interface InfobipSimulator extends LoopbackSimulator<InfobipSimulatorStat
   duplicates(): string[];
   /** Resolves once every report due so far has been posted (or abandoned). */
   reportsSettled(): Promise<void>;
+  /**
+   * A handset's message to one of the account's numbers, forwarded as Infobip does (MO_JSON_2) to `url` (the number's
+   * forwarding URL): tried again after a failure as reports are. `messageId` repeats a message already forwarded.
+   */
+  sendInbound(
+    url: string,
+    message: InfobipInboundScript,
+  ): Promise<{ readonly messageId: string; readonly delivered: boolean }>;
+}
+
+export interface InfobipInboundScript {
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly messageId?: string;
+}
+
+/** One received message as Infobip forwards it: the keyword is the text's first word, cleanText the rest. */
+function inboundBody(message: InfobipInboundScript, messageId: string, receivedAtMs: number): string {
+  const [keyword = '', ...rest] = message.text.trim().split(/\s+/u);
+  return JSON.stringify({
+    results: [
+      {
+        messageId,
+        from: message.from,
+        to: message.to,
+        text: message.text,
+        cleanText: rest.join(' '),
+        keyword: keyword.toUpperCase(),
+        receivedAt: infobipTime(receivedAtMs),
+        smsCount: countParts(message.text).parts,
+        price: { pricePerMessage: 0, currency: 'EUR' },
+        callbackData: null,
+      },
+    ],
+    messageCount: 1,
+    pendingMessageCount: 0,
+  });
 }
 
 export const INFOBIP_SIMULATOR_DEFAULTS = { apiKey: 'infobip-sim-key', reportRetryDelayMs: 200, reportAttemptsMax: 3 };
@@ -589,6 +627,15 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
     },
     reportsSettled() {
       return loop.settled(() => outstanding > 0 || outbox.size > 0);
+    },
+    async sendInbound(url, message) {
+      const messageId = message.messageId ?? randomUUID();
+      const { delivered } = await deliverReport(
+        url,
+        { headers: { 'content-type': 'application/json' }, body: inboundBody(message, messageId, Date.now()) },
+        { attemptsMax, retryDelayMs, timeoutMs: 10_000, signal: loop.closing },
+      );
+      return { messageId, delivered };
     },
     close: loop.close,
   };

@@ -1,6 +1,7 @@
-// Infobip delivery reports as they reach our webhook: the shared-secret check, then `{"results":[…]}` to our reports.
+// Infobip delivery reports and received messages as they reach our webhook: the shared-secret check, then
+// `{"results":[…]}` to our reports and to messages from handsets.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { DeliveryReport } from '../../provider.js';
+import type { DeliveryReport, InboundText } from '../../provider.js';
 import { INFOBIP_WEBHOOK_PATH, type InfobipReport, infobipReportStatus, infobipTimeUs } from './wire.js';
 
 /**
@@ -34,6 +35,8 @@ export type InfobipWebhookOutcome =
       readonly reports: readonly DeliveryReport[];
       /** Reports of statuses that are not final (pending, delivered to the operator), left out. */
       readonly notFinal: number;
+      /** Messages from handsets to one of the account's numbers (Infobip's inbound forwarding, MO_JSON_2). */
+      readonly inbound: readonly Omit<InboundText, 'receivedAtUs'>[];
     }
   | { readonly ok: false; readonly refusal: 'signature' | 'payload'; readonly reason: string };
 
@@ -58,14 +61,41 @@ function errorText(report: InfobipReport): string {
   return `infobip: ${status.name}${status.description ? ` (${status.description})` : ''}`;
 }
 
-/** Reads a report body (v3 items, and v2 items alike: they share the fields read here). */
+/**
+ * A received message as Infobip forwards it to the URL set on the number (infobip.com/docs/api/channels/sms/inbound-sms/
+ * receive-inbound-sms-messages, format MO_JSON_2): `{"results":[{messageId, from, to, text, cleanText, keyword,
+ * receivedAt, smsCount, price, callbackData}], messageCount, pendingMessageCount}`. It has text and no status. The
+ * whole `text` is kept (keywords of shared codes are matched on it); the time stored is when it reached us, as for
+ * every provider.
+ */
+function inboundItem(item: Record<string, unknown>): Omit<InboundText, 'receivedAtUs'> | null {
+  const { messageId, from, to, text } = item;
+  if (item.status !== undefined || typeof text !== 'string') return null;
+  if (typeof messageId !== 'string' || messageId === '' || typeof from !== 'string' || typeof to !== 'string') {
+    return null;
+  }
+  const digits = (number: string) => number.trim().replace(/^\+/, '');
+  if (digits(from) === '' || digits(to) === '') return null;
+  return { providerMessageId: messageId, from: digits(from), to: digits(to), text };
+}
+
+/**
+ * Reads a report body (v3 items, and v2 items alike: they share the fields read here), or a body of received
+ * messages, which Infobip posts in the same `{"results":[…]}` envelope.
+ */
 export function parseInfobipReports(body: unknown): InfobipWebhookOutcome {
   if (!isObject(body) || !Array.isArray(body.results)) {
     return { ok: false, refusal: 'payload', reason: 'the body is not {"results":[…]}' };
   }
   const reports: DeliveryReport[] = [];
+  const inbound: Omit<InboundText, 'receivedAtUs'>[] = [];
   let notFinal = 0;
   for (const [index, item] of body.results.entries()) {
+    const received = isObject(item) ? inboundItem(item) : null;
+    if (received !== null) {
+      inbound.push(received);
+      continue;
+    }
     if (!isObject(item) || typeof item.messageId !== 'string' || item.messageId === '' || !isStatus(item.status)) {
       return { ok: false, refusal: 'payload', reason: `results[${index}] has no messageId or status` };
     }
@@ -82,7 +112,7 @@ export function parseInfobipReports(body: unknown): InfobipWebhookOutcome {
       reportedAtUs: infobipTimeUs(report.doneAt),
     });
   }
-  return { ok: true, reports, notFinal };
+  return { ok: true, reports, notFinal, inbound };
 }
 
 /** Verifies then reads one webhook request: the token from its query string, its parsed JSON body. */

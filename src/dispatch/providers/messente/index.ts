@@ -1,4 +1,7 @@
 // Messente as the platform sees it: MESSENTE_* settings, the adapter with DLRs at PUBLIC_URL, the signed DLR webhook.
+// No inbound messages: Messente's API documents no way to receive SMS from handsets (no inbound webhook body, no
+// endpoint to read them; its SDK's API reference covers sending, reports, contacts, lookups and statistics only), so
+// this webhook takes delivery reports alone. See ../PROVIDERS.md.
 import { all, isLoopbackUrl, text } from '../../../env.js';
 import { defineProvider, type ProviderContext, type WebhookAnswer, type WebhookRequest } from '../../descriptor.js';
 import type { ProviderAdapter } from '../../provider.js';

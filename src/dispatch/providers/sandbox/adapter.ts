@@ -9,7 +9,12 @@
 // | 0003                | accepted                                        | rejected (by the network) | charged  |
 // | 0004                | refused (not retryable): message `rejected`     | none                      | refunded |
 // | 0005                | first attempt refused as retryable, then accepted | delivered               | charged  |
+// | 0006                | accepted                                        | delivered, then "STOP" back | charged |
+// | 0007                | accepted                                        | delivered, then "Hello" back | charged |
 // | anything else       | accepted                                        | delivered                 | charged  |
+//
+// A reply (0006, 0007) comes from the recipient to the sending's sender a moment after the delivery report, through
+// `onReply`, under the id `<sandbox id>-reply` (so a poll asked again hands over the same reply, stored once).
 //
 // A report becomes available `reportDelayMs` after acceptance (default 1 s; 0 in tests and benchmarks), and is a pure
 // function of the number and the acceptance time (which the sandbox's message id carries), so every worker process
@@ -39,10 +44,29 @@ export const SANDBOX_ERRORS = {
   rejected: 'sandbox: rejected by the network (0003)',
 } as const;
 
+/** The handset's answer to a delivered message (0006: STOP, 0007: Hello). */
+export interface SandboxReply {
+  /** The reply's own id: `<the delivered message's sandbox id>-reply`. */
+  readonly providerMessageId: string;
+  /** The sandbox id of the message it answers: whose sender it goes to. */
+  readonly inReplyTo: string;
+  /** The recipient of that message. */
+  readonly from: string;
+  readonly text: string;
+  readonly receivedAtUs: number;
+}
+
+/** The texts the scripted handsets send back once a message to them is delivered. */
+export const SANDBOX_REPLIES: Readonly<Record<string, string>> = { '0006': 'STOP', '0007': 'Hello' };
+/** How long after its delivery report a scripted reply arrives. */
+const SANDBOX_REPLY_AFTER_US = 1_000;
+
 export interface SandboxOptions {
   readonly upstream: SandboxUpstream;
   readonly clockUs: ClockUs;
   readonly reportDelayMs?: number;
+  /** Where scripted replies go (the inbound service); absent: the handsets stay silent. */
+  readonly onReply?: (reply: SandboxReply) => Promise<void>;
 }
 
 /** The sandbox's id: its acceptance time and our reference, so a report is derived from the id alone. */
@@ -132,11 +156,20 @@ export function createSandboxProvider(options: SandboxOptions): ProviderAdapter 
         if (acceptedAtUs === null) continue;
         const reportedAtUs = acceptedAtUs + reportDelayUs;
         if (reportedAtUs > nowUs) continue;
-        reports.push({
-          providerMessageId: message.providerMessageId,
-          reportedAtUs,
-          ...sandboxReportFor(message.recipient),
-        });
+        const report = sandboxReportFor(message.recipient);
+        reports.push({ providerMessageId: message.providerMessageId, reportedAtUs, ...report });
+        const replyText = SANDBOX_REPLIES[suffixOf(message.recipient)];
+        if (replyText !== undefined && report.status === 'delivered' && options.onReply) {
+          // Handed over before the report is returned: a failure leaves the report unapplied, so the next poll hands
+          // the same reply over again (stored once) rather than losing it.
+          await options.onReply({
+            providerMessageId: `${message.providerMessageId}-reply`,
+            inReplyTo: message.providerMessageId,
+            from: message.recipient,
+            text: replyText,
+            receivedAtUs: Math.max(nowUs, reportedAtUs + SANDBOX_REPLY_AFTER_US),
+          });
+        }
       }
       return reports;
     },
