@@ -12,6 +12,7 @@ import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
 import { receiveInbound } from './services/inbound.js';
+import { createKeywordReplies, type KeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
@@ -35,6 +36,7 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
 function registryFor(
   config: Config,
   db: Db,
+  replies: KeywordReplies,
   log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
 ): ProviderRegistry {
   return createRegistry({
@@ -49,7 +51,7 @@ function registryFor(
     },
     // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
     inboundSink: async (provider, message) => {
-      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text));
+      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text), replies);
     },
     // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
     // Only SMPP binds tell it today, hence the words.
@@ -85,6 +87,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     allowPrivateCallbacks: config.callbackAllowPrivate,
     workSignal,
   });
+  const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
   const notes = providerNotes(config);
   const app = await buildApp({
     providers: { enabled: notes.enabled, warnings: notes.warnings },
@@ -118,8 +121,11 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       },
       receive: async (provider, messages) => {
         for (const message of messages) {
-          await receiveInbound(db, { provider, ...message, receivedAtUs: db.nowUs() }, (fields, text) =>
-            app.log.warn(fields, text),
+          await receiveInbound(
+            db,
+            { provider, ...message, receivedAtUs: db.nowUs() },
+            (fields, text) => app.log.warn(fields, text),
+            keywordReplies,
           );
         }
       },
@@ -170,7 +176,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
-    registry = registryFor(config, db, app.log);
+    registry = registryFor(config, db, keywordReplies, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },

@@ -101,3 +101,9 @@ export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;
 export const SUPPRESSION_IMPORT_MAX = 1_000_000;
 /** Bad rows of a refused opt-out import named one by one (the first ones); the rest are only counted. */
 export const SUPPRESSION_IMPORT_ERRORS_LISTED = 10;
+
+/** Characters of an account's HELP answer and STOP/START confirmations (four GSM-7 parts). */
+export const KEYWORD_REPLY_CHARS_MAX = 612;
+
+/** Messages a conversation shows, newest, at most. */
+export const CONVERSATION_ITEMS_MAX = 500;

@@ -5,6 +5,7 @@ import { createAuthServices } from './auth.js';
 import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
+import { createInboxServices } from './inbox.js';
 import { createOperatorServices } from './operator.js';
 import { createOptOutServices } from './opt-outs.js';
 import { createSenderServices } from './senders.js';
@@ -37,6 +38,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createComposeServices(context),
     ...createCampaignServices(context),
     ...createOptOutServices(context),
+    ...createInboxServices(context),
     admin: createOperatorServices(context),
   };
 }

@@ -1,10 +1,11 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply applied to the owner's opt-out list.
-import { optOutIntent } from '../domain/opt-out.js';
+import { type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import type { KeywordReplies } from './keyword-replies.js';
 import { phoneOf } from './suppressions.js';
 
 export type { InboundFilters, InboundMessage } from '../store/inbound.js';
@@ -47,7 +48,12 @@ export interface InboundServices {
  * suppresses the sender for that account, START takes the suppression away; HELP changes nothing). A redelivery of
  * a stored message is stored once and applies nothing.
  */
-export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
+export async function receiveInbound(
+  db: Db,
+  message: ReceivedMessage,
+  log: InboundLog,
+  replies?: KeywordReplies,
+): Promise<ReceiveOutcome> {
   const owner = await resolveReceivingNumber(db, message.to, message.text);
   if (owner === undefined) {
     log(
@@ -76,7 +82,25 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
   }
   const stored = await storeInbound(db, { ...message, accountId: owner.accountId, numberId: owner.id });
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
+  if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/**
+ * Sends the keyword's automatic reply, if the account has one, once: after the message is stored, so a redelivery
+ * never answers twice. A failure is told and leaves the message stored without an answer.
+ */
+async function answerKeyword(
+  replies: KeywordReplies,
+  message: InboundMessage,
+  intent: OptOutIntent,
+  log: InboundLog,
+): Promise<void> {
+  try {
+    await replies(message, intent);
+  } catch (error) {
+    log({ inboundId: message.id, err: error }, 'automatic keyword reply failed');
+  }
 }
 
 export function createInboundServices(db: Db, log: InboundLog): InboundServices {

@@ -6,6 +6,7 @@ import type { MessageStatus } from '../domain/status.js';
 import type { ValidationErrors } from '../domain/texts.js';
 import type { InboundServices } from './inbound.js';
 import type { NumberServices } from './numbers.js';
+import type { SendingAllowances } from './sending-validation.js';
 import type { SuppressionServices } from './suppressions.js';
 
 export interface AuthenticatedAccount {
@@ -94,6 +95,8 @@ export interface ApiServices {
     account: AuthenticatedAccount,
     fields: Readonly<Record<string, unknown>>,
     idempotencyKey: string | undefined,
+    /** For sendings the platform makes for the account (inbox and keyword replies); none through the API. */
+    allowances?: SendingAllowances,
   ): Promise<CreateSendingResult>;
   /** One page of the account's sendings, newest first, and how many it has in all. */
   listSendings(accountId: number, page: number, perPage: number): Promise<Listed<SendingSummary>>;

@@ -6,6 +6,7 @@ import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } fr
 import type { SendingType } from '../domain/sending.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
+import { receivesOn } from '../store/numbers.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
 import { suppressedAmong } from '../store/suppressions.js';
@@ -21,6 +22,16 @@ export interface SendingValidationDeps {
   readonly availableTypes: ReadonlySet<SendingType>;
   /** callback_url may name private and loopback addresses (CALLBACK_ALLOW_PRIVATE); refused by default. */
   readonly allowPrivateCallbacks?: boolean;
+}
+
+/**
+ * What a sending the platform makes for the account may do that one through the API may not: come from a number the
+ * account receives on (an inbox reply, an automatic keyword reply), and reach the one number that has just opted out
+ * (the confirmation of its STOP).
+ */
+export interface SendingAllowances {
+  readonly fromOwnNumber?: boolean;
+  readonly toOptedOut?: string;
 }
 
 export type ValidatedSending =
@@ -90,6 +101,7 @@ export async function quoteFor(
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
+  allowances: SendingAllowances = {},
 ): Promise<QuoteResult> {
   const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
@@ -105,6 +117,7 @@ export async function quoteFor(
   );
   if (!priced.ok) return priced;
   const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients);
+  if (allowances.toOptedOut !== undefined) suppressed.delete(allowances.toOptedOut);
   return { ok: true, quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm) };
 }
 
@@ -116,11 +129,16 @@ export async function validateNewSending(
   deps: SendingValidationDeps,
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
+  allowances: SendingAllowances = {},
 ): Promise<ValidatedSending> {
   const errors = new ValidationErrors();
-  const priced = await quoteFor(deps, account, fields, errors);
+  const priced = await quoteFor(deps, account, fields, errors, allowances);
   const options = readSendingOptions(fields, errors, { allowPrivateCallbacks: deps.allowPrivateCallbacks === true });
-  if (options.sender !== null && !(await findUsableSender(deps.db, account.id, options.sender))) {
+  if (
+    options.sender !== null &&
+    !(await findUsableSender(deps.db, account.id, options.sender)) &&
+    !(allowances.fromOwnNumber === true && (await receivesOn(deps.db, account.id, options.sender)))
+  ) {
     errors.add('sender', ruleText.selectedInvalid('sender'));
   }
   if (!errors.has('type') && !deps.availableTypes.has(options.type)) {

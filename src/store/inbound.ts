@@ -1,5 +1,6 @@
 // Messages received on the accounts' numbers: stored once per provider message, listed per account.
 import { PER_PAGE_MAX } from '../domain/limits.js';
+import { recordConversation } from './conversations.js';
 import type { Db } from './db.js';
 import { intFrom, pageWindow } from './values.js';
 
@@ -98,7 +99,11 @@ export async function storeInbound(
       .onConflict((oc) => oc.columns(['provider', 'provider_message_id']).doNothing())
       .returning(COLUMNS)
       .executeTakeFirst();
-    if (inserted !== undefined) return { created: true, message: inboundFrom(inserted) };
+    if (inserted !== undefined) {
+      const stored = inboundFrom(inserted);
+      await recordConversation(trx, stored);
+      return { created: true, message: stored };
+    }
     const first = await trx
       .selectFrom('inbound_messages')
       .select(COLUMNS)

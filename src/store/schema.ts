@@ -34,6 +34,13 @@ export interface AccountsTable {
   /** Caps on what sendings may take per UTC day and month (reservations less refunds); null: no cap. */
   daily_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
   monthly_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** The answer to a HELP reply; null: none is sent. */
+  help_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1: a STOP or START reply is confirmed by a reply of ours (charged as any sending). */
+  keyword_confirmations: ColumnType<number, number | undefined, number>;
+  /** The texts of those confirmations; null: the platform's own. */
+  stop_text: ColumnType<string | null, string | null | undefined, string | null>;
+  start_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiTokensTable {
@@ -279,6 +286,22 @@ export interface InboundMessagesTable {
   provider: string;
   provider_message_id: string;
   received_at_us: Int8;
+  /** The automatic reply the message asked for (`help`, `stop`, `start`); null: none. */
+  auto_reply: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The sending that carries it; null when none was sent. */
+  auto_reply_sending_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** Why it was not sent (`insufficient_balance`, `suppressed`, …); null when it was, or none was asked. */
+  auto_reply_refusal: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One per (account, handset number, our number): the inbox's list, with the last message received. */
+export interface ConversationsTable {
+  id: Id;
+  account_id: Int8;
+  phone: string;
+  number: string;
+  last_inbound_id: Int8;
+  last_received_at_us: Int8;
 }
 
 export interface InstallationTable {
@@ -310,4 +333,5 @@ export interface Schema {
   suppression_changes: SuppressionChangesTable;
   numbers: NumbersTable;
   inbound_messages: InboundMessagesTable;
+  conversations: ConversationsTable;
 }
