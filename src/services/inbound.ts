@@ -5,7 +5,6 @@ import type { Db } from '../store/db.js';
 import { findInbound, type InboundFilters, type InboundMessage, listInbound, storeInbound } from '../store/inbound.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
-import type { KeywordReplies } from './keyword-replies.js';
 import { phoneOf } from './suppressions.js';
 
 export type { InboundFilters, InboundMessage } from '../store/inbound.js';
@@ -34,6 +33,9 @@ export type ReceiveOutcome =
     }
   /** No account has the number (or the keyword on a shared code): stored nowhere. */
   | { readonly status: 'unrouted' };
+
+/** Sends the automatic reply to a newly stored message whose whole text is a keyword (services/keyword-replies.ts). */
+export type KeywordReplies = (message: InboundMessage, intent: OptOutIntent) => Promise<void>;
 
 /** Where an unrouted message is told about: it is kept nowhere else. */
 export type InboundLog = (fields: Record<string, unknown>, message: string) => void;

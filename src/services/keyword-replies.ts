@@ -2,12 +2,10 @@
 // get a confirmation. Each answer is an ordinary one-recipient sending of the account, priced and reserved by the
 // same service as any other, from the number the keyword came to; one that cannot be sent is recorded as not sent.
 import { KEYWORD_REPLY_CHARS_MAX } from '../domain/limits.js';
-import type { OptOutIntent } from '../domain/opt-out.js';
 import { KEYWORD_CONFIRMATIONS, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
 import { recordAutoReply } from '../store/conversations.js';
 import type { Db } from '../store/db.js';
-import type { InboundMessage } from '../store/inbound.js';
 import {
   changeKeywordSettings,
   type KeywordSettings,
@@ -16,6 +14,7 @@ import {
 } from '../store/keyword-settings.js';
 import { authenticated } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
+import type { KeywordReplies } from './inbound.js';
 import { invalid, notFound, type Outcome, ok } from './outcome.js';
 import type { ApiServices } from './ports.js';
 
@@ -95,9 +94,6 @@ function refusalOf(errors: ValidationErrors): AutoReplyRefusal {
   if (byField.recipients?.includes(TEXTS.allRecipientsSuppressed)) return 'suppressed';
   return 'refused';
 }
-
-/** Called with each newly stored message whose whole text is a keyword. */
-export type KeywordReplies = (message: InboundMessage, intent: OptOutIntent) => Promise<void>;
 
 /**
  * The answers to keywords, sent through the public API's `createSending` (priced, reserved, refused without the

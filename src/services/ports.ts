@@ -6,8 +6,17 @@ import type { MessageStatus } from '../domain/status.js';
 import type { ValidationErrors } from '../domain/texts.js';
 import type { InboundServices } from './inbound.js';
 import type { NumberServices } from './numbers.js';
-import type { SendingAllowances } from './sending-validation.js';
 import type { SuppressionServices } from './suppressions.js';
+
+/**
+ * What a sending the platform makes for the account may do that one through the API may not: come from a number the
+ * account receives on (an inbox reply, an automatic keyword reply), and reach the one number that has just opted out
+ * (the confirmation of its STOP).
+ */
+export interface SendingAllowances {
+  readonly fromOwnNumber?: boolean;
+  readonly toOptedOut?: string;
+}
 
 export interface AuthenticatedAccount {
   readonly id: number;

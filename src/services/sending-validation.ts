@@ -11,9 +11,11 @@ import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
 import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
-import type { AuthenticatedAccount } from './ports.js';
+import type { AuthenticatedAccount, SendingAllowances } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
+
+export type { SendingAllowances } from './ports.js';
 
 export interface SendingValidationDeps {
   readonly db: Db;
@@ -22,16 +24,6 @@ export interface SendingValidationDeps {
   readonly availableTypes: ReadonlySet<SendingType>;
   /** callback_url may name private and loopback addresses (CALLBACK_ALLOW_PRIVATE); refused by default. */
   readonly allowPrivateCallbacks?: boolean;
-}
-
-/**
- * What a sending the platform makes for the account may do that one through the API may not: come from a number the
- * account receives on (an inbox reply, an automatic keyword reply), and reach the one number that has just opted out
- * (the confirmation of its STOP).
- */
-export interface SendingAllowances {
-  readonly fromOwnNumber?: boolean;
-  readonly toOptedOut?: string;
 }
 
 export type ValidatedSending =

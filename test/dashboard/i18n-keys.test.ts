@@ -22,6 +22,8 @@ const TRANSLATED_MODULES = [
   'pages/Transactions.tsx',
   'pages/Settings.tsx',
   'pages/Senders.tsx',
+  'pages/Inbox.tsx',
+  'pages/KeywordsCard.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',

@@ -18,6 +18,7 @@ import { AdminSendersPage } from './pages/admin/Senders.js';
 import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
 import { ComposePage } from './pages/Compose.js';
+import { ConversationPage, InboxPage } from './pages/Inbox.js';
 import { NotFoundContent, NotFoundPage } from './pages/NotFound.js';
 import { OptOutsPage } from './pages/OptOuts.js';
 import { OverviewPage } from './pages/Overview.js';
@@ -62,6 +63,8 @@ const router = createBrowserRouter(
             { path: 'campaigns', element: <CampaignsPage /> },
             { path: 'campaigns/:id', element: <CampaignDetailPage /> },
             { path: 'opt-outs', element: <OptOutsPage /> },
+            { path: 'inbox', element: <InboxPage /> },
+            { path: 'inbox/:phone', element: <ConversationPage /> },
             { path: 'transactions', element: <TransactionsPage /> },
             { path: 'senders', element: <SendersPage /> },
             { path: 'rates', element: <RatesPage /> },

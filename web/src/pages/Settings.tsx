@@ -16,6 +16,7 @@ import {
 } from '../components/ui.js';
 import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
+import { KeywordsCard } from './KeywordsCard.js';
 import { SpendingControlsCard } from './SpendingControlsCard.js';
 import { WebhookSecretCard } from './WebhookSecretCard.js';
 
@@ -103,6 +104,7 @@ export function SettingsPage() {
         </Card>
         <WebhookSecretCard />
         <SpendingControlsCard />
+        <KeywordsCard />
       </div>
     </>
   );
