@@ -10,6 +10,7 @@ import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.j
 import { senderNameProblem } from '../domain/sender-name.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
 import { bootstrap } from '../services/bootstrap.js';
+import { changeKeywordAnswersFrom } from '../services/keyword-replies.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
   adjustBalance,
@@ -58,6 +59,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic account tax-rate ACCOUNT PCT               (sendings priced from now on are taxed at it)
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
+  smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]
+                                                    (answers to HELP, STOP, START: charged sendings; "" clears a text)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -184,6 +187,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account tax-rate': [],
   'account countries': [],
   'account spend-limits': [],
+  'account keywords': ['help-text', 'confirmations', 'stop-text', 'start-text'],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -213,6 +217,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account tax-rate': 2,
   'account countries': 2,
   'account spend-limits': 3,
+  'account keywords': 1,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -244,6 +249,10 @@ interface CommandLine {
     readonly search?: string;
     readonly date?: string;
     readonly keyword?: string;
+    readonly 'help-text'?: string;
+    readonly confirmations?: string;
+    readonly 'stop-text'?: string;
+    readonly 'start-text'?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -266,6 +275,10 @@ const OPTIONS = {
   account: { type: 'string' },
   search: { type: 'string' },
   keyword: { type: 'string' },
+  'help-text': { type: 'string' },
+  confirmations: { type: 'string' },
+  'stop-text': { type: 'string' },
+  'start-text': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -576,6 +589,49 @@ async function spendLimitsCommand(args: readonly string[], db: () => Promise<Db>
   };
 }
 
+/** `smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]`. */
+async function keywordsCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountArg] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  const { confirmations } = values;
+  if (confirmations !== undefined && confirmations !== 'on' && confirmations !== 'off') {
+    throw new UsageError(`--confirmations must be on or off, got "${confirmations}"`);
+  }
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeKeywordAnswersFrom(database, account.id, {
+    ...(values['help-text'] !== undefined && { help_text: values['help-text'] }),
+    ...(confirmations !== undefined && { confirmations: confirmations === 'on' }),
+    ...(values['stop-text'] !== undefined && { stop_text: values['stop-text'] }),
+    ...(values['start-text'] !== undefined && { start_text: values['start-text'] }),
+  });
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { value } = changed;
+  return {
+    json: {
+      id: account.id,
+      help_text: value.helpText,
+      confirmations: value.confirmations,
+      stop_text: value.stopText,
+      start_text: value.startText,
+    },
+    text: fields([
+      ['id', String(account.id)],
+      ['help_text', value.helpText ?? NONE],
+      ['confirmations', value.confirmations ? 'on' : 'off'],
+      ['stop_text', value.stopText],
+      ['start_text', value.startText],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -759,6 +815,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return countriesCommand(args, db);
     case 'account spend-limits':
       return spendLimitsCommand(args, db);
+    case 'account keywords':
+      return keywordsCommand(values, args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':
