@@ -67,10 +67,11 @@ export async function recordConversation(
       last_received_at_us: message.receivedAtUs,
     })
     .onConflict((oc) =>
-      oc.columns(['account_id', 'phone', 'number']).doUpdateSet({
-        last_inbound_id: message.id,
-        last_received_at_us: message.receivedAtUs,
-      }),
+      oc
+        .columns(['account_id', 'phone', 'number'])
+        .doUpdateSet({ last_inbound_id: message.id, last_received_at_us: message.receivedAtUs })
+        // A message a provider delivers late does not replace a later one as the conversation's last.
+        .where('conversations.last_received_at_us', '<=', message.receivedAtUs),
     )
     .execute();
 }

@@ -84,6 +84,8 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
       await receive({ from: '447400123456', to: '37125550002', text: 'from the UK' });
       await receive({ from: '37126000001', to: '37125550001', text: 'second' });
       await receive({ from: '37126000001', to: '37125550002', text: 'to the other number' });
+      // Delivered late by its provider: stored, but not the conversation's last message.
+      await receive({ from: '37126000001', to: '37125550001', text: 'late', receivedAtUs: 1_000 });
 
       const page = await a.json<Page<ConversationView>>(a.get('/app/api/conversations'));
       expect(page.total).toBe(3);
