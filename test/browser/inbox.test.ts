@@ -4,8 +4,11 @@
 // sees it in the conversation; the balance went down by exactly the price shown.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney } from '../../src/domain/money.js';
+import { createApiServices } from '../../src/services/api-services.js';
 import { receiveInbound } from '../../src/services/inbound.js';
+import { createKeywordReplies } from '../../src/services/keyword-replies.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { getBalance } from '../../src/store/ledger.js';
 import { describeWithChromium, launchChromium, startServer, type TestServer } from '../support/browser.js';
@@ -109,6 +112,45 @@ describeWithChromium('inbox in Chromium', () => {
       // Charged exactly the total shown before sending.
       expect(parseMoney(shownTotal)).toBeGreaterThan(0);
       expect(before - (await balance())).toBe(parseMoney(shownTotal));
+    },
+    STEP_MS,
+  );
+
+  it(
+    'answers HELP with the text saved in Settings, and shows an answer the balance did not cover as not sent',
+    async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('heading', { name: 'Keyword replies' }).waitFor();
+      await page.getByLabel('Answer to HELP').fill('Corner Bakery: call 67000000. Reply STOP to opt out.');
+      await page.getByRole('button', { name: 'Save keyword replies' }).click();
+      await page.getByText('Keyword replies saved.').waitFor();
+
+      const api = createApiServices({ db, plan: loadNumberingPlan(), availableTypes: new Set(['default'] as const) });
+      const replies = createKeywordReplies(db, api, () => {});
+      const help = (id: string) =>
+        receiveInbound(
+          db,
+          {
+            provider: 'smpp',
+            providerMessageId: id,
+            from: PHONE,
+            to: OUR_NUMBER,
+            text: 'HELP',
+            receivedAtUs: db.nowUs(),
+          },
+          () => {},
+          replies,
+        );
+      await help('browser-inbox-help-1');
+      await page.goto(`${server.url}/app/inbox/${PHONE}`);
+      const messages = page.getByRole('list', { name: 'Messages' });
+      await messages.getByText('Corner Bakery: call 67000000. Reply STOP to opt out.').waitFor();
+
+      // The balance spent: the next answer is not sent, and the conversation says why.
+      await server.cli(['credit', String(account), String(-(await balance()) / 10_000)]);
+      await help('browser-inbox-help-2');
+      await page.reload();
+      await messages.getByText('Automatic reply not sent: the balance did not cover it.').waitFor();
     },
     STEP_MS,
   );
