@@ -12,7 +12,8 @@ import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
-import { receiveInbound, receiveSandboxReply } from './services/inbound.js';
+import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './services/inbound.js';
+import { createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { applyReports } from './store/reports.js';
@@ -36,6 +37,7 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
 function registryFor(
   config: Config,
   db: Db,
+  replies: KeywordReplies,
   log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
 ): ProviderRegistry {
   return createRegistry({
@@ -47,7 +49,12 @@ function registryFor(
       reportDelayMs: config.sandboxReportDelayMs,
       // The scripted handsets' replies (0006: STOP, 0007: Hello), to the account that sent the message they answer.
       onReply: async (reply) => {
-        await receiveSandboxReply(db, { provider: 'sandbox', ...reply }, (fields, text) => log.warn(fields, text));
+        await receiveSandboxReply(
+          db,
+          { provider: 'sandbox', ...reply },
+          (fields, text) => log.warn(fields, text),
+          replies,
+        );
       },
     },
     publicUrl: config.publicUrl,
@@ -57,7 +64,7 @@ function registryFor(
     },
     // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
     inboundSink: async (provider, message) => {
-      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text));
+      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text), replies);
     },
     // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
     // Only SMPP binds tell it today, hence the words.
@@ -93,6 +100,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     allowPrivateCallbacks: config.callbackAllowPrivate,
     workSignal,
   });
+  const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
   const notes = providerNotes(config);
   const app = await buildApp({
     providers: { enabled: notes.enabled, warnings: notes.warnings },
@@ -126,8 +134,11 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       },
       receive: async (provider, messages) => {
         for (const message of messages) {
-          await receiveInbound(db, { provider, ...message, receivedAtUs: db.nowUs() }, (fields, text) =>
-            app.log.warn(fields, text),
+          await receiveInbound(
+            db,
+            { provider, ...message, receivedAtUs: db.nowUs() },
+            (fields, text) => app.log.warn(fields, text),
+            keywordReplies,
           );
         }
       },
@@ -179,7 +190,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
-    registry = registryFor(config, db, app.log);
+    registry = registryFor(config, db, keywordReplies, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },

@@ -13,6 +13,7 @@ import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-
 import { bootstrap } from '../services/bootstrap.js';
 import { changeInboundUrl } from '../services/inbound-url.js';
 import { inviteToAccount } from '../services/invitations.js';
+import { changeKeywordAnswersFrom } from '../services/keyword-replies.js';
 import { type MarginTotal, marginCsv, marginReportFor } from '../services/margins.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
@@ -76,6 +77,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic account countries ACCOUNT LIST|all         (the countries it may send to: ISO codes, "LV,EE")
   smsgic account spend-limits ACCOUNT DAILY MONTHLY (caps per UTC day and month in its currency; none: no cap)
   smsgic account inbound-url ACCOUNT URL|--clear    (received messages POSTed there, signed like status callbacks)
+  smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]
+                                                    (answers to HELP, STOP, START: charged sendings; "" clears a text)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -208,6 +211,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account countries': [],
   'account spend-limits': [],
   'account inbound-url': ['clear'],
+  'account keywords': ['help-text', 'confirmations', 'stop-text', 'start-text'],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -243,6 +247,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account countries': 2,
   'account spend-limits': 3,
   'account inbound-url': 2,
+  'account keywords': 1,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -296,6 +301,10 @@ interface CommandLine {
     readonly by?: string;
     readonly csv?: boolean;
     readonly clear?: boolean;
+    readonly 'help-text'?: string;
+    readonly confirmations?: string;
+    readonly 'stop-text'?: string;
+    readonly 'start-text'?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -324,6 +333,10 @@ const OPTIONS = {
   by: { type: 'string' },
   csv: { type: 'boolean' },
   clear: { type: 'boolean' },
+  'help-text': { type: 'string' },
+  confirmations: { type: 'string' },
+  'stop-text': { type: 'string' },
+  'start-text': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -694,6 +707,49 @@ async function inboundUrlCommand(
   };
 }
 
+/** `smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]`. */
+async function keywordsCommand(
+  values: CommandLine['values'],
+  args: readonly string[],
+  db: () => Promise<Db>,
+): Promise<Printed> {
+  const [accountArg] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  const { confirmations } = values;
+  if (confirmations !== undefined && confirmations !== 'on' && confirmations !== 'off') {
+    throw new UsageError(`--confirmations must be on or off, got "${confirmations}"`);
+  }
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed = await changeKeywordAnswersFrom(database, account.id, {
+    ...(values['help-text'] !== undefined && { help_text: values['help-text'] }),
+    ...(confirmations !== undefined && { confirmations: confirmations === 'on' }),
+    ...(values['stop-text'] !== undefined && { stop_text: values['stop-text'] }),
+    ...(values['start-text'] !== undefined && { start_text: values['start-text'] }),
+  });
+  if (!changed.ok) {
+    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    throw new CommandError(`account ${account.id} does not exist`);
+  }
+  const { value } = changed;
+  return {
+    json: {
+      id: account.id,
+      help_text: value.helpText,
+      confirmations: value.confirmations,
+      stop_text: value.stopText,
+      start_text: value.startText,
+    },
+    text: fields([
+      ['id', String(account.id)],
+      ['help_text', value.helpText ?? NONE],
+      ['confirmations', value.confirmations ? 'on' : 'off'],
+      ['stop_text', value.stopText],
+      ['start_text', value.startText],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -959,6 +1015,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return spendLimitsCommand(args, db);
     case 'account inbound-url':
       return inboundUrlCommand(values, args, db);
+    case 'account keywords':
+      return keywordsCommand(values, args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':

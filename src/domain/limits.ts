@@ -111,3 +111,9 @@ export const SUPPRESSION_IMPORT_ERRORS_LISTED = 10;
 /** Days a margin report covers unless told otherwise (ending today, UTC), and at most. */
 export const MARGIN_DAYS_DEFAULT = 30;
 export const MARGIN_DAYS_MAX = 366;
+
+/** Characters of an account's HELP answer and STOP/START confirmations (four GSM-7 parts). */
+export const KEYWORD_REPLY_CHARS_MAX = 612;
+
+/** Messages a conversation shows, newest, at most. */
+export const CONVERSATION_ITEMS_MAX = 500;

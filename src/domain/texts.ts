@@ -187,3 +187,14 @@ export class ValidationErrors {
 
 /** The `reason` of a 401 whose token is good but whose account is suspended (the `message` stays the contract's). */
 export const ACCOUNT_SUSPENDED_REASON = 'account_suspended';
+
+/** The platform's confirmations of a STOP and a START reply, sent when an account has not written its own. */
+export const KEYWORD_CONFIRMATIONS = Object.freeze({
+  stop: 'You are unsubscribed and will receive no more messages from us. Reply START to subscribe again.',
+  start: 'You are subscribed again. Reply STOP to unsubscribe.',
+});
+
+export const keywordText = Object.freeze({
+  /** An inbox reply to a number that never wrote to the account. */
+  noConversation: 'This number has not written to this account: there is no number to reply from.',
+});

@@ -129,7 +129,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       return quoteFor(deps, account, fields, new ValidationErrors());
     },
 
-    async createSending(account, fields, idempotencyKey) {
+    async createSending(account, fields, idempotencyKey, allowances = {}) {
       const hash = idempotencyKey === undefined ? null : await requestSha256(fields);
       /** The answer the key already has, if a request under it created a sending (within its time to live). */
       const firstAnswer = async (): Promise<Awaited<ReturnType<ApiServices['createSending']>> | undefined> => {
@@ -142,7 +142,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       const earlier = await firstAnswer();
       if (earlier) return earlier;
 
-      const validated = await validateNewSending(deps, account, fields);
+      const validated = await validateNewSending(deps, account, fields, allowances);
       // A request under the same key may have created its sending meanwhile: a key keeps its first answer.
       if (!validated.ok) return (await firstAnswer()) ?? validated;
       const { quote: q, options } = validated;

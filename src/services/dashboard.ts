@@ -6,6 +6,7 @@ import { createCampaignServices } from './campaigns.js';
 import { createComposeServices } from './compose.js';
 import type { DashboardServicesDeps, UseCaseContext } from './context.js';
 import { createInboundUrlServices } from './inbound-url.js';
+import { createInboxServices } from './inbox.js';
 import { createInvitationServices } from './invitations.js';
 import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
@@ -43,6 +44,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
     ...createCampaignServices(context),
     ...createOptOutServices(context),
     ...createInvitationServices(context),
+    ...createInboxServices(context),
     admin: createOperatorServices(context),
     routes: createRouteServices({
       db: deps.db,

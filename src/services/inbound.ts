@@ -1,6 +1,6 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply applied to the owner's opt-out list.
-import { optOutIntent } from '../domain/opt-out.js';
+import { type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
   findInbound,
@@ -41,6 +41,9 @@ export type ReceiveOutcome =
   /** No account has the number (or the keyword on a shared code): stored nowhere. */
   | { readonly status: 'unrouted' };
 
+/** Sends the automatic reply to a newly stored message whose whole text is a keyword (services/keyword-replies.ts). */
+export type KeywordReplies = (message: InboundMessage, intent: OptOutIntent) => Promise<void>;
+
 /** Where an unrouted message is told about: it is kept nowhere else. */
 export type InboundLog = (fields: Record<string, unknown>, message: string) => void;
 
@@ -61,6 +64,8 @@ export async function storeReceived(
   db: Db,
   message: ReceivedMessage,
   owner: { readonly accountId: number; readonly numberId: number | null },
+  log: InboundLog,
+  replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
   // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
   // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
@@ -86,11 +91,34 @@ export async function storeReceived(
     keywordEffect: optOut === null ? null : EFFECTS[optOut],
   });
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
+  if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
 }
 
+/**
+ * Sends the keyword's automatic reply, if the account has one, once: after the message is stored, so a redelivery
+ * never answers twice. A failure is told and leaves the message stored without an answer.
+ */
+async function answerKeyword(
+  replies: KeywordReplies,
+  message: InboundMessage,
+  intent: OptOutIntent,
+  log: InboundLog,
+): Promise<void> {
+  try {
+    await replies(message, intent);
+  } catch (error) {
+    log({ inboundId: message.id, err: error }, 'automatic keyword reply failed');
+  }
+}
+
 /** Takes one received message: finds whose it is by the number (or keyword) it came to, and stores it once. */
-export async function receiveInbound(db: Db, message: ReceivedMessage, log: InboundLog): Promise<ReceiveOutcome> {
+export async function receiveInbound(
+  db: Db,
+  message: ReceivedMessage,
+  log: InboundLog,
+  replies?: KeywordReplies,
+): Promise<ReceiveOutcome> {
   const owner = await resolveReceivingNumber(db, message.to, message.text);
   if (owner === undefined) {
     log(
@@ -99,7 +127,7 @@ export async function receiveInbound(db: Db, message: ReceivedMessage, log: Inbo
     );
     return { status: 'unrouted' };
   }
-  return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id });
+  return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id }, log, replies);
 }
 
 /** A scripted handset's answer to a message the sandbox delivered (see dispatch/providers/sandbox/adapter.ts). */
@@ -122,6 +150,7 @@ export async function receiveSandboxReply(
   db: Db,
   reply: SandboxReplyMessage,
   log: InboundLog,
+  replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
   const origin = await sentMessageOrigin(db, reply.provider, reply.inReplyTo);
   if (origin === undefined) {
@@ -138,7 +167,7 @@ export async function receiveSandboxReply(
     text: reply.text,
     receivedAtUs: reply.receivedAtUs,
   };
-  return storeReceived(db, message, { accountId: origin.accountId, numberId });
+  return storeReceived(db, message, { accountId: origin.accountId, numberId }, log, replies);
 }
 
 export function createInboundServices(db: Db, log: InboundLog): InboundServices {

@@ -26,7 +26,7 @@ export interface OptOutsAdded {
 const HISTORY_SHOWN_MAX = PER_PAGE_MAX;
 
 /** The search box's text as a number prefix: digits once phone punctuation, "+" and "00" are dropped. */
-function searchPrefix(fields: Fields, errors: ValidationErrors): string {
+export function searchPrefix(fields: Fields, errors: ValidationErrors): string {
   const value = fields.search;
   if (value === undefined || value === null) return '';
   const text = typeof value === 'number' ? String(value) : value;

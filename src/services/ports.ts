@@ -8,6 +8,16 @@ import type { InboundServices } from './inbound.js';
 import type { NumberServices } from './numbers.js';
 import type { SuppressionServices } from './suppressions.js';
 
+/**
+ * What a sending the platform makes for the account may do that one through the API may not: come from a number the
+ * account receives on (an inbox reply, an automatic keyword reply), and reach the one number that has just opted out
+ * (the confirmation of its STOP).
+ */
+export interface SendingAllowances {
+  readonly fromOwnNumber?: boolean;
+  readonly toOptedOut?: string;
+}
+
 export interface AuthenticatedAccount {
   readonly id: number;
   readonly currency: Currency;
@@ -94,6 +104,8 @@ export interface ApiServices {
     account: AuthenticatedAccount,
     fields: Readonly<Record<string, unknown>>,
     idempotencyKey: string | undefined,
+    /** For sendings the platform makes for the account (inbox and keyword replies); none through the API. */
+    allowances?: SendingAllowances,
   ): Promise<CreateSendingResult>;
   /** One page of the account's sendings, newest first, and how many it has in all. */
   listSendings(accountId: number, page: number, perPage: number): Promise<Listed<SendingSummary>>;

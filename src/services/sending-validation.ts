@@ -6,13 +6,16 @@ import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } fr
 import type { SendingType } from '../domain/sending.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
+import { receivesOn } from '../store/numbers.js';
 import { findUsableSender } from '../store/senders.js';
 import type { MessageRow } from '../store/sendings.js';
 import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
-import type { AuthenticatedAccount } from './ports.js';
+import type { AuthenticatedAccount, SendingAllowances } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
+
+export type { SendingAllowances } from './ports.js';
 
 export interface SendingValidationDeps {
   readonly db: Db;
@@ -90,6 +93,7 @@ export async function quoteFor(
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
+  allowances: SendingAllowances = {},
 ): Promise<QuoteResult> {
   const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
   const rates = await rateCardsOf(deps.db).forAccount(account.id);
@@ -105,6 +109,7 @@ export async function quoteFor(
   );
   if (!priced.ok) return priced;
   const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients);
+  if (allowances.toOptedOut !== undefined) suppressed.delete(allowances.toOptedOut);
   return { ok: true, quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm) };
 }
 
@@ -116,11 +121,16 @@ export async function validateNewSending(
   deps: SendingValidationDeps,
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
+  allowances: SendingAllowances = {},
 ): Promise<ValidatedSending> {
   const errors = new ValidationErrors();
-  const priced = await quoteFor(deps, account, fields, errors);
+  const priced = await quoteFor(deps, account, fields, errors, allowances);
   const options = readSendingOptions(fields, errors, { allowPrivateCallbacks: deps.allowPrivateCallbacks === true });
-  if (options.sender !== null && !(await findUsableSender(deps.db, account.id, options.sender))) {
+  if (
+    options.sender !== null &&
+    !(await findUsableSender(deps.db, account.id, options.sender)) &&
+    !(allowances.fromOwnNumber === true && (await receivesOn(deps.db, account.id, options.sender)))
+  ) {
     errors.add('sender', ruleText.selectedInvalid('sender'));
   }
   if (!errors.has('type') && !deps.availableTypes.has(options.type)) {

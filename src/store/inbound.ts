@@ -1,6 +1,7 @@
 // Messages received on the accounts' numbers: stored once per provider message, listed per account.
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { enqueueInboundCallback } from './callbacks.js';
+import { recordConversation } from './conversations.js';
 import type { Db } from './db.js';
 import { intFrom, pageWindow } from './values.js';
 
@@ -113,6 +114,7 @@ export async function storeInbound(
     if (inserted !== undefined) {
       const created = inboundFrom(inserted);
       await enqueueInboundCallback(trx, db.nowUs(), created);
+      await recordConversation(trx, created);
       return { created: true, message: created };
     }
     const first = await trx

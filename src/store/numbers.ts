@@ -93,6 +93,18 @@ export async function listAccountNumbers(db: Db, accountId: number): Promise<Ass
   return rows.map(numberFrom);
 }
 
+/** Whether the account has the number (whole, or a keyword of it). */
+export async function receivesOn(db: Db, accountId: number, number: string): Promise<boolean> {
+  const row = await db.kysely
+    .selectFrom('numbers')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('number', '=', number)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Every assigned number, for the operator, in number then keyword order. */
 export async function listAllNumbers(db: Db): Promise<AssignedNumber[]> {
   const rows = await db.kysely.selectFrom('numbers').select(COLUMNS).orderBy('number').orderBy('keyword').execute();

@@ -38,6 +38,13 @@ export interface AccountsTable {
   monthly_spend_limit_minor: ColumnType<number | string | null, number | null | undefined, number | null>;
   /** Where the account's received messages are POSTed, signed as status callbacks are; null: nowhere. */
   inbound_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The answer to a HELP reply; null: none is sent. */
+  help_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1: a STOP or START reply is confirmed by a reply of ours (charged as any sending). */
+  keyword_confirmations: ColumnType<number, number | undefined, number>;
+  /** The texts of those confirmations; null: the platform's own. */
+  stop_text: ColumnType<string | null, string | null | undefined, string | null>;
+  start_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiTokensTable {
@@ -309,6 +316,22 @@ export interface InboundMessagesTable {
   received_at_us: Int8;
   /** What the text did to the opt-out list: opt_out, opt_in, help; null: nothing. */
   keyword_effect: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The automatic reply the message asked for (`help`, `stop`, `start`); null: none. */
+  auto_reply: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The sending that carries it; null when none was sent. */
+  auto_reply_sending_id: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** Why it was not sent (`insufficient_balance`, `suppressed`, …); null when it was, or none was asked. */
+  auto_reply_refusal: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** One per (account, handset number, our number): the inbox's list, with the last message received. */
+export interface ConversationsTable {
+  id: Id;
+  account_id: Int8;
+  phone: string;
+  number: string;
+  last_inbound_id: Int8;
+  last_received_at_us: Int8;
 }
 
 export interface InvitationsTable {
@@ -405,4 +428,5 @@ export interface Schema {
   route_rules: RouteRulesTable;
   route_table: RouteTableTable;
   delivery_quality: DeliveryQualityTable;
+  conversations: ConversationsTable;
 }

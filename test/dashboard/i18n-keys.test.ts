@@ -24,6 +24,8 @@ const TRANSLATED_MODULES = [
   'pages/Settings.tsx',
   'pages/Senders.tsx',
   'pages/InboundUrlCard.tsx',
+  'pages/Inbox.tsx',
+  'pages/KeywordsCard.tsx',
   'components/charts.tsx',
   'components/ui.tsx',
   'components/dialog.tsx',

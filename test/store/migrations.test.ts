@@ -11,6 +11,7 @@ const TABLES = [
   'accounts',
   'api_tokens',
   'callback_outbox',
+  'conversations',
   'countries',
   'country_mccs',
   'delivery_quality',

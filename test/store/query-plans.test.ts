@@ -7,6 +7,7 @@ import { changeSpendLimits } from '../../src/services/account-controls.js';
 import { receiveInbound } from '../../src/services/inbound.js';
 import { claimCallbacks, recordCallbackResults } from '../../src/store/callbacks.js';
 import { getCampaign, listCampaigns, listRecipients } from '../../src/store/campaigns.js';
+import { conversationMessages, lastNumberWrittenTo, listConversations } from '../../src/store/conversations.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
 import {
   type LeaseRouting,
@@ -318,11 +319,11 @@ describeEachEngine(
     it('names a statement that reads a growing table whole', async () => {
       const placeholder = engine.name === 'postgres' ? '$1' : '?';
       const found = await fullScansIn(engine, [
-        { sql: `select id from messages where recipient = ${placeholder}`, parameters: ['37120000000'] },
+        { sql: `select id from messages where destination = ${placeholder}`, parameters: ['Latvia'] },
         { sql: `select id from messages where sending_id = ${placeholder}`, parameters: [1] },
       ]);
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatch(/^table read of messages \(.*\) in: select id from messages where recipient = /);
+      expect(found[0]).toMatch(/^table read of messages \(.*\) in: select id from messages where destination = /);
     });
 
     it('API: token check and balance, senders, rates, calculate, create, reads and cancel', async () => {
@@ -595,6 +596,12 @@ describeEachEngine(
       await expectIndexed(() =>
         listTransactions(engine.db, acme.id, { page: 1, perPage: 20, kind: 'refund', perPageMax: 100 }),
       );
+      // The inbox: conversations, and one number's messages both ways (one that received sendings, one that wrote).
+      await expectIndexed(() => listConversations(engine.db, acme.id, { page: 1, perPage: 20 }));
+      await expectIndexed(() => listConversations(engine.db, acme.id, { page: 1, perPage: 20, prefix: '3712612' }));
+      await expectIndexed(() => lastNumberWrittenTo(engine.db, acme.id, '37126123459'));
+      await expectIndexed(() => conversationMessages(engine.db, acme.id, '37126123459', 100));
+      await expectIndexed(() => conversationMessages(engine.db, acme.id, numberEndingWith('0009', 0), 100));
     });
 
     it('maintenance: pruning finished rows', async () => {

@@ -21,6 +21,7 @@ import { AdminSendersPage } from './pages/admin/Senders.js';
 import { AdminVolumePage } from './pages/admin/Volume.js';
 import { CampaignDetailPage, CampaignsPage } from './pages/Campaigns.js';
 import { ComposePage } from './pages/Compose.js';
+import { ConversationPage, InboxPage } from './pages/Inbox.js';
 import { InvitationPage } from './pages/Invitation.js';
 import { NotFoundContent, NotFoundPage } from './pages/NotFound.js';
 import { OptOutsPage } from './pages/OptOuts.js';
@@ -67,6 +68,8 @@ const router = createBrowserRouter(
             { path: 'campaigns', element: <CampaignsPage /> },
             { path: 'campaigns/:id', element: <CampaignDetailPage /> },
             { path: 'opt-outs', element: <OptOutsPage /> },
+            { path: 'inbox', element: <InboxPage /> },
+            { path: 'inbox/:phone', element: <ConversationPage /> },
             { path: 'transactions', element: <TransactionsPage /> },
             { path: 'senders', element: <SendersPage /> },
             { path: 'rates', element: <RatesPage /> },

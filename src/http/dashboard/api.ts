@@ -14,6 +14,7 @@ import { HttpError, unauthenticated, unprocessable } from '../errors.js';
 import { rateFilters } from '../routes/api.js';
 import { CSRF_HEADER, type OptOutsImported, type RouteTableView, SESSION_COOKIE } from './contract.js';
 import { costListView, costsDiffView } from './costs-views.js';
+import { conversationThreadView, conversationView, keywordAnswersView } from './inbox-views.js';
 import {
   adminAccountView,
   adminSenderView,
@@ -175,6 +176,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerSenderRoutes(route, services);
   registerCampaignRoutes(route, services);
   registerOptOutRoutes(route, services);
+  registerInboxRoutes(route, services);
   registerOperatorRoutes(route, services.admin);
   registerRouteTableRoutes(route, services.routes);
   registerMarginRoutes(route, services.margins);
@@ -536,6 +538,39 @@ function registerMarginRoutes(route: Route, margins: DashboardServices['margins'
       .header('cache-control', 'no-store')
       .send(marginCsv(outcome.value));
   });
+}
+
+/** The inbox: conversations, one number's messages, replies; and the account's keyword answers. */
+function registerInboxRoutes(route: Route, services: DashboardServices): void {
+  route('GET', '/conversations', 'user', async (request, reply) =>
+    answer(reply, await services.conversations(actorOf(request), requestFields(request)), (found) =>
+      pageView(found, conversationView),
+    ),
+  );
+  route('GET', '/conversations/:phone', 'user', async (request, reply) =>
+    answer(
+      reply,
+      await services.conversation(actorOf(request), phoneParam(request), requestFields(request)),
+      conversationThreadView,
+    ),
+  );
+  route('POST', '/conversations/:phone/price', 'user', async (request, reply) =>
+    answer(reply, await services.replyPrice(actorOf(request), phoneParam(request), requestFields(request)), priceView),
+  );
+  route('POST', '/conversations/:phone/reply', 'user', async (request, reply) =>
+    answer(
+      reply,
+      await services.reply(actorOf(request), phoneParam(request), requestFields(request)),
+      campaignView,
+      201,
+    ),
+  );
+  route('GET', '/keywords', 'user', async (request, reply) =>
+    answer(reply, await services.keywordAnswers(actorOf(request)), keywordAnswersView),
+  );
+  route('POST', '/keywords', 'user', async (request, reply) =>
+    answer(reply, await services.changeKeywordAnswers(actorOf(request), requestFields(request)), keywordAnswersView),
+  );
 }
 
 /** The platform operator's. */

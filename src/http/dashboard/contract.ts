@@ -29,6 +29,7 @@ export const CSRF_HEADER = 'x-csrf-token';
 export {
   COMPOSE_RECIPIENTS_MAX,
   INVALID_LISTED_MAX,
+  KEYWORD_REPLY_CHARS_MAX,
   SUPPRESSION_IMPORT_MAX,
   SUPPRESSIONS_PER_REQUEST_MAX,
   WEBHOOK_SECRET_GRACE_MS,
@@ -628,4 +629,84 @@ export interface MarginReportView {
   readonly by: MarginGroupingName;
   readonly rows: readonly MarginRowView[];
   readonly totals: readonly MarginAmountsView[];
+}
+
+// --- Inbox and keyword answers --------------------------------------------------------------------------------------
+
+/** GET /app/api/conversations?search&page&per_page → Page<ConversationView>: one per (handset number, number of ours
+ *  it wrote to), the one with the latest message received first; `search` keeps the handset numbers starting with it
+ *  (as the opt-outs' search reads it). */
+export interface ConversationView {
+  readonly id: number;
+  /** The handset's number, international digits without "+". */
+  readonly phone: string;
+  /** The number of ours it wrote to. */
+  readonly number: string;
+  /** The last message received in it, and when. */
+  readonly last_text: string;
+  readonly last_received_at: string;
+}
+
+/** What a received keyword's automatic reply became: sent (its sending in the conversation), or why not:
+ *  `insufficient_balance`, `spend_limit`, `suppressed` (the number has opted out), `account_suspended`, `refused`. */
+export type AutoReplyRefusalName =
+  | 'insufficient_balance'
+  | 'spend_limit'
+  | 'suppressed'
+  | 'account_suspended'
+  | 'refused';
+
+export type ConversationItemView =
+  | {
+      readonly direction: 'in';
+      readonly id: number;
+      readonly at: string;
+      readonly text: string;
+      /** The number of ours it came to. */
+      readonly number: string;
+      /** The automatic reply its keyword asked for, or null. */
+      readonly auto_reply: 'help' | 'stop' | 'start' | null;
+      readonly auto_reply_refusal: AutoReplyRefusalName | null;
+    }
+  | {
+      readonly direction: 'out';
+      /** The message's id, within its sending (campaign) `sending_id`. */
+      readonly id: number;
+      readonly at: string;
+      readonly text: string;
+      readonly sender: string;
+      readonly sending_id: number;
+      /** As a campaign's recipients show it. */
+      readonly status: MessageStatusName;
+      readonly provider_status: string | null;
+      readonly error: string | null;
+    };
+
+/** GET /app/api/conversations/:phone?limit → ConversationThreadView: the newest `limit` (at most 500, the default)
+ *  messages between the account and the number, both ways, oldest first; 404 when the number never wrote to the
+ *  account. POST /app/api/conversations/:phone/price `{ message, smart_encoding? }` → PriceView (Compose's, for the one
+ *  number). POST /app/api/conversations/:phone/reply `{ message, smart_encoding? }` → 201 CampaignView: a sending of
+ *  the one number from `reply_from`, priced and reserved as Compose's are; refused with the public API's 422 texts
+ *  (`balance`: Insufficient balance., `recipients`: the number has opted out, …). */
+export interface ConversationThreadView {
+  readonly phone: string;
+  /** The number of ours the phone last wrote to: replies are sent from it. */
+  readonly reply_from: string;
+  readonly data: readonly ConversationItemView[];
+  /** Messages in all (more than `data` holds when older ones are left out). */
+  readonly total: number;
+}
+
+/** GET /app/api/keywords → KeywordAnswersView. POST /app/api/keywords `{ help_text?, confirmations?, stop_text?,
+ *  start_text? }` → 200 KeywordAnswersView (a field left out is kept; a blank text clears it: no answer to HELP, or the
+ *  platform's confirmation text; at most KEYWORD_REPLY_CHARS_MAX characters each). Each answer is a sending of the
+ *  account, charged as any other, from the number the keyword came to. */
+export interface KeywordAnswersView {
+  /** The answer to HELP; null: HELP is not answered. */
+  readonly help_text: string | null;
+  /** STOP and START are confirmed by a reply (off unless turned on). */
+  readonly confirmations: boolean;
+  /** The confirmations' texts as sent. */
+  readonly stop_text: string;
+  readonly start_text: string;
 }

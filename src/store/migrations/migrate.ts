@@ -21,6 +21,7 @@ import { providerCostsSchema } from './0018-provider-costs.js';
 import { routeRulesSchema } from './0019-route-rules.js';
 import { qualityAndMarginSchema } from './0020-quality-and-margin.js';
 import { inboundCallbacksSchema } from './0021-inbound-callbacks.js';
+import { keywordRepliesSchema } from './0022-keyword-replies.js';
 import { invitationsSchema } from './0024-invitations.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
@@ -46,6 +47,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0019-route-rules': routeRulesSchema(dialect),
     '0020-quality-and-margin': qualityAndMarginSchema(),
     '0021-inbound-callbacks': inboundCallbacksSchema(dialect),
+    '0022-keyword-replies': keywordRepliesSchema(dialect),
     '0024-invitations': invitationsSchema(dialect),
   };
 }

@@ -27,6 +27,7 @@ const customerNav = (t: Translate): readonly { readonly title: string; readonly 
       { to: '/', label: t('nav.overview'), icon: 'home', end: true },
       { to: '/compose', label: t('nav.compose'), icon: 'send' },
       { to: '/campaigns', label: t('nav.campaigns'), icon: 'list' },
+      { to: '/inbox', label: t('inbox.nav'), icon: 'inbox' },
       { to: '/opt-outs', label: t('nav.optOuts'), icon: 'block' },
     ],
   },

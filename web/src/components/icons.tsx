@@ -24,6 +24,7 @@ const PATHS = {
   download: 'M12 3v12 M7 10l5 5 5-5 M4 21h16',
   upload: 'M12 21V9 M7 14l5-5 5 5 M4 3h16',
   refresh: 'M21 12a9 9 0 1 1-2.6-6.4L21 8 M21 3v5h-5',
+  inbox: 'M3 13h5l2 3h4l2-3h5 M5 5h14l2 8v6H3v-6z',
   block: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z M5.6 5.6l12.8 12.8',
 } as const;
 

@@ -71,7 +71,7 @@ interface FileRecipients extends CsvRecipients {
 /** A file read but refused (no phone numbers in it): its message is shown as it is. */
 class FileRefused extends Error {}
 
-interface PriceState {
+export interface PriceState {
   /** The message the answer is for. */
   readonly message: string;
   readonly view: PriceView;
@@ -118,7 +118,7 @@ function SmartEncodingOffer({
   );
 }
 
-function PricePanel({
+export function PricePanel({
   message,
   recipients,
   price,

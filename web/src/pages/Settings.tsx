@@ -17,6 +17,7 @@ import {
 import { useSubmit, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
 import { InboundUrlCard } from './InboundUrlCard.js';
+import { KeywordsCard } from './KeywordsCard.js';
 import { SpendingControlsCard } from './SpendingControlsCard.js';
 import { WebhookSecretCard } from './WebhookSecretCard.js';
 
@@ -105,6 +106,7 @@ export function SettingsPage() {
         <WebhookSecretCard />
         <InboundUrlCard />
         <SpendingControlsCard />
+        <KeywordsCard />
       </div>
     </>
   );

@@ -1,0 +1,138 @@
+// Answers to keywords: HELP gets the account's help text, and (when the account turns confirmations on) STOP and START
+// get a confirmation. Each answer is an ordinary one-recipient sending of the account, priced and reserved by the
+// same service as any other, from the number the keyword came to; one that cannot be sent is recorded as not sent.
+import { KEYWORD_REPLY_CHARS_MAX } from '../domain/limits.js';
+import { KEYWORD_CONFIRMATIONS, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { getAccount } from '../store/accounts.js';
+import { recordAutoReply } from '../store/conversations.js';
+import type { Db } from '../store/db.js';
+import {
+  changeKeywordSettings,
+  type KeywordSettings,
+  type KeywordSettingsChange,
+  readKeywordSettings,
+} from '../store/keyword-settings.js';
+import { authenticated } from './context.js';
+import { booleanField, type Fields, isBlank } from './form-fields.js';
+import type { KeywordReplies } from './inbound.js';
+import { invalid, notFound, type Outcome, ok } from './outcome.js';
+import type { ApiServices } from './ports.js';
+
+/** An account's keyword answers as its settings show them: the confirmations' texts as they are sent. */
+export interface KeywordAnswers {
+  readonly helpText: string | null;
+  readonly confirmations: boolean;
+  readonly stopText: string;
+  readonly startText: string;
+}
+
+/** Why an automatic reply was not sent, as recorded on the received message. */
+export type AutoReplyRefusal = 'insufficient_balance' | 'spend_limit' | 'suppressed' | 'account_suspended' | 'refused';
+
+function answersOf(settings: KeywordSettings): KeywordAnswers {
+  return {
+    helpText: settings.helpText,
+    confirmations: settings.confirmations,
+    stopText: settings.stopText ?? KEYWORD_CONFIRMATIONS.stop,
+    startText: settings.startText ?? KEYWORD_CONFIRMATIONS.start,
+  };
+}
+
+export async function keywordAnswers(db: Db, accountId: number): Promise<Outcome<KeywordAnswers>> {
+  const settings = await readKeywordSettings(db, accountId);
+  return settings ? ok(answersOf(settings)) : notFound;
+}
+
+/** A text setting: a string up to the limit; blank (or null) clears it. Undefined when the field is absent. */
+function replyText(fields: Fields, name: string, errors: ValidationErrors): string | null | undefined {
+  if (!(name in fields)) return undefined;
+  const value = fields[name];
+  if (isBlank(value)) return null;
+  if (typeof value !== 'string') {
+    errors.add(name, ruleText.string(name));
+    return undefined;
+  }
+  const text = value.trim();
+  if (text.length > KEYWORD_REPLY_CHARS_MAX) {
+    errors.add(name, ruleText.maxChars(name, KEYWORD_REPLY_CHARS_MAX));
+    return undefined;
+  }
+  return text;
+}
+
+/**
+ * Changes an account's keyword answers from `{ help_text?, confirmations?, stop_text?, start_text? }` (a field left
+ * out is kept; a blank text clears it: no HELP answer, or the platform's confirmation text). The dashboard and the
+ * operator's CLI both come here.
+ */
+export async function changeKeywordAnswersFrom(
+  db: Db,
+  accountId: number,
+  fields: Fields,
+): Promise<Outcome<KeywordAnswers>> {
+  const errors = new ValidationErrors();
+  const helpText = replyText(fields, 'help_text', errors);
+  const stopText = replyText(fields, 'stop_text', errors);
+  const startText = replyText(fields, 'start_text', errors);
+  const confirmations = booleanField(fields, 'confirmations', errors);
+  if (!errors.empty) return invalid(errors);
+  const change: KeywordSettingsChange = {
+    ...(helpText !== undefined && { helpText }),
+    ...(stopText !== undefined && { stopText }),
+    ...(startText !== undefined && { startText }),
+    ...(confirmations !== undefined && { confirmations }),
+  };
+  if (!(await changeKeywordSettings(db, accountId, change))) return notFound;
+  return keywordAnswers(db, accountId);
+}
+
+/** Why `createSending` refused an automatic reply, in one word. */
+function refusalOf(errors: ValidationErrors): AutoReplyRefusal {
+  const byField = errors.toJSON().errors;
+  if (byField.balance !== undefined) return 'insufficient_balance';
+  if (byField.spend_limit !== undefined) return 'spend_limit';
+  if (byField.recipients?.includes(TEXTS.allRecipientsSuppressed)) return 'suppressed';
+  return 'refused';
+}
+
+/**
+ * The answers to keywords, sent through the public API's `createSending` (priced, reserved, refused without the
+ * balance) from the number the keyword came to. HELP is answered when the account has a help text; STOP and START
+ * when it turned confirmations on. Only the STOP confirmation reaches the number that has just opted out; a HELP from
+ * a suppressed number gets nothing (recorded as `suppressed`).
+ */
+export function createKeywordReplies(
+  db: Db,
+  api: Pick<ApiServices, 'createSending'>,
+  log: (fields: Record<string, unknown>, message: string) => void,
+): KeywordReplies {
+  return async (message, intent) => {
+    const [account, settings] = await Promise.all([
+      getAccount(db, message.accountId),
+      readKeywordSettings(db, message.accountId),
+    ]);
+    if (!account || !settings) return;
+    const answers = answersOf(settings);
+    const text = intent === 'help' ? answers.helpText : !answers.confirmations ? null : answers[`${intent}Text`];
+    if (text === null) return;
+    if (account.suspendedAtUs !== null) {
+      await recordAutoReply(db, message.id, { kind: intent, sendingId: null, refusal: 'account_suspended' });
+      return;
+    }
+    const created = await api.createSending(
+      authenticated(account),
+      { message: text, recipients: [message.from], sender: message.to },
+      undefined,
+      { fromOwnNumber: true, ...(intent === 'stop' && { toOptedOut: message.from }) },
+    );
+    if (created.ok) {
+      await recordAutoReply(db, message.id, { kind: intent, sendingId: created.sendingId, refusal: null });
+      return;
+    }
+    const refusal = refusalOf(created.errors);
+    if (refusal === 'refused') {
+      log({ inboundId: message.id, errors: created.errors.toJSON().errors }, 'automatic keyword reply refused');
+    }
+    await recordAutoReply(db, message.id, { kind: intent, sendingId: null, refusal });
+  };
+}

@@ -1,0 +1,48 @@
+// `smsgic account keywords`: the operator sets an account's answer to HELP and its STOP/START confirmations, as the
+// customer's Settings card does, on SQLite and PostgreSQL.
+import { beforeAll, expect, it } from 'vitest';
+import { KEYWORD_CONFIRMATIONS } from '../../src/domain/texts.js';
+import { readKeywordSettings } from '../../src/store/keyword-settings.js';
+import { describeEachEngine } from '../support/databases.js';
+import { ensureBuilt, fails, ok } from './smsgic.js';
+
+beforeAll(ensureBuilt);
+
+describeEachEngine('smsgic account keywords', (engine) => {
+  it('sets the help text and the confirmations, keeps what is not given, and clears a text with ""', async () => {
+    const created = await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'keyworded');
+    const id = String(created.id);
+    expect(await ok(engine.url, 'account', 'keywords', id)).toEqual({
+      id: created.id,
+      help_text: null,
+      confirmations: false,
+      stop_text: KEYWORD_CONFIRMATIONS.stop,
+      start_text: KEYWORD_CONFIRMATIONS.start,
+    });
+    expect(
+      await ok(engine.url, 'account', 'keywords', id, '--help-text', 'Call 67000000', '--confirmations', 'on'),
+    ).toMatchObject({ help_text: 'Call 67000000', confirmations: true });
+    expect(await ok(engine.url, 'account', 'keywords', id, '--stop-text', 'Bye.')).toMatchObject({
+      help_text: 'Call 67000000',
+      confirmations: true,
+      stop_text: 'Bye.',
+    });
+    await ok(engine.url, 'account', 'keywords', id, '--stop-text', '', '--confirmations', 'off');
+    expect(await readKeywordSettings(engine.db, created.id)).toEqual({
+      helpText: 'Call 67000000',
+      confirmations: false,
+      stopText: null,
+      startText: null,
+    });
+  });
+
+  it('refuses a bad switch, a text too long and an account that does not exist', async () => {
+    const created = await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'strict');
+    const id = String(created.id);
+    expect(await fails(engine.url, 2, 'account', 'keywords', id, '--confirmations', 'yes')).toBe(
+      '--confirmations must be on or off, got "yes"',
+    );
+    expect(await fails(engine.url, 2, 'account', 'keywords', id, '--help-text', 'x'.repeat(613))).toMatch(/612/);
+    expect(await fails(engine.url, 1, 'account', 'keywords', '999999')).toMatch(/999999/);
+  });
+});
