@@ -101,3 +101,7 @@ export const SUPPRESSIONS_PER_REQUEST_MAX = 10_000;
 export const SUPPRESSION_IMPORT_MAX = 1_000_000;
 /** Bad rows of a refused opt-out import named one by one (the first ones); the rest are only counted. */
 export const SUPPRESSION_IMPORT_ERRORS_LISTED = 10;
+
+/** `validity_minutes` of a sending: from one minute to three days (72 hours, the longest wait for a report). */
+export const VALIDITY_MINUTES_MIN = 1;
+export const VALIDITY_MINUTES_MAX = 4320;

@@ -17,10 +17,12 @@ import { authenticateAccount } from '../store/tokens.js';
 import type { WorkSignal } from '../store/work-signal.js';
 import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
+import { readDeliveryOptions } from './sending-fields.js';
 import {
   messageRows,
   quoteFor,
   type SendingValidationDeps,
+  sendWindowHold,
   suppressedRows,
   validateNewSending,
 } from './sending-validation.js';
@@ -41,6 +43,9 @@ function summary(sending: Sending): SendingSummary {
     scheduledAtUs: sending.scheduledAtUs,
     status: sending.status,
     totalSms: sending.smsCount,
+    sendWindow: sending.sendWindow,
+    validityMinutes: sending.validityMinutes,
+    expiresAtUs: sending.expiresAtUs,
   };
 }
 
@@ -126,7 +131,11 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     async calculate(account, fields) {
-      return quoteFor(deps, account, fields, new ValidationErrors());
+      // send_window and validity_minutes change no price; a bad one is refused here as POST /sendings would refuse it.
+      const errors = new ValidationErrors();
+      readDeliveryOptions(fields, errors);
+      const quoted = await quoteFor(deps, account, fields, errors);
+      return quoted.ok && !errors.empty ? { ok: false, errors } : quoted;
     },
 
     async createSending(account, fields, idempotencyKey) {
@@ -163,6 +172,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         idempotency:
           idempotencyKey === undefined || hash === null ? null : { key: idempotencyKey, requestSha256: hash },
         callbackUrl: options.callbackUrl,
+        sendWindow: sendWindowHold(deps.plan, q, options.sendWindow),
+        validityMinutes: options.validityMinutes,
         messages: messageRows(q),
         suppressed: suppressedRows(q),
       });

@@ -229,6 +229,9 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
           status: sending.status,
           updated_at: isoFromUs(sending.updatedAtUs),
           scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
+          send_window: sending.sendWindow,
+          validity_minutes: sending.validityMinutes,
+          expires_at: sending.expiresAtUs === null ? null : isoFromUs(sending.expiresAtUs),
         },
       };
     },

@@ -17,6 +17,7 @@ import { suppressionsSchema } from './0014-suppressions.js';
 import { rateListCurrencySchema } from './0015-rate-list-currency.js';
 import { inboundSchema } from './0016-inbound.js';
 import { moneyControlsSchema } from './0017-money-controls.js';
+import { sendWindowValiditySchema } from './0023-send-window-validity.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -37,6 +38,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0015-rate-list-currency': rateListCurrencySchema(dialect),
     '0016-inbound': inboundSchema(dialect),
     '0017-money-controls': moneyControlsSchema(),
+    '0023-send-window-validity': sendWindowValiditySchema(),
   };
 }
 
