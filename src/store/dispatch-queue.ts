@@ -20,6 +20,8 @@ export interface DispatchSending {
   readonly type: SendingType;
   /** When the sending was stored: none of its messages can have been handed over before. */
   readonly createdAtUs: number;
+  /** When its validity ends (null: none): a message not handed over by then ends `expired`. */
+  readonly expiresAtUs: number | null;
 }
 
 export interface LeasedMessage {
@@ -125,7 +127,7 @@ async function readSendings(
 ): Promise<Map<number, DispatchSending & { status: string }>> {
   const rows = await trx
     .selectFrom('sendings')
-    .select(['id', 'account_id', 'text', 'sender', 'type', 'status', 'created_at_us'])
+    .select(['id', 'account_id', 'text', 'sender', 'type', 'status', 'created_at_us', 'expires_at_us'])
     .where(sql<boolean>`id in ${idList(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
@@ -140,6 +142,7 @@ async function readSendings(
       sender: row.sender,
       type,
       createdAtUs: intFrom(row.created_at_us),
+      expiresAtUs: intOrNull(row.expires_at_us),
       status: row.status,
     });
   }
@@ -319,8 +322,11 @@ export interface RetryOutcome {
 
 export interface FinalOutcome {
   readonly id: number;
-  /** `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted. */
-  readonly status: 'failed' | 'rejected';
+  /**
+   * `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted; `expired`: its
+   * sending's validity ended before it was handed over (refunded as a failed one is).
+   */
+  readonly status: 'failed' | 'rejected' | 'expired';
   readonly error: string;
   /**
    * Parts of the message the provider took before it refused the rest for good (SMPP sends each part itself): the

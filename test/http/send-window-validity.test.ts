@@ -122,4 +122,62 @@ describeEachEngine('send window and validity through the API', (engine) => {
     await dispatcher.runUntilIdle();
     expect(await statuses(id)).toEqual({ [LATVIA]: 'delivered' });
   });
+
+  it('a message not handed over within its validity ends expired and its whole price comes back, exactly', async () => {
+    // 07:00 UTC is 09:00 in Riga, outside 20:00-22:00: the message waits, and its 30 minutes run out first.
+    const before = (await getBalance(db, account.id)) as number;
+    const res = await post('/sendings', {
+      message: 'Evening offer',
+      recipients: [LATVIA],
+      sender: 'MegaShop',
+      send_window: '20:00-22:00',
+      validity_minutes: '30',
+    });
+    expect(res.statusCode).toBe(200);
+    const id = res.json().sending_id as number;
+    const reserved = before - ((await getBalance(db, account.id)) as number);
+    expect(reserved).toBeGreaterThan(0);
+    const shown = (await get(`/sendings/${id}`)).json().sending;
+    expect(shown).toMatchObject({ send_window: '20:00-22:00', validity_minutes: 30 });
+    expect(shown.expires_at).toBe('2030-01-16T07:30:00.000000Z');
+
+    clock.advanceMs(30 * 60_000 - 1);
+    await dispatcher.runUntilIdle();
+    expect(await statuses(id)).toEqual({ [LATVIA]: 'queued' });
+    expect(await getBalance(db, account.id)).toBe(before - reserved);
+
+    clock.advanceMs(1);
+    await dispatcher.runUntilIdle();
+    const [message] = (await get(`/sendings/${id}/messages`)).json().messages;
+    expect(message).toMatchObject({
+      status: 'expired',
+      error: windowTexts.expiredBeforeHandOver,
+      charged: 0,
+      refunded: message.cost,
+    });
+    expect((await get(`/sendings/${id}`)).json().sending.status).toBe('Failed');
+    expect(await getBalance(db, account.id)).toBe(before);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+
+    // Later rounds, and the window opening, change nothing: the message is final.
+    advanceTo(Date.UTC(2030, 0, 16, 18, 0));
+    await dispatcher.runUntilIdle();
+    expect(await statuses(id)).toEqual({ [LATVIA]: 'expired' });
+    expect(await getBalance(db, account.id)).toBe(before);
+  });
+
+  it('a message handed over within its validity is sent and charged as usual', async () => {
+    const before = (await getBalance(db, account.id)) as number;
+    const res = await post('/sendings', {
+      message: 'Code 1234',
+      recipients: [LATVIA],
+      sender: 'MegaShop',
+      validity_minutes: 5,
+    });
+    const id = res.json().sending_id as number;
+    await dispatcher.runUntilIdle();
+    expect(await statuses(id)).toEqual({ [LATVIA]: 'delivered' });
+    expect(await getBalance(db, account.id)).toBeLessThan(before);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+  });
 });
