@@ -122,7 +122,10 @@ describeWithChromium('compose in Chromium', () => {
       const id = /\/campaigns\/(\d+)$/.exec(page.url())?.[1];
       const { token } = await server.cli<{ token: string }>(['token', 'create', String(await accountId(page))]);
       const shown = await fetch(`${server.url}/sendings/${id}`, { headers: { authorization: `Bearer ${token}` } });
-      expect(((await shown.json()) as { sending: unknown }).sending).toMatchObject({ send_window: '08:00-20:00', validity_minutes: 90 });
+      expect(((await shown.json()) as { sending: unknown }).sending).toMatchObject({
+        send_window: '08:00-20:00',
+        validity_minutes: 90,
+      });
     },
     STEP_MS,
   );
