@@ -177,7 +177,10 @@ const sendWindowField = {
       type: 'string',
       anyOf: [
         BLANK,
-        { pattern: '^\\s*(?!(\\d\\d:\\d\\d)-\\1\\s*$)([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d\\s*$' },
+        {
+          pattern: '^\\s*([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d\\s*$',
+          not: { pattern: '^\\s*(\\d\\d:\\d\\d)-\\1\\s*$' },
+        },
       ],
     },
   ],
@@ -238,16 +241,15 @@ const sendingState = {
   },
 } as const;
 
-/** GET /sendings/{id}: the state, and the sending's quiet hours and validity (extensions, null when none). */
+/** GET /sendings/{id}: the state, and the sending's quiet hours and validity (extensions, present when it has them). */
 const sendingDetail = {
   ...sendingState,
   properties: {
     ...sendingState.properties,
-    send_window: { type: 'string', nullable: true, example: '08:00-20:00' },
-    validity_minutes: { type: 'integer', nullable: true, example: 60 },
+    send_window: { type: 'string', example: '08:00-20:00' },
+    validity_minutes: { type: 'integer', example: 60 },
     expires_at: {
       type: 'string',
-      nullable: true,
       example: '2023-04-11T16:46:26.000000Z',
       description: 'When the validity ends: messages not handed over by then end `expired`',
     },

@@ -229,9 +229,10 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
           status: sending.status,
           updated_at: isoFromUs(sending.updatedAtUs),
           scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
-          send_window: sending.sendWindow,
-          validity_minutes: sending.validityMinutes,
-          expires_at: sending.expiresAtUs === null ? null : isoFromUs(sending.expiresAtUs),
+          // Extensions, present only when the sending has them: without them the answer is the documented one.
+          ...(sending.sendWindow !== null && { send_window: sending.sendWindow }),
+          ...(sending.validityMinutes !== null && { validity_minutes: sending.validityMinutes }),
+          ...(sending.expiresAtUs !== null && { expires_at: isoFromUs(sending.expiresAtUs) }),
         },
       };
     },
