@@ -54,7 +54,8 @@ const HASHED_RECIPIENTS_PER_TURN = 16_384;
 
 /**
  * What identifies a request under an Idempotency-Key: the SHA-256 of the fields that shape the sending, normalised,
- * as the JSON text `[message, recipients, sender, scheduled_at, type, callback_url]`. A list of recipients is
+ * as the JSON text `[message, recipients, sender, scheduled_at, type, callback_url]`, then `send_window` and
+ * `validity_minutes` when either is given. A list of recipients is
  * written into the hash a slice at a time with a turn of the event loop between slices (a million numbers are some
  * 15 MB of text); the bytes hashed are exactly those of that one JSON text, so stored hashes keep matching.
  */
@@ -80,6 +81,11 @@ async function requestSha256(fields: Readonly<Record<string, unknown>>): Promise
       hash.update(JSON.stringify(recipients) ?? 'null');
     }
     const rest = [fields.sender ?? null, fields.scheduled_at ?? null, fields.type ?? null, fields.callback_url ?? null];
+    // send_window and validity_minutes join the list only when given, so that the hash of a request without them
+    // (every one stored before they existed) stays what it was.
+    if ((fields.send_window ?? null) !== null || (fields.validity_minutes ?? null) !== null) {
+      rest.push(fields.send_window ?? null, fields.validity_minutes ?? null);
+    }
     hash.update(`,${JSON.stringify(rest).slice(1)}`);
   } catch {
     // Nested too deep to serialise (RangeError): such fields never pass validation, so no sending is stored under

@@ -181,4 +181,21 @@ describeEachEngine('send window and validity through the API', (engine) => {
     expect(await getBalance(db, account.id)).toBeLessThan(before);
     expect((await auditLedger(db)).mismatches).toEqual([]);
   });
+
+  it('an Idempotency-Key replay with another validity is a different request', async () => {
+    const body = { message: 'Keyed', recipients: [LATVIA], sender: 'MegaShop', validity_minutes: 10 };
+    const headers = { ...account.headers, 'idempotency-key': 'windows-key-1' };
+    const first = await api.app.inject({ method: 'POST', url: '/sendings', headers, payload: body });
+    expect(first.statusCode).toBe(200);
+    const replay = await api.app.inject({ method: 'POST', url: '/sendings', headers, payload: body });
+    expect(replay.json()).toEqual(first.json());
+    const changed = await api.app.inject({
+      method: 'POST',
+      url: '/sendings',
+      headers,
+      payload: { ...body, validity_minutes: 20 },
+    });
+    expect(changed.statusCode).toBe(422);
+    expect(Object.keys(changed.json().errors)).toEqual(['Idempotency-Key']);
+  });
 });
