@@ -15,6 +15,11 @@ export interface OutgoingMessage {
   readonly parts: readonly string[];
   /** This hand-over attempt's number, counted from 1 over all routes. */
   readonly attempt: number;
+  /**
+   * Seconds the message may still be delivered in (what is left of its sending's `validity_minutes` at the
+   * hand-over, at least 1), for the provider's own validity field; absent: no validity, the provider's default.
+   */
+  readonly validitySeconds?: number;
 }
 
 /**

@@ -17,11 +17,13 @@ export interface RoundReport {
   readonly takenOver: number;
   readonly reports: number;
   readonly callbacks: number;
+  /** Messages ended `expired` (past their sending's validity before any hand-over). */
+  readonly expired: number;
 }
 
 export interface Dispatcher {
   readonly workerId: string;
-  /** One round: take over expired leases, lease and hand over everything due, poll reports, send callbacks. */
+  /** One round: take over expired leases, end messages past their validity, lease and hand over everything due, poll reports, send callbacks. */
   runOnce(): Promise<RoundReport>;
   /** Rounds until one finds nothing to do (retries scheduled later wait for the clock). */
   runUntilIdle(roundsMax?: number): Promise<void>;
@@ -42,6 +44,7 @@ export function createDispatcher(options: WorkerOptions): Dispatcher {
   const { concurrency } = jobs.context.settings;
   const runOnce = async (): Promise<RoundReport> => {
     const takenOver = await jobs.takeOver();
+    const expired = await jobs.expire();
     let leased = 0;
     for (;;) {
       const leases: Lease[] = [];
@@ -57,7 +60,7 @@ export function createDispatcher(options: WorkerOptions): Dispatcher {
     const reports = await jobs.pollReports();
     const callbacks = await jobs.deliverCallbacks();
     await jobs.maintain();
-    return { leased, takenOver, reports, callbacks };
+    return { leased, takenOver, reports, callbacks, expired };
   };
   return {
     workerId: jobs.context.settings.workerId,
@@ -65,7 +68,7 @@ export function createDispatcher(options: WorkerOptions): Dispatcher {
     async runUntilIdle(roundsMax = 1_000) {
       for (let round = 0; round < roundsMax; round++) {
         const r = await runOnce();
-        if (r.leased + r.takenOver + r.reports + r.callbacks === 0) return;
+        if (r.leased + r.takenOver + r.reports + r.callbacks + r.expired === 0) return;
       }
       throw new Error(`dispatch still busy after ${roundsMax} rounds`);
     },
@@ -96,6 +99,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const round = async () => {
     await idle.startRound();
     let work = await jobs.takeOver();
+    work += await jobs.expire();
     while (!stopSignal.aborted && inFlight.size < settings.concurrency) {
       const lease = await jobs.lease();
       if (lease.messages.length === 0) break;

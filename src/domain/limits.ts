@@ -117,3 +117,7 @@ export const KEYWORD_REPLY_CHARS_MAX = 612;
 
 /** Messages a conversation shows, newest, at most. */
 export const CONVERSATION_ITEMS_MAX = 500;
+
+/** `validity_minutes` of a sending: from one minute to three days (72 hours, the longest wait for a report). */
+export const VALIDITY_MINUTES_MIN = 1;
+export const VALIDITY_MINUTES_MAX = 4320;

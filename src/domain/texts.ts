@@ -34,6 +34,15 @@ export const TEXTS = Object.freeze({
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
 });
 
+/** Quiet hours and validity of a sending (`send_window`, `validity_minutes`). */
+export const windowTexts = Object.freeze({
+  sendWindowFormat:
+    'The send window field must be a daily window of local time written HH:MM-HH:MM (24-hour), e.g. 08:00-20:00; ' +
+    'start and end must differ.',
+  /** The error of a message whose validity ended before any provider took it (status `expired`, refunded). */
+  expiredBeforeHandOver: 'The validity period ended before the message could be handed over; it was not sent.',
+});
+
 /** Why a recipient was left out of a sending, by who suppressed the number (domain/opt-out.ts). */
 export const SUPPRESSION_REASONS = Object.freeze({
   api: "The number is on the account's suppression list (added through the API).",

@@ -4,7 +4,14 @@
 // Response schemas of 200s also serialize those bodies (fast-json-stringify).
 
 import { PROVIDER_SENDING_TYPES } from '../dispatch/registry.js';
-import { MESSAGE_CHARS_MAX, PER_PAGE_DEFAULT, PER_PAGE_MAX, SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
+import {
+  MESSAGE_CHARS_MAX,
+  PER_PAGE_DEFAULT,
+  PER_PAGE_MAX,
+  SUPPRESSIONS_PER_REQUEST_MAX,
+  VALIDITY_MINUTES_MAX,
+  VALIDITY_MINUTES_MIN,
+} from '../domain/limits.js';
 import { SUPPRESSION_SOURCES } from '../domain/opt-out.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
@@ -163,10 +170,51 @@ const smartEncodingField = {
     'amount saved',
 } as const;
 
+const sendWindowField = {
+  anyOf: [
+    { type: 'string', nullable: true, enum: [null] },
+    {
+      type: 'string',
+      anyOf: [
+        BLANK,
+        {
+          pattern: '^\\s*([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d\\s*$',
+          not: { pattern: '^\\s*(\\d\\d:\\d\\d)-\\1\\s*$' },
+        },
+      ],
+    },
+  ],
+  description:
+    'Extension. Quiet hours: `HH:MM-HH:MM` (24-hour, start and end differ) in the local time of each recipient (the ' +
+    "time zone of the number's country; for a country of several zones, its capital's). A message outside the " +
+    'window waits, reserved as usual, and goes when it opens; a start after the end crosses midnight ' +
+    '(`21:00-07:00`). Absent, blank or null: any time. `calculate` checks it and prices as without it',
+  example: '08:00-20:00',
+} as const;
+
+const validityMinutesField = {
+  anyOf: [
+    { type: 'integer', minimum: VALIDITY_MINUTES_MIN, maximum: VALIDITY_MINUTES_MAX },
+    { type: 'string', nullable: true, enum: [null] },
+    {
+      type: 'string',
+      anyOf: [BLANK, { pattern: '^\\s*0*([1-9]\\d{0,2}|[1-3]\\d{3}|4[0-2]\\d{2}|43[01]\\d|4320)\\s*$' }],
+    },
+  ],
+  description:
+    'Extension. Minutes (1 to 4320) after the sending is due within which each message must be handed to a ' +
+    'provider: one still waiting then ends `expired` and is refunded; one handed over carries the rest of the period ' +
+    'to the provider (SMPP validity_period, Infobip validityPeriod, Twilio ValidityPeriod, Messente validity). ' +
+    'Absent, blank or null: no limit',
+  example: 60,
+} as const;
+
 const pricingFields = {
   message: messageField,
   recipients: recipientsField,
   smart_encoding: smartEncodingField,
+  send_window: sendWindowField,
+  validity_minutes: validityMinutesField,
 } as const;
 
 const sendingSummary = {
@@ -190,6 +238,21 @@ const sendingState = {
     status: sendingSummary.properties.status,
     updated_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
     scheduled_at: { type: 'string', example: '2023-04-11 15:46:26' },
+  },
+} as const;
+
+/** GET /sendings/{id}: the state, and the sending's quiet hours and validity (extensions, present when it has them). */
+const sendingDetail = {
+  ...sendingState,
+  properties: {
+    ...sendingState.properties,
+    send_window: { type: 'string', example: '08:00-20:00' },
+    validity_minutes: { type: 'integer', example: 60 },
+    expires_at: {
+      type: 'string',
+      example: '2023-04-11T16:46:26.000000Z',
+      description: 'When the validity ends: messages not handed over by then end `expired`',
+    },
   },
 } as const;
 
@@ -541,7 +604,7 @@ export const schemas = {
     summary: 'One sending and its status',
     params: pathId,
     response: {
-      200: { type: 'object', required: ['sending'], properties: { sending: sendingState } },
+      200: { type: 'object', required: ['sending'], properties: { sending: sendingDetail } },
       404: notFound,
       ...authenticated,
     },

@@ -17,10 +17,12 @@ import type { WorkSignal } from '../store/work-signal.js';
 import { createNumberServices } from './numbers.js';
 import type { ApiServices, SendingSummary } from './ports.js';
 import { cancelPendingSending } from './sending-cancel.js';
+import { readDeliveryOptions } from './sending-fields.js';
 import {
   messageRows,
   quoteFor,
   type SendingValidationDeps,
+  sendWindowHold,
   suppressedRows,
   validateNewSending,
 } from './sending-validation.js';
@@ -41,6 +43,9 @@ function summary(sending: Sending): SendingSummary {
     scheduledAtUs: sending.scheduledAtUs,
     status: sending.status,
     totalSms: sending.smsCount,
+    sendWindow: sending.sendWindow,
+    validityMinutes: sending.validityMinutes,
+    expiresAtUs: sending.expiresAtUs,
   };
 }
 
@@ -49,7 +54,8 @@ const HASHED_RECIPIENTS_PER_TURN = 16_384;
 
 /**
  * What identifies a request under an Idempotency-Key: the SHA-256 of the fields that shape the sending, normalised,
- * as the JSON text `[message, recipients, sender, scheduled_at, type, callback_url]`. A list of recipients is
+ * as the JSON text `[message, recipients, sender, scheduled_at, type, callback_url]`, then `send_window` and
+ * `validity_minutes` when either is given. A list of recipients is
  * written into the hash a slice at a time with a turn of the event loop between slices (a million numbers are some
  * 15 MB of text); the bytes hashed are exactly those of that one JSON text, so stored hashes keep matching.
  */
@@ -75,6 +81,11 @@ async function requestSha256(fields: Readonly<Record<string, unknown>>): Promise
       hash.update(JSON.stringify(recipients) ?? 'null');
     }
     const rest = [fields.sender ?? null, fields.scheduled_at ?? null, fields.type ?? null, fields.callback_url ?? null];
+    // send_window and validity_minutes join the list only when given, so that the hash of a request without them
+    // (every one stored before they existed) stays what it was.
+    if ((fields.send_window ?? null) !== null || (fields.validity_minutes ?? null) !== null) {
+      rest.push(fields.send_window ?? null, fields.validity_minutes ?? null);
+    }
     hash.update(`,${JSON.stringify(rest).slice(1)}`);
   } catch {
     // Nested too deep to serialise (RangeError): such fields never pass validation, so no sending is stored under
@@ -126,7 +137,11 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
     },
 
     async calculate(account, fields) {
-      return quoteFor(deps, account, fields, new ValidationErrors());
+      // send_window and validity_minutes change no price; a bad one is refused here as POST /sendings would refuse it.
+      const errors = new ValidationErrors();
+      readDeliveryOptions(fields, errors);
+      const quoted = await quoteFor(deps, account, fields, errors);
+      return quoted.ok && !errors.empty ? { ok: false, errors } : quoted;
     },
 
     async createSending(account, fields, idempotencyKey, allowances = {}) {
@@ -163,6 +178,8 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         idempotency:
           idempotencyKey === undefined || hash === null ? null : { key: idempotencyKey, requestSha256: hash },
         callbackUrl: options.callbackUrl,
+        sendWindow: sendWindowHold(deps.plan, q, options.sendWindow),
+        validityMinutes: options.validityMinutes,
         messages: messageRows(q),
         suppressed: suppressedRows(q),
       });

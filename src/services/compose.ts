@@ -90,6 +90,8 @@ function composeFields(fields: Fields, errors: ValidationErrors, nowUs: number):
       sender: fields.sender,
       scheduled_at: fields.schedule,
       smart_encoding: fields.smart_encoding,
+      send_window: fields.send_window,
+      validity_minutes: fields.validity_minutes,
     },
     draft: draft === true,
   };

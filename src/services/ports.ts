@@ -53,6 +53,11 @@ export interface SendingSummary {
   readonly scheduledAtUs: number;
   readonly status: string;
   readonly totalSms: number;
+  /** `send_window` (recipients' local time), null when none. */
+  readonly sendWindow: string | null;
+  readonly validityMinutes: number | null;
+  /** When the validity ends; null when none. */
+  readonly expiresAtUs: number | null;
 }
 
 export type CreateSendingResult =

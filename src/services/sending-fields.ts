@@ -1,9 +1,11 @@
-// Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url.
+// Reads the fields of a new sending beyond message and recipients: sender, scheduled_at, type, callback_url,
+// send_window, validity_minutes.
 
 import { callbackUrlProblem } from '../domain/ip-address.js';
-import { SCHEDULED_AT_BEFORE } from '../domain/limits.js';
+import { SCHEDULED_AT_BEFORE, VALIDITY_MINUTES_MAX, VALIDITY_MINUTES_MIN } from '../domain/limits.js';
+import { formatSendWindow, parseSendWindow } from '../domain/send-window.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
-import { ruleText, TEXTS, type ValidationErrors } from '../domain/texts.js';
+import { ruleText, TEXTS, type ValidationErrors, windowTexts } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';
 
 export interface SendingOptions {
@@ -12,6 +14,10 @@ export interface SendingOptions {
   readonly scheduledAtUs: number | null;
   readonly type: SendingType;
   readonly callbackUrl: string | null;
+  /** `send_window` in its canonical form (`HH:MM-HH:MM`, recipients' local time); null: any time. */
+  readonly sendWindow: string | null;
+  /** `validity_minutes`; null: no limit. */
+  readonly validityMinutes: number | null;
 }
 
 export const CALLBACK_URL_CHARS_MAX = 2048;
@@ -96,5 +102,40 @@ export function readSendingOptions(
     else if (problem === 'internal_address') errors.add('callback_url', CALLBACK_URL_INTERNAL_TEXT);
     else errors.add('callback_url', ruleText.url('callback_url'));
   }
-  return { sender, scheduledAtUs, type, callbackUrl };
+  return { sender, scheduledAtUs, type, callbackUrl, ...readDeliveryOptions(fields, errors) };
+}
+
+/**
+ * The optional `send_window` (`HH:MM-HH:MM`, read in each recipient's local time; a start after the end crosses
+ * midnight) and `validity_minutes` (a whole number, VALIDITY_MINUTES_MIN to VALIDITY_MINUTES_MAX), failures added to
+ * `errors`; absent or blank means none.
+ */
+export function readDeliveryOptions(
+  fields: Readonly<Record<string, unknown>>,
+  errors: ValidationErrors,
+): Pick<SendingOptions, 'sendWindow' | 'validityMinutes'> {
+  let sendWindow: string | null = null;
+  const rawWindow = fields.send_window;
+  if (!isBlank(rawWindow)) {
+    const parsed = typeof rawWindow === 'string' ? parseSendWindow(rawWindow) : null;
+    if (parsed === null) errors.add('send_window', windowTexts.sendWindowFormat);
+    else sendWindow = formatSendWindow(parsed);
+  }
+  let validityMinutes: number | null = null;
+  const rawValidity = fields.validity_minutes;
+  if (!isBlank(rawValidity)) {
+    const n =
+      typeof rawValidity === 'number'
+        ? rawValidity
+        : typeof rawValidity === 'string' && /^\s*-?\d+\s*$/.test(rawValidity)
+          ? Number(rawValidity)
+          : Number.NaN;
+    if (!Number.isSafeInteger(n)) errors.add('validity_minutes', ruleText.integer('validity_minutes'));
+    else if (n < VALIDITY_MINUTES_MIN)
+      errors.add('validity_minutes', ruleText.minNumber('validity_minutes', VALIDITY_MINUTES_MIN));
+    else if (n > VALIDITY_MINUTES_MAX)
+      errors.add('validity_minutes', ruleText.maxNumber('validity_minutes', VALIDITY_MINUTES_MAX));
+    else validityMinutes = n;
+  }
+  return { sendWindow, validityMinutes };
 }

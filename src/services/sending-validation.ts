@@ -3,12 +3,13 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { countryTest } from '../domain/destinations.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
 import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
+import { timeZoneOfCountry } from '../domain/send-window.js';
 import type { SendingType } from '../domain/sending.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { receivesOn } from '../store/numbers.js';
 import { findUsableSender } from '../store/senders.js';
-import type { MessageRow } from '../store/sendings.js';
+import type { MessageRow, SendWindowHold } from '../store/sendings.js';
 import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
 import type { AuthenticatedAccount, SendingAllowances } from './ports.js';
@@ -53,6 +54,24 @@ export function* messageRows(quote: Quote): Generator<MessageRow> {
       costMinor: parts * destination.rateMinor,
     };
   }
+}
+
+/**
+ * What the store needs to hold a sending's messages until its send window opens: the window, the distinct countries
+ * of the priced recipients, and the time zone each reads it in (`timeZoneOfCountry`). Null without a window.
+ */
+export function sendWindowHold(plan: NumberingPlan, quote: Quote, window: string | null): SendWindowHold | null {
+  if (window === null) return null;
+  const countryIds = new Set<number | null>();
+  for (const resolution of quote.resolutions) countryIds.add(resolution.country.id);
+  return {
+    text: window,
+    countryIds: [...countryIds],
+    zoneOfCountry: (countryId) => {
+      const country = countryId === null ? undefined : plan.countryById(countryId);
+      return timeZoneOfCountry(country?.iso ?? '');
+    },
+  };
 }
 
 /** The rows of the recipients left out as suppressed: stored final at once, costing nothing. */

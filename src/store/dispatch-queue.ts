@@ -24,6 +24,8 @@ export interface DispatchSending {
   readonly createdAtUs: number;
   /** The account's currency: what it is charged in, and what a provider's cost is converted into. */
   readonly currency: string;
+  /** When its validity ends (null: none): a message not handed over by then ends `expired`. */
+  readonly expiresAtUs: number | null;
 }
 
 export interface LeasedMessage {
@@ -103,7 +105,17 @@ async function readSendings(
   const rows = await trx
     .selectFrom('sendings as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
-    .select(['s.id', 's.account_id', 's.text', 's.sender', 's.type', 's.status', 's.created_at_us', 'a.currency'])
+    .select([
+      's.id',
+      's.account_id',
+      's.text',
+      's.sender',
+      's.type',
+      's.status',
+      's.created_at_us',
+      's.expires_at_us',
+      'a.currency',
+    ])
     .where(sql<boolean>`s.id in ${idList(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
@@ -119,6 +131,7 @@ async function readSendings(
       type,
       createdAtUs: intFrom(row.created_at_us),
       currency: row.currency,
+      expiresAtUs: intOrNull(row.expires_at_us),
       status: row.status,
     });
   }
@@ -332,8 +345,11 @@ export interface RetryOutcome {
 
 export interface FinalOutcome {
   readonly id: number;
-  /** `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted. */
-  readonly status: 'failed' | 'rejected';
+  /**
+   * `rejected`: a provider refused it at submission; `failed`: no attempt or route got it accepted; `expired`: its
+   * sending's validity ended before it was handed over (refunded as a failed one is).
+   */
+  readonly status: 'failed' | 'rejected' | 'expired';
   readonly error: string;
   /**
    * Parts of the message the provider took before it refused the rest for good (SMPP sends each part itself): the

@@ -147,6 +147,12 @@ export interface SendingsTable {
   dispatch_settled_at_us: NullableInt8;
   /** When a lease last took messages of this sending; leases go to the open sending served longest ago. */
   last_leased_at_us: ColumnType<number | string, number | undefined, number>;
+  /** `HH:MM-HH:MM` in each recipient's local time; null: any time. */
+  send_window: string | null;
+  /** Minutes after the sending was due its messages may still be handed over; null: no limit. */
+  validity_minutes: number | null;
+  /** When the validity ends; messages still queued then end `expired`. */
+  expires_at_us: NullableInt8;
 }
 
 export interface MessagesTable {

@@ -433,11 +433,17 @@ const groupers = new WeakMap<Db, Grouper>();
  * in flight wait for the next), validated and priced before, by the caller. In the group's transaction the accounts
  * are locked in ascending id order (PostgreSQL), then each create runs in a savepoint in arrival order — the key looked
  * up under the lock, the balance checked and reserved — so one refused (insufficient balance, key already used) or
- * failing rolls back alone, and the others commit together. A large sending, or one with suppressed recipients to
- * record, keeps a transaction of its own.
+ * failing rolls back alone, and the others commit together. A large sending, one with suppressed recipients to
+ * record, or one with a send window (its messages held until it opens), keeps a transaction of its own.
  */
 export function createSendingGrouped(db: Db, input: NewSending): Promise<CreateSendingResult> {
-  if (input.recipients > GROUPED_RECIPIENTS_MAX || (input.suppressed?.length ?? 0) > 0) return createSending(db, input);
+  if (
+    input.recipients > GROUPED_RECIPIENTS_MAX ||
+    (input.suppressed?.length ?? 0) > 0 ||
+    (input.sendWindow ?? null) !== null
+  ) {
+    return createSending(db, input);
+  }
   checkNewSending(input);
   let grouper = groupers.get(db);
   if (!grouper) {

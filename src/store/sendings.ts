@@ -1,12 +1,14 @@
 // Sendings: stored with all their messages and the reservation of their cost in one transaction, read back per account.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Selectable, Transaction } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Encoding } from '../domain/gsm.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { addMoney, minorFrom } from '../domain/money.js';
+import { nextWindowOpeningUs, parseSendWindow } from '../domain/send-window.js';
 import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType } from '../domain/sending.js';
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
+import { idList } from './dispatch-sql.js';
 import { type AccountNotFound, type InsufficientBalance, lockAccount } from './ledger.js';
 import { insertMessageChunk, insertSuppressedMessages, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
 import { type MessageRow, type MessageRows, messageChunks } from './message-rows.js';
@@ -14,13 +16,15 @@ import { reserveForSending } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
 import type { SpendLimitExceeded } from './spend-limits.js';
 import { US_PER_MS } from './time.js';
-import { assertInt, intFrom, pageWindow } from './values.js';
+import { assertInt, intFrom, intOrNull, pageWindow } from './values.js';
 
 export type { InsufficientBalance } from './ledger.js';
 export type { MessageColumns, MessageRow, MessageRows } from './message-rows.js';
 
 /** How long an Idempotency-Key is remembered: after that the same key starts a new sending. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+const US_PER_MINUTE = 60_000_000;
 
 export interface Sending {
   readonly id: number;
@@ -44,6 +48,19 @@ export interface Sending {
   /** Hash of the request that used the key, to tell a replay from a different body under the same key. */
   readonly requestSha256: string | null;
   readonly callbackUrl: string | null;
+  /** `HH:MM-HH:MM` in each recipient's local time; null: any time. */
+  readonly sendWindow: string | null;
+  readonly validityMinutes: number | null;
+  /** When the validity ends (the sending's due time + validity): messages still queued then end `expired`. */
+  readonly expiresAtUs: number | null;
+}
+
+/** A send window as the store applies it: its text, the sending's countries, and the zone each reads it in. */
+export interface SendWindowHold {
+  readonly text: string;
+  /** The distinct countries of the sending's priced recipients (null: a number of no known country). */
+  readonly countryIds: readonly (number | null)[];
+  readonly zoneOfCountry: (countryId: number | null) => string;
 }
 
 export interface NewSending {
@@ -66,6 +83,10 @@ export interface NewSending {
   readonly totalMinor: number;
   readonly idempotency?: { readonly key: string; readonly requestSha256: string } | null;
   readonly callbackUrl?: string | null;
+  /** Messages wait, each until the window opens in its recipient's local time; absent: any time. */
+  readonly sendWindow?: SendWindowHold | null;
+  /** Messages not handed over within this many minutes of the sending's due time end `expired` (refunded). */
+  readonly validityMinutes?: number | null;
   readonly messages: MessageRows;
   /**
    * Recipients on the account's suppression list: stored as `suppressed` messages, final at once, costing nothing,
@@ -85,6 +106,8 @@ export type PricedSending = Pick<
   | 'subtotalMinor'
   | 'taxMinor'
   | 'totalMinor'
+  | 'sendWindow'
+  | 'validityMinutes'
 >;
 
 /**
@@ -92,9 +115,14 @@ export type PricedSending = Pick<
  * stored in a group and a draft being sent.
  */
 export function pendingColumns(input: PricedSending, nowUs: number) {
+  const dueAtUs = input.scheduledAtUs ?? nowUs;
+  const validity = input.validityMinutes ?? null;
   return {
     status: 'Pending' as const,
-    scheduled_at_us: input.scheduledAtUs ?? nowUs,
+    scheduled_at_us: dueAtUs,
+    send_window: input.sendWindow?.text ?? null,
+    validity_minutes: validity,
+    expires_at_us: validity === null ? null : dueAtUs + validity * US_PER_MINUTE,
     created_at_us: nowUs,
     updated_at_us: nowUs,
     recipients_count: input.recipients,
@@ -144,6 +172,10 @@ export function sendingFromRow(row: Selectable<SendingsTable>): Sending {
     idempotencyKey: row.idempotency_key,
     requestSha256: row.request_sha256,
     callbackUrl: row.callback_url,
+    // Rows read through a schema before 0023 have no such columns.
+    sendWindow: row.send_window ?? null,
+    validityMinutes: row.validity_minutes ?? null,
+    expiresAtUs: intOrNull(row.expires_at_us ?? null),
   };
 }
 
@@ -308,7 +340,45 @@ export async function storeSending(
   });
   if (!reserved.ok) return reserved;
   await insertSendingMessages(trx, dialect, reserved.sending.id, nowUs, input, yieldBetweenChunks);
+  await holdUntilWindowOpens(trx, dialect, reserved.sending, input.sendWindow ?? null);
   return reserved;
+}
+
+/**
+ * A sending with a send window: its messages whose recipients' local time at the sending's due time is outside the
+ * window wait until it opens (`next_attempt_at_us`), one statement per distinct opening over the sending's
+ * countries (read through the (sending_id, next_attempt_at_us) index, never another sending's rows). Money is
+ * untouched: the reservation stands as for any queued message.
+ */
+export async function holdUntilWindowOpens(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  sending: Pick<Sending, 'id' | 'scheduledAtUs'>,
+  hold: SendWindowHold | null,
+): Promise<void> {
+  if (hold === null) return;
+  const window = parseSendWindow(hold.text);
+  if (window === null) throw new Error(`sending ${sending.id} has an unreadable send window ${hold.text}`);
+  const byOpening = new Map<number, number[]>();
+  let unknownCountryOpening: number | null = null;
+  for (const countryId of hold.countryIds) {
+    const opening = nextWindowOpeningUs(window, hold.zoneOfCountry(countryId), sending.scheduledAtUs);
+    if (opening <= sending.scheduledAtUs) continue;
+    if (countryId === null) unknownCountryOpening = opening;
+    else byOpening.set(opening, [...(byOpening.get(opening) ?? []), countryId]);
+  }
+  for (const [opening, countryIds] of byOpening) {
+    await sql`
+      update messages set next_attempt_at_us = ${opening}
+      where sending_id = ${sending.id} and status = 'queued' and country_id in ${idList(dialect, countryIds)}`.execute(
+      trx,
+    );
+  }
+  if (unknownCountryOpening !== null) {
+    await sql`
+      update messages set next_attempt_at_us = ${unknownCountryOpening}
+      where sending_id = ${sending.id} and status = 'queued' and country_id is null`.execute(trx);
+  }
 }
 
 /** One of the account's sendings; another account's is not found. */

@@ -2,8 +2,9 @@
 // anything is sent, and a draft's recipients read as a draft's, not as queued messages.
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
+import { windowTexts } from '../../src/domain/texts.js';
 import { describeWithChromium } from '../support/browser.js';
-import { call, useBrowserTest } from './pages.js';
+import { accountId, call, useBrowserTest } from './pages.js';
 
 const STEP_MS = 90_000;
 const CUSTOMER = { email: 'owner@careful.example', password: 'correct horse battery', company: 'Careful Ltd' };
@@ -86,6 +87,35 @@ describeWithChromium('compose in Chromium', () => {
         await row.getByText('Draft', { exact: true }).waitFor();
         expect(await row.getByText('Queued', { exact: true }).count()).toBe(0);
       }
+    },
+    STEP_MS,
+  );
+
+  it(
+    'takes optional quiet hours and validity: a malformed window refused at its field, a good one stored on the sending',
+    async () => {
+      await fillCompose(page, app.server.url);
+      await page.getByLabel('Send window (optional)').fill('25:00-07:00');
+      await page.getByLabel('Validity in minutes (optional)').fill('90');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Send this message?' });
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByText(windowTexts.sendWindowFormat).waitFor();
+      await expect(page.getByLabel('Send window (optional)').getAttribute('aria-invalid')).resolves.toBe('true');
+      const before = await campaignCount(page);
+
+      await page.getByLabel('Send window (optional)').fill('08:00-20:00');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.waitForURL(/\/app\/campaigns\/\d+$/);
+      expect(await campaignCount(page)).toBe(before + 1);
+      const id = /\/campaigns\/(\d+)$/.exec(page.url())?.[1];
+      const { token } = await app.server.cli<{ token: string }>(['token', 'create', String(await accountId(page))]);
+      const shown = await fetch(`${app.server.url}/sendings/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await shown.json()) as { sending: unknown }).sending).toMatchObject({
+        send_window: '08:00-20:00',
+        validity_minutes: 90,
+      });
     },
     STEP_MS,
   );

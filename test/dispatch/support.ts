@@ -41,6 +41,7 @@ export interface SendingOptions {
   readonly encoding?: NewSending['encoding'];
   /** Default `SMSgic` (alphanumeric). */
   readonly sender?: string;
+  readonly validityMinutes?: number;
 }
 
 /** Numbers that end with the given four digits (the sandbox's script), distinct for distinct i. */
@@ -83,6 +84,7 @@ export function sendingTo(accountId: number, recipients: readonly string[], opti
     totalMinor: subtotalMinor + taxMinor,
     scheduledAtUs: options.scheduledAtUs ?? null,
     callbackUrl: options.callbackUrl ?? null,
+    validityMinutes: options.validityMinutes ?? null,
     messages: rowsOf(recipients, options),
   };
 }

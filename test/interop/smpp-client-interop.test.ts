@@ -362,3 +362,43 @@ describe('SMPP adapter against the npm smpp package as SMSC', () => {
     console.info(`smpp: TCP cut -> 10 in-flight failed (on_lost=fail) in ${Date.now() - cutAtMs} ms`);
   });
 });
+
+describe('validity period over SMPP, as the npm smpp package reads it', () => {
+  // The package turns a relative time into a Date counted from its own clock; its filter is set aside here so that
+  // the field is read as the characters on the wire.
+  // biome-ignore lint/suspicious/noExplicitAny: the package is untyped
+  const validityParam = (smpp as any).commands.submit_sm.params.validity_period;
+  const packageFilter = validityParam.filter;
+  afterEach(() => {
+    validityParam.filter = packageFilter;
+  });
+
+  it('puts what is left of the validity in every part as a relative time (§7.1.1), and nothing without one', async () => {
+    validityParam.filter = { encode: (v: unknown) => v, decode: (v: unknown) => v };
+    const smsc = await peer();
+    const provider = createSmppProvider({
+      url: smsc.url,
+      clockUs: () => Date.now() * 1000,
+      client: { reconnectBaseMs: 20, reconnectCapMs: 200 },
+    });
+    cleanups.push(() => provider.close());
+    const { encoding, parts } = splitParts(LONG);
+    const base = { sender: 'Acme', text: LONG, encoding, parts, attempt: 1 };
+    const results = await provider.submit(
+      [
+        { ...base, reference: 'valid-1', recipient: recipient(1), validitySeconds: 90 * 60 + 7 },
+        { ...base, reference: 'valid-2', recipient: recipient(2), validitySeconds: 3 * 86_400 },
+        { ...base, reference: 'valid-3', recipient: recipient(3) },
+      ],
+      new AbortController().signal,
+    );
+    expect(results.every((r) => 'accepted' in r)).toBe(true);
+    const byRecipient = (i: number) =>
+      smsc.log
+        .filter((e) => e.pdu.command === 'submit_sm' && e.pdu.destination_addr === recipient(i))
+        .map((e) => e.pdu.validity_period);
+    expect(byRecipient(1)).toEqual(['000000013007000R', '000000013007000R', '000000013007000R']);
+    expect(byRecipient(2)).toEqual(['000003000000000R', '000003000000000R', '000003000000000R']);
+    expect(byRecipient(3)).toEqual(['', '', '']);
+  });
+});

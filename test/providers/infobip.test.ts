@@ -65,6 +65,38 @@ function webhookApp(apiKey: string): Promise<RecordingWebhook> {
 }
 
 describe('Infobip adapter', () => {
+  it('gives Infobip the rest of the validity as options.validityPeriod in seconds, one message object per value', async () => {
+    const sim = await simulator();
+    const provider = adapterFor(sim);
+    const results = await provider.submit(
+      [
+        { ...message(201, '37120000001'), validitySeconds: 5_400 },
+        { ...message(202, '37120000002'), validitySeconds: 5_400 },
+        message(203, '37120000003'),
+      ],
+      never,
+    );
+    expect(results).toEqual([{ accepted: '201' }, { accepted: '202' }, { accepted: '203' }]);
+    expect(JSON.parse(sim.received[0]?.body ?? '')).toEqual({
+      messages: [
+        {
+          sender: 'SMSgic',
+          destinations: [
+            { to: '37120000001', messageId: '201' },
+            { to: '37120000002', messageId: '202' },
+          ],
+          content: { text: 'Your code is 1234' },
+          options: { validityPeriod: { amount: 5_400, timeUnit: 'SECONDS' } },
+        },
+        {
+          sender: 'SMSgic',
+          destinations: [{ to: '37120000003', messageId: '203' }],
+          content: { text: 'Your code is 1234' },
+        },
+      ],
+    });
+  });
+
   it('sends a batch as one POST /sms/3/messages, grouped by sender and text, our ids as message ids', async () => {
     const sim = await simulator();
     const provider = adapterFor(sim, { publicUrl: 'https://smsgic.example/' });

@@ -53,6 +53,14 @@ describe('Messente adapter', () => {
     expect(sent?.messageId).not.toBe(sent?.omnimessageId);
   });
 
+  it('gives Messente the rest of the validity as the SMS channel ttl in seconds', async () => {
+    const before = sim.received.length;
+    await adapter().submit([{ ...message('37120000004'), validitySeconds: 5_400 }], never);
+    expect(JSON.parse(sim.received[before]?.body ?? '').messages).toEqual([
+      { channel: 'sms', sender: 'SMSgic', text: 'Your code is 1234', autoconvert: 'off', ttl: 5_400 },
+    ]);
+  });
+
   it('sends autoconvert off, so an account set to convert never changes the text that was priced', async () => {
     // messente-api docs/SMS.md: `autoconvert` (on|full|off) falls back to the account's setting when absent.
     sim.script({ accountAutoconvert: 'full' });

@@ -85,6 +85,14 @@ describe('Twilio adapter', () => {
     expect(sim.stats.acceptedByRecipient).toEqual(new Map([['14155550100', 1]]));
   });
 
+  it('gives Twilio the rest of the validity as ValidityPeriod in seconds, at most its 36,000', async () => {
+    const sim = await simulator();
+    const provider = adapterFor(sim);
+    await provider.submit([{ ...message(1, '14155550100', 'Hi'), validitySeconds: 5_400 }], never);
+    await provider.submit([{ ...message(2, '14155550101', 'Hi'), validitySeconds: 3 * 86_400 }], never);
+    expect(sim.received.map((r) => new URLSearchParams(r.body).get('ValidityPeriod'))).toEqual(['5400', '36000']);
+  });
+
   it('sends numbers in E.164, short codes and alphanumeric senders as they are, services by SID', () => {
     expect(twilioSenderFields('15005550006')).toEqual({ From: '+15005550006' });
     expect(twilioSenderFields('+15005550006')).toEqual({ From: '+15005550006' });

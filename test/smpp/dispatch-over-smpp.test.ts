@@ -275,4 +275,29 @@ describeEachEngine('default sendings over SMPP', (engine) => {
       await other.close();
     }
   });
+
+  it('hands a sending with a validity over with what is left of it as a relative validity_period', async () => {
+    const db = engine.db;
+    const recipient = numberEndingWith('7400', 0);
+    const { accountId, sending } = await storedSending(db, [recipient], { validityMinutes: 90 });
+    const dispatcher = createDispatcher({ db, router: createRouter(registry) });
+    await eventually(
+      async () => {
+        await dispatcher.runOnce();
+        return (await statusOf(db, accountId, sending.id)) === 'Completed';
+      },
+      20_000,
+      'the sending with a validity to complete over SMPP',
+    );
+    const [submit] = sim.received.filter((r) => r.destinationAddr === recipient);
+    // Relative (R), 0 years, 0 months, 0 days: 1 h 30 min less the moments between storing and handing over.
+    const match = /^000000(\d\d)(\d\d)(\d\d)000R$/.exec(submit?.validityPeriod ?? '');
+    expect(match, submit?.validityPeriod).not.toBeNull();
+    const [, hours, minutes, seconds] = (match as RegExpExecArray).map(Number);
+    const left = (hours as number) * 3600 + (minutes as number) * 60 + (seconds as number);
+    expect(left).toBeLessThanOrEqual(5_400);
+    expect(left).toBeGreaterThan(5_400 - 60);
+    const others = sim.received.filter((r) => r.destinationAddr !== recipient).map((r) => r.validityPeriod);
+    expect(new Set(others)).toEqual(new Set(['']));
+  });
 });

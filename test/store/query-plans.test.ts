@@ -16,6 +16,7 @@ import {
   recordOutcomes,
   takeOverExpiredLeases,
 } from '../../src/store/dispatch-queue.js';
+import { expireOverdueMessages } from '../../src/store/expiry.js';
 import { claimLoginAttempt, loginSucceeded } from '../../src/store/login-failures.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { replaceRates } from '../../src/store/rates.js';
@@ -602,6 +603,24 @@ describeEachEngine(
       await expectIndexed(() => lastNumberWrittenTo(engine.db, acme.id, '37126123459'));
       await expectIndexed(() => conversationMessages(engine.db, acme.id, '37126123459', 100));
       await expectIndexed(() => conversationMessages(engine.db, acme.id, numberEndingWith('0009', 0), 100));
+    });
+
+    it('validity: the sweep of sendings past it and their queued messages', async () => {
+      const created = await createSending(engine.db, {
+        ...sendingTo(
+          acme.id,
+          Array.from({ length: 5 }, (_, i) => numberEndingWith('0002', i)),
+        ),
+        validityMinutes: 1,
+      });
+      if (!created.ok) throw new Error(created.reason);
+      let ended = 0;
+      // Nothing due: one read of the index of open sendings with a validity.
+      await expectIndexed(() => expireOverdueMessages(engine.db, engine.db.nowUs()));
+      await expectIndexed(async () => {
+        ended = await expireOverdueMessages(engine.db, engine.db.nowUs() + 120_000_000, { sendingsMax: 10, batch: 2 });
+      });
+      expect(ended).toBe(5);
     });
 
     it('maintenance: pruning finished rows', async () => {

@@ -1,6 +1,7 @@
 // Hand-over: a lease's messages given to their providers, in chunks each provider and its throttle allow.
 import { splitParts } from '../../domain/gsm.js';
-import { US_PER_MS } from '../../domain/time.js';
+import { windowTexts } from '../../domain/texts.js';
+import { US_PER_MS, US_PER_SECOND } from '../../domain/time.js';
 import type { Lease, LeasedMessage } from '../../store/dispatch-queue.js';
 import { emptyOutcomes, type OutcomeLists, sortRecheckResults, sortSubmitResults } from '../outcomes.js';
 import { isAccepted, type OutgoingMessage, type ProviderAdapter } from '../provider.js';
@@ -51,12 +52,14 @@ async function handOver(
   const split = new Map<number, Parts>();
   for (const sending of lease.sendings.values()) split.set(sending.id, splitParts(sending.text));
   const byProvider = new Map<string | null, LeasedMessage[]>();
-  for (const message of lease.messages) {
+  const work: Promise<void>[] = [];
+  const { live, expired } = pastValidity(lease, context.clockUs());
+  if (expired.final.length > 0) work.push(settle(context, expired));
+  for (const message of live) {
     const group = byProvider.get(message.provider);
     if (group) group.push(message);
     else byProvider.set(message.provider, [message]);
   }
-  const work: Promise<void>[] = [];
   for (const [provider, messages] of byProvider) {
     const adapter = provider === null ? undefined : context.router.adapter(provider);
     if (!adapter) {
@@ -74,6 +77,21 @@ async function handOver(
       work.push(submitChunk(context, lease, adapter, throttle, chunk, split));
   }
   await Promise.all(work);
+}
+
+/** A lease's messages whose sending's validity has ended by `nowUs` (never handed over: `expired`), and the others. */
+function pastValidity(lease: Lease, nowUs: number): { live: LeasedMessage[]; expired: OutcomeLists } {
+  const live: LeasedMessage[] = [];
+  const expired = emptyOutcomes();
+  for (const message of lease.messages) {
+    const expiresAtUs = lease.sendings.get(message.sendingId)?.expiresAtUs ?? null;
+    if (expiresAtUs !== null && nowUs >= expiresAtUs) {
+      expired.final.push({ id: message.id, status: 'expired', error: windowTexts.expiredBeforeHandOver });
+    } else {
+      live.push(message);
+    }
+  }
+  return { live, expired };
 }
 
 async function submitChunk(
@@ -108,7 +126,7 @@ async function submitChunk(
   }
   try {
     const referenceOf = await context.references();
-    const batch = outgoingBatch(lease, chunk, split, referenceOf);
+    const batch = outgoingBatch(lease, chunk, split, referenceOf, startUs);
     await callProvider(context, { lease, adapter, pass, chunk, batch, startUs }, outcomes);
   } finally {
     // Settled already unless the batch could not be built (no call made, nothing learnt of the provider).
@@ -123,12 +141,18 @@ function outgoingBatch(
   chunk: readonly LeasedMessage[],
   split: ReadonlyMap<number, Parts>,
   referenceOf: ReferenceOf,
+  startUs: number,
 ): OutgoingMessage[] {
   return chunk.map((m): OutgoingMessage => {
     const sending = lease.sendings.get(m.sendingId);
     const parts = split.get(m.sendingId);
     if (!sending || !parts) throw new Error(`message ${m.id} leased without its sending`);
+    const validity =
+      sending.expiresAtUs === null
+        ? {}
+        : { validitySeconds: Math.max(1, Math.ceil((sending.expiresAtUs - startUs) / US_PER_SECOND)) };
     return {
+      ...validity,
       reference: referenceOf(m.id),
       recipient: m.recipient,
       sender: sending.sender,

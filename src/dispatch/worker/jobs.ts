@@ -2,6 +2,7 @@
 import type { Lease } from '../../store/dispatch-queue.js';
 import { deliverCallbacks } from './callback-delivery.js';
 import { type WorkerContext, workerContext } from './context.js';
+import { expireOverdue } from './expiry.js';
 import { createHandOver } from './hand-over.js';
 import { leaseDue } from './lease.js';
 import { createMaintenance } from './maintenance.js';
@@ -15,6 +16,8 @@ export interface WorkerJobs {
   requestStop(): void;
   /** Takes over expired leases of dead workers; returns the messages taken over. */
   takeOver(): Promise<number>;
+  /** Ends the queued messages of sendings past their validity (`expired`, refunded); returns how many. */
+  expire(): Promise<number>;
   lease(): Promise<Lease>;
   handOver(lease: Lease): Promise<void>;
   /** Returns the messages whose report was looked at. */
@@ -33,6 +36,7 @@ export function workerJobs(options: WorkerOptions): WorkerJobs {
     context,
     requestStop: () => stop.abort(),
     takeOver: () => takeOver(context),
+    expire: () => expireOverdue(context),
     lease: () => leaseDue(context),
     handOver,
     pollReports: () => pollReports(context),

@@ -302,6 +302,10 @@ export interface ComposeRequest {
   readonly draft?: boolean;
   /** As in PriceRequest: the text is sent (and a draft saved) smart-encoded. */
   readonly smart_encoding?: boolean;
+  /** As the public API's: quiet hours in each recipient's local time, `HH:MM-HH:MM`; not kept by a draft. */
+  readonly send_window?: string;
+  /** As the public API's: minutes within which each message must be handed over; not kept by a draft. */
+  readonly validity_minutes?: string | number;
 }
 
 // --- Campaigns ------------------------------------------------------------------------------------------------------

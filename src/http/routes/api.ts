@@ -229,6 +229,10 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
           status: sending.status,
           updated_at: isoFromUs(sending.updatedAtUs),
           scheduled_at: ymdHisFromUs(sending.scheduledAtUs),
+          // Extensions, present only when the sending has them: without them the answer is the documented one.
+          ...(sending.sendWindow !== null && { send_window: sending.sendWindow }),
+          ...(sending.validityMinutes !== null && { validity_minutes: sending.validityMinutes }),
+          ...(sending.expiresAtUs !== null && { expires_at: isoFromUs(sending.expiresAtUs) }),
         },
       };
     },

@@ -22,6 +22,7 @@ import { routeRulesSchema } from './0019-route-rules.js';
 import { qualityAndMarginSchema } from './0020-quality-and-margin.js';
 import { inboundCallbacksSchema } from './0021-inbound-callbacks.js';
 import { keywordRepliesSchema } from './0022-keyword-replies.js';
+import { sendWindowValiditySchema } from './0023-send-window-validity.js';
 import { invitationsSchema } from './0024-invitations.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
@@ -48,6 +49,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0020-quality-and-margin': qualityAndMarginSchema(),
     '0021-inbound-callbacks': inboundCallbacksSchema(dialect),
     '0022-keyword-replies': keywordRepliesSchema(dialect),
+    '0023-send-window-validity': sendWindowValiditySchema(),
     '0024-invitations': invitationsSchema(dialect),
   };
 }

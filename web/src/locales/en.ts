@@ -124,6 +124,14 @@ export const en = {
     reservation: 'Reservation',
     debit: 'Debit',
   },
+  windows: {
+    title: 'Quiet hours and validity',
+    sendWindow: 'Send window (optional)',
+    sendWindowHint:
+      "Hours each recipient may get it, in the recipient's local time, e.g. 08:00-20:00. Empty: any time.",
+    validity: 'Validity in minutes (optional)',
+    validityHint: 'A message not handed over within this time is not sent and is refunded. 1 to 4320; empty: no limit.',
+  },
   compose: {
     smartEncoding: 'Replace them with plain letters (smart encoding)',
     fewerParts_one: '{{n}} part instead of {{before}}.',

@@ -124,6 +124,15 @@ export const lv: Texts = {
     reservation: 'Rezervācija',
     debit: 'Norakstījums',
   },
+  windows: {
+    title: 'Klusās stundas un derīgums',
+    sendWindow: 'Sūtīšanas logs (nav obligāts)',
+    sendWindowHint:
+      'Stundas, kurās adresāts to var saņemt, pēc adresāta vietējā laika, piem., 08:00-20:00. Tukšs: jebkurā laikā.',
+    validity: 'Derīgums minūtēs (nav obligāts)',
+    validityHint:
+      'Ziņa, kas šajā laikā netiek nodota, netiek sūtīta, un tās cena tiek atmaksāta. 1 līdz 4320; tukšs: bez ierobežojuma.',
+  },
   compose: {
     smartEncoding: 'Aizstāt tās ar vienkāršiem burtiem (viedā kodēšana)',
     fewerParts_zero: '{{n}} daļu {{before}} vietā.',

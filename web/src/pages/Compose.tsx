@@ -46,6 +46,7 @@ import {
   type RecipientList,
 } from '../recipients.js';
 import { useMe, useSession } from '../session.js';
+import { type DeliveryLimits, DeliveryLimitsCard, deliveryLimitFields } from './DeliveryLimitsCard.js';
 
 const PRICE_DEBOUNCE_MS = 300;
 /** Larger lists are priced less eagerly: each request carries every number. */
@@ -748,7 +749,7 @@ function ComposeActions({
   );
 }
 
-const SHOWN_KEYS = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at'];
+const SHOWN_KEYS = ['message', 'recipients', 'sender', 'schedule', 'scheduled_at', 'send_window', 'validity_minutes'];
 
 function ComposeForm() {
   const [params] = useSearchParams();
@@ -786,6 +787,7 @@ function ComposeForm() {
   const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
   const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
   const [smartEncoding, setSmartEncoding] = useState(false);
+  const [limits, setLimits] = useState<DeliveryLimits>({ sendWindow: '', validityMinutes: '' });
   const { price, pricing, priceError } = usePrice(message, recipients, tooMany, smartEncoding);
 
   const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
@@ -810,6 +812,7 @@ function ComposeForm() {
       sender,
       ...(scheduleUtc && { schedule: scheduleUtc }),
       ...(smartEncoding && smartEncode(message) !== message && { smart_encoding: true }),
+      ...deliveryLimitFields(limits),
     };
     // Saving a draft spends nothing; sending is confirmed first.
     if (saveOnly) void sending.run(content, true);
@@ -862,6 +865,7 @@ function ComposeForm() {
             scheduleUtc={scheduleUtc}
             error={submitError}
           />
+          <DeliveryLimitsCard limits={limits} onChange={setLimits} error={submitError} />
         </div>
         <aside className="compose-side" aria-label={t('compose.priceAndChecks')}>
           <PricePanel

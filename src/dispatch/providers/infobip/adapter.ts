@@ -104,16 +104,21 @@ export function infobipBaseUrl(text: string): string {
 
 type Group = { readonly message: InfobipMessage; readonly indexes: readonly number[] };
 
-/** Messages with the same sender and text travel as one message object with several destinations. */
+/** Messages with the same sender, text and validity travel as one message object with several destinations. */
 function groupBatch(batch: readonly OutgoingMessage[], notifyUrl: string | undefined): Group[] {
-  const byKey = new Map<string, { sender: string; text: string; indexes: number[] }>();
+  const byKey = new Map<string, { sender: string; text: string; validity: number | undefined; indexes: number[] }>();
   batch.forEach((message, index) => {
-    const key = `${message.sender}\u0000${message.text}`;
-    const group = byKey.get(key) ?? { sender: message.sender, text: message.text, indexes: [] };
+    const key = `${message.sender}\u0000${message.text}\u0000${message.validitySeconds ?? ''}`;
+    const group = byKey.get(key) ?? {
+      sender: message.sender,
+      text: message.text,
+      validity: message.validitySeconds,
+      indexes: [],
+    };
     group.indexes.push(index);
     byKey.set(key, group);
   });
-  return [...byKey.values()].map(({ sender, text, indexes }) => ({
+  return [...byKey.values()].map(({ sender, text, validity, indexes }) => ({
     indexes,
     message: {
       sender,
@@ -123,6 +128,7 @@ function groupBatch(batch: readonly OutgoingMessage[], notifyUrl: string | undef
         messageId: batch[i]?.reference,
       })),
       content: { text },
+      ...(validity !== undefined && { options: { validityPeriod: { amount: validity, timeUnit: 'SECONDS' } } }),
       ...(notifyUrl !== undefined && {
         webhooks: { delivery: { url: notifyUrl }, contentType: 'application/json' },
       }),

@@ -44,6 +44,13 @@ export interface InfobipMessage {
   readonly sender?: string;
   readonly destinations: readonly InfobipDestination[];
   readonly content: { readonly text: string };
+  /**
+   * `validityPeriod`: how long Infobip may try to deliver (v3 `options`, the SDK's ValidityPeriod: `amount` and
+   * `timeUnit` SECONDS, MINUTES or HOURS; Infobip documents 48 hours as the longest and shortens a longer one).
+   */
+  readonly options?: {
+    readonly validityPeriod?: { readonly amount: number; readonly timeUnit: 'SECONDS' | 'MINUTES' | 'HOURS' };
+  };
   readonly webhooks?: {
     readonly delivery?: { readonly url?: string; readonly intermediateReport?: boolean; readonly notify?: boolean };
     readonly contentType?: string;

@@ -157,7 +157,17 @@ export function createMessenteProvider(config: MessenteConfig, options: Messente
       to: `+${message.recipient}`,
       // `autoconvert` absent means the account's setting (messente-api docs/SMS.md), which may rewrite the text into
       // another encoding and part count than we priced: off sends exactly what was quoted.
-      messages: [{ channel: 'sms', sender: message.sender, text: message.text, autoconvert: 'off' }],
+      // `ttl`: seconds after which the SMS channel is given up (messente-api docs/SMS.md; `validity` is the same in
+      // minutes, and only one of them may be given).
+      messages: [
+        {
+          channel: 'sms',
+          sender: message.sender,
+          text: message.text,
+          autoconvert: 'off',
+          ...(message.validitySeconds !== undefined && { ttl: message.validitySeconds }),
+        },
+      ],
       ...(dlrUrl && { dlr_url: dlrUrl }),
     });
     const call = await exchange(

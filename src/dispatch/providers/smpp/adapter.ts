@@ -11,7 +11,7 @@ import type {
 } from '../../provider.js';
 import { type ClientOptions, type ClientStats, type MessageOutcome, type MessageReport, SmppClient } from './client.js';
 import type { SmppInboundMessage } from './inbound.js';
-import { FIELD_CHARS_MAX } from './pdu.js';
+import { FIELD_CHARS_MAX, relativeSmppTime } from './pdu.js';
 import { type BindOutcome, parseSmppUrl, type SmppUrl } from './session.js';
 
 export const SMPP_PROVIDER = 'smpp';
@@ -249,6 +249,10 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
               destination: message.recipient,
               encoding: message.encoding,
               parts: message.parts,
+              // What is left of the sending's validity, relative: the SMSC counts it from its own clock.
+              ...(message.validitySeconds !== undefined && {
+                validityPeriod: relativeSmppTime(message.validitySeconds),
+              }),
             },
             { signal, context: message.reference },
           ),

@@ -50,6 +50,8 @@ export interface SmsToSend {
   readonly encoding: Encoding;
   /** The text cut into parts (`splitParts`). */
   readonly parts: readonly string[];
+  /** validity_period of every part (SMPP 3.4 §7.1.1 time format); absent: the client's own, else none. */
+  readonly validityPeriod?: string;
 }
 
 /** What became of a whole message. */
@@ -338,7 +340,7 @@ export class SmppClient {
       protocolId: 0,
       priorityFlag: 0,
       scheduleDeliveryTime: '',
-      validityPeriod: this.#validityPeriod,
+      validityPeriod: message.validityPeriod ?? this.#validityPeriod,
       registeredDelivery: REGISTERED_DELIVERY_FINAL,
       replaceIfPresentFlag: 0,
       dataCoding: encoded.dataCoding,

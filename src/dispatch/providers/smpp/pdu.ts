@@ -281,6 +281,22 @@ function cStringOctets(text: string, field: FieldName): number {
   return text.length + 1;
 }
 
+/**
+ * A duration as an SMPP 3.4 relative time (§7.1.1): `YYMMDDhhmmsstnnR`, here years and months 00, the days, hours,
+ * minutes and seconds of `seconds` (at least 1, at most 99 days), tenths 0 and nn 00: "000000013000000R" is 1 h 30 min.
+ * The SMSC counts it from when it takes the submit_sm.
+ */
+export function relativeSmppTime(seconds: number): string {
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds >= 100 * 86_400) {
+    throw new RangeError(`${seconds} s is not a relative SMPP time`);
+  }
+  const two = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3_600);
+  const minutes = Math.floor((seconds % 3_600) / 60);
+  return `0000${two(days)}${two(hours)}${two(minutes)}${two(seconds % 60)}000R`;
+}
+
 function timeOctets(text: string, field: 'schedule_delivery_time' | 'validity_period'): number {
   if (text.length !== 0 && text.length !== 16) throw new RangeError(`${field} must be empty or 16 characters`);
   return cStringOctets(text, field);

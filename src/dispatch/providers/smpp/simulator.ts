@@ -96,6 +96,8 @@ export interface ReceivedSubmit {
   readonly shortMessageOctets: number;
   /** Octets of message_payload (0 when the text is in short_message). */
   readonly payloadOctets: number;
+  /** validity_period as sent (SMPP 3.4 §7.1.1 time format; empty for none). */
+  readonly validityPeriod: string;
   readonly text: string | null;
   readonly concat: ConcatInfo | null;
   readonly status: number | null;
@@ -597,6 +599,7 @@ function recorder(smsc: Smsc, pdu: SubmitSmPdu, text: string | null, concat: Con
       registeredDelivery: pdu.registeredDelivery,
       shortMessageOctets: pdu.shortMessage.length,
       payloadOctets: pdu.tlvs.messagePayload?.length ?? 0,
+      validityPeriod: pdu.validityPeriod,
       text,
       concat,
       status,

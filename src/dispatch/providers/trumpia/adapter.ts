@@ -169,6 +169,8 @@ export function createTrumpiaProvider(config: TrumpiaConfig, options: TrumpiaPro
     const refusal = trumpiaRefusal(message);
     if (refusal !== null) return { failed: true, retryable: false, error: refusal };
     const sender = trumpiaSender(message.sender);
+    // Trumpia's direct SMS documents no validity field (trumpia.com/api/docs/rest/functions/direct-sms.php): a
+    // message's `validitySeconds` is not passed, and Trumpia delivers it under its own rules once handed over.
     const body = JSON.stringify({
       ...trumpiaNumber(message.recipient),
       message: message.text,

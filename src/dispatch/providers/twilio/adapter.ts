@@ -108,6 +108,9 @@ export function twilioSenderFields(sender: string): { MessagingServiceSid: strin
   return { From: sender };
 }
 
+/** The longest ValidityPeriod Twilio accepts, in seconds (10 hours). */
+export const TWILIO_VALIDITY_SECONDS_MAX = 36_000;
+
 function errorBodyOf(text: string): Partial<TwilioErrorBody> {
   const body = parseJson(text);
   return body && typeof body === 'object' ? (body as Partial<TwilioErrorBody>) : {};
@@ -195,6 +198,11 @@ export function createTwilioProvider(credentials: TwilioCredentials, options: Tw
         ...twilioSenderFields(message.sender),
         Body: message.text,
         ...(statusCallback !== undefined && { StatusCallback: statusCallback }),
+        // Seconds in Twilio's queue before it gives the message up: 1 to 36,000 (twilio.com/docs/api/errors/90007);
+        // a longer rest of the validity is sent as the most Twilio takes.
+        ...(message.validitySeconds !== undefined && {
+          ValidityPeriod: String(Math.min(TWILIO_VALIDITY_SECONDS_MAX, message.validitySeconds)),
+        }),
       });
       const call = await exchange(
         fetchImpl,
