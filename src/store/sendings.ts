@@ -120,9 +120,10 @@ export function pendingColumns(input: PricedSending, nowUs: number) {
   return {
     status: 'Pending' as const,
     scheduled_at_us: dueAtUs,
-    send_window: input.sendWindow?.text ?? null,
-    validity_minutes: validity,
-    expires_at_us: validity === null ? null : dueAtUs + validity * US_PER_MINUTE,
+    // Written only when given (the columns' default is null), so that a sending without them is stored the same on a
+    // schema from before them (the migration tests store sendings on older schemas).
+    ...(input.sendWindow && { send_window: input.sendWindow.text }),
+    ...(validity !== null && { validity_minutes: validity, expires_at_us: dueAtUs + validity * US_PER_MINUTE }),
     created_at_us: nowUs,
     updated_at_us: nowUs,
     recipients_count: input.recipients,

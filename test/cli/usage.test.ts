@@ -132,7 +132,7 @@ describeEachEngine(
       const files = scratchFolder();
       try {
         const file = files.path('default.csv', 'mcc,mnc,rate\n234,,0.0300\n');
-        expect(await ok(engine.url, 'rates', 'import', '--default', file)).toEqual({
+        expect(await ok(engine.url, 'rates', 'import', '--default', file)).toMatchObject({
           imported: 1,
           default: true,
           currency: 'GBP',

@@ -92,7 +92,7 @@ describeEachEngine('refunds', (engine) => {
       cancelSending(engine.db, created.sending.id, accountId),
       cancelSending(other, created.sending.id, accountId),
     ]);
-    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, refundedMinor: created.sending.totalMinor }]);
+    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, refundedMinor: created.sending.totalMinor, accountId }]);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'not_pending', status: 'Cancelled' }]);
     expect(await getBalance(engine.db, accountId)).toBe(created.sending.totalMinor);
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
