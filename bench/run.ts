@@ -61,6 +61,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'Messages from handsets through SMPP (deliver_sm stored, opt-outs applied, answered)',
     load: () => import('./inbound.bench.js'),
   },
+  routing: {
+    title: 'Dispatch under the route table: 10,000 rules and least-cost routing beside the built-in route',
+    load: () => import('./routing.bench.js'),
+  },
   suppression: {
     title: 'A million-recipient sending against a million-number suppression list',
     load: () => import('./suppression.bench.js'),
