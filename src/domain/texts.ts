@@ -127,6 +127,11 @@ export const ruleText = Object.freeze({
   percentage: (field: string) => `The ${attributeName(field)} field must be a percentage from 0 to 100.`,
   positive: (field: string) => `The ${attributeName(field)} field must be greater than 0.`,
   notZero: (field: string) => `The ${attributeName(field)} field must not be zero.`,
+  receivingNumber: (field: string) => `The ${attributeName(field)} field must be 3 to 20 digits.`,
+  numberKeyword: (field: string) =>
+    `The ${attributeName(field)} field must be one word of at most 20 letters or digits.`,
+  numberTaken: (named: string, accountId: number) => `${named} is assigned to account ${accountId}.`,
+  numberNotAssigned: (named: string) => `${named} is not assigned.`,
   maxItems: (field: string, max: number) => `The ${attributeName(field)} field must not have more than ${max} items.`,
   senderName: (field: string, problem: string) => `The ${attributeName(field)} is not a valid sender: ${problem}.`,
   csvLine: (line: number, problem: string) => `Line ${line}: ${problem}; nothing was imported.`,

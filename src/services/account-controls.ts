@@ -163,6 +163,12 @@ export function createAccountControlServices({ deps: { db, plan } }: UseCaseCont
       return changeSpendLimitsFrom(db, actor.account.id, fields);
     },
 
+    /** What the operator sees of any account's controls: its countries and its caps. */
+    async accountControls(accountId: number): Promise<Outcome<{ countries: AccountCountries; limits: SpendLimits }>> {
+      const account = await getAccount(db, accountId);
+      return account ? ok({ countries: accountCountries(plan, account), limits: spendLimitsOf(account) }) : notFound;
+    },
+
     /** The operator's caps for any account. */
     setAccountSpendLimits(accountId: number, fields: Readonly<Record<string, unknown>>) {
       return changeSpendLimitsFrom(db, accountId, fields);

@@ -10,6 +10,7 @@ import { createInboxServices } from './inbox.js';
 import { createInvitationServices } from './invitations.js';
 import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
+import { createOperatorNumberServices } from './operator-numbers.js';
 import { createOptOutServices } from './opt-outs.js';
 import { builtInProviderOrder, createRouteServices } from './routes.js';
 import { createSenderServices } from './senders.js';
@@ -53,6 +54,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
     }),
     margins: createMarginServices(context),
+    numbers: createOperatorNumberServices(context),
   };
 }
 

@@ -25,7 +25,14 @@ const CUSTOMER_PAGES = [
   '/tokens',
   '/settings',
 ];
-const OPERATOR_PAGES = ['/admin/accounts', '/admin/senders', '/admin/rates', '/admin/providers', '/admin/volume'];
+const OPERATOR_PAGES = [
+  '/admin/accounts',
+  '/admin/senders',
+  '/admin/rates',
+  '/admin/providers',
+  '/admin/volume',
+  '/admin/numbers',
+];
 
 /** Texts the dashboard shows in English: a page in another language shows none of them. */
 const ENGLISH = [
@@ -73,6 +80,8 @@ const ENGLISH = [
   'Sending controls',
   'Daily spend limit',
   'Save controls',
+  'Assign a number',
+  'Assigned numbers',
   'Accounts',
   'New account',
   'Search accounts',

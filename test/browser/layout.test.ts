@@ -173,6 +173,9 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
     "fits the operator's pages: no sideways scroll, every action on screen",
     async () => {
       const page = await app.signedIn(OPERATOR);
+      const wide = await call<{ data: { id: number; name: string }[] }>(page, 'GET', '/admin/accounts?search=Wide');
+      const wideId = wide.body.data.find((a) => a.name === CUSTOMER.company)?.id;
+      await app.server.cli(['numbers', 'assign', '--account', String(wideId), '37125000000', '--keyword', 'TABLES']);
       await checkPages(page, app.server.url, [
         {
           path: '/admin/accounts',
@@ -183,6 +186,16 @@ describeWithChromium('every dashboard page at laptop and phone widths', () => {
             p.getByRole('button', { name: 'Tax rate of Wide Tables Ltd' }),
             p.getByRole('button', { name: 'Credit Wide Tables Ltd' }),
             p.getByRole('button', { name: 'Suspend Wide Tables Ltd' }),
+            p.getByRole('button', { name: 'Controls of Wide Tables Ltd' }),
+          ],
+        },
+        {
+          path: '/admin/numbers',
+          heading: 'Numbers',
+          ready: (p) => p.getByRole('row', { name: /37125000000/ }),
+          actions: (p) => [
+            p.getByRole('button', { name: 'Assign', exact: true }),
+            p.getByRole('button', { name: 'Unassign 37125000000 TABLES' }),
           ],
         },
         {

@@ -46,6 +46,8 @@ const TRANSLATED_MODULES = [
   'pages/admin/Rates.tsx',
   'pages/admin/Senders.tsx',
   'pages/admin/Volume.tsx',
+  'pages/admin/Numbers.tsx',
+  'pages/admin/AccountControlsDialog.tsx',
 ];
 
 function sources(dir: string): string[] {

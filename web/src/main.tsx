@@ -14,6 +14,7 @@ import { SignInPage, SignUpPage } from './pages/Auth.js';
 import { AdminAccountsPage } from './pages/admin/Accounts.js';
 import { AdminCostsPage } from './pages/admin/Costs.js';
 import { AdminMarginPage } from './pages/admin/Margin.js';
+import { AdminNumbersPage } from './pages/admin/Numbers.js';
 import { AdminProvidersPage } from './pages/admin/Providers.js';
 import { AdminRatesPage } from './pages/admin/Rates.js';
 import { AdminRoutesPage } from './pages/admin/Routes.js';
@@ -86,6 +87,7 @@ const router = createBrowserRouter(
                 { path: 'providers', element: <AdminProvidersPage /> },
                 { path: 'costs', element: <AdminCostsPage /> },
                 { path: 'routes', element: <AdminRoutesPage /> },
+                { path: 'numbers', element: <AdminNumbersPage /> },
                 { path: 'volume', element: <AdminVolumePage /> },
                 { path: 'margin', element: <AdminMarginPage /> },
               ],

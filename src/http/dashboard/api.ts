@@ -15,6 +15,7 @@ import { rateFilters } from '../routes/api.js';
 import { CSRF_HEADER, type OptOutsImported, type RouteTableView, SESSION_COOKIE } from './contract.js';
 import { costListView, costsDiffView } from './costs-views.js';
 import { conversationThreadView, conversationView, keywordAnswersView } from './inbox-views.js';
+import { accountControlsView, operatorNumberView } from './numbers-views.js';
 import {
   adminAccountView,
   adminSenderView,
@@ -172,6 +173,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerWebhookSecretRoutes(route, services);
   registerInboundUrlRoutes(route, services);
   registerCountryRoutes(route, services);
+  registerOperatorNumberRoutes(route, services);
   registerBalanceRoutes(route, services);
   registerSenderRoutes(route, services);
   registerCampaignRoutes(route, services);
@@ -386,6 +388,30 @@ function registerCountryRoutes(route: Route, services: DashboardServices): void 
   );
   route('POST', `/admin/accounts/${ID}/countries`, 'admin', async (request, reply) =>
     answer(reply, await services.allowCountries(idOf(request), requestFields(request)), countriesView),
+  );
+}
+
+/** The operator's numbers (as `smsgic numbers`) and an account's controls as the operator sees them. */
+function registerOperatorNumberRoutes(route: Route, services: DashboardServices): void {
+  route('GET', '/admin/numbers', 'admin', async (request, reply) =>
+    answer(reply, await services.numbers.list(requestFields(request)), (list) => ({
+      data: list.map(operatorNumberView),
+    })),
+  );
+  route('POST', '/admin/numbers', 'admin', async (request, reply) => {
+    const outcome = await services.numbers.assign(requestFields(request));
+    return answer(
+      reply,
+      outcome,
+      (assigned) => operatorNumberView(assigned.number),
+      outcome.ok && outcome.value.created ? 201 : 200,
+    );
+  });
+  route('POST', '/admin/numbers/unassign', 'admin', async (request, reply) =>
+    answer(reply, await services.numbers.unassign(requestFields(request)), operatorNumberView),
+  );
+  route('GET', `/admin/accounts/${ID}/controls`, 'admin', async (request, reply) =>
+    answer(reply, await services.accountControls(idOf(request)), accountControlsView),
   );
 }
 

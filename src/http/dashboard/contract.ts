@@ -714,3 +714,30 @@ export interface KeywordAnswersView {
   readonly stop_text: string;
   readonly start_text: string;
 }
+
+// --- Numbers and account controls (operator) -------------------------------------------------------------------------
+
+/**
+ * GET /app/api/admin/numbers?account_id → { data: OperatorNumberView[] } (422 under `account_id` for no such account).
+ * POST /app/api/admin/numbers { number, keyword?, account_id } → 201 OperatorNumberView (200 when the account had it
+ * already); 422 naming a bad `number` (3 to 20 digits), `keyword` (one word) or `account_id`; 409 { message } when
+ * another account has it. POST /app/api/admin/numbers/unassign { number, keyword? } → OperatorNumberView, or 422 under
+ * `number` when nobody has it. The same rules as `smsgic numbers`.
+ */
+export interface OperatorNumberView {
+  readonly id: number;
+  readonly number: string;
+  /** Upper case; null: the whole number. */
+  readonly keyword: string | null;
+  readonly account_id: number;
+  readonly account_name: string;
+  /** Assigned since (ISO 8601). */
+  readonly created_at: string;
+}
+
+/** GET /app/api/admin/accounts/:id/controls → AccountControlsView (404 for no such account). Changed through
+ *  POST /app/api/admin/accounts/:id/countries `{ countries: "all" | "LV, EE" }` and …/spend-limits `{ daily, monthly }`. */
+export interface AccountControlsView {
+  readonly countries: CountriesView;
+  readonly spend_limits: SpendLimitsView;
+}

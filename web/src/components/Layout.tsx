@@ -50,6 +50,7 @@ const operatorNav = (t: Translate): readonly NavItem[] => [
   { to: '/admin/providers', label: t('nav.adminProviders'), icon: 'activity' },
   { to: '/admin/costs', label: t('costs.nav'), icon: 'tag' },
   { to: '/admin/routes', label: t('routes.nav'), icon: 'globe' },
+  { to: '/admin/numbers', label: t('opsNumbers.nav'), icon: 'inbox' },
   { to: '/admin/volume', label: t('nav.adminVolume'), icon: 'chart' },
   { to: '/admin/margin', label: t('margin.title'), icon: 'chart' },
 ];

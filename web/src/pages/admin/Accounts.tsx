@@ -22,6 +22,7 @@ import {
 import { count, date, money } from '../../format.js';
 import { useDebounced, useResource, useSubmit, useTitle } from '../../hooks.js';
 import { useMe, useSession } from '../../session.js';
+import { AccountControlsButton } from './AccountControlsDialog.js';
 import { NewAccountDialog, TaxRateDialog } from './AccountDialogs.js';
 import { InviteDialog } from './InviteDialog.js';
 
@@ -234,7 +235,8 @@ export function AdminAccountsPage() {
               <td className="num">{count(account.sendings)}</td>
               <td className="nowrap">{date(account.created_at)}</td>
               <td>
-                <StatusBadge status={account.suspended ? 'suspended' : 'active'} />
+                <StatusBadge status={account.suspended ? 'suspended' : 'active'} />{' '}
+                <AccountControlsButton account={account} />
               </td>
               <td className="actions">
                 <button
