@@ -1,4 +1,5 @@
 // `smsgic routes …`: the operator's route table from the command line, over the same use cases as the dashboard.
+
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
@@ -6,6 +7,7 @@ import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { providerCatalog, REAL_PROVIDERS } from '../dispatch/registry.js';
 import type { RouteRule } from '../domain/routing.js';
 import { isSendingType } from '../domain/sending.js';
+import { routeRuleView } from '../http/dashboard/views.js';
 import { createRouteServices, type RouteChange, type RouteRuleInput } from '../services/routes.js';
 import type { Db } from '../store/db.js';
 import { fields, NONE, table } from './print.js';
@@ -65,26 +67,6 @@ function builtInOrder(): readonly string[] {
 /** Every provider this build knows: what a rule may name. */
 function knownProviders(): readonly string[] {
   return [SANDBOX_PROVIDER, ...REAL_PROVIDERS];
-}
-
-export function ruleJson(rule: RouteRule) {
-  return {
-    id: rule.id,
-    position: rule.isDefault ? null : rule.position,
-    default: rule.isDefault,
-    mcc: rule.mcc,
-    mnc: rule.mnc,
-    prefix: rule.prefix,
-    account_id: rule.accountId,
-    type: rule.sendingType,
-    sender_kind: rule.senderKind,
-    strategy: rule.strategy,
-    providers: rule.providers,
-    min_delivery_ppm: rule.quality.minDeliveryPpm,
-    max_latency_ms: rule.quality.maxLatencyMs,
-    min_reports: rule.quality.minReports,
-    loss: rule.loss,
-  };
 }
 
 function matchText(rule: RouteRule): string {
@@ -150,7 +132,10 @@ function changedRule(result: RouteChange, errors: RoutesErrors, done: string): R
   if (!result.ok) {
     throw result.reason === 'invalid' ? errors.usage(result.problem) : errors.refused(result.problem);
   }
-  return { json: ruleJson(result.rule), text: `${done} rule ${result.rule.id}: ${matchText(result.rule)}.` };
+  return {
+    json: { ...routeRuleView(result.rule) },
+    text: `${done} rule ${result.rule.id}: ${matchText(result.rule)}.`,
+  };
 }
 
 /** Runs `smsgic routes <sub> …` (argv after "routes"). */
@@ -180,7 +165,7 @@ export async function routesCommand(
   switch (sub) {
     case 'list': {
       const rules = await (await services()).list();
-      return { json: { routes: rules.map(ruleJson) }, text: listText(rules) };
+      return { json: { routes: rules.map(routeRuleView) }, text: listText(rules) };
     }
     case 'add': {
       if (values.strategy === undefined) throw errors.usage('--strategy is required');
@@ -225,7 +210,7 @@ async function routeTest(
     number,
     mcc: found.mcc,
     mnc: found.mnc,
-    rule: found.rule === null ? null : ruleJson(found.rule),
+    rule: found.rule === null ? null : routeRuleView(found.rule),
     providers: found.providers,
   };
   const text = fields([
