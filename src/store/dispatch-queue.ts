@@ -139,31 +139,40 @@ async function readSendings(
 }
 
 /**
- * Asks `route` for each leased message's provider and writes the choices: messages grouped by (provider, rule), one
- * update per group, never one per message. Returns the messages with their provider.
+ * Asks `route` for each message picked for a lease (attempt already counted) and writes the lease in one statement:
+ * `submitting`, lease owner and expiry, attempts + 1, and the provider and route rule of this attempt. Each picked row
+ * is written once. Returns the messages with their provider.
  */
-async function recordRouteChoices(
+async function writeLease(
   trx: Transaction<Schema>,
   dialect: DialectName,
-  leased: readonly LeasedMessage[],
+  picked: readonly LeasedMessage[],
   sendings: ReadonlyMap<number, DispatchSending>,
   route: LeaseRouting,
+  lease: { readonly workerId: string; readonly expiresAtUs: number; readonly nowUs: number },
 ): Promise<LeasedMessage[]> {
-  const groups = new Map<string, { choice: RouteChoice; ids: number[] }>();
-  const messages = leased.map((message): LeasedMessage => {
+  const providers: (string | null)[] = [];
+  const rules: (number | null)[] = [];
+  const messages = picked.map((message): LeasedMessage => {
     const sending = sendings.get(message.sendingId);
     if (sending === undefined) throw new Error(`leased message ${message.id} has no sending`);
     const choice = route(message, sending);
-    const key = `${choice.provider ?? ''}\u0000${choice.ruleId ?? ''}`;
-    const group = groups.get(key);
-    if (group) group.ids.push(message.id);
-    else groups.set(key, { choice, ids: [message.id] });
+    providers.push(choice.provider);
+    rules.push(choice.ruleId);
     return { ...message, provider: choice.provider };
   });
-  for (const { choice, ids } of groups.values()) {
-    await sql`update messages set provider = ${choice.provider}, route_rule_id = ${choice.ruleId}
-      where id in ${idList(dialect, ids)}`.execute(trx);
-  }
+  const rows = listRelation(dialect, 'u', [
+    { name: 'id', kind: 'int8', values: messages.map((message) => message.id) },
+    { name: 'provider', kind: 'text', values: providers },
+    { name: 'rule', kind: 'int8', values: rules },
+  ]);
+  const m = dialect === 'postgres' ? sql`m` : sql`messages`;
+  await sql`
+    update messages ${dialect === 'postgres' ? sql`as m` : sql``}
+    set status = 'submitting', lease_owner = ${lease.workerId}, lease_expires_at_us = ${lease.expiresAtUs},
+        attempts = ${m}.attempts + 1, updated_at_us = ${lease.nowUs}, provider = u.provider, route_rule_id = u.rule
+    from ${rows}
+    where ${m}.id = u.id`.execute(trx);
   return messages;
 }
 
@@ -186,10 +195,10 @@ const LEASE_SENDINGS_MAX = 4;
 
 /**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
- * whose time has come (never a Cancelled one). The lease itself records the hand-over intent: `submitting`, lease
- * owner and expiry, attempts + 1; then `route` decides each message's provider for this attempt, and the choices
- * (provider and route rule) are written in the same transaction, one statement per (provider, rule), so that the
- * provider recorded at lease is the one a take-over asks about. A Pending sending becomes
+ * whose time has come (never a Cancelled one). The due rows are picked (and, on PostgreSQL, locked), `route` decides
+ * each one's provider for this attempt, and one statement writes the hand-over intent: `submitting`, lease owner and
+ * expiry, attempts + 1, provider and route rule, so that the provider recorded at lease is the one a take-over asks
+ * about and each row is written once. A Pending sending becomes
  * Processing in the same transaction, which is what makes a later cancel refuse. PostgreSQL takes the rows with
  * FOR UPDATE SKIP LOCKED, so several workers lease disjoint batches without waiting for each other; SQLite's
  * transaction holds the write lock throughout.
@@ -200,7 +209,6 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   const { workerId, nowUs } = request;
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
-  const m = db.dialect === 'postgres' ? sql`m` : sql`messages`;
   // The sendings that have queued messages, one index probe each (a loose scan of messages_queued_due): what a lease
   // chooses among is the backlog, not every open sending (most wait only for their delivery reports).
   const queuedSendings = sql`
@@ -210,60 +218,56 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
       select (select n.sending_id from messages n
               where n.status = 'queued' and n.sending_id > p.sending_id order by n.sending_id limit 1)
       from queued_sendings p where p.sending_id is not null)`;
-  const lease = (sendingsMax: number) => sql<MessageRow>`
+  const picked = sql.join(RETURNED_COLUMNS.map((column) => sql`q.${sql.raw(column)}`));
+  // The due messages of the sending served longest ago (or of the first `sendingsMax` of them), locked for this lease.
+  const pick = (sendingsMax: number) => sql<MessageRow>`
     ${queuedSendings}
-    update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
-    set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
-        attempts = ${m}.attempts + 1, updated_at_us = ${nowUs}
-    from (
-      select q.id from messages q
-      where q.sending_id in (
-          select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
-          where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
-            and t.scheduled_at_us <= ${nowUs}
-            and exists (
-              select 1 from messages d
-              where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
-          order by t.last_leased_at_us, t.id
-          limit ${sql.lit(sendingsMax)})
-        and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
-      limit ${request.limit}
-      ${skipLocked(db.dialect, 'q')}) as c
-    where ${m}.id = c.id
-    returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
-  const fill = (limit: number) => sql<MessageRow>`
+    select ${picked} from messages q
+    where q.sending_id in (
+        select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
+        where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+          and t.scheduled_at_us <= ${nowUs}
+          and exists (
+            select 1 from messages d
+            where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+        order by t.last_leased_at_us, t.id
+        limit ${sql.lit(sendingsMax)})
+      and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+    limit ${request.limit}
+    ${skipLocked(db.dialect, 'q')}`;
+  // The due messages of the next small sendings, served longest ago first, other than the `taken` sendings (picked
+  // already: what they have left is held by other leases, or was picked).
+  const fill = (limit: number, taken: readonly number[]) => sql<MessageRow>`
     ${queuedSendings}
-    update messages ${db.dialect === 'postgres' ? sql`as m` : sql``}
-    set status = 'submitting', lease_owner = ${workerId}, lease_expires_at_us = ${expiresAtUs},
-        attempts = ${m}.attempts + 1, updated_at_us = ${nowUs}
+    select ${picked}
     from (
-      select q.id
-      from (
-          select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
-          where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
-            and t.scheduled_at_us <= ${nowUs} and t.recipients_count <= ${request.limit}
-            and exists (
-              select 1 from messages d
-              where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
-          order by t.last_leased_at_us, t.id
-          limit ${limit}) as due
-      join messages q on q.sending_id = due.id
-      where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
-      order by due.last_leased_at_us, due.id
-      limit ${limit}
-      ${skipLocked(db.dialect, 'q')}) as c
-    where ${m}.id = c.id
-    returning ${sql.join(RETURNED_COLUMNS.map((column) => sql`${m}.${sql.raw(column)}`))}`;
+        select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
+        where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+          and t.scheduled_at_us <= ${nowUs} and t.recipients_count <= ${request.limit}
+          ${taken.length > 0 ? sql`and t.id not in ${idList(db.dialect, taken)}` : sql``}
+          and exists (
+            select 1 from messages d
+            where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+        order by t.last_leased_at_us, t.id
+        limit ${limit}) as due
+    join messages q on q.sending_id = due.id
+    where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+    order by due.last_leased_at_us, due.id
+    limit ${limit}
+    ${skipLocked(db.dialect, 'q')}`;
   for (;;) {
     try {
       return await db.transaction(async (trx): Promise<Lease> => {
-        let { rows } = await lease(1).execute(trx);
+        let { rows } = await pick(1).execute(trx);
         // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
-        if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await lease(LEASE_SENDINGS_MAX).execute(trx));
-        if (rows.length < request.limit)
-          rows = rows.concat((await fill(request.limit - rows.length).execute(trx)).rows);
+        if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await pick(LEASE_SENDINGS_MAX).execute(trx));
+        if (rows.length < request.limit) {
+          const taken = [...new Set(rows.map((row) => intFrom(row.sending_id)))];
+          rows = rows.concat((await fill(request.limit - rows.length, taken).execute(trx)).rows);
+        }
         if (rows.length === 0) return empty;
-        const leased = rows.map(leasedFrom);
+        // This attempt's number: the lease counts it.
+        const leased = rows.map((row) => leasedFrom({ ...row, attempts: row.attempts + 1 }));
         const sendingIds = [...new Set(leased.map((message) => message.sendingId))];
         // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
         // rolls back) or waits for this transaction and then finds the sending Processing.
@@ -285,9 +289,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         for (const sending of sendings.values()) {
           if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();
         }
-        // The message rows are this transaction's since the lease statement: writing them again after the sendings
+        // The message rows are locked by this transaction since they were picked: writing them after the sendings
         // waits for no lock, so LOCK_ORDER holds.
-        const messages = await recordRouteChoices(trx, db.dialect, leased, sendings, route);
+        const messages = await writeLease(trx, db.dialect, leased, sendings, route, { workerId, expiresAtUs, nowUs });
         return { workerId, expiresAtUs, messages, sendings };
       });
     } catch (error) {
