@@ -139,9 +139,9 @@ async function readSendings(
 }
 
 /**
- * Asks `route` for each message picked for a lease (attempt already counted) and writes the lease in one statement:
- * `submitting`, lease owner and expiry, attempts + 1, and the provider and route rule of this attempt. Each picked row
- * is written once. Returns the messages with their provider.
+ * Asks `route` for each message picked for a lease (attempt already counted) and writes the lease: `submitting`, lease
+ * owner and expiry, attempts + 1, and the provider and route rule of this attempt. One statement per (provider, rule)
+ * of the lease (usually one), each row written once. Returns the messages with their provider.
  */
 async function writeLease(
   trx: Transaction<Schema>,
@@ -151,28 +151,25 @@ async function writeLease(
   route: LeaseRouting,
   lease: { readonly workerId: string; readonly expiresAtUs: number; readonly nowUs: number },
 ): Promise<LeasedMessage[]> {
-  const providers: (string | null)[] = [];
-  const rules: (number | null)[] = [];
+  const groups = new Map<string, { choice: RouteChoice; ids: number[] }>();
   const messages = picked.map((message): LeasedMessage => {
     const sending = sendings.get(message.sendingId);
     if (sending === undefined) throw new Error(`leased message ${message.id} has no sending`);
     const choice = route(message, sending);
-    providers.push(choice.provider);
-    rules.push(choice.ruleId);
+    const key = `${choice.provider ?? ''}\u0000${choice.ruleId ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(message.id);
+    else groups.set(key, { choice, ids: [message.id] });
     return { ...message, provider: choice.provider };
   });
-  const rows = listRelation(dialect, 'u', [
-    { name: 'id', kind: 'int8', values: messages.map((message) => message.id) },
-    { name: 'provider', kind: 'text', values: providers },
-    { name: 'rule', kind: 'int8', values: rules },
-  ]);
-  const m = dialect === 'postgres' ? sql`m` : sql`messages`;
-  await sql`
-    update messages ${dialect === 'postgres' ? sql`as m` : sql``}
-    set status = 'submitting', lease_owner = ${lease.workerId}, lease_expires_at_us = ${lease.expiresAtUs},
-        attempts = ${m}.attempts + 1, updated_at_us = ${lease.nowUs}, provider = u.provider, route_rule_id = u.rule
-    from ${rows}
-    where ${m}.id = u.id`.execute(trx);
+  for (const { choice, ids } of groups.values()) {
+    await sql`
+      update messages
+      set status = 'submitting', lease_owner = ${lease.workerId}, lease_expires_at_us = ${lease.expiresAtUs},
+          attempts = attempts + 1, updated_at_us = ${lease.nowUs}, provider = ${choice.provider},
+          route_rule_id = ${choice.ruleId}
+      where id in ${idList(dialect, ids)}`.execute(trx);
+  }
   return messages;
 }
 
@@ -197,8 +194,8 @@ const LEASE_SENDINGS_MAX = 4;
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The due rows are picked (and, on PostgreSQL, locked), `route` decides
  * each one's provider for this attempt, and one statement writes the hand-over intent: `submitting`, lease owner and
- * expiry, attempts + 1, provider and route rule, so that the provider recorded at lease is the one a take-over asks
- * about and each row is written once. A Pending sending becomes
+ * expiry, attempts + 1, provider and route rule (one statement per provider and rule), so that the provider recorded
+ * at lease is the one a take-over asks about and each row is written once. A Pending sending becomes
  * Processing in the same transaction, which is what makes a later cancel refuse. PostgreSQL takes the rows with
  * FOR UPDATE SKIP LOCKED, so several workers lease disjoint batches without waiting for each other; SQLite's
  * transaction holds the write lock throughout.

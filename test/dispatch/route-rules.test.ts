@@ -187,9 +187,10 @@ describeEachEngine('route rules', (engine) => {
     const routed = await routedAs(db, sending.id);
     expect(routed.filter((r) => r.rule === byNumber.rule.id && r.provider === 'sandbox')).toHaveLength(30);
     expect(routed.filter((r) => r.rule === country.rule.id && r.provider === 'alpha')).toHaveLength(30);
-    // One lease of the 60 messages: one statement writes them, with their two (provider, rule) choices.
-    const writes = statements.filter((text) => /^\s*update messages\b/i.test(text) && /route_rule_id/.test(text));
-    expect(writes).toHaveLength(1);
+    // One lease of the 60 messages: one statement per (provider, rule) writes the lease with its choice; no row twice.
+    const writes = statements.filter((text) => /^\s*update messages\b/i.test(text));
+    expect(writes.filter((text) => /lease_owner/.test(text) && /route_rule_id/.test(text))).toHaveLength(2);
+    expect(writes.filter((text) => !/lease_owner/.test(text) && /route_rule_id/.test(text))).toHaveLength(0);
     await removeAllButDefault(db);
   });
 });
