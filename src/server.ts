@@ -16,7 +16,7 @@ import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './serv
 import { createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
-import { applyReports } from './store/reports.js';
+import { createReportIntake, type ReportIntake } from './store/report-intake.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
 import { openWorkSignal } from './store/work-signal.js';
 
@@ -37,6 +37,7 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
 function registryFor(
   config: Config,
   db: Db,
+  reports: ReportIntake,
   replies: KeywordReplies,
   log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
 ): ProviderRegistry {
@@ -59,9 +60,8 @@ function registryFor(
     },
     publicUrl: config.publicUrl,
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
-    reportSink: async (provider, report) => {
-      await applyReports(db, db.nowUs(), [{ provider, ...report }]);
-    },
+    // Those arriving together are applied together (one transaction for a burst of receipts).
+    reportSink: (provider, report) => reports.apply([{ provider, ...report }]),
     // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
     inboundSink: async (provider, message) => {
       await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text), replies);
@@ -101,6 +101,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     workSignal,
   });
   const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
+  // Delivery reports pushed by providers (SMPP receipts, webhooks), applied in groups as they arrive together.
+  const reportIntake = createReportIntake(db);
   const notes = providerNotes(config);
   const app = await buildApp({
     providers: { enabled: notes.enabled, warnings: notes.warnings },
@@ -125,13 +127,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       }),
     },
     webhooks: {
-      ingest: async (provider, reports) => {
-        await applyReports(
-          db,
-          db.nowUs(),
-          reports.map((report) => ({ provider, ...report })),
-        );
-      },
+      ingest: (provider, reports) => reportIntake.apply(reports.map((report) => ({ provider, ...report }))),
       receive: async (provider, messages) => {
         for (const message of messages) {
           await receiveInbound(
@@ -190,7 +186,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
-    registry = registryFor(config, db, keywordReplies, app.log);
+    registry = registryFor(config, db, reportIntake, keywordReplies, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },
