@@ -1,5 +1,7 @@
 // The environment, parsed once into a frozen configuration with an explicit default for every setting.
 
+import { readFileSync } from 'node:fs';
+import { type DeliveryProfile, parseDeliveryProfileCsv } from './dispatch/providers/delivery-profile.js';
 import {
   type ProviderConfig,
   providerDescriptor,
@@ -33,6 +35,8 @@ export interface Config {
   readonly providersMissing: readonly { readonly name: string; readonly unset: readonly string[] }[];
   /** How long the built-in sandbox provider takes to report a delivery. */
   readonly sandboxReportDelayMs: number;
+  /** SANDBOX_DELIVERY_FILE: the sandbox's delivery ratios and report delays by destination; unset: all delivered. */
+  readonly sandboxDelivery: DeliveryProfile | undefined;
   /** Bearer token of GET /metrics; unset: /metrics answers loopback clients only. */
   readonly metricsToken: string | undefined;
   /** Fastify's trustProxy: false, true, a hop count, or the proxies' addresses/CIDRs (X-Forwarded-* honoured from them). */
@@ -96,6 +100,19 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | readonly string[
   );
 }
 
+function sandboxDelivery(path: string | undefined): DeliveryProfile | undefined {
+  if (path === undefined) return undefined;
+  let csv: string;
+  try {
+    csv = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`SANDBOX_DELIVERY_FILE: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const parsed = parseDeliveryProfileCsv(csv);
+  if (!parsed.ok) throw new ConfigError(`SANDBOX_DELIVERY_FILE ${path}: ${parsed.errors.join('; ')}`);
+  return parsed.profile;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveInt(env, 'PORT', 3000);
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
@@ -114,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: text(env, 'PUBLIC_URL') ?? `http://${host}:${port}`,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     sandboxReportDelayMs: nonNegativeInt(env, 'SANDBOX_REPORT_DELAY_MS', 1000),
+    sandboxDelivery: sandboxDelivery(text(env, 'SANDBOX_DELIVERY_FILE')),
     metricsToken: text(env, 'METRICS_TOKEN'),
     trustProxy: trustProxy(env),
     http: Object.freeze({

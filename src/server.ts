@@ -6,6 +6,7 @@ import { createRegistry, PROVIDERS, type ProviderRegistry, providerCatalog, sett
 import { createRouter } from './dispatch/router.js';
 import { createRoutingBooks } from './dispatch/routing-books.js';
 import { startWorker, type Worker } from './dispatch/worker.js';
+import type { NumberingPlan } from './domain/numbering/types.js';
 import type { SendingType } from './domain/sending.js';
 import { buildApp } from './http/app.js';
 import { DASHBOARD_PREFIX } from './http/security-headers.js';
@@ -37,6 +38,7 @@ export function availableTypes(config: Config): ReadonlySet<SendingType> {
 function registryFor(
   config: Config,
   db: Db,
+  plan: NumberingPlan,
   reports: ReportIntake,
   replies: KeywordReplies,
   log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
@@ -48,6 +50,12 @@ function registryFor(
     sandbox: {
       upstream: createTableSandboxUpstream(db),
       reportDelayMs: config.sandboxReportDelayMs,
+      ...(config.sandboxDelivery && {
+        delivery: {
+          profile: config.sandboxDelivery,
+          destinationOf: (recipient: string) => plan.resolve(recipient),
+        },
+      }),
       // The scripted handsets' replies (0006: STOP, 0007: Hello), to the account that sent the message they answer.
       onReply: async (reply) => {
         await receiveSandboxReply(
@@ -186,7 +194,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
-    registry = registryFor(config, db, reportIntake, keywordReplies, app.log);
+    registry = registryFor(config, db, plan, reportIntake, keywordReplies, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },

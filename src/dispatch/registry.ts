@@ -5,7 +5,12 @@ import type { ProviderContext, ProviderDescriptor } from './descriptor.js';
 import type { DeliveryReport, InboundText, ProviderAdapter } from './provider.js';
 import { infobipDescriptor } from './providers/infobip/index.js';
 import { messenteDescriptor } from './providers/messente/index.js';
-import { createSandboxProvider, SANDBOX_PROVIDER, type SandboxReply } from './providers/sandbox/adapter.js';
+import {
+  createSandboxProvider,
+  SANDBOX_PROVIDER,
+  type SandboxDelivery,
+  type SandboxReply,
+} from './providers/sandbox/adapter.js';
 import { createMemorySandboxUpstream, type SandboxUpstream } from './providers/sandbox/upstream.js';
 import { smppDescriptor } from './providers/smpp/index.js';
 import { trumpiaDescriptor } from './providers/trumpia/index.js';
@@ -110,6 +115,7 @@ export interface RegistryOptions {
     readonly reportDelayMs?: number;
     /** Where the scripted handsets' replies (numbers ending 0006, 0007) go: the inbound service, in production. */
     readonly onReply?: (reply: SandboxReply) => Promise<void>;
+    readonly delivery?: SandboxDelivery;
   };
   /** Adapters built elsewhere (tests, simulators); a name given here replaces the configured one. */
   readonly adapters?: readonly ProviderAdapter[];
@@ -138,6 +144,7 @@ export function createRegistry(options: RegistryOptions): ProviderRegistry {
       clockUs: options.clockUs,
       ...(options.sandbox?.reportDelayMs !== undefined && { reportDelayMs: options.sandbox.reportDelayMs }),
       ...(options.sandbox?.onReply && { onReply: options.sandbox.onReply }),
+      ...(options.sandbox?.delivery && { delivery: options.sandbox.delivery }),
     }),
   );
   const unavailable: string[] = [];

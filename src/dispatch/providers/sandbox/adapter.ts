@@ -13,6 +13,10 @@
 // | 0007                | accepted                                        | delivered, then "Hello" back | charged |
 // | anything else       | accepted                                        | delivered                 | charged  |
 //
+// With a delivery profile (SANDBOX_DELIVERY_FILE, see delivery-profile.ts), the numbers that end otherwise are
+// delivered at the ratio, and reported after the delay, that the profile gives their destination; the scripted endings
+// above keep their outcomes.
+//
 // A reply (0006, 0007) comes from the recipient to the sending's sender a moment after the delivery report, through
 // `onReply`, under the id `<sandbox id>-reply` (so a poll asked again hands over the same reply, stored once).
 //
@@ -29,6 +33,7 @@ import type {
   SubmitResult,
   SubmittedMessage,
 } from '../../provider.js';
+import type { DeliveryProfile } from '../delivery-profile.js';
 import type { SandboxUpstream } from './upstream.js';
 
 export const SANDBOX_PROVIDER = 'sandbox';
@@ -42,6 +47,8 @@ export const SANDBOX_ERRORS = {
   undelivered: 'sandbox: handset unreachable (0001)',
   expired: 'sandbox: validity period expired (0002)',
   rejected: 'sandbox: rejected by the network (0003)',
+  /** Not delivered by the delivery profile's ratio for the destination. */
+  profile: 'sandbox: not delivered',
 } as const;
 
 /** The handset's answer to a delivered message (0006: STOP, 0007: Hello). */
@@ -67,6 +74,14 @@ export interface SandboxOptions {
   readonly reportDelayMs?: number;
   /** Where scripted replies go (the inbound service); absent: the handsets stay silent. */
   readonly onReply?: (reply: SandboxReply) => Promise<void>;
+  /** Delivery ratios and report delays by destination; absent: every unscripted number is delivered. */
+  readonly delivery?: SandboxDelivery;
+}
+
+export interface SandboxDelivery {
+  readonly profile: DeliveryProfile;
+  /** The recipient's MCC and MNC (the numbering plan's), null when unknown. */
+  readonly destinationOf: (recipient: string) => { readonly mcc: string | null; readonly mnc: string | null } | null;
 }
 
 /** The sandbox's id: its acceptance time and our reference, so a report is derived from the id alone. */
@@ -97,9 +112,27 @@ export function sandboxReportFor(recipient: string): Pick<DeliveryReport, 'statu
   }
 }
 
+/** The report of an accepted message and when it comes, with the profile's say for the numbers not scripted. */
+function reportOf(
+  message: SubmittedMessage,
+  delivery: SandboxDelivery | undefined,
+): Pick<DeliveryReport, 'status' | 'error'> & { readonly delayMs: number | null } {
+  const scripted = sandboxReportFor(message.recipient);
+  if (delivery === undefined || scripted.status !== 'delivered' || SANDBOX_REPLIES[suffixOf(message.recipient)]) {
+    return { ...scripted, delayMs: null };
+  }
+  const outcome = delivery.profile.outcome(delivery.destinationOf(message.recipient), message.providerMessageId);
+  if (outcome.delivered) return { ...scripted, delayMs: outcome.reportDelayMs };
+  return {
+    status: 'undelivered',
+    error: `${SANDBOX_ERRORS.profile} (${outcome.rule})`,
+    delayMs: outcome.reportDelayMs,
+  };
+}
+
 export function createSandboxProvider(options: SandboxOptions): ProviderAdapter {
   const reportDelayUs = (options.reportDelayMs ?? SANDBOX_REPORT_DELAY_MS) * US_PER_MS;
-  const { upstream, clockUs } = options;
+  const { upstream, clockUs, delivery } = options;
   return {
     name: SANDBOX_PROVIDER,
     submitBatchMax: SANDBOX_SUBMIT_BATCH_MAX,
@@ -154,9 +187,9 @@ export function createSandboxProvider(options: SandboxOptions): ProviderAdapter 
       for (const message of submitted) {
         const acceptedAtUs = acceptedAtOf(message.providerMessageId);
         if (acceptedAtUs === null) continue;
-        const reportedAtUs = acceptedAtUs + reportDelayUs;
+        const { delayMs, ...report } = reportOf(message, delivery);
+        const reportedAtUs = acceptedAtUs + (delayMs === null ? reportDelayUs : delayMs * US_PER_MS);
         if (reportedAtUs > nowUs) continue;
-        const report = sandboxReportFor(message.recipient);
         reports.push({ providerMessageId: message.providerMessageId, reportedAtUs, ...report });
         const replyText = SANDBOX_REPLIES[suffixOf(message.recipient)];
         if (replyText !== undefined && report.status === 'delivered' && options.onReply) {
