@@ -4,7 +4,14 @@ import { EMPTY_QUALITY_BOOK } from './provider-costs.js';
 import { routeMargin } from './route-margin.js';
 import { BUILT_IN_DEFAULT_RULE, compileRoutes, NO_QUALITY_THRESHOLDS, type RouteRule } from './routing.js';
 
-const LATVIA = { type: 'default' as const, mcc: '247', mnc: '01', recipient: '37126123456', accountId: 7, sender: 'Shop' };
+const LATVIA = {
+  type: 'default' as const,
+  mcc: '247',
+  mnc: '01',
+  recipient: '37126123456',
+  accountId: 7,
+  sender: 'Shop',
+};
 
 function rule(id: number, fields: Partial<RouteRule>): RouteRule {
   return {

@@ -70,8 +70,7 @@ describeEachEngine('route rules refusing to send at a loss', (engine) => {
   const balanceOf = async (account: ApiAccount) =>
     (await api.app.inject({ method: 'GET', url: '/balance', headers: account.headers })).json().balance as string;
   const storedSendings = async (account: ApiAccount) =>
-    (await engine.db.kysely.selectFrom('sendings').select('id').where('account_id', '=', account.id).execute())
-      .length;
+    (await engine.db.kysely.selectFrom('sendings').select('id').where('account_id', '=', account.id).execute()).length;
   const body = { message: 'Your code is 123456', sender: 'MegaShop' };
 
   it('refuses at calculate and at POST /sendings: 422 on the recipient, nothing reserved or stored', async () => {
