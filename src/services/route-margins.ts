@@ -7,7 +7,6 @@ import { type Quote, recipientDigits, recipientList } from '../domain/pricing.js
 import { EMPTY_QUALITY_BOOK } from '../domain/provider-costs.js';
 import { mayRefuseAtLoss, ruleMargin } from '../domain/route-margin.js';
 import { type RoutingBooks, type RoutingInput, ruleOf } from '../domain/routing.js';
-import { isSendingType } from '../domain/sending.js';
 import { ruleText, type ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { readQualityBook } from '../store/delivery-quality.js';
@@ -80,7 +79,7 @@ export async function refuseAtLoss(
   errors: ValidationErrors,
 ): Promise<void> {
   const type = fields.type === undefined || fields.type === null || fields.type === '' ? 'default' : fields.type;
-  if (type !== 'default' || !isSendingType(type)) return;
+  if (type !== 'default') return;
   const { routes } = await readRouteTable(db);
   if (!mayRefuseAtLoss(routes) || quote.recipients.length === 0) return;
   const sender = typeof fields.sender === 'string' ? fields.sender.trim() : null;
