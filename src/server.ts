@@ -105,6 +105,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     db,
     plan,
     availableTypes: availableTypes(config),
+    providers: providerCatalog(config.providers),
     allowPrivateCallbacks: config.callbackAllowPrivate,
     workSignal,
   });

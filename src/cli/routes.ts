@@ -5,12 +5,18 @@ import { loadConfig } from '../config.js';
 import { loadNumberingPlan } from '../data/numbering.js';
 import { SANDBOX_PROVIDER } from '../dispatch/providers/sandbox/adapter.js';
 import { providerCatalog, REAL_PROVIDERS } from '../dispatch/registry.js';
+import { formatMinor } from '../domain/money.js';
 import type { RouteRule } from '../domain/routing.js';
 import { isSendingType } from '../domain/sending.js';
 import { routeRuleView } from '../http/dashboard/views.js';
-import { createRouteServices, type RouteChange, type RouteRuleInput } from '../services/routes.js';
+import {
+  createRouteServices,
+  type RouteChange,
+  type RouteRuleInput,
+  type RouteTestMargin,
+} from '../services/routes.js';
 import type { Db } from '../store/db.js';
-import { fields, NONE, table } from './print.js';
+import { fields, money, NONE, table } from './print.js';
 
 export const ROUTES_USAGE = `  smsgic routes list                                (the route table in order; the default rule last)
   smsgic routes add --strategy fixed|failover|least_cost --providers A,B [--mcc M --mnc N --prefix DIGITS
@@ -20,7 +26,8 @@ export const ROUTES_USAGE = `  smsgic routes list                               
                     thresholds and loss)
   smsgic routes remove ID
   smsgic routes move ID POSITION
-  smsgic routes test NUMBER [--account ID --type TYPE --sender NAME]   (the rule that matches, its providers)`;
+  smsgic routes test NUMBER [--account ID --type TYPE --sender NAME]   (the rule that matches, its providers, what
+                    a part costs at each beside the customer's rate, and whether the rule refuses at a loss)`;
 
 /** What `run` prints: one JSON object, or text for a person. */
 export interface RoutesPrinted {
@@ -212,8 +219,9 @@ async function routeTest(
     mnc: found.mnc,
     rule: found.rule === null ? null : routeRuleView(found.rule),
     providers: found.providers,
+    margin: found.margin === null ? null : marginJson(found.margin),
   };
-  const text = fields([
+  const lines = fields([
     ['network', `${found.mcc ?? NONE}${found.mnc === null ? '' : ` ${found.mnc}`}`],
     [
       'rule',
@@ -221,5 +229,54 @@ async function routeTest(
     ],
     ['providers', found.providers.length === 0 ? NONE : found.providers.join(' → ')],
   ]);
-  return { json, text };
+  if (found.margin === null || found.rule === null) return { json, text: lines };
+  return { json, text: `${lines}\n${marginText(found.margin, found.rule)}` };
+}
+
+function marginJson(margin: RouteTestMargin) {
+  const amount = (minor: number | null) => (minor === null ? null : formatMinor(minor));
+  return {
+    currency: margin.currency,
+    rate: amount(margin.rateMinor),
+    candidates: margin.candidates.map((c) => ({
+      provider: c.provider,
+      cost: c.cost === null ? null : formatMinor(c.cost.amountMinor),
+      cost_currency: c.cost?.currency ?? null,
+      cost_converted: amount(c.costMinor),
+      margin: amount(c.marginMinor),
+    })),
+    at_loss: margin.atLoss,
+    refused: margin.refused,
+  };
+}
+
+/** Each provider's cost of a part beside the customer's rate, and what the rule does when every one loses money. */
+function marginText(margin: RouteTestMargin, rule: RouteRule): string {
+  const inCurrency = (minor: number | null) => (minor === null ? NONE : money(formatMinor(minor), margin.currency));
+  const rows = margin.candidates.map((c) => [
+    c.provider,
+    c.cost === null ? 'no cost list row' : money(formatMinor(c.cost.amountMinor), c.cost.currency),
+    c.cost === null ? NONE : c.costMinor === null ? 'no conversion rate' : inCurrency(c.costMinor),
+    inCurrency(margin.rateMinor),
+    inCurrency(c.marginMinor),
+  ]);
+  const costs = table(
+    [
+      { header: 'PROVIDER' },
+      { header: 'COST', align: 'right' },
+      { header: `COST (${margin.currency})`, align: 'right' },
+      { header: 'RATE', align: 'right' },
+      { header: 'MARGIN', align: 'right' },
+    ],
+    rows,
+  );
+  const verdict =
+    margin.rateMinor === null
+      ? `The price list has no rate for this number in ${margin.currency}: the margin is unknown.`
+      : !margin.atLoss
+        ? 'Not at a loss: at least one provider costs no more than the rate (or its cost is unknown).'
+        : margin.refused
+          ? `Every provider costs more than the rate: rule ${rule.id} refuses to send at a loss (loss refuse).`
+          : `Every provider costs more than the rate: rule ${rule.id} sends at a loss anyway (loss send).`;
+  return `${margin.candidates.length === 0 ? 'costs: -' : costs}\n${verdict}`;
 }

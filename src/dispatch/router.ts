@@ -7,9 +7,10 @@ import {
   BUILT_IN_DEFAULT_RULE,
   type CompiledRoutes,
   compileRoutes,
-  providerOrder,
   type RouteRule,
   type RoutingInput,
+  ruleOf,
+  ruleProviders,
 } from '../domain/routing.js';
 import type { SendingType } from '../domain/sending.js';
 import type { ClockUs } from '../domain/time.js';
@@ -166,13 +167,12 @@ export function createRouter(registry: ProviderRegistry, table?: RouteTable, opt
   const qualityBook = options.books?.qualityBook ?? options.qualityBook ?? (() => EMPTY_QUALITY_BOOK);
   const ratePpmOf = options.books?.ratePpmOf ?? options.ratePpmOf;
   const books = () => ({ costBook: costBook(), qualityBook: qualityBook(), ...(ratePpmOf && { ratePpmOf }) });
-  const ruleFor = (message: RoutedMessage): RouteRule | null =>
-    message.type === 'default' ? routes.match(message) : null;
+  const ruleFor = (message: RoutedMessage): RouteRule | null => ruleOf(routes, message);
+  // A rule may name a provider this process has no configuration for (the table is shared): it is skipped.
+  const usable = fromDatabase ? (name: string) => registry.get(name) !== undefined : undefined;
   const providersOf = (message: RoutedMessage, rule: RouteRule | null): readonly string[] => {
     if (rule === null) return named.get(message.type) ?? [];
-    const order = providerOrder(rule, message, books(), defaults);
-    // A rule may name a provider this process has no configuration for (the table is shared): it is skipped.
-    return fromDatabase && order !== defaults ? order.filter((name) => registry.get(name) !== undefined) : order;
+    return ruleProviders(rule, message, books(), defaults, usable);
   };
   const circuits =
     options.circuits ??

@@ -290,6 +290,11 @@ export function leastCostOrder(
   return scored.map((s) => s.name);
 }
 
+/** The rule of the route table that decides a message: null for a sending type that names its provider. */
+export function ruleOf(routes: CompiledRoutes, input: RoutingInput): RouteRule | null {
+  return input.type === 'default' ? routes.match(input) : null;
+}
+
 /**
  * The providers a rule gives a message, in the order attempts take them: fixed → its one provider, failover → its
  * list, least cost → its list by cost and quality. A rule naming none (the default) uses `defaults`.
@@ -309,4 +314,19 @@ export function providerOrder(
     case 'least_cost':
       return leastCostOrder(providers, input, rule.quality, books);
   }
+}
+
+/**
+ * `providerOrder` without the providers this process cannot use (`usable`; absent: every one): a rule may name a
+ * provider the configuration has none of. The built-in default order (`defaults` itself) is kept as it is.
+ */
+export function ruleProviders(
+  rule: RouteAction,
+  input: RoutingInput,
+  books: RoutingBooks,
+  defaults: readonly string[],
+  usable?: (provider: string) => boolean,
+): readonly string[] {
+  const order = providerOrder(rule, input, books, defaults);
+  return usable !== undefined && order !== defaults ? order.filter(usable) : order;
 }

@@ -102,6 +102,9 @@ export const ruleText = Object.freeze({
   notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
   wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
   noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+  /** A recipient whose route's rule refuses to send at a loss: every provider of it costs more than the rate. */
+  noRouteAtRate: (field: string) =>
+    `The ${attributeName(field)} cannot be sent: no route to its destination is available at its rate.`,
   countryNotAllowed: (field: string, country: string) =>
     `The ${attributeName(field)} is in ${country}, where this account does not send.`,
   countryList: (field: string) =>

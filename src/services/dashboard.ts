@@ -29,6 +29,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       db: deps.db,
       plan: deps.plan,
       availableTypes: deps.availableTypes,
+      ...(deps.providers && { providers: deps.providers }),
       ...(deps.allowPrivateCallbacks !== undefined && { allowPrivateCallbacks: deps.allowPrivateCallbacks }),
       ...(deps.workSignal && { workSignal: deps.workSignal }),
     });

@@ -2,11 +2,12 @@
 // CLI and the dashboard's operator page both call these.
 import { MoneyError, parsePercentPpm } from '../domain/money.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
-import { EMPTY_COST_BOOK, EMPTY_QUALITY_BOOK } from '../domain/provider-costs.js';
+import { PLATFORM_CURRENCY } from '../domain/price-lists.js';
+import { createRateCard, priceSending, type RateCard } from '../domain/pricing.js';
+import { type CandidateCost, ruleMargin } from '../domain/route-margin.js';
 import {
   LOSS_POLICIES,
   type LossPolicy,
-  providerOrder,
   ROUTE_STRATEGIES,
   type RouteRule,
   type RouteStrategy,
@@ -14,7 +15,9 @@ import {
   type SenderKind,
 } from '../domain/routing.js';
 import { isSendingType, type SendingType } from '../domain/sending.js';
+import { getAccount } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
+import { rateListAt } from '../store/rates.js';
 import {
   addRouteRule,
   listRouteRules,
@@ -26,6 +29,8 @@ import {
   updateRouteRule,
 } from '../store/route-rules.js';
 import { conflict, invalidOne, notFound, type Outcome, ok } from './outcome.js';
+import { rateCardsOf } from './rate-cards.js';
+import { readRoutingBooks } from './route-margins.js';
 
 export type { RouteRule } from '../domain/routing.js';
 
@@ -65,8 +70,26 @@ export interface RouteTest {
   readonly mnc: string | null;
   /** Null for a sending type that names its provider: no rule applies. */
   readonly rule: RouteRule | null;
-  /** Providers in the order attempts take them (costs and quality not known here: configured order for least cost). */
+  /** Providers in the order attempts take them, least cost ordered by the cost lists and delivery quality. */
   readonly providers: readonly string[];
+  /**
+   * What a part costs at each provider beside what the customer pays for it: the account's rate (without an
+   * account, the platform's default list in its own currency); null for a sending type that names its provider.
+   */
+  readonly margin: RouteTestMargin | null;
+}
+
+/** A route's margin of one part, as `routes test` shows it. */
+export interface RouteTestMargin {
+  readonly currency: string;
+  /** The customer's rate of a part; null when the price list has none for the number. */
+  readonly rateMinor: number | null;
+  /** In the order of `providers`; margins null without a rate. */
+  readonly candidates: readonly CandidateCost[];
+  /** Every provider costs more than the rate. */
+  readonly atLoss: boolean;
+  /** At a loss under a rule whose loss policy is refuse: a sending to the number is refused. */
+  readonly refused: boolean;
 }
 
 class FieldProblem extends Error {
@@ -191,7 +214,7 @@ export function createRouteServices(deps: RouteServicesDeps) {
       const resolution = /^\d{3,20}$/.test(digits) ? deps.plan.resolve(digits) : null;
       if (resolution === null) return null;
       if (probe.type !== 'default') {
-        return { mcc: resolution.mcc, mnc: resolution.mnc, rule: null, providers: [probe.type] };
+        return { mcc: resolution.mcc, mnc: resolution.mnc, rule: null, providers: [probe.type], margin: null };
       }
       const { routes } = await readRouteTable(db);
       const input = {
@@ -203,18 +226,54 @@ export function createRouteServices(deps: RouteServicesDeps) {
         sender: probe.sender,
       };
       const rule = routes.match(input);
-      const books = { costBook: EMPTY_COST_BOOK, qualityBook: EMPTY_QUALITY_BOOK };
+      const books = await readRoutingBooks(db, { quality: true });
+      const customer = await customerRate(db, deps.plan, probe.accountId, digits);
+      const margin = ruleMargin(rule, input, books, deps.defaultProviders, {
+        rateMinor: customer.rateMinor ?? 0,
+        currency: customer.currency,
+      });
+      const known = customer.rateMinor !== null;
       return {
         mcc: resolution.mcc,
         mnc: resolution.mnc,
         rule,
-        providers: providerOrder(rule, input, books, deps.defaultProviders),
+        providers: margin.candidates.map((c) => c.provider),
+        margin: {
+          currency: customer.currency,
+          rateMinor: customer.rateMinor,
+          candidates: known ? margin.candidates : margin.candidates.map((c) => ({ ...c, marginMinor: null })),
+          atLoss: known && margin.atLoss,
+          refused: known && margin.refused,
+        },
       };
     },
   };
 }
 
 export type RouteServices = ReturnType<typeof createRouteServices>;
+
+/**
+ * What a customer pays for one part to `digits`, priced as a sending is: the account's price list (its own, else the
+ * default list of its currency), or without an account the platform's default list in its own currency.
+ */
+async function customerRate(
+  db: Db,
+  plan: NumberingPlan,
+  accountId: number | null,
+  digits: string,
+): Promise<{ readonly currency: string; readonly rateMinor: number | null }> {
+  let currency = PLATFORM_CURRENCY;
+  let card: RateCard | null;
+  if (accountId !== null) {
+    currency = (await getAccount(db, accountId))?.currency ?? PLATFORM_CURRENCY;
+    card = await rateCardsOf(db).forAccount(accountId);
+  } else {
+    card = createRateCard((await rateListAt(db, { owner: 0, currency })).rows);
+  }
+  if (card === null) return { currency, rateMinor: null };
+  const priced = priceSending({ message: '.', recipients: [digits] }, { plan, rates: card, taxRatePpm: 0 });
+  return { currency, rateMinor: priced.ok ? (priced.quote.destinations[0]?.rateMinor ?? null) : null };
+}
 
 /** A change as the dashboard answers it: the rule, or 422 naming the field, 404, or 409 for the default rule. */
 export function routeOutcome(change: RouteChange): Outcome<RouteRule> {
@@ -229,12 +288,4 @@ export function routeOutcome(change: RouteChange): Outcome<RouteRule> {
   }
 }
 
-/** The default rule's meaning when it names none: the configured real providers in the catalog's order, else the
- * first one (the sandbox). */
-export function builtInProviderOrder(catalog: {
-  readonly known: readonly string[];
-  readonly configured: ReadonlySet<string>;
-}): readonly string[] {
-  const real = catalog.known.slice(1).filter((name) => catalog.configured.has(name));
-  return real.length > 0 ? real : catalog.known.slice(0, 1);
-}
+export { builtInProviderOrder } from './route-margins.js';

@@ -14,6 +14,7 @@ import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
 import type { AuthenticatedAccount, SendingAllowances } from './ports.js';
 import { rateCardsOf } from './rate-cards.js';
+import { type ProviderChoice, refuseAtLoss, routeProvidersOf } from './route-margins.js';
 import { readSendingOptions, type SendingOptions } from './sending-fields.js';
 
 export type { SendingAllowances } from './ports.js';
@@ -25,6 +26,11 @@ export interface SendingValidationDeps {
   readonly availableTypes: ReadonlySet<SendingType>;
   /** callback_url may name private and loopback addresses (CALLBACK_ALLOW_PRIVATE); refused by default. */
   readonly allowPrivateCallbacks?: boolean;
+  /**
+   * The providers the platform knows and has configured, as its dispatch routes to them: a rule refusing to send at a
+   * loss looks at those it would use. Absent: every provider a rule names, no built-in default order.
+   */
+  readonly providers?: ProviderChoice;
 }
 
 export type ValidatedSending =
@@ -129,7 +135,11 @@ export async function quoteFor(
   if (!priced.ok) return priced;
   const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients);
   if (allowances.toOptedOut !== undefined) suppressed.delete(allowances.toOptedOut);
-  return { ok: true, quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm) };
+  const quote = withoutSuppressed(priced.quote, suppressed, account.taxRatePpm);
+  // A recipient whose route's rule refuses to send at a loss is refused here, before anything is reserved.
+  await refuseAtLoss(deps.db, routeProvidersOf(deps.providers), account, quote, fields, errors);
+  if (!errors.empty) return { ok: false, errors } as const;
+  return { ok: true, quote };
 }
 
 /**

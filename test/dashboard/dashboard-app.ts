@@ -117,7 +117,7 @@ export async function startDashboardApp(db: Db, options: DashboardAppOptions = {
   const config = loadConfig({});
   const types = availableTypes(config);
   const app = await buildApp({
-    services: createApiServices({ db, plan, availableTypes: types }),
+    services: createApiServices({ db, plan, availableTypes: types, providers: providerCatalog(config.providers) }),
     rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
     calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
     bodyLimitBytes: config.bodyLimitBytes,

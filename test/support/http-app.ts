@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { loadConfig, providerNotes } from '../../src/config.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
+import { providerCatalog } from '../../src/dispatch/registry.js';
 import { parseMoney, parsePercentPpm } from '../../src/domain/money.js';
 import type { SendingType } from '../../src/domain/sending.js';
 import { buildApp } from '../../src/http/app.js';
@@ -102,6 +103,7 @@ export async function startApiApp(db: Db, options: ApiAppOptions = {}): Promise<
       db,
       plan,
       availableTypes: options.availableTypes ?? availableTypes(config),
+      providers: providerCatalog(config.providers),
       ...(options.workSignal && { workSignal: options.workSignal }),
     }),
     rateLimitPerMinute: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
