@@ -62,7 +62,16 @@ describeEachEngine('dashboard compose and campaigns', (engine) => {
         invalid_total: 0,
         suppressed: 0,
         destinations: [
-          { country: 'Latvia Tele2', iso: 'LV', country_name: 'Latvia', mcc: '247', mnc: '02', recipients: 2, rate: '0.041', cost: '0.082' },
+          {
+            country: 'Latvia Tele2',
+            iso: 'LV',
+            country_name: 'Latvia',
+            mcc: '247',
+            mnc: '02',
+            recipients: 2,
+            rate: '0.041',
+            cost: '0.082',
+          },
           expect.objectContaining({ recipients: 1 }),
         ],
         subtotal: expect.any(String),
