@@ -133,7 +133,13 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
         ...(filters.country !== undefined && { countryContains: filters.country }),
         ...(filters.countryId !== undefined && { countryId: filters.countryId }),
       });
-      return rows.map((r) => ({ mcc: r.mcc, mnc: r.mnc, country: r.country ?? '', rateMinor: r.rateMinor }));
+      return rows.map((r) => ({
+        mcc: r.mcc,
+        mnc: r.mnc,
+        country: r.country ?? '',
+        iso: r.iso ?? '',
+        rateMinor: r.rateMinor,
+      }));
     },
 
     async calculate(account, fields) {

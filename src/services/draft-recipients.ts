@@ -41,6 +41,7 @@ export async function draftRecipients(
     string,
     {
       country: string;
+      iso: string;
       destination: string;
       mcc: string | null;
       mnc: string | null;
@@ -55,6 +56,7 @@ export async function draftRecipients(
       if (!destination) return;
       byNumber.set(recipient, {
         country: destination.country.name,
+        iso: destination.country.iso,
         destination: destination.name,
         mcc: destination.mcc,
         mnc: destination.mnc,
@@ -70,6 +72,7 @@ export async function draftRecipients(
       id: position + 1,
       recipient,
       country: found?.country ?? null,
+      iso: found?.iso ?? null,
       destination: found?.destination ?? '',
       mcc: found?.mcc ?? null,
       mnc: found?.mnc ?? null,

@@ -41,6 +41,8 @@ export interface RateView {
   readonly mcc: string;
   readonly mnc: string | null;
   readonly country: string;
+  /** The country's ISO 3166-1 alpha-2 code ("LV"); "" when the catalog has no country for the MCC. */
+  readonly iso: string;
   readonly rateMinor: number;
 }
 

@@ -21,6 +21,8 @@ export interface Recipient {
   readonly recipient: string;
   /** The catalog country the number was priced to, and its destination ("Latvia LMT"). */
   readonly country: string | null;
+  /** That country's ISO 3166-1 alpha-2 code ("LV"), null with it. */
+  readonly iso: string | null;
   readonly destination: string;
   readonly mcc: string | null;
   readonly mnc: string | null;
@@ -155,6 +157,7 @@ export async function listRecipients(
         'm.id',
         'm.recipient',
         'c.name as country',
+        'c.iso as country_iso',
         'm.destination',
         'm.mcc',
         'm.mnc',
@@ -178,6 +181,7 @@ export async function listRecipients(
       id: intFrom(row.id),
       recipient: row.recipient,
       country: row.country,
+      iso: row.country_iso,
       destination: row.destination,
       mcc: row.mcc,
       mnc: row.mnc,

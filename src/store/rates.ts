@@ -29,6 +29,8 @@ export interface ListedRate extends RateRow {
   /** The catalog country the MCC names, null when the catalog has none for it. */
   readonly country: string | null;
   readonly countryId: number | null;
+  /** That country's ISO 3166-1 alpha-2 code ("LV"), null with it. */
+  readonly iso: string | null;
 }
 
 export interface RateFilters {
@@ -359,7 +361,7 @@ function ratesWithCountry(db: Db) {
     .selectFrom('rates as r')
     .leftJoin('country_mccs as cm', (join) => join.onRef('cm.mcc', '=', 'r.mcc').on('cm.rank', '=', 0))
     .leftJoin('countries as c', 'c.id', 'cm.country_id')
-    .select(['r.mcc', 'r.mnc', 'r.rate_minor', 'c.name as country', 'c.id as country_id']);
+    .select(['r.mcc', 'r.mnc', 'r.rate_minor', 'c.name as country', 'c.id as country_id', 'c.iso as country_iso']);
 }
 
 /** Runs a listing of `ratesWithCountry` in a price list's order: by MCC, then MNC, the country-wide row first. */
@@ -372,6 +374,7 @@ async function inListOrder(query: ReturnType<typeof ratesWithCountry>): Promise<
     rateMinor: minorFrom(row.rate_minor),
     country: row.country,
     countryId: row.country_id,
+    iso: row.country_iso,
   }));
 }
 

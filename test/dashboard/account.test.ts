@@ -205,13 +205,13 @@ describeEachEngine('dashboard account pages', (engine) => {
       // A EUR account sees the EUR default list: the sample GBP prices at the shipped 1.14, rounded up.
       const latvia = await b.json<{ data: RateView[] }>(b.get('/app/api/rates?country=latvia'));
       expect(latvia.data).toEqual([
-        { country: 'Latvia', mcc: '247', mnc: null, rate: '0.0513' },
-        { country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0445' },
-        { country: 'Latvia', mcc: '247', mnc: '02', rate: '0.0468' },
-        { country: 'Latvia', mcc: '247', mnc: '05', rate: '0.0479' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: null, rate: '0.0513' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: '01', rate: '0.0445' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: '02', rate: '0.0468' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: '05', rate: '0.0479' },
       ]);
       const one = await b.json<{ data: RateView[] }>(b.get('/app/api/rates?mcc=247&mnc=null'));
-      expect(one.data).toEqual([{ country: 'Latvia', mcc: '247', mnc: null, rate: '0.0513' }]);
+      expect(one.data).toEqual([{ country: 'Latvia', iso: 'LV', mcc: '247', mnc: null, rate: '0.0513' }]);
       const bad = await b.get('/app/api/rates?mnc=01&country_id=999999');
       expect(bad.statusCode).toBe(422);
       expect(bad.json()).toEqual({

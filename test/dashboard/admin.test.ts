@@ -367,7 +367,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
   describe('price lists', () => {
     it("shows the default list, and an account's own once imported from CSV", async () => {
       const defaults = await admin.json<{ data: RateView[] }>(admin.get('/app/api/admin/rates'));
-      expect(defaults.data).toContainEqual({ country: 'Latvia', mcc: '247', mnc: '01', rate: '0.039' });
+      expect(defaults.data).toContainEqual({ country: 'Latvia', iso: 'LV', mcc: '247', mnc: '01', rate: '0.039' });
       const own = await admin.json<{ data: RateView[] }>(
         admin.get(`/app/api/admin/rates?account_id=${customer.accountId}`),
       );
@@ -392,8 +392,8 @@ describeEachEngine('dashboard operator pages', (engine) => {
       });
       const seen = await customer.json<{ data: RateView[] }>(customer.get('/app/api/rates'));
       expect(seen.data).toEqual([
-        { country: 'Latvia', mcc: '247', mnc: null, rate: '0.05' },
-        { country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0311' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: null, rate: '0.05' },
+        { country: 'Latvia', iso: 'LV', mcc: '247', mnc: '01', rate: '0.0311' },
       ]);
     });
 
@@ -439,7 +439,7 @@ describeEachEngine('dashboard operator pages', (engine) => {
       });
       const euros = await admin.json<{ data: RateView[] }>(admin.get('/app/api/admin/rates?currency=EUR'));
       // 0.039 GBP at 1.14 is 0.04446 EUR: rounded up.
-      expect(euros.data).toContainEqual({ country: 'Latvia', mcc: '247', mnc: '01', rate: '0.0445' });
+      expect(euros.data).toContainEqual({ country: 'Latvia', iso: 'LV', mcc: '247', mnc: '01', rate: '0.0445' });
       const bad = await admin.request('GET', '/app/api/admin/rates?currency=XYZ');
       expect(bad.statusCode).toBe(422);
     });

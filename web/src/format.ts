@@ -1,5 +1,6 @@
 // Display formats: money strings as the API writes them, dates in the viewer's locale, counts with separators.
 import { CURRENCIES } from '../../src/domain/money.js';
+import { countryMatchesIn, countryNameIn, destinationNameIn } from './country-names.js';
 import { currentLanguage, currentLocale } from './i18n.js';
 
 // English keeps the dashboard's own formats (en-GB dates, "€1,234.500"); other languages format through Intl in their
@@ -104,4 +105,27 @@ export function toLocalInput(moment: Date): string {
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A country's name in the current language by its ISO code ("LV" → "Latvija"), the English name for an unknown code. */
+export function countryName(iso: string | null | undefined, fallbackEnglish?: string | null): string {
+  return countryNameIn(currentLanguage(), iso, fallbackEnglish);
+}
+
+/** A destination ("Latvia LMT") with its country named in the current language ("Latvija LMT"). */
+export function destinationName(
+  iso: string | null | undefined,
+  englishCountry: string | null | undefined,
+  englishDestination: string,
+): string {
+  return destinationNameIn(currentLanguage(), iso, englishCountry, englishDestination);
+}
+
+/** Whether a part of a name (any case, accents ignored) is in the country's name in the current language or English. */
+export function countryMatches(
+  part: string,
+  iso: string | null | undefined,
+  english: string | null | undefined,
+): boolean {
+  return countryMatchesIn(currentLanguage(), part, iso, english);
 }

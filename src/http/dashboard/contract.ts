@@ -171,8 +171,9 @@ export interface InboundUrlView {
 // --- Destination countries ------------------------------------------------------------------------------------------
 
 export interface CountryView {
-  /** ISO 3166 alpha-2 ("LV"). */
+  /** ISO 3166 alpha-2 ("LV"): the dashboard names the country by it in its language. */
   readonly iso: string;
+  /** The English name ("Latvia"). */
   readonly name: string;
 }
 
@@ -232,7 +233,10 @@ export interface SenderView {
 
 /** GET /app/api/rates?country&country_id&mcc&mnc → { data: RateView[] } with the public API's filters and texts. */
 export interface RateView {
+  /** The English name of the country the MCC names ("Latvia"); "" when the catalog has none. */
   readonly country: string;
+  /** Its ISO 3166-1 alpha-2 code ("LV"), for the dashboard to name it in its language; "" with no country. */
+  readonly iso: string;
   readonly mcc: string;
   readonly mnc: string | null;
   readonly rate: string;
@@ -273,7 +277,12 @@ export interface PriceView {
   /** Valid recipients on the account's suppression list (opted out): not sent, not priced. */
   readonly suppressed: number;
   readonly destinations: readonly {
+    /** The destination's English name: the country and the operator when known ("Latvia LMT"). */
     readonly country: string;
+    /** The country's ISO 3166-1 alpha-2 code ("LV") and English name ("Latvia"), for naming it in the dashboard's
+     *  language (the name is the start of `country`). */
+    readonly iso: string;
+    readonly country_name: string;
     readonly mcc: string | null;
     readonly mnc: string | null;
     readonly recipients: number;
@@ -338,7 +347,10 @@ export interface CampaignView {
 export interface RecipientView {
   readonly id: number;
   readonly recipient: string;
+  /** The English name of the country the number was priced to ("Latvia"), null when it was not priced. */
   readonly country: string | null;
+  /** Its ISO 3166-1 alpha-2 code ("LV"), null with it. */
+  readonly iso: string | null;
   /** The name its destination is shown by, the same as in Compose's price panel: "Latvia LMT" (the country and the
    *  operator when known), the country alone otherwise; "" when it was not priced to a destination. */
   readonly destination: string;
@@ -619,6 +631,8 @@ export interface MarginAmountsView {
 export interface MarginRowView extends MarginAmountsView {
   /** The day (YYYY-MM-DD), country ISO code, provider name or account id; '' for none (no country, no provider). */
   readonly key: string;
+  /** The key again for a day or a provider, the country's English name ("Latvia"; the dashboard names it by its ISO
+   *  code in its language), the account's name. */
   readonly label: string;
 }
 

@@ -189,6 +189,7 @@ export function recipientView(recipient: Recipient): RecipientView {
     id: recipient.id,
     recipient: recipient.recipient,
     country: recipient.country,
+    iso: recipient.iso,
     destination: recipient.destination,
     mcc: recipient.mcc,
     mnc: recipient.mnc,
@@ -242,11 +243,18 @@ export function ratesImportedView(imported: {
 
 export function rateView(rate: {
   readonly country: string | null;
+  readonly iso: string | null;
   readonly mcc: string;
   readonly mnc: string | null;
   readonly rateMinor: number;
 }): RateView {
-  return { country: rate.country ?? '', mcc: rate.mcc, mnc: rate.mnc, rate: amountText(rate.rateMinor) };
+  return {
+    country: rate.country ?? '',
+    iso: rate.iso ?? '',
+    mcc: rate.mcc,
+    mnc: rate.mnc,
+    rate: amountText(rate.rateMinor),
+  };
 }
 
 export function priceListView(list: PriceListSummary): PriceListView {
@@ -293,6 +301,8 @@ export function priceView({
     suppressed: quote.suppressed.length,
     destinations: quote.destinations.map((d) => ({
       country: d.name,
+      iso: d.country.iso,
+      country_name: d.country.name,
       mcc: d.mcc,
       mnc: d.mnc,
       recipients: d.numbers,

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RateView } from '../../../src/http/dashboard/contract.js';
-import { count, money } from '../format.js';
+import { count, countryName, money } from '../format.js';
 import { EmptyState } from './ui.js';
 
 const SHOWN_FIRST = 100;
@@ -40,7 +40,7 @@ export function RatesTable({
           <tbody>
             {shown.map((rate) => (
               <tr key={`${rate.mcc}-${rate.mnc ?? ''}`}>
-                <th scope="row">{rate.country}</th>
+                <th scope="row">{countryName(rate.iso, rate.country)}</th>
                 <td>
                   <code>{rate.mcc}</code>
                 </td>

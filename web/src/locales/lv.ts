@@ -613,7 +613,7 @@ export const lv: Texts = {
       'Vienas SMS daļas cena katram galamērķim, {{currency}}, bez nodokļa. "Visi tīkli" attiecas uz numuriem, kuru tīklam nav savas cenas.',
     filters: 'Tarifu filtri',
     country: 'Valsts',
-    countryPlaceholder: 'piem., Latvia',
+    countryPlaceholder: 'piem., Latvija',
     mccPlaceholder: '3 cipari',
     mncPlaceholder: 'cipari vai null',
     mncHint: 'Vajadzīgs MCC.',

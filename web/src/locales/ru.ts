@@ -625,7 +625,7 @@ export const ru: Texts = {
       'Цена одной части SMS по направлениям, в {{currency}}, без налога. «Все сети» действует, если у сети номера нет своей цены.',
     filters: 'Фильтры тарифов',
     country: 'Страна',
-    countryPlaceholder: 'напр. Latvia',
+    countryPlaceholder: 'напр. Латвия',
     mccPlaceholder: '3 цифры',
     mncPlaceholder: 'цифры или null',
     mncHint: 'Нужен MCC.',

@@ -24,7 +24,7 @@ import {
   TextField,
   type Translate,
 } from '../components/ui.js';
-import { count, dateTime, money, truncate, utc } from '../format.js';
+import { count, dateTime, destinationName, money, truncate, utc } from '../format.js';
 import { useDebounced, useInterval, useResource, useTitle } from '../hooks.js';
 import { useBalanceFollows, useMe, useSession } from '../session.js';
 import { NotFoundContent } from './NotFound.js';
@@ -346,7 +346,9 @@ function RecipientsCard({
             </th>
             <td>
               {/* The name Compose's price panel gives the same network; its MCC/MNC beside it. */}
-              {row.destination || row.country || <span className="muted">{t('campaigns.unknown')}</span>}
+              {destinationName(row.iso, row.country, row.destination) || (
+                <span className="muted">{t('campaigns.unknown')}</span>
+              )}
               {row.mcc && (
                 <span className="muted small">
                   {' '}

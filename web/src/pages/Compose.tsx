@@ -35,7 +35,7 @@ import {
   TextAreaField,
   TextField,
 } from '../components/ui.js';
-import { count, localInputToUtc, money, toLocalInput, utc } from '../format.js';
+import { count, destinationName, localInputToUtc, money, toLocalInput, utc } from '../format.js';
 import { type Resource, useResource, useSubmit, useTitle } from '../hooks.js';
 import { i18n } from '../i18n.js';
 import {
@@ -246,7 +246,7 @@ export function PricePanel({
                   {view.destinations.map((destination) => (
                     <tr key={`${destination.country}-${destination.mcc}-${destination.mnc}`}>
                       <th scope="row">
-                        {destination.country}
+                        {destinationName(destination.iso, destination.country_name, destination.country)}
                         <span className="muted small destination-rate">
                           {destination.mcc
                             ? `${destination.mcc}${destination.mnc ? `/${destination.mnc}` : ''} · `

@@ -1,10 +1,12 @@
-// The account's price list with the public API's filters: a part of the country's name, MCC, MNC.
+// The account's price list with the public API's filters: a part of the country's name (as the page shows it, in the
+// dashboard's language, or in English), MCC, MNC.
 import type { FormEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RateView } from '../../../src/http/dashboard/contract.js';
 import { RatesTable } from '../components/RatesTable.js';
 import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, PageHeader, TextField } from '../components/ui.js';
+import { countryMatches } from '../format.js';
 import { useResource, useTitle } from '../hooks.js';
 import { useMe } from '../session.js';
 
@@ -22,7 +24,9 @@ export function RatesPage() {
   const me = useMe();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const rates = useResource<{ data: RateView[] }>('/rates', { ...filters });
+  // MCC and MNC are filtered by the server; the country here, by the name shown as well as the English one.
+  const rates = useResource<{ data: RateView[] }>('/rates', { mcc: filters.mcc, mnc: filters.mnc });
+  const shown = rates.data?.data.filter((rate) => countryMatches(filters.country, rate.iso, rate.country));
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -85,8 +89,8 @@ export function RatesPage() {
         <ErrorBanner error={formLevelError(rates.error, ['country', 'country_id', 'mcc', 'mnc'])} />
         {rates.loading && !rates.data ? (
           <Loading label={t('rates.loading')} />
-        ) : rates.data ? (
-          <RatesTable rates={rates.data.data} sign={me.account.sign} caption={t('rates.caption')} />
+        ) : shown ? (
+          <RatesTable rates={shown} sign={me.account.sign} caption={t('rates.caption')} />
         ) : null}
       </Card>
     </>

@@ -6,11 +6,12 @@ import { api } from '../api.js';
 import { useToast } from '../components/toast.js';
 import type { Translate } from '../components/ui.js';
 import { Card, ErrorBanner, fieldErrors, Loading, TextField } from '../components/ui.js';
+import { countryName } from '../format.js';
 import { useResource } from '../hooks.js';
 
 function countryNames(t: Translate, list: CountriesView['sends_to']): string {
   if (list === null) return t('spending.everyCountry');
-  return list.length === 0 ? t('spending.noCountry') : list.map((c) => c.name).join(', ');
+  return list.length === 0 ? t('spending.noCountry') : list.map((c) => countryName(c.iso, c.name)).join(', ');
 }
 
 export function SpendingControlsCard() {

@@ -13,6 +13,7 @@ import { api } from '../../api.js';
 import { Dialog } from '../../components/dialog.js';
 import { useToast } from '../../components/toast.js';
 import { ErrorBanner, fieldErrors, formLevelError, Loading, TextField } from '../../components/ui.js';
+import { countryName } from '../../format.js';
 import { useResource, useSubmit } from '../../hooks.js';
 
 type Form = { countries: string; daily: string; monthly: string };
@@ -67,7 +68,8 @@ function ControlsForm({
       {input('countries', t('opsNumbers.countries'), t('opsNumbers.countriesHint'))}
       <p className="muted small">
         {t('opsNumbers.sendsTo', {
-          countries: sendsTo === null ? t('opsNumbers.everyCountry') : sendsTo.map((c) => c.name).join(', '),
+          countries:
+            sendsTo === null ? t('opsNumbers.everyCountry') : sendsTo.map((c) => countryName(c.iso, c.name)).join(', '),
         })}
       </p>
       {input('daily', t('opsNumbers.daily'), t('opsNumbers.limitHint', { currency: account.currency }))}

@@ -22,7 +22,7 @@ import {
   Stat,
   TextField,
 } from '../../components/ui.js';
-import { count, money } from '../../format.js';
+import { count, countryName, money } from '../../format.js';
 import { useResource, useTitle } from '../../hooks.js';
 
 const GROUPINGS: readonly MarginGroupingName[] = ['day', 'country', 'provider', 'account'];
@@ -76,6 +76,12 @@ function DayChart({ days, currency }: { readonly days: readonly MarginRowView[];
   );
 }
 
+/** A row's group as the table names it: a country in the dashboard's language; "none" for no country or provider. */
+function rowName(t: Translate, by: MarginGroupingName, row: MarginRowView): string {
+  if (row.label === '') return t('margin.none');
+  return by === 'country' ? countryName(row.key, row.label) : row.label;
+}
+
 function GroupTable({ report }: { readonly report: MarginReportView }) {
   const { t } = useTranslation();
   const amount = (row: MarginAmountsView, value: string) => money(value, row.sign);
@@ -113,7 +119,7 @@ function GroupTable({ report }: { readonly report: MarginReportView }) {
         <tbody>
           {report.rows.map((row) => (
             <tr key={`${row.currency}:${row.key}`}>
-              <th scope="row">{row.label === '' ? t('margin.none') : row.label}</th>
+              <th scope="row">{rowName(t, report.by, row)}</th>
               <td>{row.currency}</td>
               <td className="num">{count(row.messages)}</td>
               <td className="num">{amount(row, row.charged)}</td>
