@@ -1,5 +1,8 @@
 // `npm run simulators`: starts every upstream simulator on 127.0.0.1 and prints the variables that point SMSgic at them.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { loadNumberingPlan } from '../src/data/numbering.js';
+import { type DeliveryByDestination, parseDeliveryProfileCsv } from '../src/dispatch/providers/delivery-profile.js';
 import { startInfobipSimulator } from '../src/dispatch/providers/infobip/simulator.js';
 import { startMessenteSimulator } from '../src/dispatch/providers/messente/simulator.js';
 import { startSmscSimulator } from '../src/dispatch/providers/smpp/simulator.js';
@@ -15,10 +18,27 @@ const REPORT_DELAY_MS = 1000;
 const DEFAULT_PORTS = { smpp: 2775, infobip: 8101, twilio: 8102, messente: 8103, trumpia: 8104 } as const;
 type Simulator = keyof typeof DEFAULT_PORTS;
 const { values: args } = parseArgs({
-  options: Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [`${name}-port`, { type: 'string' as const }])),
+  options: {
+    ...Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [`${name}-port`, { type: 'string' as const }])),
+    delivery: { type: 'string' as const },
+  },
 });
+
+/**
+ * `--delivery FILE` (or SIMULATOR_DELIVERY_FILE): delivery ratios by destination, the sandbox's format
+ * (data/sandbox/README.md), for the SMSC, Infobip and Twilio; numbers their scripts name keep their outcomes.
+ */
+function deliveryProfile(): DeliveryByDestination | undefined {
+  const path = (args.delivery as string | undefined) ?? process.env.SIMULATOR_DELIVERY_FILE;
+  if (path === undefined) return undefined;
+  const parsed = parseDeliveryProfileCsv(readFileSync(path, 'utf8'));
+  if (!parsed.ok) throw new RangeError(`${path}: ${parsed.errors.join('; ')}`);
+  const plan = loadNumberingPlan();
+  return { profile: parsed.profile, destinationOf: (digits) => plan.resolve(digits) };
+}
+const delivery = deliveryProfile();
 function portOf(name: Simulator): number {
-  const text = (args[`${name}-port`] as string | undefined) ?? process.env[`SIMULATOR_${name.toUpperCase()}_PORT`];
+  const text = (args as Record<string, string | undefined>)[`${name}-port`] ?? process.env[`SIMULATOR_${name.toUpperCase()}_PORT`];
   if (text === undefined) return DEFAULT_PORTS[name];
   const port = Number(text);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
@@ -27,9 +47,21 @@ function portOf(name: Simulator): number {
   return port;
 }
 
-const smsc = await startSmscSimulator({ port: portOf('smpp'), receiptDelayMs: REPORT_DELAY_MS });
-const infobip = await startInfobipSimulator({ port: portOf('infobip'), reportDelayMs: REPORT_DELAY_MS });
-const twilio = await startTwilioSimulator({ port: portOf('twilio'), callbackDelayMs: REPORT_DELAY_MS });
+const smsc = await startSmscSimulator({
+  port: portOf('smpp'),
+  receiptDelayMs: REPORT_DELAY_MS,
+  ...(delivery && { delivery }),
+});
+const infobip = await startInfobipSimulator({
+  port: portOf('infobip'),
+  reportDelayMs: REPORT_DELAY_MS,
+  ...(delivery && { delivery }),
+});
+const twilio = await startTwilioSimulator({
+  port: portOf('twilio'),
+  callbackDelayMs: REPORT_DELAY_MS,
+  ...(delivery && { delivery }),
+});
 const messente = await startMessenteSimulator({ port: portOf('messente'), dlrDelayMs: REPORT_DELAY_MS, record: false });
 const trumpia = await startTrumpiaSimulator({
   port: portOf('trumpia'),

@@ -1,6 +1,8 @@
 // The Infobip adapter and webhook against the loopback simulator: the exact request, answers, faults, reports.
+
 import { describe, expect, it } from 'vitest';
 import type { SubmitResult } from '../../src/dispatch/provider.js';
+import { type DeliveryByDestination, parseDeliveryProfileCsv } from '../../src/dispatch/providers/delivery-profile.js';
 import {
   createInfobipProvider,
   INFOBIP_PROVIDER,
@@ -62,6 +64,16 @@ function webhookApp(apiKey: string): Promise<RecordingWebhook> {
     publicUrl: 'http://unused',
     defer,
   });
+}
+
+/** A pretend network: numbers starting {prefix} are in MCC {mcc}, which delivers nothing; the rest are unknown. */
+function nothingDelivered(prefix: string, mcc: string): DeliveryByDestination {
+  const parsed = parseDeliveryProfileCsv(`mcc,mnc,delivered_percent\n${mcc},,0\n`);
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return {
+    profile: parsed.profile,
+    destinationOf: (digits) => (digits.startsWith(prefix) ? { mcc, mnc: null } : null),
+  };
 }
 
 describe('Infobip adapter', () => {
@@ -523,6 +535,21 @@ describe('Infobip delivery reports', () => {
     expect(byId.get('22')).toMatchObject({ status: 'delivered', error: null });
     expect(byId.get('22')?.reportedAtUs).toBeGreaterThan(0);
     expect(sim.stats.reportsDelivered).toBe(2);
+  });
+
+  it('fails at the ratio of its delivery profile the numbers its script does not name', async () => {
+    const sim = await simulator({ reportDelayMs: 0, delivery: nothingDelivered('371', '247') });
+    sim.script({ reportStatus: [{ recipient: /0003$/, status: 'DELIVERED_TO_HANDSET' }] });
+    const hook = await webhookApp(sim.apiKey);
+    const provider: InfobipProvider = adapterFor(sim, { publicUrl: hook.url });
+    await provider.submit(
+      [message(31, '37120000002'), message(32, '37120000003'), message(33, '4915112345678')],
+      never,
+    );
+    await sim.reportsSettled();
+    await waitFor(() => hook.ingested.length === 3, 'three reports');
+    const byId = new Map(hook.ingested.map((r) => [r.providerMessageId, r.status]));
+    expect([byId.get('31'), byId.get('32'), byId.get('33')]).toEqual(['undelivered', 'delivered', 'delivered']);
   });
 
   it('refuses a forged report with 401 and a warning, and an unreadable one with 400', async () => {

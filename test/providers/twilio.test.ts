@@ -1,6 +1,8 @@
 // The Twilio adapter and webhook against the loopback simulator: the exact request, answers, faults, signed callbacks.
+
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { type DeliveryByDestination, parseDeliveryProfileCsv } from '../../src/dispatch/providers/delivery-profile.js';
 import {
   createTwilioProvider,
   TWILIO_PROVIDER,
@@ -59,6 +61,16 @@ function webhookApp(authToken: string): Promise<RecordingWebhook> {
     providers: { twilio: { baseUrl: 'https://api.twilio.com', accountSid: 'AC1', authToken } },
     defer,
   });
+}
+
+/** A pretend network: numbers starting {prefix} are in MCC {mcc}, which delivers nothing; the rest are unknown. */
+function nothingDelivered(prefix: string, mcc: string): DeliveryByDestination {
+  const parsed = parseDeliveryProfileCsv(`mcc,mnc,delivered_percent\n${mcc},,0\n`);
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return {
+    profile: parsed.profile,
+    destinationOf: (digits) => (digits.startsWith(prefix) ? { mcc, mnc: null } : null),
+  };
 }
 
 describe('Twilio adapter', () => {
@@ -392,6 +404,23 @@ describe('Twilio status callbacks', () => {
       status: 'delivered',
       error: null,
     });
+  });
+
+  it('fails at the ratio of its delivery profile the numbers its script does not name', async () => {
+    const sim = await simulator({ callbackDelayMs: 0, delivery: nothingDelivered('1415', '310') });
+    sim.script({ finalStatus: [{ recipient: /0003$/, status: 'delivered' }] });
+    const hook = await webhookApp(sim.authToken);
+    const provider = adapterFor(sim, { publicUrl: hook.url });
+    const results = await provider.submit(
+      [message(1, '14155550002'), message(2, '14155550003'), message(3, '442071838750')],
+      never,
+    );
+    const sids = results.map((r) => (r as { accepted: string }).accepted);
+    await sim.callbacksSettled();
+    await waitFor(() => hook.ingested.filter((r) => r.status !== 'submitted').length === 3, 'three final reports');
+    const finals = new Map(hook.ingested.filter((r) => r.status !== 'submitted').map((r) => [r.providerMessageId, r]));
+    expect(sids.map((sid) => finals.get(sid as string)?.status)).toEqual(['undelivered', 'delivered', 'delivered']);
+    expect(finals.get(sids[0] as string)?.error).toBe('twilio: undelivered (error 30003)');
   });
 
   it('refuses a forged callback with 401 and a warning', async () => {

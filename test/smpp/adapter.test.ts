@@ -1,6 +1,8 @@
 // The SMPP provider adapter as the dispatch worker sees it: SMPP_URL, submit results, unknown outcomes, reports.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryReport, OutgoingMessage, ProviderAdapter } from '../../src/dispatch/provider.js';
+import { type DeliveryByDestination, parseDeliveryProfileCsv } from '../../src/dispatch/providers/delivery-profile.js';
 import {
   createSmppProvider,
   parseSmppConfig,
@@ -28,8 +30,9 @@ function message(reference: number, recipient: string, text: string): OutgoingMe
 async function setUp(
   query = '',
   client: Parameters<typeof createSmppProvider>[0]['client'] = {},
+  smsc: Parameters<typeof startSmscSimulator>[0] = {},
 ): Promise<{ sim: SmscSimulator; provider: SmppProvider; pushed: DeliveryReport[] }> {
-  const sim = await startSmscSimulator();
+  const sim = await startSmscSimulator(smsc);
   cleanups.push(() => sim.close());
   const pushed: DeliveryReport[] = [];
   const provider = createSmppProvider({
@@ -45,6 +48,16 @@ async function setUp(
 }
 
 const never = new AbortController().signal;
+
+/** A pretend network: numbers starting {prefix} are in MCC {mcc}, which delivers nothing; the rest are unknown. */
+function nothingDelivered(prefix: string, mcc: string): DeliveryByDestination {
+  const parsed = parseDeliveryProfileCsv(`mcc,mnc,delivered_percent\n${mcc},,0\n`);
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return {
+    profile: parsed.profile,
+    destinationOf: (digits) => (digits.startsWith(prefix) ? { mcc, mnc: null } : null),
+  };
+}
 
 describe('SMPP provider adapter', () => {
   it('reads its settings from SMPP_URL, and explains a bad one', () => {
@@ -99,6 +112,19 @@ describe('SMPP provider adapter', () => {
       [ids[1], 'expired', 'smpp EXPIRED err:001'],
     ]);
     expect(polled?.every((r) => typeof r.reportedAtUs === 'number')).toBe(true);
+  });
+
+  it('receives UNDELIV at the ratio of the SMSC delivery profile for numbers its script does not name', async () => {
+    const { sim, provider, pushed } = await setUp('', {}, { delivery: nothingDelivered('372', '248') });
+    sim.script({ receiptStat: [{ destination: /3$/, stat: 'DELIVRD' }] });
+    const results = await provider.submit(
+      [message(1, '37250000002', 'a'), message(2, '37250000003', 'b'), message(3, '37120000002', 'c')],
+      never,
+    );
+    const ids = results.map((r) => ('accepted' in r ? r.accepted : ''));
+    await waitFor(() => pushed.length === 3, 'reports', 5_000);
+    const byId = new Map(pushed.map((r) => [r.providerMessageId, r.status]));
+    expect(ids.map((id) => byId.get(id))).toEqual(['undelivered', 'delivered', 'delivered']);
   });
 
   it('throws when an answer is missing, and rechecks from what it saw: found, or unknown, never guessed', async () => {

@@ -119,3 +119,19 @@ export function parseDeliveryProfileCsv(text: string): ProfileParse {
     },
   };
 }
+
+/** A profile and the numbering plan's answer for a number: what the sandbox and the simulators are given. */
+export interface DeliveryByDestination {
+  readonly profile: DeliveryProfile;
+  /** The number's MCC and MNC (international digits), null when unknown. */
+  readonly destinationOf: (digits: string) => { readonly mcc: string | null; readonly mnc: string | null } | null;
+}
+
+/** The profile's outcome for a number, decided by `key`; always delivered without a profile. */
+export function deliveryOutcome(
+  delivery: DeliveryByDestination | undefined,
+  digits: string,
+  key: string,
+): DeliveryOutcome {
+  return delivery === undefined ? ALWAYS : delivery.profile.outcome(delivery.destinationOf(digits), key);
+}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { countParts } from '../../../domain/gsm.js';
+import { type DeliveryByDestination, deliveryOutcome } from '../delivery-profile.js';
 import {
   Countdown,
   countUp,
@@ -37,6 +38,8 @@ import {
 } from './wire.js';
 
 export interface InfobipSimulatorOptions extends RecordingListenOptions {
+  /** Reports of recipients the script does not name: delivered or UNDELIVERABLE at the profile's ratio. */
+  readonly delivery?: DeliveryByDestination;
   /** The API key the simulated account accepts (`Authorization: App <key>`). */
   readonly apiKey?: string;
   /** From acceptance to the report POST; null sends none. Default 0. */
@@ -342,8 +345,16 @@ function reportItem(message: Taken, status: InfobipStatus, error: InfobipError, 
  * The message reaches its final status (the script's for its recipient, else delivered); the report items that then
  * go to its notify URL, in order, or none without one.
  */
-function finalReports(message: Taken, scripted: Scripted): InfobipReport[] {
-  const finalName = scripted.reportStatus.find((r) => r.recipient.test(message.to))?.status ?? 'DELIVERED_TO_HANDSET';
+function finalReports(
+  message: Taken,
+  scripted: Scripted,
+  delivery: DeliveryByDestination | undefined,
+): InfobipReport[] {
+  const finalName =
+    scripted.reportStatus.find((r) => r.recipient.test(message.to))?.status ??
+    (deliveryOutcome(delivery, message.to, message.messageId).delivered
+      ? 'DELIVERED_TO_HANDSET'
+      : 'UNDELIVERABLE_NOT_DELIVERED');
   const status = statusOf(finalName);
   const error = ERRORS[status.groupName] ?? (ERRORS.OK as InfobipError);
   const doneAtMs = Date.now();
@@ -550,7 +561,7 @@ export async function startInfobipSimulator(options: InfobipSimulatorOptions = {
   }
 
   function finish(message: Taken): void {
-    const items = finalReports(message, scripted);
+    const items = finalReports(message, scripted, options.delivery);
     if (message.notifyUrl !== null) enqueue(message.notifyUrl, items);
   }
 

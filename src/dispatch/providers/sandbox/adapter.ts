@@ -33,7 +33,7 @@ import type {
   SubmitResult,
   SubmittedMessage,
 } from '../../provider.js';
-import type { DeliveryProfile } from '../delivery-profile.js';
+import { type DeliveryByDestination, deliveryOutcome } from '../delivery-profile.js';
 import type { SandboxUpstream } from './upstream.js';
 
 export const SANDBOX_PROVIDER = 'sandbox';
@@ -78,11 +78,7 @@ export interface SandboxOptions {
   readonly delivery?: SandboxDelivery;
 }
 
-export interface SandboxDelivery {
-  readonly profile: DeliveryProfile;
-  /** The recipient's MCC and MNC (the numbering plan's), null when unknown. */
-  readonly destinationOf: (recipient: string) => { readonly mcc: string | null; readonly mnc: string | null } | null;
-}
+export type SandboxDelivery = DeliveryByDestination;
 
 /** The sandbox's id: its acceptance time and our reference, so a report is derived from the id alone. */
 function sandboxId(acceptedAtUs: number, reference: string): string {
@@ -121,7 +117,7 @@ function reportOf(
   if (delivery === undefined || scripted.status !== 'delivered' || SANDBOX_REPLIES[suffixOf(message.recipient)]) {
     return { ...scripted, delayMs: null };
   }
-  const outcome = delivery.profile.outcome(delivery.destinationOf(message.recipient), message.providerMessageId);
+  const outcome = deliveryOutcome(delivery, message.recipient, message.providerMessageId);
   if (outcome.delivered) return { ...scripted, delayMs: outcome.reportDelayMs };
   return {
     status: 'undelivered',

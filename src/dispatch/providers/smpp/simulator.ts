@@ -1,6 +1,7 @@
 // A scriptable SMSC on loopback for tests, benchmarks and development: binds, windows, message ids, receipts, faults.
 import { createServer, type Server, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { type DeliveryByDestination, deliveryOutcome } from '../delivery-profile.js';
 import { runAsProgram } from '../simulator-cli.js';
 import { type ConcatInfo, DataCoding, decodeShortMessage, EsmClass } from './encoding.js';
 import {
@@ -19,6 +20,8 @@ import { inboundPdus, type SimulatedInbound } from './simulator-inbound.js';
 export type { SimulatedInbound } from './simulator-inbound.js';
 
 export interface SmscSimulatorOptions {
+  /** Receipts of destinations the script does not name: DELIVRD or UNDELIV at the profile's ratio. */
+  readonly delivery?: DeliveryByDestination;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** 0 (the default) lets the system choose; see `port` of the result. */
@@ -343,6 +346,7 @@ interface Settings {
 /** One simulated SMSC: its settings, its script, its counts, its connections and what it still owes. */
 interface Smsc {
   readonly settings: Settings;
+  readonly delivery: DeliveryByDestination | undefined;
   readonly scripted: Scripted;
   readonly stats: SmscStats;
   readonly received: ReceivedSubmit[];
@@ -410,12 +414,14 @@ function receiptId(settings: Settings, accepted: Accepted): string {
   return String(accepted.number).padStart(12, '0');
 }
 
-function statFor(scripted: Scripted, destination: string): ReceiptStat {
-  return scripted.receiptStat.find((rule) => rule.destination.test(destination))?.stat ?? 'DELIVRD';
+function statFor(smsc: Smsc, accepted: Accepted): ReceiptStat {
+  const scripted = smsc.scripted.receiptStat.find((rule) => rule.destination.test(accepted.destination))?.stat;
+  if (scripted !== undefined) return scripted;
+  return deliveryOutcome(smsc.delivery, accepted.destination, accepted.messageId).delivered ? 'DELIVRD' : 'UNDELIV';
 }
 
 function receiptPdu(smsc: Smsc, connection: Connection, accepted: Accepted): Pdu {
-  const stat = statFor(smsc.scripted, accepted.destination);
+  const stat = statFor(smsc, accepted);
   const id = receiptId(smsc.settings, accepted);
   const delivered = stat === 'DELIVRD';
   const doneDate = yymmddhhmm(Date.now());
@@ -867,6 +873,7 @@ export async function startSmscSimulator(options: SmscSimulatorOptions = {}): Pr
   };
   const smsc: Smsc = {
     settings,
+    delivery: options.delivery,
     scripted: scriptedDefaults(
       options.receiptDelayMs === undefined ? SIMULATOR_DEFAULTS.receiptDelayMs : options.receiptDelayMs,
     ),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { countParts } from '../../../domain/gsm.js';
+import { type DeliveryByDestination, deliveryOutcome } from '../delivery-profile.js';
 import {
   Countdown,
   countUp,
@@ -33,6 +34,8 @@ import {
 } from './wire.js';
 
 export interface TwilioSimulatorOptions extends RecordingListenOptions {
+  /** Callbacks of recipients the script does not name: delivered or undelivered at the profile's ratio. */
+  readonly delivery?: DeliveryByDestination;
   readonly accountSid?: string;
   readonly authToken?: string;
   /** From creation to the first status callback; null sends none. Default 0. */
@@ -174,10 +177,11 @@ function applyScript(scripted: Scripted, script: TwilioScript): void {
 function callbackSequence(
   scripted: Scripted,
   digits: string,
+  delivered: () => boolean,
 ): { readonly sequence: TwilioMessageStatus[]; readonly errorCode: number | undefined } {
   const held = scripted.holdAt.find((r) => r.recipient.test(digits));
   const rule = scripted.finalStatus.find((r) => r.recipient.test(digits));
-  const final = rule?.status ?? 'delivered';
+  const final = rule?.status ?? (delivered() ? 'delivered' : 'undelivered');
   const errorCode = rule?.errorCode ?? (final === 'undelivered' ? 30003 : final === 'failed' ? 30008 : undefined);
   const sequence: TwilioMessageStatus[] = held
     ? held.status === 'queued'
@@ -415,7 +419,12 @@ export async function startTwilioSimulator(options: TwilioSimulatorOptions = {})
     if (callbackDelayMs === null) return;
     const entry = standing.get(created.resource.sid);
     if (entry === undefined) return;
-    const { sequence, errorCode } = callbackSequence(scripted, created.resource.to.replace(/^\+/, ''));
+    const digits = created.resource.to.replace(/^\+/, '');
+    const { sequence, errorCode } = callbackSequence(
+      scripted,
+      digits,
+      () => deliveryOutcome(options.delivery, digits, created.resource.sid).delivered,
+    );
     loop.later(() => {
       // One after the other, as Twilio reports one message's changes.
       loop.track(
