@@ -250,6 +250,16 @@ export async function simulateRoutes(deps: SimulationDeps, request: SimulationRe
   };
 }
 
+/** What the default rule matches: everything (its own match fields are never changed). */
+const ANY_MESSAGE = {
+  mcc: null,
+  mnc: null,
+  prefix: null,
+  accountId: null,
+  sendingType: null,
+  senderKind: null,
+} as const;
+
 function fieldText(fields: Fields, name: string): string {
   const value = fields[name];
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
@@ -279,7 +289,11 @@ export function createRouteSimulationServices(deps: SimulationDeps) {
         else {
           const current = await listRouteRules(deps.db);
           const isDefault = ruleId !== null && current.find((r) => r.id === ruleId)?.isDefault === true;
-          const problem = isDefault ? null : routeRuleProblem(read.fields, read.fields);
+          const problem = routeRuleProblem(
+            isDefault ? { ...read.fields, ...ANY_MESSAGE } : read.fields,
+            read.fields,
+            isDefault,
+          );
           const position = /^\d{1,9}$/.test(fieldText(fields, 'position'))
             ? Number(fieldText(fields, 'position'))
             : undefined;

@@ -18,6 +18,7 @@ import { credit } from '../../src/store/ledger.js';
 import { marginReport } from '../../src/store/margins.js';
 import { readCostBook, replaceCostList } from '../../src/store/provider-costs.js';
 import { listRouteRules } from '../../src/store/route-rules.js';
+import { handedOverMessages } from '../../src/store/route-simulation.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fakeClock, numberEndingWith, RATE_MINOR, routerWith, sendingOf } from './support.js';
 
@@ -135,6 +136,22 @@ describeEachEngine('route simulation', (engine) => {
       qualityKnown: 5,
       expectedDeliveryPpm: Math.floor((3 * 857_142 + 2 * 1_000_000) / 5),
     });
+  });
+
+  it('reads the messages page by page, each once, in (sending, message) order', async () => {
+    const db = engine.db;
+    const today = Math.floor(db.nowUs() / US_PER_DAY);
+    const range = { fromUs: (today - 6) * US_PER_DAY, toUs: (today + 1) * US_PER_DAY, accountId: null };
+    const pages: number[][] = [];
+    for await (const page of handedOverMessages(db, { ...range, pageSize: 2 })) pages.push(page.map((m) => m.id));
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    const all: number[] = [];
+    for await (const page of handedOverMessages(db, range)) all.push(...page.map((m) => m.id));
+    expect(pages.flat()).toEqual(all);
+    expect(new Set(all).size).toBe(5);
+    const none: number[] = [];
+    for await (const page of handedOverMessages(db, { ...range, accountId: accountId + 1000 })) none.push(page.length);
+    expect(none).toEqual([]);
   });
 
   it('moves Latvia to a cheaper provider: lower cost, higher margin, its delivery ratio; nothing written', async () => {
