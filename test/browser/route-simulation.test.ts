@@ -79,7 +79,8 @@ describeWithChromium("the route table's simulation", () => {
       const providers = page.getByRole('region', { name: 'By provider' });
       await providers.getByRole('row', { name: /^twilio/ }).waitFor();
 
-      // Nothing was saved: the table still has only its default rule.
+      // Nothing was saved: the form still holds the rule, the table has only its default rule.
+      await expect(page.getByLabel('MCC', { exact: true }).inputValue()).resolves.toBe('247');
       const listed = await server.cli<{ routes: unknown[] }>(['routes', 'list']);
       expect(listed.routes).toHaveLength(1);
 

@@ -200,7 +200,9 @@ export function RouteSimulationCard({
     setResult(null);
     const fields = Object.fromEntries(Object.entries(rule).filter(([, value]) => value.trim() !== ''));
     const body: Record<string, string> = { days };
-    if (withRule) Object.assign(body, fields, { rule: editing === null ? 'new' : String(editing) });
+    // An empty form (no providers, nothing being edited) proposes no rule.
+    const hasRule = editing !== null || (rule.providers ?? '').trim() !== '';
+    if (withRule && hasRule) Object.assign(body, fields, { rule: editing === null ? 'new' : String(editing) });
     if (costProvider !== '') body.cost_provider = costProvider;
     if (csv !== null) body.csv = csv.text;
     setResult(await api.post<RouteSimulationView>('/admin/routes/simulate', body));
