@@ -93,7 +93,7 @@ class Sums {
     this.revenueMinor += revenueMinor;
     if (costMinor !== null) this.costMinor += costMinor;
     else if (hasProvider) this.costUnknown++;
-    const ratio = quality === null ? null : deliveryRatioPpm(quality);
+    const ratio = quality === null || !hasProvider ? null : deliveryRatioPpm(quality);
     if (ratio !== null) {
       this.qualityKnown++;
       this.ratioPpmSum += ratio;
