@@ -17,6 +17,7 @@ import { QualityTally } from '../../src/store/delivery-quality.js';
 import { credit } from '../../src/store/ledger.js';
 import { marginReport } from '../../src/store/margins.js';
 import { readCostBook, replaceCostList } from '../../src/store/provider-costs.js';
+import { recordConversion } from '../../src/store/rates.js';
 import { listRouteRules } from '../../src/store/route-rules.js';
 import { handedOverMessages } from '../../src/store/route-simulation.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -228,5 +229,60 @@ describeEachEngine('route simulation', (engine) => {
       providers: 'twilio',
     });
     expect(edited.ok && edited.value.totals[0]?.moved).toBe(3);
+  });
+});
+
+describeEachEngine('route simulation across currencies', (engine) => {
+  it("converts a proposed provider's cost at the rates the message recorded, not today's", async () => {
+    const db = engine.db;
+    expect((await recordConversion(db, 'EUR', { ratePpm: 1_140_000, rateDate: '2025-11-28' })).ok).toBe(true);
+    const account = await createAccount(db, { name: 'Euro SIA', currency: 'EUR' });
+    const credited = await credit(db, account.id, 10_000_000, 'opening balance');
+    if (!credited.ok) throw new Error(credited.reason);
+    expect((await replaceCostList(db, 'sandbox', 'GBP', [{ mcc: '247', mnc: null, costMinor: 1_000 }])).ok).toBe(true);
+    expect((await replaceCostList(db, 'twilio', 'GBP', [{ mcc: '247', mnc: null, costMinor: 400 }])).ok).toBe(true);
+    await sendingOf(
+      db,
+      account.id,
+      ['0006', '0007'].map((s, i) => numberEndingWith(s, 30 + i)),
+      { rateMinor: 5_000 },
+    );
+    const clock = fakeClock(db.nowUs());
+    const book = await readCostBook(db);
+    await createDispatcher({
+      db,
+      router: routerWith(clock.clockUs),
+      clockUs: clock.clockUs,
+      costBook: () => book,
+    }).runUntilIdle();
+    // The rate moves on after the messages went: 1 GBP = 1.50 EUR.
+    expect((await recordConversion(db, 'EUR', { ratePpm: 1_500_000, rateDate: '2025-11-29' })).ok).toBe(true);
+
+    const current = await simulateRoutes(DEPS(db), { days: 2, rules: null, costs: [] });
+    // 0.1000 GBP at 1.14: 0.1140 EUR a message, as recorded.
+    expect(current.totals[0]).toMatchObject({
+      currency: 'EUR',
+      actual: { costMinor: 2_280 },
+      proposed: { costMinor: 2_280 },
+    });
+    const twilio = tableWithRule(await listRouteRules(db), null, {
+      mcc: '247',
+      mnc: null,
+      prefix: null,
+      accountId: null,
+      sendingType: null,
+      senderKind: null,
+      strategy: 'fixed',
+      providers: ['twilio'],
+      quality: { minDeliveryPpm: null, maxLatencyMs: null, minReports: null },
+      loss: 'send',
+    });
+    const moved = await simulateRoutes(DEPS(db), { days: 2, rules: twilio, costs: [] });
+    // 0.0400 GBP at the recorded 1.14 (not today's 1.50): 0.0456 EUR a message.
+    expect(moved.totals[0]).toMatchObject({ moved: 2, proposed: { costMinor: 912 } });
+    // A proposed list in EUR needs no conversion.
+    const euros = { provider: 'twilio', currency: 'EUR', rows: [{ mcc: '247', mnc: null, costMinor: 333 }] };
+    const inEuros = await simulateRoutes(DEPS(db), { days: 2, rules: twilio, costs: [euros] });
+    expect(inEuros.totals[0]).toMatchObject({ proposed: { costMinor: 666 } });
   });
 });
