@@ -42,6 +42,7 @@ import { createDb, type Db } from '../store/db.js';
 import type { PriceListSummary } from '../store/rates.js';
 import { costsCommand } from './costs.js';
 import { count, fields, minuteUtc, money, NONE, rateDiff, rateDiffJson, table } from './print.js';
+import { ROUTES_SIMULATE_USAGE, routesSimulateCommand } from './route-simulate.js';
 import { ROUTES_USAGE, routesCommand } from './routes.js';
 
 /** The currency of an account created without --currency. */
@@ -90,6 +91,7 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic numbers list [--account ACCOUNT]
   smsgic numbers unassign NUMBER [--keyword WORD]
 ${ROUTES_USAGE}
+${ROUTES_SIMULATE_USAGE}
   smsgic report margin [--from DAY --to DAY] [--by day|country|provider|account] [--csv]
                                                     (revenue net of refunds, provider cost and margin per group,
                                                      in each account currency; the last 30 days by default)
@@ -981,6 +983,10 @@ function marginAmountsJson(row: MarginTotal): Output {
 }
 
 async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  if (argv[0] === 'routes' && argv[1] === 'simulate') {
+    const errors = { usage: (m: string) => new UsageError(m), refused: (m: string) => new CommandError(m) };
+    return routesSimulateCommand(argv.slice(2), db, errors);
+  }
   if (argv[0] === 'routes') {
     const errors = { usage: (m: string) => new UsageError(m), refused: (m: string) => new CommandError(m) };
     return routesCommand(argv.slice(1), db, errors);

@@ -12,6 +12,7 @@ import { createMarginServices } from './margins.js';
 import { createOperatorServices } from './operator.js';
 import { createOperatorNumberServices } from './operator-numbers.js';
 import { createOptOutServices } from './opt-outs.js';
+import { createRouteSimulationServices } from './route-simulation.js';
 import { builtInProviderOrder, createRouteServices } from './routes.js';
 import { createSenderServices } from './senders.js';
 import { createTokenServices } from './tokens.js';
@@ -55,6 +56,11 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
     }),
     margins: createMarginServices(context),
+    routeSimulation: createRouteSimulationServices({
+      db: deps.db,
+      knownProviders: deps.providers?.known ?? [],
+      defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
+    }),
     numbers: createOperatorNumberServices(context),
   };
 }

@@ -32,6 +32,7 @@ const TRANSLATED_MODULES = [
   'components/toast.tsx',
   'pages/admin/Costs.tsx',
   'pages/admin/Margin.tsx',
+  'pages/admin/RouteSimulation.tsx',
   'components/MessagePreview.tsx',
   'components/PagedTable.tsx',
   'components/RatesTable.tsx',

@@ -16,6 +16,7 @@ import { CSRF_HEADER, type OptOutsImported, type RouteTableView, SESSION_COOKIE 
 import { costListView, costsDiffView } from './costs-views.js';
 import { conversationThreadView, conversationView, keywordAnswersView } from './inbox-views.js';
 import { accountControlsView, operatorNumberView } from './numbers-views.js';
+import { routeSimulationView } from './simulation-views.js';
 import {
   adminAccountView,
   adminSenderView,
@@ -182,6 +183,7 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
   registerOperatorRoutes(route, services.admin);
   registerRouteTableRoutes(route, services.routes);
   registerMarginRoutes(route, services.margins);
+  registerRouteSimulationRoutes(route, services.routeSimulation);
 }
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, value: string): FastifyReply {
@@ -696,4 +698,11 @@ function registerRouteTableRoutes(route: Route, routes: DashboardServices['route
 function positionOf(value: unknown): number | null {
   const text = value === undefined || value === null ? '' : String(value).trim();
   return /^\d{1,9}$/.test(text) && Number(text) >= 1 ? Number(text) : null;
+}
+
+/** The operator's "what if" over the route table: nothing is written. */
+function registerRouteSimulationRoutes(route: Route, simulation: DashboardServices['routeSimulation']): void {
+  route('POST', '/admin/routes/simulate', 'admin', async (request, reply) =>
+    answer(reply, await simulation.simulate(requestFields(request)), routeSimulationView),
+  );
 }

@@ -649,6 +649,52 @@ export interface MarginReportView {
   readonly totals: readonly MarginAmountsView[];
 }
 
+// --- Route simulation -----------------------------------------------------------------------------------------------
+
+/** One side of a simulation (what happened, or what the proposal would have had), in `currency`: decimal strings. */
+export interface SimulationFiguresView {
+  readonly messages: number;
+  readonly revenue: string;
+  readonly cost: string;
+  /** Messages with a provider but no known cost. */
+  readonly cost_unknown: number;
+  readonly margin: string;
+  readonly margin_minor: number;
+  /** The mean delivered share the quality books give the providers, ppm; null when none is known. */
+  readonly expected_delivery_ppm: number | null;
+}
+
+export interface SimulationRowView {
+  readonly currency: string;
+  readonly sign: string;
+  /** A provider's name ('' none would take it) or a country's ISO code ('' unknown). */
+  readonly key: string;
+  readonly label: string;
+  readonly actual: SimulationFiguresView;
+  readonly proposed: SimulationFiguresView;
+}
+
+export interface SimulationTotalView extends Omit<SimulationRowView, 'key' | 'label'> {
+  /** Messages the proposal sends to another provider; messages no provider of it would take. */
+  readonly moved: number;
+  readonly unrouted: number;
+}
+
+/**
+ * POST /app/api/admin/routes/simulate {days, rule?: "new" | rule id, the rule's fields as POST /admin/routes takes
+ * them, cost_provider?, csv?, currency?} → RouteSimulationView: the last `days` days' handed-over messages replayed
+ * against the current table with that rule added or changed and/or that provider's cost list; nothing is written.
+ * 422 names the field at fault.
+ */
+export interface RouteSimulationView {
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly totals: readonly SimulationTotalView[];
+  readonly providers: readonly SimulationRowView[];
+  readonly countries: readonly SimulationRowView[];
+}
+
 // --- Inbox and keyword answers --------------------------------------------------------------------------------------
 
 /** GET /app/api/conversations?search&page&per_page → Page<ConversationView>: one per (handset number, number of ours

@@ -19,6 +19,7 @@ import {
   TextField,
 } from '../../components/ui.js';
 import { useResource, useSubmit, useTitle } from '../../hooks.js';
+import { RouteSimulationCard } from './RouteSimulation.js';
 
 type Translate = ReturnType<typeof useTranslation>['t'];
 
@@ -250,6 +251,7 @@ export function AdminRoutesPage() {
           </div>
         </form>
       </Card>
+      <RouteSimulationCard rule={form} editing={editing?.id ?? null} providers={table.data?.providers ?? []} />
       <Card title={t('routes.tableTitle')}>
         <ErrorBanner error={table.error ?? act.error} onRetry={() => table.reload()} />
         {table.loading && !table.data ? (
