@@ -38,7 +38,8 @@ function deliveryProfile(): DeliveryByDestination | undefined {
 }
 const delivery = deliveryProfile();
 function portOf(name: Simulator): number {
-  const text = (args as Record<string, string | undefined>)[`${name}-port`] ?? process.env[`SIMULATOR_${name.toUpperCase()}_PORT`];
+  const text =
+    (args as Record<string, string | undefined>)[`${name}-port`] ?? process.env[`SIMULATOR_${name.toUpperCase()}_PORT`];
   if (text === undefined) return DEFAULT_PORTS[name];
   const port = Number(text);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
