@@ -1,4 +1,6 @@
-// An account's answers to keywords: its HELP text, and whether (and with what texts) STOP and START are confirmed.
+// An account's answers to keywords: its HELP text, whether (and with what texts) STOP and START are confirmed, and its
+// own stop and start words beside the built-in ones.
+import type { CustomOptOutWords } from '../domain/opt-out.js';
 import type { Db } from './db.js';
 
 export interface KeywordSettings {
@@ -9,6 +11,9 @@ export interface KeywordSettings {
   /** The confirmations' texts; null: the platform's own. */
   readonly stopText: string | null;
   readonly startText: string | null;
+  /** The account's own opt-out and opt-in words (upper case), beside the built-in keywords. */
+  readonly stopWords: readonly string[];
+  readonly startWords: readonly string[];
 }
 
 /** A change: a field left undefined is kept. */
@@ -17,7 +22,7 @@ export type KeywordSettingsChange = { readonly [K in keyof KeywordSettings]?: Ke
 export async function readKeywordSettings(db: Db, accountId: number): Promise<KeywordSettings | undefined> {
   const row = await db.kysely
     .selectFrom('accounts')
-    .select(['help_text', 'keyword_confirmations', 'stop_text', 'start_text'])
+    .select(['help_text', 'keyword_confirmations', 'stop_text', 'start_text', 'stop_words', 'start_words'])
     .where('id', '=', accountId)
     .executeTakeFirst();
   return (
@@ -26,8 +31,24 @@ export async function readKeywordSettings(db: Db, accountId: number): Promise<Ke
       confirmations: Number(row.keyword_confirmations) === 1,
       stopText: row.stop_text,
       startText: row.start_text,
+      stopWords: wordsOf(row.stop_words),
+      startWords: wordsOf(row.start_words),
     }
   );
+}
+
+function wordsOf(column: string): string[] {
+  return column === '' ? [] : column.split(' ');
+}
+
+/** The account's own stop and start words, as inbound handling compares a reply with them; none for no account. */
+export async function readCustomOptOutWords(db: Db, accountId: number): Promise<CustomOptOutWords> {
+  const row = await db.kysely
+    .selectFrom('accounts')
+    .select(['stop_words', 'start_words'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return { stop: row ? wordsOf(row.stop_words) : [], start: row ? wordsOf(row.start_words) : [] };
 }
 
 /** Changes the given settings; false when the account does not exist. */
@@ -41,6 +62,8 @@ export async function changeKeywordSettings(
     ...(change.confirmations !== undefined && { keyword_confirmations: change.confirmations ? 1 : 0 }),
     ...(change.stopText !== undefined && { stop_text: change.stopText }),
     ...(change.startText !== undefined && { start_text: change.startText }),
+    ...(change.stopWords !== undefined && { stop_words: change.stopWords.join(' ') }),
+    ...(change.startWords !== undefined && { start_words: change.startWords.join(' ') }),
   };
   return db.transaction(async (trx) => {
     if (Object.keys(set).length === 0) {

@@ -18,6 +18,8 @@ describeEachEngine('smsgic account keywords', (engine) => {
       confirmations: false,
       stop_text: KEYWORD_CONFIRMATIONS.stop,
       start_text: KEYWORD_CONFIRMATIONS.start,
+      stop_words: [],
+      start_words: [],
     });
     expect(
       await ok(engine.url, 'account', 'keywords', id, '--help-text', 'Call 67000000', '--confirmations', 'on'),
@@ -33,6 +35,8 @@ describeEachEngine('smsgic account keywords', (engine) => {
       confirmations: false,
       stopText: null,
       startText: null,
+      stopWords: [],
+      startWords: [],
     });
   });
 
