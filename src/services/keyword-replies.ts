@@ -11,6 +11,7 @@ import {
   changeKeywordSettings,
   type KeywordSettings,
   type KeywordSettingsChange,
+  type OptOutWordsDecision,
   readKeywordSettings,
 } from '../store/keyword-settings.js';
 import { authenticated } from './context.js';
@@ -115,37 +116,36 @@ export async function changeKeywordAnswersFrom(
   const confirmations = booleanField(fields, 'confirmations', errors);
   const givenStop = wordList(fields, 'stop_words', errors);
   const givenStart = wordList(fields, 'start_words', errors);
-  let words: { stopWords?: readonly string[]; startWords?: readonly string[] } = {};
-  if (givenStop !== undefined || givenStart !== undefined) {
-    const current = await readKeywordSettings(db, accountId);
-    if (!current) return notFound;
-    const checked = checkOptOutWords({
-      stop: givenStop ?? current.stopWords,
-      start: givenStart ?? current.startWords,
-    });
-    if (checked.ok) {
-      words = {
-        ...(givenStop !== undefined && { stopWords: checked.words.stop }),
-        ...(givenStart !== undefined && { startWords: checked.words.start }),
-      };
-    } else {
-      // A problem of both lists together is told on the list that was changed.
-      const changed = givenStop !== undefined ? 'stop_words' : 'start_words';
-      for (const problem of checked.problems) {
-        const field = 'list' in problem ? `${problem.list}_words` : changed;
-        errors.add(field, wordProblemText(problem, field));
-      }
-    }
-  }
   if (!errors.empty) return invalid(errors);
   const change: KeywordSettingsChange = {
-    ...words,
     ...(helpText !== undefined && { helpText }),
     ...(stopText !== undefined && { stopText }),
     ...(startText !== undefined && { startText }),
     ...(confirmations !== undefined && { confirmations }),
   };
-  if (!(await changeKeywordSettings(db, accountId, change))) return notFound;
+  // A list given replaces the account's own words of its kind, checked together with the other list as it is kept.
+  const words: OptOutWordsDecision | undefined =
+    givenStop === undefined && givenStart === undefined
+      ? undefined
+      : (current) => {
+          const checked = checkOptOutWords({ stop: givenStop ?? current.stop, start: givenStart ?? current.start });
+          if (checked.ok) {
+            return {
+              ...(givenStop !== undefined && { stop: checked.words.stop }),
+              ...(givenStart !== undefined && { start: checked.words.start }),
+            };
+          }
+          // A problem of both lists together is told on the list that was changed.
+          const changed = givenStop !== undefined ? 'stop_words' : 'start_words';
+          for (const problem of checked.problems) {
+            const field = 'list' in problem ? `${problem.list}_words` : changed;
+            errors.add(field, wordProblemText(problem, field));
+          }
+          return null;
+        };
+  const outcome = await changeKeywordSettings(db, accountId, change, words);
+  if (outcome === 'not_found') return notFound;
+  if (outcome === 'refused') return invalid(errors);
   return keywordAnswers(db, accountId);
 }
 

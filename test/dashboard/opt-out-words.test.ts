@@ -7,6 +7,7 @@ import { OPT_OUT_WORDS_MAX } from '../../src/domain/limits.js';
 import { builtInWords } from '../../src/domain/opt-out.js';
 import type { KeywordAnswersView } from '../../src/http/dashboard/contract.js';
 import { receiveInbound } from '../../src/services/inbound.js';
+import { changeKeywordAnswersFrom } from '../../src/services/keyword-replies.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression } from '../../src/store/suppressions.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -84,6 +85,22 @@ describeEachEngine('dashboard: own stop and start words', (engine) => {
     // Cleared with an empty list or text.
     await b.json(b.post('/app/api/keywords', { stop_words: '' }));
     expect(await settings(b)).toMatchObject({ stop_words: [] });
+  });
+
+  it('two changes at once cannot make one word both a stop and a start word', async () => {
+    const c = await dash.customer();
+    const second = await engine.open();
+    try {
+      const outcomes = await Promise.all([
+        changeKeywordAnswersFrom(engine.db, c.accountId, { stop_words: ['dubult'] }),
+        changeKeywordAnswersFrom(second, c.accountId, { start_words: ['dubult'] }),
+      ]);
+      expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
+      const saved = await settings(c);
+      expect([...saved.stop_words, ...saved.start_words]).toEqual(['DUBULT']);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a word saved in Settings opts a number out when it is received alone', async () => {
