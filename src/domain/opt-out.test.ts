@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OPT_OUT_WORDS_MAX } from './limits.js';
 import {
   checkOptOutWords,
+  couldBeOwnWord,
   OPT_OUT_KEYWORDS,
   optOutIntent,
   SUPPRESSION_SOURCES,
@@ -81,6 +82,17 @@ describe("an account's own words", () => {
 
   it.each(['basta la vista', 'bastard', 'atpakal'])('%j asks for nothing', (text) => {
     expect(optOutIntent(text, own)).toBeNull();
+  });
+
+  it('are looked up only for a reply that could be one', () => {
+    expect(['basta', ' Basta! ', 'x'.repeat(20), 'Vēlreiz.'].map(couldBeOwnWord)).toEqual([true, true, true, true]);
+    expect(['', 'basta la vista', 'x'.repeat(21), 'a-b', '!!'].map(couldBeOwnWord)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('count only for the account that has them', () => {

@@ -40,16 +40,27 @@ export function builtInWords(intent: OptOutIntent): string[] {
   return Object.values(OPT_OUT_KEYWORDS).flatMap((byIntent) => [...byIntent[intent]]);
 }
 
-export const NO_CUSTOM_OPT_OUT_WORDS: CustomOptOutWords = Object.freeze({ stop: [], start: [] });
+const NO_CUSTOM_OPT_OUT_WORDS: CustomOptOutWords = Object.freeze({ stop: [], start: [] });
 
 /** A keyword as compared: NFC, surrounding spaces dropped, upper case. */
 export function foldOptOutWord(word: string): string {
   return word.normalize('NFC').trim().toUpperCase();
 }
 
-/** The built-in meaning of a word (folded), or null when it is not one of the built-in keywords. */
-export function builtInIntent(word: string): OptOutIntent | null {
-  return INTENT_BY_WORD.get(foldOptOutWord(word)) ?? null;
+/** One word of an account's own: letters and digits only (it is compared with a reply's whole text), 1 to 20. */
+const OWN_WORD = new RegExp(`^[\\p{L}\\p{M}\\p{N}]{1,${OPT_OUT_WORD_CHARS_MAX}}$`, 'u');
+
+/** A reply's text as compared with the keywords: NFC, trimmed, trailing punctuation dropped, upper case. */
+function replyWord(text: string): string {
+  return text.normalize('NFC').trim().replace(TRAILING_PUNCTUATION, '').toUpperCase();
+}
+
+/**
+ * Whether a reply could be one of an account's own words (one word of letters or digits, up to
+ * OPT_OUT_WORD_CHARS_MAX): only then need they be looked up.
+ */
+export function couldBeOwnWord(text: string): boolean {
+  return OWN_WORD.test(replyWord(text));
 }
 
 /**
@@ -58,7 +69,7 @@ export function builtInIntent(word: string): OptOutIntent | null {
  * inside a sentence included.
  */
 export function optOutIntent(text: string, custom: CustomOptOutWords = NO_CUSTOM_OPT_OUT_WORDS): OptOutIntent | null {
-  const word = text.normalize('NFC').trim().replace(TRAILING_PUNCTUATION, '').toUpperCase();
+  const word = replyWord(text);
   if (word === '') return null;
   const builtIn = INTENT_BY_WORD.get(word);
   if (builtIn !== undefined) return builtIn;
@@ -75,9 +86,6 @@ export type OptOutWordProblem =
   | { readonly kind: 'both'; readonly word: string }
   | { readonly kind: 'built_in'; readonly list: 'stop' | 'start'; readonly word: string; readonly intent: OptOutIntent }
   | { readonly kind: 'too_many'; readonly max: number };
-
-/** One word of an account's own: letters and digits only (it is compared with a reply's whole text), 1 to 20. */
-const OWN_WORD = new RegExp(`^[\\p{L}\\p{M}\\p{N}]{1,${OPT_OUT_WORD_CHARS_MAX}}$`, 'u');
 
 /**
  * Checks an account's own stop and start words as given (any case, surrounding spaces ignored): each one word of

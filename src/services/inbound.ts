@@ -1,6 +1,6 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
-import { type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
+import { couldBeOwnWord, type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
   findInbound,
@@ -76,10 +76,7 @@ export async function storeReceived(
   const author = { source: 'stop_message', actor: message.provider } as const;
   // Only a number can be suppressed (a sender name cannot be sent to). Every provider's path comes here, so the
   // account's own stop and start words count wherever a reply arrives.
-  const intent =
-    phoneOf(message.from) === message.from
-      ? optOutIntent(message.text, await readCustomOptOutWords(db, owner.accountId))
-      : null;
+  const intent = phoneOf(message.from) === message.from ? await intentOf(db, owner.accountId, message.text) : null;
   let optOut: 'suppressed' | 'unsuppressed' | 'help' | null = null;
   if (intent === 'stop') {
     await addSuppressions(db, owner.accountId, [message.from], author);
@@ -98,6 +95,13 @@ export async function storeReceived(
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/** What a reply asks of the account: a built-in keyword, else one of its own words (read only for a one-word reply). */
+async function intentOf(db: Db, accountId: number, text: string): Promise<OptOutIntent | null> {
+  const builtIn = optOutIntent(text);
+  if (builtIn !== null || !couldBeOwnWord(text)) return builtIn;
+  return optOutIntent(text, await readCustomOptOutWords(db, accountId));
 }
 
 /**
