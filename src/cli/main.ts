@@ -6,6 +6,7 @@ import { loadNumberingPlan } from '../data/numbering.js';
 import { isEmailAddress } from '../domain/email.js';
 import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
+import { foldOptOutWord } from '../domain/opt-out.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import { isoFromUs } from '../domain/time.js';
 import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
@@ -13,7 +14,7 @@ import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-
 import { bootstrap } from '../services/bootstrap.js';
 import { changeInboundUrl } from '../services/inbound-url.js';
 import { inviteToAccount } from '../services/invitations.js';
-import { changeKeywordAnswersFrom } from '../services/keyword-replies.js';
+import { changeKeywordAnswersFrom, type KeywordAnswers, keywordAnswers } from '../services/keyword-replies.js';
 import { type MarginTotal, marginCsv, marginReportFor } from '../services/margins.js';
 import { type AssignedNumber, createNumberServices, isKeyword, receivingNumberOf } from '../services/numbers.js';
 import {
@@ -80,6 +81,8 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic account inbound-url ACCOUNT URL|--clear    (received messages POSTed there, signed like status callbacks)
   smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]
                                                     (answers to HELP, STOP, START: charged sendings; "" clears a text)
+         [--stop-word WORD]... [--start-word WORD]... [--remove-word WORD]...
+                                                    (the account's own opt-out and opt-in words, beside STOP/START)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
@@ -213,7 +216,15 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'account countries': [],
   'account spend-limits': [],
   'account inbound-url': ['clear'],
-  'account keywords': ['help-text', 'confirmations', 'stop-text', 'start-text'],
+  'account keywords': [
+    'help-text',
+    'confirmations',
+    'stop-text',
+    'start-text',
+    'stop-word',
+    'start-word',
+    'remove-word',
+  ],
   'rates list': [],
   'rates convert': ['date'],
   'sending cancel': [],
@@ -307,6 +318,9 @@ interface CommandLine {
     readonly confirmations?: string;
     readonly 'stop-text'?: string;
     readonly 'start-text'?: string;
+    readonly 'stop-word'?: readonly string[];
+    readonly 'start-word'?: readonly string[];
+    readonly 'remove-word'?: readonly string[];
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -339,6 +353,9 @@ const OPTIONS = {
   confirmations: { type: 'string' },
   'stop-text': { type: 'string' },
   'start-text': { type: 'string' },
+  'stop-word': { type: 'string', multiple: true },
+  'start-word': { type: 'string', multiple: true },
+  'remove-word': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -363,7 +380,10 @@ function parseCommandLine(argv: readonly string[]): CommandLine {
     throw new UsageError((error as Error).message.replaceAll(NEGATIVE, ''));
   }
   const values = Object.fromEntries(
-    Object.entries(parsed.values).map(([name, value]) => [name, typeof value === 'string' ? restore(value) : value]),
+    Object.entries(parsed.values).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? restore(value) : Array.isArray(value) ? value.map(restore) : value,
+    ]),
   ) as CommandLine['values'];
   const positionals = parsed.positionals.map(restore);
   const [command, sub, ...rest] = positionals;
@@ -709,7 +729,45 @@ async function inboundUrlCommand(
   };
 }
 
-/** `smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]`. */
+/**
+ * The account's own words after `--remove-word` (each must be one of them), `--stop-word` and `--start-word` (each
+ * must not be one of that list already); undefined when none of those options is given. The rest is checked where the
+ * dashboard's change is.
+ */
+function changedWords(
+  values: CommandLine['values'],
+  accountId: number,
+  current: KeywordAnswers,
+): { stop_words: string[]; start_words: string[] } | undefined {
+  const removed = values['remove-word'] ?? [];
+  const addedStop = values['stop-word'] ?? [];
+  const addedStart = values['start-word'] ?? [];
+  if (removed.length + addedStop.length + addedStart.length === 0) return undefined;
+  const gone = removed.map(foldOptOutWord);
+  for (const [index, word] of gone.entries()) {
+    if (!current.stopWords.includes(word) && !current.startWords.includes(word)) {
+      throw new UsageError(`"${removed[index]}" is not one of account ${accountId}'s stop or start words`);
+    }
+  }
+  const stop = current.stopWords.filter((word) => !gone.includes(word));
+  const start = current.startWords.filter((word) => !gone.includes(word));
+  for (const [list, added, name] of [
+    [stop, addedStop, 'stop'],
+    [start, addedStart, 'start'],
+  ] as const) {
+    for (const word of added) {
+      if (list.includes(foldOptOutWord(word))) {
+        throw new UsageError(`"${word}" is already one of account ${accountId}'s ${name} words`);
+      }
+    }
+  }
+  return { stop_words: [...stop, ...addedStop], start_words: [...start, ...addedStart] };
+}
+
+/**
+ * `smsgic account keywords ACCOUNT [--help-text T] [--confirmations on|off] [--stop-text T] [--start-text T]
+ * [--stop-word WORD]... [--start-word WORD]... [--remove-word WORD]...`.
+ */
 async function keywordsCommand(
   values: CommandLine['values'],
   args: readonly string[],
@@ -723,14 +781,21 @@ async function keywordsCommand(
   }
   const database = await db();
   const account = await existingAccount(database, accountArg);
+  const current = await keywordAnswers(database, account.id);
+  if (!current.ok) throw new CommandError(`account ${account.id} does not exist`);
+  const words = changedWords(values, account.id, current.value);
   const changed = await changeKeywordAnswersFrom(database, account.id, {
+    ...words,
     ...(values['help-text'] !== undefined && { help_text: values['help-text'] }),
     ...(confirmations !== undefined && { confirmations: confirmations === 'on' }),
     ...(values['stop-text'] !== undefined && { stop_text: values['stop-text'] }),
     ...(values['start-text'] !== undefined && { start_text: values['start-text'] }),
   });
   if (!changed.ok) {
-    if (changed.kind === 'invalid') throw new UsageError(changed.errors.toJSON().message);
+    // Every problem at once (a word list may have several), each as the dashboard shows it.
+    if (changed.kind === 'invalid') {
+      throw new UsageError(Object.values(changed.errors.toJSON().errors).flat().join(' '));
+    }
     throw new CommandError(`account ${account.id} does not exist`);
   }
   const { value } = changed;
@@ -741,6 +806,8 @@ async function keywordsCommand(
       confirmations: value.confirmations,
       stop_text: value.stopText,
       start_text: value.startText,
+      stop_words: value.stopWords,
+      start_words: value.startWords,
     },
     text: fields([
       ['id', String(account.id)],
@@ -748,6 +815,8 @@ async function keywordsCommand(
       ['confirmations', value.confirmations ? 'on' : 'off'],
       ['stop_text', value.stopText],
       ['start_text', value.startText],
+      ['stop_words', value.stopWords.join(' ') || NONE],
+      ['start_words', value.startWords.join(' ') || NONE],
     ]),
   };
 }

@@ -115,6 +115,10 @@ export const MARGIN_DAYS_MAX = 366;
 /** Characters of an account's HELP answer and STOP/START confirmations (four GSM-7 parts). */
 export const KEYWORD_REPLY_CHARS_MAX = 612;
 
+/** Characters of one of an account's own stop or start words, and how many (stop and start together) it may have. */
+export const OPT_OUT_WORD_CHARS_MAX = 20;
+export const OPT_OUT_WORDS_MAX = 20;
+
 /** Messages a conversation shows, newest, at most. */
 export const CONVERSATION_ITEMS_MAX = 500;
 

@@ -1,6 +1,9 @@
 // Reply keywords: what a one-word reply asks for, in every listed language; sources and their reasons.
 import { describe, expect, it } from 'vitest';
+import { OPT_OUT_WORDS_MAX } from './limits.js';
 import {
+  checkOptOutWords,
+  couldBeOwnWord,
   OPT_OUT_KEYWORDS,
   optOutIntent,
   SUPPRESSION_SOURCES,
@@ -60,6 +63,84 @@ describe('optOutIntent', () => {
         }
       }
     }
+  });
+});
+
+describe("an account's own words", () => {
+  const own = { stop: ['BASTA', 'NEVAJAG'], start: ['ATPAKAĻ'] };
+
+  it.each([
+    ['basta', 'stop'],
+    ['  Nevajag! ', 'stop'],
+    ['atpakaļ', 'start'],
+    ['ATPAKA\u013b.', 'start'],
+    ['STOP', 'stop'],
+    ['help', 'help'],
+  ])('%j → %s beside the built-in ones', (text, intent) => {
+    expect(optOutIntent(text, own)).toBe(intent);
+  });
+
+  it.each(['basta la vista', 'bastard', 'atpakal'])('%j asks for nothing', (text) => {
+    expect(optOutIntent(text, own)).toBeNull();
+  });
+
+  it('are looked up only for a reply that could be one', () => {
+    expect(['basta', ' Basta! ', 'x'.repeat(20), 'Vēlreiz.'].map(couldBeOwnWord)).toEqual([true, true, true, true]);
+    expect(['', 'basta la vista', 'x'.repeat(21), 'a-b', '!!'].map(couldBeOwnWord)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('count only for the account that has them', () => {
+    expect(optOutIntent('basta')).toBeNull();
+  });
+
+  it('are folded: trimmed, NFC, upper case', () => {
+    expect(checkOptOutWords({ stop: [' basta ', 'Sa\u0304kums'], start: ['Atpakaļ'] })).toEqual({
+      ok: true,
+      words: { stop: ['BASTA', 'SĀKUMS'], start: ['ATPAKAĻ'] },
+    });
+    expect(checkOptOutWords({ stop: [], start: [] })).toEqual({ ok: true, words: { stop: [], start: [] } });
+  });
+
+  it('refuse a word that is not one word of letters or digits up to 20, or not text', () => {
+    expect(checkOptOutWords({ stop: ['', 'two words', 'stop!', 'x'.repeat(21), 7], start: ['ok'] })).toEqual({
+      ok: false,
+      problems: [
+        { kind: 'format', list: 'stop', word: '' },
+        { kind: 'format', list: 'stop', word: 'two words' },
+        { kind: 'format', list: 'stop', word: 'stop!' },
+        { kind: 'format', list: 'stop', word: 'x'.repeat(21) },
+        { kind: 'not_text', list: 'stop' },
+      ],
+    });
+    expect(checkOptOutWords({ stop: ['x'.repeat(20)], start: [] }).ok).toBe(true);
+  });
+
+  it('refuse a word twice (any case), in both lists, or already built in', () => {
+    expect(checkOptOutWords({ stop: ['basta', 'BASTA', 'start'], start: ['Basta', 'help', 'atteikt'] })).toEqual({
+      ok: false,
+      problems: [
+        { kind: 'duplicate', list: 'stop', word: 'BASTA' },
+        { kind: 'built_in', list: 'stop', word: 'START', intent: 'start' },
+        { kind: 'built_in', list: 'start', word: 'HELP', intent: 'help' },
+        { kind: 'built_in', list: 'start', word: 'ATTEIKT', intent: 'stop' },
+        { kind: 'both', word: 'BASTA' },
+      ],
+    });
+  });
+
+  it(`refuse more than ${OPT_OUT_WORDS_MAX} words together`, () => {
+    const words = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    expect(checkOptOutWords({ stop: words('S', 10), start: words('G', 10) }).ok).toBe(true);
+    expect(checkOptOutWords({ stop: words('S', 10), start: words('G', 11) })).toEqual({
+      ok: false,
+      problems: [{ kind: 'too_many', max: OPT_OUT_WORDS_MAX }],
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 // Opt-out: what a reply's words ask for (stop, start again, help), where a suppression came from, and why it is shown.
+import { OPT_OUT_WORD_CHARS_MAX, OPT_OUT_WORDS_MAX } from './limits.js';
 import { SUPPRESSION_REASONS } from './texts.js';
 
 export type OptOutIntent = 'stop' | 'start' | 'help';
@@ -28,14 +29,108 @@ const INTENT_BY_WORD: ReadonlyMap<string, OptOutIntent> = new Map(
 /** Punctuation and spaces a reply may end with: "Stop!", "stop." and "STOP ." are STOP. */
 const TRAILING_PUNCTUATION = /[\p{P}\s]+$/u;
 
+/** An account's own opt-out (stop) and opt-in (start) words, beside the built-in ones; folded (see foldOptOutWord). */
+export interface CustomOptOutWords {
+  readonly stop: readonly string[];
+  readonly start: readonly string[];
+}
+
+/** Every built-in word of an intent, in every language, in the order listed. */
+export function builtInWords(intent: OptOutIntent): string[] {
+  return Object.values(OPT_OUT_KEYWORDS).flatMap((byIntent) => [...byIntent[intent]]);
+}
+
+const NO_CUSTOM_OPT_OUT_WORDS: CustomOptOutWords = Object.freeze({ stop: [], start: [] });
+
+/** A keyword as compared: NFC, surrounding spaces dropped, upper case. */
+export function foldOptOutWord(word: string): string {
+  return word.normalize('NFC').trim().toUpperCase();
+}
+
+/** One word of an account's own: letters and digits only (it is compared with a reply's whole text), 1 to 20. */
+const OWN_WORD = new RegExp(`^[\\p{L}\\p{M}\\p{N}]{1,${OPT_OUT_WORD_CHARS_MAX}}$`, 'u');
+
+/** A reply's text as compared with the keywords: NFC, trimmed, trailing punctuation dropped, upper case. */
+function replyWord(text: string): string {
+  return text.normalize('NFC').trim().replace(TRAILING_PUNCTUATION, '').toUpperCase();
+}
+
+/**
+ * Whether a reply could be one of an account's own words (one word of letters or digits, up to
+ * OPT_OUT_WORD_CHARS_MAX): only then need they be looked up.
+ */
+export function couldBeOwnWord(text: string): boolean {
+  return OWN_WORD.test(replyWord(text));
+}
+
 /**
  * What a reply asks for when its whole text is one keyword (any case, surrounding spaces and trailing punctuation
- * ignored); null for anything else, a keyword inside a sentence included.
+ * ignored): a built-in keyword, or one of the account's own stop and start words; null for anything else, a keyword
+ * inside a sentence included.
  */
-export function optOutIntent(text: string): OptOutIntent | null {
-  const word = text.normalize('NFC').trim().replace(TRAILING_PUNCTUATION, '').toUpperCase();
+export function optOutIntent(text: string, custom: CustomOptOutWords = NO_CUSTOM_OPT_OUT_WORDS): OptOutIntent | null {
+  const word = replyWord(text);
   if (word === '') return null;
-  return INTENT_BY_WORD.get(word) ?? null;
+  const builtIn = INTENT_BY_WORD.get(word);
+  if (builtIn !== undefined) return builtIn;
+  if (custom.stop.includes(word)) return 'stop';
+  if (custom.start.includes(word)) return 'start';
+  return null;
+}
+
+/** Why a list of an account's own words was refused, one problem per entry, in the order found. */
+export type OptOutWordProblem =
+  | { readonly kind: 'not_text'; readonly list: 'stop' | 'start' }
+  | { readonly kind: 'format'; readonly list: 'stop' | 'start'; readonly word: string }
+  | { readonly kind: 'duplicate'; readonly list: 'stop' | 'start'; readonly word: string }
+  | { readonly kind: 'both'; readonly word: string }
+  | { readonly kind: 'built_in'; readonly list: 'stop' | 'start'; readonly word: string; readonly intent: OptOutIntent }
+  | { readonly kind: 'too_many'; readonly max: number };
+
+/**
+ * Checks an account's own stop and start words as given (any case, surrounding spaces ignored): each one word of
+ * letters or digits up to OPT_OUT_WORD_CHARS_MAX characters, none twice (in any case), none both a stop and a start
+ * word, none already a built-in keyword, at most OPT_OUT_WORDS_MAX together. Returns the folded words, or every
+ * problem found.
+ */
+export function checkOptOutWords(given: {
+  readonly stop: readonly unknown[];
+  readonly start: readonly unknown[];
+}):
+  | { readonly ok: true; readonly words: CustomOptOutWords }
+  | { readonly ok: false; readonly problems: OptOutWordProblem[] } {
+  const problems: OptOutWordProblem[] = [];
+  const folded = { stop: [] as string[], start: [] as string[] };
+  for (const list of ['stop', 'start'] as const) {
+    for (const value of given[list]) {
+      if (typeof value !== 'string') {
+        problems.push({ kind: 'not_text', list });
+        continue;
+      }
+      const word = foldOptOutWord(value);
+      if (!OWN_WORD.test(word)) {
+        problems.push({ kind: 'format', list, word: value.trim() });
+        continue;
+      }
+      const intent = INTENT_BY_WORD.get(word);
+      if (intent !== undefined) {
+        problems.push({ kind: 'built_in', list, word, intent });
+        continue;
+      }
+      if (folded[list].includes(word)) {
+        problems.push({ kind: 'duplicate', list, word });
+        continue;
+      }
+      folded[list].push(word);
+    }
+  }
+  for (const word of folded.stop) {
+    if (folded.start.includes(word)) problems.push({ kind: 'both', word });
+  }
+  if (folded.stop.length + folded.start.length > OPT_OUT_WORDS_MAX) {
+    problems.push({ kind: 'too_many', max: OPT_OUT_WORDS_MAX });
+  }
+  return problems.length === 0 ? { ok: true, words: folded } : { ok: false, problems };
 }
 
 /** Who suppressed a number: the customer through the API or the dashboard, the platform operator, or a STOP reply. */

@@ -71,6 +71,16 @@ export const optOutText = Object.freeze({
   tooManyNumbers: (max: number) => `At most ${max.toLocaleString('en')} numbers at a time.`,
 });
 
+/** An account's own stop and start words: why a list of them was refused. */
+export const optOutWordText = Object.freeze({
+  notText: (field: string) => `Each of the ${attributeName(field)} must be text.`,
+  format: (word: string, max: number) => `“${word}” is not one word of 1 to ${max} letters or digits.`,
+  duplicate: (word: string) => `“${word}” is given more than once.`,
+  both: (word: string) => `“${word}” cannot be both a stop word and a start word.`,
+  builtIn: (word: string, intent: string) => `“${word}” is already a built-in ${intent.toUpperCase()} keyword.`,
+  tooMany: (max: number) => `An account may have at most ${max} stop and start words together.`,
+});
+
 /** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */
 export function attributeName(field: string): string {
   return field.replaceAll('_', ' ');

@@ -397,6 +397,15 @@ const inboundMessage = {
     to: { type: 'string', description: 'The number it was sent to, one of GET /numbers', example: '37120000100' },
     text: { type: 'string' },
     received_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+    keyword_effect: {
+      type: 'string',
+      nullable: true,
+      enum: ['opt_out', 'opt_in', 'help', null],
+      description:
+        "What the message did as a keyword sent alone (a built-in one or one of the account's own stop and start " +
+        'words): opt_out (the sender was suppressed), opt_in (its suppression was taken away), help; null: nothing',
+      example: null,
+    },
   },
 } as const;
 
@@ -814,7 +823,10 @@ export const schemas = {
   },
   listInbound: {
     summary: "The messages the account's numbers received, newest first",
-    description: 'A STOP reply (alone, any case) also puts the sender on the suppression list, and START takes it off.',
+    description:
+      'A STOP reply (alone, any case) also puts the sender on the suppression list, and START takes it off; so do ' +
+      "the account's own stop and start words (Settings, or the operator's `smsgic account keywords`). Each item's " +
+      'keyword_effect tells what it did.',
     querystring: {
       type: 'object',
       additionalProperties: true,

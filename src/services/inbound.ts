@@ -1,6 +1,6 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
-// STOP or START reply applied to the owner's opt-out list.
-import { type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
+// STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
+import { couldBeOwnWord, type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
   findInbound,
@@ -10,6 +10,7 @@ import {
   sentMessageOrigin,
   storeInbound,
 } from '../store/inbound.js';
+import { readCustomOptOutWords } from '../store/keyword-settings.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
 import { phoneOf } from './suppressions.js';
@@ -56,9 +57,9 @@ const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } 
 
 /**
  * Stores a message for the account it reached (through assignment `numberId`, or none): a redelivery of a stored
- * message is stored once and applies nothing; otherwise an opt-out keyword sent alone is applied first (STOP
- * suppresses the sender for that account, START takes the suppression away; HELP changes nothing), then the message is
- * stored and queued for the account's inbound_url.
+ * message is stored once and applies nothing; otherwise an opt-out keyword sent alone (built-in, or one of the
+ * account's own stop and start words) is applied first (STOP suppresses the sender for that account, START takes the
+ * suppression away; HELP changes nothing), then the message is stored and queued for the account's inbound_url.
  */
 export async function storeReceived(
   db: Db,
@@ -73,8 +74,9 @@ export async function storeReceived(
   const earlier = await findInbound(db, message.provider, message.providerMessageId);
   if (earlier !== undefined) return { status: 'duplicate', message: earlier, optOut: null };
   const author = { source: 'stop_message', actor: message.provider } as const;
-  // Only a number can be suppressed (a sender name cannot be sent to).
-  const intent = phoneOf(message.from) === message.from ? optOutIntent(message.text) : null;
+  // Only a number can be suppressed (a sender name cannot be sent to). Every provider's path comes here, so the
+  // account's own stop and start words count wherever a reply arrives.
+  const intent = phoneOf(message.from) === message.from ? await intentOf(db, owner.accountId, message.text) : null;
   let optOut: 'suppressed' | 'unsuppressed' | 'help' | null = null;
   if (intent === 'stop') {
     await addSuppressions(db, owner.accountId, [message.from], author);
@@ -93,6 +95,13 @@ export async function storeReceived(
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/** What a reply asks of the account: a built-in keyword, else one of its own words (read only for a one-word reply). */
+async function intentOf(db: Db, accountId: number, text: string): Promise<OptOutIntent | null> {
+  const builtIn = optOutIntent(text);
+  if (builtIn !== null || !couldBeOwnWord(text)) return builtIn;
+  return optOutIntent(text, await readCustomOptOutWords(db, accountId));
 }
 
 /**

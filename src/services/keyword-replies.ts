@@ -1,8 +1,9 @@
 // Answers to keywords: HELP gets the account's help text, and (when the account turns confirmations on) STOP and START
 // get a confirmation. Each answer is an ordinary one-recipient sending of the account, priced and reserved by the
 // same service as any other, from the number the keyword came to; one that cannot be sent is recorded as not sent.
-import { KEYWORD_REPLY_CHARS_MAX } from '../domain/limits.js';
-import { KEYWORD_CONFIRMATIONS, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { KEYWORD_REPLY_CHARS_MAX, OPT_OUT_WORD_CHARS_MAX } from '../domain/limits.js';
+import { checkOptOutWords, type OptOutWordProblem } from '../domain/opt-out.js';
+import { KEYWORD_CONFIRMATIONS, optOutWordText, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
 import { recordAutoReply } from '../store/conversations.js';
 import type { Db } from '../store/db.js';
@@ -10,6 +11,7 @@ import {
   changeKeywordSettings,
   type KeywordSettings,
   type KeywordSettingsChange,
+  type OptOutWordsDecision,
   readKeywordSettings,
 } from '../store/keyword-settings.js';
 import { authenticated } from './context.js';
@@ -24,6 +26,9 @@ export interface KeywordAnswers {
   readonly confirmations: boolean;
   readonly stopText: string;
   readonly startText: string;
+  /** The account's own opt-out and opt-in words (upper case), beside the built-in keywords. */
+  readonly stopWords: readonly string[];
+  readonly startWords: readonly string[];
 }
 
 /** Why an automatic reply was not sent, as recorded on the received message. */
@@ -35,6 +40,8 @@ function answersOf(settings: KeywordSettings): KeywordAnswers {
     confirmations: settings.confirmations,
     stopText: settings.stopText ?? KEYWORD_CONFIRMATIONS.stop,
     startText: settings.startText ?? KEYWORD_CONFIRMATIONS.start,
+    stopWords: settings.stopWords,
+    startWords: settings.startWords,
   };
 }
 
@@ -61,9 +68,41 @@ function replyText(fields: Fields, name: string, errors: ValidationErrors): stri
 }
 
 /**
- * Changes an account's keyword answers from `{ help_text?, confirmations?, stop_text?, start_text? }` (a field left
- * out is kept; a blank text clears it: no HELP answer, or the platform's confirmation text). The dashboard and the
- * operator's CLI both come here.
+ * A list of words: an array of texts, or one text of words separated by commas or spaces; null or blank: none.
+ * Undefined when the field is absent (or not a list, told in `errors`).
+ */
+function wordList(fields: Fields, name: string, errors: ValidationErrors): readonly unknown[] | undefined {
+  if (!(name in fields)) return undefined;
+  const value = fields[name];
+  if (isBlank(value)) return [];
+  if (typeof value === 'string') return value.split(/[\s,]+/u).filter((word) => word !== '');
+  if (Array.isArray(value)) return value;
+  errors.add(name, ruleText.array(name));
+  return undefined;
+}
+
+function wordProblemText(problem: OptOutWordProblem, field: string): string {
+  switch (problem.kind) {
+    case 'not_text':
+      return optOutWordText.notText(field);
+    case 'format':
+      return optOutWordText.format(problem.word, OPT_OUT_WORD_CHARS_MAX);
+    case 'duplicate':
+      return optOutWordText.duplicate(problem.word);
+    case 'both':
+      return optOutWordText.both(problem.word);
+    case 'built_in':
+      return optOutWordText.builtIn(problem.word, problem.intent);
+    case 'too_many':
+      return optOutWordText.tooMany(problem.max);
+  }
+}
+
+/**
+ * Changes an account's keyword answers from `{ help_text?, confirmations?, stop_text?, start_text?, stop_words?,
+ * start_words? }` (a field left out is kept; a blank text clears it: no HELP answer, or the platform's confirmation
+ * text; a list of words replaces the account's own words, checked together with the other list as kept). The
+ * dashboard and the operator's CLI both come here.
  */
 export async function changeKeywordAnswersFrom(
   db: Db,
@@ -75,6 +114,8 @@ export async function changeKeywordAnswersFrom(
   const stopText = replyText(fields, 'stop_text', errors);
   const startText = replyText(fields, 'start_text', errors);
   const confirmations = booleanField(fields, 'confirmations', errors);
+  const givenStop = wordList(fields, 'stop_words', errors);
+  const givenStart = wordList(fields, 'start_words', errors);
   if (!errors.empty) return invalid(errors);
   const change: KeywordSettingsChange = {
     ...(helpText !== undefined && { helpText }),
@@ -82,7 +123,29 @@ export async function changeKeywordAnswersFrom(
     ...(startText !== undefined && { startText }),
     ...(confirmations !== undefined && { confirmations }),
   };
-  if (!(await changeKeywordSettings(db, accountId, change))) return notFound;
+  // A list given replaces the account's own words of its kind, checked together with the other list as it is kept.
+  const words: OptOutWordsDecision | undefined =
+    givenStop === undefined && givenStart === undefined
+      ? undefined
+      : (current) => {
+          const checked = checkOptOutWords({ stop: givenStop ?? current.stop, start: givenStart ?? current.start });
+          if (checked.ok) {
+            return {
+              ...(givenStop !== undefined && { stop: checked.words.stop }),
+              ...(givenStart !== undefined && { start: checked.words.start }),
+            };
+          }
+          // A problem of both lists together is told on the list that was changed.
+          const changed = givenStop !== undefined ? 'stop_words' : 'start_words';
+          for (const problem of checked.problems) {
+            const field = 'list' in problem ? `${problem.list}_words` : changed;
+            errors.add(field, wordProblemText(problem, field));
+          }
+          return null;
+        };
+  const outcome = await changeKeywordSettings(db, accountId, change, words);
+  if (outcome === 'not_found') return notFound;
+  if (outcome === 'refused') return invalid(errors);
   return keywordAnswers(db, accountId);
 }
 

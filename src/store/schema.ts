@@ -45,6 +45,9 @@ export interface AccountsTable {
   /** The texts of those confirmations; null: the platform's own. */
   stop_text: ColumnType<string | null, string | null | undefined, string | null>;
   start_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The account's own opt-out and opt-in words, beside the built-in ones: upper case, one space between; '' none. */
+  stop_words: ColumnType<string, string | undefined, string>;
+  start_words: ColumnType<string, string | undefined, string>;
 }
 
 export interface ApiTokensTable {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney } from '../../src/domain/money.js';
+import { builtInWords } from '../../src/domain/opt-out.js';
 import { KEYWORD_CONFIRMATIONS, TEXTS } from '../../src/domain/texts.js';
 import type {
   CampaignView,
@@ -197,6 +198,10 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
         confirmations: false,
         stop_text: KEYWORD_CONFIRMATIONS.stop,
         start_text: KEYWORD_CONFIRMATIONS.start,
+        stop_words: [],
+        start_words: [],
+        built_in_stop_words: builtInWords('stop'),
+        built_in_start_words: builtInWords('start'),
       });
       await fresh.json(fresh.post('/app/api/keywords', { help_text: 'Shop: call 67000000', confirmations: true }));
       await fresh.json(fresh.post('/app/api/keywords', { stop_text: 'Bye.' }));
@@ -205,6 +210,10 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
         confirmations: true,
         stop_text: 'Bye.',
         start_text: KEYWORD_CONFIRMATIONS.start,
+        stop_words: [],
+        start_words: [],
+        built_in_stop_words: builtInWords('stop'),
+        built_in_start_words: builtInWords('start'),
       });
       await fresh.json(fresh.post('/app/api/keywords', { stop_text: '', help_text: '' }));
       expect(await settings(fresh)).toMatchObject({ help_text: null, stop_text: KEYWORD_CONFIRMATIONS.stop });

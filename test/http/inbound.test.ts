@@ -66,6 +66,7 @@ describeEachEngine('inbound messages over HTTP', (engine) => {
         to: '37125550001',
         text: 'fourth',
         received_at: '2026-01-10T12:04:00.000000Z',
+        keyword_effect: null,
       },
       expect.objectContaining({ to: '1881', text: 'Shop open?' }),
       expect.objectContaining({ to: '37125550002', text: 'second' }),
@@ -104,5 +105,9 @@ describeEachEngine('inbound messages over HTTP', (engine) => {
     expect(found.statusCode).toBe(200);
     expect(found.json().suppression).toMatchObject({ phone_number: '37120000077', source: 'stop_message' });
     expect((await get(b, '/suppressions/37120000077')).statusCode).toBe(404);
+    // GET /inbound tells what the message did.
+    expect((await get(a, '/inbound?per_page=1')).json().inbound).toEqual([
+      expect.objectContaining({ from: '37120000077', text: 'stop', keyword_effect: 'opt_out' }),
+    ]);
   });
 });

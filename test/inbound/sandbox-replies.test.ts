@@ -7,6 +7,7 @@ import { createRegistry } from '../../src/dispatch/registry.js';
 import { createRouter } from '../../src/dispatch/router.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import { receiveSandboxReply } from '../../src/services/inbound.js';
+import { changeKeywordAnswersFrom } from '../../src/services/keyword-replies.js';
 import type { Db } from '../../src/store/db.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
@@ -56,6 +57,23 @@ describeEachEngine('sandbox replies', (engine) => {
     ]);
     expect(await findSuppression(db, accountId, stopper)).toMatchObject({ source: 'stop_message' });
     expect(await findSuppression(db, accountId, greeter)).toBeUndefined();
+  });
+
+  it("takes a reply that is one of the account's own stop words as STOP: 0007's Hello suppresses it", async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const greeter = numberEndingWith('0007', 3);
+    const { accountId } = await storedSending(db, [greeter], { sender: 'SMSgic' });
+    const own = await changeKeywordAnswersFrom(db, accountId, { stop_words: ['hello'] });
+    expect(own.ok).toBe(true);
+    const dispatcher = dispatcherWithReplies(db, clock);
+    for (let round = 0; round < 3; round++) {
+      await dispatcher.runUntilIdle();
+      clock.advanceMs(1_000);
+    }
+    const listed = await listInbound(db, accountId, { page: 1, perPage: 10 });
+    expect(listed.rows.map((m) => [m.from, m.text, m.keywordEffect])).toEqual([[greeter, 'Hello', 'opt_out']]);
+    expect(await findSuppression(db, accountId, greeter)).toMatchObject({ source: 'stop_message' });
   });
 
   it('reaches the account that sent the message when its sender is no number of the account', async () => {

@@ -9,6 +9,7 @@ import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { buildApp } from '../../src/http/app.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { receiveInbound } from '../../src/services/inbound.js';
+import { changeKeywordAnswersFrom } from '../../src/services/keyword-replies.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression } from '../../src/store/suppressions.js';
@@ -93,6 +94,21 @@ describeEachEngine('Twilio incoming messages', (engine) => {
     expect(await findSuppression(engine.db, accountId, '14155550112')).toMatchObject({ source: 'stop_message' });
   });
 
+  it("applies the account's own stop and start words as STOP and START", async () => {
+    const own = await changeKeywordAnswersFrom(engine.db, accountId, { stop_words: ['enough'], start_words: ['more'] });
+    expect(own.ok).toBe(true);
+    expect((await post(incoming('SM0010', '+14155550120', 'Enough!'))).statusCode).toBe(200);
+    expect(await findSuppression(engine.db, accountId, '14155550120')).toMatchObject({ source: 'stop_message' });
+    expect((await post(incoming('SM0011', '+14155550120', 'more'))).statusCode).toBe(200);
+    expect(await findSuppression(engine.db, accountId, '14155550120')).toBeUndefined();
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => [m.text, m.keywordEffect])).toEqual([
+      ['more', 'opt_in'],
+      ['Enough!', 'opt_out'],
+    ]);
+    await changeKeywordAnswersFrom(engine.db, accountId, { stop_words: [], start_words: [] });
+  });
+
   it('refuses an unsigned or tampered incoming message, storing nothing', async () => {
     const params = incoming('SM0003', '+14155550113', 'STOP');
     expect((await post(params, 'not-a-signature')).statusCode).toBe(401);
@@ -103,6 +119,6 @@ describeEachEngine('Twilio incoming messages', (engine) => {
     expect(tampered.statusCode).toBe(401);
     expect(await findSuppression(engine.db, accountId, '14155550113')).toBeUndefined();
     expect(await findSuppression(engine.db, accountId, '14155550199')).toBeUndefined();
-    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(2);
+    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(4);
   });
 });

@@ -30,6 +30,8 @@ export {
   COMPOSE_RECIPIENTS_MAX,
   INVALID_LISTED_MAX,
   KEYWORD_REPLY_CHARS_MAX,
+  OPT_OUT_WORD_CHARS_MAX,
+  OPT_OUT_WORDS_MAX,
   SUPPRESSION_IMPORT_MAX,
   SUPPRESSIONS_PER_REQUEST_MAX,
   WEBHOOK_SECRET_GRACE_MS,
@@ -762,9 +764,12 @@ export interface ConversationThreadView {
 }
 
 /** GET /app/api/keywords → KeywordAnswersView. POST /app/api/keywords `{ help_text?, confirmations?, stop_text?,
- *  start_text? }` → 200 KeywordAnswersView (a field left out is kept; a blank text clears it: no answer to HELP, or the
- *  platform's confirmation text; at most KEYWORD_REPLY_CHARS_MAX characters each). Each answer is a sending of the
- *  account, charged as any other, from the number the keyword came to. */
+ *  start_text?, stop_words?, start_words? }` → 200 KeywordAnswersView (a field left out is kept; a blank text clears
+ *  it: no answer to HELP, or the platform's confirmation text; at most KEYWORD_REPLY_CHARS_MAX characters each). Each
+ *  answer is a sending of the account, charged as any other, from the number the keyword came to. `stop_words` and
+ *  `start_words` (an array, or one text of words separated by commas or spaces; empty: none) replace the account's own
+ *  words: each one word of letters or digits up to OPT_OUT_WORD_CHARS_MAX, any case, none twice, none both a stop
+ *  and a start word, none a built-in keyword, at most OPT_OUT_WORDS_MAX together; 422 under the list's name. */
 export interface KeywordAnswersView {
   /** The answer to HELP; null: HELP is not answered. */
   readonly help_text: string | null;
@@ -773,6 +778,12 @@ export interface KeywordAnswersView {
   /** The confirmations' texts as sent. */
   readonly stop_text: string;
   readonly start_text: string;
+  /** The account's own opt-out and opt-in words (upper case), beside the built-in ones. */
+  readonly stop_words: readonly string[];
+  readonly start_words: readonly string[];
+  /** The built-in keywords, every language: a reply of one of these alone always counts. */
+  readonly built_in_stop_words: readonly string[];
+  readonly built_in_start_words: readonly string[];
 }
 
 // --- Numbers and account controls (operator) -------------------------------------------------------------------------

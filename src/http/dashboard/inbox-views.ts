@@ -1,4 +1,5 @@
 // The inbox's answers as the contract shapes them.
+import { builtInWords } from '../../domain/opt-out.js';
 import type { ConversationThread } from '../../services/inbox.js';
 import type { KeywordAnswers } from '../../services/keyword-replies.js';
 import type { Conversation, ConversationItem } from '../../store/conversations.js';
@@ -64,5 +65,9 @@ export function keywordAnswersView(answers: KeywordAnswers): KeywordAnswersView 
     confirmations: answers.confirmations,
     stop_text: answers.stopText,
     start_text: answers.startText,
+    stop_words: answers.stopWords,
+    start_words: answers.startWords,
+    built_in_stop_words: builtInWords('stop'),
+    built_in_start_words: builtInWords('start'),
   };
 }

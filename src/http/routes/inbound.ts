@@ -68,6 +68,7 @@ export async function inboundRoutes(app: FastifyInstance, services: Pick<ApiServ
         to: m.to,
         text: m.text,
         received_at: isoFromUs(m.receivedAtUs),
+        keyword_effect: m.keywordEffect,
       })),
     };
   });

@@ -990,6 +990,12 @@ export const en = {
       'The STOP confirmation is the last message an opted-out number receives; nothing else is sent to it until it replies START.',
     stopText: 'STOP confirmation',
     startText: 'START confirmation',
+    stopWords: 'Your own stop words',
+    stopWordsHint: 'Besides the built-in ones: {{words}}. Separate words with commas or spaces; empty: none.',
+    startWords: 'Your own start words',
+    startWordsHint: 'Besides the built-in ones: {{words}}.',
+    wordsLimit:
+      'A reply of one of these words alone opts the number out or back in. Letters and digits only, up to {{chars}} characters each; at most {{max}} words (stop and start together).',
     save: 'Save keyword replies',
     saving: 'Saving…',
     saved: 'Keyword replies saved.',

@@ -1020,6 +1020,12 @@ export const lv: Texts = {
       'STOP apstiprinājums ir pēdējā ziņa, ko saņem atteikušies numurs; nekas cits tam netiek sūtīts, līdz tas atbild START.',
     stopText: 'STOP apstiprinājums',
     startText: 'START apstiprinājums',
+    stopWords: 'Jūsu atteikšanās vārdi',
+    stopWordsHint: 'Papildus iebūvētajiem: {{words}}. Atdaliet vārdus ar komatiem vai atstarpēm; tukšs: nav.',
+    startWords: 'Jūsu atsākšanas vārdi',
+    startWordsHint: 'Papildus iebūvētajiem: {{words}}.',
+    wordsLimit:
+      'Atbilde, kurā ir tikai viens no šiem vārdiem, atsaka numuru vai to atjauno. Tikai burti un cipari, katrā vārdā ne vairāk kā {{chars}} rakstzīmes; maksimālais vārdu skaits (atteikšanās un atsākšanas kopā): {{max}}.',
     save: 'Saglabāt atbildes',
     saving: 'Saglabā…',
     saved: 'Atbildes uz atslēgvārdiem saglabātas.',

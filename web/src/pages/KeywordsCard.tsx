@@ -1,14 +1,20 @@
-// Settings' answers to keywords: the text sent back to HELP, and whether STOP and START are confirmed (with what
-// texts). Each answer is a sending of the account, charged as any other.
+// Settings' answers to keywords: the text sent back to HELP, whether STOP and START are confirmed (with what texts),
+// and the account's own stop and start words beside the built-in ones. Each answer is a sending of the account,
+// charged as any other.
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { KEYWORD_REPLY_CHARS_MAX, type KeywordAnswersView } from '../../../src/http/dashboard/contract.js';
+import {
+  KEYWORD_REPLY_CHARS_MAX,
+  type KeywordAnswersView,
+  OPT_OUT_WORD_CHARS_MAX,
+  OPT_OUT_WORDS_MAX,
+} from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { useToast } from '../components/toast.js';
-import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, TextAreaField } from '../components/ui.js';
+import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, TextAreaField, TextField } from '../components/ui.js';
 import { useResource, useSubmit } from '../hooks.js';
 
-const FIELDS = ['help_text', 'confirmations', 'stop_text', 'start_text'];
+const FIELDS = ['help_text', 'confirmations', 'stop_text', 'start_text', 'stop_words', 'start_words'];
 
 export function KeywordsCard() {
   const { t } = useTranslation();
@@ -18,12 +24,16 @@ export function KeywordsCard() {
   const [confirmations, setConfirmations] = useState(false);
   const [stopText, setStopText] = useState('');
   const [startText, setStartText] = useState('');
+  const [stopWords, setStopWords] = useState('');
+  const [startWords, setStartWords] = useState('');
   useEffect(() => {
     if (!answers.data) return;
     setHelpText(answers.data.help_text ?? '');
     setConfirmations(answers.data.confirmations);
     setStopText(answers.data.stop_text);
     setStartText(answers.data.start_text);
+    setStopWords(answers.data.stop_words.join(', '));
+    setStartWords(answers.data.start_words.join(', '));
   }, [answers.data]);
   const saving = useSubmit(async () => {
     const saved = await api.post<KeywordAnswersView>('/keywords', {
@@ -31,6 +41,8 @@ export function KeywordsCard() {
       confirmations,
       stop_text: stopText,
       start_text: startText,
+      stop_words: stopWords,
+      start_words: startWords,
     });
     answers.setData(() => saved);
     toast(t('keywords.saved'));
@@ -83,6 +95,25 @@ export function KeywordsCard() {
             disabled={!confirmations}
             onChange={(event) => setStartText(event.target.value)}
             errors={fieldErrors(saving.error, 'start_text')}
+          />
+          <p className="muted small">
+            {t('keywords.wordsLimit', { chars: OPT_OUT_WORD_CHARS_MAX, max: OPT_OUT_WORDS_MAX })}
+          </p>
+          <TextField
+            label={t('keywords.stopWords')}
+            value={stopWords}
+            autoComplete="off"
+            onChange={(event) => setStopWords(event.target.value)}
+            hint={t('keywords.stopWordsHint', { words: answers.data.built_in_stop_words.join(', ') })}
+            errors={fieldErrors(saving.error, 'stop_words')}
+          />
+          <TextField
+            label={t('keywords.startWords')}
+            value={startWords}
+            autoComplete="off"
+            onChange={(event) => setStartWords(event.target.value)}
+            hint={t('keywords.startWordsHint', { words: answers.data.built_in_start_words.join(', ') })}
+            errors={fieldErrors(saving.error, 'start_words')}
           />
           <ErrorBanner error={formLevelError(saving.error, FIELDS)} />
           <div>
