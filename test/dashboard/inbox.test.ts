@@ -31,11 +31,15 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
   let a: Browser;
   let other: Browser;
   let n = 0;
-  let lastUs = 0;
-  /** The database's clock, as a provider's message is stamped, strictly increasing. */
-  const stamp = () => {
-    lastUs = Math.max(engine.db.nowUs(), lastUs + 1);
-    return lastUs;
+  /**
+   * The database's clock, as a provider's message is stamped, once it has moved past everything stored before (the
+   * clock counts milliseconds): never ahead of the clock, so an answer is never older than what it answers, and
+   * never at the same time as what came before, so the thread's order is the order of the test.
+   */
+  const stamp = async () => {
+    const before = engine.db.nowUs();
+    while (engine.db.nowUs() <= before) await new Promise((resolve) => setTimeout(resolve, 1));
+    return engine.db.nowUs();
   };
 
   const fund = async (browser: Browser, amount: string) => {
@@ -50,7 +54,7 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
     });
     return createKeywordReplies(engine.db, api, () => {});
   };
-  const receive = (over: Partial<ReceivedMessage>) =>
+  const receive = async (over: Partial<ReceivedMessage>) =>
     receiveInbound(
       engine.db,
       {
@@ -59,7 +63,7 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
         from: '37126000001',
         to: '37125550001',
         text: 'hello',
-        receivedAtUs: stamp(),
+        receivedAtUs: await stamp(),
         ...over,
       },
       () => {},
