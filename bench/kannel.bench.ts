@@ -302,7 +302,19 @@ async function measureSmsgic(engine: DialectName): Promise<Outcome> {
   }
 }
 
-function rows(outcome: Outcome): BenchRow[] {
+/** What SMSgic is held to beside Kannel in the same run: its messages per second over Kannel's. */
+interface Beside {
+  readonly kannel: Outcome;
+  readonly target: number;
+}
+
+function ratioOf(outcome: Outcome, beside: Beside | undefined, phase: 'submits' | 'final'): string {
+  if (!beside) return '';
+  const ratio = outcome.messages / outcome.seconds[phase] / (beside.kannel.messages / beside.kannel.seconds[phase]);
+  return `${ratio.toFixed(2)}× Kannel (target ≥ ${beside.target}×)`;
+}
+
+function rows(outcome: Outcome, beside?: Beside): BenchRow[] {
   const cpuTotal = Object.values(outcome.cpu).reduce((a, b) => a + b, 0);
   const perMessageUs = (cpuTotal / outcome.messages) * 1e6;
   const cpu = Object.entries(outcome.cpu)
@@ -316,13 +328,13 @@ function rows(outcome: Outcome): BenchRow[] {
     {
       name: `${outcome.label}: HTTP request → submit_sm, to the last submit_sm`,
       result: formatRate(outcome.messages / outcome.seconds.submits, 'msg/s'),
-      target: '',
+      target: ratioOf(outcome, beside, 'submits'),
       notes: `${common}; ${outcome.seconds.submits.toFixed(1)} s from the first request`,
     },
     {
       name: `${outcome.label}: to the last delivery receipt applied`,
       result: `${formatRate(outcome.messages / outcome.seconds.final, 'msg/s')}, ${Math.round(perMessageUs).toLocaleString('en-US')} µs CPU/message`,
-      target: '',
+      target: ratioOf(outcome, beside, 'final'),
       notes: `${outcome.notes}; ${outcome.seconds.final.toFixed(1)} s; CPU ${cpu}; SMSC ${outcome.smscCpu.toFixed(1)} s (not counted), ${outcome.smsc.receiptsAnswered.toLocaleString('en-US')} receipts answered`,
     },
   ];
@@ -342,10 +354,16 @@ export async function run(): Promise<BenchRow[]> {
   }
   const only = process.env.KANNEL_BENCH_ONLY?.split(',');
   const result: BenchRow[] = [];
-  if (!only || only.includes('kannel')) result.push(...rows(await measureKannel()));
-  if (!only || only.includes('sqlite')) result.push(...rows(await measureSmsgic('sqlite')));
+  let kannel: Outcome | undefined;
+  if (!only || only.includes('kannel')) {
+    kannel = await measureKannel();
+    result.push(...rows(kannel));
+  }
+  // The yardsticks: twice Kannel's rate on SQLite, Kannel's rate on PostgreSQL.
+  const beside = (target: number) => (kannel ? { kannel, target } : undefined);
+  if (!only || only.includes('sqlite')) result.push(...rows(await measureSmsgic('sqlite'), beside(2)));
   if (!only || only.includes('postgres')) {
-    if ((await probePostgres()) === null) result.push(...rows(await measureSmsgic('postgres')));
+    if ((await probePostgres()) === null) result.push(...rows(await measureSmsgic('postgres'), beside(1)));
     else result.push({ name: 'SMSgic on PostgreSQL', result: 'not measured', target: '', notes: 'unreachable' });
   }
   return result;

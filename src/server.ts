@@ -2,6 +2,8 @@
 import { Redis } from 'ioredis';
 import { type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
+import { HandOversInFlight } from './dispatch/hand-overs-in-flight.js';
+import { type PushedReports, pushedReports } from './dispatch/pushed-reports.js';
 import { createRegistry, PROVIDERS, type ProviderRegistry, providerCatalog, settingsOf } from './dispatch/registry.js';
 import { createRouter } from './dispatch/router.js';
 import { createRoutingBooks } from './dispatch/routing-books.js';
@@ -17,7 +19,6 @@ import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './serv
 import { createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
-import { createReportIntake, type ReportIntake } from './store/report-intake.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
 import { openWorkSignal } from './store/work-signal.js';
 
@@ -39,7 +40,7 @@ function registryFor(
   config: Config,
   db: Db,
   plan: NumberingPlan,
-  reports: ReportIntake,
+  pushed: PushedReports,
   replies: KeywordReplies,
   log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
 ): ProviderRegistry {
@@ -69,7 +70,7 @@ function registryFor(
     publicUrl: config.publicUrl,
     // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
     // Those arriving together are applied together (one transaction for a burst of receipts).
-    reportSink: (provider, report) => reports.apply([{ provider, ...report }]),
+    reportSink: (provider, report) => pushed(provider, [report]),
     // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
     inboundSink: async (provider, message) => {
       await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text), replies);
@@ -110,8 +111,10 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     workSignal,
   });
   const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
-  // Delivery reports pushed by providers (SMPP receipts, webhooks), applied in groups as they arrive together.
-  const reportIntake = createReportIntake(db);
+  // Delivery reports pushed by providers (SMPP receipts, webhooks): applied once this process's hand-overs to that
+  // provider in flight have stored their outcomes (most reports name their messages), in groups as they come together.
+  const handOvers = new HandOversInFlight();
+  const pushed = pushedReports(db, handOvers);
   const notes = providerNotes(config);
   const app = await buildApp({
     providers: { enabled: notes.enabled, warnings: notes.warnings },
@@ -136,7 +139,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       }),
     },
     webhooks: {
-      ingest: (provider, reports) => reportIntake.apply(reports.map((report) => ({ provider, ...report }))),
+      ingest: pushed,
       receive: async (provider, messages) => {
         for (const message of messages) {
           await receiveInbound(
@@ -195,7 +198,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
-    registry = registryFor(config, db, plan, reportIntake, keywordReplies, app.log);
+    registry = registryFor(config, db, plan, pushed, keywordReplies, app.log);
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },
@@ -209,6 +212,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       logger: app.log,
       callbacks: { allowPrivate: config.callbackAllowPrivate },
       workSignal,
+      handOvers,
     });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },

@@ -18,6 +18,7 @@ import {
 } from '../services/route-simulation.js';
 import type { Db } from '../store/db.js';
 import { money, NONE, table } from './print.js';
+import type { RoutesErrors } from './routes.js';
 
 export const ROUTES_SIMULATE_USAGE = `  smsgic routes simulate [--days N] [--rules FILE.json] [--costs PROVIDER=FILE.csv ...] [--account ID] [--csv]
                     (the last N days' handed-over messages, 7 by default, replayed against a proposed table, in
@@ -30,10 +31,8 @@ export interface SimulatePrinted {
   readonly raw?: boolean;
 }
 
-export interface SimulateErrors {
-  usage(message: string): Error;
-  refused(message: string): Error;
-}
+/** The operator's mistake (exit 2) or a refusal (exit 1), as `smsgic routes` reports them. */
+export type SimulateErrors = RoutesErrors;
 
 const OPTIONS = {
   json: { type: 'boolean' },

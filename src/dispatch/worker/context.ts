@@ -5,6 +5,7 @@ import type { ClockUs } from '../../domain/time.js';
 import type { Db } from '../../store/db.js';
 import { readQualityBook } from '../../store/delivery-quality.js';
 import { conversionRatesPpm } from '../../store/rates.js';
+import { HandOversInFlight } from '../hand-overs-in-flight.js';
 import type { Router } from '../router.js';
 import { realSleep, type Sleep } from '../throttle.js';
 import { type DispatchLogger, logCircuitChange, SILENT } from './log.js';
@@ -31,6 +32,8 @@ export interface WorkerContext {
   readonly conversionRates: () => Promise<ReadonlyMap<string, number>>;
   /** Every provider's delivery quality over the last 24 hours, shared through the database, read again every 30 s. */
   readonly qualityBook: () => Promise<QualityBook>;
+  /** Hand-overs counted until their outcomes are stored (the pushed reports' sink waits for them). */
+  readonly handOvers: HandOversInFlight;
 }
 
 /** Checks the options, and logs every move of a provider's circuit from now on. */
@@ -51,5 +54,6 @@ export function workerContext(options: WorkerOptions, stopSignal: AbortSignal): 
     costBook: options.costBook ?? (() => options.router.costBook()),
     conversionRates: refreshedEvery(() => conversionRatesPpm(options.db), BOOKS_REFRESH_MS, clockUs),
     qualityBook: refreshedEvery(() => readQualityBook(options.db, { nowUs: clockUs() }), BOOKS_REFRESH_MS, clockUs),
+    handOvers: options.handOvers ?? new HandOversInFlight(),
   };
 }

@@ -124,16 +124,21 @@ async function submitChunk(
     await settle(context, outcomes, lease);
     return;
   }
-  try {
-    const referenceOf = await context.references();
-    const batch = outgoingBatch(lease, chunk, split, referenceOf, startUs);
-    await callProvider(context, { lease, adapter, pass, chunk, batch, startUs }, outcomes);
-  } finally {
-    // Settled already unless the batch could not be built (no call made, nothing learnt of the provider).
-    pass.settle(null);
-    release();
-  }
-  await settle(context, outcomes, lease);
+  const handedOver = (async () => {
+    try {
+      const referenceOf = await context.references();
+      const batch = outgoingBatch(lease, chunk, split, referenceOf, startUs);
+      await callProvider(context, { lease, adapter, pass, chunk, batch, startUs }, outcomes);
+    } finally {
+      // Settled already unless the batch could not be built (no call made, nothing learnt of the provider).
+      pass.settle(null);
+      release();
+    }
+    await settle(context, outcomes, lease);
+  })();
+  // Until its outcomes are stored, the reports this provider pushes wait for it: most name its messages.
+  context.handOvers.track(adapter.name, handedOver);
+  await handedOver;
 }
 
 function outgoingBatch(

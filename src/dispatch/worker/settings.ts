@@ -21,6 +21,7 @@ import { type ClockUs, US_PER_MS } from '../../domain/time.js';
 import type { Db } from '../../store/db.js';
 import type { WorkSignal } from '../../store/work-signal.js';
 import { type CallbackPolicy, callbackFetch, type Fetch } from '../callbacks.js';
+import type { HandOversInFlight } from '../hand-overs-in-flight.js';
 import type { RetryPolicy } from '../outcomes.js';
 import type { Router } from '../router.js';
 import type { Sleep, ThrottleLimits } from '../throttle.js';
@@ -57,6 +58,8 @@ export interface WorkerOptions {
   readonly errorBackoff?: { readonly baseMs?: number; readonly capMs?: number };
   /** Every provider's cost list as known now (asked at each settlement); default none (costs recorded as unknown). */
   readonly costBook?: () => CostBook;
+  /** Where this worker's hand-overs are counted until their outcomes are stored, for the reports pushed meanwhile. */
+  readonly handOvers?: HandOversInFlight;
 }
 
 export interface WorkerSettings {
