@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
-import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import { ACCOUNT_SUSPENDED_REASON, describeText, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
 import { marginCsv } from '../../services/margins.js';
 import { invalidOne } from '../../services/outcome.js';
@@ -167,6 +167,9 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
     done(null, body),
   );
   registerGuards(app, options);
+  app.addHook('preSerialization', async (_request, reply, payload) =>
+    reply.statusCode >= 400 ? withTextCodes(payload) : payload,
+  );
   const route = routeOn(app);
   registerSessionRoutes(route, services);
   registerTokenRoutes(route, services);
@@ -257,6 +260,25 @@ function registerGuards(app: FastifyInstance, options: DashboardApiOptions): voi
     if (typeof request.body === 'string') controlCharacterErrors('csv', request.body, errors);
     if (!errors.empty) throw unprocessable(errors);
   });
+}
+
+/**
+ * An error body with the code and parameters of each of its texts beside the words (contract.ts, ErrorBody), so that
+ * the dashboard can say them in the user's language; the words stay as they are.
+ */
+export function withTextCodes(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object' || !('message' in payload)) return payload;
+  const body = payload as { message: unknown; errors?: unknown };
+  const described = typeof body.message === 'string' ? describeText(body.message) : null;
+  const withMessage = described ? { ...body, code: described.code, params: described.params } : { ...body };
+  if (body.errors === null || typeof body.errors !== 'object') return withMessage;
+  const codes = Object.fromEntries(
+    Object.entries(body.errors as Record<string, unknown>).map(([field, texts]) => [
+      field,
+      Array.isArray(texts) ? texts.map((text) => (typeof text === 'string' ? describeText(text) : null)) : [],
+    ]),
+  );
+  return { ...withMessage, codes };
 }
 
 /** Adds one dashboard route: who may call it, and its handler. */
