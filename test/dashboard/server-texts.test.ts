@@ -70,6 +70,9 @@ describeEachEngine('server texts as codes', (engine) => {
       const missing = await b.get('/app/api/sendings/999999999');
       expect(missing.statusCode).toBe(404);
       expect(sent(missing)).toEqual({ message: 'Not found.', code: 'notFound', params: {} });
+      const unknown = await b.get('/app/api/sendings/abc');
+      expect(unknown.statusCode).toBe(404);
+      expect(sent(unknown)).toEqual({ message: 'Not found.', code: 'notFound', params: {} });
     });
 
     it('codes a text with words the user typed, kept as typed', async () => {

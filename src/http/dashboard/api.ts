@@ -167,9 +167,6 @@ export async function dashboardApi(app: FastifyInstance, options: DashboardApiOp
     done(null, body),
   );
   registerGuards(app, options);
-  app.addHook('preSerialization', async (_request, reply, payload) =>
-    reply.statusCode >= 400 ? withTextCodes(payload) : payload,
-  );
   const route = routeOn(app);
   registerSessionRoutes(route, services);
   registerTokenRoutes(route, services);
