@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { senderNameProblem } from './sender-name.js';
 import {
   describeText,
   moneyInputText,
@@ -112,5 +113,17 @@ describe('codes of the server texts', () => {
 
   it('refuses to render a text without one of its parameters', () => {
     expect(() => renderText('required')).toThrow(/field/);
+  });
+});
+
+describe('a text within a text', () => {
+  it('describes why a sender name is refused as a code of its own', () => {
+    const problem = senderNameProblem('12345678901234567') as string;
+    expect(problem).toBe('a numeric sender has at most 16 digits');
+    expect(describeText(ruleText.senderName('name', problem))).toEqual({
+      code: 'senderName',
+      params: { field: 'name', problem },
+    });
+    expect(describeText(problem)).toEqual({ code: 'senderNumericDigits', params: { count: 16 } });
   });
 });

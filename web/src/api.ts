@@ -19,7 +19,12 @@ export function serverText(code: ServerTextCode, params: TextParams = {}): strin
 /** The server's words in the dashboard's language when their code is known here, else the words as the server sent them. */
 function say(words: string, described: TextCode | null | undefined): string {
   if (!described || !i18n.exists(`server.${described.code}`)) return words;
-  return serverText(described.code, described.params ?? {});
+  const { problem, ...params } = described.params ?? {};
+  // A text within the text (why a sender name or a CSV line is refused) is said in the language too.
+  return serverText(described.code, {
+    ...params,
+    ...(problem !== undefined && { problem: typeof problem === 'string' ? sayServerWords(problem) : problem }),
+  });
 }
 
 /** Words of the server's catalogue made here (as a form reads an amount the server's way), in the dashboard's language. */

@@ -4,7 +4,14 @@ import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
-import { ACCOUNT_SUSPENDED_REASON, describeText, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import {
+  ACCOUNT_SUSPENDED_REASON,
+  describeText,
+  ruleText,
+  SERVER_TEXTS,
+  TEXTS,
+  ValidationErrors,
+} from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
 import { marginCsv } from '../../services/margins.js';
 import { invalidOne } from '../../services/outcome.js';
@@ -703,8 +710,7 @@ function registerRouteTableRoutes(route: Route, routes: DashboardServices['route
   );
   route('POST', `/admin/routes/${ID}/move`, 'admin', async (request, reply) => {
     const position = positionOf(requestFields(request).position);
-    if (position === null)
-      return answer(reply, invalidOne('position', 'position must be a whole number from 1'), nothing);
+    if (position === null) return answer(reply, invalidOne('position', SERVER_TEXTS.positionWholeNumber), nothing);
     return answer(reply, routeOutcome(await routes.move(idOf(request), position)), routeRuleView);
   });
   route('DELETE', `/admin/routes/${ID}`, 'admin', async (request, reply) =>

@@ -1041,6 +1041,10 @@ export const en = {
     tooManyLogins_other: SERVER_TEXTS.tooManyLogins,
     moneyTooManyDecimals_one: '“{{text}}” has more than {{count}} decimal.',
     moneyTooManyDecimals_other: SERVER_TEXTS.moneyTooManyDecimals,
+    senderNumericDigits_one: 'a numeric sender has at most {{count}} digit',
+    senderNumericDigits_other: SERVER_TEXTS.senderNumericDigits,
+    senderAlphaLength_one: 'an alphanumeric sender has at most {{count}} character',
+    senderAlphaLength_other: SERVER_TEXTS.senderAlphaLength,
   },
 };
 
