@@ -121,6 +121,21 @@ export const SERVER_TEXTS = Object.freeze({
   senderAlphaLength: 'an alphanumeric sender has at most {{count}} characters',
   senderShortCodeOnly: 'Trumpia sends from a short code or a landline number only',
   csvLine: 'Line {{line}}: {{problem}}; nothing was imported.',
+  // What is wrong on a line of a price list or a cost list (the `problem` of csvLine).
+  csvNetworkHeader: 'the header must be "mcc,mnc,{{column}}" or "mcc,mnc,{{column}},currency"',
+  csvFieldCount: 'expected {{expected}} fields, found {{found}}',
+  csvUnknownCurrency: 'currency "{{currency}}" is not one an account can have',
+  csvCurrencyDiffers: 'currency {{currency}} differs from {{above}} above: a list has one currency',
+  csvMcc: 'mcc "{{mcc}}" is not 3 digits',
+  csvMnc: 'mnc "{{mnc}}" is not 1 to 3 digits',
+  csvAmount: '{{column}} "{{amount}}": {{problem}}',
+  csvNegative: '{{column}} "{{amount}}" is negative',
+  csvAlreadyPriced: '{{network}} is already priced on line {{earlier}}',
+  csvAlreadyCosted: '{{network}} is already given a cost on line {{earlier}}',
+  // A price list's import.
+  priceListEmptyDefault: 'The default price list cannot be empty; nothing was imported.',
+  priceListCurrencyConflict: 'The list states {{stated}} but {{given}} was asked for; nothing was imported.',
+  priceListUnknownCurrency: '{{currency}} is not a currency an account can have; nothing was imported.',
   nestedTooDeep: 'The {{field}} field is nested too deeply.',
   controlCharacters: 'The {{field}} field must not contain control characters.',
   balanceCeiling: 'The balance cannot exceed {{max}}.',
@@ -136,7 +151,7 @@ export const SERVER_TEXTS = Object.freeze({
 });
 
 export type ServerTextCode = keyof typeof SERVER_TEXTS;
-/** The parameters of a text: numbers where the words have a number (a count, a limit), else the words put in. */
+/** The parameters of a text: a `count` or a `{{…, number}}` as a number (plural forms follow it), else the words put in. */
 export type TextParams = Readonly<Record<string, string | number>>;
 /** A text as the dashboard's API describes it beside its English words. */
 export interface TextCode {

@@ -1,6 +1,7 @@
 // The server's texts as codes: the dashboard's API sends each error's code and parameters beside its words, for the
 // dashboard to say them in the user's language; the public API's error bodies stay word for word what they were.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeText } from '../../src/domain/texts.js';
 import type { CreatedTokenView, ErrorBody } from '../../src/http/dashboard/contract.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type Browser, type DashboardApp, PASSWORD, startDashboardApp } from './dashboard-app.js';
@@ -89,6 +90,20 @@ describeEachEngine('server texts as codes', (engine) => {
           ],
         },
       });
+    });
+
+    it('codes a text within a text: the line of a price list and what is wrong on it', async () => {
+      const admin = await dash.admin();
+      const res = await admin.request('POST', `/app/api/admin/rates/import?account_id=${b.accountId}`, {
+        payload: 'mcc,mnc,rate\n247,01,0.05\n24x,01,0.05\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(res.statusCode).toBe(422);
+      const body = sent(res);
+      expect(body.message).toBe('Line 3: mcc "24x" is not 3 digits; nothing was imported.');
+      expect(body.code).toBe('csvLine');
+      expect(body.params).toEqual({ line: '3', problem: 'mcc "24x" is not 3 digits' });
+      expect(describeText(String(body.params?.problem))).toEqual({ code: 'csvMcc', params: { mcc: '24x' } });
     });
   });
 
