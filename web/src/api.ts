@@ -19,11 +19,14 @@ export function serverText(code: ServerTextCode, params: TextParams = {}): strin
 /** The server's words in the dashboard's language when their code is known here, else the words as the server sent them. */
 function say(words: string, described: TextCode | null | undefined): string {
   if (!described || !i18n.exists(`server.${described.code}`)) return words;
-  const { problem, ...params } = described.params ?? {};
-  // A text within the text (why a sender name or a CSV line is refused) is said in the language too.
+  const { problem, status, ...params } = described.params ?? {};
+  // A text within the text (why a sender name or a CSV line is refused) is said in the language too, and a status by
+  // its name there.
+  const statusKey = `status.${String(status).toLowerCase()}`;
   return serverText(described.code, {
     ...params,
     ...(problem !== undefined && { problem: typeof problem === 'string' ? sayServerWords(problem) : problem }),
+    ...(status !== undefined && { status: i18n.exists(statusKey) ? i18n.t(statusKey) : status }),
   });
 }
 

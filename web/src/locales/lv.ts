@@ -1128,7 +1128,7 @@ export const lv: Texts = {
     url: 'Laukā „{{field}}” jābūt derīgam URL.',
     notConfigured: 'Izvēlētā vērtība „{{field}}” šajā platformā nav pieejama.',
     idempotencyReused: 'Šī Idempotency-Key jau tika izmantota citam pieprasījumam.',
-    notCancellable: 'Atcelt var tikai sūtījumu statusā Pending; šī sūtījuma statuss ir {{status}}.',
+    notCancellable: 'Atcelt var tikai gaidošu sūtījumu; šī sūtījuma statuss ir „{{status}}”.',
     wellFormed: 'Laukā „{{field}}” jābūt derīgam Unicode tekstam.',
     noAvailableRate: '„{{field}}” nav pieejama tarifa.',
     countryNotAllowed: '„{{field}}” ir valstī {{country}}, uz kuru šis konts nesūta.',
@@ -1172,7 +1172,7 @@ export const lv: Texts = {
     tooManyLogins_zero: 'Pārāk daudz pieteikšanās mēģinājumu. Mēģiniet vēlreiz pēc {{count}} sekundēm.',
     tooManyLogins_one: 'Pārāk daudz pieteikšanās mēģinājumu. Mēģiniet vēlreiz pēc {{count}} sekundes.',
     tooManyLogins_other: 'Pārāk daudz pieteikšanās mēģinājumu. Mēģiniet vēlreiz pēc {{count}} sekundēm.',
-    notDraft: 'Nosūtīt, mainīt vai dzēst var tikai melnrakstu (Draft); šī sūtījuma statuss ir {{status}}.',
+    notDraft: 'Nosūtīt, mainīt vai dzēst var tikai melnrakstu; šī sūtījuma statuss ir „{{status}}”.',
     methodNotAllowed: 'Metode {{method}} maršrutam {{path}} netiek atbalstīta. Atbalstītās metodes: {{allowed}}.',
     moneyNotAnAmount:
       '„{{text}}” nav summa: rakstiet ciparus ar decimālo komatu vai punktu, piemēram, 12,50 vai 12.50.',
