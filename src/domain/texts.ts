@@ -132,6 +132,11 @@ export const SERVER_TEXTS = Object.freeze({
   csvNegative: '{{column}} "{{amount}}" is negative',
   csvAlreadyPriced: '{{network}} is already priced on line {{earlier}}',
   csvAlreadyCosted: '{{network}} is already given a cost on line {{earlier}}',
+  // A rule of the route table.
+  routeOneOf: '{{field}} must be one of {{values}}, got "{{given}}"',
+  routeUnknownProvider: 'unknown provider "{{name}}" (known: {{known}})',
+  routeUnknownType: 'unknown sending type "{{type}}"',
+  routeMinDelivery: 'min_delivery: {{problem}}',
   // A price list's import.
   priceListEmptyDefault: 'The default price list cannot be empty; nothing was imported.',
   priceListCurrencyConflict: 'The list states {{stated}} but {{given}} was asked for; nothing was imported.',

@@ -14,6 +14,7 @@ import {
   type SenderKind,
 } from '../domain/routing.js';
 import { isSendingType, type SendingType } from '../domain/sending.js';
+import { renderText } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import {
   addRouteRule,
@@ -96,7 +97,7 @@ function oneOf<T extends string>(field: string, values: readonly T[], value: unk
   if (given === null) return null;
   const found = values.find((v) => v === given);
   if (found === undefined)
-    throw new FieldProblem(field, `${field} must be one of ${values.join(', ')}, got "${given}"`);
+    throw new FieldProblem(field, renderText('routeOneOf', { field, values: values.join(', '), given }));
   return found;
 }
 
@@ -107,18 +108,21 @@ function readFields(input: RouteRuleInput, knownProviders: readonly string[]): R
     .filter((p) => p !== '');
   for (const name of providers) {
     if (!knownProviders.includes(name)) {
-      throw new FieldProblem('providers', `unknown provider "${name}" (known: ${knownProviders.join(', ')})`);
+      const known = knownProviders.join(', ');
+      throw new FieldProblem('providers', renderText('routeUnknownProvider', { name, known }));
     }
   }
   const type = text(input.type);
-  if (type !== null && !isSendingType(type)) throw new FieldProblem('type', `unknown sending type "${type}"`);
+  if (type !== null && !isSendingType(type)) throw new FieldProblem('type', renderText('routeUnknownType', { type }));
   let minDeliveryPpm: number | null = null;
   const minDelivery = text(input.min_delivery);
   if (minDelivery !== null) {
     try {
       minDeliveryPpm = parsePercentPpm(minDelivery);
     } catch (error) {
-      if (error instanceof MoneyError) throw new FieldProblem('min_delivery', `min_delivery: ${error.message}`);
+      if (error instanceof MoneyError) {
+        throw new FieldProblem('min_delivery', renderText('routeMinDelivery', { problem: error.message }));
+      }
       throw error;
     }
   }

@@ -1211,6 +1211,10 @@ export const lv: Texts = {
     priceListEmptyDefault: 'Noklusējuma cenrādis nevar būt tukšs; nekas netika importēts.',
     priceListCurrencyConflict: 'Sarakstā norādīta valūta {{stated}}, bet pieprasīta {{given}}; nekas netika importēts.',
     priceListUnknownCurrency: '{{currency}} nav valūta, kāda var būt kontam; nekas netika importēts.',
+    routeOneOf: '{{field}} jābūt vienam no: {{values}}; saņemts "{{given}}"',
+    routeUnknownProvider: 'nezināms pakalpojumu sniedzējs "{{name}}" (zināmie: {{known}})',
+    routeUnknownType: 'nezināms sūtīšanas veids "{{type}}"',
+    routeMinDelivery: 'min_delivery: {{problem}}',
     moneyTooLarge: '„{{text}}” ir pārāk liela summa.',
   },
 };

@@ -1242,6 +1242,10 @@ export const ru: Texts = {
     priceListEmptyDefault: 'Прайс-лист по умолчанию не может быть пустым; ничего не импортировано.',
     priceListCurrencyConflict: 'В списке указана валюта {{stated}}, а запрошена {{given}}; ничего не импортировано.',
     priceListUnknownCurrency: '{{currency}} не может быть валютой аккаунта; ничего не импортировано.',
+    routeOneOf: '{{field}} должно быть одним из: {{values}}; получено "{{given}}"',
+    routeUnknownProvider: 'неизвестный провайдер "{{name}}" (известные: {{known}})',
+    routeUnknownType: 'неизвестный тип отправки "{{type}}"',
+    routeMinDelivery: 'min_delivery: {{problem}}',
     moneyTooLarge: '«{{text}}» — слишком большая сумма.',
   },
 };
