@@ -2,6 +2,7 @@
 // country-wide) into rate rows, saying which line is wrong, and writes one back in the `mcc,mnc,rate` format.
 import { currencyOf, formatMinor, MoneyError, parseMoney } from './money.js';
 import type { RateRow } from './pricing.js';
+import { renderText } from './texts.js';
 
 export type RatesCsvResult =
   /** `currency`: the one the rows state (every row the same or empty), null when none states one. */
@@ -33,7 +34,7 @@ export function parseNetworkAmountsCsv(text: string, column: 'rate' | 'cost'): R
     .join(',');
   const withCurrency = header === `mcc,mnc,${column},currency`;
   if (header !== `mcc,mnc,${column}` && !withCurrency) {
-    return { ok: false, line: 1, message: `the header must be "mcc,mnc,${column}" or "mcc,mnc,${column},currency"` };
+    return { ok: false, line: 1, message: renderText('csvNetworkHeader', { column }) };
   }
   const fields = withCurrency ? 4 : 3;
   let currency: string | null = null;
@@ -45,43 +46,41 @@ export function parseNetworkAmountsCsv(text: string, column: 'rate' | 'cost'): R
     const lineNo = i + 1;
     const cells = line.split(',').map((c) => unquote(c.trim()));
     if (cells.length !== fields) {
-      return { ok: false, line: lineNo, message: `expected ${fields} fields, found ${cells.length}` };
+      const message = renderText('csvFieldCount', { expected: fields, found: cells.length });
+      return { ok: false, line: lineNo, message };
     }
     const [mcc, mnc, rate, stated = ''] = cells as [string, string, string, string?];
     const code = stated.toUpperCase();
     if (code !== '' && currencyOf(code) === undefined) {
-      return { ok: false, line: lineNo, message: `currency "${stated}" is not one an account can have` };
+      return { ok: false, line: lineNo, message: renderText('csvUnknownCurrency', { currency: stated }) };
     }
     if (code !== '' && currency !== null && code !== currency) {
       return {
         ok: false,
         line: lineNo,
-        message: `currency ${code} differs from ${currency} above: a list has one currency`,
+        message: renderText('csvCurrencyDiffers', { currency: code, above: currency }),
       };
     }
     if (code !== '') currency = code;
-    if (!MCC_RE.test(mcc)) return { ok: false, line: lineNo, message: `mcc "${mcc}" is not 3 digits` };
-    if (mnc !== '' && !MNC_RE.test(mnc))
-      return { ok: false, line: lineNo, message: `mnc "${mnc}" is not 1 to 3 digits` };
+    if (!MCC_RE.test(mcc)) return { ok: false, line: lineNo, message: renderText('csvMcc', { mcc }) };
+    if (mnc !== '' && !MNC_RE.test(mnc)) return { ok: false, line: lineNo, message: renderText('csvMnc', { mnc }) };
     let rateMinor: number;
     try {
       rateMinor = parseMoney(rate);
     } catch (error) {
       if (error instanceof MoneyError) {
-        return { ok: false, line: lineNo, message: `${column} "${rate}": ${error.message}` };
+        const message = renderText('csvAmount', { column, amount: rate, problem: error.message });
+        return { ok: false, line: lineNo, message };
       }
       throw error;
     }
-    if (rateMinor < 0) return { ok: false, line: lineNo, message: `${column} "${rate}" is negative` };
+    if (rateMinor < 0) return { ok: false, line: lineNo, message: renderText('csvNegative', { column, amount: rate }) };
     const key = `${mcc}:${mnc}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      const already = column === 'rate' ? 'priced' : 'given a cost';
-      return {
-        ok: false,
-        line: lineNo,
-        message: `${mcc}/${mnc || '(country)'} is already ${already} on line ${earlier}`,
-      };
+      const network = `${mcc}/${mnc || '(country)'}`;
+      const message = renderText(column === 'rate' ? 'csvAlreadyPriced' : 'csvAlreadyCosted', { network, earlier });
+      return { ok: false, line: lineNo, message };
     }
     seen.set(key, lineNo);
     rows.push({ mcc, mnc: mnc === '' ? null : mnc, rateMinor });

@@ -1,6 +1,13 @@
 // The catalogue of every text a client can see: the published page's word-for-word texts and Laravel-style rule texts.
 
-export const TEXTS = Object.freeze({
+/**
+ * Every text a client can see, under a stable code: its English words, with `{{name}}` where a parameter goes
+ * (`{{name, number}}`: a number written with thousands separators). The public API sends these words as they are;
+ * the dashboard's API sends the code and the parameters beside them (describeText), and the dashboard says them in its
+ * language (`server.<code>` in web/src/locales, whose English entries are this catalogue). The placeholders are
+ * i18next's, so one template serves both. A parameter named `count` is the number a plural form follows.
+ */
+export const SERVER_TEXTS = Object.freeze({
   messageRequired: 'Please send `message` post parameter with text for SMS',
   recipientsRequired: 'Please send `recipients` post parameter with recipient`s number',
   senderRequired: 'Please send `sender` post parameter with name of SMS sender',
@@ -11,6 +18,8 @@ export const TEXTS = Object.freeze({
   notFound: 'Not found.',
   tooManyAttempts: 'Too Many Attempts.',
   serverError: 'Server Error',
+  serviceUnavailable: 'Service Unavailable',
+  unsupportedContentType: 'Unsupported Content-Type.',
   malformedJson: 'Malformed JSON in request body.',
   malformedBody: 'Malformed request body.',
   payloadTooLarge: 'The request body is too large.',
@@ -32,23 +41,237 @@ export const TEXTS = Object.freeze({
   operatorAccountInvitation:
     'Operators are not invited to the operator account: add one with `smsgic admin create --email E`.',
   dashboardNotBuilt: 'The dashboard is not built: run the web build (it writes dist/web), then reload this page.',
+  noConversation: 'This number has not written to this account: there is no number to reply from.',
+  // Quiet hours and validity of a sending.
+  sendWindowFormat:
+    'The send window field must be a daily window of local time written HH:MM-HH:MM (24-hour), e.g. 08:00-20:00; ' +
+    'start and end must differ.',
+  expiredBeforeHandOver: 'The validity period ended before the message could be handed over; it was not sent.',
+  // Why a recipient was left out of a sending.
+  suppressedApi: "The number is on the account's suppression list (added through the API).",
+  suppressedDashboard: "The number is on the account's suppression list (added in the dashboard).",
+  suppressedOperator: "The number is on the account's suppression list (added by the platform operator).",
+  suppressedStopMessage: 'The recipient opted out by replying STOP.',
+  // The dashboard's opt-out list.
+  optOutNotANumber: '“{{text}}” is not a phone number: write it with the country code, 8 to 20 digits.',
+  optOutCsvNotANumber: 'Line {{line}}: “{{text}}” is not a phone number (8 to 20 digits with the country code).',
+  optOutCsvMoreBadRows: '…and {{count}} more rows that are not phone numbers; nothing was imported.',
+  optOutCsvNothingImported: 'Nothing was imported: correct these rows and import the file again.',
+  optOutCsvEmpty: 'The file holds no phone numbers.',
+  optOutCsvTooMany: 'A file may hold at most {{count, number}} numbers; nothing was imported.',
+  optOutTooManyNumbers: 'At most {{count, number}} numbers at a time.',
+  // Rules of fields, in Laravel's words.
+  required: 'The {{field}} field is required.',
+  requiredWith: 'The {{field}} field is required when {{other}} is present.',
+  formatInvalid: 'The {{field}} field format is invalid.',
+  selectedInvalid: 'The selected {{field}} is invalid.',
+  dateFormat: 'The {{field}} field must match the format {{format}}.',
+  dateBefore: 'The {{field}} field must be a date before {{date}}.',
+  dateBeforeOrEqual: 'The {{field}} field must be a date before or equal to {{date}}.',
+  rangeDaysMax: 'The period must not be longer than {{count}} days.',
+  string: 'The {{field}} field must be a string.',
+  array: 'The {{field}} field must be an array.',
+  integer: 'The {{field}} field must be an integer.',
+  minNumber: 'The {{field}} field must be at least {{min}}.',
+  maxNumber: 'The {{field}} field must not be greater than {{max}}.',
+  maxChars: 'The {{field}} field must not be greater than {{count}} characters.',
+  maxParts: 'The {{field}} field must not be longer than {{count}} SMS parts.',
+  url: 'The {{field}} field must be a valid URL.',
+  callbackUrlInternal: 'The callback url must not point to a private, loopback, link-local or multicast address.',
+  positionWholeNumber: 'position must be a whole number from 1',
+  notConfigured: 'The selected {{field}} is not available on this platform.',
+  idempotencyReused: 'The Idempotency-Key was already used with a different request.',
+  notCancellable: 'Only a Pending sending can be cancelled; this sending is {{status}}.',
+  wellFormed: 'The {{field}} field must be valid Unicode text.',
+  noAvailableRate: 'The {{field}} has no available rate.',
+  noRouteAtRate: 'The {{field}} cannot be sent: no route to its destination is available at its rate.',
+  countryNotAllowed: 'The {{field}} is in {{country}}, where this account does not send.',
+  countryList: 'The {{field}} field must be "all" or a list of ISO 3166 country codes.',
+  notCountryCodes: 'Not a country code: {{codes}}.',
+  countriesNotAllowed: 'This account may not send to {{codes}}: ask support to allow it.',
+  spendLimitAmount: 'The {{field}} field must be an amount of 0 or more (as 25.50), or empty for no limit.',
+  spendLimitDaily:
+    "This sending ({{total}}) would pass the account's daily spend limit of {{limit}}: {{spent}} is spent already.",
+  spendLimitMonthly:
+    "This sending ({{total}}) would pass the account's monthly spend limit of {{limit}}: {{spent}} is spent already.",
+  priceListCurrency:
+    'The price list is in {{list}} but the account is in {{account}}: an account is priced only in its own currency; nothing was imported.',
+  noPriceList:
+    'There is no price list in {{currency}}, the currency of this account, so nothing can be priced or sent.',
+  notFoundModel: 'No query results for model {{id}}',
+  recipientHint: 'send {{digits}}: digits only, with the country code',
+  minChars: 'The {{field}} field must be at least {{count}} characters.',
+  email: 'The {{field}} field must be a valid email address.',
+  taken: 'The {{field}} has already been taken.',
+  boolean: 'The {{field}} field must be true or false.',
+  percentage: 'The {{field}} field must be a percentage from 0 to 100.',
+  positive: 'The {{field}} field must be greater than 0.',
+  notZero: 'The {{field}} field must not be zero.',
+  receivingNumber: 'The {{field}} field must be 3 to 20 digits.',
+  numberKeyword: 'The {{field}} field must be one word of at most 20 letters or digits.',
+  numberTaken: '{{number}} is assigned to account {{accountId}}.',
+  numberNotAssigned: '{{number}} is not assigned.',
+  maxItems: 'The {{field}} field must not have more than {{count}} items.',
+  senderName: 'The {{field}} is not a valid sender: {{problem}}.',
+  // Why a name cannot be a sender (the `problem` of senderName).
+  senderNameBlank: 'a sender name is required',
+  senderNameSpaces: 'a sender name cannot start or end with spaces',
+  senderNumericDigits: 'a numeric sender has at most {{count}} digits',
+  senderAlphaCharacters: 'an alphanumeric sender uses only A-Z, a-z, 0-9, space and . - & _',
+  senderNeedsLetter: 'an alphanumeric sender needs at least one letter',
+  senderAlphaLength: 'an alphanumeric sender has at most {{count}} characters',
+  senderShortCodeOnly: 'Trumpia sends from a short code or a landline number only',
+  csvLine: 'Line {{line}}: {{problem}}; nothing was imported.',
+  // What is wrong on a line of a price list or a cost list (the `problem` of csvLine).
+  csvNetworkHeader: 'the header must be "mcc,mnc,{{column}}" or "mcc,mnc,{{column}},currency"',
+  csvFieldCount: 'expected {{expected}} fields, found {{found}}',
+  csvUnknownCurrency: 'currency "{{currency}}" is not one an account can have',
+  csvCurrencyDiffers: 'currency {{currency}} differs from {{above}} above: a list has one currency',
+  csvMcc: 'mcc "{{mcc}}" is not 3 digits',
+  csvMnc: 'mnc "{{mnc}}" is not 1 to 3 digits',
+  csvAmount: '{{column}} "{{amount}}": {{problem}}',
+  csvNegative: '{{column}} "{{amount}}" is negative',
+  csvAlreadyPriced: '{{network}} is already priced on line {{earlier}}',
+  csvAlreadyCosted: '{{network}} is already given a cost on line {{earlier}}',
+  // A rule of the route table.
+  routeOneOf: '{{field}} must be one of {{values}}, got "{{given}}"',
+  routeUnknownProvider: 'unknown provider "{{name}}" (known: {{known}})',
+  routeUnknownType: 'unknown sending type "{{type}}"',
+  routeMinDelivery: 'min_delivery: {{problem}}',
+  // A price list's import.
+  priceListEmptyDefault: 'The default price list cannot be empty; nothing was imported.',
+  priceListCurrencyConflict: 'The list states {{stated}} but {{given}} was asked for; nothing was imported.',
+  priceListUnknownCurrency: '{{currency}} is not a currency an account can have; nothing was imported.',
+  nestedTooDeep: 'The {{field}} field is nested too deeply.',
+  controlCharacters: 'The {{field}} field must not contain control characters.',
+  balanceCeiling: 'The balance cannot exceed {{max}}.',
+  tooManyLogins: 'Too many login attempts. Please try again in {{count}} seconds.',
+  notDraft: 'Only a Draft can be sent, changed or deleted; this sending is {{status}}.',
+  methodNotAllowed: 'The {{method}} method is not supported for route {{path}}. Supported methods: {{allowed}}.',
+  // An amount typed into a form.
+  moneyNotAnAmount: '“{{text}}” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.',
+  moneyAmbiguous:
+    '“{{text}}” is ambiguous: write {{thousands}} if the comma separates thousands, or {{decimals}} if it marks decimals.',
+  moneyTooManyDecimals: '“{{text}}” has more than {{count}} decimals.',
+  moneyTooLarge: '“{{text}}” is too large.',
+});
+
+export type ServerTextCode = keyof typeof SERVER_TEXTS;
+/** The parameters of a text: a `count` or a `{{…, number}}` as a number (plural forms follow it), else the words put in. */
+export type TextParams = Readonly<Record<string, string | number>>;
+/** A text as the dashboard's API describes it beside its English words. */
+export interface TextCode {
+  readonly code: ServerTextCode;
+  readonly params: TextParams;
+}
+
+const PLACEHOLDER = /\{\{(\w+)(?:, *(number))?\}\}/g;
+
+/** The English words of a text of the catalogue with its parameters put in. */
+export function renderText(code: ServerTextCode, params: TextParams = {}): string {
+  return SERVER_TEXTS[code].replace(PLACEHOLDER, (_match, name: string, format: string | undefined) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`The text ${code} needs the parameter ${name}.`);
+    return format === 'number' ? Number(value).toLocaleString('en') : String(value);
+  });
+}
+
+interface Reader {
+  readonly code: ServerTextCode;
+  readonly pattern: RegExp;
+  readonly names: readonly { readonly name: string; readonly numeric: boolean }[];
+  /** Characters of the template outside its placeholders: the more, the more specific. */
+  readonly literal: number;
+}
+
+let readers: readonly Reader[] | null = null;
+
+function compileReaders(): readonly Reader[] {
+  return (Object.entries(SERVER_TEXTS) as [ServerTextCode, string][])
+    .map(([code, template]) => {
+      const names: { name: string; numeric: boolean }[] = [];
+      let source = '';
+      let literal = 0;
+      let last = 0;
+      for (const match of template.matchAll(PLACEHOLDER)) {
+        const words = template.slice(last, match.index);
+        source += words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        literal += words.length;
+        const name = match[1] as string;
+        const numeric = match[2] === 'number' || name === 'count';
+        names.push({ name, numeric });
+        source += numeric ? '(\\d[\\d,]*)' : '([\\s\\S]*?)';
+        last = match.index + match[0].length;
+      }
+      const rest = template.slice(last);
+      source += rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      literal += rest.length;
+      return { code, pattern: new RegExp(`^${source}$`), names, literal };
+    })
+    .sort((a, b) => b.literal - a.literal);
+}
+
+/** The code and parameters of a text of the catalogue, read back from its English words; null for any other text. */
+export function describeText(text: string): TextCode | null {
+  readers ??= compileReaders();
+  for (const reader of readers) {
+    const match = reader.pattern.exec(text);
+    if (!match) continue;
+    const params: Record<string, string | number> = {};
+    reader.names.forEach(({ name, numeric }, i) => {
+      const value = match[i + 1] as string;
+      params[name] = numeric ? Number(value.replaceAll(',', '')) : value;
+    });
+    return { code: reader.code, params };
+  }
+  return null;
+}
+
+export const TEXTS = Object.freeze({
+  messageRequired: SERVER_TEXTS.messageRequired,
+  recipientsRequired: SERVER_TEXTS.recipientsRequired,
+  senderRequired: SERVER_TEXTS.senderRequired,
+  givenDataInvalid: SERVER_TEXTS.givenDataInvalid,
+  insufficientBalance: SERVER_TEXTS.insufficientBalance,
+  operatorAccountNotSuspendable: SERVER_TEXTS.operatorAccountNotSuspendable,
+  unauthenticated: SERVER_TEXTS.unauthenticated,
+  notFound: SERVER_TEXTS.notFound,
+  tooManyAttempts: SERVER_TEXTS.tooManyAttempts,
+  serverError: SERVER_TEXTS.serverError,
+  serviceUnavailable: SERVER_TEXTS.serviceUnavailable,
+  unsupportedContentType: SERVER_TEXTS.unsupportedContentType,
+  malformedJson: SERVER_TEXTS.malformedJson,
+  malformedBody: SERVER_TEXTS.malformedBody,
+  payloadTooLarge: SERVER_TEXTS.payloadTooLarge,
+  sendingCreated: SERVER_TEXTS.sendingCreated,
+  csrfMismatch: SERVER_TEXTS.csrfMismatch,
+  accountSuspended: SERVER_TEXTS.accountSuspended,
+  accountSuspendedExplained: SERVER_TEXTS.accountSuspendedExplained,
+  unavailableWhileSuspended: SERVER_TEXTS.unavailableWhileSuspended,
+  forbidden: SERVER_TEXTS.forbidden,
+  badCredentials: SERVER_TEXTS.badCredentials,
+  passwordIncorrect: SERVER_TEXTS.passwordIncorrect,
+  draftChanged: SERVER_TEXTS.draftChanged,
+  schedulePast: SERVER_TEXTS.schedulePast,
+  allRecipientsSuppressed: SERVER_TEXTS.allRecipientsSuppressed,
+  invitationNotOpen: SERVER_TEXTS.invitationNotOpen,
+  operatorAccountInvitation: SERVER_TEXTS.operatorAccountInvitation,
+  dashboardNotBuilt: SERVER_TEXTS.dashboardNotBuilt,
 });
 
 /** Quiet hours and validity of a sending (`send_window`, `validity_minutes`). */
 export const windowTexts = Object.freeze({
-  sendWindowFormat:
-    'The send window field must be a daily window of local time written HH:MM-HH:MM (24-hour), e.g. 08:00-20:00; ' +
-    'start and end must differ.',
+  sendWindowFormat: SERVER_TEXTS.sendWindowFormat,
   /** The error of a message whose validity ended before any provider took it (status `expired`, refunded). */
-  expiredBeforeHandOver: 'The validity period ended before the message could be handed over; it was not sent.',
+  expiredBeforeHandOver: SERVER_TEXTS.expiredBeforeHandOver,
 });
 
 /** Why a recipient was left out of a sending, by who suppressed the number (domain/opt-out.ts). */
 export const SUPPRESSION_REASONS = Object.freeze({
-  api: "The number is on the account's suppression list (added through the API).",
-  dashboard: "The number is on the account's suppression list (added in the dashboard).",
-  operator: "The number is on the account's suppression list (added by the platform operator).",
-  stop_message: 'The recipient opted out by replying STOP.',
+  api: SERVER_TEXTS.suppressedApi,
+  dashboard: SERVER_TEXTS.suppressedDashboard,
+  operator: SERVER_TEXTS.suppressedOperator,
+  stop_message: SERVER_TEXTS.suppressedStopMessage,
 });
 
 /** Where a number of the opt-out list came from, in words (the dashboard's list). */
@@ -61,14 +284,13 @@ export const SUPPRESSION_SOURCE_LABELS = Object.freeze({
 
 /** The dashboard's opt-out list: what its forms and import say when refused. */
 export const optOutText = Object.freeze({
-  notANumber: (text: string) => `“${text}” is not a phone number: write it with the country code, 8 to 20 digits.`,
-  csvNotANumber: (line: number, text: string) =>
-    `Line ${line}: “${text}” is not a phone number (8 to 20 digits with the country code).`,
-  csvMoreBadRows: (count: number) => `…and ${count} more rows that are not phone numbers; nothing was imported.`,
-  csvNothingImported: 'Nothing was imported: correct these rows and import the file again.',
-  csvEmpty: 'The file holds no phone numbers.',
-  csvTooMany: (max: number) => `A file may hold at most ${max.toLocaleString('en')} numbers; nothing was imported.`,
-  tooManyNumbers: (max: number) => `At most ${max.toLocaleString('en')} numbers at a time.`,
+  notANumber: (text: string) => renderText('optOutNotANumber', { text }),
+  csvNotANumber: (line: number, text: string) => renderText('optOutCsvNotANumber', { line, text }),
+  csvMoreBadRows: (count: number) => renderText('optOutCsvMoreBadRows', { count }),
+  csvNothingImported: SERVER_TEXTS.optOutCsvNothingImported,
+  csvEmpty: SERVER_TEXTS.optOutCsvEmpty,
+  csvTooMany: (max: number) => renderText('optOutCsvTooMany', { count: max }),
+  tooManyNumbers: (max: number) => renderText('optOutTooManyNumbers', { count: max }),
 });
 
 /** An account's own stop and start words: why a list of them was refused. */
@@ -86,85 +308,78 @@ export function attributeName(field: string): string {
   return field.replaceAll('_', ' ');
 }
 
+/** A rule's text about one field. */
+const about = (code: ServerTextCode) => (field: string) => renderText(code, { field: attributeName(field) });
+
 export const ruleText = Object.freeze({
-  required: (field: string) => `The ${attributeName(field)} field is required.`,
+  required: about('required'),
   requiredWith: (field: string, other: string) =>
-    `The ${attributeName(field)} field is required when ${attributeName(other)} is present.`,
-  formatInvalid: (field: string) => `The ${attributeName(field)} field format is invalid.`,
-  selectedInvalid: (field: string) => `The selected ${attributeName(field)} is invalid.`,
-  dateFormat: (field: string, format: string) => `The ${attributeName(field)} field must match the format ${format}.`,
-  dateBefore: (field: string, date: string) => `The ${attributeName(field)} field must be a date before ${date}.`,
+    renderText('requiredWith', { field: attributeName(field), other: attributeName(other) }),
+  formatInvalid: about('formatInvalid'),
+  selectedInvalid: about('selectedInvalid'),
+  dateFormat: (field: string, format: string) => renderText('dateFormat', { field: attributeName(field), format }),
+  dateBefore: (field: string, date: string) => renderText('dateBefore', { field: attributeName(field), date }),
   dateBeforeOrEqual: (field: string, date: string) =>
-    `The ${attributeName(field)} field must be a date before or equal to ${date}.`,
-  rangeDaysMax: (max: number) => `The period must not be longer than ${max} days.`,
-  string: (field: string) => `The ${attributeName(field)} field must be a string.`,
-  array: (field: string) => `The ${attributeName(field)} field must be an array.`,
-  integer: (field: string) => `The ${attributeName(field)} field must be an integer.`,
-  minNumber: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min}.`,
-  maxNumber: (field: string, max: number) => `The ${attributeName(field)} field must not be greater than ${max}.`,
-  maxChars: (field: string, max: number) =>
-    `The ${attributeName(field)} field must not be greater than ${max} characters.`,
-  maxParts: (field: string, max: number) =>
-    `The ${attributeName(field)} field must not be longer than ${max} SMS parts.`,
-  url: (field: string) => `The ${attributeName(field)} field must be a valid URL.`,
-  notConfigured: (field: string) => `The selected ${attributeName(field)} is not available on this platform.`,
-  idempotencyReused: () => 'The Idempotency-Key was already used with a different request.',
-  notCancellable: (status: string) => `Only a Pending sending can be cancelled; this sending is ${status}.`,
-  wellFormed: (field: string) => `The ${attributeName(field)} field must be valid Unicode text.`,
-  noAvailableRate: (field: string) => `The ${attributeName(field)} has no available rate.`,
+    renderText('dateBeforeOrEqual', { field: attributeName(field), date }),
+  rangeDaysMax: (max: number) => renderText('rangeDaysMax', { count: max }),
+  string: about('string'),
+  array: about('array'),
+  integer: about('integer'),
+  minNumber: (field: string, min: number) => renderText('minNumber', { field: attributeName(field), min }),
+  maxNumber: (field: string, max: number) => renderText('maxNumber', { field: attributeName(field), max }),
+  maxChars: (field: string, max: number) => renderText('maxChars', { field: attributeName(field), count: max }),
+  maxParts: (field: string, max: number) => renderText('maxParts', { field: attributeName(field), count: max }),
+  url: about('url'),
+  notConfigured: about('notConfigured'),
+  idempotencyReused: () => renderText('idempotencyReused'),
+  notCancellable: (status: string) => renderText('notCancellable', { status }),
+  wellFormed: about('wellFormed'),
+  noAvailableRate: about('noAvailableRate'),
   /** A recipient whose route's rule refuses to send at a loss: every provider of it costs more than the rate. */
-  noRouteAtRate: (field: string) =>
-    `The ${attributeName(field)} cannot be sent: no route to its destination is available at its rate.`,
+  noRouteAtRate: about('noRouteAtRate'),
   countryNotAllowed: (field: string, country: string) =>
-    `The ${attributeName(field)} is in ${country}, where this account does not send.`,
-  countryList: (field: string) =>
-    `The ${attributeName(field)} field must be "all" or a list of ISO 3166 country codes.`,
-  notCountryCodes: (codes: readonly string[]) => `Not a country code: ${codes.join(', ')}.`,
-  countriesNotAllowed: (codes: readonly string[]) =>
-    `This account may not send to ${codes.join(', ')}: ask support to allow it.`,
-  spendLimitAmount: (field: string) =>
-    `The ${attributeName(field)} field must be an amount of 0 or more (as 25.50), or empty for no limit.`,
+    renderText('countryNotAllowed', { field: attributeName(field), country }),
+  countryList: about('countryList'),
+  notCountryCodes: (codes: readonly string[]) => renderText('notCountryCodes', { codes: codes.join(', ') }),
+  countriesNotAllowed: (codes: readonly string[]) => renderText('countriesNotAllowed', { codes: codes.join(', ') }),
+  spendLimitAmount: about('spendLimitAmount'),
   spendLimit: (period: 'daily' | 'monthly', limit: string, spent: string, total: string) =>
-    `This sending (${total}) would pass the account's ${period} spend limit of ${limit}: ${spent} is spent already.`,
-  priceListCurrency: (list: string, account: string) =>
-    `The price list is in ${list} but the account is in ${account}: an account is priced only in its own currency; nothing was imported.`,
-  noPriceList: (currency: string) =>
-    `There is no price list in ${currency}, the currency of this account, so nothing can be priced or sent.`,
-  notFoundModel: (id: string | number) => `No query results for model ${id}`,
+    renderText(period === 'daily' ? 'spendLimitDaily' : 'spendLimitMonthly', { limit, spent, total }),
+  priceListCurrency: (list: string, account: string) => renderText('priceListCurrency', { list, account }),
+  noPriceList: (currency: string) => renderText('noPriceList', { currency }),
+  notFoundModel: (id: string | number) => renderText('notFoundModel', { id }),
   /** Beside a recipient's 422 (in `hints`, never in place of its error) when normalising would make it a number. */
-  recipientHint: (digits: string) => `send ${digits}: digits only, with the country code`,
-  minChars: (field: string, min: number) => `The ${attributeName(field)} field must be at least ${min} characters.`,
-  email: (field: string) => `The ${attributeName(field)} field must be a valid email address.`,
-  taken: (field: string) => `The ${attributeName(field)} has already been taken.`,
-  boolean: (field: string) => `The ${attributeName(field)} field must be true or false.`,
-  percentage: (field: string) => `The ${attributeName(field)} field must be a percentage from 0 to 100.`,
-  positive: (field: string) => `The ${attributeName(field)} field must be greater than 0.`,
-  notZero: (field: string) => `The ${attributeName(field)} field must not be zero.`,
-  receivingNumber: (field: string) => `The ${attributeName(field)} field must be 3 to 20 digits.`,
-  numberKeyword: (field: string) =>
-    `The ${attributeName(field)} field must be one word of at most 20 letters or digits.`,
-  numberTaken: (named: string, accountId: number) => `${named} is assigned to account ${accountId}.`,
-  numberNotAssigned: (named: string) => `${named} is not assigned.`,
-  maxItems: (field: string, max: number) => `The ${attributeName(field)} field must not have more than ${max} items.`,
-  senderName: (field: string, problem: string) => `The ${attributeName(field)} is not a valid sender: ${problem}.`,
-  csvLine: (line: number, problem: string) => `Line ${line}: ${problem}; nothing was imported.`,
-  nestedTooDeep: (field: string) => `The ${attributeName(field)} field is nested too deeply.`,
-  controlCharacters: (field: string) => `The ${attributeName(field)} field must not contain control characters.`,
-  balanceCeiling: (max: string) => `The balance cannot exceed ${max}.`,
-  tooManyLogins: (seconds: number) => `Too many login attempts. Please try again in ${seconds} seconds.`,
-  notDraft: (status: string) => `Only a Draft can be sent, changed or deleted; this sending is ${status}.`,
+  recipientHint: (digits: string) => renderText('recipientHint', { digits }),
+  minChars: (field: string, min: number) => renderText('minChars', { field: attributeName(field), count: min }),
+  email: about('email'),
+  taken: about('taken'),
+  boolean: about('boolean'),
+  percentage: about('percentage'),
+  positive: about('positive'),
+  notZero: about('notZero'),
+  receivingNumber: about('receivingNumber'),
+  numberKeyword: about('numberKeyword'),
+  numberTaken: (named: string, accountId: number) => renderText('numberTaken', { number: named, accountId }),
+  numberNotAssigned: (named: string) => renderText('numberNotAssigned', { number: named }),
+  maxItems: (field: string, max: number) => renderText('maxItems', { field: attributeName(field), count: max }),
+  senderName: (field: string, problem: string) => renderText('senderName', { field: attributeName(field), problem }),
+  csvLine: (line: number, problem: string) => renderText('csvLine', { line, problem }),
+  nestedTooDeep: about('nestedTooDeep'),
+  controlCharacters: about('controlCharacters'),
+  balanceCeiling: (max: string) => renderText('balanceCeiling', { max }),
+  tooManyLogins: (seconds: number) => renderText('tooManyLogins', { count: seconds }),
+  notDraft: (status: string) => renderText('notDraft', { status }),
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
-    `The ${method} method is not supported for route ${path}. Supported methods: ${allowed.join(', ')}.`,
+    renderText('methodNotAllowed', { method, path, allowed: allowed.join(', ') }),
 });
 
 /** Why an amount typed into a form is refused (domain/money-input.ts), shown next to the field. */
 export const moneyInputText = Object.freeze({
-  notAnAmount: (text: string) =>
-    `“${text}” is not an amount: write digits with a decimal comma or point, such as 12,50 or 12.50.`,
+  notAnAmount: (text: string) => renderText('moneyNotAnAmount', { text }),
   ambiguous: (text: string, thousands: string, decimals: string) =>
-    `“${text}” is ambiguous: write ${thousands} if the comma separates thousands, or ${decimals} if it marks decimals.`,
-  tooManyDecimals: (text: string, decimals: number) => `“${text}” has more than ${decimals} decimals.`,
-  tooLarge: (text: string) => `“${text}” is too large.`,
+    renderText('moneyAmbiguous', { text, thousands, decimals }),
+  tooManyDecimals: (text: string, decimals: number) => renderText('moneyTooManyDecimals', { text, count: decimals }),
+  tooLarge: (text: string) => renderText('moneyTooLarge', { text }),
 });
 
 /**
@@ -223,5 +438,5 @@ export const KEYWORD_CONFIRMATIONS = Object.freeze({
 
 export const keywordText = Object.freeze({
   /** An inbox reply to a number that never wrote to the account. */
-  noConversation: 'This number has not written to this account: there is no number to reply from.',
+  noConversation: SERVER_TEXTS.noConversation,
 });

@@ -6,7 +6,7 @@ import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, type ValidationErrors } from
 import { isDatabaseUnavailable } from '../services/availability.js';
 
 /** The body of a 503: the database cannot be reached; Laravel's text for the status. */
-export const SERVICE_UNAVAILABLE_TEXT = 'Service Unavailable';
+export const SERVICE_UNAVAILABLE_TEXT = TEXTS.serviceUnavailable;
 /** Seconds a client is told to wait before trying again after a 503. */
 export const UNAVAILABLE_RETRY_AFTER_S = 5;
 
@@ -145,7 +145,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (status === 429) return reply.code(429).send({ message: TEXTS.tooManyAttempts });
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ message: 'Unsupported Content-Type.' });
+      return reply.code(415).send({ message: TEXTS.unsupportedContentType });
     }
     if (status >= 400 && status < 500) {
       const json = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError';

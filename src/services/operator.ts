@@ -14,7 +14,7 @@ import {
   type RateListDiff,
 } from '../domain/price-lists.js';
 import { formatRatesCsv, parseRatesCsv } from '../domain/rates-csv.js';
-import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { renderText, ruleText, SERVER_TEXTS, TEXTS, ValidationErrors } from '../domain/texts.js';
 import {
   type Account,
   createAccount,
@@ -287,15 +287,15 @@ export function priceListImportProblem(result: Exclude<PriceListImport, { ok: tr
     case 'csv':
       return ruleText.csvLine(result.line, result.message);
     case 'empty_default':
-      return 'The default price list cannot be empty; nothing was imported.';
+      return SERVER_TEXTS.priceListEmptyDefault;
     case 'account_not_found':
       return TEXTS.notFound;
     case 'currency_mismatch':
       return ruleText.priceListCurrency(result.listCurrency, result.accountCurrency);
     case 'currency_conflict':
-      return `The list states ${result.stated} but ${result.given} was asked for; nothing was imported.`;
+      return renderText('priceListCurrencyConflict', { stated: result.stated, given: result.given });
     case 'unknown_currency':
-      return `${result.currency} is not a currency an account can have; nothing was imported.`;
+      return renderText('priceListUnknownCurrency', { currency: result.currency });
   }
 }
 

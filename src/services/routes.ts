@@ -16,6 +16,7 @@ import {
 } from '../domain/routing.js';
 import { isSendingType, type SendingType } from '../domain/sending.js';
 import { getAccount } from '../store/accounts.js';
+import { renderText } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { rateListAt } from '../store/rates.js';
 import {
@@ -119,7 +120,7 @@ function oneOf<T extends string>(field: string, values: readonly T[], value: unk
   if (given === null) return null;
   const found = values.find((v) => v === given);
   if (found === undefined)
-    throw new FieldProblem(field, `${field} must be one of ${values.join(', ')}, got "${given}"`);
+    throw new FieldProblem(field, renderText('routeOneOf', { field, values: values.join(', '), given }));
   return found;
 }
 
@@ -130,18 +131,21 @@ function readFields(input: RouteRuleInput, knownProviders: readonly string[]): R
     .filter((p) => p !== '');
   for (const name of providers) {
     if (!knownProviders.includes(name)) {
-      throw new FieldProblem('providers', `unknown provider "${name}" (known: ${knownProviders.join(', ')})`);
+      const known = knownProviders.join(', ');
+      throw new FieldProblem('providers', renderText('routeUnknownProvider', { name, known }));
     }
   }
   const type = text(input.type);
-  if (type !== null && !isSendingType(type)) throw new FieldProblem('type', `unknown sending type "${type}"`);
+  if (type !== null && !isSendingType(type)) throw new FieldProblem('type', renderText('routeUnknownType', { type }));
   let minDeliveryPpm: number | null = null;
   const minDelivery = text(input.min_delivery);
   if (minDelivery !== null) {
     try {
       minDeliveryPpm = parsePercentPpm(minDelivery);
     } catch (error) {
-      if (error instanceof MoneyError) throw new FieldProblem('min_delivery', `min_delivery: ${error.message}`);
+      if (error instanceof MoneyError) {
+        throw new FieldProblem('min_delivery', renderText('routeMinDelivery', { problem: error.message }));
+      }
       throw error;
     }
   }

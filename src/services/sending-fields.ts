@@ -5,7 +5,7 @@ import { callbackUrlProblem } from '../domain/ip-address.js';
 import { SCHEDULED_AT_BEFORE, VALIDITY_MINUTES_MAX, VALIDITY_MINUTES_MIN } from '../domain/limits.js';
 import { formatSendWindow, parseSendWindow } from '../domain/send-window.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
-import { ruleText, TEXTS, type ValidationErrors, windowTexts } from '../domain/texts.js';
+import { ruleText, SERVER_TEXTS, TEXTS, type ValidationErrors, windowTexts } from '../domain/texts.js';
 import { usFromYmdHis } from '../domain/time.js';
 
 export interface SendingOptions {
@@ -22,8 +22,7 @@ export interface SendingOptions {
 
 export const CALLBACK_URL_CHARS_MAX = 2048;
 /** callback_url naming this host or a private, link-local, multicast or reserved address (literal or localhost). */
-export const CALLBACK_URL_INTERNAL_TEXT =
-  'The callback url must not point to a private, loopback, link-local or multicast address.';
+export const CALLBACK_URL_INTERNAL_TEXT = SERVER_TEXTS.callbackUrlInternal;
 
 export interface SendingFieldsPolicy {
   /** callback_url may name internal addresses (CALLBACK_ALLOW_PRIVATE): local development and tests. */

@@ -5,7 +5,7 @@ import type { NumberingPlan } from '../domain/numbering/types.js';
 import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
 import { timeZoneOfCountry } from '../domain/send-window.js';
 import type { SendingType } from '../domain/sending.js';
-import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { ruleText, SERVER_TEXTS, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { receivesOn } from '../store/numbers.js';
 import { findUsableSender } from '../store/senders.js';
@@ -173,7 +173,7 @@ export async function validateNewSending(
   ) {
     // Trumpia's `sender` is a short code or a landline number (trumpia.com/api/docs/rest/functions/direct-sms.php):
     // refused here rather than sent from the account's default number, which the customer did not choose.
-    errors.add('sender', ruleText.senderName('sender', 'Trumpia sends from a short code or a landline number only'));
+    errors.add('sender', ruleText.senderName('sender', SERVER_TEXTS.senderShortCodeOnly));
   }
   if (priced.ok && priced.quote.recipients.length === 0) errors.add('recipients', TEXTS.allRecipientsSuppressed);
   if (!priced.ok || !errors.empty || options.sender === null) return { ok: false, errors };

@@ -4,8 +4,9 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { providerCatalog } from '../../src/dispatch/registry.js';
+import { describeText } from '../../src/domain/texts.js';
 import { buildApp } from '../../src/http/app.js';
-import type { Me } from '../../src/http/dashboard/contract.js';
+import type { ErrorBody, Me } from '../../src/http/dashboard/contract.js';
 import { availableTypes } from '../../src/server.js';
 import { createApiServices } from '../../src/services/api-services.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
@@ -42,6 +43,35 @@ let users = 0;
 
 export const PASSWORD = 'correct horse battery';
 
+/**
+ * An error answer whose `json()` gives its words alone: each code and its parameters are checked here against the
+ * words they stand beside (test/dashboard/server-texts.test.ts tests them in full), then left out, so that a test
+ * compares the words it is about. `body` stays the answer as sent.
+ */
+function wordsOnly(response: LightMyRequestResponse): LightMyRequestResponse {
+  let body: unknown;
+  try {
+    body = response.json();
+  } catch {
+    return response;
+  }
+  if (body === null || typeof body !== 'object' || typeof (body as { message?: unknown }).message !== 'string') {
+    return response;
+  }
+  const { code, params, codes, ...words } = body as ErrorBody;
+  const described = describeText(words.message);
+  expect(code === undefined ? null : { code, params }, `the code of ${words.message}`).toEqual(described);
+  if (words.errors !== undefined) {
+    const expected = Object.fromEntries(
+      Object.entries(words.errors).map(([field, texts]) => [field, texts.map((text) => describeText(text))]),
+    );
+    expect(codes, 'the codes of the errors').toEqual(expected);
+  } else {
+    expect(codes).toBeUndefined();
+  }
+  return Object.assign(response, { json: () => words });
+}
+
 /** Request a browser makes: its cookie jar (the session cookie) and the CSRF token of its session. */
 export class Browser {
   cookie: string | undefined;
@@ -71,7 +101,7 @@ export class Browser {
     });
     const setCookie = response.cookies.find((c) => c.name === 'smsgic_session');
     if (setCookie) this.cookie = setCookie.value === '' ? undefined : setCookie.value;
-    return response;
+    return response.statusCode >= 400 ? wordsOnly(response) : response;
   }
 
   get(url: string) {

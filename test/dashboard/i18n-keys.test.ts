@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVER_TEXTS } from '../../src/domain/texts.js';
 import { en } from '../../web/src/locales/en.js';
 import { lv } from '../../web/src/locales/lv.js';
 import { ru } from '../../web/src/locales/ru.js';
@@ -68,6 +69,9 @@ function flatten(texts: unknown, prefix = ''): Map<string, unknown> {
   }
   return keys;
 }
+
+/** The section of the server's texts, keyed by their codes (domain/texts.ts), which the code looks up by code. */
+const SERVER_SECTION = 'server.';
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
@@ -136,9 +140,30 @@ describe('the dashboard texts', () => {
     }
   });
 
-  it('uses every key it defines', () => {
+  it('uses every key it defines (the server texts by their codes)', () => {
     const used = new Set(usedKeys().map(({ key }) => key));
-    expect([...baseKeys(en).keys()].filter((key) => !used.has(key))).toEqual([]);
+    const unused = [...baseKeys(en).keys()].filter((key) => !used.has(key) && !key.startsWith(SERVER_SECTION));
+    expect(unused).toEqual([]);
+  });
+
+  it('has a key for every code of the server texts in every language, and no other', () => {
+    const codes = Object.keys(SERVER_TEXTS).sort();
+    expect(codes.length).toBeGreaterThan(50);
+    for (const [language, texts] of Object.entries(LANGUAGES)) {
+      const server = [...baseKeys(texts).keys()].filter((key) => key.startsWith(SERVER_SECTION));
+      expect(server.map((key) => key.slice(SERVER_SECTION.length)).sort(), language).toEqual(codes);
+    }
+  });
+
+  it("gives a server text's translation the same parameters as its English words", () => {
+    const names = (text: unknown) => [...String(text).matchAll(/\{\{(\w+)/g)].map((match) => match[1]).sort();
+    for (const [language, texts] of Object.entries(LANGUAGES)) {
+      for (const [key, text] of flatten(texts)) {
+        if (!key.startsWith(SERVER_SECTION)) continue;
+        const code = key.slice(SERVER_SECTION.length).replace(PLURAL_SUFFIX, '') as keyof typeof SERVER_TEXTS;
+        expect(names(text), `${language}: ${key}`).toEqual(names(SERVER_TEXTS[code]));
+      }
+    }
   });
 
   it.each(TRANSLATED_MODULES)('leaves no text in English in %s', (module) => {

@@ -84,7 +84,7 @@ describeEachEngine('dashboard web client', (engine) => {
       }
       const me = await get(unbuilt, '/app/api/me');
       expect(me.statusCode).toBe(401);
-      expect(me.json()).toEqual({ message: 'Unauthenticated.' });
+      expect(me.json()).toEqual({ message: 'Unauthenticated.', code: 'unauthenticated', params: {} });
     });
   });
 
@@ -93,14 +93,15 @@ describeEachEngine('dashboard web client', (engine) => {
       for (const url of ['/app/api', '/app/api/', '/app/api/nothing', '/app/api/sendings/1/nothing']) {
         const res = await get(dash, url);
         expect(res.statusCode, url).toBe(404);
-        expect(res.json()).toEqual({ message: 'Not found.' });
+        expect(res.json()).toEqual({ message: 'Not found.', code: 'notFound', params: {} });
       }
       const post = await dash.app.inject({ method: 'POST', url: '/app/api/nothing', payload: {} });
       expect(post.statusCode).toBe(404);
-      expect(post.json()).toEqual({ message: 'Not found.' });
+      expect(post.json()).toEqual({ message: 'Not found.', code: 'notFound', params: {} });
       const wrong = await get(dash, '/app/api/logout');
       expect(wrong.statusCode).toBe(405);
       expect(wrong.headers.allow).toBe('POST');
+      expect(wrong.json()).toMatchObject({ code: 'methodNotAllowed', params: { method: 'GET', allowed: 'POST' } });
     }
   });
 

@@ -1,9 +1,46 @@
 // The dashboard API client: JSON over fetch, the CSRF header on every non-GET request, typed errors.
-import { ACCOUNT_SUSPENDED_REASON, TEXTS } from '../../src/domain/texts.js';
+import {
+  ACCOUNT_SUSPENDED_REASON,
+  describeText,
+  type ServerTextCode,
+  type TextCode,
+  type TextParams,
+} from '../../src/domain/texts.js';
 import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
 import { i18n } from './i18n.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
+/** A text of the server's catalogue (domain/texts.ts) in the dashboard's language. */
+export function serverText(code: ServerTextCode, params: TextParams = {}): string {
+  return i18n.t(`server.${code}`, params);
+}
+
+/** The server's words in the dashboard's language when their code is known here, else the words as the server sent them. */
+function say(words: string, described: TextCode | null | undefined): string {
+  if (!described || !i18n.exists(`server.${described.code}`)) return words;
+  const { problem, status, ...params } = described.params ?? {};
+  // A text within the text (why a sender name or a CSV line is refused) is said in the language too, and a status by
+  // its name there.
+  const statusKey = `status.${String(status).toLowerCase()}`;
+  return serverText(described.code, {
+    ...params,
+    ...(problem !== undefined && { problem: typeof problem === 'string' ? sayServerWords(problem) : problem }),
+    ...(status !== undefined && { status: i18n.exists(statusKey) ? i18n.t(statusKey) : status }),
+  });
+}
+
+/** Words of the server's catalogue made here (as a form reads an amount the server's way), in the dashboard's language. */
+export function sayServerWords(words: string): string {
+  return say(words, describeText(words));
+}
+
+/** Each field's errors in the dashboard's language, by the codes the server sent beside them. */
+function sayErrors(errors: FieldErrors, codes: ErrorBody['codes']): FieldErrors {
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, texts]) => [field, texts.map((text, i) => say(text, codes?.[field]?.[i]))]),
+  );
+}
 
 /** A non-2xx answer: its status, the server's message and, for 422, the errors per field. */
 export class ApiError extends Error {
@@ -14,6 +51,8 @@ export class ApiError extends Error {
     readonly errors: FieldErrors = {},
     /** The server's `reason`, e.g. `account_suspended`. */
     readonly reason: string | null = null,
+    /** The code of the server's message in its catalogue of texts, e.g. `csrfMismatch`. */
+    readonly code: ServerTextCode | null = null,
   ) {
     super(message);
   }
@@ -95,15 +134,16 @@ async function errorFrom(response: Response): Promise<ApiError> {
   }
   const message =
     typeof body.message === 'string' && body.message
-      ? body.message
+      ? say(body.message, body.code ? { code: body.code, params: body.params ?? {} } : null)
       : i18n.t('errors.serverAnswered', {
           status: `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
         });
   return new ApiError(
     response.status,
     message,
-    body.errors ?? {},
+    sayErrors(body.errors ?? {}, body.codes),
     typeof body.reason === 'string' ? body.reason : null,
+    body.code ?? null,
   );
 }
 
@@ -128,7 +168,7 @@ export async function request<T>(
     response = await send(method, url, body, options);
     if (response.status === 403 && method !== 'GET') {
       const error = await errorFrom(response.clone());
-      if (/csrf/i.test(error.message) && (await refreshCsrf())) response = await send(method, url, body, options);
+      if (error.code === 'csrfMismatch' && (await refreshCsrf())) response = await send(method, url, body, options);
     }
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
@@ -160,7 +200,7 @@ export function isAbort(error: unknown): boolean {
 
 /** A message fit for an error banner, whatever was thrown. */
 export function errorText(error: unknown): string {
-  if (isSuspension(error)) return TEXTS.unavailableWhileSuspended;
+  if (isSuspension(error)) return serverText('unavailableWhileSuspended');
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return i18n.t('errors.somethingWrong');

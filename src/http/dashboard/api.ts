@@ -4,7 +4,14 @@ import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteHandlerMethod } from 'fastify';
 import { SESSION_LIFETIME_MS } from '../../domain/limits.js';
-import { ACCOUNT_SUSPENDED_REASON, ruleText, TEXTS, ValidationErrors } from '../../domain/texts.js';
+import {
+  ACCOUNT_SUSPENDED_REASON,
+  describeText,
+  ruleText,
+  SERVER_TEXTS,
+  TEXTS,
+  ValidationErrors,
+} from '../../domain/texts.js';
 import type { Actor, DashboardServices, Outcome } from '../../services/dashboard.js';
 import { marginCsv } from '../../services/margins.js';
 import { invalidOne } from '../../services/outcome.js';
@@ -259,6 +266,25 @@ function registerGuards(app: FastifyInstance, options: DashboardApiOptions): voi
     if (typeof request.body === 'string') controlCharacterErrors('csv', request.body, errors);
     if (!errors.empty) throw unprocessable(errors);
   });
+}
+
+/**
+ * An error body with the code and parameters of each of its texts beside the words (contract.ts, ErrorBody), so that
+ * the dashboard can say them in the user's language; the words stay as they are.
+ */
+export function withTextCodes(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object' || !('message' in payload)) return payload;
+  const body = payload as { message: unknown; errors?: unknown };
+  const described = typeof body.message === 'string' ? describeText(body.message) : null;
+  const withMessage = described ? { ...body, code: described.code, params: described.params } : { ...body };
+  if (body.errors === null || typeof body.errors !== 'object') return withMessage;
+  const codes = Object.fromEntries(
+    Object.entries(body.errors as Record<string, unknown>).map(([field, texts]) => [
+      field,
+      Array.isArray(texts) ? texts.map((text) => (typeof text === 'string' ? describeText(text) : null)) : [],
+    ]),
+  );
+  return { ...withMessage, codes };
 }
 
 /** Adds one dashboard route: who may call it, and its handler. */
@@ -686,8 +712,7 @@ function registerRouteTableRoutes(route: Route, routes: DashboardServices['route
   );
   route('POST', `/admin/routes/${ID}/move`, 'admin', async (request, reply) => {
     const position = positionOf(requestFields(request).position);
-    if (position === null)
-      return answer(reply, invalidOne('position', 'position must be a whole number from 1'), nothing);
+    if (position === null) return answer(reply, invalidOne('position', SERVER_TEXTS.positionWholeNumber), nothing);
     return answer(reply, routeOutcome(await routes.move(idOf(request), position)), routeRuleView);
   });
   route('DELETE', `/admin/routes/${ID}`, 'admin', async (request, reply) =>

@@ -21,6 +21,7 @@ import type { LedgerKind } from '../../domain/ledger.js';
 import type { SuppressionSource } from '../../domain/opt-out.js';
 import type { SendingStatus } from '../../domain/sending.js';
 import type { MessageStatus } from '../../domain/status.js';
+import type { ServerTextCode, TextCode, TextParams } from '../../domain/texts.js';
 
 export const DASHBOARD_BASE = '/app';
 export const DASHBOARD_API = '/app/api';
@@ -51,6 +52,14 @@ export interface ErrorBody {
   readonly errors?: Readonly<Record<string, readonly string[]>>;
   /** Why, for a client to act on: `account_suspended` on the 403 of every route a suspended account may not use. */
   readonly reason?: string;
+  /**
+   * The message as a code of the server texts' catalogue (domain/texts.ts) with its parameters, for the dashboard to
+   * say in its language (`server.<code>`); absent when the message is not one of the catalogue.
+   */
+  readonly code?: ServerTextCode;
+  readonly params?: TextParams;
+  /** The same for each text of `errors`, field by field in the same order: null for a text outside the catalogue. */
+  readonly codes?: Readonly<Record<string, readonly (TextCode | null)[]>>;
 }
 
 // --- Accounts and sessions ------------------------------------------------------------------------------------------

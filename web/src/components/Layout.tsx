@@ -2,8 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { TEXTS } from '../../../src/domain/texts.js';
-import { api } from '../api.js';
+import { api, serverText } from '../api.js';
 import { money } from '../format.js';
 import { useSession } from '../session.js';
 import { Icon, type IconName } from './icons.js';
@@ -184,7 +183,7 @@ export function AppLayout() {
           <main id="main" ref={mainRef} tabIndex={-1} className="content">
             {me.account.suspended && (
               <div className="banner banner-danger" role="alert">
-                {TEXTS.accountSuspendedExplained}
+                {serverText('accountSuspendedExplained')}
               </div>
             )}
             <Outlet />

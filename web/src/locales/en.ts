@@ -1,5 +1,6 @@
 // The dashboard's English texts. Every key here exists in every other language file (lv.ts and ru.ts are typed against
 // this one, and test/dashboard/i18n-keys.test.ts checks them all against the keys the code uses).
+import { SERVER_TEXTS } from '../../../src/domain/texts.js';
 
 export const en = {
   language: {
@@ -1057,6 +1058,37 @@ export const en = {
     title: 'Page not found',
     text: 'The page you asked for does not exist or has moved.',
     toOverview: 'Go to the overview',
+  },
+  /**
+   * The server's texts by code (domain/texts.ts): the catalogue's English words themselves, and the English plural
+   * forms of those with a count. test/dashboard/i18n-keys.test.ts checks that every code has a key in each language.
+   */
+  server: {
+    ...SERVER_TEXTS,
+    optOutCsvMoreBadRows_one: '…and {{count}} more row that is not a phone number; nothing was imported.',
+    optOutCsvMoreBadRows_other: SERVER_TEXTS.optOutCsvMoreBadRows,
+    optOutCsvTooMany_one: 'A file may hold at most {{count, number}} number; nothing was imported.',
+    optOutCsvTooMany_other: SERVER_TEXTS.optOutCsvTooMany,
+    optOutTooManyNumbers_one: 'At most {{count, number}} number at a time.',
+    optOutTooManyNumbers_other: SERVER_TEXTS.optOutTooManyNumbers,
+    rangeDaysMax_one: 'The period must not be longer than {{count}} day.',
+    rangeDaysMax_other: SERVER_TEXTS.rangeDaysMax,
+    maxChars_one: 'The {{field}} field must not be greater than {{count}} character.',
+    maxChars_other: SERVER_TEXTS.maxChars,
+    maxParts_one: 'The {{field}} field must not be longer than {{count}} SMS part.',
+    maxParts_other: SERVER_TEXTS.maxParts,
+    minChars_one: 'The {{field}} field must be at least {{count}} character.',
+    minChars_other: SERVER_TEXTS.minChars,
+    maxItems_one: 'The {{field}} field must not have more than {{count}} item.',
+    maxItems_other: SERVER_TEXTS.maxItems,
+    tooManyLogins_one: 'Too many login attempts. Please try again in {{count}} second.',
+    tooManyLogins_other: SERVER_TEXTS.tooManyLogins,
+    moneyTooManyDecimals_one: '“{{text}}” has more than {{count}} decimal.',
+    moneyTooManyDecimals_other: SERVER_TEXTS.moneyTooManyDecimals,
+    senderNumericDigits_one: 'a numeric sender has at most {{count}} digit',
+    senderNumericDigits_other: SERVER_TEXTS.senderNumericDigits,
+    senderAlphaLength_one: 'an alphanumeric sender has at most {{count}} character',
+    senderAlphaLength_other: SERVER_TEXTS.senderAlphaLength,
   },
 };
 

@@ -6,7 +6,6 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { countParts, ucs2Characters } from '../../../src/domain/gsm.js';
 import { scheduleIsPast } from '../../../src/domain/sending.js';
 import { smartEncode } from '../../../src/domain/smart-encoding.js';
-import { TEXTS } from '../../../src/domain/texts.js';
 import {
   type CampaignView,
   COMPOSE_RECIPIENTS_MAX,
@@ -16,7 +15,7 @@ import {
   type RecipientView,
   type SenderView,
 } from '../../../src/http/dashboard/contract.js';
-import { ApiError, api, errorText, isAbort } from '../api.js';
+import { ApiError, api, errorText, isAbort, serverText } from '../api.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';
 import { MessagePreview } from '../components/MessagePreview.js';
@@ -803,7 +802,7 @@ function ComposeForm() {
       return;
     }
     if (scheduleUtc && pastSchedule(scheduleUtc)) {
-      sending.setError(new ApiError(422, TEXTS.schedulePast, { schedule: [TEXTS.schedulePast] }));
+      sending.setError(new ApiError(422, serverText('schedulePast'), { schedule: [serverText('schedulePast')] }));
       return;
     }
     const content: ComposeRequest = {

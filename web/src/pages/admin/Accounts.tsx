@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { parseMoneyInput } from '../../../../src/domain/money-input.js';
 import type { AdminAccountView, Page } from '../../../../src/http/dashboard/contract.js';
-import { ApiError, api } from '../../api.js';
+import { ApiError, api, sayServerWords } from '../../api.js';
 import { ConfirmDialog, Dialog } from '../../components/dialog.js';
 import { Icon } from '../../components/icons.js';
 import { type Column, PagedTable } from '../../components/PagedTable.js';
@@ -58,8 +58,10 @@ function CreditDialog({
     event.preventDefault();
     // Read here as the server reads it, so a mistyped amount is explained at once, without a request.
     const parsed = parseMoneyInput(amount);
-    if (!parsed.ok) setError(new ApiError(422, parsed.message, { amount: [parsed.message] }));
-    else if (account) void run(account);
+    if (!parsed.ok) {
+      const words = sayServerWords(parsed.message);
+      setError(new ApiError(422, words, { amount: [words] }));
+    } else if (account) void run(account);
   };
   return (
     <Dialog
