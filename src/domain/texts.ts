@@ -58,6 +58,12 @@ export const SERVER_TEXTS = Object.freeze({
   optOutCsvMoreBadRows: '…and {{count}} more rows that are not phone numbers; nothing was imported.',
   optOutCsvNothingImported: 'Nothing was imported: correct these rows and import the file again.',
   optOutCsvEmpty: 'The file holds no phone numbers.',
+  optOutWordNotText: 'Each of the {{field}} must be text.',
+  optOutWordFormat: '“{{word}}” is not one word of 1 to {{max}} letters or digits.',
+  optOutWordDuplicate: '“{{word}}” is given more than once.',
+  optOutWordBoth: '“{{word}}” cannot be both a stop word and a start word.',
+  optOutWordBuiltIn: '“{{word}}” is already a built-in {{keyword}} keyword.',
+  optOutWordTooMany: 'An account may have at most {{max}} stop and start words together.',
   optOutCsvTooMany: 'A file may hold at most {{count, number}} numbers; nothing was imported.',
   optOutTooManyNumbers: 'At most {{count, number}} numbers at a time.',
   // Rules of fields, in Laravel's words.
@@ -295,12 +301,12 @@ export const optOutText = Object.freeze({
 
 /** An account's own stop and start words: why a list of them was refused. */
 export const optOutWordText = Object.freeze({
-  notText: (field: string) => `Each of the ${attributeName(field)} must be text.`,
-  format: (word: string, max: number) => `“${word}” is not one word of 1 to ${max} letters or digits.`,
-  duplicate: (word: string) => `“${word}” is given more than once.`,
-  both: (word: string) => `“${word}” cannot be both a stop word and a start word.`,
-  builtIn: (word: string, intent: string) => `“${word}” is already a built-in ${intent.toUpperCase()} keyword.`,
-  tooMany: (max: number) => `An account may have at most ${max} stop and start words together.`,
+  notText: (field: string) => renderText('optOutWordNotText', { field: attributeName(field) }),
+  format: (word: string, max: number) => renderText('optOutWordFormat', { word, max }),
+  duplicate: (word: string) => renderText('optOutWordDuplicate', { word }),
+  both: (word: string) => renderText('optOutWordBoth', { word }),
+  builtIn: (word: string, intent: string) => renderText('optOutWordBuiltIn', { word, keyword: intent.toUpperCase() }),
+  tooMany: (max: number) => renderText('optOutWordTooMany', { max }),
 });
 
 /** Laravel shows a field name with underscores as spaces: `scheduled_at` → "scheduled at"; `recipients.3` stays. */
