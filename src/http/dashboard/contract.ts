@@ -660,6 +660,10 @@ export interface SimulationFiguresView {
   readonly cost: string;
   /** Messages with a provider but no known cost. */
   readonly cost_unknown: number;
+  /** Messages a rule with the loss policy `refuse` would have refused (not in `messages`); 0 on the actual side. */
+  readonly refused: number;
+  /** The revenue those messages brought, lost under the proposal. */
+  readonly refused_revenue: string;
   readonly margin: string;
   readonly margin_minor: number;
   /** The mean delivered share the quality books give the providers, ppm; null when none is known. */
@@ -680,6 +684,9 @@ export interface SimulationTotalView extends Omit<SimulationRowView, 'key' | 'la
   /** Messages the proposal sends to another provider; messages no provider of it would take. */
   readonly moved: number;
   readonly unrouted: number;
+  /** Messages the proposal refuses at a loss, and the revenue they brought (the proposed side's figures again). */
+  readonly refused: number;
+  readonly refused_revenue: string;
 }
 
 /**
@@ -695,6 +702,11 @@ export interface RouteSimulationView {
   readonly totals: readonly SimulationTotalView[];
   readonly providers: readonly SimulationRowView[];
   readonly countries: readonly SimulationRowView[];
+  /**
+   * Providers the table's rules name that the server's configuration has none of: the replay assumes every provider
+   * a rule names is available (the sending workers' configuration may differ).
+   */
+  readonly unconfigured_providers: readonly string[];
 }
 
 // --- Inbox and keyword answers --------------------------------------------------------------------------------------
