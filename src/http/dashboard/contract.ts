@@ -252,6 +252,8 @@ export interface PriceRequest {
   readonly recipients: readonly string[];
   /** Replace characters outside GSM 03.38 by look-alikes when that makes the text GSM-7. */
   readonly smart_encoding?: boolean;
+  /** The sender it would go from: a route rule may match on it (those refusing to send at a loss are told). */
+  readonly sender?: string;
 }
 
 export interface PriceView {
@@ -273,7 +275,8 @@ export interface PriceView {
   readonly parts: number;
   readonly recipients: number;
   readonly valid: number;
-  /** Up to INVALID_LISTED_MAX of them, in the order given. */
+  /** Up to INVALID_LISTED_MAX of them, in the order given; with the recipients a route rule would refuse at a loss
+   *  (the reason is the text of the 422 that sending them would get). */
   readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
   readonly invalid_total: number;
   /** Valid recipients on the account's suppression list (opted out): not sent, not priced. */
