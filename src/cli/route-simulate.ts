@@ -47,14 +47,18 @@ function knownProviders(): readonly string[] {
   return [SANDBOX_PROVIDER, ...REAL_PROVIDERS];
 }
 
-/** The configured real providers in the default order, else the sandbox: what the default rule means by none. */
-function builtInOrder(): readonly string[] {
-  let configured: ReadonlySet<string>;
+/** The providers this process's configuration turns on; undefined when it cannot be read. */
+function configuredProviders(): ReadonlySet<string> | undefined {
   try {
-    configured = providerCatalog(loadConfig().providers).configured;
+    return providerCatalog(loadConfig().providers).configured;
   } catch {
-    return [SANDBOX_PROVIDER];
+    return undefined;
   }
+}
+
+/** The configured real providers in the default order, else the sandbox: what the default rule means by none. */
+function builtInOrder(configured: ReadonlySet<string> | undefined): readonly string[] {
+  if (configured === undefined) return [SANDBOX_PROVIDER];
   const real = REAL_PROVIDERS.filter((name) => configured.has(name));
   return real.length > 0 ? real : [SANDBOX_PROVIDER];
 }
@@ -77,6 +81,8 @@ function figuresJson(f: SimulationFigures) {
     revenue: formatMinor(f.revenueMinor),
     cost: formatMinor(f.costMinor),
     cost_unknown: f.costUnknown,
+    refused: f.refused,
+    refused_revenue: formatMinor(f.refusedRevenueMinor),
     margin: formatMinor(f.marginMinor),
     quality_known: f.qualityKnown,
     expected_delivery_ppm: f.expectedDeliveryPpm,
@@ -100,10 +106,14 @@ export function simulationJson(result: RouteSimulation): Record<string, unknown>
     days: result.days,
     proposed_table: result.proposedTable,
     proposed_costs: result.proposedCosts,
+    providers_assumed_available: true,
+    unconfigured_providers: result.unconfigured,
     totals: result.totals.map((t) => ({
       currency: t.currency,
       moved: t.moved,
       unrouted: t.unrouted,
+      refused: t.refused,
+      refused_revenue: formatMinor(t.refusedRevenueMinor),
       actual: figuresJson(t.actual),
       proposed: figuresJson(t.proposed),
     })),
@@ -120,6 +130,8 @@ export const SIMULATION_CSV_HEADER = [
   ...['actual', 'proposed'].flatMap((side) =>
     ['messages', 'revenue', 'cost', 'cost_unknown', 'margin', 'expected_delivery'].map((f) => `${side}_${f}`),
   ),
+  'proposed_refused',
+  'proposed_refused_revenue',
 ].join(',');
 
 function csvCell(text: string): string {
@@ -147,7 +159,19 @@ export function simulationCsv(result: RouteSimulation): string {
     name: string,
     a: SimulationFigures,
     p: SimulationFigures,
-  ) => lines.push([section, currency, csvCell(key), csvCell(name), ...figuresCsv(a), ...figuresCsv(p)].join(','));
+  ) =>
+    lines.push(
+      [
+        section,
+        currency,
+        csvCell(key),
+        csvCell(name),
+        ...figuresCsv(a),
+        ...figuresCsv(p),
+        String(p.refused),
+        formatMinor(p.refusedRevenueMinor),
+      ].join(','),
+    );
   for (const t of result.totals) line('total', t.currency, '', '', t.actual, t.proposed);
   for (const r of result.providers) line('provider', r.currency, r.key, r.label, r.actual, r.proposed);
   for (const r of result.countries) line('country', r.currency, r.key, r.label, r.actual, r.proposed);
@@ -195,8 +219,17 @@ function groupTable(what: string, rows: readonly SimulationRow[]): string {
   );
 }
 
+/** What the replay assumes of the providers, and which named ones this process has no configuration for. */
+export function providersNote(result: RouteSimulation): string {
+  const assumed =
+    'Every provider a rule names is assumed available: the configuration of the workers that would send is not known here.';
+  if (result.unconfigured === null) return `${assumed} This process's provider configuration could not be read.`;
+  if (result.unconfigured.length === 0) return assumed;
+  return `${assumed} Not configured in this process: ${result.unconfigured.join(', ')}.`;
+}
+
 export function simulationText(result: RouteSimulation, proposal: string): string {
-  const title = `Replay of ${result.from} to ${result.to} (UTC), ${result.days} day${result.days === 1 ? '' : 's'}: ${proposal}. Nothing was written.`;
+  const title = `Replay of ${result.from} to ${result.to} (UTC), ${result.days} day${result.days === 1 ? '' : 's'}: ${proposal}. Nothing was written.\n${providersNote(result)}`;
   if (result.totals.length === 0) return `${title}\nNo handed-over messages in this period.`;
   const totals = result.totals.map((t) => {
     const c = t.currency;
@@ -222,8 +255,10 @@ export function simulationText(result: RouteSimulation, proposal: string): strin
         signed(t.proposed.marginMinor - t.actual.marginMinor, c),
       ],
       ['expected delivery', percent(t.actual.expectedDeliveryPpm), percent(t.proposed.expectedDeliveryPpm), ''],
+      ['refused at a loss', '', String(t.refused), ''],
+      ['revenue refused', '', money(formatMinor(t.refusedRevenueMinor), c), ''],
     ];
-    const head = `${c}: ${t.moved} moved to another provider, ${t.unrouted} without a provider`;
+    const head = `${c}: ${t.moved} moved to another provider, ${t.unrouted} without a provider, ${t.refused} refused at a loss (${money(formatMinor(t.refusedRevenueMinor), c)} of revenue)`;
     return `${head}\n${table(
       [
         { header: '' },
@@ -277,7 +312,13 @@ export async function routesSimulateCommand(
     seen.add(provider);
   }
   const database = await db();
-  const deps = { db: database, knownProviders: knownProviders(), defaultProviders: builtInOrder() };
+  const configured = configuredProviders();
+  const deps = {
+    db: database,
+    knownProviders: knownProviders(),
+    defaultProviders: builtInOrder(configured),
+    ...(configured && { configured }),
+  };
   let rules: readonly RouteRule[] | null = null;
   if (values.rules !== undefined) {
     const read = await proposedTableFromJson(deps, readText(values.rules, errors));

@@ -413,26 +413,45 @@ export function withoutSuppressed(
   taxRatePpm: number,
 ): Quote {
   if (sourceOf.size === 0) return quote;
+  const suppressed: SuppressedRecipient[] = [...quote.suppressed];
+  const kept = keptOnly(quote, taxRatePpm, (recipient, resolution, destination) => {
+    const source = sourceOf.get(recipient);
+    if (source === undefined) return false;
+    suppressed.push({ recipient, resolution, destination, source });
+    return true;
+  });
+  return kept === quote ? quote : { ...kept, suppressed };
+}
+
+/**
+ * The quote without `dropped` recipients (digits), priced again as `withoutSuppressed` prices what remains; they are
+ * not recorded anywhere in it (the caller says why they were left out). The same quote when none is among them.
+ */
+export function withoutRecipients(quote: Quote, dropped: ReadonlySet<string>, taxRatePpm: number): Quote {
+  if (dropped.size === 0) return quote;
+  return keptOnly(quote, taxRatePpm, (recipient) => dropped.has(recipient));
+}
+
+function keptOnly(
+  quote: Quote,
+  taxRatePpm: number,
+  drops: (recipient: string, resolution: Resolution, destination: QuoteDestination) => boolean,
+): Quote {
   const recipients: string[] = [];
   const resolutions: Resolution[] = [];
   const destinationOf = new Int32Array(quote.recipients.length);
-  const suppressed: SuppressedRecipient[] = [...quote.suppressed];
   const kept = quote.destinations.map((d) => ({ ...d, numbers: 0 }));
   for (let i = 0; i < quote.recipients.length; i++) {
     const recipient = quote.recipients[i] as string;
     const d = quote.destinationOf[i] as number;
     const resolution = quote.resolutions[i] as Resolution;
-    const source = sourceOf.get(recipient);
-    if (source !== undefined) {
-      suppressed.push({ recipient, resolution, destination: quote.destinations[d] as QuoteDestination, source });
-      continue;
-    }
+    if (drops(recipient, resolution, quote.destinations[d] as QuoteDestination)) continue;
     destinationOf[recipients.length] = d;
     recipients.push(recipient);
     resolutions.push(resolution);
     (kept[d] as DestinationDraft).numbers++;
   }
-  if (suppressed.length === quote.suppressed.length) return quote;
+  if (recipients.length === quote.recipients.length) return quote;
   // Renumber the destinations that still have numbers, in their order.
   const renumbered = new Int32Array(kept.length).fill(-1);
   const drafts: DestinationDraft[] = [];
@@ -450,7 +469,6 @@ export function withoutSuppressed(
     destinationOf: destinationOf.subarray(0, recipients.length),
     resolutions,
     ...repriced,
-    suppressed,
     // What smart encoding saved, on the recipients that remain.
     smartEncoding:
       quote.smartEncoding === null

@@ -24,6 +24,13 @@ export interface SimulationFigures {
   readonly costMinor: number;
   /** Messages with a provider but no known cost (no cost list row, or no conversion rate). */
   readonly costUnknown: number;
+  /**
+   * Messages a rule whose loss policy is `refuse` would have refused (every candidate costs more than the customer's
+   * rate of a part): not sent, so in neither `messages`, revenue nor cost. Always 0 on the actual side.
+   */
+  readonly refused: number;
+  /** The revenue those refused messages brought, which the proposal would have lost. */
+  readonly refusedRevenueMinor: number;
   /** revenue − cost. */
   readonly marginMinor: number;
   /** Messages whose provider has delivery reports in the quality books for the destination country. */
@@ -52,6 +59,10 @@ export interface SimulationTotal {
   readonly moved: number;
   /** Messages no provider of the proposal would take (they would fail and be refunded). */
   readonly unrouted: number;
+  /** Messages the proposal refuses at a loss (the same as `proposed.refused`). */
+  readonly refused: number;
+  /** Their revenue, lost under the proposal (the same as `proposed.refusedRevenueMinor`). */
+  readonly refusedRevenueMinor: number;
 }
 
 export interface SimulationResult {
@@ -72,9 +83,11 @@ export interface ReplayedMessage {
     readonly costMinor: number | null;
     readonly quality: DeliveryQuality | null;
   };
-  /** Null provider: nothing in the proposal would take it. */
+  /** Null provider: nothing in the proposal would take it, or its rule refuses it at a loss (`refused`). */
   readonly proposed: {
     readonly provider: string | null;
+    /** A rule whose loss policy is `refuse` would not have accepted it (`routeMargin(…).refused`). */
+    readonly refused?: boolean;
     readonly costMinor: number | null;
     readonly quality: DeliveryQuality | null;
   };
@@ -87,6 +100,13 @@ class Sums {
   costUnknown = 0;
   qualityKnown = 0;
   ratioPpmSum = 0;
+  refused = 0;
+  refusedRevenueMinor = 0;
+
+  refuse(revenueMinor: number): void {
+    this.refused++;
+    this.refusedRevenueMinor += revenueMinor;
+  }
 
   add(revenueMinor: number, costMinor: number | null, hasProvider: boolean, quality: DeliveryQuality | null): void {
     this.messages++;
@@ -106,6 +126,8 @@ class Sums {
       revenueMinor: this.revenueMinor,
       costMinor: this.costMinor,
       costUnknown: this.costUnknown,
+      refused: this.refused,
+      refusedRevenueMinor: this.refusedRevenueMinor,
       marginMinor: this.revenueMinor - this.costMinor,
       qualityKnown: this.qualityKnown,
       expectedDeliveryPpm: this.qualityKnown === 0 ? null : Math.floor(this.ratioPpmSum / this.qualityKnown),
@@ -164,7 +186,8 @@ export class SimulationTally {
     const country = groupIn(this.countries, currency, message.countryIso ?? '', message.countryName ?? '');
     for (const group of [total, country]) {
       group.actual.add(message.revenueMinor, actual.costMinor, true, actual.quality);
-      group.proposed.add(proposedRevenue, proposed.costMinor, proposed.provider !== null, proposed.quality);
+      if (proposed.refused === true) group.proposed.refuse(message.revenueMinor);
+      else group.proposed.add(proposedRevenue, proposed.costMinor, proposed.provider !== null, proposed.quality);
     }
     groupIn(this.providers, currency, actual.provider, actual.provider).actual.add(
       message.revenueMinor,
@@ -172,6 +195,8 @@ export class SimulationTally {
       true,
       actual.quality,
     );
+    // A refused message goes to no provider: it is counted in the totals and its country only.
+    if (proposed.refused === true) return;
     const to = proposed.provider ?? '';
     groupIn(this.providers, currency, to, to).proposed.add(
       proposedRevenue,
@@ -193,6 +218,8 @@ export class SimulationTally {
           proposed: t.proposed.figures(),
           moved: t.moved,
           unrouted: t.unrouted,
+          refused: t.proposed.refused,
+          refusedRevenueMinor: t.proposed.refusedRevenueMinor,
         })),
       providers: rowsOf(this.providers),
       countries: rowsOf(this.countries),

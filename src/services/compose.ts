@@ -3,7 +3,13 @@
 import { countryTest, effectiveCountries } from '../domain/destinations.js';
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
-import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
+import {
+  type Quote,
+  recipientList,
+  type UnpricedReason,
+  withoutRecipients,
+  withoutSuppressed,
+} from '../domain/pricing.js';
 import { scheduleIsPast } from '../domain/sending.js';
 import { smartEncode } from '../domain/smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
@@ -16,6 +22,7 @@ import { type Actor, authenticated, type UseCaseContext } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
 import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './outcome.js';
 import { rateCardsOf } from './rate-cards.js';
+import { refusedAtLoss, refusedPlaces, routeProvidersOf } from './route-margins.js';
 import { readScheduledAt } from './sending-fields.js';
 import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
 import { spendLimitErrors } from './spend-limit-errors.js';
@@ -59,6 +66,42 @@ function unpricedText(why: UnpricedReason): string {
     case 'country_not_allowed':
       return `This account does not send to ${why.country}: see the countries in Settings.`;
   }
+}
+
+/** A recipient as it was given, as text. */
+function givenText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+}
+
+/** The first INVALID_LISTED_MAX of the recipients not sent, in the order given. */
+function firstListed(
+  listed: { readonly index: number; readonly recipient: string; readonly reason: string }[],
+): { readonly recipient: string; readonly reason: string }[] {
+  return listed
+    .sort((a, b) => a.index - b.index)
+    .slice(0, INVALID_LISTED_MAX)
+    .map(({ recipient, reason }) => ({ recipient, reason }));
+}
+
+/**
+ * The quote without the recipients a route rule would refuse to send at a loss, and those recipients with the words
+ * sending them would be refused with (a 422 keyed `recipients.N`): the form lists them, as it lists the numbers that
+ * cannot be priced, and leaves them out of the total.
+ */
+async function withoutRefusedAtLoss(
+  deps: UseCaseContext['deps'],
+  account: Account,
+  quote: Quote,
+  fields: Fields,
+): Promise<{ quote: Quote; listed: { index: number; recipient: string; reason: string }[] }> {
+  const providers = routeProvidersOf(deps.providers);
+  const refused = await refusedAtLoss(deps.db, providers, authenticated(account), quote, { sender: fields.sender });
+  const listed = refusedPlaces(refused, fields.recipients).map(({ index, given }) => ({
+    index,
+    recipient: givenText(given),
+    reason: ruleText.noRouteAtRate(`recipients.${index}`),
+  }));
+  return { quote: withoutRecipients(quote, refused, account.taxRatePpm), listed };
 }
 
 /** The public API names the schedule `scheduled_at`; the compose form names it `schedule`. Texts stay the same. */
@@ -139,7 +182,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       if (list !== null && list.length > COMPOSE_RECIPIENTS_MAX) {
         return invalidOne('recipients', ruleText.maxItems('recipients', COMPOSE_RECIPIENTS_MAX));
       }
-      const invalidListed: { recipient: string; reason: string }[] = [];
+      const invalidListed: { index: number; recipient: string; reason: string }[] = [];
       let invalidTotal = 0;
       const account = actor.account;
       const wanted = booleanField(fields, 'smart_encoding', errors) === true;
@@ -157,22 +200,23 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         : null;
       const priced = await priceSendingYielding(pricing, context, errors, {
         smartEncoding: wanted,
-        onUnpriced: (_index, value, _apiText, why) => {
+        onUnpriced: (index, value, _apiText, why) => {
           invalidTotal++;
           if (invalidListed.length < INVALID_LISTED_MAX) {
-            invalidListed.push({
-              recipient: typeof value === 'string' ? value : (JSON.stringify(value) ?? ''),
-              reason: unpricedText(why),
-            });
+            invalidListed.push({ index, recipient: givenText(value), reason: unpricedText(why) });
           }
         },
       });
       if (!priced.ok) return invalid(priced.errors);
       const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients);
+      const sendable = withoutSuppressed(priced.quote, suppressed, account.taxRatePpm);
+      const atLoss = await withoutRefusedAtLoss(deps, account, sendable, fields);
+      invalidTotal += atLoss.listed.length;
+      invalidListed.push(...atLoss.listed);
       return ok({
-        quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm),
+        quote: atLoss.quote,
         characters: countParts(fields.message as string).units,
-        invalid: invalidListed,
+        invalid: firstListed(invalidListed),
         invalidTotal,
         account,
         smartEncoding:

@@ -60,6 +60,7 @@ export function createDashboardServices(deps: DashboardServicesDeps) {
       db: deps.db,
       knownProviders: deps.providers?.known ?? [],
       defaultProviders: builtInProviderOrder(deps.providers ?? { known: [], configured: new Set() }),
+      ...(deps.providers && { configured: deps.providers.configured }),
     }),
     numbers: createOperatorNumberServices(context),
   };

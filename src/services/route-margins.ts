@@ -65,28 +65,26 @@ export async function readRoutingBooks(db: Db, options: { readonly quality?: boo
 const RECIPIENTS_PER_TURN = 8192;
 
 /**
- * Adds to `errors`, under `recipients.N` (N the recipient's first place in the request, as other recipient errors),
- * each priced recipient whose rule refuses to send it at a loss; at most RECIPIENT_ERRORS_MAX. Reads nothing more
- * than the route table's version when no rule refuses at a loss. `fields` are the request's: its type (absent:
- * `default`) and sender decide the rule as they decide it in dispatch.
+ * The priced recipients (digits) whose rule refuses to send them at a loss. Reads nothing more than the route table's
+ * version when no rule refuses at a loss. `fields` are the request's: its type (absent: `default`) and sender decide
+ * the rule as they decide it in dispatch.
  */
-export async function refuseAtLoss(
+export async function refusedAtLoss(
   db: Db,
   providers: RouteProviders,
   account: { readonly id: number; readonly currency: { readonly code: string } },
   quote: Quote,
   fields: Readonly<Record<string, unknown>>,
-  errors: ValidationErrors,
-): Promise<void> {
+): Promise<Set<string>> {
+  const refused = new Set<string>();
   const type = fields.type === undefined || fields.type === null || fields.type === '' ? 'default' : fields.type;
-  if (type !== 'default') return;
+  if (type !== 'default') return refused;
   const { routes } = await readRouteTable(db);
-  if (!mayRefuseAtLoss(routes) || quote.recipients.length === 0) return;
+  if (!mayRefuseAtLoss(routes) || quote.recipients.length === 0) return refused;
   const sender = typeof fields.sender === 'string' ? fields.sender.trim() : null;
   let books: RoutingBooks | null = null;
   // The answer of a rule for a destination, whatever number of it: a rule's providers and costs depend on no more.
   const decided = new Map<string, boolean>();
-  const refused = new Set<string>();
   for (let i = 0; i < quote.recipients.length; i++) {
     if (i > 0 && i % RECIPIENTS_PER_TURN === 0) await nextTurn();
     const recipient = quote.recipients[i] as string;
@@ -113,14 +111,43 @@ export async function refuseAtLoss(
     }
     if (refuses) refused.add(recipient);
   }
-  if (refused.size === 0) return;
-  const list = recipientList(fields.recipients) ?? [];
-  let listed = 0;
-  for (let i = 0; i < list.length && listed < RECIPIENT_ERRORS_MAX; i++) {
+  return refused;
+}
+
+/**
+ * Each of `refused` (digits) as given in the request's `recipients`, in their order, with the place N of its first
+ * mention: what an error `recipients.N` names.
+ */
+export function refusedPlaces(
+  refused: ReadonlySet<string>,
+  recipients: unknown,
+): { readonly index: number; readonly given: unknown }[] {
+  const left = new Set(refused);
+  const list = recipientList(recipients) ?? [];
+  const places: { index: number; given: unknown }[] = [];
+  for (let i = 0; i < list.length && left.size > 0; i++) {
     const digits = recipientDigits(list[i]);
-    if (digits === null || !refused.delete(digits)) continue;
-    errors.add(`recipients.${i}`, ruleText.noRouteAtRate(`recipients.${i}`));
-    listed++;
+    if (digits === null || !left.delete(digits)) continue;
+    places.push({ index: i, given: list[i] });
   }
-  if (listed === 0) errors.add('recipients', ruleText.noRouteAtRate('recipients'));
+  return places;
+}
+
+/**
+ * Adds to `errors`, under `recipients.N` (N the recipient's first place in the request, as other recipient errors),
+ * each priced recipient whose rule refuses to send it at a loss (`refusedAtLoss`); at most RECIPIENT_ERRORS_MAX.
+ */
+export async function refuseAtLoss(
+  db: Db,
+  providers: RouteProviders,
+  account: { readonly id: number; readonly currency: { readonly code: string } },
+  quote: Quote,
+  fields: Readonly<Record<string, unknown>>,
+  errors: ValidationErrors,
+): Promise<void> {
+  const refused = await refusedAtLoss(db, providers, account, quote, fields);
+  if (refused.size === 0) return;
+  const places = refusedPlaces(refused, fields.recipients).slice(0, RECIPIENT_ERRORS_MAX);
+  for (const { index } of places) errors.add(`recipients.${index}`, ruleText.noRouteAtRate(`recipients.${index}`));
+  if (places.length === 0) errors.add('recipients', ruleText.noRouteAtRate('recipients'));
 }

@@ -8,6 +8,7 @@ import { messageProviderCost } from '../domain/margins.js';
 import { CURRENCIES, currencyOf } from '../domain/money.js';
 import { PLATFORM_CURRENCY } from '../domain/price-lists.js';
 import type { CostBook, QualityBook } from '../domain/provider-costs.js';
+import { ruleMargin } from '../domain/route-margin.js';
 import {
   messageRevenueMinor,
   overlaidCostBook,
@@ -22,6 +23,7 @@ import {
   type RoutingBooks,
   type RoutingInput,
   routeRuleProblem,
+  ruleOf,
 } from '../domain/routing.js';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { US_PER_DAY } from '../store/admin-views.js';
@@ -57,6 +59,12 @@ export interface RouteSimulation extends SimulationResult {
   /** Whether the table replayed was a proposed one, and which providers' lists were proposed. */
   readonly proposedTable: boolean;
   readonly proposedCosts: readonly string[];
+  /**
+   * Providers the replayed table's rules name that this process's configuration has none of. The replay cannot know
+   * the configuration of the workers that would send (the table is shared), so every provider a rule names is
+   * assumed available; these are named so that the operator can tell. Null: this process's configuration is unknown.
+   */
+  readonly unconfigured: readonly string[] | null;
 }
 
 export interface SimulationDeps {
@@ -65,6 +73,8 @@ export interface SimulationDeps {
   readonly knownProviders: readonly string[];
   /** What the default rule naming no providers means. */
   readonly defaultProviders: readonly string[];
+  /** The providers this process's configuration turns on; absent: not known (nothing is said of them). */
+  readonly configured?: ReadonlySet<string>;
 }
 
 /** A refusal of a proposal, in the operator's words; `field` for the dashboard's form. */
@@ -183,7 +193,10 @@ function routingInputOf(message: HandedOverMessage): RoutingInput {
 /**
  * Replays the handed-over messages of the last `days` days against the proposal, page by page, and adds them up. A
  * sending type that names its provider keeps it; a `default` one takes the first provider the proposed table's rule
- * gives it (least cost with the proposed costs). Every provider a rule names counts as available.
+ * gives it (least cost with the proposed costs). Every provider a rule names counts as available. A message whose
+ * rule has the loss policy `refuse` and would have refused it (`ruleMargin`, as a new sending is refused: every
+ * candidate's cost of a part, converted as the replay converts costs, above the rate of a part the message recorded)
+ * is counted as refused, its revenue as lost, instead of sent.
  */
 export async function simulateRoutes(deps: SimulationDeps, request: SimulationRequest): Promise<RouteSimulation> {
   const { db } = deps;
@@ -209,10 +222,16 @@ export async function simulateRoutes(deps: SimulationDeps, request: SimulationRe
   for await (const page of pages) {
     for (const message of page) {
       const input = routingInputOf(message);
+      const rule = ruleOf(routes, input);
       const proposedProvider =
-        message.type === 'default'
-          ? (providerOrder(routes.match(input), input, books, deps.defaultProviders)[0] ?? null)
-          : message.provider;
+        rule !== null ? (providerOrder(rule, input, books, deps.defaultProviders)[0] ?? null) : message.provider;
+      const refused =
+        rule !== null &&
+        rule.loss === 'refuse' &&
+        ruleMargin(rule, input, { ...books, ratePpmOf: ratesOf(message, rates) }, deps.defaultProviders, {
+          rateMinor: message.rateMinor,
+          currency: message.currency,
+        }).refused;
       const proposedCost =
         proposedProvider === null
           ? null
@@ -234,6 +253,7 @@ export async function simulateRoutes(deps: SimulationDeps, request: SimulationRe
         },
         proposed: {
           provider: proposedProvider,
+          refused,
           costMinor: proposedCost?.accountAmountMinor ?? null,
           quality: proposedProvider === null ? null : qualityBook.qualityOf(proposedProvider, message.mcc),
         },
@@ -247,7 +267,15 @@ export async function simulateRoutes(deps: SimulationDeps, request: SimulationRe
     days: request.days,
     proposedTable: request.rules !== null,
     proposedCosts: [...proposedProviders],
+    unconfigured: unconfiguredOf(rules, deps.configured),
   };
+}
+
+/** The providers `rules` name that `configured` has not, in the order first named; null when it is not known. */
+function unconfiguredOf(rules: readonly RouteRule[], configured: ReadonlySet<string> | undefined): string[] | null {
+  if (configured === undefined) return null;
+  const named = new Set(rules.flatMap((rule) => rule.providers));
+  return [...named].filter((name) => !configured.has(name));
 }
 
 /** What the default rule matches: everything (its own match fields are never changed). */

@@ -1,8 +1,11 @@
 // Compose in the browser: sending is confirmed first with what it costs, a schedule in the past is refused before
 // anything is sent, and a draft's recipients read as a draft's, not as queued messages.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { windowTexts } from '../../src/domain/texts.js';
+import { ruleText, windowTexts } from '../../src/domain/texts.js';
 import { describeWithChromium } from '../support/browser.js';
 import { accountId, call, useBrowserTest } from './pages.js';
 
@@ -116,6 +119,44 @@ describeWithChromium('compose in Chromium', () => {
         send_window: '08:00-20:00',
         validity_minutes: 90,
       });
+    },
+    STEP_MS,
+  );
+
+  it(
+    'lists, before Send, a recipient a route rule would refuse at a loss, with the words sending it would be refused with',
+    async () => {
+      const refused = await app.signedUp(
+        { email: 'owner@thrifty.example', password: 'correct horse battery', company: 'Thrifty Ltd' },
+        { credit: '10' },
+      );
+      const folder = mkdtempSync(join(tmpdir(), 'smsgic-compose-loss-'));
+      try {
+        // A part to Latvia costs far more at the sandbox than this account's rate; the United Kingdom does not.
+        writeFileSync(join(folder, 'sandbox.csv'), 'mcc,mnc,cost\n247,,1.0000\n');
+        await app.server.cli(['costs', 'import', 'sandbox', join(folder, 'sandbox.csv'), '--currency', 'GBP']);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+      const id = String(await accountId(refused));
+      await app.server.cli(
+        ['routes', 'add', '--strategy', 'fixed', '--providers', 'sandbox', '--mcc', '247'].concat([
+          '--account',
+          id,
+          '--loss',
+          'refuse',
+        ]),
+      );
+      await fillCompose(refused, app.server.url);
+      await refused.getByText('1 recipient will not be sent').waitFor();
+      const reason = ruleText.noRouteAtRate('recipients.1');
+      await refused.getByText(reason).waitFor();
+      const total = await stat(refused, 'Total').textContent();
+      const ukOnly = await call<{ total: string }>(refused, 'POST', '/price', {
+        message: 'Your table is booked for 8 pm.',
+        recipients: [RECIPIENTS[0]],
+      });
+      expect(total).toContain(ukOnly.body.total);
     },
     STEP_MS,
   );

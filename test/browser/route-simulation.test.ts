@@ -28,6 +28,8 @@ describeWithChromium("the route table's simulation", () => {
     writeFileSync(join(folder, 'sandbox.csv'), 'mcc,mnc,cost\n247,,0.0300\n');
     writeFileSync(join(folder, 'twilio.csv'), 'mcc,mnc,cost\n247,,0.0100\n');
     writeFileSync(join(folder, 'dearer.csv'), 'mcc,mnc,cost\n247,,0.0500\n');
+    // Far above any rate of a part to Latvia: a rule refusing at a loss refuses every message.
+    writeFileSync(join(folder, 'dearest.csv'), 'mcc,mnc,cost\n247,,1.0000\n');
     await server.cli(['costs', 'import', 'sandbox', join(folder, 'sandbox.csv'), '--currency', 'GBP']);
     await server.cli(['costs', 'import', 'twilio', join(folder, 'twilio.csv'), '--currency', 'GBP']);
   }, STEP_MS);
@@ -93,6 +95,25 @@ describeWithChromium("the route table's simulation", () => {
       await totals.getByText('0 messages would go to another provider.').waitFor();
       const dearer = await row('Cost').first().locator('td').allTextContents();
       expect(dearer[1]).toMatch(/0[.,]1140/);
+
+      // The rule sending Latvia by the sandbox alone and refusing at a loss, with a sandbox list dearer than the rate:
+      // both messages are refused, their revenue lost, none sent.
+      await page.getByLabel('With the rule in the form added').check();
+      await page.getByLabel('Providers', { exact: true }).fill('sandbox');
+      await page.getByLabel('At a loss').selectOption('refuse');
+      await page.locator('input[type=file]').setInputFiles(join(folder, 'dearest.csv'));
+      await page.getByText('dearest.csv chosen').waitFor();
+      await page.getByRole('button', { name: 'Simulate', exact: true }).click();
+      const refusedText = totals.locator('[data-simulation=refused]');
+      await refusedText.getByText(/^2 messages would be refused at a loss \(.+ of revenue lost\)\.$/).waitFor();
+      const revenue = await row('Revenue').first().locator('td').allTextContents();
+      const lost = await row('Revenue lost to refusals').locator('td').allTextContents();
+      expect(lost[1]).toBe(revenue[0]);
+      expect(await refusedText.textContent()).toContain(revenue[0]);
+      expect(await row('Refused at a loss').locator('td').allTextContents()).toEqual(['', '2', '']);
+      expect((await row('Messages').locator('td').allTextContents()).slice(0, 2)).toEqual(['2', '0']);
+      await page.getByText('Every provider a rule names is assumed available.').waitFor();
+      expect((await server.cli<{ routes: unknown[] }>(['routes', 'list'])).routes).toHaveLength(1);
     },
     STEP_MS,
   );

@@ -15,6 +15,8 @@ interface Figures {
   revenue: string;
   cost: string;
   cost_unknown: number;
+  refused: number;
+  refused_revenue: string;
   margin: string;
   expected_delivery_ppm: number | null;
 }
@@ -22,8 +24,19 @@ interface Simulation {
   from: string;
   to: string;
   days: number;
-  totals: { currency: string; moved: number; unrouted: number; actual: Figures; proposed: Figures }[];
+  totals: {
+    currency: string;
+    moved: number;
+    unrouted: number;
+    refused: number;
+    refused_revenue: string;
+    actual: Figures;
+    proposed: Figures;
+  }[];
   providers: { currency: string; key: string; actual: Figures; proposed: Figures }[];
+  countries: { currency: string; key: string; actual: Figures; proposed: Figures }[];
+  providers_assumed_available: boolean;
+  unconfigured_providers: string[] | null;
 }
 
 describeEachEngine('smsgic routes simulate', (engine) => {
@@ -146,9 +159,61 @@ describeEachEngine('smsgic routes simulate', (engine) => {
     expect(lines[0]).toBe(
       'section,currency,key,name,actual_messages,actual_revenue,actual_cost,actual_cost_unknown,actual_margin,' +
         'actual_expected_delivery,proposed_messages,proposed_revenue,proposed_cost,proposed_cost_unknown,' +
-        'proposed_margin,proposed_expected_delivery',
+        'proposed_margin,proposed_expected_delivery,proposed_refused,proposed_refused_revenue',
     );
-    expect(lines[1]).toMatch(/^total,GBP,,,3,[\d.]+,0\.3000,0,[-\d.]+,[\d.]*,3,[\d.]+,0\.0900,0,/);
+    expect(lines[1]).toMatch(
+      /^total,GBP,,,3,[\d.]+,0\.3000,0,[-\d.]+,[\d.]*,3,[\d.]+,0\.0900,0,[-\d.]+,[\d.]*,0,0\.0000$/,
+    );
+    expect(await messages()).toBe(before);
+  });
+
+  it('a proposed rule refusing at a loss counts the messages it would refuse and the revenue lost, not as sent', async () => {
+    const before = await messages();
+    const refusing = files.path(
+      'refusing.json',
+      JSON.stringify([{ mcc: '247', strategy: 'failover', providers: ['sandbox', 'twilio'], loss: 'refuse' }]),
+    );
+    // Both candidates dearer than any rate of a part: every Latvian message is refused.
+    const dear = files.path('dear.csv', 'mcc,mnc,cost\n247,,9\n');
+    const args = ['routes', 'simulate', '--days', '7', '--rules', refusing];
+    const dearer = ['--costs', `sandbox=${dear}`, '--costs', `twilio=${dear}`];
+    const refused = await ok<Simulation>(engine.url, ...args, ...dearer);
+    const [total] = refused.totals;
+    expect(total).toMatchObject({ currency: 'GBP', refused: 3, unrouted: 0, moved: 0 });
+    expect(total?.refused_revenue).toBe(total?.actual.revenue);
+    expect(Number(total?.actual.revenue)).toBeGreaterThan(0);
+    expect(total?.proposed).toMatchObject({
+      messages: 0,
+      revenue: '0.0000',
+      cost: '0.0000',
+      refused: 3,
+      refused_revenue: total?.actual.revenue,
+    });
+    expect(refused.countries.find((c) => c.key === 'LV')?.proposed).toMatchObject({ messages: 0, refused: 3 });
+    expect(refused.providers.every((p) => p.proposed.messages === 0)).toBe(true);
+    expect(refused.providers_assumed_available).toBe(true);
+    expect(refused.unconfigured_providers).toEqual(['twilio']);
+
+    // One candidate (twilio at 0.03 today) within the rate: nothing is refused, the failover order is kept.
+    const cheaper = await ok<Simulation>(engine.url, ...args, '--costs', `sandbox=${dear}`);
+    expect(cheaper.totals[0]).toMatchObject({ refused: 0, refused_revenue: '0.0000', proposed: { messages: 3 } });
+
+    const text = await smsgic(engine.url, [...args, ...dearer]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(
+      `GBP: 0 moved to another provider, 0 without a provider, 3 refused at a loss (£${total?.actual.revenue} of revenue)`,
+    );
+    expect(text.stdout).toMatch(/refused at a loss\s+3\n/);
+    expect(text.stdout).toMatch(new RegExp(`revenue refused\\s+£${total?.actual.revenue?.replace('.', '\\.')}\\n`));
+    expect(text.stdout).toContain(
+      'Every provider a rule names is assumed available: the configuration of the workers that would send is not known here. Not configured in this process: twilio.',
+    );
+    const csv = await smsgic(engine.url, [...args, ...dearer, '--csv']);
+    expect(csv.stdout.split('\r\n')[1]).toMatch(
+      new RegExp(
+        `^total,GBP,,,3,[^,]+,0\\.3000,0,[^,]+,[^,]*,0,0\\.0000,0\\.0000,0,0\\.0000,,3,${total?.actual.revenue?.replace('.', '\\.')}$`,
+      ),
+    );
     expect(await messages()).toBe(before);
   });
 

@@ -1,10 +1,11 @@
 // The dashboard's compose refuses, as the public API does, the recipients a route rule refuses to send at a loss:
-// sending at once and sending a saved Draft alike (422 keyed `recipients.N`, nothing reserved, the Draft kept).
+// sending at once and sending a saved Draft alike (422 keyed `recipients.N`, nothing reserved, the Draft kept); the
+// live price lists them beforehand with the same words, out of the total as the numbers that cannot be priced are.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseMoney } from '../../src/domain/money.js';
 import { NO_QUALITY_THRESHOLDS } from '../../src/domain/routing.js';
 import { ruleText } from '../../src/domain/texts.js';
-import type { CampaignView } from '../../src/http/dashboard/contract.js';
+import type { CampaignView, PriceView } from '../../src/http/dashboard/contract.js';
 import { credit } from '../../src/store/ledger.js';
 import { replaceCostList } from '../../src/store/provider-costs.js';
 import { addRouteRule } from '../../src/store/route-rules.js';
@@ -80,5 +81,32 @@ describeEachEngine('dashboard compose refusing to send at a loss', (engine) => {
 
     // The United Kingdom alone is not at a loss: it goes.
     await b.json<CampaignView>(b.post('/app/api/sendings', { ...compose, recipients: [UK] }), 201);
+  });
+
+  it('the live price lists a recipient the rule would refuse, with the words of the 422, and leaves it out of the total', async () => {
+    const b = await dash.customer();
+    const before = await b.json<PriceView>(
+      b.post('/app/api/price', { message: 'Hi', recipients: [UK, LATVIA, '999'], sender: 'SMSgic' }),
+    );
+    expect(before).toMatchObject({ recipients: 3, valid: 2, invalid_total: 1 });
+    const ukOnly = await b.json<PriceView>(b.post('/app/api/price', { message: 'Hi', recipients: [UK] }));
+
+    await refuseLatviaFor(b);
+    const price = await b.json<PriceView>(
+      b.post('/app/api/price', { message: 'Hi', recipients: [LATVIA, '999', UK], sender: 'SMSgic' }),
+    );
+    expect(price).toMatchObject({ recipients: 3, valid: 1, invalid_total: 2, suppressed: 0 });
+    expect(price.invalid).toEqual([
+      { recipient: LATVIA, reason: ruleText.noRouteAtRate('recipients.0') },
+      { recipient: '999', reason: expect.stringMatching(/^Not a phone number/) },
+    ]);
+    expect(price.destinations.map((d) => [d.iso, d.recipients])).toEqual([['GB', 1]]);
+    expect(price.total).toBe(ukOnly.total);
+    // What sending it would answer: the same words.
+    const refused = await b.json<{ errors: Record<string, string[]> }>(
+      b.post('/app/api/sendings', { message: 'Hi', recipients: [LATVIA, UK], sender: 'SMSgic' }),
+      422,
+    );
+    expect(refused.errors).toEqual({ 'recipients.0': [ruleText.noRouteAtRate('recipients.0')] });
   });
 });

@@ -87,6 +87,46 @@ describeEachEngine('dashboard route simulation', (engine) => {
     expect([await count('messages'), await count('route_rules'), await count('provider_costs')]).toEqual(before);
   });
 
+  it('a proposed rule refusing at a loss counts the messages it would refuse and their revenue, not as sent', async () => {
+    // With the sandbox's proposed list (0.5000 a part) it costs more than the messages' rate of a part (0.4397);
+    // twilio (0.0300) less.
+    const dearSandbox = { cost_provider: 'sandbox', csv: 'mcc,mnc,cost\n247,,0.5\n' };
+    const refusing = await admin.json<RouteSimulationView>(
+      admin.post('/app/api/admin/routes/simulate', {
+        days: '7',
+        rule: 'new',
+        strategy: 'fixed',
+        providers: 'sandbox',
+        mcc: '247',
+        loss: 'refuse',
+        ...dearSandbox,
+      }),
+    );
+    const [total] = refusing.totals;
+    expect(total).toMatchObject({ currency: 'GBP', refused: 2, unrouted: 0, moved: 0 });
+    expect(total?.refused_revenue).toBe(total?.actual.revenue);
+    expect(Number(total?.actual.revenue)).toBeGreaterThan(0);
+    expect(total?.proposed).toMatchObject({ messages: 0, revenue: '0.0000', cost: '0.0000', refused: 2 });
+    expect(refusing.countries.map((c) => [c.key, c.proposed.messages, c.proposed.refused])).toEqual([['LV', 0, 2]]);
+    expect(refusing.providers.map((p) => [p.key, p.actual.messages, p.proposed.messages])).toEqual([['sandbox', 2, 0]]);
+    expect(refusing.unconfigured_providers).toEqual([]);
+
+    const sending = await admin.json<RouteSimulationView>(
+      admin.post('/app/api/admin/routes/simulate', {
+        days: '7',
+        rule: 'new',
+        strategy: 'failover',
+        providers: 'sandbox,twilio',
+        mcc: '247',
+        loss: 'refuse',
+        ...dearSandbox,
+      }),
+    );
+    expect(sending.totals[0]).toMatchObject({ refused: 0, refused_revenue: '0.0000', proposed: { messages: 2 } });
+    // The server has no configuration for twilio: said, and assumed available all the same.
+    expect(sending.unconfigured_providers).toEqual(['twilio']);
+  });
+
   it('refuses a bad number of days, rule or cost list with 422 naming the field', async () => {
     const days = await admin.post('/app/api/admin/routes/simulate', { days: '0' });
     expect(days.statusCode).toBe(422);

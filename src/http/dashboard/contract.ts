@@ -261,6 +261,8 @@ export interface PriceRequest {
   readonly recipients: readonly string[];
   /** Replace characters outside GSM 03.38 by look-alikes when that makes the text GSM-7. */
   readonly smart_encoding?: boolean;
+  /** The sender it would go from: a route rule may match on it (those refusing to send at a loss are told). */
+  readonly sender?: string;
 }
 
 export interface PriceView {
@@ -282,7 +284,8 @@ export interface PriceView {
   readonly parts: number;
   readonly recipients: number;
   readonly valid: number;
-  /** Up to INVALID_LISTED_MAX of them, in the order given. */
+  /** Up to INVALID_LISTED_MAX of them, in the order given; with the recipients a route rule would refuse at a loss
+   *  (the reason is the text of the 422 that sending them would get). */
   readonly invalid: readonly { readonly recipient: string; readonly reason: string }[];
   readonly invalid_total: number;
   /** Valid recipients on the account's suppression list (opted out): not sent, not priced. */
@@ -669,6 +672,10 @@ export interface SimulationFiguresView {
   readonly cost: string;
   /** Messages with a provider but no known cost. */
   readonly cost_unknown: number;
+  /** Messages a rule with the loss policy `refuse` would have refused (not in `messages`); 0 on the actual side. */
+  readonly refused: number;
+  /** The revenue those messages brought, lost under the proposal. */
+  readonly refused_revenue: string;
   readonly margin: string;
   readonly margin_minor: number;
   /** The mean delivered share the quality books give the providers, ppm; null when none is known. */
@@ -689,6 +696,9 @@ export interface SimulationTotalView extends Omit<SimulationRowView, 'key' | 'la
   /** Messages the proposal sends to another provider; messages no provider of it would take. */
   readonly moved: number;
   readonly unrouted: number;
+  /** Messages the proposal refuses at a loss, and the revenue they brought (the proposed side's figures again). */
+  readonly refused: number;
+  readonly refused_revenue: string;
 }
 
 /**
@@ -704,6 +714,11 @@ export interface RouteSimulationView {
   readonly totals: readonly SimulationTotalView[];
   readonly providers: readonly SimulationRowView[];
   readonly countries: readonly SimulationRowView[];
+  /**
+   * Providers the table's rules name that the server's configuration has none of: the replay assumes every provider
+   * a rule names is available (the sending workers' configuration may differ).
+   */
+  readonly unconfigured_providers: readonly string[];
 }
 
 // --- Inbox and keyword answers --------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ function figuresView(f: SimulationFigures): SimulationFiguresView {
     revenue: formatMinor(f.revenueMinor),
     cost: formatMinor(f.costMinor),
     cost_unknown: f.costUnknown,
+    refused: f.refused,
+    refused_revenue: formatMinor(f.refusedRevenueMinor),
     margin: formatMinor(f.marginMinor),
     margin_minor: f.marginMinor,
     expected_delivery_ppm: f.expectedDeliveryPpm,
@@ -42,10 +44,13 @@ export function routeSimulationView(result: RouteSimulation): RouteSimulationVie
       sign: signOf(t.currency),
       moved: t.moved,
       unrouted: t.unrouted,
+      refused: t.refused,
+      refused_revenue: formatMinor(t.refusedRevenueMinor),
       actual: figuresView(t.actual),
       proposed: figuresView(t.proposed),
     })),
     providers: result.providers.map(rowView),
     countries: result.countries.map(rowView),
+    unconfigured_providers: result.unconfigured ?? [],
   };
 }

@@ -54,12 +54,17 @@ function TotalTable({ total }: { readonly total: SimulationTotalView }) {
       signedMoney(proposed.margin_minor - actual.margin_minor, sign),
     ],
     [t('simulate.delivery'), percent(actual.expected_delivery_ppm), percent(proposed.expected_delivery_ppm), ''],
+    [t('simulate.refusedRow'), '', count(total.refused), ''],
+    [t('simulate.refusedRevenue'), '', money(total.refused_revenue, sign), ''],
   ];
   return (
     <section aria-label={t('simulate.totalsTitle', { currency: total.currency })}>
       <h3>{t('simulate.totalsTitle', { currency: total.currency })}</h3>
       <p>
-        {t('simulate.moved', { count: total.moved })} {t('simulate.unrouted', { count: total.unrouted })}
+        {t('simulate.moved', { count: total.moved })} {t('simulate.unrouted', { count: total.unrouted })}{' '}
+        <span data-simulation="refused">
+          {t('simulate.refused', { count: total.refused, revenue: money(total.refused_revenue, sign) })}
+        </span>
       </p>
       <div className="table-wrap">
         <table className="table" data-simulation="totals">
@@ -149,6 +154,11 @@ function Result({ t, result }: { readonly t: Translate; readonly result: RouteSi
   return (
     <section className="form" aria-label={t('simulate.resultTitle')}>
       <h3>{t('simulate.period', { from: result.from, to: result.to })}</h3>
+      <p className="muted small">
+        {t('simulate.providersAssumed')}
+        {result.unconfigured_providers.length > 0 &&
+          ` ${t('simulate.unconfigured', { providers: result.unconfigured_providers.join(', ') })}`}
+      </p>
       {result.totals.length === 0 ? (
         <p>{t('simulate.empty')}</p>
       ) : (
