@@ -15,8 +15,8 @@ import {
   type SenderKind,
 } from '../domain/routing.js';
 import { isSendingType, type SendingType } from '../domain/sending.js';
-import { getAccount } from '../store/accounts.js';
 import { renderText } from '../domain/texts.js';
+import { getAccount } from '../store/accounts.js';
 import type { Db } from '../store/db.js';
 import { rateListAt } from '../store/rates.js';
 import {
