@@ -14,7 +14,7 @@ import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
 import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './services/inbound.js';
-import { createKeywordReplies } from './services/keyword-replies.js';
+import { answerOwedKeywordReplies, createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { createReportIntake, type ReportIntake } from './store/report-intake.js';
@@ -209,6 +209,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       logger: app.log,
       callbacks: { allowPrivate: config.callbackAllowPrivate },
       workSignal,
+      // Keyword answers a process stopped before sending (stored with their keyword as owed): sent once, late.
+      owedKeywordReplies: (nowUs) =>
+        answerOwedKeywordReplies(db, keywordReplies, (fields, text) => app.log.warn(fields, text), nowUs),
     });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },

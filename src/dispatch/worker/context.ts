@@ -31,6 +31,8 @@ export interface WorkerContext {
   readonly conversionRates: () => Promise<ReadonlyMap<string, number>>;
   /** Every provider's delivery quality over the last 24 hours, shared through the database, read again every 30 s. */
   readonly qualityBook: () => Promise<QualityBook>;
+  /** Sends the keyword answers still owed; returns how many it took up (`WorkerOptions.owedKeywordReplies`). */
+  readonly owedKeywordReplies: (nowUs: number) => Promise<number>;
 }
 
 /** Checks the options, and logs every move of a provider's circuit from now on. */
@@ -51,5 +53,6 @@ export function workerContext(options: WorkerOptions, stopSignal: AbortSignal): 
     costBook: options.costBook ?? (() => options.router.costBook()),
     conversionRates: refreshedEvery(() => conversionRatesPpm(options.db), BOOKS_REFRESH_MS, clockUs),
     qualityBook: refreshedEvery(() => readQualityBook(options.db, { nowUs: clockUs() }), BOOKS_REFRESH_MS, clockUs),
+    owedKeywordReplies: options.owedKeywordReplies ?? (async () => 0),
   };
 }

@@ -57,6 +57,11 @@ export interface WorkerOptions {
   readonly errorBackoff?: { readonly baseMs?: number; readonly capMs?: number };
   /** Every provider's cost list as known now (asked at each settlement); default none (costs recorded as unknown). */
   readonly costBook?: () => CostBook;
+  /**
+   * Sends the keyword answers still owed (a process stopped between storing the keyword and sending its answer), at
+   * each maintenance; returns how many it took up. Default none.
+   */
+  readonly owedKeywordReplies?: (nowUs: number) => Promise<number>;
 }
 
 export interface WorkerSettings {
