@@ -45,7 +45,7 @@ describeEachEngine('keyword answers owed after a crash', (engine) => {
   const dying: KeywordReplies = async () => {
     throw new Error('process died');
   };
-  const receiveHelp = (from: string, replies: KeywordReplies) =>
+  const receiveHelp = (from: string, replies: KeywordReplies, text = 'HELP') =>
     receiveInbound(
       engine.db,
       {
@@ -53,7 +53,7 @@ describeEachEngine('keyword answers owed after a crash', (engine) => {
         providerMessageId: `owed-${engine.name}-${++n}`,
         from,
         to: NUMBER,
-        text: 'HELP',
+        text,
         receivedAtUs: engine.db.nowUs(),
       } satisfies ReceivedMessage,
       () => {},
@@ -157,6 +157,26 @@ describeEachEngine('keyword answers owed after a crash', (engine) => {
     await dispatcher.runOnce();
     expect(await answersTo(lost)).toHaveLength(1);
     expect(await answersTo(answered)).toHaveLength(1);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('sends a STOP confirmation left owed to the number that opted out, and gives up an answer owed too long', async () => {
+    await a.json(a.post('/app/api/keywords', { confirmations: true }));
+    const stopped = '37126000205';
+    expect(await receiveHelp(stopped, dying, 'STOP')).toMatchObject({ status: 'stored', optOut: 'suppressed' });
+    expect(await sweep(LATER_US)).toBe(1);
+    expect((await answersTo(stopped)).map((s) => s.sender)).toEqual([NUMBER]);
+    expect(await sweep(LATER_US)).toBe(0);
+
+    // Owed for hours (no worker ran): too late to answer a HELP; given up, nothing sent or charged.
+    const late = '37126000206';
+    await receiveHelp(late, dying);
+    const balance = await getBalance(engine.db, a.accountId);
+    expect(await sweep(3 * 60 * 60 * 1_000_000)).toBe(1);
+    expect(await answersTo(late)).toEqual([]);
+    expect(await getBalance(engine.db, a.accountId)).toBe(balance);
+    expect(await sweep(LATER_US)).toBe(0);
+    await a.json(a.post('/app/api/keywords', { confirmations: false }));
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
 });
