@@ -196,6 +196,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
     registry = registryFor(config, db, plan, reportIntake, keywordReplies, app.log);
+    // Connections that bring handsets' messages (SMPP binds) open at once, not with the first message sent.
+    for (const name of registry.names()) registry.get(name)?.listen?.();
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },
