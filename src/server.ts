@@ -16,7 +16,7 @@ import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
 import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './services/inbound.js';
-import { createKeywordReplies } from './services/keyword-replies.js';
+import { answerOwedKeywordReplies, createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, type Db } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
 import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
@@ -199,6 +199,8 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   for (const warning of notes.warnings) app.log.warn(warning);
   if (roles.worker) {
     registry = registryFor(config, db, plan, pushed, keywordReplies, app.log);
+    // Connections that bring handsets' messages (SMPP binds) open at once, not with the first message sent.
+    for (const name of registry.names()) registry.get(name)?.listen?.();
     for (const name of registry.unavailable) {
       app.log.warn(
         { provider: name },
@@ -213,6 +215,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       callbacks: { allowPrivate: config.callbackAllowPrivate },
       workSignal,
       handOvers,
+      // Keyword answers a process stopped before sending (stored with their keyword as owed): sent once, late.
+      owedKeywordReplies: (nowUs) =>
+        answerOwedKeywordReplies(db, keywordReplies, (fields, text) => app.log.warn(fields, text), nowUs),
     });
     app.log.info(
       { worker: worker.workerId, providers: registry.names() },

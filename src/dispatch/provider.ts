@@ -119,6 +119,12 @@ export interface ProviderAdapter {
    */
   submit(batch: readonly OutgoingMessage[], signal: AbortSignal): Promise<readonly SubmitResult[]>;
   /**
+   * For providers whose reports and handsets' messages come over a connection of ours (SMPP): opens it now, so that
+   * they arrive before the first message is sent (a HELP to a number of a server that has not sent anything yet).
+   * Never throws; a connection that fails is retried in the background.
+   */
+  listen?(): void;
+  /**
    * Whether the provider holds these references (after a crash or an unknown outcome); one result per reference.
    * `context` (same order) lets a provider that is asked by id check that what it holds is this message.
    */

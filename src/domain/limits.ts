@@ -114,6 +114,10 @@ export const MARGIN_DAYS_MAX = 366;
 
 /** Characters of an account's HELP answer and STOP/START confirmations (four GSM-7 parts). */
 export const KEYWORD_REPLY_CHARS_MAX = 612;
+/** A keyword answer still owed this long after its keyword was stored is sent by the worker's sweep (its process died). */
+export const KEYWORD_REPLY_RETRY_AFTER_MS = 5_000;
+/** A keyword answer owed longer than this is given up: too late to be an answer (well within an idempotency key's life). */
+export const KEYWORD_REPLY_GIVE_UP_MS = 60 * 60 * 1000;
 
 /** Characters of one of an account's own stop or start words, and how many (stop and start together) it may have. */
 export const OPT_OUT_WORD_CHARS_MAX = 20;

@@ -15,7 +15,7 @@ import { smartEncode } from '../domain/smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
-import { deleteDraft, readDraft, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
+import { deleteDraft, readDraft, type SendDraftResult, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
 import { suppressedAmong } from '../store/suppressions.js';
 import { campaignOrNotFound } from './campaigns.js';
 import { type Actor, authenticated, type UseCaseContext } from './context.js';
@@ -24,7 +24,13 @@ import { conflict, invalid, invalidOne, notFound, type Outcome, ok } from './out
 import { rateCardsOf } from './rate-cards.js';
 import { refusedAtLoss, refusedPlaces, routeProvidersOf } from './route-margins.js';
 import { readScheduledAt } from './sending-fields.js';
-import { messageRows, priceSendingYielding, suppressedRows, validateNewSending } from './sending-validation.js';
+import {
+  messageRows,
+  priceSendingYielding,
+  sendWindowHold,
+  suppressedRows,
+  validateNewSending,
+} from './sending-validation.js';
 import { spendLimitErrors } from './spend-limit-errors.js';
 
 /** A compose form's price: the quote of what can be sent, what cannot and why, against the balance. */
@@ -140,6 +146,22 @@ function composeFields(fields: Fields, errors: ValidationErrors, nowUs: number):
   };
 }
 
+/** Why a Draft was not sent, as the answer tells it. */
+function draftNotSent(result: Exclude<SendDraftResult, { ok: true }>, currency: string): Outcome<never> {
+  switch (result.reason) {
+    case 'insufficient_balance':
+      return invalidOne('balance', TEXTS.insufficientBalance);
+    case 'spend_limit':
+      return invalid(spendLimitErrors(result, currency));
+    case 'changed':
+      return conflict(TEXTS.draftChanged);
+    case 'not_draft':
+      return conflict(ruleText.notDraft(result.status));
+    case 'not_found':
+      return notFound;
+  }
+}
+
 export function createComposeServices({ deps, api }: UseCaseContext) {
   const { db, plan } = deps;
 
@@ -167,6 +189,8 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         totalMinor: quote.totalMinor,
         // Without the suppressed ones; the list is read again when the draft is sent.
         recipients: quote.recipients,
+        sendWindow: options.sendWindow,
+        validityMinutes: options.validityMinutes,
       },
     } as const;
   }
@@ -247,7 +271,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
       return campaignOrNotFound(db, actor.account.id, created.sendingId);
     },
 
-    /** Replaces a Draft's message, recipients, sender and schedule (validated as for sending). */
+    /** Replaces a Draft's message, recipients, sender, schedule, send window and validity (validated as for sending). */
     async updateDraft(actor: Actor, sendingId: number, fields: Fields): Promise<Outcome<Campaign>> {
       const existing = await getCampaign(db, actor.account.id, sendingId);
       if (!existing) return notFound;
@@ -272,9 +296,11 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         recipients: draft.recipients,
         sender: draft.sending.sender,
         type: draft.sending.type,
+        send_window: draft.sending.sendWindow,
+        validity_minutes: draft.sending.validityMinutes,
       });
       if (!validated.ok) return invalid(validated.errors);
-      const { quote } = validated;
+      const { quote, options } = validated;
       const scheduledAtUs = draft.sending.scheduledAtUs > db.nowUs() ? draft.sending.scheduledAtUs : null;
       const result = await sendDraft(db, {
         accountId,
@@ -290,21 +316,10 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         totalMinor: quote.totalMinor,
         messages: messageRows(quote),
         suppressed: suppressedRows(quote),
+        sendWindow: sendWindowHold(plan, quote, options.sendWindow),
+        validityMinutes: options.validityMinutes,
       });
-      if (!result.ok) {
-        switch (result.reason) {
-          case 'insufficient_balance':
-            return invalidOne('balance', TEXTS.insufficientBalance);
-          case 'spend_limit':
-            return invalid(spendLimitErrors(result, actor.account.currency));
-          case 'changed':
-            return conflict(TEXTS.draftChanged);
-          case 'not_draft':
-            return conflict(ruleText.notDraft(result.status));
-          case 'not_found':
-            return notFound;
-        }
-      }
+      if (!result.ok) return draftNotSent(result, actor.account.currency);
       deps.workSignal?.notify();
       return campaignOrNotFound(db, accountId, sendingId);
     },

@@ -91,6 +91,8 @@ export async function storeReceived(
     ...message,
     ...owner,
     keywordEffect: optOut === null ? null : EFFECTS[optOut],
+    // Recorded with the message: an answer lost to a crash before it is sent is sent by the worker's sweep.
+    replyOwed: intent !== null && replies !== undefined,
   });
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
@@ -106,7 +108,7 @@ async function intentOf(db: Db, accountId: number, text: string): Promise<OptOut
 
 /**
  * Sends the keyword's automatic reply, if the account has one, once: after the message is stored, so a redelivery
- * never answers twice. A failure is told and leaves the message stored without an answer.
+ * never answers twice. A failure is told and leaves the answer owed, for the worker's sweep to send.
  */
 async function answerKeyword(
   replies: KeywordReplies,

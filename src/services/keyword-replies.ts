@@ -1,12 +1,21 @@
 // Answers to keywords: HELP gets the account's help text, and (when the account turns confirmations on) STOP and START
 // get a confirmation. Each answer is an ordinary one-recipient sending of the account, priced and reserved by the
 // same service as any other, from the number the keyword came to; one that cannot be sent is recorded as not sent.
-import { KEYWORD_REPLY_CHARS_MAX, OPT_OUT_WORD_CHARS_MAX } from '../domain/limits.js';
-import { checkOptOutWords, type OptOutWordProblem } from '../domain/opt-out.js';
+// An answer is owed from the moment its keyword is stored: one a process did not get to send is sent by the worker's
+// sweep, under an idempotency key of the received message, so it is sent once whatever retries it.
+import {
+  KEYWORD_REPLY_CHARS_MAX,
+  KEYWORD_REPLY_GIVE_UP_MS,
+  KEYWORD_REPLY_RETRY_AFTER_MS,
+  OPT_OUT_WORD_CHARS_MAX,
+} from '../domain/limits.js';
+import { checkOptOutWords, type OptOutIntent, type OptOutWordProblem } from '../domain/opt-out.js';
 import { KEYWORD_CONFIRMATIONS, optOutWordText, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { US_PER_MS } from '../domain/time.js';
 import { getAccount } from '../store/accounts.js';
 import { recordAutoReply } from '../store/conversations.js';
 import type { Db } from '../store/db.js';
+import { type InboundMessage, type KeywordEffect, owedKeywordReplies, settleOwedReply } from '../store/inbound.js';
 import {
   changeKeywordSettings,
   type KeywordSettings,
@@ -14,6 +23,7 @@ import {
   type OptOutWordsDecision,
   readKeywordSettings,
 } from '../store/keyword-settings.js';
+import { findByIdempotencyKey } from '../store/sendings.js';
 import { authenticated } from './context.js';
 import { booleanField, type Fields, isBlank } from './form-fields.js';
 import type { KeywordReplies } from './inbound.js';
@@ -159,10 +169,20 @@ function refusalOf(errors: ValidationErrors): AutoReplyRefusal {
 }
 
 /**
+ * The idempotency key of the answer to a received message: the same for every attempt at it. Its arrow cannot come in
+ * an HTTP header (read as Latin-1), so no request of the public API can take it first.
+ */
+export function keywordReplyKey(inboundId: number): string {
+  return `keyword\u2192${inboundId}`;
+}
+
+/**
  * The answers to keywords, sent through the public API's `createSending` (priced, reserved, refused without the
- * balance) from the number the keyword came to. HELP is answered when the account has a help text; STOP and START
- * when it turned confirmations on. Only the STOP confirmation reaches the number that has just opted out; a HELP from
- * a suppressed number gets nothing (recorded as `suppressed`).
+ * balance) from the number the keyword came to, under the received message's idempotency key (`keywordReplyKey`):
+ * an attempt after one that created the sending finds it, never a second one. HELP is answered when the account has
+ * a help text; STOP and START when it turned confirmations on. Only the STOP confirmation reaches the number that has
+ * just opted out; a HELP from a suppressed number gets nothing (recorded as `suppressed`). Whatever becomes of it, the
+ * answer is owed no more; an error leaves it owed.
  */
 export function createKeywordReplies(
   db: Db,
@@ -174,23 +194,45 @@ export function createKeywordReplies(
       getAccount(db, message.accountId),
       readKeywordSettings(db, message.accountId),
     ]);
-    if (!account || !settings) return;
-    const answers = answersOf(settings);
-    const text = intent === 'help' ? answers.helpText : !answers.confirmations ? null : answers[`${intent}Text`];
-    if (text === null) return;
+    const answers = settings && answersOf(settings);
+    const text = !answers
+      ? null
+      : intent === 'help'
+        ? answers.helpText
+        : !answers.confirmations
+          ? null
+          : answers[`${intent}Text`];
+    if (!account || text === null) {
+      await settleOwedReply(db, message.id);
+      return;
+    }
     if (account.suspendedAtUs !== null) {
       await recordAutoReply(db, message.id, { kind: intent, sendingId: null, refusal: 'account_suspended' });
+      return;
+    }
+    const key = keywordReplyKey(message.id);
+    const earlier = await findByIdempotencyKey(db, account.id, key);
+    if (earlier) {
+      await recordAutoReply(db, message.id, { kind: intent, sendingId: earlier.id, refusal: null });
       return;
     }
     const created = await api.createSending(
       authenticated(account),
       { message: text, recipients: [message.from], sender: message.to },
-      undefined,
+      key,
       { fromOwnNumber: true, ...(intent === 'stop' && { toOptedOut: message.from }) },
     );
     if (created.ok) {
       await recordAutoReply(db, message.id, { kind: intent, sendingId: created.sendingId, refusal: null });
       return;
+    }
+    if (created.errors.toJSON().errors['Idempotency-Key'] !== undefined) {
+      // Another attempt sent it meanwhile, with the text as it was then: that sending is the answer.
+      const first = await findByIdempotencyKey(db, account.id, key);
+      if (first) {
+        await recordAutoReply(db, message.id, { kind: intent, sendingId: first.id, refusal: null });
+        return;
+      }
     }
     const refusal = refusalOf(created.errors);
     if (refusal === 'refused') {
@@ -198,4 +240,50 @@ export function createKeywordReplies(
     }
     await recordAutoReply(db, message.id, { kind: intent, sendingId: null, refusal });
   };
+}
+
+const INTENT_OF_EFFECT: Readonly<Record<KeywordEffect, OptOutIntent>> = {
+  help: 'help',
+  opt_out: 'stop',
+  opt_in: 'start',
+};
+
+/** Keyword answers taken up by one sweep, at most. */
+const OWED_SWEEP_BATCH = 100;
+
+/**
+ * The worker's sweep: the keyword answers owed for more than KEYWORD_REPLY_RETRY_AFTER_MS (their process stopped
+ * before it sent them, or sending failed) are sent through `replies`, once each (`keywordReplyKey`); one owed longer
+ * than KEYWORD_REPLY_GIVE_UP_MS is given up, too late to answer anything. Returns how many it took up.
+ */
+export async function answerOwedKeywordReplies(
+  db: Db,
+  replies: KeywordReplies,
+  log: (fields: Record<string, unknown>, message: string) => void,
+  nowUs: number,
+): Promise<number> {
+  const owed = await owedKeywordReplies(db, nowUs - KEYWORD_REPLY_RETRY_AFTER_MS * US_PER_MS, OWED_SWEEP_BATCH);
+  for (const { message, owedAtUs } of owed) {
+    const intent = message.keywordEffect === null ? null : INTENT_OF_EFFECT[message.keywordEffect];
+    if (intent === null || owedAtUs < nowUs - KEYWORD_REPLY_GIVE_UP_MS * US_PER_MS) {
+      if (intent !== null) log({ inboundId: message.id }, 'keyword answer owed too long: given up');
+      await settleOwedReply(db, message.id);
+      continue;
+    }
+    await answerOwed(replies, message, intent, log);
+  }
+  return owed.length;
+}
+
+async function answerOwed(
+  replies: KeywordReplies,
+  message: InboundMessage,
+  intent: OptOutIntent,
+  log: (fields: Record<string, unknown>, message: string) => void,
+): Promise<void> {
+  try {
+    await replies(message, intent);
+  } catch (error) {
+    log({ inboundId: message.id, err: error }, 'owed keyword answer failed; tried again later');
+  }
 }

@@ -210,7 +210,10 @@ export async function conversationMessages(
   return { items: items.slice(0, limit), total: intFrom(sentCount.n) + intFrom(receivedCount.n) };
 }
 
-/** Records what became of a received message's automatic reply: the sending carrying it, or why there is none. */
+/**
+ * Records what became of a received message's automatic reply: the sending carrying it, or why there is none; it is
+ * owed no more.
+ */
 export async function recordAutoReply(
   db: Db,
   inboundId: number,
@@ -219,7 +222,12 @@ export async function recordAutoReply(
   await db.transaction(async (trx) => {
     await trx
       .updateTable('inbound_messages')
-      .set({ auto_reply: reply.kind, auto_reply_sending_id: reply.sendingId, auto_reply_refusal: reply.refusal })
+      .set({
+        auto_reply: reply.kind,
+        auto_reply_sending_id: reply.sendingId,
+        auto_reply_refusal: reply.refusal,
+        auto_reply_owed_at_us: null,
+      })
       .where('id', '=', inboundId)
       .execute();
   });

@@ -5,6 +5,7 @@ import type { InsufficientBalance } from './ledger.js';
 import { reserveForSending } from './reservations.js';
 import {
   checkNewSending,
+  holdUntilWindowOpens,
   insertSendingMessages,
   type MessageRows,
   type NewSending,
@@ -34,6 +35,10 @@ export interface DraftContent
   readonly scheduledAtUs: number | null;
   /** Distinct recipients, digits only. */
   readonly recipients: readonly string[];
+  /** `send_window` in its canonical form, kept until the draft is sent; null: any time. */
+  readonly sendWindow: string | null;
+  /** `validity_minutes`, counted from when the draft is due once sent; null: no limit. */
+  readonly validityMinutes: number | null;
 }
 
 export interface Draft {
@@ -51,7 +56,15 @@ export type DeleteDraftResult = { readonly ok: true } | NotFound | NotDraft;
 export interface DraftSend
   extends Pick<
     NewSending,
-    'encoding' | 'partsPerMessage' | 'recipients' | 'smsCount' | 'subtotalMinor' | 'taxMinor' | 'totalMinor'
+    | 'encoding'
+    | 'partsPerMessage'
+    | 'recipients'
+    | 'smsCount'
+    | 'subtotalMinor'
+    | 'taxMinor'
+    | 'totalMinor'
+    | 'sendWindow'
+    | 'validityMinutes'
   > {
   readonly accountId: number;
   readonly sendingId: number;
@@ -90,6 +103,9 @@ function sendingColumns(content: DraftContent, nowUs: number) {
     subtotal_minor: content.subtotalMinor,
     tax_minor: content.taxMinor,
     total_minor: content.totalMinor,
+    // Kept on the draft's row as on a sending's; its end of validity is set only when it is sent.
+    send_window: content.sendWindow,
+    validity_minutes: content.validityMinutes,
   };
 }
 
@@ -217,6 +233,7 @@ export async function sendDraft(db: Db, input: DraftSend): Promise<SendDraftResu
       return reserved;
     }
     await insertSendingMessages(trx, db.dialect, reserved.sending.id, nowUs, input);
+    await holdUntilWindowOpens(trx, db.dialect, reserved.sending, input.sendWindow ?? null);
     await trx.deleteFrom('sending_drafts').where('sending_id', '=', reserved.sending.id).execute();
     return reserved;
   });

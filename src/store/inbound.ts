@@ -34,6 +34,8 @@ export interface NewInboundMessage {
   readonly providerMessageId: string;
   readonly receivedAtUs: number;
   readonly keywordEffect?: KeywordEffect | null;
+  /** A keyword answer is owed for it: recorded with the message, cleared once it is sent, refused or not needed. */
+  readonly replyOwed?: boolean;
 }
 
 export interface InboundFilters {
@@ -107,6 +109,9 @@ export async function storeInbound(
         provider_message_id: message.providerMessageId,
         received_at_us: message.receivedAtUs,
         keyword_effect: message.keywordEffect ?? null,
+        // Written only when owed (the column's default is null): a message without one stores the same on a schema
+        // from before it.
+        ...(message.replyOwed === true && { auto_reply_owed_at_us: db.nowUs() }),
       })
       .onConflict((oc) => oc.columns(['provider', 'provider_message_id']).doNothing())
       .returning(COLUMNS)
@@ -174,4 +179,35 @@ export async function sentMessageOrigin(
     .where('m.provider_message_id', '=', providerMessageId)
     .executeTakeFirst();
   return row && { accountId: intFrom(row.account_id), sender: row.sender };
+}
+
+/**
+ * Messages whose keyword answer is still owed, owed at or before `owedAtOrBeforeUs`, oldest first (read through
+ * `inbound_messages_reply_owed`, never the whole table), with when each became owed.
+ */
+export async function owedKeywordReplies(
+  db: Db,
+  owedAtOrBeforeUs: number,
+  limit: number,
+): Promise<{ readonly message: InboundMessage; readonly owedAtUs: number }[]> {
+  const rows = await db.kysely
+    .selectFrom('inbound_messages')
+    .select([...COLUMNS, 'auto_reply_owed_at_us'])
+    .where('auto_reply_owed_at_us', 'is not', null)
+    .where('auto_reply_owed_at_us', '<=', owedAtOrBeforeUs)
+    .orderBy('auto_reply_owed_at_us')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ message: inboundFrom(row), owedAtUs: intFrom(row.auto_reply_owed_at_us ?? 0) }));
+}
+
+/** No keyword answer is owed for the message any more (none is needed, or it is given up). */
+export async function settleOwedReply(db: Db, inboundId: number): Promise<void> {
+  await db.kysely
+    .updateTable('inbound_messages')
+    .set({ auto_reply_owed_at_us: null })
+    .where('id', '=', inboundId)
+    .where('auto_reply_owed_at_us', 'is not', null)
+    .execute();
 }

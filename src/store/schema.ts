@@ -331,6 +331,8 @@ export interface InboundMessagesTable {
   auto_reply_sending_id: ColumnType<number | string | null, number | null | undefined, number | null>;
   /** Why it was not sent (`insufficient_balance`, `suppressed`, …); null when it was, or none was asked. */
   auto_reply_refusal: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When a keyword answer became owed, stored with the message; null once it was sent, refused or not needed. */
+  auto_reply_owed_at_us: ColumnType<number | string | null, number | null | undefined, number | null>;
 }
 
 /** One per (account, handset number, our number): the inbox's list, with the last message received. */

@@ -160,4 +160,34 @@ describeWithChromium('compose in Chromium', () => {
     },
     STEP_MS,
   );
+
+  it(
+    "keeps a draft's quiet hours and validity: shown when it is opened again in Compose, applied when it is sent",
+    async () => {
+      await fillCompose(page, app.server.url);
+      await page.getByLabel('Send window (optional)').fill('09:30-18:00');
+      await page.getByLabel('Validity in minutes (optional)').fill('45');
+      await page.getByRole('button', { name: 'Save as draft' }).click();
+      await page.waitForURL(/\/app\/campaigns\/\d+$/);
+      const id = /\/campaigns\/(\d+)$/.exec(page.url())?.[1];
+
+      await page.goto(`${app.server.url}/app/compose?draft=${id}`);
+      await expect.poll(() => page.getByLabel('Message text').inputValue()).toBe('Your table is booked for 8 pm.');
+      expect(await page.getByLabel('Send window (optional)').inputValue()).toBe('09:30-18:00');
+      expect(await page.getByLabel('Validity in minutes (optional)').inputValue()).toBe('45');
+      await page.getByText(/covers this sending/).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Send this message?' });
+      await confirm.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.waitForURL(new RegExp(`/app/campaigns/${id}$`));
+      const { token } = await app.server.cli<{ token: string }>(['token', 'create', String(await accountId(page))]);
+      const shown = await fetch(`${app.server.url}/sendings/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await shown.json()) as { sending: unknown }).sending).toMatchObject({
+        send_window: '09:30-18:00',
+        validity_minutes: 45,
+        expires_at: expect.any(String),
+      });
+    },
+    STEP_MS,
+  );
 });

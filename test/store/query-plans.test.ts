@@ -17,6 +17,7 @@ import {
   takeOverExpiredLeases,
 } from '../../src/store/dispatch-queue.js';
 import { expireOverdueMessages } from '../../src/store/expiry.js';
+import { owedKeywordReplies } from '../../src/store/inbound.js';
 import { claimLoginAttempt, loginSucceeded } from '../../src/store/login-failures.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { replaceRates } from '../../src/store/rates.js';
@@ -633,6 +634,10 @@ describeEachEngine(
 
     it('maintenance: pruning finished rows', async () => {
       await expectIndexed(() => pruneFinishedRows(engine.db, { beforeUs: engine.db.nowUs(), limit: 100 }));
+    });
+
+    it('maintenance: the sweep of keyword answers still owed', async () => {
+      await expectIndexed(() => owedKeywordReplies(engine.db, engine.db.nowUs(), 100));
     });
   },
   { dbOptions: { onQuery } },

@@ -34,6 +34,8 @@ export interface WorkerContext {
   readonly qualityBook: () => Promise<QualityBook>;
   /** Hand-overs counted until their outcomes are stored (the pushed reports' sink waits for them). */
   readonly handOvers: HandOversInFlight;
+  /** Sends the keyword answers still owed; returns how many it took up (`WorkerOptions.owedKeywordReplies`). */
+  readonly owedKeywordReplies: (nowUs: number) => Promise<number>;
 }
 
 /** Checks the options, and logs every move of a provider's circuit from now on. */
@@ -55,5 +57,6 @@ export function workerContext(options: WorkerOptions, stopSignal: AbortSignal): 
     conversionRates: refreshedEvery(() => conversionRatesPpm(options.db), BOOKS_REFRESH_MS, clockUs),
     qualityBook: refreshedEvery(() => readQualityBook(options.db, { nowUs: clockUs() }), BOOKS_REFRESH_MS, clockUs),
     handOvers: options.handOvers ?? new HandOversInFlight(),
+    owedKeywordReplies: options.owedKeywordReplies ?? (async () => 0),
   };
 }

@@ -1,4 +1,5 @@
-// Maintenance, every maintenanceIntervalMs: interrupted cancels finished, kept reports swept, finished rows pruned.
+// Maintenance, every maintenanceIntervalMs: interrupted cancels finished, kept reports swept, finished rows pruned,
+// keyword answers still owed sent.
 import { FINISHED_ROWS_KEEP_MS, PENDING_REPORT_KEEP_MS } from '../../domain/limits.js';
 import { US_PER_MS } from '../../domain/time.js';
 import { sweepKeptReports } from '../../store/reports.js';
@@ -12,7 +13,8 @@ const SWEEP_BATCH = 1_000;
 /**
  * Every maintenanceIntervalMs: kept reports whose id has arrived by now are applied, old ones forgotten; finished
  * callbacks and sandbox submissions past their keeping time are deleted, a batch at a time; a cancel whose process
- * died before all its messages were ended is finished (the first call does this too).
+ * died before all its messages were ended is finished (the first call does this too); keyword answers a process did
+ * not get to send are sent.
  */
 export function createMaintenance(context: WorkerContext): () => Promise<void> {
   let lastMaintenanceUs = Number.NEGATIVE_INFINITY;
@@ -37,4 +39,6 @@ async function maintain(context: WorkerContext, nowUs: number): Promise<void> {
     limit: SWEEP_BATCH,
   });
   if (pruned.callbacks + pruned.sandboxSubmissions > 0) log.info(pruned, 'finished rows past keeping deleted');
+  const owed = await context.owedKeywordReplies(nowUs);
+  if (owed > 0) log.info({ owed }, 'keyword answers left owed taken up');
 }

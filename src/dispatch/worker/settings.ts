@@ -60,6 +60,11 @@ export interface WorkerOptions {
   readonly costBook?: () => CostBook;
   /** Where this worker's hand-overs are counted until their outcomes are stored, for the reports pushed meanwhile. */
   readonly handOvers?: HandOversInFlight;
+  /**
+   * Sends the keyword answers still owed (a process stopped between storing the keyword and sending its answer), at
+   * each maintenance; returns how many it took up. Default none.
+   */
+  readonly owedKeywordReplies?: (nowUs: number) => Promise<number>;
 }
 
 export interface WorkerSettings {

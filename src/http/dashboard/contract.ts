@@ -325,9 +325,9 @@ export interface ComposeRequest {
   readonly draft?: boolean;
   /** As in PriceRequest: the text is sent (and a draft saved) smart-encoded. */
   readonly smart_encoding?: boolean;
-  /** As the public API's: quiet hours in each recipient's local time, `HH:MM-HH:MM`; not kept by a draft. */
+  /** As the public API's: quiet hours in each recipient's local time, `HH:MM-HH:MM`; a draft keeps it. */
   readonly send_window?: string;
-  /** As the public API's: minutes within which each message must be handed over; not kept by a draft. */
+  /** As the public API's: minutes within which each message must be handed over; a draft keeps it. */
   readonly validity_minutes?: string | number;
 }
 
@@ -354,6 +354,10 @@ export interface CampaignView {
   readonly refunded: string;
   /** Messages per status (every status present, zeros included). */
   readonly counts: Readonly<Record<MessageStatusName, number>>;
+  /** Its quiet hours (`HH:MM-HH:MM`, recipients' local time), present when it has them; a Draft's as saved. */
+  readonly send_window?: string;
+  /** Its validity in minutes, present when it has one; a Draft's as saved, counted from when it is sent. */
+  readonly validity_minutes?: number;
 }
 
 /** GET /app/api/sendings/:id/messages?status&search&page&per_page → Page<RecipientView>. `search` matches a part of

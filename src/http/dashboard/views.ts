@@ -180,6 +180,8 @@ export function campaignView(campaign: Campaign): CampaignView {
     total: amountText(sending.totalMinor),
     refunded: amountText(campaign.refundedMinor),
     counts: { ...campaign.counts },
+    ...(sending.sendWindow !== null && { send_window: sending.sendWindow }),
+    ...(sending.validityMinutes !== null && { validity_minutes: sending.validityMinutes }),
   };
 }
 

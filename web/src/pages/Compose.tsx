@@ -290,9 +290,12 @@ interface DraftContent {
   readonly recipientsText: string;
   /** The schedule as a local date-time input value; null when the draft is sent at once. */
   readonly scheduleLocal: string | null;
+  /** Its send window and validity as the form's fields hold them ('' when it has none). */
+  readonly limits: DeliveryLimits;
 }
 
-/** Editing a draft: its text, sender, schedule and every recipient (read page by page) fill the form. */
+/** Editing a draft: its text, sender, schedule, send window, validity and every recipient (read page by page) fill
+ * the form. */
 function useDraft(draftId: number | null, fill: (content: DraftContent) => void): DraftLoad | null {
   const [draftLoad, setDraftLoad] = useState<DraftLoad | null>(null);
   const fillRef = useRef(fill);
@@ -326,6 +329,10 @@ function useDraft(draftId: number | null, fill: (content: DraftContent) => void)
         sender: campaign.sender,
         recipientsText: numbers.join('\n'),
         scheduleLocal: laterThanCreation ? toLocalInput(new Date(campaign.scheduled_at)) : null,
+        limits: {
+          sendWindow: campaign.send_window ?? '',
+          validityMinutes: campaign.validity_minutes === undefined ? '' : String(campaign.validity_minutes),
+        },
       });
       setDraftLoad({
         id: draftId,
@@ -776,12 +783,14 @@ function ComposeForm() {
   const [sender, setSender] = useState('');
   const [scheduled, setScheduled] = useState(false);
   const [scheduleLocal, setScheduleLocal] = useState('');
+  const [limits, setLimits] = useState<DeliveryLimits>({ sendWindow: '', validityMinutes: '' });
   const draftLoad = useDraft(draftId, (draft) => {
     setMessage(draft.message);
     setSender(draft.sender);
     setRecipientsText(draft.recipientsText);
     setScheduled(draft.scheduleLocal !== null);
     setScheduleLocal(draft.scheduleLocal ?? '');
+    setLimits(draft.limits);
   });
 
   useEffect(() => {
@@ -793,7 +802,6 @@ function ComposeForm() {
   const recipients = useMemo(() => mergeRecipients(typed, file?.numbers ?? []), [typed, file]);
   const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
   const [smartEncoding, setSmartEncoding] = useState(false);
-  const [limits, setLimits] = useState<DeliveryLimits>({ sendWindow: '', validityMinutes: '' });
   const { price, pricing, priceError } = usePrice(message, recipients, tooMany, smartEncoding, sender);
 
   const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;

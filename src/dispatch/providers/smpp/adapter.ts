@@ -236,6 +236,7 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
     submitBatchMax: SMPP_SUBMIT_BATCH_MAX,
     pollIntervalMs: SMPP_POLL_INTERVAL_MS,
     open,
+    listen: () => void open(),
     stats: () => client.stats(),
     close: () => client.close(),
 
