@@ -90,6 +90,11 @@ export const SERVER_TEXTS = Object.freeze({
   notCancellable: 'Only a Pending sending can be cancelled; this sending is {{status}}.',
   wellFormed: 'The {{field}} field must be valid Unicode text.',
   noAvailableRate: 'The {{field}} has no available rate.',
+  composeNotANumber:
+    'Not a phone number: use 8 to 20 digits in international format, with the country code and no "+".',
+  composeUnknownPrefix: 'No country uses this number prefix.',
+  composeNoRate: 'No price for {{destination}} in your price list.',
+  composeCountryNotAllowed: 'This account does not send to {{country}}: see the countries in Settings.',
   noRouteAtRate: 'The {{field}} cannot be sent: no route to its destination is available at its rate.',
   countryNotAllowed: 'The {{field}} is in {{country}}, where this account does not send.',
   countryList: 'The {{field}} field must be "all" or a list of ISO 3166 country codes.',

@@ -12,7 +12,7 @@ import {
 } from '../domain/pricing.js';
 import { scheduleIsPast } from '../domain/sending.js';
 import { smartEncode } from '../domain/smart-encoding.js';
-import { ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
+import { renderText, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Account } from '../store/accounts.js';
 import { type Campaign, getCampaign } from '../store/campaigns.js';
 import { deleteDraft, readDraft, type SendDraftResult, saveDraft, sendDraft, updateDraft } from '../store/drafts.js';
@@ -64,13 +64,15 @@ function countryAllowedFor(account: Account) {
 function unpricedText(why: UnpricedReason): string {
   switch (why.kind) {
     case 'format':
-      return 'Not a phone number: use 8 to 20 digits in international format, with the country code and no "+".';
+      return renderText('composeNotANumber');
     case 'unknown_prefix':
-      return 'No country uses this number prefix.';
+      return renderText('composeUnknownPrefix');
     case 'no_rate':
-      return `No price for ${why.operator ? `${why.country} ${why.operator}` : why.country} in your price list.`;
+      return renderText('composeNoRate', {
+        destination: why.operator ? `${why.country} ${why.operator}` : why.country,
+      });
     case 'country_not_allowed':
-      return `This account does not send to ${why.country}: see the countries in Settings.`;
+      return renderText('composeCountryNotAllowed', { country: why.country });
   }
 }
 

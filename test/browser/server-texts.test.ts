@@ -2,7 +2,7 @@
 // list read in Latvian and in Russian, by the codes the dashboard's API sends beside its English words.
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithChromium } from '../support/browser.js';
-import { useBrowserTest } from './pages.js';
+import { accountId, useBrowserTest } from './pages.js';
 
 const STEP_MS = 120_000;
 const CUSTOMER = { email: 'owner@texts.example', password: 'correct horse battery', company: 'Texts Ltd' };
@@ -57,6 +57,38 @@ describeWithChromium("the server's texts in the dashboard's language", () => {
       await page.getByRole('button', { name: add }).click();
       await page.getByText(notANumber).first().waitFor();
       expect(await page.getByText(/is not a phone number/).count()).toBe(0);
+      await page.context().close();
+    },
+    STEP_MS,
+  );
+
+  it.each([
+    {
+      locale: 'lv-LV',
+      messageText: 'Ziņas teksts',
+      phoneNumbers: 'Tālruņa numuri',
+      refusal: '4915112345678: Šis konts nesūta uz valsti Vācija: skatiet valstis iestatījumos.',
+    },
+    {
+      locale: 'ru-RU',
+      messageText: 'Текст сообщения',
+      phoneNumbers: 'Телефонные номера',
+      refusal: '4915112345678: Этот аккаунт не отправляет в страну Германия: см. страны в настройках.',
+    },
+  ])(
+    'names the country an account may not send to in the language of $locale',
+    async ({ locale, messageText, phoneNumbers, refusal }) => {
+      const page = await app.signedUp(
+        { email: `owner-${locale}@countries.example`, password: 'correct horse battery', company: 'Countries Ltd' },
+        { credit: '10' },
+      );
+      await page.locator('.topbar .language-switch').selectOption(locale.slice(0, 2));
+      await app.server.cli(['account', 'countries', String(await accountId(page)), 'LV,EE']);
+      await page.goto(`${app.server.url}/app/compose`);
+      await page.getByLabel(messageText).fill('Your table is booked for 8 pm.');
+      await page.getByLabel(phoneNumbers).fill('4915112345678');
+      await page.getByText(refusal).first().waitFor();
+      expect(await page.getByText(/Germany/).count()).toBe(0);
       await page.context().close();
     },
     STEP_MS,

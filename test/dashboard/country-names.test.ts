@@ -1,6 +1,12 @@
 // Country names in the dashboard's languages: by ISO code through Intl, the English name for a code Intl does not know.
 import { describe, expect, it } from 'vitest';
-import { countryMatchesIn, countryNameIn, destinationNameIn, regionName } from '../../web/src/country-names.js';
+import {
+  countryMatchesIn,
+  countryNameIn,
+  destinationNameIn,
+  isoOfEnglishName,
+  regionName,
+} from '../../web/src/country-names.js';
 
 describe('country names in the dashboard', () => {
   it('names a country by its ISO code in Latvian, Russian and English', () => {
@@ -10,6 +16,14 @@ describe('country names in the dashboard', () => {
     expect(countryNameIn('en', 'LV')).toBe('Latvia');
     expect(countryNameIn('lv', 'EE', 'Estonia')).toBe('Igaunija');
     expect(countryNameIn('ru', 'DE', 'Germany')).toBe('Германия');
+  });
+
+  it('finds the code of a country the server names in English inside its texts, and none for a name Intl spells otherwise', () => {
+    expect(isoOfEnglishName('Latvia')).toBe('LV');
+    expect(isoOfEnglishName('united kingdom')).toBe('GB');
+    expect(countryNameIn('ru', isoOfEnglishName('Germany'), 'Germany')).toBe('Германия');
+    expect(isoOfEnglishName('International Freephone Service (+800)')).toBeUndefined();
+    expect(countryNameIn('lv', isoOfEnglishName('Nowhere'), 'Nowhere')).toBe('Nowhere');
   });
 
   it('keeps the English name for a code Intl does not know, or none', () => {

@@ -7,6 +7,7 @@ import {
   type TextParams,
 } from '../../src/domain/texts.js';
 import { CSRF_HEADER, DASHBOARD_API, type ErrorBody, type Me } from '../../src/http/dashboard/contract.js';
+import { countryNameIn, isoOfEnglishName } from './country-names.js';
 import { i18n } from './i18n.js';
 
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
@@ -19,7 +20,7 @@ export function serverText(code: ServerTextCode, params: TextParams = {}): strin
 /** The server's words in the dashboard's language when their code is known here, else the words as the server sent them. */
 function say(words: string, described: TextCode | null | undefined): string {
   if (!described || !i18n.exists(`server.${described.code}`)) return words;
-  const { problem, status, ...params } = described.params ?? {};
+  const { problem, status, country, ...params } = described.params ?? {};
   // A text within the text (why a sender name or a CSV line is refused) is said in the language too, and a status by
   // its name there.
   const statusKey = `status.${String(status).toLowerCase()}`;
@@ -27,6 +28,10 @@ function say(words: string, described: TextCode | null | undefined): string {
     ...params,
     ...(problem !== undefined && { problem: typeof problem === 'string' ? sayServerWords(problem) : problem }),
     ...(status !== undefined && { status: i18n.exists(statusKey) ? i18n.t(statusKey) : status }),
+    // A country the server names in English, in the language when Intl knows its English name.
+    ...(country !== undefined && {
+      country: typeof country === 'string' ? countryNameIn(i18n.language, isoOfEnglishName(country), country) : country,
+    }),
   });
 }
 

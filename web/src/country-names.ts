@@ -76,3 +76,25 @@ export function countryMatchesIn(
   const names = [countryNameIn(language, iso, english), english ?? '', regionName('en', iso) ?? ''];
   return names.some((name) => name !== '' && foldName(name).includes(needle));
 }
+
+let isoByEnglishName: Map<string, string> | undefined;
+
+/**
+ * The ISO code of a country the server named in English inside one of its texts ("Latvia" → "LV"), by Intl's English
+ * names; undefined for a name Intl spells otherwise (the text then keeps the server's English name).
+ */
+export function isoOfEnglishName(name: string): string | undefined {
+  if (isoByEnglishName === undefined) {
+    isoByEnglishName = new Map();
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    for (const first of letters) {
+      for (const second of letters) {
+        const english = regionName('en', first + second);
+        if (english !== undefined && !isoByEnglishName.has(foldName(english))) {
+          isoByEnglishName.set(foldName(english), first + second);
+        }
+      }
+    }
+  }
+  return isoByEnglishName.get(foldName(name));
+}

@@ -1191,6 +1191,11 @@ export const lv: Texts = {
     wellFormed: 'Laukā „{{field}}” jābūt derīgam Unicode tekstam.',
     noAvailableRate: '„{{field}}” nav pieejama tarifa.',
     noRouteAtRate: '„{{field}}” nevar nosūtīt: par tā tarifu uz tā galamērķi nav pieejams neviens maršruts.',
+    composeNotANumber:
+      'Nav tālruņa numurs: rakstiet 8 līdz 20 ciparus starptautiskā formātā, ar valsts kodu un bez „+”.',
+    composeUnknownPrefix: 'Neviena valsts neizmanto šo numura prefiksu.',
+    composeNoRate: 'Jūsu cenrādī nav cenas galamērķim {{destination}}.',
+    composeCountryNotAllowed: 'Šis konts nesūta uz valsti {{country}}: skatiet valstis iestatījumos.',
     countryNotAllowed: '„{{field}}” ir valstī {{country}}, uz kuru šis konts nesūta.',
     countryList: 'Laukā „{{field}}” jābūt „all” vai ISO 3166 valstu kodu sarakstam.',
     notCountryCodes: 'Nav valsts kods: {{codes}}.',

@@ -15,7 +15,7 @@ import {
   type RecipientView,
   type SenderView,
 } from '../../../src/http/dashboard/contract.js';
-import { ApiError, api, errorText, isAbort, serverText } from '../api.js';
+import { ApiError, api, errorText, isAbort, sayServerWords, serverText } from '../api.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { Icon } from '../components/icons.js';
 import { MessagePreview } from '../components/MessagePreview.js';
@@ -217,7 +217,7 @@ export function PricePanel({
                 {view.invalid.slice(0, INVALID_SHOWN).map((item, index) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: the same text may be listed twice with reasons.
                   <li key={index}>
-                    <code>{item.recipient || t('compose.empty')}</code>: {item.reason}
+                    <code>{item.recipient || t('compose.empty')}</code>: {sayServerWords(item.reason)}
                   </li>
                 ))}
               </ul>
