@@ -78,15 +78,15 @@ describeEachEngine('rates', (engine) => {
     expect(await countryExists(db, idOf('LV'))).toBe(true);
   });
 
-  it('lists the default list with country names, country-wide row first', async () => {
+  it('lists the default list with country names and codes, country-wide row first', async () => {
     const accountId = await fundedAccount(engine.db, 0);
     expect(await listRates(engine.db, accountId)).toEqual([
-      { mcc: '234', mnc: null, rateMinor: 300, country: 'United Kingdom', countryId: idOf('GB') },
-      { mcc: '234', mnc: '15', rateMinor: 350, country: 'United Kingdom', countryId: idOf('GB') },
-      { mcc: '244', mnc: null, rateMinor: 410, country: 'Finland', countryId: idOf('FI') },
-      { mcc: '247', mnc: null, rateMinor: 4397, country: 'Latvia', countryId: idOf('LV') },
-      { mcc: '247', mnc: '01', rateMinor: 4000, country: 'Latvia', countryId: idOf('LV') },
-      { mcc: '310', mnc: null, rateMinor: 90, country: 'United States', countryId: idOf('US') },
+      { mcc: '234', mnc: null, rateMinor: 300, country: 'United Kingdom', countryId: idOf('GB'), iso: 'GB' },
+      { mcc: '234', mnc: '15', rateMinor: 350, country: 'United Kingdom', countryId: idOf('GB'), iso: 'GB' },
+      { mcc: '244', mnc: null, rateMinor: 410, country: 'Finland', countryId: idOf('FI'), iso: 'FI' },
+      { mcc: '247', mnc: null, rateMinor: 4397, country: 'Latvia', countryId: idOf('LV'), iso: 'LV' },
+      { mcc: '247', mnc: '01', rateMinor: 4000, country: 'Latvia', countryId: idOf('LV'), iso: 'LV' },
+      { mcc: '310', mnc: null, rateMinor: 90, country: 'United States', countryId: idOf('US'), iso: 'US' },
     ]);
   });
 
