@@ -153,6 +153,6 @@ describe('suppression sources', () => {
   it('gives each a reason the customer reads', () => {
     expect(suppressionReason('stop_message')).toBe('The recipient opted out by replying STOP.');
     expect(suppressionReason('api')).toBe("The number is on the account's suppression list (added through the API).");
-    expect(new Set(SUPPRESSION_SOURCES.map(suppressionReason)).size).toBe(4);
+    expect(new Set(SUPPRESSION_SOURCES.map((source) => suppressionReason(source))).size).toBe(4);
   });
 });

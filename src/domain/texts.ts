@@ -51,6 +51,9 @@ export const SUPPRESSION_REASONS = Object.freeze({
   stop_message: 'The recipient opted out by replying STOP.',
 });
 
+/** Added to the reason when the entry that matched applies to sendings from one sender only. */
+export const SUPPRESSION_SENDER_REASON = (sender: string): string => `It applies to sendings from ${sender}.`;
+
 /** Where a number of the opt-out list came from, in words (the dashboard's list). */
 export const SUPPRESSION_SOURCE_LABELS = Object.freeze({
   api: 'Added through the API',

@@ -3,6 +3,7 @@
 import { countryTest, effectiveCountries } from '../domain/destinations.js';
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
+import { sendingSenderKey } from '../domain/opt-out.js';
 import { type Quote, recipientList, type UnpricedReason, withoutSuppressed } from '../domain/pricing.js';
 import { scheduleIsPast } from '../domain/sending.js';
 import { smartEncode } from '../domain/smart-encoding.js';
@@ -168,7 +169,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         },
       });
       if (!priced.ok) return invalid(priced.errors);
-      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients);
+      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients, sendingSenderKey(fields));
       return ok({
         quote: withoutSuppressed(priced.quote, suppressed, account.taxRatePpm),
         characters: countParts(fields.message as string).units,

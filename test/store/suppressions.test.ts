@@ -103,7 +103,7 @@ describeEachEngine('suppressions', (engine) => {
     await addSuppressions(db, accountId, ['37120000002'], { source: 'stop_message' });
     statements.length = 0;
     const found = await suppressedAmong(db, accountId, ['37120000001', '37120000002', '37120000003']);
-    expect([...found]).toEqual([['37120000002', 'stop_message']]);
+    expect([...found]).toEqual([['37120000002', { source: 'stop_message', sender: '' }]]);
     expect(statements.filter((s) => /suppressions/.test(s))).toHaveLength(1);
   });
 
@@ -133,7 +133,7 @@ describeEachEngine('suppressions', (engine) => {
     statements.length = 0;
     const many = await suppressedAmong(db, longList, recipients);
     expect(many.size).toBe(suppressed.length);
-    expect(many.get(recipients[0] as string)).toBe('operator');
+    expect(many.get(recipients[0] as string)).toEqual({ source: 'operator', sender: '' });
     expect(many.has(recipients[1] as string)).toBe(false);
     // The bounded read of the list, then one statement per batch of recipients, each with a fixed few parameters.
     const lookups = statements.filter((s) => /suppressions/.test(s));
