@@ -72,6 +72,9 @@ export const optOutText = Object.freeze({
   csvEmpty: 'The file holds no phone numbers.',
   csvTooMany: (max: number) => `A file may hold at most ${max.toLocaleString('en')} numbers; nothing was imported.`,
   tooManyNumbers: (max: number) => `At most ${max.toLocaleString('en')} numbers at a time.`,
+  senderFormat: (max: number) => `A sender is 1 to ${max} characters: a sender name, or a number.`,
+  csvBadSender: (line: number, text: string) =>
+    `Line ${line}: “${text}” is not a sender (a sender name or a number, at most 20 characters).`,
 });
 
 /** An account's own stop and start words: why a list of them was refused. */

@@ -2,7 +2,7 @@
 // get a confirmation. Each answer is an ordinary one-recipient sending of the account, priced and reserved by the
 // same service as any other, from the number the keyword came to; one that cannot be sent is recorded as not sent.
 import { KEYWORD_REPLY_CHARS_MAX, OPT_OUT_WORD_CHARS_MAX } from '../domain/limits.js';
-import { checkOptOutWords, type OptOutWordProblem } from '../domain/opt-out.js';
+import { checkOptOutWords, OPT_OUT_SCOPES, type OptOutScope, type OptOutWordProblem } from '../domain/opt-out.js';
 import { KEYWORD_CONFIRMATIONS, optOutWordText, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { getAccount } from '../store/accounts.js';
 import { recordAutoReply } from '../store/conversations.js';
@@ -29,6 +29,8 @@ export interface KeywordAnswers {
   /** The account's own opt-out and opt-in words (upper case), beside the built-in keywords. */
   readonly stopWords: readonly string[];
   readonly startWords: readonly string[];
+  /** Whom a STOP reply suppresses the number for: every sending of the account, or its sender's only. */
+  readonly optOutScope: OptOutScope;
 }
 
 /** Why an automatic reply was not sent, as recorded on the received message. */
@@ -42,7 +44,21 @@ function answersOf(settings: KeywordSettings): KeywordAnswers {
     startText: settings.startText ?? KEYWORD_CONFIRMATIONS.start,
     stopWords: settings.stopWords,
     startWords: settings.startWords,
+    optOutScope: settings.optOutScope,
   };
+}
+
+/** The opt-out scope of a change: 'account' or 'sender'; undefined when absent (or malformed, told in `errors`). */
+export function optOutScopeField(
+  fields: Fields,
+  errors: ValidationErrors,
+  name = 'opt_out_scope',
+): OptOutScope | undefined {
+  if (!(name in fields) || fields[name] === undefined) return undefined;
+  const value = fields[name];
+  const scope = OPT_OUT_SCOPES.find((known) => known === value);
+  if (scope === undefined) errors.add(name, ruleText.selectedInvalid(name));
+  return scope;
 }
 
 export async function keywordAnswers(db: Db, accountId: number): Promise<Outcome<KeywordAnswers>> {
@@ -116,8 +132,10 @@ export async function changeKeywordAnswersFrom(
   const confirmations = booleanField(fields, 'confirmations', errors);
   const givenStop = wordList(fields, 'stop_words', errors);
   const givenStart = wordList(fields, 'start_words', errors);
+  const optOutScope = optOutScopeField(fields, errors);
   if (!errors.empty) return invalid(errors);
   const change: KeywordSettingsChange = {
+    ...(optOutScope !== undefined && { optOutScope }),
     ...(helpText !== undefined && { helpText }),
     ...(stopText !== undefined && { stopText }),
     ...(startText !== undefined && { startText }),

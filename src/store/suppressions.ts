@@ -58,11 +58,17 @@ function phonesParameter(db: Db, phones: readonly string[]) {
     : sql`in (select value from json_each(${JSON.stringify(phones)}))`;
 }
 
+/** Numbers for one sender's entries ('' for the account-wide ones), as a change of the list names them. */
+export interface SuppressionGroup {
+  readonly sender: string;
+  readonly phones: readonly string[];
+}
+
 /**
  * Adds numbers to the account's list, for sendings from `sender` only, or for every sending ('', the default); an entry
  * already on it keeps its first source and time (adding is idempotent). Returns the numbers this call added, each
- * recorded in the history. All or none: one transaction whatever the count
- * (a million numbers is one call), ROWS_PER_INSERT numbers a statement with a turn of the event loop between them.
+ * recorded in the history. All or none: one transaction whatever the count (a million numbers is one call),
+ * ROWS_PER_INSERT numbers a statement with a turn of the event loop between them.
  */
 export async function addSuppressions(
   db: Db,
@@ -71,30 +77,51 @@ export async function addSuppressions(
   author: SuppressionAuthor,
   sender = '',
 ): Promise<string[]> {
-  const distinct = [...new Set(phones)];
-  if (distinct.length === 0) return [];
+  const [added] = await addSuppressionGroups(db, accountId, [{ sender, phones }], author);
+  return added?.phones.slice() ?? [];
+}
+
+/**
+ * Adds the entries of several senders at once, as addSuppressions does one's, all in one transaction (a CSV file's
+ * rows). Returns, for each group given, the numbers it added.
+ */
+export async function addSuppressionGroups(
+  db: Db,
+  accountId: number,
+  groups: readonly SuppressionGroup[],
+  author: SuppressionAuthor,
+): Promise<SuppressionGroup[]> {
+  const distinctGroups = groups.map((group) => ({ sender: group.sender, phones: [...new Set(group.phones)] }));
+  if (distinctGroups.every((group) => group.phones.length === 0)) {
+    return distinctGroups.map((group) => ({ sender: group.sender, phones: [] }));
+  }
   return db.transaction(async (trx) => {
     const nowUs = db.nowUs();
-    const added: string[] = [];
-    for (let start = 0; start < distinct.length; start += ROWS_PER_INSERT) {
-      if (start > 0) await nextTurn();
-      const batch = distinct.slice(start, start + ROWS_PER_INSERT);
-      // `where true`: SQLite reads an upsert after `insert … select` only so (its parser's ambiguity with a join).
-      const inserted = await sql<{ phone: string }>`
-        insert into suppressions (account_id, phone, source, created_at_us, sender)
-        select ${accountId}, phone, ${author.source}, ${nowUs}, ${sender} from ${phonesTable(db, batch)} where true
-        on conflict (account_id, phone, sender) do nothing
-        returning phone`.execute(trx);
-      for (const row of inserted.rows) added.push(row.phone);
+    const result: SuppressionGroup[] = [];
+    let statements = 0;
+    for (const { sender, phones: distinct } of distinctGroups) {
+      const added: string[] = [];
+      for (let start = 0; start < distinct.length; start += ROWS_PER_INSERT) {
+        if (statements++ > 0) await nextTurn();
+        const batch = distinct.slice(start, start + ROWS_PER_INSERT);
+        // `where true`: SQLite reads an upsert after `insert … select` only so (its parser's ambiguity with a join).
+        const inserted = await sql<{ phone: string }>`
+          insert into suppressions (account_id, phone, source, created_at_us, sender)
+          select ${accountId}, phone, ${author.source}, ${nowUs}, ${sender} from ${phonesTable(db, batch)} where true
+          on conflict (account_id, phone, sender) do nothing
+          returning phone`.execute(trx);
+        for (const row of inserted.rows) added.push(row.phone);
+      }
+      for (let start = 0; start < added.length; start += ROWS_PER_INSERT) {
+        if (statements++ > 0) await nextTurn();
+        await sql`
+          insert into suppression_changes (account_id, phone, action, source, actor, at_us, sender)
+          select ${accountId}, phone, 'add', ${author.source}, ${author.actor ?? null}, ${nowUs}, ${sender}
+          from ${phonesTable(db, added.slice(start, start + ROWS_PER_INSERT))}`.execute(trx);
+      }
+      result.push({ sender, phones: added });
     }
-    for (let start = 0; start < added.length; start += ROWS_PER_INSERT) {
-      if (start > 0) await nextTurn();
-      await sql`
-        insert into suppression_changes (account_id, phone, action, source, actor, at_us, sender)
-        select ${accountId}, phone, 'add', ${author.source}, ${author.actor ?? null}, ${nowUs}, ${sender}
-        from ${phonesTable(db, added.slice(start, start + ROWS_PER_INSERT))}`.execute(trx);
-    }
-    return added;
+    return result;
   });
 }
 
