@@ -783,6 +783,13 @@ export const lv: Texts = {
     removedDashboard: 'Noņemts panelī',
     removedOperator: 'Noņēma platformas operators',
     repliedStart: 'Atbildēja START',
+    sender: 'Sūtītājs',
+    allSenders: 'Visi sūtītāji',
+    forSender: 'sūtījumiem no {{sender}}',
+    senderField: 'Sūtītājs (neobligāts)',
+    senderHint:
+      'Sūtītāja nosaukums vai numurs: numuri tiek izlaisti tikai šī sūtītāja sūtījumos. Tukšs: visos sūtījumos.',
+    removeNamedSender: 'Noņemt {{phone}} sūtītājam {{sender}}',
     addNumbers: 'Pievienot numurus',
     phoneNumbers: 'Tālruņa numuri',
     phoneHint: 'Ar valsts kodu. Pa vienam rindā vai atdalīti ar komatiem vai atstarpēm.',
@@ -1035,6 +1042,11 @@ export const lv: Texts = {
     refusedSuppressed: 'numurs ir atteicies no ziņām.',
     refusedSuspended: 'konts ir apturēts.',
     refusedOther: 'to nevarēja novērtēt vai nosūtīt.',
+    scope: 'Atbilde STOP atsaka numuru no',
+    scopeAccount: 'Visiem konta sūtījumiem',
+    scopeSender: 'Tikai sūtījumiem no numura, uz kuru tā nosūtīta',
+    scopeHint:
+      'Ar otro izvēli STOP uz kādu no jūsu numuriem izslēdz numuru tikai no šī numura sūtījumiem, un START uz to šo atteikumu atceļ.',
   },
   opsNumbers: {
     nav: 'Numuri',
