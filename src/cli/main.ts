@@ -816,7 +816,6 @@ async function keywordsCommand(
       start_text: value.startText,
       stop_words: value.stopWords,
       start_words: value.startWords,
-      opt_out_scope: value.optOutScope,
     },
     text: fields([
       ['id', String(account.id)],
@@ -826,7 +825,6 @@ async function keywordsCommand(
       ['start_text', value.startText],
       ['stop_words', value.stopWords.join(' ') || NONE],
       ['start_words', value.startWords.join(' ') || NONE],
-      ['opt_out_scope', value.optOutScope],
     ]),
   };
 }
@@ -1188,7 +1186,7 @@ async function suppressionsCommand(
   if (sub === 'add') {
     const added = await suppressions.add(account.id, phones, 'operator', 'smsgic', sender);
     return {
-      json: { account_id: account.id, added: added.length, sender: sender === '' ? null : sender },
+      json: { account_id: account.id, added: added.length, ...(sender !== '' && { sender }) },
       text: `Added ${count(added.length, 'number')} to the suppression list of account ${account.id}${forSender}.`,
     };
   }
@@ -1198,7 +1196,7 @@ async function suppressionsCommand(
       throw new CommandError(`${phone} is not on the suppression list of account ${account.id}${forSender}`);
     }
     return {
-      json: { account_id: account.id, removed: phone, sender: sender === '' ? null : sender },
+      json: { account_id: account.id, removed: phone, ...(sender !== '' && { sender }) },
       text: `Removed ${phone} from the suppression list of account ${account.id}${forSender}.`,
     };
   }
@@ -1216,7 +1214,7 @@ async function suppressionsCommand(
     phone_number: row.phone,
     source: row.source,
     created_at: isoFromUs(row.createdAtUs),
-    sender: row.sender === '' ? null : row.sender,
+    ...(row.sender !== '' && { sender: row.sender }),
   }));
   return {
     json: { account_id: account.id, suppressions: listed },

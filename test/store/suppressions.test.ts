@@ -203,4 +203,61 @@ describeEachEngine('suppressions', (engine) => {
       }),
     ).rejects.toThrow('has a cost');
   });
+
+  it("matches a sending's sender: account-wide entries always, a sender's only for it, on every lookup path", async () => {
+    const statements: string[] = [];
+    const db = await engine.open({ onQuery: (query) => statements.push(query.sql) });
+    const recipients = Array.from({ length: SUPPRESSION_LOOKUP_BATCH * 2 + 5 }, (_, i) => String(37130000000 + i));
+    const [r0, r1, r2] = recipients as [string, string, string];
+    for (const longList of [false, true]) {
+      const accountId = await fundedAccount(db, 0);
+      expect(await addSuppressions(db, accountId, [r0, r1], { source: 'stop_message' }, '37125550700')).toEqual([
+        r0,
+        r1,
+      ]);
+      await addSuppressions(db, accountId, [r1, r2], { source: 'api' });
+      await addSuppressions(db, accountId, [r2], { source: 'dashboard' }, 'Cafe');
+      // Past the whole-list read: a long list is looked up a batch of recipients at a time.
+      if (longList)
+        await addSuppressions(
+          db,
+          accountId,
+          recipients.slice(3, 3 + SUPPRESSION_LIST_READ_MAX + 1),
+          { source: 'operator' },
+          'Other',
+        );
+      for (const phones of [[r0, r1, r2, '37139999999'], recipients]) {
+        statements.length = 0;
+        const fromNumber = await suppressedAmong(db, accountId, phones, '37125550700');
+        expect([fromNumber.get(r0), fromNumber.get(r1), fromNumber.get(r2)]).toEqual([
+          { source: 'stop_message', sender: '37125550700' },
+          // Both entries apply: the account-wide one is named.
+          { source: 'api', sender: '' },
+          { source: 'api', sender: '' },
+        ]);
+        expect(fromNumber.size).toBe(3);
+        const fromCafe = await suppressedAmong(db, accountId, phones, 'Cafe');
+        expect([...fromCafe.keys()].sort()).toEqual([r1, r2]);
+        const none = await suppressedAmong(db, accountId, phones);
+        expect([...none.keys()].sort()).toEqual([r1, r2]);
+        expect(statements.filter((sqlText) => /suppressions/.test(sqlText)).length).toBeLessThanOrEqual(
+          3 * (1 + Math.ceil(phones.length / SUPPRESSION_LOOKUP_BATCH)),
+        );
+      }
+      expect(await findSuppression(db, accountId, r0)).toMatchObject({ sender: '37125550700' });
+      expect(await findSuppression(db, accountId, r1)).toMatchObject({ sender: '' });
+      expect(await removeSuppression(db, accountId, r1, { source: 'api' }, '37125550700')).toBe(true);
+      expect(await findSuppression(db, accountId, r1, '37125550700')).toBeUndefined();
+      expect(await findSuppression(db, accountId, r1, '')).toBeDefined();
+      // No sender given: every entry of the number, each recorded.
+      expect(await removeSuppression(db, accountId, r2, { source: 'api' })).toBe(true);
+      expect(await findSuppression(db, accountId, r2)).toBeUndefined();
+      expect(
+        (await suppressionHistory(db, accountId, { page: 1, perPage: 2, phone: r2 })).map((c) => [c.action, c.sender]),
+      ).toEqual([
+        ['remove', 'Cafe'],
+        ['remove', ''],
+      ]);
+    }
+  });
 });
