@@ -172,22 +172,30 @@ export function optOutScopeFrom(text: string): OptOutScope {
 export const SUPPRESSION_SENDER_CHARS_MAX = 20;
 
 /**
- * A sender as an entry of the list names it, and as a sending's sender is compared with it: trimmed, a number without
- * its "+" (a number is stored as digits, as a reply reaches it); '' is the whole account.
+ * A sender as an entry of the list names it, and as a sending's sender is compared with it: trimmed (as a sending's
+ * sender is), a number without its "+" (a number is stored as digits, as a reply reaches it); '' is the whole account.
  */
 export function suppressionSenderKey(sender: string | null | undefined): string {
   if (sender === null || sender === undefined) return '';
-  const trimmed = sender.normalize('NFC').trim();
+  const trimmed = sender.trim();
   return /^\+\d+$/.test(trimmed) ? trimmed.slice(1) : trimmed;
 }
 
-/** The sender of a sending's fields as the list's entries are compared with it; '' when none is given (yet). */
+/**
+ * The sender of a sending's fields as the list's entries are compared with it; '' when none is given (yet), or when it
+ * could name no entry (too long, a control character: such a sender is refused by the sending's own rules).
+ */
 export function sendingSenderKey(fields: Readonly<Record<string, unknown>>): string {
-  return typeof fields.sender === 'string' ? suppressionSenderKey(fields.sender) : '';
+  const key = typeof fields.sender === 'string' ? suppressionSenderKey(fields.sender) : '';
+  return isSuppressionSender(key) ? key : '';
 }
 
-/** Whether a sender as given may name an entry: 1 to SUPPRESSION_SENDER_CHARS_MAX characters, no control character. */
+/**
+ * Whether a sender as given may name an entry: 1 to SUPPRESSION_SENDER_CHARS_MAX characters (code points, as the API's
+ * schema counts them), no control character.
+ */
 export function isSuppressionSender(key: string): boolean {
+  if (key === '' || key.length > 2 * SUPPRESSION_SENDER_CHARS_MAX) return false;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  return key.length > 0 && key.length <= SUPPRESSION_SENDER_CHARS_MAX && !/[\u0000-\u001f\u007f]/.test(key);
+  return [...key].length <= SUPPRESSION_SENDER_CHARS_MAX && !/[\u0000-\u001f\u007f]/.test(key);
 }

@@ -12,7 +12,7 @@ import {
   VALIDITY_MINUTES_MAX,
   VALIDITY_MINUTES_MIN,
 } from '../domain/limits.js';
-import { SUPPRESSION_SOURCES } from '../domain/opt-out.js';
+import { SUPPRESSION_SENDER_CHARS_MAX, SUPPRESSION_SOURCES } from '../domain/opt-out.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
 import { PAGING_HEADERS_SCHEMA } from './paging.js';
@@ -374,7 +374,8 @@ const suppression = {
 /** The optional sender of an entry, in the query or the body. */
 const SUPPRESSION_SENDER = {
   type: 'string',
-  maxLength: 64,
+  maxLength: SUPPRESSION_SENDER_CHARS_MAX,
+  pattern: '^[^\\u0000-\\u001f\\u007f]*$',
   description:
     'The entry of this sender (a name, or a number) only: it applies to sendings from that sender. Absent or empty: ' +
     'the account-wide entry, which applies to every sending',
@@ -820,6 +821,7 @@ export const schemas = {
     response: {
       200: { type: 'object', required: ['suppression'], properties: { suppression } },
       404: phoneNotFound,
+      422: validationBody,
       ...authenticated,
     },
   },
@@ -834,6 +836,7 @@ export const schemas = {
         properties: { phone_number: { type: 'string' }, removed: { type: 'boolean', enum: [true] } },
       },
       404: phoneNotFound,
+      422: validationBody,
       ...authenticated,
     },
   },

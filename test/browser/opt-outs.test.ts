@@ -99,7 +99,7 @@ describeWithChromium('opt-outs in Chromium', () => {
         ['447400000001', 'dashboard'],
         ['447400000002', 'dashboard'],
       ]);
-      for (const line of lines.slice(1)) expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const line of lines.slice(1)) expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,$/);
     },
     STEP_MS,
   );
