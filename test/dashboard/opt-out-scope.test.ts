@@ -2,7 +2,13 @@
 // refused when neither value), entries typed with or without a sender, removed one by one, and a CSV file exported
 // and imported again with its sender column.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { KeywordAnswersView, OptOutChangeView, OptOutView, Page } from '../../src/http/dashboard/contract.js';
+import type {
+  KeywordAnswersView,
+  OptOutChangeView,
+  OptOutView,
+  Page,
+  PriceView,
+} from '../../src/http/dashboard/contract.js';
 import { receiveInbound } from '../../src/services/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression } from '../../src/store/suppressions.js';
@@ -82,6 +88,17 @@ describeEachEngine('dashboard opt-out scope and senders', (engine) => {
     ]);
     expect((await a.request('DELETE', '/app/api/opt-outs/37126000911')).statusCode).toBe(204);
     expect(await rows(a)).toEqual([]);
+  });
+
+  it("prices a Compose sending without the numbers opted out of its sender's sendings", async () => {
+    const a = await dash.customer();
+    await a.json(a.post('/app/api/opt-outs', { numbers: '37126000941', sender: 'MegaShop' }));
+    const recipients = ['37126000941', '37126000942'];
+    const price = (sender?: string) =>
+      a.json<PriceView>(a.post('/app/api/price', { message: 'Hello', recipients, ...(sender && { sender }) }));
+    expect(await price('MegaShop')).toMatchObject({ recipients: 2, valid: 1, suppressed: 1 });
+    expect(await price('Cafe')).toMatchObject({ recipients: 2, valid: 2, suppressed: 0 });
+    expect(await price()).toMatchObject({ valid: 2, suppressed: 0 });
   });
 
   it('exports the senders as a CSV column that an import reads back, all or nothing', async () => {

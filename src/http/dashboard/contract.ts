@@ -252,6 +252,8 @@ export interface PriceRequest {
   readonly recipients: readonly string[];
   /** Replace characters outside GSM 03.38 by look-alikes when that makes the text GSM-7. */
   readonly smart_encoding?: boolean;
+  /** The sender it would go from: numbers opted out of that sender's sendings only are left out too. */
+  readonly sender?: string;
 }
 
 export interface PriceView {

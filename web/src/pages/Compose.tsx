@@ -344,7 +344,13 @@ function useDraft(draftId: number | null, fill: (content: DraftContent) => void)
 }
 
 /** Debounced pricing; a newer input aborts the request still under way, so a stale answer never lands. */
-function usePrice(message: string, recipients: RecipientList, tooMany: boolean, smartEncoding: boolean) {
+function usePrice(
+  message: string,
+  recipients: RecipientList,
+  tooMany: boolean,
+  smartEncoding: boolean,
+  sender: string,
+) {
   const [price, setPrice] = useState<PriceState | null>(null);
   const [pricing, setPricing] = useState(false);
   const [priceError, setPriceError] = useState<unknown>(null);
@@ -362,7 +368,7 @@ function usePrice(message: string, recipients: RecipientList, tooMany: boolean, 
       api
         .post<PriceView>(
           '/price',
-          { message, recipients: recipients.numbers, smart_encoding: smartEncoding },
+          { message, recipients: recipients.numbers, smart_encoding: smartEncoding, sender },
           { signal: controller.signal },
         )
         .then((view) => {
@@ -380,7 +386,7 @@ function usePrice(message: string, recipients: RecipientList, tooMany: boolean, 
       clearTimeout(timer);
       controller.abort();
     };
-  }, [message, recipients, tooMany, smartEncoding]);
+  }, [message, recipients, tooMany, smartEncoding, sender]);
   return { price, pricing, priceError };
 }
 
@@ -788,7 +794,7 @@ function ComposeForm() {
   const tooMany = recipients.numbers.length > COMPOSE_RECIPIENTS_MAX;
   const [smartEncoding, setSmartEncoding] = useState(false);
   const [limits, setLimits] = useState<DeliveryLimits>({ sendWindow: '', validityMinutes: '' });
-  const { price, pricing, priceError } = usePrice(message, recipients, tooMany, smartEncoding);
+  const { price, pricing, priceError } = usePrice(message, recipients, tooMany, smartEncoding, sender);
 
   const scheduleUtc = scheduled ? localInputToUtc(scheduleLocal) : null;
   const sending = useSendCampaign(draftId);
