@@ -90,9 +90,9 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
   smsgic suppressions list --account ACCOUNT [--search DIGITS]
-  smsgic suppressions add --account ACCOUNT [--sender S] PHONE...   (numbers never sent to nor charged for;
+  smsgic suppressions add --account ACCOUNT PHONE... [--sender S]   (numbers never sent to nor charged for;
                                                     source operator; --sender: for sendings from S only)
-  smsgic suppressions remove --account ACCOUNT [--sender S] PHONE   (the account-wide entry, or S's)
+  smsgic suppressions remove --account ACCOUNT PHONE [--sender S]   (the account-wide entry, or S's)
   smsgic numbers assign --account ACCOUNT NUMBER [--keyword WORD]   (a number, or a keyword of a shared short
                                                     code, the account receives messages on)
   smsgic numbers list [--account ACCOUNT]
@@ -1221,10 +1221,16 @@ async function suppressionsCommand(
     text:
       rows.length === 0
         ? `No numbers on the suppression list of account ${account.id}${search === undefined ? '' : ` starting ${search}`}.`
-        : table(
-            [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }, { header: 'SENDER' }],
-            rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs), row.sender || 'all']),
-          ),
+        : rows.some((row) => row.sender !== '')
+          ? table(
+              [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }, { header: 'SENDER' }],
+              rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs), row.sender || 'all']),
+            )
+          : // No entry names a sender: the table as it always was.
+            table(
+              [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }],
+              rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs)]),
+            ),
   };
 }
 
