@@ -8,6 +8,7 @@ import { SUPPRESSIONS_PER_REQUEST_MAX } from '../domain/limits.js';
 import { CURRENCIES, formatBalance, formatMinor, MoneyError, parseMoney, parsePercentPpm } from '../domain/money.js';
 import { foldOptOutWord } from '../domain/opt-out.js';
 import { formatConversionRate, PLATFORM_CURRENCY } from '../domain/price-lists.js';
+import { ValidationErrors } from '../domain/texts.js';
 import { isoFromUs } from '../domain/time.js';
 import { DASHBOARD_BASE } from '../http/dashboard/contract.js';
 import { changeSpendLimitsFrom, setAllowedCountries } from '../services/account-controls.js';
@@ -35,7 +36,7 @@ import {
 import { generatePassword, PASSWORD_CHARS_MAX, PASSWORD_CHARS_MIN } from '../services/passwords.js';
 import { addApprovedSender } from '../services/senders.js';
 import { cancelPendingSending } from '../services/sending-cancel.js';
-import { createSuppressionServices, phoneOf } from '../services/suppressions.js';
+import { createSuppressionServices, phoneOf, readSuppressionSender } from '../services/suppressions.js';
 import { issueToken, revokeAnyToken } from '../services/tokens.js';
 import { readWebhookSecret, rotateAccountWebhookSecret, type WebhookSecret } from '../services/webhook-secret.js';
 import type { Account } from '../store/accounts.js';
@@ -83,12 +84,15 @@ const USAGE = `smsgic: operate an SMSgic platform. Every command takes --json (o
                                                     (answers to HELP, STOP, START: charged sendings; "" clears a text)
          [--stop-word WORD]... [--start-word WORD]... [--remove-word WORD]...
                                                     (the account's own opt-out and opt-in words, beside STOP/START)
+  smsgic account opt-out-scope ACCOUNT [account|sender]   (whom a STOP suppresses the number for: every sending
+                                                    of the account, or the sender it answered; prints it when none)
   smsgic sending cancel ID
   smsgic webhook-secret show --account ID           (the key of the account's X-Smsgic-Signature HMAC)
   smsgic webhook-secret rotate --account ID         (a new secret; the old one keeps signing callbacks for 24 h)
   smsgic suppressions list --account ACCOUNT [--search DIGITS]
-  smsgic suppressions add --account ACCOUNT PHONE...   (numbers never sent to nor charged for; source operator)
-  smsgic suppressions remove --account ACCOUNT PHONE
+  smsgic suppressions add --account ACCOUNT PHONE... [--sender S]   (numbers never sent to nor charged for;
+                                                    source operator; --sender: for sendings from S only)
+  smsgic suppressions remove --account ACCOUNT PHONE [--sender S]   (the account-wide entry, or S's)
   smsgic numbers assign --account ACCOUNT NUMBER [--keyword WORD]   (a number, or a keyword of a shared short
                                                     code, the account receives messages on)
   smsgic numbers list [--account ACCOUNT]
@@ -233,8 +237,9 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'webhook-secret show': ['account'],
   'webhook-secret rotate': ['account'],
   'suppressions list': ['account', 'search'],
-  'suppressions add': ['account'],
-  'suppressions remove': ['account'],
+  'suppressions add': ['account', 'sender'],
+  'suppressions remove': ['account', 'sender'],
+  'account opt-out-scope': [],
   'numbers assign': ['account', 'keyword'],
   'numbers list': ['account'],
   'numbers unassign': ['keyword'],
@@ -261,6 +266,7 @@ const COMMAND_ARGS: Readonly<Record<string, number>> = {
   'account spend-limits': 3,
   'account inbound-url': 2,
   'account keywords': 1,
+  'account opt-out-scope': 2,
   'rates list': 0,
   'rates convert': 2,
   'sending cancel': 1,
@@ -321,6 +327,7 @@ interface CommandLine {
     readonly 'stop-word'?: readonly string[];
     readonly 'start-word'?: readonly string[];
     readonly 'remove-word'?: readonly string[];
+    readonly sender?: string;
   };
   /** "account create", "credit", …; undefined when none was given. */
   readonly key: string | undefined;
@@ -356,6 +363,7 @@ const OPTIONS = {
   'stop-word': { type: 'string', multiple: true },
   'start-word': { type: 'string', multiple: true },
   'remove-word': { type: 'string', multiple: true },
+  sender: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -821,6 +829,30 @@ async function keywordsCommand(
   };
 }
 
+/** `smsgic account opt-out-scope ACCOUNT [account|sender]`: sets the account's opt-out scope, or prints it. */
+async function optOutScopeCommand(args: readonly string[], db: () => Promise<Db>): Promise<Printed> {
+  const [accountArg, scope] = args;
+  positiveId(accountArg, 'ACCOUNT');
+  if (scope !== undefined && scope !== 'account' && scope !== 'sender') {
+    throw new UsageError(`the scope must be account or sender, got "${scope}"`);
+  }
+  const database = await db();
+  const account = await existingAccount(database, accountArg);
+  const changed =
+    scope === undefined
+      ? await keywordAnswers(database, account.id)
+      : await changeKeywordAnswersFrom(database, account.id, { opt_out_scope: scope });
+  if (!changed.ok) throw new CommandError(`account ${account.id} does not exist`);
+  const { optOutScope } = changed.value;
+  return {
+    json: { id: account.id, opt_out_scope: optOutScope },
+    text: fields([
+      ['id', String(account.id)],
+      ['opt_out_scope', optOutScope],
+    ]),
+  };
+}
+
 /** `smsgic rates export ACCOUNT | --default [--currency CUR]`: the price list as CSV, printed as it is. */
 async function ratesExport(
   values: CommandLine['values'],
@@ -1092,6 +1124,8 @@ async function run(argv: readonly string[], db: () => Promise<Db>): Promise<Prin
       return inboundUrlCommand(values, args, db);
     case 'account keywords':
       return keywordsCommand(values, args, db);
+    case 'account opt-out-scope':
+      return optOutScopeCommand(args, db);
     case 'rates convert':
       return ratesConvert(values, args, db);
     case 'sending cancel':
@@ -1142,27 +1176,31 @@ async function suppressionsCommand(
     return phone;
   });
   if (sub !== 'list' && phones.length === 0) throw new UsageError('PHONE is required');
+  const senderErrors = new ValidationErrors();
+  const sender = readSuppressionSender({ sender: values.sender }, senderErrors);
+  if (!senderErrors.empty) throw new UsageError(`--sender: ${senderErrors.message}`);
+  const forSender = sender === '' ? '' : ` for sendings from ${sender}`;
   const database = await db();
   const account = await existingAccount(database, values.account);
   const suppressions = createSuppressionServices(database);
   if (sub === 'add') {
-    const added = await suppressions.add(account.id, phones, 'operator', 'smsgic');
+    const added = await suppressions.add(account.id, phones, 'operator', 'smsgic', sender);
     return {
-      json: { account_id: account.id, added: added.length },
-      text: `Added ${count(added.length, 'number')} to the suppression list of account ${account.id}.`,
+      json: { account_id: account.id, added: added.length, ...(sender !== '' && { sender }) },
+      text: `Added ${count(added.length, 'number')} to the suppression list of account ${account.id}${forSender}.`,
     };
   }
   if (sub === 'remove') {
     const phone = phones[0] as string;
-    if (!(await suppressions.remove(account.id, phone, 'operator', 'smsgic'))) {
-      throw new CommandError(`${phone} is not on the suppression list of account ${account.id}`);
+    if (!(await suppressions.remove(account.id, phone, 'operator', 'smsgic', sender))) {
+      throw new CommandError(`${phone} is not on the suppression list of account ${account.id}${forSender}`);
     }
     return {
-      json: { account_id: account.id, removed: phone },
-      text: `Removed ${phone} from the suppression list of account ${account.id}.`,
+      json: { account_id: account.id, removed: phone, ...(sender !== '' && { sender }) },
+      text: `Removed ${phone} from the suppression list of account ${account.id}${forSender}.`,
     };
   }
-  const rows: { phone: string; source: string; createdAtUs: number }[] = [];
+  const rows: { phone: string; source: string; createdAtUs: number; sender: string }[] = [];
   for (let page = 1; ; page++) {
     const found = await suppressions.list(account.id, {
       page,
@@ -1176,16 +1214,23 @@ async function suppressionsCommand(
     phone_number: row.phone,
     source: row.source,
     created_at: isoFromUs(row.createdAtUs),
+    ...(row.sender !== '' && { sender: row.sender }),
   }));
   return {
     json: { account_id: account.id, suppressions: listed },
     text:
       rows.length === 0
         ? `No numbers on the suppression list of account ${account.id}${search === undefined ? '' : ` starting ${search}`}.`
-        : table(
-            [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }],
-            rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs)]),
-          ),
+        : rows.some((row) => row.sender !== '')
+          ? table(
+              [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }, { header: 'SENDER' }],
+              rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs), row.sender || 'all']),
+            )
+          : // No entry names a sender: the table as it always was.
+            table(
+              [{ header: 'PHONE' }, { header: 'SOURCE' }, { header: 'ADDED (UTC)' }],
+              rows.map((row) => [row.phone, row.source, minuteUtc(row.createdAtUs)]),
+            ),
   };
 }
 

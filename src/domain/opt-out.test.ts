@@ -4,10 +4,14 @@ import { OPT_OUT_WORDS_MAX } from './limits.js';
 import {
   checkOptOutWords,
   couldBeOwnWord,
+  isSuppressionSender,
   OPT_OUT_KEYWORDS,
   optOutIntent,
+  optOutScopeFrom,
   SUPPRESSION_SOURCES,
+  sendingSenderKey,
   suppressionReason,
+  suppressionSenderKey,
   suppressionSourceFrom,
 } from './opt-out.js';
 
@@ -153,6 +157,37 @@ describe('suppression sources', () => {
   it('gives each a reason the customer reads', () => {
     expect(suppressionReason('stop_message')).toBe('The recipient opted out by replying STOP.');
     expect(suppressionReason('api')).toBe("The number is on the account's suppression list (added through the API).");
-    expect(new Set(SUPPRESSION_SOURCES.map(suppressionReason)).size).toBe(4);
+    expect(new Set(SUPPRESSION_SOURCES.map((source) => suppressionReason(source))).size).toBe(4);
+  });
+});
+
+describe('the sender of an entry', () => {
+  it('is trimmed, a number without its "+", and none for an absent or blank one', () => {
+    expect(suppressionSenderKey(' MegaShop ')).toBe('MegaShop');
+    expect(suppressionSenderKey('+37120000001')).toBe('37120000001');
+    expect(suppressionSenderKey('+Shop')).toBe('+Shop');
+    expect(suppressionSenderKey(null)).toBe('');
+    expect(suppressionSenderKey('   ')).toBe('');
+  });
+
+  it('is 1 to 20 characters counted as the schema counts them, without a control character', () => {
+    expect(isSuppressionSender('x'.repeat(20))).toBe(true);
+    expect(isSuppressionSender('x'.repeat(21))).toBe(false);
+    expect(isSuppressionSender('😀'.repeat(20))).toBe(true);
+    expect(isSuppressionSender('a\u0000b')).toBe(false);
+    expect(isSuppressionSender('')).toBe(false);
+  });
+
+  it("of a sending is its sender's, or none when it could name no entry", () => {
+    expect(sendingSenderKey({ sender: ' +37120000001' })).toBe('37120000001');
+    expect(sendingSenderKey({ sender: '\u0000' })).toBe('');
+    expect(sendingSenderKey({ sender: 5 })).toBe('');
+    expect(sendingSenderKey({})).toBe('');
+  });
+
+  it("reads an account's scope, 'account' for anything but 'sender'", () => {
+    expect(optOutScopeFrom('sender')).toBe('sender');
+    expect(optOutScopeFrom('account')).toBe('account');
+    expect(optOutScopeFrom('')).toBe('account');
   });
 });

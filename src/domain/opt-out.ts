@@ -1,6 +1,6 @@
 // Opt-out: what a reply's words ask for (stop, start again, help), where a suppression came from, and why it is shown.
 import { OPT_OUT_WORD_CHARS_MAX, OPT_OUT_WORDS_MAX } from './limits.js';
-import { SUPPRESSION_REASONS } from './texts.js';
+import { SUPPRESSION_REASONS, SUPPRESSION_SENDER_REASON } from './texts.js';
 
 export type OptOutIntent = 'stop' | 'start' | 'help';
 
@@ -138,13 +138,64 @@ export type SuppressionSource = 'api' | 'dashboard' | 'operator' | 'stop_message
 
 export const SUPPRESSION_SOURCES: readonly SuppressionSource[] = ['api', 'dashboard', 'operator', 'stop_message'];
 
+/** The entry of the list a recipient of a sending matched: who added it, and its sender ('' the whole account). */
+export interface SuppressionMatch {
+  readonly source: SuppressionSource;
+  readonly sender: string;
+}
+
 export function suppressionSourceFrom(text: string): SuppressionSource {
   const found = SUPPRESSION_SOURCES.find((s) => s === text);
   if (found === undefined) throw new Error(`unknown suppression source ${text}`);
   return found;
 }
 
-/** Why a recipient was left out of a sending, as the customer reads it. */
-export function suppressionReason(source: SuppressionSource): string {
-  return SUPPRESSION_REASONS[source];
+/** Why a recipient was left out of a sending, as the customer reads it; `sender` names a per-sender entry. */
+export function suppressionReason(source: SuppressionSource, sender = ''): string {
+  const reason = SUPPRESSION_REASONS[source];
+  return sender === '' ? reason : `${reason} ${SUPPRESSION_SENDER_REASON(sender)}`;
+}
+
+/**
+ * Whom a STOP reply suppresses the number for: every sending of the account ('account', the default) or only the
+ * sendings from the sender (name or number) the reply answered ('sender'). START takes away that same entry.
+ */
+export type OptOutScope = 'account' | 'sender';
+
+export const OPT_OUT_SCOPES: readonly OptOutScope[] = ['account', 'sender'];
+
+export function optOutScopeFrom(text: string): OptOutScope {
+  return text === 'sender' ? 'sender' : 'account';
+}
+
+/** The longest sender an entry of the list may name (a number of 20 digits, or a name). */
+export const SUPPRESSION_SENDER_CHARS_MAX = 20;
+
+/**
+ * A sender as an entry of the list names it, and as a sending's sender is compared with it: trimmed (as a sending's
+ * sender is), a number without its "+" (a number is stored as digits, as a reply reaches it); '' is the whole account.
+ */
+export function suppressionSenderKey(sender: string | null | undefined): string {
+  if (sender === null || sender === undefined) return '';
+  const trimmed = sender.trim();
+  return /^\+\d+$/.test(trimmed) ? trimmed.slice(1) : trimmed;
+}
+
+/**
+ * The sender of a sending's fields as the list's entries are compared with it; '' when none is given (yet), or when it
+ * could name no entry (too long, a control character: such a sender is refused by the sending's own rules).
+ */
+export function sendingSenderKey(fields: Readonly<Record<string, unknown>>): string {
+  const key = typeof fields.sender === 'string' ? suppressionSenderKey(fields.sender) : '';
+  return isSuppressionSender(key) ? key : '';
+}
+
+/**
+ * Whether a sender as given may name an entry: 1 to SUPPRESSION_SENDER_CHARS_MAX characters (code points, as the API's
+ * schema counts them), no control character.
+ */
+export function isSuppressionSender(key: string): boolean {
+  if (key === '' || key.length > 2 * SUPPRESSION_SENDER_CHARS_MAX) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  return [...key].length <= SUPPRESSION_SENDER_CHARS_MAX && !/[\u0000-\u001f\u007f]/.test(key);
 }

@@ -3,7 +3,7 @@ import { countParts, type Encoding, ucs2Characters } from './gsm.js';
 import { MESSAGE_CHARS_MAX, MESSAGE_PARTS_MAX, RECIPIENT_ERRORS_MAX } from './limits.js';
 import { addMoney, multiplyMoney, subtractMoney, taxOf } from './money.js';
 import type { Country, NumberingPlan, Resolution } from './numbering/types.js';
-import type { SuppressionSource } from './opt-out.js';
+import type { SuppressionMatch, SuppressionSource } from './opt-out.js';
 import { isRecipientNumber, normaliseRecipient } from './recipient-text.js';
 import { smartEncode } from './smart-encoding.js';
 import { ruleText, TEXTS, ValidationErrors } from './texts.js';
@@ -98,6 +98,8 @@ export interface SuppressedRecipient {
   /** The destination it would have been priced to (its name, network and rate). */
   readonly destination: QuoteDestination;
   readonly source: SuppressionSource;
+  /** The sender of the entry it matched; '' for the account-wide one. */
+  readonly sender: string;
 }
 
 export type QuoteResult =
@@ -403,21 +405,21 @@ function pricedDestinations(drafts: readonly DestinationDraft[], partsPerMessage
 }
 
 /**
- * The quote without the suppressed recipients (`sourceOf`: each suppressed number and who suppressed it): they move to
+ * The quote without the suppressed recipients (`sourceOf`: each suppressed number and the entry it matched): they move to
  * `suppressed`, and the counts, destinations (one left without numbers is gone) and totals are those of the others,
  * tax computed again on the smaller subtotal. The same quote when none of its recipients is suppressed.
  */
 export function withoutSuppressed(
   quote: Quote,
-  sourceOf: ReadonlyMap<string, SuppressionSource>,
+  sourceOf: ReadonlyMap<string, SuppressionMatch>,
   taxRatePpm: number,
 ): Quote {
   if (sourceOf.size === 0) return quote;
   const suppressed: SuppressedRecipient[] = [...quote.suppressed];
   const kept = keptOnly(quote, taxRatePpm, (recipient, resolution, destination) => {
-    const source = sourceOf.get(recipient);
-    if (source === undefined) return false;
-    suppressed.push({ recipient, resolution, destination, source });
+    const match = sourceOf.get(recipient);
+    if (match === undefined) return false;
+    suppressed.push({ recipient, resolution, destination, source: match.source, sender: match.sender });
     return true;
   });
   return kept === quote ? quote : { ...kept, suppressed };

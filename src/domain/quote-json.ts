@@ -12,7 +12,8 @@ const NUMBERS_PER_CHUNK = 2048;
  * for; `mcc`, `mnc` per destination).
  * `phone_number` is the recipient's digits written as a JSON number token: never passed through a float.
  * Recipients on the account's suppression list are left out of all of that and listed in `suppressed`
- * (`[{"phone_number","reason"}]`), a field present only when some recipient is suppressed.
+ * (`[{"phone_number","reason"}]`, and `"sender"` when the entry matched applies to that sender's sendings only), a
+ * field present only when some recipient is suppressed.
  */
 export function* quoteJsonChunks(quote: Quote): Generator<string> {
   const info = [
@@ -85,9 +86,12 @@ function* suppressedJsonChunks(quote: Quote): Generator<string> {
   if (quote.suppressed.length === 0) return;
   let chunk = ',"suppressed":[';
   for (let k = 0; k < quote.suppressed.length; k++) {
-    const { recipient, source } = quote.suppressed[k] as (typeof quote.suppressed)[number];
+    const { recipient, source, sender } = quote.suppressed[k] as (typeof quote.suppressed)[number];
     if (recipient.charCodeAt(0) === 48) throw new Error(`unpriceable recipient ${recipient} in a quote`);
-    chunk += `${k === 0 ? '' : ','}{"phone_number":${recipient},"reason":${JSON.stringify(suppressionReason(source))}}`;
+    const reason = JSON.stringify(suppressionReason(source, sender));
+    // The entry's sender only when it applies to one sender's sendings: an account-wide entry reads as it always did.
+    const which = sender === '' ? '' : `,"sender":${JSON.stringify(sender)}`;
+    chunk += `${k === 0 ? '' : ','}{"phone_number":${recipient},"reason":${reason}${which}}`;
     if ((k + 1) % NUMBERS_PER_CHUNK === 0) {
       yield chunk;
       chunk = '';

@@ -58,6 +58,8 @@ export const SERVER_TEXTS = Object.freeze({
   optOutCsvMoreBadRows: '…and {{count}} more rows that are not phone numbers; nothing was imported.',
   optOutCsvNothingImported: 'Nothing was imported: correct these rows and import the file again.',
   optOutCsvEmpty: 'The file holds no phone numbers.',
+  optOutSenderFormat: 'A sender is 1 to {{max}} characters: a sender name, or a number.',
+  optOutCsvBadSender: 'Line {{line}}: “{{text}}” is not a sender (a sender name or a number, at most 20 characters).',
   optOutWordNotText: 'Each of the {{field}} must be text.',
   optOutWordFormat: '“{{word}}” is not one word of 1 to {{max}} letters or digits.',
   optOutWordDuplicate: '“{{word}}” is given more than once.',
@@ -285,6 +287,9 @@ export const SUPPRESSION_REASONS = Object.freeze({
   stop_message: SERVER_TEXTS.suppressedStopMessage,
 });
 
+/** Added to the reason when the entry that matched applies to sendings from one sender only. */
+export const SUPPRESSION_SENDER_REASON = (sender: string): string => `It applies to sendings from ${sender}.`;
+
 /** Where a number of the opt-out list came from, in words (the dashboard's list). */
 export const SUPPRESSION_SOURCE_LABELS = Object.freeze({
   api: 'Added through the API',
@@ -302,6 +307,8 @@ export const optOutText = Object.freeze({
   csvEmpty: SERVER_TEXTS.optOutCsvEmpty,
   csvTooMany: (max: number) => renderText('optOutCsvTooMany', { count: max }),
   tooManyNumbers: (max: number) => renderText('optOutTooManyNumbers', { count: max }),
+  senderFormat: (max: number) => renderText('optOutSenderFormat', { max }),
+  csvBadSender: (line: number, text: string) => renderText('optOutCsvBadSender', { line, text }),
 });
 
 /** An account's own stop and start words: why a list of them was refused. */

@@ -12,7 +12,7 @@ import {
   VALIDITY_MINUTES_MAX,
   VALIDITY_MINUTES_MIN,
 } from '../domain/limits.js';
-import { SUPPRESSION_SOURCES } from '../domain/opt-out.js';
+import { SUPPRESSION_SENDER_CHARS_MAX, SUPPRESSION_SOURCES } from '../domain/opt-out.js';
 import { SENDING_STATUSES } from '../domain/sending.js';
 import { MESSAGE_STATUSES } from '../domain/status.js';
 import { PAGING_HEADERS_SCHEMA } from './paging.js';
@@ -333,6 +333,12 @@ const calculation = {
             properties: {
               phone_number: { type: 'integer', description: "The recipient's digits, as a JSON number" },
               reason: { type: 'string', example: 'The recipient opted out by replying STOP.' },
+              sender: {
+                type: 'string',
+                description:
+                  "Present when the entry matched applies only to sendings from this sender (the account's opt-out " +
+                  'scope `sender`, or an entry added for one sender)',
+              },
             },
           },
         },
@@ -355,6 +361,36 @@ const suppression = {
       description: 'Who put it on the list: the API, the dashboard, the platform operator, or a STOP reply',
     },
     created_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },
+    sender: {
+      type: 'string',
+      example: 'Shop',
+      description:
+        'The sender (a name, or a number without "+") whose sendings the entry applies to; absent: every sending ' +
+        'of the account',
+    },
+  },
+} as const;
+
+/** The optional sender of an entry, in the query or the body. */
+const SUPPRESSION_SENDER = {
+  type: 'string',
+  maxLength: SUPPRESSION_SENDER_CHARS_MAX,
+  pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+  description:
+    'The entry of this sender (a name, or a number) only: it applies to sendings from that sender. Absent or empty: ' +
+    'the account-wide entry, which applies to every sending',
+} as const;
+
+const senderQuery = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    sender: {
+      ...SUPPRESSION_SENDER,
+      description:
+        'The entry of this sender only. Absent: the account-wide entry, else the first of the number (GET), or ' +
+        'every entry of the number (DELETE)',
+    },
   },
 } as const;
 
@@ -765,6 +801,7 @@ export const schemas = {
           maxItems: SUPPRESSIONS_PER_REQUEST_MAX,
           items: { anyOf: [PHONE_TEXT, RECIPIENT_NUMBER] },
         },
+        sender: SUPPRESSION_SENDER,
       },
     },
     response: {
@@ -780,15 +817,18 @@ export const schemas = {
   getSuppression: {
     summary: "One number of the account's suppression list",
     params: phonePath,
+    querystring: senderQuery,
     response: {
       200: { type: 'object', required: ['suppression'], properties: { suppression } },
       404: phoneNotFound,
+      422: validationBody,
       ...authenticated,
     },
   },
   deleteSuppression: {
     summary: "Take a number off the account's suppression list: it may be sent to again",
     params: phonePath,
+    querystring: senderQuery,
     response: {
       200: {
         type: 'object',
@@ -796,6 +836,7 @@ export const schemas = {
         properties: { phone_number: { type: 'string' }, removed: { type: 'boolean', enum: [true] } },
       },
       404: phoneNotFound,
+      422: validationBody,
       ...authenticated,
     },
   },

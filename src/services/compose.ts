@@ -3,6 +3,7 @@
 import { countryTest, effectiveCountries } from '../domain/destinations.js';
 import { countParts } from '../domain/gsm.js';
 import { COMPOSE_RECIPIENTS_MAX, INVALID_LISTED_MAX } from '../domain/limits.js';
+import { sendingSenderKey } from '../domain/opt-out.js';
 import {
   type Quote,
   recipientList,
@@ -234,7 +235,7 @@ export function createComposeServices({ deps, api }: UseCaseContext) {
         },
       });
       if (!priced.ok) return invalid(priced.errors);
-      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients);
+      const suppressed = await suppressedAmong(db, account.id, priced.quote.recipients, sendingSenderKey(fields));
       const sendable = withoutSuppressed(priced.quote, suppressed, account.taxRatePpm);
       const atLoss = await withoutRefusedAtLoss(deps, account, sendable, fields);
       invalidTotal += atLoss.listed.length;

@@ -1,6 +1,6 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
-import { couldBeOwnWord, type OptOutIntent, optOutIntent } from '../domain/opt-out.js';
+import { couldBeOwnWord, type OptOutIntent, optOutIntent, suppressionSenderKey } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
   findInbound,
@@ -10,7 +10,7 @@ import {
   sentMessageOrigin,
   storeInbound,
 } from '../store/inbound.js';
-import { readCustomOptOutWords } from '../store/keyword-settings.js';
+import { readCustomOptOutWords, readOptOutScope } from '../store/keyword-settings.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
 import { phoneOf } from './suppressions.js';
@@ -58,8 +58,9 @@ const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } 
 /**
  * Stores a message for the account it reached (through assignment `numberId`, or none): a redelivery of a stored
  * message is stored once and applies nothing; otherwise an opt-out keyword sent alone (built-in, or one of the
- * account's own stop and start words) is applied first (STOP suppresses the sender for that account, START takes the
- * suppression away; HELP changes nothing), then the message is stored and queued for the account's inbound_url.
+ * account's own stop and start words) is applied first (STOP suppresses the sender for that account, or with the
+ * account's opt-out scope 'sender' for sendings from the number it reached only; START takes that suppression away;
+ * HELP changes nothing), then the message is stored and queued for the account's inbound_url.
  */
 export async function storeReceived(
   db: Db,
@@ -79,10 +80,11 @@ export async function storeReceived(
   const intent = phoneOf(message.from) === message.from ? await intentOf(db, owner.accountId, message.text) : null;
   let optOut: 'suppressed' | 'unsuppressed' | 'help' | null = null;
   if (intent === 'stop') {
-    await addSuppressions(db, owner.accountId, [message.from], author);
+    await addSuppressions(db, owner.accountId, [message.from], author, await entrySender(db, owner.accountId, message));
     optOut = 'suppressed';
   } else if (intent === 'start') {
-    await removeSuppression(db, owner.accountId, message.from, author);
+    const sender = await entrySender(db, owner.accountId, message);
+    await removeSuppression(db, owner.accountId, message.from, author, sender);
     optOut = 'unsuppressed';
   } else if (intent === 'help') {
     optOut = 'help';
@@ -97,6 +99,14 @@ export async function storeReceived(
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/**
+ * The entry of the list a STOP adds and a START takes away: the account-wide one (''), or with the account's scope
+ * 'sender' the one of the sender the reply answered, the number (or the sandbox's sender name) it was sent to.
+ */
+async function entrySender(db: Db, accountId: number, message: ReceivedMessage): Promise<string> {
+  return (await readOptOutScope(db, accountId)) === 'sender' ? suppressionSenderKey(message.to) : '';
 }
 
 /** What a reply asks of the account: a built-in keyword, else one of its own words (read only for a one-word reply). */

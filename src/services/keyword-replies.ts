@@ -9,7 +9,13 @@ import {
   KEYWORD_REPLY_RETRY_AFTER_MS,
   OPT_OUT_WORD_CHARS_MAX,
 } from '../domain/limits.js';
-import { checkOptOutWords, type OptOutIntent, type OptOutWordProblem } from '../domain/opt-out.js';
+import {
+  checkOptOutWords,
+  OPT_OUT_SCOPES,
+  type OptOutIntent,
+  type OptOutScope,
+  type OptOutWordProblem,
+} from '../domain/opt-out.js';
 import { KEYWORD_CONFIRMATIONS, optOutWordText, ruleText, TEXTS, ValidationErrors } from '../domain/texts.js';
 import { US_PER_MS } from '../domain/time.js';
 import { getAccount } from '../store/accounts.js';
@@ -39,6 +45,8 @@ export interface KeywordAnswers {
   /** The account's own opt-out and opt-in words (upper case), beside the built-in keywords. */
   readonly stopWords: readonly string[];
   readonly startWords: readonly string[];
+  /** Whom a STOP reply suppresses the number for: every sending of the account, or its sender's only. */
+  readonly optOutScope: OptOutScope;
 }
 
 /** Why an automatic reply was not sent, as recorded on the received message. */
@@ -52,7 +60,21 @@ function answersOf(settings: KeywordSettings): KeywordAnswers {
     startText: settings.startText ?? KEYWORD_CONFIRMATIONS.start,
     stopWords: settings.stopWords,
     startWords: settings.startWords,
+    optOutScope: settings.optOutScope,
   };
+}
+
+/** The opt-out scope of a change: 'account' or 'sender'; undefined when absent (or malformed, told in `errors`). */
+export function optOutScopeField(
+  fields: Fields,
+  errors: ValidationErrors,
+  name = 'opt_out_scope',
+): OptOutScope | undefined {
+  if (!(name in fields) || fields[name] === undefined) return undefined;
+  const value = fields[name];
+  const scope = OPT_OUT_SCOPES.find((known) => known === value);
+  if (scope === undefined) errors.add(name, ruleText.selectedInvalid(name));
+  return scope;
 }
 
 export async function keywordAnswers(db: Db, accountId: number): Promise<Outcome<KeywordAnswers>> {
@@ -126,8 +148,10 @@ export async function changeKeywordAnswersFrom(
   const confirmations = booleanField(fields, 'confirmations', errors);
   const givenStop = wordList(fields, 'stop_words', errors);
   const givenStart = wordList(fields, 'start_words', errors);
+  const optOutScope = optOutScopeField(fields, errors);
   if (!errors.empty) return invalid(errors);
   const change: KeywordSettingsChange = {
+    ...(optOutScope !== undefined && { optOutScope }),
     ...(helpText !== undefined && { helpText }),
     ...(stopText !== undefined && { stopText }),
     ...(startText !== undefined && { startText }),

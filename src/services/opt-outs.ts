@@ -10,6 +10,7 @@ import { invalid, notFound, type Outcome, ok } from './outcome.js';
 import {
   phoneOf,
   readSuppressionCsv,
+  readSuppressionSender,
   readTypedPhones,
   type Suppression,
   type SuppressionChange,
@@ -43,9 +44,9 @@ export function searchPrefix(fields: Fields, errors: ValidationErrors): string {
 export function createOptOutServices({ api: { suppressions } }: UseCaseContext) {
   const actorName = (actor: Actor): string => actor.user.email;
 
-  async function addAll(actor: Actor, phones: readonly string[]): Promise<Outcome<OptOutsAdded>> {
+  async function addAll(actor: Actor, phones: readonly string[], sender: string): Promise<Outcome<OptOutsAdded>> {
     const distinct = new Set(phones).size;
-    const added = await suppressions.add(actor.account.id, phones, 'dashboard', actorName(actor));
+    const added = await suppressions.add(actor.account.id, phones, 'dashboard', actorName(actor), sender);
     return ok({ added: added.length, already: distinct - added.length });
   }
 
@@ -65,27 +66,36 @@ export function createOptOutServices({ api: { suppressions } }: UseCaseContext) 
 
     /** `numbers`: the text of the form (one or several numbers, as Compose reads them). */
     async addOptOuts(actor: Actor, fields: Fields): Promise<Outcome<OptOutsAdded>> {
+      const senderErrors = new ValidationErrors();
+      const sender = readSuppressionSender(fields, senderErrors);
       const value = fields.numbers;
       if (value === undefined || value === null)
-        return invalid(new ValidationErrors().add('numbers', ruleText.required('numbers')));
-      if (typeof value !== 'string') return invalid(new ValidationErrors().add('numbers', ruleText.string('numbers')));
+        return invalid(senderErrors.add('numbers', ruleText.required('numbers')));
+      if (typeof value !== 'string') return invalid(senderErrors.add('numbers', ruleText.string('numbers')));
       const read = readTypedPhones(value);
       if (!read.ok) return invalid(read.errors);
-      return addAll(actor, read.phones);
+      if (!senderErrors.empty) return invalid(senderErrors);
+      return addAll(actor, read.phones, sender);
     },
 
     /** A CSV file's numbers, all or none. */
     async importOptOuts(actor: Actor, csv: string): Promise<Outcome<OptOutsAdded & { readonly rows: number }>> {
       const read = readSuppressionCsv(csv);
       if (!read.ok) return invalid(read.errors);
-      const outcome = await addAll(actor, read.phones);
-      return outcome.ok ? ok({ ...outcome.value, rows: read.phones.length }) : outcome;
+      const groups = await suppressions.addGroups(actor.account.id, read.groups, 'dashboard', actorName(actor));
+      const distinct = read.groups.reduce((sum, group) => sum + new Set(group.phones).size, 0);
+      const added = groups.reduce((sum, group) => sum + group.phones.length, 0);
+      return ok({ added, already: distinct - added, rows: read.phones.length });
     },
 
-    async removeOptOut(actor: Actor, phoneText: string): Promise<Outcome<null>> {
+    /** The number's entry of `sender` (blank or absent: the account-wide one). */
+    async removeOptOut(actor: Actor, phoneText: string, fields: Fields = {}): Promise<Outcome<null>> {
       const phone = phoneOf(phoneText);
       if (phone === null) return notFound;
-      const removed = await suppressions.remove(actor.account.id, phone, 'dashboard', actorName(actor));
+      const errors = new ValidationErrors();
+      const sender = readSuppressionSender(fields, errors);
+      if (!errors.empty) return invalid(errors);
+      const removed = await suppressions.remove(actor.account.id, phone, 'dashboard', actorName(actor), sender);
       return removed ? ok(null) : notFound;
     },
 

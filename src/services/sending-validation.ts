@@ -2,6 +2,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { countryTest } from '../domain/destinations.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
+import { sendingSenderKey } from '../domain/opt-out.js';
 import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
 import { timeZoneOfCountry } from '../domain/send-window.js';
 import type { SendingType } from '../domain/sending.js';
@@ -133,7 +134,7 @@ export async function quoteFor(
     { smartEncoding },
   );
   if (!priced.ok) return priced;
-  const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients);
+  const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients, sendingSenderKey(fields));
   if (allowances.toOptedOut !== undefined) suppressed.delete(allowances.toOptedOut);
   const quote = withoutSuppressed(priced.quote, suppressed, account.taxRatePpm);
   // A recipient whose route's rule refuses to send at a loss is refused here, before anything is reserved.

@@ -4,7 +4,12 @@ import {
   SUPPRESSION_IMPORT_MAX,
   SUPPRESSIONS_PER_REQUEST_MAX,
 } from '../domain/limits.js';
-import type { SuppressionSource } from '../domain/opt-out.js';
+import {
+  isSuppressionSender,
+  SUPPRESSION_SENDER_CHARS_MAX,
+  type SuppressionSource,
+  suppressionSenderKey,
+} from '../domain/opt-out.js';
 import { recipientDigits } from '../domain/pricing.js';
 import {
   isRecipientNumber,
@@ -17,6 +22,7 @@ import {
 import { optOutText, ruleText, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import {
+  addSuppressionGroups,
   addSuppressions,
   allSuppressions,
   countSuppressions,
@@ -25,10 +31,44 @@ import {
   removeSuppression,
   type Suppression,
   type SuppressionChange,
+  type SuppressionGroup,
   suppressionHistory,
 } from '../store/suppressions.js';
 
-export type { Suppression, SuppressionChange } from '../store/suppressions.js';
+export type { Suppression, SuppressionChange, SuppressionGroup } from '../store/suppressions.js';
+
+/**
+ * The optional `sender` of an entry (a sender name or a number, "+" dropped), as the API, the dashboard and the CLI
+ * take it: '' (every sending of the account) when absent, null or blank; a malformed one added to `errors`.
+ */
+export function readSuppressionSender(
+  fields: Readonly<Record<string, unknown>>,
+  errors: ValidationErrors,
+  name = 'sender',
+): string {
+  const value = fields[name];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') {
+    errors.add(name, ruleText.string(name));
+    return '';
+  }
+  const key = suppressionSenderKey(value);
+  if (key === '') return '';
+  if (!isSuppressionSender(key)) errors.add(name, optOutText.senderFormat(SUPPRESSION_SENDER_CHARS_MAX));
+  return key;
+}
+
+/** A CSV file's entries: its numbers, and the sender of each ('' for the account-wide ones), grouped by sender. */
+export type SuppressionCsv =
+  | { readonly ok: true; readonly phones: string[]; readonly groups: SuppressionGroup[] }
+  | { readonly ok: false; readonly errors: ValidationErrors };
+
+/** The first column of a header row with one of `names` (any case, quotes dropped), or -1. */
+function headerColumn(header: string | undefined, delimiter: string, names: readonly string[]): number {
+  if (header === undefined || delimiter === '') return -1;
+  const cells = header.split(delimiter).map((cell) => cell.trim().replace(/^"|"$/g, '').toLowerCase());
+  return cells.findIndex((cell) => names.includes(cell));
+}
 
 export type PhoneList =
   | { readonly ok: true; readonly phones: string[] }
@@ -72,16 +112,31 @@ export function readTypedPhones(text: string, name = 'numbers'): PhoneList {
   return errors.empty ? { ok: true, phones: numbers } : { ok: false, errors };
 }
 
+/** The numbers' column of a file with a sender column: the one its header names so, else the first other one. */
+function phoneColumnBeside(header: string | undefined, delimiter: string, senderAt: number): number {
+  const named = headerColumn(header, delimiter, ['phone', 'phone_number', 'number']);
+  return named >= 0 ? named : senderAt === 0 ? 1 : 0;
+}
+
 /**
  * The numbers of a CSV file for the opt-out list, read as Compose reads an uploaded file (the column of numbers, a
- * header row skipped, each cell normalised). All or nothing: any row that is not a number refuses the whole file,
- * the first SUPPRESSION_IMPORT_ERRORS_LISTED of them named by their line in the file; blank lines are skipped.
+ * header row skipped, each cell normalised). A header row naming a `sender` column (as the export writes it) gives
+ * each row's sender: blank for an account-wide entry. All or nothing: any row that is not a number (or whose sender
+ * is malformed) refuses the whole file, the first SUPPRESSION_IMPORT_ERRORS_LISTED of them named by their line in the
+ * file; blank lines are skipped.
  */
-export function readSuppressionCsv(text: string, name = 'csv'): PhoneList {
+export function readSuppressionCsv(text: string, name = 'csv'): SuppressionCsv {
   const errors = new ValidationErrors();
   const lines = recipientCsvLines(text);
-  const { delimiter, column, header } = recipientCsvLayout(lines);
+  const layout = recipientCsvLayout(lines);
+  const { delimiter, header } = layout;
+  const headerLine = header === null ? undefined : lines.find((line) => line.trim() !== '');
+  const senderAt = headerColumn(headerLine, delimiter, ['sender']);
+  // Senders that are numbers must not be taken for the numbers: those are then the column the header names so.
+  const column =
+    senderAt >= 0 && layout.column === senderAt ? phoneColumnBeside(headerLine, delimiter, senderAt) : layout.column;
   const phones: string[] = [];
+  const byGroup = new Map<string, string[]>();
   let bad = 0;
   let headerSkipped = header === null;
   for (let i = 0; i < lines.length; i++) {
@@ -93,19 +148,27 @@ export function readSuppressionCsv(text: string, name = 'csv'): PhoneList {
     }
     const cell = recipientCsvCell(line, delimiter, column);
     const number = normaliseRecipient(cell);
-    if (isRecipientNumber(number)) {
+    const senderCell = senderAt >= 0 ? recipientCsvCell(line, delimiter, senderAt) : '';
+    const sender = suppressionSenderKey(senderCell);
+    if (isRecipientNumber(number) && (sender === '' || isSuppressionSender(sender))) {
       phones.push(number);
+      const group = byGroup.get(sender);
+      if (group === undefined) byGroup.set(sender, [number]);
+      else group.push(number);
       continue;
     }
     bad++;
-    if (bad <= SUPPRESSION_IMPORT_ERRORS_LISTED) errors.add(name, optOutText.csvNotANumber(i + 1, cell.trim()));
+    if (bad > SUPPRESSION_IMPORT_ERRORS_LISTED) continue;
+    if (isRecipientNumber(number)) errors.add(name, optOutText.csvBadSender(i + 1, senderCell.trim()));
+    else errors.add(name, optOutText.csvNotANumber(i + 1, cell.trim()));
   }
   if (bad > SUPPRESSION_IMPORT_ERRORS_LISTED) {
     errors.add(name, optOutText.csvMoreBadRows(bad - SUPPRESSION_IMPORT_ERRORS_LISTED));
   } else if (bad > 0) errors.add(name, optOutText.csvNothingImported);
   if (bad === 0 && phones.length === 0) errors.add(name, optOutText.csvEmpty);
   if (phones.length > SUPPRESSION_IMPORT_MAX) errors.add(name, optOutText.csvTooMany(SUPPRESSION_IMPORT_MAX));
-  return errors.empty ? { ok: true, phones } : { ok: false, errors };
+  const groups = [...byGroup].map(([sender, numbers]) => ({ sender, phones: numbers }));
+  return errors.empty ? { ok: true, phones, groups } : { ok: false, errors };
 }
 
 /** A number as a path or a command line names it: its digits, or null when it is not 8 to 20 digits. */
@@ -121,16 +184,37 @@ export interface SuppressionServices {
   all(accountId: number): AsyncIterable<readonly Suppression[]>;
   /** The changes of one number, newest first. */
   history(accountId: number, phone: string, page: { page: number; perPage: number }): Promise<SuppressionChange[]>;
-  /** The numbers newly put on the list (those already on it keep their first source). */
+  /**
+   * The numbers newly put on the list (those already on it keep their first source), for sendings from `sender`
+   * only, or for every sending ('', the default).
+   */
   add(
     accountId: number,
     phones: readonly string[],
     source: SuppressionSource,
     actor?: string | null,
+    sender?: string,
   ): Promise<string[]>;
-  find(accountId: number, phone: string): Promise<Suppression | undefined>;
-  /** False when the number was not on the list. */
-  remove(accountId: number, phone: string, source: SuppressionSource, actor?: string | null): Promise<boolean>;
+  /** Several senders' numbers at once, all or none; for each group, the numbers it added. */
+  addGroups(
+    accountId: number,
+    groups: readonly SuppressionGroup[],
+    source: SuppressionSource,
+    actor?: string | null,
+  ): Promise<SuppressionGroup[]>;
+  /** The number's entry for `sender` ('' the account-wide one); undefined: the account-wide one, else its first. */
+  find(accountId: number, phone: string, sender?: string): Promise<Suppression | undefined>;
+  /**
+   * Takes the number's entry for `sender` away, or every entry of the number when `sender` is undefined; false when
+   * there was none.
+   */
+  remove(
+    accountId: number,
+    phone: string,
+    source: SuppressionSource,
+    actor?: string | null,
+    sender?: string,
+  ): Promise<boolean>;
 }
 
 export function createSuppressionServices(db: Db): SuppressionServices {
@@ -139,8 +223,12 @@ export function createSuppressionServices(db: Db): SuppressionServices {
     count: (accountId, prefix) => countSuppressions(db, accountId, prefix),
     all: (accountId) => allSuppressions(db, accountId),
     history: (accountId, phone, page) => suppressionHistory(db, accountId, { ...page, phone }),
-    add: (accountId, phones, source, actor = null) => addSuppressions(db, accountId, phones, { source, actor }),
-    find: (accountId, phone) => findSuppression(db, accountId, phone),
-    remove: (accountId, phone, source, actor = null) => removeSuppression(db, accountId, phone, { source, actor }),
+    add: (accountId, phones, source, actor = null, sender = '') =>
+      addSuppressions(db, accountId, phones, { source, actor }, sender),
+    addGroups: (accountId, groups, source, actor = null) =>
+      addSuppressionGroups(db, accountId, groups, { source, actor }),
+    find: (accountId, phone, sender) => findSuppression(db, accountId, phone, sender),
+    remove: (accountId, phone, source, actor = null, sender) =>
+      removeSuppression(db, accountId, phone, { source, actor }, sender),
   };
 }

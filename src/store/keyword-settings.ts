@@ -1,6 +1,6 @@
 // An account's answers to keywords: its HELP text, whether (and with what texts) STOP and START are confirmed, and its
 // own stop and start words beside the built-in ones.
-import type { CustomOptOutWords } from '../domain/opt-out.js';
+import { type CustomOptOutWords, type OptOutScope, optOutScopeFrom } from '../domain/opt-out.js';
 import type { Db } from './db.js';
 
 export interface KeywordSettings {
@@ -14,6 +14,8 @@ export interface KeywordSettings {
   /** The account's own opt-out and opt-in words (upper case), beside the built-in keywords. */
   readonly stopWords: readonly string[];
   readonly startWords: readonly string[];
+  /** Whom a STOP reply suppresses the number for: every sending ('account', the default) or its sender's. */
+  readonly optOutScope: OptOutScope;
 }
 
 /** A change of the answers: a field left undefined is kept (the own words change through OptOutWordsDecision). */
@@ -24,7 +26,15 @@ export type KeywordSettingsChange = {
 export async function readKeywordSettings(db: Db, accountId: number): Promise<KeywordSettings | undefined> {
   const row = await db.kysely
     .selectFrom('accounts')
-    .select(['help_text', 'keyword_confirmations', 'stop_text', 'start_text', 'stop_words', 'start_words'])
+    .select([
+      'help_text',
+      'keyword_confirmations',
+      'stop_text',
+      'start_text',
+      'stop_words',
+      'start_words',
+      'opt_out_scope',
+    ])
     .where('id', '=', accountId)
     .executeTakeFirst();
   return (
@@ -35,6 +45,7 @@ export async function readKeywordSettings(db: Db, accountId: number): Promise<Ke
       startText: row.start_text,
       stopWords: wordsOf(row.stop_words),
       startWords: wordsOf(row.start_words),
+      optOutScope: optOutScopeFrom(row.opt_out_scope),
     }
   );
 }
@@ -51,6 +62,16 @@ export async function readCustomOptOutWords(db: Db, accountId: number): Promise<
     .where('id', '=', accountId)
     .executeTakeFirst();
   return { stop: row ? wordsOf(row.stop_words) : [], start: row ? wordsOf(row.start_words) : [] };
+}
+
+/** The account's opt-out scope, as inbound handling applies a STOP or START; 'account' for no account. */
+export async function readOptOutScope(db: Db, accountId: number): Promise<OptOutScope> {
+  const row = await db.kysely
+    .selectFrom('accounts')
+    .select('opt_out_scope')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return optOutScopeFrom(row?.opt_out_scope ?? 'account');
 }
 
 /**
@@ -76,6 +97,7 @@ export async function changeKeywordSettings(
     ...(change.confirmations !== undefined && { keyword_confirmations: change.confirmations ? 1 : 0 }),
     ...(change.stopText !== undefined && { stop_text: change.stopText }),
     ...(change.startText !== undefined && { start_text: change.startText }),
+    ...(change.optOutScope !== undefined && { opt_out_scope: change.optOutScope }),
   };
   return db.transaction(async (trx) => {
     let select = trx.selectFrom('accounts').select(['id', 'stop_words', 'start_words']).where('id', '=', accountId);

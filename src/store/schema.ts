@@ -48,6 +48,8 @@ export interface AccountsTable {
   /** The account's own opt-out and opt-in words, beside the built-in ones: upper case, one space between; '' none. */
   stop_words: ColumnType<string, string | undefined, string>;
   start_words: ColumnType<string, string | undefined, string>;
+  /** Whom a STOP reply suppresses the number for: 'account' (every sending) or 'sender' (the sender it answered). */
+  opt_out_scope: ColumnType<string, string | undefined, string>;
 }
 
 export interface ApiTokensTable {
@@ -291,6 +293,8 @@ export interface SuppressionsTable {
   phone: string;
   source: string;
   created_at_us: Int8;
+  /** The sender (a name, or a number's digits) the entry applies to; '' for every sending of the account. */
+  sender: ColumnType<string, string | undefined, string>;
 }
 
 export interface SuppressionChangesTable {
@@ -301,6 +305,8 @@ export interface SuppressionChangesTable {
   source: string;
   actor: string | null;
   at_us: Int8;
+  /** The entry's sender; '' for the whole account. */
+  sender: ColumnType<string, string | undefined, string>;
 }
 
 export interface NumbersTable {

@@ -93,13 +93,13 @@ describeWithChromium('opt-outs in Chromium', () => {
       ]);
       expect(download.suggestedFilename()).toBe('opt-outs.csv');
       const lines = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
-      expect(lines[0]).toBe('phone,source,created_at');
+      expect(lines[0]).toBe('phone,source,created_at,sender');
       expect(lines.slice(1).map((line) => line.split(',').slice(0, 2))).toEqual([
         ['37126123456', 'dashboard'],
         ['447400000001', 'dashboard'],
         ['447400000002', 'dashboard'],
       ]);
-      for (const line of lines.slice(1)) expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      for (const line of lines.slice(1)) expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,$/);
     },
     STEP_MS,
   );

@@ -37,6 +37,7 @@ describeEachEngine('smsgic account keywords', (engine) => {
       startText: null,
       stopWords: [],
       startWords: [],
+      optOutScope: 'account',
     });
   });
 

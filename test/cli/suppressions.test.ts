@@ -102,4 +102,48 @@ describeEachEngine('smsgic suppressions', (engine) => {
       'account 999999 does not exist',
     );
   });
+
+  it("adds and removes an entry for one sender with --sender, and sets the account's opt-out scope", async () => {
+    const id = String((await ok<{ id: number }>(engine.url, 'account', 'create', '--name', 'scoped')).id);
+    expect(await ok(engine.url, 'suppressions', 'add', '--account', id, '--sender', 'MegaShop', '37120000021')).toEqual(
+      { account_id: Number(id), added: 1, sender: 'MegaShop' },
+    );
+    expect(await ok(engine.url, 'suppressions', 'add', '--account', id, '37120000021')).toEqual({
+      account_id: Number(id),
+      added: 1,
+    });
+    const listed = await ok<{ suppressions: { phone_number: string; sender?: string }[] }>(
+      engine.url,
+      'suppressions',
+      'list',
+      '--account',
+      id,
+    );
+    expect(listed.suppressions.map((s) => [s.phone_number, s.sender])).toEqual([
+      ['37120000021', undefined],
+      ['37120000021', 'MegaShop'],
+    ]);
+    expect(
+      await ok(engine.url, 'suppressions', 'remove', '--account', id, '--sender', 'MegaShop', '37120000021'),
+    ).toEqual({ account_id: Number(id), removed: '37120000021', sender: 'MegaShop' });
+    expect(
+      await fails(engine.url, 1, 'suppressions', 'remove', '--account', id, '--sender', 'MegaShop', '37120000021'),
+    ).toBe(`37120000021 is not on the suppression list of account ${id} for sendings from MegaShop`);
+    expect(
+      await fails(engine.url, 2, 'suppressions', 'add', '--account', id, '--sender', 'x'.repeat(21), '37120000022'),
+    ).toBe('--sender: A sender is 1 to 20 characters: a sender name, or a number.');
+
+    expect(await ok(engine.url, 'account', 'opt-out-scope', id)).toEqual({ id: Number(id), opt_out_scope: 'account' });
+    expect(await ok(engine.url, 'account', 'opt-out-scope', id, 'sender')).toEqual({
+      id: Number(id),
+      opt_out_scope: 'sender',
+    });
+    expect(await ok(engine.url, 'account', 'opt-out-scope', id)).toEqual({ id: Number(id), opt_out_scope: 'sender' });
+    expect(await fails(engine.url, 2, 'account', 'opt-out-scope', id, 'everyone')).toBe(
+      'the scope must be account or sender, got "everyone"',
+    );
+    expect(await fails(engine.url, 1, 'account', 'opt-out-scope', '999999', 'sender')).toBe(
+      'account 999999 does not exist',
+    );
+  });
 });

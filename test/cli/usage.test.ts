@@ -35,6 +35,7 @@ const COMMANDS = [
   'suppressions list --account ACCOUNT',
   'suppressions add --account ACCOUNT PHONE...',
   'suppressions remove --account ACCOUNT PHONE',
+  'account opt-out-scope ACCOUNT [account|sender]',
 ];
 
 describe('smsgic without a database', () => {

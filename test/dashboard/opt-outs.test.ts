@@ -98,7 +98,7 @@ describeEachEngine('dashboard opt-out list', (engine) => {
     expect((await b.get('/app/api/opt-outs/447700900123/history')).statusCode).toBe(404);
     expect((await b.get(`/app/api/opt-outs?account_id=${a.accountId}`)).json().total).toBe(0);
     const csv = await b.get('/app/api/opt-outs.csv');
-    expect(csv.body).toBe('phone,source,created_at\r\n');
+    expect(csv.body).toBe('phone,source,created_at,sender\r\n');
     expect((await list(a)).total).toBe(1);
   });
 
@@ -136,7 +136,7 @@ describeEachEngine('dashboard opt-out list', (engine) => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="opt-outs.csv"');
     const lines = res.body.split('\r\n');
-    expect(lines[0]).toBe('phone,source,created_at');
+    expect(lines[0]).toBe('phone,source,created_at,sender');
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1).map((line) => line.split(','));
     expect(rows.map((row) => row[0])).toEqual([...numbers].sort());

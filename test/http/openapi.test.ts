@@ -87,8 +87,8 @@ describeEachEngine('GET /openapi.json', (engine) => {
       'POST /sendings/{id}/cancel': ['200', '401', '404', '415', '422', ...ALWAYS],
       'GET /suppressions': ['200', '401', '422', ...ALWAYS],
       'POST /suppressions': ['200', '401', '415', '422', ...ALWAYS],
-      'GET /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
-      'DELETE /suppressions/{phone}': ['200', '401', '404', ...ALWAYS],
+      'GET /suppressions/{phone}': ['200', '401', '404', '422', ...ALWAYS],
+      'DELETE /suppressions/{phone}': ['200', '401', '404', '422', ...ALWAYS],
       'GET /numbers': ['200', '401', ...ALWAYS],
       'GET /inbound': ['200', '401', '422', ...ALWAYS],
     };

@@ -11,7 +11,7 @@ import { changeKeywordAnswersFrom } from '../../src/services/keyword-replies.js'
 import type { Db } from '../../src/store/db.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
-import { findSuppression } from '../../src/store/suppressions.js';
+import { findSuppression, suppressedAmong } from '../../src/store/suppressions.js';
 import { type FakeClock, fakeClock, numberEndingWith, storedSending } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 
@@ -96,5 +96,23 @@ describeEachEngine('sandbox replies', (engine) => {
       [greeter, 'SMSgic', 'Hello', null],
     ]);
     expect(await findSuppression(db, accountId, stopper)).toMatchObject({ source: 'stop_message' });
+  });
+
+  it('with the opt-out scope sender, a STOP reply to an alphanumeric sender suppresses the number for that sender only', async () => {
+    const db = engine.db;
+    const clock = fakeClock();
+    const stopper = numberEndingWith('0006', 7);
+    const { accountId } = await storedSending(db, [stopper], { sender: 'ScopeShop' });
+    const scoped = await changeKeywordAnswersFrom(db, accountId, { opt_out_scope: 'sender' });
+    expect(scoped.ok).toBe(true);
+    const dispatcher = dispatcherWithReplies(db, clock);
+    for (let round = 0; round < 3; round++) {
+      await dispatcher.runUntilIdle();
+      clock.advanceMs(1_000);
+    }
+    expect(await findSuppression(db, accountId, stopper, 'ScopeShop')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(db, accountId, stopper, '')).toBeUndefined();
+    expect((await suppressedAmong(db, accountId, [stopper], 'ScopeShop')).size).toBe(1);
+    expect((await suppressedAmong(db, accountId, [stopper], 'OtherShop')).size).toBe(0);
   });
 });

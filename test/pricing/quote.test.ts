@@ -225,8 +225,8 @@ describe('suppressed recipients', () => {
     const quote = withoutSuppressed(
       full,
       new Map([
-        ['45879921', 'stop_message'],
-        ['7554684221', 'api'],
+        ['45879921', { source: 'stop_message', sender: '' }],
+        ['7554684221', { source: 'api', sender: '' }],
       ] as const),
       175_000,
     );
@@ -254,13 +254,17 @@ describe('suppressed recipients', () => {
   it('leave a quote without suppressions exactly as it was', () => {
     const full = quoteOf('message', ['45879921', '6523478945']);
     expect(withoutSuppressed(full, new Map(), 0)).toBe(full);
-    expect(withoutSuppressed(full, new Map([['7554684221', 'api']]), 0)).toBe(full);
+    expect(withoutSuppressed(full, new Map([['7554684221', { source: 'api', sender: '' }]] as const), 0)).toBe(full);
     expect(quoteJson(full)).not.toContain('suppressed');
   });
 
   it('can take every recipient: an empty quote listing them all', () => {
     const full = quoteOf('message', ['45879921'], 200_000);
-    const quote = withoutSuppressed(full, new Map([['45879921', 'operator']]), 200_000);
+    const quote = withoutSuppressed(
+      full,
+      new Map([['45879921', { source: 'operator', sender: '' }]] as const),
+      200_000,
+    );
     expect([quote.recipients.length, quote.destinations, quote.smsCount, quote.totalMinor]).toEqual([0, [], 0, 0]);
     expect(JSON.parse(quoteJson(quote)).calculate).toMatchObject({
       info: { sms_count: 0, subtotal: 0, total: 0, tax: 0, recipients: 0 },

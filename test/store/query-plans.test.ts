@@ -397,6 +397,11 @@ describeEachEngine(
       // Out of the way of the dispatch paths below.
       await inject('POST', `/sendings/${suppressedSendingId}/cancel`);
       await expectIndexed(() => inject('DELETE', '/suppressions/37126123458'));
+      // Entries of one sender: added, found, and matched against a sending from it, by the same index.
+      await expectIndexed(() => inject('POST', '/suppressions', { ...suppressed, sender: body.sender }));
+      await expectIndexed(() => inject('GET', `/suppressions/37126123457?sender=${body.sender}`));
+      await expectIndexed(() => inject('POST', '/sendings/calculate', withSuppressed));
+      await expectIndexed(() => inject('DELETE', `/suppressions/37126123458?sender=${body.sender}`));
       // Spend limits: the day's and month's reservations and refunds of the account are summed by index.
       await changeSpendLimits(engine.db, acme.id, { dailyMinor: 100_000_000, monthlyMinor: 200_000_000 });
       let limitedId = 0;

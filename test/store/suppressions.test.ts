@@ -103,7 +103,7 @@ describeEachEngine('suppressions', (engine) => {
     await addSuppressions(db, accountId, ['37120000002'], { source: 'stop_message' });
     statements.length = 0;
     const found = await suppressedAmong(db, accountId, ['37120000001', '37120000002', '37120000003']);
-    expect([...found]).toEqual([['37120000002', 'stop_message']]);
+    expect([...found]).toEqual([['37120000002', { source: 'stop_message', sender: '' }]]);
     expect(statements.filter((s) => /suppressions/.test(s))).toHaveLength(1);
   });
 
@@ -133,7 +133,7 @@ describeEachEngine('suppressions', (engine) => {
     statements.length = 0;
     const many = await suppressedAmong(db, longList, recipients);
     expect(many.size).toBe(suppressed.length);
-    expect(many.get(recipients[0] as string)).toBe('operator');
+    expect(many.get(recipients[0] as string)).toEqual({ source: 'operator', sender: '' });
     expect(many.has(recipients[1] as string)).toBe(false);
     // The bounded read of the list, then one statement per batch of recipients, each with a fixed few parameters.
     const lookups = statements.filter((s) => /suppressions/.test(s));
@@ -202,5 +202,62 @@ describeEachEngine('suppressions', (engine) => {
         suppressed: [{ ...(suppressed[0] as (typeof suppressed)[0]), costMinor: 1 }],
       }),
     ).rejects.toThrow('has a cost');
+  });
+
+  it("matches a sending's sender: account-wide entries always, a sender's only for it, on every lookup path", async () => {
+    const statements: string[] = [];
+    const db = await engine.open({ onQuery: (query) => statements.push(query.sql) });
+    const recipients = Array.from({ length: SUPPRESSION_LOOKUP_BATCH * 2 + 5 }, (_, i) => String(37130000000 + i));
+    const [r0, r1, r2] = recipients as [string, string, string];
+    for (const longList of [false, true]) {
+      const accountId = await fundedAccount(db, 0);
+      expect(await addSuppressions(db, accountId, [r0, r1], { source: 'stop_message' }, '37125550700')).toEqual([
+        r0,
+        r1,
+      ]);
+      await addSuppressions(db, accountId, [r1, r2], { source: 'api' });
+      await addSuppressions(db, accountId, [r2], { source: 'dashboard' }, 'Cafe');
+      // Past the whole-list read: a long list is looked up a batch of recipients at a time.
+      if (longList)
+        await addSuppressions(
+          db,
+          accountId,
+          recipients.slice(3, 3 + SUPPRESSION_LIST_READ_MAX + 1),
+          { source: 'operator' },
+          'Other',
+        );
+      for (const phones of [[r0, r1, r2, '37139999999'], recipients]) {
+        statements.length = 0;
+        const fromNumber = await suppressedAmong(db, accountId, phones, '37125550700');
+        expect([fromNumber.get(r0), fromNumber.get(r1), fromNumber.get(r2)]).toEqual([
+          { source: 'stop_message', sender: '37125550700' },
+          // Both entries apply: the account-wide one is named.
+          { source: 'api', sender: '' },
+          { source: 'api', sender: '' },
+        ]);
+        expect(fromNumber.size).toBe(3);
+        const fromCafe = await suppressedAmong(db, accountId, phones, 'Cafe');
+        expect([...fromCafe.keys()].sort()).toEqual([r1, r2]);
+        const none = await suppressedAmong(db, accountId, phones);
+        expect([...none.keys()].sort()).toEqual([r1, r2]);
+        expect(statements.filter((sqlText) => /suppressions/.test(sqlText)).length).toBeLessThanOrEqual(
+          3 * (1 + Math.ceil(phones.length / SUPPRESSION_LOOKUP_BATCH)),
+        );
+      }
+      expect(await findSuppression(db, accountId, r0)).toMatchObject({ sender: '37125550700' });
+      expect(await findSuppression(db, accountId, r1)).toMatchObject({ sender: '' });
+      expect(await removeSuppression(db, accountId, r1, { source: 'api' }, '37125550700')).toBe(true);
+      expect(await findSuppression(db, accountId, r1, '37125550700')).toBeUndefined();
+      expect(await findSuppression(db, accountId, r1, '')).toBeDefined();
+      // No sender given: every entry of the number, each recorded.
+      expect(await removeSuppression(db, accountId, r2, { source: 'api' })).toBe(true);
+      expect(await findSuppression(db, accountId, r2)).toBeUndefined();
+      expect(
+        (await suppressionHistory(db, accountId, { page: 1, perPage: 2, phone: r2 })).map((c) => [c.action, c.sender]),
+      ).toEqual([
+        ['remove', 'Cafe'],
+        ['remove', ''],
+      ]);
+    }
   });
 });

@@ -549,7 +549,7 @@ function registerOptOutRoutes(route: Route, services: DashboardServices): void {
       .send(Readable.from(optOutCsvLines(services.allOptOuts(actorOf(request))))),
   );
   route('DELETE', '/opt-outs/:phone', 'user', async (request, reply) =>
-    answer(reply, await services.removeOptOut(actorOf(request), phoneParam(request)), nothing),
+    answer(reply, await services.removeOptOut(actorOf(request), phoneParam(request), requestFields(request)), nothing),
   );
   route('GET', '/opt-outs/:phone/history', 'user', async (request, reply) =>
     answer(reply, await services.optOutHistory(actorOf(request), phoneParam(request)), (changes) => ({

@@ -18,7 +18,7 @@
 //   must not contain control characters.`; tab, line feed and carriage return are allowed in `message`, `note`,
 //   `numbers` and a CSV body. JSON nested more than 32 levels deep: 422 `The recipients field is nested too deeply.` on its field.
 import type { LedgerKind } from '../../domain/ledger.js';
-import type { SuppressionSource } from '../../domain/opt-out.js';
+import type { OptOutScope, SuppressionSource } from '../../domain/opt-out.js';
 import type { SendingStatus } from '../../domain/sending.js';
 import type { MessageStatus } from '../../domain/status.js';
 import type { ServerTextCode, TextCode, TextParams } from '../../domain/texts.js';
@@ -261,7 +261,10 @@ export interface PriceRequest {
   readonly recipients: readonly string[];
   /** Replace characters outside GSM 03.38 by look-alikes when that makes the text GSM-7. */
   readonly smart_encoding?: boolean;
-  /** The sender it would go from: a route rule may match on it (those refusing to send at a loss are told). */
+  /**
+   * The sender it would go from: a route rule may match on it (those refusing to send at a loss are told), and numbers
+   * opted out of that sender's sendings only are left out too.
+   */
   readonly sender?: string;
 }
 
@@ -402,18 +405,23 @@ export interface OptOutView {
   readonly phone: string;
   readonly source: OptOutSource;
   readonly created_at: string;
+  /** The sender (a name, or a number's digits) whose sendings the entry applies to; null: every sending. */
+  readonly sender: string | null;
 }
 
-/** POST /app/api/opt-outs { numbers: "text" } → 200 OptOutsAdded: one or several numbers typed or pasted (one a line,
+/** POST /app/api/opt-outs { numbers: "text", sender?: "text" } → 200 OptOutsAdded (`sender`: the entries apply to
+ *  sendings from that sender only; absent or blank: to every sending; malformed: 422 on `sender`): one or several numbers typed or pasted (one a line,
  *  or separated by commas, semicolons or spaces; read as Compose reads recipients), at most
  *  SUPPRESSIONS_PER_REQUEST_MAX. Any that is not a number: 422 on `numbers` naming each, nothing added.
  *  POST /app/api/opt-outs/import, body text/csv (a file as Compose takes one: the column of numbers, a header row
- *  allowed) → 200 OptOutsImported. All or nothing: any row that is not a number is a 422 on `csv` whose texts name the
+ *  allowed; a header `sender` column gives each row's sender, blank for every sending) → 200 OptOutsImported. All or nothing: any row that is not a number is a 422 on `csv` whose texts name the
  *  first rows by their line in the file (`Line 3: “abc” is not a phone number …`), and nothing is added. At most
  *  SUPPRESSION_IMPORT_MAX numbers.
- *  DELETE /app/api/opt-outs/:phone → 204 (404 when not on the list).
+ *  DELETE /app/api/opt-outs/:phone?sender → 204: the entry of that sender (blank or absent: the account-wide one);
+ *  404 when not on the list.
  *  GET /app/api/opt-outs/:phone/history → { data: OptOutChangeView[] }, newest first (404 if never on the list).
- *  GET /app/api/opt-outs.csv → text/csv of the whole list, number order: `phone,source,created_at` (UTC). */
+ *  GET /app/api/opt-outs.csv → text/csv of the whole list, number order: `phone,source,created_at,sender` (UTC;
+ *  sender blank for an account-wide entry). */
 export interface OptOutsAdded {
   readonly added: number;
   /** Numbers given that were on the list already (they keep their first source and time). */
@@ -431,6 +439,8 @@ export interface OptOutChangeView {
   /** Who: the dashboard user's email; null through the API or a STOP reply. */
   readonly actor: string | null;
   readonly at: string;
+  /** The entry's sender; null: the account-wide entry. */
+  readonly sender: string | null;
 }
 
 // --- Operator (role admin) ------------------------------------------------------------------------------------------
@@ -792,12 +802,13 @@ export interface ConversationThreadView {
 }
 
 /** GET /app/api/keywords → KeywordAnswersView. POST /app/api/keywords `{ help_text?, confirmations?, stop_text?,
- *  start_text?, stop_words?, start_words? }` → 200 KeywordAnswersView (a field left out is kept; a blank text clears
+ *  start_text?, stop_words?, start_words?, opt_out_scope? }` → 200 KeywordAnswersView (a field left out is kept; a blank text clears
  *  it: no answer to HELP, or the platform's confirmation text; at most KEYWORD_REPLY_CHARS_MAX characters each). Each
  *  answer is a sending of the account, charged as any other, from the number the keyword came to. `stop_words` and
  *  `start_words` (an array, or one text of words separated by commas or spaces; empty: none) replace the account's own
  *  words: each one word of letters or digits up to OPT_OUT_WORD_CHARS_MAX, any case, none twice, none both a stop
- *  and a start word, none a built-in keyword, at most OPT_OUT_WORDS_MAX together; 422 under the list's name. */
+ *  and a start word, none a built-in keyword, at most OPT_OUT_WORDS_MAX together; 422 under the list's name.
+ *  `opt_out_scope`: `account` or `sender`, else 422 under its name. */
 export interface KeywordAnswersView {
   /** The answer to HELP; null: HELP is not answered. */
   readonly help_text: string | null;
@@ -809,6 +820,9 @@ export interface KeywordAnswersView {
   /** The account's own opt-out and opt-in words (upper case), beside the built-in ones. */
   readonly stop_words: readonly string[];
   readonly start_words: readonly string[];
+  /** Whom a STOP reply suppresses the number for: `account` (every sending, the default) or `sender` (only the
+   *  sendings from the sender, name or number, the reply answered; START takes that same entry away). */
+  readonly opt_out_scope: OptOutScope;
   /** The built-in keywords, every language: a reply of one of these alone always counts. */
   readonly built_in_stop_words: readonly string[];
   readonly built_in_start_words: readonly string[];

@@ -67,6 +67,7 @@ export function keywordAnswersView(answers: KeywordAnswers): KeywordAnswersView 
     start_text: answers.startText,
     stop_words: answers.stopWords,
     start_words: answers.startWords,
+    opt_out_scope: answers.optOutScope,
     built_in_stop_words: builtInWords('stop'),
     built_in_start_words: builtInWords('start'),
   };

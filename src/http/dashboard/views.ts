@@ -347,20 +347,39 @@ export function volumeDayView(row: VolumeRow): VolumeDay {
 }
 
 export function optOutView(s: Suppression): OptOutView {
-  return { phone: s.phone, source: s.source, created_at: isoMs(s.createdAtUs) };
+  return {
+    phone: s.phone,
+    source: s.source,
+    created_at: isoMs(s.createdAtUs),
+    sender: s.sender === '' ? null : s.sender,
+  };
 }
 
 export function optOutChangeView(change: SuppressionChange): OptOutChangeView {
-  return { action: change.action, source: change.source, actor: change.actor, at: isoMs(change.atUs) };
+  return {
+    action: change.action,
+    source: change.source,
+    actor: change.actor,
+    at: isoMs(change.atUs),
+    sender: change.sender === '' ? null : change.sender,
+  };
 }
 
-export const OPT_OUT_CSV_HEADER = 'phone,source,created_at';
+export const OPT_OUT_CSV_HEADER = 'phone,source,created_at,sender';
 
-/** The opt-out list as CSV lines, header first (numbers and sources are digits and words: nothing to quote). */
+/** A sender as a CSV cell: quoted when it holds a comma, a quote or a space at either end. */
+function senderCell(sender: string): string {
+  return /[",\r\n]|^\s|\s$/.test(sender) ? `"${sender.replaceAll('"', '""')}"` : sender;
+}
+
+/**
+ * The opt-out list as CSV lines, header first (numbers and sources are digits and words; a sender is quoted when it
+ * needs to be; blank for an account-wide entry).
+ */
 export async function* optOutCsvLines(batches: AsyncIterable<readonly Suppression[]>): AsyncGenerator<string> {
   yield `${OPT_OUT_CSV_HEADER}\r\n`;
   for await (const batch of batches) {
-    yield batch.map((s) => `${s.phone},${s.source},${isoMs(s.createdAtUs)}\r\n`).join('');
+    yield batch.map((s) => `${s.phone},${s.source},${isoMs(s.createdAtUs)},${senderCell(s.sender)}\r\n`).join('');
   }
 }
 

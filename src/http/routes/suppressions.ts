@@ -5,7 +5,7 @@ import { ruleText, ValidationErrors } from '../../domain/texts.js';
 import { isoFromUs } from '../../domain/time.js';
 import { pageField } from '../../services/form-fields.js';
 import type { ApiServices, AuthenticatedAccount } from '../../services/ports.js';
-import { phoneOf, readPhoneList, type Suppression } from '../../services/suppressions.js';
+import { phoneOf, readPhoneList, readSuppressionSender, type Suppression } from '../../services/suppressions.js';
 import { requestFields } from '../body.js';
 import { notFoundModel, unauthenticated, unprocessable } from '../errors.js';
 import { schemas } from '../schemas.js';
@@ -16,7 +16,22 @@ function account(request: FastifyRequest): AuthenticatedAccount {
 }
 
 function suppressionJson(s: Suppression) {
-  return { phone_number: s.phone, source: s.source, created_at: isoFromUs(s.createdAtUs) };
+  const entry = { phone_number: s.phone, source: s.source, created_at: isoFromUs(s.createdAtUs) };
+  // An account-wide entry reads as every entry did before entries could name a sender.
+  return s.sender === '' ? entry : { ...entry, sender: s.sender };
+}
+
+/**
+ * The optional `sender` of the query or body: the entry of that sender; absent (undefined) when not given, a
+ * malformed one refused with the contract's 422.
+ */
+function givenSender(fields: Readonly<Record<string, unknown>>): string | undefined {
+  const errors = new ValidationErrors();
+  const value = fields.sender;
+  if (value === undefined || value === null || value === '') return undefined;
+  const sender = readSuppressionSender(fields, errors);
+  if (!errors.empty) throw unprocessable(errors);
+  return sender;
 }
 
 /** The path's number, or the contract's 404 naming it (a malformed one is refused before, by the path's schema). */
@@ -46,9 +61,12 @@ export async function suppressionRoutes(app: FastifyInstance, services: Pick<Api
   });
 
   app.post('/suppressions', { schema: schemas.addSuppressions, config: { auth: true } }, async (request) => {
-    const read = readPhoneList(requestFields(request));
-    if (!read.ok) throw unprocessable(read.errors);
-    const added = await suppressions.add(account(request).id, read.phones, 'api');
+    const fields = requestFields(request);
+    const read = readPhoneList(fields);
+    const errors = read.ok ? new ValidationErrors() : read.errors;
+    const sender = readSuppressionSender(fields, errors);
+    if (!read.ok || !errors.empty) throw unprocessable(errors);
+    const added = await suppressions.add(account(request).id, read.phones, 'api', null, sender);
     return { added: added.length };
   });
 
@@ -57,7 +75,8 @@ export async function suppressionRoutes(app: FastifyInstance, services: Pick<Api
     { schema: schemas.getSuppression, config: { auth: true } },
     async (request) => {
       const phone = pathPhone(request);
-      const found = await suppressions.find(account(request).id, phone);
+      const sender = givenSender(requestFields(request));
+      const found = await suppressions.find(account(request).id, phone, sender);
       if (!found) throw notFoundModel(phone);
       return { suppression: suppressionJson(found) };
     },
@@ -68,7 +87,8 @@ export async function suppressionRoutes(app: FastifyInstance, services: Pick<Api
     { schema: schemas.deleteSuppression, config: { auth: true } },
     async (request) => {
       const phone = pathPhone(request);
-      if (!(await suppressions.remove(account(request).id, phone, 'api'))) throw notFoundModel(phone);
+      const sender = givenSender(requestFields(request));
+      if (!(await suppressions.remove(account(request).id, phone, 'api', null, sender))) throw notFoundModel(phone);
       return { phone_number: phone, removed: true };
     },
   );

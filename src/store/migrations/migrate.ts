@@ -25,6 +25,7 @@ import { keywordRepliesSchema } from './0022-keyword-replies.js';
 import { sendWindowValiditySchema } from './0023-send-window-validity.js';
 import { invitationsSchema } from './0024-invitations.js';
 import { optOutWordsSchema } from './0025-opt-out-words.js';
+import { optOutScopeSchema } from './0026-opt-out-scope.js';
 import { owedKeywordRepliesSchema } from './0027-owed-keyword-replies.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
@@ -54,6 +55,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0023-send-window-validity': sendWindowValiditySchema(),
     '0024-invitations': invitationsSchema(dialect),
     '0025-opt-out-words': optOutWordsSchema(),
+    '0026-opt-out-scope': optOutScopeSchema(dialect),
     '0027-owed-keyword-replies': owedKeywordRepliesSchema(),
   };
 }

@@ -765,6 +765,13 @@ export const en = {
     removedDashboard: 'Removed in the dashboard',
     removedOperator: 'Removed by the platform operator',
     repliedStart: 'Replied START',
+    sender: 'Sender',
+    allSenders: 'All senders',
+    forSender: 'for sendings from {{sender}}',
+    senderField: 'Sender (optional)',
+    senderHint:
+      'A sender name or number: the numbers are left out of sendings from it only. Empty: out of every sending.',
+    removeNamedSender: 'Remove {{phone}} for {{sender}}',
     addNumbers: 'Add numbers',
     phoneNumbers: 'Phone numbers',
     phoneHint: 'With the country code. One a line, or separated by commas or spaces.',
@@ -1012,6 +1019,11 @@ export const en = {
     refusedSuppressed: 'the number has opted out.',
     refusedSuspended: 'the account is suspended.',
     refusedOther: 'it could not be priced or sent.',
+    scope: 'A STOP reply opts the number out of',
+    scopeAccount: 'Every sending of the account',
+    scopeSender: 'Sendings from the number it was sent to only',
+    scopeHint:
+      'With the second choice a STOP to one of your numbers leaves the number out of sendings from that number alone, and START to it takes that back.',
   },
   opsNumbers: {
     nav: 'Numbers',

@@ -374,7 +374,7 @@ function usePrice(
       api
         .post<PriceView>(
           '/price',
-          // The sender too: a route rule may depend on it (one refusing to send at a loss among them).
+          // The sender too: a route rule may depend on it, and so may the numbers opted out of its sendings only.
           { message, recipients: recipients.numbers, smart_encoding: smartEncoding, sender },
           { signal: controller.signal },
         )

@@ -11,10 +11,19 @@ import {
 } from '../../../src/http/dashboard/contract.js';
 import { api } from '../api.js';
 import { useToast } from '../components/toast.js';
-import { Card, ErrorBanner, fieldErrors, formLevelError, Loading, TextAreaField, TextField } from '../components/ui.js';
+import {
+  Card,
+  ErrorBanner,
+  fieldErrors,
+  formLevelError,
+  Loading,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../components/ui.js';
 import { useResource, useSubmit } from '../hooks.js';
 
-const FIELDS = ['help_text', 'confirmations', 'stop_text', 'start_text', 'stop_words', 'start_words'];
+const FIELDS = ['help_text', 'confirmations', 'stop_text', 'start_text', 'stop_words', 'start_words', 'opt_out_scope'];
 
 export function KeywordsCard() {
   const { t } = useTranslation();
@@ -26,6 +35,7 @@ export function KeywordsCard() {
   const [startText, setStartText] = useState('');
   const [stopWords, setStopWords] = useState('');
   const [startWords, setStartWords] = useState('');
+  const [scope, setScope] = useState<KeywordAnswersView['opt_out_scope']>('account');
   useEffect(() => {
     if (!answers.data) return;
     setHelpText(answers.data.help_text ?? '');
@@ -34,6 +44,7 @@ export function KeywordsCard() {
     setStartText(answers.data.start_text);
     setStopWords(answers.data.stop_words.join(', '));
     setStartWords(answers.data.start_words.join(', '));
+    setScope(answers.data.opt_out_scope);
   }, [answers.data]);
   const saving = useSubmit(async () => {
     const saved = await api.post<KeywordAnswersView>('/keywords', {
@@ -43,6 +54,7 @@ export function KeywordsCard() {
       start_text: startText,
       stop_words: stopWords,
       start_words: startWords,
+      opt_out_scope: scope,
     });
     answers.setData(() => saved);
     toast(t('keywords.saved'));
@@ -115,6 +127,17 @@ export function KeywordsCard() {
             hint={t('keywords.startWordsHint', { words: answers.data.built_in_start_words.join(', ') })}
             errors={fieldErrors(saving.error, 'start_words')}
           />
+          <SelectField
+            label={t('keywords.scope')}
+            name="opt_out_scope"
+            value={scope}
+            onChange={(event) => setScope(event.target.value === 'sender' ? 'sender' : 'account')}
+            hint={t('keywords.scopeHint')}
+            errors={fieldErrors(saving.error, 'opt_out_scope')}
+          >
+            <option value="account">{t('keywords.scopeAccount')}</option>
+            <option value="sender">{t('keywords.scopeSender')}</option>
+          </SelectField>
           <ErrorBanner error={formLevelError(saving.error, FIELDS)} />
           <div>
             <button type="submit" className="btn btn-primary" disabled={saving.busy}>

@@ -65,8 +65,9 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const [numbers, setNumbers] = useState('');
+  const [sender, setSender] = useState('');
   const { busy, error, run } = useSubmit(async () => {
-    const result = await api.post<OptOutsAdded>('/opt-outs', { numbers });
+    const result = await api.post<OptOutsAdded>('/opt-outs', { numbers, sender });
     setNumbers('');
     toast(addedText(t, result));
     onAdded();
@@ -91,7 +92,17 @@ function AddForm({ onAdded }: { readonly onAdded: () => void }) {
           spellCheck={false}
           autoComplete="off"
         />
-        <ErrorBanner error={formLevelError(error, ['numbers'])} />
+        <TextField
+          label={t('optOuts.senderField')}
+          name="sender"
+          value={sender}
+          onChange={(event) => setSender(event.target.value)}
+          errors={fieldErrors(error, 'sender')}
+          hint={t('optOuts.senderHint')}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <ErrorBanner error={formLevelError(error, ['numbers', 'sender'])} />
         <div>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             <Icon name="plus" size={16} />
@@ -187,6 +198,7 @@ function HistoryDialog({ phone, onClose }: { readonly phone: string | null; read
               <span className="muted small">
                 {sourceText(t, change.action === 'add' ? 'add' : 'remove', change.source)}
                 {change.actor ? ` · ${change.actor}` : ''}
+                {` · ${change.sender === null ? t('optOuts.allSenders') : t('optOuts.forSender', { sender: change.sender })}`}
               </span>
             </li>
           ))}
@@ -203,7 +215,7 @@ function OptOutRows({
 }: {
   readonly rows: readonly OptOutView[];
   readonly onHistory: (phone: string) => void;
-  readonly onRemove: (phone: string) => void;
+  readonly onRemove: (entry: OptOutView) => void;
 }) {
   const { t } = useTranslation();
   return (
@@ -214,6 +226,7 @@ function OptOutRows({
           <tr>
             <th scope="col">{t('optOuts.number')}</th>
             <th scope="col">{t('optOuts.source')}</th>
+            <th scope="col">{t('optOuts.sender')}</th>
             <th scope="col">{t('optOuts.since')}</th>
             <th scope="col">
               <span className="visually-hidden">{t('optOuts.actions')}</span>
@@ -222,11 +235,12 @@ function OptOutRows({
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.phone}>
+            <tr key={`${row.phone} ${row.sender ?? ''}`}>
               <th scope="row" className="nowrap">
                 {shown(row.phone)}
               </th>
               <td>{sourceText(t, 'add', row.source)}</td>
+              <td>{row.sender ?? <span className="muted">{t('optOuts.allSenders')}</span>}</td>
               <td className="nowrap">{dateTime(row.created_at)}</td>
               <td className="actions">
                 <button
@@ -240,8 +254,12 @@ function OptOutRows({
                 <button
                   type="button"
                   className="btn btn-small btn-danger-outline"
-                  aria-label={t('optOuts.removeNamed', { phone: shown(row.phone) })}
-                  onClick={() => onRemove(row.phone)}
+                  aria-label={
+                    row.sender === null
+                      ? t('optOuts.removeNamed', { phone: shown(row.phone) })
+                      : t('optOuts.removeNamedSender', { phone: shown(row.phone), sender: row.sender })
+                  }
+                  onClick={() => onRemove(row)}
                 >
                   {t('optOuts.remove')}
                 </button>
@@ -262,7 +280,7 @@ export function OptOutsPage() {
   const [page, setPage] = useState(1);
   const debounced = useDebounced(search.trim(), 300);
   const list = useResource<Page<OptOutView>>('/opt-outs', { search: debounced, page, per_page: PER_PAGE });
-  const [removing, setRemoving] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<OptOutView | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const rows = list.data?.data ?? [];
   const reload = () => list.reload(true);
@@ -339,15 +357,16 @@ export function OptOutsPage() {
         onClose={() => setRemoving(null)}
         onConfirm={async () => {
           if (removing === null) return;
-          await api.del(`/opt-outs/${encodeURIComponent(removing)}`);
-          toast(t('optOuts.removed', { phone: shown(removing) }));
+          const sender = removing.sender === null ? '' : `?sender=${encodeURIComponent(removing.sender)}`;
+          await api.del(`/opt-outs/${encodeURIComponent(removing.phone)}${sender}`);
+          toast(t('optOuts.removed', { phone: shown(removing.phone) }));
           reload();
         }}
       >
         <p>
           <Trans
             i18nKey="optOuts.removeText"
-            values={{ phone: removing === null ? '' : shown(removing) }}
+            values={{ phone: removing === null ? '' : shown(removing.phone) }}
             components={{ strong: <strong /> }}
           />
         </p>
