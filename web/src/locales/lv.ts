@@ -1159,7 +1159,8 @@ export const lv: Texts = {
     optOutCsvNothingImported: 'Nekas netika importēts: izlabojiet šīs rindas un importējiet failu vēlreiz.',
     optOutCsvEmpty: 'Failā nav neviena tālruņa numura.',
     optOutSenderFormat: 'Sūtītājs ir no 1 līdz {{max}} rakstzīmēm: sūtītāja vārds vai numurs.',
-    optOutCsvBadSender: '{{line}}. rinda: “{{text}}” nav sūtītājs (sūtītāja vārds vai numurs, ne vairāk kā 20 rakstzīmes).',
+    optOutCsvBadSender:
+      '{{line}}. rinda: “{{text}}” nav sūtītājs (sūtītāja vārds vai numurs, ne vairāk kā 20 rakstzīmes).',
     optOutWordNotText: 'Katram no „{{field}}” jābūt tekstam.',
     optOutWordFormat: '“{{word}}” nav viens vārds no 1 līdz {{max}} burtiem vai cipariem.',
     optOutWordDuplicate: '“{{word}}” norādīts vairāk nekā vienu reizi.',

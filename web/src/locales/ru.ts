@@ -1181,7 +1181,8 @@ export const ru: Texts = {
     optOutCsvNothingImported: 'Ничего не импортировано: исправьте эти строки и импортируйте файл снова.',
     optOutCsvEmpty: 'В файле нет номеров телефонов.',
     optOutSenderFormat: 'Отправитель — от 1 до {{max}} символов: имя отправителя или номер.',
-    optOutCsvBadSender: 'Строка {{line}}: «{{text}}» — не отправитель (имя отправителя или номер, не более 20 символов).',
+    optOutCsvBadSender:
+      'Строка {{line}}: «{{text}}» — не отправитель (имя отправителя или номер, не более 20 символов).',
     optOutWordNotText: 'Каждое из «{{field}}» должно быть текстом.',
     optOutWordFormat: '«{{word}}» — не одно слово из букв или цифр длиной от 1 до {{max}}.',
     optOutWordDuplicate: '«{{word}}» указано больше одного раза.',
