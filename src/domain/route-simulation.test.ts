@@ -83,6 +83,8 @@ describe('SimulationTally', () => {
         currency: 'GBP',
         moved: 1,
         unrouted: 1,
+        refused: 0,
+        refusedRevenueMinor: 0,
         actual: expect.objectContaining({ messages: 3, revenueMinor: 3_000, costMinor: 900, marginMinor: 2_100 }),
         proposed: expect.objectContaining({
           messages: 3,

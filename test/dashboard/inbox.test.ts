@@ -200,6 +200,7 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
       expect(await settings(fresh)).toEqual({
         help_text: null,
         confirmations: false,
+        opt_out_scope: 'account',
         stop_text: KEYWORD_CONFIRMATIONS.stop,
         start_text: KEYWORD_CONFIRMATIONS.start,
         stop_words: [],
@@ -212,6 +213,7 @@ describeEachEngine('dashboard inbox and keyword answers', (engine) => {
       expect(await settings(fresh)).toEqual({
         help_text: 'Shop: call 67000000',
         confirmations: true,
+        opt_out_scope: 'account',
         stop_text: 'Bye.',
         start_text: KEYWORD_CONFIRMATIONS.start,
         stop_words: [],
