@@ -223,7 +223,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       { worker: worker.workerId, providers: registry.names() },
       registry.realProviders().length > 0
         ? 'providers ready'
-        : 'no provider configured: the sandbox delivers everything',
+        : config.sandboxDelivery
+          ? 'no provider configured: the sandbox delivers at the ratios of SANDBOX_DELIVERY_FILE'
+          : 'no provider configured: the sandbox delivers everything',
     );
   }
 }
