@@ -399,6 +399,12 @@ describeWithChromium('dashboard in Chromium', () => {
         await ops.getByRole('row', { name: /Platform default GBP Imported/ }).waitFor();
         await ops.getByLabel('Price list', { exact: true }).selectOption(String(customerAccountId));
         await ops.getByText('This account has no list of its own: the default list in EUR applies.').waitFor();
+        // A file chosen with "Load a CSV file" lands in the CSV field, to be read before it is imported.
+        const chosen = 'mcc,mnc,rate\n234,,0.0600\n';
+        await ops
+          .locator('input[type="file"]')
+          .setInputFiles({ name: 'rates.csv', mimeType: 'text/csv', buffer: Buffer.from(chosen) });
+        await expect.poll(() => ops.getByLabel('CSV', { exact: true }).inputValue()).toBe(chosen);
         // A list in another currency than the account's is refused.
         await ops.getByLabel('CSV', { exact: true }).fill('mcc,mnc,rate,currency\n234,,0.0500,USD\n');
         await ops.getByRole('button', { name: 'Import rates' }).click();

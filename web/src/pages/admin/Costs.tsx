@@ -1,11 +1,11 @@
 // Operator: what each upstream provider charges for one part (its cost list, by network or country); import a list
 // from a CSV file: the page shows what would change, and "Replace" puts it in place whole.
-import type { ChangeEvent } from 'react';
-import { useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CURRENCIES } from '../../../../src/domain/money.js';
 import type { CostListView, CostsDiff } from '../../../../src/http/dashboard/contract.js';
 import { api, apiUrl } from '../../api.js';
+import { CsvFileButton } from '../../components/CsvFileButton.js';
 import { Icon } from '../../components/icons.js';
 import { useToast } from '../../components/toast.js';
 import { Banner, Card, ErrorBanner, Loading, PageHeader, SelectField } from '../../components/ui.js';
@@ -146,8 +146,6 @@ export function AdminCostsPage() {
   const [csv, setCsv] = useState('');
   const [preview, setPreview] = useState<CostsDiff | null>(null);
   const [replaced, setReplaced] = useState<CostsDiff | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const fileId = useId();
   const providers = (lists.data?.data ?? []).map((list) => list.provider);
   const provider = chosen || providers[0] || '';
 
@@ -174,11 +172,7 @@ export function AdminCostsPage() {
     void previewing.run(text, forProvider, inCurrency);
   };
 
-  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (fileInput.current) fileInput.current.value = '';
-    if (!file) return;
-    const text = await file.text();
+  const loadFile = (text: string) => {
     setCsv(text);
     again(text, provider, currency);
   };
@@ -236,18 +230,7 @@ export function AdminCostsPage() {
             </SelectField>
           </div>
           <div className="file-upload">
-            <label htmlFor={fileId} className="btn">
-              <Icon name="upload" size={16} />
-              <span>{t('costs.chooseFile')}</span>
-            </label>
-            <input
-              ref={fileInput}
-              id={fileId}
-              className="visually-hidden-input"
-              type="file"
-              accept=".csv,text/csv,text/plain"
-              onChange={loadFile}
-            />
+            <CsvFileButton label={t('costs.chooseFile')} onFile={loadFile} />
           </div>
           <ErrorBanner error={previewing.error} />
           {previewing.busy && <Loading label={t('costs.checking')} />}

@@ -1,8 +1,8 @@
 // Operator: the platform's default price lists (one per currency: the base one, and those converted from it at a recorded
 // rate) or an account's own, in the account's currency; export it as CSV, import a list as CSV (pasted or from a file)
 // after reviewing what the import adds, removes and reprices.
-import type { ChangeEvent, FormEvent } from 'react';
-import { useId, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   AdminAccountView,
@@ -12,6 +12,7 @@ import type {
   RateView,
 } from '../../../../src/http/dashboard/contract.js';
 import { api, apiUrl } from '../../api.js';
+import { CsvFileButton } from '../../components/CsvFileButton.js';
 import { ConfirmDialog } from '../../components/dialog.js';
 import { Icon } from '../../components/icons.js';
 import { RatesTable } from '../../components/RatesTable.js';
@@ -165,8 +166,6 @@ export function AdminRatesPage() {
   const [imported, setImported] = useState<number | null>(null);
   /** The dry run's answer while the operator reviews it; the import itself runs on confirmation. */
   const [preview, setPreview] = useState<RatesImported | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const fileId = useId();
 
   const defaults = (lists.data?.data ?? []).filter((list) => list.list === 'default');
   const account = accounts.data?.data.find((one) => String(one.id) === accountId);
@@ -177,11 +176,7 @@ export function AdminRatesPage() {
     : t('adminRates.defaultListName', { currency: listCurrency });
   const sign = account?.sign ?? shownDefault?.sign ?? '';
 
-  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (file) setCsv(await file.text());
-    if (fileInput.current) fileInput.current.value = '';
-  };
+  const loadFile = (text: string) => setCsv(text);
 
   const post = (dryRun: boolean) =>
     api.post<RatesImported>(importPath(accountId, currency, dryRun), undefined, {
@@ -297,18 +292,7 @@ export function AdminRatesPage() {
               onChange={(event) => setCsv(event.target.value)}
             />
             <div className="file-upload">
-              <label htmlFor={fileId} className="btn">
-                <Icon name="upload" size={16} />
-                <span>{t('adminRates.loadFile')}</span>
-              </label>
-              <input
-                ref={fileInput}
-                id={fileId}
-                className="visually-hidden-input"
-                type="file"
-                accept=".csv,text/csv,text/plain"
-                onChange={loadFile}
-              />
+              <CsvFileButton label={t('adminRates.loadFile')} onFile={loadFile} />
             </div>
             <div>
               <button type="submit" className="btn btn-primary" disabled={previewing.busy || csv.trim() === ''}>

@@ -1,8 +1,7 @@
 // Operator: "what if" on the Routes page. The last days' handed-over messages replayed against the current route
 // table with the rule in the form (added, or the one being edited) and/or a proposed cost list, beside what
 // happened. Nothing is saved.
-import type { ChangeEvent } from 'react';
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   RouteSimulationView,
@@ -11,6 +10,7 @@ import type {
   SimulationTotalView,
 } from '../../../../src/http/dashboard/contract.js';
 import { api } from '../../api.js';
+import { CsvFileButton } from '../../components/CsvFileButton.js';
 import { Icon } from '../../components/icons.js';
 import {
   Card,
@@ -203,8 +203,6 @@ export function RouteSimulationCard({
   const [costProvider, setCostProvider] = useState('');
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [result, setResult] = useState<RouteSimulationView | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const fileId = useId();
   const checkboxId = useId();
   const simulate = useSubmit(async () => {
     setResult(null);
@@ -217,12 +215,7 @@ export function RouteSimulationCard({
     if (csv !== null) body.csv = csv.text;
     setResult(await api.post<RouteSimulationView>('/admin/routes/simulate', body));
   });
-  const loadFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (fileInput.current) fileInput.current.value = '';
-    if (!file) return;
-    setCsv({ name: file.name, text: await file.text() });
-  };
+  const loadFile = (text: string, name: string) => setCsv({ name, text });
   return (
     <Card title={t('simulate.title')}>
       <div className="form">
@@ -252,18 +245,7 @@ export function RouteSimulationCard({
           </SelectField>
         </div>
         <div className="file-upload">
-          <label htmlFor={fileId} className="btn">
-            <Icon name="upload" size={16} />
-            <span>{t('simulate.chooseFile')}</span>
-          </label>
-          <input
-            ref={fileInput}
-            id={fileId}
-            className="visually-hidden-input"
-            type="file"
-            accept=".csv,text/csv,text/plain"
-            onChange={loadFile}
-          />
+          <CsvFileButton label={t('simulate.chooseFile')} onFile={loadFile} />
           {csv !== null && <span>{t('simulate.fileChosen', { name: csv.name })}</span>}
         </div>
         {fieldErrors(simulate.error, 'csv').length > 0 && (
