@@ -9,6 +9,7 @@ import {
   insertSendingMessages,
   type MessageRows,
   type NewSending,
+  type PricedSending,
   pendingColumns,
   type Sending,
   sendingFromRow,
@@ -53,19 +54,7 @@ export type UpdateDraftResult = { readonly ok: true; readonly sending: Sending }
 export type DeleteDraftResult = { readonly ok: true } | NotFound | NotDraft;
 
 /** What sending a draft stores: the draft priced again, as `createSending` takes it. */
-export interface DraftSend
-  extends Pick<
-    NewSending,
-    | 'encoding'
-    | 'partsPerMessage'
-    | 'recipients'
-    | 'smsCount'
-    | 'subtotalMinor'
-    | 'taxMinor'
-    | 'totalMinor'
-    | 'sendWindow'
-    | 'validityMinutes'
-  > {
+export interface DraftSend extends Omit<PricedSending, 'scheduledAtUs'> {
   readonly accountId: number;
   readonly sendingId: number;
   /** The draft's `updatedAtUs` when it was read and priced: a draft edited since is not sent. */
