@@ -1,7 +1,8 @@
 // Delivery reports as providers push them (SMPP receipts on a bind, webhook posts): many small arrivals at once. The
-// reports that arrive while a transaction applies earlier ones are applied together by the next one, so a storm of
-// receipts costs a few transactions, not one each, and a lone receipt waits for nothing.
+// reports that arrive in one turn of the event loop, or while a transaction applies earlier ones, are applied together
+// by the next one, so a storm of receipts costs a few transactions, not one each, and a lone receipt waits one turn.
 import type { Db } from './db.js';
+import { onNextTurn } from './next-turn.js';
 import { applyReports, type ProviderReport } from './reports.js';
 
 /** Reports applied by one transaction at most. */
@@ -77,12 +78,14 @@ export function createReportIntake(db: Db): ReportIntake {
     }
   }
 
+  const pumpNextTurn = onNextTurn(pump);
+
   return {
     apply(reports) {
       if (reports.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         queue.push({ reports, resolve, reject });
-        pump();
+        pumpNextTurn();
       });
     },
   };

@@ -6,6 +6,7 @@ import { idList } from './dispatch-sql.js';
 import { entryRow } from './ledger.js';
 import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
+import { onNextTurn } from './next-turn.js';
 import { insufficientBalance, reservationEntry } from './reservations.js';
 import type { Schema } from './schema.js';
 import {
@@ -48,6 +49,8 @@ class Grouper {
   #queue: Waiting[] = [];
   #inFlight = 0;
   readonly #accountsInFlight = new Set<number>();
+  /** The creates that arrive in one turn of the event loop go in one group. */
+  readonly #pumpNextTurn = onNextTurn(() => this.#pump());
 
   constructor(db: Db) {
     this.#db = db;
@@ -57,7 +60,7 @@ class Grouper {
   add(input: NewSending, rows: MessageChunk): Promise<CreateSendingResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, rows, resolve, reject });
-      this.#pump();
+      this.#pumpNextTurn();
     });
   }
 
@@ -429,12 +432,13 @@ const groupers = new WeakMap<Db, Grouper>();
 
 /**
  * `createSending` with the same answers, for many concurrent requests at the cost of few transactions: a small
- * sending joins the group that commits next (the first to arrive starts one at once; those arriving while groups are
- * in flight wait for the next), validated and priced before, by the caller. In the group's transaction the accounts
- * are locked in ascending id order (PostgreSQL), then each create runs in a savepoint in arrival order — the key looked
- * up under the lock, the balance checked and reserved — so one refused (insufficient balance, key already used) or
- * failing rolls back alone, and the others commit together. A large sending, one with suppressed recipients to
- * record, or one with a send window (its messages held until it opens), keeps a transaction of its own.
+ * sending, validated and priced before by the caller, joins the group that commits next (started on the event loop's
+ * next turn with every create that arrived meanwhile; those arriving while groups are in flight wait for the next).
+ * In the group's transaction the accounts are locked in ascending id order (PostgreSQL), then each create runs in a
+ * savepoint in arrival order — the key looked up under the lock, the balance checked and reserved — so one refused
+ * (insufficient balance, key already used) or failing rolls back alone, and the others commit together. A large
+ * sending, one with suppressed recipients to record, or one with a send window (its messages held until it opens),
+ * keeps a transaction of its own.
  */
 export function createSendingGrouped(db: Db, input: NewSending): Promise<CreateSendingResult> {
   if (

@@ -49,7 +49,7 @@ describeEachEngine('pushed delivery reports', (engine) => {
     expect(answered).toHaveLength(burst);
     expect(await statuses()).toEqual(Array.from({ length: burst }, () => 'delivered'));
     expect(await statusOf(db, accountId, sending.id)).toBe('Completed');
-    // One at a time, the burst took one transaction per receipt; now the first goes alone and the rest together.
+    // One at a time, the burst took one transaction per receipt; now those of one turn go together.
     const transactions = statements.filter((text) => MATCH.test(text)).length;
     expect(transactions).toBeGreaterThan(0);
     expect(transactions).toBeLessThanOrEqual(engine.name === 'postgres' ? 4 : 2);
@@ -64,8 +64,29 @@ describeEachEngine('pushed delivery reports', (engine) => {
     const all = Array.from({ length: count }, (_, i) => reportOf(i));
     await Promise.all([intake.apply(all.slice(0, 10)), intake.apply(all.slice(10)), intake.apply(all.slice(0, 1))]);
     expect(new Set(await statuses())).toEqual(new Set(['delivered']));
-    // The first caller alone (nothing in flight), the big one alone (over the bound), then the last one.
+    // The first caller (the big one would take the group over the bound), the big one alone, then the last one.
     expect(statements.filter((text) => MATCH.test(text))).toHaveLength(3);
+    await db.close();
+  });
+
+  it('applies in one transaction the receipts that arrive in one turn, each from its own callback', async () => {
+    // As receipts read from several binds, or webhook posts read from several sockets, in one poll: each caller runs
+    // in its own callback, and the first one's transaction, on SQLite, would otherwise commit before the next ran.
+    const burst = 30;
+    const { db, statements, reportOf, statuses } = await submittedMessages(burst);
+    const intake = createReportIntake(db);
+    statements.length = 0;
+    await new Promise<void>((done, fail) => {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < burst; i++) {
+        setImmediate(() => {
+          pending.push(intake.apply([reportOf(i)]));
+          if (pending.length === burst) Promise.all(pending).then(() => done(), fail);
+        });
+      }
+    });
+    expect(await statuses()).toEqual(Array.from({ length: burst }, () => 'delivered'));
+    expect(statements.filter((text) => MATCH.test(text))).toHaveLength(1);
     await db.close();
   });
 

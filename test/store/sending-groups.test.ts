@@ -83,4 +83,34 @@ describeEachEngine('group commit of sendings', (engine) => {
       expect(Number(messages.n)).toBe(41 + 81 + 2);
     });
   }
+
+  it('commits in one transaction the creates that arrive in one turn, each from its own callback', async () => {
+    // As requests read from their sockets in one poll: each handler runs in its own callback, and the first one's
+    // transaction, on SQLite, would otherwise run to its commit before the next handler ran.
+    const db = engine.db;
+    const one = { recipients: 1, rateMinor: 450 };
+    const account = await fundedAccount(db, 50 * sendingTotalMinor(one), 'one turn');
+    const creates = 24;
+    const answers = await new Promise<CreateSendingResult[]>((done, fail) => {
+      const pending: Promise<CreateSendingResult>[] = [];
+      for (let i = 0; i < creates; i++) {
+        setImmediate(() => {
+          pending.push(createSendingGrouped(db, newSending(account, one)));
+          if (pending.length === creates) Promise.all(pending).then(done, fail);
+        });
+      }
+    });
+    expect(answers.every((a) => a.ok)).toBe(true);
+    const { count } = db.kysely.fn;
+    const stored = await db.kysely
+      .selectFrom('sendings')
+      .select([count<string>('id').as('sendings'), count<string>('created_at_us').distinct().as('transactions')])
+      .where('account_id', '=', account)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.sendings)).toBe(creates);
+    // Each group's creates share its transaction's time: one time, one transaction.
+    expect(Number(stored.transactions)).toBe(1);
+    expect(await getBalance(db, account)).toBe(50 * sendingTotalMinor(one) - creates * sendingTotalMinor(one));
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+  });
 });
