@@ -206,6 +206,15 @@ function changesOf(reports: readonly ProviderReport[], matched: readonly Matched
 }
 
 /**
+ * Whether a report for an id not stored yet is worth holding back until the transactions storing ids in flight have
+ * committed. On PostgreSQL keeping it aside takes the lock that orders it against every transaction storing ids (see
+ * `applyReports`); on SQLite, one writer at a time, it is one insert, applied by the transaction that stores the id.
+ */
+export function keepingAsideContends(db: Db): boolean {
+  return db.dialect === 'postgres';
+}
+
+/**
  * Applies delivery reports from one or several providers: idempotent (a duplicate or out-of-order report changes
  * nothing), one transaction. A report whose id is not stored yet (the provider answered the webhook before we stored
  * its submit response) is kept aside and applied when the id arrives.
