@@ -267,21 +267,26 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         const leased = rows.map((row) => leasedFrom({ ...row, attempts: row.attempts + 1 }));
         const sendingIds = [...new Set(leased.map((message) => message.sendingId))];
         // A cancel running now either committed first (this update then finds the sending Cancelled and the lease
-        // rolls back) or waits for this transaction and then finds the sending Processing.
-        await trx
-          .updateTable('sendings')
-          .set({ status: 'Processing', updated_at_us: nowUs })
-          .where(sql<boolean>`id in ${idList(db.dialect, sendingIds)}`)
-          // SQLite would walk every Pending sending (scheduled ones included) through the status index and test each
-          // against the list; kept off it, the statement finds each listed sending by its id.
-          .where(db.dialect === 'sqlite' ? sql`+status` : sql.ref('status'), '=', 'Pending')
-          .execute();
-        // Served now: the next lease prefers the due sendings served longest ago. A row another worker's lease holds
-        // is skipped (that lease marks it as well), so leases of one sending never wait on each other here.
-        await sql`
-            update sendings set last_leased_at_us = ${nowUs}
-            where id in (select id from sendings where id in ${idList(db.dialect, sendingIds)}
-              ${skipLocked(db.dialect, 'sendings')})`.execute(trx);
+        // rolls back) or waits for this transaction and then finds the sending Processing. Marked served now in the
+        // same write: the next lease prefers the due sendings served longest ago. SQLite would walk every Pending
+        // sending (scheduled ones included) through the status index and test each against the list; kept off it
+        // (`+status`), the statement finds each listed sending by its id.
+        const started = await sql<{ id: number | string }>`
+            update sendings set status = 'Processing', updated_at_us = ${nowUs}, last_leased_at_us = ${nowUs}
+            where id in ${idList(db.dialect, sendingIds)}
+              and ${db.dialect === 'sqlite' ? sql`+status` : sql`status`} = 'Pending'
+            returning id`.execute(trx);
+        // Those already Processing are marked served as well (one-recipient sendings never are: they were Pending). A
+        // row another worker's lease holds is skipped (that lease marks it), so leases of one sending never wait on
+        // each other here.
+        const startedIds = new Set(started.rows.map((row) => intFrom(row.id)));
+        const served = sendingIds.filter((id) => !startedIds.has(id));
+        if (served.length > 0) {
+          await sql`
+              update sendings set last_leased_at_us = ${nowUs}
+              where id in (select id from sendings where id in ${idList(db.dialect, served)}
+                ${skipLocked(db.dialect, 'sendings')})`.execute(trx);
+        }
         const sendings = await readSendings(trx, db.dialect, sendingIds);
         for (const sending of sendings.values()) {
           if (sending.status !== 'Processing') throw new LeaseRaceWithCancel();

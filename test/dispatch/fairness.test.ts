@@ -1,4 +1,5 @@
 // Leases take turns among due sendings: a small sending is not held back behind a large one created before it.
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../src/dispatch/provider.js';
 import { createDispatcher } from '../../src/dispatch/worker.js';
@@ -126,5 +127,43 @@ describeEachEngine('fair leasing', (engine) => {
       { large: 0, codes: BATCH },
       { large: 0, codes: 10 },
     ]);
+  });
+
+  it('starts a lease of new one-recipient sendings with one write of the sendings, and still takes turns', async () => {
+    const statements: string[] = [];
+    const db = await engine.open({ onQuery: (query) => statements.push(query.sql) });
+    const clock = fakeClock();
+    const sendingWrites = () => statements.filter((text) => /^\s*update "?sendings"?\b/i.test(text)).length;
+    const lease = async () => {
+      statements.length = 0;
+      const leased = await leaseDueMessages(
+        db,
+        { workerId: 'w', nowUs: clock.clockUs(), leaseUs: 60_000_000, limit: BATCH },
+        SANDBOX_ONLY,
+      );
+      clock.advanceMs(1);
+      expect([...leased.sendings.values()].every((sending) => sending.status === 'Processing')).toBe(true);
+      return leased;
+    };
+    // What the suite's other tests left due is leased out of the way first.
+    while ((await lease()).messages.length > 0);
+    const large = await storedSending(db, numbers(3 * BATCH, 700_000));
+    expect((await lease()).messages.every((m) => m.sendingId === large.sending.id)).toBe(true);
+    expect(sendingWrites()).toBe(1);
+    const codes = new Set<number>();
+    for (let i = 0; i < 10; i++) codes.add((await storedSending(db, numbers(1, 800_000 + i))).sending.id);
+    // Never served, the codes go first, all ten in one lease: started (Pending → Processing) and marked served in
+    // one statement.
+    const second = await lease();
+    expect(second.messages.map((m) => m.sendingId).sort()).toEqual([...codes].sort());
+    expect(sendingWrites()).toBe(1);
+    // Then the large one, Processing already: marked served by the statement that skips rows other leases hold.
+    const third = await lease();
+    expect(third.messages.every((m) => m.sendingId === large.sending.id)).toBe(true);
+    expect(sendingWrites()).toBe(2);
+    const { rows } = await sql<{ id: number | string; last_leased_at_us: number | string }>`
+      select id, last_leased_at_us from sendings where id = ${large.sending.id}`.execute(db.kysely);
+    expect(Number(rows[0]?.last_leased_at_us)).toBeGreaterThan(0);
+    await db.close();
   });
 });
