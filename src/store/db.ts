@@ -109,6 +109,8 @@ export interface Db {
    * Kysely); on PostgreSQL it is the pool's named statement. Either way it reads what is committed now.
    */
   readFirst<Row>(sql: string, parameters: readonly unknown[]): Promise<Row | undefined>;
+  /** Every row of one read outside any transaction, by the same short path as `readFirst`. */
+  readRows<Row>(sql: string, parameters: readonly unknown[]): Promise<Row[]>;
   /** The current time in microseconds since the epoch. */
   nowUs(): number;
   /**
@@ -294,9 +296,9 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       ? {}
       : { log: (event) => onQuery({ sql: event.query.sql, parameters: event.query.parameters }) };
   let checkpointer: Checkpointer | null = null;
-  let readFirst: Db['readFirst'];
-  const readFirstThroughKysely = async <Row>(text: string, parameters: readonly unknown[]) =>
-    (await kysely.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows[0];
+  let readRows: Db['readRows'];
+  const readThroughKysely = async <Row>(text: string, parameters: readonly unknown[]) =>
+    (await kysely.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows as Row[];
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
     if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
@@ -305,17 +307,17 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
       dialect: new StoreSqliteDialect({ database: cached, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }),
       ...log,
     });
-    readFirst = <Row>(text: string, parameters: readonly unknown[]) => {
+    readRows = <Row>(text: string, parameters: readonly unknown[]) => {
       // Synchronous, so nothing else runs on the connection meanwhile; inside another caller's transaction it would
       // read that transaction's uncommitted writes, so then it queues behind it like any other query.
       if (!database.inTransaction) {
         try {
-          return Promise.resolve(cached.prepare(text).get(...parameters) as Row | undefined);
+          return Promise.resolve(cached.prepare(text).all(...parameters) as Row[]);
         } catch {
           // A busy connection or statement: the ordinary path below waits its turn, and reports a real error.
         }
       }
-      return readFirstThroughKysely<Row>(text, parameters);
+      return readThroughKysely<Row>(text, parameters);
     };
   } else {
     const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_STATEMENT_TIMEOUT_DEFAULT_MS;
@@ -332,28 +334,31 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
     pool.on('error', options.onPoolError ?? (() => {}));
     const connections = dropBrokenConnections(pool);
     kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: connections }), ...log });
-    readFirst = async <Row>(text: string, parameters: readonly unknown[]) => {
+    readRows = async <Row>(text: string, parameters: readonly unknown[]) => {
       const client = await connections.connect();
       try {
-        return (await client.query<Row>(text, [...parameters])).rows[0];
+        return (await client.query<Row & pg.QueryResultRow>(text, [...parameters])).rows;
       } finally {
         client.release();
       }
     };
   }
   const clockUs = options.clockUs ?? systemClockUs;
-  const readFirstDirect = readFirst;
+  const readRowsDirect = readRows;
   // The direct reads skip Kysely's log hook, so they report themselves (the Kysely fallback may report twice).
   if (onQuery !== undefined) {
-    readFirst = (text, parameters) => {
+    readRows = (text, parameters) => {
       onQuery({ sql: text, parameters });
-      return readFirstDirect(text, parameters);
+      return readRowsDirect(text, parameters);
     };
   }
+  const readFirst = async <Row>(text: string, parameters: readonly unknown[]) =>
+    (await readRows<Row>(text, parameters))[0];
   return {
     dialect: target.dialect,
     kysely,
     readFirst,
+    readRows,
     nowUs: () => {
       const us = clockUs();
       if (!Number.isSafeInteger(us) || us < 0) throw new Error(`clock returned ${us}`);

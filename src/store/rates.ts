@@ -16,6 +16,7 @@ import {
 import type { RateRow } from '../domain/pricing.js';
 import type { Db } from './db.js';
 import { containsText, foldText, lockForRewrite, REWRITE_LOCKS } from './dialect-sql.js';
+import { preparedRead } from './prepared-reads.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
 
@@ -439,16 +440,11 @@ function versionOf(owner: RawBuilder<unknown>, currency: RawBuilder<unknown>) {
     where v.list_owner = ${owner} and v.currency = ${currency}), 0)`;
 }
 
-/**
- * Which list prices the account and that list's version, in one statement: what a cached rate card is checked against.
- * The account's own list when it has rows, else the default list of the account's currency, decided exactly as
- * `listOwner` (and so `rateRows`) does. Null when neither has rows: nothing prices the account (no list in its
- * currency), or the account does not exist.
- */
-export async function rateListVersion(db: Db, accountId: number): Promise<RateListVersion | null> {
+/** Read on every sending: a prepared read. */
+const readRateListVersion = preparedRead((db: Db, accountId: number) => {
   const owner = sql.ref('a.id');
   const currency = sql.ref('a.currency');
-  const { rows } = await sql<{
+  return sql<{
     currency: string;
     has_own: boolean | number;
     has_default: boolean | number;
@@ -460,7 +456,17 @@ export async function rateListVersion(db: Db, accountId: number): Promise<RateLi
         where coalesce(own.account_id, 0) = ${accountId} and own.currency = a.currency) as has_own,
       exists (select 1 from rates d where coalesce(d.account_id, 0) = 0 and d.currency = a.currency) as has_default,
       ${versionOf(owner, currency)} as own, ${versionOf(sql.lit(0), currency)} as fallback
-    from accounts a where a.id = ${accountId}`.execute(db.kysely);
+    from accounts a where a.id = ${accountId}`.compile(db.kysely);
+});
+
+/**
+ * Which list prices the account and that list's version, in one statement: what a cached rate card is checked against.
+ * The account's own list when it has rows, else the default list of the account's currency, decided exactly as
+ * `listOwner` (and so `rateRows`) does. Null when neither has rows: nothing prices the account (no list in its
+ * currency), or the account does not exist.
+ */
+export async function rateListVersion(db: Db, accountId: number): Promise<RateListVersion | null> {
+  const rows = await readRateListVersion(db, accountId);
   const row = rows[0];
   if (row === undefined) return null;
   // pg reads a boolean, better-sqlite3 an integer 0 or 1.

@@ -16,6 +16,7 @@ import {
 } from '../domain/routing.js';
 import { isSendingType, type SendingType } from '../domain/sending.js';
 import type { Db } from './db.js';
+import { preparedRead } from './prepared-reads.js';
 import type { Schema } from './schema.js';
 import { intFrom, intOrNull } from './values.js';
 
@@ -125,9 +126,13 @@ export function listRouteRules(db: Db): Promise<RouteRule[]> {
   return readRules(db.kysely);
 }
 
-/** The route table's version: it moves on every change of a rule. */
+const readRouteTableVersion = preparedRead((db: Db) =>
+  db.kysely.selectFrom('route_table').select('version').where('id', '=', 1).compile(),
+);
+
+/** The route table's version: it moves on every change of a rule (read on every sending: a prepared read). */
 export async function routeTableVersion(db: Db): Promise<number> {
-  const row = await db.kysely.selectFrom('route_table').select('version').where('id', '=', 1).executeTakeFirst();
+  const [row] = await readRouteTableVersion(db);
   return row === undefined ? 0 : intFrom(row.version);
 }
 

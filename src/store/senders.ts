@@ -2,6 +2,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
+import { preparedRead } from './prepared-reads.js';
 import type { SendersTable } from './schema.js';
 import { intFrom, intOrNull } from './values.js';
 
@@ -105,15 +106,22 @@ export async function listSenders(db: Db, accountId: number): Promise<Sender[]> 
   return rows.map(senderFromRow);
 }
 
-/** The sender a sending may use under `name`: the account's approved one, else an approved platform default. */
-export async function findUsableSender(db: Db, accountId: number, name: string): Promise<Sender | undefined> {
-  const rows = await db.kysely
+const readUsableSenders = preparedRead((db: Db, accountId: number, name: string) =>
+  db.kysely
     .selectFrom('senders')
     .selectAll()
     .where(sql<boolean>`coalesce(account_id, 0) in (${accountId}, 0)`)
     .where('name', '=', name)
     .where('status', '=', 'approved')
-    .execute();
+    .compile(),
+);
+
+/**
+ * The sender a sending may use under `name`: the account's approved one, else an approved platform default (read on
+ * every sending: a prepared read).
+ */
+export async function findUsableSender(db: Db, accountId: number, name: string): Promise<Sender | undefined> {
+  const rows = await readUsableSenders(db, accountId, name);
   const row = rows.find((r) => r.account_id !== null) ?? rows[0];
   return row && senderFromRow(row);
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { type SuppressionMatch, type SuppressionSource, suppressionSourceFrom } from '../domain/opt-out.js';
 import type { Db } from './db.js';
+import { preparedRead } from './prepared-reads.js';
 import { intFrom, pageWindow } from './values.js';
 
 export interface Suppression {
@@ -52,11 +53,31 @@ function phonesTable(db: Db, phones: readonly string[]) {
     : sql`(select value as phone from json_each(${JSON.stringify(phones)})) as given`;
 }
 
-function phonesParameter(db: Db, phones: readonly string[]) {
-  return db.dialect === 'postgres'
-    ? sql`= any(${phones}::text[])`
-    : sql`in (select value from json_each(${JSON.stringify(phones)}))`;
+/** The numbers as one parameter: an array on PostgreSQL, JSON text on SQLite (`phoneAmong`). */
+function phonesValue(db: Db, phones: readonly string[]): readonly string[] | string {
+  return db.dialect === 'postgres' ? phones : JSON.stringify(phones);
 }
+
+/** `phone` is one of the numbers `phonesValue` made into one parameter. */
+function phoneAmong(db: Db, phones: unknown) {
+  return db.dialect === 'postgres'
+    ? sql<boolean>`phone = any(${phones}::text[])`
+    : sql<boolean>`phone in (select value from json_each(${phones}))`;
+}
+
+/**
+ * The entries among the numbers that apply to a sending from `sender`: the account-wide ones ('') and the sender's
+ * own ('' again when none is named). Made for every sending: a prepared read.
+ */
+const readSuppressedAmong = preparedRead((db: Db, accountId: number, phones: unknown, sender: string) =>
+  db.kysely
+    .selectFrom('suppressions')
+    .select(['phone', 'source', 'sender'])
+    .where('account_id', '=', accountId)
+    .where(phoneAmong(db, phones))
+    .where('sender', 'in', ['', sender])
+    .compile(),
+);
 
 /** Numbers for one sender's entries ('' for the account-wide ones), as a change of the list names them. */
 export interface SuppressionGroup {
@@ -220,13 +241,7 @@ export async function suppressedAmong(
   for (let start = 0; start < phones.length; start += SUPPRESSION_LOOKUP_BATCH) {
     if (start > 0) await nextTurn();
     const batch = phones.slice(start, start + SUPPRESSION_LOOKUP_BATCH);
-    const rows = await db.kysely
-      .selectFrom('suppressions')
-      .select(['phone', 'source', 'sender'])
-      .where('account_id', '=', accountId)
-      .where(sql<boolean>`phone ${phonesParameter(db, batch)}`)
-      .where('sender', 'in', senders)
-      .execute();
+    const rows = await readSuppressedAmong(db, accountId, phonesValue(db, batch), sender);
     for (const row of rows) keepMatch(found, row.phone, row.source, row.sender);
   }
   return found;
