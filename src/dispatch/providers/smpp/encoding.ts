@@ -121,9 +121,36 @@ function readUdh(octets: Uint8Array): { headerOctets: number; concat: ConcatInfo
   return { headerOctets: 1 + udhl, concat };
 }
 
+type Alphabet = 'gsm' | 'latin1' | 'ucs2';
+
 /**
- * The text of a short_message (as the simulated SMSC reads what it receives): the UDH (when esm_class has UDHI) is
- * read for its concatenation element, the rest decoded by data_coding. A malformed message is a value, not a throw.
+ * The alphabet a data_coding names, or null for data that is not text. 0x00..0x0F are SMPP's own values (§5.2.19: 0
+ * the SMSC default alphabet, 1 IA5, 3 Latin-1, 8 UCS-2). Above them an SMSC passes on the handset's GSM 03.38 data
+ * coding scheme (§4): SMPP 3.4 names 1100xxxx and 1101xxxx (message waiting, default alphabet) and 1111xxxx (message
+ * class, bit 2 set for 8-bit data); GSM 03.38 also gives 00xxxxxx and 01xxxxxx (bit 5 compressed, bits 3..2 the
+ * alphabet: 00 default, 01 8-bit, 10 UCS-2) and 1110xxxx (message waiting in UCS-2).
+ */
+function alphabetOf(dataCoding: number): Alphabet | null {
+  if (dataCoding < 0x10) {
+    if (dataCoding === DataCoding.default) return 'gsm';
+    if (dataCoding === DataCoding.ia5 || dataCoding === DataCoding.latin1) return 'latin1';
+    return dataCoding === DataCoding.ucs2 ? 'ucs2' : null;
+  }
+  if (dataCoding < 0x80) {
+    if ((dataCoding & 0x20) !== 0) return null;
+    const bits = (dataCoding >> 2) & 0x03;
+    return bits === 0 ? 'gsm' : bits === 2 ? 'ucs2' : null;
+  }
+  if (dataCoding < 0xc0) return null;
+  if (dataCoding < 0xe0) return 'gsm';
+  if (dataCoding < 0xf0) return 'ucs2';
+  return (dataCoding & 0x04) === 0 ? 'gsm' : null;
+}
+
+/**
+ * The text of a short_message (as the simulated SMSC reads what it receives, and our side a handset's message): the
+ * UDH (when esm_class has UDHI) is read for its concatenation element, the rest decoded by data_coding (see
+ * alphabetOf). A malformed message is a value, not a throw.
  */
 export function decodeShortMessage(dataCoding: number, esmClass: number, octets: Uint8Array): DecodedShortMessage {
   let body = octets;
@@ -134,21 +161,20 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
     body = octets.subarray(udh.headerOctets);
     concat = udh.concat;
   }
-  switch (dataCoding) {
-    case DataCoding.default:
+  switch (alphabetOf(dataCoding)) {
+    case 'gsm':
       try {
         return { ok: true, text: fromGsm7Septets(body), concat };
       } catch (error) {
         return { ok: false, reason: (error as Error).message };
       }
-    case DataCoding.ucs2: {
+    case 'ucs2': {
       if (body.length % 2 !== 0) return { ok: false, reason: `UCS-2 text of odd length ${body.length}` };
       const swapped = Buffer.from(body);
       swapped.swap16();
       return { ok: true, text: swapped.toString('utf16le'), concat };
     }
-    case DataCoding.ia5:
-    case DataCoding.latin1:
+    case 'latin1':
       return { ok: true, text: Buffer.from(body).toString('latin1'), concat };
     default:
       return { ok: false, reason: `data_coding 0x${dataCoding.toString(16)} is not text` };
