@@ -10,7 +10,7 @@ import {
 } from '../../src/dispatch/providers/smpp/encoding.js';
 import { parseSmppUrl } from '../../src/dispatch/providers/smpp/session.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
-import { splitParts } from '../../src/domain/gsm.js';
+import { splitParts, toGsm7Septets } from '../../src/domain/gsm.js';
 import { hex } from './fixtures.js';
 
 describe('GSM-7 and UCS-2 octets', () => {
@@ -92,6 +92,24 @@ describe('GSM-7 and UCS-2 octets', () => {
     );
     // The values SMPP gives 0x00..0x0F keep their SMPP meaning (1 is IA5, 8 UCS-2), not GSM 03.38's.
     expect([text(0x00, gsm), text(0x01, Buffer.from('H@LP')), text(0x08, ucs2)]).toEqual(['H@LP', 'H@LP', 'П!']);
+  });
+
+  it('reads IA5 that holds GSM 03.38 septets as GSM 03.38, and never gives a text with a NUL in it', () => {
+    const text = (dataCoding: number, octets: number[]) => {
+      const decoded = decodeShortMessage(dataCoding, 0, Buffer.from(octets));
+      return decoded.ok ? decoded.text : null;
+    };
+    const septets = [...Buffer.from(toGsm7Septets('Mail a@b_c, $5, £3, é, [x]\n'))];
+    // IA5 has no character at 0x00..0x1F but LF and CR: an SMSC that writes septets under data_coding 1 (the npm smpp
+    // package does by default) is read as GSM 03.38.
+    expect(text(DataCoding.ia5, septets)).toBe('Mail a@b_c, $5, £3, é, [x]\n');
+    expect(text(DataCoding.ia5, [...Buffer.from('Line one\r\nA@b [x] ~')])).toBe('Line one\r\nA@b [x] ~');
+    // NUL octets closing the text (a C string) are no part of it; any other NUL is no character a text can keep.
+    expect(text(DataCoding.ia5, [...Buffer.from('HELP'), 0, 0])).toBe('HELP');
+    expect(text(DataCoding.latin1, [...Buffer.from('Grüße', 'latin1'), 0])).toBe('Grüße');
+    expect(text(DataCoding.latin1, [0x41, 0, 0x42])).toBe('A\uFFFDB');
+    expect(text(DataCoding.ucs2, [0, 0x48, 0, 0x49, 0, 0])).toBe('HI');
+    expect(text(DataCoding.ucs2, [0, 0x48, 0, 0, 0, 0x49])).toBe('H\uFFFDI');
   });
 
   it('refuses parts that cannot be numbered or encoded (bugs of the caller)', () => {

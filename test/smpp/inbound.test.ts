@@ -121,6 +121,9 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
       // The handset's message class passed on in data_coding (0xF0, 0x19), as some SMSCs do.
       { text: 'Flash: call me @ 5', messageClass: 0 as const },
       { text: LONG_UCS2, messageClass: 1 as const, reference: 0x43 },
+      // GSM-7 septets under data_coding 1 (IA5), as the npm smpp package writes them.
+      { text: 'Mail a@b.lv, £5 [ok] é', gsmAsIa5: true },
+      { text: LONG_GSM, gsmAsIa5: true, reference: 0x44 },
     ]) {
       const outcome = await received({ from: '+37120000002', to: '37125550100', ...message });
       expect(outcome).toMatchObject({ status: 'stored', message: { accountId, from: '37120000002' } });

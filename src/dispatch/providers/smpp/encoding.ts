@@ -148,9 +148,36 @@ function alphabetOf(dataCoding: number): Alphabet | null {
 }
 
 /**
+ * Whether IA5 octets are GSM 03.38 septets written one an octet: IA5 (T.50) has no character at 0x00..0x1F but the
+ * line breaks LF and CR, where GSM 03.38 has @ £ $ ¥ è é ù ì ò Ç Ø ø Å å Δ _ Φ Γ Λ Ω Π Ψ Σ Θ Ξ Æ æ ß É and the escape
+ * to [ ] { } ~ \ ^ | €. Some SMSCs (and the npm smpp package, whose "ASCII" is GSM 03.38) send such text under
+ * data_coding 1. NUL octets closing the text (a C string) do not count.
+ */
+function isGsmAsIa5(octets: Uint8Array): boolean {
+  let end = octets.length;
+  while (end > 0 && octets[end - 1] === 0) end--;
+  let control = false;
+  for (let index = 0; index < end; index++) {
+    const octet = octets[index] as number;
+    if (octet > 0x7f) return false;
+    if (octet < 0x20 && octet !== 0x0a && octet !== 0x0d) control = true;
+  }
+  return control;
+}
+
+/**
+ * A text without U+0000, which no text of a message holds (and PostgreSQL cannot store): those closing it (a C
+ * string's end) are dropped, any other is read as U+FFFD, a character that could not be read.
+ */
+function withoutNul(text: string): string {
+  return text.replace(/\0+$/, '').replaceAll('\0', '\uFFFD');
+}
+
+/**
  * The text of a short_message (as the simulated SMSC reads what it receives, and our side a handset's message): the
  * UDH (when esm_class has UDHI) is read for its concatenation element, the rest decoded by data_coding (see
- * alphabetOf). A malformed message is a value, not a throw.
+ * alphabetOf; IA5 holding GSM 03.38 septets as GSM 03.38, see isGsmAsIa5). The text never holds U+0000. A malformed
+ * message is a value, not a throw.
  */
 export function decodeShortMessage(dataCoding: number, esmClass: number, octets: Uint8Array): DecodedShortMessage {
   let body = octets;
@@ -160,6 +187,13 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
     if (typeof udh === 'string') return { ok: false, reason: udh };
     body = octets.subarray(udh.headerOctets);
     concat = udh.concat;
+  }
+  if (dataCoding === DataCoding.ia5 && isGsmAsIa5(body)) {
+    try {
+      return { ok: true, text: fromGsm7Septets(body), concat };
+    } catch {
+      // An escape at the end: not GSM 03.38 after all; read as IA5 below.
+    }
   }
   switch (alphabetOf(dataCoding)) {
     case 'gsm':
@@ -172,10 +206,10 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
       if (body.length % 2 !== 0) return { ok: false, reason: `UCS-2 text of odd length ${body.length}` };
       const swapped = Buffer.from(body);
       swapped.swap16();
-      return { ok: true, text: swapped.toString('utf16le'), concat };
+      return { ok: true, text: withoutNul(swapped.toString('utf16le')), concat };
     }
     case 'latin1':
-      return { ok: true, text: Buffer.from(body).toString('latin1'), concat };
+      return { ok: true, text: withoutNul(Buffer.from(body).toString('latin1')), concat };
     default:
       return { ok: false, reason: `data_coding 0x${dataCoding.toString(16)} is not text` };
   }

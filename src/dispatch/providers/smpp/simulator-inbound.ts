@@ -22,6 +22,11 @@ export interface SimulatedInbound {
    * GSM-7 (SMPP 3.4 §5.2.19 message class control), 0001 10cc for UCS-2. Absent: data_coding 0 or 8.
    */
   readonly messageClass?: 0 | 1 | 2 | 3;
+  /**
+   * GSM-7 septets under data_coding 1 (IA5) instead of 0, as some SMSCs (and the npm smpp package by default) write
+   * them; the receiver must not read an "@" (septet 0x00) as IA5's NUL.
+   */
+  readonly gsmAsIa5?: boolean;
   readonly command?: 'deliver_sm' | 'data_sm';
   readonly reference?: number;
   /** Send the parts last to first. */
@@ -35,8 +40,12 @@ interface Part {
   readonly tlvs: Tlvs;
 }
 
-/** data_coding 0 (GSM-7) or 8 (UCS-2) with the message class of `message`, if it has one; Latin-1 has none. */
+/**
+ * data_coding 0 (GSM-7) or 8 (UCS-2) with the message class of `message`, if it has one (Latin-1 has none), or 1
+ * for GSM-7 written as IA5.
+ */
 function withClass(dataCoding: number, message: SimulatedInbound): number {
+  if (message.gsmAsIa5 && dataCoding === DataCoding.default) return DataCoding.ia5;
   if (message.messageClass === undefined || dataCoding === DataCoding.latin1) return dataCoding;
   return (dataCoding === DataCoding.ucs2 ? 0x18 : 0xf0) | message.messageClass;
 }
