@@ -115,7 +115,14 @@ describeEachEngine('keyword answers through a running server bound to the npm sm
 
       await eventually(async () => submitsTo(HANDSET).length > 0, WAIT_MS, 'the answer at the SMSC');
       const answer = submitsTo(HANDSET)[0] as PackagePdu;
-      expect([answer.source_addr, answer.short_message.message]).toEqual([NUMBER, HELP_TEXT]);
+      // From the number as an international one (TON 1, NPI 1), so that the handset can write back to it.
+      expect([
+        answer.source_addr_ton,
+        answer.source_addr_npi,
+        answer.source_addr,
+        answer.dest_addr_ton,
+        answer.short_message.message,
+      ]).toEqual([1, 1, NUMBER, 1, HELP_TEXT]);
 
       // Charged once: one reservation for the answer, nothing given back once the SMSC took it.
       const row = await engine.db.kysely
