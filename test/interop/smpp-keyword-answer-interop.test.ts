@@ -94,6 +94,10 @@ describeEachEngine('keyword answers through a running server bound to the npm sm
       const before = (await getBalance(engine.db, account.id)) ?? 0;
       expect((await api('GET', '/balance')).json.balance).toBe(formatBalance(before));
 
+      // The link is kept up from the SMSC's side too: its enquire_link is answered.
+      const link = await new Promise<PackagePdu>((resolve) => session.enquire_link(resolve));
+      expect([link.command, link.command_status]).toEqual(['enquire_link_resp', 0]);
+
       // The package picks data_coding itself (1, IA5, for "HELP") and numbers its PDUs from 1, as our side does.
       const status = await deliver(session, {
         source_addr_ton: 1,
