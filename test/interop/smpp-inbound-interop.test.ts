@@ -1,6 +1,8 @@
 // Messages from handsets sent by an SMSC built on the independent npm `smpp` package to our ESME client: deliver_sm
 // with esm_class 0 (SMPP 3.4 §4.6.1, §5.2.12) answered deliver_sm_resp, stored for the number's account, and a STOP
-// (in GSM-7 or, in Russian, in UCS-2) suppressing the sender.
+// (in GSM-7 or, in Russian, in UCS-2) suppressing the sender, also when the SMSC passes on the handset's GSM 03.38
+// data coding scheme (a message class) as data_coding, and the package's own default: GSM 03.38 septets under
+// data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
@@ -81,5 +83,54 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
     expect(await findSuppression(engine.db, accountId, '37120000011')).toMatchObject({ source: 'stop_message' });
     expect(await findSuppression(engine.db, accountId, '37120000012')).toMatchObject({ source: 'stop_message' });
     expect(await findSuppression(engine.db, accountId, '37120000010')).toBeUndefined();
+  });
+
+  it("reads a data_coding that carries the handset's message class (GSM 03.38 coding groups) as text", async () => {
+    const session = smsc.sessions[0];
+    const before = answers().length;
+    // 1111 0001: class 1, the default alphabet, which the package writes as GSM 03.38 septets, one an octet.
+    session.deliver_sm({
+      source_addr: '37120000013',
+      destination_addr: '37125550200',
+      data_coding: 0xf1,
+      short_message: 'STOP',
+    });
+    // 0001 1000: class 0 in UCS-2, the handset's octets passed on as they came.
+    session.deliver_sm({
+      source_addr: '37120000014',
+      destination_addr: '37125550200',
+      data_coding: 0x18,
+      short_message: Buffer.from([0x04, 0x21, 0x04, 0x22, 0x04, 0x1e, 0x04, 0x1f]),
+    });
+    await waitFor(() => stored === 5 && answers().length === before + 2, 'both stored and answered');
+
+    expect(
+      answers()
+        .slice(before)
+        .map((a) => a.command_status),
+    ).toEqual([0, 0]);
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => [m.from, m.text]).reverse()).toEqual([
+      ['37120000013', 'STOP'],
+      ['37120000014', 'СТОП'],
+    ]);
+    expect(await findSuppression(engine.db, accountId, '37120000013')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, accountId, '37120000014')).toMatchObject({ source: 'stop_message' });
+  });
+
+  it("reads the package's default data_coding (1, with GSM 03.38 septets) as the handset wrote it", async () => {
+    const session = smsc.sessions[0];
+    const before = answers().length;
+    const text = 'Mail me at a@b.lv, £5 for 2_3 [ok] é';
+    const status = await new Promise<number>((resolve) =>
+      session.deliver_sm(
+        { source_addr: '37120000015', destination_addr: '37125550200', short_message: text },
+        (resp: PackagePdu) => resolve(resp.command_status),
+      ),
+    );
+    expect(status).toBe(0);
+    await waitFor(() => stored === 6 && answers().length === before + 1, 'the message stored and answered');
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 1 });
+    expect(listed.rows.map((m) => [m.from, m.text])).toEqual([['37120000015', text]]);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../../src/dispatch/providers/smpp/encoding.js';
 import { parseSmppUrl } from '../../src/dispatch/providers/smpp/session.js';
 import { type SmscSimulator, startSmscSimulator } from '../../src/dispatch/providers/smpp/simulator.js';
-import { splitParts } from '../../src/domain/gsm.js';
+import { splitParts, toGsm7Septets } from '../../src/domain/gsm.js';
 import { hex } from './fixtures.js';
 
 describe('GSM-7 and UCS-2 octets', () => {
@@ -68,6 +68,48 @@ describe('GSM-7 and UCS-2 octets', () => {
       text: 'A',
       concat: { reference: 0x0102, total: 2, sequence: 1 },
     });
+  });
+
+  it('reads the GSM 03.38 coding groups an SMSC passes on from a handset: message class and message waiting', () => {
+    const gsm = Buffer.from([0x48, 0x00, 0x4c, 0x50]); // "H@LP" as unpacked septets
+    const ucs2 = Buffer.from([0x04, 0x1f, 0x00, 0x21]); // "П!"
+    const text = (dataCoding: number, octets: Buffer) => {
+      const decoded = decodeShortMessage(dataCoding, 0, octets);
+      return decoded.ok ? decoded.text : null;
+    };
+    // SMPP 3.4 §5.2.19: 1111xxxx message class control (bit 2: 0 default alphabet, 1 8-bit data); 1100xxxx and
+    // 1101xxxx message waiting with the default alphabet.
+    expect([0xf0, 0xf1, 0xf2, 0xf3, 0xf8, 0xc0, 0xc8, 0xd0, 0xdb].map((dc) => text(dc, gsm))).toEqual(
+      Array(9).fill('H@LP'),
+    );
+    // GSM 03.38 §4, beyond what SMPP 3.4 names: 00xx xxxx and 01xx xxxx uncompressed (bit 5 clear) with the alphabet
+    // in bits 3..2 (00 default, 10 UCS-2); 1110xxxx message waiting in UCS-2.
+    expect([0x10, 0x11, 0x13, 0x40, 0x51].map((dc) => text(dc, gsm))).toEqual(Array(5).fill('H@LP'));
+    expect([0x18, 0x19, 0x1a, 0x48, 0x59, 0xe0, 0xe8].map((dc) => text(dc, ucs2))).toEqual(Array(7).fill('П!'));
+    // 8-bit data, compressed text and the reserved groups are no text.
+    expect([0xf4, 0xf7, 0x14, 0x15, 0x1c, 0x30, 0x38, 0x70, 0x80, 0xbf, 0x0f].map((dc) => text(dc, gsm))).toEqual(
+      Array(11).fill(null),
+    );
+    // The values SMPP gives 0x00..0x0F keep their SMPP meaning (1 is IA5, 8 UCS-2), not GSM 03.38's.
+    expect([text(0x00, gsm), text(0x01, Buffer.from('H@LP')), text(0x08, ucs2)]).toEqual(['H@LP', 'H@LP', 'П!']);
+  });
+
+  it('reads IA5 that holds GSM 03.38 septets as GSM 03.38, and never gives a text with a NUL in it', () => {
+    const text = (dataCoding: number, octets: number[]) => {
+      const decoded = decodeShortMessage(dataCoding, 0, Buffer.from(octets));
+      return decoded.ok ? decoded.text : null;
+    };
+    const septets = [...Buffer.from(toGsm7Septets('Mail a@b_c, $5, £3, é, [x]\n'))];
+    // IA5 has no character at 0x00..0x1F but LF and CR: an SMSC that writes septets under data_coding 1 (the npm smpp
+    // package does by default) is read as GSM 03.38.
+    expect(text(DataCoding.ia5, septets)).toBe('Mail a@b_c, $5, £3, é, [x]\n');
+    expect(text(DataCoding.ia5, [...Buffer.from('Line one\r\nA@b [x] ~')])).toBe('Line one\r\nA@b [x] ~');
+    // NUL octets closing the text (a C string) are no part of it; any other NUL is no character a text can keep.
+    expect(text(DataCoding.ia5, [...Buffer.from('HELP'), 0, 0])).toBe('HELP');
+    expect(text(DataCoding.latin1, [...Buffer.from('Grüße', 'latin1'), 0])).toBe('Grüße');
+    expect(text(DataCoding.latin1, [0x41, 0, 0x42])).toBe('A\uFFFDB');
+    expect(text(DataCoding.ucs2, [0, 0x48, 0, 0x49, 0, 0])).toBe('HI');
+    expect(text(DataCoding.ucs2, [0, 0x48, 0, 0, 0, 0x49])).toBe('H\uFFFDI');
   });
 
   it('refuses parts that cannot be numbered or encoded (bugs of the caller)', () => {

@@ -108,7 +108,7 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
     return outcomes[outcomes.length - 1] as ReceiveOutcome;
   }
 
-  it('stores single and concatenated messages in every encoding, each part answered', async () => {
+  it('stores single and concatenated messages in every encoding and message class, each part answered', async () => {
     const texts: string[] = [];
     for (const message of [
       { text: 'Hello @ £5 {ok}' },
@@ -118,6 +118,12 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
       { text: LONG_UCS2 },
       { text: 'Grüße aus Köln', latin1: true },
       { text: 'Sent as data_sm', command: 'data_sm' as const },
+      // The handset's message class passed on in data_coding (0xF0, 0x19), as some SMSCs do.
+      { text: 'Flash: call me @ 5', messageClass: 0 as const },
+      { text: LONG_UCS2, messageClass: 1 as const, reference: 0x43 },
+      // GSM-7 septets under data_coding 1 (IA5), as the npm smpp package writes them.
+      { text: 'Mail a@b.lv, £5 [ok] é', gsmAsIa5: true },
+      { text: LONG_GSM, gsmAsIa5: true, reference: 0x44 },
     ]) {
       const outcome = await received({ from: '+37120000002', to: '37125550100', ...message });
       expect(outcome).toMatchObject({ status: 'stored', message: { accountId, from: '37120000002' } });

@@ -121,9 +121,63 @@ function readUdh(octets: Uint8Array): { headerOctets: number; concat: ConcatInfo
   return { headerOctets: 1 + udhl, concat };
 }
 
+type Alphabet = 'gsm' | 'latin1' | 'ucs2';
+
 /**
- * The text of a short_message (as the simulated SMSC reads what it receives): the UDH (when esm_class has UDHI) is
- * read for its concatenation element, the rest decoded by data_coding. A malformed message is a value, not a throw.
+ * The alphabet a data_coding names, or null for data that is not text. 0x00..0x0F are SMPP's own values (§5.2.19: 0
+ * the SMSC default alphabet, 1 IA5, 3 Latin-1, 8 UCS-2). Above them an SMSC passes on the handset's GSM 03.38 data
+ * coding scheme (§4): SMPP 3.4 names 1100xxxx and 1101xxxx (message waiting, default alphabet) and 1111xxxx (message
+ * class, bit 2 set for 8-bit data); GSM 03.38 also gives 00xxxxxx and 01xxxxxx (bit 5 compressed, bits 3..2 the
+ * alphabet: 00 default, 01 8-bit, 10 UCS-2) and 1110xxxx (message waiting in UCS-2).
+ */
+function alphabetOf(dataCoding: number): Alphabet | null {
+  if (dataCoding < 0x10) {
+    if (dataCoding === DataCoding.default) return 'gsm';
+    if (dataCoding === DataCoding.ia5 || dataCoding === DataCoding.latin1) return 'latin1';
+    return dataCoding === DataCoding.ucs2 ? 'ucs2' : null;
+  }
+  if (dataCoding < 0x80) {
+    if ((dataCoding & 0x20) !== 0) return null;
+    const bits = (dataCoding >> 2) & 0x03;
+    return bits === 0 ? 'gsm' : bits === 2 ? 'ucs2' : null;
+  }
+  if (dataCoding < 0xc0) return null;
+  if (dataCoding < 0xe0) return 'gsm';
+  if (dataCoding < 0xf0) return 'ucs2';
+  return (dataCoding & 0x04) === 0 ? 'gsm' : null;
+}
+
+/**
+ * Whether IA5 octets are GSM 03.38 septets written one an octet: IA5 (T.50) has no character at 0x00..0x1F but the
+ * line breaks LF and CR, where GSM 03.38 has @ £ $ ¥ è é ù ì ò Ç Ø ø Å å Δ _ Φ Γ Λ Ω Π Ψ Σ Θ Ξ Æ æ ß É and the escape
+ * to [ ] { } ~ \ ^ | €. Some SMSCs (and the npm smpp package, whose "ASCII" is GSM 03.38) send such text under
+ * data_coding 1. NUL octets closing the text (a C string) do not count.
+ */
+function isGsmAsIa5(octets: Uint8Array): boolean {
+  let end = octets.length;
+  while (end > 0 && octets[end - 1] === 0) end--;
+  let control = false;
+  for (let index = 0; index < end; index++) {
+    const octet = octets[index] as number;
+    if (octet > 0x7f) return false;
+    if (octet < 0x20 && octet !== 0x0a && octet !== 0x0d) control = true;
+  }
+  return control;
+}
+
+/**
+ * A text without U+0000, which no text of a message holds (and PostgreSQL cannot store): those closing it (a C
+ * string's end) are dropped, any other is read as U+FFFD, a character that could not be read.
+ */
+function withoutNul(text: string): string {
+  return text.replace(/\0+$/, '').replaceAll('\0', '\uFFFD');
+}
+
+/**
+ * The text of a short_message (as the simulated SMSC reads what it receives, and our side a handset's message): the
+ * UDH (when esm_class has UDHI) is read for its concatenation element, the rest decoded by data_coding (see
+ * alphabetOf; IA5 holding GSM 03.38 septets as GSM 03.38, see isGsmAsIa5). The text never holds U+0000. A malformed
+ * message is a value, not a throw.
  */
 export function decodeShortMessage(dataCoding: number, esmClass: number, octets: Uint8Array): DecodedShortMessage {
   let body = octets;
@@ -134,22 +188,28 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
     body = octets.subarray(udh.headerOctets);
     concat = udh.concat;
   }
-  switch (dataCoding) {
-    case DataCoding.default:
+  if (dataCoding === DataCoding.ia5 && isGsmAsIa5(body)) {
+    try {
+      return { ok: true, text: fromGsm7Septets(body), concat };
+    } catch {
+      // An escape at the end: not GSM 03.38 after all; read as IA5 below.
+    }
+  }
+  switch (alphabetOf(dataCoding)) {
+    case 'gsm':
       try {
         return { ok: true, text: fromGsm7Septets(body), concat };
       } catch (error) {
         return { ok: false, reason: (error as Error).message };
       }
-    case DataCoding.ucs2: {
+    case 'ucs2': {
       if (body.length % 2 !== 0) return { ok: false, reason: `UCS-2 text of odd length ${body.length}` };
       const swapped = Buffer.from(body);
       swapped.swap16();
-      return { ok: true, text: swapped.toString('utf16le'), concat };
+      return { ok: true, text: withoutNul(swapped.toString('utf16le')), concat };
     }
-    case DataCoding.ia5:
-    case DataCoding.latin1:
-      return { ok: true, text: Buffer.from(body).toString('latin1'), concat };
+    case 'latin1':
+      return { ok: true, text: withoutNul(Buffer.from(body).toString('latin1')), concat };
     default:
       return { ok: false, reason: `data_coding 0x${dataCoding.toString(16)} is not text` };
   }

@@ -17,6 +17,16 @@ export interface SimulatedInbound {
   readonly concat?: 'udh' | 'udh16' | 'sar';
   /** Latin-1 (data_coding 3) for a text that fits it; else GSM-7 or UCS-2 as GSM 03.38 picks. */
   readonly latin1?: boolean;
+  /**
+   * The handset's message class, passed on in data_coding as GSM 03.38 codes it (as some SMSCs do): 1111 00cc for
+   * GSM-7 (SMPP 3.4 §5.2.19 message class control), 0001 10cc for UCS-2. Absent: data_coding 0 or 8.
+   */
+  readonly messageClass?: 0 | 1 | 2 | 3;
+  /**
+   * GSM-7 septets under data_coding 1 (IA5) instead of 0, as some SMSCs (and the npm smpp package by default) write
+   * them; the receiver must not read an "@" (septet 0x00) as IA5's NUL.
+   */
+  readonly gsmAsIa5?: boolean;
   readonly command?: 'deliver_sm' | 'data_sm';
   readonly reference?: number;
   /** Send the parts last to first. */
@@ -30,7 +40,21 @@ interface Part {
   readonly tlvs: Tlvs;
 }
 
+/**
+ * data_coding 0 (GSM-7) or 8 (UCS-2) with the message class of `message`, if it has one (Latin-1 has none), or 1
+ * for GSM-7 written as IA5.
+ */
+function withClass(dataCoding: number, message: SimulatedInbound): number {
+  if (message.gsmAsIa5 && dataCoding === DataCoding.default) return DataCoding.ia5;
+  if (message.messageClass === undefined || dataCoding === DataCoding.latin1) return dataCoding;
+  return (dataCoding === DataCoding.ucs2 ? 0x18 : 0xf0) | message.messageClass;
+}
+
 function partsOf(message: SimulatedInbound): Part[] {
+  return partsWithoutClass(message).map((part) => ({ ...part, dataCoding: withClass(part.dataCoding, message) }));
+}
+
+function partsWithoutClass(message: SimulatedInbound): Part[] {
   if (message.latin1) {
     return [{ dataCoding: DataCoding.latin1, esmClass: 0, octets: Buffer.from(message.text, 'latin1'), tlvs: {} }];
   }
