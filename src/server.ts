@@ -111,8 +111,9 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     workSignal,
   });
   const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
-  // Delivery reports pushed by providers (SMPP receipts, webhooks): applied once this process's hand-overs to that
-  // provider in flight have stored their outcomes (most reports name their messages), in groups as they come together.
+  // Delivery reports pushed by providers (SMPP receipts, webhooks): applied in groups as they come together; on
+  // PostgreSQL once this process's hand-overs to that provider in flight have stored their outcomes (most reports name
+  // their messages).
   const handOvers = new HandOversInFlight();
   const pushed = pushedReports(db, handOvers);
   const notes = providerNotes(config);
