@@ -67,8 +67,11 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** CPU seconds of the PostgreSQL backends serving `database` now (they end with their connections: read before). */
-export async function postgresBackendCpuSeconds(url: string): Promise<number> {
+/**
+ * CPU seconds of the PostgreSQL backends serving `database` now (they end with their connections: read before), but
+ * those of `excludePids` (the bench's own connection, counting what is done).
+ */
+export async function postgresBackendCpuSeconds(url: string, excludePids: readonly number[] = []): Promise<number> {
   const db = await createDb(url);
   try {
     const rows = await sql<{ pid: number }>`
@@ -77,6 +80,7 @@ export async function postgresBackendCpuSeconds(url: string): Promise<number> {
     );
     let total = 0;
     for (const { pid } of rows.rows) {
+      if (excludePids.includes(Number(pid))) continue;
       try {
         total += cpuSeconds(pid);
       } catch {
