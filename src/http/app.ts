@@ -9,7 +9,7 @@ import type { ApiServices } from '../services/ports.js';
 import { installBodyParsers } from './body.js';
 import { type DashboardDeps, registerDashboard } from './dashboard/plugin.js';
 import { installErrorHandling, installProtocolChecks, renderClientError, renderFrameworkError } from './errors.js';
-import { redactUrl, withLogRedaction } from './logging.js';
+import { lazyRequestLogger, redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 import { postmanRoute } from './postman.js';
 import { apiRoutes } from './routes/api.js';
@@ -48,14 +48,19 @@ function timeoutCheckIntervalMs(headersTimeoutMs: number): number {
 }
 
 const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
+/** The field of a log line that names its request. */
+const REQUEST_ID_LOG_LABEL = 'request_id';
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const timeouts = { ...HTTP_TIMEOUT_DEFAULTS, ...options.timeouts };
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeoutMs = Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
   const trustProxy = options.trustProxy ?? false;
+  const logger = withLogRedaction(options.logger ?? false);
   const app = Fastify({
-    logger: withLogRedaction(options.logger ?? false),
+    logger,
+    // A request's own logger is made when it first logs (the request id bound), not for every request.
+    ...(logger !== false && { childLoggerFactory: lazyRequestLogger }),
     bodyLimit: options.bodyLimitBytes,
     trustProxy:
       typeof trustProxy === 'number'
@@ -73,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    logController: new LogController({ requestIdLogLabel: REQUEST_ID_LOG_LABEL, disableRequestLogging: true }),
     // URLs the router cannot even decode (`/%ZZ`) or whose parameter is absurdly long: answered in the API's shapes.
     frameworkErrors: renderFrameworkError,
     // Requests Node's parser refuses, and HTTP/1.1 ones without Host, are answered in the API's JSON shape.
@@ -92,11 +97,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     done();
   });
-  // One line per request, when it is answered (Fastify's own logging writes two: on arrival and on completion).
+  // One line per request, when it is answered (Fastify's own logging writes two: on arrival and on completion). It is
+  // written by the app's logger with the request id among its fields, the line a request's own logger would write
+  // (see lazyRequestLogger), without making that logger.
   if ((app.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info')) {
     app.addHook('onResponse', (request, reply, done) => {
-      request.log.info(
+      app.log.info(
         {
+          request_id: request.id, // REQUEST_ID_LOG_LABEL
           method: request.method,
           url: redactUrl(request.url),
           status_code: reply.statusCode,

@@ -1,5 +1,5 @@
 // The logger's guard rails: secrets (credentials, cookies, CSRF tokens, passwords, API keys) never reach a log line.
-import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
 
 export const REDACTED = '[Redacted]';
 
@@ -150,3 +150,97 @@ export function withLogRedaction(logger: LoggerOption): LoggerOption {
     serializers: { ...base.serializers, req: serializeRequest as never },
   };
 }
+
+type LogArgs = Parameters<FastifyBaseLogger['info']>;
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+/** What Fastify's logger is at run time (pino): its type names only the logging methods. */
+type PinoLogger = FastifyBaseLogger & {
+  isLevelEnabled(level: string): boolean;
+  bindings(): Record<string, unknown>;
+};
+
+/**
+ * A request's logger whose pino child (with the request id bound) is made on its first line at an enabled level: most
+ * requests log nothing of their own, and making the child costs about as much as a small request's own work.
+ */
+class RequestLogger {
+  readonly #parent: PinoLogger;
+  readonly #bindings: Record<string, unknown>;
+  #child: PinoLogger | undefined;
+
+  constructor(parent: PinoLogger, bindings: Record<string, unknown>) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  #logger(): PinoLogger {
+    this.#child ??= this.#parent.child(this.#bindings) as PinoLogger;
+    return this.#child;
+  }
+
+  #write(level: LevelName, args: LogArgs): void {
+    if (this.#child === undefined && !this.#parent.isLevelEnabled(level)) return;
+    const logger = this.#logger();
+    (logger[level] as (...a: LogArgs) => void).apply(logger, args);
+  }
+
+  get level(): string {
+    return (this.#child ?? this.#parent).level;
+  }
+
+  set level(level: string) {
+    this.#logger().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.#child ?? this.#parent).isLevelEnabled(level);
+  }
+
+  bindings(): Record<string, unknown> {
+    return this.#logger().bindings();
+  }
+
+  child(...args: Parameters<FastifyBaseLogger['child']>): FastifyBaseLogger {
+    return this.#logger().child(...args);
+  }
+
+  fatal(...args: LogArgs): void {
+    this.#write('fatal', args);
+  }
+
+  error(...args: LogArgs): void {
+    this.#write('error', args);
+  }
+
+  warn(...args: LogArgs): void {
+    this.#write('warn', args);
+  }
+
+  info(...args: LogArgs): void {
+    this.#write('info', args);
+  }
+
+  debug(...args: LogArgs): void {
+    this.#write('debug', args);
+  }
+
+  trace(...args: LogArgs): void {
+    this.#write('trace', args);
+  }
+
+  silent(): void {}
+}
+
+/**
+ * Fastify's childLoggerFactory: each request's logger binds its id as pino's child would, but the child is made only
+ * when the request logs a line (see RequestLogger). A route with its own log level or serializers gets its child at
+ * once.
+ */
+export const lazyRequestLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+  logger,
+  bindings,
+  options,
+) => {
+  if (options.level !== undefined || options.serializers !== undefined) return logger.child(bindings, options);
+  return new RequestLogger(logger as PinoLogger, bindings) as unknown as FastifyBaseLogger;
+};

@@ -227,26 +227,26 @@ export async function installMetrics(app: FastifyInstance, options: MetricsOptio
     return reading;
   };
 
-  const routeLabels = new Map<string, string>();
-  const routeLabel = (pattern: string | undefined): string => {
-    if (pattern === undefined) return UNMATCHED_ROUTE;
-    let label = routeLabels.get(pattern);
-    if (label === undefined) {
-      // `/sendings/:id(^\\d+$)` is shown as `/sendings/:id`.
-      label = pattern.replace(/:(\w+)\((?:[^()]|\([^()]*\))*\)/g, ':$1');
-      routeLabels.set(pattern, label);
-    }
-    return label;
-  };
+  // `/sendings/:id(^\\d+$)` is shown as `/sendings/:id`.
+  const routeLabel = (pattern: string): string => pattern.replace(/:(\w+)\((?:[^()]|\([^()]*\))*\)/g, ':$1');
 
-  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const labels = {
-      method: request.method,
-      route: routeLabel(request.routeOptions.url),
-      status_code: String(reply.statusCode),
-    };
+  const count = (route: string, request: FastifyRequest, reply: FastifyReply): void => {
+    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
     requests.inc(labels);
     latency.observe(labels, reply.elapsedTime / 1_000);
+  };
+  // Each route counts its own answers under its pattern, found once as the route is declared (reading it from the
+  // request would build Fastify's route options anew for each one); the app's hook counts the answers of no route.
+  app.addHook('onRoute', (route) => {
+    const label = routeLabel(route.url);
+    const counted = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      count(label, request, reply);
+      done();
+    };
+    route.onResponse = [...(route.onResponse === undefined ? [] : [route.onResponse].flat()), counted];
+  });
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (request.is404) count(UNMATCHED_ROUTE, request, reply);
     done();
   });
 

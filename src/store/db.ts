@@ -243,11 +243,7 @@ function dropBrokenConnections(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
-      let broken = false;
-      const onError = () => {
-        broken = true;
-      };
-      client.on('error', onError);
+      const health = healthOf(client);
       const query = (...args: unknown[]) => {
         const [text, values] = args;
         const named =
@@ -257,7 +253,7 @@ function dropBrokenConnections(pool: pg.Pool): PostgresPool {
         const result = named ? client.query(named) : (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
-            if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = true;
+            noteFailure(health, error);
             throw error;
           });
         }
@@ -265,14 +261,56 @@ function dropBrokenConnections(pool: pg.Pool): PostgresPool {
       };
       return {
         query: query as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => {
-          client.removeListener('error', onError);
-          client.release(destroy === true || broken);
-        },
+        release: (destroy?: boolean) => client.release(destroy === true || health.broken),
       };
     },
     end: () => pool.end(),
   };
+}
+
+/** Whether a connection broke while it was lent out (see dropBrokenConnections). */
+interface ConnectionHealth {
+  broken: boolean;
+}
+
+const healthByConnection = new WeakMap<pg.PoolClient, ConnectionHealth>();
+
+/**
+ * The connection's health record, listening to its 'error' from its first lending on, for as long as it lives: pg's
+ * pool listens only while it is idle, and a listener added and removed at each lending costs every query.
+ */
+function healthOf(client: pg.PoolClient): ConnectionHealth {
+  let health = healthByConnection.get(client);
+  if (health === undefined) {
+    const record = { broken: false };
+    client.on('error', () => {
+      record.broken = true;
+    });
+    healthByConnection.set(client, record);
+    health = record;
+  }
+  return health;
+}
+
+/** A query failed because the connection itself is gone or silent, or a prepared statement of it went stale. */
+function noteFailure(health: ConnectionHealth, error: unknown): void {
+  if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) health.broken = true;
+}
+
+/** readRows on PostgreSQL: one connection of the pool, the statement by name, and the connection back. */
+async function readRowsFromPool<Row>(pool: pg.Pool, text: string, parameters: readonly unknown[]): Promise<Row[]> {
+  const client = await pool.connect();
+  const health = healthOf(client);
+  try {
+    const named = namedQuery(client, text, parameters);
+    const result = await (named ? client.query<Row & pg.QueryResultRow>(named) : client.query(text, [...parameters]));
+    return result.rows as Row[];
+  } catch (error) {
+    noteFailure(health, error);
+    throw error;
+  } finally {
+    client.release(health.broken);
+  }
 }
 
 function openSqlite(path: string): SqliteDatabase.Database {
@@ -334,14 +372,7 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
     pool.on('error', options.onPoolError ?? (() => {}));
     const connections = dropBrokenConnections(pool);
     kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: connections }), ...log });
-    readRows = async <Row>(text: string, parameters: readonly unknown[]) => {
-      const client = await connections.connect();
-      try {
-        return (await client.query<Row & pg.QueryResultRow>(text, [...parameters])).rows;
-      } finally {
-        client.release();
-      }
-    };
+    readRows = <Row>(text: string, parameters: readonly unknown[]) => readRowsFromPool<Row>(pool, text, parameters);
   }
   const clockUs = options.clockUs ?? systemClockUs;
   const readRowsDirect = readRows;

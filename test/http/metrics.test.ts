@@ -49,6 +49,7 @@ describeEachEngine('GET /metrics', (engine) => {
       await app.inject({ method: 'GET', url: '/sendings/123456', headers: customer.headers });
       await app.inject({ method: 'GET', url: '/wp-admin/secret-probe?x=1' });
       await app.inject({ method: 'GET', url: '/balance' });
+      await app.inject({ method: 'HEAD', url: '/status' });
 
       const res = await app.inject({ method: 'GET', url: '/metrics' });
       expect(res.statusCode).toBe(200);
@@ -58,6 +59,7 @@ describeEachEngine('GET /metrics', (engine) => {
       expect(sample(text, 'smsgic_http_requests_total{method="GET",route="/sendings/:id",status_code="404"}')).toBe(2);
       expect(sample(text, 'smsgic_http_requests_total{method="GET",route="unmatched",status_code="404"}')).toBe(1);
       expect(sample(text, 'smsgic_http_requests_total{method="GET",route="/balance",status_code="401"}')).toBe(1);
+      expect(sample(text, 'smsgic_http_requests_total{method="HEAD",route="/status",status_code="200"}')).toBe(1);
       expect(
         sample(
           text,

@@ -27,6 +27,12 @@ describeEachEngine('api tokens', (engine) => {
     expect(JSON.stringify(rows)).not.toContain(created.token);
   });
 
+  it("stores a token's SHA-256 in hex, so that tokens issued by earlier versions still authenticate", () => {
+    expect(tokenSha256(`smsgic_${'A'.repeat(43)}`)).toBe(
+      '9924c17975fb9c030c5d321d8b33d15b31f9aee6a5a2e3b634da314b28f736bb',
+    );
+  });
+
   it('refuses unknown, malformed, revoked and expired tokens', async () => {
     let nowUs = Date.UTC(2024, 5, 1) * US_PER_MS;
     const db = await engine.open({ clockUs: () => nowUs });

@@ -122,32 +122,22 @@ export async function apiRoutes(app: FastifyInstance, services: ApiServices, lim
     timeWindow: 60_000,
     keyGenerator: (request: FastifyRequest) => `unauthenticated:${request.ip}`,
   });
-  // Callback style: routes without a token pass without a promise; the others wait for the one lookup only.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!request.routeOptions.config.auth) {
-      done();
-      return;
-    }
+  // The bearer token is checked by a hook of each route that needs it (config.auth), added as the route is declared:
+  // other routes do not run it, and no request reads its route's options to know.
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
     const token = header ? BEARER_RE.exec(header)?.[1] : undefined;
-    const refuse = (suspended = false) =>
-      failedAuthLimit.call(app, request, reply).then(
-        () => done(suspended ? accountSuspended() : unauthenticated()),
-        (error: unknown) => done(error as Error),
-      );
-    if (!token) {
-      void refuse();
+    const found = token ? await services.authenticate(token) : null;
+    if (found && !('suspended' in found)) {
+      request.account = found;
       return;
     }
-    services.authenticate(token).then(
-      (found) => {
-        if (!found) return refuse();
-        if ('suspended' in found) return refuse(true);
-        request.account = found;
-        done();
-      },
-      (error: unknown) => done(error as Error),
-    );
+    await failedAuthLimit.call(app, request, reply);
+    throw found ? accountSuspended() : unauthenticated();
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.auth) return;
+    route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), authenticate];
   });
 
   // The one endpoint without a token: its OpenAPI entry lifts the document-wide bearer requirement.
