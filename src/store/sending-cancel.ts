@@ -108,7 +108,7 @@ export async function endCancelledMessages(db: Db, sendingId: number, cancelledA
   // whatever plan the engine picks, and never reads the rows earlier batches ended. (A walk of "the next N ids of the
   // sending" needs an ordered, limited scan; without statistics on a freshly inserted sending PostgreSQL reads and
   // sorts every remaining message of the sending for each batch, and SQLite scanned every queued message of the
-  // sending through the (status, sending_id) index.)
+  // sending through a (status, sending_id) index.)
   for (let from = intFrom(span.first); from <= lastId; from += CANCEL_MESSAGES_PER_BATCH) {
     if (from > intFrom(span.first)) await nextTurn();
     const result = await db.transaction((trx) =>
@@ -129,7 +129,7 @@ export async function endCancelledMessages(db: Db, sendingId: number, cancelledA
  * refund committed with the status) get those messages ended. Returns how many messages it ended.
  */
 export async function finishInterruptedCancels(db: Db): Promise<number> {
-  // The sendings that still have queued messages, found by a skip scan of the (status, sending_id) index: one probe
+  // The sendings that still have queued messages, found by a skip scan of the queued messages' index: one probe
   // for the next sending id past the last, so the walk costs one probe per sending with work left, however many
   // sendings were ever cancelled. (A read of the Cancelled sendings, each tested for queued messages, grew with every
   // cancel the platform ever made.) Each one found is then looked up by its id (`inBatch`; on SQLite a unary `+` keeps
