@@ -20,7 +20,7 @@ import { probePostgres, scratchDatabase } from '../test/support/scratch-db.js';
 import type { BenchRow } from './harness.js';
 
 const SMALL = 10_000;
-const LARGE = Number(process.env.GROWN_TABLES_BENCH_MESSAGES ?? 2_000_000);
+const LARGE = Number(process.env.GROWN_TABLES_BENCH_MESSAGES ?? 5_000_000);
 const ROUNDS = Number(process.env.GROWN_TABLES_BENCH_ROUNDS ?? 200);
 /** Every `default` message to the sandbox; a named type to none. */
 const SANDBOX_ONLY: LeaseRouting = (_message, sending) => ({
