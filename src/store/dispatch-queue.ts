@@ -7,7 +7,7 @@ import { messageStatusFrom } from '../domain/status.js';
 import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
-import { settleSendings } from './dispatch-settlement.js';
+import { type MessageNow, settleSendings } from './dispatch-settlement.js';
 import { acceptedCostSum, idList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
@@ -390,6 +390,17 @@ interface UpdatedRow {
   error: string | null;
   provider: string | null;
   provider_message_id: string | null;
+  submitted_at_us: number | string | null;
+  cost_minor: number | string;
+}
+
+function messageNow(row: UpdatedRow): MessageNow {
+  return {
+    sendingId: intFrom(row.sending_id),
+    status: row.status,
+    accepted: row.submitted_at_us !== null,
+    costMinor: minorFrom(row.cost_minor),
+  };
 }
 
 /**
@@ -429,7 +440,8 @@ function updateHeld(
     set ${set(m)}
     from ${rows}
     where ${m}.id = u.id and ${unindexed}${m}.status = 'submitting' and ${m}.lease_owner = ${workerId}
-    returning ${m}.id, ${m}.sending_id, ${m}.status, ${m}.error, ${m}.provider, ${m}.provider_message_id`;
+    returning ${m}.id, ${m}.sending_id, ${m}.status, ${m}.error, ${m}.provider, ${m}.provider_message_id,
+      ${m}.submitted_at_us, ${m}.cost_minor`;
 }
 
 /**
@@ -533,7 +545,7 @@ export async function recordOutcomes(
       requeued += updated.length;
     }
     if (changed.length > 0) {
-      await applyKeptReportsFor(
+      const keptApplied = await applyKeptReportsFor(
         trx,
         dialect,
         nowUs,
@@ -544,11 +556,14 @@ export async function recordOutcomes(
         ),
         quality,
       );
+      // The rows as this transaction left them, unless kept reports moved some of them since.
+      const known = keptApplied > 0 ? [] : changed.map(messageNow);
       const sendings = await settleSendings(
         trx,
         dialect,
         nowUs,
         changed.map((row) => intFrom(row.sending_id)),
+        known,
       );
       const events: StatusEvent[] = [];
       for (const row of changed) {

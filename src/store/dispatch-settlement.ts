@@ -53,6 +53,40 @@ function dispatchRefund(
   return amountMinor;
 }
 
+/** A message as the caller's transaction left it (its row locked): what settling its sending counts. */
+export interface MessageNow {
+  readonly sendingId: number;
+  readonly status: string;
+  /** Taken by a provider (submitted_at_us set). */
+  readonly accepted: boolean;
+  readonly costMinor: number;
+}
+
+interface MessageCounts {
+  readonly inFlight: number;
+  readonly accepted: number;
+  readonly acceptedCost: number;
+  readonly awaiting: number;
+}
+
+/** The counts of a sending's messages, from `messages` when they are every one of its `recipients` messages. */
+function countedFrom(messages: readonly MessageNow[] | undefined, recipients: number): MessageCounts | undefined {
+  if (messages === undefined || messages.length !== recipients) return undefined;
+  let inFlight = 0;
+  let accepted = 0;
+  let acceptedCost = 0;
+  let awaiting = 0;
+  for (const m of messages) {
+    if ((IN_FLIGHT_MESSAGE_STATUSES as readonly string[]).includes(m.status)) inFlight++;
+    if (m.accepted) {
+      accepted++;
+      acceptedCost += m.costMinor;
+    }
+    if (m.status === 'submitted') awaiting++;
+  }
+  return { inFlight, accepted, acceptedCost, awaiting };
+}
+
 export interface SettledSending {
   readonly id: number;
   readonly status: string;
@@ -80,12 +114,16 @@ async function exists(trx: Transaction<Schema>, sendingId: number, statuses: rea
  * message is final. The sending rows are locked first (PostgreSQL), so when two workers record a sending's last
  * outcomes at once the second waits, then sees the first's commit and the settlement mark: never two refunds. The
  * refunds go through `postRefund`, after every sending row is locked, in ascending account order.
+ *
+ * `known`: messages the caller's transaction holds locked, as it left them. A sending all of whose messages are among
+ * them (a one-recipient sending's one message, most often) is settled from them without reading its messages again.
  */
 export async function settleSendings(
   trx: Transaction<Schema>,
   dialect: DialectName,
   nowUs: number,
   sendingIds: Iterable<number>,
+  known: readonly MessageNow[] = [],
 ): Promise<Map<number, SettledSending>> {
   const settled = new Map<number, SettledSending>();
   // Every sending row first, by ascending id, and only then the account rows the refunds move (LOCK_ORDER in db.ts):
@@ -111,11 +149,23 @@ export async function settleSendings(
   if (dialect === 'postgres') select = select.forUpdate();
   const rows = ids.length === 0 ? [] : await select.execute();
   if (rows.length !== ids.length) throw new Error('a sending vanished during dispatch');
-  // Small sendings' messages counted in one statement (a large one's are looked at with the bounded reads below).
-  const small = rows
-    .filter((r) => (r.status === 'Pending' || r.status === 'Processing') && intFrom(r.recipients_count) <= COUNTED_MAX)
-    .map((r) => intFrom(r.id));
-  const counted = new Map<number, { inFlight: number; accepted: number; acceptedCost: number; awaiting: number }>();
+  const knownOf = new Map<number, MessageNow[]>();
+  for (const message of known) {
+    const list = knownOf.get(message.sendingId);
+    if (list) list.push(message);
+    else knownOf.set(message.sendingId, [message]);
+  }
+  // Small sendings' messages counted from what the caller holds when that is all of them, the others in one statement
+  // (a large one's are looked at with the bounded reads below).
+  const counted = new Map<number, MessageCounts>();
+  const small: number[] = [];
+  for (const r of rows) {
+    if (!(r.status === 'Pending' || r.status === 'Processing') || intFrom(r.recipients_count) > COUNTED_MAX) continue;
+    const id = intFrom(r.id);
+    const fromKnown = countedFrom(knownOf.get(id), intFrom(r.recipients_count));
+    if (fromKnown) counted.set(id, fromKnown);
+    else small.push(id);
+  }
   if (small.length > 0) {
     const inFlight = sql.join(IN_FLIGHT_MESSAGE_STATUSES.map((status) => sql`${status}`));
     const { rows: counts } = await sql<{

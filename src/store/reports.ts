@@ -1,5 +1,6 @@
 // Delivery reports: forward-only status changes matched by (provider, provider's id); unknown ids kept until known.
 import { sql, type Transaction } from 'kysely';
+import { minorFrom } from '../domain/money.js';
 import {
   isFinalMessageStatus,
   type MessageStatus,
@@ -11,7 +12,7 @@ import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { KEPT_REPORTS_LOCK } from './dialect-sql.js';
-import { settleSendings } from './dispatch-settlement.js';
+import { type MessageNow, settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -55,6 +56,7 @@ interface CurrentMessage {
   readonly provider: string | null;
   readonly mcc: string | null;
   readonly submittedAtUs: number | null;
+  readonly costMinor: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function applyStatusChanges(
   const ids = [...new Set(changes.map((c) => c.messageId))].sort((a, b) => a - b);
   let select = trx
     .selectFrom('messages')
-    .select(['id', 'sending_id', 'status', 'provider', 'mcc', 'submitted_at_us'])
+    .select(['id', 'sending_id', 'status', 'provider', 'mcc', 'submitted_at_us', 'cost_minor'])
     .where(sql<boolean>`id in ${idList(dialect, ids)}`)
     .orderBy('id');
   if (dialect === 'postgres') select = select.forUpdate();
@@ -86,6 +88,7 @@ export async function applyStatusChanges(
       provider: row.provider,
       mcc: row.mcc,
       submittedAtUs: intOrNull(row.submitted_at_us),
+      costMinor: minorFrom(row.cost_minor),
     });
   }
   // Changes in the order given: a later change in the same batch only applies if it moves further forward.
@@ -119,7 +122,14 @@ export async function applyStatusChanges(
     from ${rows} where ${target}.id = u.id`.execute(trx);
 
   const sendingIds = new Set(list.map((c) => current.get(c.messageId)?.sendingId ?? 0));
-  const sendings = await settleSendings(trx, dialect, nowUs, sendingIds);
+  // Every message read above is locked and as this transaction left it.
+  const known: MessageNow[] = [...current.values()].map((m) => ({
+    sendingId: m.sendingId,
+    status: m.status,
+    accepted: m.submittedAtUs !== null,
+    costMinor: m.costMinor,
+  }));
+  const sendings = await settleSendings(trx, dialect, nowUs, sendingIds, known);
   const events: StatusEvent[] = [];
   for (const change of list) {
     const sendingId = current.get(change.messageId)?.sendingId ?? 0;

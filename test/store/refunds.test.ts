@@ -9,7 +9,7 @@ import { applyReports } from '../../src/store/reports.js';
 import { cancelSending } from '../../src/store/sending-cancel.js';
 import { createSending, type Sending } from '../../src/store/sendings.js';
 import { US_PER_MS } from '../../src/store/time.js';
-import { numberEndingWith, RATE_MINOR, type SendingOptions, sendingTo } from '../dispatch/support.js';
+import { numberEndingWith, RATE_MINOR, type SendingOptions, sendingTo, statusOf } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
@@ -172,6 +172,66 @@ describeEachEngine('refunds', (engine) => {
     expect(await getBalance(engine.db, accountId)).toBe(refundMinor);
     expect((await listEntries(engine.db, accountId)).filter((e) => e.kind === 'refund')).toHaveLength(1);
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('settles from the rows an outcome or a receipt just wrote when they are all its messages, else reads them', async () => {
+    const statements: string[] = [];
+    const db = await engine.open({ onQuery: (query) => statements.push(query.sql) });
+    /** Statements that count a sending's messages from the table. */
+    const countsRead = () => statements.filter((text) => /from messages where sending_id in/i.test(text));
+
+    // One recipient: its outcome and its receipt settle and complete it from the row they wrote.
+    const one = await leasedSending(engine, 1, 'known-one');
+    const [only] = one.messages;
+    if (!only) throw new Error('one message was leased');
+    await recordOutcomes(
+      db,
+      { workerId: 'known-one', nowUs: db.nowUs() },
+      { accepted: [{ id: only.id, providerMessageId: 'known-one-1', nextPollAtUs: db.nowUs() + LEASE_US }] },
+    );
+    const oneRefund = dispatchRefundMinor({
+      subtotalMinor: one.sending.subtotalMinor,
+      taxMinor: one.sending.taxMinor,
+      acceptedCostMinor: RATE_MINOR,
+    });
+    expect(await getBalance(db, one.accountId)).toBe(oneRefund);
+    expect(await statusOf(db, one.accountId, one.sending.id)).toBe('Processing');
+    await applyReports(db, db.nowUs(), [
+      { provider: 'sandbox', providerMessageId: 'known-one-1', status: 'delivered' },
+    ]);
+    expect(await statusOf(db, one.accountId, one.sending.id)).toBe('Completed');
+    expect(countsRead()).toEqual([]);
+
+    // Two recipients whose outcomes come in two batches: the second batch holds one of its messages, so the sending's
+    // messages are counted from the table, and the first one's acceptance is not forgotten.
+    const two = await leasedSending(engine, 2, 'known-two');
+    const [first, second] = two.messages;
+    if (!first || !second) throw new Error('two messages were leased');
+    await recordOutcomes(
+      db,
+      { workerId: 'known-two', nowUs: db.nowUs() },
+      { accepted: [{ id: first.id, providerMessageId: 'known-two-1', nextPollAtUs: db.nowUs() + LEASE_US }] },
+    );
+    expect(await getBalance(db, two.accountId)).toBe(0);
+    await recordOutcomes(
+      db,
+      { workerId: 'known-two', nowUs: db.nowUs() },
+      { final: [{ id: second.id, status: 'failed', error: 'no route' }] },
+    );
+    const twoRefund = dispatchRefundMinor({
+      subtotalMinor: two.sending.subtotalMinor,
+      taxMinor: two.sending.taxMinor,
+      acceptedCostMinor: RATE_MINOR,
+    });
+    expect(await getBalance(db, two.accountId)).toBe(twoRefund);
+    expect(await statusOf(db, two.accountId, two.sending.id)).toBe('Processing');
+    expect(countsRead().length).toBeGreaterThan(0);
+    await applyReports(db, db.nowUs(), [
+      { provider: 'sandbox', providerMessageId: 'known-two-1', status: 'delivered' },
+    ]);
+    expect(await statusOf(db, two.accountId, two.sending.id)).toBe('Completed');
+    expect((await listEntries(db, two.accountId)).filter((e) => e.kind === 'refund')).toHaveLength(1);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
   });
 
   // Last: the entries written around the guard stay (the ledger is append-only), so later audits would see them.
