@@ -1,5 +1,6 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
+import { storableText } from '../domain/inbound.js';
 import { couldBeOwnWord, type OptOutIntent, optOutIntent, suppressionSenderKey } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
@@ -64,11 +65,12 @@ const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } 
  */
 export async function storeReceived(
   db: Db,
-  message: ReceivedMessage,
+  received: ReceivedMessage,
   owner: { readonly accountId: number; readonly numberId: number | null },
   log: InboundLog,
   replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
+  const message = storable(received);
   // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
   // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
   // STOP or START having been applied.
@@ -99,6 +101,21 @@ export async function storeReceived(
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/**
+ * The message as every path stores it, whatever its provider let through: its text, sender and id without a NUL or
+ * another control character the store or the dashboard cannot hold (storableText). Refused by PostgreSQL, such a
+ * message would be answered with an error and redelivered by its provider for ever.
+ */
+function storable(message: ReceivedMessage): ReceivedMessage {
+  return {
+    ...message,
+    providerMessageId: storableText(message.providerMessageId),
+    from: storableText(message.from),
+    to: storableText(message.to),
+    text: storableText(message.text),
+  };
 }
 
 /**
@@ -136,10 +153,12 @@ async function answerKeyword(
 /** Takes one received message: finds whose it is by the number (or keyword) it came to, and stores it once. */
 export async function receiveInbound(
   db: Db,
-  message: ReceivedMessage,
+  received: ReceivedMessage,
   log: InboundLog,
   replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
+  // Made storable before the number (and a keyword of its text) is looked up: PostgreSQL refuses a NUL there too.
+  const message = storable(received);
   const owner = await resolveReceivingNumber(db, message.to, message.text);
   if (owner === undefined) {
     log(
