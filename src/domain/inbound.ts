@@ -41,3 +41,28 @@ const UNSTORABLE_CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f]/g;
 export function storableText(text: string): string {
   return text.replace(/\0+$/, '').replace(UNSTORABLE_CONTROLS, '\uFFFD');
 }
+
+/**
+ * How a provider says a sender's address is written, when it says (SMPP's source_addr_ton): with its country code
+ * ('international'), without it ('national'), a name ('alphanumeric'), or not said ('unknown', every webhook).
+ */
+export type SenderFormat = 'international' | 'national' | 'alphanumeric' | 'unknown';
+
+/** A sender written as a number: digits with spaces, dashes, dots or brackets between them, maybe a leading "+". */
+const WRITTEN_NUMBER = /^\+?[\d\s\-().]*\d[\d\s\-().]*$/;
+const NUMBER_PUNCTUATION = /[\s\-().+]/g;
+
+/**
+ * A sender as written, read as a number: its digits, and whether it starts with "+" (its country code follows); null
+ * when it is no number (a name such as "Shop", kept as it is).
+ */
+export function writtenNumber(sender: string): { readonly digits: string; readonly plus: boolean } | null {
+  const text = sender.trim();
+  if (!WRITTEN_NUMBER.test(text)) return null;
+  return { digits: text.replace(NUMBER_PUNCTUATION, ''), plus: text.startsWith('+') };
+}
+
+/** International digits as written after "+" or an international prefix "00" (no country code starts with 0). */
+export function withoutInternationalPrefix(digits: string): string {
+  return digits.startsWith('00') ? digits.slice(2) : digits;
+}

@@ -1,6 +1,7 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
-import { storableText } from '../domain/inbound.js';
+import { loadNumberingPlan } from '../data/numbering.js';
+import { type SenderFormat, storableText } from '../domain/inbound.js';
 import { couldBeOwnWord, type OptOutIntent, optOutIntent, suppressionSenderKey } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
@@ -14,6 +15,7 @@ import {
 import { readCustomOptOutWords, readOptOutScope } from '../store/keyword-settings.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import { internationalSender } from './inbound-sender.js';
 import { phoneOf } from './suppressions.js';
 
 export type { InboundFilters, InboundMessage } from '../store/inbound.js';
@@ -24,8 +26,13 @@ export interface ReceivedMessage {
   readonly provider: string;
   /** The provider's id of the message: a retry carries the same one. */
   readonly providerMessageId: string;
-  /** The sender's number, international digits without "+". */
+  /**
+   * The sender as the provider wrote it: a number in any form ("+371 2912 3456", "0037129123456", "29123456") or a
+   * name. Stored as international digits without "+" when it is a number (internationalSender).
+   */
   readonly from: string;
+  /** How the provider says `from` is written (SMPP's TON); absent: not said. */
+  readonly senderFormat?: SenderFormat;
   /** The number (or short code) it was sent to, digits. */
   readonly to: string;
   readonly text: string;
@@ -70,7 +77,12 @@ export async function storeReceived(
   log: InboundLog,
   replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
-  const message = storable(received);
+  const clean = storable(received);
+  // The sender as every list names it: a STOP from "29123456" to a Latvian number suppresses 37129123456.
+  const message = {
+    ...clean,
+    from: internationalSender(clean.from, clean.to, loadNumberingPlan(), clean.senderFormat),
+  };
   // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
   // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
   // STOP or START having been applied.

@@ -2,7 +2,8 @@
 // with esm_class 0 (SMPP 3.4 §4.6.1, §5.2.12) answered deliver_sm_resp, stored for the number's account, and a STOP
 // (in GSM-7 or, in Russian, in UCS-2) suppressing the sender, also when the SMSC passes on the handset's GSM 03.38
 // data coding scheme (a message class) as data_coding, and the package's own default: GSM 03.38 septets under
-// data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store).
+// data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store); the
+// sender read by its source_addr_ton (SMPP 3.4 §5.2.5), a national one made international by the receiving number.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
@@ -118,6 +119,51 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
     expect(await findSuppression(engine.db, accountId, '37120000014')).toMatchObject({ source: 'stop_message' });
   });
 
+  it('reads source_addr by its TON: a national STOP suppresses the international number', async () => {
+    const session = smsc.sessions[0];
+    const before = answers().length;
+    const storedBefore = stored;
+    const senders: [number, string][] = [
+      // National (TON 2): a number of the receiving number's country, Latvia.
+      [2, '29123470'],
+      // Unknown (TON 0): international when valid, else national when valid.
+      [0, '0029123471'],
+      [0, '+371 2912 3472'],
+      // International (TON 1): the country code is there, as the SMSC says.
+      [1, '29123473'],
+      // Alphanumeric (TON 5): kept as it is, digits or not.
+      [5, 'INFO'],
+      [5, '29123474'],
+    ];
+    for (const [ton, sourceAddr] of senders) {
+      session.deliver_sm({
+        source_addr_ton: ton,
+        source_addr_npi: ton === 5 ? 0 : 1,
+        source_addr: sourceAddr,
+        destination_addr: '37125550200',
+        data_coding: 0,
+        short_message: 'STOP',
+      });
+    }
+    await waitFor(
+      () => stored === storedBefore + senders.length && answers().length === before + senders.length,
+      'every message stored and answered',
+    );
+
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: senders.length });
+    // Stored as they were answered, in no set order.
+    expect(listed.rows.map((m) => [m.from, m.keywordEffect]).sort()).toEqual([
+      ['29123473', 'opt_out'],
+      ['29123474', 'opt_out'],
+      ['37129123470', 'opt_out'],
+      ['37129123471', 'opt_out'],
+      ['37129123472', 'opt_out'],
+      ['INFO', null],
+    ]);
+    expect(await findSuppression(engine.db, accountId, '37129123470')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, accountId, '29123470')).toBeUndefined();
+  });
+
   it("reads the package's default data_coding (1, with GSM 03.38 septets) as the handset wrote it", async () => {
     const session = smsc.sessions[0];
     const before = answers().length;
@@ -129,7 +175,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       ),
     );
     expect(status).toBe(0);
-    await waitFor(() => stored === 6 && answers().length === before + 1, 'the message stored and answered');
+    await waitFor(() => stored === 12 && answers().length === before + 1, 'the message stored and answered');
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 1 });
     expect(listed.rows.map((m) => [m.from, m.text])).toEqual([['37120000015', text]]);
   });
