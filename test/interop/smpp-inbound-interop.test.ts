@@ -3,7 +3,8 @@
 // (in GSM-7 or, in Russian, in UCS-2) suppressing the sender, also when the SMSC passes on the handset's GSM 03.38
 // data coding scheme (a message class) as data_coding, and the package's own default: GSM 03.38 septets under
 // data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store); the
-// sender read by its source_addr_ton (SMPP 3.4 §5.2.5), a national one made international by the receiving number.
+// sender read by its source_addr_ton (SMPP 3.4 §5.2.5), a national one made international by the receiving number;
+// and each reading of data_coding 1 a route may be given (SMPP_URL ia5=auto|gsm|ascii).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
@@ -178,5 +179,71 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
     await waitFor(() => stored === 12 && answers().length === before + 1, 'the message stored and answered');
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 1 });
     expect(listed.rows.map((m) => [m.from, m.text])).toEqual([['37120000015', text]]);
+  });
+});
+
+describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with the npm smpp package", (engine) => {
+  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored: number }[] = [];
+  let accountId: number;
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '37125550300', null);
+    for (const query of ['', '?ia5=gsm', '?ia5=ascii']) {
+      const smsc = await startPeerSmsc();
+      const route = { smsc, provider: undefined as unknown as SmppProvider, stored: 0 };
+      route.provider = createSmppProvider({
+        url: `${smsc.url}${query}`,
+        clockUs: systemClockUs,
+        onInbound: async (message) => {
+          await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
+          route.stored++;
+        },
+        client: { reconnectBaseMs: 20, binds: 1 },
+      });
+      routes.push(route);
+      await route.provider.open();
+      await waitFor(() => smsc.sessions.length === 1, 'the bind');
+    }
+  });
+  afterAll(async () => {
+    for (const { provider, smsc } of routes) {
+      await provider.close();
+      await smsc.close();
+    }
+  });
+
+  /** Sends both texts over each route (auto, gsm, ascii) and answers what each route stored, in that order. */
+  async function storedTexts(): Promise<string[][]> {
+    const texts: string[][] = [];
+    for (const [index, route] of routes.entries()) {
+      const session = route.smsc.sessions[0];
+      // GSM 03.38 septets under data_coding 1, the package's default: ü is 0x7E, no octet below 0x20.
+      session.deliver_sm({
+        source_addr: `3712000010${index}`,
+        destination_addr: '37125550300',
+        short_message: 'Müller',
+      });
+      // True IA5 (ASCII) with a TAB, under data_coding 1.
+      session.deliver_sm({
+        source_addr: `3712000011${index}`,
+        destination_addr: '37125550300',
+        data_coding: 1,
+        short_message: Buffer.from('Total:\t5 EUR', 'ascii'),
+      });
+      await waitFor(() => route.stored === 2, 'both stored');
+      const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+      texts.push(listed.rows.map((m) => m.text).sort());
+    }
+    return texts;
+  }
+
+  it('reads IA5 as GSM 03.38 on a control octet by default, always with ia5=gsm, never with ia5=ascii', async () => {
+    expect(await storedTexts()).toEqual([
+      // auto: "Müller" has no control octet, so it is read as IA5; the TAB is one, so that text is read as GSM.
+      ['M~ller', 'Total:Ç5 EUR'],
+      ['Müller', 'Total:Ç5 EUR'],
+      ['M~ller', 'Total:\t5 EUR'],
+    ]);
   });
 });

@@ -14,7 +14,7 @@
 // - §4.7.1: data_sm has no short_message; the text is in the message_payload TLV (§5.3.2.32).
 import { createHash } from 'node:crypto';
 import type { SenderFormat } from '../../../domain/inbound.js';
-import { decodeShortMessage } from './encoding.js';
+import { decodeShortMessage, type Ia5Reading } from './encoding.js';
 import type { DeliverSmPdu } from './pdu.js';
 import { isReceipt } from './receipt.js';
 
@@ -81,12 +81,18 @@ export function senderFormatOf(ton: number): SenderFormat {
 /** Collects the parts of messages from handsets until each is whole. */
 export class InboundAssembler {
   readonly #pending = new Map<string, Pending>();
+  readonly #ia5: Ia5Reading;
+
+  /** `ia5`: how text under data_coding 1 is read (the route's `ia5=`, see Ia5Reading). */
+  constructor(ia5: Ia5Reading = 'auto') {
+    this.#ia5 = ia5;
+  }
 
   /** Reads one part: the whole message once it is complete (call `forget(key)` once it is stored). */
   accept(pdu: DeliverSmPdu, nowMs: number): InboundPartResult {
     this.#expire(nowMs);
     const octets = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.tlvs.messagePayload ?? new Uint8Array(0));
-    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, octets);
+    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, octets, this.#ia5);
     if (!decoded.ok) return { kind: 'malformed', reason: decoded.reason };
     // The id is derived from the digits (as before a sender was kept as written), the message carries the sender as
     // the SMSC wrote it.
