@@ -107,6 +107,8 @@ export interface InboundText {
   readonly from: string;
   /** How the provider says `from` is written (SMPP's source_addr_ton); absent: not said. */
   readonly senderFormat?: SenderFormat;
+  /** The country of the route it came over (SMPP_URL `country=`, ISO alpha-2), for a `to` that names none. */
+  readonly routeCountry?: string;
   /** The number or short code it was sent to, digits. */
   readonly to: string;
   readonly text: string;

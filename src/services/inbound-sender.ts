@@ -8,13 +8,14 @@ import type { NumberingPlan } from '../domain/numbering/types.js';
 const REGION = /^[A-Z]{2}$/;
 
 /**
- * The country of the number a reply came to, when it is a valid international number of one: a sender written
- * without its country code is read as a number of that country. A short code (or a number not valid anywhere) has none.
+ * The country a sender written without its country code is read in: the one of the number the reply came to, when
+ * it is a valid international number of one; else (a short code) the route's (`routeCountry`), when the plan knows it.
  */
-function receivingRegion(to: string, plan: NumberingPlan): CountryCode | null {
+function receivingRegion(to: string, plan: NumberingPlan, routeCountry: string | undefined): CountryCode | null {
   const resolved = /^\d{8,20}$/.test(to) ? plan.resolve(to) : null;
-  if (resolved === null || !resolved.valid || !REGION.test(resolved.country.iso)) return null;
-  return resolved.country.iso as CountryCode;
+  if (resolved?.valid && REGION.test(resolved.country.iso)) return resolved.country.iso as CountryCode;
+  const route = routeCountry === undefined ? undefined : plan.countryByIso(routeCountry.toUpperCase());
+  return route !== undefined && REGION.test(route.iso) ? (route.iso as CountryCode) : null;
 }
 
 /**
@@ -30,7 +31,8 @@ function nationalReading(digits: string, region: CountryCode, plan: NumberingPla
 
 /**
  * The sender of a reply as it is stored and compared: international digits without "+" when it is a number, else
- * (a name) as written. `to` is the number it came to; `format` how the provider says it is written (SMPP's TON):
+ * (a name) as written. `to` is the number it came to (`routeCountry` the route's country, for a `to` naming none);
+ * `format` how the provider says it is written (SMPP's TON):
  * - "+" or 'international': the digits after "+" (or an international prefix "00"), as written;
  * - 'national': read as a number of the receiving number's country, when that gives a valid number;
  * - 'unknown' (webhooks, SMPP's TON 0): the digits as written when they are a valid international number
@@ -44,13 +46,14 @@ export function internationalSender(
   to: string,
   plan: NumberingPlan,
   format: SenderFormat = 'unknown',
+  routeCountry?: string,
 ): string {
   const written = format === 'alphanumeric' ? null : writtenNumber(from);
   if (written === null) return from.trim();
   const international = withoutInternationalPrefix(written.digits);
   if (written.plus || format === 'international') return international;
   if (format === 'unknown' && plan.resolve(international)?.valid === true) return international;
-  const region = receivingRegion(to, plan);
+  const region = receivingRegion(to, plan, routeCountry);
   if (region === null) return international;
   const national =
     nationalReading(written.digits, region, plan) ??

@@ -33,6 +33,8 @@ export interface ReceivedMessage {
   readonly from: string;
   /** How the provider says `from` is written (SMPP's TON); absent: not said. */
   readonly senderFormat?: SenderFormat;
+  /** The country of the route it came over (ISO alpha-2): a national sender to a short code is read by it. */
+  readonly routeCountry?: string;
   /** The number (or short code) it was sent to, digits. */
   readonly to: string;
   readonly text: string;
@@ -81,7 +83,7 @@ export async function storeReceived(
   // The sender as every list names it: a STOP from "29123456" to a Latvian number suppresses 37129123456.
   const message = {
     ...clean,
-    from: internationalSender(clean.from, clean.to, loadNumberingPlan(), clean.senderFormat),
+    from: internationalSender(clean.from, clean.to, loadNumberingPlan(), clean.senderFormat, clean.routeCountry),
   };
   // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
   // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its

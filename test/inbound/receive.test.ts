@@ -99,6 +99,13 @@ describeEachEngine('receiving a message', (engine) => {
     expect(await from('123', '37126660003')).toBe('123');
     // A name stays a name.
     expect(await from(' Shop ', '37126660003')).toBe('Shop');
+    // A short code names no country; its route may (SMPP_URL country=), one the plan knows.
+    const routed = async (sender: string, routeCountry: string) => {
+      const outcome = await receiveInbound(db, message({ from: sender, to: '7789', routeCountry }), log);
+      return outcome.status === 'stored' ? outcome.message.from : outcome.status;
+    };
+    expect(await routed('29123463', 'LV')).toBe('37129123463');
+    expect(await routed('29123464', 'XX')).toBe('29123464');
     // What the provider says of the form (SMPP's TON) comes first.
     expect(await from('29123460', '37126660003', 'hi', 'international')).toBe('29123460');
     expect(await from('29123461', '37126660003', 'hi', 'national')).toBe('37129123461');

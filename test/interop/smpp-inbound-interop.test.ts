@@ -247,3 +247,46 @@ describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with t
     ]);
   });
 });
+
+describeEachEngine("a national sender to a short code, read in the route's country (SMPP_URL country=)", (engine) => {
+  let smsc: PeerSmsc;
+  let provider: SmppProvider;
+  let accountId: number;
+  let stored = 0;
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '1881', null);
+    smsc = await startPeerSmsc();
+    provider = createSmppProvider({
+      url: `${smsc.url}?country=LV`,
+      clockUs: systemClockUs,
+      onInbound: async (message) => {
+        await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
+        stored++;
+      },
+      client: { reconnectBaseMs: 20, binds: 1 },
+    });
+    await provider.open();
+    await waitFor(() => smsc.sessions.length === 1, 'the bind');
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await smsc?.close();
+  });
+
+  it('suppresses the international number of a national STOP to the short code', async () => {
+    const session = smsc.sessions[0];
+    session.deliver_sm({
+      source_addr_ton: 2,
+      source_addr: '29123480',
+      destination_addr: '1881',
+      short_message: 'STOP',
+    });
+    session.deliver_sm({ source_addr_ton: 0, source_addr: '29123481', destination_addr: '1881', short_message: 'hi' });
+    await waitFor(() => stored === 2, 'both stored');
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => m.from).sort()).toEqual(['37129123480', '37129123481']);
+    expect(await findSuppression(engine.db, accountId, '37129123480')).toMatchObject({ source: 'stop_message' });
+  });
+});
