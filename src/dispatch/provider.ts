@@ -1,5 +1,6 @@
 // The one interface every upstream SMS provider adapter implements: submit, and optionally recheck and poll.
 import type { Encoding } from '../domain/gsm.js';
+import type { SenderFormat } from '../domain/inbound.js';
 import type { ReportStatus } from '../domain/status.js';
 
 /** One message as an adapter hands it over. */
@@ -99,8 +100,15 @@ export interface DeliveryReport {
 export interface InboundText {
   /** The provider's id of it: a redelivery carries the same one. */
   readonly providerMessageId: string;
-  /** The sender's number, digits without "+". */
+  /**
+   * The sender as the provider wrote it (trimmed): a number in whatever form it came ("+", spaces, "00", national) or
+   * a name. The inbound service makes a number international digits (services/inbound-sender.ts), one rule for all.
+   */
   readonly from: string;
+  /** How the provider says `from` is written (SMPP's source_addr_ton); absent: not said. */
+  readonly senderFormat?: SenderFormat;
+  /** The country of the route it came over (SMPP_URL `country=`, ISO alpha-2), for a `to` that names none. */
+  readonly routeCountry?: string;
   /** The number or short code it was sent to, digits. */
   readonly to: string;
   readonly text: string;

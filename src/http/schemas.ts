@@ -429,7 +429,13 @@ const inboundMessage = {
   required: ['id', 'from', 'to', 'text', 'received_at'],
   properties: {
     id: { type: 'integer' },
-    from: { type: 'string', description: "The sender's number, digits", example: '37120000001' },
+    from: {
+      type: 'string',
+      description:
+        'The sender: a number as international digits without "+" (one written without its country code is read ' +
+        'as a number of the country of the number it came to), or a sender name as given',
+      example: '37120000001',
+    },
     to: { type: 'string', description: 'The number it was sent to, one of GET /numbers', example: '37120000100' },
     text: { type: 'string' },
     received_at: { type: 'string', example: '2023-04-11T15:46:26.000000Z' },

@@ -1,5 +1,7 @@
 // Messages received on the accounts' numbers: routed to the owner of the number (or keyword), stored once, and a
 // STOP or START reply (a built-in keyword or one of the owner's own words) applied to the owner's opt-out list.
+import { loadNumberingPlan } from '../data/numbering.js';
+import { type SenderFormat, storableText } from '../domain/inbound.js';
 import { couldBeOwnWord, type OptOutIntent, optOutIntent, suppressionSenderKey } from '../domain/opt-out.js';
 import type { Db } from '../store/db.js';
 import {
@@ -13,6 +15,7 @@ import {
 import { readCustomOptOutWords, readOptOutScope } from '../store/keyword-settings.js';
 import { resolveReceivingNumber } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import { internationalSender } from './inbound-sender.js';
 import { phoneOf } from './suppressions.js';
 
 export type { InboundFilters, InboundMessage } from '../store/inbound.js';
@@ -23,8 +26,15 @@ export interface ReceivedMessage {
   readonly provider: string;
   /** The provider's id of the message: a retry carries the same one. */
   readonly providerMessageId: string;
-  /** The sender's number, international digits without "+". */
+  /**
+   * The sender as the provider wrote it: a number in any form ("+371 2912 3456", "0037129123456", "29123456") or a
+   * name. Stored as international digits without "+" when it is a number (internationalSender).
+   */
   readonly from: string;
+  /** How the provider says `from` is written (SMPP's TON); absent: not said. */
+  readonly senderFormat?: SenderFormat;
+  /** The country of the route it came over (ISO alpha-2): a national sender to a short code is read by it. */
+  readonly routeCountry?: string;
   /** The number (or short code) it was sent to, digits. */
   readonly to: string;
   readonly text: string;
@@ -64,11 +74,17 @@ const EFFECTS = { suppressed: 'opt_out', unsuppressed: 'opt_in', help: 'help' } 
  */
 export async function storeReceived(
   db: Db,
-  message: ReceivedMessage,
+  received: ReceivedMessage,
   owner: { readonly accountId: number; readonly numberId: number | null },
   log: InboundLog,
   replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
+  const clean = storable(received);
+  // The sender as every list names it: a STOP from "29123456" to a Latvian number suppresses 37129123456.
+  const message = {
+    ...clean,
+    from: internationalSender(clean.from, clean.to, loadNumberingPlan(), clean.senderFormat, clean.routeCountry),
+  };
   // The opt-out is applied before the message is stored (both idempotent): a failure between the two leaves it
   // unstored, so the provider's redelivery applies it again and stores it, and a message is never stored without its
   // STOP or START having been applied.
@@ -99,6 +115,21 @@ export async function storeReceived(
   if (!stored.created) return { status: 'duplicate', message: stored.message, optOut: null };
   if (intent !== null && replies !== undefined) await answerKeyword(replies, stored.message, intent, log);
   return { status: 'stored', message: stored.message, optOut };
+}
+
+/**
+ * The message as every path stores it, whatever its provider let through: its text, sender and id without a NUL or
+ * another control character the store or the dashboard cannot hold (storableText). Refused by PostgreSQL, such a
+ * message would be answered with an error and redelivered by its provider for ever.
+ */
+function storable(message: ReceivedMessage): ReceivedMessage {
+  return {
+    ...message,
+    providerMessageId: storableText(message.providerMessageId),
+    from: storableText(message.from),
+    to: storableText(message.to),
+    text: storableText(message.text),
+  };
 }
 
 /**
@@ -136,10 +167,12 @@ async function answerKeyword(
 /** Takes one received message: finds whose it is by the number (or keyword) it came to, and stores it once. */
 export async function receiveInbound(
   db: Db,
-  message: ReceivedMessage,
+  received: ReceivedMessage,
   log: InboundLog,
   replies?: KeywordReplies,
 ): Promise<ReceiveOutcome> {
+  // Made storable before the number (and a keyword of its text) is looked up: PostgreSQL refuses a NUL there too.
+  const message = storable(received);
   const owner = await resolveReceivingNumber(db, message.to, message.text);
   if (owner === undefined) {
     log(

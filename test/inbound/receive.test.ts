@@ -1,7 +1,9 @@
 // One received message, whatever provider brought it: routed to the owner of the number or keyword, stored once, and a
 // STOP or START applied to the owner's suppression list; a message to nobody's number is stored nowhere.
 import { expect, it } from 'vitest';
+import type { SenderFormat } from '../../src/domain/inbound.js';
 import { type ReceivedMessage, receiveInbound } from '../../src/services/inbound.js';
+import { listConversations } from '../../src/store/conversations.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression, suppressionHistory } from '../../src/store/suppressions.js';
@@ -64,6 +66,50 @@ describeEachEngine('receiving a message', (engine) => {
     await receiveInbound(db, message({ to: '37126660002', from: '37120000051', text: 'please do not stop' }), log);
     expect(await findSuppression(db, owner, '37120000051')).toBeUndefined();
     expect((await listInbound(db, owner, { page: 1, perPage: 10 })).total).toBe(4);
+  });
+
+  it('names a sender written in national or any other form by its international digits, everywhere', async () => {
+    const db = engine.db;
+    const account = await fundedAccount(db, 0, 'national');
+    await assignNumber(db, account, '37126660003', null);
+    await assignNumber(db, account, '447491163443', null);
+    await assignNumber(db, account, '7789', null);
+    const from = async (sender: string, to: string, text = 'hi', senderFormat?: SenderFormat) => {
+      const outcome = await receiveInbound(db, message({ from: sender, to, text, senderFormat }), log);
+      return outcome.status === 'stored' ? outcome.message.from : outcome.status;
+    };
+    // A Latvian handset's STOP as its network wrote it, without the country code, to a Latvian number: the number
+    // sendings go to (37129123456) is suppressed.
+    expect(await from('29123456', '37126660003', 'STOP')).toBe('37129123456');
+    expect(await findSuppression(db, account, '37129123456')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(db, account, '29123456')).toBeUndefined();
+    expect((await listConversations(db, account, { page: 1, perPage: 10 })).rows.map((c) => c.phone)).toEqual([
+      '37129123456',
+    ]);
+    // "+", spaces, the "00" international prefix, even a stray "00" before a national number.
+    expect(await from('+371 2912 3457', '37126660003')).toBe('37129123457');
+    expect(await from('00371 29123458', '37126660003')).toBe('37129123458');
+    expect(await from('0029123459', '37126660003')).toBe('37129123459');
+    // A national number keeps its trunk prefix out (the United Kingdom's 0).
+    expect(await from('07911 123456', '447491163443')).toBe('447911123456');
+    // A valid international number stays what it is, whatever number it came to.
+    expect(await from('385916242493', '37126660003')).toBe('385916242493');
+    // No country to read it by (a short code), or no valid reading: the digits as written.
+    expect(await from('29123456', '7789')).toBe('29123456');
+    expect(await from('123', '37126660003')).toBe('123');
+    // A name stays a name.
+    expect(await from(' Shop ', '37126660003')).toBe('Shop');
+    // A short code names no country; its route may (SMPP_URL country=), one the plan knows.
+    const routed = async (sender: string, routeCountry: string) => {
+      const outcome = await receiveInbound(db, message({ from: sender, to: '7789', routeCountry }), log);
+      return outcome.status === 'stored' ? outcome.message.from : outcome.status;
+    };
+    expect(await routed('29123463', 'LV')).toBe('37129123463');
+    expect(await routed('29123464', 'XX')).toBe('29123464');
+    // What the provider says of the form (SMPP's TON) comes first.
+    expect(await from('29123460', '37126660003', 'hi', 'international')).toBe('29123460');
+    expect(await from('29123461', '37126660003', 'hi', 'national')).toBe('37129123461');
+    expect(await from('29123462', '37126660003', 'hi', 'alphanumeric')).toBe('29123462');
   });
 
   it('routes a shared short code by its keyword, and stores nothing for a number nobody has', async () => {

@@ -2,7 +2,9 @@
 // with esm_class 0 (SMPP 3.4 §4.6.1, §5.2.12) answered deliver_sm_resp, stored for the number's account, and a STOP
 // (in GSM-7 or, in Russian, in UCS-2) suppressing the sender, also when the SMSC passes on the handset's GSM 03.38
 // data coding scheme (a message class) as data_coding, and the package's own default: GSM 03.38 septets under
-// data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store).
+// data_coding 1 (IA5), which must not be read as IA5 (an "@" is a NUL there, which PostgreSQL refuses to store); the
+// sender read by its source_addr_ton (SMPP 3.4 §5.2.5), a national one made international by the receiving number;
+// and each reading of data_coding 1 a route may be given (SMPP_URL ia5=auto|gsm|ascii).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
@@ -118,6 +120,51 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
     expect(await findSuppression(engine.db, accountId, '37120000014')).toMatchObject({ source: 'stop_message' });
   });
 
+  it('reads source_addr by its TON: a national STOP suppresses the international number', async () => {
+    const session = smsc.sessions[0];
+    const before = answers().length;
+    const storedBefore = stored;
+    const senders: [number, string][] = [
+      // National (TON 2): a number of the receiving number's country, Latvia.
+      [2, '29123470'],
+      // Unknown (TON 0): international when valid, else national when valid.
+      [0, '0029123471'],
+      [0, '+371 2912 3472'],
+      // International (TON 1): the country code is there, as the SMSC says.
+      [1, '29123473'],
+      // Alphanumeric (TON 5): kept as it is, digits or not.
+      [5, 'INFO'],
+      [5, '29123474'],
+    ];
+    for (const [ton, sourceAddr] of senders) {
+      session.deliver_sm({
+        source_addr_ton: ton,
+        source_addr_npi: ton === 5 ? 0 : 1,
+        source_addr: sourceAddr,
+        destination_addr: '37125550200',
+        data_coding: 0,
+        short_message: 'STOP',
+      });
+    }
+    await waitFor(
+      () => stored === storedBefore + senders.length && answers().length === before + senders.length,
+      'every message stored and answered',
+    );
+
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: senders.length });
+    // Stored as they were answered, in no set order.
+    expect(listed.rows.map((m) => [m.from, m.keywordEffect]).sort()).toEqual([
+      ['29123473', 'opt_out'],
+      ['29123474', 'opt_out'],
+      ['37129123470', 'opt_out'],
+      ['37129123471', 'opt_out'],
+      ['37129123472', 'opt_out'],
+      ['INFO', null],
+    ]);
+    expect(await findSuppression(engine.db, accountId, '37129123470')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, accountId, '29123470')).toBeUndefined();
+  });
+
   it("reads the package's default data_coding (1, with GSM 03.38 septets) as the handset wrote it", async () => {
     const session = smsc.sessions[0];
     const before = answers().length;
@@ -129,8 +176,117 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       ),
     );
     expect(status).toBe(0);
-    await waitFor(() => stored === 6 && answers().length === before + 1, 'the message stored and answered');
+    await waitFor(() => stored === 12 && answers().length === before + 1, 'the message stored and answered');
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 1 });
     expect(listed.rows.map((m) => [m.from, m.text])).toEqual([['37120000015', text]]);
+  });
+});
+
+describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with the npm smpp package", (engine) => {
+  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored: number }[] = [];
+  let accountId: number;
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '37125550300', null);
+    for (const query of ['', '?ia5=gsm', '?ia5=ascii']) {
+      const smsc = await startPeerSmsc();
+      const route = { smsc, provider: undefined as unknown as SmppProvider, stored: 0 };
+      route.provider = createSmppProvider({
+        url: `${smsc.url}${query}`,
+        clockUs: systemClockUs,
+        onInbound: async (message) => {
+          await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
+          route.stored++;
+        },
+        client: { reconnectBaseMs: 20, binds: 1 },
+      });
+      routes.push(route);
+      await route.provider.open();
+      await waitFor(() => smsc.sessions.length === 1, 'the bind');
+    }
+  });
+  afterAll(async () => {
+    for (const { provider, smsc } of routes) {
+      await provider.close();
+      await smsc.close();
+    }
+  });
+
+  /** Sends both texts over each route (auto, gsm, ascii) and answers what each route stored, in that order. */
+  async function storedTexts(): Promise<string[][]> {
+    const texts: string[][] = [];
+    for (const [index, route] of routes.entries()) {
+      const session = route.smsc.sessions[0];
+      // GSM 03.38 septets under data_coding 1, the package's default: ü is 0x7E, no octet below 0x20.
+      session.deliver_sm({
+        source_addr: `3712000010${index}`,
+        destination_addr: '37125550300',
+        short_message: 'Müller',
+      });
+      // True IA5 (ASCII) with a TAB, under data_coding 1.
+      session.deliver_sm({
+        source_addr: `3712000011${index}`,
+        destination_addr: '37125550300',
+        data_coding: 1,
+        short_message: Buffer.from('Total:\t5 EUR', 'ascii'),
+      });
+      await waitFor(() => route.stored === 2, 'both stored');
+      const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+      texts.push(listed.rows.map((m) => m.text).sort());
+    }
+    return texts;
+  }
+
+  it('reads IA5 as GSM 03.38 on a control octet by default, always with ia5=gsm, never with ia5=ascii', async () => {
+    expect(await storedTexts()).toEqual([
+      // auto: "Müller" has no control octet, so it is read as IA5; the TAB is one, so that text is read as GSM.
+      ['M~ller', 'Total:Ç5 EUR'],
+      ['Müller', 'Total:Ç5 EUR'],
+      ['M~ller', 'Total:\t5 EUR'],
+    ]);
+  });
+});
+
+describeEachEngine("a national sender to a short code, read in the route's country (SMPP_URL country=)", (engine) => {
+  let smsc: PeerSmsc;
+  let provider: SmppProvider;
+  let accountId: number;
+  let stored = 0;
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0);
+    await assignNumber(engine.db, accountId, '1881', null);
+    smsc = await startPeerSmsc();
+    provider = createSmppProvider({
+      url: `${smsc.url}?country=LV`,
+      clockUs: systemClockUs,
+      onInbound: async (message) => {
+        await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
+        stored++;
+      },
+      client: { reconnectBaseMs: 20, binds: 1 },
+    });
+    await provider.open();
+    await waitFor(() => smsc.sessions.length === 1, 'the bind');
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await smsc?.close();
+  });
+
+  it('suppresses the international number of a national STOP to the short code', async () => {
+    const session = smsc.sessions[0];
+    session.deliver_sm({
+      source_addr_ton: 2,
+      source_addr: '29123480',
+      destination_addr: '1881',
+      short_message: 'STOP',
+    });
+    session.deliver_sm({ source_addr_ton: 0, source_addr: '29123481', destination_addr: '1881', short_message: 'hi' });
+    await waitFor(() => stored === 2, 'both stored');
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => m.from).sort()).toEqual(['37129123480', '37129123481']);
+    expect(await findSuppression(engine.db, accountId, '37129123480')).toMatchObject({ source: 'stop_message' });
   });
 });

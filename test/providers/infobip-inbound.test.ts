@@ -77,6 +77,35 @@ describeEachEngine('Infobip inbound messages', (engine) => {
     expect(await findSuppression(engine.db, accountId, '385916242494')).toMatchObject({ source: 'stop_message' });
   });
 
+  it('stores a forwarded message holding NUL and other control characters, and answers Infobip as documented', async () => {
+    // PostgreSQL refuses a text value holding U+0000: stored as given, the request would be answered 500 and
+    // forwarded again by Infobip for ever.
+    const forwarded = (messageId: string, from: string, text: string) =>
+      app.inject({
+        method: 'POST',
+        url: new URL(forwardingUrl).pathname + new URL(forwardingUrl).search,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({
+          results: [{ messageId, from, to: '447491163443', text, cleanText: '', keyword: '', smsCount: 1 }],
+          messageCount: 1,
+          pendingMessageCount: 0,
+        }),
+      });
+    const nul = await forwarded('ib-nul-1', '385916242496', 'On my way\u0000\u001b[0m\u0000');
+    expect([nul.statusCode, nul.json()]).toEqual([200, { received: 1 }]);
+    const stop = await forwarded('ib-nul-2', 'Shop\u0000', 'stop\u0000');
+    expect([stop.statusCode, stop.json()]).toEqual([200, { received: 1 }]);
+    // Its redelivery is recognised as the same message.
+    expect((await forwarded('ib-nul-1', '385916242496', 'On my way\u0000\u001b[0m\u0000')).statusCode).toBe(200);
+
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => [m.providerMessageId, m.from, m.text, m.keywordEffect])).toEqual([
+      // A sender name is no number to suppress.
+      ['ib-nul-2', 'Shop', 'stop', null],
+      ['ib-nul-1', '385916242496', 'On my way\uFFFD\uFFFD[0m', null],
+    ]);
+  });
+
   it('refuses a forwarded message without the token, storing nothing', async () => {
     const forged = await simulator.sendInbound(forwardingUrl.replace(/token=[^&]+/, 'token=forged'), {
       from: '385916242495',
@@ -85,6 +114,6 @@ describeEachEngine('Infobip inbound messages', (engine) => {
     });
     expect(forged.delivered).toBe(false);
     expect(await findSuppression(engine.db, accountId, '385916242495')).toBeUndefined();
-    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(2);
+    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(4);
   });
 });

@@ -493,7 +493,7 @@ describe('Infobip delivery reports', () => {
       reports: [],
       notFinal: 0,
       inbound: [
-        { providerMessageId: 'mo-1', from: '385916242493', to: '385921004026', text: 'QUIZ Correct answer is Paris' },
+        { providerMessageId: 'mo-1', from: '+385916242493', to: '385921004026', text: 'QUIZ Correct answer is Paris' },
       ],
     });
     expect(parseInfobipReports({ results: [{ messageId: 'mo-2', from: '1', text: 'x' }] })).toMatchObject({

@@ -109,6 +109,24 @@ describeEachEngine('Twilio incoming messages', (engine) => {
     await changeKeywordAnswersFrom(engine.db, accountId, { stop_words: [], start_words: [] });
   });
 
+  it('stores a message whose body holds NUL and other control characters, answering empty TwiML', async () => {
+    // PostgreSQL refuses a text value holding U+0000: stored as given, the message would be answered 500 and sent
+    // again by Twilio for ever.
+    const nul = await post(incoming('SM0020', '+14155550130', 'Ready\u0000 at 5\u0007?\u0000\u0000'));
+    expect(nul.statusCode).toBe(200);
+    expect(nul.headers['content-type']).toMatch(/^text\/xml/);
+    expect(nul.body).toContain('<Response></Response>');
+    // A STOP a handset's gateway closed with NULs (a C string's end) is still STOP.
+    expect((await post(incoming('SM0021', '+14155550131', 'STOP\u0000'))).statusCode).toBe(200);
+
+    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
+    expect(listed.rows.map((m) => [m.providerMessageId, m.from, m.text, m.keywordEffect])).toEqual([
+      ['SM0021', '14155550131', 'STOP', 'opt_out'],
+      ['SM0020', '14155550130', 'Ready\uFFFD at 5\uFFFD?', null],
+    ]);
+    expect(await findSuppression(engine.db, accountId, '14155550131')).toMatchObject({ source: 'stop_message' });
+  });
+
   it('refuses an unsigned or tampered incoming message, storing nothing', async () => {
     const params = incoming('SM0003', '+14155550113', 'STOP');
     expect((await post(params, 'not-a-signature')).statusCode).toBe(401);
@@ -119,6 +137,6 @@ describeEachEngine('Twilio incoming messages', (engine) => {
     expect(tampered.statusCode).toBe(401);
     expect(await findSuppression(engine.db, accountId, '14155550113')).toBeUndefined();
     expect(await findSuppression(engine.db, accountId, '14155550199')).toBeUndefined();
-    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(4);
+    expect((await listInbound(engine.db, accountId, { page: 1, perPage: 10 })).total).toBe(6);
   });
 });

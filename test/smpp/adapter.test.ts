@@ -187,4 +187,27 @@ describe('SMPP route options and notices', () => {
       config: { onLost: 'fail', client: { onLost: 'unknown', longMessages: 'sar' } },
     });
   });
+
+  it("reads the route's country from SMPP_URL, none when not said", () => {
+    expect(parseSmppConfig('smpp://a:b@h:1?country=lv')).toMatchObject({ ok: true, config: { country: 'LV' } });
+    const none = parseSmppConfig('smpp://a:b@h:1');
+    expect(none.ok && none.config.country).toBeUndefined();
+    expect(parseSmppConfig('smpp://a:b@h:1?country=LVA')).toEqual({
+      ok: false,
+      error: 'SMPP_URL country must be a two-letter ISO 3166-1 code such as LV, got "LVA"',
+    });
+  });
+
+  it('reads how text under data_coding 1 is read from SMPP_URL, auto when not said', () => {
+    expect(parseSmppConfig('smpp://a:b@h:1')).toMatchObject({ ok: true, config: { client: { ia5: 'auto' } } });
+    expect(parseSmppConfig('smpp://a:b@h:1?ia5=gsm')).toMatchObject({ ok: true, config: { client: { ia5: 'gsm' } } });
+    expect(parseSmppConfig('smpp://a:b@h:1?ia5=ascii')).toMatchObject({
+      ok: true,
+      config: { client: { ia5: 'ascii' } },
+    });
+    expect(parseSmppConfig('smpp://a:b@h:1?ia5=latin1')).toEqual({
+      ok: false,
+      error: 'SMPP_URL ia5 must be auto, gsm, ascii, got "latin1"',
+    });
+  });
 });

@@ -110,6 +110,21 @@ describe('GSM-7 and UCS-2 octets', () => {
     expect(text(DataCoding.latin1, [0x41, 0, 0x42])).toBe('A\uFFFDB');
     expect(text(DataCoding.ucs2, [0, 0x48, 0, 0x49, 0, 0])).toBe('HI');
     expect(text(DataCoding.ucs2, [0, 0x48, 0, 0, 0, 0x49])).toBe('H\uFFFDI');
+    // Other controls no text holds (an ANSI escape) read as U+FFFD; TAB, LF, FF and CR stay.
+    expect(text(DataCoding.latin1, [...Buffer.from('a\x1b[0m\tb\x0c', 'latin1')])).toBe('a\uFFFD[0m\tb\x0c');
+  });
+
+  it('reads data_coding 1 as the route says: auto (by control octets), always GSM 03.38, or always IA5', () => {
+    const read = (ia5: 'auto' | 'gsm' | 'ascii', octets: number[]) => {
+      const decoded = decodeShortMessage(DataCoding.ia5, 0, Uint8Array.from(octets), ia5);
+      return decoded.ok ? decoded.text : null;
+    };
+    const muller = [...Buffer.from(toGsm7Septets('Müller'))];
+    expect([read('auto', muller), read('gsm', muller), read('ascii', muller)]).toEqual(['M~ller', 'Müller', 'M~ller']);
+    const tab = [...Buffer.from('a\tb', 'ascii')];
+    expect([read('auto', tab), read('gsm', tab), read('ascii', tab)]).toEqual(['aÇb', 'aÇb', 'a\tb']);
+    // An octet no septet has is read as IA5 (Latin-1) even under gsm, so that nothing is lost.
+    expect(read('gsm', [0x43, 0x61, 0x66, 0xe9])).toBe('Café');
   });
 
   it('refuses parts that cannot be numbered or encoded (bugs of the caller)', () => {

@@ -35,7 +35,7 @@ it('puts parts together in any order, by UDH or SAR, and keeps them until the me
     expect(results.slice(0, 2).map((r) => r.kind)).toEqual(['partial', 'partial']);
     const last = results[2];
     if (last?.kind !== 'complete') throw new Error(`${concat}: not complete`);
-    expect(last.message).toMatchObject({ from: '37120000001', to: '1881', text: LONG_GSM });
+    expect(last.message).toMatchObject({ from: '+37120000001', to: '1881', text: LONG_GSM });
     // The last part delivered again before the message was stored completes it again, with the same id.
     const again = assembler.accept(pdus[2] as DeliverSmPdu, 2_000);
     expect(again).toMatchObject({ kind: 'complete', message: { providerMessageId: last.message.providerMessageId } });
@@ -63,6 +63,8 @@ it('reach the registry’s inbound sink from the SMPP provider configured by SMP
       message: {
         providerMessageId: expect.stringMatching(/^mo-[0-9a-f]{32}$/),
         from: '37120000009',
+        // The simulator sends source_addr_ton 1.
+        senderFormat: 'international',
         to: '1881',
         text: 'via the registry',
         receivedAtUs: 1_700_000_000_000_000,

@@ -76,7 +76,8 @@ function inboundItem(item: Record<string, unknown>): Omit<InboundText, 'received
   }
   const digits = (number: string) => number.trim().replace(/^\+/, '');
   if (digits(from) === '' || digits(to) === '') return null;
-  return { providerMessageId: messageId, from: digits(from), to: digits(to), text };
+  // The sender as Infobip wrote it: the inbound service reads "+", "00" and national forms, one rule for all.
+  return { providerMessageId: messageId, from: from.trim(), to: digits(to), text };
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   SubmittedMessage,
 } from '../../provider.js';
 import { type ClientOptions, type ClientStats, type MessageOutcome, type MessageReport, SmppClient } from './client.js';
+import { IA5_READINGS } from './encoding.js';
 import type { SmppInboundMessage } from './inbound.js';
 import { FIELD_CHARS_MAX, relativeSmppTime } from './pdu.js';
 import { type BindOutcome, parseSmppUrl, type SmppUrl } from './session.js';
@@ -47,15 +48,28 @@ export interface SmppConfig {
   readonly url: SmppUrl;
   readonly client: Pick<
     ClientOptions,
-    'binds' | 'windowSize' | 'responseTimeoutMs' | 'enquireLinkIntervalMs' | 'systemType' | 'onLost' | 'longMessages'
+    | 'binds'
+    | 'windowSize'
+    | 'responseTimeoutMs'
+    | 'enquireLinkIntervalMs'
+    | 'systemType'
+    | 'onLost'
+    | 'longMessages'
+    | 'ia5'
   >;
   readonly onLost: SmppLostPolicy;
+  /**
+   * The country of the route's numbers (ISO 3166-1 alpha-2, `country=LV`): a handset's sender without its country code
+   * that came to a number naming no country (a short code) is read as a number of it. Absent: none.
+   */
+  readonly country?: string;
 }
 
 /**
  * SMPP_URL: `smpp://system_id:password@host:port` (`smpps://` for TLS), optionally with
- * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X&on_lost=resend&long=udh`
- * (`long`: how texts of several parts go, see LongMessageMode; `on_lost`: see SmppLostPolicy).
+ * `?binds=4&window=50&timeout_ms=10000&enquire_link_ms=30000&system_type=X&on_lost=resend&long=udh&ia5=auto`
+ * and `&country=LV` (`long`: how texts of several parts go, see LongMessageMode; `on_lost`: see SmppLostPolicy;
+ * `ia5`: how a handset's text under data_coding 1 is read, see Ia5Reading; `country`: see SmppConfig).
  */
 export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } | { ok: false; error: string } {
   const parsed = parseSmppUrl(text);
@@ -82,6 +96,15 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
   if (long !== 'udh' && long !== 'sar' && long !== 'payload') {
     return { ok: false, error: `SMPP_URL long must be udh, sar or payload, got "${long}"` };
   }
+  const ia5 = params.get('ia5') ?? 'auto';
+  const ia5Reading = IA5_READINGS.find((reading) => reading === ia5);
+  if (ia5Reading === undefined) {
+    return { ok: false, error: `SMPP_URL ia5 must be ${IA5_READINGS.join(', ')}, got "${ia5}"` };
+  }
+  const country = params.get('country')?.toUpperCase() ?? undefined;
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
+    return { ok: false, error: `SMPP_URL country must be a two-letter ISO 3166-1 code such as LV, got "${country}"` };
+  }
   const systemType = params.get('system_type') ?? undefined;
   if (systemType !== undefined && systemType.length > FIELD_CHARS_MAX.system_type) {
     return { ok: false, error: `SMPP_URL system_type is at most ${FIELD_CHARS_MAX.system_type} characters` };
@@ -98,8 +121,10 @@ export function parseSmppConfig(text: string): { ok: true; config: SmppConfig } 
         ...(systemType !== undefined && { systemType }),
         onLost: onLost === 'resend' ? 'resend' : 'unknown',
         longMessages: long,
+        ia5: ia5Reading,
       },
       onLost,
+      ...(country !== undefined && { country }),
     },
   };
 }
@@ -156,7 +181,7 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
   const parsed = parseSmppConfig(options.url);
   if (!parsed.ok) throw new RangeError(parsed.error);
   const { clockUs } = options;
-  const { onLost } = parsed.config;
+  const { onLost, country } = parsed.config;
   const reports = new Map<string, DeliveryReport>();
   const known = new Map<string, Known>();
 
@@ -179,7 +204,12 @@ export function createSmppProvider(options: SmppProviderOptions): SmppProvider {
       await options.onReport?.(delivery);
     },
     ...(options.onInbound && {
-      onInbound: (message: SmppInboundMessage) => options.onInbound?.({ ...message, receivedAtUs: clockUs() }),
+      onInbound: (message: SmppInboundMessage) =>
+        options.onInbound?.({
+          ...message,
+          ...(country !== undefined && { routeCountry: country }),
+          receivedAtUs: clockUs(),
+        }),
     }),
     onLateAcceptance: (context, partIndex, partId) => {
       if (partIndex === 0 && typeof context === 'string') {

@@ -2,7 +2,7 @@
 import type { Encoding } from '../../../domain/gsm.js';
 import type { ReportStatus } from '../../../domain/status.js';
 import { type ClockUs, systemClockUs, US_PER_MS } from '../../../domain/time.js';
-import { CONCAT_UDH_OCTETS, encodeParts, REGISTERED_DELIVERY_FINAL } from './encoding.js';
+import { CONCAT_UDH_OCTETS, encodeParts, type Ia5Reading, REGISTERED_DELIVERY_FINAL } from './encoding.js';
 import { InboundAssembler, type SmppInboundMessage } from './inbound.js';
 import { CommandStatus, type DeliverSmPdu, FIELD_CHARS_MAX, type ShortMessageFields } from './pdu.js';
 import { describeReceipt, isReceipt, messageIdKey, messageIdKeys, parseReceipt, type Receipt } from './receipt.js';
@@ -120,6 +120,8 @@ export interface ClientOptions
   readonly partRetryCapMs?: number;
   /** How a text of several parts is sent; see `LongMessageMode`. */
   readonly longMessages?: LongMessageMode;
+  /** How a handset's text under data_coding 1 (IA5) is read; see `Ia5Reading` (default `auto`). */
+  readonly ia5?: Ia5Reading;
 }
 
 /**
@@ -185,7 +187,7 @@ export class SmppClient {
   readonly #sessions: SmppSession[];
   readonly #onReport: ClientOptions['onReport'];
   readonly #onInbound: ClientOptions['onInbound'];
-  readonly #inbound = new InboundAssembler();
+  readonly #inbound: InboundAssembler;
   #inboundMessages = 0;
   #malformedInbound = 0;
   readonly #onLateAcceptance: ClientOptions['onLateAcceptance'];
@@ -223,6 +225,7 @@ export class SmppClient {
     }
     this.#onReport = options.onReport;
     this.#onInbound = options.onInbound;
+    this.#inbound = new InboundAssembler(options.ia5);
     this.#onLateAcceptance = options.onLateAcceptance;
     this.#trackedMax = options.trackedMessagesMax ?? CLIENT_DEFAULTS.trackedMessagesMax;
     this.#holdMs = options.unmatchedReceiptHoldMs ?? CLIENT_DEFAULTS.unmatchedReceiptHoldMs;
@@ -233,7 +236,7 @@ export class SmppClient {
     this.#partRetryCapMs = options.partRetryCapMs ?? CLIENT_DEFAULTS.partRetryCapMs;
     this.#longMessages = options.longMessages ?? 'udh';
     this.#clockUs = options.clockUs ?? systemClockUs;
-    const { onStateChange, binds: _binds, onInbound: _onInbound, ...sessionOptions } = options;
+    const { onStateChange, binds: _binds, onInbound: _onInbound, ia5: _ia5, ...sessionOptions } = options;
     this.#sessions = Array.from(
       { length: binds },
       (_, bind) =>

@@ -1,5 +1,6 @@
 // Message text to SMPP short_message octets and back: GSM-7 unpacked septets or UCS-2, with concatenation UDH.
 import { type Encoding, fromGsm7Septets, splitParts, toGsm7Septets } from '../../../domain/gsm.js';
+import { storableText } from '../../../domain/inbound.js';
 import { MESSAGE_PARTS_MAX } from '../../../domain/limits.js';
 
 /** data_coding values (spec §5.2.19): 0 the SMSC default alphabet (GSM 03.38 here), 8 UCS-2 big-endian. */
@@ -166,20 +167,30 @@ function isGsmAsIa5(octets: Uint8Array): boolean {
 }
 
 /**
- * A text without U+0000, which no text of a message holds (and PostgreSQL cannot store): those closing it (a C
- * string's end) are dropped, any other is read as U+FFFD, a character that could not be read.
+ * How text under data_coding 1 (IA5) is read, per route (SMPP_URL `ia5=`):
+ * - `auto` (default): as GSM 03.38 septets when it holds a control octet no IA5 text has (isGsmAsIa5), else as IA5.
+ *   Wrong for GSM text whose characters all lie in 0x20..0x7F: "Müller" (ü is 0x7E) reads "M~ller".
+ * - `gsm`: always as GSM 03.38 septets, one an octet (SMSCs that, like the npm smpp package, send the default alphabet
+ *   under data_coding 1); octets that cannot be (above 0x7F, an escape closing the text) are read as IA5.
+ * - `ascii`: always as IA5 (T.50, ASCII): a TAB stays a TAB instead of GSM's Ç.
  */
-function withoutNul(text: string): string {
-  return text.replace(/\0+$/, '').replaceAll('\0', '\uFFFD');
-}
+export type Ia5Reading = 'auto' | 'gsm' | 'ascii';
+
+export const IA5_READINGS: readonly Ia5Reading[] = ['auto', 'gsm', 'ascii'];
 
 /**
  * The text of a short_message (as the simulated SMSC reads what it receives, and our side a handset's message): the
  * UDH (when esm_class has UDHI) is read for its concatenation element, the rest decoded by data_coding (see
- * alphabetOf; IA5 holding GSM 03.38 septets as GSM 03.38, see isGsmAsIa5). The text never holds U+0000. A malformed
- * message is a value, not a throw.
+ * alphabetOf; IA5 as `ia5` says, by default holding GSM 03.38 septets as GSM 03.38, see isGsmAsIa5). IA5, Latin-1 and UCS-2 text is made
+ * storable by the domain's one rule (storableText: NULs closing it dropped, other controls read as U+FFFD); GSM 03.38
+ * has no such character. A malformed message is a value, not a throw.
  */
-export function decodeShortMessage(dataCoding: number, esmClass: number, octets: Uint8Array): DecodedShortMessage {
+export function decodeShortMessage(
+  dataCoding: number,
+  esmClass: number,
+  octets: Uint8Array,
+  ia5: Ia5Reading = 'auto',
+): DecodedShortMessage {
   let body = octets;
   let concat: ConcatInfo | null = null;
   if ((esmClass & EsmClass.udhi) !== 0) {
@@ -188,7 +199,7 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
     body = octets.subarray(udh.headerOctets);
     concat = udh.concat;
   }
-  if (dataCoding === DataCoding.ia5 && isGsmAsIa5(body)) {
+  if (dataCoding === DataCoding.ia5 && (ia5 === 'gsm' || (ia5 === 'auto' && isGsmAsIa5(body)))) {
     try {
       return { ok: true, text: fromGsm7Septets(body), concat };
     } catch {
@@ -206,10 +217,10 @@ export function decodeShortMessage(dataCoding: number, esmClass: number, octets:
       if (body.length % 2 !== 0) return { ok: false, reason: `UCS-2 text of odd length ${body.length}` };
       const swapped = Buffer.from(body);
       swapped.swap16();
-      return { ok: true, text: withoutNul(swapped.toString('utf16le')), concat };
+      return { ok: true, text: storableText(swapped.toString('utf16le')), concat };
     }
     case 'latin1':
-      return { ok: true, text: withoutNul(Buffer.from(body).toString('latin1')), concat };
+      return { ok: true, text: storableText(Buffer.from(body).toString('latin1')), concat };
     default:
       return { ok: false, reason: `data_coding 0x${dataCoding.toString(16)} is not text` };
   }

@@ -13,7 +13,8 @@
 //   reference): concatenated short messages, reassembled by originator and reference.
 // - §4.7.1: data_sm has no short_message; the text is in the message_payload TLV (§5.3.2.32).
 import { createHash } from 'node:crypto';
-import { decodeShortMessage } from './encoding.js';
+import type { SenderFormat } from '../../../domain/inbound.js';
+import { decodeShortMessage, type Ia5Reading } from './encoding.js';
 import type { DeliverSmPdu } from './pdu.js';
 import { isReceipt } from './receipt.js';
 
@@ -26,8 +27,10 @@ export interface SmppInboundMessage {
    * same INBOUND_DEDUP_WINDOW_MS are therefore taken as one.
    */
   readonly providerMessageId: string;
-  /** The sender, digits ("+" dropped) or as the SMSC gave it (alphanumeric). */
+  /** The sender as the SMSC gave it (trimmed): the inbound service makes a number international digits. */
   readonly from: string;
+  /** How source_addr_ton says `from` is written. */
+  readonly senderFormat: SenderFormat;
   readonly to: string;
   readonly text: string;
 }
@@ -59,18 +62,43 @@ function addressOf(address: string): string {
   return address.trim().replace(/^\+/, '');
 }
 
+/** source_addr_ton values (§5.2.5) read by senderFormatOf. */
+const SourceTon = { international: 1, national: 2, alphanumeric: 5 } as const;
+
+/**
+ * How source_addr_ton (§5.2.5) says the sender is written: 1 international (country code first), 2 national (without
+ * it: read as a number of the receiving number's country), 5 alphanumeric (kept as it is). 0 unknown and the rest
+ * (3 network specific, 4 subscriber number, 6 abbreviated) tell nothing the digits do not: they are read by the
+ * inbound service's rule for senders not said (international when valid, else national when valid, else as given).
+ * source_addr_npi is not read: SMSCs send 0 (unknown) or 1 (E.164) with any TON, an alphanumeric sender included.
+ */
+export function senderFormatOf(ton: number): SenderFormat {
+  if (ton === SourceTon.international) return 'international';
+  if (ton === SourceTon.national) return 'national';
+  return ton === SourceTon.alphanumeric ? 'alphanumeric' : 'unknown';
+}
+
 /** Collects the parts of messages from handsets until each is whole. */
 export class InboundAssembler {
   readonly #pending = new Map<string, Pending>();
+  readonly #ia5: Ia5Reading;
+
+  /** `ia5`: how text under data_coding 1 is read (the route's `ia5=`, see Ia5Reading). */
+  constructor(ia5: Ia5Reading = 'auto') {
+    this.#ia5 = ia5;
+  }
 
   /** Reads one part: the whole message once it is complete (call `forget(key)` once it is stored). */
   accept(pdu: DeliverSmPdu, nowMs: number): InboundPartResult {
     this.#expire(nowMs);
     const octets = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.tlvs.messagePayload ?? new Uint8Array(0));
-    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, octets);
+    const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, octets, this.#ia5);
     if (!decoded.ok) return { kind: 'malformed', reason: decoded.reason };
+    // The id is derived from the digits (as before a sender was kept as written), the message carries the sender as
+    // the SMSC wrote it.
     const from = addressOf(pdu.sourceAddr);
     const to = addressOf(pdu.destinationAddr);
+    const sender = { from: pdu.sourceAddr.trim(), senderFormat: senderFormatOf(pdu.sourceAddrTon) };
     const { sarMsgRefNum, sarTotalSegments, sarSegmentSeqnum } = pdu.tlvs;
     let concat = decoded.concat;
     let scheme = 'udh';
@@ -82,7 +110,7 @@ export class InboundAssembler {
       scheme = 'sar';
     }
     if (concat === null || concat.total <= 1) {
-      return { kind: 'complete', message: message(from, to, decoded.text, '', nowMs), key: null };
+      return { kind: 'complete', message: message(from, to, decoded.text, '', nowMs, sender), key: null };
     }
     const key = `${from}\u0000${to}\u0000${scheme}\u0000${concat.reference}\u0000${concat.total}`;
     let pending = this.#pending.get(key);
@@ -100,7 +128,7 @@ export class InboundAssembler {
     for (let sequence = 1; sequence <= pending.total; sequence++) text += pending.parts.get(sequence) ?? '';
     return {
       kind: 'complete',
-      message: message(from, to, text, `${scheme}:${concat.reference}`, pending.firstAtMs),
+      message: message(from, to, text, `${scheme}:${concat.reference}`, pending.firstAtMs, sender),
       key,
     };
   }
@@ -123,11 +151,18 @@ export class InboundAssembler {
   }
 }
 
-function message(from: string, to: string, text: string, reference: string, atMs: number): SmppInboundMessage {
+function message(
+  from: string,
+  to: string,
+  text: string,
+  reference: string,
+  atMs: number,
+  sender: Pick<SmppInboundMessage, 'from' | 'senderFormat'>,
+): SmppInboundMessage {
   const window = Math.floor(atMs / INBOUND_DEDUP_WINDOW_MS);
   const digest = createHash('sha256')
     .update(`${from}\u0000${to}\u0000${reference}\u0000${window}\u0000${text}`)
     .digest('hex')
     .slice(0, 32);
-  return { providerMessageId: `mo-${digest}`, from, to, text };
+  return { providerMessageId: `mo-${digest}`, ...sender, to, text };
 }

@@ -100,7 +100,8 @@ export function parseTwilioStatusCallback(params: TwilioParams): TwilioWebhookOu
       ok: true,
       reports: [],
       notFinal: 0,
-      inbound: [{ providerMessageId: sid, from: digits(from), to: digits(to), text: body }],
+      // The sender as Twilio wrote it (E.164 with "+"): the inbound service reads it, one rule for all providers.
+      inbound: [{ providerMessageId: sid, from: from.trim(), to: digits(to), text: body }],
     };
   }
   const status = twilioReportStatus(word);
