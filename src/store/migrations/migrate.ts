@@ -27,6 +27,7 @@ import { invitationsSchema } from './0024-invitations.js';
 import { optOutWordsSchema } from './0025-opt-out-words.js';
 import { optOutScopeSchema } from './0026-opt-out-scope.js';
 import { owedKeywordRepliesSchema } from './0027-owed-keyword-replies.js';
+import { leaseTurnsSchema } from './0028-lease-turns.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -57,6 +58,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0025-opt-out-words': optOutWordsSchema(),
     '0026-opt-out-scope': optOutScopeSchema(dialect),
     '0027-owed-keyword-replies': owedKeywordRepliesSchema(),
+    '0028-lease-turns': leaseTurnsSchema(),
   };
 }
 
