@@ -724,7 +724,7 @@ describeEachEngine(
       await expectIndexed(() => owedKeywordReplies(engine.db, engine.db.nowUs(), 100));
     });
 
-    it('lease: among a backlog of one-recipient sendings, reads about its batch, not the backlog', async () => {
+    it('lease: among a backlog of one-recipient sendings, due and scheduled, reads about its batch', async () => {
       const accountId = await fundedAccount(engine.db, 1_000_000, 'backlog');
       const template = await createSending(
         engine.db,
@@ -732,6 +732,8 @@ describeEachEngine(
       );
       if (!template.ok) throw new Error(template.reason);
       await storeCopiesOf(engine.db, template.sending.id, BACKLOG, engine.db.nowUs());
+      // And as many scheduled for later, which a lease must not walk either.
+      await storeCopiesOf(engine.db, template.sending.id, BACKLOG, FUTURE_US);
       if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
       const lease = () =>
         leaseDueMessages(
