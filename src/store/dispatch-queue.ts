@@ -211,7 +211,8 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   // the front of `sendings_lease_turn`, those never leased from first (the one due longest ago first), then the others,
   // served longest ago first. Each part stops at `sendingsMax` sendings with a due queued message, so a lease reads
   // about as many sendings as it takes, whatever the backlog behind them. A sending passed over on the way is one
-  // that has no due message now: all held by leases, or waiting for a retry or its send window.
+  // that has no due message now: all held by leases, or waiting for a retry or its send window. `sendingsMax` is a
+  // parameter, so that the statement's text, prepared once, is the same whatever is left of the lease to fill.
   const sqlite = db.dialect === 'sqlite';
   const turns = (sendingsMax: number, narrower: RawBuilder<unknown>, served: boolean) => sql`
     select t.id, t.last_leased_at_us, t.scheduled_at_us
@@ -223,7 +224,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         select 1 from messages d
         where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
     order by t.last_leased_at_us, t.scheduled_at_us, t.id
-    limit ${sql.lit(sendingsMax)}`;
+    limit ${sendingsMax}`;
   const dueSendings = (sendingsMax: number, narrower: RawBuilder<unknown> = sql``) => sql`
     select id, last_leased_at_us, scheduled_at_us from (${turns(sendingsMax, narrower, false)}) as never_served
     union all
@@ -235,12 +236,14 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     where q.sending_id in (
         select turn.id from (${dueSendings(sendingsMax)}) as turn
         order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
-        limit ${sql.lit(sendingsMax)})
+        limit ${sendingsMax})
       and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
     limit ${request.limit}
     ${skipLocked(db.dialect, 'q')}`;
   // The due messages of the next small sendings, in turn order, other than the `taken` sendings (picked already: what
-  // they have left is held by other leases, or was picked).
+  // they have left is held by other leases, or was picked). SQLite, not knowing how few sendings the parameter lets
+  // through, would rather walk every queued message and look each one's sending up: CROSS JOIN keeps it to the
+  // sendings first, then their messages.
   const fill = (limit: number, taken: readonly number[]) => sql<MessageRow>`
     select ${picked}
     from (
@@ -252,7 +255,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         )}) as turn
         order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
         limit ${limit}) as due
-    join messages q on q.sending_id = due.id
+    ${sqlite ? sql`cross join` : sql`join`} messages q on q.sending_id = due.id
     where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
