@@ -26,8 +26,11 @@ const MESSAGES = Number(process.env.KANNEL_BENCH_MESSAGES ?? 20_000);
 /** SMSgic's count when it must differ (a slow machine): the rates are steady-state figures either way. */
 const SMSGIC_MESSAGES = Number(process.env.KANNEL_BENCH_SMSGIC_MESSAGES ?? MESSAGES);
 const IN_FLIGHT = 50;
-/** The SMPP window of both sides: Kannel's max-pending-submits default, and SMSgic's session default. */
-const WINDOW = 10;
+/**
+ * The SMPP window of both sides: Kannel's max-pending-submits default, and SMSgic's session default (KANNEL_BENCH_WINDOW
+ * to measure another).
+ */
+const WINDOW = Number(process.env.KANNEL_BENCH_WINDOW ?? 10);
 const WARMUP_MESSAGES = 200;
 const TEXT = 'Your verification code is 482913. It expires in 10 minutes.';
 const FINAL_WAIT_MS = 15 * 60_000;

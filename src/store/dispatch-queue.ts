@@ -178,8 +178,9 @@ function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
 }
 
 /**
- * A lease draws from the due sending served longest ago (`last_leased_at_us`), so leases take turns and a small
- * sending (a one-time code) is served within a lease or two of a million-message campaign's, not after it. When the
+ * A lease draws from the due sending served longest ago (`last_leased_at_us`), one never served before any other (of
+ * those, the one due longest ago), so leases take turns and a small sending (a one-time code) is served within a lease
+ * or two of a million-message campaign's, not after it. When the
  * remaining messages of that one are all held by other workers' leases (PostgreSQL, SKIP LOCKED), it draws from the
  * next few instead of finding nothing.
  *
@@ -206,50 +207,57 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   const { workerId, nowUs } = request;
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
-  // The sendings that have queued messages, one index probe each (a loose scan of messages_queued_due): what a lease
-  // chooses among is the backlog, not every open sending (most wait only for their delivery reports).
-  const queuedSendings = sql`
-    with recursive queued_sendings(sending_id) as (
-      select (select sending_id from messages where status = 'queued' order by sending_id limit 1)
-      union all
-      select (select n.sending_id from messages n
-              where n.status = 'queued' and n.sending_id > p.sending_id order by n.sending_id limit 1)
-      from queued_sendings p where p.sending_id is not null)`;
+  // The due sendings in turn order, at most `sendingsMax` of them (and only those `narrower` lets through): read from
+  // the front of `sendings_lease_turn`, those never leased from first (the one due longest ago first), then the others,
+  // served longest ago first. Each part stops at `sendingsMax` sendings with a due queued message, so a lease reads
+  // about as many sendings as it takes, whatever the backlog behind them. A sending passed over on the way is one
+  // that has no due message now: all held by leases, or waiting for a retry or its send window. `sendingsMax` is a
+  // parameter, so that the statement's text, prepared once, is the same whatever is left of the lease to fill.
+  const sqlite = db.dialect === 'sqlite';
+  const turns = (sendingsMax: number, narrower: RawBuilder<unknown>, served: boolean) => sql`
+    select t.id, t.last_leased_at_us, t.scheduled_at_us
+    from sendings t ${sqlite ? sql`indexed by sendings_lease_turn` : sql``}
+    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+      and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
+      ${narrower}
+      and exists (
+        select 1 from messages d
+        where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+    order by t.last_leased_at_us, t.scheduled_at_us, t.id
+    limit ${sendingsMax}`;
+  const dueSendings = (sendingsMax: number, narrower: RawBuilder<unknown> = sql``) => sql`
+    select id, last_leased_at_us, scheduled_at_us from (${turns(sendingsMax, narrower, false)}) as never_served
+    union all
+    select id, last_leased_at_us, scheduled_at_us from (${turns(sendingsMax, narrower, true)}) as served`;
   const picked = sql.join(RETURNED_COLUMNS.map((column) => sql`q.${sql.raw(column)}`));
-  // The due messages of the sending served longest ago (or of the first `sendingsMax` of them), locked for this lease.
+  // The due messages of the sending whose turn it is (or of the first `sendingsMax`), locked for this lease.
   const pick = (sendingsMax: number) => sql<MessageRow>`
-    ${queuedSendings}
     select ${picked} from messages q
     where q.sending_id in (
-        select t.id from queued_sendings qs join sendings t on t.id = qs.sending_id
-        where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
-          and t.scheduled_at_us <= ${nowUs}
-          and exists (
-            select 1 from messages d
-            where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
-        order by t.last_leased_at_us, t.id
-        limit ${sql.lit(sendingsMax)})
+        select turn.id from (${dueSendings(sendingsMax)}) as turn
+        order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
+        limit ${sendingsMax})
       and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
     limit ${request.limit}
     ${skipLocked(db.dialect, 'q')}`;
-  // The due messages of the next small sendings, served longest ago first, other than the `taken` sendings (picked
-  // already: what they have left is held by other leases, or was picked).
+  // The due messages of the next small sendings, in turn order, other than the `taken` sendings (picked already: what
+  // they have left is held by other leases, or was picked). SQLite, not knowing how few sendings the parameter lets
+  // through, would rather walk every queued message and look each one's sending up: CROSS JOIN keeps it to the
+  // sendings first, then their messages.
   const fill = (limit: number, taken: readonly number[]) => sql<MessageRow>`
-    ${queuedSendings}
     select ${picked}
     from (
-        select t.id, t.last_leased_at_us from queued_sendings qs join sendings t on t.id = qs.sending_id
-        where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
-          and t.scheduled_at_us <= ${nowUs} and t.recipients_count <= ${request.limit}
-          ${taken.length > 0 ? sql`and t.id not in ${idList(db.dialect, taken)}` : sql``}
-          and exists (
-            select 1 from messages d
-            where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
-        order by t.last_leased_at_us, t.id
+        select turn.id, turn.last_leased_at_us, turn.scheduled_at_us
+        from (${dueSendings(
+          limit,
+          sql`and t.recipients_count <= ${request.limit}
+            ${taken.length > 0 ? sql`and t.id not in ${idList(db.dialect, taken)}` : sql``}`,
+        )}) as turn
+        order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
         limit ${limit}) as due
-    join messages q on q.sending_id = due.id
+    ${sqlite ? sql`cross join` : sql`join`} messages q on q.sending_id = due.id
     where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
-    order by due.last_leased_at_us, due.id
+    order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
   for (;;) {
