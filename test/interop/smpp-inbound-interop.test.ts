@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { receiveInbound } from '../../src/services/inbound.js';
+import type { Db } from '../../src/store/db.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression } from '../../src/store/suppressions.js';
@@ -17,27 +18,34 @@ import { fundedAccount } from '../support/store-fixtures.js';
 import { waitFor } from '../support/wait.js';
 import { type PackagePdu, type PeerSmsc, startPeerSmsc } from './smpp-peer.js';
 
+/** Our SMPP client on `smsc` (with `query` on its URL), storing each message it brings; resolved once bound. */
+async function bindTo(db: Db, smsc: PeerSmsc, query = ''): Promise<{ provider: SmppProvider; stored(): number }> {
+  let stored = 0;
+  const provider = createSmppProvider({
+    url: `${smsc.url}${query}`,
+    clockUs: systemClockUs,
+    onInbound: async (message) => {
+      await receiveInbound(db, { provider: 'smpp', ...message }, () => {});
+      stored++;
+    },
+    client: { reconnectBaseMs: 20, binds: 1 },
+  });
+  await provider.open();
+  await waitFor(() => smsc.sessions.length === 1, 'the bind');
+  return { provider, stored: () => stored };
+}
+
 describeEachEngine('messages from handsets sent by the npm smpp package', (engine) => {
   let smsc: PeerSmsc;
   let provider: SmppProvider;
   let accountId: number;
-  let stored = 0;
+  let stored = () => 0;
 
   beforeAll(async () => {
     accountId = await fundedAccount(engine.db, 0);
     await assignNumber(engine.db, accountId, '37125550200', null);
     smsc = await startPeerSmsc();
-    provider = createSmppProvider({
-      url: smsc.url,
-      clockUs: systemClockUs,
-      onInbound: async (message) => {
-        await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
-        stored++;
-      },
-      client: { reconnectBaseMs: 20, binds: 1 },
-    });
-    await provider.open();
-    await waitFor(() => smsc.sessions.length === 1, 'the bind');
+    ({ provider, stored } = await bindTo(engine.db, smsc));
   });
   afterAll(async () => {
     await provider?.close();
@@ -57,7 +65,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       data_coding: 0,
       short_message: 'Is my order ready?',
     });
-    await waitFor(() => stored === 1 && answers().length === 1, 'the first message stored and answered');
+    await waitFor(() => stored() === 1 && answers().length === 1, 'the first message stored and answered');
     session.deliver_sm({
       source_addr: '+37120000011',
       destination_addr: '37125550200',
@@ -65,7 +73,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       data_coding: 0,
       short_message: 'STOP',
     });
-    await waitFor(() => stored === 2 && answers().length === 2, 'STOP stored and answered');
+    await waitFor(() => stored() === 2 && answers().length === 2, 'STOP stored and answered');
     session.deliver_sm({
       source_addr: '37120000012',
       destination_addr: '37125550200',
@@ -73,7 +81,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       data_coding: 8,
       short_message: 'СТОП',
     });
-    await waitFor(() => stored === 3 && answers().length === 3, 'СТОП stored and answered');
+    await waitFor(() => stored() === 3 && answers().length === 3, 'СТОП stored and answered');
 
     expect(answers().map((a) => a.command_status)).toEqual([0, 0, 0]);
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 10 });
@@ -104,7 +112,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       data_coding: 0x18,
       short_message: Buffer.from([0x04, 0x21, 0x04, 0x22, 0x04, 0x1e, 0x04, 0x1f]),
     });
-    await waitFor(() => stored === 5 && answers().length === before + 2, 'both stored and answered');
+    await waitFor(() => stored() === 5 && answers().length === before + 2, 'both stored and answered');
 
     expect(
       answers()
@@ -123,7 +131,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
   it('reads source_addr by its TON: a national STOP suppresses the international number', async () => {
     const session = smsc.sessions[0];
     const before = answers().length;
-    const storedBefore = stored;
+    const storedBefore = stored();
     const senders: [number, string][] = [
       // National (TON 2): a number of the receiving number's country, Latvia.
       [2, '29123470'],
@@ -147,7 +155,7 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       });
     }
     await waitFor(
-      () => stored === storedBefore + senders.length && answers().length === before + senders.length,
+      () => stored() === storedBefore + senders.length && answers().length === before + senders.length,
       'every message stored and answered',
     );
 
@@ -176,14 +184,14 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
       ),
     );
     expect(status).toBe(0);
-    await waitFor(() => stored === 12 && answers().length === before + 1, 'the message stored and answered');
+    await waitFor(() => stored() === 12 && answers().length === before + 1, 'the message stored and answered');
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 1 });
     expect(listed.rows.map((m) => [m.from, m.text])).toEqual([['37120000015', text]]);
   });
 });
 
 describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with the npm smpp package", (engine) => {
-  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored: number }[] = [];
+  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored(): number }[] = [];
   let accountId: number;
 
   beforeAll(async () => {
@@ -191,19 +199,7 @@ describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with t
     await assignNumber(engine.db, accountId, '37125550300', null);
     for (const query of ['', '?ia5=gsm', '?ia5=ascii']) {
       const smsc = await startPeerSmsc();
-      const route = { smsc, provider: undefined as unknown as SmppProvider, stored: 0 };
-      route.provider = createSmppProvider({
-        url: `${smsc.url}${query}`,
-        clockUs: systemClockUs,
-        onInbound: async (message) => {
-          await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
-          route.stored++;
-        },
-        client: { reconnectBaseMs: 20, binds: 1 },
-      });
-      routes.push(route);
-      await route.provider.open();
-      await waitFor(() => smsc.sessions.length === 1, 'the bind');
+      routes.push({ smsc, ...(await bindTo(engine.db, smsc, query)) });
     }
   });
   afterAll(async () => {
@@ -231,7 +227,7 @@ describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with t
         data_coding: 1,
         short_message: Buffer.from('Total:\t5 EUR', 'ascii'),
       });
-      await waitFor(() => route.stored === 2, 'both stored');
+      await waitFor(() => route.stored() === 2, 'both stored');
       const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
       texts.push(listed.rows.map((m) => m.text).sort());
     }
@@ -252,23 +248,13 @@ describeEachEngine("a national sender to a short code, read in the route's count
   let smsc: PeerSmsc;
   let provider: SmppProvider;
   let accountId: number;
-  let stored = 0;
+  let stored = () => 0;
 
   beforeAll(async () => {
     accountId = await fundedAccount(engine.db, 0);
     await assignNumber(engine.db, accountId, '1881', null);
     smsc = await startPeerSmsc();
-    provider = createSmppProvider({
-      url: `${smsc.url}?country=LV`,
-      clockUs: systemClockUs,
-      onInbound: async (message) => {
-        await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {});
-        stored++;
-      },
-      client: { reconnectBaseMs: 20, binds: 1 },
-    });
-    await provider.open();
-    await waitFor(() => smsc.sessions.length === 1, 'the bind');
+    ({ provider, stored } = await bindTo(engine.db, smsc, '?country=LV'));
   });
   afterAll(async () => {
     await provider?.close();
@@ -284,7 +270,7 @@ describeEachEngine("a national sender to a short code, read in the route's count
       short_message: 'STOP',
     });
     session.deliver_sm({ source_addr_ton: 0, source_addr: '29123481', destination_addr: '1881', short_message: 'hi' });
-    await waitFor(() => stored === 2, 'both stored');
+    await waitFor(() => stored() === 2, 'both stored');
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
     expect(listed.rows.map((m) => m.from).sort()).toEqual(['37129123480', '37129123481']);
     expect(await findSuppression(engine.db, accountId, '37129123480')).toMatchObject({ source: 'stop_message' });
