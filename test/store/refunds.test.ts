@@ -42,6 +42,11 @@ async function leasedSending(engine: Engine, n: number, workerId: string, option
   return { accountId, sending: created.sending as Sending, messages };
 }
 
+/** The dispatch refund of `sending` when what providers accepted of it cost `acceptedCostMinor`. */
+function refundFor(sending: Sending, acceptedCostMinor: number): number {
+  return dispatchRefundMinor({ subtotalMinor: sending.subtotalMinor, taxMinor: sending.taxMinor, acceptedCostMinor });
+}
+
 describeEachEngine('refunds', (engine) => {
   it('settles a failed sending once: recording its outcomes again, cancelling, or refunding more moves nothing', async () => {
     const { accountId, sending, messages } = await leasedSending(engine, 3, 'settle-twice');
@@ -145,11 +150,7 @@ describeEachEngine('refunds', (engine) => {
       },
     );
     const acceptedCostMinor = RATE_MINOR * 3 + RATE_MINOR * 2;
-    const refundMinor = dispatchRefundMinor({
-      subtotalMinor: sending.subtotalMinor,
-      taxMinor: sending.taxMinor,
-      acceptedCostMinor,
-    });
+    const refundMinor = refundFor(sending, acceptedCostMinor);
     const refunds = (await listEntries(engine.db, accountId)).filter((e) => e.kind === 'refund');
     expect(refunds.map((e) => [e.settlementKey, e.amountMinor])).toEqual([['dispatch', refundMinor]]);
     expect(await getBalance(engine.db, accountId)).toBe(refundMinor);
@@ -189,11 +190,7 @@ describeEachEngine('refunds', (engine) => {
       { workerId: 'known-one', nowUs: db.nowUs() },
       { accepted: [{ id: only.id, providerMessageId: 'known-one-1', nextPollAtUs: db.nowUs() + LEASE_US }] },
     );
-    const oneRefund = dispatchRefundMinor({
-      subtotalMinor: one.sending.subtotalMinor,
-      taxMinor: one.sending.taxMinor,
-      acceptedCostMinor: RATE_MINOR,
-    });
+    const oneRefund = refundFor(one.sending, RATE_MINOR);
     expect(await getBalance(db, one.accountId)).toBe(oneRefund);
     expect(await statusOf(db, one.accountId, one.sending.id)).toBe('Processing');
     await applyReports(db, db.nowUs(), [
@@ -218,11 +215,7 @@ describeEachEngine('refunds', (engine) => {
       { workerId: 'known-two', nowUs: db.nowUs() },
       { final: [{ id: second.id, status: 'failed', error: 'no route' }] },
     );
-    const twoRefund = dispatchRefundMinor({
-      subtotalMinor: two.sending.subtotalMinor,
-      taxMinor: two.sending.taxMinor,
-      acceptedCostMinor: RATE_MINOR,
-    });
+    const twoRefund = refundFor(two.sending, RATE_MINOR);
     expect(await getBalance(db, two.accountId)).toBe(twoRefund);
     expect(await statusOf(db, two.accountId, two.sending.id)).toBe('Processing');
     expect(countsRead().length).toBeGreaterThan(0);
