@@ -23,9 +23,23 @@ const requireFromHere = createRequire(import.meta.url);
 const LocalStore = requireFromHere('@fastify/rate-limit/store/LocalStore.js') as StoreCtor;
 const RedisStore = requireFromHere('@fastify/rate-limit/store/RedisStore.js') as StoreCtor;
 
+/** The counters' keys of accounts, made once each: a key built per request is a new string to hash per request. */
+const accountKeys = new Map<number, string>();
+const ACCOUNT_KEYS_KEPT_MAX = 10_000;
+
+function accountKey(id: number): string {
+  let key = accountKeys.get(id);
+  if (key === undefined) {
+    if (accountKeys.size >= ACCOUNT_KEYS_KEPT_MAX) accountKeys.clear();
+    key = `account:${id}`;
+    accountKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Limits are per account; requests without an account (status, bad tokens) count per client address. */
 const keyOf = (request: FastifyRequest): string =>
-  request.account ? `account:${request.account.id}` : `ip:${request.ip}`;
+  request.account ? accountKey(request.account.id) : `ip:${request.ip}`;
 
 /** The 429 answer, whichever limit is reached. */
 const tooManyAttempts = (ttl: number) => ({ statusCode: 429, message: 'Too Many Attempts.', ttl });

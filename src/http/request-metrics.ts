@@ -31,8 +31,8 @@ interface Series {
  */
 export class RequestMetrics {
   readonly #bounds: readonly number[];
-  /** By route, then by method and status code. */
-  readonly #byRoute = new Map<string, Map<string, Series>>();
+  /** By route, then by method, then by status code: keys whose hashes are known, no string built per answer. */
+  readonly #byRoute = new Map<string, Map<string, Map<number, Series>>>();
   /** In the order they were first seen, as prom-client lists its series. */
   readonly #series: Series[] = [];
 
@@ -47,8 +47,12 @@ export class RequestMetrics {
       ofRoute = new Map();
       this.#byRoute.set(route, ofRoute);
     }
-    const key = method + statusCode;
-    let series = ofRoute.get(key);
+    let ofMethod = ofRoute.get(method);
+    if (ofMethod === undefined) {
+      ofMethod = new Map();
+      ofRoute.set(method, ofMethod);
+    }
+    let series = ofMethod.get(statusCode);
     if (series === undefined) {
       series = {
         labels: { method, route, status_code: String(statusCode) },
@@ -56,7 +60,7 @@ export class RequestMetrics {
         sum: 0,
         buckets: this.#bounds.map(() => 0),
       };
-      ofRoute.set(key, series);
+      ofMethod.set(statusCode, series);
       this.#series.push(series);
     }
     series.count += 1;
