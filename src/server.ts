@@ -11,6 +11,7 @@ import { startWorker, type Worker } from './dispatch/worker.js';
 import type { NumberingPlan } from './domain/numbering/types.js';
 import type { SendingType } from './domain/sending.js';
 import { buildApp } from './http/app.js';
+import { BatchedLines } from './http/logging.js';
 import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
@@ -117,6 +118,14 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   const handOvers = new HandOversInFlight();
   const pushed = pushedReports(db, handOvers);
   const notes = providerNotes(config);
+  // Standard output, each turn's lines in one write; what is pending when the process ends is written before it does.
+  const logLines = new BatchedLines(process.stdout);
+  process.once('exit', () => logLines.flush());
+  // A reader of the output that went away (EPIPE) ends the log, not the server, as pino's own destination does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    logLines.close();
+  });
   const app = await buildApp({
     providers: { enabled: notes.enabled, warnings: notes.warnings },
     services: api,
@@ -124,7 +133,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     calculateRateLimitPerMinute: config.calculateRateLimitPerMinute,
     bodyLimitBytes: config.bodyLimitBytes,
     ...(redis && { redis }),
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, stream: logLines },
     trustProxy: config.trustProxy,
     timeouts: config.http,
     metrics: { token: config.metricsToken, views: () => readMetricsViews(db), clockUs: () => db.nowUs() },

@@ -1,6 +1,5 @@
 // Builds the HTTP server (no listen): parsers, request ids, rate limits, error shapes, the public API and its OpenAPI.
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -12,6 +11,7 @@ import { installErrorHandling, installProtocolChecks, renderClientError, renderF
 import { lazyRequestLogger, redactUrl, withLogRedaction } from './logging.js';
 import { installMetrics, type MetricsOptions } from './metrics.js';
 import { postmanRoute } from './postman.js';
+import { installRateLimits } from './rate-limit.js';
 import { apiRoutes } from './routes/api.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { suppressionRoutes } from './routes/suppressions.js';
@@ -134,25 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preParsing',
-    max: options.rateLimitPerMinute,
-    timeWindow: 60_000,
-    ...(options.redis && { redis: options.redis, nameSpace: 'smsgic-rl:' }),
-    // Shared counters are a safeguard, not a dependency: while Redis is unreachable requests pass (and it is logged).
-    skipOnError: true,
-    // Limits are per account; requests without an account (status, bad tokens) count per client address.
-    keyGenerator: (request) => (request.account ? `account:${request.account.id}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: 'Too Many Attempts.', ttl: context.ttl }),
-    addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
-    addHeaders: {
-      'x-ratelimit-limit': true,
-      'x-ratelimit-remaining': true,
-      'x-ratelimit-reset': false,
-      'retry-after': true,
-    },
-  });
+  await installRateLimits(app, { perMinute: options.rateLimitPerMinute, redis: options.redis });
 
   await statusDetailRoute(app, {
     databaseReachable: () => options.services.databaseReachable(),

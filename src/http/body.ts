@@ -1,6 +1,6 @@
 // Request bodies: JSON, form-urlencoded and multipart alike become one plain object of fields.
-import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart, { type FastifyMultipartOptions } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import { ruleText, ValidationErrors } from '../domain/texts.js';
 import { unprocessable } from './errors.js';
 
@@ -96,6 +96,33 @@ function parseForm(raw: Buffer): Record<string, unknown> {
   return foldBracketKeys(new URLSearchParams(raw.toString('utf8')));
 }
 
+/** Methods whose requests Fastify reads no body of: no multipart body ever reaches their routes. */
+const BODILESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * @fastify/multipart on the app (its parser and request methods serve every route, as the plugin itself would), except
+ * for its two per-request hooks: they only delete the files a route saved to disk, and are added to the routes that can
+ * receive a body. GET and HEAD requests, which carry none Fastify would read, run none of them.
+ */
+async function installMultipart(app: FastifyInstance, options: FastifyMultipartOptions): Promise<void> {
+  const onRequest: onRequestHookHandler[] = [];
+  const onResponse: onResponseHookHandler[] = [];
+  const addHook = (name: string, hook: never) => {
+    if (name === 'onRequest') onRequest.push(hook);
+    else if (name === 'onResponse') onResponse.push(hook);
+    else app.addHook(name as 'preValidation', hook);
+    return scope;
+  };
+  // The app itself, but for where the plugin's hooks go.
+  const scope: FastifyInstance = Object.create(app, { addHook: { value: addHook } });
+  await new Promise<void>((done, fail) => multipart(scope, options, (error) => (error ? fail(error) : done())));
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => BODILESS_METHODS.has(method))) return;
+    route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), ...onRequest];
+    route.onResponse = [...(route.onResponse === undefined ? [] : [route.onResponse].flat()), ...onResponse];
+  });
+}
+
 export async function installBodyParsers(app: FastifyInstance, bodyLimitBytes: number): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (_req, body, done) => {
@@ -120,7 +147,7 @@ export async function installBodyParsers(app: FastifyInstance, bodyLimitBytes: n
       done(error as Error, undefined);
     }
   });
-  await app.register(multipart, {
+  await installMultipart(app, {
     // busboy cuts a longer field or file short; the hook below refuses it, and counts all parts against the limit.
     limits: {
       fieldSize: bodyLimitBytes,

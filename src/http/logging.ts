@@ -244,3 +244,55 @@ export const lazyRequestLogger: NonNullable<FastifyServerOptions['childLoggerFac
   if (options.level !== undefined || options.serializers !== undefined) return logger.child(bindings, options);
   return new RequestLogger(logger as PinoLogger, bindings) as unknown as FastifyBaseLogger;
 };
+
+/** Where log lines go: anything with a write of a string (standard output, a file stream, a test's sink). */
+export interface LineSink {
+  write(chunk: string): unknown;
+}
+
+/**
+ * The server's log destination: lines written in one turn of the event loop reach `out` in one write at its end, and
+ * whatever is pending at exit before the process ends. pino's own destination hands each write to a thread of libuv's
+ * pool and waits for its answer, which on a busy API costs about as much as the request that logged the line. On Linux
+ * Node writes standard output synchronously (to a file, a pipe or a terminal), so a chunk handed over is written.
+ */
+export class BatchedLines implements LineSink {
+  readonly #out: LineSink;
+  #pending = '';
+  #scheduled = false;
+  #closed = false;
+
+  constructor(out: LineSink) {
+    this.#out = out;
+  }
+
+  write(line: string): boolean {
+    if (this.#closed) return true;
+    this.#pending += line;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flushNow);
+    }
+    return true;
+  }
+
+  /** Writes what is pending now (pino calls it on logger.flush(); the server at exit). */
+  flush(done?: (error?: Error) => void): void {
+    this.#flushNow();
+    done?.();
+  }
+
+  /** Drops what is pending and every later line (the output's reader went away). */
+  close(): void {
+    this.#closed = true;
+    this.#pending = '';
+  }
+
+  readonly #flushNow = (): void => {
+    this.#scheduled = false;
+    if (this.#pending === '' || this.#closed) return;
+    const chunk = this.#pending;
+    this.#pending = '';
+    this.#out.write(chunk);
+  };
+}

@@ -2,10 +2,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { MINOR_PER_UNIT } from '../domain/money.js';
 import { type ClockUs, type MonotonicMs, systemClockUs, systemMonotonicMs } from '../domain/time.js';
 import type { MetricsViews } from '../store/metrics-views.js';
+import { RequestMetrics } from './request-metrics.js';
 
 export interface MetricsOptions {
   /** Bearer token a scraper must send; unset: only loopback clients (not forwarded by a proxy) are served. */
@@ -187,20 +188,16 @@ class PlatformGauges {
  */
 export async function installMetrics(app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const registry = new Registry();
-  const labelNames = ['method', 'route', 'status_code'];
-  const requests = new Counter({
-    name: 'smsgic_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code',
-    labelNames,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'smsgic_http_request_duration_seconds',
-    help: 'Time from the request to the end of its answer, by method, route pattern and status code',
-    labelNames,
-    buckets: LATENCY_BUCKETS_S,
-    registers: [registry],
-  });
+  const requests = new RequestMetrics(LATENCY_BUCKETS_S);
+  registry.registerMetric(
+    requests.counter('smsgic_http_requests_total', 'HTTP requests answered, by method, route pattern and status code'),
+  );
+  registry.registerMetric(
+    requests.histogram(
+      'smsgic_http_request_duration_seconds',
+      'Time from the request to the end of its answer, by method, route pattern and status code',
+    ),
+  );
   const gauges = options.views ? new PlatformGauges(registry) : undefined;
   const cacheMs = options.viewsCacheMs ?? METRICS_VIEWS_CACHE_DEFAULT_MS;
   const clockUs = options.clockUs ?? systemClockUs;
@@ -230,11 +227,8 @@ export async function installMetrics(app: FastifyInstance, options: MetricsOptio
   // `/sendings/:id(^\\d+$)` is shown as `/sendings/:id`.
   const routeLabel = (pattern: string): string => pattern.replace(/:(\w+)\((?:[^()]|\([^()]*\))*\)/g, ':$1');
 
-  const count = (route: string, request: FastifyRequest, reply: FastifyReply): void => {
-    const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-    requests.inc(labels);
-    latency.observe(labels, reply.elapsedTime / 1_000);
-  };
+  const count = (route: string, request: FastifyRequest, reply: FastifyReply): void =>
+    requests.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1_000);
   // Each route counts its own answers under its pattern, found once as the route is declared (reading it from the
   // request would build Fastify's route options anew for each one); the app's hook counts the answers of no route.
   app.addHook('onRoute', (route) => {

@@ -112,7 +112,8 @@ function authenticationSql(db: Db): string {
     text = db.kysely
       .selectFrom('api_tokens as t')
       .innerJoin('accounts as a', 'a.id', 't.account_id')
-      // Only what a request needs: every column read is one more type to parse, on every request.
+      // Only what a request needs: every column read is one more type to parse, on every request. Read by position
+      // (authenticationRow): keep the two in the same order.
       .select([
         'a.id',
         'a.currency',
@@ -131,6 +132,23 @@ function authenticationSql(db: Db): string {
     authenticationSqlByDb.set(db, text);
   }
   return text;
+}
+
+/** The lookup's row from its values, in the order of its select (authenticationSql). */
+function authenticationRow(values: readonly unknown[]): AuthenticationRow {
+  return {
+    id: values[0],
+    currency: values[1],
+    tax_rate_ppm: values[2],
+    balance_minor: values[3],
+    suspended_at_us: values[4],
+    allowed_countries: values[5],
+    chosen_countries: values[6],
+    token_id: values[7],
+    token_revoked_at_us: values[8],
+    token_expires_at_us: values[9],
+    token_last_used_at_us: values[10],
+  } as AuthenticationRow;
 }
 
 export interface AuthenticatedAccount extends Authenticated {
@@ -159,8 +177,10 @@ export async function authenticateAccount(
   token: string,
 ): Promise<AuthenticatedAccount | AccountSuspended | null> {
   if (!TOKEN_RE.test(token)) return null;
-  const row = await db.readFirst<AuthenticationRow>(authenticationSql(db), [tokenSha256(token)]);
-  if (!row || row.token_revoked_at_us !== null) return null;
+  const values = await db.readFirstValues(authenticationSql(db), [tokenSha256(token)]);
+  if (values === undefined) return null;
+  const row = authenticationRow(values);
+  if (row.token_revoked_at_us !== null) return null;
   const nowUs = db.nowUs();
   if (row.token_expires_at_us !== null && intFrom(row.token_expires_at_us) <= nowUs) return null;
   // A suspended account's tokens are refused, saying why to the holder of a token that is otherwise good (the column

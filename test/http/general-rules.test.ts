@@ -350,6 +350,45 @@ describeEachEngine('general rules of the API', (engine) => {
       expect(Object.keys(twice.json().errors)).toEqual(['message']);
     });
 
+    it('reads multipart bodies on POST and DELETE routes, beside GET and HEAD requests of the same paths', async () => {
+      const account = await api.account();
+      const added = multipartBody([
+        ['phone_numbers[]', '37120000005'],
+        ['phone_numbers[]', '37120000006'],
+        ['sender', 'MegaShop'],
+      ]);
+      const add = await api.app.inject({
+        method: 'POST',
+        url: '/suppressions',
+        headers: { ...account.headers, 'content-type': added.contentType },
+        payload: added.payload,
+      });
+      expect(add.statusCode).toBe(200);
+      expect(add.json()).toEqual({ added: 2 });
+      const find = () =>
+        api.app.inject({ method: 'GET', url: '/suppressions/37120000005?sender=MegaShop', headers: account.headers });
+      expect((await find()).json().suppression).toMatchObject({ phone_number: '37120000005', sender: 'MegaShop' });
+      const head = await api.app.inject({ method: 'HEAD', url: '/suppressions', headers: account.headers });
+      expect(head.statusCode).toBe(200);
+      expect(head.body).toBe('');
+
+      // The entry of that sender is the one removed: the body's `sender` was read.
+      const sender = multipartBody([['sender', 'MegaShop']]);
+      const remove = await api.app.inject({
+        method: 'DELETE',
+        url: '/suppressions/37120000005',
+        headers: { ...account.headers, 'content-type': sender.contentType },
+        payload: sender.payload,
+      });
+      expect(remove.statusCode).toBe(200);
+      expect(remove.json()).toEqual({ phone_number: '37120000005', removed: true });
+      expect((await find()).statusCode).toBe(404);
+
+      const balance = await api.app.inject({ method: 'GET', url: '/balance', headers: account.headers });
+      expect(balance.statusCode).toBe(200);
+      expect(balance.json()).toEqual({ balance: '0.000', sign: '£', code: 'GBP' });
+    });
+
     it('leaves an uploaded file out of the fields of a multipart body', async () => {
       const boundary = 'f1leb0undary';
       const payload = Buffer.from(

@@ -207,3 +207,35 @@ describeWithRedis('rate limits shared through Redis', (redisUrl) => {
     });
   });
 });
+
+describeEachEngine('rate limits while Redis is unreachable', (engine) => {
+  let redis: Redis;
+  let api: ApiApp;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: every count fails, as with a Redis that went away (production's client options).
+    redis = new Redis({ host: '127.0.0.1', port: 1, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    api = await startApiApp(engine.db, { rateLimitPerMinute: LIMIT, calculateRateLimitPerMinute: 3, redis });
+  });
+  afterAll(async () => {
+    await api?.close();
+    redis?.disconnect();
+  });
+
+  it('lets every request pass, showing the whole allowance, on the app-wide limit and on calculate', async () => {
+    const account = await api.account({ balance: '1' });
+    for (let i = 0; i < LIMIT + 2; i++) {
+      const res = await get(api, account);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-ratelimit-limit']).toBe(String(LIMIT));
+      expect(res.headers['x-ratelimit-remaining']).toBe(String(LIMIT));
+    }
+    for (let i = 0; i < 4; i++) {
+      const res = await calculate(api, account);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-ratelimit-limit']).toBe('3');
+      expect(res.headers['x-ratelimit-remaining']).toBe('3');
+    }
+  });
+});

@@ -39,3 +39,45 @@ describeEachEngine('readFirst', (engine) => {
     expect(await db.readFirst(query.sql, [id + 1_000])).toBeUndefined();
   });
 });
+
+describeEachEngine('readFirstValues', (engine) => {
+  it('gives the first row as its values in the order selected, from committed data only, and undefined for none', async () => {
+    const db = engine.db;
+    const id = await fundedAccount(db, 5_000);
+    const query = engine.db.kysely
+      .selectFrom('accounts')
+      .select(['currency', 'balance_minor', 'id', 'suspended_at_us'])
+      .where('id', '=', id)
+      .compile();
+    const read = async () => {
+      const values = await db.readFirstValues(query.sql, query.parameters);
+      return values?.map((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value));
+    };
+    expect(await read()).toEqual(['GBP', 5_000, id, null]);
+
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    let written = () => {};
+    const wrote = new Promise<void>((done) => {
+      written = done;
+    });
+    const transaction = db.transaction(async (trx) => {
+      await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
+      written();
+      await held;
+      throw new Error('rolled back');
+    });
+    await wrote;
+    const during = read();
+    release();
+    await expect(transaction).rejects.toThrow('rolled back');
+    expect(await during).toEqual(['GBP', 5_000, id, null]);
+
+    const other = await engine.open();
+    await other.kysely.updateTable('accounts').set({ balance_minor: 7_000 }).where('id', '=', id).execute();
+    expect(await read()).toEqual(['GBP', 7_000, id, null]);
+    expect(await db.readFirstValues(query.sql, [id + 1_000])).toBeUndefined();
+  });
+});
