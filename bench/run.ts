@@ -53,6 +53,10 @@ const SUITES: Readonly<Record<string, Suite>> = {
     title: 'Grown tables: per-request and per-lease statements at 10,000 and at millions of stored messages',
     load: () => import('./grown-tables.bench.js'),
   },
+  'lease-backlog': {
+    title: 'A lease among a backlog of one-recipient sendings, at two backlog sizes',
+    load: () => import('./lease-backlog.bench.js'),
+  },
   'one-recipient': {
     title: 'One-recipient POST /sendings (one-time codes): accepted, handed over, CPU per sending',
     load: () => import('./one-recipient.bench.js'),

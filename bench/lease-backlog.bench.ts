@@ -1,5 +1,5 @@
 // The cost of one lease against a backlog of queued one-recipient sendings (one-time codes), at two backlog sizes on
-// each engine: `node --import tsx bench/lease-backlog.ts`. LEASE_BACKLOG_SIZES (default 1000,50000),
+// each engine: `npm run bench -- lease-backlog`. LEASE_BACKLOG_SIZES (default 1000,50000),
 // LEASE_BACKLOG_ROUNDS (default 200), LEASE_BACKLOG_LIMIT (the lease's batch, default 100), LEASE_BACKLOG_ONLY
 // (sqlite or postgres). Each round leases a batch, then (untimed) records the batch accepted and stores as many new
 // sendings, so that the backlog stays the same size throughout.
@@ -12,6 +12,7 @@ import { numberEndingWith, sendingOf } from '../test/dispatch/support.js';
 import { storeCopiesOf } from '../test/support/backlog.js';
 import { probePostgres, scratchDatabase } from '../test/support/scratch-db.js';
 import { fundedAccount } from '../test/support/store-fixtures.js';
+import type { BenchRow } from './harness.js';
 
 const SIZES = (process.env.LEASE_BACKLOG_SIZES ?? '1000,50000').split(',').map(Number);
 const ROUNDS = Number(process.env.LEASE_BACKLOG_ROUNDS ?? 200);
@@ -27,7 +28,12 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function measure(engine: DialectName, backlog: number): Promise<void> {
+interface Measured {
+  readonly medianMs: number;
+  readonly usPerMessage: number;
+}
+
+async function measure(engine: DialectName, backlog: number): Promise<Measured> {
   const scratch = await scratchDatabase(engine);
   const db = await createDb(scratch.url);
   try {
@@ -62,26 +68,38 @@ async function measure(engine: DialectName, backlog: number): Promise<void> {
       await storeCopiesOf(db, template.id, LIMIT, db.nowUs());
     }
     const total = times.reduce((a, b) => a + b, 0);
-    console.log(
-      `${engine}: backlog ${backlog.toLocaleString('en-US')} queued one-recipient sendings, lease of ${LIMIT}: ` +
-        `median ${median(times).toFixed(3)} ms a lease, ${((total * 1000) / leased).toFixed(1)} µs a message ` +
-        `(${ROUNDS} leases)`,
-    );
+    return { medianMs: median(times), usPerMessage: (total * 1000) / leased };
   } finally {
     await db.close();
     await scratch.dispose();
   }
 }
 
-const engines: DialectName[] = ['sqlite', 'postgres'];
-for (const engine of engines) {
-  if (ONLY !== undefined && ONLY !== engine) continue;
-  if (engine === 'postgres') {
-    const why = await probePostgres();
-    if (why !== null) {
-      console.log(`postgres: skipped (${why})`);
-      continue;
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    if (ONLY !== undefined && ONLY !== engine) continue;
+    const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (engine === 'postgres') {
+      const why = await probePostgres();
+      if (why !== null) {
+        rows.push({ name: label, result: 'not measured', target: '', notes: why });
+        continue;
+      }
     }
+    const measured: Measured[] = [];
+    for (const size of SIZES) measured.push(await measure(engine, size));
+    const first = measured[0] as Measured;
+    const last = measured[measured.length - 1] as Measured;
+    const sizes = SIZES.map((n) => n.toLocaleString('en-US')).join(' → ');
+    rows.push({
+      name: `${label}: a lease of ${LIMIT} among ${sizes} queued one-recipient sendings, median`,
+      result: `${measured.map((m) => `${m.medianMs.toFixed(2)} ms`).join(' → ')} (×${(last.medianMs / first.medianMs).toFixed(2)})`,
+      target: '≤ 1.5× at the large backlog',
+      notes: `${ROUNDS} leases at each size, the backlog refilled after each; ${measured
+        .map((m) => `${m.usPerMessage.toFixed(1)} µs`)
+        .join(' → ')} a message leased`,
+    });
   }
-  for (const size of SIZES) await measure(engine, size);
+  return rows;
 }
