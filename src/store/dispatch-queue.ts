@@ -8,7 +8,7 @@ import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { type MessageNow, settleSendings } from './dispatch-settlement.js';
-import { acceptedCostSum, idList, listRelation } from './dispatch-sql.js';
+import { acceptedCostSum, idList, inBatch, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -220,9 +220,8 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
       and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
       ${narrower}
-      and exists (
-        select 1 from messages d
-        where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs})
+      and (select 1 from messages d
+           where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs} limit 1) is not null
     order by t.last_leased_at_us, t.scheduled_at_us, t.id
     limit ${sendingsMax}`;
   const dueSendings = (sendingsMax: number, narrower: RawBuilder<unknown> = sql``) => sql`
@@ -233,10 +232,12 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   // The due messages of the sending whose turn it is (or of the first `sendingsMax`), locked for this lease.
   const pick = (sendingsMax: number) => sql<MessageRow>`
     select ${picked} from messages q
-    where q.sending_id in (
-        select turn.id from (${dueSendings(sendingsMax)}) as turn
+    where q.sending_id ${inBatch(
+      db.dialect,
+      sql`select turn.id from (${dueSendings(sendingsMax)}) as turn
         order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
-        limit ${sendingsMax})
+        limit ${sendingsMax}`,
+    )}
       and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
     limit ${request.limit}
     ${skipLocked(db.dialect, 'q')}`;
@@ -244,9 +245,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   // they have left is held by other leases, or was picked). SQLite, not knowing how few sendings the parameter lets
   // through, would rather walk every queued message and look each one's sending up: CROSS JOIN keeps it to the
   // sendings first, then their messages.
-  const fill = (limit: number, taken: readonly number[]) => sql<MessageRow>`
-    select ${picked}
-    from (
+  const fillSendings = (limit: number, taken: readonly number[]) => sql`
         select turn.id, turn.last_leased_at_us, turn.scheduled_at_us
         from (${dueSendings(
           limit,
@@ -254,9 +253,25 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
             ${taken.length > 0 ? sql`and t.id not in ${idList(db.dialect, taken)}` : sql``}`,
         )}) as turn
         order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
-        limit ${limit}) as due
-    ${sqlite ? sql`cross join` : sql`join`} messages q on q.sending_id = due.id
+        limit ${limit}`;
+  // PostgreSQL takes the sendings first as an array (`inBatch`) and then their queued messages by index: planned on
+  // the statistics of tables that grew since they were last analysed, a join of the two may walk every queued message
+  // for each sending.
+  const fill = (limit: number, taken: readonly number[]) =>
+    sqlite
+      ? sql<MessageRow>`
+    select ${picked}
+    from (${fillSendings(limit, taken)}) as due
+    cross join messages q on q.sending_id = due.id
     where q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+    order by due.last_leased_at_us, due.scheduled_at_us, due.id
+    limit ${limit}`
+      : sql<MessageRow>`
+    with due as materialized (${fillSendings(limit, taken)})
+    select ${picked}
+    from messages q join due on due.id = q.sending_id
+    where q.sending_id ${inBatch(db.dialect, sql`select id from due`)}
+      and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
