@@ -440,6 +440,18 @@ function versionOf(owner: RawBuilder<unknown>, currency: RawBuilder<unknown>) {
     where v.list_owner = ${owner} and v.currency = ${currency}), 0)`;
 }
 
+/**
+ * Whether the list of `owner` in the account's currency (`a.currency`) has a rate: its first row in the order of the
+ * rates_list_network index. Asked in that order, the index is the only cheap way to answer, whatever the planner
+ * expects: an `exists` of the same test was planned, once the prepared read went generic on PostgreSQL, as a scan of
+ * every list's rates in the hope of an early match.
+ */
+function firstRateOf(owner: RawBuilder<unknown>) {
+  return sql`(select 1 from rates r
+    where coalesce(r.account_id, 0) = ${owner} and r.currency = a.currency
+    order by coalesce(r.account_id, 0), r.currency, r.mcc, coalesce(r.mnc, '') limit 1)`;
+}
+
 /** Read on every sending: a prepared read. */
 const readRateListVersion = preparedRead((db: Db, accountId: number) => {
   const owner = sql.ref('a.id');
@@ -452,9 +464,8 @@ const readRateListVersion = preparedRead((db: Db, accountId: number) => {
     fallback: number | string;
   }>`
     select a.currency as currency,
-      exists (select 1 from rates own
-        where coalesce(own.account_id, 0) = ${accountId} and own.currency = a.currency) as has_own,
-      exists (select 1 from rates d where coalesce(d.account_id, 0) = 0 and d.currency = a.currency) as has_default,
+      ${firstRateOf(sql`${accountId}`)} is not null as has_own,
+      ${firstRateOf(sql.lit(0))} is not null as has_default,
       ${versionOf(owner, currency)} as own, ${versionOf(sql.lit(0), currency)} as fallback
     from accounts a where a.id = ${accountId}`.compile(db.kysely);
 });

@@ -1,13 +1,22 @@
 // Price list versions: changed with every rewrite of a list in its transaction, read with the list that applies.
 import { Migrator, sql } from 'kysely';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { createAccount } from '../../src/store/accounts.js';
-import { createDb } from '../../src/store/db.js';
+import { createDb, type ExecutedQuery } from '../../src/store/db.js';
 import { migrate, migrationsFor } from '../../src/store/migrations/migrate.js';
 import { rateListAt, rateListVersion, rateRows, recordConversion, replaceRates } from '../../src/store/rates.js';
 import { describeEachEngine } from '../support/databases.js';
 import { scratchDatabase } from '../support/scratch-db.js';
 import { fundedAccount } from '../support/store-fixtures.js';
+
+interface PlanNode {
+  readonly 'Relation Name'?: string;
+  readonly 'Actual Rows'?: number;
+  readonly 'Actual Loops'?: number;
+  readonly 'Rows Removed by Filter'?: number;
+  readonly Plans?: readonly PlanNode[];
+}
 
 const DEFAULT_LIST = [
   { mcc: '247', mnc: null, rateMinor: 450 },
@@ -52,6 +61,46 @@ describeEachEngine('price list versions', (engine) => {
     });
     await replaceRates(db, accountId, [{ mcc: '247', mnc: null, rateMinor: 510 }]);
     expect(await rateListVersion(db, accountId)).toEqual({ owner: accountId, currency: 'GBP', version: 3 });
+  });
+
+  it('reads the version through the index of rates also once PostgreSQL plans it generically', async () => {
+    if (engine.name !== 'postgres') return;
+    // Lists of many accounts before the one asked about, whose rows come last in the table.
+    const rows = Array.from({ length: 200 }, (_, i) => ({ mcc: String(200 + i), mnc: null, rateMinor: 100 + i }));
+    for (let i = 0; i < 15; i++) await replaceRates(engine.db, await fundedAccount(engine.db, 0, `lists ${i}`), rows);
+    const accountId = await fundedAccount(engine.db, 0, 'asked');
+    await replaceRates(engine.db, accountId, rows.slice(0, 3));
+    await sql`analyze rates`.execute(engine.db.kysely);
+    const seen: ExecutedQuery[] = [];
+    const db = await engine.open({ onQuery: (query) => seen.push(query) });
+    expect(await rateListVersion(db, accountId)).toMatchObject({ owner: accountId });
+    const read = seen.at(-1);
+    if (!read) throw new Error('no statement seen');
+    // A prepared statement executed often is planned once for any value: what the named statement gets.
+    const client = new pg.Client({ connectionString: engine.url });
+    await client.connect();
+    try {
+      await client.query(`prepare version_read as ${read.sql}`);
+      await client.query('set plan_cache_mode = force_generic_plan');
+      const literals = read.parameters.map((p) => client.escapeLiteral(String(p))).join(', ');
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+        `explain (analyze, format json) execute version_read(${literals})`,
+      );
+      let ratesRead = 0;
+      const walk = (node: PlanNode) => {
+        if (node['Relation Name'] === 'rates') {
+          ratesRead +=
+            ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0)) * (node['Actual Loops'] ?? 1);
+        }
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      const root = plan[0]?.['QUERY PLAN'][0]?.Plan;
+      if (!root) throw new Error('no plan');
+      walk(root);
+      expect(ratesRead).toBeLessThanOrEqual(2);
+    } finally {
+      await client.end();
+    }
   });
 
   it('a refused or failed rewrite leaves the version as it was', async () => {
