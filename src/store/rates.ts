@@ -14,7 +14,7 @@ import {
   type RateListDiff,
 } from '../domain/price-lists.js';
 import type { RateRow } from '../domain/pricing.js';
-import type { Db } from './db.js';
+import type { Db, DialectName } from './db.js';
 import { containsText, foldText, lockForRewrite, REWRITE_LOCKS } from './dialect-sql.js';
 import { preparedRead } from './prepared-reads.js';
 import type { Schema } from './schema.js';
@@ -441,15 +441,18 @@ function versionOf(owner: RawBuilder<unknown>, currency: RawBuilder<unknown>) {
 }
 
 /**
- * Whether the list of `owner` in the account's currency (`a.currency`) has a rate: its first row in the order of the
- * rates_list_network index. Asked in that order, the index is the only cheap way to answer, whatever the planner
- * expects: an `exists` of the same test was planned, once the prepared read went generic on PostgreSQL, as a scan of
- * every list's rates in the hope of an early match.
+ * Whether the list of `owner` in the account's currency (`a.currency`) has a rate. On PostgreSQL as its first row in
+ * the order of the rates_list_network index: asked in that order, the index is the only cheap way to answer, whatever
+ * the planner expects, where an `exists` of the same test was planned, once the prepared read went generic, as a scan
+ * of every list's rates in the hope of an early match. SQLite probes the index for the `exists` (and would sort every
+ * rate of the list for the ordered form).
  */
-function firstRateOf(owner: RawBuilder<unknown>) {
-  return sql`(select 1 from rates r
-    where coalesce(r.account_id, 0) = ${owner} and r.currency = a.currency
-    order by coalesce(r.account_id, 0), r.currency, r.mcc, coalesce(r.mnc, '') limit 1)`;
+function hasRates(dialect: DialectName, owner: RawBuilder<unknown>) {
+  const ofList = sql`coalesce(r.account_id, 0) = ${owner} and r.currency = a.currency`;
+  return dialect === 'sqlite'
+    ? sql`exists (select 1 from rates r where ${ofList})`
+    : sql`(select 1 from rates r where ${ofList}
+        order by coalesce(r.account_id, 0), r.currency, r.mcc, coalesce(r.mnc, '') limit 1) is not null`;
 }
 
 /** Read on every sending: a prepared read. */
@@ -464,8 +467,8 @@ const readRateListVersion = preparedRead((db: Db, accountId: number) => {
     fallback: number | string;
   }>`
     select a.currency as currency,
-      ${firstRateOf(sql`${accountId}`)} is not null as has_own,
-      ${firstRateOf(sql.lit(0))} is not null as has_default,
+      ${hasRates(db.dialect, sql`${accountId}`)} as has_own,
+      ${hasRates(db.dialect, sql.lit(0))} as has_default,
       ${versionOf(owner, currency)} as own, ${versionOf(sql.lit(0), currency)} as fallback
     from accounts a where a.id = ${accountId}`.compile(db.kysely);
 });
