@@ -1,8 +1,32 @@
 // db.readFirst, the short path of the per-request token lookup: it reads what is committed, never the uncommitted
 // writes of a transaction open on the same connection, and sees a commit of another connection at once.
 import { expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount } from '../support/store-fixtures.js';
+
+/**
+ * A transaction that has set the account's balance to 1 and holds it uncommitted until `release`, then rolls back
+ * (`transaction` rejects with "rolled back"). Resolves once the write is made.
+ */
+async function uncommittedBalance(db: Db, id: number): Promise<{ release: () => void; transaction: Promise<void> }> {
+  let release = () => {};
+  const held = new Promise<void>((done) => {
+    release = done;
+  });
+  let written = () => {};
+  const wrote = new Promise<void>((done) => {
+    written = done;
+  });
+  const transaction = db.transaction(async (trx) => {
+    await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
+    written();
+    await held;
+    throw new Error('rolled back');
+  });
+  await wrote;
+  return { release, transaction };
+}
 
 describeEachEngine('readFirst', (engine) => {
   const balanceQuery = (id: number) =>
@@ -12,21 +36,7 @@ describeEachEngine('readFirst', (engine) => {
     const db = engine.db;
     const id = await fundedAccount(db, 5_000);
     const query = balanceQuery(id);
-    let release = () => {};
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
-    let written = () => {};
-    const wrote = new Promise<void>((done) => {
-      written = done;
-    });
-    const transaction = db.transaction(async (trx) => {
-      await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
-      written();
-      await held;
-      throw new Error('rolled back');
-    });
-    await wrote;
+    const { release, transaction } = await uncommittedBalance(db, id);
     const during = db.readFirst<{ balance_minor: number | string }>(query.sql, query.parameters);
     release();
     await expect(transaction).rejects.toThrow('rolled back');
@@ -55,21 +65,7 @@ describeEachEngine('readFirstValues', (engine) => {
     };
     expect(await read()).toEqual(['GBP', 5_000, id, null]);
 
-    let release = () => {};
-    const held = new Promise<void>((done) => {
-      release = done;
-    });
-    let written = () => {};
-    const wrote = new Promise<void>((done) => {
-      written = done;
-    });
-    const transaction = db.transaction(async (trx) => {
-      await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
-      written();
-      await held;
-      throw new Error('rolled back');
-    });
-    await wrote;
+    const { release, transaction } = await uncommittedBalance(db, id);
     const during = read();
     release();
     await expect(transaction).rejects.toThrow('rolled back');
