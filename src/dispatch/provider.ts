@@ -107,10 +107,18 @@ export interface InboundText {
   readonly from: string;
   /** How the provider says `from` is written (SMPP's source_addr_ton); absent: not said. */
   readonly senderFormat?: SenderFormat;
-  /** The country of the route it came over (SMPP_URL `country=`, ISO alpha-2), for a `to` that names none. */
+  /**
+   * The country of the route it came over (SMPP_URL `country=`, ISO alpha-2): a `to` in national form is read as a
+   * number of it, and a national `from` to a `to` that names no country (a short code).
+   */
   readonly routeCountry?: string;
-  /** The number or short code it was sent to, digits. */
+  /**
+   * The number or short code it was sent to as the provider wrote it (trimmed): digits, maybe with "+", spaces or in
+   * national form. The inbound service reads it as one of the platform's numbers (services/inbound-destination.ts).
+   */
   readonly to: string;
+  /** How the provider says `to` is written (SMPP's dest_addr_ton); absent: not said. */
+  readonly destinationFormat?: SenderFormat;
   readonly text: string;
   readonly receivedAtUs: number;
 }

@@ -14,6 +14,11 @@ const REGION = /^[A-Z]{2}$/;
 function receivingRegion(to: string, plan: NumberingPlan, routeCountry: string | undefined): CountryCode | null {
   const resolved = /^\d{8,20}$/.test(to) ? plan.resolve(to) : null;
   if (resolved?.valid && REGION.test(resolved.country.iso)) return resolved.country.iso as CountryCode;
+  return routeRegion(routeCountry, plan);
+}
+
+/** The route's country (SMPP_URL `country=`) as libphonenumber names it, when the plan knows it; else null. */
+export function routeRegion(routeCountry: string | undefined, plan: NumberingPlan): CountryCode | null {
   const route = routeCountry === undefined ? undefined : plan.countryByIso(routeCountry.toUpperCase());
   return route !== undefined && REGION.test(route.iso) ? (route.iso as CountryCode) : null;
 }
@@ -23,7 +28,7 @@ function receivingRegion(to: string, plan: NumberingPlan, routeCountry: string |
  * "8 912 345-67-89", and its international prefix, such as "00" or "011", read by libphonenumber's data), made
  * international; null when that reading gives no valid number of the plan.
  */
-function nationalReading(digits: string, region: CountryCode, plan: NumberingPlan): string | null {
+export function nationalReading(digits: string, region: CountryCode, plan: NumberingPlan): string | null {
   const parsed = parsePhoneNumberFromString(digits, { defaultCountry: region, extract: false });
   const international = parsed?.number.slice(1);
   return international !== undefined && plan.resolve(international)?.valid === true ? international : null;

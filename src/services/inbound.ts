@@ -13,8 +13,9 @@ import {
   storeInbound,
 } from '../store/inbound.js';
 import { readCustomOptOutWords, readOptOutScope } from '../store/keyword-settings.js';
-import { resolveReceivingNumber } from '../store/numbers.js';
+import { resolveReceivingNumber, resolveReceivingNumbers } from '../store/numbers.js';
 import { addSuppressions, removeSuppression } from '../store/suppressions.js';
+import { destinationReadings } from './inbound-destination.js';
 import { internationalSender } from './inbound-sender.js';
 import { phoneOf } from './suppressions.js';
 
@@ -33,10 +34,16 @@ export interface ReceivedMessage {
   readonly from: string;
   /** How the provider says `from` is written (SMPP's TON); absent: not said. */
   readonly senderFormat?: SenderFormat;
-  /** The country of the route it came over (ISO alpha-2): a national sender to a short code is read by it. */
+  /** The country of the route it came over (ISO alpha-2): a national `to`, and a national sender to a short code, are read by it. */
   readonly routeCountry?: string;
-  /** The number (or short code) it was sent to, digits. */
+  /**
+   * The number (or short code) it was sent to, as the provider wrote it: international digits, or with "+", spaces,
+   * "00", or in national form (read by `destinationFormat` and `routeCountry`, see destinationReadings). Stored as the
+   * number of the account's it reached.
+   */
   readonly to: string;
+  /** How the provider says `to` is written (SMPP's dest_addr_ton); absent: not said. */
+  readonly destinationFormat?: SenderFormat;
   readonly text: string;
   readonly receivedAtUs: number;
 }
@@ -173,15 +180,30 @@ export async function receiveInbound(
 ): Promise<ReceiveOutcome> {
   // Made storable before the number (and a keyword of its text) is looked up: PostgreSQL refuses a NUL there too.
   const message = storable(received);
-  const owner = await resolveReceivingNumber(db, message.to, message.text);
+  // The number as accounts receive on it, whatever form the provider wrote it in ("25550400" over a Latvian route is
+  // 37125550400); two different numbers it could be are not guessed between.
+  const readings = destinationReadings(
+    message.to,
+    loadNumberingPlan(),
+    message.destinationFormat,
+    message.routeCountry,
+  );
+  const owners = await resolveReceivingNumbers(db, readings, message.text);
+  const owner = owners.length === 1 ? owners[0] : undefined;
   if (owner === undefined) {
-    log(
-      { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to },
-      'inbound message to a number no account has: not stored',
-    );
+    const fields = { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to };
+    if (owners.length === 0) log(fields, 'inbound message to a number no account has: not stored');
+    else
+      log({ ...fields, numbers: owners.map((n) => n.number) }, 'inbound message to a number read two ways: not stored');
     return { status: 'unrouted' };
   }
-  return storeReceived(db, message, { accountId: owner.accountId, numberId: owner.id }, log, replies);
+  return storeReceived(
+    db,
+    { ...message, to: owner.number },
+    { accountId: owner.accountId, numberId: owner.id },
+    log,
+    replies,
+  );
 }
 
 /** A scripted handset's answer to a message the sandbox delivered (see dispatch/providers/sandbox/adapter.ts). */

@@ -120,11 +120,31 @@ export async function resolveReceivingNumber(
   toNumber: string,
   text: string,
 ): Promise<AssignedNumber | undefined> {
+  return (await resolveReceivingNumbers(db, [toNumber], text))[0];
+}
+
+/**
+ * Each of `toNumbers` someone receives on, as resolveReceivingNumber answers it (the owner of the whole number, else
+ * of the text's keyword), in the order given; read at once.
+ */
+export async function resolveReceivingNumbers(
+  db: Db,
+  toNumbers: readonly string[],
+  text: string,
+): Promise<AssignedNumber[]> {
+  if (toNumbers.length === 0) return [];
   const keyword = keywordOfText(text);
-  let query = db.kysely.selectFrom('numbers').select(COLUMNS).where('number', '=', toNumber);
+  let query = db.kysely
+    .selectFrom('numbers')
+    .select(COLUMNS)
+    .where('number', 'in', [...toNumbers]);
   query = query.where((eb) =>
     keyword === null ? eb('keyword', 'is', null) : eb.or([eb('keyword', 'is', null), eb('keyword', '=', keyword)]),
   );
   const rows = (await query.execute()).map(numberFrom);
-  return rows.find((n) => n.keyword === null) ?? rows[0];
+  return [...new Set(toNumbers)].flatMap((number) => {
+    const owners = rows.filter((n) => n.number === number);
+    const owner = owners.find((n) => n.keyword === null) ?? owners[0];
+    return owner === undefined ? [] : [owner];
+  });
 }

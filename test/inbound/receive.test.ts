@@ -112,6 +112,50 @@ describeEachEngine('receiving a message', (engine) => {
     expect(await from('29123462', '37126660003', 'hi', 'alphanumeric')).toBe('29123462');
   });
 
+  it("finds the number a destination in national form names, in the route's country, and never guesses", async () => {
+    const db = engine.db;
+    const latvian = await fundedAccount(db, 0, 'lv-dest');
+    const american = await fundedAccount(db, 0, 'us-dest');
+    const egyptian = await fundedAccount(db, 0, 'eg-dest');
+    await assignNumber(db, latvian, '37126660010', null);
+    await assignNumber(db, latvian, '7790', null);
+    await assignNumber(db, american, '12015550123', null);
+    // Egypt's 20 15550123, whose digits are also the United States' 201 555 0123 written nationally.
+    await assignNumber(db, egyptian, '2015550123', null);
+    const to = async (destination: string, over: Partial<ReceivedMessage> = {}) => {
+      const outcome = await receiveInbound(db, message({ to: destination, ...over }), log);
+      return outcome.status === 'stored' ? [outcome.message.accountId, outcome.message.to] : outcome.status;
+    };
+    const lv = { routeCountry: 'LV' };
+    // Read in the route's country: national (TON 2), not said (TON 0), spaced; "+" and "00" name the country.
+    expect(await to('26660010', { ...lv, destinationFormat: 'national' })).toEqual([latvian, '37126660010']);
+    expect(await to('2666 0010', lv)).toEqual([latvian, '37126660010']);
+    expect(await to('+371 2666 0010')).toEqual([latvian, '37126660010']);
+    expect(await to('0037126660010')).toEqual([latvian, '37126660010']);
+    // A short code as it is, whatever the TON says.
+    expect(await to('7790', { ...lv, destinationFormat: 'national' })).toEqual([latvian, '7790']);
+    // The national sender of a national destination is read in the country of the number found.
+    const stop = await receiveInbound(db, message({ to: '26660010', from: '29123465', text: 'STOP', ...lv }), log);
+    expect(stop).toMatchObject({ status: 'stored', message: { from: '37129123465', to: '37126660010' } });
+    expect(await findSuppression(db, latvian, '37129123465')).toMatchObject({ source: 'stop_message' });
+
+    // With no route country a national destination names nothing, as before.
+    expect(await to('26660010', { destinationFormat: 'national' })).toBe('unrouted');
+    expect(await to('26660010')).toBe('unrouted');
+    // Said to be national in the United States: the American number, never the Egyptian one its digits also are.
+    const us = { routeCountry: 'US' };
+    expect(await to('201 555 0123', { ...us, destinationFormat: 'national' })).toEqual([american, '12015550123']);
+    // A number of one country said to be national in another: not that number.
+    expect(await to('37126660010', { ...us, destinationFormat: 'national' })).toBe('unrouted');
+    // Form not said: both are owned, and which was meant cannot be told, so neither.
+    logged.length = 0;
+    expect(await to('2015550123', us)).toBe('unrouted');
+    expect(logged).toMatchObject([{ fields: { to: '2015550123', numbers: ['2015550123', '12015550123'] } }]);
+    // International digits stay international; said so, never read in the route's country.
+    expect(await to('2015550123')).toEqual([egyptian, '2015550123']);
+    expect(await to('2015550123', { ...us, destinationFormat: 'international' })).toEqual([egyptian, '2015550123']);
+  });
+
   it('routes a shared short code by its keyword, and stores nothing for a number nobody has', async () => {
     const db = engine.db;
     const a = await fundedAccount(db, 0, 'a');

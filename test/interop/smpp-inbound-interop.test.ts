@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSmppProvider, type SmppProvider } from '../../src/dispatch/providers/smpp/adapter.js';
 import { systemClockUs } from '../../src/domain/time.js';
-import { receiveInbound } from '../../src/services/inbound.js';
+import { type ReceiveOutcome, receiveInbound } from '../../src/services/inbound.js';
 import type { Db } from '../../src/store/db.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
@@ -18,21 +18,29 @@ import { fundedAccount } from '../support/store-fixtures.js';
 import { waitFor } from '../support/wait.js';
 import { type PackagePdu, type PeerSmsc, startPeerSmsc } from './smpp-peer.js';
 
-/** Our SMPP client on `smsc` (with `query` on its URL), storing each message it brings; resolved once bound. */
-async function bindTo(db: Db, smsc: PeerSmsc, query = ''): Promise<{ provider: SmppProvider; stored(): number }> {
+/**
+ * Our SMPP client on `smsc` (with `query` on its URL), storing each message it brings; resolved once bound. `stored()`
+ * counts the messages taken (stored or not), `outcomes` is what each came to, in order.
+ */
+async function bindTo(
+  db: Db,
+  smsc: PeerSmsc,
+  query = '',
+): Promise<{ provider: SmppProvider; stored(): number; outcomes: ReceiveOutcome[] }> {
   let stored = 0;
+  const outcomes: ReceiveOutcome[] = [];
   const provider = createSmppProvider({
     url: `${smsc.url}${query}`,
     clockUs: systemClockUs,
     onInbound: async (message) => {
-      await receiveInbound(db, { provider: 'smpp', ...message }, () => {});
+      outcomes.push(await receiveInbound(db, { provider: 'smpp', ...message }, () => {}));
       stored++;
     },
     client: { reconnectBaseMs: 20, binds: 1 },
   });
   await provider.open();
   await waitFor(() => smsc.sessions.length === 1, 'the bind');
-  return { provider, stored: () => stored };
+  return { provider, stored: () => stored, outcomes };
 }
 
 describeEachEngine('messages from handsets sent by the npm smpp package', (engine) => {
@@ -274,5 +282,127 @@ describeEachEngine("a national sender to a short code, read in the route's count
     const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 2 });
     expect(listed.rows.map((m) => m.from).sort()).toEqual(['37129123480', '37129123481']);
     expect(await findSuppression(engine.db, accountId, '37129123480')).toMatchObject({ source: 'stop_message' });
+  });
+});
+
+describeEachEngine("a destination in national form, read by dest_addr_ton and the route's country", (engine) => {
+  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored(): number; outcomes: ReceiveOutcome[] }[] = [];
+  let latvian: number;
+  let british: number;
+
+  beforeAll(async () => {
+    latvian = await fundedAccount(engine.db, 0, 'lv');
+    british = await fundedAccount(engine.db, 0, 'gb');
+    await assignNumber(engine.db, latvian, '37125550400', null);
+    await assignNumber(engine.db, latvian, '1883', null);
+    await assignNumber(engine.db, british, '447491163443', null);
+    for (const query of ['?country=LV', '?country=GB', '']) {
+      const smsc = await startPeerSmsc();
+      routes.push({ smsc, ...(await bindTo(engine.db, smsc, query)) });
+    }
+  });
+  afterAll(async () => {
+    for (const { provider, smsc } of routes) {
+      await provider.close();
+      await smsc.close();
+    }
+  });
+
+  /** Sends each [dest_addr_ton, destination_addr] over route `index`; answers the number each was stored for. */
+  async function receivedOn(index: number, destinations: [number, string][], text = 'hi'): Promise<string[]> {
+    const route = routes[index];
+    if (route === undefined) throw new Error(`no route ${index}`);
+    const before = route.outcomes.length;
+    for (const [sent, [ton, destination]] of destinations.entries()) {
+      // One at a time: the outcomes are then in the order sent.
+      const status = await new Promise<number>((resolve) =>
+        route.smsc.sessions[0].deliver_sm(
+          {
+            source_addr_ton: 1,
+            source_addr: '37120000030',
+            dest_addr_ton: ton,
+            dest_addr_npi: ton === 5 ? 0 : 1,
+            destination_addr: destination,
+            data_coding: 0,
+            short_message: `${text} ${ton} ${destination}`,
+          },
+          (resp: PackagePdu) => resolve(resp.command_status),
+        ),
+      );
+      expect(status).toBe(0);
+      await waitFor(() => route.outcomes.length === before + sent + 1, 'taken');
+    }
+    return route.outcomes.slice(before).map((o) => (o.status === 'unrouted' ? 'unrouted' : o.message.to));
+  }
+
+  it("finds the route country's number a national destination names, and a short code as it is", async () => {
+    expect(
+      await receivedOn(0, [
+        // National (TON 2), with its trunk prefix, and unknown (TON 0): read as numbers of Latvia.
+        [2, '25550400'],
+        [0, '25550400'],
+        [0, '2555 0400'],
+        // "+" or the "00" international prefix: the country code is there.
+        [0, '+371 2555 0400'],
+        [0, '0037125550400'],
+        [1, '37125550400'],
+        // A short code matches as it is, whatever the TON says.
+        [2, '1883'],
+        [0, '1883'],
+        [6, '1883'],
+      ]),
+    ).toEqual([...Array(6).fill('37125550400'), '1883', '1883', '1883']);
+    expect(
+      await receivedOn(1, [
+        [2, '07491 163443'],
+        [0, '07491163443'],
+        [2, '7491163443'],
+      ]),
+    ).toEqual(['447491163443', '447491163443', '447491163443']);
+    const listed = await listInbound(engine.db, latvian, { page: 1, perPage: 20 });
+    expect(listed.total).toBe(9);
+    expect((await listInbound(engine.db, british, { page: 1, perPage: 20 })).total).toBe(3);
+  });
+
+  it('reads a national sender by the number a national destination names, and suppresses it on STOP', async () => {
+    const route = routes[0];
+    if (route === undefined) throw new Error('no route');
+    const before = route.outcomes.length;
+    route.smsc.sessions[0].deliver_sm({
+      source_addr_ton: 2,
+      source_addr: '29123490',
+      dest_addr_ton: 2,
+      destination_addr: '25550400',
+      short_message: 'STOP',
+    });
+    await waitFor(() => route.outcomes.length === before + 1, 'the STOP taken');
+    expect(route.outcomes[before]).toMatchObject({
+      status: 'stored',
+      optOut: 'suppressed',
+      message: { accountId: latvian, from: '37129123490', to: '37125550400' },
+    });
+    expect(await findSuppression(engine.db, latvian, '37129123490')).toMatchObject({ source: 'stop_message' });
+  });
+
+  it("never finds a number of another country than the route's, nor reads a national one with no country", async () => {
+    // A British number written nationally, over the Latvian route: no Latvian number, and never the British one.
+    // A number the TON says is national but written as another country's international number: not that number.
+    expect(
+      await receivedOn(0, [
+        [2, '07491163443'],
+        [0, '07491163443'],
+        [2, '447491163443'],
+      ]),
+    ).toEqual(['unrouted', 'unrouted', 'unrouted']);
+    // A route with no country: a national destination is read by nothing, as before; the international digits and a
+    // short code still are.
+    expect(
+      await receivedOn(2, [
+        [2, '25550400'],
+        [0, '25550400'],
+        [0, '37125550400'],
+        [2, '1883'],
+      ]),
+    ).toEqual(['unrouted', 'unrouted', '37125550400', '1883']);
   });
 });

@@ -66,6 +66,8 @@ it('reach the registry’s inbound sink from the SMPP provider configured by SMP
         // The simulator sends source_addr_ton 1.
         senderFormat: 'international',
         to: '1881',
+        // And dest_addr_ton 0.
+        destinationFormat: 'unknown',
         text: 'via the registry',
         receivedAtUs: 1_700_000_000_000_000,
       },

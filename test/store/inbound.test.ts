@@ -7,6 +7,7 @@ import {
   listAccountNumbers,
   listAllNumbers,
   resolveReceivingNumber,
+  resolveReceivingNumbers,
   unassignNumber,
 } from '../../src/store/numbers.js';
 import { describeEachEngine } from '../support/databases.js';
@@ -57,6 +58,24 @@ describeEachEngine('numbers and inbound messages', (engine) => {
     expect(await resolveReceivingNumber(db, '5678', 'coffee')).toBeUndefined();
     expect(await resolveReceivingNumber(db, '5678', 'teapot')).toBeUndefined();
     expect(await resolveReceivingNumber(db, '9999', 'tea')).toBeUndefined();
+  });
+
+  it('resolves each of the numbers a destination may be that someone receives on, in the order given', async () => {
+    const db = engine.db;
+    const a = await fundedAccount(db, 0, 'a');
+    const b = await fundedAccount(db, 0, 'b');
+    await assignNumber(db, a, '37120000210', null);
+    await assignNumber(db, b, '5679', 'TEA');
+    await assignNumber(db, a, '5679', 'CAKE');
+    const owners = async (numbers: string[], text: string) =>
+      (await resolveReceivingNumbers(db, numbers, text)).map((n) => [n.number, n.accountId]);
+    expect(await owners(['20000210', '37120000210'], 'hi')).toEqual([['37120000210', a]]);
+    expect(await owners(['5679', '37120000210', '5679'], 'tea please')).toEqual([
+      ['5679', b],
+      ['37120000210', a],
+    ]);
+    expect(await owners(['5679', '9998'], 'coffee')).toEqual([]);
+    expect(await owners([], 'tea')).toEqual([]);
   });
 
   it('stores a message once per provider id and lists it by number and time, each account its own', async () => {

@@ -31,7 +31,10 @@ export interface SmppInboundMessage {
   readonly from: string;
   /** How source_addr_ton says `from` is written. */
   readonly senderFormat: SenderFormat;
+  /** The number it was sent to as the SMSC gave it (trimmed): the inbound service reads it as one of our numbers. */
   readonly to: string;
+  /** How dest_addr_ton says `to` is written. */
+  readonly destinationFormat: SenderFormat;
   readonly text: string;
 }
 
@@ -62,20 +65,21 @@ function addressOf(address: string): string {
   return address.trim().replace(/^\+/, '');
 }
 
-/** source_addr_ton values (§5.2.5) read by senderFormatOf. */
-const SourceTon = { international: 1, national: 2, alphanumeric: 5 } as const;
+/** source_addr_ton and dest_addr_ton values (§5.2.5) read by senderFormatOf. */
+const Ton = { international: 1, national: 2, alphanumeric: 5 } as const;
 
 /**
- * How source_addr_ton (§5.2.5) says the sender is written: 1 international (country code first), 2 national (without
- * it: read as a number of the receiving number's country), 5 alphanumeric (kept as it is). 0 unknown and the rest
- * (3 network specific, 4 subscriber number, 6 abbreviated) tell nothing the digits do not: they are read by the
- * inbound service's rule for senders not said (international when valid, else national when valid, else as given).
- * source_addr_npi is not read: SMSCs send 0 (unknown) or 1 (E.164) with any TON, an alphanumeric sender included.
+ * How source_addr_ton or dest_addr_ton (§5.2.5) says an address is written: 1 international (country code first),
+ * 2 national (without it: a sender is read as a number of the receiving number's country, a destination as one of the
+ * route's country), 5 alphanumeric (kept as it is). 0 unknown and the rest (3 network specific, 4 subscriber number,
+ * 6 abbreviated) tell nothing the digits do not: they are read by the inbound service's rule for addresses whose form
+ * is not said (services/inbound-sender.ts, services/inbound-destination.ts). The NPI is not read: SMSCs send 0
+ * (unknown) or 1 (E.164) with any TON, an alphanumeric sender included.
  */
 export function senderFormatOf(ton: number): SenderFormat {
-  if (ton === SourceTon.international) return 'international';
-  if (ton === SourceTon.national) return 'national';
-  return ton === SourceTon.alphanumeric ? 'alphanumeric' : 'unknown';
+  if (ton === Ton.international) return 'international';
+  if (ton === Ton.national) return 'national';
+  return ton === Ton.alphanumeric ? 'alphanumeric' : 'unknown';
 }
 
 /** Collects the parts of messages from handsets until each is whole. */
@@ -94,11 +98,16 @@ export class InboundAssembler {
     const octets = pdu.shortMessage.length > 0 ? pdu.shortMessage : (pdu.tlvs.messagePayload ?? new Uint8Array(0));
     const decoded = decodeShortMessage(pdu.dataCoding, pdu.esmClass, octets, this.#ia5);
     if (!decoded.ok) return { kind: 'malformed', reason: decoded.reason };
-    // The id is derived from the digits (as before a sender was kept as written), the message carries the sender as
-    // the SMSC wrote it.
+    // The id is derived from the digits (as before the addresses were kept as written), the message carries the
+    // addresses as the SMSC wrote them.
     const from = addressOf(pdu.sourceAddr);
     const to = addressOf(pdu.destinationAddr);
-    const sender = { from: pdu.sourceAddr.trim(), senderFormat: senderFormatOf(pdu.sourceAddrTon) };
+    const addresses = {
+      from: pdu.sourceAddr.trim(),
+      senderFormat: senderFormatOf(pdu.sourceAddrTon),
+      to: pdu.destinationAddr.trim(),
+      destinationFormat: senderFormatOf(pdu.destAddrTon),
+    };
     const { sarMsgRefNum, sarTotalSegments, sarSegmentSeqnum } = pdu.tlvs;
     let concat = decoded.concat;
     let scheme = 'udh';
@@ -110,7 +119,7 @@ export class InboundAssembler {
       scheme = 'sar';
     }
     if (concat === null || concat.total <= 1) {
-      return { kind: 'complete', message: message(from, to, decoded.text, '', nowMs, sender), key: null };
+      return { kind: 'complete', message: message(from, to, decoded.text, '', nowMs, addresses), key: null };
     }
     const key = `${from}\u0000${to}\u0000${scheme}\u0000${concat.reference}\u0000${concat.total}`;
     let pending = this.#pending.get(key);
@@ -128,7 +137,7 @@ export class InboundAssembler {
     for (let sequence = 1; sequence <= pending.total; sequence++) text += pending.parts.get(sequence) ?? '';
     return {
       kind: 'complete',
-      message: message(from, to, text, `${scheme}:${concat.reference}`, pending.firstAtMs, sender),
+      message: message(from, to, text, `${scheme}:${concat.reference}`, pending.firstAtMs, addresses),
       key,
     };
   }
@@ -157,12 +166,12 @@ function message(
   text: string,
   reference: string,
   atMs: number,
-  sender: Pick<SmppInboundMessage, 'from' | 'senderFormat'>,
+  addresses: Pick<SmppInboundMessage, 'from' | 'senderFormat' | 'to' | 'destinationFormat'>,
 ): SmppInboundMessage {
   const window = Math.floor(atMs / INBOUND_DEDUP_WINDOW_MS);
   const digest = createHash('sha256')
     .update(`${from}\u0000${to}\u0000${reference}\u0000${window}\u0000${text}`)
     .digest('hex')
     .slice(0, 32);
-  return { providerMessageId: `mo-${digest}`, ...sender, to, text };
+  return { providerMessageId: `mo-${digest}`, ...addresses, text };
 }
