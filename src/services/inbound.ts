@@ -34,7 +34,10 @@ export interface ReceivedMessage {
   readonly from: string;
   /** How the provider says `from` is written (SMPP's TON); absent: not said. */
   readonly senderFormat?: SenderFormat;
-  /** The country of the route it came over (ISO alpha-2): a national `to`, and a national sender to a short code, are read by it. */
+  /**
+   * The country of the route it came over (ISO alpha-2): a national `to`, and a national sender to a short code, are
+   * read as numbers of it.
+   */
   readonly routeCountry?: string;
   /**
    * The number (or short code) it was sent to, as the provider wrote it: international digits, or with "+", spaces,
@@ -192,9 +195,12 @@ export async function receiveInbound(
   const owner = owners.length === 1 ? owners[0] : undefined;
   if (owner === undefined) {
     const fields = { provider: message.provider, providerMessageId: message.providerMessageId, to: message.to };
-    if (owners.length === 0) log(fields, 'inbound message to a number no account has: not stored');
-    else
-      log({ ...fields, numbers: owners.map((n) => n.number) }, 'inbound message to a number read two ways: not stored');
+    if (owners.length === 0) {
+      log(fields, 'inbound message to a number no account has: not stored');
+    } else {
+      const numbers = owners.map((n) => n.number);
+      log({ ...fields, numbers }, 'inbound message to a number that reads as two of ours: not stored');
+    }
     return { status: 'unrouted' };
   }
   return storeReceived(
