@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type DeliveryProfile, parseDeliveryProfileCsv } from './dispatch/providers/delivery-profile.js';
 import {
+  PROVIDERS,
   type ProviderConfig,
   providerDescriptor,
   providersMissing,
@@ -11,6 +12,7 @@ import {
   settingsOf,
   WEBHOOK_PROVIDERS,
 } from './dispatch/registry.js';
+import type { SendingType } from './domain/sending.js';
 import { ConfigError, isLoopbackUrl, positiveInt, text } from './env.js';
 
 export type { ProviderConfig };
@@ -183,4 +185,13 @@ export function providerNotes(config: Config): ProviderNotes {
     );
   }
   return { enabled, unreachable, publicUrlLoopback: unreachable.length > 0, warnings };
+}
+
+/** Sending types with a provider behind them: `default` always (the platform routes it), others when configured. */
+export function availableTypes(config: Config): ReadonlySet<SendingType> {
+  const types = new Set<SendingType>(['default']);
+  for (const { name, sendingType } of PROVIDERS) {
+    if (sendingType !== undefined && settingsOf(config.providers, name) !== undefined) types.add(sendingType);
+  }
+  return types;
 }

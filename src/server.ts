@@ -1,98 +1,44 @@
 // Composition root: configuration, database, numbering, services and the HTTP server wired together and started.
 import { Redis } from 'ioredis';
-import { type Config, loadConfig, providerNotes } from './config.js';
+import { availableTypes, type Config, loadConfig, providerNotes } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { HandOversInFlight } from './dispatch/hand-overs-in-flight.js';
-import { type PushedReports, pushedReports } from './dispatch/pushed-reports.js';
-import { createRegistry, PROVIDERS, type ProviderRegistry, providerCatalog, settingsOf } from './dispatch/registry.js';
-import { createRouter } from './dispatch/router.js';
-import { createRoutingBooks } from './dispatch/routing-books.js';
-import { startWorker, type Worker } from './dispatch/worker.js';
-import type { NumberingPlan } from './domain/numbering/types.js';
-import type { SendingType } from './domain/sending.js';
+import { pushedReports } from './dispatch/pushed-reports.js';
+import { providerCatalog } from './dispatch/registry.js';
 import { buildApp } from './http/app.js';
 import { BatchedLines } from './http/logging.js';
 import { DASHBOARD_PREFIX } from './http/security-headers.js';
 import { createApiServices } from './services/api-services.js';
 import { bootstrap } from './services/bootstrap.js';
 import { createDashboardServices } from './services/dashboard.js';
-import { type KeywordReplies, receiveInbound, receiveSandboxReply } from './services/inbound.js';
-import { answerOwedKeywordReplies, createKeywordReplies } from './services/keyword-replies.js';
-import { createDb, type Db } from './store/db.js';
+import { receiveInbound } from './services/inbound.js';
+import { createKeywordReplies } from './services/keyword-replies.js';
+import { createDb, ThreadWriteLock } from './store/db.js';
 import { readMetricsViews } from './store/metrics-views.js';
-import { createTableSandboxUpstream } from './store/sandbox-upstream.js';
-import { openWorkSignal } from './store/work-signal.js';
+import { openWorkSignal, type WorkSignal } from './store/work-signal.js';
+import { startWorkerRole, type WorkerRole } from './worker-role.js';
+import { startWorkerThread, type WorkerThread, workerThreadPossible } from './worker-thread.js';
+
+export { availableTypes };
 
 export interface Roles {
   readonly api: boolean;
   readonly worker: boolean;
 }
 
-/** Sending types with a provider behind them: `default` always (the platform routes it), others when configured. */
-export function availableTypes(config: Config): ReadonlySet<SendingType> {
-  const types = new Set<SendingType>(['default']);
-  for (const { name, sendingType } of PROVIDERS) {
-    if (sendingType !== undefined && settingsOf(config.providers, name) !== undefined) types.add(sendingType);
-  }
-  return types;
-}
-
-function registryFor(
-  config: Config,
-  db: Db,
-  plan: NumberingPlan,
-  pushed: PushedReports,
-  replies: KeywordReplies,
-  log: { warn(fields: object, message: string): void; info(fields: object, message: string): void },
-): ProviderRegistry {
-  return createRegistry({
-    clockUs: () => db.nowUs(),
-    providers: config.providers,
-    // Table-backed, so that what the sandbox accepted survives restarts and is shared by every worker process.
-    sandbox: {
-      upstream: createTableSandboxUpstream(db),
-      reportDelayMs: config.sandboxReportDelayMs,
-      ...(config.sandboxDelivery && {
-        delivery: {
-          profile: config.sandboxDelivery,
-          destinationOf: (recipient: string) => plan.resolve(recipient),
-        },
-      }),
-      // The scripted handsets' replies (0006: STOP, 0007: Hello), to the account that sent the message they answer.
-      onReply: async (reply) => {
-        await receiveSandboxReply(
-          db,
-          { provider: 'sandbox', ...reply },
-          (fields, text) => log.warn(fields, text),
-          replies,
-        );
-      },
-    },
-    publicUrl: config.publicUrl,
-    // Reports a provider pushes (SMPP receipts on whichever bind) go straight to the store, whatever process has them.
-    // Those arriving together are applied together (one transaction for a burst of receipts).
-    reportSink: (provider, report) => pushed(provider, [report]),
-    // Messages from handsets (SMPP deliver_sm that are not receipts): routed to the number's account and stored once.
-    inboundSink: async (provider, message) => {
-      await receiveInbound(db, { provider, ...message }, (fields, text) => log.warn(fields, text), replies);
-    },
-    // Told once per change, not on every retry of the bind: the route is down (its circuit opens) until it changes.
-    // Only SMPP binds tell it today, hence the words.
-    onAccountRefusal: (provider, error) => {
-      if (error === null) log.info({ provider }, `${provider} bind accepted again`);
-      else log.warn({ provider, err: error }, `${provider} bind refused; retrying with backoff`);
-    },
-  });
-}
-
 export async function runServer(roles: Roles, config: Config = loadConfig()): Promise<void> {
   const plan = loadNumberingPlan();
+  // Both roles in one process: the worker runs on a thread of its own, so that it and the API use two cores; on SQLite
+  // their connections take the file's write lock in turn through this lock.
+  const onThread = roles.api && roles.worker && workerThreadPossible(config.databaseUrl);
+  const threadWriteLock = onThread ? new ThreadWriteLock() : undefined;
   // Idle connections that break (the server restarted, the network cut) are dropped by the pool and told here.
   let poolError: (error: Error) => void = () => {};
   const db = await createDb(config.databaseUrl, {
     connectTimeoutMs: config.dbConnectTimeoutMs,
     statementTimeoutMs: config.dbStatementTimeoutMs,
     onPoolError: (error) => poolError(error),
+    ...(threadWriteLock && { threadWriteLock }),
   });
   const report = await bootstrap(db, plan);
   const redis = config.redisUrl
@@ -100,9 +46,19 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     : undefined;
 
   // Its LISTEN connection opens with the worker's subscription, after `app` exists.
-  const workSignal = openWorkSignal(db, config.databaseUrl, {
+  const signal = openWorkSignal(db, config.databaseUrl, {
     warn: (fields, message) => app.log.warn(fields, message),
   });
+  // A worker on a thread of this process is told by message (it has a database connection, and signal, of its own).
+  let wakeThread: (() => void) | undefined;
+  const workSignal: WorkSignal = {
+    notify() {
+      signal.notify();
+      wakeThread?.();
+    },
+    subscribe: (wake) => signal.subscribe(wake),
+    close: () => signal.close(),
+  };
   const api = createApiServices({
     db,
     plan,
@@ -182,8 +138,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   if (report.seededSender) app.log.info({ sender: report.seededSender }, 'platform default sender added');
   if (report.seededCosts.length > 0) app.log.info({ providers: report.seededCosts }, 'sample cost lists imported');
 
-  let worker: Worker | undefined;
-  let registry: ProviderRegistry | undefined;
+  let worker: WorkerRole | WorkerThread | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -192,7 +147,6 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
     await app.close();
     await worker?.stop();
     await workSignal.close();
-    await registry?.close();
     redis?.disconnect();
     await db.close();
     process.exit(0);
@@ -207,35 +161,14 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   }
   app.log.info({ providers: notes.enabled }, `providers enabled: ${notes.enabled.join(', ') || 'none (the sandbox)'}`);
   for (const warning of notes.warnings) app.log.warn(warning);
-  if (roles.worker) {
-    registry = registryFor(config, db, plan, pushed, keywordReplies, app.log);
-    // Connections that bring handsets' messages (SMPP binds) open at once, not with the first message sent.
-    for (const name of registry.names()) registry.get(name)?.listen?.();
-    for (const name of registry.unavailable) {
-      app.log.warn(
-        { provider: name },
-        'provider configured but not supported by this build: its messages are refunded',
-      );
-    }
-    worker = startWorker({
-      db,
-      // The operator's route table, with least-cost routing over the cost lists and the delivery quality.
-      router: createRouter(registry, undefined, { books: createRoutingBooks(db) }),
-      logger: app.log,
-      callbacks: { allowPrivate: config.callbackAllowPrivate },
-      workSignal,
-      handOvers,
-      // Keyword answers a process stopped before sending (stored with their keyword as owed): sent once, late.
-      owedKeywordReplies: (nowUs) =>
-        answerOwedKeywordReplies(db, keywordReplies, (fields, text) => app.log.warn(fields, text), nowUs),
+  if (threadWriteLock) {
+    const thread = await startWorkerThread(app.log, threadWriteLock, (error) => {
+      app.log.fatal({ err: error }, 'the dispatch worker thread failed: stopping');
+      process.exit(1);
     });
-    app.log.info(
-      { worker: worker.workerId, providers: registry.names() },
-      registry.realProviders().length > 0
-        ? 'providers ready'
-        : config.sandboxDelivery
-          ? 'no provider configured: the sandbox delivers at the ratios of SANDBOX_DELIVERY_FILE'
-          : 'no provider configured: the sandbox delivers everything',
-    );
+    wakeThread = thread.wake;
+    worker = thread;
+  } else if (roles.worker) {
+    worker = startWorkerRole({ config, db, plan, pushed, keywordReplies, workSignal, handOvers, log: app.log });
   }
 }

@@ -15,8 +15,10 @@ import {
 import pg from 'pg';
 import type { Schema } from './schema.js';
 import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
-import { StoreSqliteDialect, withStatementCache } from './sqlite-dialect.js';
+import { StoreSqliteDialect, ThreadWriteLock, withStatementCache } from './sqlite-dialect.js';
 import { type ClockUs, systemClockUs } from './time.js';
+
+export { ThreadWriteLock };
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -83,6 +85,11 @@ export interface DbOptions {
    * failed. For tests that look at the plans of what the store runs; unset, nothing is recorded.
    */
   readonly onQuery?: (query: ExecutedQuery) => void;
+  /**
+   * SQLite: the write lock shared by the threads of this process that open the same file (each its own connection),
+   * so that a writer waiting for another thread is woken as soon as it is done. Unset: one thread writes here.
+   */
+  readonly threadWriteLock?: ThreadWriteLock;
 }
 
 /** A statement as the store sent it: the SQL text with placeholders and the values bound to them. */
@@ -357,7 +364,11 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
     if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
     const cached = withStatementCache(database);
     kysely = new Kysely<Schema>({
-      dialect: new StoreSqliteDialect({ database: cached, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }),
+      dialect: new StoreSqliteDialect({
+        database: cached,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+        ...(options.threadWriteLock && { threadLock: options.threadWriteLock }),
+      }),
       ...log,
     });
     readRows = <Row>(text: string, parameters: readonly unknown[]) => {

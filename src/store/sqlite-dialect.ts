@@ -23,6 +23,46 @@ function isBusy(error: unknown): boolean {
 }
 
 /**
+ * The write lock of one SQLite file among the threads of one process, in shared memory: a thread's write transaction
+ * takes it before SQLite's, and one waiting for it is woken the moment the other thread lets it go, where SQLite's own
+ * lock can only be polled (the retries below sleep up to 25 ms, the whole time the lock may have been free). Each
+ * thread has its own connection, and Kysely runs one transaction at a time on a connection.
+ */
+export class ThreadWriteLock {
+  readonly buffer: SharedArrayBuffer;
+  readonly #cell: Int32Array;
+
+  /** A new lock, or (in another thread) the one whose `buffer` it was given. */
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+    this.buffer = buffer;
+    this.#cell = new Int32Array(buffer, 0, 1);
+  }
+
+  /** Takes the lock, waiting until `deadlineMs` (of `monotonicMs`) at most; false if it is still held then. */
+  async acquire(deadlineMs: number, monotonicMs: MonotonicMs): Promise<boolean> {
+    while (Atomics.compareExchange(this.#cell, 0, 0, 1) !== 0) {
+      const leftMs = deadlineMs - monotonicMs();
+      if (leftMs <= 0) return false;
+      const waited = Atomics.waitAsync(this.#cell, 0, 1, leftMs);
+      if (waited.async) await waited.value;
+    }
+    return true;
+  }
+
+  release(): void {
+    Atomics.store(this.#cell, 0, 0);
+    Atomics.notify(this.#cell, 0, 1);
+  }
+}
+
+/** What a writer that waited `busyTimeoutMs` for the other thread gets: SQLite's own error for a lock not released. */
+function busyError(): Error {
+  return Object.assign(new Error('database is locked (held by another thread of this process)'), {
+    code: 'SQLITE_BUSY',
+  });
+}
+
+/**
  * A deferred BEGIN takes a read lock and upgrades it at the first write; two connections doing that at once can each
  * wait on the other until one gets SQLITE_BUSY. BEGIN IMMEDIATE takes the write lock first. better-sqlite3 waits for a
  * lock synchronously (busy_timeout), which would freeze the event loop, and, should the holder be another connection in
@@ -32,11 +72,20 @@ function isBusy(error: unknown): boolean {
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #busyTimeoutMs: number;
   readonly #monotonicMs: MonotonicMs;
+  readonly #threadLock: ThreadWriteLock | undefined;
+  /** Whether this connection's transaction holds the thread lock (a failed commit is followed by a rollback). */
+  #holding = false;
 
-  constructor(config: SqliteDialectConfig, busyTimeoutMs: number, monotonicMs: MonotonicMs) {
+  constructor(
+    config: SqliteDialectConfig,
+    busyTimeoutMs: number,
+    monotonicMs: MonotonicMs,
+    threadLock: ThreadWriteLock | undefined,
+  ) {
     super(config);
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#monotonicMs = monotonicMs;
+    this.#threadLock = threadLock;
   }
 
   override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
@@ -45,6 +94,42 @@ class ImmediateSqliteDriver extends SqliteDriver {
       return;
     }
     const deadline = this.#monotonicMs() + this.#busyTimeoutMs;
+    if (this.#threadLock !== undefined) {
+      if (!(await this.#threadLock.acquire(deadline, this.#monotonicMs))) throw busyError();
+      this.#holding = true;
+    }
+    try {
+      await this.#beginImmediate(connection, deadline);
+    } catch (error) {
+      this.#release();
+      throw error;
+    }
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } finally {
+      this.#release();
+    }
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this.#threadLock?.release();
+  }
+
+  /** SQLite's write lock, which other processes (the CLI) may hold: tried without waiting, retried until `deadline`. */
+  async #beginImmediate(connection: DatabaseConnection, deadline: number): Promise<void> {
     let delayMs = BUSY_RETRY_FIRST_MS;
     for (;;) {
       try {
@@ -118,16 +203,28 @@ export class StoreSqliteDialect extends SqliteDialect {
   readonly #busyTimeoutMs: number;
   readonly #monotonicMs: MonotonicMs;
 
-  /** `monotonicMs` times the wait for the write lock; the process's monotonic clock unless given. */
-  constructor(config: SqliteDialectConfig & { readonly busyTimeoutMs: number; readonly monotonicMs?: MonotonicMs }) {
+  readonly #threadLock: ThreadWriteLock | undefined;
+
+  /**
+   * `monotonicMs` times the wait for the write lock; the process's monotonic clock unless given. `threadLock`: the
+   * lock shared with the other threads of this process that open the same file, if any do.
+   */
+  constructor(
+    config: SqliteDialectConfig & {
+      readonly busyTimeoutMs: number;
+      readonly monotonicMs?: MonotonicMs;
+      readonly threadLock?: ThreadWriteLock;
+    },
+  ) {
     super(config);
     this.#config = config;
     this.#busyTimeoutMs = config.busyTimeoutMs;
     this.#monotonicMs = config.monotonicMs ?? systemMonotonicMs;
+    this.#threadLock = config.threadLock;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs, this.#monotonicMs);
+    return new ImmediateSqliteDriver(this.#config, this.#busyTimeoutMs, this.#monotonicMs, this.#threadLock);
   }
 
   override createAdapter(): DialectAdapter {

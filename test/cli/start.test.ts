@@ -1,4 +1,5 @@
-// `npm start` on a built checkout: it serves without building again, and its log names the API and dashboard URLs.
+// `npm start` on a built checkout: it serves without building again, its log names the API and dashboard URLs, and its
+// dispatch worker starts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,4 +45,9 @@ it('serves from the existing build without building again, naming the dashboard 
   expect(statSync(join(ROOT, 'dist', 'web', 'index.html')).mtimeMs).toBe(webBuilt);
   expect(output).toContain(`dashboard on ${url}/app/`);
   expect((await fetch(`${url}/app/`)).status).toBe(200);
+  // The dispatch worker, on a thread of its own loaded from the build, starts too.
+  for (let tries = 0; !output.includes('"msg":"dispatch worker started"'); tries++) {
+    if (tries > 300 || child.exitCode !== null) throw new Error(`the dispatch worker did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });

@@ -1,0 +1,50 @@
+// Two threads of one process writing one SQLite file, each on its own connection (the API and the dispatch worker
+// thread of `npm start`): a writer that finds the other thread's transaction open waits on the shared lock and begins
+// once, when it is released, instead of polling SQLite's lock; both writes are kept.
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import { createDb, type Db, type ExecutedQuery, ThreadWriteLock } from '../../src/store/db.js';
+import { typeScriptThread } from '../support/threads.js';
+
+const HOLDER = new URL('../support/write-lock-holder.ts', import.meta.url);
+/** How long the other thread keeps its transaction open once this one is waiting: many of SQLite's lock polls. */
+const HOLD_MS = 300;
+
+let dir: string | undefined;
+let db: Db | undefined;
+
+afterEach(async () => {
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  db = undefined;
+  dir = undefined;
+});
+
+it("begins a write once the other thread's transaction ends, and keeps both writes", async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsgic-lock-'));
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  const lock = new ThreadWriteLock();
+  const queries: ExecutedQuery[] = [];
+  db = await createDb(url, { threadWriteLock: lock, onQuery: (query) => queries.push(query) });
+  await db.transaction((trx) => sql`create table lock_test (writer text not null)`.execute(trx));
+
+  const thread = typeScriptThread(HOLDER, { url, lock: lock.buffer });
+  const exited = once(thread, 'exit');
+  const [said] = (await once(thread, 'message')) as [string];
+  expect(said).toBe('holding');
+
+  queries.length = 0;
+  const mine = db.transaction((trx) => sql`insert into lock_test (writer) values ('main')`.execute(trx));
+  setTimeout(() => thread.postMessage('commit'), HOLD_MS);
+  await mine;
+  await exited;
+
+  const begins = queries.filter((query) => /^begin immediate$/i.test(query.sql.trim()));
+  expect(begins).toHaveLength(1);
+  const rows = await sql<{ writer: string }>`select writer from lock_test order by rowid`.execute(db.kysely);
+  expect(rows.rows.map((row) => row.writer)).toEqual(['thread', 'main']);
+});
