@@ -5,6 +5,7 @@ import { type DeliveryProfile, parseDeliveryProfileCsv } from './dispatch/provid
 import {
   PROVIDERS,
   type ProviderConfig,
+  providerCatalog,
   providerDescriptor,
   providersMissing,
   REAL_PROVIDERS,
@@ -185,6 +186,19 @@ export function providerNotes(config: Config): ProviderNotes {
     );
   }
   return { enabled, unreachable, publicUrlLoopback: unreachable.length > 0, warnings };
+}
+
+/** What the API's and the dashboard's services are told of the configuration. */
+export function serviceSettings(config: Config): {
+  readonly availableTypes: ReadonlySet<SendingType>;
+  readonly providers: ReturnType<typeof providerCatalog>;
+  readonly allowPrivateCallbacks: boolean;
+} {
+  return {
+    availableTypes: availableTypes(config),
+    providers: providerCatalog(config.providers),
+    allowPrivateCallbacks: config.callbackAllowPrivate,
+  };
 }
 
 /** Sending types with a provider behind them: `default` always (the platform routes it), others when configured. */

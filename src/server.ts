@@ -1,10 +1,9 @@
 // Composition root: configuration, database, numbering, services and the HTTP server wired together and started.
 import { Redis } from 'ioredis';
-import { availableTypes, type Config, loadConfig, providerNotes } from './config.js';
+import { availableTypes, type Config, loadConfig, providerNotes, serviceSettings } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { HandOversInFlight } from './dispatch/hand-overs-in-flight.js';
 import { pushedReports } from './dispatch/pushed-reports.js';
-import { providerCatalog } from './dispatch/registry.js';
 import { buildApp } from './http/app.js';
 import { BatchedLines } from './http/logging.js';
 import { DASHBOARD_PREFIX } from './http/security-headers.js';
@@ -62,9 +61,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
   const api = createApiServices({
     db,
     plan,
-    availableTypes: availableTypes(config),
-    providers: providerCatalog(config.providers),
-    allowPrivateCallbacks: config.callbackAllowPrivate,
+    ...serviceSettings(config),
     workSignal,
   });
   const keywordReplies = createKeywordReplies(db, api, (fields, text) => app.log.warn(fields, text));
@@ -97,9 +94,7 @@ export async function runServer(roles: Roles, config: Config = loadConfig()): Pr
       services: createDashboardServices({
         db,
         plan,
-        availableTypes: availableTypes(config),
-        providers: providerCatalog(config.providers),
-        allowPrivateCallbacks: config.callbackAllowPrivate,
+        ...serviceSettings(config),
         api,
         workSignal,
       }),

@@ -2,11 +2,10 @@
 // worker: a database connection of its own, the providers' connections, the worker loop. It logs through the process's
 // logger (messages to the parent) and is woken by the parent when the API stores work.
 import { parentPort, workerData } from 'node:worker_threads';
-import { availableTypes, loadConfig } from './config.js';
+import { loadConfig, serviceSettings } from './config.js';
 import { loadNumberingPlan } from './data/numbering.js';
 import { HandOversInFlight } from './dispatch/hand-overs-in-flight.js';
 import { pushedReports } from './dispatch/pushed-reports.js';
-import { providerCatalog } from './dispatch/registry.js';
 import { createApiServices } from './services/api-services.js';
 import { createKeywordReplies } from './services/keyword-replies.js';
 import { createDb, ThreadWriteLock } from './store/db.js';
@@ -44,9 +43,7 @@ const workSignal = {
 const api = createApiServices({
   db,
   plan,
-  availableTypes: availableTypes(config),
-  providers: providerCatalog(config.providers),
-  allowPrivateCallbacks: config.callbackAllowPrivate,
+  ...serviceSettings(config),
   workSignal: signal,
 });
 const keywordReplies = createKeywordReplies(db, api, (fields, text) => log.warn(fields, text));

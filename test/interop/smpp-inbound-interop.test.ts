@@ -43,6 +43,27 @@ async function bindTo(
   return { provider, stored: () => stored, outcomes };
 }
 
+type Route = { smsc: PeerSmsc } & Awaited<ReturnType<typeof bindTo>>;
+
+/** One SMSC and one bound client per `queries` entry, in that order; closed after the suite. */
+function routesFor(db: () => Db, queries: readonly string[], before: () => Promise<void>): Route[] {
+  const routes: Route[] = [];
+  beforeAll(async () => {
+    await before();
+    for (const query of queries) {
+      const smsc = await startPeerSmsc();
+      routes.push({ smsc, ...(await bindTo(db(), smsc, query)) });
+    }
+  });
+  afterAll(async () => {
+    for (const { provider, smsc } of routes) {
+      await provider.close();
+      await smsc.close();
+    }
+  });
+  return routes;
+}
+
 describeEachEngine('messages from handsets sent by the npm smpp package', (engine) => {
   let smsc: PeerSmsc;
   let provider: SmppProvider;
@@ -199,23 +220,15 @@ describeEachEngine('messages from handsets sent by the npm smpp package', (engin
 });
 
 describeEachEngine("the route's reading of data_coding 1 (SMPP_URL ia5=), with the npm smpp package", (engine) => {
-  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored(): number }[] = [];
   let accountId: number;
-
-  beforeAll(async () => {
-    accountId = await fundedAccount(engine.db, 0);
-    await assignNumber(engine.db, accountId, '37125550300', null);
-    for (const query of ['', '?ia5=gsm', '?ia5=ascii']) {
-      const smsc = await startPeerSmsc();
-      routes.push({ smsc, ...(await bindTo(engine.db, smsc, query)) });
-    }
-  });
-  afterAll(async () => {
-    for (const { provider, smsc } of routes) {
-      await provider.close();
-      await smsc.close();
-    }
-  });
+  const routes = routesFor(
+    () => engine.db,
+    ['', '?ia5=gsm', '?ia5=ascii'],
+    async () => {
+      accountId = await fundedAccount(engine.db, 0);
+      await assignNumber(engine.db, accountId, '37125550300', null);
+    },
+  );
 
   /** Sends both texts over each route (auto, gsm, ascii) and answers what each route stored, in that order. */
   async function storedTexts(): Promise<string[][]> {
@@ -286,27 +299,19 @@ describeEachEngine("a national sender to a short code, read in the route's count
 });
 
 describeEachEngine("a destination in national form, read by dest_addr_ton and the route's country", (engine) => {
-  const routes: { smsc: PeerSmsc; provider: SmppProvider; stored(): number; outcomes: ReceiveOutcome[] }[] = [];
   let latvian: number;
   let british: number;
-
-  beforeAll(async () => {
-    latvian = await fundedAccount(engine.db, 0, 'lv');
-    british = await fundedAccount(engine.db, 0, 'gb');
-    await assignNumber(engine.db, latvian, '37125550400', null);
-    await assignNumber(engine.db, latvian, '1883', null);
-    await assignNumber(engine.db, british, '447491163443', null);
-    for (const query of ['?country=LV', '?country=GB', '']) {
-      const smsc = await startPeerSmsc();
-      routes.push({ smsc, ...(await bindTo(engine.db, smsc, query)) });
-    }
-  });
-  afterAll(async () => {
-    for (const { provider, smsc } of routes) {
-      await provider.close();
-      await smsc.close();
-    }
-  });
+  const routes = routesFor(
+    () => engine.db,
+    ['?country=LV', '?country=GB', ''],
+    async () => {
+      latvian = await fundedAccount(engine.db, 0, 'lv');
+      british = await fundedAccount(engine.db, 0, 'gb');
+      await assignNumber(engine.db, latvian, '37125550400', null);
+      await assignNumber(engine.db, latvian, '1883', null);
+      await assignNumber(engine.db, british, '447491163443', null);
+    },
+  );
 
   /** Sends each [dest_addr_ton, destination_addr] over route `index`; answers the number each was stored for. */
   async function receivedOn(index: number, destinations: [number, string][], text = 'hi'): Promise<string[]> {
