@@ -51,11 +51,17 @@ export function startWorkerThread(
   let stopping = false;
   let wakePending = false;
   const exited = new Promise<number>((resolve) => thread.once('exit', resolve));
+  let workerStopped = () => {};
+  const stoppedWorker = new Promise<void>((resolve) => {
+    workerStopped = resolve;
+  });
   return new Promise<WorkerThread>((resolve, reject) => {
     let started = false;
     thread.on('message', (message: FromThread) => {
       if (message.type === 'log') {
         log[message.level](receivedFields(message.fields), message.message);
+      } else if (message.type === 'stopped') {
+        workerStopped();
       } else if (message.type === 'started') {
         started = true;
         resolve({
@@ -73,6 +79,10 @@ export function startWorkerThread(
               stopping = true;
               post({ type: 'stop' });
             }
+            // Once its worker has stopped and its connections are closed, the thread is ended: a handle something left
+            // open there must not keep the process from ending.
+            await Promise.race([stoppedWorker, exited]);
+            await thread.terminate();
             await exited;
           },
         });
