@@ -148,3 +148,40 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
     expect(await received({ from: '37120000003', to: '37199999999', text: 'hello' })).toEqual({ status: 'unrouted' });
   });
 });
+
+describeEachEngine('messages from handsets over SMPP, addressed in national form (simulator, country=LV)', (engine) => {
+  let sim: SmscSimulator;
+  let provider: SmppProvider;
+  let accountId: number;
+  const outcomes: ReceiveOutcome[] = [];
+
+  beforeAll(async () => {
+    accountId = await fundedAccount(engine.db, 0, 'national');
+    await assignNumber(engine.db, accountId, '37125550160', null);
+    sim = await startSmscSimulator();
+    provider = createSmppProvider({
+      url: `${sim.url}?country=LV`,
+      clockUs: systemClockUs,
+      onInbound: async (message) => {
+        outcomes.push(await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {}));
+      },
+      client: { reconnectBaseMs: 20 },
+    });
+    await provider.open();
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await sim?.close();
+  });
+
+  it('reaches the account of the number written without its country code (dest_addr_ton 2), sender read alike', async () => {
+    sim.sendInbound({ from: '20000016', fromTon: 2, to: '25550160', toTon: 2, text: 'STOP' });
+    await waitFor(() => outcomes.length === 1, 'the message stored');
+    expect(outcomes[0]).toMatchObject({
+      status: 'stored',
+      optOut: 'suppressed',
+      message: { accountId, from: '37120000016', to: '37125550160' },
+    });
+    expect(await findSuppression(engine.db, accountId, '37120000016')).toMatchObject({ source: 'stop_message' });
+  });
+});

@@ -9,6 +9,12 @@ export interface SimulatedInbound {
   readonly from: string;
   /** The number or short code it was sent to. */
   readonly to: string;
+  /**
+   * source_addr_ton of `from` (default 1, international) and dest_addr_ton of `to` (default 0, unknown): an SMSC may
+   * write either in national form (TON 2: the digits without the country code, e.g. "25550100" for +371 2555 0100).
+   */
+  readonly fromTon?: number;
+  readonly toTon?: number;
   readonly text: string;
   /**
    * How a text of several parts is numbered: `udh` (IEI 0x00, 8-bit reference; the default), `udh16` (IEI 0x08,
@@ -96,11 +102,11 @@ export function inboundPdus(message: SimulatedInbound, nextSequence: () => numbe
       status: 0,
       sequence: nextSequence(),
       serviceType: '',
-      sourceAddrTon: 1,
+      sourceAddrTon: message.fromTon ?? 1,
       sourceAddrNpi: 1,
       sourceAddr: message.from,
-      destAddrTon: 0,
-      destAddrNpi: 0,
+      destAddrTon: message.toTon ?? 0,
+      destAddrNpi: message.toTon === undefined ? 0 : 1,
       destinationAddr: message.to,
       esmClass: part.esmClass,
       registeredDelivery: 0,
