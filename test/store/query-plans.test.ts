@@ -324,6 +324,48 @@ function sqliteSortedReads(engine: Engine, statements: readonly ExecutedQuery[])
   }
 }
 
+/**
+ * SQLite: how many of the sendings `ids` the lease's statements can walk past, from their plans: for each read of
+ * `sendings` through an index, those of `ids` the index holds (its partial WHERE), within the range read when the
+ * read is a range up to now on `next_due_at_us`. A statement walking an index in turn order visits every sending it
+ * holds before the ones it takes, so this is what the lease's cost grows with.
+ */
+function sqliteSendingsReachable(
+  engine: Engine,
+  statements: readonly ExecutedQuery[],
+  ids: readonly number[],
+  nowUs: number,
+): string[] {
+  const database = new SqliteDatabase(engine.url.slice('sqlite:'.length), { readonly: true });
+  try {
+    const found: string[] = [];
+    for (const statement of statements) {
+      const names = aliasesOf(statement.sql);
+      const plan = database
+        .prepare(`explain query plan ${statement.sql}`)
+        .all(...(statement.parameters as unknown[])) as { detail: string }[];
+      for (const { detail } of plan) {
+        const match = /^SEARCH (\S+) USING (?:COVERING )?INDEX (\S+)(?: \((.*)\))?/.exec(detail);
+        if (!match?.[1] || !match[2] || names.get(match[1].toLowerCase()) !== 'sendings') continue;
+        const index = database
+          .prepare(`select sql from sqlite_master where type = 'index' and name = ?`)
+          .get(match[2]) as { sql: string | null } | undefined;
+        const partial = /\swhere\s(.*)$/is.exec(index?.sql ?? '')?.[1] ?? '1';
+        const ranged = /next_due_at_us</.test(match[3] ?? '') ? `and next_due_at_us <= ${nowUs}` : '';
+        const { n } = database
+          .prepare(
+            `select count(*) as n from sendings where id in (select value from json_each(?)) and (${partial}) ${ranged}`,
+          )
+          .get(JSON.stringify(ids)) as { n: number };
+        if (n > 0) found.push(`${n} through ${detail} in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
+      }
+    }
+    return found;
+  } finally {
+    database.close();
+  }
+}
+
 interface PgAnalyzedNode {
   'Relation Name'?: string;
   'Actual Rows'?: number;
@@ -782,6 +824,64 @@ describeEachEngine(
         }
       });
     }
+
+    // A provider's outage: every one-time code refused and queued again for a retry later, thousands of them, while
+    // a few new ones are due. A lease must not walk the waiting ones to find the due ones.
+    it('lease: among thousands of one-recipient sendings waiting for a retry, reads about the due ones it takes', async () => {
+      const accountId = await fundedAccount(engine.db, 1_000_000, 'outage');
+      const template = await createSending(
+        engine.db,
+        sendingTo(accountId, [numberEndingWith('0004', 0)], { scheduledAtUs: FUTURE_US }),
+      );
+      if (!template.ok) throw new Error(template.reason);
+      const firstId = template.sending.id + 1;
+      await storeCopiesOf(engine.db, template.sending.id, BACKLOG, engine.db.nowUs());
+      const retryAtUs = engine.db.nowUs() + 3_600_000_000;
+      const waitingIds: number[] = [];
+      for (;;) {
+        const nowUs = engine.db.nowUs();
+        const { messages } = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs, leaseUs: LEASE_US, limit: 500 },
+          SANDBOX_ONLY,
+        );
+        if (messages.length === 0) break;
+        await recordOutcomes(
+          engine.db,
+          { workerId: 'w-outage', nowUs },
+          { retry: messages.map((m) => ({ id: m.id, nextAttemptAtUs: retryAtUs, error: 'provider unavailable' })) },
+        );
+        waitingIds.push(...messages.map((m) => m.sendingId));
+      }
+      expect(waitingIds).toHaveLength(BACKLOG);
+      expect(Math.min(...waitingIds)).toBe(firstId);
+      // A few new codes, due now.
+      const dueFirst = firstId + BACKLOG;
+      await storeCopiesOf(engine.db, template.sending.id, BACKLOG_LEASE, engine.db.nowUs());
+      if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
+      let leasedFrom: number[] = [];
+      let leaseNowUs = 0;
+      const statements = await captured(async () => {
+        leaseNowUs = engine.db.nowUs();
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs: leaseNowUs, leaseUs: LEASE_US, limit: 2 * BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        leasedFrom = lease.messages.map((m) => m.sendingId);
+      });
+      // Exactly the due ones, none of the waiting ones.
+      expect(leasedFrom.sort((a, b) => a - b)).toEqual(Array.from({ length: BACKLOG_LEASE }, (_, i) => dueFirst + i));
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, statements)).toEqual([]);
+        expect(sqliteSendingsReachable(engine, statements, waitingIds, leaseNowUs)).toEqual([]);
+      } else {
+        // A few rows for each sending it looks at: nowhere near the thousands waiting.
+        const read = await postgresRowsRead(engine, statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
+    });
   },
   { dbOptions: { onQuery } },
 );
