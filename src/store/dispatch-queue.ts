@@ -1,5 +1,5 @@
 // The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
-import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { MessageProviderCost } from '../domain/margins.js';
 import { minorFrom } from '../domain/money.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
@@ -198,21 +198,29 @@ const WAKE_PER_LEASE = 4;
 export const PARKED_WITH_NONE_QUEUED = Number.MAX_SAFE_INTEGER;
 
 /**
- * Wakes (`next_due_at_us` = 0, back into `sendings_lease_due`) up to `max` parked open sendings whose time has come,
- * those due longest ago first. Lowering the mark is always safe: it only lets a lease look at the sending. On
- * PostgreSQL rows another transaction holds are left for the next lease. When more came due since the last lease than
- * it wakes (a worker back after a long pause), the others are woken by the next leases, those due longest ago first.
+ * The parked open sendings whose time has come, up to `max`, those due longest ago first: what a lease wakes. When
+ * more came due since the last lease than it wakes (a worker back after a long pause), the next leases wake the
+ * others, those due longest ago first.
  */
-async function wakeDueSendings(trx: Transaction<Schema>, dialect: DialectName, nowUs: number, max: number) {
+async function parkedDue(executor: Kysely<Schema>, dialect: DialectName, nowUs: number, max: number) {
+  const { rows } = await sql<{ id: number | string }>`
+    select p.id from sendings p ${dialect === 'sqlite' ? sql`indexed by sendings_lease_parked` : sql``}
+    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
+      and p.next_due_at_us <= ${nowUs}
+    order by p.next_due_at_us, p.id
+    limit ${max}`.execute(executor);
+  return rows.map((row) => intFrom(row.id));
+}
+
+/**
+ * Wakes the sendings `ids` (`next_due_at_us` = 0: back into `sendings_lease_due`) that are still parked with their
+ * time come. Lowering the mark is always safe: it only lets a lease look at the sending.
+ */
+async function wake(executor: Kysely<Schema>, dialect: DialectName, ids: readonly number[], nowUs: number) {
+  if (ids.length === 0) return;
   await sql`
     update sendings set next_due_at_us = 0
-    where id in (
-      select p.id from sendings p ${dialect === 'sqlite' ? sql`indexed by sendings_lease_parked` : sql``}
-      where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
-        and p.next_due_at_us <= ${nowUs}
-      order by p.next_due_at_us, p.id
-      limit ${max}
-      ${skipLocked(dialect, 'p')})`.execute(trx);
+    where id in ${idList(dialect, ids)} and next_due_at_us > 0 and next_due_at_us <= ${nowUs}`.execute(executor);
 }
 
 /**
@@ -328,15 +336,21 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
-  // PostgreSQL wakes in a transaction of its own, so that the lease holds no sending row before its messages.
-  if (!sqlite) await db.transaction((trx) => wakeDueSendings(trx, db.dialect, nowUs, request.limit * WAKE_PER_LEASE));
+  const wakeMax = request.limit * WAKE_PER_LEASE;
+  // PostgreSQL wakes in a transaction of its own, so that the lease holds no sending row before its messages
+  // (LOCK_ORDER); a lease with none to wake writes nothing for it.
+  if (!sqlite) {
+    const due = await parkedDue(db.kysely, db.dialect, nowUs, wakeMax);
+    if (due.length > 0) await db.transaction((trx) => wake(trx, db.dialect, due, nowUs));
+  }
   for (;;) {
     try {
       return await db.transaction(async (trx): Promise<Lease> => {
-        if (sqlite) await wakeDueSendings(trx, db.dialect, nowUs, request.limit * WAKE_PER_LEASE);
+        if (sqlite) await wake(trx, db.dialect, await parkedDue(trx, db.dialect, nowUs, wakeMax), nowUs);
         let { rows } = await pick(1).execute(trx);
         // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
-        if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await pick(LEASE_SENDINGS_MAX).execute(trx));
+        const pickedFromFew = rows.length === 0 && db.dialect === 'postgres';
+        if (pickedFromFew) ({ rows } = await pick(LEASE_SENDINGS_MAX).execute(trx));
         if (rows.length < request.limit) {
           const taken = [...new Set(rows.map((row) => intFrom(row.sending_id)))];
           rows = rows.concat((await fill(request.limit - rows.length, taken).execute(trx)).rows);
@@ -350,8 +364,18 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // same write: the next lease prefers the due sendings served longest ago. SQLite would walk every Pending
         // sending (scheduled ones included) through the status index and test each against the list; kept off it
         // (`+status`), the statement finds each listed sending by its id.
+        // Parked in the same write when nothing of it is left due (a one-time code: its one message is leased now):
+        // a Pending sending has no message another transaction may queue again (none was ever leased), so what this
+        // statement reads of its messages, less those this lease takes, is all there is.
+        const takenIds = leased.map((message) => message.id);
         const started = await sql<{ id: number | string }>`
-            update sendings set status = 'Processing', updated_at_us = ${nowUs}, last_leased_at_us = ${nowUs}
+            update sendings set status = 'Processing', updated_at_us = ${nowUs}, last_leased_at_us = ${nowUs},
+              next_due_at_us = coalesce(
+                (select case when m.next_attempt_at_us <= ${nowUs} then 0 else m.next_attempt_at_us end
+                 from messages m
+                 where m.sending_id = sendings.id and m.status = 'queued' and m.id not in ${idList(db.dialect, takenIds)}
+                 order by m.next_attempt_at_us limit 1),
+                ${PARKED_WITH_NONE_QUEUED})
             where id in ${idList(db.dialect, sendingIds)}
               and ${db.dialect === 'sqlite' ? sql`+status` : sql`status`} = 'Pending'
             returning id`.execute(trx);
@@ -360,8 +384,9 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // each other here.
         const startedIds = new Set(started.rows.map((row) => intFrom(row.id)));
         const served = sendingIds.filter((id) => !startedIds.has(id));
-        // The sending rows this transaction holds: those it parks once the lease is written.
-        const held = [...startedIds];
+        // The served sending rows this transaction holds: parked once the lease is written, unless the lease may have
+        // left some of their messages due (it took as many as it could, the last sending it took from may have more).
+        const held: number[] = [];
         if (served.length > 0) {
           const marked = await sql<{ id: number | string }>`
               update sendings set last_leased_at_us = ${nowUs}
@@ -377,9 +402,15 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // The message rows are locked by this transaction since they were picked: writing them after the sendings
         // waits for no lock, so LOCK_ORDER holds.
         const messages = await writeLease(trx, db.dialect, leased, sendings, route, { workerId, expiresAtUs, nowUs });
-        // A one-time code whose one message this lease took has nothing left queued: parked until an outcome queues
-        // it again, so that a retry waiting for its time costs later leases nothing.
-        await parkSendings(trx, db.dialect, held, nowUs);
+        const full = leased.length === request.limit;
+        const mayHaveMore = new Set(full ? [leased[leased.length - 1]?.sendingId] : []);
+        if (full && pickedFromFew) for (const message of leased) mayHaveMore.add(message.sendingId);
+        await parkSendings(
+          trx,
+          db.dialect,
+          held.filter((id) => !mayHaveMore.has(id)),
+          nowUs,
+        );
         return { workerId, expiresAtUs, messages, sendings };
       });
     } catch (error) {
