@@ -1,6 +1,8 @@
 // Messages waiting for a retry are leased when their time comes, and not before: however the lease keeps the sendings
 // that wait out of its way, none of their messages is hidden from it once due.
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
 import { type Lease, type LeaseRouting, leaseDueMessages, recordOutcomes } from '../../src/store/dispatch-queue.js';
 import { US_PER_MS } from '../../src/store/time.js';
 import { fakeClock, numberEndingWith, sendingOf, storedSending } from '../dispatch/support.js';
@@ -132,5 +134,59 @@ describeEachEngine('leases of messages waiting for a retry', (engine) => {
       );
     }
     expect(retried.sort((x, y) => x - y)).toEqual(failed.sort((x, y) => x - y));
+  });
+
+  it('two workers through an outage and after it: every message is handed over once its retry is due', async () => {
+    const t0 = Date.UTC(2035, 0, 1) * US_PER_MS;
+    const large = await storedSending(
+      engine.db,
+      Array.from({ length: 120 }, (_, i) => numberEndingWith('0009', 2000 + i)),
+      { extraBalanceMinor: 10_000_000 },
+    );
+    const sendingIds = [large.sending.id];
+    for (let i = 0; i < 150; i++) {
+      sendingIds.push((await sendingOf(engine.db, large.accountId, [numberEndingWith('0009', 3000 + i)])).id);
+    }
+    const other = await engine.open();
+    let now = t0;
+    let lastRetryAtUs = t0;
+    const outageEndsUs = t0 + 3 * SECOND_US;
+    const worker = async (db: Db, workerId: string) => {
+      for (let round = 0; round < 100; round++) {
+        const nowUs = now;
+        now += 50_000;
+        const { messages } = await leaseDueMessages(db, { workerId, nowUs, leaseUs: LEASE_US, limit: 25 }, SANDBOX);
+        // Down for three seconds: every one refused and retried 0.1–0.9 s later; then a third refused once more.
+        const refused = messages.filter((m) => nowUs < outageEndsUs || (m.id % 3 === 0 && m.attempt < 3));
+        const retry = refused.map((m) => ({
+          id: m.id,
+          nextAttemptAtUs: nowUs + 100_000 * (1 + (m.id % 9)),
+          error: 'provider unavailable',
+        }));
+        for (const r of retry) lastRetryAtUs = Math.max(lastRetryAtUs, r.nextAttemptAtUs);
+        const accepted = messages
+          .filter((m) => !refused.includes(m))
+          .map((m) => ({ id: m.id, providerMessageId: `o-${m.id}`, nextPollAtUs: nowUs + LEASE_US }));
+        const recorded = await recordOutcomes(db, { workerId, nowUs }, { retry, accepted });
+        expect(recorded.notHeld).toBe(0);
+      }
+    };
+    await Promise.all([worker(engine.db, 'w-a'), worker(other, 'w-b')]);
+    // Once every retry is due, leases take all that is left.
+    const endUs = Math.max(now, lastRetryAtUs);
+    for (let i = 0; i < 20; i++) {
+      const { messages } = await lease('w-end', endUs + i, 100);
+      if (messages.length === 0) break;
+      await accept(
+        'w-end',
+        endUs + i,
+        messages.map((m) => m.id),
+      );
+    }
+    const { rows } = await sql<{ status: string; n: number | string }>`
+      select status, count(*) as n from messages where sending_id in (${sql.join(sendingIds)}) group by status`.execute(
+      engine.db.kysely,
+    );
+    expect(rows.map((row) => [row.status, Number(row.n)])).toEqual([['submitted', 270]]);
   });
 });
