@@ -291,6 +291,9 @@ async function fullScansIn(engine: Engine, statements: readonly ExecutedQuery[])
 
 /** Queued one-recipient sendings behind a lease in the backlog test: far more than one lease takes. */
 const BACKLOG = 2_000;
+/** A large sending's messages waiting for a retry, and those due, in the outage test of a large sending. */
+const LARGE_WAITING = 2_000;
+const LARGE_DUE = 500;
 /** The batch of a lease in the backlog test. */
 const BACKLOG_LEASE = 10;
 /** 2100-01-01 UTC, in microseconds: when the template of the backlog's copies is due (no lease touches it). */
@@ -878,6 +881,58 @@ describeEachEngine(
         expect(sqliteSendingsReachable(engine, statements, waitingIds, leaseNowUs)).toEqual([]);
       } else {
         // A few rows for each sending it looks at: nowhere near the thousands waiting.
+        const read = await postgresRowsRead(engine, statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
+    });
+
+    // A large sending during an outage: the messages leased first wait for a retry, the rest are due. A lease of it
+    // must not walk the waiting ones to find the due ones.
+    it('lease: of a large sending whose first messages wait for a retry, reads about the due ones it takes', async () => {
+      const accountId = await fundedAccount(engine.db, 100_000_000, 'outage large');
+      const large = await createSending(
+        engine.db,
+        sendingTo(
+          accountId,
+          Array.from({ length: LARGE_WAITING + LARGE_DUE }, (_, i) => numberEndingWith('0005', i)),
+        ),
+      );
+      if (!large.ok) throw new Error(large.reason);
+      const retryAtUs = engine.db.nowUs() + 3_600_000_000;
+      let waiting = 0;
+      while (waiting < LARGE_WAITING) {
+        const nowUs = engine.db.nowUs();
+        const { messages } = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-large', nowUs, leaseUs: LEASE_US, limit: Math.min(500, LARGE_WAITING - waiting) },
+          SANDBOX_ONLY,
+        );
+        expect(messages.length).toBeGreaterThan(0);
+        await recordOutcomes(
+          engine.db,
+          { workerId: 'w-large', nowUs },
+          { retry: messages.map((m) => ({ id: m.id, nextAttemptAtUs: retryAtUs, error: 'provider unavailable' })) },
+        );
+        waiting += messages.length;
+      }
+      if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
+      let leased: { sendingId: number; attempt: number }[] = [];
+      const statements = await captured(async () => {
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-large', nowUs: engine.db.nowUs(), leaseUs: LEASE_US, limit: BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        leased = lease.messages.map((m) => ({ sendingId: m.sendingId, attempt: m.attempt }));
+      });
+      expect(leased).toEqual(
+        Array.from({ length: BACKLOG_LEASE }, () => ({ sendingId: large.sending.id, attempt: 1 })),
+      );
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, statements)).toEqual([]);
+      } else {
+        // The probe and the pick start at the sending's first due message, past none of the waiting ones.
         const read = await postgresRowsRead(engine, statements);
         expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
       }
