@@ -214,13 +214,16 @@ async function parkedDue(executor: Kysely<Schema>, dialect: DialectName, nowUs: 
 
 /**
  * Wakes the sendings `ids` (`next_due_at_us` = 0: back into `sendings_lease_due`) that are still parked with their
- * time come. Lowering the mark is always safe: it only lets a lease look at the sending.
+ * time come. Lowering the mark is always safe: it only lets a lease look at the sending. On PostgreSQL a row another
+ * transaction holds is left for the next lease: waking never waits.
  */
 async function wake(executor: Kysely<Schema>, dialect: DialectName, ids: readonly number[], nowUs: number) {
   if (ids.length === 0) return;
   await sql`
     update sendings set next_due_at_us = 0
-    where id in ${idList(dialect, ids)} and next_due_at_us > 0 and next_due_at_us <= ${nowUs}`.execute(executor);
+    where id in (select w.id from sendings w
+      where w.id in ${idList(dialect, ids)} and w.next_due_at_us > 0 and w.next_due_at_us <= ${nowUs}
+      ${skipLocked(dialect, 'w')})`.execute(executor);
 }
 
 /**

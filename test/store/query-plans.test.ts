@@ -884,6 +884,17 @@ describeEachEngine(
         const read = await postgresRowsRead(engine, statements);
         expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
       }
+      // Their retries due: a lease wakes the waiting ones due longest ago and takes them, through indexes.
+      let retried = 0;
+      await expectIndexed(async () => {
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs: retryAtUs, leaseUs: LEASE_US, limit: BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        retried = lease.messages.filter((m) => m.attempt === 2).length;
+      });
+      expect(retried).toBe(BACKLOG_LEASE);
     });
 
     // A large sending during an outage: the messages leased first wait for a retry, the rest are due. A lease of it
