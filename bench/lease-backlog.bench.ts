@@ -2,7 +2,9 @@
 // each engine: `npm run bench -- lease-backlog`. LEASE_BACKLOG_SIZES (default 1000,50000),
 // LEASE_BACKLOG_ROUNDS (default 200), LEASE_BACKLOG_LIMIT (the lease's batch, default 100), LEASE_BACKLOG_ONLY
 // (sqlite or postgres). Each round leases a batch, then (untimed) records the batch accepted and stores as many new
-// sendings, so that the backlog stays the same size throughout.
+// sendings, so that the backlog stays the same size throughout. LEASE_BACKLOG_OUTAGE=1: a provider's outage instead,
+// the backlog being sendings whose one message was refused and waits for a retry an hour later (leased and recorded
+// so before the rounds); each round stores a batch of new sendings, due now, and leases it among those waiting.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { createDb, type DialectName } from '../src/store/db.js';
@@ -18,6 +20,7 @@ const SIZES = (process.env.LEASE_BACKLOG_SIZES ?? '1000,50000').split(',').map(N
 const ROUNDS = Number(process.env.LEASE_BACKLOG_ROUNDS ?? 200);
 const LIMIT = Number(process.env.LEASE_BACKLOG_LIMIT ?? 100);
 const ONLY = process.env.LEASE_BACKLOG_ONLY;
+const OUTAGE = process.env.LEASE_BACKLOG_OUTAGE === '1';
 const LEASE_US = 60_000_000;
 /** 2100-01-01 UTC: when the template of the copies is due. */
 const FUTURE_US = 4_102_444_800_000_000;
@@ -41,6 +44,21 @@ async function measure(engine: DialectName, backlog: number): Promise<Measured> 
     const accountId = await fundedAccount(db, 1_000_000_000_000);
     const template = await sendingOf(db, accountId, [numberEndingWith('0009', 1)], { scheduledAtUs: FUTURE_US });
     await storeCopiesOf(db, template.id, backlog, db.nowUs());
+    if (OUTAGE) {
+      // Every one refused by the provider, to be retried an hour later: all wait through the rounds.
+      const retryAtUs = db.nowUs() + 3_600_000_000;
+      for (;;) {
+        const nowUs = db.nowUs();
+        const lease = await leaseDueMessages(db, { workerId: 'bench', nowUs, leaseUs: LEASE_US, limit: 1000 }, SANDBOX);
+        if (lease.messages.length === 0) break;
+        await recordOutcomes(
+          db,
+          { workerId: 'bench', nowUs },
+          { retry: lease.messages.map((m) => ({ id: m.id, nextAttemptAtUs: retryAtUs, error: 'provider down' })) },
+        );
+      }
+      await storeCopiesOf(db, template.id, LIMIT, db.nowUs());
+    }
     if (engine === 'postgres') await sql`vacuum analyze`.execute(db.kysely);
     const times: number[] = [];
     let leased = 0;
@@ -93,7 +111,7 @@ export async function run(): Promise<BenchRow[]> {
     const last = measured[measured.length - 1] as Measured;
     const sizes = SIZES.map((n) => n.toLocaleString('en-US')).join(' → ');
     rows.push({
-      name: `${label}: a lease of ${LIMIT} among ${sizes} queued one-recipient sendings, median`,
+      name: `${label}: a lease of ${LIMIT} among ${sizes} ${OUTAGE ? 'one-recipient sendings waiting for a retry' : 'queued one-recipient sendings'}, median`,
       result: `${measured.map((m) => `${m.medianMs.toFixed(2)} ms`).join(' → ')} (×${(last.medianMs / first.medianMs).toFixed(2)})`,
       target: '≤ 1.5× at the large backlog',
       notes: `${ROUNDS} leases at each size, the backlog refilled after each; ${measured

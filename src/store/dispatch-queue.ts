@@ -1,5 +1,5 @@
 // The message queue in the database: leases of due messages, outcomes of hand-overs, take-over of expired leases.
-import { type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { MessageProviderCost } from '../domain/margins.js';
 import { minorFrom } from '../domain/money.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
@@ -191,6 +191,68 @@ function skipLocked(dialect: DialectName, alias: string): RawBuilder<unknown> {
  */
 const LEASE_SENDINGS_MAX = 4;
 
+/** A lease wakes up to this many parked sendings for each message it may take (`limit`). */
+const WAKE_PER_LEASE = 4;
+
+/** `next_due_at_us` of a parked sending none of whose messages is queued: only an outcome queueing one wakes it. */
+export const PARKED_WITH_NONE_QUEUED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The parked open sendings whose time has come, up to `max`, those due longest ago first: what a lease wakes. When
+ * more came due since the last lease than it wakes (a worker back after a long pause), the next leases wake the
+ * others, those due longest ago first.
+ */
+async function parkedDue(executor: Kysely<Schema>, dialect: DialectName, nowUs: number, max: number) {
+  const { rows } = await sql<{ id: number | string }>`
+    select p.id from sendings p ${dialect === 'sqlite' ? sql`indexed by sendings_lease_parked` : sql``}
+    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
+      and p.next_due_at_us <= ${nowUs}
+    order by p.next_due_at_us, p.id
+    limit ${max}`.execute(executor);
+  return rows.map((row) => intFrom(row.id));
+}
+
+/**
+ * Wakes the sendings `ids` (`next_due_at_us` = 0: back into `sendings_lease_due`) that are still parked with their
+ * time come. Lowering the mark is always safe: it only lets a lease look at the sending. On PostgreSQL a row another
+ * transaction holds is left for the next lease: waking never waits.
+ */
+async function wake(executor: Kysely<Schema>, dialect: DialectName, ids: readonly number[], nowUs: number) {
+  if (ids.length === 0) return;
+  await sql`
+    update sendings set next_due_at_us = 0
+    where id in (select w.id from sendings w
+      where w.id in ${idList(dialect, ids)} and w.next_due_at_us > 0 and w.next_due_at_us <= ${nowUs}
+      ${skipLocked(dialect, 'w')})`.execute(executor);
+}
+
+/**
+ * Sets `next_due_at_us` of each of the sendings `ids` from its queued messages: 0 when one is due at `nowUs`, else
+ * when the first one is next due (`PARKED_WITH_NONE_QUEUED` when none is queued). The caller's transaction must hold
+ * the sending rows already (PostgreSQL: locked by an earlier statement), so that this statement, run after the lock
+ * was taken, sees every message a transaction that held them queued, and one that takes them later (an outcome
+ * queueing a message, which parks its sending in turn) sets the mark after this one: a mark raised here is never
+ * later than a queued message's time. Each sending's first queued message is read from `messages_queued_due`.
+ */
+export async function parkSendings(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  ids: readonly number[],
+  nowUs: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const first = sql`(select m.next_attempt_at_us from messages m
+      where m.sending_id = t.id and m.status = 'queued' order by m.next_attempt_at_us limit 1)`;
+  const target = dialect === 'postgres' ? sql`s` : sql`sendings`;
+  await sql`
+    update sendings ${dialect === 'postgres' ? sql`as s` : sql``}
+    set next_due_at_us = x.next_due
+    from (select f.id,
+            case when f.next_at <= ${nowUs} then 0 else coalesce(f.next_at, ${PARKED_WITH_NONE_QUEUED}) end as next_due
+          from (select t.id, ${first} as next_at from sendings t where t.id in ${idList(dialect, ids)}) as f) as x
+    where ${target}.id = x.id and ${target}.next_due_at_us <> x.next_due`.execute(trx);
+}
+
 /**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The due rows are picked (and, on PostgreSQL, locked), `route` decides
@@ -208,20 +270,23 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   const expiresAtUs = nowUs + request.leaseUs;
   const empty: Lease = { workerId, expiresAtUs, messages: [], sendings: new Map() };
   // The due sendings in turn order, at most `sendingsMax` of them (and only those `narrower` lets through): read from
-  // the front of `sendings_lease_turn`, those never leased from first (the one due longest ago first), then the others,
+  // the front of `sendings_lease_due`, those never leased from first (the one due longest ago first), then the others,
   // served longest ago first. Each part stops at `sendingsMax` sendings with a due queued message, so a lease reads
-  // about as many sendings as it takes, whatever the backlog behind them. A sending passed over on the way is one
-  // that has no due message now: all held by leases, or waiting for a retry or its send window. `sendingsMax` is a
-  // parameter, so that the statement's text, prepared once, is the same whatever is left of the lease to fill.
+  // about as many sendings as it takes, whatever the backlog behind them. The index leaves out the parked sendings
+  // (`next_due_at_us` > 0: every queued message waits for a retry, or none is queued), however many wait during a
+  // provider's outage. A sending passed over on the way is one that has no due message now although not parked: all
+  // held by other workers' leases, or waiting for its send window. `sendingsMax` is a parameter, so that the
+  // statement's text, prepared once, is the same whatever is left of the lease to fill.
   const sqlite = db.dialect === 'sqlite';
   const turns = (sendingsMax: number, narrower: RawBuilder<unknown>, served: boolean) => sql`
     select t.id, t.last_leased_at_us, t.scheduled_at_us
-    from sendings t ${sqlite ? sql`indexed by sendings_lease_turn` : sql``}
-    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null
+    from sendings t ${sqlite ? sql`indexed by sendings_lease_due` : sql``}
+    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null and t.next_due_at_us = 0
       and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
       ${narrower}
       and (select 1 from messages d
-           where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs} limit 1) is not null
+           where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs}
+           order by d.next_attempt_at_us limit 1) is not null
     order by t.last_leased_at_us, t.scheduled_at_us, t.id
     limit ${sendingsMax}`;
   const dueSendings = (sendingsMax: number, narrower: RawBuilder<unknown> = sql``) => sql`
@@ -229,7 +294,10 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     union all
     select id, last_leased_at_us, scheduled_at_us from (${turns(sendingsMax, narrower, true)}) as served`;
   const picked = sql.join(RETURNED_COLUMNS.map((column) => sql`q.${sql.raw(column)}`));
-  // The due messages of the sending whose turn it is (or of the first `sendingsMax`), locked for this lease.
+  // The due messages of the sending whose turn it is (or of the first `sendingsMax`), locked for this lease. On
+  // PostgreSQL in the order of `messages_queued_due` (as SQLite reads them), so that it reads that index from the
+  // sending's first due message: by id it would walk past the messages waiting for a retry (those leased first, in
+  // an outage), which the planner may not expect. The probe for a due message above likewise.
   const pick = (sendingsMax: number) => sql<MessageRow>`
     select ${picked} from messages q
     where q.sending_id ${inBatch(
@@ -239,6 +307,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         limit ${sendingsMax}`,
     )}
       and q.status = 'queued' and q.next_attempt_at_us <= ${nowUs}
+    ${sqlite ? sql`` : sql`order by q.sending_id, q.next_attempt_at_us`}
     limit ${request.limit}
     ${skipLocked(db.dialect, 'q')}`;
   // The due messages of the next small sendings, in turn order, other than the `taken` sendings (picked already: what
@@ -275,12 +344,21 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
+  const wakeMax = request.limit * WAKE_PER_LEASE;
+  // PostgreSQL wakes in a transaction of its own, so that the lease holds no sending row before its messages
+  // (LOCK_ORDER); a lease with none to wake writes nothing for it.
+  if (!sqlite) {
+    const due = await parkedDue(db.kysely, db.dialect, nowUs, wakeMax);
+    if (due.length > 0) await db.transaction((trx) => wake(trx, db.dialect, due, nowUs));
+  }
   for (;;) {
     try {
       return await db.transaction(async (trx): Promise<Lease> => {
+        if (sqlite) await wake(trx, db.dialect, await parkedDue(trx, db.dialect, nowUs, wakeMax), nowUs);
         let { rows } = await pick(1).execute(trx);
         // The sending served longest ago had nothing left that other workers' leases do not hold: the next few.
-        if (rows.length === 0 && db.dialect === 'postgres') ({ rows } = await pick(LEASE_SENDINGS_MAX).execute(trx));
+        const pickedFromFew = rows.length === 0 && db.dialect === 'postgres';
+        if (pickedFromFew) ({ rows } = await pick(LEASE_SENDINGS_MAX).execute(trx));
         if (rows.length < request.limit) {
           const taken = [...new Set(rows.map((row) => intFrom(row.sending_id)))];
           rows = rows.concat((await fill(request.limit - rows.length, taken).execute(trx)).rows);
@@ -294,8 +372,18 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // same write: the next lease prefers the due sendings served longest ago. SQLite would walk every Pending
         // sending (scheduled ones included) through the status index and test each against the list; kept off it
         // (`+status`), the statement finds each listed sending by its id.
+        // Parked in the same write when nothing of it is left due (a one-time code: its one message is leased now):
+        // a Pending sending has no message another transaction may queue again (none was ever leased), so what this
+        // statement reads of its messages, less those this lease takes, is all there is.
+        const takenIds = leased.map((message) => message.id);
         const started = await sql<{ id: number | string }>`
-            update sendings set status = 'Processing', updated_at_us = ${nowUs}, last_leased_at_us = ${nowUs}
+            update sendings set status = 'Processing', updated_at_us = ${nowUs}, last_leased_at_us = ${nowUs},
+              next_due_at_us = coalesce(
+                (select case when m.next_attempt_at_us <= ${nowUs} then 0 else m.next_attempt_at_us end
+                 from messages m
+                 where m.sending_id = sendings.id and m.status = 'queued' and m.id not in ${idList(db.dialect, takenIds)}
+                 order by m.next_attempt_at_us limit 1),
+                ${PARKED_WITH_NONE_QUEUED})
             where id in ${idList(db.dialect, sendingIds)}
               and ${db.dialect === 'sqlite' ? sql`+status` : sql`status`} = 'Pending'
             returning id`.execute(trx);
@@ -304,11 +392,16 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // each other here.
         const startedIds = new Set(started.rows.map((row) => intFrom(row.id)));
         const served = sendingIds.filter((id) => !startedIds.has(id));
+        // The served sending rows this transaction holds: parked once the lease is written, unless the lease may have
+        // left some of their messages due (it took as many as it could, the last sending it took from may have more).
+        const held: number[] = [];
         if (served.length > 0) {
-          await sql`
+          const marked = await sql<{ id: number | string }>`
               update sendings set last_leased_at_us = ${nowUs}
               where id in (select id from sendings where id in ${idList(db.dialect, served)}
-                ${skipLocked(db.dialect, 'sendings')})`.execute(trx);
+                ${skipLocked(db.dialect, 'sendings')})
+              returning id`.execute(trx);
+          for (const row of marked.rows) held.push(intFrom(row.id));
         }
         const sendings = await readSendings(trx, db.dialect, sendingIds);
         for (const sending of sendings.values()) {
@@ -317,6 +410,15 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         // The message rows are locked by this transaction since they were picked: writing them after the sendings
         // waits for no lock, so LOCK_ORDER holds.
         const messages = await writeLease(trx, db.dialect, leased, sendings, route, { workerId, expiresAtUs, nowUs });
+        const full = leased.length === request.limit;
+        const mayHaveMore = new Set(full ? [leased[leased.length - 1]?.sendingId] : []);
+        if (full && pickedFromFew) for (const message of leased) mayHaveMore.add(message.sendingId);
+        await parkSendings(
+          trx,
+          db.dialect,
+          held.filter((id) => !mayHaveMore.has(id)),
+          nowUs,
+        );
         return { workerId, expiresAtUs, messages, sendings };
       });
     } catch (error) {
@@ -541,6 +643,8 @@ export async function recordOutcomes(
       changed.push(...updated);
     }
     let requeued = 0;
+    // The sendings of messages queued again: parked until the retry's time, or woken (a released message is due).
+    const requeuedSendings = new Set<number>();
     if (retry.length > 0) {
       const rows = listRelation(dialect, 'u', [
         { name: 'id', kind: 'int8', values: retry.map((r) => r.id) },
@@ -555,6 +659,7 @@ export async function recordOutcomes(
             lease_expires_at_us = null, updated_at_us = ${nowUs}`,
       ).execute(trx);
       requeued += updated.length;
+      for (const row of updated) requeuedSendings.add(intFrom(row.sending_id));
     }
     if (released.length > 0) {
       const rows = listRelation(dialect, 'u', [{ name: 'id', kind: 'int8', values: released }]);
@@ -566,6 +671,17 @@ export async function recordOutcomes(
             updated_at_us = ${nowUs}`,
       ).execute(trx);
       requeued += updated.length;
+      for (const row of updated) requeuedSendings.add(intFrom(row.sending_id));
+    }
+    if (requeuedSendings.size > 0) {
+      // Every sending row this transaction writes, locked first by ascending id (LOCK_ORDER; settlement below then
+      // takes none it does not hold), and only then their parking read from the messages as they stand now.
+      if (dialect === 'postgres') {
+        const locked = [...new Set([...requeuedSendings, ...changed.map((row) => intFrom(row.sending_id))])];
+        await sql`
+          select id from sendings where id in ${idList(dialect, locked)} order by id for update`.execute(trx);
+      }
+      await parkSendings(trx, dialect, [...requeuedSendings], nowUs);
     }
     if (changed.length > 0) {
       const keptApplied = await applyKeptReportsFor(

@@ -152,6 +152,11 @@ export interface SendingsTable {
   dispatch_settled_at_us: NullableInt8;
   /** When a lease last took messages of this sending; leases go to the open sending served longest ago. */
   last_leased_at_us: ColumnType<number | string, number | undefined, number>;
+  /**
+   * 0: a lease looks at it; else parked, a time no earlier than its first queued message is next due (the largest
+   * safe integer: none queued). See migration 0030.
+   */
+  next_due_at_us: ColumnType<number | string, number | undefined, number>;
   /** `HH:MM-HH:MM` in each recipient's local time; null: any time. */
   send_window: string | null;
   /** Minutes after the sending was due its messages may still be handed over; null: no limit. */

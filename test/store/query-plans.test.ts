@@ -291,6 +291,9 @@ async function fullScansIn(engine: Engine, statements: readonly ExecutedQuery[])
 
 /** Queued one-recipient sendings behind a lease in the backlog test: far more than one lease takes. */
 const BACKLOG = 2_000;
+/** A large sending's messages waiting for a retry, and those due, in the outage test of a large sending. */
+const LARGE_WAITING = 2_000;
+const LARGE_DUE = 500;
 /** The batch of a lease in the backlog test. */
 const BACKLOG_LEASE = 10;
 /** 2100-01-01 UTC, in microseconds: when the template of the backlog's copies is due (no lease touches it). */
@@ -316,6 +319,48 @@ function sqliteSortedReads(engine: Engine, statements: readonly ExecutedQuery[])
           if (!watched(table === undefined ? undefined : names.get(table.toLowerCase()))) continue;
           found.push(`sorted read (${sibling.detail}) in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
         }
+      }
+    }
+    return found;
+  } finally {
+    database.close();
+  }
+}
+
+/**
+ * SQLite: how many of the sendings `ids` the lease's statements can walk past, from their plans: for each read of
+ * `sendings` through an index, those of `ids` the index holds (its partial WHERE), within the range read when the
+ * read is a range up to now on `next_due_at_us`. A statement walking an index in turn order visits every sending it
+ * holds before the ones it takes, so this is what the lease's cost grows with.
+ */
+function sqliteSendingsReachable(
+  engine: Engine,
+  statements: readonly ExecutedQuery[],
+  ids: readonly number[],
+  nowUs: number,
+): string[] {
+  const database = new SqliteDatabase(engine.url.slice('sqlite:'.length), { readonly: true });
+  try {
+    const found: string[] = [];
+    for (const statement of statements) {
+      const names = aliasesOf(statement.sql);
+      const plan = database
+        .prepare(`explain query plan ${statement.sql}`)
+        .all(...(statement.parameters as unknown[])) as { detail: string }[];
+      for (const { detail } of plan) {
+        const match = /^SEARCH (\S+) USING (?:COVERING )?INDEX (\S+)(?: \((.*)\))?/.exec(detail);
+        if (!match?.[1] || !match[2] || names.get(match[1].toLowerCase()) !== 'sendings') continue;
+        const index = database
+          .prepare(`select sql from sqlite_master where type = 'index' and name = ?`)
+          .get(match[2]) as { sql: string | null } | undefined;
+        const partial = /\swhere\s(.*)$/is.exec(index?.sql ?? '')?.[1] ?? '1';
+        const ranged = /next_due_at_us</.test(match[3] ?? '') ? `and next_due_at_us <= ${nowUs}` : '';
+        const { n } = database
+          .prepare(
+            `select count(*) as n from sendings where id in (select value from json_each(?)) and (${partial}) ${ranged}`,
+          )
+          .get(JSON.stringify(ids)) as { n: number };
+        if (n > 0) found.push(`${n} through ${detail} in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
       }
     }
     return found;
@@ -782,6 +827,127 @@ describeEachEngine(
         }
       });
     }
+
+    // A provider's outage: every one-time code refused and queued again for a retry later, thousands of them, while
+    // a few new ones are due. A lease must not walk the waiting ones to find the due ones.
+    it('lease: among thousands of one-recipient sendings waiting for a retry, reads about the due ones it takes', async () => {
+      const accountId = await fundedAccount(engine.db, 1_000_000, 'outage');
+      const template = await createSending(
+        engine.db,
+        sendingTo(accountId, [numberEndingWith('0004', 0)], { scheduledAtUs: FUTURE_US }),
+      );
+      if (!template.ok) throw new Error(template.reason);
+      const firstId = template.sending.id + 1;
+      await storeCopiesOf(engine.db, template.sending.id, BACKLOG, engine.db.nowUs());
+      const retryAtUs = engine.db.nowUs() + 3_600_000_000;
+      const waitingIds: number[] = [];
+      for (;;) {
+        const nowUs = engine.db.nowUs();
+        const { messages } = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs, leaseUs: LEASE_US, limit: 500 },
+          SANDBOX_ONLY,
+        );
+        if (messages.length === 0) break;
+        await recordOutcomes(
+          engine.db,
+          { workerId: 'w-outage', nowUs },
+          { retry: messages.map((m) => ({ id: m.id, nextAttemptAtUs: retryAtUs, error: 'provider unavailable' })) },
+        );
+        waitingIds.push(...messages.map((m) => m.sendingId));
+      }
+      expect(waitingIds).toHaveLength(BACKLOG);
+      expect(Math.min(...waitingIds)).toBe(firstId);
+      // A few new codes, due now.
+      const dueFirst = firstId + BACKLOG;
+      await storeCopiesOf(engine.db, template.sending.id, BACKLOG_LEASE, engine.db.nowUs());
+      if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
+      let leasedFrom: number[] = [];
+      let leaseNowUs = 0;
+      const statements = await captured(async () => {
+        leaseNowUs = engine.db.nowUs();
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs: leaseNowUs, leaseUs: LEASE_US, limit: 2 * BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        leasedFrom = lease.messages.map((m) => m.sendingId);
+      });
+      // Exactly the due ones, none of the waiting ones.
+      expect(leasedFrom.sort((a, b) => a - b)).toEqual(Array.from({ length: BACKLOG_LEASE }, (_, i) => dueFirst + i));
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, statements)).toEqual([]);
+        expect(sqliteSendingsReachable(engine, statements, waitingIds, leaseNowUs)).toEqual([]);
+      } else {
+        // A few rows for each sending it looks at: nowhere near the thousands waiting.
+        const read = await postgresRowsRead(engine, statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
+      // Their retries due: a lease wakes the waiting ones due longest ago and takes them, through indexes.
+      let retried = 0;
+      await expectIndexed(async () => {
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-outage', nowUs: retryAtUs, leaseUs: LEASE_US, limit: BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        retried = lease.messages.filter((m) => m.attempt === 2).length;
+      });
+      expect(retried).toBe(BACKLOG_LEASE);
+    });
+
+    // A large sending during an outage: the messages leased first wait for a retry, the rest are due. A lease of it
+    // must not walk the waiting ones to find the due ones.
+    it('lease: of a large sending whose first messages wait for a retry, reads about the due ones it takes', async () => {
+      const accountId = await fundedAccount(engine.db, 100_000_000, 'outage large');
+      const large = await createSending(
+        engine.db,
+        sendingTo(
+          accountId,
+          Array.from({ length: LARGE_WAITING + LARGE_DUE }, (_, i) => numberEndingWith('0005', i)),
+        ),
+      );
+      if (!large.ok) throw new Error(large.reason);
+      const retryAtUs = engine.db.nowUs() + 3_600_000_000;
+      let waiting = 0;
+      while (waiting < LARGE_WAITING) {
+        const nowUs = engine.db.nowUs();
+        const { messages } = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-large', nowUs, leaseUs: LEASE_US, limit: Math.min(500, LARGE_WAITING - waiting) },
+          SANDBOX_ONLY,
+        );
+        expect(messages.length).toBeGreaterThan(0);
+        await recordOutcomes(
+          engine.db,
+          { workerId: 'w-large', nowUs },
+          { retry: messages.map((m) => ({ id: m.id, nextAttemptAtUs: retryAtUs, error: 'provider unavailable' })) },
+        );
+        waiting += messages.length;
+      }
+      if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
+      let leased: { sendingId: number; attempt: number }[] = [];
+      const statements = await captured(async () => {
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-large', nowUs: engine.db.nowUs(), leaseUs: LEASE_US, limit: BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        leased = lease.messages.map((m) => ({ sendingId: m.sendingId, attempt: m.attempt }));
+      });
+      expect(leased).toEqual(
+        Array.from({ length: BACKLOG_LEASE }, () => ({ sendingId: large.sending.id, attempt: 1 })),
+      );
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, statements)).toEqual([]);
+      } else {
+        // The probe and the pick start at the sending's first due message, past none of the waiting ones.
+        const read = await postgresRowsRead(engine, statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
+    });
   },
   { dbOptions: { onQuery } },
 );

@@ -29,6 +29,7 @@ import { optOutScopeSchema } from './0026-opt-out-scope.js';
 import { owedKeywordRepliesSchema } from './0027-owed-keyword-replies.js';
 import { slimmerStatusIndexesSchema } from './0028-slimmer-status-indexes.js';
 import { leaseTurnsSchema } from './0029-lease-turns.js';
+import { leaseParkingSchema } from './0030-lease-parking.js';
 
 /** Every migration, by name; names sort in the order they apply. Never edit one that has shipped: add the next. */
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
@@ -61,6 +62,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '0027-owed-keyword-replies': owedKeywordRepliesSchema(),
     '0028-slimmer-status-indexes': slimmerStatusIndexesSchema(dialect),
     '0029-lease-turns': leaseTurnsSchema(),
+    '0030-lease-parking': leaseParkingSchema(),
   };
 }
 
