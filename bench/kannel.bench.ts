@@ -302,7 +302,7 @@ async function measureSmsgic(engine: DialectName): Promise<Outcome> {
     }
     return {
       messages: SMSGIC_MESSAGES,
-      label: `SMSgic on ${engine === 'sqlite' ? 'SQLite (API + worker in one process)' : 'PostgreSQL (API and worker processes)'}`,
+      label: `SMSgic on ${engine === 'sqlite' ? 'SQLite (API and worker threads in one process)' : 'PostgreSQL (API and worker processes)'}`,
       seconds: {
         answered: elapsed(startNs, answeredNs),
         submits: elapsed(startNs, stats.lastSubmitNs),
