@@ -44,7 +44,8 @@ const ms = (ns: bigint) => Number(ns) / 1e6;
 const fmt = (value: number) => `${value.toFixed(1)} ms`;
 
 async function measure(engine: DialectName): Promise<BenchRow[]> {
-  const label = engine === 'sqlite' ? 'SQLite, API and worker threads in one process' : 'PostgreSQL, API and worker processes';
+  const label =
+    engine === 'sqlite' ? 'SQLite, API and worker threads in one process' : 'PostgreSQL, API and worker processes';
   const smsc = await startSmsc({ reportEach: true });
   const probes = new Map<string, Probe>();
   smsc.onSubmit((destination, atNs) => {

@@ -256,7 +256,8 @@ function row(label: string, r: Run, target: string, baseline?: Run): BenchRow {
 }
 
 async function measure(engine: DialectName): Promise<BenchRow[]> {
-  const label = engine === 'sqlite' ? 'SQLite, API and worker threads in one process' : 'PostgreSQL, API and worker processes';
+  const label =
+    engine === 'sqlite' ? 'SQLite, API and worker threads in one process' : 'PostgreSQL, API and worker processes';
   const rows: BenchRow[] = [];
   const maxAccounts = Math.max(...ACCOUNTS);
 
