@@ -22,36 +22,56 @@ function isBusy(error: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
+/** The lock's two counters in shared memory: the next ticket to hand out, and the ticket whose turn it is. */
+const NEXT_TICKET = 0;
+const SERVING = 1;
+
 /**
  * The write lock of one SQLite file among the threads of one process, in shared memory: a thread's write transaction
  * takes it before SQLite's, and one waiting for it is woken the moment the other thread lets it go, where SQLite's own
  * lock can only be polled (the retries below sleep up to 25 ms, the whole time the lock may have been free). Each
  * thread has its own connection, and Kysely runs one transaction at a time on a connection.
+ *
+ * Writers take turns in the order they asked (a ticket lock): with a plain flag, a thread that is always busy (the API
+ * under load, one group commit after another) takes the lock again before the thread it woke has run, and the
+ * other's writes (the dispatch worker's leases) wait for a lull while the backlog grows.
  */
 export class ThreadWriteLock {
   readonly buffer: SharedArrayBuffer;
-  readonly #cell: Int32Array;
+  readonly #cells: Int32Array;
 
   /** A new lock, or (in another thread) the one whose `buffer` it was given. */
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT)) {
     this.buffer = buffer;
-    this.#cell = new Int32Array(buffer, 0, 1);
+    this.#cells = new Int32Array(buffer, 0, 2);
   }
 
-  /** Takes the lock, waiting until `deadlineMs` (of `monotonicMs`) at most; false if it is still held then. */
+  /**
+   * Takes the lock in turn, waiting until `deadlineMs` (of `monotonicMs`) at most; false if its turn has not come by
+   * then. A turn given up that way still comes, and is passed on at once.
+   */
   async acquire(deadlineMs: number, monotonicMs: MonotonicMs): Promise<boolean> {
-    while (Atomics.compareExchange(this.#cell, 0, 0, 1) !== 0) {
-      const leftMs = deadlineMs - monotonicMs();
-      if (leftMs <= 0) return false;
-      const waited = Atomics.waitAsync(this.#cell, 0, 1, leftMs);
-      if (waited.async) await waited.value;
-    }
-    return true;
+    const ticket = Atomics.add(this.#cells, NEXT_TICKET, 1);
+    if (await this.#turn(ticket, () => deadlineMs - monotonicMs())) return true;
+    void this.#turn(ticket, () => Number.POSITIVE_INFINITY).then(() => this.release());
+    return false;
   }
 
   release(): void {
-    Atomics.store(this.#cell, 0, 0);
-    Atomics.notify(this.#cell, 0, 1);
+    Atomics.add(this.#cells, SERVING, 1);
+    Atomics.notify(this.#cells, SERVING);
+  }
+
+  /** Resolves true once `ticket` is served, false when `leftMs` runs out first. */
+  async #turn(ticket: number, leftMs: () => number): Promise<boolean> {
+    for (;;) {
+      const serving = Atomics.load(this.#cells, SERVING);
+      if (serving === ticket) return true;
+      const left = leftMs();
+      if (left <= 0) return false;
+      const waited = Atomics.waitAsync(this.#cells, SERVING, serving, left);
+      if (waited.async) await waited.value;
+    }
   }
 }
 

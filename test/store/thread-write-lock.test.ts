@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type Db, type ExecutedQuery, ThreadWriteLock } from '../../src/store/db.js';
 import { typeScriptThread } from '../support/threads.js';
 
@@ -24,13 +24,19 @@ afterEach(async () => {
   dir = undefined;
 });
 
-it("begins a write once the other thread's transaction ends, and keeps both writes", async () => {
+async function lockTestDb(onQuery?: (query: ExecutedQuery) => void): Promise<{ url: string; lock: ThreadWriteLock }> {
   dir = mkdtempSync(join(tmpdir(), 'smsgic-lock-'));
   const url = `sqlite:${join(dir, 'db.sqlite')}`;
   const lock = new ThreadWriteLock();
-  const queries: ExecutedQuery[] = [];
-  db = await createDb(url, { threadWriteLock: lock, onQuery: (query) => queries.push(query) });
+  db = await createDb(url, { threadWriteLock: lock, ...(onQuery && { onQuery }) });
   await db.transaction((trx) => sql`create table lock_test (writer text not null)`.execute(trx));
+  return { url, lock };
+}
+
+it("begins a write once the other thread's transaction ends, and keeps both writes", async () => {
+  const queries: ExecutedQuery[] = [];
+  const { url, lock } = await lockTestDb((query) => queries.push(query));
+  if (db === undefined) throw new Error('no database');
 
   const thread = typeScriptThread(HOLDER, { url, lock: lock.buffer });
   const exited = once(thread, 'exit');
@@ -47,4 +53,38 @@ it("begins a write once the other thread's transaction ends, and keeps both writ
   expect(begins).toHaveLength(1);
   const rows = await sql<{ writer: string }>`select writer from lock_test order by rowid`.execute(db.kysely);
   expect(rows.rows.map((row) => row.writer)).toEqual(['thread', 'main']);
+});
+
+describe('the lock alone (one thread standing for two)', () => {
+  const clock = () => 0;
+  const never = Number.POSITIVE_INFINITY;
+
+  it('serves writers in the order they asked: one that lets go and asks again waits for the one already waiting', async () => {
+    const lock = new ThreadWriteLock();
+    const order: string[] = [];
+    expect(await lock.acquire(never, clock)).toBe(true);
+    const waiting = lock.acquire(never, clock).then((ok) => {
+      order.push(`waiting ${ok}`);
+      lock.release();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    lock.release();
+    const again = lock.acquire(never, clock).then((ok) => {
+      order.push(`again ${ok}`);
+      lock.release();
+    });
+    await Promise.all([waiting, again]);
+    expect(order).toEqual(['waiting true', 'again true']);
+  });
+
+  it('passes on a turn given up at its deadline, so the next writer still gets the lock', async () => {
+    const lock = new ThreadWriteLock();
+    expect(await lock.acquire(never, clock)).toBe(true);
+    expect(await lock.acquire(0, clock)).toBe(false);
+    const next = lock.acquire(never, clock);
+    lock.release();
+    expect(await next).toBe(true);
+    lock.release();
+    expect(await lock.acquire(never, clock)).toBe(true);
+  });
 });
