@@ -11,6 +11,7 @@ import { inboundPdus } from '../../src/dispatch/providers/smpp/simulator-inbound
 import { createRegistry } from '../../src/dispatch/registry.js';
 import { systemClockUs } from '../../src/domain/time.js';
 import { type ReceiveOutcome, receiveInbound } from '../../src/services/inbound.js';
+import type { Db } from '../../src/store/db.js';
 import { listInbound } from '../../src/store/inbound.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { findSuppression } from '../../src/store/suppressions.js';
@@ -78,37 +79,51 @@ it('reach the registry’s inbound sink from the SMPP provider configured by SMP
   }
 });
 
-describeEachEngine('messages from handsets over SMPP', (engine) => {
-  let sim: SmscSimulator;
-  let provider: SmppProvider;
-  let accountId: number;
-  const outcomes: ReceiveOutcome[] = [];
-
+/**
+ * The SMSC simulator and our SMPP client bound to it (`query` on its URL) for the suite, storing each message it brings
+ * into `db()` once `before` has set the accounts up; `outcomes` is what each came to, in order.
+ */
+function simulatedRoute(db: () => Db, number: string, query: string, name?: string) {
+  const route = {
+    sim: undefined as unknown as SmscSimulator,
+    provider: undefined as unknown as SmppProvider,
+    accountId: 0,
+    outcomes: [] as ReceiveOutcome[],
+  };
   beforeAll(async () => {
-    accountId = await fundedAccount(engine.db, 0);
-    await assignNumber(engine.db, accountId, '37125550100', null);
-    sim = await startSmscSimulator();
-    provider = createSmppProvider({
-      url: sim.url,
+    route.accountId = await fundedAccount(db(), 0, name);
+    await assignNumber(db(), route.accountId, number, null);
+    route.sim = await startSmscSimulator();
+    route.provider = createSmppProvider({
+      url: `${route.sim.url}${query}`,
       clockUs: systemClockUs,
       onInbound: async (message) => {
-        outcomes.push(await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {}));
+        route.outcomes.push(await receiveInbound(db(), { provider: 'smpp', ...message }, () => {}));
       },
       client: { reconnectBaseMs: 20 },
     });
-    await provider.open();
+    await route.provider.open();
   });
   afterAll(async () => {
-    await provider?.close();
-    await sim?.close();
+    await route.provider?.close();
+    await route.sim?.close();
   });
+  return route;
+}
+
+describeEachEngine('messages from handsets over SMPP', (engine) => {
+  const route = simulatedRoute(() => engine.db, '37125550100', '');
+  const { outcomes } = route;
 
   async function received(send: Parameters<SmscSimulator['sendInbound']>[0]) {
     const before = outcomes.length;
-    const answers = sim.stats.deliverSmResp + sim.stats.dataSmResp;
-    const sent = sim.sendInbound(send);
+    const answers = route.sim.stats.deliverSmResp + route.sim.stats.dataSmResp;
+    const sent = route.sim.sendInbound(send);
     await waitFor(() => outcomes.length === before + 1, 'the message stored');
-    await waitFor(() => sim.stats.deliverSmResp + sim.stats.dataSmResp === answers + sent, 'every part answered');
+    await waitFor(
+      () => route.sim.stats.deliverSmResp + route.sim.stats.dataSmResp === answers + sent,
+      'every part answered',
+    );
     return outcomes[outcomes.length - 1] as ReceiveOutcome;
   }
 
@@ -130,13 +145,13 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
       { text: LONG_GSM, gsmAsIa5: true, reference: 0x44 },
     ]) {
       const outcome = await received({ from: '+37120000002', to: '37125550100', ...message });
-      expect(outcome).toMatchObject({ status: 'stored', message: { accountId, from: '37120000002' } });
+      expect(outcome).toMatchObject({ status: 'stored', message: { accountId: route.accountId, from: '37120000002' } });
       texts.push(message.text);
     }
-    const listed = await listInbound(engine.db, accountId, { page: 1, perPage: 20 });
+    const listed = await listInbound(engine.db, route.accountId, { page: 1, perPage: 20 });
     expect(listed.rows.map((m) => m.text).reverse()).toEqual(texts);
     expect(listed.rows.every((m) => m.provider === 'smpp' && m.to === '37125550100')).toBe(true);
-    expect(provider.stats().pendingInboundParts).toBe(0);
+    expect(route.provider.stats().pendingInboundParts).toBe(0);
   });
 
   it('suppresses the sender of a STOP for the number’s account, and drops a message to nobody’s number', async () => {
@@ -144,44 +159,23 @@ describeEachEngine('messages from handsets over SMPP', (engine) => {
       status: 'stored',
       optOut: 'suppressed',
     });
-    expect(await findSuppression(engine.db, accountId, '37120000003')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, route.accountId, '37120000003')).toMatchObject({ source: 'stop_message' });
     expect(await received({ from: '37120000003', to: '37199999999', text: 'hello' })).toEqual({ status: 'unrouted' });
   });
 });
 
 describeEachEngine('messages from handsets over SMPP, addressed in national form (simulator, country=LV)', (engine) => {
-  let sim: SmscSimulator;
-  let provider: SmppProvider;
-  let accountId: number;
-  const outcomes: ReceiveOutcome[] = [];
-
-  beforeAll(async () => {
-    accountId = await fundedAccount(engine.db, 0, 'national');
-    await assignNumber(engine.db, accountId, '37125550160', null);
-    sim = await startSmscSimulator();
-    provider = createSmppProvider({
-      url: `${sim.url}?country=LV`,
-      clockUs: systemClockUs,
-      onInbound: async (message) => {
-        outcomes.push(await receiveInbound(engine.db, { provider: 'smpp', ...message }, () => {}));
-      },
-      client: { reconnectBaseMs: 20 },
-    });
-    await provider.open();
-  });
-  afterAll(async () => {
-    await provider?.close();
-    await sim?.close();
-  });
+  const route = simulatedRoute(() => engine.db, '37125550160', '?country=LV', 'national');
+  const { outcomes } = route;
 
   it('reaches the account of the number written without its country code (dest_addr_ton 2), sender read alike', async () => {
-    sim.sendInbound({ from: '20000016', fromTon: 2, to: '25550160', toTon: 2, text: 'STOP' });
+    route.sim.sendInbound({ from: '20000016', fromTon: 2, to: '25550160', toTon: 2, text: 'STOP' });
     await waitFor(() => outcomes.length === 1, 'the message stored');
     expect(outcomes[0]).toMatchObject({
       status: 'stored',
       optOut: 'suppressed',
-      message: { accountId, from: '37120000016', to: '37125550160' },
+      message: { accountId: route.accountId, from: '37120000016', to: '37125550160' },
     });
-    expect(await findSuppression(engine.db, accountId, '37120000016')).toMatchObject({ source: 'stop_message' });
+    expect(await findSuppression(engine.db, route.accountId, '37120000016')).toMatchObject({ source: 'stop_message' });
   });
 });
