@@ -25,6 +25,8 @@ const db = await createDb(config.databaseUrl, {
   statementTimeoutMs: config.dbStatementTimeoutMs,
   onPoolError: (error) => log.warn({ err: { message: error.message } }, 'database connection lost; reconnecting'),
   threadWriteLock: new ThreadWriteLock((workerData as ThreadData).writeLock),
+  // The process's own connection runs the WAL checkpoints, on its thread.
+  checkpointedElsewhere: true,
 });
 // Work stored by other processes (PostgreSQL's NOTIFY), and by this thread itself (a keyword reply).
 const signal = openWorkSignal(db, config.databaseUrl, log);

@@ -90,6 +90,11 @@ export interface DbOptions {
    * so that a writer waiting for another thread is woken as soon as it is done. Unset: one thread writes here.
    */
   readonly threadWriteLock?: ThreadWriteLock;
+  /**
+   * SQLite: another connection of this process (the one that shares `threadWriteLock` and was opened first) runs the
+   * WAL checkpoints; this one neither checkpoints in its commits nor starts a checkpoint thread of its own.
+   */
+  readonly checkpointedElsewhere?: boolean;
 }
 
 /** A statement as the store sent it: the SQL text with placeholders and the values bound to them. */
@@ -361,7 +366,8 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
     (await kysely.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows as Row[];
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
-    if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
+    if (options.checkpointedElsewhere) database.pragma('wal_autocheckpoint = 0');
+    else if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
     const cached = withStatementCache(database);
     kysely = new Kysely<Schema>({
       dialect: new StoreSqliteDialect({

@@ -2,7 +2,7 @@
 // thread of `npm start`): a writer that finds the other thread's transaction open waits on the shared lock and begins
 // once, when it is released, instead of polling SQLite's lock; both writes are kept.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -87,4 +87,28 @@ describe('the lock alone (one thread standing for two)', () => {
     lock.release();
     expect(await lock.acquire(never, clock)).toBe(true);
   });
+});
+
+it("leaves the WAL's checkpoints to the process's first connection when told: no thread of its own, none in its commits", async () => {
+  const { url, lock } = await lockTestDb();
+  // Linux: this process's threads; a checkpoint thread of the second connection would be one more.
+  const threads = () => readdirSync('/proc/self/task').length;
+  const before = threads();
+  const second = await createDb(url, {
+    threadWriteLock: new ThreadWriteLock(lock.buffer),
+    checkpointedElsewhere: true,
+  });
+  try {
+    expect(threads()).toBe(before);
+    const setting = async (on: Db) =>
+      (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(on.kysely)).rows[0];
+    expect(await setting(second)).toEqual({ wal_autocheckpoint: 0 });
+    // The first connection's thread checkpoints; its own commits do not either.
+    expect(await setting(db as Db)).toEqual({ wal_autocheckpoint: 0 });
+    await second.transaction((trx) => sql`insert into lock_test (writer) values ('second')`.execute(trx));
+    const rows = await sql<{ writer: string }>`select writer from lock_test`.execute((db as Db).kysely);
+    expect(rows.rows).toEqual([{ writer: 'second' }]);
+  } finally {
+    await second.close();
+  }
 });
