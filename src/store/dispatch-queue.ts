@@ -8,7 +8,7 @@ import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { type MessageNow, settleSendings } from './dispatch-settlement.js';
-import { acceptedCostSum, idList, inBatch, listRelation } from './dispatch-sql.js';
+import { acceptedCostSum, idList, inBatch, keyList, listRelation } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -219,11 +219,16 @@ async function parkedDue(executor: Kysely<Schema>, dialect: DialectName, nowUs: 
  */
 async function wake(executor: Kysely<Schema>, dialect: DialectName, ids: readonly number[], nowUs: number) {
   if (ids.length === 0) return;
+  // Each row found by its key (`inBatch`): when thousands come due at once (a send window opening), a semi-join
+  // would be planned as a walk of the whole table.
   await sql`
     update sendings set next_due_at_us = 0
-    where id in (select w.id from sendings w
-      where w.id in ${idList(dialect, ids)} and w.next_due_at_us > 0 and w.next_due_at_us <= ${nowUs}
-      ${skipLocked(dialect, 'w')})`.execute(executor);
+    where id ${inBatch(
+      dialect,
+      sql`select w.id from sendings w
+        where w.id ${inBatch(dialect, keyList(dialect, ids))} and w.next_due_at_us > 0 and w.next_due_at_us <= ${nowUs}
+        ${skipLocked(dialect, 'w')}`,
+    )}`.execute(executor);
 }
 
 /**

@@ -30,7 +30,6 @@ export function listRelation(dialect: DialectName, alias: string, columns: reado
   return sql`(select ${sql.join(picks)} from json_each(${JSON.stringify(rows)})) as ${sql.raw(alias)}`;
 }
 
-/** `(select …)`: the ids as a subquery for `column in …`. */
 /**
  * What a sending's accepted messages cost, over its `messages` rows: a message counts once a provider took it
  * (`submitted_at_us` set), at its `cost_minor`; 0 when none was. A settlement refunds the reservation less this.
@@ -39,10 +38,16 @@ export function acceptedCostSum(): RawBuilder<number | string> {
   return sql<number | string>`coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0)`;
 }
 
+/** `(select …)`: the ids as a subquery for `column in …`. */
 export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
+  return sql`(${keyList(dialect, ids)})`;
+}
+
+/** The select of `idList` without its parentheses: a batch of keys for `inBatch`. */
+export function keyList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
   return dialect === 'postgres'
-    ? sql`(select unnest(${ids}::int8[]))`
-    : sql`(select value from json_each(${JSON.stringify(ids)}))`;
+    ? sql`select unnest(${ids}::int8[])`
+    : sql`select value from json_each(${JSON.stringify(ids)})`;
 }
 
 /**

@@ -222,7 +222,7 @@ export async function sendDraft(db: Db, input: DraftSend): Promise<SendDraftResu
       return reserved;
     }
     await insertSendingMessages(trx, db.dialect, reserved.sending.id, nowUs, input);
-    await holdUntilWindowOpens(trx, db.dialect, reserved.sending, input.sendWindow ?? null);
+    await holdUntilWindowOpens(trx, db.dialect, nowUs, reserved.sending, input.sendWindow ?? null);
     await trx.deleteFrom('sending_drafts').where('sending_id', '=', reserved.sending.id).execute();
     return reserved;
   });

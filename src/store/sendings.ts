@@ -8,6 +8,7 @@ import { nextWindowOpeningUs, parseSendWindow } from '../domain/send-window.js';
 import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType } from '../domain/sending.js';
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
+import { parkSendings } from './dispatch-queue.js';
 import { idList } from './dispatch-sql.js';
 import { type AccountNotFound, type InsufficientBalance, lockAccount } from './ledger.js';
 import { insertMessageChunk, insertSuppressedMessages, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
@@ -341,7 +342,7 @@ export async function storeSending(
   });
   if (!reserved.ok) return reserved;
   await insertSendingMessages(trx, dialect, reserved.sending.id, nowUs, input, yieldBetweenChunks);
-  await holdUntilWindowOpens(trx, dialect, reserved.sending, input.sendWindow ?? null);
+  await holdUntilWindowOpens(trx, dialect, nowUs, reserved.sending, input.sendWindow ?? null);
   return reserved;
 }
 
@@ -350,10 +351,15 @@ export async function storeSending(
  * window wait until it opens (`next_attempt_at_us`), one statement per distinct opening over the sending's
  * countries (read through the (sending_id, next_attempt_at_us) index, never another sending's rows). Money is
  * untouched: the reservation stands as for any queued message.
+ *
+ * A sending none of whose messages is due at `nowUs` then is parked until the first window opens (`parkSendings`),
+ * as one waiting for a retry: notifications sent overnight with a daytime window, thousands of them, stay out of
+ * every lease's way until their window opens. The caller's transaction holds the sending row (it has just written it).
  */
 export async function holdUntilWindowOpens(
   trx: Transaction<Schema>,
   dialect: DialectName,
+  nowUs: number,
   sending: Pick<Sending, 'id' | 'scheduledAtUs'>,
   hold: SendWindowHold | null,
 ): Promise<void> {
@@ -380,6 +386,7 @@ export async function holdUntilWindowOpens(
       update messages set next_attempt_at_us = ${unknownCountryOpening}
       where sending_id = ${sending.id} and status = 'queued' and country_id is null`.execute(trx);
   }
+  if (byOpening.size > 0 || unknownCountryOpening !== null) await parkSendings(trx, dialect, [sending.id], nowUs);
 }
 
 /** One of the account's sendings; another account's is not found. */

@@ -916,6 +916,81 @@ describeEachEngine(
       expect(retried).toBe(BACKLOG_LEASE);
     });
 
+    // Notifications stored overnight with a daytime send window: thousands held until it opens, while a few others are
+    // due. A lease must not walk the held ones to find the due ones, and takes them once their window has opened.
+    it('lease: among thousands of one-recipient sendings held for their send window, reads about the due ones it takes', async () => {
+      const accountId = await fundedAccount(engine.db, 1_000_000, 'window');
+      // A window of an hour (UTC) opening in ten minutes or so: before the retries of the tests above come due.
+      const minuteUs = 60_000_000;
+      const openingUs = Math.ceil((engine.db.nowUs() + 10 * minuteUs) / minuteUs) * minuteUs;
+      const hhmm = (us: number) => new Date(us / 1000).toISOString().slice(11, 16);
+      const held = await createSending(engine.db, {
+        ...sendingTo(accountId, [numberEndingWith('0005', 0)]),
+        sendWindow: {
+          text: `${hhmm(openingUs)}-${hhmm(openingUs + 60 * minuteUs)}`,
+          countryIds: [1],
+          zoneOfCountry: () => 'UTC',
+        },
+      });
+      if (!held.ok) throw new Error(held.reason);
+      await storeCopiesOf(engine.db, held.sending.id, BACKLOG, engine.db.nowUs());
+      const heldIds = Array.from({ length: BACKLOG + 1 }, (_, i) => held.sending.id + i);
+      const due = await createSending(
+        engine.db,
+        sendingTo(accountId, [numberEndingWith('0006', 0)], { scheduledAtUs: FUTURE_US }),
+      );
+      if (!due.ok) throw new Error(due.reason);
+      await storeCopiesOf(engine.db, due.sending.id, BACKLOG_LEASE, engine.db.nowUs());
+      if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
+      let leasedFrom: number[] = [];
+      let leaseNowUs = 0;
+      const statements = await captured(async () => {
+        leaseNowUs = engine.db.nowUs();
+        const lease = await leaseDueMessages(
+          engine.db,
+          { workerId: 'w-window', nowUs: leaseNowUs, leaseUs: LEASE_US, limit: 2 * BACKLOG_LEASE },
+          SANDBOX_ONLY,
+        );
+        leasedFrom = lease.messages.map((m) => m.sendingId);
+      });
+      // Exactly the due ones, none of those held.
+      expect(leasedFrom.sort((a, b) => a - b)).toEqual(
+        Array.from({ length: BACKLOG_LEASE }, (_, i) => due.sending.id + 1 + i),
+      );
+      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, statements)).toEqual([]);
+        expect(sqliteSendingsReachable(engine, statements, heldIds, leaseNowUs)).toEqual([]);
+      } else {
+        const read = await postgresRowsRead(engine, statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
+      const leaseAt = (nowUs: number, limit: number) =>
+        leaseDueMessages(engine.db, { workerId: 'w-window', nowUs, leaseUs: LEASE_US, limit }, SANDBOX_ONLY);
+      // Not a minute early.
+      const early = await leaseAt(openingUs - minuteUs, BACKLOG_LEASE);
+      expect(early.messages.filter((m) => heldIds.includes(m.sendingId))).toEqual([]);
+      // The window open: a lease wakes those held and takes them, through indexes.
+      let opened: number[] = [];
+      await expectIndexed(async () => {
+        opened = (await leaseAt(openingUs, BACKLOG_LEASE)).messages.map((m) => m.sendingId);
+      });
+      expect(opened).toEqual(heldIds.slice(0, BACKLOG_LEASE));
+      // And the next leases all the others, out of the way of the tests below.
+      const rest = new Set(heldIds.slice(BACKLOG_LEASE));
+      for (;;) {
+        const { messages } = await leaseAt(openingUs, 500);
+        if (messages.length === 0) break;
+        for (const message of messages) rest.delete(message.sendingId);
+        await recordOutcomes(
+          engine.db,
+          { workerId: 'w-window', nowUs: openingUs },
+          { accepted: messages.map((m) => ({ id: m.id, providerMessageId: `w-${m.id}`, nextPollAtUs: FUTURE_US })) },
+        );
+      }
+      expect(rest.size).toBe(0);
+    });
+
     // A large sending during an outage: the messages leased first wait for a retry, the rest are due. A lease of it
     // must not walk the waiting ones to find the due ones.
     it('lease: of a large sending whose first messages wait for a retry, reads about the due ones it takes', async () => {
