@@ -2,9 +2,10 @@
 // process (the CLI, the dashboard's operator page, another server) is priced from the very next request on.
 //
 // Each use reads which list prices the account and that list's version (one small statement, `rateListVersion`, or
-// given as read with a sending's other facts); the card is rebuilt only when that (list, version) is not the one held. Each default list (one per currency) has one card
-// shared by every account of its currency without a list of its own; accounts with their own lists have one card each,
-// the least recently used dropped past a bound. Cards are frozen and shared between requests: nothing may change one.
+// given as a read of a sending's other facts found it); the card is rebuilt only when that (list, version) is not the
+// one held. Each default list (one per currency) has one card shared by every account of its currency without a list
+// of its own; accounts with their own lists have one card each, the least recently used dropped past a bound. Cards
+// are frozen and shared between requests: nothing may change one.
 import { createRateCard, type RateCard, type RateRow } from '../domain/pricing.js';
 import type { Db } from '../store/db.js';
 import { type RateListRef, type RateListVersion, rateListAt, rateListVersion, rateRows } from '../store/rates.js';
