@@ -116,6 +116,9 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
   }
 }
 
+/** Characters a recipient takes in a text list at most, as far as reading the facts together goes. */
+const RECIPIENT_TEXT_CHARS = 64;
+
 /** The facts of a sending read together (`readSendingContext`), with the sender's name they were read for. */
 interface ContextRead {
   readonly facts: SendingContext;
@@ -132,11 +135,14 @@ async function readContext(
   account: AuthenticatedAccount,
   fields: Readonly<Record<string, unknown>>,
 ): Promise<ContextRead | null> {
-  const list = recipientList(fields.recipients) ?? [];
+  const given = fields.recipients;
+  // A long text is not split or parsed here only to find it has too many: pricing reads it once.
+  if (typeof given === 'string' && given.length > SENDING_CONTEXT_RECIPIENTS_MAX * RECIPIENT_TEXT_CHARS) return null;
+  const list = recipientList(given) ?? [];
   if (list.length > SENDING_CONTEXT_RECIPIENTS_MAX) return null;
   const phones = new Set<string>();
-  for (const given of list) {
-    const digits = recipientDigits(given);
+  for (const recipient of list) {
+    const digits = recipientDigits(recipient);
     if (digits !== null) phones.add(digits);
   }
   // The name as the sending's options read it (`readSendingOptions`); one with a NUL names no sender.

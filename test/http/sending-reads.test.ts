@@ -90,6 +90,7 @@ describeEachEngine('the reads of a new sending', (engine) => {
     // The entry of sender Other applies to its sendings alone.
     const both = { message: TEXT, recipients: [LATVIAN, kept], sender: account.sender };
     expect((await created(account, both)).recipients).toBe(1);
+    expect((await created(account, { ...both, recipients: `${LATVIAN}, ${kept}` })).recipients).toBe(1);
     const fromOther = await post(account, '/sendings', { ...both, sender: 'Other' });
     expect(fromOther.statusCode).toBe(422);
     expect(fromOther.json()).toEqual(refusal('recipients', TEXTS.allRecipientsSuppressed));
@@ -104,6 +105,9 @@ describeEachEngine('the reads of a new sending', (engine) => {
     await addSuppressions(elsewhere, account.id, [recipients[3] as string], { source: 'api' });
     const sent = await created(account, { message: TEXT, recipients, sender: account.sender });
     expect(sent.recipients).toBe(SENDING_CONTEXT_RECIPIENTS_MAX);
+    // A text list long enough not to be read with the other facts, whatever its count.
+    const spaced = `${recipients[3]},${' '.repeat(2_000)}${recipients[4]}`;
+    expect((await created(account, { message: TEXT, recipients: spaced, sender: account.sender })).recipients).toBe(1);
   });
 
   it('refuses a sender the account may not use, and takes a platform default one', async () => {
