@@ -1,13 +1,14 @@
 // Rate cards kept in memory, checked against the database on every use so that a rewrite of a price list by any
 // process (the CLI, the dashboard's operator page, another server) is priced from the very next request on.
 //
-// Each use reads which list prices the account and that list's version (one small statement, `rateListVersion`); the
-// card is rebuilt only when that (list, version) is not the one held. Each default list (one per currency) has one card
-// shared by every account of its currency without a list of its own; accounts with their own lists have one card each,
-// the least recently used dropped past a bound. Cards are frozen and shared between requests: nothing may change one.
+// Each use reads which list prices the account and that list's version (one small statement, `rateListVersion`, or
+// given as a read of a sending's other facts found it); the card is rebuilt only when that (list, version) is not the
+// one held. Each default list (one per currency) has one card shared by every account of its currency without a list
+// of its own; accounts with their own lists have one card each, the least recently used dropped past a bound. Cards
+// are frozen and shared between requests: nothing may change one.
 import { createRateCard, type RateCard, type RateRow } from '../domain/pricing.js';
 import type { Db } from '../store/db.js';
-import { type RateListRef, rateListAt, rateListVersion, rateRows } from '../store/rates.js';
+import { type RateListRef, type RateListVersion, rateListAt, rateListVersion, rateRows } from '../store/rates.js';
 
 /** Accounts whose own lists are held at most (a card of 331 rows takes about 22 KiB); the default lists' cards besides. */
 export const RATE_CARDS_MAX_ACCOUNTS = 2_000;
@@ -29,11 +30,19 @@ export interface RateCards {
    * The card pricing the account's sendings now: its own list when it has one, else the default list of its currency;
    * null when its currency has no list (the account cannot be priced).
    */
-  forAccount(accountId: number): Promise<RateCard | null>;
+  forAccount(accountId: number, versionRead?: VersionRead): Promise<RateCard | null>;
   /** What this cache has done since it was made, for tests and metrics. */
   counters(): RateCardCounters;
   /** Accounts whose own list's card is held. */
   readonly ownListsHeld: number;
+}
+
+/**
+ * Which list prices the account and its version, as a read of the request already found it (`rateListVersion`, or
+ * with the sending's other facts): the first check uses it instead of reading it again.
+ */
+export interface VersionRead {
+  readonly list: RateListVersion | null;
 }
 
 export interface RateCardsOptions {
@@ -92,9 +101,10 @@ export function createRateCards(db: Db, options: RateCardsOptions = {}): RateCar
   }
 
   return {
-    async forAccount(accountId) {
+    async forAccount(accountId, versionRead) {
       for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-        const list = await rateListVersion(db, accountId);
+        const list =
+          attempt === 0 && versionRead !== undefined ? versionRead.list : await rateListVersion(db, accountId);
         checks++;
         if (list === null || list.owner === 0) ownLists.delete(accountId);
         if (list === null) return null;

@@ -66,8 +66,8 @@ const RECIPIENTS_PER_TURN = 8192;
 
 /**
  * The priced recipients (digits) whose rule refuses to send them at a loss. Reads nothing more than the route table's
- * version when no rule refuses at a loss. `fields` are the request's: its type (absent: `default`) and sender decide
- * the rule as they decide it in dispatch.
+ * version when no rule refuses at a loss, and not even that when `routeTableVersion` gives it as the request read it.
+ * `fields` are the request's: its type (absent: `default`) and sender decide the rule as they decide it in dispatch.
  */
 export async function refusedAtLoss(
   db: Db,
@@ -75,11 +75,12 @@ export async function refusedAtLoss(
   account: { readonly id: number; readonly currency: { readonly code: string } },
   quote: Quote,
   fields: Readonly<Record<string, unknown>>,
+  routeTableVersion?: number,
 ): Promise<Set<string>> {
   const refused = new Set<string>();
   const type = fields.type === undefined || fields.type === null || fields.type === '' ? 'default' : fields.type;
   if (type !== 'default') return refused;
-  const { routes } = await readRouteTable(db);
+  const { routes } = await readRouteTable(db, routeTableVersion);
   if (!mayRefuseAtLoss(routes) || quote.recipients.length === 0) return refused;
   const sender = typeof fields.sender === 'string' ? fields.sender.trim() : null;
   let books: RoutingBooks | null = null;
@@ -135,7 +136,8 @@ export function refusedPlaces(
 
 /**
  * Adds to `errors`, under `recipients.N` (N the recipient's first place in the request, as other recipient errors),
- * each priced recipient whose rule refuses to send it at a loss (`refusedAtLoss`); at most RECIPIENT_ERRORS_MAX.
+ * each priced recipient whose rule refuses to send it at a loss (`refusedAtLoss`, `routeTableVersion` as there); at
+ * most RECIPIENT_ERRORS_MAX.
  */
 export async function refuseAtLoss(
   db: Db,
@@ -144,8 +146,9 @@ export async function refuseAtLoss(
   quote: Quote,
   fields: Readonly<Record<string, unknown>>,
   errors: ValidationErrors,
+  routeTableVersion?: number,
 ): Promise<void> {
-  const refused = await refusedAtLoss(db, providers, account, quote, fields);
+  const refused = await refusedAtLoss(db, providers, account, quote, fields, routeTableVersion);
   if (refused.size === 0) return;
   const places = refusedPlaces(refused, fields.recipients).slice(0, RECIPIENT_ERRORS_MAX);
   for (const { index } of places) errors.add(`recipients.${index}`, ruleText.noRouteAtRate(`recipients.${index}`));

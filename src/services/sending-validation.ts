@@ -3,13 +3,21 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { countryTest } from '../domain/destinations.js';
 import type { NumberingPlan } from '../domain/numbering/types.js';
 import { sendingSenderKey } from '../domain/opt-out.js';
-import { priceSendingSteps, type Quote, type QuoteResult, withoutSuppressed } from '../domain/pricing.js';
+import {
+  priceSendingSteps,
+  type Quote,
+  type QuoteResult,
+  recipientDigits,
+  recipientList,
+  withoutSuppressed,
+} from '../domain/pricing.js';
 import { timeZoneOfCountry } from '../domain/send-window.js';
 import type { SendingType } from '../domain/sending.js';
 import { ruleText, SERVER_TEXTS, TEXTS, ValidationErrors } from '../domain/texts.js';
 import type { Db } from '../store/db.js';
 import { receivesOn } from '../store/numbers.js';
 import { findUsableSender } from '../store/senders.js';
+import { readSendingContext, SENDING_CONTEXT_RECIPIENTS_MAX, type SendingContext } from '../store/sending-context.js';
 import type { MessageRow, SendWindowHold } from '../store/sendings.js';
 import { suppressedAmong } from '../store/suppressions.js';
 import { booleanField } from './form-fields.js';
@@ -108,6 +116,42 @@ export async function priceSendingYielding(...args: Parameters<typeof priceSendi
   }
 }
 
+/** Characters a recipient takes in a text list at most, as far as reading the facts together goes. */
+const RECIPIENT_TEXT_CHARS = 64;
+
+/** The facts of a sending read together (`readSendingContext`), with the sender's name they were read for. */
+interface ContextRead {
+  readonly facts: SendingContext;
+  readonly senderName: string;
+}
+
+/**
+ * The facts a new sending is checked against, read in one statement when it has at most SENDING_CONTEXT_RECIPIENTS_MAX
+ * recipients (or none that could be read: it is refused all the same); null for a longer list, whose reads stay
+ * their own (the suppressions a batch of numbers at a time).
+ */
+async function readContext(
+  db: Db,
+  account: AuthenticatedAccount,
+  fields: Readonly<Record<string, unknown>>,
+): Promise<ContextRead | null> {
+  const given = fields.recipients;
+  // A long text is not split or parsed here only to find it has too many: pricing reads it once.
+  if (typeof given === 'string' && given.length > SENDING_CONTEXT_RECIPIENTS_MAX * RECIPIENT_TEXT_CHARS) return null;
+  const list = recipientList(given) ?? [];
+  if (list.length > SENDING_CONTEXT_RECIPIENTS_MAX) return null;
+  const phones = new Set<string>();
+  for (const recipient of list) {
+    const digits = recipientDigits(recipient);
+    if (digits !== null) phones.add(digits);
+  }
+  // The name as the sending's options read it (`readSendingOptions`); one with a NUL names no sender.
+  const sender = fields.sender;
+  const senderName = typeof sender === 'string' && !sender.includes('\u0000') ? sender.trim() : '';
+  const facts = await readSendingContext(db, account.id, [...phones], sendingSenderKey(fields), senderName);
+  return { facts, senderName };
+}
+
 /**
  * Prices message and recipients with the account's rates (its own list, else the default list of its currency), the
  * message smart-encoded when `smart_encoding` asks for it, leaving out the recipients on the account's suppression
@@ -121,8 +165,21 @@ export async function quoteFor(
   errors: ValidationErrors,
   allowances: SendingAllowances = {},
 ): Promise<QuoteResult> {
+  return quoteWith(deps, account, fields, errors, allowances, await readContext(deps.db, account, fields));
+}
+
+/** `quoteFor` with the facts read together (`readContext`), or each read on its own without them. */
+async function quoteWith(
+  deps: SendingValidationDeps,
+  account: AuthenticatedAccount,
+  fields: Readonly<Record<string, unknown>>,
+  errors: ValidationErrors,
+  allowances: SendingAllowances,
+  context: ContextRead | null,
+): Promise<QuoteResult> {
   const smartEncoding = booleanField(fields, 'smart_encoding', errors) === true;
-  const rates = await rateCardsOf(deps.db).forAccount(account.id);
+  const facts = context?.facts;
+  const rates = await rateCardsOf(deps.db).forAccount(account.id, facts && { list: facts.rateList });
   if (rates === null) {
     errors.add('recipients', ruleText.noPriceList(account.currency.code));
     return { ok: false, errors } as const;
@@ -134,13 +191,31 @@ export async function quoteFor(
     { smartEncoding },
   );
   if (!priced.ok) return priced;
-  const suppressed = await suppressedAmong(deps.db, account.id, priced.quote.recipients, sendingSenderKey(fields));
+  const { recipients } = priced.quote;
+  const suppressed =
+    facts !== undefined && recipients.every((recipient) => facts.phones.has(recipient))
+      ? new Map(facts.suppressed)
+      : await suppressedAmong(deps.db, account.id, recipients, sendingSenderKey(fields));
   if (allowances.toOptedOut !== undefined) suppressed.delete(allowances.toOptedOut);
   const quote = withoutSuppressed(priced.quote, suppressed, account.taxRatePpm);
   // A recipient whose route's rule refuses to send at a loss is refused here, before anything is reserved.
-  await refuseAtLoss(deps.db, routeProvidersOf(deps.providers), account, quote, fields, errors);
+  await refuseAtLoss(
+    deps.db,
+    routeProvidersOf(deps.providers),
+    account,
+    quote,
+    fields,
+    errors,
+    facts?.routeTableVersion,
+  );
   if (!errors.empty) return { ok: false, errors } as const;
   return { ok: true, quote };
+}
+
+/** Whether the account may send under `sender`: as the facts read together say, else read now (`findUsableSender`). */
+async function senderUsable(db: Db, accountId: number, sender: string, context: ContextRead | null): Promise<boolean> {
+  if (context !== null && context.senderName === sender) return context.facts.senderUsable;
+  return (await findUsableSender(db, accountId, sender)) !== undefined;
 }
 
 /**
@@ -154,11 +229,12 @@ export async function validateNewSending(
   allowances: SendingAllowances = {},
 ): Promise<ValidatedSending> {
   const errors = new ValidationErrors();
-  const priced = await quoteFor(deps, account, fields, errors, allowances);
+  const context = await readContext(deps.db, account, fields);
+  const priced = await quoteWith(deps, account, fields, errors, allowances, context);
   const options = readSendingOptions(fields, errors, { allowPrivateCallbacks: deps.allowPrivateCallbacks === true });
   if (
     options.sender !== null &&
-    !(await findUsableSender(deps.db, account.id, options.sender)) &&
+    !(await senderUsable(deps.db, account.id, options.sender, context)) &&
     !(allowances.fromOwnNumber === true && (await receivesOn(deps.db, account.id, options.sender)))
   ) {
     errors.add('sender', ruleText.selectedInvalid('sender'));

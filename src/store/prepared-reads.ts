@@ -1,6 +1,7 @@
-// The hot reads of every request (the sender, the rate list's version, the suppression list, the route table's
-// version), each built with Kysely once per database and then run by its text with each call's values, on the short
-// path of `db.readRows`: building and compiling a query costs more than running these small ones.
+// The hot reads of every request (a new sending's facts together, or the sender, the rate list's version, the
+// suppression list, the route table's version each on its own), each built with Kysely once per database and then
+// run by its text with each call's values, on the short path of `db.readRows`: building and compiling a query costs
+// more than running these small ones.
 import type { CompiledQuery } from 'kysely';
 import type { Db } from './db.js';
 

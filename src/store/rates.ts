@@ -455,23 +455,51 @@ function hasRates(dialect: DialectName, owner: RawBuilder<unknown>) {
         order by coalesce(r.account_id, 0), r.currency, r.mcc, coalesce(r.mnc, '') limit 1) is not null`;
 }
 
-/** Read on every sending: a prepared read. */
-const readRateListVersion = preparedRead((db: Db, accountId: number) => {
+/** What a read of a rate list's version selects (`rateListVersionColumns`), as the drivers return it. */
+export interface RateListVersionRow {
+  currency: string | null;
+  has_own: boolean | number | null;
+  has_default: boolean | number | null;
+  own: number | string | null;
+  fallback: number | string | null;
+}
+
+/**
+ * The columns deciding which list prices the account `a` (an alias of `accounts`, the row of `accountId`) and that
+ * list's version, for `rateListVersionFrom`: what `rateListVersion` reads, and what a read of a sending's other facts
+ * selects beside them.
+ */
+export function rateListVersionColumns(dialect: DialectName, accountId: unknown) {
   const owner = sql.ref('a.id');
   const currency = sql.ref('a.currency');
-  return sql<{
-    currency: string;
-    has_own: boolean | number;
-    has_default: boolean | number;
-    own: number | string;
-    fallback: number | string;
-  }>`
-    select a.currency as currency,
-      ${hasRates(db.dialect, sql`${accountId}`)} as has_own,
-      ${hasRates(db.dialect, sql.lit(0))} as has_default,
-      ${versionOf(owner, currency)} as own, ${versionOf(sql.lit(0), currency)} as fallback
-    from accounts a where a.id = ${accountId}`.compile(db.kysely);
-});
+  return sql`a.currency as currency,
+      ${hasRates(dialect, sql`${accountId}`)} as has_own,
+      ${hasRates(dialect, sql.lit(0))} as has_default,
+      ${versionOf(owner, currency)} as own, ${versionOf(sql.lit(0), currency)} as fallback`;
+}
+
+/**
+ * The list `rateListVersionColumns` read: the account's own when it has rows, else the default list of its currency,
+ * decided exactly as `listOwner` (and so `rateRows`) does. Null when neither has rows (or there was no account).
+ */
+export function rateListVersionFrom(row: RateListVersionRow | undefined, accountId: number): RateListVersion | null {
+  if (row === undefined || row.currency === null) return null;
+  // pg reads a boolean, better-sqlite3 an integer 0 or 1.
+  if (row.has_own === true || row.has_own === 1) {
+    return { owner: accountId, currency: row.currency, version: intFrom(row.own ?? 0) };
+  }
+  if (row.has_default === true || row.has_default === 1) {
+    return { owner: 0, currency: row.currency, version: intFrom(row.fallback ?? 0) };
+  }
+  return null;
+}
+
+/** Read on every sending: a prepared read. */
+const readRateListVersion = preparedRead((db: Db, accountId: number) =>
+  sql<RateListVersionRow>`
+    select ${rateListVersionColumns(db.dialect, accountId)}
+    from accounts a where a.id = ${accountId}`.compile(db.kysely),
+);
 
 /**
  * Which list prices the account and that list's version, in one statement: what a cached rate card is checked against.
@@ -481,16 +509,7 @@ const readRateListVersion = preparedRead((db: Db, accountId: number) => {
  */
 export async function rateListVersion(db: Db, accountId: number): Promise<RateListVersion | null> {
   const rows = await readRateListVersion(db, accountId);
-  const row = rows[0];
-  if (row === undefined) return null;
-  // pg reads a boolean, better-sqlite3 an integer 0 or 1.
-  if (row.has_own === true || row.has_own === 1) {
-    return { owner: accountId, currency: row.currency, version: intFrom(row.own) };
-  }
-  if (row.has_default === true || row.has_default === 1) {
-    return { owner: 0, currency: row.currency, version: intFrom(row.fallback) };
-  }
-  return null;
+  return rateListVersionFrom(rows[0], accountId);
 }
 
 /** Every rate of one list with its version, read in one statement. */

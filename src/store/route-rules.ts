@@ -126,6 +126,11 @@ export function listRouteRules(db: Db): Promise<RouteRule[]> {
   return readRules(db.kysely);
 }
 
+/** The route table's version as a scalar subquery: 0 without its row. */
+export const ROUTE_TABLE_VERSION = sql<
+  number | string
+>`coalesce((select t.version from route_table t where t.id = 1), 0)`;
+
 const readRouteTableVersion = preparedRead((db: Db) =>
   db.kysely.selectFrom('route_table').select('version').where('id', '=', 1).compile(),
 );
@@ -277,10 +282,11 @@ const cache = new WeakMap<Db, VersionedRoutes>();
 
 /**
  * The route table ready for the router: one cheap query for the version, and the rules read and compiled again only
- * when it moved since this process last read them (any process's change is seen on the next call).
+ * when it moved since this process last read them (any process's change is seen on the next call). `versionRead`: the
+ * version as a read of this request already found it (`ROUTE_TABLE_VERSION`), instead of reading it again.
  */
-export async function readRouteTable(db: Db): Promise<VersionedRoutes> {
-  const version = await routeTableVersion(db);
+export async function readRouteTable(db: Db, versionRead?: number): Promise<VersionedRoutes> {
+  const version = versionRead ?? (await routeTableVersion(db));
   const cached = cache.get(db);
   if (cached !== undefined && cached.version === version) return cached;
   const read = await db.transaction(

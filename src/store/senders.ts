@@ -106,13 +106,20 @@ export async function listSenders(db: Db, accountId: number): Promise<Sender[]> 
   return rows.map(senderFromRow);
 }
 
+/**
+ * The rows of `alias` (an alias of `senders`) a sending of the account may use under `name`: its own approved sender of
+ * that name, and an approved platform default of it.
+ */
+export function usableSenders(alias: string, accountId: unknown, name: unknown) {
+  return sql<boolean>`coalesce(${sql.ref(`${alias}.account_id`)}, 0) in (${accountId}, 0)
+    and ${sql.ref(`${alias}.name`)} = ${name} and ${sql.ref(`${alias}.status`)} = 'approved'`;
+}
+
 const readUsableSenders = preparedRead((db: Db, accountId: number, name: string) =>
   db.kysely
-    .selectFrom('senders')
+    .selectFrom('senders as s')
     .selectAll()
-    .where(sql<boolean>`coalesce(account_id, 0) in (${accountId}, 0)`)
-    .where('name', '=', name)
-    .where('status', '=', 'approved')
+    .where(usableSenders('s', accountId, name))
     .compile(),
 );
 

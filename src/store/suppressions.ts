@@ -54,28 +54,33 @@ function phonesTable(db: Db, phones: readonly string[]) {
 }
 
 /** The numbers as one parameter: an array on PostgreSQL, JSON text on SQLite (`phoneAmong`). */
-function phonesValue(db: Db, phones: readonly string[]): readonly string[] | string {
+export function phonesValue(db: Db, phones: readonly string[]): readonly string[] | string {
   return db.dialect === 'postgres' ? phones : JSON.stringify(phones);
 }
 
-/** `phone` is one of the numbers `phonesValue` made into one parameter. */
-function phoneAmong(db: Db, phones: unknown) {
+/** `column` holds one of the numbers `phonesValue` made into one parameter. */
+function phoneAmong(db: Db, column: string, phones: unknown) {
   return db.dialect === 'postgres'
-    ? sql<boolean>`phone = any(${phones}::text[])`
-    : sql<boolean>`phone in (select value from json_each(${phones}))`;
+    ? sql<boolean>`${sql.ref(column)} = any(${phones}::text[])`
+    : sql<boolean>`${sql.ref(column)} in (select value from json_each(${phones}))`;
 }
 
 /**
- * The entries among the numbers that apply to a sending from `sender`: the account-wide ones ('') and the sender's
- * own ('' again when none is named). Made for every sending: a prepared read.
+ * The entries (rows of `alias`, an alias of `suppressions`) among the numbers (`phonesValue`) that apply to a sending
+ * of the account from `sender`: the account-wide ones ('') and the sender's own ('' again when none is named).
  */
+export function suppressionsApplying(db: Db, alias: string, accountId: unknown, phones: unknown, sender: unknown) {
+  return sql<boolean>`${sql.ref(`${alias}.account_id`)} = ${accountId}
+    and ${phoneAmong(db, `${alias}.phone`, phones)}
+    and ${sql.ref(`${alias}.sender`)} in ('', ${sender})`;
+}
+
+/** Made for every sending: a prepared read. */
 const readSuppressedAmong = preparedRead((db: Db, accountId: number, phones: unknown, sender: string) =>
   db.kysely
-    .selectFrom('suppressions')
-    .select(['phone', 'source', 'sender'])
-    .where('account_id', '=', accountId)
-    .where(phoneAmong(db, phones))
-    .where('sender', 'in', ['', sender])
+    .selectFrom('suppressions as s')
+    .select(['s.phone', 's.source', 's.sender'])
+    .where(suppressionsApplying(db, 's', accountId, phones, sender))
     .compile(),
 );
 
@@ -195,6 +200,15 @@ function keepMatch(found: Map<string, SuppressionMatch>, phone: string, source: 
   const earlier = found.get(phone);
   if (earlier !== undefined && earlier.sender === '') return;
   found.set(phone, { source: suppressionSourceFrom(source), sender });
+}
+
+/** The entry each number matched, from rows read with `suppressionsApplying` (as `suppressedAmong` answers). */
+export function suppressionMatches(
+  rows: Iterable<{ readonly phone: string; readonly source: string; readonly sender: string }>,
+): Map<string, SuppressionMatch> {
+  const found = new Map<string, SuppressionMatch>();
+  for (const row of rows) keepMatch(found, row.phone, row.source, row.sender);
+  return found;
 }
 
 /**
