@@ -3,13 +3,12 @@
 // live price lists them beforehand with the same words, out of the total as the numbers that cannot be priced are.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseMoney } from '../../src/domain/money.js';
-import { NO_QUALITY_THRESHOLDS } from '../../src/domain/routing.js';
 import { ruleText } from '../../src/domain/texts.js';
 import type { CampaignView, PriceView } from '../../src/http/dashboard/contract.js';
 import { credit } from '../../src/store/ledger.js';
 import { replaceCostList } from '../../src/store/provider-costs.js';
-import { addRouteRule } from '../../src/store/route-rules.js';
 import { describeEachEngine } from '../support/databases.js';
+import { latviaRouteRule } from '../support/store-fixtures.js';
 import { type Browser, type DashboardApp, startDashboardApp } from './dashboard-app.js';
 
 /** On LMT (247 01), priced 0.0390 GBP a part by the sample default list; a part costs 0.0600 at the sandbox here. */
@@ -32,21 +31,7 @@ describeEachEngine('dashboard compose refusing to send at a loss', (engine) => {
     await dash?.close();
   });
 
-  const refuseLatviaFor = async (browser: Browser) => {
-    const added = await addRouteRule(engine.db, {
-      mcc: '247',
-      mnc: null,
-      prefix: null,
-      accountId: browser.accountId,
-      sendingType: null,
-      senderKind: null,
-      strategy: 'failover',
-      providers: ['sandbox'],
-      quality: NO_QUALITY_THRESHOLDS,
-      loss: 'refuse',
-    });
-    expect(added.ok).toBe(true);
-  };
+  const refuseLatviaFor = (browser: Browser) => latviaRouteRule(engine.db, browser.accountId);
   const balance = async (browser: Browser) =>
     (await browser.json<{ account: { balance: string } }>(browser.get('/app/api/me'))).account.balance;
 

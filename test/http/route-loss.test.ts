@@ -3,14 +3,14 @@
 // `recipients.N`, nothing reserved or stored); a rule that sends at a loss sends, and the margin report shows the loss.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDispatcher } from '../../src/dispatch/worker.js';
-import { NO_QUALITY_THRESHOLDS, type RouteRule } from '../../src/domain/routing.js';
+import type { RouteRule } from '../../src/domain/routing.js';
 import { ruleText } from '../../src/domain/texts.js';
 import { marginReportFor } from '../../src/services/margins.js';
 import { readCostBook, replaceCostList } from '../../src/store/provider-costs.js';
-import { addRouteRule } from '../../src/store/route-rules.js';
 import { fakeClock, routerWith } from '../dispatch/support.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+import { latviaRouteRule } from '../support/store-fixtures.js';
 
 /** Latvia, network 247 02: the sample default price list's rate is 0.0410 GBP a part. */
 const LATVIA = '37126000001';
@@ -48,23 +48,8 @@ describeEachEngine('route rules refusing to send at a loss', (engine) => {
   });
 
   /** A rule for this account's messages to Latvia alone (rules of other tests never match them). */
-  const latviaRule = async (account: ApiAccount, fields: Partial<RouteRule>) => {
-    const added = await addRouteRule(engine.db, {
-      mcc: '247',
-      mnc: null,
-      prefix: null,
-      accountId: account.id,
-      sendingType: null,
-      senderKind: null,
-      strategy: 'failover',
-      providers: ['sandbox'],
-      quality: NO_QUALITY_THRESHOLDS,
-      loss: 'refuse',
-      ...fields,
-    });
-    if (!added.ok) throw new Error(added.problem);
-    return added.rule;
-  };
+  const latviaRule = (account: ApiAccount, fields: Partial<RouteRule>) =>
+    latviaRouteRule(engine.db, account.id, fields);
   const post = (account: ApiAccount, url: string, payload: object) =>
     api.app.inject({ method: 'POST', url, headers: account.headers, payload });
   const balanceOf = async (account: ApiAccount) =>

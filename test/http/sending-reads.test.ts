@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadNumberingPlan } from '../../src/data/numbering.js';
 import { parseMoney } from '../../src/domain/money.js';
-import { NO_QUALITY_THRESHOLDS } from '../../src/domain/routing.js';
 import { ruleText, TEXTS } from '../../src/domain/texts.js';
 import { authenticated } from '../../src/services/context.js';
 import { validateNewSending } from '../../src/services/sending-validation.js';
@@ -13,12 +12,12 @@ import type { Db, ExecutedQuery } from '../../src/store/db.js';
 import { assignNumber } from '../../src/store/numbers.js';
 import { replaceCostList } from '../../src/store/provider-costs.js';
 import { replaceRates } from '../../src/store/rates.js';
-import { addRouteRule } from '../../src/store/route-rules.js';
 import { addSender } from '../../src/store/senders.js';
 import { SENDING_CONTEXT_RECIPIENTS_MAX } from '../../src/store/sending-context.js';
 import { addSuppressions } from '../../src/store/suppressions.js';
 import { describeEachEngine } from '../support/databases.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+import { latviaRouteRule } from '../support/store-fixtures.js';
 
 const LATVIAN = '37126123456';
 const TEXT = 'Your code is 482913';
@@ -164,19 +163,7 @@ describeEachEngine('the reads of a new sending', (engine) => {
       { mcc: '247', mnc: null, costMinor: parseMoney('0.05') },
     ]);
     expect(cost.ok).toBe(true);
-    const rule = await addRouteRule(elsewhere, {
-      mcc: '247',
-      mnc: null,
-      prefix: null,
-      accountId: account.id,
-      sendingType: null,
-      senderKind: null,
-      strategy: 'failover',
-      providers: ['sandbox'],
-      quality: NO_QUALITY_THRESHOLDS,
-      loss: 'refuse',
-    });
-    expect(rule.ok).toBe(true);
+    await latviaRouteRule(elsewhere, account.id);
     const refused = await post(account, '/sendings', body);
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toEqual(refusal('recipients.0', ruleText.noRouteAtRate('recipients.0')));

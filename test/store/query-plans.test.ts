@@ -289,6 +289,12 @@ async function fullScansIn(engine: Engine, statements: readonly ExecutedQuery[])
   }
 }
 
+interface ObservedLease {
+  readonly sendingIds: number[];
+  readonly nowUs: number;
+  readonly statements: ExecutedQuery[];
+}
+
 /** Queued one-recipient sendings behind a lease in the backlog test: far more than one lease takes. */
 const BACKLOG = 2_000;
 /** A large sending's messages waiting for a retry, and those due, in the outage test of a large sending. */
@@ -453,6 +459,33 @@ describeEachEngine(
       const statements = await captured(work);
       expect(statements.length).toBeGreaterThan(0);
       expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
+    }
+
+    /** A lease of up to `limit` messages now, with the sendings it took from (ascending) and its statements. */
+    async function observedLease(workerId: string, limit: number): Promise<ObservedLease> {
+      let sendingIds: number[] = [];
+      let nowUs = 0;
+      const statements = await captured(async () => {
+        nowUs = engine.db.nowUs();
+        const lease = await leaseDueMessages(engine.db, { workerId, nowUs, leaseUs: LEASE_US, limit }, SANDBOX_ONLY);
+        sendingIds = lease.messages.map((m) => m.sendingId);
+      });
+      return { sendingIds: sendingIds.sort((a, b) => a - b), nowUs, statements };
+    }
+
+    /**
+     * The lease walked none of the sendings `passedOver` (SQLite: from its plans; PostgreSQL: a few rows for each
+     * sending it looks at, nowhere near their thousands), and read no growing table whole.
+     */
+    async function expectNoneWalked(lease: ObservedLease, passedOver: readonly number[]): Promise<void> {
+      expect.soft((await fullScansIn(engine, lease.statements)).join('\n')).toBe('');
+      if (engine.name === 'sqlite') {
+        expect(sqliteSortedReads(engine, lease.statements)).toEqual([]);
+        expect(sqliteSendingsReachable(engine, lease.statements, passedOver, lease.nowUs)).toEqual([]);
+      } else {
+        const read = await postgresRowsRead(engine, lease.statements);
+        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
+      }
     }
 
     // A history around the paths' own rows, so that the planner (PostgreSQL's with statistics) sees tables that grew.
@@ -881,28 +914,10 @@ describeEachEngine(
       const dueFirst = firstId + BACKLOG;
       await storeCopiesOf(engine.db, template.sending.id, BACKLOG_LEASE, engine.db.nowUs());
       if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
-      let leasedFrom: number[] = [];
-      let leaseNowUs = 0;
-      const statements = await captured(async () => {
-        leaseNowUs = engine.db.nowUs();
-        const lease = await leaseDueMessages(
-          engine.db,
-          { workerId: 'w-outage', nowUs: leaseNowUs, leaseUs: LEASE_US, limit: 2 * BACKLOG_LEASE },
-          SANDBOX_ONLY,
-        );
-        leasedFrom = lease.messages.map((m) => m.sendingId);
-      });
+      const lease = await observedLease('w-outage', 2 * BACKLOG_LEASE);
       // Exactly the due ones, none of the waiting ones.
-      expect(leasedFrom.sort((a, b) => a - b)).toEqual(Array.from({ length: BACKLOG_LEASE }, (_, i) => dueFirst + i));
-      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
-      if (engine.name === 'sqlite') {
-        expect(sqliteSortedReads(engine, statements)).toEqual([]);
-        expect(sqliteSendingsReachable(engine, statements, waitingIds, leaseNowUs)).toEqual([]);
-      } else {
-        // A few rows for each sending it looks at: nowhere near the thousands waiting.
-        const read = await postgresRowsRead(engine, statements);
-        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
-      }
+      expect(lease.sendingIds).toEqual(Array.from({ length: BACKLOG_LEASE }, (_, i) => dueFirst + i));
+      await expectNoneWalked(lease, waitingIds);
       // Their retries due: a lease wakes the waiting ones due longest ago and takes them, through indexes.
       let retried = 0;
       await expectIndexed(async () => {
@@ -942,29 +957,10 @@ describeEachEngine(
       if (!due.ok) throw new Error(due.reason);
       await storeCopiesOf(engine.db, due.sending.id, BACKLOG_LEASE, engine.db.nowUs());
       if (engine.name === 'postgres') await sql`analyze`.execute(engine.db.kysely);
-      let leasedFrom: number[] = [];
-      let leaseNowUs = 0;
-      const statements = await captured(async () => {
-        leaseNowUs = engine.db.nowUs();
-        const lease = await leaseDueMessages(
-          engine.db,
-          { workerId: 'w-window', nowUs: leaseNowUs, leaseUs: LEASE_US, limit: 2 * BACKLOG_LEASE },
-          SANDBOX_ONLY,
-        );
-        leasedFrom = lease.messages.map((m) => m.sendingId);
-      });
+      const lease = await observedLease('w-window', 2 * BACKLOG_LEASE);
       // Exactly the due ones, none of those held.
-      expect(leasedFrom.sort((a, b) => a - b)).toEqual(
-        Array.from({ length: BACKLOG_LEASE }, (_, i) => due.sending.id + 1 + i),
-      );
-      expect.soft((await fullScansIn(engine, statements)).join('\n')).toBe('');
-      if (engine.name === 'sqlite') {
-        expect(sqliteSortedReads(engine, statements)).toEqual([]);
-        expect(sqliteSendingsReachable(engine, statements, heldIds, leaseNowUs)).toEqual([]);
-      } else {
-        const read = await postgresRowsRead(engine, statements);
-        expect(Math.max(...read)).toBeLessThanOrEqual(10 * BACKLOG_LEASE);
-      }
+      expect(lease.sendingIds).toEqual(Array.from({ length: BACKLOG_LEASE }, (_, i) => due.sending.id + 1 + i));
+      await expectNoneWalked(lease, heldIds);
       const leaseAt = (nowUs: number, limit: number) =>
         leaseDueMessages(engine.db, { workerId: 'w-window', nowUs, leaseUs: LEASE_US, limit }, SANDBOX_ONLY);
       // Not a minute early.

@@ -1,7 +1,9 @@
 // Builders of accounts and sendings for the store tests and the sending benchmark.
+import { NO_QUALITY_THRESHOLDS, type RouteRule } from '../../src/domain/routing.js';
 import { createAccount } from '../../src/store/accounts.js';
 import type { Db } from '../../src/store/db.js';
 import { credit } from '../../src/store/ledger.js';
+import { addRouteRule, type RouteRuleFields } from '../../src/store/route-rules.js';
 import type { MessageRow, NewSending } from '../../src/store/sendings.js';
 
 export interface SendingShape {
@@ -73,4 +75,30 @@ export async function fundedAccount(db: Db, balanceMinor: number, name = 'acme')
     if (!credited.ok) throw new Error(`credit failed: ${credited.reason}`);
   }
   return account.id;
+}
+
+/**
+ * A route rule for the account's messages to Latvia (MCC 247) alone, so that other tests' rules never match them: to
+ * the sandbox, refusing to send at a loss, unless `fields` say otherwise. Throws when the store refuses it.
+ */
+export async function latviaRouteRule(
+  db: Db,
+  accountId: number,
+  fields: Partial<RouteRuleFields> = {},
+): Promise<RouteRule> {
+  const added = await addRouteRule(db, {
+    mcc: '247',
+    mnc: null,
+    prefix: null,
+    accountId,
+    sendingType: null,
+    senderKind: null,
+    strategy: 'failover',
+    providers: ['sandbox'],
+    quality: NO_QUALITY_THRESHOLDS,
+    loss: 'refuse',
+    ...fields,
+  });
+  if (!added.ok) throw new Error(added.problem);
+  return added.rule;
 }
