@@ -694,7 +694,7 @@ export async function recordOutcomes(
       await parkSendings(trx, dialect, [...requeuedSendings], nowUs);
     }
     if (changed.length > 0) {
-      const keptApplied = await applyKeptReportsFor(
+      const kept = await applyKeptReportsFor(
         trx,
         dialect,
         nowUs,
@@ -705,16 +705,28 @@ export async function recordOutcomes(
         ),
         quality,
       );
-      // The rows as this transaction left them, unless kept reports moved some of them since.
-      const known = keptApplied > 0 ? [] : changed.map(messageNow);
+      // The rows as this transaction left them: as the outcomes wrote them, then as kept reports moved them. Their
+      // sendings settled once, for the outcomes and the reports together.
+      const known = new Map<number, MessageNow>(changed.map((row) => [intFrom(row.id), messageNow(row)]));
+      for (const message of kept.messages) known.set(message.id, message);
       const sendings = await settleSendings(
         trx,
         dialect,
         nowUs,
-        changed.map((row) => intFrom(row.sending_id)),
-        known,
+        [...changed.map((row) => intFrom(row.sending_id)), ...kept.moved.map((change) => change.sendingId)],
+        [...known.values()],
       );
+      // The kept reports' callbacks first, then the outcomes' (each message's in the order the reports came).
       const events: StatusEvent[] = [];
+      for (const change of kept.moved) {
+        if (!sendings.get(change.sendingId)?.hasCallback) continue;
+        events.push({
+          messageId: change.messageId,
+          sendingId: change.sendingId,
+          status: change.status,
+          error: change.error,
+        });
+      }
       for (const row of changed) {
         const sendingId = intFrom(row.sending_id);
         if (!sendings.get(sendingId)?.hasCallback) continue;

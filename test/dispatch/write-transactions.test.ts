@@ -3,9 +3,16 @@
 import { expect, it } from 'vitest';
 import { createDispatcher } from '../../src/dispatch/worker.js';
 import type { ExecutedQuery } from '../../src/store/db.js';
-import { auditLedger } from '../../src/store/ledger.js';
+import { leaseDueMessages, recordOutcomes } from '../../src/store/dispatch-queue.js';
+import { auditLedger, getBalance } from '../../src/store/ledger.js';
+import { listMessages } from '../../src/store/messages.js';
+import { applyReports, countKeptReports } from '../../src/store/reports.js';
+import { US_PER_MS } from '../../src/store/time.js';
 import { describeEachEngine } from '../support/databases.js';
-import { fakeClock, numberEndingWith, routerWith, statusOf, storedSending } from './support.js';
+import { fakeClock, numberEndingWith, RATE_MINOR, routerWith, sendingOf, statusOf, storedSending } from './support.js';
+
+/** A statement that reads sending rows (settlement reads each sending it settles, with its callback URL). */
+const READS_SENDINGS = /^\s*select .* from "sendings"/is;
 
 /** A transaction that may write: SQLite's BEGIN IMMEDIATE, PostgreSQL's BEGIN (read-only ones say so). */
 function beginsWrite(query: ExecutedQuery): boolean {
@@ -29,6 +36,73 @@ describeEachEngine('write transactions of the dispatch worker', (engine) => {
     expect(round).toEqual({ leased: 0, takenOver: 0, reports: 0, callbacks: 0, expired: 0 });
     expect(queries.filter(beginsWrite)).toEqual([]);
     expect((await auditLedger(db)).mismatches).toEqual([]);
+    await db.close();
+  });
+
+  it('records a batch whose receipts came first in one transaction that settles each sending once', async () => {
+    const queries: ExecutedQuery[] = [];
+    const db = await engine.open({ onQuery: (query) => queries.push(query) });
+    // Three one-recipient sendings with status callbacks, as the API stores them one request at a time.
+    const options = { callbackUrl: 'https://example.test/status' };
+    const first = await storedSending(db, [numberEndingWith('0006', 0)], {
+      ...options,
+      extraBalanceMinor: 2 * RATE_MINOR,
+    });
+    const others = [
+      await sendingOf(db, first.accountId, [numberEndingWith('0006', 1)], options),
+      await sendingOf(db, first.accountId, [numberEndingWith('0006', 2)], options),
+    ];
+    const sendings = [first.sending, ...others];
+    const nowUs = db.nowUs();
+    const lease = await leaseDueMessages(db, { workerId: 'w1', nowUs, leaseUs: 60_000 * US_PER_MS, limit: 10 }, () => ({
+      provider: 'smsc',
+      ruleId: null,
+    }));
+    expect(lease.messages).toHaveLength(3);
+    // The SMSC's receipts come before its answers are stored: kept aside.
+    const pid = (i: number) => `smsc-${i}`;
+    const kept = await applyReports(
+      db,
+      nowUs,
+      lease.messages.map((_, i) => ({ provider: 'smsc', providerMessageId: pid(i), status: 'delivered' as const })),
+    );
+    expect(kept).toEqual({ applied: 0, ignored: 0, kept: 3 });
+
+    queries.length = 0;
+    const recorded = await recordOutcomes(
+      db,
+      { workerId: 'w1', nowUs },
+      { accepted: lease.messages.map((m, i) => ({ id: m.id, providerMessageId: pid(i), nextPollAtUs: nowUs })) },
+    );
+    expect(recorded).toEqual({ recorded: 3, notHeld: 0 });
+    expect(queries.filter(beginsWrite)).toHaveLength(1);
+    expect(queries.filter((q) => READS_SENDINGS.test(q.sql))).toHaveLength(1);
+
+    // As ever: every message delivered, every sending Completed, each charged its one message, nothing kept.
+    for (const sending of sendings) {
+      expect(await statusOf(db, first.accountId, sending.id)).toBe('Completed');
+      const messages = await listMessages(db, first.accountId, sending.id, { page: 1, perPage: 10 });
+      expect(messages.map((m) => m.status)).toEqual(['delivered']);
+    }
+    expect(await countKeptReports(db)).toBe(0);
+    expect(await getBalance(db, first.accountId)).toBe(0);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+    // Each message's callbacks: the receipt's, then the hand-over's, as the outcomes recorded them.
+    const callbacks = await db.kysely
+      .selectFrom('callback_outbox')
+      .select(['message_id', 'status'])
+      .where(
+        'sending_id',
+        'in',
+        sendings.map((s) => s.id),
+      )
+      .orderBy('id')
+      .execute();
+    const ids = lease.messages.map((m) => m.id);
+    expect(callbacks.map((c) => [Number(c.message_id), c.status])).toEqual([
+      ...ids.map((id) => [id, 'delivered']),
+      ...ids.map((id) => [id, 'submitted']),
+    ]);
     await db.close();
   });
 });
