@@ -254,6 +254,29 @@ export async function parkSendings(
 }
 
 /**
+ * Whether a lease on SQLite at `nowUs` may find something: a sending at the front of `sendings_lease_due` whose time
+ * has come (never leased, or served before), or a parked one due again. One index entry read of each, none of their
+ * messages: a sending found may still have none due.
+ */
+async function mayHaveDueOnSqlite(db: Db, nowUs: number): Promise<boolean> {
+  const front = (served: boolean) => sql`
+    select t.id from sendings t indexed by sendings_lease_due
+    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null and t.next_due_at_us = 0
+      and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
+    limit 1`;
+  const parked = sql`
+    select p.id from sendings p indexed by sendings_lease_parked
+    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
+      and p.next_due_at_us <= ${nowUs}
+    limit 1`;
+  const { rows } = await sql<{ id: number | string }>`
+    select id from (${front(false)}) as never_served
+    union all select id from (${front(true)}) as served
+    union all select id from (${parked}) as parked`.execute(db.kysely);
+  return rows.length > 0;
+}
+
+/**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The due rows are picked (and, on PostgreSQL, locked), `route` decides
  * each one's provider for this attempt, and one statement writes the hand-over intent: `submitting`, lease owner and
@@ -344,6 +367,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
+  const dueProbe = sql`select id from (${dueSendings(1)}) as turn limit 1`;
   const wakeMax = request.limit * WAKE_PER_LEASE;
   // PostgreSQL wakes in a transaction of its own, so that the lease holds no sending row before its messages
   // (LOCK_ORDER); a lease with none to wake writes nothing for it.
@@ -351,11 +375,12 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     const due = await parkedDue(db.kysely, db.dialect, nowUs, wakeMax);
     if (due.length > 0) await db.transaction((trx) => wake(trx, db.dialect, due, nowUs));
   }
-  // A worker's rounds end with a lease that finds nothing due: reads say so first, without taking the write lock. Only
-  // a hint: what becomes due after them wakes the worker for another round.
-  if (!(sqlite && (await parkedDue(db.kysely, db.dialect, nowUs, 1)).length > 0)) {
-    const { rows: due } = await sql`select id from (${dueSendings(1)}) as turn limit 1`.execute(db.kysely);
-    if (due.length === 0) return empty;
+  // A worker's rounds end with a lease that finds nothing due: the fronts of the lease indexes say so first, without
+  // taking the write lock. Only a hint: a sending found there may have nothing due after all (the lease then finds
+  // none), and what becomes due after this read wakes the worker for another round.
+  // PostgreSQL reads the turn order itself (its planner may take another index for a bare look at the front).
+  if (sqlite ? !(await mayHaveDueOnSqlite(db, nowUs)) : (await dueProbe.execute(db.kysely)).rows.length === 0) {
+    return empty;
   }
   for (;;) {
     try {
