@@ -39,6 +39,30 @@ describeEachEngine('write transactions of the dispatch worker', (engine) => {
     await db.close();
   });
 
+  it('hands a batch of one-recipient sendings over and applies their reports in five write transactions', async () => {
+    const queries: ExecutedQuery[] = [];
+    const db = await engine.open({ onQuery: (query) => queries.push(query) });
+    const clock = fakeClock();
+    const count = 20;
+    const first = await storedSending(db, [numberEndingWith('0006', 0)], {
+      extraBalanceMinor: (count - 1) * RATE_MINOR,
+    });
+    const sendings = [first.sending];
+    for (let i = 1; i < count; i++) sendings.push(await sendingOf(db, first.accountId, [numberEndingWith('0006', i)]));
+    const dispatcher = createDispatcher({ db, router: routerWith(clock.clockUs), clockUs: clock.clockUs });
+
+    queries.length = 0;
+    await dispatcher.runUntilIdle();
+    // The lease, the outcomes, the reports the sandbox gives when asked, and the first round's two maintenance sweeps
+    // (kept reports, finished rows); the rounds' looks for expired leases, more due messages and callbacks write none.
+    expect(queries.filter(beginsWrite)).toHaveLength(5);
+
+    for (const sending of sendings) expect(await statusOf(db, first.accountId, sending.id)).toBe('Completed');
+    expect(await getBalance(db, first.accountId)).toBe(0);
+    expect((await auditLedger(db)).mismatches).toEqual([]);
+    await db.close();
+  });
+
   it('records a batch whose receipts came first in one transaction that settles each sending once', async () => {
     const queries: ExecutedQuery[] = [];
     const db = await engine.open({ onQuery: (query) => queries.push(query) });
