@@ -259,6 +259,29 @@ export async function parkSendings(
 }
 
 /**
+ * Whether a lease on SQLite at `nowUs` may find something: a sending at the front of `sendings_lease_due` whose time
+ * has come (never leased, or served before), or a parked one due again. One index entry read of each, none of their
+ * messages: a sending found may still have none due.
+ */
+async function mayHaveDueOnSqlite(db: Db, nowUs: number): Promise<boolean> {
+  const front = (served: boolean) => sql`
+    select t.id from sendings t indexed by sendings_lease_due
+    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null and t.next_due_at_us = 0
+      and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
+    limit 1`;
+  const parked = sql`
+    select p.id from sendings p indexed by sendings_lease_parked
+    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
+      and p.next_due_at_us <= ${nowUs}
+    limit 1`;
+  const { rows } = await sql<{ id: number | string }>`
+    select id from (${front(false)}) as never_served
+    union all select id from (${front(true)}) as served
+    union all select id from (${parked}) as parked`.execute(db.kysely);
+  return rows.length > 0;
+}
+
+/**
  * Leases up to `limit` due messages for `workerId` in one transaction: queued, due, of a Pending or Processing sending
  * whose time has come (never a Cancelled one). The due rows are picked (and, on PostgreSQL, locked), `route` decides
  * each one's provider for this attempt, and one statement writes the hand-over intent: `submitting`, lease owner and
@@ -349,12 +372,20 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
     order by due.last_leased_at_us, due.scheduled_at_us, due.id
     limit ${limit}
     ${skipLocked(db.dialect, 'q')}`;
+  const dueProbe = sql`select id from (${dueSendings(1)}) as turn limit 1`;
   const wakeMax = request.limit * WAKE_PER_LEASE;
   // PostgreSQL wakes in a transaction of its own, so that the lease holds no sending row before its messages
   // (LOCK_ORDER); a lease with none to wake writes nothing for it.
   if (!sqlite) {
     const due = await parkedDue(db.kysely, db.dialect, nowUs, wakeMax);
     if (due.length > 0) await db.transaction((trx) => wake(trx, db.dialect, due, nowUs));
+  }
+  // A worker's rounds end with a lease that finds nothing due: the fronts of the lease indexes say so first, without
+  // taking the write lock. Only a hint: a sending found there may have nothing due after all (the lease then finds
+  // none), and what becomes due after this read wakes the worker for another round.
+  // PostgreSQL reads the turn order itself (its planner may take another index for a bare look at the front).
+  if (sqlite ? !(await mayHaveDueOnSqlite(db, nowUs)) : (await dueProbe.execute(db.kysely)).rows.length === 0) {
+    return empty;
   }
   for (;;) {
     try {
@@ -443,6 +474,10 @@ export async function takeOverExpiredLeases(db: Db, request: LeaseRequest): Prom
   assertInt(request.limit, 'limit', 1);
   const { workerId, nowUs } = request;
   const expiresAtUs = nowUs + request.leaseUs;
+  // Nearly always none has expired: one read of the lease index says so, without taking the write lock (every round).
+  const { rows: expired } = await sql<{ id: number | string }>`
+    select id from messages where status = 'submitting' and lease_expires_at_us <= ${nowUs} limit 1`.execute(db.kysely);
+  if (expired.length === 0) return { workerId, expiresAtUs, messages: [], sendings: new Map() };
   return db.transaction(async (trx): Promise<Lease> => {
     const { rows } = await sql<MessageRow>`
         update messages
@@ -689,7 +724,7 @@ export async function recordOutcomes(
       await parkSendings(trx, dialect, [...requeuedSendings], nowUs);
     }
     if (changed.length > 0) {
-      const keptApplied = await applyKeptReportsFor(
+      const kept = await applyKeptReportsFor(
         trx,
         dialect,
         nowUs,
@@ -700,16 +735,28 @@ export async function recordOutcomes(
         ),
         quality,
       );
-      // The rows as this transaction left them, unless kept reports moved some of them since.
-      const known = keptApplied > 0 ? [] : changed.map(messageNow);
+      // The rows as this transaction left them: as the outcomes wrote them, then as kept reports moved them. Their
+      // sendings settled once, for the outcomes and the reports together.
+      const known = new Map<number, MessageNow>(changed.map((row) => [intFrom(row.id), messageNow(row)]));
+      for (const message of kept.messages) known.set(message.id, message);
       const sendings = await settleSendings(
         trx,
         dialect,
         nowUs,
-        changed.map((row) => intFrom(row.sending_id)),
-        known,
+        [...changed.map((row) => intFrom(row.sending_id)), ...kept.moved.map((change) => change.sendingId)],
+        [...known.values()],
       );
+      // The kept reports' callbacks first, then the outcomes' (each message's in the order the reports came).
       const events: StatusEvent[] = [];
+      for (const change of kept.moved) {
+        if (!sendings.get(change.sendingId)?.hasCallback) continue;
+        events.push({
+          messageId: change.messageId,
+          sendingId: change.sendingId,
+          status: change.status,
+          error: change.error,
+        });
+      }
       for (const row of changed) {
         const sendingId = intFrom(row.sending_id);
         if (!sendings.get(sendingId)?.hasCallback) continue;
@@ -803,6 +850,12 @@ export async function lookAtAwaitingReports(
     return applied;
   };
   if (db.dialect === 'postgres') {
+    // Most rounds find none due: one read says so, without a transaction that would lock what it finds.
+    const { rows: any } = await sql`
+      select id from messages
+      where status = 'submitted' and provider = ${request.provider} and next_poll_at_us <= ${request.nowUs}
+      limit 1`.execute(db.kysely);
+    if (any.length === 0) return 0;
     return db.transaction(async (trx) => {
       const due = await read(trx);
       if (due.length === 0) return 0;

@@ -59,6 +59,16 @@ interface CurrentMessage {
   readonly costMinor: number;
 }
 
+/** Status changes written, their sendings not yet settled: what the caller settles with the rest of its transaction. */
+export interface MovedStatuses {
+  /** The changes that moved a message forward (one per message: the furthest), each with its message's sending. */
+  readonly moved: readonly (StatusChange & { readonly sendingId: number })[];
+  /** Every message the changes name, locked and as this transaction left them. */
+  readonly messages: readonly (MessageNow & { readonly id: number })[];
+}
+
+const NONE_MOVED: MovedStatuses = { moved: [], messages: [] };
+
 /**
  * Applies changes inside the caller's transaction: each message is locked (in id order, so concurrent appliers never
  * deadlock on each other), moved only forward (`reportMoves`), the first final status standing. Settles the sendings
@@ -72,7 +82,43 @@ export async function applyStatusChanges(
   changes: readonly StatusChange[],
   quality?: QualityTally,
 ): Promise<number> {
-  if (changes.length === 0) return 0;
+  const tally = quality ?? new QualityTally();
+  const { moved, messages } = await moveStatuses(trx, dialect, nowUs, changes, tally);
+  if (moved.length === 0) return 0;
+  const sendings = await settleSendings(
+    trx,
+    dialect,
+    nowUs,
+    moved.map((change) => change.sendingId),
+    messages,
+  );
+  const events: StatusEvent[] = [];
+  for (const change of moved) {
+    if (!sendings.get(change.sendingId)?.hasCallback) continue;
+    events.push({
+      messageId: change.messageId,
+      sendingId: change.sendingId,
+      status: change.status,
+      error: change.error,
+    });
+  }
+  await enqueueCallbacks(trx, dialect, nowUs, events);
+  if (!quality) await tally.flush(trx, dialect);
+  return moved.length;
+}
+
+/**
+ * The writing half of `applyStatusChanges`: locks and moves the messages, notes the providers' words and adds the
+ * final delivery reports to `quality`; settles nothing and queues no callback (the caller does, once for all it wrote).
+ */
+async function moveStatuses(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  changes: readonly StatusChange[],
+  quality: QualityTally,
+): Promise<MovedStatuses> {
+  if (changes.length === 0) return NONE_MOVED;
   const ids = [...new Set(changes.map((c) => c.messageId))].sort((a, b) => a - b);
   let select = trx
     .selectFrom('messages')
@@ -106,7 +152,7 @@ export async function applyStatusChanges(
     }
   }
   await noteProviderStatuses(trx, dialect, nowUs, noted);
-  if (moved.size === 0) return 0;
+  if (moved.size === 0) return NONE_MOVED;
   const list = [...moved.values()];
   const rows = listRelation(dialect, 'u', [
     { name: 'id', kind: 'int8', values: list.map((c) => c.messageId) },
@@ -121,28 +167,11 @@ export async function applyStatusChanges(
         next_poll_at_us = null, updated_at_us = ${nowUs}
     from ${rows} where ${target}.id = u.id`.execute(trx);
 
-  const sendingIds = new Set(list.map((c) => current.get(c.messageId)?.sendingId ?? 0));
-  // Every message read above is locked and as this transaction left it.
-  const known: MessageNow[] = [...current.values()].map((m) => ({
-    sendingId: m.sendingId,
-    status: m.status,
-    accepted: m.submittedAtUs !== null,
-    costMinor: m.costMinor,
-  }));
-  const sendings = await settleSendings(trx, dialect, nowUs, sendingIds, known);
-  const events: StatusEvent[] = [];
-  for (const change of list) {
-    const sendingId = current.get(change.messageId)?.sendingId ?? 0;
-    if (!sendings.get(sendingId)?.hasCallback) continue;
-    events.push({ messageId: change.messageId, sendingId, status: change.status, error: change.error });
-  }
-  await enqueueCallbacks(trx, dialect, nowUs, events);
-  const tally = quality ?? new QualityTally();
   for (const change of list) {
     const message = current.get(change.messageId);
     if (!message || change.reportless || !isFinalMessageStatus(change.status)) continue;
     if (message.provider === null || message.submittedAtUs === null) continue;
-    tally.add({
+    quality.add({
       provider: message.provider,
       mcc: message.mcc,
       atUs: nowUs,
@@ -150,8 +179,17 @@ export async function applyStatusChanges(
       latencyUs: change.atUs - message.submittedAtUs,
     });
   }
-  if (!quality) await tally.flush(trx, dialect);
-  return moved.size;
+  // Every message read above is locked and as this transaction left it.
+  return {
+    moved: list.map((change) => ({ ...change, sendingId: current.get(change.messageId)?.sendingId ?? 0 })),
+    messages: [...current].map(([id, m]) => ({
+      id,
+      sendingId: m.sendingId,
+      status: m.status,
+      accepted: m.submittedAtUs !== null,
+      costMinor: m.costMinor,
+    })),
+  };
 }
 
 /** Stores each message's provider word, on messages still `submitted` only: a final message is never touched. */
@@ -265,53 +303,57 @@ export async function applyReports(db: Db, nowUs: number, reports: readonly Prov
 /**
  * Applies, inside the caller's transaction, the kept reports of the ids just stored. Called by the transaction that
  * stores providers' ids, so a report that came first is never lost; the periodic sweep catches the rare report that
- * was kept by a transaction running at the same moment.
+ * was kept by a transaction running at the same moment. The messages are moved, not settled: the caller settles their
+ * sendings once, with the outcomes it stored (`MovedStatuses`).
  */
 export async function applyKeptReportsFor(
   trx: Transaction<Schema>,
   dialect: DialectName,
   nowUs: number,
   stored: readonly { readonly provider: string; readonly providerMessageId: string }[],
-  quality?: QualityTally,
-): Promise<number> {
-  if (stored.length === 0) return 0;
+  quality: QualityTally,
+): Promise<MovedStatuses> {
+  if (stored.length === 0) return NONE_MOVED;
   // PostgreSQL: a report transaction that did not see these ids (not committed yet) waits for this one to end before
   // keeping its reports, or this one waits for it and sees them kept: either way the report is applied now, not at the
   // next sweep. SQLite has one writer at a time, so the race cannot happen there.
   if (dialect === 'postgres')
     await sql`select pg_advisory_xact_lock_shared(${sql.lit(KEPT_REPORTS_LOCK)})`.execute(trx);
   // Usually there is none: a probe of the empty table is much cheaper than the join below.
-  if (!(await trx.selectFrom('pending_reports').select('id').limit(1).executeTakeFirst())) return 0;
+  if (!(await trx.selectFrom('pending_reports').select('id').limit(1).executeTakeFirst())) return NONE_MOVED;
+  const distinct = new Map(stored.map((s) => [`${s.provider}\u0000${s.providerMessageId}`, s]));
   const keys = listRelation(dialect, 'k', [
-    { name: 'provider', kind: 'text', values: stored.map((s) => s.provider) },
-    { name: 'pid', kind: 'text', values: stored.map((s) => s.providerMessageId) },
+    { name: 'provider', kind: 'text', values: [...distinct.values()].map((s) => s.provider) },
+    { name: 'pid', kind: 'text', values: [...distinct.values()].map((s) => s.providerMessageId) },
   ]);
-  const { rows } = await sql<{ id: number | string }>`
-    select p.id from ${keys}
-    join pending_reports p on p.provider = k.provider and p.provider_message_id = k.pid`.execute(trx);
-  if (rows.length === 0) return 0;
-  return applyKeptReports(
-    trx,
-    dialect,
-    nowUs,
-    rows.map((r) => intFrom(r.id)),
-    quality,
-  );
+  // The kept reports themselves, in the order they came (one read: their ids and then their rows would be two).
+  const { rows } = await sql<KeptRow>`
+    select p.id, p.provider, p.provider_message_id, p.status, p.error, p.reported_at_us, p.provider_status
+    from ${keys}
+    join pending_reports p on p.provider = k.provider and p.provider_message_id = k.pid
+    order by p.id`.execute(trx);
+  if (rows.length === 0) return NONE_MOVED;
+  return moveStatuses(trx, dialect, nowUs, await takeKept(trx, dialect, nowUs, rows), quality);
 }
 
-async function applyKeptReports(
+/** A kept report as stored. */
+interface KeptRow {
+  readonly id: number | string;
+  readonly provider: string;
+  readonly provider_message_id: string;
+  readonly status: string;
+  readonly error: string | null;
+  readonly reported_at_us: number | string;
+  readonly provider_status: string | null;
+}
+
+/** The kept reports (in id order) whose messages are stored by now: deleted, and returned as status changes. */
+async function takeKept(
   trx: Transaction<Schema>,
   dialect: DialectName,
   nowUs: number,
-  pendingIds: readonly number[],
-  quality?: QualityTally,
-): Promise<number> {
-  const kept = await trx
-    .selectFrom('pending_reports')
-    .selectAll()
-    .where(sql<boolean>`id in ${idList(dialect, pendingIds)}`)
-    .orderBy('id')
-    .execute();
+  kept: readonly KeptRow[],
+): Promise<StatusChange[]> {
   const reports = kept.map(
     (row): ProviderReport => ({
       provider: row.provider,
@@ -331,7 +373,22 @@ async function applyKeptReports(
       .where(sql<boolean>`id in ${idList(dialect, done)}`)
       .execute();
   }
-  return applyStatusChanges(trx, dialect, nowUs, changesOf(reports, matched, nowUs), quality);
+  return changesOf(reports, matched, nowUs);
+}
+
+async function applyKeptReports(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  pendingIds: readonly number[],
+): Promise<number> {
+  const kept = await trx
+    .selectFrom('pending_reports')
+    .selectAll()
+    .where(sql<boolean>`id in ${idList(dialect, pendingIds)}`)
+    .orderBy('id')
+    .execute();
+  return applyStatusChanges(trx, dialect, nowUs, await takeKept(trx, dialect, nowUs, kept));
 }
 
 function reportStatusFrom(text: string): ReportStatus {
