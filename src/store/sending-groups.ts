@@ -10,10 +10,11 @@ import { onNextTurn } from './next-turn.js';
 import { insufficientBalance, reservationEntry } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
 import {
+  accountKeyList,
   type CreateSendingResult,
   checkNewSending,
   createSending,
-  forgetExpiredKey,
+  forgetExpiredKeys,
   type NewSending,
   pendingColumns,
   type Sending,
@@ -189,10 +190,7 @@ async function lockAccounts(
   nowUs: number,
   group: readonly Waiting[],
 ): Promise<readonly AccountRow[]> {
-  for (const { input } of group) {
-    const key = input.idempotency?.key;
-    if (key !== undefined) await forgetExpiredKey(trx, nowUs, input.accountId, key);
-  }
+  await forgetExpiredKeys(trx, db.dialect, nowUs, keysOf(group));
   const ids = [...new Set(group.map((w) => w.input.accountId))].sort((a, b) => a - b);
   return trx
     .selectFrom('accounts')
@@ -223,7 +221,7 @@ async function storeGroup(
     balances.set(Number(a.id), minorFrom(a.balance_minor));
     spends.set(Number(a.id), await spendStateOf(trx, nowUs, Number(a.id), a));
   }
-  const earlier = await readEarlierSendings(trx, group);
+  const earlier = await readEarlierSendings(trx, db, group);
   const { decisions, created } = decideCreates(group, balances, spends, earlier);
   if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
   for (const i of created) {
@@ -249,19 +247,33 @@ async function storeGroup(
   });
 }
 
-/** The sendings already stored under the group's idempotency keys, by `accountId:key`. */
-async function readEarlierSendings(trx: Transaction<Schema>, group: readonly Waiting[]): Promise<Map<string, Sending>> {
-  const earlier = new Map<string, Sending>();
+/** The group's idempotency keys with their accounts, each pair once. */
+function keysOf(group: readonly Waiting[]): { accountId: number; key: string }[] {
+  const pairs = new Map<string, { accountId: number; key: string }>();
   for (const { input } of group) {
     const key = input.idempotency?.key;
-    if (key === undefined || earlier.has(`${input.accountId}:${key}`)) continue;
-    const row = await trx
-      .selectFrom('sendings')
-      .selectAll()
-      .where('account_id', '=', input.accountId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
-    if (row) earlier.set(`${input.accountId}:${key}`, sendingFromRow(row));
+    if (key !== undefined) pairs.set(JSON.stringify([input.accountId, key]), { accountId: input.accountId, key });
+  }
+  return [...pairs.values()];
+}
+
+/** The sendings already stored under the group's idempotency keys, by `accountId:key` (one read for all keys). */
+async function readEarlierSendings(
+  trx: Transaction<Schema>,
+  db: Db,
+  group: readonly Waiting[],
+): Promise<Map<string, Sending>> {
+  const earlier = new Map<string, Sending>();
+  const pairs = keysOf(group);
+  if (pairs.length === 0) return earlier;
+  const rows = await trx
+    .selectFrom('sendings')
+    .selectAll()
+    .where(sql<boolean>`(account_id, idempotency_key) in ${accountKeyList(db.dialect, pairs)}`)
+    .execute();
+  for (const row of rows) {
+    const sending = sendingFromRow(row);
+    earlier.set(`${sending.accountId}:${row.idempotency_key}`, sending);
   }
   return earlier;
 }
