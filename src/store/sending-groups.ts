@@ -1,4 +1,4 @@
-// Group commit of small sendings: concurrent creates in one process share one transaction, each in its own savepoint.
+// Group commit of small sendings: concurrent creates in one process share one transaction, each decided as if alone.
 import { type Selectable, sql, type Transaction } from 'kysely';
 import { addMoney, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
@@ -547,11 +547,12 @@ const groupers = new WeakMap<Db, Grouper>();
  * `createSending` with the same answers, for many concurrent requests at the cost of few transactions: a small
  * sending, validated and priced before by the caller, joins the group that commits next (started on the event loop's
  * next turn with every create that arrived meanwhile; those arriving while groups are in flight wait for the next).
- * In the group's transaction the accounts are locked in ascending id order (PostgreSQL), then each create runs in a
- * savepoint in arrival order — the key looked up under the lock, the balance checked and reserved — so one refused
- * (insufficient balance, key already used) or failing rolls back alone, and the others commit together. A large
- * sending, one with suppressed recipients to record, or one with a send window (its messages held until it opens),
- * keeps a transaction of its own.
+ * In the group's transaction the accounts are locked in ascending id order (PostgreSQL) and read, then each create is
+ * decided in arrival order — the key looked up under the lock, the balance and caps checked and reserved — so one
+ * refused (insufficient balance, spend cap, key already used) writes nothing, and the others commit together; should
+ * the group's writes fail, its transaction is undone and each create runs again in a savepoint of its own, so one
+ * failing rolls back alone. A large sending, one with suppressed recipients to record, or one with a send window (its
+ * messages held until it opens), keeps a transaction of its own.
  */
 export function createSendingGrouped(db: Db, input: NewSending): Promise<CreateSendingResult> {
   if (
