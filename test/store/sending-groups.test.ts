@@ -56,7 +56,7 @@ describeEachEngine('group commit of sendings', (engine) => {
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
 
-  it('refuses in a group as alone: balance short mid-group, a spend cap reached, a key used before and twice, a key expired', async () => {
+  it('refuses in a group as alone: balance short mid-group, daily and monthly caps reached, a key used before and twice, a key expired', async () => {
     const one = { recipients: 1, rateMinor: 450 };
     const cost = sendingTotalMinor(one);
     const poor = await fundedAccount(engine.db, 2 * cost, 'trips poor');
@@ -66,6 +66,13 @@ describeEachEngine('group commit of sendings', (engine) => {
       .set({ daily_spend_limit_minor: 2 * cost })
       .where('id', '=', capped)
       .execute();
+    const monthly = await fundedAccount(engine.db, 10 * cost, 'trips monthly');
+    await engine.db.kysely
+      .updateTable('accounts')
+      .set({ monthly_spend_limit_minor: 2 * cost })
+      .where('id', '=', monthly)
+      .execute();
+    expect((await createSendingGrouped(engine.db, newSending(monthly, one))).ok).toBe(true);
     const keyed = await fundedAccount(engine.db, 10 * cost, 'trips keyed');
     const key = (k: string) => ({ ...one, idempotency: { key: k, requestSha256: `sha-${k}` } });
     const before = await createSendingGrouped(engine.db, newSending(keyed, key('old')));
@@ -90,12 +97,14 @@ describeEachEngine('group commit of sendings', (engine) => {
       [keyed, key('new')],
       [keyed, one],
       [keyed, key('stale')],
+      [monthly, one],
+      [monthly, one],
     ]);
     // The refusals were decided within the group: it was not undone to run its creates one savepoint each.
     expect(statements.filter((q) => /sending_create/.test(q))).toEqual([]);
-    // begin, the expired keys forgotten, the accounts locked and read, the capped account's spend, the keys looked
-    // up, the group's writes, commit: a statement for all keys, not one per key.
-    if (engine.name === 'postgres') expect(statements).toHaveLength(7);
+    // begin, the expired keys forgotten, the accounts locked and read with the capped accounts' spend, the keys
+    // looked up, the group's writes, commit: a statement for all keys, not one per key, nor one per capped account.
+    if (engine.name === 'postgres') expect(statements).toHaveLength(6);
     const outcome = (a: CreateSendingResult) => (a.ok ? ['ok', a.balanceMinor / cost] : [a.reason]);
     expect(answers.map(outcome)).toEqual([
       ['ok', 1],
@@ -109,6 +118,8 @@ describeEachEngine('group commit of sendings', (engine) => {
       ['idempotency_key_used'],
       ['ok', 6],
       ['ok', 5],
+      ['ok', 8],
+      ['spend_limit'],
     ]);
     const sendingIdOf = (a: CreateSendingResult | undefined) => (a && 'sending' in a ? a.sending?.id : undefined);
     expect(sendingIdOf(answers[2])).toBe(before.sending.id);
@@ -116,6 +127,8 @@ describeEachEngine('group commit of sendings', (engine) => {
     expect(sendingIdOf(answers[10])).toBeGreaterThan(stale.sending.id);
     expect(answers[6]).toMatchObject({ reason: 'insufficient_balance', balanceMinor: 0, requiredMinor: cost });
     expect(answers[7]).toMatchObject({ reason: 'spend_limit', period: 'daily', spentMinor: 2 * cost });
+    expect(answers[12]).toMatchObject({ reason: 'spend_limit', period: 'monthly', spentMinor: 2 * cost });
+    expect(await getBalance(engine.db, monthly)).toBe(8 * cost);
     expect(await getBalance(engine.db, poor)).toBe(0);
     expect(await getBalance(engine.db, capped)).toBe(8 * cost);
     expect(await getBalance(engine.db, keyed)).toBe(5 * cost);
