@@ -22,14 +22,7 @@ import {
   storeSending,
   winnerOfKeyRace,
 } from './sendings.js';
-import {
-  SPEND_KINDS,
-  type SpendState,
-  spendPeriodStarts,
-  spendStateFrom,
-  spendStateOf,
-  takeSpend,
-} from './spend-limits.js';
+import { type SpendState, spendStateOf, takeSpend } from './spend-limits.js';
 
 /** Sendings of at most this many recipients are grouped; larger ones keep their own transaction (and its yields). */
 export const GROUPED_RECIPIENTS_MAX = 100;
@@ -184,15 +177,12 @@ interface AccountRow {
   readonly balance_minor: number | string;
   readonly daily_spend_limit_minor: number | string | null;
   readonly monthly_spend_limit_minor: number | string | null;
-  /** PostgreSQL: the sums of `spendStateOf` (today's, the period's), read by the same statement; null without a cap. */
-  readonly spent?: readonly [number | string | null, number | string | null] | null;
 }
 
 /**
  * The group's expired keys forgotten, then its accounts read with their balances and caps — on PostgreSQL locked by
  * the same statement, in ascending id order (db.ts: sendings rows, an expired key's old sending, before accounts
- * rows), and with the spend of those with caps summed. Nothing else changes them until the commit, so what is read
- * here holds for the whole transaction.
+ * rows). Nothing else changes them until the commit, so what is read here holds for the whole transaction.
  */
 async function lockAccounts(
   trx: Transaction<Schema>,
@@ -202,23 +192,13 @@ async function lockAccounts(
 ): Promise<readonly AccountRow[]> {
   await forgetExpiredKeys(trx, db.dialect, nowUs, keysOf(group));
   const ids = [...new Set(group.map((w) => w.input.accountId))].sort((a, b) => a - b);
-  const accounts = trx
+  return trx
     .selectFrom('accounts')
     .select(['id', 'balance_minor', 'daily_spend_limit_minor', 'monthly_spend_limit_minor'])
     .where(sql<boolean>`id in ${idList(db.dialect, ids)}`)
-    .orderBy('id');
-  if (db.dialect === 'sqlite') return accounts.execute();
-  // The sums as spendStateOf reads them (spendSumsFrom), only for an account with a cap (a one-time filter).
-  const { dayUs, monthUs } = spendPeriodStarts(nowUs);
-  const spent = sql<AccountRow['spent']>`(
-    select json_build_array(sum(case when l.created_at_us >= ${dayUs}::int8 then amount_minor else 0 end),
-                            sum(amount_minor))
-    from ledger_entries l
-    where l.account_id = accounts.id and l.kind = any(${SPEND_KINDS}::text[])
-      and l.created_at_us >= case when accounts.monthly_spend_limit_minor is null then ${dayUs}::int8
-                                  else ${Math.min(dayUs, monthUs)}::int8 end
-      and (accounts.daily_spend_limit_minor is not null or accounts.monthly_spend_limit_minor is not null))`;
-  return accounts.select(spent.as('spent')).forNoKeyUpdate().execute();
+    .orderBy('id')
+    .$if(db.dialect === 'postgres', (q) => q.forNoKeyUpdate())
+    .execute();
 }
 
 /**
@@ -239,11 +219,7 @@ async function storeGroup(
   const spends = new Map<number, SpendState>();
   for (const a of accounts) {
     balances.set(Number(a.id), minorFrom(a.balance_minor));
-    const spend =
-      a.spent === undefined
-        ? await spendStateOf(trx, nowUs, Number(a.id), a)
-        : spendStateFrom(a, a.spent && { today: a.spent[0], total: a.spent[1] });
-    spends.set(Number(a.id), spend);
+    spends.set(Number(a.id), await spendStateOf(trx, nowUs, Number(a.id), a));
   }
   const earlier = await readEarlierSendings(trx, db, group);
   const { decisions, created } = decideCreates(group, balances, spends, earlier);

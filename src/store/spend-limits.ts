@@ -62,53 +62,27 @@ export async function spendStateOf(
   trx: Transaction<Schema>,
   nowUs: number,
   accountId: number,
-  caps: SpendCaps,
+  caps: {
+    readonly daily_spend_limit_minor: number | string | null;
+    readonly monthly_spend_limit_minor: number | string | null;
+  },
 ): Promise<SpendState> {
-  const from = spendSumsFrom(nowUs, caps);
-  if (from === null) return spendStateFrom(caps, null);
-  const sums = await trx
-    .selectFrom('ledger_entries')
-    .select([
-      sql<string | number | null>`sum(case when created_at_us >= ${from.dayUs} then amount_minor else 0 end)`.as(
-        'today',
-      ),
-      sql<string | number | null>`sum(amount_minor)`.as('total'),
-    ])
-    .where('account_id', '=', accountId)
-    .where('created_at_us', '>=', from.fromUs)
-    .where('kind', 'in', SPEND_KINDS)
-    .executeTakeFirst();
-  return spendStateFrom(caps, sums ?? null);
-}
-
-/** An account's caps, as its row holds them. */
-export interface SpendCaps {
-  readonly daily_spend_limit_minor: number | string | null;
-  readonly monthly_spend_limit_minor: number | string | null;
-}
-
-/** The ledger entries a spend adds up. */
-export const SPEND_KINDS = ['reservation', 'refund'];
-
-/**
- * What the sums of `spendStateOf` read, for an account with caps: the entries from `fromUs` on, those from `dayUs` on
- * summed apart. Null without a cap (nothing to read).
- */
-export function spendSumsFrom(nowUs: number, caps: SpendCaps): { dayUs: number; fromUs: number } | null {
-  if (caps.daily_spend_limit_minor === null && caps.monthly_spend_limit_minor === null) return null;
-  const { dayUs, monthUs } = spendPeriodStarts(nowUs);
-  return { dayUs, fromUs: caps.monthly_spend_limit_minor === null ? dayUs : Math.min(dayUs, monthUs) };
-}
-
-/** The spend state of caps and the sums read for them (null without a cap). */
-export function spendStateFrom(
-  caps: SpendCaps,
-  sums: { readonly today: string | number | null; readonly total: string | number | null } | null,
-): SpendState {
   const dailyLimitMinor = caps.daily_spend_limit_minor === null ? null : minorFrom(caps.daily_spend_limit_minor);
   const monthlyLimitMinor = caps.monthly_spend_limit_minor === null ? null : minorFrom(caps.monthly_spend_limit_minor);
   const state = { dailyLimitMinor, monthlyLimitMinor, spentTodayMinor: 0, spentThisMonthMinor: 0 };
   if (dailyLimitMinor === null && monthlyLimitMinor === null) return state;
+  const { dayUs, monthUs } = spendPeriodStarts(nowUs);
+  const from = monthlyLimitMinor === null ? dayUs : Math.min(dayUs, monthUs);
+  const sums = await trx
+    .selectFrom('ledger_entries')
+    .select([
+      sql<string | number | null>`sum(case when created_at_us >= ${dayUs} then amount_minor else 0 end)`.as('today'),
+      sql<string | number | null>`sum(amount_minor)`.as('total'),
+    ])
+    .where('account_id', '=', accountId)
+    .where('created_at_us', '>=', from)
+    .where('kind', 'in', ['reservation', 'refund'])
+    .executeTakeFirst();
   // Reservations are negative amounts and refunds positive: what is spent is the opposite of their sum.
   state.spentTodayMinor = -intFrom(sums?.today ?? 0);
   state.spentThisMonthMinor = -intFrom(sums?.total ?? 0);

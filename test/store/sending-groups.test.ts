@@ -1,9 +1,10 @@
 // Group commit: concurrent creates share transactions, and each one still answers as it would have alone.
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import type { Db, ExecutedQuery } from '../../src/store/db.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { createSendingGrouped } from '../../src/store/sending-groups.js';
-import type { CreateSendingResult } from '../../src/store/sendings.js';
+import { type CreateSendingResult, storeSending } from '../../src/store/sendings.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount, newSending, sendingTotalMinor } from '../support/store-fixtures.js';
 
@@ -102,9 +103,10 @@ describeEachEngine('group commit of sendings', (engine) => {
     ]);
     // The refusals were decided within the group: it was not undone to run its creates one savepoint each.
     expect(statements.filter((q) => /sending_create/.test(q))).toEqual([]);
-    // begin, the expired keys forgotten, the accounts locked and read with the capped accounts' spend, the keys
-    // looked up, the group's writes, commit: a statement for all keys, not one per key, nor one per capped account.
-    if (engine.name === 'postgres') expect(statements).toHaveLength(6);
+    // begin, the expired keys forgotten, the accounts locked and read, the spend of each capped account (read after
+    // the lock: a statement of its own sees what was committed while it waited), the keys looked up, the group's
+    // writes, commit: a statement for all keys, not one per key.
+    if (engine.name === 'postgres') expect(statements).toHaveLength(8);
     const outcome = (a: CreateSendingResult) => (a.ok ? ['ok', a.balanceMinor / cost] : [a.reason]);
     expect(answers.map(outcome)).toEqual([
       ['ok', 1],
@@ -135,6 +137,58 @@ describeEachEngine('group commit of sendings', (engine) => {
     expect([await messagesOf(poor), await messagesOf(capped), await messagesOf(keyed)]).toEqual([2, 2, 5]);
     expect((await auditLedger(engine.db)).mismatches).toEqual([]);
   });
+
+  it.skipIf(engine.name !== 'postgres')(
+    'counts against a cap the create committed elsewhere while the group waited for its account',
+    async () => {
+      const one = { recipients: 1, rateMinor: 450 };
+      const cost = sendingTotalMinor(one);
+      const account = await fundedAccount(engine.db, 10 * cost, 'trips raced');
+      await engine.db.kysely
+        .updateTable('accounts')
+        .set({ daily_spend_limit_minor: 2 * cost })
+        .where('id', '=', account)
+        .execute();
+      const elsewhere = await engine.open();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reserved = () => {};
+      const isReserved = new Promise<void>((resolve) => {
+        reserved = resolve;
+      });
+      // Another process's create: its reservation written, its transaction (and the account's lock) held open.
+      const first = elsewhere.transaction(async (trx) => {
+        const result = await storeSending(trx, 'postgres', elsewhere.nowUs(), newSending(account, one), false);
+        reserved();
+        await held;
+        return result;
+      });
+      await isReserved;
+      recording = [];
+      const group = Promise.all([1, 2].map(() => createSendingGrouped(recorded, newSending(account, one))));
+      // The group waits for the account's lock until the other create commits.
+      for (;;) {
+        const { rows } = await sql<{ n: string }>`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(engine.db.kysely);
+        if (Number(rows[0]?.n) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      release();
+      expect((await first).ok).toBe(true);
+      const answers = await group;
+      // Decided within the group, from the balance and spend read once the lock was granted.
+      expect(recording.filter((q) => /sending_create/.test(q.sql))).toEqual([]);
+      recording = null;
+      expect(answers.map((a) => (a.ok ? 'ok' : a.reason))).toEqual(['ok', 'spend_limit']);
+      expect(answers[0]).toMatchObject({ balanceMinor: 8 * cost });
+      expect(answers[1]).toMatchObject({ period: 'daily', spentMinor: 2 * cost });
+      expect(await getBalance(engine.db, account)).toBe(8 * cost);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    },
+  );
 
   for (const badRow of [false, true]) {
     it(`answers each of many concurrent creates as alone, refusals${badRow ? ' and a failure' : ''} rolled back alone`, async () => {
