@@ -167,7 +167,7 @@ export function createApiServices(deps: ApiServicesDeps): ApiServices {
       // A request under the same key may have created its sending meanwhile: a key keeps its first answer.
       if (!validated.ok) return (await firstAnswer()) ?? validated;
       const { quote: q, options } = validated;
-      // Committed with the other requests of this process arriving meanwhile: one transaction, a savepoint each.
+      // Committed with the other requests of this process arriving meanwhile: one transaction, each decided as alone.
       const created = await createSendingGrouped(db, {
         accountId: account.id,
         text: validated.text,

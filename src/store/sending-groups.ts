@@ -1,5 +1,5 @@
-// Group commit of small sendings: concurrent creates in one process share one transaction, each in its own savepoint.
-import { sql, type Transaction } from 'kysely';
+// Group commit of small sendings: concurrent creates in one process share one transaction, each decided as if alone.
+import { type Selectable, sql, type Transaction } from 'kysely';
 import { addMoney, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import { idList } from './dispatch-sql.js';
@@ -8,12 +8,13 @@ import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
 import { onNextTurn } from './next-turn.js';
 import { insufficientBalance, reservationEntry } from './reservations.js';
-import type { Schema } from './schema.js';
+import type { Schema, SendingsTable } from './schema.js';
 import {
+  accountKeyList,
   type CreateSendingResult,
   checkNewSending,
   createSending,
-  forgetExpiredKey,
+  forgetExpiredKeys,
   type NewSending,
   pendingColumns,
   type Sending,
@@ -90,49 +91,52 @@ class Grouper {
 
   async #commit(group: readonly Waiting[]): Promise<void> {
     const db = this.#db;
-    let outcomes: Outcome[];
+    let outcomes: Outcome[] | null;
     try {
       // Rerun whole on a deadlock or serialization failure (db.transaction): outcomes are those of the last run.
       outcomes = await db.transaction(async (trx) => {
         const nowUs = db.nowUs();
-        // Lock order (db.ts): sendings rows (an expired key's old sending) before accounts rows, by ascending id.
-        for (const { input } of group) {
-          const key = input.idempotency?.key;
-          if (key !== undefined) await forgetExpiredKey(trx, nowUs, input.accountId, key);
-        }
-        if (db.dialect === 'postgres') {
-          const ids = [...new Set(group.map((w) => w.input.accountId))].sort((a, b) => a - b);
-          await sql`select id from accounts where id = any(${ids}::int8[]) order by id for no key update`.execute(trx);
-        }
-        await sql`savepoint sending_group`.execute(trx);
+        const accounts = await lockAccounts(trx, db, nowUs, group);
         try {
-          const bulk = await storeGroup(trx, db, nowUs, group);
-          await sql`release savepoint sending_group`.execute(trx);
-          return bulk;
-        } catch {
-          // A create failed: the group's statements are undone, and each create runs alone in its own savepoint.
-          await sql`rollback to savepoint sending_group`.execute(trx);
-          await sql`release savepoint sending_group`.execute(trx);
+          return await storeGroup(trx, db, nowUs, group, accounts);
+        } catch (error) {
+          // The whole transaction is rolled back: no savepoint is needed (its round trips on PostgreSQL) to undo it.
+          throw new GroupFailed(error);
         }
-        const done: Outcome[] = [];
-        for (const { input } of group) {
-          // Each create is all or nothing on its own: a refusal or an error rolls back to its savepoint only.
-          await sql`savepoint sending_create`.execute(trx);
-          try {
-            const result = await storeSending(trx, db.dialect, nowUs, input, false);
-            if (!result.ok) await sql`rollback to savepoint sending_create`.execute(trx);
-            done.push({ result });
-          } catch (error) {
-            await sql`rollback to savepoint sending_create`.execute(trx);
-            done.push({ error });
-          }
-          await sql`release savepoint sending_create`.execute(trx);
-        }
-        return done;
       });
     } catch (error) {
-      for (const waiting of group) waiting.reject(error);
-      return;
+      if (!(error instanceof GroupFailed)) {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
+      outcomes = null;
+    }
+    if (outcomes === null) {
+      try {
+        // A create failed and the group's transaction was undone: each create runs alone in its own savepoint.
+        outcomes = await db.transaction(async (trx) => {
+          const nowUs = db.nowUs();
+          await lockAccounts(trx, db, nowUs, group);
+          const done: Outcome[] = [];
+          for (const { input } of group) {
+            // Each create is all or nothing on its own: a refusal or an error rolls back to its savepoint only.
+            await sql`savepoint sending_create`.execute(trx);
+            try {
+              const result = await storeSending(trx, db.dialect, nowUs, input, false);
+              if (!result.ok) await sql`rollback to savepoint sending_create`.execute(trx);
+              done.push({ result });
+            } catch (error) {
+              await sql`rollback to savepoint sending_create`.execute(trx);
+              done.push({ error });
+            }
+            await sql`release savepoint sending_create`.execute(trx);
+          }
+          return done;
+        });
+      } catch (error) {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
     }
     for (let i = 0; i < group.length; i++) {
       const waiting = group[i] as Waiting;
@@ -150,6 +154,13 @@ class Grouper {
   }
 }
 
+/** The group's transaction undone: its creates then run one savepoint each. */
+class GroupFailed extends Error {
+  constructor(cause: unknown) {
+    super('the group of creates failed', { cause });
+  }
+}
+
 type Decision =
   | { readonly kind: 'done'; readonly result: CreateSendingResult }
   | { readonly kind: 'create'; readonly balanceAfter: number }
@@ -161,27 +172,72 @@ interface Decisions {
   readonly created: readonly number[];
 }
 
+interface AccountRow {
+  readonly id: number | string;
+  readonly balance_minor: number | string;
+  readonly daily_spend_limit_minor: number | string | null;
+  readonly monthly_spend_limit_minor: number | string | null;
+}
+
+/**
+ * The group's expired keys forgotten, then its accounts read with their balances and caps — on PostgreSQL locked by
+ * the same statement, in ascending id order (db.ts: sendings rows, an expired key's old sending, before accounts
+ * rows). Nothing else changes them until the commit, so what is read here holds for the whole transaction.
+ */
+async function lockAccounts(
+  trx: Transaction<Schema>,
+  db: Db,
+  nowUs: number,
+  group: readonly Waiting[],
+): Promise<readonly AccountRow[]> {
+  await forgetExpiredKeys(trx, db.dialect, nowUs, keysOf(group));
+  const ids = [...new Set(group.map((w) => w.input.accountId))].sort((a, b) => a - b);
+  return trx
+    .selectFrom('accounts')
+    .select(['id', 'balance_minor', 'daily_spend_limit_minor', 'monthly_spend_limit_minor'])
+    .where(sql<boolean>`id in ${idList(db.dialect, ids)}`)
+    .orderBy('id')
+    .$if(db.dialect === 'postgres', (q) => q.forNoKeyUpdate())
+    .execute();
+}
+
 /**
  * A whole group in a few statements (the round trips of one create each, on PostgreSQL, were what limited a group):
- * the accounts' balances read (locked by the caller), earlier sendings under the keys looked up, then each create
- * decided in arrival order — key already used (before or earlier in the group), balance short, or accepted with the
- * balance after it — and the accepted ones written together: sendings, ledger entries, messages, balances. Any error
- * throws, and the caller then undoes all of it and runs the creates one savepoint each.
+ * the spend of the accounts with caps summed, earlier sendings under the keys looked up, then each create decided in
+ * arrival order — key already used (before or earlier in the group), balance short, or accepted with the balance
+ * after it — and the accepted ones written together: sendings, ledger entries, messages, balances (one statement on
+ * PostgreSQL). Any error throws, and the caller then undoes all of it and runs the creates one savepoint each.
  */
 async function storeGroup(
   trx: Transaction<Schema>,
   db: Db,
   nowUs: number,
   group: readonly Waiting[],
+  accounts: readonly AccountRow[],
 ): Promise<Outcome[]> {
-  const { balances, spends } = await readBalances(trx, db, nowUs, group);
-  const earlier = await readEarlierSendings(trx, group);
+  const balances = new Map<number, number>();
+  const spends = new Map<number, SpendState>();
+  for (const a of accounts) {
+    balances.set(Number(a.id), minorFrom(a.balance_minor));
+    spends.set(Number(a.id), await spendStateOf(trx, nowUs, Number(a.id), a));
+  }
+  const earlier = await readEarlierSendings(trx, db, group);
   const { decisions, created } = decideCreates(group, balances, spends, earlier);
   if (created.length === 0) return decisions.map((d) => ({ result: (d as { result: CreateSendingResult }).result }));
-  const sendingOf = await insertSendings(trx, nowUs, group, created);
-  await insertReservations(trx, nowUs, group, { decisions, created }, sendingOf);
-  await insertMessages(trx, db, nowUs, group, created, sendingOf);
-  await takeBalances(trx, nowUs, group, created, balances);
+  for (const i of created) {
+    const { input, rows } = group[i] as Waiting;
+    checkRows(input, rows, i);
+  }
+  let sendingOf: Map<number, Sending>;
+  if (db.dialect === 'postgres') {
+    sendingOf = await writeGroup(trx, nowUs, group, { decisions, created }, balances);
+  } else {
+    // In-process statements (SQLite): one per table, or per sending for the messages, cost no round trip.
+    sendingOf = await insertSendings(trx, nowUs, group, created);
+    await insertReservations(trx, nowUs, group, { decisions, created }, sendingOf);
+    await insertMessages(trx, nowUs, group, created, sendingOf);
+    await takeBalances(trx, nowUs, group, created, balances);
+  }
   return decisions.map((d, i): Outcome => {
     if (d.kind === 'done') return { result: d.result };
     if (d.kind === 'same key') {
@@ -191,41 +247,33 @@ async function storeGroup(
   });
 }
 
-/** The group's accounts' balances and spend against their caps, by account id (an account not found is absent). */
-async function readBalances(
-  trx: Transaction<Schema>,
-  db: Db,
-  nowUs: number,
-  group: readonly Waiting[],
-): Promise<{ balances: Map<number, number>; spends: Map<number, SpendState> }> {
-  const accountIds = [...new Set(group.map((w) => w.input.accountId))];
-  const balances = new Map<number, number>();
-  const spends = new Map<number, SpendState>();
-  const accounts = await trx
-    .selectFrom('accounts')
-    .select(['id', 'balance_minor', 'daily_spend_limit_minor', 'monthly_spend_limit_minor'])
-    .where(sql<boolean>`id in ${idList(db.dialect, accountIds)}`)
-    .execute();
-  for (const a of accounts) {
-    balances.set(Number(a.id), minorFrom(a.balance_minor));
-    spends.set(Number(a.id), await spendStateOf(trx, nowUs, Number(a.id), a));
-  }
-  return { balances, spends };
-}
-
-/** The sendings already stored under the group's idempotency keys, by `accountId:key`. */
-async function readEarlierSendings(trx: Transaction<Schema>, group: readonly Waiting[]): Promise<Map<string, Sending>> {
-  const earlier = new Map<string, Sending>();
+/** The group's idempotency keys with their accounts, each pair once. */
+function keysOf(group: readonly Waiting[]): { accountId: number; key: string }[] {
+  const pairs = new Map<string, { accountId: number; key: string }>();
   for (const { input } of group) {
     const key = input.idempotency?.key;
-    if (key === undefined || earlier.has(`${input.accountId}:${key}`)) continue;
-    const row = await trx
-      .selectFrom('sendings')
-      .selectAll()
-      .where('account_id', '=', input.accountId)
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst();
-    if (row) earlier.set(`${input.accountId}:${key}`, sendingFromRow(row));
+    if (key !== undefined) pairs.set(JSON.stringify([input.accountId, key]), { accountId: input.accountId, key });
+  }
+  return [...pairs.values()];
+}
+
+/** The sendings already stored under the group's idempotency keys, by `accountId:key` (one read for all keys). */
+async function readEarlierSendings(
+  trx: Transaction<Schema>,
+  db: Db,
+  group: readonly Waiting[],
+): Promise<Map<string, Sending>> {
+  const earlier = new Map<string, Sending>();
+  const pairs = keysOf(group);
+  if (pairs.length === 0) return earlier;
+  const rows = await trx
+    .selectFrom('sendings')
+    .selectAll()
+    .where(sql<boolean>`(account_id, idempotency_key) in ${accountKeyList(db.dialect, pairs)}`)
+    .execute();
+  for (const row of rows) {
+    const sending = sendingFromRow(row);
+    earlier.set(`${sending.accountId}:${row.idempotency_key}`, sending);
   }
   return earlier;
 }
@@ -269,32 +317,32 @@ function decideCreates(
   return { decisions, created };
 }
 
-/** The sendings, in arrival order: their ids come out ascending in that order. Returns them by index in the group. */
-async function insertSendings(
-  trx: Transaction<Schema>,
-  nowUs: number,
+/** The rows of the sendings to create, in arrival order. */
+function sendingRows(nowUs: number, group: readonly Waiting[], created: readonly number[]) {
+  return created.map((i) => {
+    const { input } = group[i] as Waiting;
+    return {
+      account_id: input.accountId,
+      text: input.text,
+      sender: input.sender,
+      type: input.type,
+      ...pendingColumns(input, nowUs),
+      idempotency_key: input.idempotency?.key ?? null,
+      request_sha256: input.idempotency?.requestSha256 ?? null,
+      callback_url: input.callbackUrl ?? null,
+    };
+  });
+}
+
+/**
+ * The inserted sendings by index in the group: their ids come out ascending in arrival order. Throws unless they are
+ * as many as the creates and each one is of its create's account and total.
+ */
+function sendingsByIndex(
+  inserted: readonly Selectable<SendingsTable>[],
   group: readonly Waiting[],
   created: readonly number[],
-): Promise<Map<number, Sending>> {
-  const inserted = await trx
-    .insertInto('sendings')
-    .values(
-      created.map((i) => {
-        const { input } = group[i] as Waiting;
-        return {
-          account_id: input.accountId,
-          text: input.text,
-          sender: input.sender,
-          type: input.type,
-          ...pendingColumns(input, nowUs),
-          idempotency_key: input.idempotency?.key ?? null,
-          request_sha256: input.idempotency?.requestSha256 ?? null,
-          callback_url: input.callbackUrl ?? null,
-        };
-      }),
-    )
-    .returningAll()
-    .execute();
+): Map<number, Sending> {
   const sendings = inserted.map(sendingFromRow).sort((a, b) => a.id - b.id);
   if (sendings.length !== created.length) throw new Error('group insert returned another number of sendings');
   const sendingOf = new Map<number, Sending>();
@@ -307,6 +355,116 @@ async function insertSendings(
     sendingOf.set(i, sending);
   });
   return sendingOf;
+}
+
+/** The sendings, in arrival order. Returns them by index in the group. */
+async function insertSendings(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  group: readonly Waiting[],
+  created: readonly number[],
+): Promise<Map<number, Sending>> {
+  const inserted = await trx
+    .insertInto('sendings')
+    .values(sendingRows(nowUs, group, created))
+    .returningAll()
+    .execute();
+  return sendingsByIndex(inserted, group, created);
+}
+
+/** Each account's reservations of the group added up, by account id. */
+function takenByAccount(group: readonly Waiting[], created: readonly number[]): Map<number, number> {
+  const taken = new Map<number, number>();
+  for (const i of created) {
+    const { input } = group[i] as Waiting;
+    taken.set(input.accountId, addMoney(taken.get(input.accountId) ?? 0, input.totalMinor));
+  }
+  return taken;
+}
+
+/**
+ * PostgreSQL: the group's writes in one statement (one round trip) of data-modifying CTEs — the sendings inserted in
+ * arrival order, their ids ranked to find each one's reservation entry (with the balance after it) and messages
+ * (inserted in their order), and each account's balance moved by the group's total only where it is still the one
+ * read under the lock. Throws, as the statements one by one would, unless every account moved and the sendings
+ * came back as created.
+ */
+async function writeGroup(
+  trx: Transaction<Schema>,
+  nowUs: number,
+  group: readonly Waiting[],
+  { decisions, created }: Decisions,
+  balancesAfter: ReadonlyMap<number, number>,
+): Promise<Map<number, Sending>> {
+  const entries = { accountId: [] as number[], amount: [] as number[], balanceAfter: [] as number[] };
+  const messages = {
+    n: [] as number[],
+    recipient: [] as string[],
+    countryId: [] as (number | null)[],
+    mcc: [] as (string | null)[],
+    mnc: [] as (string | null)[],
+    destination: [] as string[],
+    parts: [] as number[],
+    rateMinor: [] as number[],
+    costMinor: [] as number[],
+  };
+  created.forEach((i, n) => {
+    const { input, rows } = group[i] as Waiting;
+    entries.accountId.push(input.accountId);
+    entries.amount.push(reservationEntry(input.accountId, 0, input.totalMinor).amountMinor);
+    entries.balanceAfter.push((decisions[i] as { balanceAfter: number }).balanceAfter);
+    for (let r = 0; r < rows.recipient.length; r++) {
+      messages.n.push(n + 1);
+      messages.recipient.push(rows.recipient[r] as string);
+      messages.countryId.push(rows.countryId[r] ?? null);
+      messages.mcc.push(rows.mcc[r] ?? null);
+      messages.mnc.push(rows.mnc[r] ?? null);
+      messages.destination.push(rows.destination[r] as string);
+      messages.parts.push(rows.parts[r] as number);
+      messages.rateMinor.push(rows.rateMinor[r] as number);
+      messages.costMinor.push(rows.costMinor[r] as number);
+    }
+  });
+  const taken = takenByAccount(group, created);
+  const moves = { id: [...taken.keys()], amount: [...taken.values()], after: [] as number[] };
+  for (const id of moves.id) moves.after.push(balancesAfter.get(id) as number);
+  const insertSendings = trx
+    .insertInto('sendings')
+    .values(sendingRows(nowUs, group, created))
+    .returningAll();
+  const { rows } = await sql<Selectable<SendingsTable> & { accounts_moved: string | number }>`
+    with s as (${insertSendings}),
+    ranked as (select s.id, row_number() over (order by s.id) as n from s),
+    l as (
+      insert into ledger_entries (account_id, kind, amount_minor, balance_after_minor, sending_id, reference,
+                                  created_at_us)
+      select e.account_id, 'reservation', e.amount_minor, e.balance_after_minor, ranked.id, 'sending:' || ranked.id,
+             ${nowUs}::int8
+      from unnest(${entries.accountId}::int8[], ${entries.amount}::int8[], ${entries.balanceAfter}::int8[])
+             with ordinality as e(account_id, amount_minor, balance_after_minor, n)
+      join ranked on ranked.n = e.n
+      order by e.n),
+    m as (
+      insert into messages (sending_id, created_at_us, updated_at_us, recipient, country_id, mcc, mnc, destination,
+                            parts, rate_minor, cost_minor)
+      select ranked.id, ${nowUs}::int8, ${nowUs}::int8, u.recipient, u.country_id, u.mcc, u.mnc, u.destination,
+             u.parts, u.rate_minor, u.cost_minor
+      from unnest(${messages.n}::int8[], ${messages.recipient}::text[], ${messages.countryId}::int4[],
+                  ${messages.mcc}::text[], ${messages.mnc}::text[], ${messages.destination}::text[],
+                  ${messages.parts}::int4[], ${messages.rateMinor}::int8[], ${messages.costMinor}::int8[])
+             with ordinality as u(n, recipient, country_id, mcc, mnc, destination, parts, rate_minor, cost_minor, o)
+      join ranked on ranked.n = u.n
+      order by u.o),
+    b as (
+      update accounts set balance_minor = accounts.balance_minor - t.amount, updated_at_us = ${nowUs}::int8
+      from unnest(${moves.id}::int8[], ${moves.amount}::int8[], ${moves.after}::int8[]) as t(id, amount, after)
+      where accounts.id = t.id and accounts.balance_minor >= t.amount and accounts.balance_minor - t.amount = t.after
+      returning accounts.id)
+    select s.*, (select count(*) from b) as accounts_moved from s order by s.id`.execute(trx);
+  if (rows.length > 0 && Number(rows[0]?.accounts_moved) !== moves.id.length) {
+    throw new Error("an account's balance moved under the group's lock");
+  }
+  return sendingsByIndex(rows, group, created);
 }
 
 /** Each created sending's reservation in the ledger, with the balance after it. */
@@ -331,7 +489,7 @@ async function insertReservations(
 }
 
 /** Throws unless a sending's rows add up to its totals, as createSending checks them. */
-function checkRows(input: NewSending, rows: MessageChunk, sendingId: number): void {
+function checkRows(input: NewSending, rows: MessageChunk, index: number): void {
   let parts = 0;
   let cost = 0;
   for (let r = 0; r < rows.recipient.length; r++) {
@@ -343,61 +501,21 @@ function checkRows(input: NewSending, rows: MessageChunk, sendingId: number): vo
     cost = addMoney(cost, rowCost);
   }
   if (rows.recipient.length !== input.recipients || parts !== input.smsCount || cost !== input.subtotalMinor) {
-    throw new Error(`sending rows do not match its totals (sending ${sendingId})`);
+    throw new Error(`sending rows do not match its totals (create ${index} of the group)`);
   }
 }
 
-/** Messages: each sending's rows checked against its totals, then inserted (on PostgreSQL all in one statement). */
+/** Messages (SQLite): one insert per sending, reusing the insert's text per row count. */
 async function insertMessages(
   trx: Transaction<Schema>,
-  db: Db,
   nowUs: number,
   group: readonly Waiting[],
   created: readonly number[],
   sendingOf: ReadonlyMap<number, Sending>,
 ): Promise<void> {
-  const all: MessageChunk & { sendingId: number[] } = {
-    sendingId: [],
-    recipient: [],
-    countryId: [],
-    mcc: [],
-    mnc: [],
-    destination: [],
-    parts: [],
-    rateMinor: [],
-    costMinor: [],
-  };
   for (const i of created) {
-    const { input, rows } = group[i] as Waiting;
-    const sending = sendingOf.get(i) as Sending;
-    checkRows(input, rows, sending.id);
-    if (db.dialect === 'sqlite') {
-      // In-process statements: one per sending costs no round trip, and reuses the insert's text per row count.
-      await insertMessageChunk(trx, db.dialect, sending.id, nowUs, rows);
-      continue;
-    }
-    for (let r = 0; r < rows.recipient.length; r++) {
-      all.sendingId.push(sending.id);
-      all.recipient.push(rows.recipient[r] as string);
-      all.countryId.push(rows.countryId[r] ?? null);
-      all.mcc.push(rows.mcc[r] ?? null);
-      all.mnc.push(rows.mnc[r] ?? null);
-      all.destination.push(rows.destination[r] as string);
-      all.parts.push(rows.parts[r] as number);
-      all.rateMinor.push(rows.rateMinor[r] as number);
-      all.costMinor.push(rows.costMinor[r] as number);
-    }
-  }
-  if (all.sendingId.length > 0) {
-    await sql`
-      insert into messages (sending_id, created_at_us, updated_at_us, recipient, country_id, mcc, mnc, destination,
-                            parts, rate_minor, cost_minor)
-      select u.sending_id, ${nowUs}::int8, ${nowUs}::int8, u.recipient, u.country_id, u.mcc, u.mnc, u.destination,
-             u.parts, u.rate_minor, u.cost_minor
-      from unnest(${all.sendingId}::int8[], ${all.recipient}::text[], ${all.countryId}::int4[], ${all.mcc}::text[],
-                  ${all.mnc}::text[], ${all.destination}::text[], ${all.parts}::int4[], ${all.rateMinor}::int8[],
-                  ${all.costMinor}::int8[])
-        as u(sending_id, recipient, country_id, mcc, mnc, destination, parts, rate_minor, cost_minor)`.execute(trx);
+    const { rows } = group[i] as Waiting;
+    await insertMessageChunk(trx, 'sqlite', (sendingOf.get(i) as Sending).id, nowUs, rows);
   }
 }
 
@@ -409,12 +527,7 @@ async function takeBalances(
   created: readonly number[],
   balancesAfter: ReadonlyMap<number, number>,
 ): Promise<void> {
-  const taken = new Map<number, number>();
-  for (const i of created) {
-    const { input } = group[i] as Waiting;
-    taken.set(input.accountId, addMoney(taken.get(input.accountId) ?? 0, input.totalMinor));
-  }
-  for (const [accountId, amount] of taken) {
+  for (const [accountId, amount] of takenByAccount(group, created)) {
     const moved = await trx
       .updateTable('accounts')
       .set({ balance_minor: sql`balance_minor - ${amount}`, updated_at_us: nowUs })
@@ -434,11 +547,12 @@ const groupers = new WeakMap<Db, Grouper>();
  * `createSending` with the same answers, for many concurrent requests at the cost of few transactions: a small
  * sending, validated and priced before by the caller, joins the group that commits next (started on the event loop's
  * next turn with every create that arrived meanwhile; those arriving while groups are in flight wait for the next).
- * In the group's transaction the accounts are locked in ascending id order (PostgreSQL), then each create runs in a
- * savepoint in arrival order — the key looked up under the lock, the balance checked and reserved — so one refused
- * (insufficient balance, key already used) or failing rolls back alone, and the others commit together. A large
- * sending, one with suppressed recipients to record, or one with a send window (its messages held until it opens),
- * keeps a transaction of its own.
+ * In the group's transaction the accounts are locked in ascending id order (PostgreSQL) and read, then each create is
+ * decided in arrival order — the key looked up under the lock, the balance and caps checked and reserved — so one
+ * refused (insufficient balance, spend cap, key already used) writes nothing, and the others commit together; should
+ * the group's writes fail, its transaction is undone and each create runs again in a savepoint of its own, so one
+ * failing rolls back alone. A large sending, one with suppressed recipients to record, or one with a send window (its
+ * messages held until it opens), keeps a transaction of its own.
  */
 export function createSendingGrouped(db: Db, input: NewSending): Promise<CreateSendingResult> {
   if (

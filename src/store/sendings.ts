@@ -1,6 +1,6 @@
 // Sendings: stored with all their messages and the reservation of their cost in one transaction, read back per account.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type Selectable, sql, type Transaction } from 'kysely';
+import { type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import type { Encoding } from '../domain/gsm.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { addMoney, minorFrom } from '../domain/money.js';
@@ -279,6 +279,34 @@ export async function winnerOfKeyRace(
   if (key === null || !isUniqueViolation(error)) return undefined;
   const first = await findByIdempotencyKey(db, input.accountId, key);
   return first && { ok: false, reason: 'idempotency_key_used', sending: first };
+}
+
+/** Pairs of an account and an idempotency key, as a subquery of two columns: `(account_id, idempotency_key) in …`. */
+export function accountKeyList(
+  dialect: DialectName,
+  pairs: readonly { readonly accountId: number; readonly key: string }[],
+): RawBuilder<unknown> {
+  return dialect === 'postgres'
+    ? sql`(select * from unnest(${pairs.map((p) => p.accountId)}::int8[], ${pairs.map((p) => p.key)}::text[]))`
+    : sql`(select json_extract(value, '$[0]'), json_extract(value, '$[1]') from json_each(${JSON.stringify(
+        pairs.map((p) => [p.accountId, p.key]),
+      )}))`;
+}
+
+/** Keys older than the window are forgotten, so that they may name new sendings: those of many creates at once. */
+export async function forgetExpiredKeys(
+  trx: Transaction<Schema>,
+  dialect: DialectName,
+  nowUs: number,
+  pairs: readonly { readonly accountId: number; readonly key: string }[],
+): Promise<void> {
+  if (pairs.length === 0) return;
+  await trx
+    .updateTable('sendings')
+    .set({ idempotency_key: null })
+    .where(sql<boolean>`(account_id, idempotency_key) in ${accountKeyList(dialect, pairs)}`)
+    .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
+    .execute();
 }
 
 /** A key older than the window is forgotten, so that it may name a new sending. */

@@ -1,12 +1,195 @@
 // Group commit: concurrent creates share transactions, and each one still answers as it would have alone.
-import { expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import type { Db, ExecutedQuery } from '../../src/store/db.js';
 import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { createSendingGrouped } from '../../src/store/sending-groups.js';
-import type { CreateSendingResult } from '../../src/store/sendings.js';
+import { type CreateSendingResult, storeSending } from '../../src/store/sendings.js';
 import { describeEachEngine } from '../support/databases.js';
 import { fundedAccount, newSending, sendingTotalMinor } from '../support/store-fixtures.js';
 
 describeEachEngine('group commit of sendings', (engine) => {
+  let recorded: Db;
+  let recording: ExecutedQuery[] | null = null;
+  beforeAll(async () => {
+    recorded = await engine.open({ onQuery: (query) => recording?.push(query) });
+  });
+  /** The answers of creates fired in one turn (one group), and the statements their group sent. */
+  const oneGroup = async (creates: readonly [number, Parameters<typeof newSending>[1]][]) => {
+    recording = [];
+    const answers = await Promise.all(
+      creates.map(([account, shape]) => createSendingGrouped(recorded, newSending(account, shape))),
+    );
+    const statements = recording.map((q) => q.sql);
+    recording = null;
+    return { answers, statements };
+  };
+  const messagesOf = async (account: number) => {
+    const row = await engine.db.kysely
+      .selectFrom('messages')
+      .innerJoin('sendings', 'sendings.id', 'messages.sending_id')
+      .select(engine.db.kysely.fn.count<string>('messages.id').as('n'))
+      .where('sendings.account_id', '=', account)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+
+  it('commits a group of one-recipient creates in four statements on PostgreSQL, of one account or of two', async () => {
+    const one = { recipients: 1, rateMinor: 450 };
+    const cost = sendingTotalMinor(one);
+    const first = await fundedAccount(engine.db, 20 * cost, 'trips one');
+    const second = await fundedAccount(engine.db, 20 * cost, 'trips two');
+
+    const alone = await oneGroup(Array.from({ length: 8 }, () => [first, one] as const));
+    const both = await oneGroup(Array.from({ length: 8 }, (_, i) => [i % 2 ? second : first, one] as const));
+
+    for (const { answers, statements } of [alone, both]) {
+      expect(answers.every((a) => a.ok)).toBe(true);
+      // begin, the accounts locked with their balances read, the group's writes, commit.
+      if (engine.name === 'postgres') expect(statements).toHaveLength(4);
+    }
+    const balances = both.answers.map((a) => (a.ok ? a.balanceMinor : null));
+    expect(balances).toEqual([11, 19, 10, 18, 9, 17, 8, 16].map((n) => n * cost));
+    expect(await getBalance(engine.db, first)).toBe(8 * cost);
+    expect(await getBalance(engine.db, second)).toBe(16 * cost);
+    expect(await messagesOf(first)).toBe(12);
+    expect(await messagesOf(second)).toBe(4);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it('refuses in a group as alone: balance short mid-group, daily and monthly caps reached, a key used before and twice, a key expired', async () => {
+    const one = { recipients: 1, rateMinor: 450 };
+    const cost = sendingTotalMinor(one);
+    const poor = await fundedAccount(engine.db, 2 * cost, 'trips poor');
+    const capped = await fundedAccount(engine.db, 10 * cost, 'trips capped');
+    await engine.db.kysely
+      .updateTable('accounts')
+      .set({ daily_spend_limit_minor: 2 * cost })
+      .where('id', '=', capped)
+      .execute();
+    const monthly = await fundedAccount(engine.db, 10 * cost, 'trips monthly');
+    await engine.db.kysely
+      .updateTable('accounts')
+      .set({ monthly_spend_limit_minor: 2 * cost })
+      .where('id', '=', monthly)
+      .execute();
+    expect((await createSendingGrouped(engine.db, newSending(monthly, one))).ok).toBe(true);
+    const keyed = await fundedAccount(engine.db, 10 * cost, 'trips keyed');
+    const key = (k: string) => ({ ...one, idempotency: { key: k, requestSha256: `sha-${k}` } });
+    const before = await createSendingGrouped(engine.db, newSending(keyed, key('old')));
+    const stale = await createSendingGrouped(engine.db, newSending(keyed, key('stale')));
+    if (!before.ok || !stale.ok) throw new Error(JSON.stringify([before, stale]));
+    // Its key expired: a day and an hour ago.
+    await engine.db.kysely
+      .updateTable('sendings')
+      .set({ created_at_us: engine.db.nowUs() - 25 * 3600 * 1e6 })
+      .where('id', '=', stale.sending.id)
+      .execute();
+
+    const { answers, statements } = await oneGroup([
+      [poor, one],
+      [capped, one],
+      [keyed, key('old')],
+      [poor, one],
+      [keyed, key('new')],
+      [capped, one],
+      [poor, one],
+      [capped, one],
+      [keyed, key('new')],
+      [keyed, one],
+      [keyed, key('stale')],
+      [monthly, one],
+      [monthly, one],
+    ]);
+    // The refusals were decided within the group: it was not undone to run its creates one savepoint each.
+    expect(statements.filter((q) => /sending_create/.test(q))).toEqual([]);
+    // begin, the expired keys forgotten, the accounts locked and read, the spend of each capped account (read after
+    // the lock: a statement of its own sees what was committed while it waited), the keys looked up, the group's
+    // writes, commit: a statement for all keys, not one per key.
+    if (engine.name === 'postgres') expect(statements).toHaveLength(8);
+    const outcome = (a: CreateSendingResult) => (a.ok ? ['ok', a.balanceMinor / cost] : [a.reason]);
+    expect(answers.map(outcome)).toEqual([
+      ['ok', 1],
+      ['ok', 9],
+      ['idempotency_key_used'],
+      ['ok', 0],
+      ['ok', 7],
+      ['ok', 8],
+      ['insufficient_balance'],
+      ['spend_limit'],
+      ['idempotency_key_used'],
+      ['ok', 6],
+      ['ok', 5],
+      ['ok', 8],
+      ['spend_limit'],
+    ]);
+    const sendingIdOf = (a: CreateSendingResult | undefined) => (a && 'sending' in a ? a.sending?.id : undefined);
+    expect(sendingIdOf(answers[2])).toBe(before.sending.id);
+    expect(sendingIdOf(answers[8])).toBe(sendingIdOf(answers[4]));
+    expect(sendingIdOf(answers[10])).toBeGreaterThan(stale.sending.id);
+    expect(answers[6]).toMatchObject({ reason: 'insufficient_balance', balanceMinor: 0, requiredMinor: cost });
+    expect(answers[7]).toMatchObject({ reason: 'spend_limit', period: 'daily', spentMinor: 2 * cost });
+    expect(answers[12]).toMatchObject({ reason: 'spend_limit', period: 'monthly', spentMinor: 2 * cost });
+    expect(await getBalance(engine.db, monthly)).toBe(8 * cost);
+    expect(await getBalance(engine.db, poor)).toBe(0);
+    expect(await getBalance(engine.db, capped)).toBe(8 * cost);
+    expect(await getBalance(engine.db, keyed)).toBe(5 * cost);
+    expect([await messagesOf(poor), await messagesOf(capped), await messagesOf(keyed)]).toEqual([2, 2, 5]);
+    expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+  });
+
+  it.skipIf(engine.name !== 'postgres')(
+    'counts against a cap the create committed elsewhere while the group waited for its account',
+    async () => {
+      const one = { recipients: 1, rateMinor: 450 };
+      const cost = sendingTotalMinor(one);
+      const account = await fundedAccount(engine.db, 10 * cost, 'trips raced');
+      await engine.db.kysely
+        .updateTable('accounts')
+        .set({ daily_spend_limit_minor: 2 * cost })
+        .where('id', '=', account)
+        .execute();
+      const elsewhere = await engine.open();
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reserved = () => {};
+      const isReserved = new Promise<void>((resolve) => {
+        reserved = resolve;
+      });
+      // Another process's create: its reservation written, its transaction (and the account's lock) held open.
+      const first = elsewhere.transaction(async (trx) => {
+        const result = await storeSending(trx, 'postgres', elsewhere.nowUs(), newSending(account, one), false);
+        reserved();
+        await held;
+        return result;
+      });
+      await isReserved;
+      recording = [];
+      const group = Promise.all([1, 2].map(() => createSendingGrouped(recorded, newSending(account, one))));
+      // The group waits for the account's lock until the other create commits.
+      for (;;) {
+        const { rows } = await sql<{ n: string }>`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(engine.db.kysely);
+        if (Number(rows[0]?.n) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      release();
+      expect((await first).ok).toBe(true);
+      const answers = await group;
+      // Decided within the group, from the balance and spend read once the lock was granted.
+      expect(recording.filter((q) => /sending_create/.test(q.sql))).toEqual([]);
+      recording = null;
+      expect(answers.map((a) => (a.ok ? 'ok' : a.reason))).toEqual(['ok', 'spend_limit']);
+      expect(answers[0]).toMatchObject({ balanceMinor: 8 * cost });
+      expect(answers[1]).toMatchObject({ period: 'daily', spentMinor: 2 * cost });
+      expect(await getBalance(engine.db, account)).toBe(8 * cost);
+      expect((await auditLedger(engine.db)).mismatches).toEqual([]);
+    },
+  );
+
   for (const badRow of [false, true]) {
     it(`answers each of many concurrent creates as alone, refusals${badRow ? ' and a failure' : ''} rolled back alone`, async () => {
       const db = engine.db;
