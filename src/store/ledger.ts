@@ -1,5 +1,5 @@
 // The ledger: append-only entries whose sum is the account balance, which never goes below zero.
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import { LEDGER_KINDS, type LedgerKind } from '../domain/ledger.js';
 import { PER_PAGE_MAX } from '../domain/limits.js';
 import { MINOR_MAX, minorFrom } from '../domain/money.js';
@@ -49,8 +49,15 @@ export type RefundResult =
   | { readonly ok: false; readonly reason: 'already_refunded'; readonly entry: LedgerEntry }
   | { readonly ok: false; readonly reason: 'sending_not_found' };
 
+const SENDING_REFERENCE_PREFIX = 'sending:';
+
 export function sendingReference(sendingId: number): string {
-  return `sending:${sendingId}`;
+  return `${SENDING_REFERENCE_PREFIX}${sendingId}`;
+}
+
+/** `sendingReference` of the sending ids in `id`, written by the database (a statement inserting many entries). */
+export function sendingReferenceOf(id: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`${sql.lit(SENDING_REFERENCE_PREFIX)} || ${id}`;
 }
 
 export function entryFromRow(row: Selectable<LedgerEntriesTable>): LedgerEntry {

@@ -3,7 +3,7 @@ import { type Selectable, sql, type Transaction } from 'kysely';
 import { addMoney, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
 import { idList } from './dispatch-sql.js';
-import { entryRow } from './ledger.js';
+import { entryRow, sendingReferenceOf } from './ledger.js';
 import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
 import { onNextTurn } from './next-turn.js';
@@ -438,7 +438,8 @@ async function writeGroup(
     l as (
       insert into ledger_entries (account_id, kind, amount_minor, balance_after_minor, sending_id, reference,
                                   created_at_us)
-      select e.account_id, 'reservation', e.amount_minor, e.balance_after_minor, ranked.id, 'sending:' || ranked.id,
+      select e.account_id, 'reservation', e.amount_minor, e.balance_after_minor, ranked.id,
+             ${sendingReferenceOf(sql.ref('ranked.id'))},
              ${nowUs}::int8
       from unnest(${entries.accountId}::int8[], ${entries.amount}::int8[], ${entries.balanceAfter}::int8[])
              with ordinality as e(account_id, amount_minor, balance_after_minor, n)
