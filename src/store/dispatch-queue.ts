@@ -9,7 +9,7 @@ import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { type MessageNow, settleSendings } from './dispatch-settlement.js';
 import { acceptedCostSum, idList, inBatch, keyList, listRelation } from './dispatch-sql.js';
-import { applyKeptReportsFor, applyStatusChanges, type StatusChange } from './reports.js';
+import { applyKeptReportsFor, applyStatusChanges, callbackEvents, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
 
@@ -747,16 +747,7 @@ export async function recordOutcomes(
         [...known.values()],
       );
       // The kept reports' callbacks first, then the outcomes' (each message's in the order the reports came).
-      const events: StatusEvent[] = [];
-      for (const change of kept.moved) {
-        if (!sendings.get(change.sendingId)?.hasCallback) continue;
-        events.push({
-          messageId: change.messageId,
-          sendingId: change.sendingId,
-          status: change.status,
-          error: change.error,
-        });
-      }
+      const events = callbackEvents(kept.moved, sendings);
       for (const row of changed) {
         const sendingId = intFrom(row.sending_id);
         if (!sendings.get(sendingId)?.hasCallback) continue;

@@ -12,7 +12,7 @@ import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { KEPT_REPORTS_LOCK } from './dialect-sql.js';
-import { type MessageNow, settleSendings } from './dispatch-settlement.js';
+import { type MessageNow, type SettledSending, settleSendings } from './dispatch-settlement.js';
 import { idList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -92,6 +92,16 @@ export async function applyStatusChanges(
     moved.map((change) => change.sendingId),
     messages,
   );
+  await enqueueCallbacks(trx, dialect, nowUs, callbackEvents(moved, sendings));
+  if (!quality) await tally.flush(trx, dialect);
+  return moved.length;
+}
+
+/** The status events of `moved` whose sendings (as settled in `sendings`) have a callback, in the order given. */
+export function callbackEvents(
+  moved: MovedStatuses['moved'],
+  sendings: ReadonlyMap<number, SettledSending>,
+): StatusEvent[] {
   const events: StatusEvent[] = [];
   for (const change of moved) {
     if (!sendings.get(change.sendingId)?.hasCallback) continue;
@@ -102,9 +112,7 @@ export async function applyStatusChanges(
       error: change.error,
     });
   }
-  await enqueueCallbacks(trx, dialect, nowUs, events);
-  if (!quality) await tally.flush(trx, dialect);
-  return moved.length;
+  return events;
 }
 
 /**
