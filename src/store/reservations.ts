@@ -25,12 +25,17 @@ export function insufficientBalance(balanceMinor: number, requiredMinor: number)
   return { ok: false, reason: 'insufficient_balance', balanceMinor, requiredMinor };
 }
 
+/** What a reservation of a sending's total moves on the ledger: the total, taken from the balance. */
+export function reservationAmountMinor(totalMinor: number): number {
+  return -totalMinor;
+}
+
 /** The ledger entry of a sending's reservation: its total out of the balance, under the sending's reference. */
 export function reservationEntry(accountId: number, sendingId: number, totalMinor: number): EntryToPost {
   return {
     accountId,
     kind: 'reservation',
-    amountMinor: -totalMinor,
+    amountMinor: reservationAmountMinor(totalMinor),
     sendingId,
     reference: sendingReference(sendingId),
   };

@@ -7,7 +7,7 @@ import { entryRow, sendingReferenceOf } from './ledger.js';
 import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
 import { onNextTurn } from './next-turn.js';
-import { insufficientBalance, reservationEntry } from './reservations.js';
+import { insufficientBalance, reservationAmountMinor, reservationEntry } from './reservations.js';
 import type { Schema, SendingsTable } from './schema.js';
 import {
   accountKeyList,
@@ -411,7 +411,7 @@ async function writeGroup(
   created.forEach((i, n) => {
     const { input, rows } = group[i] as Waiting;
     entries.accountId.push(input.accountId);
-    entries.amount.push(reservationEntry(input.accountId, 0, input.totalMinor).amountMinor);
+    entries.amount.push(reservationAmountMinor(input.totalMinor));
     entries.balanceAfter.push((decisions[i] as { balanceAfter: number }).balanceAfter);
     for (let r = 0; r < rows.recipient.length; r++) {
       messages.n.push(n + 1);

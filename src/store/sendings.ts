@@ -258,7 +258,7 @@ export async function createSending(db: Db, input: NewSending): Promise<CreateSe
   try {
     return await db.transaction(async (trx): Promise<CreateSendingResult> => {
       const nowUs = db.nowUs();
-      if (key !== null) await forgetExpiredKey(trx, nowUs, input.accountId, key);
+      if (key !== null) await forgetExpiredKeys(trx, db.dialect, nowUs, [{ accountId: input.accountId, key }]);
       return await storeSending(trx, db.dialect, nowUs, input, true);
     });
   } catch (error) {
@@ -305,22 +305,6 @@ export async function forgetExpiredKeys(
     .updateTable('sendings')
     .set({ idempotency_key: null })
     .where(sql<boolean>`(account_id, idempotency_key) in ${accountKeyList(dialect, pairs)}`)
-    .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
-    .execute();
-}
-
-/** A key older than the window is forgotten, so that it may name a new sending. */
-export async function forgetExpiredKey(
-  trx: Transaction<Schema>,
-  nowUs: number,
-  accountId: number,
-  key: string,
-): Promise<void> {
-  await trx
-    .updateTable('sendings')
-    .set({ idempotency_key: null })
-    .where('account_id', '=', accountId)
-    .where('idempotency_key', '=', key)
     .where('created_at_us', '<=', nowUs - IDEMPOTENCY_KEY_TTL_MS * US_PER_MS)
     .execute();
 }
