@@ -9,6 +9,7 @@ import { listMessages } from '../../src/store/messages.js';
 import { applyReports, countKeptReports, sweepKeptReports } from '../../src/store/reports.js';
 import { US_PER_MS } from '../../src/store/time.js';
 import { describeEachEngine } from '../support/databases.js';
+import { signal } from '../support/signal.js';
 import { fakeClock, numberEndingWith, RATE_MINOR, routerWith, statusOf, storedSending } from './support.js';
 
 /** Every `default` message to the sandbox; a named type to none. */
@@ -111,20 +112,14 @@ describeEachEngine('delivery reports', (engine) => {
         );
         return (rows[0]?.n ?? 0) > 0;
       };
-      let release = () => {};
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let held = () => {};
-      const holds = new Promise<void>((resolve) => {
-        held = resolve;
-      });
+      const released = signal();
+      const held = signal();
       const holding = holder.transaction(async (trx) => {
         await sql`select id from sendings where id = ${sending.id} for update`.execute(trx);
-        held();
-        await released;
+        held.fire();
+        await released.fired;
       });
-      await holds;
+      await held.fired;
       const storing = recordOutcomes(
         db,
         { workerId: 'w9', nowUs },
@@ -143,7 +138,7 @@ describeEachEngine('delivery reports', (engine) => {
       for (let i = 0; i < 500 && !reported && !(await busy('%pg_advisory_xact_lock(%')); i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      release();
+      released.fire();
       await Promise.all([holding, storing, reporting]);
       await holder.close();
       expect(await countKeptReports(db)).toBe(0);

@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import { describeEachEngine } from '../support/databases.js';
+import { signal } from '../support/signal.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
 /**
@@ -10,22 +11,16 @@ import { fundedAccount } from '../support/store-fixtures.js';
  * (`transaction` rejects with "rolled back"). Resolves once the write is made.
  */
 async function uncommittedBalance(db: Db, id: number): Promise<{ release: () => void; transaction: Promise<void> }> {
-  let release = () => {};
-  const held = new Promise<void>((done) => {
-    release = done;
-  });
-  let written = () => {};
-  const wrote = new Promise<void>((done) => {
-    written = done;
-  });
+  const released = signal();
+  const written = signal();
   const transaction = db.transaction(async (trx) => {
     await trx.updateTable('accounts').set({ balance_minor: 1 }).where('id', '=', id).execute();
-    written();
-    await held;
+    written.fire();
+    await released.fired;
     throw new Error('rolled back');
   });
-  await wrote;
-  return { release, transaction };
+  await written.fired;
+  return { release: released.fire, transaction };
 }
 
 describeEachEngine('readFirst', (engine) => {

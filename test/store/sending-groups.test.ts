@@ -6,6 +6,7 @@ import { auditLedger, getBalance } from '../../src/store/ledger.js';
 import { createSendingGrouped } from '../../src/store/sending-groups.js';
 import { type CreateSendingResult, storeSending } from '../../src/store/sendings.js';
 import { describeEachEngine } from '../support/databases.js';
+import { signal } from '../support/signal.js';
 import { fundedAccount, newSending, sendingTotalMinor } from '../support/store-fixtures.js';
 
 describeEachEngine('group commit of sendings', (engine) => {
@@ -150,22 +151,16 @@ describeEachEngine('group commit of sendings', (engine) => {
         .where('id', '=', account)
         .execute();
       const elsewhere = await engine.open();
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let reserved = () => {};
-      const isReserved = new Promise<void>((resolve) => {
-        reserved = resolve;
-      });
+      const released = signal();
+      const reserved = signal();
       // Another process's create: its reservation written, its transaction (and the account's lock) held open.
       const first = elsewhere.transaction(async (trx) => {
         const result = await storeSending(trx, 'postgres', elsewhere.nowUs(), newSending(account, one), false);
-        reserved();
-        await held;
+        reserved.fire();
+        await released.fired;
         return result;
       });
-      await isReserved;
+      await reserved.fired;
       recording = [];
       const group = Promise.all([1, 2].map(() => createSendingGrouped(recorded, newSending(account, one))));
       // The group waits for the account's lock until the other create commits.
@@ -176,7 +171,7 @@ describeEachEngine('group commit of sendings', (engine) => {
         if (Number(rows[0]?.n) > 0) break;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      release();
+      released.fire();
       expect((await first).ok).toBe(true);
       const answers = await group;
       // Decided within the group, from the balance and spend read once the lock was granted.
