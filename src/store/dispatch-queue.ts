@@ -202,11 +202,27 @@ export const PARKED_WITH_NONE_QUEUED = Number.MAX_SAFE_INTEGER;
  * more came due since the last lease than it wakes (a worker back after a long pause), the next leases wake the
  * others, those due longest ago first.
  */
+/**
+ * A sending in `sendings_lease_due` whose time has come at `nowUs`: open, not settled, not parked, never leased from
+ * (`served` false) or served before; the index's own condition, so that SQLite's planner may read it.
+ */
+function inLeaseTurn(alias: string, served: boolean, nowUs: number): RawBuilder<unknown> {
+  const t = sql.raw(alias);
+  return sql`${t}.status in ('Pending', 'Processing') and ${t}.dispatch_settled_at_us is null and ${t}.next_due_at_us = 0
+      and ${served ? sql`${t}.last_leased_at_us > 0` : sql`${t}.last_leased_at_us = 0`} and ${t}.scheduled_at_us <= ${nowUs}`;
+}
+
+/** A sending in `sendings_lease_parked` whose time to be looked at again has come at `nowUs`. */
+function parkedAndDue(alias: string, nowUs: number): RawBuilder<unknown> {
+  const p = sql.raw(alias);
+  return sql`${p}.status in ('Pending', 'Processing') and ${p}.dispatch_settled_at_us is null and ${p}.next_due_at_us > 0
+      and ${p}.next_due_at_us <= ${nowUs}`;
+}
+
 async function parkedDue(executor: Kysely<Schema>, dialect: DialectName, nowUs: number, max: number) {
   const { rows } = await sql<{ id: number | string }>`
     select p.id from sendings p ${dialect === 'sqlite' ? sql`indexed by sendings_lease_parked` : sql``}
-    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
-      and p.next_due_at_us <= ${nowUs}
+    where ${parkedAndDue('p', nowUs)}
     order by p.next_due_at_us, p.id
     limit ${max}`.execute(executor);
   return rows.map((row) => intFrom(row.id));
@@ -265,15 +281,9 @@ export async function parkSendings(
  */
 async function mayHaveDueOnSqlite(db: Db, nowUs: number): Promise<boolean> {
   const front = (served: boolean) => sql`
-    select t.id from sendings t indexed by sendings_lease_due
-    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null and t.next_due_at_us = 0
-      and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
-    limit 1`;
+    select t.id from sendings t indexed by sendings_lease_due where ${inLeaseTurn('t', served, nowUs)} limit 1`;
   const parked = sql`
-    select p.id from sendings p indexed by sendings_lease_parked
-    where p.status in ('Pending', 'Processing') and p.dispatch_settled_at_us is null and p.next_due_at_us > 0
-      and p.next_due_at_us <= ${nowUs}
-    limit 1`;
+    select p.id from sendings p indexed by sendings_lease_parked where ${parkedAndDue('p', nowUs)} limit 1`;
   const { rows } = await sql<{ id: number | string }>`
     select id from (${front(false)}) as never_served
     union all select id from (${front(true)}) as served
@@ -309,8 +319,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
   const turns = (sendingsMax: number, narrower: RawBuilder<unknown>, served: boolean) => sql`
     select t.id, t.last_leased_at_us, t.scheduled_at_us
     from sendings t ${sqlite ? sql`indexed by sendings_lease_due` : sql``}
-    where t.status in ('Pending', 'Processing') and t.dispatch_settled_at_us is null and t.next_due_at_us = 0
-      and ${served ? sql`t.last_leased_at_us > 0` : sql`t.last_leased_at_us = 0`} and t.scheduled_at_us <= ${nowUs}
+    where ${inLeaseTurn('t', served, nowUs)}
       ${narrower}
       and (select 1 from messages d
            where d.sending_id = t.id and d.status = 'queued' and d.next_attempt_at_us <= ${nowUs}
