@@ -193,6 +193,11 @@ async function run(
     if ((await counts(db)).queued === 0) break;
     await new Promise((done) => setTimeout(done, 50));
   }
+  // What autovacuum does within a minute of tables growing from empty: statistics the planner can trust. Without it
+  // each connection keeps the plans it made of the empty tables until the first analyse (they read a few
+  // hundred rows whole), which the 8 s of a run on a new database never reach: the figures then varied with which
+  // plans each connection happened to keep.
+  if (engine === 'postgres') await sql`analyze`.execute(db.kysely);
   const before = await counts(db);
   const cpuBefore = servers.pids.map((p) => cpuSeconds(p.pid));
   const pgBefore = engine === 'postgres' ? await postgresCpu(db) : null;

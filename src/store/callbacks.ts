@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import type { MessageStatus } from '../domain/status.js';
 import { messageStatusFrom } from '../domain/status.js';
 import type { Db, DialectName } from './db.js';
-import { idList, inBatch, listRelation } from './dispatch-sql.js';
+import { inBatch, keyList, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
 import { previousWhileValid } from './webhook-secrets.js';
@@ -134,7 +134,9 @@ async function statusDeliveries(db: Db, attempts: Attempts, nowUs: number): Prom
       's.callback_url',
       ...SECRET_COLUMNS,
     ])
-    .where(sql<boolean>`c.id in ${idList(db.dialect, [...attempts.keys()])}`)
+    // The claimed rows as a list to join from (each one's message, sending and account then found by key): with an
+    // array comparison PostgreSQL may instead merge-join along the whole of sendings' key.
+    .where(sql<boolean>`c.id in (${keyList(db.dialect, [...attempts.keys()])})`)
     .execute();
   return rows.map((row): StatusCallbackDelivery => {
     const id = intFrom(row.id);
@@ -173,7 +175,7 @@ async function inboundDeliveries(db: Db, attempts: Attempts, nowUs: number): Pro
       'i.keyword_effect',
       ...SECRET_COLUMNS,
     ])
-    .where(sql<boolean>`c.id in ${idList(db.dialect, [...attempts.keys()])}`)
+    .where(sql<boolean>`c.id in (${keyList(db.dialect, [...attempts.keys()])})`)
     .execute();
   return rows.map((row): InboundCallbackDelivery => {
     const id = intFrom(row.id);

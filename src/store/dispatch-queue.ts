@@ -4,11 +4,11 @@ import type { MessageProviderCost } from '../domain/margins.js';
 import { minorFrom } from '../domain/money.js';
 import { SENDING_TYPES, type SendingType } from '../domain/sending.js';
 import { messageStatusFrom } from '../domain/status.js';
-import { enqueueCallbacks, type StatusEvent } from './callbacks.js';
+import { enqueueCallbacks } from './callbacks.js';
 import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { type MessageNow, settleSendings } from './dispatch-settlement.js';
-import { acceptedCostSum, idList, inBatch, keyList, listRelation } from './dispatch-sql.js';
+import { acceptedCostSum, inBatch, inIds, keyList, listRelation, notInIds } from './dispatch-sql.js';
 import { applyKeptReportsFor, applyStatusChanges, callbackEvents, type StatusChange } from './reports.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
@@ -116,7 +116,7 @@ async function readSendings(
       's.expires_at_us',
       'a.currency',
     ])
-    .where(sql<boolean>`s.id in ${idList(dialect, ids)}`)
+    .where(sql<boolean>`s.id ${inIds(dialect, ids)}`)
     .execute();
   const sendings = new Map<number, DispatchSending & { status: string }>();
   for (const row of rows) {
@@ -168,7 +168,7 @@ async function writeLease(
       set status = 'submitting', lease_owner = ${lease.workerId}, lease_expires_at_us = ${lease.expiresAtUs},
           attempts = attempts + 1, updated_at_us = ${lease.nowUs}, provider = ${choice.provider},
           route_rule_id = ${choice.ruleId}
-      where id in ${idList(dialect, ids)}`.execute(trx);
+      where id ${inIds(dialect, ids)}`.execute(trx);
   }
   return messages;
 }
@@ -270,7 +270,7 @@ export async function parkSendings(
     set next_due_at_us = x.next_due
     from (select f.id,
             case when f.next_at <= ${nowUs} then 0 else coalesce(f.next_at, ${PARKED_WITH_NONE_QUEUED}) end as next_due
-          from (select t.id, ${first} as next_at from sendings t where t.id in ${idList(dialect, ids)}) as f) as x
+          from (select t.id, ${first} as next_at from sendings t where t.id ${inIds(dialect, ids)}) as f) as x
     where ${target}.id = x.id and ${target}.next_due_at_us <> x.next_due`.execute(trx);
 }
 
@@ -356,7 +356,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         from (${dueSendings(
           limit,
           sql`and t.recipients_count <= ${request.limit}
-            ${taken.length > 0 ? sql`and t.id not in ${idList(db.dialect, taken)}` : sql``}`,
+            ${taken.length > 0 ? sql`and t.id ${notInIds(db.dialect, taken)}` : sql``}`,
         )}) as turn
         order by turn.last_leased_at_us, turn.scheduled_at_us, turn.id
         limit ${limit}`;
@@ -426,10 +426,10 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
               next_due_at_us = coalesce(
                 (select case when m.next_attempt_at_us <= ${nowUs} then 0 else m.next_attempt_at_us end
                  from messages m
-                 where m.sending_id = sendings.id and m.status = 'queued' and m.id not in ${idList(db.dialect, takenIds)}
+                 where m.sending_id = sendings.id and m.status = 'queued' and m.id ${notInIds(db.dialect, takenIds)}
                  order by m.next_attempt_at_us limit 1),
                 ${PARKED_WITH_NONE_QUEUED})
-            where id in ${idList(db.dialect, sendingIds)}
+            where id ${inIds(db.dialect, sendingIds)}
               and ${db.dialect === 'sqlite' ? sql`+status` : sql`status`} = 'Pending'
             returning id`.execute(trx);
         // Those already Processing are marked served as well (one-recipient sendings never are: they were Pending). A
@@ -443,7 +443,7 @@ export async function leaseDueMessages(db: Db, request: LeaseRequest, route: Lea
         if (served.length > 0) {
           const marked = await sql<{ id: number | string }>`
               update sendings set last_leased_at_us = ${nowUs}
-              where id in (select id from sendings where id in ${idList(db.dialect, served)}
+              where id in (select id from sendings where id ${inIds(db.dialect, served)}
                 ${skipLocked(db.dialect, 'sendings')})
               returning id`.execute(trx);
           for (const row of marked.rows) held.push(intFrom(row.id));
@@ -728,7 +728,7 @@ export async function recordOutcomes(
       if (dialect === 'postgres') {
         const locked = [...new Set([...requeuedSendings, ...changed.map((row) => intFrom(row.sending_id))])];
         await sql`
-          select id from sendings where id in ${idList(dialect, locked)} order by id for update`.execute(trx);
+          select id from sendings where id ${inIds(dialect, locked)} order by id for update`.execute(trx);
       }
       await parkSendings(trx, dialect, [...requeuedSendings], nowUs);
     }

@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { minorFrom } from '../domain/money.js';
 import { dispatchRefundMinor, IN_FLIGHT_MESSAGE_STATUSES, sendingStatusOf } from '../domain/status.js';
 import type { DialectName } from './db.js';
-import { acceptedCostSum, idList } from './dispatch-sql.js';
+import { acceptedCostSum, inIds } from './dispatch-sql.js';
 import { postRefund, type Refund } from './ledger.js';
 import type { Schema } from './schema.js';
 import { intFrom } from './values.js';
@@ -144,7 +144,7 @@ export async function settleSendings(
       'dispatch_settled_at_us',
       'recipients_count',
     ])
-    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .where(sql<boolean>`id ${inIds(dialect, ids)}`)
     .orderBy('id');
   if (dialect === 'postgres') select = select.forUpdate();
   const rows = ids.length === 0 ? [] : await select.execute();
@@ -180,7 +180,7 @@ export async function settleSendings(
              count(submitted_at_us) as accepted,
              ${acceptedCostSum()} as accepted_cost,
              coalesce(sum(case when status = 'submitted' then 1 else 0 end), 0) as awaiting
-      from messages where sending_id in ${idList(dialect, small)}
+      from messages where sending_id ${inIds(dialect, small)}
       group by sending_id`.execute(trx);
     for (const c of counts) {
       counted.set(intFrom(c.sending_id), {
@@ -265,14 +265,14 @@ export async function settleSendings(
       await trx
         .updateTable('sendings')
         .set({ status, dispatch_settled_at_us: nowUs, updated_at_us: nowUs })
-        .where(sql<boolean>`id in ${idList(dialect, settle)}`)
+        .where(sql<boolean>`id ${inIds(dialect, settle)}`)
         .execute();
     }
     if (complete.length > 0) {
       await trx
         .updateTable('sendings')
         .set({ status, updated_at_us: nowUs })
-        .where(sql<boolean>`id in ${idList(dialect, complete)}`)
+        .where(sql<boolean>`id ${inIds(dialect, complete)}`)
         .execute();
     }
   }

@@ -38,12 +38,22 @@ export function acceptedCostSum(): RawBuilder<number | string> {
   return sql<number | string>`coalesce(sum(case when submitted_at_us is not null then cost_minor else 0 end), 0)`;
 }
 
-/** `(select …)`: the ids as a subquery for `column in …`. */
-export function idList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
-  return sql`(${keyList(dialect, ids)})`;
+/**
+ * `= any(…)` / `in (…)`: the column is one of the ids, bound as one parameter. On PostgreSQL an array comparison,
+ * which the planner serves from the column's index whatever length it supposes the list has; `in (select
+ * unnest($1))` is a semi-join instead, and the generic plan of a prepared statement takes an unnest of a parameter
+ * for 100 rows: it then hashed the whole table (sendings) rather than look up the few ids of a settlement.
+ */
+export function inIds(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`= any(${ids}::int8[])` : sql`in (${keyList(dialect, ids)})`;
 }
 
-/** The select of `idList` without its parentheses: a batch of keys for `inBatch`. */
+/** `<> all(…)` / `not in (…)`: the column is none of the ids (`inIds`). */
+export function notInIds(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`<> all(${ids}::int8[])` : sql`not in (${keyList(dialect, ids)})`;
+}
+
+/** The ids as a select of one column: a batch of keys for `inBatch`. */
 export function keyList(dialect: DialectName, ids: readonly number[]): RawBuilder<unknown> {
   return dialect === 'postgres'
     ? sql`select unnest(${ids}::int8[])`

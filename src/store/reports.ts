@@ -13,7 +13,7 @@ import type { Db, DialectName } from './db.js';
 import { QualityTally } from './delivery-quality.js';
 import { KEPT_REPORTS_LOCK } from './dialect-sql.js';
 import { type MessageNow, type SettledSending, settleSendings } from './dispatch-settlement.js';
-import { idList, listRelation } from './dispatch-sql.js';
+import { inIds, listRelation } from './dispatch-sql.js';
 import type { Schema } from './schema.js';
 import { assertInt, intFrom, intOrNull } from './values.js';
 
@@ -131,7 +131,7 @@ async function moveStatuses(
   let select = trx
     .selectFrom('messages')
     .select(['id', 'sending_id', 'status', 'provider', 'mcc', 'submitted_at_us', 'cost_minor'])
-    .where(sql<boolean>`id in ${idList(dialect, ids)}`)
+    .where(sql<boolean>`id ${inIds(dialect, ids)}`)
     .orderBy('id');
   if (dialect === 'postgres') select = select.forUpdate();
   const current = new Map<number, CurrentMessage>();
@@ -378,7 +378,7 @@ async function takeKept(
   if (done.length > 0) {
     await trx
       .deleteFrom('pending_reports')
-      .where(sql<boolean>`id in ${idList(dialect, done)}`)
+      .where(sql<boolean>`id ${inIds(dialect, done)}`)
       .execute();
   }
   return changesOf(reports, matched, nowUs);
@@ -393,7 +393,7 @@ async function applyKeptReports(
   const kept = await trx
     .selectFrom('pending_reports')
     .selectAll()
-    .where(sql<boolean>`id in ${idList(dialect, pendingIds)}`)
+    .where(sql<boolean>`id ${inIds(dialect, pendingIds)}`)
     .orderBy('id')
     .execute();
   return applyStatusChanges(trx, dialect, nowUs, await takeKept(trx, dialect, nowUs, kept));

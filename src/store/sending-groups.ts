@@ -2,7 +2,7 @@
 import { type Selectable, sql, type Transaction } from 'kysely';
 import { addMoney, minorFrom } from '../domain/money.js';
 import type { Db } from './db.js';
-import { idList } from './dispatch-sql.js';
+import { inIds } from './dispatch-sql.js';
 import { entryRow, sendingReferenceOf } from './ledger.js';
 import { insertMessageChunk } from './message-insert.js';
 import { type MessageChunk, messageChunks } from './message-rows.js';
@@ -195,7 +195,7 @@ async function lockAccounts(
   return trx
     .selectFrom('accounts')
     .select(['id', 'balance_minor', 'daily_spend_limit_minor', 'monthly_spend_limit_minor'])
-    .where(sql<boolean>`id in ${idList(db.dialect, ids)}`)
+    .where(sql<boolean>`id ${inIds(db.dialect, ids)}`)
     .orderBy('id')
     .$if(db.dialect === 'postgres', (q) => q.forNoKeyUpdate())
     .execute();

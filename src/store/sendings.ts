@@ -9,7 +9,7 @@ import { SENDING_STATUSES, SENDING_TYPES, type SendingStatus, type SendingType }
 import type { Db, DialectName } from './db.js';
 import { isUniqueViolation } from './dialect-sql.js';
 import { parkSendings } from './dispatch-queue.js';
-import { idList } from './dispatch-sql.js';
+import { inIds } from './dispatch-sql.js';
 import { type AccountNotFound, type InsufficientBalance, lockAccount } from './ledger.js';
 import { insertMessageChunk, insertSuppressedMessages, MESSAGE_ROWS_PER_INSERT } from './message-insert.js';
 import { type MessageRow, type MessageRows, messageChunks } from './message-rows.js';
@@ -389,9 +389,7 @@ export async function holdUntilWindowOpens(
   for (const [opening, countryIds] of byOpening) {
     await sql`
       update messages set next_attempt_at_us = ${opening}
-      where sending_id = ${sending.id} and status = 'queued' and country_id in ${idList(dialect, countryIds)}`.execute(
-      trx,
-    );
+      where sending_id = ${sending.id} and status = 'queued' and country_id ${inIds(dialect, countryIds)}`.execute(trx);
   }
   if (unknownCountryOpening !== null) {
     await sql`
