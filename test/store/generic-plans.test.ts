@@ -3,7 +3,7 @@
 // find their rows of `messages` and `sendings` by index in that plan too, at the planner's real costs, once the tables
 // hold many rows: a plan that reads either table whole costs in proportion to everything stored.
 import { Client, escapeLiteral } from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { ExecutedQuery } from '../../src/store/db.js';
 import {
   type LeaseRouting,
@@ -17,6 +17,7 @@ import { US_PER_MS } from '../../src/store/time.js';
 import { numberEndingWith, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { growTables } from '../support/grown-tables.js';
+import { statementRecorder } from '../support/statements.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
 /** The tables read in a generic plan's sequential scan that would make it fail. */
@@ -24,21 +25,7 @@ const LARGE_TABLES = new Set(['messages', 'sendings']);
 const LEASE_US = 60_000 * US_PER_MS;
 const SANDBOX_ONLY: LeaseRouting = () => ({ provider: 'sandbox', ruleId: null });
 
-let recording: ExecutedQuery[] | null = null;
-function onQuery(query: ExecutedQuery): void {
-  recording?.push(query);
-}
-
-async function captured(work: () => Promise<unknown>): Promise<ExecutedQuery[]> {
-  const statements: ExecutedQuery[] = [];
-  recording = statements;
-  try {
-    await work();
-  } finally {
-    recording = null;
-  }
-  return statements.filter((q) => /^\s*(select|insert|update|delete|with)\b/i.test(q.sql));
-}
+const { onQuery, captured } = statementRecorder();
 
 interface PlanNode {
   'Node Type': string;
@@ -110,10 +97,6 @@ describeEachEngine(
       await admin.query('analyze');
       await admin.end();
     }, 120_000);
-
-    afterAll(() => {
-      recording = null;
-    });
 
     it.skipIf(engine.name !== 'postgres')(
       'names a statement whose generic plan reads a large table whole',

@@ -35,6 +35,7 @@ import { storeCopiesOf } from '../support/backlog.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { growTables } from '../support/grown-tables.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+import { statementRecorder } from '../support/statements.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
 /** Tables that grow with the traffic stored: a per-request or per-lease statement must never read one whole. */
@@ -109,22 +110,7 @@ const LEASE_US = 60_000 * US_PER_MS;
 /** QUERY_PLANS_PRINT=1 prints every statement looked at with its plan. */
 const PRINT_PLANS = process.env.QUERY_PLANS_PRINT === '1';
 
-let recording: ExecutedQuery[] | null = null;
-function onQuery(query: ExecutedQuery): void {
-  recording?.push(query);
-}
-
-/** The statements `work` made the store run (transaction control left out). */
-async function captured(work: () => Promise<unknown>): Promise<ExecutedQuery[]> {
-  const statements: ExecutedQuery[] = [];
-  recording = statements;
-  try {
-    await work();
-  } finally {
-    recording = null;
-  }
-  return statements.filter((q) => /^\s*(select|insert|update|delete|with)\b/i.test(q.sql));
-}
+const { onQuery, captured } = statementRecorder();
 
 /**
  * A read of a growing table in one statement's plan whose cost is not bounded by what the statement names:
