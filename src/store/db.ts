@@ -14,7 +14,12 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.js';
-import { type Checkpointer, startCheckpointer } from './sqlite-checkpointer.js';
+import {
+  type Checkpointer,
+  type CheckpointerOptions,
+  startCheckpointer,
+  WAL_SIZE_LIMIT_BYTES,
+} from './sqlite-checkpointer.js';
 import { StoreSqliteDialect, ThreadWriteLock, withStatementCache } from './sqlite-dialect.js';
 import { type ClockUs, systemClockUs } from './time.js';
 
@@ -95,6 +100,8 @@ export interface DbOptions {
    * WAL checkpoints; this one neither checkpoints in its commits nor starts a checkpoint thread of its own.
    */
   readonly checkpointedElsewhere?: boolean;
+  /** SQLite: the WAL's size limit and how often the checkpoint thread looks at it (sqlite-checkpointer.ts). */
+  readonly checkpoints?: CheckpointerOptions;
 }
 
 /** A statement as the store sent it: the SQL text with placeholders and the values bound to them. */
@@ -366,8 +373,11 @@ export async function createDb(url: string | undefined, options: DbOptions = {})
     (await kysely.executeQuery<Row>(CompiledQuery.raw(text, [...parameters]))).rows as Row[];
   if (target.dialect === 'sqlite') {
     const database = openSqlite(target.path);
-    if (options.checkpointedElsewhere) database.pragma('wal_autocheckpoint = 0');
-    else if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path);
+    if (options.checkpointedElsewhere) {
+      database.pragma('wal_autocheckpoint = 0');
+      // The WAL may start over at this connection's next write: a file left larger than the limit is cut back then.
+      database.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    } else if (target.path !== ':memory:') checkpointer = startCheckpointer(database, target.path, options.checkpoints);
     const cached = withStatementCache(database);
     kysely = new Kysely<Schema>({
       dialect: new StoreSqliteDialect({
