@@ -2,6 +2,7 @@
 // backlog's drain after the load stops, CPU per sending of each process and of PostgreSQL, and the ledger's audit;
 // beside a minimal Fastify app doing the same essential work on the same engine (bench/minimal/app.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -14,10 +15,25 @@ import { createToken } from '../src/store/tokens.js';
 import { growTables } from '../test/support/grown-tables.js';
 import { probePostgres } from '../test/support/scratch-db.js';
 import { type BenchRow, formatRate } from './harness.js';
-import { benchTenant, cpuSeconds, freePort, HOST, httpRequest, startSmsgic, type Tenant } from './smsgic-processes.js';
+import {
+  benchTenant,
+  cpuSeconds,
+  freePort,
+  HOST,
+  httpRequest,
+  startSmsgic,
+  type Tenant,
+  type ThreadSplit,
+  threadCpuSeconds,
+  threadSplit,
+} from './smsgic-processes.js';
 
 const SECONDS = Number(process.env.ONE_RECIPIENT_BENCH_SECONDS ?? 6);
-const WARMUP_SECONDS = Number(process.env.ONE_RECIPIENT_BENCH_WARMUP_SECONDS ?? 2);
+/**
+ * Load before each measured run, the same for the minimal app. V8 goes on compiling the product's hot paths for a few
+ * seconds: after 2 s of warm-up its compiler threads still took 40–48 µs a sending of the first run, 24–26 µs after 6 s.
+ */
+const WARMUP_SECONDS = Number(process.env.ONE_RECIPIENT_BENCH_WARMUP_SECONDS ?? 6);
 const DRAIN_MAX_MS = Number(process.env.ONE_RECIPIENT_BENCH_DRAIN_MAX_MS ?? 120_000);
 const ENGINES = (process.env.ONE_RECIPIENT_BENCH_ENGINES ?? 'sqlite,postgres').split(',') as DialectName[];
 const CONNECTIONS = (process.env.ONE_RECIPIENT_BENCH_CONNECTIONS ?? '50,200').split(',').map(Number);
@@ -131,6 +147,12 @@ interface Processes {
   readonly port: number;
   readonly pids: readonly { readonly role: string; readonly pid: number }[];
   stop(): Promise<void>;
+  /** The product's SQLite WAL file, whose size the run reports at its end (undefined on PostgreSQL). */
+  readonly walPath?: string | undefined;
+}
+
+function walPathOf(tenant: Tenant): string | undefined {
+  return tenant.engine === 'sqlite' ? `${tenant.scratch.url.replace(/^sqlite:/, '')}-wal` : undefined;
 }
 
 async function startMinimal(tenant: Tenant): Promise<Processes> {
@@ -173,6 +195,10 @@ interface Run {
   readonly cannon: CannonResult;
   readonly drainMs: number;
   readonly cpuUsPerSending: readonly { readonly role: string; readonly us: number }[];
+  /** The size of the SQLite WAL file when the run ended, in bytes (null on PostgreSQL). */
+  readonly walBytes: number | null;
+  /** The single process on SQLite, split by thread (µs a sending); null for several processes. */
+  readonly threadsUsPerSending: ThreadSplit | null;
   readonly postgresUsPerSending: number | null;
   readonly audit: string;
 }
@@ -200,6 +226,8 @@ async function run(
   if (engine === 'postgres') await sql`analyze`.execute(db.kysely);
   const before = await counts(db);
   const cpuBefore = servers.pids.map((p) => cpuSeconds(p.pid));
+  const single = servers.pids.length === 1 && servers.pids[0]?.role !== 'minimal' ? servers.pids[0] : undefined;
+  const threadsBefore = single ? threadCpuSeconds(single.pid) : null;
   const pgBefore = engine === 'postgres' ? await postgresCpu(db) : null;
   const startMs = Date.now();
   const cannon = await load(servers.port, tokens, connections, SECONDS);
@@ -218,6 +246,7 @@ async function run(
     }
   }
   const after = await counts(db);
+  const walBytes = servers.walPath === undefined ? null : statSync(servers.walPath).size;
   const created = after.total - before.total;
   const handedDuringLoad = atEnd.total - atEnd.queued - (before.total - before.queued);
   const sendings = Math.max(1, created);
@@ -225,6 +254,12 @@ async function run(
     role: p.role,
     us: ((cpuSeconds(p.pid) - (cpuBefore[i] as number)) * 1e6) / sendings,
   }));
+  const threads = single && threadsBefore ? threadSplit(single.pid, threadsBefore, threadCpuSeconds(single.pid)) : null;
+  const threadsUsPerSending = threads && {
+    main: (threads.main * 1e6) / sendings,
+    busiest: (threads.busiest * 1e6) / sendings,
+    rest: (threads.rest * 1e6) / sendings,
+  };
   const postgresUsPerSending = pgBefore ? ((await postgresCpuSince(db, pgBefore)) * 1e6) / sendings : null;
   // The stored history's balances were set, not earned: the audit speaks for the accounts the bench made.
   const grown = history.accounts;
@@ -237,17 +272,28 @@ async function run(
     cannon,
     drainMs,
     cpuUsPerSending,
+    walBytes,
+    threadsUsPerSending,
     postgresUsPerSending,
     audit: mismatches.length === 0 ? 'exact' : `${mismatches.length} mismatches`,
   };
 }
 
+/** Whether the run's single process had a dispatch worker thread (`serve` on SQLite without `--api`). */
+const withWorkerThread = (r: Run) => r.cpuUsPerSending.some((c) => c.role === 'api+worker');
+
 function row(label: string, r: Run, target: string, baseline?: Run): BenchRow {
-  const cpu = r.cpuUsPerSending.map((c) => `${c.role} ${Math.round(c.us)} µs`).join(', ');
+  const threads = r.threadsUsPerSending;
+  const split = threads
+    ? ` (main thread ${Math.round(threads.main)} µs, ${withWorkerThread(r) ? 'worker thread' : 'busiest other thread'} ` +
+      `${Math.round(threads.busiest)} µs, V8 and libuv helpers ${Math.round(threads.rest)} µs)`
+    : '';
+  const cpu = r.cpuUsPerSending.map((c) => `${c.role} ${Math.round(c.us)} µs`).join(', ') + split;
   const pg = r.postgresUsPerSending === null ? '' : `, PostgreSQL ${Math.round(r.postgresUsPerSending)} µs`;
   const handed = Number.isNaN(r.drainMs)
     ? ''
     : `; handed to the provider ${formatRate(r.handedPerSecond, '/s')} during the load, backlog empty ${r.drainMs} ms after it`;
+  const wal = r.walBytes === null ? '' : `; WAL file ${Math.round(r.walBytes / 1e6)} MB at the end`;
   const ratio = baseline ? `; ${Math.round((100 * r.accepted) / baseline.accepted)}% of the minimal app` : '';
   return {
     name: label,
@@ -256,8 +302,39 @@ function row(label: string, r: Run, target: string, baseline?: Run): BenchRow {
     notes:
       `p50 ${r.cannon.latency.p50} ms, p99 ${r.cannon.latency.p99} ms, max ${r.cannon.latency.max} ms; ` +
       `non-2xx ${r.cannon.non2xx}, errors ${r.cannon.errors}, timeouts ${r.cannon.timeouts}${handed}; ` +
-      `CPU per sending: ${cpu}${pg}; ledger ${r.audit}${ratio}`,
+      `CPU per sending: ${cpu}${pg}; ledger ${r.audit}${wal}${ratio}`,
   };
+}
+
+/**
+ * The API with no dispatch worker anywhere, one account, the first connection count: what accepting alone costs and
+ * how fast it goes on this machine, beside the runs that also hand every sending over (the sendings stay queued).
+ */
+async function measureApiAlone(engine: DialectName): Promise<BenchRow> {
+  const tenant = await benchTenant(engine);
+  const smsgic = await startSmsgic(tenant, {}, { apiOnly: true });
+  const db = await createDb(tenant.scratch.url);
+  try {
+    const servers: Processes = {
+      port: smsgic.port,
+      pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
+      stop: () => smsgic.stop(),
+      walPath: walPathOf(tenant),
+    };
+    const connections = CONNECTIONS[0] as number;
+    const r = await run(engine, servers, db, [tenant.token], connections, false);
+    const made = row(
+      `${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, the API alone (no dispatch worker: accepted, not handed over), 1 account, ${connections} connections`,
+      r,
+      'reference: accepting alone',
+    );
+    process.stdout.write(`  ${made.name}: ${made.result} (${made.notes})\n`);
+    return made;
+  } finally {
+    await db.close();
+    await smsgic.stop();
+    await tenant.scratch.dispose();
+  }
 }
 
 async function measure(engine: DialectName): Promise<BenchRow[]> {
@@ -292,6 +369,7 @@ async function measure(engine: DialectName): Promise<BenchRow[]> {
       port: smsgic.port,
       pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
       stop: () => smsgic.stop(),
+      walPath: walPathOf(tenant),
     };
     for (const accounts of ACCOUNTS) {
       for (const connections of CONNECTIONS) {
@@ -317,6 +395,7 @@ async function measure(engine: DialectName): Promise<BenchRow[]> {
     await smsgic.stop();
     await tenant.scratch.dispose();
   }
+  rows.push(await measureApiAlone(engine));
   for (const stored of STORED) rows.push(await measureStored(engine, label, stored));
   rows.push(
     row(
@@ -351,6 +430,7 @@ async function measureStored(engine: DialectName, label: string, stored: number)
         port: smsgic.port,
         pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
         stop: () => smsgic.stop(),
+        walPath: walPathOf(tenant),
       };
       const connections = CONNECTIONS[0] as number;
       const r = await run(engine, servers, db, [tenant.token], connections, true, history);

@@ -4,9 +4,10 @@
 // the PostgreSQL backends (from /proc), and the product's share of the minimal app's throughput.
 //
 // `npm run bench -- request-path`, or `node --import tsx bench/request-path.bench.ts` to print the rows only.
-// Environment: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_ENGINES (sqlite,postgres),
-// BENCH_LEVELS (warn,info), BENCH_ROUNDS (2: the apps alternate, and each one's best round counts, so that a
-// machine busy with something else for a moment weighs less).
+// Environment: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (5, the same for both apps: V8 goes on compiling the product's
+// longer request path after 2 s), BENCH_CONNECTIONS (50), BENCH_ENGINES (sqlite,postgres), BENCH_LEVELS (warn,info),
+// BENCH_ROUNDS (2: the apps alternate, and each one's best round counts, so that a machine busy with something else for
+// a moment weighs less), BENCH_NODE_ARGS (extra node flags for both servers, e.g. a CPU profile).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { request } from 'node:http';
@@ -31,7 +32,7 @@ const envNumber = (name: string, fallback: number) => {
 };
 const LOAD = {
   seconds: envNumber('BENCH_SECONDS', 5),
-  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 2),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 5),
   connections: envNumber('BENCH_CONNECTIONS', 50),
 };
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
@@ -67,8 +68,11 @@ function get(
 /** The product's API process or the minimal app, logging at `level` to /dev/null (a sink outside the process). */
 async function startServer(kind: Kind, tenant: Tenant, level: string): Promise<Server> {
   const port = await freePort();
-  const args =
-    kind === 'product' ? ['--import', 'tsx', CLI, 'serve', '--api'] : ['--import', 'tsx', MINIMAL[tenant.engine]];
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const args = [
+    ...nodeArgs,
+    ...(kind === 'product' ? ['--import', 'tsx', CLI, 'serve', '--api'] : ['--import', 'tsx', MINIMAL[tenant.engine]]),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,

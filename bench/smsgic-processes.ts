@@ -1,7 +1,7 @@
 // SMSgic as deployed, for end-to-end benches: a funded tenant in a scratch database, and `smsgic serve` processes
 // (API and worker in one on SQLite, or apart on PostgreSQL) whose CPU time is read from /proc.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,41 @@ export function cpuSeconds(pid: number): number {
   // The command name (field 2) may hold spaces: count fields from its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU seconds of each thread of `pid` now, by thread id (the main thread's id is `pid`). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
+/** What each kind of thread of one process spent between two readings of `threadCpuSeconds`, in seconds. */
+export interface ThreadSplit {
+  /** The main thread: the HTTP server and the API's work. */
+  readonly main: number;
+  /** The busiest other thread: the dispatch worker's thread when the process runs one. */
+  readonly busiest: number;
+  /** All the others: V8's garbage collection and compiler helpers, libuv's pool. */
+  readonly rest: number;
+}
+
+export function threadSplit(pid: number, before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>) {
+  const spent = [...after].map(([tid, seconds]) => ({ tid, seconds: seconds - (before.get(tid) ?? 0) }));
+  const others = spent.filter((t) => t.tid !== pid).sort((a, b) => b.seconds - a.seconds);
+  return {
+    main: spent.find((t) => t.tid === pid)?.seconds ?? 0,
+    busiest: others[0]?.seconds ?? 0,
+    rest: others.slice(1).reduce((sum, t) => sum + t.seconds, 0),
+  } satisfies ThreadSplit;
 }
 
 /**
@@ -143,7 +178,11 @@ function spawnServe(role: SmsgicProcess['role'], env: Record<string, string>): S
  * `smsgic serve` against the tenant's database: one process on SQLite, an API and a worker process on PostgreSQL.
  * Request logs off (LOG_LEVEL=warn), rate limits out of the way, Redis unset, callbacks to loopback allowed.
  */
-export async function startSmsgic(tenant: Tenant, env: Record<string, string>): Promise<Smsgic> {
+export async function startSmsgic(
+  tenant: Tenant,
+  env: Record<string, string>,
+  options: { readonly apiOnly?: boolean } = {},
+): Promise<Smsgic> {
   const port = await freePort();
   const common = {
     DATABASE_URL: tenant.scratch.url,
@@ -155,8 +194,10 @@ export async function startSmsgic(tenant: Tenant, env: Record<string, string>): 
     CALLBACK_ALLOW_PRIVATE: 'true',
     ...env,
   };
-  const processes =
-    tenant.engine === 'sqlite'
+  // apiOnly: the API without any dispatch worker (what accepting alone costs).
+  const processes = options.apiOnly
+    ? [spawnServe('api', common)]
+    : tenant.engine === 'sqlite'
       ? [spawnServe('api+worker', common)]
       : [spawnServe('api', common), spawnServe('worker', common)];
   const stop = async () => {
