@@ -7,8 +7,8 @@
 // A checkpoint copies the WAL's pages into the database; the WAL itself starts over from its beginning only when a
 // writer begins while every page is copied and no reader is reading from the WAL (sqlite.org/wal.html §"Avoiding
 // Excessively Large WAL Files"). Under steady traffic the API's and the dispatch worker's reads overlap without a pause,
-// so that moment never came: the WAL file grew by about 47 MB a second at 5,000 sendings a second (1.5 GB after 30 s,
-// until the traffic stopped), and a sending cost about a tenth more CPU by then. Past the size limit the thread
+// so that moment never came: the WAL file grew by about 47 MB a second at 4,400–4,800 sendings a second (1.5 GB after
+// 28 s, until the traffic stopped), and a sending cost about a tenth more CPU by then. Past the size limit the thread
 // therefore runs a RESTART checkpoint: it holds new writers back, copies what the PASSIVE one left, and waits (a few
 // milliseconds at most) for the readers of older pages to finish, so that the next writer starts the WAL over.
 import { createRequire } from 'node:module';
