@@ -21,6 +21,7 @@ import {
   freePort,
   HOST,
   httpRequest,
+  type Smsgic,
   startSmsgic,
   type Tenant,
   type ThreadSplit,
@@ -151,8 +152,14 @@ interface Processes {
   readonly walPath?: string | undefined;
 }
 
-function walPathOf(tenant: Tenant): string | undefined {
-  return tenant.engine === 'sqlite' ? `${tenant.scratch.url.replace(/^sqlite:/, '')}-wal` : undefined;
+/** The product's processes on the tenant's database, as a run measures them. */
+function processesOf(smsgic: Smsgic, tenant: Tenant): Processes {
+  return {
+    port: smsgic.port,
+    pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
+    stop: () => smsgic.stop(),
+    walPath: tenant.engine === 'sqlite' ? `${tenant.scratch.url.replace(/^sqlite:/, '')}-wal` : undefined,
+  };
 }
 
 async function startMinimal(tenant: Tenant): Promise<Processes> {
@@ -315,12 +322,7 @@ async function measureApiAlone(engine: DialectName): Promise<BenchRow> {
   const smsgic = await startSmsgic(tenant, {}, { apiOnly: true });
   const db = await createDb(tenant.scratch.url);
   try {
-    const servers: Processes = {
-      port: smsgic.port,
-      pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
-      stop: () => smsgic.stop(),
-      walPath: walPathOf(tenant),
-    };
+    const servers = processesOf(smsgic, tenant);
     const connections = CONNECTIONS[0] as number;
     const r = await run(engine, servers, db, [tenant.token], connections, false);
     const made = row(
@@ -365,12 +367,7 @@ async function measure(engine: DialectName): Promise<BenchRow[]> {
   const smsgic = await startSmsgic(tenant, { SANDBOX_REPORT_DELAY_MS: '0' });
   const db = await createDb(tenant.scratch.url);
   try {
-    const servers: Processes = {
-      port: smsgic.port,
-      pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
-      stop: () => smsgic.stop(),
-      walPath: walPathOf(tenant),
-    };
+    const servers = processesOf(smsgic, tenant);
     for (const accounts of ACCOUNTS) {
       for (const connections of CONNECTIONS) {
         const r = await run(engine, servers, db, tokens.slice(0, accounts), connections, true);
@@ -426,12 +423,7 @@ async function measureStored(engine: DialectName, label: string, stored: number)
     }
     const smsgic = await startSmsgic(tenant, { SANDBOX_REPORT_DELAY_MS: '0' });
     try {
-      const servers: Processes = {
-        port: smsgic.port,
-        pids: smsgic.processes.map((p) => ({ role: p.role, pid: p.pid })),
-        stop: () => smsgic.stop(),
-        walPath: walPathOf(tenant),
-      };
+      const servers = processesOf(smsgic, tenant);
       const connections = CONNECTIONS[0] as number;
       const r = await run(engine, servers, db, [tenant.token], connections, true, history);
       const made = row(
