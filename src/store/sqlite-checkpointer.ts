@@ -36,14 +36,20 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 0');
-const restartFrames = Math.max(1, Math.floor(workerData.walLimitBytes / db.pragma('page_size', { simple: true })));
+const limitFrames = Math.max(1, Math.floor(workerData.walLimitBytes / db.pragma('page_size', { simple: true })));
+// A RESTART that could not finish (a long read still on older pages) held writers back for restartWaitMs for nothing:
+// the next one waits until the WAL has grown by another limit's worth, not the next tick.
+let restartAt = limitFrames;
 const tick = () => {
   try {
     // One row: busy, the frames in the WAL, the frames copied into the database.
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (state.log < restartFrames) return;
+    if (state.log < limitFrames) restartAt = limitFrames;
+    if (state.log < restartAt) return;
     db.pragma('busy_timeout = ' + workerData.restartWaitMs);
-    try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 0'); }
+    let done = false;
+    try { done = db.pragma('wal_checkpoint(RESTART)')[0].busy === 0; } finally { db.pragma('busy_timeout = 0'); }
+    restartAt = done ? limitFrames : state.log + limitFrames;
   } catch { /* busy or closing: the next tick tries again */ }
 };
 const timer = setInterval(tick, workerData.intervalMs);
