@@ -61,7 +61,11 @@ export async function freePort(): Promise<number> {
 
 /** User plus system CPU time of a process so far, in seconds (/proc/PID/stat fields 14 and 15). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** User and system CPU seconds from a /proc `stat` line (of a process or of one of its threads). */
+function cpuOfStat(stat: string): number {
   // The command name (field 2) may hold spaces: count fields from its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
@@ -72,9 +76,7 @@ export function threadCpuSeconds(pid: number): Map<number, number> {
   const threads = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+      threads.set(Number(tid), cpuOfStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
     } catch {
       // A thread that ended between the listing and the read.
     }
@@ -92,14 +94,18 @@ export interface ThreadSplit {
   readonly rest: number;
 }
 
-export function threadSplit(pid: number, before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>) {
+export function threadSplit(
+  pid: number,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): ThreadSplit {
   const spent = [...after].map(([tid, seconds]) => ({ tid, seconds: seconds - (before.get(tid) ?? 0) }));
   const others = spent.filter((t) => t.tid !== pid).sort((a, b) => b.seconds - a.seconds);
   return {
     main: spent.find((t) => t.tid === pid)?.seconds ?? 0,
     busiest: others[0]?.seconds ?? 0,
     rest: others.slice(1).reduce((sum, t) => sum + t.seconds, 0),
-  } satisfies ThreadSplit;
+  };
 }
 
 /**
