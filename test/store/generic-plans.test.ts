@@ -17,6 +17,7 @@ import { US_PER_MS } from '../../src/store/time.js';
 import { numberEndingWith, sendingTo } from '../dispatch/support.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { growTables } from '../support/grown-tables.js';
+import { type ExplainRows, planNodes } from '../support/plans.js';
 import { statementRecorder } from '../support/statements.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
@@ -26,12 +27,6 @@ const LEASE_US = 60_000 * US_PER_MS;
 const SANDBOX_ONLY: LeaseRouting = () => ({ provider: 'sandbox', ruleId: null });
 
 const { onQuery, captured } = statementRecorder();
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
 
 /** A bound value as SQL text for `execute`, as the driver sends it (an array as an array literal). */
 function literal(value: unknown): string {
@@ -62,18 +57,15 @@ async function genericSeqScans(engine: Engine, statements: readonly ExecutedQuer
       try {
         await client.query(`prepare generic_plan as ${statement.sql}`);
         const args = statement.parameters.map(literal);
-        const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+        const { rows } = await client.query<ExplainRows[number]>(
           `explain (format json) execute generic_plan${args.length > 0 ? `(${args.join(', ')})` : ''}`,
         );
-        const walk = (node: PlanNode) => {
+        for (const node of planNodes(rows)) {
           const table = node['Relation Name'];
           if (node['Node Type'] === 'Seq Scan' && table !== undefined && LARGE_TABLES.has(table)) {
             found.push(`${table} read whole in: ${statement.sql.replace(/\s+/g, ' ').trim()}`);
           }
-          for (const child of node.Plans ?? []) walk(child);
-        };
-        const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-        if (plan) walk(plan);
+        }
       } finally {
         await client.query('rollback');
         await client.query('deallocate all');

@@ -35,6 +35,7 @@ import { storeCopiesOf } from '../support/backlog.js';
 import { describeEachEngine, type Engine } from '../support/databases.js';
 import { growTables } from '../support/grown-tables.js';
 import { type ApiAccount, type ApiApp, startApiApp } from '../support/http-app.js';
+import { type ExplainRows, planNodes } from '../support/plans.js';
 import { statementRecorder } from '../support/statements.js';
 import { fundedAccount } from '../support/store-fixtures.js';
 
@@ -386,15 +387,6 @@ async function expectNoScanNorSort(engine: Engine, statements: readonly Executed
   else expect(Math.max(...(await postgresRowsRead(engine, statements)))).toBeLessThanOrEqual(maxRowsRead);
 }
 
-interface PgAnalyzedNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PgAnalyzedNode[];
-}
-
 /**
  * PostgreSQL: the rows each statement reads of growing tables, as its execution counts them (EXPLAIN ANALYZE, in a
  * transaction rolled back): what every scan of such a table returned or read and dropped, over all its loops.
@@ -407,23 +399,19 @@ async function postgresRowsRead(engine: Engine, statements: readonly ExecutedQue
     for (const statement of statements) {
       await client.query('begin');
       try {
-        const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PgAnalyzedNode }[] }>(
+        const { rows } = await client.query<ExplainRows[number]>(
           `explain (analyze, format json) ${statement.sql}`,
           statement.parameters as unknown[],
         );
         let read = 0;
-        const walk = (node: PgAnalyzedNode) => {
-          if (watched(node['Relation Name'])) {
-            const perLoop =
-              (node['Actual Rows'] ?? 0) +
-              (node['Rows Removed by Filter'] ?? 0) +
-              (node['Rows Removed by Index Recheck'] ?? 0);
-            read += perLoop * (node['Actual Loops'] ?? 1);
-          }
-          for (const child of node.Plans ?? []) walk(child);
-        };
-        const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-        if (plan) walk(plan);
+        for (const node of planNodes(rows)) {
+          if (!watched(node['Relation Name'])) continue;
+          const perLoop =
+            (node['Actual Rows'] ?? 0) +
+            (node['Rows Removed by Filter'] ?? 0) +
+            (node['Rows Removed by Index Recheck'] ?? 0);
+          read += perLoop * (node['Actual Loops'] ?? 1);
+        }
         counts.push(read);
       } finally {
         await client.query('rollback');
